@@ -1,0 +1,1275 @@
+//! Hand-written Rust types for the custom `format`s used in the LiveAgent v1
+//! OpenAPI spec.
+//!
+//! The generated client code (built by progenitor/typify) does not define
+//! these types itself: the spec marks the affected schemas with custom
+//! formats, and progenitor's type replacement/conversion maps them onto the
+//! types in this module. They exist because LiveAgent's JSON is loose:
+//!
+//! * [`LaInt`]: integers that arrive as JSON numbers (`0`) or as strings of
+//!   digits (`"12456"`), sometimes both for the same field.
+//! * [`LaDateTime`]: `YYYY-MM-DD HH:MM:SS` timestamps without a zone (the
+//!   account's time zone), bare dates, and odd values such as `"now"`.
+//! * [`OpDateTime`]: date/time query filters with an operator prefix
+//!   (`gt:2009-11-12 05:02:01`, `btw:a,b`, ...).
+//! * [`CommaList`]: lists sent and received as one comma-separated string.
+//!
+//! [`LaInt`], [`LaDateTime`] and [`CommaList`] (of items whose `Display`
+//! reproduces their text, such as `String`) serialize back to exactly the
+//! JSON they were decoded from, so a response can be decoded and re-encoded
+//! without changes. [`OpDateTime`] is meant for requests and always writes
+//! an explicit operator prefix.
+
+use std::borrow::Cow;
+use std::cmp::Ordering;
+use std::convert::Infallible;
+use std::fmt;
+use std::hash::{Hash, Hasher};
+use std::marker::PhantomData;
+use std::ops::{Deref, DerefMut};
+use std::str::FromStr;
+
+use chrono::{Datelike, NaiveDate, NaiveDateTime, NaiveTime, Timelike};
+use schemars::schema::{
+    InstanceType, Metadata, Schema, SchemaObject, StringValidation, SubschemaValidation,
+};
+use schemars::{JsonSchema, SchemaGenerator};
+use serde::de::{self, Unexpected, Visitor};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+/// Builds a `{"type": "string", "format": ..., "description": ...}` schema.
+fn string_schema(format: &str, description: &str) -> Schema {
+    SchemaObject {
+        metadata: Some(Box::new(Metadata {
+            description: Some(description.to_owned()),
+            ..Metadata::default()
+        })),
+        instance_type: Some(InstanceType::String.into()),
+        format: Some(format.to_owned()),
+        ..SchemaObject::default()
+    }
+    .into()
+}
+
+// ---------------------------------------------------------------------------
+// Parse errors
+// ---------------------------------------------------------------------------
+
+/// Error returned by the [`FromStr`] implementations of this module
+/// ([`LaInt`], [`OpDateTime`]).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ParseFormatError {
+    what: &'static str,
+    input: String,
+    reason: &'static str,
+}
+
+impl ParseFormatError {
+    fn new(what: &'static str, input: &str, reason: &'static str) -> Self {
+        Self {
+            what,
+            input: input.to_owned(),
+            reason,
+        }
+    }
+
+    /// The text that failed to parse.
+    pub fn input(&self) -> &str {
+        &self.input
+    }
+
+    /// Why the text was rejected.
+    pub fn reason(&self) -> &str {
+        self.reason
+    }
+}
+
+impl fmt::Display for ParseFormatError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "invalid {} {:?}: {}", self.what, self.input, self.reason)
+    }
+}
+
+impl std::error::Error for ParseFormatError {}
+
+// ---------------------------------------------------------------------------
+// LaInt
+// ---------------------------------------------------------------------------
+
+/// What the [`LaInt`] visitor expects, used in error messages.
+const LA_INT_EXPECTING: &str = "an integer or a string of digits";
+/// Reason used when a digit string does not fit in an `i64`.
+const LA_INT_RANGE: &str = "an integer that fits in a 64-bit signed integer";
+
+/// Why a string could not be read as a [`LaInt`].
+enum LaIntStrError {
+    /// Not an optional `-` followed by one or more ASCII digits.
+    Syntax,
+    /// Syntactically fine but outside the `i64` range.
+    Range,
+}
+
+/// Parses an optional `-` followed by one or more ASCII digits.
+fn parse_la_int_str(s: &str) -> Result<i64, LaIntStrError> {
+    let digits = s.strip_prefix('-').unwrap_or(s);
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(LaIntStrError::Syntax);
+    }
+    // The grammar has been checked, so the only possible failure is overflow.
+    s.parse::<i64>().map_err(|_| LaIntStrError::Range)
+}
+
+/// An integer that LiveAgent sends either as a JSON number (`0`) or as a JSON
+/// string of digits (`"12456"`).
+///
+/// The value remembers which form it was decoded from and serializes back in
+/// the same form; for the string form the original text is kept, so
+/// `"007"` round-trips exactly. Comparison, ordering and hashing look only
+/// at the integer value, so `LaInt` decoded from `"5"` equals one decoded
+/// from `5`.
+#[derive(Clone, Default)]
+pub struct LaInt {
+    value: i64,
+    /// The original text when the value came as a string.
+    raw: Option<Box<str>>,
+}
+
+impl LaInt {
+    /// Creates a value that serializes as a JSON number.
+    pub const fn new(value: i64) -> Self {
+        Self { value, raw: None }
+    }
+
+    /// Returns the integer value.
+    pub const fn get(&self) -> i64 {
+        self.value
+    }
+
+    /// Returns the original text if the value was given as a string,
+    /// or `None` if it is in number form.
+    pub fn as_raw_str(&self) -> Option<&str> {
+        self.raw.as_deref()
+    }
+
+    /// Returns `true` if the value serializes as a JSON string.
+    pub fn is_string_form(&self) -> bool {
+        self.raw.is_some()
+    }
+}
+
+impl fmt::Debug for LaInt {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.raw {
+            None => f.debug_tuple("LaInt").field(&self.value).finish(),
+            Some(raw) => f.debug_tuple("LaInt").field(raw).finish(),
+        }
+    }
+}
+
+impl fmt::Display for LaInt {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&self.value, f)
+    }
+}
+
+impl From<i64> for LaInt {
+    fn from(value: i64) -> Self {
+        Self::new(value)
+    }
+}
+
+impl From<LaInt> for i64 {
+    fn from(value: LaInt) -> Self {
+        value.value
+    }
+}
+
+/// Parses an optional `-` followed by ASCII digits. The result is in
+/// string form and keeps the text verbatim (so it serializes back as the
+/// same JSON string).
+impl FromStr for LaInt {
+    type Err = ParseFormatError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match parse_la_int_str(s) {
+            Ok(value) => Ok(Self {
+                value,
+                raw: Some(s.into()),
+            }),
+            Err(LaIntStrError::Syntax) => Err(ParseFormatError::new(
+                "integer",
+                s,
+                "expected an optional '-' followed by ASCII digits",
+            )),
+            Err(LaIntStrError::Range) => Err(ParseFormatError::new(
+                "integer",
+                s,
+                "out of range for a 64-bit signed integer",
+            )),
+        }
+    }
+}
+
+impl PartialEq for LaInt {
+    fn eq(&self, other: &Self) -> bool {
+        self.value == other.value
+    }
+}
+
+impl Eq for LaInt {}
+
+impl PartialEq<i64> for LaInt {
+    fn eq(&self, other: &i64) -> bool {
+        self.value == *other
+    }
+}
+
+impl Hash for LaInt {
+    fn hash<H: Hasher>(&self, state: &mut H) {
+        self.value.hash(state);
+    }
+}
+
+impl PartialOrd for LaInt {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for LaInt {
+    fn cmp(&self, other: &Self) -> Ordering {
+        self.value.cmp(&other.value)
+    }
+}
+
+impl Serialize for LaInt {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match &self.raw {
+            None => serializer.serialize_i64(self.value),
+            Some(raw) => serializer.serialize_str(raw),
+        }
+    }
+}
+
+/// Visitor accepting JSON integers and strings of digits.
+struct LaIntVisitor;
+
+impl LaIntVisitor {
+    fn parse<E: de::Error>(&self, v: &str) -> Result<i64, E> {
+        parse_la_int_str(v).map_err(|err| match err {
+            LaIntStrError::Syntax => E::invalid_type(Unexpected::Str(v), self),
+            LaIntStrError::Range => E::invalid_value(Unexpected::Str(v), &LA_INT_RANGE),
+        })
+    }
+}
+
+impl<'de> Visitor<'de> for LaIntVisitor {
+    type Value = LaInt;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(LA_INT_EXPECTING)
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<LaInt, E> {
+        Ok(LaInt::new(v))
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<LaInt, E> {
+        i64::try_from(v)
+            .map(LaInt::new)
+            .map_err(|_| E::invalid_value(Unexpected::Unsigned(v), &LA_INT_RANGE))
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<LaInt, E> {
+        let value = self.parse(v)?;
+        Ok(LaInt {
+            value,
+            raw: Some(v.into()),
+        })
+    }
+
+    fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<LaInt, E> {
+        self.visit_str(v)
+    }
+
+    fn visit_string<E: de::Error>(self, v: String) -> Result<LaInt, E> {
+        let value = self.parse(&v)?;
+        Ok(LaInt {
+            value,
+            raw: Some(v.into_boxed_str()),
+        })
+    }
+}
+
+impl<'de> Deserialize<'de> for LaInt {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_any(LaIntVisitor)
+    }
+}
+
+impl JsonSchema for LaInt {
+    fn schema_name() -> String {
+        "LaInt".to_owned()
+    }
+
+    fn schema_id() -> Cow<'static, str> {
+        Cow::Borrowed(concat!(module_path!(), "::LaInt"))
+    }
+
+    fn json_schema(_generator: &mut SchemaGenerator) -> Schema {
+        let integer = SchemaObject {
+            instance_type: Some(InstanceType::Integer.into()),
+            ..SchemaObject::default()
+        };
+        let digits = SchemaObject {
+            instance_type: Some(InstanceType::String.into()),
+            string: Some(Box::new(StringValidation {
+                pattern: Some("^-?[0-9]+$".to_owned()),
+                ..StringValidation::default()
+            })),
+            ..SchemaObject::default()
+        };
+        SchemaObject {
+            metadata: Some(Box::new(Metadata {
+                description: Some(
+                    "An integer sent either as a JSON number or as a string of digits.".to_owned(),
+                ),
+                ..Metadata::default()
+            })),
+            subschemas: Some(Box::new(SubschemaValidation {
+                one_of: Some(vec![integer.into(), digits.into()]),
+                ..SubschemaValidation::default()
+            })),
+            ..SchemaObject::default()
+        }
+        .into()
+    }
+}
+
+// ---------------------------------------------------------------------------
+// LaDateTime
+// ---------------------------------------------------------------------------
+
+/// `chrono` format of a LiveAgent date/time.
+const DATETIME_FORMAT: &str = "%Y-%m-%d %H:%M:%S";
+/// `chrono` format of a LiveAgent date.
+const DATE_FORMAT: &str = "%Y-%m-%d";
+
+/// A LiveAgent date/time string, normally `YYYY-MM-DD HH:MM:SS` in the
+/// account's time zone (no zone is given), sometimes a bare `YYYY-MM-DD`.
+///
+/// The string is kept verbatim: deserialization accepts any JSON string
+/// (servers send values like `"now"` or `"0000-00-00 00:00:00"`) and
+/// serialization writes it back unchanged. Use [`to_naive_datetime`] or
+/// [`to_naive_date`] to interpret it. Comparison and ordering are on the raw
+/// text.
+///
+/// [`to_naive_datetime`]: LaDateTime::to_naive_datetime
+/// [`to_naive_date`]: LaDateTime::to_naive_date
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct LaDateTime(String);
+
+impl LaDateTime {
+    /// Wraps a raw string without checking it.
+    pub fn from_raw(raw: impl Into<String>) -> Self {
+        Self(raw.into())
+    }
+
+    /// Returns the raw string.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// Returns the raw string, consuming `self`.
+    pub fn into_string(self) -> String {
+        self.0
+    }
+
+    /// Returns `true` if the value is the literal `now` (used for
+    /// open-ended ranges).
+    pub fn is_now(&self) -> bool {
+        self.0 == "now"
+    }
+
+    /// Interprets the value as `YYYY-MM-DD HH:MM:SS`, or a bare `YYYY-MM-DD`
+    /// as midnight of that day. Returns `None` for anything else (including
+    /// `now` and `0000-00-00 00:00:00`).
+    pub fn to_naive_datetime(&self) -> Option<NaiveDateTime> {
+        NaiveDateTime::parse_from_str(&self.0, DATETIME_FORMAT)
+            .ok()
+            .or_else(|| {
+                NaiveDate::parse_from_str(&self.0, DATE_FORMAT)
+                    .ok()
+                    .map(|date| date.and_time(NaiveTime::MIN))
+            })
+    }
+
+    /// Returns the date part of a `YYYY-MM-DD HH:MM:SS` or `YYYY-MM-DD`
+    /// value, or `None` for anything else.
+    pub fn to_naive_date(&self) -> Option<NaiveDate> {
+        self.to_naive_datetime().map(|dt| dt.date())
+    }
+}
+
+/// Writes the date as `YYYY-MM-DD`.
+fn write_date(out: &mut String, date: NaiveDate) {
+    use std::fmt::Write as _;
+    // Writing into a `String` cannot fail.
+    let _ = write!(
+        out,
+        "{:04}-{:02}-{:02}",
+        date.year(),
+        date.month(),
+        date.day()
+    );
+}
+
+/// Formats as `YYYY-MM-DD HH:MM:SS` (sub-second precision is dropped).
+impl From<NaiveDateTime> for LaDateTime {
+    fn from(dt: NaiveDateTime) -> Self {
+        use std::fmt::Write as _;
+        let mut out = String::with_capacity(19);
+        write_date(&mut out, dt.date());
+        // Writing into a `String` cannot fail.
+        let _ = write!(
+            out,
+            " {:02}:{:02}:{:02}",
+            dt.hour(),
+            dt.minute(),
+            dt.second()
+        );
+        Self(out)
+    }
+}
+
+/// Formats as `YYYY-MM-DD`.
+impl From<NaiveDate> for LaDateTime {
+    fn from(date: NaiveDate) -> Self {
+        let mut out = String::with_capacity(10);
+        write_date(&mut out, date);
+        Self(out)
+    }
+}
+
+impl From<String> for LaDateTime {
+    fn from(raw: String) -> Self {
+        Self(raw)
+    }
+}
+
+impl From<&str> for LaDateTime {
+    fn from(raw: &str) -> Self {
+        Self(raw.to_owned())
+    }
+}
+
+impl From<LaDateTime> for String {
+    fn from(value: LaDateTime) -> Self {
+        value.0
+    }
+}
+
+impl AsRef<str> for LaDateTime {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for LaDateTime {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// Stores the text verbatim; never fails.
+impl FromStr for LaDateTime {
+    type Err = Infallible;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(Self(s.to_owned()))
+    }
+}
+
+impl Serialize for LaDateTime {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.0)
+    }
+}
+
+/// Visitor accepting any string.
+struct LaDateTimeVisitor;
+
+impl<'de> Visitor<'de> for LaDateTimeVisitor {
+    type Value = LaDateTime;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a date/time string")
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<LaDateTime, E> {
+        Ok(LaDateTime(v.to_owned()))
+    }
+
+    fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<LaDateTime, E> {
+        self.visit_str(v)
+    }
+
+    fn visit_string<E: de::Error>(self, v: String) -> Result<LaDateTime, E> {
+        Ok(LaDateTime(v))
+    }
+}
+
+impl<'de> Deserialize<'de> for LaDateTime {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_string(LaDateTimeVisitor)
+    }
+}
+
+impl JsonSchema for LaDateTime {
+    fn schema_name() -> String {
+        "LaDateTime".to_owned()
+    }
+
+    fn schema_id() -> Cow<'static, str> {
+        Cow::Borrowed(concat!(module_path!(), "::LaDateTime"))
+    }
+
+    fn json_schema(_generator: &mut SchemaGenerator) -> Schema {
+        string_schema(
+            "la-datetime",
+            "A date/time `YYYY-MM-DD HH:MM:SS` in the account's time zone, or a \
+             date `YYYY-MM-DD`; other strings (such as `now`) are kept verbatim.",
+        )
+    }
+}
+
+// ---------------------------------------------------------------------------
+// OpDateTime
+// ---------------------------------------------------------------------------
+
+/// A date/time filter with a comparison operator, as used in query strings.
+///
+/// The wire form is `<op>:<datetime>`, e.g. `gt:2009-11-12 05:02:01`, or
+/// `btw:<from>,<to>` for a range. A value without an operator prefix means
+/// [`OpDateTime::Eq`]. Serialization and [`Display`](fmt::Display) always
+/// write the explicit prefix (including `eq:`).
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum OpDateTime {
+    /// Equal to (`eq:`).
+    Eq(LaDateTime),
+    /// Greater than (`gt:`).
+    Gt(LaDateTime),
+    /// Less than (`lt:`).
+    Lt(LaDateTime),
+    /// Greater than or equal to (`gte:`).
+    Gte(LaDateTime),
+    /// Less than or equal to (`lte:`).
+    Lte(LaDateTime),
+    /// Between the two values (`btw:<from>,<to>`).
+    Btw(LaDateTime, LaDateTime),
+}
+
+impl OpDateTime {
+    /// `eq:<value>`.
+    pub fn eq(value: impl Into<LaDateTime>) -> Self {
+        Self::Eq(value.into())
+    }
+
+    /// `gt:<value>`.
+    pub fn gt(value: impl Into<LaDateTime>) -> Self {
+        Self::Gt(value.into())
+    }
+
+    /// `lt:<value>`.
+    pub fn lt(value: impl Into<LaDateTime>) -> Self {
+        Self::Lt(value.into())
+    }
+
+    /// `gte:<value>`.
+    pub fn gte(value: impl Into<LaDateTime>) -> Self {
+        Self::Gte(value.into())
+    }
+
+    /// `lte:<value>`.
+    pub fn lte(value: impl Into<LaDateTime>) -> Self {
+        Self::Lte(value.into())
+    }
+
+    /// `btw:<from>,<to>`.
+    pub fn between(from: impl Into<LaDateTime>, to: impl Into<LaDateTime>) -> Self {
+        Self::Btw(from.into(), to.into())
+    }
+
+    /// The operator keyword: `eq`, `gt`, `lt`, `gte`, `lte` or `btw`.
+    pub fn operator(&self) -> &'static str {
+        match self {
+            Self::Eq(_) => "eq",
+            Self::Gt(_) => "gt",
+            Self::Lt(_) => "lt",
+            Self::Gte(_) => "gte",
+            Self::Lte(_) => "lte",
+            Self::Btw(_, _) => "btw",
+        }
+    }
+}
+
+/// An equality filter (`eq:<value>`).
+impl From<LaDateTime> for OpDateTime {
+    fn from(value: LaDateTime) -> Self {
+        Self::Eq(value)
+    }
+}
+
+impl fmt::Display for OpDateTime {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Eq(v) | Self::Gt(v) | Self::Lt(v) | Self::Gte(v) | Self::Lte(v) => {
+                write!(f, "{}:{}", self.operator(), v)
+            }
+            Self::Btw(from, to) => write!(f, "btw:{from},{to}"),
+        }
+    }
+}
+
+impl FromStr for OpDateTime {
+    type Err = ParseFormatError;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let err = |reason| ParseFormatError::new("date/time filter", s, reason);
+        let operand = |v: &str| {
+            if v.is_empty() {
+                Err(err("missing date/time value"))
+            } else {
+                Ok(LaDateTime::from_raw(v))
+            }
+        };
+        if let Some(range) = s.strip_prefix("btw:") {
+            let Some((from, to)) = range.split_once(',') else {
+                return Err(err("`btw:` needs two values separated by a comma"));
+            };
+            if to.contains(',') {
+                return Err(err("`btw:` needs exactly two values separated by a comma"));
+            }
+            return Ok(Self::Btw(operand(from)?, operand(to)?));
+        }
+        let (make, rest): (fn(LaDateTime) -> Self, &str) = if let Some(rest) = s.strip_prefix("eq:")
+        {
+            (Self::Eq, rest)
+        } else if let Some(rest) = s.strip_prefix("gt:") {
+            (Self::Gt, rest)
+        } else if let Some(rest) = s.strip_prefix("lt:") {
+            (Self::Lt, rest)
+        } else if let Some(rest) = s.strip_prefix("gte:") {
+            (Self::Gte, rest)
+        } else if let Some(rest) = s.strip_prefix("lte:") {
+            (Self::Lte, rest)
+        } else {
+            (Self::Eq, s)
+        };
+        operand(rest).map(make)
+    }
+}
+
+impl Serialize for OpDateTime {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+/// Visitor parsing the operator syntax from a string.
+struct OpDateTimeVisitor;
+
+impl<'de> Visitor<'de> for OpDateTimeVisitor {
+    type Value = OpDateTime;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a date/time filter string such as `gt:2009-11-12 05:02:01`")
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<OpDateTime, E> {
+        v.parse().map_err(E::custom)
+    }
+}
+
+impl<'de> Deserialize<'de> for OpDateTime {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_str(OpDateTimeVisitor)
+    }
+}
+
+impl JsonSchema for OpDateTime {
+    fn schema_name() -> String {
+        "OpDateTime".to_owned()
+    }
+
+    fn schema_id() -> Cow<'static, str> {
+        Cow::Borrowed(concat!(module_path!(), "::OpDateTime"))
+    }
+
+    fn json_schema(_generator: &mut SchemaGenerator) -> Schema {
+        string_schema(
+            "la-opdatetime",
+            "A date/time filter `<op>:<datetime>` with op one of eq, gt, lt, gte, \
+             lte, or `btw:<from>,<to>`; no prefix means eq.",
+        )
+    }
+}
+
+// ---------------------------------------------------------------------------
+// CommaList
+// ---------------------------------------------------------------------------
+
+/// A list sent and received as one comma-separated string, e.g. `"R,T,C"`.
+///
+/// Serialization joins the items' [`Display`](fmt::Display) forms with `,`
+/// (no spaces). Deserialization splits the string on `,` and parses every
+/// piece verbatim with [`FromStr`] (no trimming, so `"a, b"` yields `"a"`
+/// and `" b"`); the empty string is the empty list.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Default)]
+pub struct CommaList<T>(pub Vec<T>);
+
+impl<T> CommaList<T> {
+    /// Creates an empty list.
+    pub const fn new() -> Self {
+        Self(Vec::new())
+    }
+
+    /// Returns the items, consuming `self`.
+    pub fn into_inner(self) -> Vec<T> {
+        self.0
+    }
+}
+
+impl<T> Deref for CommaList<T> {
+    type Target = Vec<T>;
+
+    fn deref(&self) -> &Vec<T> {
+        &self.0
+    }
+}
+
+impl<T> DerefMut for CommaList<T> {
+    fn deref_mut(&mut self) -> &mut Vec<T> {
+        &mut self.0
+    }
+}
+
+impl<T> From<Vec<T>> for CommaList<T> {
+    fn from(items: Vec<T>) -> Self {
+        Self(items)
+    }
+}
+
+impl<T> From<CommaList<T>> for Vec<T> {
+    fn from(list: CommaList<T>) -> Self {
+        list.0
+    }
+}
+
+impl<T> FromIterator<T> for CommaList<T> {
+    fn from_iter<I: IntoIterator<Item = T>>(iter: I) -> Self {
+        Self(iter.into_iter().collect())
+    }
+}
+
+impl<T> IntoIterator for CommaList<T> {
+    type Item = T;
+    type IntoIter = std::vec::IntoIter<T>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.into_iter()
+    }
+}
+
+impl<'a, T> IntoIterator for &'a CommaList<T> {
+    type Item = &'a T;
+    type IntoIter = std::slice::Iter<'a, T>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter()
+    }
+}
+
+impl<'a, T> IntoIterator for &'a mut CommaList<T> {
+    type Item = &'a mut T;
+    type IntoIter = std::slice::IterMut<'a, T>;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter_mut()
+    }
+}
+
+/// Prints the items joined with `,`.
+impl<T: fmt::Display> fmt::Display for CommaList<T> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (i, item) in self.0.iter().enumerate() {
+            if i > 0 {
+                f.write_str(",")?;
+            }
+            fmt::Display::fmt(item, f)?;
+        }
+        Ok(())
+    }
+}
+
+impl<T: fmt::Display> Serialize for CommaList<T> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+/// Visitor splitting a comma-separated string.
+struct CommaListVisitor<T>(PhantomData<T>);
+
+impl<'de, T> Visitor<'de> for CommaListVisitor<T>
+where
+    T: FromStr,
+    T::Err: fmt::Display,
+{
+    type Value = CommaList<T>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a comma-separated list in a string")
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<CommaList<T>, E> {
+        if v.is_empty() {
+            return Ok(CommaList::new());
+        }
+        v.split(',')
+            .enumerate()
+            .map(|(i, piece)| {
+                piece.parse::<T>().map_err(|err| {
+                    E::custom(format_args!(
+                        "invalid item {piece:?} at position {i} of comma-separated list: {err}"
+                    ))
+                })
+            })
+            .collect()
+    }
+}
+
+impl<'de, T> Deserialize<'de> for CommaList<T>
+where
+    T: FromStr,
+    T::Err: fmt::Display,
+{
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_str(CommaListVisitor(PhantomData))
+    }
+}
+
+impl<T: JsonSchema> JsonSchema for CommaList<T> {
+    fn schema_name() -> String {
+        format!("CommaList_of_{}", T::schema_name())
+    }
+
+    fn schema_id() -> Cow<'static, str> {
+        Cow::Owned(format!("{}::CommaList<{}>", module_path!(), T::schema_id()))
+    }
+
+    fn json_schema(_generator: &mut SchemaGenerator) -> Schema {
+        string_schema(
+            "la-comma-list",
+            &format!(
+                "A comma-separated list of `{}` values in one string.",
+                T::schema_name()
+            ),
+        )
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Tests
+// ---------------------------------------------------------------------------
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::{json, Value};
+
+    #[derive(Debug, Serialize, Deserialize)]
+    struct Pair {
+        a: LaInt,
+        b: LaInt,
+    }
+
+    /// Decodes `json` as `T` from a slice and from a `Value` (owned and
+    /// borrowed), and checks it re-serializes to the same text.
+    fn round_trip<T>(json: &str) -> T
+    where
+        T: Serialize + for<'de> Deserialize<'de> + PartialEq + fmt::Debug,
+    {
+        let from_slice: T = serde_json::from_slice(json.as_bytes()).expect("decode slice");
+        assert_eq!(serde_json::to_string(&from_slice).expect("encode"), json);
+        let value: Value = serde_json::from_str(json).expect("value");
+        let from_ref = T::deserialize(&value).expect("decode &Value");
+        assert_eq!(serde_json::to_string(&from_ref).expect("encode"), json);
+        let from_value: T = serde_json::from_value(value).expect("decode Value");
+        assert_eq!(serde_json::to_string(&from_value).expect("encode"), json);
+        assert_eq!(from_slice, from_value);
+        from_slice
+    }
+
+    fn decode_err<T: for<'de> Deserialize<'de> + fmt::Debug>(json: &str) -> String {
+        let slice_err = serde_json::from_str::<T>(json)
+            .expect_err("should fail")
+            .to_string();
+        let value: Value = serde_json::from_str(json).expect("value");
+        let value_err = serde_json::from_value::<T>(value)
+            .expect_err("should fail")
+            .to_string();
+        assert!(
+            slice_err.starts_with(&value_err),
+            "{slice_err:?} vs {value_err:?}"
+        );
+        value_err
+    }
+
+    // ----- LaInt -----
+
+    #[test]
+    fn la_int_struct_round_trip_is_byte_identical() {
+        let json = r#"{"a":"12456","b":0}"#;
+        let pair: Pair = serde_json::from_str(json).expect("decode");
+        assert_eq!(pair.a.get(), 12456);
+        assert!(pair.a.is_string_form());
+        assert_eq!(pair.b.get(), 0);
+        assert!(!pair.b.is_string_form());
+        assert_eq!(serde_json::to_string(&pair).expect("encode"), json);
+
+        let value = serde_json::to_value(&pair).expect("to_value");
+        assert_eq!(value, json!({"a": "12456", "b": 0}));
+        let again: Pair = serde_json::from_value(value).expect("from_value");
+        assert_eq!(serde_json::to_string(&again).expect("encode"), json);
+    }
+
+    #[test]
+    fn la_int_forms_round_trip() {
+        for json in [
+            "0",
+            "-12",
+            "9223372036854775807",
+            "-9223372036854775808",
+            r#""0""#,
+            r#""007""#,
+            r#""-5""#,
+            r#""-0""#,
+            r#""9223372036854775807""#,
+        ] {
+            round_trip::<LaInt>(json);
+        }
+        let v: LaInt = round_trip(r#""007""#);
+        assert_eq!(v.get(), 7);
+        assert_eq!(v.as_raw_str(), Some("007"));
+        assert_eq!(v.to_string(), "7");
+        assert_eq!(format!("{v:?}"), r#"LaInt("007")"#);
+        assert_eq!(format!("{:?}", LaInt::new(3)), "LaInt(3)");
+    }
+
+    #[test]
+    fn la_int_compares_by_value() {
+        let s: LaInt = serde_json::from_str(r#""5""#).expect("decode");
+        let n: LaInt = serde_json::from_str("5").expect("decode");
+        assert_eq!(s, n);
+        assert_eq!(s, 5);
+        assert!(LaInt::new(4) < s);
+        assert!(s.cmp(&LaInt::new(6)).is_lt());
+        let mut set = std::collections::HashSet::new();
+        set.insert(s);
+        assert!(set.contains(&n));
+        assert_eq!(i64::from(n), 5);
+    }
+
+    #[test]
+    fn la_int_from_str() {
+        let v: LaInt = "007".parse().expect("parse");
+        assert_eq!(v.get(), 7);
+        assert_eq!(serde_json::to_string(&v).expect("encode"), r#""007""#);
+        assert_eq!("-3".parse::<LaInt>().expect("parse").get(), -3);
+        for bad in ["", "-", "+1", " 1", "1 ", "1.5", "abc", "1e3", "٣"] {
+            let err = bad.parse::<LaInt>().expect_err(bad);
+            assert_eq!(err.input(), bad);
+        }
+        let err = "99999999999999999999".parse::<LaInt>().expect_err("range");
+        assert!(err.to_string().contains("out of range"), "{err}");
+    }
+
+    #[test]
+    fn la_int_errors() {
+        assert_eq!(
+            decode_err::<LaInt>(r#""abc""#),
+            r#"invalid type: string "abc", expected an integer or a string of digits"#
+        );
+        assert_eq!(
+            decode_err::<LaInt>(r#""""#),
+            r#"invalid type: string "", expected an integer or a string of digits"#
+        );
+        assert_eq!(
+            decode_err::<LaInt>("1.5"),
+            "invalid type: floating point `1.5`, expected an integer or a string of digits"
+        );
+        assert_eq!(
+            decode_err::<LaInt>("true"),
+            "invalid type: boolean `true`, expected an integer or a string of digits"
+        );
+        assert_eq!(
+            decode_err::<LaInt>("{}"),
+            "invalid type: map, expected an integer or a string of digits"
+        );
+        assert_eq!(
+            decode_err::<LaInt>("null"),
+            "invalid type: null, expected an integer or a string of digits"
+        );
+        assert_eq!(
+            decode_err::<LaInt>("9223372036854775808"),
+            "invalid value: integer `9223372036854775808`, expected an integer that fits \
+             in a 64-bit signed integer"
+        );
+        assert_eq!(
+            decode_err::<LaInt>(r#""-9223372036854775809""#),
+            r#"invalid value: string "-9223372036854775809", expected an integer that fits in a 64-bit signed integer"#
+        );
+        let err = serde_json::from_str::<Pair>(r#"{"a":"1x","b":0}"#).expect_err("bad");
+        assert!(err.to_string().contains(r#"string "1x""#), "{err}");
+    }
+
+    #[test]
+    fn la_int_schema() {
+        let schema = serde_json::to_value(schemars::schema_for!(LaInt)).expect("schema");
+        assert_eq!(schema["title"], "LaInt");
+        assert_eq!(schema["oneOf"][0], json!({"type": "integer"}));
+        assert_eq!(
+            schema["oneOf"][1],
+            json!({"type": "string", "pattern": "^-?[0-9]+$"})
+        );
+        assert!(schema["description"].is_string());
+    }
+
+    // ----- LaDateTime -----
+
+    #[test]
+    fn la_datetime_full() {
+        let v: LaDateTime = round_trip(r#""2014-08-09 10:14:00""#);
+        assert_eq!(v.as_str(), "2014-08-09 10:14:00");
+        let dt = NaiveDate::from_ymd_opt(2014, 8, 9)
+            .and_then(|d| d.and_hms_opt(10, 14, 0))
+            .expect("valid");
+        assert_eq!(v.to_naive_datetime(), Some(dt));
+        assert_eq!(v.to_naive_date(), Some(dt.date()));
+        assert!(!v.is_now());
+        assert_eq!(LaDateTime::from(dt), v);
+        assert_eq!(v.to_string(), "2014-08-09 10:14:00");
+    }
+
+    #[test]
+    fn la_datetime_bare_date() {
+        let v: LaDateTime = round_trip(r#""2014-01-25""#);
+        let d = NaiveDate::from_ymd_opt(2014, 1, 25).expect("valid");
+        assert_eq!(v.to_naive_date(), Some(d));
+        assert_eq!(v.to_naive_datetime(), Some(d.and_time(NaiveTime::MIN)));
+        assert_eq!(LaDateTime::from(d), v);
+    }
+
+    #[test]
+    fn la_datetime_odd_strings() {
+        let now: LaDateTime = round_trip(r#""now""#);
+        assert!(now.is_now());
+        assert_eq!(now.to_naive_datetime(), None);
+        assert_eq!(now.to_naive_date(), None);
+        for json in [
+            r#""0000-00-00 00:00:00""#,
+            r#""""#,
+            r#""garbage \"quoted\"""#,
+            r#""2014-13-45""#,
+        ] {
+            let v: LaDateTime = round_trip(json);
+            assert_eq!(v.to_naive_datetime(), None, "{json}");
+        }
+        assert_eq!("x".parse::<LaDateTime>(), Ok(LaDateTime::from_raw("x")));
+    }
+
+    #[test]
+    fn la_datetime_rejects_non_strings() {
+        assert_eq!(
+            decode_err::<LaDateTime>("20140125"),
+            "invalid type: integer `20140125`, expected a date/time string"
+        );
+        assert_eq!(
+            decode_err::<LaDateTime>("null"),
+            "invalid type: null, expected a date/time string"
+        );
+        let opt: Option<LaDateTime> = serde_json::from_str("null").expect("null");
+        assert_eq!(opt, None);
+    }
+
+    #[test]
+    fn la_datetime_schema() {
+        let schema = serde_json::to_value(schemars::schema_for!(LaDateTime)).expect("schema");
+        assert_eq!(schema["type"], "string");
+        assert_eq!(schema["format"], "la-datetime");
+        assert_eq!(schema["title"], "LaDateTime");
+    }
+
+    // ----- OpDateTime -----
+
+    #[test]
+    fn op_datetime_every_operator() {
+        let a = "2009-11-12 05:02:01";
+        let b = "2010-10-11 04:01:59";
+        let cases = [
+            (format!("eq:{a}"), OpDateTime::eq(a)),
+            (format!("gt:{a}"), OpDateTime::gt(a)),
+            (format!("lt:{a}"), OpDateTime::lt(a)),
+            (format!("gte:{a}"), OpDateTime::gte(a)),
+            (format!("lte:{a}"), OpDateTime::lte(a)),
+            (format!("btw:{a},{b}"), OpDateTime::between(a, b)),
+            (
+                "btw:2014-01-25,now".to_owned(),
+                OpDateTime::between("2014-01-25", "now"),
+            ),
+        ];
+        for (wire, expected) in cases {
+            let parsed: OpDateTime = wire.parse().expect("parse");
+            assert_eq!(parsed, expected);
+            assert_eq!(parsed.to_string(), wire);
+            let json = serde_json::to_string(&wire).expect("json");
+            assert_eq!(round_trip::<OpDateTime>(&json), expected);
+        }
+    }
+
+    #[test]
+    fn op_datetime_without_prefix_is_eq() {
+        let parsed: OpDateTime = "2009-11-12 05:02:01".parse().expect("parse");
+        assert_eq!(
+            parsed,
+            OpDateTime::Eq(LaDateTime::from_raw("2009-11-12 05:02:01"))
+        );
+        assert_eq!(parsed.to_string(), "eq:2009-11-12 05:02:01");
+        let decoded: OpDateTime = serde_json::from_str(r#""2009-11-12 05:02:01""#).expect("decode");
+        assert_eq!(decoded, parsed);
+        assert_eq!(
+            serde_json::to_string(&decoded).expect("encode"),
+            r#""eq:2009-11-12 05:02:01""#
+        );
+        let dt = NaiveDate::from_ymd_opt(2009, 11, 12)
+            .and_then(|d| d.and_hms_opt(5, 2, 1))
+            .expect("valid");
+        assert_eq!(OpDateTime::gt(dt).to_string(), "gt:2009-11-12 05:02:01");
+    }
+
+    #[test]
+    fn op_datetime_errors() {
+        for bad in [
+            "btw:2009-11-12 05:02:01",
+            "btw:a,b,c",
+            "btw:,b",
+            "btw:a,",
+            "gt:",
+            "eq:",
+            "",
+        ] {
+            let err = bad.parse::<OpDateTime>().expect_err(bad);
+            assert_eq!(err.input(), bad);
+        }
+        let err = "btw:2009-11-12"
+            .parse::<OpDateTime>()
+            .expect_err("no comma");
+        assert_eq!(
+            err.to_string(),
+            r#"invalid date/time filter "btw:2009-11-12": `btw:` needs two values separated by a comma"#
+        );
+        assert_eq!(
+            decode_err::<OpDateTime>(r#""btw:2009-11-12""#),
+            err.to_string()
+        );
+        assert_eq!(
+            decode_err::<OpDateTime>("5"),
+            "invalid type: integer `5`, expected a date/time filter string such as \
+             `gt:2009-11-12 05:02:01`"
+        );
+    }
+
+    #[test]
+    fn op_datetime_schema() {
+        let schema = serde_json::to_value(schemars::schema_for!(OpDateTime)).expect("schema");
+        assert_eq!(schema["type"], "string");
+        assert_eq!(schema["format"], "la-opdatetime");
+    }
+
+    // ----- CommaList -----
+
+    #[test]
+    fn comma_list_strings() {
+        let v: CommaList<String> = round_trip(r#""tagid1,tagid2""#);
+        assert_eq!(*v, vec!["tagid1".to_owned(), "tagid2".to_owned()]);
+        assert_eq!(v.to_string(), "tagid1,tagid2");
+
+        let empty: CommaList<String> = round_trip(r#""""#);
+        assert!(empty.is_empty());
+
+        let spaced: CommaList<String> = round_trip(r#""a, b""#);
+        assert_eq!(spaced.0, vec!["a".to_owned(), " b".to_owned()]);
+
+        let single: CommaList<String> = round_trip(r#""R""#);
+        assert_eq!(single.len(), 1);
+
+        let blanks: CommaList<String> = round_trip(r#""a,,b,""#);
+        assert_eq!(blanks.len(), 4);
+    }
+
+    #[test]
+    fn comma_list_numbers_and_laint() {
+        let v: CommaList<u32> = round_trip(r#""1,22,333""#);
+        assert_eq!(v.0, vec![1, 22, 333]);
+        let ints: CommaList<LaInt> = round_trip(r#""7,-1""#);
+        assert_eq!(ints[0], 7);
+        assert_eq!(ints[1], -1);
+        // `LaInt`'s `Display` prints the integer, so leading zeros inside a
+        // list are normalised.
+        let zeros: CommaList<LaInt> = serde_json::from_str(r#""007""#).expect("decode");
+        assert_eq!(serde_json::to_string(&zeros).expect("encode"), r#""7""#);
+    }
+
+    #[test]
+    fn comma_list_bad_item() {
+        let err = decode_err::<CommaList<u32>>(r#""1,x,3""#);
+        assert_eq!(
+            err,
+            r#"invalid item "x" at position 1 of comma-separated list: invalid digit found in string"#
+        );
+        let err = decode_err::<CommaList<u32>>(r#""1, 2""#);
+        assert!(
+            err.starts_with(r#"invalid item " 2" at position 1"#),
+            "{err}"
+        );
+        assert_eq!(
+            decode_err::<CommaList<String>>(r#"["a"]"#),
+            "invalid type: sequence, expected a comma-separated list in a string"
+        );
+    }
+
+    #[test]
+    fn comma_list_conversions() {
+        let mut list: CommaList<&str> = vec!["R", "T"].into();
+        list.push("C");
+        assert_eq!(list.to_string(), "R,T,C");
+        assert_eq!(serde_json::to_string(&list).expect("encode"), r#""R,T,C""#);
+        let collected: CommaList<u8> = (1..=3).collect();
+        assert_eq!(collected.to_string(), "1,2,3");
+        let total: u32 = (&collected).into_iter().map(|&x| u32::from(x)).sum();
+        assert_eq!(total, 6);
+        let back: Vec<u8> = collected.into_iter().collect();
+        assert_eq!(back, vec![1, 2, 3]);
+        assert_eq!(CommaList::<u8>::default().to_string(), "");
+    }
+
+    #[test]
+    fn comma_list_schema() {
+        assert_eq!(CommaList::<String>::schema_name(), "CommaList_of_String");
+        let schema =
+            serde_json::to_value(schemars::schema_for!(CommaList<String>)).expect("schema");
+        assert_eq!(schema["type"], "string");
+        assert_eq!(schema["format"], "la-comma-list");
+    }
+}

@@ -1,0 +1,158 @@
+//! Open enums: the Rust code for every enum component of a spec.
+//!
+//! typify's enums reject values they do not list, but servers add values over time. For each
+//! enum component the spec names, this module emits an enum with one variant per documented
+//! value (named by `x-enum-varnames`, documented by `x-enum-descriptions`) and a final
+//! `Unknown(String)` variant that keeps any other value verbatim. The generator is told to
+//! use these types in place of its own (`with_replacement`).
+
+use anyhow::{bail, Context};
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+use serde_json::Value;
+
+/// An enum component, read from the spec.
+pub struct OpenEnum {
+    name: String,
+    description: String,
+    values: Vec<String>,
+    varnames: Vec<String>,
+    descriptions: Vec<String>,
+}
+
+fn strings(schema: &Value, key: &str, name: &str) -> anyhow::Result<Vec<String>> {
+    schema
+        .get(key)
+        .and_then(Value::as_array)
+        .with_context(|| format!("enum {name}: `{key}` must be an array"))?
+        .iter()
+        .map(|v| {
+            v.as_str()
+                .map(str::to_owned)
+                .with_context(|| format!("enum {name}: every `{key}` entry must be a string"))
+        })
+        .collect()
+}
+
+impl OpenEnum {
+    /// Reads an enum component; `x-enum-varnames` and `x-enum-descriptions` are required.
+    pub fn from_schema(name: &str, schema: &Value) -> anyhow::Result<Self> {
+        let values = strings(schema, "enum", name)?;
+        let varnames = strings(schema, "x-enum-varnames", name)?;
+        let descriptions = strings(schema, "x-enum-descriptions", name)?;
+        if varnames.len() != values.len() || descriptions.len() != values.len() {
+            bail!("enum {name}: `enum`, `x-enum-varnames` and `x-enum-descriptions` differ in length");
+        }
+        Ok(Self {
+            name: name.to_owned(),
+            description: schema
+                .get("description")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_owned(),
+            values,
+            varnames,
+            descriptions,
+        })
+    }
+
+    /// The enum's name, which is also its component name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The enum's definition and impls, to be placed in the generated `types` module.
+    pub fn tokens(&self) -> TokenStream {
+        let name = format_ident!("{}", self.name);
+        let doc = &self.description;
+        let idents: Vec<_> = self
+            .varnames
+            .iter()
+            .map(|v| format_ident!("{}", v))
+            .collect();
+        let values = &self.values;
+        let variant_docs: Vec<String> = self
+            .values
+            .iter()
+            .zip(&self.descriptions)
+            .map(|(value, desc)| format!("`{value}`: {desc}"))
+            .collect();
+        let known = values
+            .iter()
+            .map(|v| format!("`{v}`"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let schema_doc = format!("{doc} Known values: {known}; other values are kept as given.");
+        let name_str = &self.name;
+        quote! {
+            #[doc = #doc]
+            ///
+            /// Values the spec does not list decode into `Unknown` instead of failing.
+            #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize, ::serde::Deserialize)]
+            pub enum #name {
+                #(
+                    #[doc = #variant_docs]
+                    #[serde(rename = #values)]
+                    #idents,
+                )*
+                /// A value the spec does not list, kept verbatim.
+                #[serde(untagged)]
+                Unknown(::std::string::String),
+            }
+
+            impl #name {
+                /// Every value the spec lists, in its order.
+                pub const KNOWN: &'static [Self] = &[#(Self::#idents),*];
+
+                /// The value as sent on the wire.
+                pub fn as_str(&self) -> &str {
+                    match self {
+                        #(Self::#idents => #values,)*
+                        Self::Unknown(value) => value.as_str(),
+                    }
+                }
+            }
+
+            impl ::std::fmt::Display for #name {
+                fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+                    f.write_str(self.as_str())
+                }
+            }
+
+            impl ::std::str::FromStr for #name {
+                type Err = ::std::convert::Infallible;
+
+                fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+                    Ok(Self::from(value))
+                }
+            }
+
+            impl ::std::convert::From<&str> for #name {
+                fn from(value: &str) -> Self {
+                    match value {
+                        #(#values => Self::#idents,)*
+                        other => Self::Unknown(other.to_owned()),
+                    }
+                }
+            }
+
+            impl ::schemars::JsonSchema for #name {
+                fn schema_name() -> ::std::string::String {
+                    #name_str.to_owned()
+                }
+
+                fn json_schema(_: &mut ::schemars::gen::SchemaGenerator) -> ::schemars::schema::Schema {
+                    ::schemars::schema::SchemaObject {
+                        instance_type: Some(::schemars::schema::InstanceType::String.into()),
+                        metadata: Some(Box::new(::schemars::schema::Metadata {
+                            description: Some(#schema_doc.to_owned()),
+                            ..Default::default()
+                        })),
+                        ..Default::default()
+                    }
+                    .into()
+                }
+            }
+        }
+    }
+}

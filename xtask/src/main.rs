@@ -1,0 +1,80 @@
+//! `cargo xtask`: maintainer tasks for the API clients.
+//!
+//! - `cargo xtask generate` regenerates every `crates/<api>/src/generated.rs` from its spec under
+//!   `spec/`; `--check` only compares and fails when a checked-in file is stale.
+//! - `cargo xtask validate` checks every spec for the rules the generator and our docs rely on.
+
+mod apis;
+mod enums;
+mod generate;
+mod validate;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+/// Maintainer tasks for the LiveAgent and Contiple API clients.
+#[derive(Parser)]
+#[command(name = "xtask", version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Regenerate the client crates' `generated.rs` from the specs.
+    Generate {
+        /// Do not write anything: exit non-zero when a checked-in file differs.
+        #[arg(long)]
+        check: bool,
+    },
+    /// Validate every spec under `spec/`.
+    Validate,
+}
+
+/// The workspace root: the parent of this crate's directory.
+fn workspace_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives one level below the workspace root")
+        .to_path_buf()
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let root = workspace_root();
+    let result = match cli.command {
+        Command::Generate { check } => generate::run(&root, check),
+        Command::Validate => run_validate(&root),
+    };
+    match result {
+        Ok(true) => ExitCode::SUCCESS,
+        Ok(false) => ExitCode::FAILURE,
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Validates every spec; prints each problem and returns whether all specs are clean.
+fn run_validate(root: &std::path::Path) -> anyhow::Result<bool> {
+    let mut clean = true;
+    for api in apis::discover(root)? {
+        let text = std::fs::read_to_string(&api.spec_path)?;
+        let problems = validate::check_spec(&text)?;
+        let name = api.spec_relative();
+        if problems.is_empty() {
+            println!("{name}: ok");
+        } else {
+            clean = false;
+            for problem in &problems {
+                println!("{name}: {problem}");
+            }
+            println!("{name}: {} problem(s)", problems.len());
+        }
+    }
+    Ok(clean)
+}
