@@ -41,7 +41,9 @@ impl OpenEnum {
         let varnames = strings(schema, "x-enum-varnames", name)?;
         let descriptions = strings(schema, "x-enum-descriptions", name)?;
         if varnames.len() != values.len() || descriptions.len() != values.len() {
-            bail!("enum {name}: `enum`, `x-enum-varnames` and `x-enum-descriptions` differ in length");
+            bail!(
+                "enum {name}: `enum`, `x-enum-varnames` and `x-enum-descriptions` differ in length"
+            );
         }
         Ok(Self {
             name: name.to_owned(),

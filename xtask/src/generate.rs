@@ -151,8 +151,8 @@ pub fn render(api: &Api) -> anyhow::Result<String> {
         .context("progenitor's output has no `types` module")?;
     for open_enum in &open_enums {
         let tokens = open_enum.tokens();
-        let items: syn::File = syn::parse2(tokens)
-            .with_context(|| format!("parsing enum {}", open_enum.name()))?;
+        let items: syn::File =
+            syn::parse2(tokens).with_context(|| format!("parsing enum {}", open_enum.name()))?;
         types_module.1.extend(items.items);
     }
 

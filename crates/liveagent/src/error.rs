@@ -194,7 +194,10 @@ impl std::fmt::Display for Error {
             ),
             Self::NotJson {
                 status, message, ..
-            } => write!(f, "LiveAgent response (HTTP {status}) is not JSON: {message}"),
+            } => write!(
+                f,
+                "LiveAgent response (HTTP {status}) is not JSON: {message}"
+            ),
             Self::UnexpectedStatus { status, body } => write!(
                 f,
                 "LiveAgent answered with undocumented HTTP {status} ({} body bytes)",

@@ -833,19 +833,39 @@ where
     }
 
     fn visit_str<E: de::Error>(self, v: &str) -> Result<CommaList<T>, E> {
-        if v.is_empty() {
-            return Ok(CommaList::new());
-        }
-        v.split(',')
-            .enumerate()
-            .map(|(i, piece)| {
-                piece.parse::<T>().map_err(|err| {
-                    E::custom(format_args!(
-                        "invalid item {piece:?} at position {i} of comma-separated list: {err}"
-                    ))
-                })
+        split_comma_list(v).map_err(E::custom)
+    }
+}
+
+/// Splits `"a,b,c"` and parses each piece verbatim; `""` is the empty list.
+fn split_comma_list<T>(v: &str) -> Result<CommaList<T>, String>
+where
+    T: FromStr,
+    T::Err: fmt::Display,
+{
+    if v.is_empty() {
+        return Ok(CommaList::new());
+    }
+    v.split(',')
+        .enumerate()
+        .map(|(i, piece)| {
+            piece.parse::<T>().map_err(|err| {
+                format!("invalid item {piece:?} at position {i} of comma-separated list: {err}")
             })
-            .collect()
+        })
+        .collect()
+}
+
+/// Parses the wire form, as deserialisation does.
+impl<T> FromStr for CommaList<T>
+where
+    T: FromStr,
+    T::Err: fmt::Display,
+{
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        split_comma_list(s)
     }
 }
 
