@@ -27,7 +27,7 @@ pub enum Error {
         /// HTTP status of the response.
         status: StatusCode,
         /// The envelope's contents: `statuscode`, `errormessage`, `debugmessage`.
-        error: types::Error,
+        error: Box<types::Error>,
         /// The raw response body.
         body: Bytes,
     },
@@ -124,7 +124,7 @@ impl Error {
                 let body = Bytes::from(serde_json::to_vec(&envelope).unwrap_or_default());
                 Self::Api {
                     status,
-                    error: envelope.response,
+                    error: Box::new(envelope.response),
                     body,
                 }
             }
@@ -158,7 +158,7 @@ impl Error {
                 match serde_path_to_error::deserialize::<_, ErrorEnvelope>(&mut deserializer) {
                     Ok(envelope) => Self::Api {
                         status,
-                        error: envelope.response,
+                        error: Box::new(envelope.response),
                         body,
                     },
                     Err(err) => Self::Decode {
