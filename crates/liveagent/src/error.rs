@@ -223,7 +223,9 @@ pub trait ResultExt<T> {
     fn into_value(self) -> impl Future<Output = Result<T, Error>> + Send;
 }
 
-impl<T: Send> ResultExt<T> for Result<ResponseValue<T>, GeneratedError> {
+impl<T: serde::de::DeserializeOwned + Send> ResultExt<T>
+    for Result<ResponseValue<T>, GeneratedError>
+{
     async fn payload(self) -> Result<T::Payload, Error>
     where
         T: Envelope,
@@ -234,6 +236,19 @@ impl<T: Send> ResultExt<T> for Result<ResponseValue<T>, GeneratedError> {
     async fn into_value(self) -> Result<T, Error> {
         match self {
             Ok(value) => Ok(value.into_inner()),
+            Err(progenitor_client::Error::InvalidResponsePayload(body, err)) => {
+                // Decode again, knowing the target type, to name the JSON path that failed.
+                let mut deserializer = serde_json::Deserializer::from_slice(&body);
+                let message = match serde_path_to_error::deserialize::<_, T>(&mut deserializer) {
+                    Err(err) => format!("at `{}`: {}", err.path(), err.inner()),
+                    Ok(_) => err.to_string(),
+                };
+                Err(Error::Decode {
+                    status: StatusCode::OK,
+                    message,
+                    body,
+                })
+            }
             Err(err) => Err(Error::from_generated(err).await),
         }
     }

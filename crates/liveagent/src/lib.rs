@@ -16,22 +16,50 @@
 //!
 //! # Example
 //!
-//! ```no_run
+//! ```
 //! use liveagent::{ApiKey, Client, ResultExt};
+//!
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), liveagent::Error> {
+//! # let server = wiremock::MockServer::start().await;
+//! # wiremock::Mock::given(wiremock::matchers::path("/api/tags/sh3j"))
+//! #     .respond_with(wiremock::ResponseTemplate::new(200).set_body_raw(
+//! #         r#"{"response":{"id":"sh3j","name":"VIP","is_archived":null,"color":"FFFFFF","bg_color":"0000FF"}}"#,
+//! #         "application/json",
+//! #     ))
+//! #     .mount(&server)
+//! #     .await;
+//! # let base_url = format!("{}/api", server.uri());
+//! // base_url is e.g. "https://example.ladesk.com/api"
+//! let client = Client::new(&base_url, ApiKey::new("your-api-key"));
+//! let tag = client.get_tag().tagid("sh3j").send().await.payload().await?;
+//! assert_eq!(tag.name.as_deref(), Some("VIP"));
+//! assert_eq!(tag.is_archived, None); // the docs' example sends `null`
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! Parameters take the spec's types; LiveAgent's comma lists and datetime filters have their
+//! own:
+//!
+//! ```no_run
 //! use liveagent::types::ConversationStatus;
+//! use liveagent::{ApiKey, Client, CommaList, OpDateTime, ResultExt};
 //!
 //! # async fn run() -> Result<(), liveagent::Error> {
-//! let client = Client::new("https://example.ladesk.com/api", ApiKey::new("secret"));
+//! let client = Client::new("https://example.ladesk.com/api", ApiKey::new("your-api-key"));
+//! let since = chrono::NaiveDate::from_ymd_opt(2024, 1, 1).unwrap();
 //! let list = client
 //!     .list_conversations()
-//!     .status(vec![ConversationStatus::New, ConversationStatus::Open].into_iter().collect::<liveagent::CommaList<_>>())
+//!     .status(CommaList::from(vec![ConversationStatus::New, ConversationStatus::Open]))
+//!     .datechanged(OpDateTime::gte(since))
 //!     .limit(50)
 //!     .send()
 //!     .await
 //!     .payload()
 //!     .await?;
 //! for conversation in list.conversations {
-//!     println!("{:?} {:?}", conversation.code, conversation.subject);
+//!     println!("{:?}: {:?}", conversation.code, conversation.status);
 //! }
 //! # Ok(())
 //! # }
