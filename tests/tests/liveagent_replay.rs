@@ -127,7 +127,7 @@ async fn call(client: &Client, spec: &SpecIndex, rec: &Recording) -> Value {
             run!(get_departments_report; path []; query [date_from: Dt, date_to: Dt, columns: Columns, limitcount: u64, limitfrom: u64])
         }
         "getPerformanceReport" => {
-            run!(get_performance_report; path []; query [date_from: Dt, date_to: Dt, columns: Columns, limitcount: u64, limitfrom: u64, group_by: S])
+            run!(get_performance_report; path []; query [date_from: Dt, date_to: Dt, columns: Columns, limitcount: u64, limitfrom: u64, group_by: types::ReportGroupBy])
         }
         "getTagsReport" => {
             run!(get_tags_report; path []; query [date_from: Dt, date_to: Dt, columns: Columns, limitcount: u64, limitfrom: u64])

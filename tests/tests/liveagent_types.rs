@@ -46,8 +46,8 @@ fn every_type_has_a_json_schema() {
 fn custom_fields_travel_as_json_text_in_the_form() {
     let body = types::SetCustomerFieldsBody {
         customfields: JsonEncoded(types::CustomFieldValues(vec![types::CustomFieldValue {
-            code: Some("varsymbol".to_owned()),
-            value: Some("43894209".to_owned()),
+            code: "varsymbol".to_owned(),
+            value: "43894209".to_owned(),
         }])),
     };
     let form = serde_urlencoded::to_string(&body).unwrap();

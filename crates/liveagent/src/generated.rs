@@ -753,7 +753,7 @@ pub mod types {
     pub struct Company {
         ///Custom field values
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub custom_fields: ::std::vec::Vec<CustomFieldValue>,
+        pub custom_fields: ::std::vec::Vec<CompanyCustomField>,
         ///Date, when company was created
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub datecreated: ::std::option::Option<::std::string::String>,
@@ -784,6 +784,29 @@ pub mod types {
     }
     impl Company {
         pub fn builder() -> builder::Company {
+            Default::default()
+        }
+    }
+    ///One entry of `custom_fields`.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct CompanyCustomField {
+        ///Custom field code
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub code: ::std::option::Option<::std::string::String>,
+        ///Custom field value
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub value: ::std::option::Option<::std::string::String>,
+    }
+    impl CompanyCustomField {
+        pub fn builder() -> builder::CompanyCustomField {
             Default::default()
         }
     }
@@ -926,7 +949,7 @@ pub mod types {
         pub cursor: ::std::option::Option<::std::string::String>,
         ///Custom field values
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-        pub customfields: ::std::vec::Vec<CustomFieldValue>,
+        pub customfields: ::std::vec::Vec<ConversationCustomField>,
         ///Date of last change
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub datechanged: ::std::option::Option<crate::LaDateTime>,
@@ -975,6 +998,29 @@ pub mod types {
     }
     impl Conversation {
         pub fn builder() -> builder::Conversation {
+            Default::default()
+        }
+    }
+    ///One entry of `customfields`.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct ConversationCustomField {
+        ///Custom field code.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub code: ::std::option::Option<::std::string::String>,
+        ///Custom field value.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub value: ::std::option::Option<::std::string::String>,
+    }
+    impl ConversationCustomField {
+        pub fn builder() -> builder::ConversationCustomField {
             Default::default()
         }
     }
@@ -1105,6 +1151,67 @@ pub mod types {
             Default::default()
         }
     }
+    ///One entry of `tags`.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct ConversationTag {
+        ///The identifier of the tag.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub id: ::std::option::Option<::std::string::String>,
+        ///Name of the tag.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub name: ::std::option::Option<::std::string::String>,
+    }
+    impl ConversationTag {
+        pub fn builder() -> builder::ConversationTag {
+            Default::default()
+        }
+    }
+    ///Payload of `listConversationTags`.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct ConversationTagList {
+        ///The list of tags assigned.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub tags: ::std::vec::Vec<ConversationTag>,
+    }
+    impl ConversationTagList {
+        pub fn builder() -> builder::ConversationTagList {
+            Default::default()
+        }
+    }
+    ///The `{"response": ...}` envelope around a `ConversationTagList`.
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
+    pub struct ConversationTagListEnvelope {
+        ///The `ConversationTagList` payload.
+        pub response: ConversationTagList,
+    }
+    impl ConversationTagListEnvelope {
+        pub fn builder() -> builder::ConversationTagListEnvelope {
+            Default::default()
+        }
+    }
     ///`CreateConversationMessageBody`
     #[derive(
         ::serde::Deserialize,
@@ -1188,14 +1295,16 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub description: ::std::option::Option<::std::string::String>,
         ///Knowledgebase identifier, default value: kb_defa
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub kb_id: ::std::option::Option<::std::string::String>,
+        #[serde(default = "defaults::create_knowledgebase_category_body_kb_id")]
+        pub kb_id: ::std::string::String,
         ///Keywords (used only for category)
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub keywords: ::std::option::Option<::std::string::String>,
         ///Parent category identifier, default value: 0 (root category)
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub parent_entry_id: ::std::option::Option<::std::string::String>,
+        #[serde(
+            default = "defaults::create_knowledgebase_category_body_parent_entry_id"
+        )]
+        pub parent_entry_id: ::std::string::String,
         ///Order within category, new items are added at the top by default
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub rorder: ::std::option::Option<::std::string::String>,
@@ -1234,23 +1343,20 @@ pub mod types {
             Default::default()
         }
     }
-    ///One entry of `custom_fields`.
+    ///One custom field value in the `customfields` parameter.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
         Debug,
-        Default,
         PartialEq,
         schemars::JsonSchema
     )]
     pub struct CustomFieldValue {
-        ///Custom field code
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub code: ::std::option::Option<::std::string::String>,
-        ///Custom field value
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub value: ::std::option::Option<::std::string::String>,
+        ///Custom field code.
+        pub code: ::std::string::String,
+        ///Custom field value.
+        pub value: ::std::string::String,
     }
     impl CustomFieldValue {
         pub fn builder() -> builder::CustomFieldValue {
@@ -1815,7 +1921,7 @@ pub mod types {
         ///`ERROR`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub status: ::std::option::Option<::std::string::String>,
-        ///HTTP-like status code of the error (400, 401, 403, 404, 500, 503).
+        ///Status code of the error, as in the docs' example (`500`).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub statuscode: ::std::option::Option<crate::LaInt>,
     }
@@ -2871,13 +2977,13 @@ pub mod types {
         ///Conversation identifier
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub conversationid: ::std::option::Option<::std::string::String>,
-        ///Minimum unfulfilled time
+        ///Minimum unfulfilled time (sic: the docs give this description to all five date fields of the SLA log.)
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub date_closed: ::std::option::Option<crate::LaDateTime>,
-        ///Minimum unfulfilled time
+        ///Minimum unfulfilled time (sic: the docs give this description to all five date fields of the SLA log.)
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub date_created: ::std::option::Option<crate::LaDateTime>,
-        ///Minimum unfulfilled time
+        ///Minimum unfulfilled time (sic: the docs give this description to all five date fields of the SLA log.)
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub date_due: ::std::option::Option<crate::LaDateTime>,
         ///Department name
@@ -2901,10 +3007,10 @@ pub mod types {
         ///Requester last name
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub req_lastname: ::std::option::Option<::std::string::String>,
-        ///Minimum unfulfilled time
+        ///Minimum unfulfilled time (sic: the docs give this description to all five date fields of the SLA log.)
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub server_date_closed: ::std::option::Option<crate::LaDateTime>,
-        ///Minimum unfulfilled time
+        ///Minimum unfulfilled time (sic: the docs give this description to all five date fields of the SLA log.)
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub server_date_due: ::std::option::Option<crate::LaDateTime>,
         ///SLA offset
@@ -2997,10 +3103,10 @@ pub mod types {
         schemars::JsonSchema
     )]
     pub struct Tag {
-        ///The identifier of the tag.
+        ///An identifier of the tag.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub id: ::std::option::Option<::std::string::String>,
-        ///Name of the tag.
+        ///A name of the tag.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
     }
@@ -3112,7 +3218,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///Payload of `listConversationTags`.
+    ///Payload of `listTags`.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -3123,7 +3229,7 @@ pub mod types {
         schemars::JsonSchema
     )]
     pub struct TagList {
-        ///The list of tags assigned.
+        ///The list of tags.
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub tags: ::std::vec::Vec<Tag>,
     }
@@ -6818,7 +6924,7 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct Company {
             custom_fields: ::std::result::Result<
-                ::std::vec::Vec<super::CustomFieldValue>,
+                ::std::vec::Vec<super::CompanyCustomField>,
                 ::std::string::String,
             >,
             datecreated: ::std::result::Result<
@@ -6877,7 +6983,7 @@ pub mod types {
         impl Company {
             pub fn custom_fields<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::CustomFieldValue>>,
+                T: ::std::convert::TryInto<::std::vec::Vec<super::CompanyCustomField>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.custom_fields = value
@@ -7024,6 +7130,70 @@ pub mod types {
                     name: Ok(value.name),
                     phones: Ok(value.phones),
                     unique_fields: Ok(value.unique_fields),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct CompanyCustomField {
+            code: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            value: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for CompanyCustomField {
+            fn default() -> Self {
+                Self {
+                    code: Ok(Default::default()),
+                    value: Ok(Default::default()),
+                }
+            }
+        }
+        impl CompanyCustomField {
+            pub fn code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code: {e}")
+                    });
+                self
+            }
+            pub fn value<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.value = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for value: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<CompanyCustomField> for super::CompanyCustomField {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: CompanyCustomField,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    code: value.code?,
+                    value: value.value?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::CompanyCustomField> for CompanyCustomField {
+            fn from(value: super::CompanyCustomField) -> Self {
+                Self {
+                    code: Ok(value.code),
+                    value: Ok(value.value),
                 }
             }
         }
@@ -7357,7 +7527,7 @@ pub mod types {
                 ::std::string::String,
             >,
             customfields: ::std::result::Result<
-                ::std::vec::Vec<super::CustomFieldValue>,
+                ::std::vec::Vec<super::ConversationCustomField>,
                 ::std::string::String,
             >,
             datechanged: ::std::result::Result<
@@ -7515,7 +7685,9 @@ pub mod types {
             }
             pub fn customfields<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::CustomFieldValue>>,
+                T: ::std::convert::TryInto<
+                    ::std::vec::Vec<super::ConversationCustomField>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.customfields = value
@@ -7770,6 +7942,72 @@ pub mod types {
                     status: Ok(value.status),
                     subject: Ok(value.subject),
                     tags: Ok(value.tags),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ConversationCustomField {
+            code: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            value: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ConversationCustomField {
+            fn default() -> Self {
+                Self {
+                    code: Ok(Default::default()),
+                    value: Ok(Default::default()),
+                }
+            }
+        }
+        impl ConversationCustomField {
+            pub fn code<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.code = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for code: {e}")
+                    });
+                self
+            }
+            pub fn value<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.value = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for value: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ConversationCustomField>
+        for super::ConversationCustomField {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ConversationCustomField,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    code: value.code?,
+                    value: value.value?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ConversationCustomField>
+        for ConversationCustomField {
+            fn from(value: super::ConversationCustomField) -> Self {
+                Self {
+                    code: Ok(value.code),
+                    value: Ok(value.value),
                 }
             }
         }
@@ -8288,6 +8526,155 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
+        pub struct ConversationTag {
+            id: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+            name: ::std::result::Result<
+                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ConversationTag {
+            fn default() -> Self {
+                Self {
+                    id: Ok(Default::default()),
+                    name: Ok(Default::default()),
+                }
+            }
+        }
+        impl ConversationTag {
+            pub fn id<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.id = value
+                    .try_into()
+                    .map_err(|e| format!("error converting supplied value for id: {e}"));
+                self
+            }
+            pub fn name<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.name = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for name: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ConversationTag> for super::ConversationTag {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ConversationTag,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self {
+                    id: value.id?,
+                    name: value.name?,
+                })
+            }
+        }
+        impl ::std::convert::From<super::ConversationTag> for ConversationTag {
+            fn from(value: super::ConversationTag) -> Self {
+                Self {
+                    id: Ok(value.id),
+                    name: Ok(value.name),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ConversationTagList {
+            tags: ::std::result::Result<
+                ::std::vec::Vec<super::ConversationTag>,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ConversationTagList {
+            fn default() -> Self {
+                Self {
+                    tags: Ok(Default::default()),
+                }
+            }
+        }
+        impl ConversationTagList {
+            pub fn tags<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<::std::vec::Vec<super::ConversationTag>>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.tags = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for tags: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ConversationTagList>
+        for super::ConversationTagList {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ConversationTagList,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { tags: value.tags? })
+            }
+        }
+        impl ::std::convert::From<super::ConversationTagList> for ConversationTagList {
+            fn from(value: super::ConversationTagList) -> Self {
+                Self { tags: Ok(value.tags) }
+            }
+        }
+        #[derive(Clone, Debug)]
+        pub struct ConversationTagListEnvelope {
+            response: ::std::result::Result<
+                super::ConversationTagList,
+                ::std::string::String,
+            >,
+        }
+        impl ::std::default::Default for ConversationTagListEnvelope {
+            fn default() -> Self {
+                Self {
+                    response: Err("no value supplied for response".to_string()),
+                }
+            }
+        }
+        impl ConversationTagListEnvelope {
+            pub fn response<T>(mut self, value: T) -> Self
+            where
+                T: ::std::convert::TryInto<super::ConversationTagList>,
+                T::Error: ::std::fmt::Display,
+            {
+                self.response = value
+                    .try_into()
+                    .map_err(|e| {
+                        format!("error converting supplied value for response: {e}")
+                    });
+                self
+            }
+        }
+        impl ::std::convert::TryFrom<ConversationTagListEnvelope>
+        for super::ConversationTagListEnvelope {
+            type Error = super::error::ConversionError;
+            fn try_from(
+                value: ConversationTagListEnvelope,
+            ) -> ::std::result::Result<Self, super::error::ConversionError> {
+                Ok(Self { response: value.response? })
+            }
+        }
+        impl ::std::convert::From<super::ConversationTagListEnvelope>
+        for ConversationTagListEnvelope {
+            fn from(value: super::ConversationTagListEnvelope) -> Self {
+                Self {
+                    response: Ok(value.response),
+                }
+            }
+        }
+        #[derive(Clone, Debug)]
         pub struct CreateConversationMessageBody {
             attachments: ::std::result::Result<
                 ::std::option::Option<crate::CommaList<::std::string::String>>,
@@ -8574,16 +8961,13 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            kb_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
+            kb_id: ::std::result::Result<::std::string::String, ::std::string::String>,
             keywords: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
             parent_entry_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
                 ::std::string::String,
             >,
             rorder: ::std::result::Result<
@@ -8604,9 +8988,13 @@ pub mod types {
                     ),
                     departmentid: Ok(Default::default()),
                     description: Ok(Default::default()),
-                    kb_id: Ok(Default::default()),
+                    kb_id: Ok(
+                        super::defaults::create_knowledgebase_category_body_kb_id(),
+                    ),
                     keywords: Ok(Default::default()),
-                    parent_entry_id: Ok(Default::default()),
+                    parent_entry_id: Ok(
+                        super::defaults::create_knowledgebase_category_body_parent_entry_id(),
+                    ),
                     rorder: Ok(Default::default()),
                     rtype: Ok(
                         super::defaults::create_knowledgebase_category_body_rtype(),
@@ -8654,7 +9042,7 @@ pub mod types {
             }
             pub fn kb_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.kb_id = value
@@ -8678,7 +9066,7 @@ pub mod types {
             }
             pub fn parent_entry_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.parent_entry_id = value
@@ -8844,27 +9232,21 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct CustomFieldValue {
-            code: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            value: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
+            code: ::std::result::Result<::std::string::String, ::std::string::String>,
+            value: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
         impl ::std::default::Default for CustomFieldValue {
             fn default() -> Self {
                 Self {
-                    code: Ok(Default::default()),
-                    value: Ok(Default::default()),
+                    code: Err("no value supplied for code".to_string()),
+                    value: Err("no value supplied for value".to_string()),
                 }
             }
         }
         impl CustomFieldValue {
             pub fn code<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.code = value
@@ -8876,7 +9258,7 @@ pub mod types {
             }
             pub fn value<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.value = value
@@ -17983,6 +18365,12 @@ pub mod types {
         pub(super) fn create_knowledgebase_category_body_access() -> crate::types::KnowledgebaseAccess {
             ::serde_json::from_str::<crate::types::KnowledgebaseAccess>("\"P\"").unwrap()
         }
+        pub(super) fn create_knowledgebase_category_body_kb_id() -> ::std::string::String {
+            "kb_defa".to_string()
+        }
+        pub(super) fn create_knowledgebase_category_body_parent_entry_id() -> ::std::string::String {
+            "0".to_string()
+        }
         pub(super) fn create_knowledgebase_category_body_rtype() -> crate::types::KnowledgebaseCategoryType {
             ::serde_json::from_str::<crate::types::KnowledgebaseCategoryType>("\"C\"")
                 .unwrap()
@@ -19685,6 +20073,101 @@ pub mod types {
                 .into()
         }
     }
+    ///Time interval to group a report by (the docs type this `text` and list the allowed values). Servers may add values; clients must accept unknown ones.
+    ///
+    /// Values the spec does not list decode into `Unknown` instead of failing.
+    #[derive(
+        Clone,
+        Debug,
+        PartialEq,
+        Eq,
+        Hash,
+        PartialOrd,
+        Ord,
+        ::serde::Serialize,
+        ::serde::Deserialize
+    )]
+    pub enum ReportGroupBy {
+        ///`hour`: Group by hour
+        #[serde(rename = "hour")]
+        Hour,
+        ///`day`: Group by day
+        #[serde(rename = "day")]
+        Day,
+        ///`week`: Group by week
+        #[serde(rename = "week")]
+        Week,
+        ///`month`: Group by month
+        #[serde(rename = "month")]
+        Month,
+        /// A value the spec does not list, kept verbatim.
+        #[serde(untagged)]
+        Unknown(::std::string::String),
+    }
+    impl ReportGroupBy {
+        /// Every value the spec lists, in its order.
+        pub const KNOWN: &'static [Self] = &[
+            Self::Hour,
+            Self::Day,
+            Self::Week,
+            Self::Month,
+        ];
+        /// The value as sent on the wire.
+        pub fn as_str(&self) -> &str {
+            match self {
+                Self::Hour => "hour",
+                Self::Day => "day",
+                Self::Week => "week",
+                Self::Month => "month",
+                Self::Unknown(value) => value.as_str(),
+            }
+        }
+    }
+    impl ::std::fmt::Display for ReportGroupBy {
+        fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+            f.write_str(self.as_str())
+        }
+    }
+    impl ::std::str::FromStr for ReportGroupBy {
+        type Err = ::std::convert::Infallible;
+        fn from_str(value: &str) -> ::std::result::Result<Self, Self::Err> {
+            Ok(Self::from(value))
+        }
+    }
+    impl ::std::convert::From<&str> for ReportGroupBy {
+        fn from(value: &str) -> Self {
+            match value {
+                "hour" => Self::Hour,
+                "day" => Self::Day,
+                "week" => Self::Week,
+                "month" => Self::Month,
+                other => Self::Unknown(other.to_owned()),
+            }
+        }
+    }
+    impl ::schemars::JsonSchema for ReportGroupBy {
+        fn schema_name() -> ::std::string::String {
+            "ReportGroupBy".to_owned()
+        }
+        fn json_schema(
+            _: &mut ::schemars::gen::SchemaGenerator,
+        ) -> ::schemars::schema::Schema {
+            ::schemars::schema::SchemaObject {
+                instance_type: Some(::schemars::schema::InstanceType::String.into()),
+                metadata: Some(
+                    Box::new(::schemars::schema::Metadata {
+                        description: Some(
+                            "Time interval to group a report by (the docs type this `text` and list the allowed values). Servers may add values; clients must accept unknown ones. Known values: `hour`, `day`, `week`, `month`; other values are kept as given."
+                                .to_owned(),
+                        ),
+                        ..Default::default()
+                    }),
+                ),
+                ..Default::default()
+            }
+                .into()
+        }
+    }
     ///Yes/no flag. Servers may add values; clients must accept unknown ones.
     ///
     /// Values the spec does not list decode into `Unknown` instead of failing.
@@ -19771,7 +20254,11 @@ pub mod types {
 
 LiveAgent REST API version 1, as documented in the LiveAgent API reference.
 
-Every response is wrapped in a `{"response": {...}}` envelope. Authenticate with the `apikey` query parameter.
+Every response is wrapped in a `{"response": {...}}` envelope; errors are `{"response": {"status": "ERROR", ...}}`. Authenticate with the `apikey` parameter (sent here as a query parameter). The docs also describe XML and YAML response formats and give an XML example for every operation; this spec describes the JSON format.
+
+POST, PUT and DELETE parameters are form fields. The docs' PHP examples send PUT and DELETE fields with `http_build_query` (URL-encoded) and POST fields as a PHP array (multipart); the public PHP client URL-encodes all three, as this spec does.
+
+Datetimes are `YYYY-MM-DD HH:MM:SS` in the time zone set in the account's `/accounts/settings.php` (GMT by default).
 
 Version: 1*/
 pub struct Client {
@@ -19850,7 +20337,7 @@ let response = client.get_agent()
     pub fn get_agent(&self) -> builder::GetAgent<'_> {
         builder::GetAgent::new(self)
     }
-    /**Get the application installation version and server time
+    /**Get the latest application version and the current server time
 
 Sends a `GET` request to `/application/status`
 
@@ -20184,7 +20671,7 @@ let response = client.create_customers_group()
 Sends a `GET` request to `/files/{fileid}`
 
 Arguments:
-- `fileid`: Identifier of the file.
+- `fileid`: File identifier. (The docs leave this description empty.)
 ```ignore
 let response = client.get_file()
     .fileid(fileid)
@@ -20217,7 +20704,7 @@ Arguments:
 - `limit`: Limit number of returned rows. Default value: 10, Max value: 500
 - `offset`: Return articles from defined row number. Default value 0.
 - `parent_id`: Return just articles with specific parent ID (e.g. if you need to return just first level of sub-articles of specific category). Example value: 288
-- `tree_path`: Return just articles with tree path starting with selected value (e.g. if you need to return all sub-articles of specific category). Example value: 0
+- `tree_path`: Return just articles with tree path starting with selected value (e.g. if you need to return all sub-articles of specific category). Example value: 0|23|
 ```ignore
 let response = client.list_knowledgebase_articles()
     .article_id(article_id)
@@ -20273,7 +20760,7 @@ Arguments:
 - `limit`: Limit number of returned rows. Default value: 50, Max value: 500
 - `offset`: Return articles from defined row number. Default value 0
 - `parent_entry_id`: Return just entries with specific parent ID (e.g. if you need to return just first level of sub-entries of specific category). Example value: 288
-- `tree_path`: Return just entries with tree path starting with selected value (e.g. if you need to return all sub-entries of specific category). Example value: 0
+- `tree_path`: Return just entries with tree path starting with selected value (e.g. if you need to return all sub-entries of specific category). Example value: 0|23|
 ```ignore
 let response = client.list_knowledgebase_entries()
     .date_changed(date_changed)
@@ -21827,7 +22314,10 @@ pub mod builder {
         ///Sends a `GET` request to `/conversations/{conversationid}/tags`
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<types::TagListEnvelope>, Error<types::ErrorEnvelope>> {
+        ) -> Result<
+            ResponseValue<types::ConversationTagListEnvelope>,
+            Error<types::ErrorEnvelope>,
+        > {
             let Self { client, conversationid } = self;
             let conversationid = conversationid.map_err(Error::InvalidRequest)?;
             let url = format!(
@@ -24372,7 +24862,7 @@ pub mod builder {
         columns: Result<Option<crate::CommaList<::std::string::String>>, String>,
         date_from: Result<crate::LaDateTime, String>,
         date_to: Result<crate::LaDateTime, String>,
-        group_by: Result<Option<::std::string::String>, String>,
+        group_by: Result<Option<crate::types::ReportGroupBy>, String>,
         limitcount: Result<Option<i64>, String>,
         limitfrom: Result<Option<u64>, String>,
     }
@@ -24426,13 +24916,13 @@ pub mod builder {
         }
         pub fn group_by<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::string::String>,
+            V: std::convert::TryInto<crate::types::ReportGroupBy>,
         {
             self.group_by = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `:: std :: string :: String` for group_by failed"
+                    "conversion to `crate :: types :: ReportGroupBy` for group_by failed"
                         .to_string()
                 });
             self
@@ -26030,6 +26520,12 @@ impl crate::Envelope for types::ConversationEnvelope {
 impl crate::Envelope for types::ConversationListEnvelope {
     type Payload = types::ConversationList;
     fn into_payload(self) -> types::ConversationList {
+        self.response
+    }
+}
+impl crate::Envelope for types::ConversationTagListEnvelope {
+    type Payload = types::ConversationTagList;
+    fn into_payload(self) -> types::ConversationTagList {
         self.response
     }
 }
