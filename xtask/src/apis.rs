@@ -46,7 +46,10 @@ pub fn discover(root: &Path) -> anyhow::Result<Vec<Api>> {
     let mut specs: Vec<PathBuf> = std::fs::read_dir(&spec_dir)
         .with_context(|| format!("reading {}", spec_dir.display()))?
         .filter_map(|entry| entry.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|ext| ext == "yaml"))
+        .filter(|p| {
+            p.extension()
+                .is_some_and(|ext| ext == "yaml" || ext == "yml")
+        })
         .collect();
     specs.sort();
     let mut apis = Vec::new();
@@ -55,7 +58,15 @@ pub fn discover(root: &Path) -> anyhow::Result<Vec<Api>> {
             .file_stem()
             .and_then(|s| s.to_str())
             .unwrap_or_default();
-        let api_name = stem.split("-v").next().unwrap_or(stem);
+        // `liveagent-v1` → `liveagent`: strip a trailing `-v<digits>` version suffix only.
+        let api_name = match stem.rsplit_once("-v") {
+            Some((name, version))
+                if !version.is_empty() && version.chars().all(|c| c.is_ascii_digit()) =>
+            {
+                name
+            }
+            _ => stem,
+        };
         let Some((krate, inner_type)) = CRATES.iter().find(|(name, _)| *name == api_name) else {
             bail!(
                 "{}: no client crate is configured for API `{api_name}` (see xtask/src/apis.rs)",

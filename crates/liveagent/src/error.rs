@@ -17,8 +17,8 @@ use crate::Envelope;
 /// What the generated methods return as their error.
 pub type GeneratedError = progenitor_client::Error<ErrorEnvelope>;
 
-/// A failed LiveAgent call.
-#[derive(Debug)]
+/// A failed LiveAgent call. `Debug` and `Display` mask any `apikey=` value, even one the
+/// server echoed in a body.
 #[non_exhaustive]
 pub enum Error {
     /// The API answered with its error envelope (`"status": "ERROR"`), with an error status or,
@@ -139,7 +139,17 @@ impl Error {
                 let status = response.status();
                 match response.bytes().await {
                     Ok(body) => Self::UnexpectedStatus { status, body },
-                    Err(err) => Self::from_transport(err),
+                    // The hooks rejected the body (not JSON, or an error envelope).
+                    Err(err) => match find_problem(&err) {
+                        Some(problem) if problem.kind == ProblemKind::ErrorEnvelope => {
+                            Self::from_problem(problem.clone())
+                        }
+                        Some(problem) => Self::UnexpectedStatus {
+                            status,
+                            body: problem.body.clone(),
+                        },
+                        None => Self::from_transport(err),
+                    },
                 }
             }
         }
@@ -211,6 +221,59 @@ impl std::fmt::Display for Error {
 }
 
 impl std::error::Error for Error {}
+
+impl std::fmt::Debug for Error {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let body = |body: &Bytes| redact(&String::from_utf8_lossy(body));
+        match self {
+            Self::Api {
+                status,
+                error,
+                body: raw,
+            } => f
+                .debug_struct("Api")
+                .field("status", status)
+                .field("error", &redact(&format!("{error:?}")))
+                .field("body", &body(raw))
+                .finish(),
+            Self::Decode {
+                status,
+                message,
+                body: raw,
+            } => f
+                .debug_struct("Decode")
+                .field("status", status)
+                .field("message", &redact(message))
+                .field("body", &body(raw))
+                .finish(),
+            Self::NotJson {
+                status,
+                message,
+                body: raw,
+            } => f
+                .debug_struct("NotJson")
+                .field("status", status)
+                .field("message", message)
+                .field("body", &body(raw))
+                .finish(),
+            Self::UnexpectedStatus { status, body: raw } => f
+                .debug_struct("UnexpectedStatus")
+                .field("status", status)
+                .field("body", &body(raw))
+                .finish(),
+            Self::Timeout { message } => {
+                f.debug_struct("Timeout").field("message", message).finish()
+            }
+            Self::Transport { message } => f
+                .debug_struct("Transport")
+                .field("message", message)
+                .finish(),
+            Self::InvalidRequest(message) => {
+                f.debug_tuple("InvalidRequest").field(message).finish()
+            }
+        }
+    }
+}
 
 /// Completes a generated call: `client.get_tag().tagid("x").send().await.payload().await?`.
 pub trait ResultExt<T> {

@@ -76,17 +76,30 @@ impl std::error::Error for BodyProblem {}
 
 /// Checks a buffered body against the envelope rules; `None` when it can go to the decoder.
 pub(crate) fn inspect(status: StatusCode, body: &[u8]) -> Option<ProblemKind> {
-    let value: serde_json::Value = match serde_json::from_slice(body) {
-        Ok(value) => value,
-        Err(err) => return Some(ProblemKind::NotJson(err.to_string())),
-    };
-    let is_error_envelope = value
-        .get("response")
-        .and_then(|r| r.get("status"))
-        .and_then(serde_json::Value::as_str)
-        == Some("ERROR");
-    let is_error = status.is_client_error() || status.is_server_error();
-    (is_error || (status.is_success() && is_error_envelope)).then_some(ProblemKind::ErrorEnvelope)
+    // Checks the syntax without building a value.
+    if let Err(err) = serde_json::from_slice::<serde::de::IgnoredAny>(body) {
+        return Some(ProblemKind::NotJson(err.to_string()));
+    }
+    if status.is_client_error() || status.is_server_error() {
+        return Some(ProblemKind::ErrorEnvelope);
+    }
+    (status.is_success() && is_error_envelope(body)).then_some(ProblemKind::ErrorEnvelope)
+}
+
+/// Whether a (syntactically valid) JSON body is `{"response": {"status": "ERROR", ...}}`.
+/// Bodies without the text `"ERROR"` are not decoded at all.
+fn is_error_envelope(body: &[u8]) -> bool {
+    const MARKER: &[u8] = b"\"ERROR\"";
+    if !body.windows(MARKER.len()).any(|w| w == MARKER) {
+        return false;
+    }
+    serde_json::from_slice::<serde_json::Value>(body).is_ok_and(|value| {
+        value
+            .get("response")
+            .and_then(|r| r.get("status"))
+            .and_then(serde_json::Value::as_str)
+            == Some("ERROR")
+    })
 }
 
 impl ClientHooks<ApiKey> for Client {
@@ -113,11 +126,19 @@ impl ClientHooks<ApiKey> for Client {
         request: reqwest::Request,
         info: &OperationInfo,
     ) -> reqwest::Result<reqwest::Response> {
-        let response = self.client().execute(request).await?;
+        // reqwest errors carry the URL, and the URL carries the key: drop it.
+        let response = self
+            .client()
+            .execute(request)
+            .await
+            .map_err(reqwest::Error::without_url)?;
         let status = response.status();
         let version = response.version();
         let headers = response.headers().clone();
-        let body = response.bytes().await?;
+        let body = response
+            .bytes()
+            .await
+            .map_err(reqwest::Error::without_url)?;
         tracing::debug!(
             operation = info.operation_id,
             status = status.as_u16(),
@@ -138,5 +159,37 @@ impl ClientHooks<ApiKey> for Client {
         *rebuilt.version_mut() = version;
         *rebuilt.headers_mut() = headers;
         Ok(reqwest::Response::from(rebuilt))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{inspect, ProblemKind};
+    use reqwest::StatusCode;
+
+    #[test]
+    fn inspects_bodies() {
+        let ok = StatusCode::OK;
+        assert_eq!(inspect(ok, br#"{"response":{"status":"OK"}}"#), None);
+        assert_eq!(
+            inspect(ok, br#"{"response":{"subject":"\"ERROR\""}}"#),
+            None
+        );
+        assert_eq!(
+            inspect(ok, br#"{"response":{"status":"ERROR"}}"#),
+            Some(ProblemKind::ErrorEnvelope)
+        );
+        assert_eq!(
+            inspect(StatusCode::NOT_FOUND, br#"{"response":{}}"#),
+            Some(ProblemKind::ErrorEnvelope)
+        );
+        assert!(matches!(
+            inspect(StatusCode::BAD_GATEWAY, b"<html></html>"),
+            Some(ProblemKind::NotJson(_))
+        ));
+        assert!(matches!(
+            inspect(StatusCode::NO_CONTENT, b""),
+            Some(ProblemKind::NotJson(_))
+        ));
     }
 }

@@ -13,10 +13,10 @@ impl<T> From<T> for JsonEncoded<T> {
     }
 }
 
+/// The JSON text; empty if `T` cannot be serialised (a map with non-string keys).
 impl<T: Serialize> std::fmt::Display for JsonEncoded<T> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let text = serde_json::to_string(&self.0).map_err(|_| std::fmt::Error)?;
-        f.write_str(&text)
+        f.write_str(&serde_json::to_string(&self.0).unwrap_or_default())
     }
 }
 

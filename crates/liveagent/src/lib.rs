@@ -6,7 +6,8 @@
 //!
 //! - [`ApiKey`]: every request carries the `apikey` query parameter, added by the client's
 //!   hooks, and the key never shows in `Debug`, errors or logs;
-//! - [`ClientBuilder`]: timeout, user agent, or your own `reqwest::Client`;
+//! - [`Client::new`] and [`ClientBuilder`]: a checked base URL, no redirect following, a
+//!   timeout, user agent, or your own `reqwest::Client`;
 //! - [`Error`] and [`ResultExt::payload`]: one typed error carrying the HTTP status and the raw
 //!   body, and unwrapping of the `{"response": ...}` envelope;
 //! - the wire formats of LiveAgent's JSON: [`LaInt`], [`LaDateTime`], [`OpDateTime`],
@@ -31,7 +32,7 @@
 //! #     .await;
 //! # let base_url = format!("{}/api", server.uri());
 //! // base_url is e.g. "https://example.ladesk.com/api"
-//! let client = Client::new(&base_url, ApiKey::new("your-api-key"));
+//! let client = Client::new(&base_url, ApiKey::new("your-api-key"))?;
 //! let tag = client.get_tag().tagid("sh3j").send().await.payload().await?;
 //! assert_eq!(tag.name.as_deref(), Some("VIP"));
 //! assert_eq!(tag.is_archived, None); // the docs' example sends `null`
@@ -47,7 +48,7 @@
 //! use liveagent::{ApiKey, Client, CommaList, OpDateTime, ResultExt};
 //!
 //! # async fn run() -> Result<(), liveagent::Error> {
-//! let client = Client::new("https://example.ladesk.com/api", ApiKey::new("your-api-key"));
+//! let client = Client::new("https://example.ladesk.com/api", ApiKey::new("your-api-key"))?;
 //! let since = chrono::NaiveDate::from_ymd_opt(2024, 1, 1).unwrap();
 //! let list = client
 //!     .list_conversations()
