@@ -70,3 +70,9 @@ fn integers_keep_their_wire_form() {
         r#"{"downloads":5,"filesize":"12456"}"#
     );
 }
+
+#[test]
+fn a_non_string_enum_value_is_a_clear_error() {
+    let err = serde_json::from_str::<ConversationStatus>("2").unwrap_err();
+    assert!(err.to_string().contains("expected a string"), "{err}");
+}

@@ -90,16 +90,27 @@ impl OpenEnum {
             #[doc = #doc]
             ///
             /// Values the spec does not list decode into `Unknown` instead of failing.
-            #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, ::serde::Serialize, ::serde::Deserialize)]
+            #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
             pub enum #name {
                 #(
                     #[doc = #variant_docs]
-                    #[serde(rename = #values)]
                     #idents,
                 )*
                 /// A value the spec does not list, kept verbatim.
-                #[serde(untagged)]
                 Unknown(::std::string::String),
+            }
+
+            impl ::serde::Serialize for #name {
+                fn serialize<S: ::serde::Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                    serializer.serialize_str(self.as_str())
+                }
+            }
+
+            impl<'de> ::serde::Deserialize<'de> for #name {
+                fn deserialize<D: ::serde::Deserializer<'de>>(deserializer: D) -> ::std::result::Result<Self, D::Error> {
+                    let value = <::std::string::String as ::serde::Deserialize>::deserialize(deserializer)?;
+                    Ok(Self::from(value.as_str()))
+                }
             }
 
             impl #name {

@@ -18411,30 +18411,34 @@ pub mod types {
     ///Agent role. Servers may add values; clients must accept unknown ones.
     ///
     /// Values the spec does not list decode into `Unknown` instead of failing.
-    #[derive(
-        Clone,
-        Debug,
-        PartialEq,
-        Eq,
-        Hash,
-        PartialOrd,
-        Ord,
-        ::serde::Serialize,
-        ::serde::Deserialize
-    )]
+    #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
     pub enum AgentRole {
         ///`D`: Administrator
-        #[serde(rename = "D")]
         Administrator,
         ///`A`: Agent
-        #[serde(rename = "A")]
         Agent,
         ///`O`: Owner
-        #[serde(rename = "O")]
         Owner,
         /// A value the spec does not list, kept verbatim.
-        #[serde(untagged)]
         Unknown(::std::string::String),
+    }
+    impl ::serde::Serialize for AgentRole {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for AgentRole {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+                deserializer,
+            )?;
+            Ok(Self::from(value.as_str()))
+        }
     }
     impl AgentRole {
         /// Every value the spec lists, in its order.
@@ -18500,66 +18504,58 @@ pub mod types {
     ///Conversation channel. Servers may add values; clients must accept unknown ones.
     ///
     /// Values the spec does not list decode into `Unknown` instead of failing.
-    #[derive(
-        Clone,
-        Debug,
-        PartialEq,
-        Eq,
-        Hash,
-        PartialOrd,
-        Ord,
-        ::serde::Serialize,
-        ::serde::Deserialize
-    )]
+    #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
     pub enum ChannelType {
         ///`E`: Email
-        #[serde(rename = "E")]
         Email,
         ///`B`: Contact button
-        #[serde(rename = "B")]
         ContactButton,
         ///`M`: Contact form
-        #[serde(rename = "M")]
         ContactForm,
         ///`I`: Invitation
-        #[serde(rename = "I")]
         Invitation,
         ///`C`: Call
-        #[serde(rename = "C")]
         Call,
         ///`W`: Call button
-        #[serde(rename = "W")]
         CallButton,
         ///`F`: Facebook
-        #[serde(rename = "F")]
         Facebook,
         ///`A`: Facebook message
-        #[serde(rename = "A")]
         FacebookMessage,
         ///`T`: Twitter
-        #[serde(rename = "T")]
         Twitter,
         ///`Q`: Forum
-        #[serde(rename = "Q")]
         Forum,
         ///`S`: Suggestion
-        #[serde(rename = "S")]
         Suggestion,
         ///`G`: Instagram
-        #[serde(rename = "G")]
         Instagram,
         ///`V`: Viber
-        #[serde(rename = "V")]
         Viber,
         ///`R`: Instagram mention
-        #[serde(rename = "R")]
         InstagramMention,
         ///`1`: Whatsapp
-        #[serde(rename = "1")]
         Whatsapp,
         /// A value the spec does not list, kept verbatim.
-        #[serde(untagged)]
         Unknown(::std::string::String),
+    }
+    impl ::serde::Serialize for ChannelType {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ChannelType {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+                deserializer,
+            )?;
+            Ok(Self::from(value.as_str()))
+        }
     }
     impl ChannelType {
         /// Every value the spec lists, in its order.
@@ -18661,54 +18657,50 @@ pub mod types {
     ///Conversation status. Servers may add values; clients must accept unknown ones.
     ///
     /// Values the spec does not list decode into `Unknown` instead of failing.
-    #[derive(
-        Clone,
-        Debug,
-        PartialEq,
-        Eq,
-        Hash,
-        PartialOrd,
-        Ord,
-        ::serde::Serialize,
-        ::serde::Deserialize
-    )]
+    #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
     pub enum ConversationStatus {
         ///`A`: Answered
-        #[serde(rename = "A")]
         Answered,
         ///`P`: Calling
-        #[serde(rename = "P")]
         Calling,
         ///`T`: Chatting
-        #[serde(rename = "T")]
         Chatting,
         ///`X`: Deleted
-        #[serde(rename = "X")]
         Deleted,
         ///`B`: Spam
-        #[serde(rename = "B")]
         Spam,
         ///`I`: Init
-        #[serde(rename = "I")]
         Init,
         ///`C`: Open
-        #[serde(rename = "C")]
         Open,
         ///`R`: Resolved
-        #[serde(rename = "R")]
         Resolved,
         ///`N`: New
-        #[serde(rename = "N")]
         New,
         ///`W`: Postponed
-        #[serde(rename = "W")]
         Postponed,
         ///`L`: Closed
-        #[serde(rename = "L")]
         Closed,
         /// A value the spec does not list, kept verbatim.
-        #[serde(untagged)]
         Unknown(::std::string::String),
+    }
+    impl ::serde::Serialize for ConversationStatus {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ConversationStatus {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+                deserializer,
+            )?;
+            Ok(Self::from(value.as_str()))
+        }
     }
     impl ConversationStatus {
         /// Every value the spec lists, in its order.
@@ -18798,30 +18790,34 @@ pub mod types {
     ///Conversation status that can be set through `updateConversationStatus`. Servers may add values; clients must accept unknown ones.
     ///
     /// Values the spec does not list decode into `Unknown` instead of failing.
-    #[derive(
-        Clone,
-        Debug,
-        PartialEq,
-        Eq,
-        Hash,
-        PartialOrd,
-        Ord,
-        ::serde::Serialize,
-        ::serde::Deserialize
-    )]
+    #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
     pub enum ConversationStatusChange {
         ///`A`: Answered
-        #[serde(rename = "A")]
         Answered,
         ///`R`: Resolved
-        #[serde(rename = "R")]
         Resolved,
         ///`C`: Open
-        #[serde(rename = "C")]
         Open,
         /// A value the spec does not list, kept verbatim.
-        #[serde(untagged)]
         Unknown(::std::string::String),
+    }
+    impl ::serde::Serialize for ConversationStatusChange {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ConversationStatusChange {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+                deserializer,
+            )?;
+            Ok(Self::from(value.as_str()))
+        }
     }
     impl ConversationStatusChange {
         /// Every value the spec lists, in its order.
@@ -18883,30 +18879,34 @@ pub mod types {
     ///Agent gender. Servers may add values; clients must accept unknown ones.
     ///
     /// Values the spec does not list decode into `Unknown` instead of failing.
-    #[derive(
-        Clone,
-        Debug,
-        PartialEq,
-        Eq,
-        Hash,
-        PartialOrd,
-        Ord,
-        ::serde::Serialize,
-        ::serde::Deserialize
-    )]
+    #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
     pub enum Gender {
         ///`M`: Male
-        #[serde(rename = "M")]
         Male,
         ///`F`: Female
-        #[serde(rename = "F")]
         Female,
         ///`O`: Other
-        #[serde(rename = "O")]
         Other,
         /// A value the spec does not list, kept verbatim.
-        #[serde(untagged)]
         Unknown(::std::string::String),
+    }
+    impl ::serde::Serialize for Gender {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for Gender {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+                deserializer,
+            )?;
+            Ok(Self::from(value.as_str()))
+        }
     }
     impl Gender {
         /// Every value the spec lists, in its order.
@@ -18968,27 +18968,32 @@ pub mod types {
     ///Knowledgebase entry access level. Servers may add values; clients must accept unknown ones.
     ///
     /// Values the spec does not list decode into `Unknown` instead of failing.
-    #[derive(
-        Clone,
-        Debug,
-        PartialEq,
-        Eq,
-        Hash,
-        PartialOrd,
-        Ord,
-        ::serde::Serialize,
-        ::serde::Deserialize
-    )]
+    #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
     pub enum KnowledgebaseAccess {
         ///`I`: Internal
-        #[serde(rename = "I")]
         Internal,
         ///`P`: Public
-        #[serde(rename = "P")]
         Public,
         /// A value the spec does not list, kept verbatim.
-        #[serde(untagged)]
         Unknown(::std::string::String),
+    }
+    impl ::serde::Serialize for KnowledgebaseAccess {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for KnowledgebaseAccess {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+                deserializer,
+            )?;
+            Ok(Self::from(value.as_str()))
+        }
     }
     impl KnowledgebaseAccess {
         /// Every value the spec lists, in its order.
@@ -19048,30 +19053,34 @@ pub mod types {
     ///Type of knowledgebase category to add. Servers may add values; clients must accept unknown ones.
     ///
     /// Values the spec does not list decode into `Unknown` instead of failing.
-    #[derive(
-        Clone,
-        Debug,
-        PartialEq,
-        Eq,
-        Hash,
-        PartialOrd,
-        Ord,
-        ::serde::Serialize,
-        ::serde::Deserialize
-    )]
+    #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
     pub enum KnowledgebaseCategoryType {
         ///`C`: Category
-        #[serde(rename = "C")]
         Category,
         ///`Q`: Forum
-        #[serde(rename = "Q")]
         Forum,
         ///`G`: Suggestion category
-        #[serde(rename = "G")]
         SuggestionCategory,
         /// A value the spec does not list, kept verbatim.
-        #[serde(untagged)]
         Unknown(::std::string::String),
+    }
+    impl ::serde::Serialize for KnowledgebaseCategoryType {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for KnowledgebaseCategoryType {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+                deserializer,
+            )?;
+            Ok(Self::from(value.as_str()))
+        }
     }
     impl KnowledgebaseCategoryType {
         /// Every value the spec lists, in its order.
@@ -19137,48 +19146,46 @@ pub mod types {
     ///Knowledgebase entry status. Servers may add values; clients must accept unknown ones.
     ///
     /// Values the spec does not list decode into `Unknown` instead of failing.
-    #[derive(
-        Clone,
-        Debug,
-        PartialEq,
-        Eq,
-        Hash,
-        PartialOrd,
-        Ord,
-        ::serde::Serialize,
-        ::serde::Deserialize
-    )]
+    #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
     pub enum KnowledgebaseEntryStatus {
         ///`N`: New
-        #[serde(rename = "N")]
         New,
         ///`C`: Completed
-        #[serde(rename = "C")]
         Completed,
         ///`P`: Published
-        #[serde(rename = "P")]
         Published,
         ///`D`: Draft
-        #[serde(rename = "D")]
         Draft,
         ///`I`: Init
-        #[serde(rename = "I")]
         Init,
         ///`U`: Review
-        #[serde(rename = "U")]
         Review,
         ///`L`: Planned
-        #[serde(rename = "L")]
         Planned,
         ///`S`: Started
-        #[serde(rename = "S")]
         Started,
         ///`X`: Declined
-        #[serde(rename = "X")]
         Declined,
         /// A value the spec does not list, kept verbatim.
-        #[serde(untagged)]
         Unknown(::std::string::String),
+    }
+    impl ::serde::Serialize for KnowledgebaseEntryStatus {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for KnowledgebaseEntryStatus {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+                deserializer,
+            )?;
+            Ok(Self::from(value.as_str()))
+        }
     }
     impl KnowledgebaseEntryStatus {
         /// Every value the spec lists, in its order.
@@ -19262,42 +19269,42 @@ pub mod types {
     ///Knowledgebase entry type. Servers may add values; clients must accept unknown ones.
     ///
     /// Values the spec does not list decode into `Unknown` instead of failing.
-    #[derive(
-        Clone,
-        Debug,
-        PartialEq,
-        Eq,
-        Hash,
-        PartialOrd,
-        Ord,
-        ::serde::Serialize,
-        ::serde::Deserialize
-    )]
+    #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
     pub enum KnowledgebaseEntryType {
         ///`H`: Home
-        #[serde(rename = "H")]
         Home,
         ///`C`: Category
-        #[serde(rename = "C")]
         Category,
         ///`A`: Article
-        #[serde(rename = "A")]
         Article,
         ///`Q`: Forum
-        #[serde(rename = "Q")]
         Forum,
         ///`R`: Topic
-        #[serde(rename = "R")]
         Topic,
         ///`G`: Suggestion category
-        #[serde(rename = "G")]
         SuggestionCategory,
         ///`S`: Suggestion
-        #[serde(rename = "S")]
         Suggestion,
         /// A value the spec does not list, kept verbatim.
-        #[serde(untagged)]
         Unknown(::std::string::String),
+    }
+    impl ::serde::Serialize for KnowledgebaseEntryType {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for KnowledgebaseEntryType {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+                deserializer,
+            )?;
+            Ok(Self::from(value.as_str()))
+        }
     }
     impl KnowledgebaseEntryType {
         /// Every value the spec lists, in its order.
@@ -19375,45 +19382,44 @@ pub mod types {
     ///Status of a message group. Servers may add values; clients must accept unknown ones.
     ///
     /// Values the spec does not list decode into `Unknown` instead of failing.
-    #[derive(
-        Clone,
-        Debug,
-        PartialEq,
-        Eq,
-        Hash,
-        PartialOrd,
-        Ord,
-        ::serde::Serialize,
-        ::serde::Deserialize
-    )]
+    #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
     pub enum MessageGroupStatus {
         ///`D`: Status deleted
-        #[serde(rename = "D")]
         Deleted,
         ///`P`: Status promoted
-        #[serde(rename = "P")]
         Promoted,
         ///`V`: Status visible
-        #[serde(rename = "V")]
         Visible,
         ///`S`: Status splitted
-        #[serde(rename = "S")]
         Splitted,
         ///`M`: Status merged
-        #[serde(rename = "M")]
         Merged,
         ///`I`: Status initializing
-        #[serde(rename = "I")]
         Initializing,
         ///`C`: Status calling
-        #[serde(rename = "C")]
         Calling,
         ///`R`: Status connecting
-        #[serde(rename = "R")]
         Connecting,
         /// A value the spec does not list, kept verbatim.
-        #[serde(untagged)]
         Unknown(::std::string::String),
+    }
+    impl ::serde::Serialize for MessageGroupStatus {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for MessageGroupStatus {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+                deserializer,
+            )?;
+            Ok(Self::from(value.as_str()))
+        }
     }
     impl MessageGroupStatus {
         /// Every value the spec lists, in its order.
@@ -19494,108 +19500,86 @@ pub mod types {
     ///Type of a message group. Servers may add values; clients must accept unknown ones.
     ///
     /// Values the spec does not list decode into `Unknown` instead of failing.
-    #[derive(
-        Clone,
-        Debug,
-        PartialEq,
-        Eq,
-        Hash,
-        PartialOrd,
-        Ord,
-        ::serde::Serialize,
-        ::serde::Deserialize
-    )]
+    #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
     pub enum MessageGroupType {
         ///`P`: Type call
-        #[serde(rename = "P")]
         Call,
         ///`V`: Type outgoing call
-        #[serde(rename = "V")]
         OutgoingCall,
         ///`1`: Type internal call
-        #[serde(rename = "1")]
         InternalCall,
         ///`C`: Type chat
-        #[serde(rename = "C")]
         Chat,
         ///`X`: Type delete
-        #[serde(rename = "X")]
         Delete,
         ///`F`: Type facebook
-        #[serde(rename = "F")]
         Facebook,
         ///`I`: Type internal
-        #[serde(rename = "I")]
         Internal,
         ///`Z`: Type internal (collapsed by default)
-        #[serde(rename = "Z")]
         InternalCollapsed,
         ///`K`: Type knowledgebase
-        #[serde(rename = "K")]
         Knowledgebase,
         ///`A`: Type knowledgebase start
-        #[serde(rename = "A")]
         KnowledgebaseStart,
         ///`5`: Type offline
-        #[serde(rename = "5")]
         Offline,
         ///`M`: Type offline legacy
-        #[serde(rename = "M")]
         OfflineLegacy,
         ///`U`: Type internal offline
-        #[serde(rename = "U")]
         InternalOffline,
         ///`R`: Type resolve
-        #[serde(rename = "R")]
         Resolve,
         ///`Y`: Type retweet
-        #[serde(rename = "Y")]
         Retweet,
         ///`S`: Type startinfo
-        #[serde(rename = "S")]
         Startinfo,
         ///`G`: Type tag
-        #[serde(rename = "G")]
         Tag,
         ///`T`: Type transfer
-        #[serde(rename = "T")]
         Transfer,
         ///`W`: Type twitter
-        #[serde(rename = "W")]
         Twitter,
         ///`O`: Type forwarded
-        #[serde(rename = "O")]
         Forwarded,
         ///`Q`: Type reply to forward
-        #[serde(rename = "Q")]
         ReplyToForward,
         ///`J`: Type postpone
-        #[serde(rename = "J")]
         Postpone,
         ///`B`: Type spam
-        #[serde(rename = "B")]
         Spam,
         ///`L`: Type split
-        #[serde(rename = "L")]
         Split,
         ///`2`: Type merged
-        #[serde(rename = "2")]
         Merged,
         ///`3`: Type incoming email
-        #[serde(rename = "3")]
         IncomingEmail,
         ///`4`: Type outgoing email
-        #[serde(rename = "4")]
         OutgoingEmail,
         ///`7`: Type received email
-        #[serde(rename = "7")]
         ReceivedEmail,
         ///`6`: Type whatsapp
-        #[serde(rename = "6")]
         Whatsapp,
         /// A value the spec does not list, kept verbatim.
-        #[serde(untagged)]
         Unknown(::std::string::String),
+    }
+    impl ::serde::Serialize for MessageGroupType {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for MessageGroupType {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+                deserializer,
+            )?;
+            Ok(Self::from(value.as_str()))
+        }
     }
     impl MessageGroupType {
         /// Every value the spec lists, in its order.
@@ -19739,27 +19723,32 @@ pub mod types {
     ///Kind of message to add: a message or a note. Servers may add values; clients must accept unknown ones.
     ///
     /// Values the spec does not list decode into `Unknown` instead of failing.
-    #[derive(
-        Clone,
-        Debug,
-        PartialEq,
-        Eq,
-        Hash,
-        PartialOrd,
-        Ord,
-        ::serde::Serialize,
-        ::serde::Deserialize
-    )]
+    #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
     pub enum MessageKind {
         ///`M`: Message
-        #[serde(rename = "M")]
         Message,
         ///`N`: Note
-        #[serde(rename = "N")]
         Note,
         /// A value the spec does not list, kept verbatim.
-        #[serde(untagged)]
         Unknown(::std::string::String),
+    }
+    impl ::serde::Serialize for MessageKind {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for MessageKind {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+                deserializer,
+            )?;
+            Ok(Self::from(value.as_str()))
+        }
     }
     impl MessageKind {
         /// Every value the spec lists, in its order.
@@ -19819,114 +19808,90 @@ pub mod types {
     ///Type of a message. The docs name both `H` and `A` "Type header"; `A` is `HeaderA` here. Servers may add values; clients must accept unknown ones.
     ///
     /// Values the spec does not list decode into `Unknown` instead of failing.
-    #[derive(
-        Clone,
-        Debug,
-        PartialEq,
-        Eq,
-        Hash,
-        PartialOrd,
-        Ord,
-        ::serde::Serialize,
-        ::serde::Deserialize
-    )]
+    #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
     pub enum MessageType {
         ///`D`: Type disconnected
-        #[serde(rename = "D")]
         Disconnected,
         ///`E`: Type end
-        #[serde(rename = "E")]
         End,
         ///`F`: Type file
-        #[serde(rename = "F")]
         File,
         ///`Z`: Type formfield
-        #[serde(rename = "Z")]
         Formfield,
         ///`H`: Type header
-        #[serde(rename = "H")]
         Header,
         ///`I`: Type internal
-        #[serde(rename = "I")]
         Internal,
         ///`M`: Type message
-        #[serde(rename = "M")]
         Message,
         ///`B`: Type split
-        #[serde(rename = "B")]
         Split,
         ///`X`: Type mixed message
-        #[serde(rename = "X")]
         MixedMessage,
         ///`N`: Type note
-        #[serde(rename = "N")]
         Note,
         ///`L`: Type note file
-        #[serde(rename = "L")]
         NoteFile,
         ///`Q`: Type quoted text
-        #[serde(rename = "Q")]
         QuotedText,
         ///`C`: Type rating comment
-        #[serde(rename = "C")]
         RatingComment,
         ///`P`: Type positive rating
-        #[serde(rename = "P")]
         PositiveRating,
         ///`W`: Type negative rating
-        #[serde(rename = "W")]
         NegativeRating,
         ///`J`: Type status
-        #[serde(rename = "J")]
         Status,
         ///`S`: Type system
-        #[serde(rename = "S")]
         System,
         ///`G`: Type tag
-        #[serde(rename = "G")]
         Tag,
         ///`O`: Type footer
-        #[serde(rename = "O")]
         Footer,
         ///`A`: Type header
-        #[serde(rename = "A")]
         HeaderA,
         ///`T`: Type title
-        #[serde(rename = "T")]
         Title,
         ///`R`: Type transfer
-        #[serde(rename = "R")]
         Transfer,
         ///`U`: Type useragent
-        #[serde(rename = "U")]
         Useragent,
         ///`V`: Type voice
-        #[serde(rename = "V")]
         Voice,
         ///`1`: Type voice internal
-        #[serde(rename = "1")]
         VoiceInternal,
         ///`2`: Type merged
-        #[serde(rename = "2")]
         Merged,
         ///`0`: Type error footer
-        #[serde(rename = "0")]
         ErrorFooter,
         ///`Y`: Type message legacy
-        #[serde(rename = "Y")]
         MessageLegacy,
         ///`K`: Type system public
-        #[serde(rename = "K")]
         SystemPublic,
         ///`3`: Type invitation reroute
-        #[serde(rename = "3")]
         InvitationReroute,
         ///`5`: Type linked
-        #[serde(rename = "5")]
         Linked,
         /// A value the spec does not list, kept verbatim.
-        #[serde(untagged)]
         Unknown(::std::string::String),
+    }
+    impl ::serde::Serialize for MessageType {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for MessageType {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+                deserializer,
+            )?;
+            Ok(Self::from(value.as_str()))
+        }
     }
     impl MessageType {
         /// Every value the spec lists, in its order.
@@ -20076,33 +20041,36 @@ pub mod types {
     ///Time interval to group a report by (the docs type this `text` and list the allowed values). Servers may add values; clients must accept unknown ones.
     ///
     /// Values the spec does not list decode into `Unknown` instead of failing.
-    #[derive(
-        Clone,
-        Debug,
-        PartialEq,
-        Eq,
-        Hash,
-        PartialOrd,
-        Ord,
-        ::serde::Serialize,
-        ::serde::Deserialize
-    )]
+    #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
     pub enum ReportGroupBy {
         ///`hour`: Group by hour
-        #[serde(rename = "hour")]
         Hour,
         ///`day`: Group by day
-        #[serde(rename = "day")]
         Day,
         ///`week`: Group by week
-        #[serde(rename = "week")]
         Week,
         ///`month`: Group by month
-        #[serde(rename = "month")]
         Month,
         /// A value the spec does not list, kept verbatim.
-        #[serde(untagged)]
         Unknown(::std::string::String),
+    }
+    impl ::serde::Serialize for ReportGroupBy {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for ReportGroupBy {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+                deserializer,
+            )?;
+            Ok(Self::from(value.as_str()))
+        }
     }
     impl ReportGroupBy {
         /// Every value the spec lists, in its order.
@@ -20171,27 +20139,32 @@ pub mod types {
     ///Yes/no flag. Servers may add values; clients must accept unknown ones.
     ///
     /// Values the spec does not list decode into `Unknown` instead of failing.
-    #[derive(
-        Clone,
-        Debug,
-        PartialEq,
-        Eq,
-        Hash,
-        PartialOrd,
-        Ord,
-        ::serde::Serialize,
-        ::serde::Deserialize
-    )]
+    #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
     pub enum YesNo {
         ///`Y`: Yes
-        #[serde(rename = "Y")]
         Yes,
         ///`N`: No
-        #[serde(rename = "N")]
         No,
         /// A value the spec does not list, kept verbatim.
-        #[serde(untagged)]
         Unknown(::std::string::String),
+    }
+    impl ::serde::Serialize for YesNo {
+        fn serialize<S: ::serde::Serializer>(
+            &self,
+            serializer: S,
+        ) -> ::std::result::Result<S::Ok, S::Error> {
+            serializer.serialize_str(self.as_str())
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for YesNo {
+        fn deserialize<D: ::serde::Deserializer<'de>>(
+            deserializer: D,
+        ) -> ::std::result::Result<Self, D::Error> {
+            let value = <::std::string::String as ::serde::Deserialize>::deserialize(
+                deserializer,
+            )?;
+            Ok(Self::from(value.as_str()))
+        }
     }
     impl YesNo {
         /// Every value the spec lists, in its order.
