@@ -31,7 +31,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///Payload of `getAgent`.
+    ///What `getAgent` returns (get agent details and auth token).
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -396,7 +396,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///Payload of `listAgentsOnlineStatus`.
+    ///What `listAgentsOnlineStatus` returns (get the online status of agents).
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -438,7 +438,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///Payload of `getAgentsReport`.
+    ///What `getAgentsReport` returns (agents report).
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -476,7 +476,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///Payload of `getApplicationStatus`.
+    ///What `getApplicationStatus` returns (get the latest application version and the current server time).
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -702,7 +702,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///Payload of `getChannelsReport`.
+    ///What `getChannelsReport` returns (channels report).
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -740,7 +740,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///Payload of `getCompany`.
+    ///What `getCompany` returns (get company details).
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -851,7 +851,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///Payload of `listCompanies`.
+    ///What `listCompanies` returns (list companies).
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -921,7 +921,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///Payload of `getConversation`.
+    ///What `getConversation` returns (get conversation details).
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -1042,7 +1042,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///Payload of `listConversations`.
+    ///What `listConversations` returns (list conversations).
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -1174,7 +1174,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///Payload of `listConversationTags`.
+    ///What `listConversationTags` returns (list the tags assigned to a conversation).
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -1390,7 +1390,7 @@ pub mod types {
             Self(value)
         }
     }
-    ///Payload of `listCustomerGroups`.
+    ///What `listCustomerGroups` returns (list the groups of a customer).
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -1451,7 +1451,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///Payload of `getCustomersGroup`.
+    ///What `getCustomersGroup` returns (get customers group details).
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -1480,7 +1480,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///Payload of `createCustomersGroup`.
+    ///What `createCustomersGroup` returns (add a customers group).
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -1551,7 +1551,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///Payload of `listCustomersGroups`.
+    ///What `listCustomersGroups` returns (list all groups of all customers).
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -1863,7 +1863,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///Payload of `getDepartmentsReport`.
+    ///What `getDepartmentsReport` returns (departments report).
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -1948,7 +1948,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///Payload of `getFile`.
+    ///What `getFile` and `uploadFile` return.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -2113,7 +2113,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///Payload of `listKnowledgebaseArticles`.
+    ///What `listKnowledgebaseArticles` returns (list all knowledgebase articles (deprecated)).
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -2151,7 +2151,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///Payload of `createKnowledgebaseCategory`.
+    ///What `createKnowledgebaseCategory` returns (add a knowledgebase category, suggestion category or forum).
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -2320,7 +2320,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///Payload of `listKnowledgebaseEntries`.
+    ///What `listKnowledgebaseEntries` returns (list all knowledgebase entries).
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -2358,7 +2358,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///Payload of `listKnowledgebases`.
+    ///What `listKnowledgebases` returns (list all knowledgebases).
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -2464,7 +2464,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///Payload of `searchKnowledgebase`.
+    ///What `searchKnowledgebase` returns (search the knowledgebase).
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -2572,7 +2572,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///Payload of `listConversationMessages`.
+    ///What `listConversationMessages` returns (list the messages of a conversation).
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -2651,7 +2651,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///Payload of `getPerformanceReport`.
+    ///What `getPerformanceReport` returns (performance report).
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -3054,7 +3054,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///Payload of `listSuggestionCategories`.
+    ///What `listSuggestionCategories` returns (list all suggestion categories).
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -3115,7 +3115,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///Payload of `createTag`.
+    ///What `createTag` returns (add a tag).
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -3168,7 +3168,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///Payload of `getTag`.
+    ///What `getTag` returns (get tag details).
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -3218,7 +3218,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///Payload of `listTags`.
+    ///What `listTags` returns (list all available tags).
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -3441,7 +3441,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///Payload of `getTagsReport`.
+    ///What `getTagsReport` returns (tags report).
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -3479,7 +3479,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///Payload of `getTicketsAgentsAvailabilityReport`.
+    ///What `getTicketsAgentsAvailabilityReport` returns (tickets agents availability report).
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -3591,7 +3591,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///Payload of `getTicketsLoadReport`.
+    ///What `getTicketsLoadReport` returns (tickets load report).
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -3629,7 +3629,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///Payload of `getTicketsSlaComplianceReport`.
+    ///What `getTicketsSlaComplianceReport` returns (tickets SLA compliance report).
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -3667,7 +3667,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///Payload of `getTicketsSlaLogReport`.
+    ///What `getTicketsSlaLogReport` returns (tickets SLA log report).
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
