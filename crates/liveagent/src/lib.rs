@@ -66,6 +66,8 @@
 //! # }
 //! ```
 
+#![warn(missing_docs)]
+
 mod client_builder;
 mod error;
 mod formats;
