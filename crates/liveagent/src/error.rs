@@ -128,13 +128,9 @@ impl Error {
                     body,
                 }
             }
-            progenitor_client::Error::InvalidResponsePayload(body, err) => Self::Decode {
-                // The generated code decodes the success type only for the one documented
-                // success status of every operation, 200.
-                status: StatusCode::OK,
-                message: err.to_string(),
-                body,
-            },
+            progenitor_client::Error::InvalidResponsePayload(body, err) => {
+                Self::undecodable_success(body, err.to_string())
+            }
             progenitor_client::Error::UnexpectedResponse(response) => {
                 let status = response.status();
                 match response.bytes().await {
@@ -152,6 +148,17 @@ impl Error {
                     },
                 }
             }
+        }
+    }
+
+    /// A success body that did not decode into the operation's type. The generated code
+    /// decodes the success type only for the one documented success status of every
+    /// operation, 200, so that is the status.
+    fn undecodable_success(body: Bytes, message: String) -> Self {
+        Self::Decode {
+            status: StatusCode::OK,
+            message,
+            body,
         }
     }
 
@@ -306,11 +313,7 @@ impl<T: serde::de::DeserializeOwned + Send> ResultExt<T>
                     Err(err) => format!("at `{}`: {}", err.path(), err.inner()),
                     Ok(_) => err.to_string(),
                 };
-                Err(Error::Decode {
-                    status: StatusCode::OK,
-                    message,
-                    body,
-                })
+                Err(Error::undecodable_success(body, message))
             }
             Err(err) => Err(Error::from_generated(err).await),
         }
