@@ -84,6 +84,9 @@ fn custom_format_type(name: &str, schema: &Value) -> anyhow::Result<Option<Strin
         "la-opdatetime" => "crate::OpDateTime".to_owned(),
         "la-comma-list" => format!("crate::CommaList<{}>", item()?),
         "la-json" => format!("crate::JsonEncoded<{}>", item()?),
+        other if other.starts_with("la-") => {
+            bail!("component {name}: unknown custom format `{other}` (see xtask/src/generate.rs)")
+        }
         _ => return Ok(None),
     }))
 }
