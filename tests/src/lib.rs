@@ -244,55 +244,46 @@ impl SpecIndex {
         })
     }
 
+    /// Every operation of the spec with its path template.
+    fn operations(&self) -> impl Iterator<Item = (&str, &Value)> {
+        self.spec["paths"]
+            .as_object()
+            .into_iter()
+            .flatten()
+            .filter_map(|(template, item)| Some((template, item.as_object()?)))
+            .flat_map(|(template, ops)| ops.values().map(move |op| (template.as_str(), op)))
+    }
+
     /// Every operationId in the spec.
     pub fn operation_ids(&self) -> Vec<String> {
-        let mut ids = Vec::new();
-        if let Some(paths) = self.spec["paths"].as_object() {
-            for item in paths.values() {
-                if let Some(item) = item.as_object() {
-                    for op in item.values() {
-                        if let Some(id) = op["operationId"].as_str() {
-                            ids.push(id.to_owned());
-                        }
-                    }
-                }
-            }
-        }
+        let mut ids: Vec<String> = self
+            .operations()
+            .filter_map(|(_, op)| op["operationId"].as_str().map(str::to_owned))
+            .collect();
         ids.sort();
         ids
     }
 
-    fn operation(&self, id: &str) -> Option<&Value> {
-        self.spec["paths"]
-            .as_object()?
-            .values()
-            .filter_map(Value::as_object)
-            .flat_map(|item| item.values())
-            .find(|op| op["operationId"].as_str() == Some(id))
+    /// The operation with this operationId, and its path template.
+    fn operation(&self, id: &str) -> Option<(&str, &Value)> {
+        self.operations()
+            .find(|(_, op)| op["operationId"].as_str() == Some(id))
     }
 
     /// The path parameters of a concrete request path, matched against the operation's path
     /// template (`/tags/{tagid}` and `/tags/sh3j` give `tagid = sh3j`).
     pub fn path_params(&self, operation: &str, path: &str) -> BTreeMap<String, String> {
-        let mut params = BTreeMap::new();
-        let Some(paths) = self.spec["paths"].as_object() else {
-            return params;
+        let Some((template, _)) = self.operation(operation) else {
+            return BTreeMap::new();
         };
-        for (template, item) in paths {
-            let owns = item.as_object().is_some_and(|ops| {
-                ops.values()
-                    .any(|op| op["operationId"].as_str() == Some(operation))
-            });
-            if !owns {
-                continue;
-            }
-            for (name, value) in template.split('/').zip(path.split('/')) {
-                if let Some(name) = name.strip_prefix('{').and_then(|n| n.strip_suffix('}')) {
-                    params.insert(name.to_owned(), value.to_owned());
-                }
-            }
-        }
-        params
+        template
+            .split('/')
+            .zip(path.split('/'))
+            .filter_map(|(name, value)| {
+                let name = name.strip_prefix('{')?.strip_suffix('}')?;
+                Some((name.to_owned(), value.to_owned()))
+            })
+            .collect()
     }
 
     fn resolve<'a>(&'a self, schema: &'a Value) -> &'a Value {
@@ -313,7 +304,7 @@ impl SpecIndex {
     /// declare.
     pub fn undeclared_fields(&self, operation: &str, body: &Value) -> Vec<String> {
         let mut missing = Vec::new();
-        let Some(op) = self.operation(operation) else {
+        let Some((_, op)) = self.operation(operation) else {
             return vec![format!("operation {operation} is not in the spec")];
         };
         let schema = &op["responses"]["200"]["content"]["application/json"]["schema"];
