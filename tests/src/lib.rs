@@ -101,6 +101,15 @@ pub fn load_all(api: &str) -> anyhow::Result<Vec<Recording>> {
     Ok(out)
 }
 
+/// Loads the recording `<api>/<operation>/<case>.json`.
+pub fn load_case(api: &str, operation: &str, case: &str) -> anyhow::Result<Recording> {
+    load(
+        &recordings_dir(api)
+            .join(operation)
+            .join(format!("{case}.json")),
+    )
+}
+
 /// Loads one recording; its directory must be named after its operation.
 pub fn load(path: &Path) -> anyhow::Result<Recording> {
     let text = std::fs::read_to_string(path)?;
@@ -137,18 +146,23 @@ impl Recording {
 
     /// Starts a mock server that answers any request with this recording's response.
     pub async fn serve(&self) -> MockServer {
-        let server = MockServer::start().await;
         let mut template =
             ResponseTemplate::new(self.response.status).set_body_bytes(self.body_bytes());
         for (name, value) in &self.response.headers {
             template = template.insert_header(name.as_str(), value.as_str());
         }
-        Mock::given(wiremock::matchers::any())
-            .respond_with(template)
-            .mount(&server)
-            .await;
-        server
+        serve_any(template).await
     }
+}
+
+/// Starts a mock server that answers any request with `template`.
+pub async fn serve_any(template: ResponseTemplate) -> MockServer {
+    let server = MockServer::start().await;
+    Mock::given(wiremock::matchers::any())
+        .respond_with(template)
+        .mount(&server)
+        .await;
+    server
 }
 
 /// The one request the server received, in the recording's shape.

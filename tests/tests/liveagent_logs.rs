@@ -35,8 +35,7 @@ async fn api_key_never_shows_in_logs() {
         .finish();
     let _guard = tracing::subscriber::set_default(subscriber);
 
-    let rec =
-        api_tests::load(&api_tests::recordings_dir("liveagent").join("getTag/ok.json")).unwrap();
+    let rec = api_tests::load_case("liveagent", "getTag", "ok").unwrap();
     let server = rec.serve().await;
     let client = Client::new(&server.uri(), ApiKey::new("very-secret-key")).expect("client builds");
     client

@@ -300,13 +300,10 @@ async fn api_key_never_shows_in_the_generated_error_either() {
     let refused = raw_error_text("http://127.0.0.1:9/api", std::time::Duration::from_secs(5)).await;
     assert!(!refused.contains("very-secret"), "{refused}");
 
-    let server = wiremock::MockServer::start().await;
-    wiremock::Mock::given(wiremock::matchers::any())
-        .respond_with(
-            wiremock::ResponseTemplate::new(200).set_delay(std::time::Duration::from_secs(5)),
-        )
-        .mount(&server)
-        .await;
+    let server = api_tests::serve_any(
+        wiremock::ResponseTemplate::new(200).set_delay(std::time::Duration::from_secs(5)),
+    )
+    .await;
     let timed_out = raw_error_text(&server.uri(), std::time::Duration::from_millis(200)).await;
     assert!(!timed_out.contains("very-secret"), "{timed_out}");
 }
@@ -314,14 +311,10 @@ async fn api_key_never_shows_in_the_generated_error_either() {
 #[tokio::test]
 async fn error_debug_masks_a_key_echoed_by_the_server() {
     // Synthetic: a server that echoes the request URL in its error message.
-    let server = wiremock::MockServer::start().await;
-    wiremock::Mock::given(wiremock::matchers::any())
-        .respond_with(wiremock::ResponseTemplate::new(500).set_body_raw(
+    let server = api_tests::serve_any(wiremock::ResponseTemplate::new(500).set_body_raw(
             r#"{"response":{"status":"ERROR","statuscode":500,"errormessage":"bad request /api/tags?apikey=very-secret-key","debugmessage":"apikey=very-secret-key"}}"#,
             "application/json",
-        ))
-        .mount(&server)
-        .await;
+        )).await;
     let client = Client::new(&server.uri(), ApiKey::new("very-secret-key")).expect("client builds");
     let err = client
         .list_tags()
@@ -339,11 +332,7 @@ async fn error_debug_masks_a_key_echoed_by_the_server() {
 
 /// Serves one response and returns the error `list_tags` / `create_tag` gives for it.
 async fn error_for(template: wiremock::ResponseTemplate, post: bool) -> liveagent::Error {
-    let server = wiremock::MockServer::start().await;
-    wiremock::Mock::given(wiremock::matchers::any())
-        .respond_with(template)
-        .mount(&server)
-        .await;
+    let server = api_tests::serve_any(template).await;
     let client = Client::new(&server.uri(), ApiKey::new(API_KEY)).expect("client builds");
     if post {
         let body = types::CreateTagBody {
@@ -434,13 +423,10 @@ fn bad_base_urls_are_rejected() {
 
 #[tokio::test]
 async fn timeouts_are_typed() {
-    let server = wiremock::MockServer::start().await;
-    wiremock::Mock::given(wiremock::matchers::any())
-        .respond_with(
-            wiremock::ResponseTemplate::new(200).set_delay(std::time::Duration::from_secs(5)),
-        )
-        .mount(&server)
-        .await;
+    let server = api_tests::serve_any(
+        wiremock::ResponseTemplate::new(200).set_delay(std::time::Duration::from_secs(5)),
+    )
+    .await;
     let client = liveagent::ClientBuilder::new(server.uri(), ApiKey::new("k"))
         .timeout(std::time::Duration::from_millis(200))
         .build()
@@ -458,8 +444,7 @@ async fn timeouts_are_typed() {
 
 #[tokio::test]
 async fn payload_unwraps_the_envelope() {
-    let rec =
-        api_tests::load(&api_tests::recordings_dir("liveagent").join("getTag/ok.json")).unwrap();
+    let rec = api_tests::load_case("liveagent", "getTag", "ok").unwrap();
     let server = rec.serve().await;
     let client = Client::new(&server.uri(), ApiKey::new(API_KEY)).expect("client builds");
     let tag = client
