@@ -457,40 +457,14 @@ impl Checker<'_> {
                 }
             }
         }
-        for (name, parameter) in &components.parameters {
-            let loc = format!("components.parameters.{name}");
-            match parameter {
-                ReferenceOr::Reference { reference } => {
-                    self.check_ref(&loc, reference, "parameters");
-                }
-                ReferenceOr::Item(parameter) => self.check_parameter(&loc, parameter),
-            }
-        }
-        for (name, response) in &components.responses {
-            let loc = format!("components.responses.{name}");
-            match response {
-                ReferenceOr::Reference { reference } => {
-                    self.check_ref(&loc, reference, "responses");
-                }
-                ReferenceOr::Item(response) => self.check_response(&loc, response),
-            }
-        }
-        for (name, body) in &components.request_bodies {
-            let loc = format!("components.requestBodies.{name}");
-            match body {
-                ReferenceOr::Reference { reference } => {
-                    self.check_ref(&loc, reference, "requestBodies");
-                }
-                ReferenceOr::Item(body) => self.check_request_body(&loc, body),
-            }
-        }
-        for (name, header) in &components.headers {
-            let loc = format!("components.headers.{name}");
-            match header {
-                ReferenceOr::Reference { reference } => self.check_ref(&loc, reference, "headers"),
-                ReferenceOr::Item(header) => self.check_header(&loc, header),
-            }
-        }
+        self.each_component("parameters", &components.parameters, Self::check_parameter);
+        self.each_component("responses", &components.responses, Self::check_response);
+        self.each_component(
+            "requestBodies",
+            &components.request_bodies,
+            Self::check_request_body,
+        );
+        self.each_component("headers", &components.headers, Self::check_header);
         for (name, example) in &components.examples {
             if let ReferenceOr::Reference { reference } = example {
                 self.check_ref(
@@ -498,6 +472,23 @@ impl Checker<'_> {
                     reference,
                     "examples",
                 );
+            }
+        }
+    }
+
+    /// Checks the components of one kind (`components.<kind>`): a `$ref` must resolve to a
+    /// component of the same kind; an item goes to `check`.
+    fn each_component<'c, T: 'c>(
+        &mut self,
+        kind: &str,
+        components: impl IntoIterator<Item = (&'c String, &'c ReferenceOr<T>)>,
+        check: fn(&mut Self, &str, &T),
+    ) {
+        for (name, component) in components {
+            let loc = format!("components.{kind}.{name}");
+            match component {
+                ReferenceOr::Reference { reference } => self.check_ref(&loc, reference, kind),
+                ReferenceOr::Item(item) => check(self, &loc, item),
             }
         }
     }
