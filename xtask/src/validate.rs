@@ -276,11 +276,21 @@ impl Checker<'_> {
         if is_blank(data.description.as_deref()) {
             self.problem(loc, "parameter has no description");
         }
-        match &data.format {
+        self.check_value_description(loc, &data.format, data.examples.values());
+    }
+
+    /// The schema (or content) and examples that parameters and headers share.
+    fn check_value_description<'e>(
+        &mut self,
+        loc: &str,
+        format: &ParameterSchemaOrContent,
+        examples: impl IntoIterator<Item = &'e ReferenceOr<openapiv3::Example>>,
+    ) {
+        match format {
             ParameterSchemaOrContent::Schema(schema) => self.walk_schema_ref(loc, schema),
             ParameterSchemaOrContent::Content(content) => self.check_content(loc, content),
         }
-        for example in data.examples.values() {
+        for example in examples {
             if let ReferenceOr::Reference { reference } = example {
                 self.check_ref(&format!("{loc} example"), reference, "examples");
             }
@@ -305,15 +315,7 @@ impl Checker<'_> {
     }
 
     fn check_header(&mut self, loc: &str, header: &Header) {
-        match &header.format {
-            ParameterSchemaOrContent::Schema(schema) => self.walk_schema_ref(loc, schema),
-            ParameterSchemaOrContent::Content(content) => self.check_content(loc, content),
-        }
-        for example in header.examples.values() {
-            if let ReferenceOr::Reference { reference } = example {
-                self.check_ref(&format!("{loc} example"), reference, "examples");
-            }
-        }
+        self.check_value_description(loc, &header.format, header.examples.values());
     }
 
     fn check_content(&mut self, loc: &str, content: &Content) {
