@@ -1,9 +1,12 @@
-//! `cargo xtask generate`: spec → progenitor → `crates/<api>/src/generated.rs`.
+//! `cargo xtask generate`: spec → progenitor → `crates/<api>/src/generated.rs`, plus the
+//! tests' replay dispatcher (see [`crate::dispatch`]).
 //!
 //! The spec is read twice: by openapiv3 for progenitor, and as plain JSON for what progenitor
 //! does not know about: enum components become open enums (see [`crate::enums`]), components
-//! with one of our custom formats are replaced by the crate's hand-written types, and
-//! components marked `x-la-envelope` get an `Envelope` impl that unwraps `{"response": ...}`.
+//! with one of the API's custom formats are replaced by the crate's hand-written types,
+//! components marked `x-envelope` get an `Envelope` impl that unwraps the API's envelope
+//! field, the error envelope gets an `ErrorBody` impl, and operations the API's settings name
+//! as hand-written are left out. Everything API-specific comes from [`crate::apis::Settings`].
 
 use std::path::Path;
 
@@ -15,35 +18,49 @@ use serde_json::Value;
 use crate::apis::{self, Api};
 use crate::enums::OpenEnum;
 
-/// Regenerates (or with `check`, compares) every API's generated file. Returns whether all
-/// files are up to date (always true when writing).
+/// Regenerates (or with `check`, compares) every API's generated files: the client and the
+/// replay dispatcher of the tests. Returns whether all files are up to date (always true when
+/// writing).
 pub fn run(root: &Path, check: bool) -> anyhow::Result<bool> {
     let mut fresh = true;
     for api in apis::discover(root)? {
-        let generated = render(&api)?;
-        let current = match std::fs::read_to_string(&api.generated_path) {
-            Ok(text) => text,
-            Err(err) if err.kind() == std::io::ErrorKind::NotFound => String::new(),
-            Err(err) => {
-                return Err(err).with_context(|| format!("reading {}", api.generated_relative()))
-            }
-        };
-        let target = api.generated_relative();
-        if current == generated {
-            println!("{target}: up to date");
-        } else if check {
-            fresh = false;
-            println!(
-                "{target}: stale; run `cargo xtask generate`. Difference (checked in → generated):"
-            );
-            print_short_diff(&current, &generated);
-        } else {
-            std::fs::write(&api.generated_path, &generated)
-                .with_context(|| format!("writing {target}"))?;
-            println!("{target}: written");
+        let rendered = render(&api)?;
+        let dispatcher = crate::dispatch::render(&api, &rendered.file)?;
+        for (path, generated) in [
+            (&api.generated_path, &rendered.text),
+            (&api.dispatch_path, &dispatcher),
+        ] {
+            fresh &= write_or_check(&api, path, generated, check)?;
         }
     }
     Ok(fresh)
+}
+
+/// Writes `generated` to `path`, or with `check` compares; returns whether it was fresh.
+fn write_or_check(api: &Api, path: &Path, generated: &str, check: bool) -> anyhow::Result<bool> {
+    let target = api.relative(path);
+    let current = match std::fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(err) if err.kind() == std::io::ErrorKind::NotFound => String::new(),
+        Err(err) => return Err(err).with_context(|| format!("reading {target}")),
+    };
+    if current == generated {
+        println!("{target}: up to date");
+        Ok(true)
+    } else if check {
+        println!(
+            "{target}: stale; run `cargo xtask generate`. Difference (checked in → generated):"
+        );
+        print_short_diff(&current, generated);
+        Ok(false)
+    } else {
+        if let Some(dir) = path.parent() {
+            std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+        }
+        std::fs::write(path, generated).with_context(|| format!("writing {target}"))?;
+        println!("{target}: written");
+        Ok(true)
+    }
 }
 
 /// Prints the first lines of a unified diff between two texts.
@@ -65,41 +82,99 @@ fn print_short_diff(old: &str, new: &str) {
 }
 
 /// The Rust type that replaces a component with a custom `format`, or `None` for an ordinary
-/// component. `x-la-item` names the item type of lists and JSON fields: `string`, or another
+/// component. `x-item` names the item type of lists and JSON fields: `string`, or another
 /// component.
-fn custom_format_type(name: &str, schema: &Value) -> anyhow::Result<Option<String>> {
+fn custom_format_type(api: &Api, name: &str, schema: &Value) -> anyhow::Result<Option<String>> {
     let Some(format) = schema.get("format").and_then(Value::as_str) else {
         return Ok(None);
     };
-    let item = || -> anyhow::Result<String> {
-        match schema.get("x-la-item").and_then(Value::as_str) {
+    api.format_type(name, format, || {
+        match schema.get("x-item").and_then(Value::as_str) {
             Some("string") => Ok("::std::string::String".to_owned()),
             Some(component) => Ok(format!("crate::types::{component}")),
-            None => bail!("component {name}: format `{format}` needs `x-la-item`"),
+            None => bail!("component {name}: format `{format}` needs `x-item`"),
         }
-    };
-    Ok(Some(match format {
-        "la-int" => "crate::LaInt".to_owned(),
-        "la-datetime" => "crate::LaDateTime".to_owned(),
-        "la-opdatetime" => "crate::OpDateTime".to_owned(),
-        "la-comma-list" => format!("crate::CommaList<{}>", item()?),
-        "la-json" => format!("crate::JsonEncoded<{}>", item()?),
-        other if other.starts_with("la-") => {
-            bail!("component {name}: unknown custom format `{other}` (see xtask/src/generate.rs)")
-        }
-        _ => return Ok(None),
-    }))
+    })
 }
 
-/// The payload component of an envelope component: its `response` property's `$ref`.
-fn envelope_payload(name: &str, schema: &Value) -> anyhow::Result<String> {
-    let response = &schema["properties"]["response"];
-    let reference = response
+/// The payload component of an envelope component: its `field` property's `$ref`, which must
+/// be required so that the payload is not an `Option`.
+fn envelope_payload(name: &str, schema: &Value, field: &str) -> anyhow::Result<String> {
+    let member = &schema["properties"][field];
+    let reference = member
         .get("$ref")
-        .or_else(|| response["allOf"].get(0).and_then(|s| s.get("$ref")))
+        .or_else(|| member["allOf"].get(0).and_then(|s| s.get("$ref")))
         .and_then(Value::as_str)
-        .with_context(|| format!("envelope {name}: `response` must reference a component"))?;
+        .with_context(|| format!("envelope {name}: `{field}` must reference a component"))?;
+    let required = schema["required"]
+        .as_array()
+        .is_some_and(|r| r.iter().any(|f| f == field));
+    anyhow::ensure!(required, "envelope {name}: `{field}` must be required");
     Ok(reference.rsplit('/').next().unwrap_or(reference).to_owned())
+}
+
+/// Removes the operations the crate writes by hand from progenitor's input.
+fn remove_hand_written(api: &Api, spec: &mut openapiv3::OpenAPI) -> anyhow::Result<()> {
+    for hand in api.settings.hand_written {
+        let mut found = false;
+        for item in spec.paths.paths.values_mut() {
+            let openapiv3::ReferenceOr::Item(item) = item else {
+                continue;
+            };
+            for slot in [
+                &mut item.get,
+                &mut item.put,
+                &mut item.post,
+                &mut item.delete,
+                &mut item.options,
+                &mut item.head,
+                &mut item.patch,
+                &mut item.trace,
+            ] {
+                if slot
+                    .as_ref()
+                    .is_some_and(|op| op.operation_id.as_deref() == Some(hand.operation_id))
+                {
+                    *slot = None;
+                    found = true;
+                }
+            }
+        }
+        anyhow::ensure!(
+            found,
+            "hand-written operation {} is not in {}",
+            hand.operation_id,
+            api.spec_relative()
+        );
+    }
+    spec.paths.paths.retain(|_, item| match item {
+        openapiv3::ReferenceOr::Item(item) => item.iter().next().is_some(),
+        openapiv3::ReferenceOr::Reference { .. } => true,
+    });
+    Ok(())
+}
+
+/// The operations (snake-case ids, as in `OperationInfo`) whose success body is not JSON.
+fn raw_body_operations(raw: &Value) -> Vec<String> {
+    let mut ids = Vec::new();
+    for item in raw["paths"]
+        .as_object()
+        .into_iter()
+        .flat_map(|p| p.values())
+    {
+        for op in item.as_object().into_iter().flat_map(|o| o.values()) {
+            let Some(content) = op["responses"]["200"]["content"].as_object() else {
+                continue;
+            };
+            if !content.is_empty() && !content.keys().any(|media| media.contains("json")) {
+                if let Some(id) = op["operationId"].as_str() {
+                    ids.push(heck::ToSnakeCase::to_snake_case(id));
+                }
+            }
+        }
+    }
+    ids.sort();
+    ids
 }
 
 /// Removes progenitor's `Client::new(baseurl, inner)`: it builds its own `reqwest::Client`
@@ -127,15 +202,25 @@ fn remove_default_constructor(file: &mut syn::File) -> anyhow::Result<()> {
     Ok(())
 }
 
-/// Generates the complete text of one API's `generated.rs`.
-pub fn render(api: &Api) -> anyhow::Result<String> {
+/// One API's generated client: the file's text and its syntax tree (for the dispatcher).
+pub struct Rendered {
+    /// The complete text of `generated.rs`.
+    pub text: String,
+    /// The file as generated, before formatting.
+    pub file: syn::File,
+}
+
+/// Generates one API's `generated.rs`.
+pub fn render(api: &Api) -> anyhow::Result<Rendered> {
     let text = std::fs::read_to_string(&api.spec_path)
         .with_context(|| format!("reading {}", api.spec_relative()))?;
-    let spec: openapiv3::OpenAPI = serde_yaml::from_str(&text)
+    let mut spec: openapiv3::OpenAPI = serde_yaml::from_str(&text)
         .with_context(|| format!("parsing {} as OpenAPI 3.0", api.spec_relative()))?;
     let raw: Value = serde_yaml::from_str(&text)?;
+    remove_hand_written(api, &mut spec)?;
+    let api_settings = api.settings;
 
-    let inner_type: proc_macro2::TokenStream = api
+    let inner_type: proc_macro2::TokenStream = api_settings
         .inner_type
         .parse()
         .map_err(|e| anyhow::anyhow!("inner type: {e}"))?;
@@ -161,11 +246,12 @@ pub fn render(api: &Api) -> anyhow::Result<String> {
                 [TypeImpl::Display, TypeImpl::FromStr].into_iter(),
             );
             open_enums.push(open_enum);
-        } else if let Some(rust_type) = custom_format_type(name, schema)? {
+        } else if let Some(rust_type) = custom_format_type(api, name, schema)? {
             settings.with_replacement(name, rust_type, [TypeImpl::Display].into_iter());
         }
-        if schema.get("x-la-envelope").and_then(Value::as_bool) == Some(true) {
-            envelopes.push((name.clone(), envelope_payload(name, schema)?));
+        if schema.get("x-envelope").and_then(Value::as_bool) == Some(true) {
+            let payload = envelope_payload(name, schema, api_settings.envelope_field)?;
+            envelopes.push((name.clone(), payload));
         }
     }
 
@@ -192,25 +278,61 @@ pub fn render(api: &Api) -> anyhow::Result<String> {
 
     remove_default_constructor(&mut file)?;
 
+    let field = format_ident!("{}", api_settings.envelope_field);
     for (envelope, payload) in &envelopes {
         let envelope = format_ident!("{}", envelope);
         let payload = format_ident!("{}", payload);
         file.items.push(syn::parse_quote! {
-            impl crate::Envelope for types::#envelope {
+            impl ::client_runtime::Envelope for types::#envelope {
                 type Payload = types::#payload;
 
                 fn into_payload(self) -> types::#payload {
-                    self.response
+                    self.#field
                 }
             }
         });
     }
+    let (error_body, error_field, error_payload) = api_settings.error_envelope;
+    anyhow::ensure!(
+        components.contains_key(error_body) && components.contains_key(error_payload),
+        "{}: the error envelope {error_body} and its payload {error_payload} must be components",
+        api.spec_relative()
+    );
+    let error_body = format_ident!("{}", error_body);
+    let error_field = format_ident!("{}", error_field);
+    let error_payload = format_ident!("{}", error_payload);
+    file.items.push(syn::parse_quote! {
+        impl ::client_runtime::ErrorBody for types::#error_body {
+            type Error = types::#error_payload;
+
+            fn into_error(self) -> types::#error_payload {
+                self.#error_field
+            }
+        }
+    });
+    let raw_ops = raw_body_operations(&raw);
+    file.items.push(syn::parse_quote! {
+        /// Operations (as in `OperationInfo::operation_id`) whose success body is a file, not
+        /// JSON: the exec hook passes their 2xx responses on unbuffered.
+        pub(crate) const RAW_BODY_OPERATIONS: &[&str] = &[#(#raw_ops),*];
+    });
     let header = format!(
         "//! This file is generated by `cargo xtask generate` from {spec}.\n\
          //! Do not edit it by hand: change the spec and run `cargo xtask generate`.\n\n",
         spec = api.spec_relative()
     );
-    Ok(header + &prettyplease::unparse(&file))
+    let header = api_settings
+        .hand_written
+        .iter()
+        .fold(header, |header, hand| {
+            header
+                + &format!(
+                    "// `{}` is written by hand in the crate: {}.\n",
+                    hand.operation_id, hand.why
+                )
+        });
+    let text = header + &prettyplease::unparse(&file);
+    Ok(Rendered { text, file })
 }
 
 #[cfg(test)]

@@ -1,10 +1,12 @@
 //! `cargo xtask`: maintainer tasks for the API clients.
 //!
-//! - `cargo xtask generate` regenerates every `crates/<api>/src/generated.rs` from its spec under
-//!   `spec/`; `--check` only compares and fails when a checked-in file is stale.
+//! - `cargo xtask generate` regenerates every `crates/<api>/src/generated.rs` and the tests'
+//!   replay dispatcher `tests/src/dispatch/<api>.rs` from the spec under `spec/`; `--check`
+//!   only compares and fails when a checked-in file is stale.
 //! - `cargo xtask validate` checks every spec for the rules the generator and our docs rely on.
 
 mod apis;
+mod dispatch;
 mod enums;
 mod generate;
 mod validate;

@@ -895,9 +895,9 @@ fn collect_raw_refs(
                         });
                         continue;
                     }
-                    // `x-la-item` names the item component of a custom format (see
+                    // `x-item` names the item component of a custom format (see
                     // `generate.rs`); it is a use of that component like a `$ref`.
-                    if key == "x-la-item" {
+                    if key == "x-item" {
                         if let Some(name) = child.as_str().filter(|n| *n != "string") {
                             out.push(RawRef {
                                 path: path.clone(),

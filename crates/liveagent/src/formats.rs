@@ -12,10 +12,8 @@
 //!   account's time zone), bare dates, and odd values such as `"now"`.
 //! * [`OpDateTime`]: date/time query filters with an operator prefix
 //!   (`gt:2009-11-12 05:02:01`, `btw:a,b`, ...).
-//! * [`CommaList`]: lists sent and received as one comma-separated string.
 //!
-//! [`LaInt`], [`LaDateTime`] and [`CommaList`] (of items whose `Display`
-//! reproduces their text, such as `String`) serialize back to exactly the
+//! [`LaInt`] and [`LaDateTime`] serialize back to exactly the
 //! JSON they were decoded from, so a response can be decoded and re-encoded
 //! without changes. [`OpDateTime`] is meant for requests and always writes
 //! an explicit operator prefix.
@@ -25,8 +23,6 @@ use std::cmp::Ordering;
 use std::convert::Infallible;
 use std::fmt;
 use std::hash::{Hash, Hasher};
-use std::marker::PhantomData;
-use std::ops::{Deref, DerefMut};
 use std::str::FromStr;
 
 use chrono::{Datelike, NaiveDate, NaiveDateTime, NaiveTime, Timelike};
@@ -716,190 +712,6 @@ impl JsonSchema for OpDateTime {
 }
 
 // ---------------------------------------------------------------------------
-// CommaList
-// ---------------------------------------------------------------------------
-
-/// A list sent and received as one comma-separated string, e.g. `"R,T,C"`.
-///
-/// Serialization joins the items' [`Display`](fmt::Display) forms with `,`
-/// (no spaces). Deserialization splits the string on `,` and parses every
-/// piece verbatim with [`FromStr`] (no trimming, so `"a, b"` yields `"a"`
-/// and `" b"`); the empty string is the empty list.
-#[derive(Clone, Debug, PartialEq, Eq, Hash, Default)]
-pub struct CommaList<T>(pub Vec<T>);
-
-impl<T> CommaList<T> {
-    /// Creates an empty list.
-    pub const fn new() -> Self {
-        Self(Vec::new())
-    }
-
-    /// Returns the items, consuming `self`.
-    pub fn into_inner(self) -> Vec<T> {
-        self.0
-    }
-}
-
-impl<T> Deref for CommaList<T> {
-    type Target = Vec<T>;
-
-    fn deref(&self) -> &Vec<T> {
-        &self.0
-    }
-}
-
-impl<T> DerefMut for CommaList<T> {
-    fn deref_mut(&mut self) -> &mut Vec<T> {
-        &mut self.0
-    }
-}
-
-impl<T> From<Vec<T>> for CommaList<T> {
-    fn from(items: Vec<T>) -> Self {
-        Self(items)
-    }
-}
-
-impl<T> From<CommaList<T>> for Vec<T> {
-    fn from(list: CommaList<T>) -> Self {
-        list.0
-    }
-}
-
-impl<T> FromIterator<T> for CommaList<T> {
-    fn from_iter<I: IntoIterator<Item = T>>(iter: I) -> Self {
-        Self(iter.into_iter().collect())
-    }
-}
-
-impl<T> IntoIterator for CommaList<T> {
-    type Item = T;
-    type IntoIter = std::vec::IntoIter<T>;
-
-    fn into_iter(self) -> Self::IntoIter {
-        self.0.into_iter()
-    }
-}
-
-impl<'a, T> IntoIterator for &'a CommaList<T> {
-    type Item = &'a T;
-    type IntoIter = std::slice::Iter<'a, T>;
-
-    fn into_iter(self) -> Self::IntoIter {
-        self.0.iter()
-    }
-}
-
-impl<'a, T> IntoIterator for &'a mut CommaList<T> {
-    type Item = &'a mut T;
-    type IntoIter = std::slice::IterMut<'a, T>;
-
-    fn into_iter(self) -> Self::IntoIter {
-        self.0.iter_mut()
-    }
-}
-
-/// Prints the items joined with `,`.
-impl<T: fmt::Display> fmt::Display for CommaList<T> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for (i, item) in self.0.iter().enumerate() {
-            if i > 0 {
-                f.write_str(",")?;
-            }
-            fmt::Display::fmt(item, f)?;
-        }
-        Ok(())
-    }
-}
-
-impl<T: fmt::Display> Serialize for CommaList<T> {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        serializer.collect_str(self)
-    }
-}
-
-/// Visitor splitting a comma-separated string.
-struct CommaListVisitor<T>(PhantomData<T>);
-
-impl<'de, T> Visitor<'de> for CommaListVisitor<T>
-where
-    T: FromStr,
-    T::Err: fmt::Display,
-{
-    type Value = CommaList<T>;
-
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a comma-separated list in a string")
-    }
-
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<CommaList<T>, E> {
-        split_comma_list(v).map_err(E::custom)
-    }
-}
-
-/// Splits `"a,b,c"` and parses each piece verbatim; `""` is the empty list.
-fn split_comma_list<T>(v: &str) -> Result<CommaList<T>, String>
-where
-    T: FromStr,
-    T::Err: fmt::Display,
-{
-    if v.is_empty() {
-        return Ok(CommaList::new());
-    }
-    v.split(',')
-        .enumerate()
-        .map(|(i, piece)| {
-            piece.parse::<T>().map_err(|err| {
-                format!("invalid item {piece:?} at position {i} of comma-separated list: {err}")
-            })
-        })
-        .collect()
-}
-
-/// Parses the wire form, as deserialisation does.
-impl<T> FromStr for CommaList<T>
-where
-    T: FromStr,
-    T::Err: fmt::Display,
-{
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        split_comma_list(s)
-    }
-}
-
-impl<'de, T> Deserialize<'de> for CommaList<T>
-where
-    T: FromStr,
-    T::Err: fmt::Display,
-{
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_str(CommaListVisitor(PhantomData))
-    }
-}
-
-impl<T: JsonSchema> JsonSchema for CommaList<T> {
-    fn schema_name() -> String {
-        format!("CommaList_of_{}", T::schema_name())
-    }
-
-    fn schema_id() -> Cow<'static, str> {
-        Cow::Owned(format!("{}::CommaList<{}>", module_path!(), T::schema_id()))
-    }
-
-    fn json_schema(_generator: &mut SchemaGenerator) -> Schema {
-        string_schema(
-            "la-comma-list",
-            &format!(
-                "A comma-separated list of `{}` values in one string.",
-                T::schema_name()
-            ),
-        )
-    }
-}
-
-// ---------------------------------------------------------------------------
 // Tests
 // ---------------------------------------------------------------------------
 
@@ -1217,31 +1029,10 @@ mod tests {
         assert_eq!(schema["format"], "la-opdatetime");
     }
 
-    // ----- CommaList -----
-
     #[test]
-    fn comma_list_strings() {
-        let v: CommaList<String> = round_trip(r#""tagid1,tagid2""#);
-        assert_eq!(*v, vec!["tagid1".to_owned(), "tagid2".to_owned()]);
-        assert_eq!(v.to_string(), "tagid1,tagid2");
+    fn comma_lists_of_la_ints() {
+        use client_runtime::CommaList;
 
-        let empty: CommaList<String> = round_trip(r#""""#);
-        assert!(empty.is_empty());
-
-        let spaced: CommaList<String> = round_trip(r#""a, b""#);
-        assert_eq!(spaced.0, vec!["a".to_owned(), " b".to_owned()]);
-
-        let single: CommaList<String> = round_trip(r#""R""#);
-        assert_eq!(single.len(), 1);
-
-        let blanks: CommaList<String> = round_trip(r#""a,,b,""#);
-        assert_eq!(blanks.len(), 4);
-    }
-
-    #[test]
-    fn comma_list_numbers_and_laint() {
-        let v: CommaList<u32> = round_trip(r#""1,22,333""#);
-        assert_eq!(v.0, vec![1, 22, 333]);
         let ints: CommaList<LaInt> = round_trip(r#""7,-1""#);
         assert_eq!(ints[0], 7);
         assert_eq!(ints[1], -1);
@@ -1249,47 +1040,5 @@ mod tests {
         // list are normalised.
         let zeros: CommaList<LaInt> = serde_json::from_str(r#""007""#).expect("decode");
         assert_eq!(serde_json::to_string(&zeros).expect("encode"), r#""7""#);
-    }
-
-    #[test]
-    fn comma_list_bad_item() {
-        let err = decode_err::<CommaList<u32>>(r#""1,x,3""#);
-        assert_eq!(
-            err,
-            r#"invalid item "x" at position 1 of comma-separated list: invalid digit found in string"#
-        );
-        let err = decode_err::<CommaList<u32>>(r#""1, 2""#);
-        assert!(
-            err.starts_with(r#"invalid item " 2" at position 1"#),
-            "{err}"
-        );
-        assert_eq!(
-            decode_err::<CommaList<String>>(r#"["a"]"#),
-            "invalid type: sequence, expected a comma-separated list in a string"
-        );
-    }
-
-    #[test]
-    fn comma_list_conversions() {
-        let mut list: CommaList<&str> = vec!["R", "T"].into();
-        list.push("C");
-        assert_eq!(list.to_string(), "R,T,C");
-        assert_eq!(serde_json::to_string(&list).expect("encode"), r#""R,T,C""#);
-        let collected: CommaList<u8> = (1..=3).collect();
-        assert_eq!(collected.to_string(), "1,2,3");
-        let total: u32 = (&collected).into_iter().map(|&x| u32::from(x)).sum();
-        assert_eq!(total, 6);
-        let back: Vec<u8> = collected.into_iter().collect();
-        assert_eq!(back, vec![1, 2, 3]);
-        assert_eq!(CommaList::<u8>::default().to_string(), "");
-    }
-
-    #[test]
-    fn comma_list_schema() {
-        assert_eq!(CommaList::<String>::schema_name(), "CommaList_of_String");
-        let schema =
-            serde_json::to_value(schemars::schema_for!(CommaList<String>)).expect("schema");
-        assert_eq!(schema["type"], "string");
-        assert_eq!(schema["format"], "la-comma-list");
     }
 }

@@ -26427,201 +26427,210 @@ pub mod builder {
 pub mod prelude {
     pub use self::super::Client;
 }
-impl crate::Envelope for types::AgentEnvelope {
+impl ::client_runtime::Envelope for types::AgentEnvelope {
     type Payload = types::Agent;
     fn into_payload(self) -> types::Agent {
         self.response
     }
 }
-impl crate::Envelope for types::AgentsOnlineStatusEnvelope {
+impl ::client_runtime::Envelope for types::AgentsOnlineStatusEnvelope {
     type Payload = types::AgentsOnlineStatus;
     fn into_payload(self) -> types::AgentsOnlineStatus {
         self.response
     }
 }
-impl crate::Envelope for types::AgentsReportEnvelope {
+impl ::client_runtime::Envelope for types::AgentsReportEnvelope {
     type Payload = types::AgentsReport;
     fn into_payload(self) -> types::AgentsReport {
         self.response
     }
 }
-impl crate::Envelope for types::ApplicationStatusEnvelope {
+impl ::client_runtime::Envelope for types::ApplicationStatusEnvelope {
     type Payload = types::ApplicationStatus;
     fn into_payload(self) -> types::ApplicationStatus {
         self.response
     }
 }
-impl crate::Envelope for types::ChannelsReportEnvelope {
+impl ::client_runtime::Envelope for types::ChannelsReportEnvelope {
     type Payload = types::ChannelsReport;
     fn into_payload(self) -> types::ChannelsReport {
         self.response
     }
 }
-impl crate::Envelope for types::CompanyEnvelope {
+impl ::client_runtime::Envelope for types::CompanyEnvelope {
     type Payload = types::Company;
     fn into_payload(self) -> types::Company {
         self.response
     }
 }
-impl crate::Envelope for types::CompanyListEnvelope {
+impl ::client_runtime::Envelope for types::CompanyListEnvelope {
     type Payload = types::CompanyList;
     fn into_payload(self) -> types::CompanyList {
         self.response
     }
 }
-impl crate::Envelope for types::ConversationEnvelope {
+impl ::client_runtime::Envelope for types::ConversationEnvelope {
     type Payload = types::Conversation;
     fn into_payload(self) -> types::Conversation {
         self.response
     }
 }
-impl crate::Envelope for types::ConversationListEnvelope {
+impl ::client_runtime::Envelope for types::ConversationListEnvelope {
     type Payload = types::ConversationList;
     fn into_payload(self) -> types::ConversationList {
         self.response
     }
 }
-impl crate::Envelope for types::ConversationTagListEnvelope {
+impl ::client_runtime::Envelope for types::ConversationTagListEnvelope {
     type Payload = types::ConversationTagList;
     fn into_payload(self) -> types::ConversationTagList {
         self.response
     }
 }
-impl crate::Envelope for types::CustomerGroupListEnvelope {
+impl ::client_runtime::Envelope for types::CustomerGroupListEnvelope {
     type Payload = types::CustomerGroupList;
     fn into_payload(self) -> types::CustomerGroupList {
         self.response
     }
 }
-impl crate::Envelope for types::CustomersGroupCreatedEnvelope {
+impl ::client_runtime::Envelope for types::CustomersGroupCreatedEnvelope {
     type Payload = types::CustomersGroupCreated;
     fn into_payload(self) -> types::CustomersGroupCreated {
         self.response
     }
 }
-impl crate::Envelope for types::CustomersGroupEnvelope {
+impl ::client_runtime::Envelope for types::CustomersGroupEnvelope {
     type Payload = types::CustomersGroup;
     fn into_payload(self) -> types::CustomersGroup {
         self.response
     }
 }
-impl crate::Envelope for types::CustomersGroupListEnvelope {
+impl ::client_runtime::Envelope for types::CustomersGroupListEnvelope {
     type Payload = types::CustomersGroupList;
     fn into_payload(self) -> types::CustomersGroupList {
         self.response
     }
 }
-impl crate::Envelope for types::DepartmentsReportEnvelope {
+impl ::client_runtime::Envelope for types::DepartmentsReportEnvelope {
     type Payload = types::DepartmentsReport;
     fn into_payload(self) -> types::DepartmentsReport {
         self.response
     }
 }
-impl crate::Envelope for types::FileEnvelope {
+impl ::client_runtime::Envelope for types::FileEnvelope {
     type Payload = types::File;
     fn into_payload(self) -> types::File {
         self.response
     }
 }
-impl crate::Envelope for types::KnowledgebaseArticleListEnvelope {
+impl ::client_runtime::Envelope for types::KnowledgebaseArticleListEnvelope {
     type Payload = types::KnowledgebaseArticleList;
     fn into_payload(self) -> types::KnowledgebaseArticleList {
         self.response
     }
 }
-impl crate::Envelope for types::KnowledgebaseCategoryEnvelope {
+impl ::client_runtime::Envelope for types::KnowledgebaseCategoryEnvelope {
     type Payload = types::KnowledgebaseCategory;
     fn into_payload(self) -> types::KnowledgebaseCategory {
         self.response
     }
 }
-impl crate::Envelope for types::KnowledgebaseEntryListEnvelope {
+impl ::client_runtime::Envelope for types::KnowledgebaseEntryListEnvelope {
     type Payload = types::KnowledgebaseEntryList;
     fn into_payload(self) -> types::KnowledgebaseEntryList {
         self.response
     }
 }
-impl crate::Envelope for types::KnowledgebaseListEnvelope {
+impl ::client_runtime::Envelope for types::KnowledgebaseListEnvelope {
     type Payload = types::KnowledgebaseList;
     fn into_payload(self) -> types::KnowledgebaseList {
         self.response
     }
 }
-impl crate::Envelope for types::KnowledgebaseSearchResultEnvelope {
+impl ::client_runtime::Envelope for types::KnowledgebaseSearchResultEnvelope {
     type Payload = types::KnowledgebaseSearchResult;
     fn into_payload(self) -> types::KnowledgebaseSearchResult {
         self.response
     }
 }
-impl crate::Envelope for types::MessageGroupListEnvelope {
+impl ::client_runtime::Envelope for types::MessageGroupListEnvelope {
     type Payload = types::MessageGroupList;
     fn into_payload(self) -> types::MessageGroupList {
         self.response
     }
 }
-impl crate::Envelope for types::OkStatusEnvelope {
+impl ::client_runtime::Envelope for types::OkStatusEnvelope {
     type Payload = types::OkStatus;
     fn into_payload(self) -> types::OkStatus {
         self.response
     }
 }
-impl crate::Envelope for types::PerformanceReportEnvelope {
+impl ::client_runtime::Envelope for types::PerformanceReportEnvelope {
     type Payload = types::PerformanceReport;
     fn into_payload(self) -> types::PerformanceReport {
         self.response
     }
 }
-impl crate::Envelope for types::SuggestionCategoryListEnvelope {
+impl ::client_runtime::Envelope for types::SuggestionCategoryListEnvelope {
     type Payload = types::SuggestionCategoryList;
     fn into_payload(self) -> types::SuggestionCategoryList {
         self.response
     }
 }
-impl crate::Envelope for types::TagCreatedEnvelope {
+impl ::client_runtime::Envelope for types::TagCreatedEnvelope {
     type Payload = types::TagCreated;
     fn into_payload(self) -> types::TagCreated {
         self.response
     }
 }
-impl crate::Envelope for types::TagDetailsEnvelope {
+impl ::client_runtime::Envelope for types::TagDetailsEnvelope {
     type Payload = types::TagDetails;
     fn into_payload(self) -> types::TagDetails {
         self.response
     }
 }
-impl crate::Envelope for types::TagListEnvelope {
+impl ::client_runtime::Envelope for types::TagListEnvelope {
     type Payload = types::TagList;
     fn into_payload(self) -> types::TagList {
         self.response
     }
 }
-impl crate::Envelope for types::TagsReportEnvelope {
+impl ::client_runtime::Envelope for types::TagsReportEnvelope {
     type Payload = types::TagsReport;
     fn into_payload(self) -> types::TagsReport {
         self.response
     }
 }
-impl crate::Envelope for types::TicketsAgentsAvailabilityReportEnvelope {
+impl ::client_runtime::Envelope for types::TicketsAgentsAvailabilityReportEnvelope {
     type Payload = types::TicketsAgentsAvailabilityReport;
     fn into_payload(self) -> types::TicketsAgentsAvailabilityReport {
         self.response
     }
 }
-impl crate::Envelope for types::TicketsLoadReportEnvelope {
+impl ::client_runtime::Envelope for types::TicketsLoadReportEnvelope {
     type Payload = types::TicketsLoadReport;
     fn into_payload(self) -> types::TicketsLoadReport {
         self.response
     }
 }
-impl crate::Envelope for types::TicketsSlaComplianceReportEnvelope {
+impl ::client_runtime::Envelope for types::TicketsSlaComplianceReportEnvelope {
     type Payload = types::TicketsSlaComplianceReport;
     fn into_payload(self) -> types::TicketsSlaComplianceReport {
         self.response
     }
 }
-impl crate::Envelope for types::TicketsSlaLogReportEnvelope {
+impl ::client_runtime::Envelope for types::TicketsSlaLogReportEnvelope {
     type Payload = types::TicketsSlaLogReport;
     fn into_payload(self) -> types::TicketsSlaLogReport {
         self.response
     }
 }
+impl ::client_runtime::ErrorBody for types::ErrorEnvelope {
+    type Error = types::Error;
+    fn into_error(self) -> types::Error {
+        self.response
+    }
+}
+/// Operations (as in `OperationInfo::operation_id`) whose success body is a file, not
+/// JSON: the exec hook passes their 2xx responses on unbuffered.
+pub(crate) const RAW_BODY_OPERATIONS: &[&str] = &[];

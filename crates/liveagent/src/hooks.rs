@@ -1,27 +1,29 @@
-//! Authentication and response inspection, run by the generated client around every request.
+//! Authentication and error detection: what the generated client runs around every request
+//! that is LiveAgent's own.
 //!
 //! The generated [`Client`] carries an [`ApiKey`] as its hook state. The `pre` hook adds it as
-//! the `apikey` query parameter, which is how LiveAgent v1 authenticates. The `exec` hook
-//! buffers each response body and checks what generation cannot express: a body that is not
-//! JSON (an HTML error page), an error envelope sent with a success status, or an error body
-//! that is not the documented envelope. Such a response reaches the generated code as a body
-//! read failure carrying a [`BodyProblem`], which [`crate::Error`] turns back into a typed error
-//! with the HTTP status and the raw body.
+//! the `apikey` query parameter, which is how LiveAgent v1 authenticates. The `exec` hook is
+//! the shared runtime's ([`client_runtime::exec::execute`]); [`LiveAgent`] tells it how an error
+//! envelope looks: `{"response": {"status": "ERROR", ...}}`, which LiveAgent may send with a
+//! success status.
 
-use bytes::Bytes;
+use client_runtime::exec::{Marker, Protocol};
+use client_runtime::{ApiClient, ApiError};
 use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
-use reqwest::StatusCode;
 
-use crate::Client;
+use crate::{types, Client};
 
-/// A LiveAgent API key. Its `Debug` never shows the key.
+/// A LiveAgent API key. Its `Debug` never shows the key, and every error and log line of the
+/// client masks it.
 #[derive(Clone)]
 pub struct ApiKey(String);
 
 impl ApiKey {
     /// Wraps an API key (from the account's API settings).
     pub fn new(key: impl Into<String>) -> Self {
-        Self(key.into())
+        let key = key.into();
+        client_runtime::redact::register_secret(&key);
+        Self(key)
     }
 
     /// The key itself, for the query parameter.
@@ -48,76 +50,54 @@ impl std::fmt::Debug for ApiKey {
     }
 }
 
-/// Why a response could not be handed to the generated decoder as it was.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) enum ProblemKind {
-    /// The body is not JSON (an HTML error page, a truncated body).
-    NotJson(String),
-    /// An error status, or a success status with `{"response": {"status": "ERROR", ...}}`:
-    /// [`crate::Error`] decodes the envelope from the raw body.
-    ErrorEnvelope,
-}
+/// LiveAgent's wire protocol, as the shared runtime needs to know it.
+pub struct LiveAgent;
 
-/// A response body the hooks rejected, with what the caller needs to see.
-#[derive(Debug, Clone)]
-pub(crate) struct BodyProblem {
-    pub(crate) status: StatusCode,
-    pub(crate) body: Bytes,
-    pub(crate) kind: ProblemKind,
-}
+impl Protocol for LiveAgent {
+    const NAME: &'static str = "liveagent";
+    const ERROR_MARKER: &'static [&'static str] = &["response", "status"];
 
-impl std::fmt::Display for BodyProblem {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "HTTP {}: {:?}", self.status, self.kind)
+    fn is_error(marker: &Marker) -> bool {
+        matches!(marker, Marker::Str(status) if status == "ERROR")
     }
 }
 
-impl std::error::Error for BodyProblem {}
+impl ApiError for types::Error {
+    const API: &'static str = "LiveAgent";
+    const CODE_FIELD: &'static str = "statuscode";
 
-/// Checks a buffered body against the envelope rules; `None` when it can go to the decoder.
-pub(crate) fn inspect(status: StatusCode, body: &[u8]) -> Option<ProblemKind> {
-    // Checks the syntax without building a value.
-    if let Err(err) = serde_json::from_slice::<serde::de::IgnoredAny>(body) {
-        return Some(ProblemKind::NotJson(err.to_string()));
+    fn code(&self) -> Option<String> {
+        self.statuscode.as_ref().map(ToString::to_string)
     }
-    if status.is_client_error() || status.is_server_error() {
-        return Some(ProblemKind::ErrorEnvelope);
+
+    fn message(&self) -> Option<String> {
+        self.errormessage.clone()
     }
-    (status.is_success() && is_error_envelope(body)).then_some(ProblemKind::ErrorEnvelope)
 }
 
-/// Whether a (syntactically valid) JSON body is `{"response": {"status": "ERROR", ...}}`.
-/// Bodies without the text `"ERROR"` are not decoded at all.
-fn is_error_envelope(body: &[u8]) -> bool {
-    const MARKER: &[u8] = b"\"ERROR\"";
-    if !body.windows(MARKER.len()).any(|w| w == MARKER) {
-        return false;
+impl ApiClient for Client {
+    type Credentials = ApiKey;
+    type ErrorPayload = types::Error;
+
+    fn default_user_agent() -> String {
+        concat!("liveagent-rs/", env!("CARGO_PKG_VERSION")).to_owned()
     }
-    serde_json::from_slice::<serde_json::Value>(body).is_ok_and(|value| {
-        value
-            .get("response")
-            .and_then(|r| r.get("status"))
-            .and_then(serde_json::Value::as_str)
-            == Some("ERROR")
-    })
+
+    fn from_parts(base_url: &str, http: reqwest::Client, credentials: ApiKey) -> Self {
+        Client::new_with_client(base_url, http, credentials)
+    }
 }
 
 impl ClientHooks<ApiKey> for Client {
     async fn pre<E>(
         &self,
         request: &mut reqwest::Request,
-        info: &OperationInfo,
+        _info: &OperationInfo,
     ) -> Result<(), progenitor_client::Error<E>> {
         request
             .url_mut()
             .query_pairs_mut()
             .append_pair("apikey", self.inner().expose());
-        tracing::debug!(
-            operation = info.operation_id,
-            method = %request.method(),
-            path = request.url().path(),
-            "liveagent request"
-        );
         Ok(())
     }
 
@@ -126,70 +106,7 @@ impl ClientHooks<ApiKey> for Client {
         request: reqwest::Request,
         info: &OperationInfo,
     ) -> reqwest::Result<reqwest::Response> {
-        // reqwest errors carry the URL, and the URL carries the key: drop it.
-        let response = self
-            .client()
-            .execute(request)
-            .await
-            .map_err(reqwest::Error::without_url)?;
-        let status = response.status();
-        let version = response.version();
-        let headers = response.headers().clone();
-        let body = response
-            .bytes()
-            .await
-            .map_err(reqwest::Error::without_url)?;
-        tracing::debug!(
-            operation = info.operation_id,
-            status = status.as_u16(),
-            bytes = body.len(),
-            "liveagent response"
-        );
-        let body = match inspect(status, &body) {
-            None => reqwest::Body::from(body),
-            Some(kind) => {
-                let problem = BodyProblem { status, body, kind };
-                reqwest::Body::wrap_stream(futures::stream::once(async move {
-                    Err::<Bytes, _>(problem)
-                }))
-            }
-        };
-        let mut rebuilt = http::Response::new(body);
-        *rebuilt.status_mut() = status;
-        *rebuilt.version_mut() = version;
-        *rebuilt.headers_mut() = headers;
-        Ok(reqwest::Response::from(rebuilt))
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::{inspect, ProblemKind};
-    use reqwest::StatusCode;
-
-    #[test]
-    fn inspects_bodies() {
-        let ok = StatusCode::OK;
-        assert_eq!(inspect(ok, br#"{"response":{"status":"OK"}}"#), None);
-        assert_eq!(
-            inspect(ok, br#"{"response":{"subject":"\"ERROR\""}}"#),
-            None
-        );
-        assert_eq!(
-            inspect(ok, br#"{"response":{"status":"ERROR"}}"#),
-            Some(ProblemKind::ErrorEnvelope)
-        );
-        assert_eq!(
-            inspect(StatusCode::NOT_FOUND, br#"{"response":{}}"#),
-            Some(ProblemKind::ErrorEnvelope)
-        );
-        assert!(matches!(
-            inspect(StatusCode::BAD_GATEWAY, b"<html></html>"),
-            Some(ProblemKind::NotJson(_))
-        ));
-        assert!(matches!(
-            inspect(StatusCode::NO_CONTENT, b""),
-            Some(ProblemKind::NotJson(_))
-        ));
+        let raw_body = crate::generated::RAW_BODY_OPERATIONS.contains(&info.operation_id);
+        client_runtime::exec::execute::<LiveAgent>(self.client(), request, info, raw_body).await
     }
 }

@@ -6,12 +6,14 @@
 //!
 //! - [`ApiKey`]: every request carries the `apikey` query parameter, added by the client's
 //!   hooks, and the key never shows in `Debug`, errors or logs;
-//! - [`Client::new`] and [`ClientBuilder`]: a checked base URL, no redirect following, a
-//!   timeout, user agent, or your own `reqwest::Client`;
-//! - [`Error`] and [`ResultExt::payload`]: one typed error carrying the HTTP status and the raw
-//!   body, and unwrapping of the `{"response": ...}` envelope;
-//! - the wire formats of LiveAgent's JSON: [`LaInt`], [`LaDateTime`], [`OpDateTime`],
-//!   [`CommaList`] and [`JsonEncoded`].
+//! - [`LiveAgent`]: how an error envelope looks, for the shared runtime's response inspection;
+//! - the wire formats of LiveAgent's JSON: [`LaInt`], [`LaDateTime`], [`OpDateTime`].
+//!
+//! The rest comes from the shared `client-runtime` crate and is re-exported here:
+//! [`Client::new`] and [`ClientBuilder`] (a checked base URL, no redirect following, no
+//! `Referer`, timeouts, user agent, or your own `reqwest::ClientBuilder`); [`Error`] and
+//! [`ResultExt::payload`] (one typed error carrying the HTTP status, headers and raw body, and
+//! unwrapping of the `{"response": ...}` envelope); [`CommaList`] and [`JsonEncoded`].
 //!
 //! TLS: the `rustls` feature (default) or `native-tls`.
 //!
@@ -68,30 +70,42 @@
 
 #![warn(missing_docs)]
 
-mod client_builder;
-mod error;
 mod formats;
 mod hooks;
-mod json_field;
 
 #[rustfmt::skip]
 #[allow(clippy::all, clippy::pedantic, missing_docs, unused_imports)]
 mod generated;
 
-pub use client_builder::ClientBuilder;
-pub use error::{Error, ResultExt};
-pub use formats::{CommaList, LaDateTime, LaInt, OpDateTime};
+pub use client_runtime::{CommaList, DownloadExt, Envelope, JsonEncoded, ResultExt};
+pub use formats::{LaDateTime, LaInt, OpDateTime};
 pub use generated::*;
-pub use hooks::ApiKey;
-pub use json_field::JsonEncoded;
+pub use hooks::{ApiKey, LiveAgent};
 
-/// A response type wrapped in LiveAgent's `{"response": ...}` envelope.
+/// A failed LiveAgent call: the shared runtime's error with LiveAgent's error payload
+/// (`statuscode`, `errormessage`, `debugmessage`).
+pub type Error = client_runtime::Error<types::Error>;
+
+/// Builds a [`Client`]: timeouts, user agent, or a `reqwest::ClientBuilder` of your own.
 ///
-/// Implemented by `cargo xtask generate` for every envelope component of the spec.
-pub trait Envelope {
-    /// The type inside `response`.
-    type Payload;
+/// ```
+/// use std::time::Duration;
+/// let client = liveagent::ClientBuilder::new("https://example.ladesk.com/api", liveagent::ApiKey::new("key"))
+///     .timeout(Duration::from_secs(30))
+///     .user_agent("my-service/1.0")
+///     .build()?;
+/// # Ok::<(), liveagent::Error>(())
+/// ```
+pub type ClientBuilder = client_runtime::ClientBuilder<Client>;
 
-    /// Unwraps the envelope.
-    fn into_payload(self) -> Self::Payload;
+impl Client {
+    /// A client for the API at `base_url` (e.g. `https://example.ladesk.com/api`; a self-hosted
+    /// installation's `https://host/api` works too) with the default settings of
+    /// [`ClientBuilder`].
+    ///
+    /// Fails with [`Error::InvalidRequest`] when `base_url` is not an `http` or `https` URL
+    /// without query, fragment or credentials.
+    pub fn new(base_url: &str, api_key: impl Into<ApiKey>) -> Result<Self, Error> {
+        ClientBuilder::new(base_url, api_key.into()).build()
+    }
 }

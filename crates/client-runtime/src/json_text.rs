@@ -44,7 +44,7 @@ impl<T: schemars::JsonSchema> schemars::JsonSchema for JsonEncoded<T> {
     fn json_schema(_: &mut schemars::gen::SchemaGenerator) -> schemars::schema::Schema {
         schemars::schema::SchemaObject {
             instance_type: Some(schemars::schema::InstanceType::String.into()),
-            format: Some("la-json".to_owned()),
+            format: Some("json-text".to_owned()),
             ..Default::default()
         }
         .into()

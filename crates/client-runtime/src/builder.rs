@@ -1,0 +1,153 @@
+//! Constructing a client: [`ClientBuilder`] checks the base URL and builds the HTTP client
+//! with a timeout, a user agent, no redirect following and no `Referer`, for any API crate's
+//! generated client ([`ApiClient`]).
+
+use std::fmt;
+use std::time::Duration;
+
+use crate::Error;
+
+/// What an API crate's client needs from [`ClientBuilder`]: implemented by each crate for its
+/// generated `Client`.
+pub trait ApiClient: Sized {
+    /// The credentials the client signs or authenticates requests with.
+    type Credentials: fmt::Debug;
+    /// The API's error payload, for the [`Error`] type of the client.
+    type ErrorPayload;
+
+    /// The `User-Agent` header sent unless the caller sets another.
+    fn default_user_agent() -> String;
+
+    /// The client for the API at `base_url` (already checked, without a trailing `/`).
+    fn from_parts(base_url: &str, http: reqwest::Client, credentials: Self::Credentials) -> Self;
+}
+
+/// Builds a client of type `C` (each API crate names it `ClientBuilder`).
+///
+/// Redirects are never followed (a followed 302 would turn a POST into a body-less GET and
+/// send credentials to another host) and no `Referer` is sent, also when the caller brings
+/// its own `reqwest::ClientBuilder`.
+pub struct ClientBuilder<C: ApiClient> {
+    base_url: String,
+    credentials: C::Credentials,
+    timeout: Duration,
+    connect_timeout: Duration,
+    user_agent: String,
+    http: Option<reqwest::ClientBuilder>,
+}
+
+impl<C: ApiClient> fmt::Debug for ClientBuilder<C> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("base_url", &self.base_url)
+            .field("credentials", &self.credentials)
+            .field("timeout", &self.timeout)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("user_agent", &self.user_agent)
+            .field(
+                "http",
+                &self.http.as_ref().map(|_| "reqwest::ClientBuilder"),
+            )
+            .finish()
+    }
+}
+
+impl<C: ApiClient> ClientBuilder<C> {
+    /// The default timeout of a whole request, connect to last byte.
+    pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(15);
+    /// The default connect timeout.
+    pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(15);
+
+    /// Starts a builder for the API at `base_url`; a trailing `/` is ignored.
+    pub fn new(base_url: impl Into<String>, credentials: impl Into<C::Credentials>) -> Self {
+        Self {
+            base_url: base_url.into().trim_end_matches('/').to_owned(),
+            credentials: credentials.into(),
+            timeout: Self::DEFAULT_TIMEOUT,
+            connect_timeout: Self::DEFAULT_CONNECT_TIMEOUT,
+            user_agent: C::default_user_agent(),
+            http: None,
+        }
+    }
+
+    /// Timeout of each request, connect to last byte (default 15 s).
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.timeout = timeout;
+        self
+    }
+
+    /// Timeout of connecting (default 15 s).
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// The `User-Agent` header.
+    pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
+        self.user_agent = user_agent.into();
+        self
+    }
+
+    /// Start from this `reqwest::ClientBuilder` (proxies, TLS roots, pools...). The timeouts
+    /// and user agent of this builder are applied on top of it, and so are the redirect policy
+    /// (none) and `referer(false)`, whatever it says.
+    pub fn reqwest_builder(mut self, builder: reqwest::ClientBuilder) -> Self {
+        self.http = Some(builder);
+        self
+    }
+
+    /// Checks the base URL and builds the client. Redirects come back as
+    /// [`Error::UnexpectedStatus`] with their `Location` header.
+    pub fn build(self) -> Result<C, Error<C::ErrorPayload>> {
+        check_base_url(&self.base_url)?;
+        let http = self
+            .http
+            .unwrap_or_default()
+            .timeout(self.timeout)
+            .connect_timeout(self.connect_timeout)
+            .user_agent(self.user_agent)
+            .redirect(reqwest::redirect::Policy::none())
+            .referer(false)
+            .build()
+            .map_err(Error::from_transport)?;
+        Ok(C::from_parts(&self.base_url, http, self.credentials))
+    }
+}
+
+/// The generated client appends `/path` to the base URL as text, so it must be a plain
+/// `http(s)://host[:port][/path]`.
+pub fn check_base_url<E>(base_url: &str) -> Result<(), Error<E>> {
+    let invalid = |why: &str| Error::InvalidRequest(format!("base URL: {why}"));
+    let url = reqwest::Url::parse(base_url).map_err(|err| invalid(&err.to_string()))?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(invalid("the scheme must be http or https"));
+    }
+    if url.query().is_some() || url.fragment().is_some() {
+        return Err(invalid("it must not have a query or fragment"));
+    }
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(invalid("it must not carry credentials"));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::check_base_url;
+
+    #[test]
+    fn base_urls_are_checked() {
+        assert!(check_base_url::<()>("https://example.ladesk.com/api").is_ok());
+        assert!(check_base_url::<()>("http://127.0.0.1:8080").is_ok());
+        for bad in [
+            "example.ladesk.com/api",
+            "ftp://example.com/api",
+            "https://example.com/api?apikey=x",
+            "https://example.com/api#x",
+            "https://user:pass@example.com/api",
+        ] {
+            let err = format!("{:?}", check_base_url::<()>(bad).unwrap_err());
+            assert!(!err.contains("pass@") && !err.contains("apikey=x"), "{err}");
+        }
+    }
+}

@@ -1,0 +1,135 @@
+//! [`Envelope`] and [`ResultExt`]: from a generated call's result to the payload the caller
+//! wants, or one typed [`Error`].
+
+use std::future::Future;
+
+use bytes::Bytes;
+use futures::TryStreamExt;
+use progenitor_client::{ByteStream, ResponseValue};
+use serde::de::DeserializeOwned;
+
+use crate::error::ErrorBody;
+use crate::Error;
+
+/// A response type wrapped in its API's envelope (LiveAgent's `{"response": ...}`, Contiple's
+/// `{"header": ..., "result": ...}`).
+///
+/// Implemented by `cargo xtask generate` for every envelope component of a spec.
+pub trait Envelope {
+    /// The type inside the envelope.
+    type Payload;
+
+    /// Unwraps the envelope.
+    fn into_payload(self) -> Self::Payload;
+}
+
+/// Completes a generated call: `client.get_tag().tagid("x").send().await.payload().await?`.
+pub trait ResultExt<T, E> {
+    /// The envelope's payload, or an [`Error`].
+    fn payload(self) -> impl Future<Output = Result<T::Payload, Error<E>>> + Send
+    where
+        T: Envelope;
+
+    /// The decoded body, envelope included, or an [`Error`].
+    fn into_value(self) -> impl Future<Output = Result<T, Error<E>>> + Send;
+}
+
+impl<T, G> ResultExt<T, G::Error> for Result<ResponseValue<T>, progenitor_client::Error<G>>
+where
+    T: DeserializeOwned + Send,
+    G: ErrorBody,
+{
+    async fn payload(self) -> Result<T::Payload, Error<G::Error>>
+    where
+        T: Envelope,
+    {
+        self.into_value().await.map(Envelope::into_payload)
+    }
+
+    async fn into_value(self) -> Result<T, Error<G::Error>> {
+        match self {
+            Ok(value) => Ok(value.into_inner()),
+            Err(progenitor_client::Error::InvalidResponsePayload(body, err)) => {
+                // Decode again, knowing the target type, to name the JSON path that failed.
+                let mut deserializer = serde_json::Deserializer::from_slice(&body);
+                let message = match serde_path_to_error::deserialize::<_, T>(&mut deserializer) {
+                    Err(err) => format!("at `{}`: {}", err.path(), err.inner()),
+                    Ok(_) => err.to_string(),
+                };
+                Err(Error::undecodable_success(body, message))
+            }
+            Err(err) => Err(Error::from_generated(err).await),
+        }
+    }
+}
+
+/// A downloaded file: what an operation whose success body is not JSON returns.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Download {
+    /// The response's `Content-Type`, if any.
+    pub content_type: Option<String>,
+    /// The response's `Content-Disposition`, if any (carries the file name).
+    pub content_disposition: Option<String>,
+    /// The file's bytes.
+    pub bytes: Bytes,
+}
+
+/// Completes a generated call whose success body is a file.
+pub trait DownloadExt<E> {
+    /// Reads the whole file, or returns an [`Error`].
+    fn download(self) -> impl Future<Output = Result<Download, Error<E>>> + Send;
+}
+
+impl<G: ErrorBody> DownloadExt<G::Error>
+    for Result<ResponseValue<ByteStream>, progenitor_client::Error<G>>
+{
+    async fn download(self) -> Result<Download, Error<G::Error>> {
+        let value = match self {
+            Ok(value) => value,
+            Err(err) => return Err(Error::from_generated(err).await),
+        };
+        let header = |name: http::header::HeaderName| {
+            value
+                .headers()
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned)
+        };
+        let content_type = header(http::header::CONTENT_TYPE);
+        let content_disposition = header(http::header::CONTENT_DISPOSITION);
+        let chunks: Vec<Bytes> = value
+            .into_inner()
+            .into_inner()
+            .try_collect()
+            .await
+            .map_err(Error::from_transport)?;
+        Ok(Download {
+            content_type,
+            content_disposition,
+            bytes: chunks.concat().into(),
+        })
+    }
+}
+
+/// Decodes a response of a hand-written operation the way generated code does: the success
+/// type for 200, the error envelope for 4xx and 5xx, anything else as an undocumented status.
+/// The response must have gone through [`crate::exec::execute`].
+pub async fn decode_response<T, G>(
+    response: reqwest::Result<reqwest::Response>,
+) -> Result<T, Error<G::Error>>
+where
+    T: DeserializeOwned + Send,
+    G: ErrorBody,
+{
+    let response = response.map_err(Error::from_transport)?;
+    let result: Result<ResponseValue<T>, progenitor_client::Error<G>> =
+        match response.status().as_u16() {
+            200 => ResponseValue::from_response(response).await,
+            400..=599 => match ResponseValue::<G>::from_response::<G>(response).await {
+                Ok(value) => Err(progenitor_client::Error::ErrorResponse(value)),
+                Err(err) => Err(err),
+            },
+            _ => Err(progenitor_client::Error::UnexpectedResponse(response)),
+        };
+    result.into_value().await
+}

@@ -1,0 +1,441 @@
+//! [`Error`]: every way a call can fail, generic over the API's error payload, with the HTTP
+//! status, response headers and raw body (bounded) where there was a response.
+//!
+//! Secrets stay out: transport errors are kept without their URL, and `Display` / `Debug`
+//! mask every registered secret (see [`crate::redact`]) even in bodies the server echoed it in.
+//! The raw body itself is kept verbatim for the caller.
+
+use std::fmt;
+
+use bytes::Bytes;
+use http::HeaderMap;
+use reqwest::StatusCode;
+use serde::de::DeserializeOwned;
+
+use crate::exec::{BodyProblem, ProblemKind};
+use crate::redact::{redact, redact_bytes};
+
+/// An API's error payload: what its error envelope carries (LiveAgent's
+/// `{"status": "ERROR", "statuscode", "errormessage"}`, Contiple's `header`).
+pub trait ApiError: fmt::Debug + Send + Sync + 'static {
+    /// The API's name, for messages (`LiveAgent`).
+    const API: &'static str;
+    /// The name of the payload's code field, for messages (`statuscode`).
+    const CODE_FIELD: &'static str;
+
+    /// The API's own error code, if the payload has one.
+    fn code(&self) -> Option<String>;
+
+    /// The API's own error message, if the payload has one.
+    fn message(&self) -> Option<String>;
+}
+
+/// The generated type of an API's error body: the envelope around its [`ApiError`] payload.
+/// Implemented by `cargo xtask generate` for the component the API's settings name.
+pub trait ErrorBody: DeserializeOwned + serde::Serialize + Send {
+    /// The payload inside the envelope.
+    type Error: ApiError;
+
+    /// Unwraps the envelope.
+    fn into_error(self) -> Self::Error;
+}
+
+/// At most this many bytes of a response body are kept in an error.
+pub const MAX_ERROR_BODY: usize = 64 * 1024;
+
+/// The first [`MAX_ERROR_BODY`] bytes of a body.
+pub(crate) fn bounded(body: Bytes) -> Bytes {
+    if body.len() > MAX_ERROR_BODY {
+        Bytes::copy_from_slice(&body[..MAX_ERROR_BODY])
+    } else {
+        body
+    }
+}
+
+/// A failed call. `E` is the API's error payload ([`ApiError`]).
+#[non_exhaustive]
+pub enum Error<E> {
+    /// The API answered with its error envelope, with an error status or (as both APIs may do)
+    /// with a success status.
+    Api {
+        /// HTTP status of the response.
+        status: StatusCode,
+        /// Response headers.
+        headers: Box<HeaderMap>,
+        /// The envelope's payload.
+        error: Box<E>,
+        /// The raw response body (at most [`MAX_ERROR_BODY`] bytes).
+        body: Bytes,
+    },
+    /// The body is JSON but not of the documented shape (a wrong type, a missing envelope).
+    Decode {
+        /// HTTP status of the response.
+        status: StatusCode,
+        /// Response headers.
+        headers: Box<HeaderMap>,
+        /// What did not match, with its JSON path where known.
+        message: String,
+        /// The raw response body (at most [`MAX_ERROR_BODY`] bytes).
+        body: Bytes,
+    },
+    /// The body is not JSON at all, e.g. an HTML error page from a proxy, or a truncated body.
+    NotJson {
+        /// HTTP status of the response.
+        status: StatusCode,
+        /// Response headers.
+        headers: Box<HeaderMap>,
+        /// The JSON parser's complaint.
+        message: String,
+        /// The raw response body (at most [`MAX_ERROR_BODY`] bytes).
+        body: Bytes,
+    },
+    /// A status the spec does not document (e.g. a redirect or `204`).
+    UnexpectedStatus {
+        /// HTTP status of the response.
+        status: StatusCode,
+        /// Response headers (a redirect's `Location` among them).
+        headers: Box<HeaderMap>,
+        /// The raw response body (at most [`MAX_ERROR_BODY`] bytes).
+        body: Bytes,
+    },
+    /// The request timed out.
+    Timeout {
+        /// What timed out (never contains a secret).
+        message: String,
+        /// The transport error, without its URL.
+        source: Option<reqwest::Error>,
+    },
+    /// Connecting, sending or receiving failed.
+    Transport {
+        /// The transport error's chain, rendered without its URL.
+        message: String,
+        /// The transport error, without its URL.
+        source: Option<reqwest::Error>,
+    },
+    /// The request could not be built, e.g. a required parameter was not set.
+    InvalidRequest(String),
+}
+
+impl<E> Error<E> {
+    /// HTTP status of the response, when there was one.
+    pub fn status(&self) -> Option<StatusCode> {
+        match self {
+            Self::Api { status, .. }
+            | Self::Decode { status, .. }
+            | Self::NotJson { status, .. }
+            | Self::UnexpectedStatus { status, .. } => Some(*status),
+            Self::Timeout { .. } | Self::Transport { .. } | Self::InvalidRequest(_) => None,
+        }
+    }
+
+    /// Response headers, when there was a response.
+    pub fn headers(&self) -> Option<&HeaderMap> {
+        match self {
+            Self::Api { headers, .. }
+            | Self::Decode { headers, .. }
+            | Self::NotJson { headers, .. }
+            | Self::UnexpectedStatus { headers, .. } => Some(headers),
+            Self::Timeout { .. } | Self::Transport { .. } | Self::InvalidRequest(_) => None,
+        }
+    }
+
+    /// The raw response body (its first [`MAX_ERROR_BODY`] bytes), when there was a response.
+    pub fn body(&self) -> Option<&Bytes> {
+        match self {
+            Self::Api { body, .. }
+            | Self::Decode { body, .. }
+            | Self::NotJson { body, .. }
+            | Self::UnexpectedStatus { body, .. } => Some(body),
+            Self::Timeout { .. } | Self::Transport { .. } | Self::InvalidRequest(_) => None,
+        }
+    }
+
+    /// The API's error payload, for [`Error::Api`].
+    pub fn api_error(&self) -> Option<&E> {
+        match self {
+            Self::Api { error, .. } => Some(error),
+            _ => None,
+        }
+    }
+
+    /// A transport-level error, kept without the URL (which may hold a key).
+    pub fn from_transport(err: reqwest::Error) -> Self {
+        let err = err.without_url();
+        let message = redact(&error_chain(&err));
+        if is_timeout(&err) {
+            Self::Timeout {
+                message,
+                source: Some(err),
+            }
+        } else {
+            Self::Transport {
+                message,
+                source: Some(err),
+            }
+        }
+    }
+
+    /// A success body that did not decode into the operation's type. The generated code
+    /// decodes the success type only for the one documented success status of every
+    /// operation, 200, so that is the status.
+    pub(crate) fn undecodable_success(body: Bytes, message: String) -> Self {
+        Self::Decode {
+            status: StatusCode::OK,
+            headers: Box::default(),
+            message: redact(&message),
+            body: bounded(body),
+        }
+    }
+
+    /// Turns a generated method's error into an [`Error`], reading the body of an undocumented
+    /// response.
+    pub async fn from_generated<G>(err: progenitor_client::Error<G>) -> Self
+    where
+        G: ErrorBody<Error = E>,
+    {
+        match err {
+            progenitor_client::Error::InvalidRequest(message)
+            | progenitor_client::Error::Custom(message) => Self::InvalidRequest(redact(&message)),
+            progenitor_client::Error::CommunicationError(err)
+            | progenitor_client::Error::InvalidUpgrade(err) => Self::from_transport(err),
+            progenitor_client::Error::ResponseBodyError(err) => match BodyProblem::find(&err) {
+                Some(problem) => Self::from_problem::<G>(problem.clone()),
+                None => Self::from_transport(err),
+            },
+            progenitor_client::Error::ErrorResponse(value) => {
+                // The exec hook hands every error status to us as a `BodyProblem`, so this arm
+                // only runs if it was bypassed; re-encode the decoded envelope as the body.
+                let status = value.status();
+                let headers = Box::new(value.headers().clone());
+                let envelope = value.into_inner();
+                let body = Bytes::from(serde_json::to_vec(&envelope).unwrap_or_default());
+                Self::Api {
+                    status,
+                    headers,
+                    error: Box::new(envelope.into_error()),
+                    body,
+                }
+            }
+            progenitor_client::Error::InvalidResponsePayload(body, err) => {
+                Self::undecodable_success(body, err.to_string())
+            }
+            progenitor_client::Error::UnexpectedResponse(response) => {
+                let status = response.status();
+                let headers = Box::new(response.headers().clone());
+                match response.bytes().await {
+                    Ok(body) => Self::UnexpectedStatus {
+                        status,
+                        headers,
+                        body: bounded(body),
+                    },
+                    // The exec hook rejected the body (not JSON, or an error envelope).
+                    Err(err) => match BodyProblem::find(&err) {
+                        Some(problem) if problem.kind == ProblemKind::ErrorEnvelope => {
+                            Self::from_problem::<G>(problem.clone())
+                        }
+                        Some(problem) => Self::UnexpectedStatus {
+                            status,
+                            headers,
+                            body: bounded(problem.body.clone()),
+                        },
+                        None => Self::from_transport(err),
+                    },
+                }
+            }
+        }
+    }
+
+    pub(crate) fn from_problem<G>(problem: BodyProblem) -> Self
+    where
+        G: ErrorBody<Error = E>,
+    {
+        let BodyProblem {
+            status,
+            headers,
+            body,
+            kind,
+        } = problem;
+        let headers = Box::new(headers);
+        match kind {
+            ProblemKind::NotJson(message) => Self::NotJson {
+                status,
+                headers,
+                message: redact(&message),
+                body: bounded(body),
+            },
+            ProblemKind::ErrorEnvelope => {
+                let mut deserializer = serde_json::Deserializer::from_slice(&body);
+                match serde_path_to_error::deserialize::<_, G>(&mut deserializer) {
+                    Ok(envelope) => Self::Api {
+                        status,
+                        headers,
+                        error: Box::new(envelope.into_error()),
+                        body: bounded(body),
+                    },
+                    Err(err) => Self::Decode {
+                        status,
+                        headers,
+                        message: redact(&format!(
+                            "error envelope at `{}`: {}",
+                            err.path(),
+                            err.inner()
+                        )),
+                        body: bounded(body),
+                    },
+                }
+            }
+        }
+    }
+}
+
+impl<E: ApiError> fmt::Display for Error<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let api = E::API;
+        match self {
+            Self::Api { status, error, .. } => {
+                write!(f, "{api} API error (HTTP {status}")?;
+                if let Some(code) = error.code() {
+                    write!(f, ", {} {}", E::CODE_FIELD, redact(&code))?;
+                }
+                write!(f, ")")?;
+                if let Some(message) = error.message() {
+                    write!(f, ": {}", redact(&message))?;
+                }
+                Ok(())
+            }
+            Self::Decode {
+                status, message, ..
+            } => write!(
+                f,
+                "{api} response (HTTP {status}) does not match the spec: {}",
+                redact(message)
+            ),
+            Self::NotJson {
+                status, message, ..
+            } => write!(
+                f,
+                "{api} response (HTTP {status}) is not JSON: {}",
+                redact(message)
+            ),
+            Self::UnexpectedStatus { status, body, .. } => write!(
+                f,
+                "{api} answered with undocumented HTTP {status} ({} body bytes)",
+                body.len()
+            ),
+            Self::Timeout { message, .. } => {
+                write!(f, "{api} request timed out: {}", redact(message))
+            }
+            Self::Transport { message, .. } => {
+                write!(f, "{api} request failed: {}", redact(message))
+            }
+            Self::InvalidRequest(message) => {
+                write!(f, "invalid {api} request: {}", redact(message))
+            }
+        }
+    }
+}
+
+impl<E: ApiError> std::error::Error for Error<E> {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Self::Timeout {
+                source: Some(err), ..
+            }
+            | Self::Transport {
+                source: Some(err), ..
+            } => Some(err),
+            _ => None,
+        }
+    }
+}
+
+impl<E: fmt::Debug> fmt::Debug for Error<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let headers = |headers: &HeaderMap| redact(&format!("{headers:?}"));
+        match self {
+            Self::Api {
+                status,
+                headers: h,
+                error,
+                body,
+            } => f
+                .debug_struct("Api")
+                .field("status", status)
+                .field("headers", &headers(h))
+                .field("error", &redact(&format!("{error:?}")))
+                .field("body", &redact_bytes(body))
+                .finish(),
+            Self::Decode {
+                status,
+                headers: h,
+                message,
+                body,
+            } => f
+                .debug_struct("Decode")
+                .field("status", status)
+                .field("headers", &headers(h))
+                .field("message", &redact(message))
+                .field("body", &redact_bytes(body))
+                .finish(),
+            Self::NotJson {
+                status,
+                headers: h,
+                message,
+                body,
+            } => f
+                .debug_struct("NotJson")
+                .field("status", status)
+                .field("headers", &headers(h))
+                .field("message", &redact(message))
+                .field("body", &redact_bytes(body))
+                .finish(),
+            Self::UnexpectedStatus {
+                status,
+                headers: h,
+                body,
+            } => f
+                .debug_struct("UnexpectedStatus")
+                .field("status", status)
+                .field("headers", &headers(h))
+                .field("body", &redact_bytes(body))
+                .finish(),
+            Self::Timeout { message, .. } => f
+                .debug_struct("Timeout")
+                .field("message", &redact(message))
+                .finish(),
+            Self::Transport { message, .. } => f
+                .debug_struct("Transport")
+                .field("message", &redact(message))
+                .finish(),
+            Self::InvalidRequest(message) => f
+                .debug_tuple("InvalidRequest")
+                .field(&redact(message))
+                .finish(),
+        }
+    }
+}
+
+fn is_timeout(err: &reqwest::Error) -> bool {
+    if err.is_timeout() {
+        return true;
+    }
+    let mut source = std::error::Error::source(err);
+    while let Some(current) = source {
+        if current.to_string().contains("timed out") {
+            return true;
+        }
+        source = current.source();
+    }
+    false
+}
+
+fn error_chain(err: &dyn std::error::Error) -> String {
+    let mut text = err.to_string();
+    let mut source = err.source();
+    while let Some(current) = source {
+        text.push_str(": ");
+        text.push_str(&current.to_string());
+        source = current.source();
+    }
+    text
+}

@@ -1,0 +1,30 @@
+//! The shared runtime of the generated API clients (`liveagent`, `contiple`).
+//!
+//! Each API crate is generated from its spec by `cargo xtask generate` and keeps only what is
+//! its own: its credentials and auth hook, how its error envelope is recognised
+//! ([`exec::Protocol`]) and its wire formats. Everything else lives here once:
+//!
+//! - [`ClientBuilder`] / [`ApiClient`]: base URL check, timeouts, user agent, no redirect
+//!   following, no `Referer`;
+//! - [`exec::execute`]: the exec-hook plumbing that buffers and inspects bodies in one pass;
+//! - [`Error`], generic over the API's error payload ([`ApiError`], [`ErrorBody`]), with the
+//!   HTTP status, headers and raw body (bounded to [`MAX_ERROR_BODY`]);
+//! - [`Envelope`], [`ResultExt::payload`], [`DownloadExt::download`];
+//! - [`redact`]: every registered secret masked wherever it appears;
+//! - wire formats both APIs use: [`CommaList`], [`JsonEncoded`].
+
+#![warn(missing_docs)]
+
+mod builder;
+mod comma_list;
+mod envelope;
+mod error;
+pub mod exec;
+mod json_text;
+pub mod redact;
+
+pub use builder::{check_base_url, ApiClient, ClientBuilder};
+pub use comma_list::CommaList;
+pub use envelope::{decode_response, Download, DownloadExt, Envelope, ResultExt};
+pub use error::{ApiError, Error, ErrorBody, MAX_ERROR_BODY};
+pub use json_text::JsonEncoded;

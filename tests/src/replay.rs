@@ -1,0 +1,159 @@
+//! Replaying one recording: serve its responses, call its operation through the generated
+//! dispatcher, compare what was sent with what was recorded, and build the snapshot.
+//!
+//! Each test binary turns every recording into its own test ([`trials`]), so one failure does
+//! not hide the rest, and asserts the snapshot itself (insta names snapshots after the calling
+//! binary).
+
+use serde_json::{json, Value};
+
+use crate::{sent_requests, without_empty, Call, Recording, SpecIndex};
+
+/// What one API's replay needs to know.
+pub struct ReplayApi {
+    /// The directory under `tests/recordings/` and the spec's API.
+    pub name: &'static str,
+    /// The spec's file under `spec/`.
+    pub spec_file: &'static str,
+    /// A query parameter the client adds for authentication (LiveAgent's `apikey`): taken out
+    /// of the compared query and checked to be sent exactly once with this value.
+    pub auth_query: Option<(&'static str, &'static str)>,
+}
+
+/// The outcome of replaying one recording.
+pub struct Replayed {
+    /// The recording's name, `<operation>__<case>`.
+    pub name: String,
+    /// What to snapshot: the recording's provenance, what was sent, the result.
+    pub snapshot: Value,
+    /// Mismatches between the recording and what happened.
+    pub failures: Vec<String>,
+}
+
+/// Replays `rec`: `call` builds a client for the given base URL and calls the recorded
+/// operation (normally through the generated dispatcher) and returns the outcome JSON.
+pub async fn replay(
+    api: &ReplayApi,
+    spec: &SpecIndex,
+    rec: &Recording,
+    call: impl AsyncFnOnce(String, &Call<'_>) -> Value,
+) -> Replayed {
+    let name = rec.name();
+    let mut failures = Vec::new();
+    let exchanges = rec.exchanges();
+    let first = &exchanges[0].request;
+    let server = rec.serve().await;
+    let result = call(server.uri(), &Call::new(spec, &rec.operation, first)).await;
+    let keep: Vec<_> = exchanges.iter().map(|e| &e.request.headers).collect();
+    let sent = sent_requests(&server, api.auth_query.map(|(name, _)| name), &keep)
+        .await
+        .expect("the mock server records requests");
+
+    if sent.len() != exchanges.len() {
+        failures.push(format!(
+            "{name}: {} request(s) sent, {} recorded",
+            sent.len(),
+            exchanges.len()
+        ));
+    }
+    for (sent, exchange) in sent.iter().zip(&exchanges) {
+        if sent.request != exchange.request {
+            failures.push(format!(
+                "{name}: sent {:#?}\nrecorded {:#?}",
+                sent.request, exchange.request
+            ));
+        }
+        if let Some((param, value)) = api.auth_query {
+            if sent.apikey.as_deref() != Some(value) || sent.apikey_count != Some(1) {
+                failures.push(format!(
+                    "{name}: {param} sent {:?} time(s)",
+                    sent.apikey_count
+                ));
+            }
+        }
+        if exchange.request.form.is_some()
+            && sent.content_type.as_deref() != Some("application/x-www-form-urlencoded")
+        {
+            failures.push(format!("{name}: form sent as {:?}", sent.content_type));
+        }
+        if exchange.request.body_text.is_some()
+            && !sent
+                .content_type
+                .as_deref()
+                .is_some_and(|t| t.starts_with("application/json"))
+        {
+            failures.push(format!("{name}: JSON body sent as {:?}", sent.content_type));
+        }
+    }
+
+    if !rec.synthetic && !spec.returns_file(&rec.operation) {
+        let recorded = rec
+            .last_response()
+            .body
+            .expect("docs recordings have JSON bodies");
+        let undeclared = spec.undeclared_fields(&rec.operation, &recorded);
+        if !undeclared.is_empty() {
+            failures.push(format!(
+                "{name}: fields missing from the spec: {undeclared:?}"
+            ));
+        }
+        match result.get("ok") {
+            Some(decoded) if without_empty(decoded) == without_empty(&recorded) => {}
+            Some(decoded) => failures.push(format!(
+                "{name}: round trip changed the body:\n  recorded {}\n  re-encoded {}",
+                without_empty(&recorded),
+                without_empty(decoded)
+            )),
+            None => failures.push(format!("{name}: did not decode: {result}")),
+        }
+    }
+
+    let mut sent_json: Vec<Value> = sent
+        .iter()
+        .map(|s| {
+            let mut value = serde_json::to_value(s).expect("serialisable");
+            if api.auth_query.is_some() {
+                value["apikey"] = json!("[redacted]");
+            }
+            value
+        })
+        .collect();
+    let sent_json = if sent_json.len() == 1 {
+        sent_json.remove(0)
+    } else {
+        Value::Array(sent_json)
+    };
+    Replayed {
+        name,
+        snapshot: json!({
+            "recording": { "synthetic": rec.synthetic, "source": rec.source },
+            "sent": sent_json,
+            "result": result,
+        }),
+        failures,
+    }
+}
+
+/// Runs `test` once per recording of `api` as its own test (libtest-mimic), with the usual
+/// test-binary command line (filters, `--list`, ...).
+pub fn trials(api: &ReplayApi, test: fn(&Recording) -> Result<(), String>) -> ! {
+    let args = libtest_mimic::Arguments::from_args();
+    let recordings = crate::load_all(api.name).expect("recordings load");
+    let trials = recordings
+        .into_iter()
+        .map(|rec| {
+            libtest_mimic::Trial::test(format!("{}::{}", api.name, rec.name()), move || {
+                test(&rec).map_err(Into::into)
+            })
+        })
+        .collect();
+    libtest_mimic::run(&args, trials).exit()
+}
+
+/// A current-thread tokio runtime for one trial.
+pub fn runtime() -> tokio::runtime::Runtime {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("tokio runtime")
+}
