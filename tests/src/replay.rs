@@ -18,6 +18,10 @@ pub struct ReplayApi {
     /// A query parameter the client adds for authentication (LiveAgent's `apikey`): taken out
     /// of the compared query and checked to be sent exactly once with this value.
     pub auth_query: Option<(&'static str, &'static str)>,
+    /// Headers the client adds to sign a request (Contiple's `authorization`,
+    /// `x-tc-timestamp`): a recorded request that holds none of them must be sent without
+    /// them (operations the spec does not secure are not signed).
+    pub signature_headers: &'static [&'static str],
 }
 
 /// The outcome of replaying one recording.
@@ -71,6 +75,15 @@ pub async fn replay(
                 ));
             }
         }
+        let signed = api
+            .signature_headers
+            .iter()
+            .any(|h| exchange.request.headers.contains_key(*h));
+        for header in api.signature_headers {
+            if !signed && sent.all_headers.contains_key(*header) {
+                failures.push(format!("{name}: unsigned operation sent `{header}`"));
+            }
+        }
         if exchange.request.form.is_some()
             && sent.content_type.as_deref() != Some("application/x-www-form-urlencoded")
         {
@@ -114,6 +127,12 @@ pub async fn replay(
             let mut value = serde_json::to_value(s).expect("serialisable");
             if api.auth_query.is_some() {
                 value["apikey"] = json!("[redacted]");
+            }
+            // A multipart boundary is random.
+            if let Some(kind) = s.content_type.as_deref() {
+                if let Some((multipart, _)) = kind.split_once("boundary=") {
+                    value["content_type"] = json!(format!("{multipart}boundary=[boundary]"));
+                }
             }
             value
         })

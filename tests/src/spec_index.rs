@@ -121,7 +121,11 @@ impl SpecIndex {
         match value {
             Value::Object(map) => {
                 for (key, member) in map {
-                    let declared = &schema["properties"][key];
+                    let mut declared = &schema["properties"][key];
+                    // A map (`additionalProperties: {schema}`) declares every key.
+                    if declared.is_null() && schema["additionalProperties"].is_object() {
+                        declared = &schema["additionalProperties"];
+                    }
                     if declared.is_null() {
                         missing.push(format!("{path}.{key}"));
                     } else {

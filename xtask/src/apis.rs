@@ -65,7 +65,7 @@ pub const APIS: &[Settings] = &[
     Settings {
         name: "contiple",
         spec: "contiple.yaml",
-        inner_type: "crate::Signer",
+        inner_type: "crate::Credentials",
         format_prefix: "oc-",
         formats: &[("oc-epoch-millis", "crate::EpochMillis")],
         envelope_field: "result",

@@ -100,6 +100,20 @@ impl VisitMut for CratePaths {
     }
 }
 
+/// progenitor's name for a parameter's setter: snake case, non-identifier characters as
+/// `_`, and a trailing `_` for keywords (`type` → `type_`).
+fn setter_name(parameter: &str) -> String {
+    let snake = parameter
+        .replace('\'', "")
+        .replace(|c: char| !(c.is_alphanumeric() || c == '_'), "-")
+        .to_snake_case();
+    if syn::parse_str::<syn::Ident>(&snake).is_ok() {
+        snake
+    } else {
+        format!("{snake}_")
+    }
+}
+
 /// One parameter of an operation.
 struct Parameter {
     name: String,
@@ -161,7 +175,7 @@ pub fn render(api: &Api, file: &syn::File) -> anyhow::Result<String> {
             .collect();
         let mut steps = Vec::new();
         for parameter in &parameters {
-            let setter = parameter.name.to_snake_case();
+            let setter = setter_name(&parameter.name);
             let mut ty = builder
                 .get(&setter)
                 .with_context(|| format!("{id}: no setter `{setter}` for `{}`", parameter.name))?

@@ -98,19 +98,30 @@ fn custom_format_type(api: &Api, name: &str, schema: &Value) -> anyhow::Result<O
 }
 
 /// The payload component of an envelope component: its `field` property's `$ref`, which must
-/// be required so that the payload is not an `Option`.
-fn envelope_payload(name: &str, schema: &Value, field: &str) -> anyhow::Result<String> {
+/// be required so that the payload is not an `Option`; `None` when the field is always null
+/// (no schema of its own), so the payload is `()`.
+fn envelope_payload(name: &str, schema: &Value, field: &str) -> anyhow::Result<Option<String>> {
     let member = &schema["properties"][field];
     let reference = member
         .get("$ref")
         .or_else(|| member["allOf"].get(0).and_then(|s| s.get("$ref")))
-        .and_then(Value::as_str)
-        .with_context(|| format!("envelope {name}: `{field}` must reference a component"))?;
+        .and_then(Value::as_str);
+    let Some(reference) = reference else {
+        let always_null = member.get("nullable").and_then(Value::as_bool) == Some(true)
+            && member.get("type").is_none();
+        anyhow::ensure!(
+            always_null,
+            "envelope {name}: `{field}` must reference a component or be always null"
+        );
+        return Ok(None);
+    };
     let required = schema["required"]
         .as_array()
         .is_some_and(|r| r.iter().any(|f| f == field));
     anyhow::ensure!(required, "envelope {name}: `{field}` must be required");
-    Ok(reference.rsplit('/').next().unwrap_or(reference).to_owned())
+    Ok(Some(
+        reference.rsplit('/').next().unwrap_or(reference).to_owned(),
+    ))
 }
 
 /// Removes the operations the crate writes by hand from progenitor's input.
@@ -152,6 +163,34 @@ fn remove_hand_written(api: &Api, spec: &mut openapiv3::OpenAPI) -> anyhow::Resu
         openapiv3::ReferenceOr::Reference { .. } => true,
     });
     Ok(())
+}
+
+/// The operations (snake-case ids, as in `OperationInfo`) that need authentication: their own
+/// `security`, or the spec's top-level one, names a scheme.
+fn secured_operations(raw: &Value) -> Vec<String> {
+    let names_a_scheme = |security: &Value| {
+        security.as_array().is_some_and(|list| {
+            list.iter()
+                .any(|r| r.as_object().is_some_and(|r| !r.is_empty()))
+        })
+    };
+    let mut ids = Vec::new();
+    for item in raw["paths"]
+        .as_object()
+        .into_iter()
+        .flat_map(|p| p.values())
+    {
+        for op in item.as_object().into_iter().flat_map(|o| o.values()) {
+            let security = op.get("security").unwrap_or(&raw["security"]);
+            if names_a_scheme(security) {
+                if let Some(id) = op["operationId"].as_str() {
+                    ids.push(heck::ToSnakeCase::to_snake_case(id));
+                }
+            }
+        }
+    }
+    ids.sort();
+    ids
 }
 
 /// The operations (snake-case ids, as in `OperationInfo`) whose success body is not JSON.
@@ -281,15 +320,27 @@ pub fn render(api: &Api) -> anyhow::Result<Rendered> {
     let field = format_ident!("{}", api_settings.envelope_field);
     for (envelope, payload) in &envelopes {
         let envelope = format_ident!("{}", envelope);
-        let payload = format_ident!("{}", payload);
-        file.items.push(syn::parse_quote! {
-            impl ::client_runtime::Envelope for types::#envelope {
-                type Payload = types::#payload;
+        file.items.push(match payload {
+            Some(payload) => {
+                let payload = format_ident!("{}", payload);
+                syn::parse_quote! {
+                    impl ::client_runtime::Envelope for types::#envelope {
+                        type Payload = types::#payload;
 
-                fn into_payload(self) -> types::#payload {
-                    self.#field
+                        fn into_payload(self) -> types::#payload {
+                            self.#field
+                        }
+                    }
                 }
             }
+            None => syn::parse_quote! {
+                /// The envelope's payload is always `null`: there is nothing to unwrap.
+                impl ::client_runtime::Envelope for types::#envelope {
+                    type Payload = ();
+
+                    fn into_payload(self) {}
+                }
+            },
         });
     }
     let (error_body, error_field, error_payload) = api_settings.error_envelope;
@@ -311,10 +362,16 @@ pub fn render(api: &Api) -> anyhow::Result<Rendered> {
         }
     });
     let raw_ops = raw_body_operations(&raw);
+    let secured_ops = secured_operations(&raw);
     file.items.push(syn::parse_quote! {
         /// Operations (as in `OperationInfo::operation_id`) whose success body is a file, not
         /// JSON: the exec hook passes their 2xx responses on unbuffered.
         pub(crate) const RAW_BODY_OPERATIONS: &[&str] = &[#(#raw_ops),*];
+    });
+    file.items.push(syn::parse_quote! {
+        /// Operations (as in `OperationInfo::operation_id`) whose spec names a security scheme:
+        /// the `pre` hook authenticates these.
+        pub(crate) const SECURED_OPERATIONS: &[&str] = &[#(#secured_ops),*];
     });
     let header = format!(
         "//! This file is generated by `cargo xtask generate` from {spec}.\n\

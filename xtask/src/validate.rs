@@ -400,10 +400,11 @@ impl Checker<'_> {
             );
             if is_success {
                 for (media_type, media) in &resolved.content {
-                    if media.example.is_none() && media.examples.is_empty() {
+                    // A file download (`application/octet-stream`) has no example to give.
+                    if is_json(media_type) && media.example.is_none() && media.examples.is_empty() {
                         let message = format!(
                             "{media_type} has no `example` (or `examples`){via}: every 2xx \
-                             body needs one"
+                             JSON body needs one"
                         );
                         self.problem(&response_loc, message);
                     }
@@ -751,7 +752,7 @@ impl Checker<'_> {
                     .entry((kind.clone(), name.clone()))
                     .or_default()
                     .push(target),
-                [first, ..] if first == "paths" => roots.push(target),
+                [first, ..] if first == "paths" || first == SCHEMA_ROOTS => roots.push(target),
                 _ => {}
             }
         }
@@ -877,6 +878,11 @@ const NAME_MAPS: &[&str] = &[
 /// Keywords whose values are literal data, where a `$ref` key means nothing.
 const DATA_KEYWORDS: &[&str] = &["example", "value", "default", "enum"];
 
+/// A top-level extension listing `$ref`s to schemas that are not bodies of this API's
+/// operations but are documented with it (Contiple: what a client company's own server
+/// serves); they count as used.
+const SCHEMA_ROOTS: &str = "x-client-company-schemas";
+
 fn collect_raw_refs(
     value: &Value,
     path: &mut Vec<String>,
@@ -906,7 +912,12 @@ fn collect_raw_refs(
                         }
                         continue;
                     }
-                    if key.starts_with("x-") || DATA_KEYWORDS.contains(&key.as_str()) {
+                    // The top-level list of schemas that other parties serve (see
+                    // `SCHEMA_ROOTS`) holds `$ref`s that count as uses.
+                    let is_schema_roots = path.is_empty() && key == SCHEMA_ROOTS;
+                    if !is_schema_roots
+                        && (key.starts_with("x-") || DATA_KEYWORDS.contains(&key.as_str()))
+                    {
                         continue;
                     }
                 }

@@ -92,12 +92,14 @@ impl ClientHooks<ApiKey> for Client {
     async fn pre<E>(
         &self,
         request: &mut reqwest::Request,
-        _info: &OperationInfo,
+        info: &OperationInfo,
     ) -> Result<(), progenitor_client::Error<E>> {
-        request
-            .url_mut()
-            .query_pairs_mut()
-            .append_pair("apikey", self.inner().expose());
+        if crate::generated::SECURED_OPERATIONS.contains(&info.operation_id) {
+            request
+                .url_mut()
+                .query_pairs_mut()
+                .append_pair("apikey", self.inner().expose());
+        }
         Ok(())
     }
 

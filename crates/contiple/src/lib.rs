@@ -1,0 +1,94 @@
+//! Rust client for the [Contiple](https://www.contiple.com) (NHN Cloud Online Contact) Open
+//! API.
+//!
+//! The client and its types are generated from `spec/contiple.yaml` by `cargo xtask generate`
+//! (see [`Client`] and [`types`]); this crate adds what generation cannot do:
+//!
+//! - [`Credentials`] and [`signing`]: every `openapi/v1` call is signed in the client's hook
+//!   (`Authorization`, `X-TC-Timestamp`), exactly as the server checks it; the security key
+//!   never shows in `Debug`, errors or logs; the clock is injectable;
+//! - [`Contiple`]: how an error envelope looks (`"isSuccessful": false`, also with HTTP 200);
+//! - [`Client::upload_ticket_attachment`]: the multipart upload, signed with the file's MD5;
+//! - [`EpochMillis`]: Contiple's epoch-millisecond times, convertible to `chrono`;
+//! - [`member`]: the member authentication token, the help-center member URL and the
+//!   token-verification answers a service serves.
+//!
+//! The rest comes from the shared `client-runtime` crate and is re-exported here:
+//! [`ClientBuilder`] (a checked base URL, no redirect following, no `Referer`, timeouts, user
+//! agent, your own `reqwest::ClientBuilder`), [`Error`] (one typed error with the HTTP status,
+//! headers and raw body), [`ResultExt::payload`] (unwraps `{"header": ..., "result": ...}`)
+//! and [`DownloadExt::download`] for attachments.
+//!
+//! TLS: the `rustls` feature (default) or `native-tls`.
+//!
+//! # Example
+//!
+//! ```no_run
+//! use contiple::{Client, ResultExt};
+//!
+//! # async fn run() -> Result<(), contiple::Error> {
+//! let client = Client::new("https://nhn-cs.oc.nhncloud.com", "APISimple", "org-id", "security-key")?;
+//! let tickets = client.list_customer_tickets().usercode("user1").send().await.payload().await?;
+//! for ticket in tickets.contents.unwrap_or_default() {
+//!     println!("{:?} {:?}", ticket.ticket_id, ticket.subject);
+//! }
+//! # Ok(()) }
+//! ```
+
+#![warn(missing_docs)]
+
+mod hooks;
+pub mod member;
+pub mod signing;
+mod timestamp;
+mod upload;
+
+#[rustfmt::skip]
+#[allow(clippy::all, clippy::pedantic, missing_docs, unused_imports)]
+mod generated;
+
+pub use client_runtime::{CommaList, Download, DownloadExt, Envelope, JsonEncoded, ResultExt};
+pub use generated::*;
+pub use hooks::Contiple;
+pub use signing::Credentials;
+pub use timestamp::EpochMillis;
+pub use upload::{MAX_FILE_NAME_CHARS, MAX_UPLOAD_BYTES, UPLOAD_EXTENSIONS};
+
+/// A failed Contiple call: the shared runtime's error with Contiple's error payload (the
+/// envelope's `header`: `resultCode`, `resultMessage`, `isSuccessful`).
+pub type Error = client_runtime::Error<types::ResponseHeader>;
+
+/// Builds a [`Client`]: timeouts, user agent, or a `reqwest::ClientBuilder` of your own.
+///
+/// ```
+/// use std::time::Duration;
+/// use contiple::{ClientBuilder, Credentials};
+/// let credentials = Credentials::new("APISimple", "org-id", "security-key");
+/// let client = ClientBuilder::new("https://nhn-cs.oc.nhncloud.com", credentials)
+///     .timeout(Duration::from_secs(30))
+///     .build()?;
+/// # Ok::<(), contiple::Error>(())
+/// ```
+pub type ClientBuilder = client_runtime::ClientBuilder<Client>;
+
+impl Client {
+    /// A client for the service `service_id` at `base_url` (e.g.
+    /// `https://nhn-cs.oc.nhncloud.com`, or the alpha `https://{domain}.oc.alpha-nhncloud.com`),
+    /// signing with the organization id and the service's security key, with the default
+    /// settings of [`ClientBuilder`].
+    ///
+    /// Fails with [`Error::InvalidRequest`] when `base_url` is not an `http` or `https` URL
+    /// without query, fragment or credentials.
+    pub fn new(
+        base_url: &str,
+        service_id: &str,
+        organization_id: &str,
+        security_key: &str,
+    ) -> Result<Self, Error> {
+        ClientBuilder::new(
+            base_url,
+            Credentials::new(service_id, organization_id, security_key),
+        )
+        .build()
+    }
+}

@@ -1,0 +1,37 @@
+//! Replays every Contiple recording against the generated client, one test per recording.
+//!
+//! The client signs with the fixed fake credentials and frozen clock of
+//! `tests/recordings/contiple/credentials.json`, so every request, its `Authorization` header
+//! included, must be byte-for-byte what the recording holds. Operations the spec does not
+//! secure must carry no signature at all.
+
+use api_tests::replay::{replay, runtime, trials, ReplayApi};
+use api_tests::{contiple_credentials, Recording, SpecIndex};
+use contiple::{Client, ClientBuilder};
+
+const API: ReplayApi = ReplayApi {
+    name: "contiple",
+    spec_file: "contiple.yaml",
+    auth_query: None,
+    signature_headers: &["authorization", "x-tc-timestamp"],
+};
+
+fn replay_one(rec: &Recording) -> Result<(), String> {
+    let spec = SpecIndex::load(API.spec_file).expect("spec loads");
+    let credentials = contiple_credentials();
+    let replayed = runtime().block_on(replay(&API, &spec, rec, async |base_url, call| {
+        let client: Client = ClientBuilder::new(base_url, credentials.client_credentials())
+            .build()
+            .expect("client builds");
+        api_tests::dispatch::contiple::call(&client, call).await
+    }));
+    if !replayed.failures.is_empty() {
+        return Err(replayed.failures.join("\n\n"));
+    }
+    insta::assert_json_snapshot!(replayed.name.clone(), replayed.snapshot);
+    Ok(())
+}
+
+fn main() {
+    trials(&API, replay_one)
+}
