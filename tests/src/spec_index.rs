@@ -54,6 +54,20 @@ impl SpecIndex {
             .find_map(|media| media.get("example"))
     }
 
+    /// Whether an operation needs authentication: its own `security`, or the spec's top-level
+    /// one, names a scheme.
+    pub fn is_secured(&self, id: &str) -> bool {
+        self.operation(id).is_some_and(|(_, op)| {
+            op.get("security")
+                .unwrap_or(&self.spec["security"])
+                .as_array()
+                .is_some_and(|list| {
+                    list.iter()
+                        .any(|r| r.as_object().is_some_and(|r| !r.is_empty()))
+                })
+        })
+    }
+
     /// Whether an operation's 200 response is a file rather than JSON.
     pub fn returns_file(&self, id: &str) -> bool {
         self.operation(id).is_some_and(|(_, op)| {

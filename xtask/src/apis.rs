@@ -31,9 +31,11 @@ pub struct Settings {
     pub name: &'static str,
     /// The spec's file name under `spec/`.
     pub spec: &'static str,
-    /// The Rust type of the client's hook state (`with_inner_type`), defined in the crate's
-    /// hand-written layer.
+    /// The Rust type of the client's hook state (`with_inner_type`): the API's credentials,
+    /// implementing `client_runtime::Credentials`, defined in the crate's hand-written layer.
     pub inner_type: &'static str,
+    /// The type implementing `client_runtime::exec::Protocol` for the API.
+    pub protocol: &'static str,
     /// Formats starting with this prefix are the API's own; one not in `formats` is an error.
     pub format_prefix: &'static str,
     /// The API's custom formats and the Rust types that replace components using them.
@@ -52,6 +54,7 @@ pub const APIS: &[Settings] = &[
         name: "liveagent",
         spec: "liveagent-v1.yaml",
         inner_type: "crate::ApiKey",
+        protocol: "crate::LiveAgent",
         format_prefix: "la-",
         formats: &[
             ("la-int", "crate::LaInt"),
@@ -66,6 +69,7 @@ pub const APIS: &[Settings] = &[
         name: "contiple",
         spec: "contiple.yaml",
         inner_type: "crate::Credentials",
+        protocol: "crate::Contiple",
         format_prefix: "oc-",
         formats: &[("oc-epoch-millis", "crate::EpochMillis")],
         envelope_field: "result",

@@ -361,6 +361,54 @@ pub fn render(api: &Api) -> anyhow::Result<Rendered> {
             }
         }
     });
+    let protocol: syn::Type = syn::parse_str(api_settings.protocol).context("protocol type")?;
+    let inner: syn::Type = syn::parse_str(api_settings.inner_type).context("inner type")?;
+    let user_agent = format!("{}-rs/", api_settings.name);
+    file.items.push(syn::parse_quote! {
+        /// Authenticates the operations the spec secures; sends and inspects every request
+        /// with the shared runtime.
+        impl ClientHooks<#inner> for Client {
+            async fn pre<E>(
+                &self,
+                request: &mut reqwest::Request,
+                info: &OperationInfo,
+            ) -> ::std::result::Result<(), Error<E>> {
+                if SECURED_OPERATIONS.contains(&info.operation_id) {
+                    ::client_runtime::Credentials::authenticate(self.inner(), request);
+                }
+                Ok(())
+            }
+
+            async fn exec(
+                &self,
+                request: reqwest::Request,
+                info: &OperationInfo,
+            ) -> reqwest::Result<reqwest::Response> {
+                let raw_body = RAW_BODY_OPERATIONS.contains(&info.operation_id);
+                ::client_runtime::exec::execute::<#protocol>(self.client(), request, info, raw_body)
+                    .await
+            }
+        }
+    });
+    file.items.push(syn::parse_quote! {
+        impl ::client_runtime::ApiClient for Client {
+            type Credentials = #inner;
+            type ErrorPayload = types::#error_payload;
+
+            fn default_user_agent() -> ::std::string::String {
+                concat!(#user_agent, env!("CARGO_PKG_VERSION")).to_owned()
+            }
+
+            fn from_parts(
+                base_url: &str,
+                http: reqwest::Client,
+                credentials: #inner,
+            ) -> Self {
+                let base_url = ::client_runtime::Credentials::base_url(&credentials, base_url);
+                Client::new_with_client(&base_url, http, credentials)
+            }
+        }
+    });
     let raw_ops = raw_body_operations(&raw);
     let secured_ops = secured_operations(&raw);
     file.items.push(syn::parse_quote! {

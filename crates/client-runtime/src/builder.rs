@@ -7,18 +7,19 @@ use std::time::Duration;
 
 use crate::Error;
 
-/// What an API crate's client needs from [`ClientBuilder`]: implemented by each crate for its
-/// generated `Client`.
+/// What [`ClientBuilder`] needs of a generated `Client`: implemented by `cargo xtask
+/// generate`.
 pub trait ApiClient: Sized {
     /// The credentials the client signs or authenticates requests with.
-    type Credentials: fmt::Debug;
+    type Credentials: crate::Credentials;
     /// The API's error payload, for the [`Error`] type of the client.
     type ErrorPayload;
 
     /// The `User-Agent` header sent unless the caller sets another.
     fn default_user_agent() -> String;
 
-    /// The client for the API at `base_url` (already checked, without a trailing `/`).
+    /// The client for the API at `base_url` (already checked, without a trailing `/`; see
+    /// [`crate::Credentials::base_url`]).
     fn from_parts(base_url: &str, http: reqwest::Client, credentials: Self::Credentials) -> Self;
 }
 

@@ -52,6 +52,16 @@ impl<T> From<Vec<T>> for CommaList<T> {
     }
 }
 
+/// Splits a comma-separated string: `"a,b"` is `["a", "b"]`, `""` the empty list.
+impl From<&str> for CommaList<String> {
+    fn from(text: &str) -> Self {
+        if text.is_empty() {
+            return Self::new();
+        }
+        text.split(',').map(str::to_owned).collect()
+    }
+}
+
 impl<T> From<CommaList<T>> for Vec<T> {
     fn from(list: CommaList<T>) -> Self {
         list.0

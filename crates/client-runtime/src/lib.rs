@@ -1,11 +1,14 @@
 //! The shared runtime of the generated API clients (`liveagent`, `contiple`).
 //!
 //! Each API crate is generated from its spec by `cargo xtask generate` and keeps only what is
-//! its own: its credentials and auth hook, how its error envelope is recognised
-//! ([`exec::Protocol`]) and its wire formats. Everything else lives here once:
+//! its own: its credentials and how they authenticate a request ([`Credentials`]), how its
+//! error envelope is recognised ([`exec::Protocol`], [`ApiError`]) and its wire formats.
+//! Everything else lives here once, and the glue between the two (the client's hooks and
+//! [`ApiClient`] impl) is generated:
 //!
 //! - [`ClientBuilder`] / [`ApiClient`]: base URL check, timeouts, user agent, no redirect
 //!   following, no `Referer`;
+//! - [`Credentials`]: what the generated hooks ask of an API's credentials;
 //! - [`exec::execute`]: the exec-hook plumbing that buffers and inspects bodies in one pass;
 //! - [`Error`], generic over the API's error payload ([`ApiError`], [`ErrorBody`]), with the
 //!   HTTP status, headers and raw body (bounded to [`MAX_ERROR_BODY`]);
@@ -17,6 +20,7 @@
 
 mod builder;
 mod comma_list;
+mod credentials;
 mod envelope;
 mod error;
 pub mod exec;
@@ -25,6 +29,7 @@ pub mod redact;
 
 pub use builder::{check_base_url, ApiClient, ClientBuilder};
 pub use comma_list::CommaList;
+pub use credentials::Credentials;
 pub use envelope::{decode_response, Download, DownloadExt, Envelope, ResultExt};
 pub use error::{ApiError, Error, ErrorBody, MAX_ERROR_BODY};
 pub use json_text::JsonEncoded;

@@ -1,18 +1,14 @@
-//! Signing and error detection: what the generated client runs around every request that is
-//! Contiple's own.
+//! Error detection: what is Contiple's own in the `exec` hook that `cargo xtask generate`
+//! writes for the client (the shared runtime's [`client_runtime::exec::execute`]).
 //!
-//! The generated [`Client`] carries [`Credentials`] as its hook state. The `pre` hook signs
-//! every operation whose spec names the `ocSignature` scheme (see [`crate::signing`]), after
-//! progenitor has added all its headers and the body, so nothing it adds can break the
-//! signature. The `exec` hook is the shared runtime's ([`client_runtime::exec::execute`]);
 //! [`Contiple`] tells it how an error envelope looks: `"header": {"isSuccessful": false}`,
-//! which Contiple may send with HTTP 200.
+//! which Contiple may send with HTTP 200. Signing, the `pre` hook's part, is in
+//! [`crate::signing`].
 
 use client_runtime::exec::{Marker, Protocol};
-use client_runtime::{ApiClient, ApiError};
-use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
+use client_runtime::ApiError;
 
-use crate::{types, Client, Credentials};
+use crate::types;
 
 /// Contiple's wire protocol, as the shared runtime needs to know it.
 pub struct Contiple;
@@ -36,43 +32,5 @@ impl ApiError for types::ResponseHeader {
 
     fn message(&self) -> Option<String> {
         self.result_message.clone().filter(|m| !m.is_empty())
-    }
-}
-
-impl ApiClient for Client {
-    type Credentials = Credentials;
-    type ErrorPayload = types::ResponseHeader;
-
-    fn default_user_agent() -> String {
-        concat!("contiple-rs/", env!("CARGO_PKG_VERSION")).to_owned()
-    }
-
-    /// Every path starts with the service id: it goes into the base URL.
-    fn from_parts(base_url: &str, http: reqwest::Client, credentials: Credentials) -> Self {
-        let service: String =
-            url::form_urlencoded::byte_serialize(credentials.service_id().as_bytes()).collect();
-        Client::new_with_client(&format!("{base_url}/{service}"), http, credentials)
-    }
-}
-
-impl ClientHooks<Credentials> for Client {
-    async fn pre<E>(
-        &self,
-        request: &mut reqwest::Request,
-        info: &OperationInfo,
-    ) -> Result<(), progenitor_client::Error<E>> {
-        if crate::generated::SECURED_OPERATIONS.contains(&info.operation_id) {
-            self.inner().sign_request(request);
-        }
-        Ok(())
-    }
-
-    async fn exec(
-        &self,
-        request: reqwest::Request,
-        info: &OperationInfo,
-    ) -> reqwest::Result<reqwest::Response> {
-        let raw_body = crate::generated::RAW_BODY_OPERATIONS.contains(&info.operation_id);
-        client_runtime::exec::execute::<Contiple>(self.client(), request, info, raw_body).await
     }
 }

@@ -198,6 +198,22 @@ impl Credentials {
     }
 }
 
+/// The generated `pre` hook signs every operation whose spec names the `ocSignature` scheme,
+/// after progenitor has added all its headers and the body, so nothing it adds can break the
+/// signature.
+impl client_runtime::Credentials for Credentials {
+    fn authenticate(&self, request: &mut reqwest::Request) {
+        self.sign_request(request);
+    }
+
+    /// Every path starts with the service id: it goes into the base URL.
+    fn base_url(&self, base_url: &str) -> String {
+        let service: String =
+            url::form_urlencoded::byte_serialize(self.service_id.as_bytes()).collect();
+        format!("{base_url}/{service}")
+    }
+}
+
 impl fmt::Debug for Credentials {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Credentials")

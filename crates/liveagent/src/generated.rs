@@ -26631,6 +26631,46 @@ impl ::client_runtime::ErrorBody for types::ErrorEnvelope {
         self.response
     }
 }
+/// Authenticates the operations the spec secures; sends and inspects every request
+/// with the shared runtime.
+impl ClientHooks<crate::ApiKey> for Client {
+    async fn pre<E>(
+        &self,
+        request: &mut reqwest::Request,
+        info: &OperationInfo,
+    ) -> ::std::result::Result<(), Error<E>> {
+        if SECURED_OPERATIONS.contains(&info.operation_id) {
+            ::client_runtime::Credentials::authenticate(self.inner(), request);
+        }
+        Ok(())
+    }
+    async fn exec(
+        &self,
+        request: reqwest::Request,
+        info: &OperationInfo,
+    ) -> reqwest::Result<reqwest::Response> {
+        let raw_body = RAW_BODY_OPERATIONS.contains(&info.operation_id);
+        ::client_runtime::exec::execute::<
+            crate::LiveAgent,
+        >(self.client(), request, info, raw_body)
+            .await
+    }
+}
+impl ::client_runtime::ApiClient for Client {
+    type Credentials = crate::ApiKey;
+    type ErrorPayload = types::Error;
+    fn default_user_agent() -> ::std::string::String {
+        concat!("liveagent-rs/", env!("CARGO_PKG_VERSION")).to_owned()
+    }
+    fn from_parts(
+        base_url: &str,
+        http: reqwest::Client,
+        credentials: crate::ApiKey,
+    ) -> Self {
+        let base_url = ::client_runtime::Credentials::base_url(&credentials, base_url);
+        Client::new_with_client(&base_url, http, credentials)
+    }
+}
 /// Operations (as in `OperationInfo::operation_id`) whose success body is a file, not
 /// JSON: the exec hook passes their 2xx responses on unbuffered.
 pub(crate) const RAW_BODY_OPERATIONS: &[&str] = &[];

@@ -1,17 +1,16 @@
-//! Authentication and error detection: what the generated client runs around every request
-//! that is LiveAgent's own.
+//! Authentication and error detection: what is LiveAgent's own in the hooks that
+//! `cargo xtask generate` writes for the client.
 //!
-//! The generated [`Client`] carries an [`ApiKey`] as its hook state. The `pre` hook adds it as
-//! the `apikey` query parameter, which is how LiveAgent v1 authenticates. The `exec` hook is
-//! the shared runtime's ([`client_runtime::exec::execute`]); [`LiveAgent`] tells it how an error
-//! envelope looks: `{"response": {"status": "ERROR", ...}}`, which LiveAgent may send with a
-//! success status.
+//! The generated [`crate::Client`] carries an [`ApiKey`] as its hook state; its `pre` hook
+//! calls [`client_runtime::Credentials::authenticate`], which adds the `apikey` query
+//! parameter, how LiveAgent v1 authenticates. Its `exec` hook is the shared runtime's;
+//! [`LiveAgent`] tells it how an error envelope looks: `{"response": {"status": "ERROR",
+//! ...}}`, which LiveAgent may send with a success status.
 
 use client_runtime::exec::{Marker, Protocol};
-use client_runtime::{ApiClient, ApiError};
-use progenitor_client::{ClientHooks, ClientInfo, OperationInfo};
+use client_runtime::ApiError;
 
-use crate::{types, Client};
+use crate::types;
 
 /// A LiveAgent API key. Its `Debug` never shows the key, and every error and log line of the
 /// client masks it.
@@ -75,40 +74,12 @@ impl ApiError for types::Error {
     }
 }
 
-impl ApiClient for Client {
-    type Credentials = ApiKey;
-    type ErrorPayload = types::Error;
-
-    fn default_user_agent() -> String {
-        concat!("liveagent-rs/", env!("CARGO_PKG_VERSION")).to_owned()
-    }
-
-    fn from_parts(base_url: &str, http: reqwest::Client, credentials: ApiKey) -> Self {
-        Client::new_with_client(base_url, http, credentials)
-    }
-}
-
-impl ClientHooks<ApiKey> for Client {
-    async fn pre<E>(
-        &self,
-        request: &mut reqwest::Request,
-        info: &OperationInfo,
-    ) -> Result<(), progenitor_client::Error<E>> {
-        if crate::generated::SECURED_OPERATIONS.contains(&info.operation_id) {
-            request
-                .url_mut()
-                .query_pairs_mut()
-                .append_pair("apikey", self.inner().expose());
-        }
-        Ok(())
-    }
-
-    async fn exec(
-        &self,
-        request: reqwest::Request,
-        info: &OperationInfo,
-    ) -> reqwest::Result<reqwest::Response> {
-        let raw_body = crate::generated::RAW_BODY_OPERATIONS.contains(&info.operation_id);
-        client_runtime::exec::execute::<LiveAgent>(self.client(), request, info, raw_body).await
+impl client_runtime::Credentials for ApiKey {
+    /// LiveAgent v1 authenticates with the `apikey` query parameter.
+    fn authenticate(&self, request: &mut reqwest::Request) {
+        request
+            .url_mut()
+            .query_pairs_mut()
+            .append_pair("apikey", self.expose());
     }
 }

@@ -1,0 +1,22 @@
+//! [`Credentials`]: what an API crate's hook state (its credentials type) must do for the
+//! generated hooks: authenticate a request, and say where the API lives.
+
+use std::fmt;
+
+/// An API's credentials, the generated client's hook state.
+///
+/// `cargo xtask generate` writes each client's `ClientHooks` impl on top of this: its `pre`
+/// hook calls [`Credentials::authenticate`] for every operation whose spec names a security
+/// scheme, its `exec` hook is [`crate::exec::execute`].
+pub trait Credentials: fmt::Debug + Clone + Send + Sync + 'static {
+    /// Adds authentication to a request that is otherwise complete (all headers, query and
+    /// body as they will be sent): a query parameter, or a signature over the request.
+    fn authenticate(&self, request: &mut reqwest::Request);
+
+    /// The generated client's base URL for an API at `base_url` (checked, without a trailing
+    /// `/`): `base_url` itself unless every path of the API starts with a segment the
+    /// credentials know (Contiple's service id).
+    fn base_url(&self, base_url: &str) -> String {
+        base_url.to_owned()
+    }
+}
