@@ -86,6 +86,10 @@ pub struct RecordedResponse {
 /// One request and its response.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Exchange {
+    /// The operation this request calls, when it is not the recording's own (a flow of
+    /// several operations, e.g. upload an attachment, then create a ticket with it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub operation: Option<String>,
     /// The request the client must send.
     pub request: RecordedRequest,
     /// The response to serve.
@@ -237,10 +241,16 @@ impl RecordedResponse {
 }
 
 impl Recording {
+    /// The operation an exchange calls: its own, or the recording's.
+    pub fn operation_of<'a>(&'a self, exchange: &'a Exchange) -> &'a str {
+        exchange.operation.as_deref().unwrap_or(&self.operation)
+    }
+
     /// The case's exchanges, in order.
     pub fn exchanges(&self) -> Vec<Exchange> {
         match (&self.request, &self.response) {
             (Some(request), Some(response)) => vec![Exchange {
+                operation: None,
                 request: request.clone(),
                 response: response.clone(),
             }],

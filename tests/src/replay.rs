@@ -34,20 +34,25 @@ pub struct Replayed {
     pub failures: Vec<String>,
 }
 
-/// Replays `rec`: `call` builds a client for the given base URL and calls the recorded
-/// operation (normally through the generated dispatcher) and returns the outcome JSON.
+/// Replays `rec`: for each exchange in order, `call` builds a client for the given base URL,
+/// calls the exchange's operation with its recorded parameters (normally through the generated
+/// dispatcher) and returns the outcome JSON. The result is the one outcome, or the list of
+/// outcomes of a multi-exchange case.
 pub async fn replay(
     api: &ReplayApi,
     spec: &SpecIndex,
     rec: &Recording,
-    call: impl AsyncFnOnce(String, &Call<'_>) -> Value,
+    call: impl AsyncFn(String, &Call<'_>) -> Value,
 ) -> Replayed {
     let name = rec.name();
     let mut failures = Vec::new();
     let exchanges = rec.exchanges();
-    let first = &exchanges[0].request;
     let server = rec.serve().await;
-    let result = call(server.uri(), &Call::new(spec, &rec.operation, first)).await;
+    let mut outcomes = Vec::new();
+    for exchange in &exchanges {
+        let operation = rec.operation_of(exchange);
+        outcomes.push(call(server.uri(), &Call::new(spec, operation, &exchange.request)).await);
+    }
     let keep: Vec<_> = exchanges.iter().map(|e| &e.request.headers).collect();
     let sent = sent_requests(&server, api.auth_query.map(|(name, _)| name), &keep)
         .await
@@ -99,12 +104,17 @@ pub async fn replay(
         }
     }
 
-    if !rec.synthetic && !spec.returns_file(&rec.operation) {
-        let recorded = rec
-            .last_response()
+    for (exchange, result) in exchanges.iter().zip(&outcomes) {
+        let operation = rec.operation_of(exchange);
+        if rec.synthetic || spec.returns_file(operation) {
+            continue;
+        }
+        let recorded = exchange
+            .response
             .body
+            .clone()
             .expect("docs recordings have JSON bodies");
-        let undeclared = spec.undeclared_fields(&rec.operation, &recorded);
+        let undeclared = spec.undeclared_fields(operation, &recorded);
         if !undeclared.is_empty() {
             failures.push(format!(
                 "{name}: fields missing from the spec: {undeclared:?}"
@@ -120,6 +130,11 @@ pub async fn replay(
             None => failures.push(format!("{name}: did not decode: {result}")),
         }
     }
+    let result = if outcomes.len() == 1 {
+        outcomes.remove(0)
+    } else {
+        Value::Array(outcomes)
+    };
 
     let mut sent_json: Vec<Value> = sent
         .iter()
