@@ -8,7 +8,8 @@
 
 use api_tests::replay::{replay, runtime, trials, ReplayApi};
 use api_tests::{Recording, SpecIndex};
-use liveagent::{ApiKey, Client};
+use client_runtime::RetryPolicy;
+use liveagent::{ApiKey, ClientBuilder};
 
 const API_KEY: &str = "test-api-key-not-a-secret";
 
@@ -22,7 +23,12 @@ const API: ReplayApi = ReplayApi {
 fn replay_one(rec: &Recording) -> Result<(), String> {
     let spec = SpecIndex::load(API.spec_file).expect("spec loads");
     let replayed = runtime().block_on(replay(&API, &spec, rec, async |base_url, call| {
-        let client = Client::new(&base_url, ApiKey::new(API_KEY)).expect("client builds");
+        // A recording is its exchanges: no retries, no rate limit.
+        let client = ClientBuilder::new(base_url, ApiKey::new(API_KEY))
+            .retry(RetryPolicy::none())
+            .rate_limit(None)
+            .build()
+            .expect("client builds");
         api_tests::dispatch::liveagent::call(&client, call).await
     }));
     if !replayed.failures.is_empty() {

@@ -98,6 +98,18 @@ pub enum Error<E> {
         /// The raw response body (at most [`MAX_ERROR_BODY`] bytes).
         body: Bytes,
     },
+    /// The response body is larger than the client's cap
+    /// ([`crate::ClientBuilder::max_body_bytes`]); reading stopped there.
+    BodyTooLarge {
+        /// HTTP status of the response.
+        status: StatusCode,
+        /// Response headers.
+        headers: Box<HeaderMap>,
+        /// The cap, in bytes.
+        limit: usize,
+        /// The start of the body (at most [`MAX_ERROR_BODY`] bytes).
+        body: Bytes,
+    },
     /// The request timed out.
     Timeout {
         /// What timed out (never contains a secret).
@@ -123,7 +135,8 @@ impl<E> Error<E> {
             Self::Api { status, .. }
             | Self::Decode { status, .. }
             | Self::NotJson { status, .. }
-            | Self::UnexpectedStatus { status, .. } => Some(*status),
+            | Self::UnexpectedStatus { status, .. }
+            | Self::BodyTooLarge { status, .. } => Some(*status),
             Self::Timeout { .. } | Self::Transport { .. } | Self::InvalidRequest(_) => None,
         }
     }
@@ -134,7 +147,8 @@ impl<E> Error<E> {
             Self::Api { headers, .. }
             | Self::Decode { headers, .. }
             | Self::NotJson { headers, .. }
-            | Self::UnexpectedStatus { headers, .. } => Some(headers),
+            | Self::UnexpectedStatus { headers, .. }
+            | Self::BodyTooLarge { headers, .. } => Some(headers),
             Self::Timeout { .. } | Self::Transport { .. } | Self::InvalidRequest(_) => None,
         }
     }
@@ -145,7 +159,8 @@ impl<E> Error<E> {
             Self::Api { body, .. }
             | Self::Decode { body, .. }
             | Self::NotJson { body, .. }
-            | Self::UnexpectedStatus { body, .. } => Some(body),
+            | Self::UnexpectedStatus { body, .. }
+            | Self::BodyTooLarge { body, .. } => Some(body),
             Self::Timeout { .. } | Self::Transport { .. } | Self::InvalidRequest(_) => None,
         }
     }
@@ -230,7 +245,12 @@ impl<E> Error<E> {
                     },
                     // The exec hook rejected the body (not JSON, or an error envelope).
                     Err(err) => match BodyProblem::find(&err) {
-                        Some(problem) if problem.kind == ProblemKind::ErrorEnvelope => {
+                        Some(problem)
+                            if matches!(
+                                problem.kind,
+                                ProblemKind::ErrorEnvelope | ProblemKind::TooLarge(_)
+                            ) =>
+                        {
                             Self::from_problem::<G>(problem.clone())
                         }
                         Some(problem) => Self::UnexpectedStatus {
@@ -261,6 +281,12 @@ impl<E> Error<E> {
                 status,
                 headers,
                 message: redact(&message),
+                body: bounded(body),
+            },
+            ProblemKind::TooLarge(limit) => Self::BodyTooLarge {
+                status,
+                headers,
+                limit,
                 body: bounded(body),
             },
             ProblemKind::ErrorEnvelope => {
@@ -321,6 +347,10 @@ impl<E: ApiError> fmt::Display for Error<E> {
                 f,
                 "{api} answered with undocumented HTTP {status} ({} body bytes)",
                 body.len()
+            ),
+            Self::BodyTooLarge { status, limit, .. } => write!(
+                f,
+                "{api} response (HTTP {status}) is larger than the client's limit of {limit} bytes"
             ),
             Self::Timeout { message, .. } => {
                 write!(f, "{api} request timed out: {}", redact(message))
@@ -397,6 +427,18 @@ impl<E: fmt::Debug> fmt::Debug for Error<E> {
                 .debug_struct("UnexpectedStatus")
                 .field("status", status)
                 .field("headers", &headers(h))
+                .field("body", &redact_bytes(body))
+                .finish(),
+            Self::BodyTooLarge {
+                status,
+                headers: h,
+                limit,
+                body,
+            } => f
+                .debug_struct("BodyTooLarge")
+                .field("status", status)
+                .field("headers", &headers(h))
+                .field("limit", limit)
                 .field("body", &redact_bytes(body))
                 .finish(),
             Self::Timeout { message, .. } => f

@@ -25,11 +25,17 @@ mod envelope;
 mod error;
 pub mod exec;
 mod json_text;
+pub mod limit;
 pub mod redact;
+pub mod retry;
+mod state;
 
 pub use builder::{check_base_url, ApiClient, ClientBuilder};
 pub use comma_list::CommaList;
-pub use credentials::Credentials;
+pub use credentials::{secret_fingerprint, Credentials};
 pub use envelope::{decode_response, Download, DownloadExt, Envelope, ResultExt};
 pub use error::{ApiError, Error, ErrorBody, MAX_ERROR_BODY};
 pub use json_text::JsonEncoded;
+pub use limit::{Limiter, RateLimit};
+pub use retry::RetryPolicy;
+pub use state::{Runtime, State, DEFAULT_MAX_BODY_BYTES};

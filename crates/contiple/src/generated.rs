@@ -12346,7 +12346,7 @@ sample method appends a `memberno` it never declares as a parameter.*/
 pub struct Client {
     pub(crate) baseurl: String,
     pub(crate) client: reqwest::Client,
-    pub(crate) inner: crate::Credentials,
+    pub(crate) inner: ::client_runtime::State<crate::Credentials>,
 }
 impl Client {
     /// Construct a new client with an existing `reqwest::Client`,
@@ -12358,7 +12358,7 @@ impl Client {
     pub fn new_with_client(
         baseurl: &str,
         client: reqwest::Client,
-        inner: crate::Credentials,
+        inner: ::client_runtime::State<crate::Credentials>,
     ) -> Self {
         Self {
             baseurl: baseurl.to_string(),
@@ -12367,7 +12367,7 @@ impl Client {
         }
     }
 }
-impl ClientInfo<crate::Credentials> for Client {
+impl ClientInfo<::client_runtime::State<crate::Credentials>> for Client {
     fn api_version() -> &'static str {
         "1"
     }
@@ -12377,7 +12377,7 @@ impl ClientInfo<crate::Credentials> for Client {
     fn client(&self) -> &reqwest::Client {
         &self.client
     }
-    fn inner(&self) -> &crate::Credentials {
+    fn inner(&self) -> &::client_runtime::State<crate::Credentials> {
         &self.inner
     }
 }
@@ -12385,7 +12385,7 @@ const _: () = {
     #[allow(dead_code)]
     fn assert_client_hooks()
     where
-        Client: ClientHooks<crate::Credentials>,
+        Client: ClientHooks<::client_runtime::State<crate::Credentials>>,
     {}
 };
 impl Client {
@@ -16662,14 +16662,17 @@ impl ::client_runtime::ErrorBody for types::ErrorEnvelope {
 }
 /// Authenticates the operations the spec secures; sends and inspects every request
 /// with the shared runtime.
-impl ClientHooks<crate::Credentials> for Client {
+impl ClientHooks<::client_runtime::State<crate::Credentials>> for Client {
     async fn pre<E>(
         &self,
         request: &mut reqwest::Request,
         info: &OperationInfo,
     ) -> ::std::result::Result<(), Error<E>> {
         if SECURED_OPERATIONS.contains(&info.operation_id) {
-            ::client_runtime::Credentials::authenticate(self.inner(), request);
+            ::client_runtime::Credentials::authenticate(
+                self.inner().credentials(),
+                request,
+            );
         }
         Ok(())
     }
@@ -16679,9 +16682,10 @@ impl ClientHooks<crate::Credentials> for Client {
         info: &OperationInfo,
     ) -> reqwest::Result<reqwest::Response> {
         let raw_body = RAW_BODY_OPERATIONS.contains(&info.operation_id);
+        let runtime = self.inner().runtime();
         ::client_runtime::exec::execute::<
             crate::Contiple,
-        >(self.client(), request, info, raw_body)
+        >(self.client(), runtime, request, info, raw_body)
             .await
     }
 }
@@ -16691,13 +16695,19 @@ impl ::client_runtime::ApiClient for Client {
     fn default_user_agent() -> ::std::string::String {
         concat!("contiple-rs/", env!("CARGO_PKG_VERSION")).to_owned()
     }
+    fn default_rate_limit() -> ::std::option::Option<::client_runtime::RateLimit> {
+        None
+    }
     fn from_parts(
         base_url: &str,
         http: reqwest::Client,
-        credentials: crate::Credentials,
+        state: ::client_runtime::State<crate::Credentials>,
     ) -> Self {
-        let base_url = ::client_runtime::Credentials::base_url(&credentials, base_url);
-        Client::new_with_client(&base_url, http, credentials)
+        let base_url = ::client_runtime::Credentials::base_url(
+            state.credentials(),
+            base_url,
+        );
+        Client::new_with_client(&base_url, http, state)
     }
 }
 /// Operations (as in `OperationInfo::operation_id`) whose success body is a file, not

@@ -20237,7 +20237,7 @@ Version: 1*/
 pub struct Client {
     pub(crate) baseurl: String,
     pub(crate) client: reqwest::Client,
-    pub(crate) inner: crate::ApiKey,
+    pub(crate) inner: ::client_runtime::State<crate::ApiKey>,
 }
 impl Client {
     /// Construct a new client with an existing `reqwest::Client`,
@@ -20249,7 +20249,7 @@ impl Client {
     pub fn new_with_client(
         baseurl: &str,
         client: reqwest::Client,
-        inner: crate::ApiKey,
+        inner: ::client_runtime::State<crate::ApiKey>,
     ) -> Self {
         Self {
             baseurl: baseurl.to_string(),
@@ -20258,7 +20258,7 @@ impl Client {
         }
     }
 }
-impl ClientInfo<crate::ApiKey> for Client {
+impl ClientInfo<::client_runtime::State<crate::ApiKey>> for Client {
     fn api_version() -> &'static str {
         "1"
     }
@@ -20268,7 +20268,7 @@ impl ClientInfo<crate::ApiKey> for Client {
     fn client(&self) -> &reqwest::Client {
         &self.client
     }
-    fn inner(&self) -> &crate::ApiKey {
+    fn inner(&self) -> &::client_runtime::State<crate::ApiKey> {
         &self.inner
     }
 }
@@ -20276,7 +20276,7 @@ const _: () = {
     #[allow(dead_code)]
     fn assert_client_hooks()
     where
-        Client: ClientHooks<crate::ApiKey>,
+        Client: ClientHooks<::client_runtime::State<crate::ApiKey>>,
     {}
 };
 impl Client {
@@ -26633,14 +26633,17 @@ impl ::client_runtime::ErrorBody for types::ErrorEnvelope {
 }
 /// Authenticates the operations the spec secures; sends and inspects every request
 /// with the shared runtime.
-impl ClientHooks<crate::ApiKey> for Client {
+impl ClientHooks<::client_runtime::State<crate::ApiKey>> for Client {
     async fn pre<E>(
         &self,
         request: &mut reqwest::Request,
         info: &OperationInfo,
     ) -> ::std::result::Result<(), Error<E>> {
         if SECURED_OPERATIONS.contains(&info.operation_id) {
-            ::client_runtime::Credentials::authenticate(self.inner(), request);
+            ::client_runtime::Credentials::authenticate(
+                self.inner().credentials(),
+                request,
+            );
         }
         Ok(())
     }
@@ -26650,9 +26653,10 @@ impl ClientHooks<crate::ApiKey> for Client {
         info: &OperationInfo,
     ) -> reqwest::Result<reqwest::Response> {
         let raw_body = RAW_BODY_OPERATIONS.contains(&info.operation_id);
+        let runtime = self.inner().runtime();
         ::client_runtime::exec::execute::<
             crate::LiveAgent,
-        >(self.client(), request, info, raw_body)
+        >(self.client(), runtime, request, info, raw_body)
             .await
     }
 }
@@ -26662,13 +26666,19 @@ impl ::client_runtime::ApiClient for Client {
     fn default_user_agent() -> ::std::string::String {
         concat!("liveagent-rs/", env!("CARGO_PKG_VERSION")).to_owned()
     }
+    fn default_rate_limit() -> ::std::option::Option<::client_runtime::RateLimit> {
+        Some(::client_runtime::RateLimit::per_minute(180u32))
+    }
     fn from_parts(
         base_url: &str,
         http: reqwest::Client,
-        credentials: crate::ApiKey,
+        state: ::client_runtime::State<crate::ApiKey>,
     ) -> Self {
-        let base_url = ::client_runtime::Credentials::base_url(&credentials, base_url);
-        Client::new_with_client(&base_url, http, credentials)
+        let base_url = ::client_runtime::Credentials::base_url(
+            state.credentials(),
+            base_url,
+        );
+        Client::new_with_client(&base_url, http, state)
     }
 }
 /// Operations (as in `OperationInfo::operation_id`) whose success body is a file, not

@@ -82,4 +82,12 @@ impl client_runtime::Credentials for ApiKey {
             .query_pairs_mut()
             .append_pair("apikey", self.expose());
     }
+
+    /// LiveAgent limits each API key: clients with the same key share one budget.
+    fn rate_limit_key(&self) -> String {
+        format!(
+            "liveagent:{}",
+            client_runtime::secret_fingerprint(self.expose())
+        )
+    }
 }
