@@ -102,7 +102,7 @@ impl VisitMut for CratePaths {
 
 /// progenitor's name for a parameter's setter: snake case, non-identifier characters as
 /// `_`, and a trailing `_` for keywords (`type` → `type_`).
-fn setter_name(parameter: &str) -> String {
+pub(crate) fn setter_name(parameter: &str) -> String {
     let snake = parameter
         .replace('\'', "")
         .replace(|c: char| !(c.is_alphanumeric() || c == '_'), "-")

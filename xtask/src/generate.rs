@@ -420,6 +420,8 @@ pub fn render(api: &Api) -> anyhow::Result<Rendered> {
             }
         }
     });
+    file.items
+        .extend(crate::pagination::streams(api, &raw).context("pagination streams")?);
     let raw_ops = raw_body_operations(&raw);
     let secured_ops = secured_operations(&raw);
     file.items.push(syn::parse_quote! {

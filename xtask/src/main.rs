@@ -9,6 +9,7 @@ mod apis;
 mod dispatch;
 mod enums;
 mod generate;
+mod pagination;
 mod validate;
 
 use std::path::PathBuf;

@@ -52,13 +52,14 @@ impl<T> From<Vec<T>> for CommaList<T> {
     }
 }
 
-/// Splits a comma-separated string: `"a,b"` is `["a", "b"]`, `""` the empty list.
-impl From<&str> for CommaList<String> {
+/// Splits a comma-separated string: `"a,b"` is `["a", "b"]`, `""` the empty list. For item
+/// types that take any text (`String`, the open enums).
+impl<T: for<'a> From<&'a str>> From<&str> for CommaList<T> {
     fn from(text: &str) -> Self {
         if text.is_empty() {
             return Self::new();
         }
-        text.split(',').map(str::to_owned).collect()
+        text.split(',').map(T::from).collect()
     }
 }
 

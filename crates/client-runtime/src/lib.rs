@@ -26,6 +26,7 @@ mod error;
 pub mod exec;
 mod json_text;
 pub mod limit;
+pub mod paginate;
 pub mod redact;
 pub mod retry;
 mod state;

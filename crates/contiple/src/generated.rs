@@ -16710,6 +16710,216 @@ impl ::client_runtime::ApiClient for Client {
         Client::new_with_client(&base_url, http, state)
     }
 }
+impl<'a> builder::ListFaqs<'a> {
+    /// Every row of every page, as a stream: pages of 200 rows (the `pageSize` parameter, set by the stream) are fetched one at a time as the rows are used, page-style; an error ends the stream.
+    pub fn stream(
+        self,
+    ) -> ::client_runtime::paginate::BoxStream<
+        'a,
+        ::std::result::Result<
+            types::FaqArticle,
+            ::client_runtime::Error<types::ResponseHeader>,
+        >,
+    > {
+        self.stream_with_page_size(200u64)
+    }
+    /// [`Self::stream`] with pages of `page_size` rows (the `pageSize` parameter).
+    pub fn stream_with_page_size(
+        self,
+        page_size: u64,
+    ) -> ::client_runtime::paginate::BoxStream<
+        'a,
+        ::std::result::Result<
+            types::FaqArticle,
+            ::client_runtime::Error<types::ResponseHeader>,
+        >,
+    > {
+        let template = self.page_size(page_size);
+        ::client_runtime::paginate::rows(
+            ::client_runtime::paginate::Style::Page,
+            page_size,
+            move |position| {
+                let request = match position {
+                    ::client_runtime::paginate::Position::Page(page) => {
+                        template.clone().page(page)
+                    }
+                    _ => template.clone(),
+                };
+                async move {
+                    let payload = ::client_runtime::ResultExt::payload(
+                            request.send().await,
+                        )
+                        .await?;
+                    Ok(::client_runtime::paginate::Page {
+                        pages: ::client_runtime::paginate::AsCount::as_count(
+                            &payload.pages,
+                        ),
+                        rows: ::client_runtime::paginate::IntoRows::into_rows(
+                            payload.contents,
+                        ),
+                    })
+                }
+            },
+        )
+    }
+}
+impl<'a> builder::ListNotices<'a> {
+    /// Every row of every page, as a stream: pages of 200 rows (the `pageSize` parameter, set by the stream) are fetched one at a time as the rows are used, page-style; an error ends the stream.
+    pub fn stream(
+        self,
+    ) -> ::client_runtime::paginate::BoxStream<
+        'a,
+        ::std::result::Result<
+            types::NoticeSummary,
+            ::client_runtime::Error<types::ResponseHeader>,
+        >,
+    > {
+        self.stream_with_page_size(200u64)
+    }
+    /// [`Self::stream`] with pages of `page_size` rows (the `pageSize` parameter).
+    pub fn stream_with_page_size(
+        self,
+        page_size: u64,
+    ) -> ::client_runtime::paginate::BoxStream<
+        'a,
+        ::std::result::Result<
+            types::NoticeSummary,
+            ::client_runtime::Error<types::ResponseHeader>,
+        >,
+    > {
+        let template = self.page_size(page_size);
+        ::client_runtime::paginate::rows(
+            ::client_runtime::paginate::Style::Page,
+            page_size,
+            move |position| {
+                let request = match position {
+                    ::client_runtime::paginate::Position::Page(page) => {
+                        template.clone().page(page)
+                    }
+                    _ => template.clone(),
+                };
+                async move {
+                    let payload = ::client_runtime::ResultExt::payload(
+                            request.send().await,
+                        )
+                        .await?;
+                    Ok(::client_runtime::paginate::Page {
+                        pages: ::client_runtime::paginate::AsCount::as_count(
+                            &payload.pages,
+                        ),
+                        rows: ::client_runtime::paginate::IntoRows::into_rows(
+                            payload.contents,
+                        ),
+                    })
+                }
+            },
+        )
+    }
+}
+impl<'a> builder::ListCustomerTickets<'a> {
+    /// Every row of every page, as a stream: pages of 200 rows (the `pageSize` parameter, set by the stream) are fetched one at a time as the rows are used, page-style; an error ends the stream.
+    pub fn stream(
+        self,
+    ) -> ::client_runtime::paginate::BoxStream<
+        'a,
+        ::std::result::Result<
+            types::CustomerTicketSummary,
+            ::client_runtime::Error<types::ResponseHeader>,
+        >,
+    > {
+        self.stream_with_page_size(200u64)
+    }
+    /// [`Self::stream`] with pages of `page_size` rows (the `pageSize` parameter).
+    pub fn stream_with_page_size(
+        self,
+        page_size: u64,
+    ) -> ::client_runtime::paginate::BoxStream<
+        'a,
+        ::std::result::Result<
+            types::CustomerTicketSummary,
+            ::client_runtime::Error<types::ResponseHeader>,
+        >,
+    > {
+        let template = self.page_size(page_size);
+        ::client_runtime::paginate::rows(
+            ::client_runtime::paginate::Style::Page,
+            page_size,
+            move |position| {
+                let request = match position {
+                    ::client_runtime::paginate::Position::Page(page) => {
+                        template.clone().page(page)
+                    }
+                    _ => template.clone(),
+                };
+                async move {
+                    let payload = ::client_runtime::ResultExt::payload(
+                            request.send().await,
+                        )
+                        .await?;
+                    Ok(::client_runtime::paginate::Page {
+                        pages: ::client_runtime::paginate::AsCount::as_count(
+                            &payload.pages,
+                        ),
+                        rows: ::client_runtime::paginate::IntoRows::into_rows(
+                            payload.contents,
+                        ),
+                    })
+                }
+            },
+        )
+    }
+}
+impl<'a> builder::ListAgents<'a> {
+    /// Every row of every page, as a stream: pages of 10 rows (the `pageSize` parameter, set by the stream) are fetched one at a time as the rows are used, page-style; an error ends the stream.
+    pub fn stream(
+        self,
+    ) -> ::client_runtime::paginate::BoxStream<
+        'a,
+        ::std::result::Result<
+            types::Agent,
+            ::client_runtime::Error<types::ResponseHeader>,
+        >,
+    > {
+        self.stream_with_page_size(10u64)
+    }
+    /// [`Self::stream`] with pages of `page_size` rows (the `pageSize` parameter).
+    pub fn stream_with_page_size(
+        self,
+        page_size: u64,
+    ) -> ::client_runtime::paginate::BoxStream<
+        'a,
+        ::std::result::Result<
+            types::Agent,
+            ::client_runtime::Error<types::ResponseHeader>,
+        >,
+    > {
+        let template = self.page_size(page_size);
+        ::client_runtime::paginate::rows(
+            ::client_runtime::paginate::Style::Page,
+            page_size,
+            move |position| {
+                let request = match position {
+                    ::client_runtime::paginate::Position::Page(page) => {
+                        template.clone().page(page)
+                    }
+                    _ => template.clone(),
+                };
+                async move {
+                    let payload = ::client_runtime::ResultExt::payload(
+                            request.send().await,
+                        )
+                        .await?;
+                    Ok(::client_runtime::paginate::Page {
+                        pages: None,
+                        rows: ::client_runtime::paginate::IntoRows::into_rows(
+                            payload.contents,
+                        ),
+                    })
+                }
+            },
+        )
+    }
+}
 /// Operations (as in `OperationInfo::operation_id`) whose success body is a file, not
 /// JSON: the exec hook passes their 2xx responses on unbuffered.
 pub(crate) const RAW_BODY_OPERATIONS: &[&str] = &[

@@ -26681,6 +26681,653 @@ impl ::client_runtime::ApiClient for Client {
         Client::new_with_client(&base_url, http, state)
     }
 }
+impl<'a> builder::ListConversations<'a> {
+    /// Every row of every page, as a stream: pages of 1000 rows (the `limit` parameter, set by the stream) are fetched one at a time as the rows are used, cursor-style; an error ends the stream.
+    pub fn stream(
+        self,
+    ) -> ::client_runtime::paginate::BoxStream<
+        'a,
+        ::std::result::Result<
+            types::ConversationSummary,
+            ::client_runtime::Error<types::Error>,
+        >,
+    > {
+        self.stream_with_page_size(1000u64)
+    }
+    /// [`Self::stream`] with pages of `page_size` rows (the `limit` parameter).
+    pub fn stream_with_page_size(
+        self,
+        page_size: u64,
+    ) -> ::client_runtime::paginate::BoxStream<
+        'a,
+        ::std::result::Result<
+            types::ConversationSummary,
+            ::client_runtime::Error<types::Error>,
+        >,
+    > {
+        let template = self.limit(page_size);
+        ::client_runtime::paginate::rows(
+            ::client_runtime::paginate::Style::Cursor(|row: &types::ConversationSummary| ::client_runtime::paginate::AsCursor::as_cursor(
+                &row.cursor,
+            )),
+            page_size,
+            move |position| {
+                let request = match position {
+                    ::client_runtime::paginate::Position::Cursor(cursor) => {
+                        template.clone().cursor(cursor)
+                    }
+                    _ => template.clone(),
+                };
+                async move {
+                    let payload = ::client_runtime::ResultExt::payload(
+                            request.send().await,
+                        )
+                        .await?;
+                    Ok(::client_runtime::paginate::Page {
+                        pages: None,
+                        rows: ::client_runtime::paginate::IntoRows::into_rows(
+                            payload.conversations,
+                        ),
+                    })
+                }
+            },
+        )
+    }
+}
+impl<'a> builder::ListKnowledgebaseArticles<'a> {
+    /// Every row of every page, as a stream: pages of 500 rows (the `limit` parameter, set by the stream) are fetched one at a time as the rows are used, offset-style; an error ends the stream.
+    pub fn stream(
+        self,
+    ) -> ::client_runtime::paginate::BoxStream<
+        'a,
+        ::std::result::Result<
+            types::KnowledgebaseArticle,
+            ::client_runtime::Error<types::Error>,
+        >,
+    > {
+        self.stream_with_page_size(500u64)
+    }
+    /// [`Self::stream`] with pages of `page_size` rows (the `limit` parameter).
+    pub fn stream_with_page_size(
+        self,
+        page_size: u64,
+    ) -> ::client_runtime::paginate::BoxStream<
+        'a,
+        ::std::result::Result<
+            types::KnowledgebaseArticle,
+            ::client_runtime::Error<types::Error>,
+        >,
+    > {
+        let template = self.limit(page_size);
+        ::client_runtime::paginate::rows(
+            ::client_runtime::paginate::Style::Offset,
+            page_size,
+            move |position| {
+                let request = match position {
+                    ::client_runtime::paginate::Position::Offset(offset) => {
+                        template.clone().offset(offset)
+                    }
+                    _ => template.clone(),
+                };
+                async move {
+                    let payload = ::client_runtime::ResultExt::payload(
+                            request.send().await,
+                        )
+                        .await?;
+                    Ok(::client_runtime::paginate::Page {
+                        pages: None,
+                        rows: ::client_runtime::paginate::IntoRows::into_rows(
+                            payload.articles,
+                        ),
+                    })
+                }
+            },
+        )
+    }
+}
+impl<'a> builder::ListKnowledgebaseEntries<'a> {
+    /// Every row of every page, as a stream: pages of 500 rows (the `limit` parameter, set by the stream) are fetched one at a time as the rows are used, offset-style; an error ends the stream.
+    pub fn stream(
+        self,
+    ) -> ::client_runtime::paginate::BoxStream<
+        'a,
+        ::std::result::Result<
+            types::KnowledgebaseEntry,
+            ::client_runtime::Error<types::Error>,
+        >,
+    > {
+        self.stream_with_page_size(500u64)
+    }
+    /// [`Self::stream`] with pages of `page_size` rows (the `limit` parameter).
+    pub fn stream_with_page_size(
+        self,
+        page_size: u64,
+    ) -> ::client_runtime::paginate::BoxStream<
+        'a,
+        ::std::result::Result<
+            types::KnowledgebaseEntry,
+            ::client_runtime::Error<types::Error>,
+        >,
+    > {
+        let template = self.limit(page_size);
+        ::client_runtime::paginate::rows(
+            ::client_runtime::paginate::Style::Offset,
+            page_size,
+            move |position| {
+                let request = match position {
+                    ::client_runtime::paginate::Position::Offset(offset) => {
+                        template.clone().offset(offset)
+                    }
+                    _ => template.clone(),
+                };
+                async move {
+                    let payload = ::client_runtime::ResultExt::payload(
+                            request.send().await,
+                        )
+                        .await?;
+                    Ok(::client_runtime::paginate::Page {
+                        pages: None,
+                        rows: ::client_runtime::paginate::IntoRows::into_rows(
+                            payload.entries,
+                        ),
+                    })
+                }
+            },
+        )
+    }
+}
+impl<'a> builder::ListKnowledgebases<'a> {
+    /// Every row of every page, as a stream: pages of 500 rows (the `limit` parameter, set by the stream) are fetched one at a time as the rows are used, offset-style; an error ends the stream.
+    pub fn stream(
+        self,
+    ) -> ::client_runtime::paginate::BoxStream<
+        'a,
+        ::std::result::Result<
+            types::Knowledgebase,
+            ::client_runtime::Error<types::Error>,
+        >,
+    > {
+        self.stream_with_page_size(500u64)
+    }
+    /// [`Self::stream`] with pages of `page_size` rows (the `limit` parameter).
+    pub fn stream_with_page_size(
+        self,
+        page_size: u64,
+    ) -> ::client_runtime::paginate::BoxStream<
+        'a,
+        ::std::result::Result<
+            types::Knowledgebase,
+            ::client_runtime::Error<types::Error>,
+        >,
+    > {
+        let template = self.limit(page_size);
+        ::client_runtime::paginate::rows(
+            ::client_runtime::paginate::Style::Offset,
+            page_size,
+            move |position| {
+                let request = match position {
+                    ::client_runtime::paginate::Position::Offset(offset) => {
+                        template.clone().offset(offset)
+                    }
+                    _ => template.clone(),
+                };
+                async move {
+                    let payload = ::client_runtime::ResultExt::payload(
+                            request.send().await,
+                        )
+                        .await?;
+                    Ok(::client_runtime::paginate::Page {
+                        pages: None,
+                        rows: ::client_runtime::paginate::IntoRows::into_rows(
+                            payload.knowledgebases,
+                        ),
+                    })
+                }
+            },
+        )
+    }
+}
+impl<'a> builder::GetAgentsReport<'a> {
+    /// Every row of every page, as a stream: pages of 1000 rows (the `limitcount` parameter, set by the stream) are fetched one at a time as the rows are used, offset-style; an error ends the stream.
+    pub fn stream(
+        self,
+    ) -> ::client_runtime::paginate::BoxStream<
+        'a,
+        ::std::result::Result<
+            types::AgentReportRow,
+            ::client_runtime::Error<types::Error>,
+        >,
+    > {
+        self.stream_with_page_size(1000u64)
+    }
+    /// [`Self::stream`] with pages of `page_size` rows (the `limitcount` parameter).
+    pub fn stream_with_page_size(
+        self,
+        page_size: u64,
+    ) -> ::client_runtime::paginate::BoxStream<
+        'a,
+        ::std::result::Result<
+            types::AgentReportRow,
+            ::client_runtime::Error<types::Error>,
+        >,
+    > {
+        let template = self.limitcount(page_size);
+        ::client_runtime::paginate::rows(
+            ::client_runtime::paginate::Style::Offset,
+            page_size,
+            move |position| {
+                let request = match position {
+                    ::client_runtime::paginate::Position::Offset(offset) => {
+                        template.clone().limitfrom(offset)
+                    }
+                    _ => template.clone(),
+                };
+                async move {
+                    let payload = ::client_runtime::ResultExt::payload(
+                            request.send().await,
+                        )
+                        .await?;
+                    Ok(::client_runtime::paginate::Page {
+                        pages: None,
+                        rows: ::client_runtime::paginate::IntoRows::into_rows(
+                            payload.agents,
+                        ),
+                    })
+                }
+            },
+        )
+    }
+}
+impl<'a> builder::GetChannelsReport<'a> {
+    /// Every row of every page, as a stream: pages of 1000 rows (the `limitcount` parameter, set by the stream) are fetched one at a time as the rows are used, offset-style; an error ends the stream.
+    pub fn stream(
+        self,
+    ) -> ::client_runtime::paginate::BoxStream<
+        'a,
+        ::std::result::Result<
+            types::ChannelReportRow,
+            ::client_runtime::Error<types::Error>,
+        >,
+    > {
+        self.stream_with_page_size(1000u64)
+    }
+    /// [`Self::stream`] with pages of `page_size` rows (the `limitcount` parameter).
+    pub fn stream_with_page_size(
+        self,
+        page_size: u64,
+    ) -> ::client_runtime::paginate::BoxStream<
+        'a,
+        ::std::result::Result<
+            types::ChannelReportRow,
+            ::client_runtime::Error<types::Error>,
+        >,
+    > {
+        let template = self.limitcount(page_size);
+        ::client_runtime::paginate::rows(
+            ::client_runtime::paginate::Style::Offset,
+            page_size,
+            move |position| {
+                let request = match position {
+                    ::client_runtime::paginate::Position::Offset(offset) => {
+                        template.clone().limitfrom(offset)
+                    }
+                    _ => template.clone(),
+                };
+                async move {
+                    let payload = ::client_runtime::ResultExt::payload(
+                            request.send().await,
+                        )
+                        .await?;
+                    Ok(::client_runtime::paginate::Page {
+                        pages: None,
+                        rows: ::client_runtime::paginate::IntoRows::into_rows(
+                            payload.channels,
+                        ),
+                    })
+                }
+            },
+        )
+    }
+}
+impl<'a> builder::GetDepartmentsReport<'a> {
+    /// Every row of every page, as a stream: pages of 1000 rows (the `limitcount` parameter, set by the stream) are fetched one at a time as the rows are used, offset-style; an error ends the stream.
+    pub fn stream(
+        self,
+    ) -> ::client_runtime::paginate::BoxStream<
+        'a,
+        ::std::result::Result<
+            types::DepartmentReportRow,
+            ::client_runtime::Error<types::Error>,
+        >,
+    > {
+        self.stream_with_page_size(1000u64)
+    }
+    /// [`Self::stream`] with pages of `page_size` rows (the `limitcount` parameter).
+    pub fn stream_with_page_size(
+        self,
+        page_size: u64,
+    ) -> ::client_runtime::paginate::BoxStream<
+        'a,
+        ::std::result::Result<
+            types::DepartmentReportRow,
+            ::client_runtime::Error<types::Error>,
+        >,
+    > {
+        let template = self.limitcount(page_size);
+        ::client_runtime::paginate::rows(
+            ::client_runtime::paginate::Style::Offset,
+            page_size,
+            move |position| {
+                let request = match position {
+                    ::client_runtime::paginate::Position::Offset(offset) => {
+                        template.clone().limitfrom(offset)
+                    }
+                    _ => template.clone(),
+                };
+                async move {
+                    let payload = ::client_runtime::ResultExt::payload(
+                            request.send().await,
+                        )
+                        .await?;
+                    Ok(::client_runtime::paginate::Page {
+                        pages: None,
+                        rows: ::client_runtime::paginate::IntoRows::into_rows(
+                            payload.departments,
+                        ),
+                    })
+                }
+            },
+        )
+    }
+}
+impl<'a> builder::GetPerformanceReport<'a> {
+    /// Every row of every page, as a stream: pages of 1000 rows (the `limitcount` parameter, set by the stream) are fetched one at a time as the rows are used, offset-style; an error ends the stream.
+    pub fn stream(
+        self,
+    ) -> ::client_runtime::paginate::BoxStream<
+        'a,
+        ::std::result::Result<
+            types::PerformanceReportRow,
+            ::client_runtime::Error<types::Error>,
+        >,
+    > {
+        self.stream_with_page_size(1000u64)
+    }
+    /// [`Self::stream`] with pages of `page_size` rows (the `limitcount` parameter).
+    pub fn stream_with_page_size(
+        self,
+        page_size: u64,
+    ) -> ::client_runtime::paginate::BoxStream<
+        'a,
+        ::std::result::Result<
+            types::PerformanceReportRow,
+            ::client_runtime::Error<types::Error>,
+        >,
+    > {
+        let template = self.limitcount(page_size);
+        ::client_runtime::paginate::rows(
+            ::client_runtime::paginate::Style::Offset,
+            page_size,
+            move |position| {
+                let request = match position {
+                    ::client_runtime::paginate::Position::Offset(offset) => {
+                        template.clone().limitfrom(offset)
+                    }
+                    _ => template.clone(),
+                };
+                async move {
+                    let payload = ::client_runtime::ResultExt::payload(
+                            request.send().await,
+                        )
+                        .await?;
+                    Ok(::client_runtime::paginate::Page {
+                        pages: None,
+                        rows: ::client_runtime::paginate::IntoRows::into_rows(
+                            payload.performance,
+                        ),
+                    })
+                }
+            },
+        )
+    }
+}
+impl<'a> builder::GetTagsReport<'a> {
+    /// Every row of every page, as a stream: pages of 1000 rows (the `limitcount` parameter, set by the stream) are fetched one at a time as the rows are used, offset-style; an error ends the stream.
+    pub fn stream(
+        self,
+    ) -> ::client_runtime::paginate::BoxStream<
+        'a,
+        ::std::result::Result<types::TagReportRow, ::client_runtime::Error<types::Error>>,
+    > {
+        self.stream_with_page_size(1000u64)
+    }
+    /// [`Self::stream`] with pages of `page_size` rows (the `limitcount` parameter).
+    pub fn stream_with_page_size(
+        self,
+        page_size: u64,
+    ) -> ::client_runtime::paginate::BoxStream<
+        'a,
+        ::std::result::Result<types::TagReportRow, ::client_runtime::Error<types::Error>>,
+    > {
+        let template = self.limitcount(page_size);
+        ::client_runtime::paginate::rows(
+            ::client_runtime::paginate::Style::Offset,
+            page_size,
+            move |position| {
+                let request = match position {
+                    ::client_runtime::paginate::Position::Offset(offset) => {
+                        template.clone().limitfrom(offset)
+                    }
+                    _ => template.clone(),
+                };
+                async move {
+                    let payload = ::client_runtime::ResultExt::payload(
+                            request.send().await,
+                        )
+                        .await?;
+                    Ok(::client_runtime::paginate::Page {
+                        pages: None,
+                        rows: ::client_runtime::paginate::IntoRows::into_rows(
+                            payload.tags,
+                        ),
+                    })
+                }
+            },
+        )
+    }
+}
+impl<'a> builder::GetTicketsAgentsAvailabilityReport<'a> {
+    /// Every row of every page, as a stream: pages of 1000 rows (the `limitcount` parameter, set by the stream) are fetched one at a time as the rows are used, offset-style; an error ends the stream.
+    pub fn stream(
+        self,
+    ) -> ::client_runtime::paginate::BoxStream<
+        'a,
+        ::std::result::Result<
+            types::AgentAvailability,
+            ::client_runtime::Error<types::Error>,
+        >,
+    > {
+        self.stream_with_page_size(1000u64)
+    }
+    /// [`Self::stream`] with pages of `page_size` rows (the `limitcount` parameter).
+    pub fn stream_with_page_size(
+        self,
+        page_size: u64,
+    ) -> ::client_runtime::paginate::BoxStream<
+        'a,
+        ::std::result::Result<
+            types::AgentAvailability,
+            ::client_runtime::Error<types::Error>,
+        >,
+    > {
+        let template = self.limitcount(page_size);
+        ::client_runtime::paginate::rows(
+            ::client_runtime::paginate::Style::Offset,
+            page_size,
+            move |position| {
+                let request = match position {
+                    ::client_runtime::paginate::Position::Offset(offset) => {
+                        template.clone().limitfrom(offset)
+                    }
+                    _ => template.clone(),
+                };
+                async move {
+                    let payload = ::client_runtime::ResultExt::payload(
+                            request.send().await,
+                        )
+                        .await?;
+                    Ok(::client_runtime::paginate::Page {
+                        pages: None,
+                        rows: ::client_runtime::paginate::IntoRows::into_rows(
+                            payload.agentsavailability,
+                        ),
+                    })
+                }
+            },
+        )
+    }
+}
+impl<'a> builder::GetTicketsLoadReport<'a> {
+    /// Every row of every page, as a stream: pages of 1000 rows (the `limitcount` parameter, set by the stream) are fetched one at a time as the rows are used, offset-style; an error ends the stream.
+    pub fn stream(
+        self,
+    ) -> ::client_runtime::paginate::BoxStream<
+        'a,
+        ::std::result::Result<types::TicketsLoad, ::client_runtime::Error<types::Error>>,
+    > {
+        self.stream_with_page_size(1000u64)
+    }
+    /// [`Self::stream`] with pages of `page_size` rows (the `limitcount` parameter).
+    pub fn stream_with_page_size(
+        self,
+        page_size: u64,
+    ) -> ::client_runtime::paginate::BoxStream<
+        'a,
+        ::std::result::Result<types::TicketsLoad, ::client_runtime::Error<types::Error>>,
+    > {
+        let template = self.limitcount(page_size);
+        ::client_runtime::paginate::rows(
+            ::client_runtime::paginate::Style::Offset,
+            page_size,
+            move |position| {
+                let request = match position {
+                    ::client_runtime::paginate::Position::Offset(offset) => {
+                        template.clone().limitfrom(offset)
+                    }
+                    _ => template.clone(),
+                };
+                async move {
+                    let payload = ::client_runtime::ResultExt::payload(
+                            request.send().await,
+                        )
+                        .await?;
+                    Ok(::client_runtime::paginate::Page {
+                        pages: None,
+                        rows: ::client_runtime::paginate::IntoRows::into_rows(
+                            payload.loads,
+                        ),
+                    })
+                }
+            },
+        )
+    }
+}
+impl<'a> builder::GetTicketsSlaComplianceReport<'a> {
+    /// Every row of every page, as a stream: pages of 1000 rows (the `limitcount` parameter, set by the stream) are fetched one at a time as the rows are used, offset-style; an error ends the stream.
+    pub fn stream(
+        self,
+    ) -> ::client_runtime::paginate::BoxStream<
+        'a,
+        ::std::result::Result<
+            types::SlaCompliance,
+            ::client_runtime::Error<types::Error>,
+        >,
+    > {
+        self.stream_with_page_size(1000u64)
+    }
+    /// [`Self::stream`] with pages of `page_size` rows (the `limitcount` parameter).
+    pub fn stream_with_page_size(
+        self,
+        page_size: u64,
+    ) -> ::client_runtime::paginate::BoxStream<
+        'a,
+        ::std::result::Result<
+            types::SlaCompliance,
+            ::client_runtime::Error<types::Error>,
+        >,
+    > {
+        let template = self.limitcount(page_size);
+        ::client_runtime::paginate::rows(
+            ::client_runtime::paginate::Style::Offset,
+            page_size,
+            move |position| {
+                let request = match position {
+                    ::client_runtime::paginate::Position::Offset(offset) => {
+                        template.clone().limitfrom(offset)
+                    }
+                    _ => template.clone(),
+                };
+                async move {
+                    let payload = ::client_runtime::ResultExt::payload(
+                            request.send().await,
+                        )
+                        .await?;
+                    Ok(::client_runtime::paginate::Page {
+                        pages: None,
+                        rows: ::client_runtime::paginate::IntoRows::into_rows(
+                            payload.slacompliances,
+                        ),
+                    })
+                }
+            },
+        )
+    }
+}
+impl<'a> builder::GetTicketsSlaLogReport<'a> {
+    /// Every row of every page, as a stream: pages of 1000 rows (the `limitcount` parameter, set by the stream) are fetched one at a time as the rows are used, offset-style; an error ends the stream.
+    pub fn stream(
+        self,
+    ) -> ::client_runtime::paginate::BoxStream<
+        'a,
+        ::std::result::Result<types::SlaLog, ::client_runtime::Error<types::Error>>,
+    > {
+        self.stream_with_page_size(1000u64)
+    }
+    /// [`Self::stream`] with pages of `page_size` rows (the `limitcount` parameter).
+    pub fn stream_with_page_size(
+        self,
+        page_size: u64,
+    ) -> ::client_runtime::paginate::BoxStream<
+        'a,
+        ::std::result::Result<types::SlaLog, ::client_runtime::Error<types::Error>>,
+    > {
+        let template = self.limitcount(page_size);
+        ::client_runtime::paginate::rows(
+            ::client_runtime::paginate::Style::Offset,
+            page_size,
+            move |position| {
+                let request = match position {
+                    ::client_runtime::paginate::Position::Offset(offset) => {
+                        template.clone().limitfrom(offset)
+                    }
+                    _ => template.clone(),
+                };
+                async move {
+                    let payload = ::client_runtime::ResultExt::payload(
+                            request.send().await,
+                        )
+                        .await?;
+                    Ok(::client_runtime::paginate::Page {
+                        pages: None,
+                        rows: ::client_runtime::paginate::IntoRows::into_rows(
+                            payload.slalogs,
+                        ),
+                    })
+                }
+            },
+        )
+    }
+}
 /// Operations (as in `OperationInfo::operation_id`) whose success body is a file, not
 /// JSON: the exec hook passes their 2xx responses on unbuffered.
 pub(crate) const RAW_BODY_OPERATIONS: &[&str] = &[];
