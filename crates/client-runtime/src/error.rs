@@ -28,6 +28,24 @@ pub trait ApiError: fmt::Debug + Send + Sync + 'static {
 
     /// The API's own error message, if the payload has one.
     fn message(&self) -> Option<String>;
+
+    /// The payload read leniently from an error body whose fields have odd types (a code
+    /// sent as `""`, a message as a number), so that it still surfaces as an API error;
+    /// `None` when the body is not the API's error envelope at all.
+    fn from_loose_json(body: &serde_json::Value) -> Option<Self>
+    where
+        Self: Sized;
+}
+
+/// A JSON scalar as text: strings as they are, numbers and booleans printed; `None` for
+/// `null`, objects and arrays. For [`ApiError::from_loose_json`].
+pub fn loose_text(value: &serde_json::Value) -> Option<String> {
+    match value {
+        serde_json::Value::String(text) => Some(text.clone()),
+        serde_json::Value::Number(number) => Some(number.to_string()),
+        serde_json::Value::Bool(flag) => Some(flag.to_string()),
+        _ => None,
+    }
 }
 
 /// The generated type of an API's error body: the envelope around its [`ApiError`] payload.
@@ -207,6 +225,7 @@ impl<E> Error<E> {
     pub async fn from_generated<G>(err: progenitor_client::Error<G>) -> Self
     where
         G: ErrorBody<Error = E>,
+        E: ApiError,
     {
         match err {
             progenitor_client::Error::InvalidRequest(message)
@@ -268,6 +287,7 @@ impl<E> Error<E> {
     pub(crate) fn from_problem<G>(problem: BodyProblem) -> Self
     where
         G: ErrorBody<Error = E>,
+        E: ApiError,
     {
         let BodyProblem {
             status,
@@ -298,15 +318,26 @@ impl<E> Error<E> {
                         error: Box::new(envelope.into_error()),
                         body: bounded(body),
                     },
-                    Err(err) => Self::Decode {
-                        status,
-                        headers,
-                        message: redact(&format!(
-                            "error envelope at `{}`: {}",
-                            err.path(),
-                            err.inner()
-                        )),
-                        body: bounded(body),
+                    Err(err) => match serde_json::from_slice(&body)
+                        .ok()
+                        .and_then(|value| E::from_loose_json(&value))
+                    {
+                        Some(error) => Self::Api {
+                            status,
+                            headers,
+                            error: Box::new(error),
+                            body: bounded(body),
+                        },
+                        None => Self::Decode {
+                            status,
+                            headers,
+                            message: redact(&format!(
+                                "error envelope at `{}`: {}",
+                                err.path(),
+                                err.inner()
+                            )),
+                            body: bounded(body),
+                        },
                     },
                 }
             }

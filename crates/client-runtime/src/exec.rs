@@ -234,7 +234,7 @@ pub async fn execute<P: Protocol>(
         api = P::NAME,
         operation = info.operation_id,
         method = %request.method(),
-        path = request.url().path(),
+        path = %crate::redact::redact(request.url().path()),
         status = tracing::field::Empty,
         attempt = tracing::field::Empty,
         latency_ms = tracing::field::Empty,

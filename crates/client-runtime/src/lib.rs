@@ -35,7 +35,7 @@ pub use builder::{check_base_url, ApiClient, ClientBuilder};
 pub use comma_list::CommaList;
 pub use credentials::{secret_fingerprint, Credentials};
 pub use envelope::{decode_response, Download, DownloadExt, Envelope, ResultExt};
-pub use error::{ApiError, Error, ErrorBody, MAX_ERROR_BODY};
+pub use error::{loose_text, ApiError, Error, ErrorBody, MAX_ERROR_BODY};
 pub use json_text::JsonEncoded;
 pub use limit::{Limiter, RateLimit};
 pub use retry::RetryPolicy;

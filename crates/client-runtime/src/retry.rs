@@ -24,7 +24,8 @@ pub struct RetryPolicy {
     pub max_elapsed: Duration,
     /// The first backoff delay. Default 250 ms.
     pub min_delay: Duration,
-    /// The longest backoff delay, and the longest `Retry-After` honoured. Default 30 s.
+    /// The longest backoff delay. Default 30 s. (A server's `Retry-After` is honoured as
+    /// long as it fits in `max_elapsed`; a longer one ends the retries.)
     pub max_delay: Duration,
     /// Retry POST and PATCH too. Default off.
     pub retry_non_idempotent: bool,
@@ -157,7 +158,7 @@ where
                 retry_after,
             } => {
                 let backoff = delays.next().unwrap_or(policy.max_delay);
-                let delay = retry_after.map_or(backoff, |d| d.min(policy.max_delay));
+                let delay = retry_after.unwrap_or(backoff);
                 let out_of_budget = started.elapsed() + delay > policy.max_elapsed;
                 if !retryable || number >= policy.max_attempts || out_of_budget {
                     return last;
