@@ -331,6 +331,26 @@ async fn one_attempt<P: Protocol>(
         .get(http::header::RETRY_AFTER)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| retry::parse_retry_after(v, std::time::SystemTime::now()));
+    let response = inspected::<P>(status, version, headers, body);
+    if retry::is_retryable_status(status) {
+        Attempt::Retry {
+            last: Ok(response),
+            reason: RetryReason::Status(status),
+            retry_after,
+        }
+    } else {
+        Attempt::Done(Ok(response))
+    }
+}
+
+/// The response the generated code decodes: the buffered body, or a body whose reading fails
+/// with the [`BodyProblem`] that [`inspect`] found.
+fn inspected<P: Protocol>(
+    status: StatusCode,
+    version: http::Version,
+    headers: HeaderMap,
+    body: Bytes,
+) -> reqwest::Response {
     let body = match inspect::<P>(status, &body) {
         None => reqwest::Body::from(body),
         Some(kind) => BodyProblem {
@@ -341,16 +361,23 @@ async fn one_attempt<P: Protocol>(
         }
         .into_body(),
     };
-    let response = rebuild(status, version, headers, body);
-    if retry::is_retryable_status(status) {
-        Attempt::Retry {
-            last: Ok(response),
-            reason: RetryReason::Status(status),
-            retry_after,
-        }
-    } else {
-        Attempt::Done(Ok(response))
-    }
+    rebuild(status, version, headers, body)
+}
+
+/// Decodes a buffered response body of API `P` as an operation whose success type is `T`
+/// would, without a network: the same inspection and the same typed errors. For tests and
+/// tools (e.g. feeding recorded or fuzzed bodies through every response type).
+pub async fn decode_bytes<P, T, G>(
+    status: StatusCode,
+    body: Bytes,
+) -> Result<T, crate::Error<G::Error>>
+where
+    P: Protocol,
+    T: serde::de::DeserializeOwned + Send,
+    G: crate::ErrorBody,
+{
+    let response = inspected::<P>(status, http::Version::HTTP_11, HeaderMap::new(), body);
+    crate::decode_response::<T, G>(Ok(response)).await
 }
 
 fn rebuild(
