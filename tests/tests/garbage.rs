@@ -99,7 +99,7 @@ fn mutate(seed: &Value, kind: u8, pick: usize, junk: &[u8]) -> Vec<u8> {
             return text;
         }
         _ => {
-            if pick % 2 == 0 {
+            if pick.is_multiple_of(2) {
                 return format!("<html><body><h1>{}</h1></body></html>", pick).into_bytes();
             }
             return junk.to_vec();
