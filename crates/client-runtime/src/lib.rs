@@ -14,7 +14,29 @@
 //!   HTTP status, headers and raw body (bounded to [`MAX_ERROR_BODY`]);
 //! - [`Envelope`], [`ResultExt::payload`], [`DownloadExt::download`];
 //! - [`redact`]: every registered secret masked wherever it appears;
+//! - [`retry`], [`limit`], [`paginate`]: retries with backoff and `Retry-After`, a shared
+//!   client-side rate limiter, pagination streams; responses over a size cap
+//!   ([`ClientBuilder::max_body_bytes`]) fail with [`Error::BodyTooLarge`]; one tracing span
+//!   per request (`api_request`: api, operation, method, path, status, attempt, latency);
 //! - wire formats both APIs use: [`CommaList`], [`JsonEncoded`].
+//!
+//! # Defaults
+//!
+//! Timeouts: 10 s to connect, 30 s per attempt. Retries: 4 attempts within 60 s, GET, PUT
+//! and DELETE only, on 429, 502, 503, 504, connection failures and timeouts, exponential
+//! backoff from 250 ms to 30 s with jitter, `Retry-After` honoured. Rate limit: the vendor's
+//! published one (LiveAgent 180 requests per minute per API key; Contiple none). Body cap:
+//! 64 MiB; errors keep at most 64 KiB of a body.
+//!
+//! # Why these crates
+//!
+//! - `backon` for the backoff delays: well kept, and it hands out plain delays, so the retry
+//!   loop can prefer a server's `Retry-After`.
+//! - `governor` for the limiter: a GCRA limiter with pluggable clocks; ours runs on tokio's
+//!   time, so paused-clock tests need no real waiting.
+//! - `serde_path_to_error` to name the JSON path of a decode failure; `tracing` for spans and
+//!   events (bridge `log` with `tracing-log` to see reqwest's own logs in the same place);
+//!   `httpdate` for `Retry-After` dates.
 
 #![warn(missing_docs)]
 
