@@ -3,7 +3,7 @@
 //!
 //! A body that is not JSON (an HTML error page, a truncated body), an error status, or an API
 //! error envelope sent with a success status reaches the generated code as a body read failure
-//! carrying a [`BodyProblem`], which [`crate::Error`] turns back into a typed error with the
+//! carrying a `BodyProblem`, which [`crate::Error`] turns back into a typed error with the
 //! HTTP status, headers and raw body. Each API says how its error envelope is recognised by
 //! implementing [`Protocol`].
 
