@@ -4,8 +4,11 @@
 //!   replay dispatcher `tests/src/dispatch/<api>.rs` from the spec under `spec/`; `--check`
 //!   only compares and fails when a checked-in file is stale.
 //! - `cargo xtask validate` checks every spec for the rules the generator and our docs rely on.
+//! - `cargo xtask bundle` writes the portable OpenAPI 3.1 bundles under `spec/dist/` that
+//!   other languages generate from; `--check` fails when one is stale.
 
 mod apis;
+mod bundle;
 mod dispatch;
 mod enums;
 mod generate;
@@ -34,6 +37,12 @@ enum Command {
     },
     /// Validate every spec under `spec/`.
     Validate,
+    /// Write the portable OpenAPI 3.1 bundles `spec/dist/<spec>.json` for other generators.
+    Bundle {
+        /// Do not write anything: exit non-zero when a checked-in bundle is stale.
+        #[arg(long)]
+        check: bool,
+    },
 }
 
 /// The workspace root: the parent of this crate's directory.
@@ -50,6 +59,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Generate { check } => generate::run(&root, check),
         Command::Validate => run_validate(&root),
+        Command::Bundle { check } => bundle::run(&root, check),
     };
     match result {
         Ok(true) => ExitCode::SUCCESS,
