@@ -55,8 +55,18 @@ pub const BUNDLE_OPENAPI: &str = "3.1.0";
 /// Formats of JSON Schema and the OpenAPI format registry that generators know: anything
 /// else on a scalar is one of ours.
 const STANDARD_FORMATS: &[&str] = &[
-    "int32", "int64", "float", "double", "byte", "binary", "date", "date-time", "password",
-    "email", "uri", "uuid",
+    "int32",
+    "int64",
+    "float",
+    "double",
+    "byte",
+    "binary",
+    "date",
+    "date-time",
+    "password",
+    "email",
+    "uri",
+    "uuid",
 ];
 
 /// Where the bundle of a spec goes: `spec/dist/<stem>.json`.
@@ -94,9 +104,13 @@ pub fn run(root: &Path, check: bool) -> anyhow::Result<bool> {
             .with_context(|| format!("reading {}", api.spec_relative()))?;
         let source: Value = serde_yaml::from_str(&text)
             .with_context(|| format!("parsing {}", api.spec_relative()))?;
-        let bundle = portable(&source).with_context(|| format!("bundling {}", api.spec_relative()))?;
+        let bundle =
+            portable(&source).with_context(|| format!("bundling {}", api.spec_relative()))?;
         let rendered = to_json(&bundle)?;
-        let version = source["info"]["version"].as_str().unwrap_or_default().to_owned();
+        let version = source["info"]["version"]
+            .as_str()
+            .unwrap_or_default()
+            .to_owned();
         let stem = spec_stem(&api);
 
         let mut problems = Vec::new();
@@ -289,8 +303,15 @@ pub fn portable(source: &Value) -> anyhow::Result<Value> {
         }
     }
     if let Some(components) = doc.get_mut("components").and_then(Value::as_mapping_mut) {
-        if let Some(map) = components.get_mut("schemas").and_then(Value::as_mapping_mut) {
-            map.retain(|name, _| !name.as_str().is_some_and(|n| inlined.iter().any(|i| i == n)));
+        if let Some(map) = components
+            .get_mut("schemas")
+            .and_then(Value::as_mapping_mut)
+        {
+            map.retain(|name, _| {
+                !name
+                    .as_str()
+                    .is_some_and(|n| inlined.iter().any(|i| i == n))
+            });
             for (name, schema) in map.iter_mut() {
                 let name = name.as_str().unwrap_or_default().to_owned();
                 bundler
@@ -323,7 +344,10 @@ pub fn portable(source: &Value) -> anyhow::Result<Value> {
             .strip_prefix("#/components/")
             .with_context(|| format!("`$ref: {reference}` is not local"))?;
         let mut parts = name.splitn(2, '/');
-        let (kind, name) = (parts.next().unwrap_or_default(), parts.next().unwrap_or_default());
+        let (kind, name) = (
+            parts.next().unwrap_or_default(),
+            parts.next().unwrap_or_default(),
+        );
         ensure!(
             doc["components"][kind].get(name).is_some(),
             "`$ref: {reference}` does not resolve in the bundle"
@@ -420,8 +444,7 @@ impl Bundler<'_> {
                     if is_form(&media_type) {
                         self.inline_form_fields(schema);
                     }
-                    self.schema(schema)
-                        .with_context(|| media_type.clone())?;
+                    self.schema(schema).with_context(|| media_type.clone())?;
                 }
             }
         }
@@ -666,7 +689,8 @@ fn disjoint_scalars(members: &[Value]) -> Option<Vec<Value>> {
                 return None;
             }
             // `integer` is a subset of `number`.
-            let overlaps = |a: &str, b: &str| matches!((a, b), ("integer", "number") | ("number", "integer"));
+            let overlaps =
+                |a: &str, b: &str| matches!((a, b), ("integer", "number") | ("number", "integer"));
             if seen.iter().any(|s| overlaps(s, kind)) {
                 return None;
             }
@@ -1062,11 +1086,7 @@ components:
         );
 
         // A new version with a changelog section is accepted and recorded.
-        let bumped = changed.replacen(
-            &format!("version: '{version}'"),
-            "version: '99.0.0'",
-            1,
-        );
+        let bumped = changed.replacen(&format!("version: '{version}'"), "version: '99.0.0'", 1);
         assert_ne!(bumped, changed, "the test must find info.version");
         std::fs::write(root.join("spec/liveagent-v1.yaml"), &bumped).unwrap();
         assert!(run(&root, false).unwrap());

@@ -6,9 +6,12 @@
 //! - `cargo xtask validate` checks every spec for the rules the generator and our docs rely on.
 //! - `cargo xtask bundle` writes the portable OpenAPI 3.1 bundles under `spec/dist/` that
 //!   other languages generate from; `--check` fails when one is stale.
+//! - `cargo xtask consumers` generates clients from those bundles with Redocly,
+//!   openapi-generator, openapi-python-client and openapi-typescript, and checks them.
 
 mod apis;
 mod bundle;
+mod consumers;
 mod dispatch;
 mod enums;
 mod generate;
@@ -43,6 +46,8 @@ enum Command {
         #[arg(long)]
         check: bool,
     },
+    /// Generate clients from every bundle with other languages' tools and check them.
+    Consumers,
 }
 
 /// The workspace root: the parent of this crate's directory.
@@ -60,6 +65,7 @@ fn main() -> ExitCode {
         Command::Generate { check } => generate::run(&root, check),
         Command::Validate => run_validate(&root),
         Command::Bundle { check } => bundle::run(&root, check),
+        Command::Consumers => consumers::run(&root),
     };
     match result {
         Ok(true) => ExitCode::SUCCESS,
