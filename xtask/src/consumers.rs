@@ -86,9 +86,24 @@ impl Tools {
 /// Installs the pinned tools under `target/consumers/` unless the stamps say they are there.
 pub fn ensure_tools(root: &Path) -> anyhow::Result<Tools> {
     let dir = root.join("target/consumers");
-    std::fs::create_dir_all(&dir)?;
+    let venv = ensure_python(&dir)?;
+    let node_bin = ensure_node(root)?;
+    if Command::new("java").arg("-version").output().is_err() {
+        bail!("openapi-generator needs Java (a JRE 11 or later) on the PATH");
+    }
+    Ok(Tools {
+        python: venv.join("bin/python"),
+        generator: venv.join("bin/openapi-generator-cli"),
+        python_client: venv.join("bin/openapi-python-client"),
+        node_bin,
+        dir,
+    })
+}
 
+/// The virtualenv `target/consumers/venv` with [`PIP_PINS`].
+fn ensure_python(dir: &Path) -> anyhow::Result<PathBuf> {
     let venv = dir.join("venv");
+    std::fs::create_dir_all(dir)?;
     let stamp = venv.join("xtask-pins.txt");
     let pins = PIP_PINS.join("\n");
     if std::fs::read_to_string(&stamp).ok().as_deref() != Some(pins.as_str()) {
@@ -107,8 +122,12 @@ pub fn ensure_tools(root: &Path) -> anyhow::Result<Tools> {
         )?;
         std::fs::write(&stamp, &pins)?;
     }
+    Ok(venv)
+}
 
-    let node = dir.join("node");
+/// `target/consumers/node` with [`NPM_PINS`]; returns its `node_modules/.bin`.
+pub fn ensure_node(root: &Path) -> anyhow::Result<PathBuf> {
+    let node = root.join("target/consumers/node");
     std::fs::create_dir_all(&node)?;
     let dependencies = NPM_PINS
         .iter()
@@ -121,13 +140,8 @@ pub fn ensure_tools(root: &Path) -> anyhow::Result<Tools> {
     );
     let stamp = node.join("node_modules/.xtask-pins.json");
     if std::fs::read_to_string(&stamp).ok().as_deref() != Some(package.as_str()) {
-        println!("consumers: installing {} with npm", {
-            NPM_PINS
-                .iter()
-                .map(|(n, v)| format!("{n}@{v}"))
-                .collect::<Vec<_>>()
-                .join(" ")
-        });
+        let names: Vec<String> = NPM_PINS.iter().map(|(n, v)| format!("{n}@{v}")).collect();
+        println!("consumers: installing {} with npm", names.join(" "));
         std::fs::write(node.join("package.json"), &package)?;
         run_quiet(
             Command::new("npm")
@@ -136,17 +150,7 @@ pub fn ensure_tools(root: &Path) -> anyhow::Result<Tools> {
         )?;
         std::fs::write(&stamp, &package)?;
     }
-
-    if Command::new("java").arg("-version").output().is_err() {
-        bail!("openapi-generator needs Java (a JRE 11 or later) on the PATH");
-    }
-    Ok(Tools {
-        python: venv.join("bin/python"),
-        generator: venv.join("bin/openapi-generator-cli"),
-        python_client: venv.join("bin/openapi-python-client"),
-        node_bin: node.join("node_modules/.bin"),
-        dir,
-    })
+    Ok(node.join("node_modules/.bin"))
 }
 
 /// Runs every consumer on every bundle; prints a summary and returns whether all passed.

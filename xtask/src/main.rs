@@ -8,12 +8,16 @@
 //!   other languages generate from; `--check` fails when one is stale.
 //! - `cargo xtask consumers` generates clients from those bundles with Redocly,
 //!   openapi-generator, openapi-python-client and openapi-typescript, and checks them.
+//! - `cargo xtask docs` renders an HTML reference per API into `target/docs/`.
 
 mod apis;
 mod bundle;
 mod consumers;
 mod dispatch;
+mod docs;
 mod enums;
+#[cfg(test)]
+mod examples;
 mod generate;
 mod validate;
 
@@ -48,6 +52,8 @@ enum Command {
     },
     /// Generate clients from every bundle with other languages' tools and check them.
     Consumers,
+    /// Render the HTML API reference of every bundle into `target/docs/`.
+    Docs,
 }
 
 /// The workspace root: the parent of this crate's directory.
@@ -66,6 +72,7 @@ fn main() -> ExitCode {
         Command::Validate => run_validate(&root),
         Command::Bundle { check } => bundle::run(&root, check),
         Command::Consumers => consumers::run(&root),
+        Command::Docs => docs::build(&root).map(|_| true),
     };
     match result {
         Ok(true) => ExitCode::SUCCESS,
