@@ -54,7 +54,7 @@ pub const BUNDLE_OPENAPI: &str = "3.1.0";
 
 /// Formats of JSON Schema and the OpenAPI format registry that generators know: anything
 /// else on a scalar is one of ours.
-const STANDARD_FORMATS: &[&str] = &[
+pub const STANDARD_FORMATS: &[&str] = &[
     "int32",
     "int64",
     "float",

@@ -89,7 +89,7 @@ fn run_validate(root: &std::path::Path) -> anyhow::Result<bool> {
     let mut clean = true;
     for api in apis::discover(root)? {
         let text = std::fs::read_to_string(&api.spec_path)?;
-        let problems = validate::check_spec(&text)?;
+        let problems = validate::check_spec(&text, api.settings)?;
         let name = api.spec_relative();
         if problems.is_empty() {
             println!("{name}: ok");
