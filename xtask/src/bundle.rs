@@ -678,6 +678,28 @@ fn open_enum_description(map: &Mapping, values: &Value) -> String {
 /// The members of an `anyOf` rewritten for a `oneOf`, if they are scalars (no `$ref`) with
 /// pairwise disjoint types; `null` stays with the first member that allows it.
 fn disjoint_scalars(members: &[Value]) -> Option<Vec<Value>> {
+    // `{type: number, multipleOf: 1}` beside an `integer` member says nothing more: in JSON
+    // Schema 2020-12 a whole number such as `60.0` is an integer. Its `null` goes with it.
+    let is_integer = |m: &Value| {
+        m.as_mapping()
+            .is_some_and(|m| type_names(m).contains(&"integer"))
+    };
+    let is_whole_number = |m: &Value| {
+        m.as_mapping().is_some_and(|m| {
+            type_names(m).contains(&"number")
+                && m.get("multipleOf").and_then(Value::as_f64) == Some(1.0)
+        })
+    };
+    let members: Vec<Value> = if members.iter().any(is_integer) {
+        members
+            .iter()
+            .filter(|m| !is_whole_number(m))
+            .cloned()
+            .collect()
+    } else {
+        members.to_vec()
+    };
+    let members = members.as_slice();
     let mut seen: Vec<&str> = Vec::new();
     for member in members {
         let map = member.as_mapping()?;
@@ -1026,6 +1048,22 @@ components:
         let when = &b["paths"]["/x"]["get"]["parameters"][0]["schema"];
         assert_eq!(when["format"], "la-datetime");
         assert_eq!(when["description"], "A datetime.");
+    }
+
+    #[test]
+    fn a_whole_number_member_beside_an_integer_is_dropped() {
+        let spec = SPEC.replace(
+            "        - {type: integer, minimum: 0, nullable: true}\n",
+            "        - {type: integer, nullable: true}\n        - {type: number, multipleOf: 1, nullable: true}\n",
+        );
+        let b = bundle(&spec);
+        assert_eq!(
+            b["components"]["schemas"]["Count"]["oneOf"],
+            serde_json::json!([
+                {"type": ["integer", "null"], "format": "int64"},
+                {"type": "string", "pattern": "^[0-9]+$"}
+            ])
+        );
     }
 
     #[test]

@@ -933,6 +933,7 @@ fn is_upper_camel_ident(name: &str) -> bool {
 /// Our extensions (documented in the README): any other `x-` key is a problem.
 pub const KNOWN_EXTENSIONS: &[&str] = &[
     "x-envelope",
+    "x-pagination",
     "x-item",
     "x-enum-varnames",
     "x-enum-descriptions",
