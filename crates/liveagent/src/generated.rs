@@ -20233,7 +20233,7 @@ POST, PUT and DELETE parameters are form fields. The docs' PHP examples send PUT
 
 Datetimes are `YYYY-MM-DD HH:MM:SS` in the time zone set in the account's `/accounts/settings.php` (GMT by default).
 
-Version: 1*/
+Version: 1.0.0*/
 pub struct Client {
     pub(crate) baseurl: String,
     pub(crate) client: reqwest::Client,
@@ -20260,7 +20260,7 @@ impl Client {
 }
 impl ClientInfo<::client_runtime::State<crate::ApiKey>> for Client {
     fn api_version() -> &'static str {
-        "1"
+        "1.0.0"
     }
     fn baseurl(&self) -> &str {
         self.baseurl.as_str()
