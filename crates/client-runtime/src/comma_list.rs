@@ -211,39 +211,7 @@ impl<T: JsonSchema> JsonSchema for CommaList<T> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::Value;
-
-    /// Decodes `json` as `T` from a slice and from a `Value` (owned and
-    /// borrowed), and checks it re-serializes to the same text.
-    fn round_trip<T>(json: &str) -> T
-    where
-        T: Serialize + for<'de> Deserialize<'de> + PartialEq + fmt::Debug,
-    {
-        let from_slice: T = serde_json::from_slice(json.as_bytes()).expect("decode slice");
-        assert_eq!(serde_json::to_string(&from_slice).expect("encode"), json);
-        let value: Value = serde_json::from_str(json).expect("value");
-        let from_ref = T::deserialize(&value).expect("decode &Value");
-        assert_eq!(serde_json::to_string(&from_ref).expect("encode"), json);
-        let from_value: T = serde_json::from_value(value).expect("decode Value");
-        assert_eq!(serde_json::to_string(&from_value).expect("encode"), json);
-        assert_eq!(from_slice, from_value);
-        from_slice
-    }
-
-    fn decode_err<T: for<'de> Deserialize<'de> + fmt::Debug>(json: &str) -> String {
-        let slice_err = serde_json::from_str::<T>(json)
-            .expect_err("should fail")
-            .to_string();
-        let value: Value = serde_json::from_str(json).expect("value");
-        let value_err = serde_json::from_value::<T>(value)
-            .expect_err("should fail")
-            .to_string();
-        assert!(
-            slice_err.starts_with(&value_err),
-            "{slice_err:?} vs {value_err:?}"
-        );
-        value_err
-    }
+    use crate::wire_checks::{decode_err, round_trip};
 
     #[test]
     fn comma_list_strings() {

@@ -52,6 +52,8 @@ pub mod paginate;
 pub mod redact;
 pub mod retry;
 mod state;
+#[cfg(any(test, feature = "test-support"))]
+pub mod wire_checks;
 
 pub use builder::{check_base_url, ApiClient, ClientBuilder};
 pub use comma_list::CommaList;

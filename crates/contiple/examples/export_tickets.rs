@@ -10,33 +10,25 @@
 //! and prints one JSON object per ticket to stdout; progress and retries go to stderr. The
 //! client retries 503s, 429s with `Retry-After` and reset connections.
 
-use std::io::Write;
-
 use contiple::Client;
-use futures::TryStreamExt;
 
 /// Writes every ticket of `usercode` to `out`, one JSON object per line; returns how many.
 pub async fn export(
     client: &Client,
     usercode: &str,
-    mut out: impl Write,
-) -> Result<usize, Box<dyn std::error::Error>> {
-    let mut tickets = client.list_customer_tickets().usercode(usercode).stream();
-    let mut count = 0;
-    while let Some(ticket) = tickets.try_next().await? {
-        serde_json::to_writer(&mut out, &ticket)?;
-        out.write_all(b"\n")?;
-        count += 1;
+    out: impl std::io::Write,
+) -> Result<usize, Box<dyn std::error::Error + Send + Sync>> {
+    let tickets = client.list_customer_tickets().usercode(usercode).stream();
+    client_runtime::paginate::write_json_lines(tickets, out, |count| {
         if count % 1000 == 0 {
             eprintln!("{count} tickets exported");
         }
-    }
-    out.flush()?;
-    Ok(count)
+    })
+    .await
 }
 
 #[tokio::main]
-async fn main() -> Result<(), Box<dyn std::error::Error>> {
+async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
         .with_env_filter(tracing_subscriber::EnvFilter::new("warn"))

@@ -11,32 +11,24 @@
 //! to stderr. 503s, 429s with `Retry-After` and reset connections are retried by the client,
 //! so a flaky server loses or duplicates no row.
 
-use std::io::Write;
-
-use futures::TryStreamExt;
 use liveagent::{ApiKey, Client};
 
 /// Writes every conversation to `out`, one JSON object per line; returns how many.
 pub async fn export(
     client: &Client,
-    mut out: impl Write,
-) -> Result<usize, Box<dyn std::error::Error>> {
-    let mut conversations = client.list_conversations().stream();
-    let mut count = 0;
-    while let Some(conversation) = conversations.try_next().await? {
-        serde_json::to_writer(&mut out, &conversation)?;
-        out.write_all(b"\n")?;
-        count += 1;
+    out: impl std::io::Write,
+) -> Result<usize, Box<dyn std::error::Error + Send + Sync>> {
+    let conversations = client.list_conversations().stream();
+    client_runtime::paginate::write_json_lines(conversations, out, |count| {
         if count % 1000 == 0 {
             eprintln!("{count} conversations exported");
         }
-    }
-    out.flush()?;
-    Ok(count)
+    })
+    .await
 }
 
 #[tokio::main]
-async fn main() -> Result<(), Box<dyn std::error::Error>> {
+async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
     tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
         .with_env_filter(tracing_subscriber::EnvFilter::new("warn"))
