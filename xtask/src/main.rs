@@ -1,15 +1,22 @@
 //! `cargo xtask`: maintainer tasks for the API clients.
 //!
-//! - `cargo xtask generate` regenerates every `crates/<api>/src/generated.rs` and the tests'
-//!   replay dispatcher `tests/src/dispatch/<api>.rs` from the spec under `spec/`; `--check`
-//!   only compares and fails when a checked-in file is stale.
+//! - `cargo xtask generate` regenerates every `crates/<api>/src/generated.rs`, the tests'
+//!   replay dispatcher `tests/src/dispatch/<api>.rs`, the CLI's commands
+//!   (`crates/<api>-cli/src/generated.rs`) and the typed mocks
+//!   (`crates/<api>-httpmock/src/generated.rs`) from the spec under `spec/`; `--check` only
+//!   compares and fails when a checked-in file is stale.
 //! - `cargo xtask validate` checks every spec for the rules the generator and our docs rely on.
+//! - `cargo xtask record <api> <operationId> [--param NAME=VALUE …]` records an exchange with
+//!   the live API (see [`record`]).
 
 mod apis;
+mod cli;
 mod dispatch;
 mod enums;
 mod generate;
+mod httpmock;
 mod pagination;
+mod record;
 mod validate;
 
 use std::path::PathBuf;
@@ -35,6 +42,9 @@ enum Command {
     },
     /// Validate every spec under `spec/`.
     Validate,
+    /// Record one exchange with the live API (credentials from the environment) as
+    /// `tests/recordings/<api>/<operationId>/<case>.json`.
+    Record(record::Args),
 }
 
 /// The workspace root: the parent of this crate's directory.
@@ -51,6 +61,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Generate { check } => generate::run(&root, check),
         Command::Validate => run_validate(&root),
+        Command::Record(args) => return record::run(&root, &args),
     };
     match result {
         Ok(true) => ExitCode::SUCCESS,
