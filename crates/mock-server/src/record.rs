@@ -20,7 +20,7 @@ use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
-use api_tests::{Call, RecordedRequest, RecordedResponse, Recording, SpecIndex};
+use api_tests::{Call, RecordedRequest, RecordedResponse, SpecIndex};
 use base64::Engine as _;
 use serde_json::Value;
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -406,6 +406,29 @@ async fn send_live(
     })
 }
 
+/// A recording as written: the fields in the order of the format's README.
+#[derive(serde::Serialize)]
+struct Written<'a> {
+    operation: &'a str,
+    synthetic: bool,
+    source: &'a str,
+    request: &'a RecordedRequest,
+    response: WrittenResponse<'a>,
+}
+
+/// A recorded response as written: only the body field it has.
+#[derive(serde::Serialize)]
+struct WrittenResponse<'a> {
+    status: u16,
+    headers: &'a BTreeMap<String, String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    body: Option<&'a Value>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    body_text: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    body_base64: Option<&'a str>,
+}
+
 /// Masks every secret in a text.
 fn mask(text: &str, secrets: &[&str]) -> String {
     secrets
@@ -507,25 +530,20 @@ pub async fn record(plan: &Plan, live: &Live) -> anyhow::Result<PathBuf> {
             response.status
         )
     };
-    let recording = Recording {
-        operation: plan.operation.clone(),
+    let recording = Written {
+        operation: &plan.operation,
         synthetic: !ok,
-        source,
-        request: Some(sent.request),
-        response: Some(response),
-        exchanges: Vec::new(),
-        api: plan.api.name().to_owned(),
-        case: plan.case.clone(),
+        source: &source,
+        request: &sent.request,
+        response: WrittenResponse {
+            status: response.status,
+            headers: &response.headers,
+            body: response.body.as_ref(),
+            body_text: response.body_text.as_deref(),
+            body_base64: response.body_base64.as_deref(),
+        },
     };
-    let mut value = serde_json::to_value(&recording)?;
-    if let Some(object) = value.as_object_mut() {
-        object.remove("exchanges");
-        object.insert("synthetic".to_owned(), Value::Bool(!ok));
-        if let Some(response) = object.get_mut("response").and_then(Value::as_object_mut) {
-            response.retain(|_, v| !v.is_null());
-        }
-    }
-    let text = serde_json::to_string_pretty(&value)? + "\n";
+    let text = serde_json::to_string_pretty(&recording)? + "\n";
     let text = mask(&text, &secrets);
     if let Some(dir) = path.parent() {
         std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
