@@ -17,6 +17,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
+pub mod cli;
 pub mod faulty;
 pub mod replay;
 mod spec_index;
@@ -153,9 +154,14 @@ pub fn recordings_dir(api: &str) -> PathBuf {
 
 /// Loads every recording of one API, sorted by operation and case.
 pub fn load_all(api: &str) -> anyhow::Result<Vec<Recording>> {
+    load_from(&recordings_dir(api))
+}
+
+/// Loads every recording under `dir` (`<dir>/<operationId>/<case>.json`), sorted by operation
+/// and case.
+pub fn load_from(dir: &Path) -> anyhow::Result<Vec<Recording>> {
     let mut out = Vec::new();
-    let dir = recordings_dir(api);
-    for op_dir in std::fs::read_dir(&dir).with_context(|| format!("reading {}", dir.display()))? {
+    for op_dir in std::fs::read_dir(dir).with_context(|| format!("reading {}", dir.display()))? {
         let op_dir = op_dir?.path();
         if !op_dir.is_dir() {
             continue;
@@ -178,6 +184,12 @@ pub fn load_case(api: &str, operation: &str, case: &str) -> anyhow::Result<Recor
             .join(operation)
             .join(format!("{case}.json")),
     )
+}
+
+/// Loads the recording `<root>/<api>/<operation>/<case>.json`.
+pub fn load_case_from(root: &Path, api: &str, operation: &str, case: &str) -> Recording {
+    let path = root.join(api).join(operation).join(format!("{case}.json"));
+    load(&path).unwrap_or_else(|err| panic!("{}: {err:#}", path.display()))
 }
 
 /// Loads one recording; its directory must be named after its operation.
@@ -345,7 +357,10 @@ pub async fn sent_request(server: &MockServer) -> anyhow::Result<SentRequest> {
     Ok(sent.remove(0))
 }
 
-fn parse_sent(
+/// A request as a mock server received it, in the recordings' shape: `strip_query` taken out
+/// of the query and counted, only the headers named in `keep_headers` kept in
+/// `request.headers` (all of them are in `all_headers`).
+pub fn parse_sent(
     request: &wiremock::Request,
     strip_query: Option<&str>,
     keep_headers: &BTreeMap<String, String>,

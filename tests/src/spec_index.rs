@@ -77,6 +77,39 @@ impl SpecIndex {
         })
     }
 
+    /// The HTTP method (upper case) and path template of an operation.
+    pub fn route(&self, id: &str) -> Option<(String, String)> {
+        self.spec["paths"]
+            .as_object()?
+            .iter()
+            .find_map(|(template, item)| {
+                item.as_object()?.iter().find_map(|(method, op)| {
+                    (op["operationId"].as_str() == Some(id))
+                        .then(|| (method.to_ascii_uppercase(), template.clone()))
+                })
+            })
+    }
+
+    /// The media type of an operation's request body, if it has one.
+    pub fn body_media_type(&self, id: &str) -> Option<String> {
+        let (_, op) = self.operation(id)?;
+        op["requestBody"]["content"]
+            .as_object()?
+            .keys()
+            .next()
+            .cloned()
+    }
+
+    /// The parameters of an operation: (name, location) in the spec's order.
+    pub fn parameters(&self, id: &str) -> Vec<(String, String)> {
+        self.operation(id)
+            .and_then(|(_, op)| op["parameters"].as_array())
+            .into_iter()
+            .flatten()
+            .filter_map(|p| Some((p["name"].as_str()?.to_owned(), p["in"].as_str()?.to_owned())))
+            .collect()
+    }
+
     /// The operation with this operationId, and its path template.
     fn operation(&self, id: &str) -> Option<(&str, &Value)> {
         self.operations()

@@ -83,7 +83,7 @@ fn try_into_target(sig: &syn::Signature) -> Option<syn::Type> {
 }
 
 /// Rewrites the generated crate's own paths (`crate::…`, `types::…`) into paths from outside.
-struct CratePaths(syn::Ident);
+pub(crate) struct CratePaths(pub(crate) syn::Ident);
 
 impl VisitMut for CratePaths {
     fn visit_path_mut(&mut self, path: &mut syn::Path) {

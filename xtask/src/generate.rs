@@ -7,6 +7,7 @@
 //! components marked `x-envelope` get an `Envelope` impl that unwraps the API's envelope
 //! field, the error envelope gets an `ErrorBody` impl, and operations the API's settings name
 //! as hand-written are left out. Everything API-specific comes from [`crate::apis::Settings`].
+//! The same settings generate each API's CLI ([`crate::cli`]) and mocks ([`crate::httpmock`]).
 
 use std::path::Path;
 
@@ -26,9 +27,13 @@ pub fn run(root: &Path, check: bool) -> anyhow::Result<bool> {
     for api in apis::discover(root)? {
         let rendered = render(&api)?;
         let dispatcher = crate::dispatch::render(&api, &rendered.file)?;
+        let cli = crate::cli::render(&api, &rendered)?;
+        let mock = crate::httpmock::render(&api, &rendered)?;
         for (path, generated) in [
             (&api.generated_path, &rendered.text),
             (&api.dispatch_path, &dispatcher),
+            (&crate::cli::path(&api), &cli),
+            (&crate::httpmock::path(&api), &mock),
         ] {
             fresh &= write_or_check(&api, path, generated, check)?;
         }
@@ -247,6 +252,10 @@ pub struct Rendered {
     pub text: String,
     /// The file as generated, before formatting.
     pub file: syn::File,
+    /// The generator settings, for the CLI and mocks generated from the same spec.
+    pub settings: GenerationSettings,
+    /// The spec as progenitor read it (hand-written operations removed).
+    pub spec: openapiv3::OpenAPI,
 }
 
 /// Generates one API's `generated.rs`.
@@ -450,7 +459,12 @@ pub fn render(api: &Api) -> anyhow::Result<Rendered> {
                 )
         });
     let text = header + &prettyplease::unparse(&file);
-    Ok(Rendered { text, file })
+    Ok(Rendered {
+        text,
+        file,
+        settings,
+        spec,
+    })
 }
 
 #[cfg(test)]

@@ -1,17 +1,22 @@
 //! `cargo xtask`: maintainer tasks for the API clients.
 //!
-//! - `cargo xtask generate` regenerates every `crates/<api>/src/generated.rs` and the tests'
-//!   replay dispatcher `tests/src/dispatch/<api>.rs` from the spec under `spec/`; `--check`
-//!   only compares and fails when a checked-in file is stale.
+//! - `cargo xtask generate` regenerates every `crates/<api>/src/generated.rs`, the tests'
+//!   replay dispatcher `tests/src/dispatch/<api>.rs`, the CLI's commands
+//!   (`crates/<api>-cli/src/generated.rs`) and the typed mocks
+//!   (`crates/<api>-httpmock/src/generated.rs`) from the spec under `spec/`; `--check` only
+//!   compares and fails when a checked-in file is stale.
 //! - `cargo xtask validate` checks every spec for the rules the generator and our docs rely on.
 //! - `cargo xtask bundle` writes the portable OpenAPI 3.1 bundles under `spec/dist/` that
 //!   other languages generate from; `--check` fails when one is stale.
 //! - `cargo xtask consumers` generates clients from those bundles with Redocly,
 //!   openapi-generator, openapi-python-client and openapi-typescript, and checks them.
 //! - `cargo xtask docs` renders an HTML reference per API into `target/docs/`.
+//! - `cargo xtask record <api> <operationId> [--param NAME=VALUE …]` records an exchange with
+//!   the live API (see [`record`]).
 
 mod apis;
 mod bundle;
+mod cli;
 mod consumers;
 mod dispatch;
 mod docs;
@@ -19,7 +24,9 @@ mod enums;
 #[cfg(test)]
 mod examples;
 mod generate;
+mod httpmock;
 mod pagination;
+mod record;
 mod validate;
 
 use std::path::PathBuf;
@@ -55,6 +62,9 @@ enum Command {
     Consumers,
     /// Render the HTML API reference of every bundle into `target/docs/`.
     Docs,
+    /// Record one exchange with the live API (credentials from the environment) as
+    /// `tests/recordings/<api>/<operationId>/<case>.json`.
+    Record(record::Args),
 }
 
 /// The workspace root: the parent of this crate's directory.
@@ -74,6 +84,7 @@ fn main() -> ExitCode {
         Command::Bundle { check } => bundle::run(&root, check),
         Command::Consumers => consumers::run(&root),
         Command::Docs => docs::build(&root).map(|_| true),
+        Command::Record(args) => return record::run(&root, &args),
     };
     match result {
         Ok(true) => ExitCode::SUCCESS,

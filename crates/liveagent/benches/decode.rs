@@ -76,7 +76,9 @@ fn page(rows: usize, error_subject: bool) -> Bytes {
             })
         })
         .collect();
-    Bytes::from(serde_json::to_vec(&serde_json::json!({"response": {"conversations": rows}})).unwrap())
+    Bytes::from(
+        serde_json::to_vec(&serde_json::json!({"response": {"conversations": rows}})).unwrap(),
+    )
 }
 
 fn decode(c: &mut Criterion) {
@@ -94,7 +96,9 @@ fn decode(c: &mut Criterion) {
     group.finish();
 
     let with_error = page(1000, true);
-    let runtime = tokio::runtime::Builder::new_current_thread().build().unwrap();
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .unwrap();
     let client_path = |body: &Bytes| {
         runtime
             .block_on(client_runtime::exec::decode_bytes::<

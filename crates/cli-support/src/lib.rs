@@ -1,0 +1,420 @@
+//! What the `liveagent` and `contiple` command lines share around their generated commands:
+//! the global arguments and credentials ([`Settings`]), JSON output ([`Output`]), `--all`
+//! ([`all_pages`]), downloads ([`download`]), one-line usage errors ([`parse`]) and the exit
+//! code of every error kind ([`Exit`], [`report`]).
+//!
+//! Credentials come from the environment or flags and are never printed: `--help` names the
+//! variables, not their values; errors go through the runtime's redaction, which masks every
+//! key a client was built with.
+
+#![warn(missing_docs)]
+
+use std::fmt;
+use std::io::{IsTerminal, Write};
+use std::process::ExitCode;
+use std::time::Duration;
+
+use client_runtime::{ApiError, ErrorBody, RetryPolicy};
+use futures::TryStreamExt;
+use serde::Serialize;
+
+/// The exit code of each outcome.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u8)]
+pub enum Exit {
+    /// Success.
+    Ok = 0,
+    /// A local failure: writing the output or the downloaded file.
+    Failure = 1,
+    /// Bad input, nothing sent: a missing credential, an unknown operation or argument, a
+    /// malformed value, a base URL without scheme, an unreadable `--json-body`.
+    Usage = 2,
+    /// The API answered with its error envelope.
+    Api = 3,
+    /// The response is not what the spec documents: another shape, not JSON, an undocumented
+    /// status, too large.
+    Response = 4,
+    /// The request timed out (after the retries).
+    Timeout = 5,
+    /// Connecting, sending or receiving failed (after the retries).
+    Transport = 6,
+}
+
+impl From<Exit> for ExitCode {
+    fn from(exit: Exit) -> Self {
+        ExitCode::from(exit as u8)
+    }
+}
+
+/// Bad input, found before anything is sent: exits with [`Exit::Usage`].
+#[derive(Debug)]
+pub struct Usage(pub String);
+
+impl fmt::Display for Usage {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for Usage {}
+
+/// A local failure (the output could not be written): exits with [`Exit::Failure`].
+#[derive(Debug)]
+pub struct Failure(pub String);
+
+impl fmt::Display for Failure {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for Failure {}
+
+/// Prints `error: <message>` on one line of stderr, secrets masked, and returns the code.
+pub fn fail(exit: Exit, message: &str) -> ExitCode {
+    let message = client_runtime::redact::redact(message);
+    let one_line: Vec<&str> = message
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty())
+        .collect();
+    eprintln!("error: {}", one_line.join(" "));
+    exit.into()
+}
+
+/// Where the global arguments show in a subcommand's help: after the operation's own.
+const GLOBAL_ORDER: usize = 1000;
+
+/// The arguments every API's command line has, besides its credentials: added to the root
+/// command, usable before or after the operation.
+pub fn common_args() -> Vec<clap::Arg> {
+    vec![
+        clap::Arg::new("envelope")
+            .long("envelope")
+            .global(true)
+            .display_order(GLOBAL_ORDER)
+            .action(clap::ArgAction::SetTrue)
+            .help("Print the whole response body, not only its payload"),
+        clap::Arg::new("timeout")
+            .long("timeout")
+            .global(true)
+            .display_order(GLOBAL_ORDER)
+            .value_name("SECONDS")
+            .value_parser(clap::value_parser!(u64).range(1..))
+            .help("Timeout of each attempt [default: 30]"),
+        clap::Arg::new("no-retries")
+            .long("no-retries")
+            .global(true)
+            .display_order(GLOBAL_ORDER)
+            .action(clap::ArgAction::SetTrue)
+            .help("Send each request once: no retries on 429, 502-504, timeouts or resets"),
+    ]
+}
+
+/// A credential or setting argument: `--<flag>`, else the environment variable `env`.
+pub fn credential_arg(flag: &'static str, env: &'static str, help: &str) -> clap::Arg {
+    clap::Arg::new(flag)
+        .long(flag)
+        .global(true)
+        .display_order(GLOBAL_ORDER)
+        .value_name("VALUE")
+        .help(format!("{help} [env: {env}]"))
+}
+
+/// Reads the root command's arguments; clap's errors become one line (with clap's tip, if
+/// any) and [`Exit::Usage`]; `--help` and `--version` print and exit 0.
+pub fn parse(
+    command: clap::Command,
+    args: impl IntoIterator<Item = std::ffi::OsString>,
+) -> Result<clap::ArgMatches, ExitCode> {
+    match command.try_get_matches_from(args) {
+        Ok(matches) => Ok(matches),
+        Err(err) if err.exit_code() == 0 => {
+            let _ = err.print();
+            Err(ExitCode::SUCCESS)
+        }
+        Err(err) => {
+            if err.kind() == clap::error::ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
+                let _ = err.print();
+                return Err(Exit::Usage.into());
+            }
+            let text = err.render().to_string();
+            let mut parts: Vec<String> = Vec::new();
+            let mut lines = text.lines();
+            for line in lines.by_ref() {
+                if line.trim().is_empty() {
+                    break;
+                }
+                parts.push(line.trim().to_owned());
+            }
+            parts.extend(
+                lines
+                    .map(str::trim)
+                    .filter(|l| l.starts_with("tip:"))
+                    .map(|l| format!("({l})")),
+            );
+            let message = parts.join(" ");
+            let message = message.strip_prefix("error: ").unwrap_or(&message);
+            Err(fail(Exit::Usage, message))
+        }
+    }
+}
+
+/// The value of a setting: its flag, else its environment variable; a missing or empty one is
+/// a [`Usage`] error naming both.
+pub fn required(
+    matches: &clap::ArgMatches,
+    flag: &str,
+    env: &str,
+    what: &str,
+) -> Result<String, Usage> {
+    let value = matches
+        .get_one::<String>(flag)
+        .cloned()
+        .or_else(|| std::env::var(env).ok())
+        .filter(|v| !v.trim().is_empty());
+    value.ok_or_else(|| Usage(format!("missing {what}: set {env} or pass --{flag}")))
+}
+
+/// The base URL (`--base-url`, else `env`), checked: `http(s)://host[:port][/path]`.
+pub fn base_url(matches: &clap::ArgMatches, env: &str) -> Result<String, Usage> {
+    let url = required(matches, "base-url", env, "base URL")?;
+    let url = url.trim().to_owned();
+    if !(url.starts_with("http://") || url.starts_with("https://")) {
+        return Err(Usage(format!(
+            "base URL `{}` has no scheme: it must start with http:// or https:// ({env} or --base-url)",
+            client_runtime::redact::redact(&url)
+        )));
+    }
+    client_runtime::check_base_url::<()>(&url).map_err(|err| {
+        let message = match err {
+            client_runtime::Error::InvalidRequest(message) => message,
+            _ => "invalid".to_owned(),
+        };
+        Usage(format!("{message} ({env} or --base-url)"))
+    })?;
+    Ok(url)
+}
+
+/// The client settings the common arguments choose: timeout and retries. The rate limit
+/// stays the vendor's.
+pub fn configure<C: client_runtime::ApiClient>(
+    builder: client_runtime::ClientBuilder<C>,
+    matches: &clap::ArgMatches,
+) -> client_runtime::ClientBuilder<C> {
+    let mut builder = builder.user_agent(concat!("sdk-cli/", env!("CARGO_PKG_VERSION")));
+    if let Some(seconds) = matches.get_one::<u64>("timeout") {
+        builder = builder.timeout(Duration::from_secs(*seconds));
+    }
+    if matches.get_flag("no-retries") {
+        builder = builder.retry(RetryPolicy::none());
+    }
+    builder
+}
+
+/// JSON output on stdout.
+pub struct Output {
+    envelope: bool,
+    field: &'static str,
+}
+
+impl Output {
+    /// Prints the payload (the envelope's `field`), or the whole body when `envelope`.
+    pub fn new(envelope: bool, field: &'static str) -> Self {
+        Self { envelope, field }
+    }
+
+    /// Prints one response: its payload, or with `--envelope` the whole body, pretty JSON.
+    pub fn item<T: Serialize + ?Sized>(&self, body: &T) {
+        let value = serde_json::to_value(body).expect("generated types serialise");
+        let value = match value {
+            serde_json::Value::Object(mut map)
+                if !self.envelope && map.contains_key(self.field) =>
+            {
+                map.remove(self.field).unwrap_or_default()
+            }
+            other => other,
+        };
+        let text = serde_json::to_string_pretty(&value).expect("JSON values serialise");
+        print_line(&text);
+    }
+
+    /// Prints one row as a JSON line.
+    pub fn row<T: Serialize + ?Sized>(&self, row: &T) {
+        let text = serde_json::to_string(row).expect("generated types serialise");
+        print_line(&text);
+    }
+}
+
+/// Writes a line to stdout; a closed pipe (`| head`) ends the program quietly, another write
+/// error with [`Exit::Failure`].
+fn print_line(text: &str) {
+    let mut stdout = std::io::stdout().lock();
+    if let Err(err) = writeln!(stdout, "{text}").and_then(|()| stdout.flush()) {
+        if err.kind() == std::io::ErrorKind::BrokenPipe {
+            std::process::exit(0);
+        }
+        eprintln!("error: writing stdout: {err}");
+        std::process::exit(Exit::Failure as i32);
+    }
+}
+
+/// The page size `--all` asks for: the operation's page-size argument (`arg`), if given.
+pub fn page_size(matches: &clap::ArgMatches, arg: &str) -> Result<Option<u64>, Usage> {
+    let Some(mut raw) = matches.get_raw(arg) else {
+        return Ok(None);
+    };
+    let Some(value) = raw.next() else {
+        return Ok(None);
+    };
+    let text = value.to_string_lossy();
+    match text.parse::<u64>() {
+        Ok(size) if size > 0 => Ok(Some(size)),
+        _ => Err(Usage(format!(
+            "--{arg} {text}: the page size of --all must be a positive number"
+        ))),
+    }
+}
+
+/// `--all`: every row of every page (the builder's generated `stream()`), one JSON line each,
+/// with a progress bar on stderr when stderr is a terminal.
+pub async fn all_pages<T, E>(
+    mut rows: client_runtime::paginate::BoxStream<'_, Result<T, client_runtime::Error<E>>>,
+) -> anyhow::Result<()>
+where
+    T: Serialize,
+    E: ApiError,
+{
+    let progress = if std::io::stderr().is_terminal() {
+        let bar =
+            indicatif::ProgressBar::with_draw_target(None, indicatif::ProgressDrawTarget::stderr());
+        bar.set_style(
+            indicatif::ProgressStyle::with_template("{spinner} {pos} rows {per_sec} {elapsed}")
+                .expect("a valid template"),
+        );
+        bar.enable_steady_tick(Duration::from_millis(120));
+        bar
+    } else {
+        indicatif::ProgressBar::hidden()
+    };
+    let output = Output::new(false, "");
+    let result = loop {
+        match rows.try_next().await {
+            Ok(Some(row)) => {
+                progress.suspend(|| output.row(&row));
+                progress.inc(1);
+            }
+            Ok(None) => break Ok(()),
+            Err(err) => break Err(anyhow::Error::new(err)),
+        }
+    };
+    progress.finish_and_clear();
+    result
+}
+
+/// Writes a downloaded file to `--output` (`-`: stdout), chunk by chunk.
+pub async fn download(
+    matches: &clap::ArgMatches,
+    response: progenitor_client::ResponseValue<progenitor_client::ByteStream>,
+) -> anyhow::Result<()> {
+    let path = matches
+        .get_one::<std::path::PathBuf>("output")
+        .ok_or_else(|| Usage("--output is required".to_owned()))?
+        .clone();
+    let to_stdout = path.as_os_str() == "-";
+    let mut sink: Box<dyn Write> = if to_stdout {
+        Box::new(std::io::stdout().lock())
+    } else {
+        let file = std::fs::File::create(&path)
+            .map_err(|err| Failure(format!("creating {}: {err}", path.display())))?;
+        Box::new(std::io::BufWriter::new(file))
+    };
+    let mut stream = response.into_inner().into_inner();
+    let mut written = 0usize;
+    while let Some(chunk) = stream
+        .try_next()
+        .await
+        .map_err(|err| anyhow::Error::new(client_runtime::Error::<Never>::from_transport(err)))?
+    {
+        written += chunk.len();
+        sink.write_all(&chunk)
+            .map_err(|err| Failure(format!("writing {}: {err}", path.display())))?;
+    }
+    sink.flush()
+        .map_err(|err| Failure(format!("writing {}: {err}", path.display())))?;
+    if !to_stdout {
+        eprintln!("wrote {written} bytes to {}", path.display());
+    }
+    Ok(())
+}
+
+/// The error payload of an error that never has one (a transport failure while downloading).
+#[derive(Debug)]
+pub struct Never;
+
+impl ApiError for Never {
+    const API: &'static str = "API";
+    const CODE_FIELD: &'static str = "code";
+
+    fn code(&self) -> Option<String> {
+        None
+    }
+
+    fn message(&self) -> Option<String> {
+        None
+    }
+
+    fn from_loose_json(_body: &serde_json::Value) -> Option<Self> {
+        None
+    }
+}
+
+/// The exit code of a client error's kind.
+pub fn exit_of<E>(err: &client_runtime::Error<E>) -> Exit {
+    match err {
+        client_runtime::Error::Api { .. } => Exit::Api,
+        client_runtime::Error::Decode { .. }
+        | client_runtime::Error::NotJson { .. }
+        | client_runtime::Error::UnexpectedStatus { .. }
+        | client_runtime::Error::BodyTooLarge { .. } => Exit::Response,
+        client_runtime::Error::Timeout { .. } => Exit::Timeout,
+        client_runtime::Error::Transport { .. } => Exit::Transport,
+        client_runtime::Error::InvalidRequest(_) => Exit::Usage,
+        _ => Exit::Failure,
+    }
+}
+
+/// Prints an error of a command (`G`: the API's error body type) on stderr, one line, secrets
+/// masked, and returns its exit code: the generated command's error is turned into the
+/// client's typed error first.
+pub async fn report<G>(err: anyhow::Error) -> ExitCode
+where
+    G: ErrorBody + fmt::Debug + Send + Sync + 'static,
+{
+    let err = match err.downcast::<progenitor_client::Error<G>>() {
+        Ok(generated) => {
+            let typed = client_runtime::Error::<G::Error>::from_generated(generated).await;
+            return fail(exit_of(&typed), &typed.to_string());
+        }
+        Err(err) => err,
+    };
+    if let Some(typed) = err.downcast_ref::<client_runtime::Error<G::Error>>() {
+        return fail(exit_of(typed), &typed.to_string());
+    }
+    if let Some(typed) = err.downcast_ref::<client_runtime::Error<Never>>() {
+        return fail(exit_of(typed), &typed.to_string());
+    }
+    if let Some(usage) = err.downcast_ref::<Usage>() {
+        return fail(Exit::Usage, &usage.0);
+    }
+    if let Some(failure) = err.downcast_ref::<Failure>() {
+        return fail(Exit::Failure, &failure.0);
+    }
+    // The generated commands' own errors: an unreadable or malformed `--json-body`.
+    fail(Exit::Usage, &format!("{err:#}"))
+}
+
+/// The subcommand name of an operation id (`get_tag` → `get-tag`).
+pub fn kebab(operation_id: &str) -> String {
+    operation_id.replace('_', "-")
+}

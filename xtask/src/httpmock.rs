@@ -1,0 +1,189 @@
+//! Each API's typed mocks (`crates/<api>-httpmock/src/generated.rs`): progenitor's httpmock
+//! generator (`Generator::httpmock`) run with the client's own settings, so that a user's test
+//! states expectations and responses with the client's types
+//! (`server.get_tag(|when, then| { when.tagid("sh3j"); then.ok(&envelope); })`). Adjusted
+//! where progenitor 0.15 does not know our specs:
+//!
+//! - paths of the client crate (`crate::…`, the replacement types) point at the API crate;
+//! - a form body (`application/x-www-form-urlencoded`) is matched as the client sends it
+//!   (progenitor matches every typed body as JSON);
+//! - when the spec's server URL ends in a path variable that the client adds itself
+//!   (Contiple's `/{serviceId}`), each path pattern accepts that one leading segment.
+//!
+//! The hand-written operations (Contiple's multipart upload) have no generated mock.
+
+use std::collections::BTreeSet;
+use std::path::PathBuf;
+
+use anyhow::Context;
+use heck::ToUpperCamelCase;
+use progenitor::Generator;
+use quote::{format_ident, ToTokens};
+use serde_json::Value;
+use syn::visit_mut::VisitMut;
+
+use crate::apis::Api;
+use crate::dispatch::CratePaths;
+use crate::generate::Rendered;
+
+/// Where the generated mocks go: `crates/<api>-httpmock/src/generated.rs`.
+pub fn path(api: &Api) -> PathBuf {
+    crate::cli::crate_dir(api, "httpmock").join("src/generated.rs")
+}
+
+/// The `<Operation>When` types of operations whose body is a form.
+fn form_body_whens(raw: &Value) -> BTreeSet<String> {
+    let mut whens = BTreeSet::new();
+    for item in raw["paths"]
+        .as_object()
+        .into_iter()
+        .flat_map(|p| p.values())
+    {
+        for op in item.as_object().into_iter().flat_map(|o| o.values()) {
+            let form = op["requestBody"]["content"]
+                .get("application/x-www-form-urlencoded")
+                .is_some();
+            if let (true, Some(id)) = (form, op["operationId"].as_str()) {
+                whens.insert(format!("{}When", id.to_upper_camel_case()));
+            }
+        }
+    }
+    whens
+}
+
+/// Rewrites `json_body_obj(value)` into a match of the form-encoded body.
+struct FormBody(usize);
+
+impl VisitMut for FormBody {
+    fn visit_expr_method_call_mut(&mut self, call: &mut syn::ExprMethodCall) {
+        syn::visit_mut::visit_expr_method_call_mut(self, call);
+        if call.method == "json_body_obj" {
+            let value = call.args.first().cloned();
+            call.method = format_ident!("body");
+            call.args = syn::parse_quote! {
+                ::serde_urlencoded::to_string(#value).expect("the form body serialises")
+            };
+            self.0 += 1;
+        }
+    }
+}
+
+/// Lets every anchored path pattern (`^/…`) start with one more segment.
+struct PathPrefix(usize);
+
+impl PathPrefix {
+    fn prefixed(&mut self, lit: &syn::LitStr) -> Option<syn::LitStr> {
+        let rest = lit.value().strip_prefix("^/")?.to_owned();
+        self.0 += 1;
+        Some(syn::LitStr::new(&format!("^/[^/]+/{rest}"), lit.span()))
+    }
+
+    /// The same inside macro invocations (`format!("^/…{}…$", value)`).
+    fn rewrite(&mut self, tokens: proc_macro2::TokenStream) -> proc_macro2::TokenStream {
+        tokens
+            .into_iter()
+            .map(|tree| match tree {
+                proc_macro2::TokenTree::Literal(literal) => {
+                    let parsed = syn::parse2::<syn::LitStr>(literal.to_token_stream());
+                    match parsed.ok().and_then(|lit| self.prefixed(&lit)) {
+                        Some(lit) => proc_macro2::TokenTree::Literal(lit.token()),
+                        None => proc_macro2::TokenTree::Literal(literal),
+                    }
+                }
+                proc_macro2::TokenTree::Group(group) => {
+                    let mut rewritten =
+                        proc_macro2::Group::new(group.delimiter(), self.rewrite(group.stream()));
+                    rewritten.set_span(group.span());
+                    proc_macro2::TokenTree::Group(rewritten)
+                }
+                other => other,
+            })
+            .collect()
+    }
+}
+
+impl VisitMut for PathPrefix {
+    fn visit_lit_str_mut(&mut self, lit: &mut syn::LitStr) {
+        if let Some(prefixed) = self.prefixed(lit) {
+            *lit = prefixed;
+        }
+    }
+
+    fn visit_macro_mut(&mut self, mac: &mut syn::Macro) {
+        mac.tokens = self.rewrite(mac.tokens.clone());
+    }
+}
+
+/// Whether the client adds the last segment of the spec's server URL itself: it is a
+/// variable (Contiple's `/{serviceId}`).
+fn client_adds_segment(raw: &Value) -> bool {
+    raw["servers"][0]["url"]
+        .as_str()
+        .and_then(|url| url.rsplit('/').next())
+        .is_some_and(|last| last.starts_with('{') && last.ends_with('}'))
+}
+
+/// Generates one API's httpmock module.
+pub fn render(api: &Api, rendered: &Rendered) -> anyhow::Result<String> {
+    let text = std::fs::read_to_string(&api.spec_path)?;
+    let raw: Value = serde_yaml::from_str(&text)?;
+    let name = api.settings.name;
+    let mut generator = Generator::new(&rendered.settings);
+    let tokens = generator
+        .httpmock(&rendered.spec, name)
+        .with_context(|| format!("generating the mocks of {}", api.spec_relative()))?;
+    let mut file: syn::File = syn::parse2(tokens).context("parsing progenitor's mocks")?;
+    CratePaths(format_ident!("{}", name)).visit_file_mut(&mut file);
+
+    let forms = form_body_whens(&raw);
+    let operations = file
+        .items
+        .iter_mut()
+        .find_map(|item| match item {
+            syn::Item::Mod(m) if m.ident == "operations" => m.content.as_mut(),
+            _ => None,
+        })
+        .context("progenitor's mocks have no `operations` module")?;
+    let mut rewritten = 0;
+    for item in &mut operations.1 {
+        let syn::Item::Impl(block) = item else {
+            continue;
+        };
+        let is_form = matches!(&*block.self_ty, syn::Type::Path(p)
+            if p.path.get_ident().is_some_and(|i| forms.contains(&i.to_string())));
+        if is_form {
+            let mut visitor = FormBody(0);
+            visitor.visit_item_impl_mut(block);
+            anyhow::ensure!(visitor.0 == 1, "a form body must be matched once");
+            rewritten += 1;
+        }
+    }
+    anyhow::ensure!(
+        rewritten == forms.len(),
+        "form-body operations without a mock"
+    );
+    if client_adds_segment(&raw) {
+        let mut prefix = PathPrefix(0);
+        prefix.visit_file_mut(&mut file);
+        anyhow::ensure!(prefix.0 > 0, "no path pattern to prefix");
+    }
+
+    let header = format!(
+        "//! Typed `httpmock` mocks of `{name}`, generated by `cargo xtask generate` from {spec}\n\
+         //! with progenitor's httpmock generator (adjustments: xtask/src/httpmock.rs).\n\
+         //! Do not edit it by hand: change the spec and run `cargo xtask generate`.\n\n",
+        spec = api.spec_relative()
+    );
+    let header = api
+        .settings
+        .hand_written
+        .iter()
+        .fold(header, |header, hand| {
+            header
+                + &format!(
+                    "// `{}` has no generated mock: {}.\n",
+                    hand.operation_id, hand.why
+                )
+        });
+    Ok(header + &prettyplease::unparse(&file))
+}
