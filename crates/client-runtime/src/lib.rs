@@ -11,7 +11,11 @@
 //! - [`Credentials`]: what the generated hooks ask of an API's credentials;
 //! - [`exec::execute`]: the exec-hook plumbing that buffers and inspects bodies in one pass;
 //! - [`Error`], generic over the API's error payload ([`ApiError`], [`ErrorBody`]), with the
-//!   HTTP status, headers and raw body (bounded to [`MAX_ERROR_BODY`]);
+//!   HTTP status, headers and raw body (bounded to [`MAX_ERROR_BODY`]), what a caller acts on
+//!   ([`Error::is_retryable`], [`Error::api_code`], [`Error::location`]), and a `From` impl
+//!   for the generated methods' error so that `?` works on `send().await`;
+//! - [`decode`]: success bodies decoded strictly (an array is not an object) with the JSON
+//!   path of what failed;
 //! - [`Envelope`], [`ResultExt::payload`], [`DownloadExt::download`];
 //! - [`redact`]: every registered secret masked wherever it appears;
 //! - wire formats both APIs use: [`CommaList`], [`JsonEncoded`].
@@ -21,11 +25,14 @@
 mod builder;
 mod comma_list;
 mod credentials;
+pub mod decode;
 mod envelope;
 mod error;
 pub mod exec;
+mod generated_error;
 mod json_text;
 pub mod redact;
+mod strict_json;
 
 pub use builder::{check_base_url, ApiClient, ClientBuilder};
 pub use comma_list::CommaList;
