@@ -6,8 +6,9 @@
 //! with one of the API's custom formats are replaced by the crate's hand-written types,
 //! components marked `x-envelope` get an `Envelope` impl that unwraps the API's envelope
 //! field, the error envelope gets an `ErrorBody` impl, and operations the API's settings name
-//! as hand-written are left out, and the success bodies are decoded strictly (see
-//! [`crate::strict_decoding`]). Everything API-specific comes from [`crate::apis::Settings`].
+//! as hand-written are left out, the success bodies are decoded strictly (see
+//! [`crate::strict_decoding`]) and the body builders' setters take plain values (see
+//! [`crate::setters`]). Everything API-specific comes from [`crate::apis::Settings`].
 
 use std::path::Path;
 
@@ -330,6 +331,7 @@ pub fn render(api: &Api) -> anyhow::Result<Rendered> {
     remove_default_constructor(&mut file)?;
     let raw_ops = raw_body_operations(&raw);
     let json_operations = operation_count(&raw) - api_settings.hand_written.len() - raw_ops.len();
+    crate::setters::rewrite_body_setters(&mut file)?;
     let routed = crate::strict_decoding::route_success_bodies(&mut file)?;
     anyhow::ensure!(
         routed == json_operations,

@@ -9,6 +9,7 @@ mod apis;
 mod dispatch;
 mod enums;
 mod generate;
+mod setters;
 mod strict_decoding;
 mod validate;
 

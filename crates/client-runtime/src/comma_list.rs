@@ -1,4 +1,6 @@
-//! [`CommaList`]: a list sent and received as one comma-separated string (`status=R,T,C`).
+//! [`CommaList`]: a list sent and received as one comma-separated string (`status=R,T,C`),
+//! built from whatever a caller has: an array, a slice, a `Vec` of anything convertible into
+//! the items, or the comma-separated text itself.
 
 use std::borrow::Cow;
 use std::fmt;
@@ -46,19 +48,59 @@ impl<T> DerefMut for CommaList<T> {
     }
 }
 
-impl<T> From<Vec<T>> for CommaList<T> {
-    fn from(items: Vec<T>) -> Self {
-        Self(items)
+/// The items, each converted: `vec!["id", "name"]` into `CommaList<String>`.
+impl<T, I: Into<T>> From<Vec<I>> for CommaList<T> {
+    fn from(items: Vec<I>) -> Self {
+        items.into_iter().map(Into::into).collect()
     }
 }
 
-/// Splits a comma-separated string: `"a,b"` is `["a", "b"]`, `""` the empty list.
-impl From<&str> for CommaList<String> {
-    fn from(text: &str) -> Self {
-        if text.is_empty() {
-            return Self::new();
-        }
-        text.split(',').map(str::to_owned).collect()
+/// The items, each converted: `["id", "name"]` into `CommaList<String>`,
+/// `[ConversationStatus::New, "C".into()]` into `CommaList<ConversationStatus>`.
+impl<T, I: Into<T>, const N: usize> From<[I; N]> for CommaList<T> {
+    fn from(items: [I; N]) -> Self {
+        items.into_iter().map(Into::into).collect()
+    }
+}
+
+/// The items, each cloned and converted: `&["id", "name"][..]` into `CommaList<String>`.
+impl<T, I: Into<T> + Clone> From<&[I]> for CommaList<T> {
+    fn from(items: &[I]) -> Self {
+        items.iter().cloned().map(Into::into).collect()
+    }
+}
+
+/// The items, each cloned and converted: `&names` for `names: Vec<&str>`.
+impl<T, I: Into<T> + Clone> From<&Vec<I>> for CommaList<T> {
+    fn from(items: &Vec<I>) -> Self {
+        Self::from(items.as_slice())
+    }
+}
+
+/// Splits a comma-separated string and parses every piece, as deserialisation does:
+/// `"id,firstname"`, `"R,T,C"`. The empty string is the empty list.
+impl<T> TryFrom<&str> for CommaList<T>
+where
+    T: FromStr,
+    T::Err: fmt::Display,
+{
+    type Error = String;
+
+    fn try_from(text: &str) -> Result<Self, String> {
+        split_comma_list(text)
+    }
+}
+
+/// Splits a comma-separated string, as [`TryFrom<&str>`](#impl-TryFrom%3C%26str%3E-for-CommaList%3CT%3E) does.
+impl<T> TryFrom<String> for CommaList<T>
+where
+    T: FromStr,
+    T::Err: fmt::Display,
+{
+    type Error = String;
+
+    fn try_from(text: String) -> Result<Self, String> {
+        split_comma_list(&text)
     }
 }
 
@@ -300,6 +342,27 @@ mod tests {
         let back: Vec<u8> = collected.into_iter().collect();
         assert_eq!(back, vec![1, 2, 3]);
         assert_eq!(CommaList::<u8>::default().to_string(), "");
+    }
+
+    #[test]
+    fn comma_lists_from_what_callers_have() {
+        let expected: CommaList<String> = CommaList(vec!["id".to_owned(), "name".to_owned()]);
+        assert_eq!(CommaList::<String>::from(["id", "name"]), expected);
+        assert_eq!(CommaList::<String>::from(vec!["id", "name"]), expected);
+        assert_eq!(CommaList::<String>::from(&["id", "name"][..]), expected);
+        assert_eq!(CommaList::<String>::from(&vec!["id", "name"]), expected);
+        assert_eq!(
+            CommaList::<String>::try_from("id,name"),
+            Ok(expected.clone())
+        );
+        assert_eq!(
+            CommaList::<String>::try_from("id,name".to_owned()),
+            Ok(expected)
+        );
+        assert_eq!(CommaList::<u8>::try_from(""), Ok(CommaList::new()));
+        assert!(CommaList::<u8>::try_from("1,x").is_err());
+        let numbers: CommaList<i64> = [1i32, 2].into();
+        assert_eq!(numbers.to_string(), "1,2");
     }
 
     #[test]

@@ -18,7 +18,8 @@
 //!   path of what failed;
 //! - [`Envelope`], [`ResultExt::payload`], [`DownloadExt::download`];
 //! - [`redact`]: every registered secret masked wherever it appears;
-//! - wire formats both APIs use: [`CommaList`], [`JsonEncoded`].
+//! - wire formats both APIs use: [`CommaList`], [`JsonEncoded`];
+//! - [`OptionalValue`]: what the generated body builders' optional-field setters accept.
 
 #![warn(missing_docs)]
 
@@ -31,6 +32,7 @@ mod error;
 pub mod exec;
 mod generated_error;
 mod json_text;
+mod optional_value;
 pub mod redact;
 mod strict_json;
 
@@ -40,3 +42,4 @@ pub use credentials::Credentials;
 pub use envelope::{decode_response, Download, DownloadExt, Envelope, ResultExt};
 pub use error::{ApiError, Error, ErrorBody, MAX_ERROR_BODY};
 pub use json_text::JsonEncoded;
+pub use optional_value::{Given, MaybeGiven, OptionalValue};

@@ -3147,13 +3147,11 @@ sample method appends a `memberno` it never declares as a parameter.*/
                     });
                 self
             }
-            pub fn visible<T>(mut self, value: T) -> Self
+            pub fn visible<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<i64, Form>,
             {
-                self.visible = value
-                    .try_into()
+                self.visible = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for visible: {e}")
                     });
@@ -3486,15 +3484,11 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
         }
         impl AgentListResult {
-            pub fn contents<T>(mut self, value: T) -> Self
+            pub fn contents<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::Agent>>,
-                >,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::vec::Vec<super::Agent>, Form>,
             {
-                self.contents = value
-                    .try_into()
+                self.contents = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for contents: {e}")
                     });
@@ -3531,13 +3525,11 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
         }
         impl AgentResult {
-            pub fn content<T>(mut self, value: T) -> Self
+            pub fn content<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::Agent>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<super::Agent, Form>,
             {
-                self.content = value
-                    .try_into()
+                self.content = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for content: {e}")
                     });
@@ -3658,15 +3650,14 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
         }
         impl CreateTicketBody {
-            pub fn attachments<T>(mut self, value: T) -> Self
+            pub fn attachments<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::CreateTicketAttachment>>,
+                T: ::client_runtime::OptionalValue<
+                    ::std::vec::Vec<super::CreateTicketAttachment>,
+                    Form,
                 >,
-                T::Error: ::std::fmt::Display,
             {
-                self.attachments = value
-                    .try_into()
+                self.attachments = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for attachments: {e}")
                     });
@@ -3708,27 +3699,24 @@ sample method appends a `memberno` it never declares as a parameter.*/
                     });
                 self
             }
-            pub fn language<T>(mut self, value: T) -> Self
+            pub fn language<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.language = value
-                    .try_into()
+                self.language = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for language: {e}")
                     });
                 self
             }
-            pub fn source<T>(mut self, value: T) -> Self
+            pub fn source<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<crate::types::CreateTicketSource>,
+                T: ::client_runtime::OptionalValue<
+                    crate::types::CreateTicketSource,
+                    Form,
                 >,
-                T::Error: ::std::fmt::Display,
             {
-                self.source = value
-                    .try_into()
+                self.source = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for source: {e}")
                     });
@@ -3746,39 +3734,34 @@ sample method appends a `memberno` it never declares as a parameter.*/
                     });
                 self
             }
-            pub fn type_one<T>(mut self, value: T) -> Self
+            pub fn type_one<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.type_one = value
-                    .try_into()
+                self.type_one = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for type_one: {e}")
                     });
                 self
             }
-            pub fn type_two<T>(mut self, value: T) -> Self
+            pub fn type_two<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.type_two = value
-                    .try_into()
+                self.type_two = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for type_two: {e}")
                     });
                 self
             }
-            pub fn user_fields<T>(mut self, value: T) -> Self
+            pub fn user_fields<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::CreateTicketUserField>>,
+                T: ::client_runtime::OptionalValue<
+                    ::std::vec::Vec<super::CreateTicketUserField>,
+                    Form,
                 >,
-                T::Error: ::std::fmt::Display,
             {
-                self.user_fields = value
-                    .try_into()
+                self.user_fields = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for user_fields: {e}")
                     });
@@ -3859,25 +3842,21 @@ sample method appends a `memberno` it never declares as a parameter.*/
                     });
                 self
             }
-            pub fn phone<T>(mut self, value: T) -> Self
+            pub fn phone<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.phone = value
-                    .try_into()
+                self.phone = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for phone: {e}")
                     });
                 self
             }
-            pub fn usercode<T>(mut self, value: T) -> Self
+            pub fn usercode<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.usercode = value
-                    .try_into()
+                self.usercode = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for usercode: {e}")
                     });
@@ -4058,29 +4037,26 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
         }
         impl CreatedTicket {
-            pub fn attachments<T>(mut self, value: T) -> Self
+            pub fn attachments<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        ::std::vec::Vec<super::UploadedTicketAttachment>,
-                    >,
+                T: ::client_runtime::OptionalValue<
+                    ::std::vec::Vec<super::UploadedTicketAttachment>,
+                    Form,
                 >,
-                T::Error: ::std::fmt::Display,
             {
-                self.attachments = value
-                    .try_into()
+                self.attachments = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for attachments: {e}")
                     });
                 self
             }
-            pub fn category_full_name<T>(mut self, value: T) -> Self
+            pub fn category_full_name<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.category_full_name = value
-                    .try_into()
+                self.category_full_name = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for category_full_name: {e}"
@@ -4088,137 +4064,119 @@ sample method appends a `memberno` it never declares as a parameter.*/
                     });
                 self
             }
-            pub fn category_id<T>(mut self, value: T) -> Self
+            pub fn category_id<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<i64, Form>,
             {
-                self.category_id = value
-                    .try_into()
+                self.category_id = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for category_id: {e}")
                     });
                 self
             }
-            pub fn category_name<T>(mut self, value: T) -> Self
+            pub fn category_name<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.category_name = value
-                    .try_into()
+                self.category_name = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for category_name: {e}")
                     });
                 self
             }
-            pub fn content<T>(mut self, value: T) -> Self
+            pub fn content<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.content = value
-                    .try_into()
+                self.content = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for content: {e}")
                     });
                 self
             }
-            pub fn contents<T>(mut self, value: T) -> Self
+            pub fn contents<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::CustomerTicketContent>>,
+                T: ::client_runtime::OptionalValue<
+                    ::std::vec::Vec<super::CustomerTicketContent>,
+                    Form,
                 >,
-                T::Error: ::std::fmt::Display,
             {
-                self.contents = value
-                    .try_into()
+                self.contents = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for contents: {e}")
                     });
                 self
             }
-            pub fn created_dt<T>(mut self, value: T) -> Self
+            pub fn created_dt<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::EpochMillis>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::EpochMillis, Form>,
             {
-                self.created_dt = value
-                    .try_into()
+                self.created_dt = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for created_dt: {e}")
                     });
                 self
             }
-            pub fn display_dt<T>(mut self, value: T) -> Self
+            pub fn display_dt<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.display_dt = value
-                    .try_into()
+                self.display_dt = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for display_dt: {e}")
                     });
                 self
             }
-            pub fn status<T>(mut self, value: T) -> Self
+            pub fn status<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<crate::types::CreatedTicketStatus>,
+                T: ::client_runtime::OptionalValue<
+                    crate::types::CreatedTicketStatus,
+                    Form,
                 >,
-                T::Error: ::std::fmt::Display,
             {
-                self.status = value
-                    .try_into()
+                self.status = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for status: {e}")
                     });
                 self
             }
-            pub fn status_name<T>(mut self, value: T) -> Self
+            pub fn status_name<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.status_name = value
-                    .try_into()
+                self.status_name = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for status_name: {e}")
                     });
                 self
             }
-            pub fn subject<T>(mut self, value: T) -> Self
+            pub fn subject<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.subject = value
-                    .try_into()
+                self.subject = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for subject: {e}")
                     });
                 self
             }
-            pub fn ticket_id<T>(mut self, value: T) -> Self
+            pub fn ticket_id<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.ticket_id = value
-                    .try_into()
+                self.ticket_id = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for ticket_id: {e}")
                     });
                 self
             }
-            pub fn updated_dt<T>(mut self, value: T) -> Self
+            pub fn updated_dt<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::EpochMillis>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::EpochMillis, Form>,
             {
-                self.updated_dt = value
-                    .try_into()
+                self.updated_dt = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for updated_dt: {e}")
                     });
@@ -4344,13 +4302,11 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
         }
         impl CreatedTicketResult {
-            pub fn content<T>(mut self, value: T) -> Self
+            pub fn content<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::CreatedTicket>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<super::CreatedTicket, Form>,
             {
-                self.content = value
-                    .try_into()
+                self.content = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for content: {e}")
                     });
@@ -4435,39 +4391,31 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
         }
         impl CustomerDataResponse {
-            pub fn result_code<T>(mut self, value: T) -> Self
+            pub fn result_code<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.result_code = value
-                    .try_into()
+                self.result_code = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for result_code: {e}")
                     });
                 self
             }
-            pub fn result_data<T>(mut self, value: T) -> Self
+            pub fn result_data<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::CustomerDataResultData>,
-                >,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<super::CustomerDataResultData, Form>,
             {
-                self.result_data = value
-                    .try_into()
+                self.result_data = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for result_data: {e}")
                     });
                 self
             }
-            pub fn result_msg<T>(mut self, value: T) -> Self
+            pub fn result_msg<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.result_msg = value
-                    .try_into()
+                self.result_msg = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for result_msg: {e}")
                     });
@@ -4516,25 +4464,21 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
         }
         impl CustomerDataResultData {
-            pub fn cust_id<T>(mut self, value: T) -> Self
+            pub fn cust_id<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.cust_id = value
-                    .try_into()
+                self.cust_id = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for cust_id: {e}")
                     });
                 self
             }
-            pub fn cust_name<T>(mut self, value: T) -> Self
+            pub fn cust_name<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.cust_name = value
-                    .try_into()
+                self.cust_name = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for cust_name: {e}")
                     });
@@ -4602,73 +4546,63 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
         }
         impl CustomerTicketAttachment {
-            pub fn attachment_id<T>(mut self, value: T) -> Self
+            pub fn attachment_id<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.attachment_id = value
-                    .try_into()
+                self.attachment_id = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for attachment_id: {e}")
                     });
                 self
             }
-            pub fn content_type<T>(mut self, value: T) -> Self
+            pub fn content_type<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.content_type = value
-                    .try_into()
+                self.content_type = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for content_type: {e}")
                     });
                 self
             }
-            pub fn created_dt<T>(mut self, value: T) -> Self
+            pub fn created_dt<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::EpochMillis>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::EpochMillis, Form>,
             {
-                self.created_dt = value
-                    .try_into()
+                self.created_dt = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for created_dt: {e}")
                     });
                 self
             }
-            pub fn disposition<T>(mut self, value: T) -> Self
+            pub fn disposition<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.disposition = value
-                    .try_into()
+                self.disposition = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for disposition: {e}")
                     });
                 self
             }
-            pub fn file_name<T>(mut self, value: T) -> Self
+            pub fn file_name<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.file_name = value
-                    .try_into()
+                self.file_name = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for file_name: {e}")
                     });
                 self
             }
-            pub fn size<T>(mut self, value: T) -> Self
+            pub fn size<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<i64, Form>,
             {
-                self.size = value
-                    .try_into()
+                self.size = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for size: {e}")
                     });
@@ -4782,15 +4716,11 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
         }
         impl CustomerTicketCommentResult {
-            pub fn content<T>(mut self, value: T) -> Self
+            pub fn content<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::CustomerTicketContent>,
-                >,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<super::CustomerTicketContent, Form>,
             {
-                self.content = value
-                    .try_into()
+                self.content = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for content: {e}")
                     });
@@ -4852,79 +4782,67 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
         }
         impl CustomerTicketContent {
-            pub fn attachments<T>(mut self, value: T) -> Self
+            pub fn attachments<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        ::std::vec::Vec<super::CustomerTicketAttachment>,
-                    >,
+                T: ::client_runtime::OptionalValue<
+                    ::std::vec::Vec<super::CustomerTicketAttachment>,
+                    Form,
                 >,
-                T::Error: ::std::fmt::Display,
             {
-                self.attachments = value
-                    .try_into()
+                self.attachments = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for attachments: {e}")
                     });
                 self
             }
-            pub fn content<T>(mut self, value: T) -> Self
+            pub fn content<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.content = value
-                    .try_into()
+                self.content = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for content: {e}")
                     });
                 self
             }
-            pub fn created_dt<T>(mut self, value: T) -> Self
+            pub fn created_dt<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::EpochMillis>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::EpochMillis, Form>,
             {
-                self.created_dt = value
-                    .try_into()
+                self.created_dt = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for created_dt: {e}")
                     });
                 self
             }
-            pub fn display_dt<T>(mut self, value: T) -> Self
+            pub fn display_dt<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.display_dt = value
-                    .try_into()
+                self.display_dt = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for display_dt: {e}")
                     });
                 self
             }
-            pub fn type_<T>(mut self, value: T) -> Self
+            pub fn type_<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<crate::types::CustomerTicketContentType>,
+                T: ::client_runtime::OptionalValue<
+                    crate::types::CustomerTicketContentType,
+                    Form,
                 >,
-                T::Error: ::std::fmt::Display,
             {
-                self.type_ = value
-                    .try_into()
+                self.type_ = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for type_: {e}")
                     });
                 self
             }
-            pub fn type_name<T>(mut self, value: T) -> Self
+            pub fn type_name<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.type_name = value
-                    .try_into()
+                self.type_name = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for type_name: {e}")
                     });
@@ -5035,29 +4953,26 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
         }
         impl CustomerTicketDetail {
-            pub fn attachments<T>(mut self, value: T) -> Self
+            pub fn attachments<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        ::std::vec::Vec<super::CustomerTicketAttachment>,
-                    >,
+                T: ::client_runtime::OptionalValue<
+                    ::std::vec::Vec<super::CustomerTicketAttachment>,
+                    Form,
                 >,
-                T::Error: ::std::fmt::Display,
             {
-                self.attachments = value
-                    .try_into()
+                self.attachments = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for attachments: {e}")
                     });
                 self
             }
-            pub fn category_full_name<T>(mut self, value: T) -> Self
+            pub fn category_full_name<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.category_full_name = value
-                    .try_into()
+                self.category_full_name = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for category_full_name: {e}"
@@ -5065,137 +4980,119 @@ sample method appends a `memberno` it never declares as a parameter.*/
                     });
                 self
             }
-            pub fn category_id<T>(mut self, value: T) -> Self
+            pub fn category_id<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<i64, Form>,
             {
-                self.category_id = value
-                    .try_into()
+                self.category_id = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for category_id: {e}")
                     });
                 self
             }
-            pub fn category_name<T>(mut self, value: T) -> Self
+            pub fn category_name<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.category_name = value
-                    .try_into()
+                self.category_name = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for category_name: {e}")
                     });
                 self
             }
-            pub fn content<T>(mut self, value: T) -> Self
+            pub fn content<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.content = value
-                    .try_into()
+                self.content = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for content: {e}")
                     });
                 self
             }
-            pub fn contents<T>(mut self, value: T) -> Self
+            pub fn contents<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::CustomerTicketContent>>,
+                T: ::client_runtime::OptionalValue<
+                    ::std::vec::Vec<super::CustomerTicketContent>,
+                    Form,
                 >,
-                T::Error: ::std::fmt::Display,
             {
-                self.contents = value
-                    .try_into()
+                self.contents = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for contents: {e}")
                     });
                 self
             }
-            pub fn created_dt<T>(mut self, value: T) -> Self
+            pub fn created_dt<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::EpochMillis>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::EpochMillis, Form>,
             {
-                self.created_dt = value
-                    .try_into()
+                self.created_dt = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for created_dt: {e}")
                     });
                 self
             }
-            pub fn display_dt<T>(mut self, value: T) -> Self
+            pub fn display_dt<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.display_dt = value
-                    .try_into()
+                self.display_dt = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for display_dt: {e}")
                     });
                 self
             }
-            pub fn status<T>(mut self, value: T) -> Self
+            pub fn status<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<crate::types::CustomerTicketStatus>,
+                T: ::client_runtime::OptionalValue<
+                    crate::types::CustomerTicketStatus,
+                    Form,
                 >,
-                T::Error: ::std::fmt::Display,
             {
-                self.status = value
-                    .try_into()
+                self.status = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for status: {e}")
                     });
                 self
             }
-            pub fn status_name<T>(mut self, value: T) -> Self
+            pub fn status_name<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.status_name = value
-                    .try_into()
+                self.status_name = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for status_name: {e}")
                     });
                 self
             }
-            pub fn subject<T>(mut self, value: T) -> Self
+            pub fn subject<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.subject = value
-                    .try_into()
+                self.subject = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for subject: {e}")
                     });
                 self
             }
-            pub fn ticket_id<T>(mut self, value: T) -> Self
+            pub fn ticket_id<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.ticket_id = value
-                    .try_into()
+                self.ticket_id = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for ticket_id: {e}")
                     });
                 self
             }
-            pub fn updated_dt<T>(mut self, value: T) -> Self
+            pub fn updated_dt<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::EpochMillis>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::EpochMillis, Form>,
             {
-                self.updated_dt = value
-                    .try_into()
+                self.updated_dt = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for updated_dt: {e}")
                     });
@@ -5342,63 +5239,51 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
         }
         impl CustomerTicketDetailResult {
-            pub fn content<T>(mut self, value: T) -> Self
+            pub fn content<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::CustomerTicketDetail>,
-                >,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<super::CustomerTicketDetail, Form>,
             {
-                self.content = value
-                    .try_into()
+                self.content = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for content: {e}")
                     });
                 self
             }
-            pub fn page_num<T>(mut self, value: T) -> Self
+            pub fn page_num<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<i64, Form>,
             {
-                self.page_num = value
-                    .try_into()
+                self.page_num = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for page_num: {e}")
                     });
                 self
             }
-            pub fn page_size<T>(mut self, value: T) -> Self
+            pub fn page_size<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<i64, Form>,
             {
-                self.page_size = value
-                    .try_into()
+                self.page_size = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for page_size: {e}")
                     });
                 self
             }
-            pub fn pages<T>(mut self, value: T) -> Self
+            pub fn pages<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<i64, Form>,
             {
-                self.pages = value
-                    .try_into()
+                self.pages = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for pages: {e}")
                     });
                 self
             }
-            pub fn total<T>(mut self, value: T) -> Self
+            pub fn total<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<i64, Form>,
             {
-                self.total = value
-                    .try_into()
+                self.total = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for total: {e}")
                     });
@@ -5530,63 +5415,54 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
         }
         impl CustomerTicketListResult {
-            pub fn contents<T>(mut self, value: T) -> Self
+            pub fn contents<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::CustomerTicketSummary>>,
+                T: ::client_runtime::OptionalValue<
+                    ::std::vec::Vec<super::CustomerTicketSummary>,
+                    Form,
                 >,
-                T::Error: ::std::fmt::Display,
             {
-                self.contents = value
-                    .try_into()
+                self.contents = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for contents: {e}")
                     });
                 self
             }
-            pub fn page_num<T>(mut self, value: T) -> Self
+            pub fn page_num<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<i64, Form>,
             {
-                self.page_num = value
-                    .try_into()
+                self.page_num = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for page_num: {e}")
                     });
                 self
             }
-            pub fn page_size<T>(mut self, value: T) -> Self
+            pub fn page_size<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<i64, Form>,
             {
-                self.page_size = value
-                    .try_into()
+                self.page_size = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for page_size: {e}")
                     });
                 self
             }
-            pub fn pages<T>(mut self, value: T) -> Self
+            pub fn pages<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<i64, Form>,
             {
-                self.pages = value
-                    .try_into()
+                self.pages = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for pages: {e}")
                     });
                 self
             }
-            pub fn total<T>(mut self, value: T) -> Self
+            pub fn total<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<i64, Form>,
             {
-                self.total = value
-                    .try_into()
+                self.total = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for total: {e}")
                     });
@@ -5695,29 +5571,26 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
         }
         impl CustomerTicketSummary {
-            pub fn attachments<T>(mut self, value: T) -> Self
+            pub fn attachments<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        ::std::vec::Vec<super::CustomerTicketAttachment>,
-                    >,
+                T: ::client_runtime::OptionalValue<
+                    ::std::vec::Vec<super::CustomerTicketAttachment>,
+                    Form,
                 >,
-                T::Error: ::std::fmt::Display,
             {
-                self.attachments = value
-                    .try_into()
+                self.attachments = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for attachments: {e}")
                     });
                 self
             }
-            pub fn category_full_name<T>(mut self, value: T) -> Self
+            pub fn category_full_name<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.category_full_name = value
-                    .try_into()
+                self.category_full_name = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for category_full_name: {e}"
@@ -5725,137 +5598,119 @@ sample method appends a `memberno` it never declares as a parameter.*/
                     });
                 self
             }
-            pub fn category_id<T>(mut self, value: T) -> Self
+            pub fn category_id<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<i64, Form>,
             {
-                self.category_id = value
-                    .try_into()
+                self.category_id = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for category_id: {e}")
                     });
                 self
             }
-            pub fn category_name<T>(mut self, value: T) -> Self
+            pub fn category_name<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.category_name = value
-                    .try_into()
+                self.category_name = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for category_name: {e}")
                     });
                 self
             }
-            pub fn content<T>(mut self, value: T) -> Self
+            pub fn content<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.content = value
-                    .try_into()
+                self.content = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for content: {e}")
                     });
                 self
             }
-            pub fn contents<T>(mut self, value: T) -> Self
+            pub fn contents<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::CustomerTicketContent>>,
+                T: ::client_runtime::OptionalValue<
+                    ::std::vec::Vec<super::CustomerTicketContent>,
+                    Form,
                 >,
-                T::Error: ::std::fmt::Display,
             {
-                self.contents = value
-                    .try_into()
+                self.contents = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for contents: {e}")
                     });
                 self
             }
-            pub fn created_dt<T>(mut self, value: T) -> Self
+            pub fn created_dt<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::EpochMillis>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::EpochMillis, Form>,
             {
-                self.created_dt = value
-                    .try_into()
+                self.created_dt = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for created_dt: {e}")
                     });
                 self
             }
-            pub fn display_dt<T>(mut self, value: T) -> Self
+            pub fn display_dt<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.display_dt = value
-                    .try_into()
+                self.display_dt = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for display_dt: {e}")
                     });
                 self
             }
-            pub fn status<T>(mut self, value: T) -> Self
+            pub fn status<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<crate::types::CustomerTicketStatus>,
+                T: ::client_runtime::OptionalValue<
+                    crate::types::CustomerTicketStatus,
+                    Form,
                 >,
-                T::Error: ::std::fmt::Display,
             {
-                self.status = value
-                    .try_into()
+                self.status = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for status: {e}")
                     });
                 self
             }
-            pub fn status_name<T>(mut self, value: T) -> Self
+            pub fn status_name<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.status_name = value
-                    .try_into()
+                self.status_name = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for status_name: {e}")
                     });
                 self
             }
-            pub fn subject<T>(mut self, value: T) -> Self
+            pub fn subject<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.subject = value
-                    .try_into()
+                self.subject = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for subject: {e}")
                     });
                 self
             }
-            pub fn ticket_id<T>(mut self, value: T) -> Self
+            pub fn ticket_id<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.ticket_id = value
-                    .try_into()
+                self.ticket_id = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for ticket_id: {e}")
                     });
                 self
             }
-            pub fn updated_dt<T>(mut self, value: T) -> Self
+            pub fn updated_dt<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::EpochMillis>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::EpochMillis, Form>,
             {
-                self.updated_dt = value
-                    .try_into()
+                self.updated_dt = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for updated_dt: {e}")
                     });
@@ -5944,13 +5799,11 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
         }
         impl EmailSettings {
-            pub fn display_mail<T>(mut self, value: T) -> Self
+            pub fn display_mail<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.display_mail = value
-                    .try_into()
+                self.display_mail = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for display_mail: {e}")
                     });
@@ -5984,37 +5837,31 @@ sample method appends a `memberno` it never declares as a parameter.*/
                     });
                 self
             }
-            pub fn name<T>(mut self, value: T) -> Self
+            pub fn name<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.name = value
-                    .try_into()
+                self.name = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for name: {e}")
                     });
                 self
             }
-            pub fn template<T>(mut self, value: T) -> Self
+            pub fn template<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.template = value
-                    .try_into()
+                self.template = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for template: {e}")
                     });
                 self
             }
-            pub fn updated_dt<T>(mut self, value: T) -> Self
+            pub fn updated_dt<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::EpochMillis>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::EpochMillis, Form>,
             {
-                self.updated_dt = value
-                    .try_into()
+                self.updated_dt = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for updated_dt: {e}")
                     });
@@ -6126,13 +5973,11 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
         }
         impl EmailSettingsResult {
-            pub fn content<T>(mut self, value: T) -> Self
+            pub fn content<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::EmailSettings>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<super::EmailSettings, Form>,
             {
-                self.content = value
-                    .try_into()
+                self.content = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for content: {e}")
                     });
@@ -6318,25 +6163,21 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
         }
         impl ExternalAccount {
-            pub fn active<T>(mut self, value: T) -> Self
+            pub fn active<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<bool, Form>,
             {
-                self.active = value
-                    .try_into()
+                self.active = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for active: {e}")
                     });
                 self
             }
-            pub fn created_dt<T>(mut self, value: T) -> Self
+            pub fn created_dt<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::EpochMillis>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::EpochMillis, Form>,
             {
-                self.created_dt = value
-                    .try_into()
+                self.created_dt = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for created_dt: {e}")
                     });
@@ -6354,13 +6195,11 @@ sample method appends a `memberno` it never declares as a parameter.*/
                     });
                 self
             }
-            pub fn id<T>(mut self, value: T) -> Self
+            pub fn id<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<i64, Form>,
             {
-                self.id = value
-                    .try_into()
+                self.id = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| format!("error converting supplied value for id: {e}"));
                 self
             }
@@ -6400,13 +6239,11 @@ sample method appends a `memberno` it never declares as a parameter.*/
                     });
                 self
             }
-            pub fn password<T>(mut self, value: T) -> Self
+            pub fn password<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.password = value
-                    .try_into()
+                self.password = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for password: {e}")
                     });
@@ -6436,13 +6273,11 @@ sample method appends a `memberno` it never declares as a parameter.*/
                     });
                 self
             }
-            pub fn updated_dt<T>(mut self, value: T) -> Self
+            pub fn updated_dt<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::EpochMillis>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::EpochMillis, Form>,
             {
-                self.updated_dt = value
-                    .try_into()
+                self.updated_dt = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for updated_dt: {e}")
                     });
@@ -6564,15 +6399,11 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
         }
         impl ExternalAccountResult {
-            pub fn content<T>(mut self, value: T) -> Self
+            pub fn content<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::ExternalAccount>,
-                >,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<super::ExternalAccount, Form>,
             {
-                self.content = value
-                    .try_into()
+                self.content = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for content: {e}")
                     });
@@ -6672,13 +6503,11 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
         }
         impl ExternalAccountSuccessResult {
-            pub fn content<T>(mut self, value: T) -> Self
+            pub fn content<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.content = value
-                    .try_into()
+                self.content = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for content: {e}")
                     });
@@ -6790,51 +6619,48 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
         }
         impl FaqArticle {
-            pub fn attachment_yn<T>(mut self, value: T) -> Self
+            pub fn attachment_yn<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.attachment_yn = value
-                    .try_into()
+                self.attachment_yn = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for attachment_yn: {e}")
                     });
                 self
             }
-            pub fn attachments<T>(mut self, value: T) -> Self
+            pub fn attachments<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::FaqAttachment>>,
+                T: ::client_runtime::OptionalValue<
+                    ::std::vec::Vec<super::FaqAttachment>,
+                    Form,
                 >,
-                T::Error: ::std::fmt::Display,
             {
-                self.attachments = value
-                    .try_into()
+                self.attachments = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for attachments: {e}")
                     });
                 self
             }
-            pub fn category<T>(mut self, value: T) -> Self
+            pub fn category<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::FaqCategory>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<super::FaqCategory, Form>,
             {
-                self.category = value
-                    .try_into()
+                self.category = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for category: {e}")
                     });
                 self
             }
-            pub fn category_full_name<T>(mut self, value: T) -> Self
+            pub fn category_full_name<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.category_full_name = value
-                    .try_into()
+                self.category_full_name = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for category_full_name: {e}"
@@ -6842,111 +6668,98 @@ sample method appends a `memberno` it never declares as a parameter.*/
                     });
                 self
             }
-            pub fn category_id<T>(mut self, value: T) -> Self
+            pub fn category_id<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<i64, Form>,
             {
-                self.category_id = value
-                    .try_into()
+                self.category_id = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for category_id: {e}")
                     });
                 self
             }
-            pub fn category_name<T>(mut self, value: T) -> Self
+            pub fn category_name<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.category_name = value
-                    .try_into()
+                self.category_name = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for category_name: {e}")
                     });
                 self
             }
-            pub fn content<T>(mut self, value: T) -> Self
+            pub fn content<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.content = value
-                    .try_into()
+                self.content = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for content: {e}")
                     });
                 self
             }
-            pub fn created_dt<T>(mut self, value: T) -> Self
+            pub fn created_dt<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::EpochMillis>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::EpochMillis, Form>,
             {
-                self.created_dt = value
-                    .try_into()
+                self.created_dt = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for created_dt: {e}")
                     });
                 self
             }
-            pub fn help_doc_id<T>(mut self, value: T) -> Self
+            pub fn help_doc_id<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<i64, Form>,
             {
-                self.help_doc_id = value
-                    .try_into()
+                self.help_doc_id = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for help_doc_id: {e}")
                     });
                 self
             }
-            pub fn is_new<T>(mut self, value: T) -> Self
+            pub fn is_new<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<bool, Form>,
             {
-                self.is_new = value
-                    .try_into()
+                self.is_new = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for is_new: {e}")
                     });
                 self
             }
-            pub fn is_recommend<T>(mut self, value: T) -> Self
+            pub fn is_recommend<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<bool, Form>,
             {
-                self.is_recommend = value
-                    .try_into()
+                self.is_recommend = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for is_recommend: {e}")
                     });
                 self
             }
-            pub fn is_top<T>(mut self, value: T) -> Self
+            pub fn is_top<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<bool, Form>,
             {
-                self.is_top = value
-                    .try_into()
+                self.is_top = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for is_top: {e}")
                     });
                 self
             }
-            pub fn parent_category_list<T>(mut self, value: T) -> Self
+            pub fn parent_category_list<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::FaqCategory>>,
+                T: ::client_runtime::OptionalValue<
+                    ::std::vec::Vec<super::FaqCategory>,
+                    Form,
                 >,
-                T::Error: ::std::fmt::Display,
             {
-                self.parent_category_list = value
-                    .try_into()
+                self.parent_category_list = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for parent_category_list: {e}"
@@ -6954,37 +6767,31 @@ sample method appends a `memberno` it never declares as a parameter.*/
                     });
                 self
             }
-            pub fn read_cnt<T>(mut self, value: T) -> Self
+            pub fn read_cnt<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<i64, Form>,
             {
-                self.read_cnt = value
-                    .try_into()
+                self.read_cnt = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for read_cnt: {e}")
                     });
                 self
             }
-            pub fn title<T>(mut self, value: T) -> Self
+            pub fn title<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.title = value
-                    .try_into()
+                self.title = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for title: {e}")
                     });
                 self
             }
-            pub fn updated_dt<T>(mut self, value: T) -> Self
+            pub fn updated_dt<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::EpochMillis>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::EpochMillis, Form>,
             {
-                self.updated_dt = value
-                    .try_into()
+                self.updated_dt = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for updated_dt: {e}")
                     });
@@ -7068,49 +6875,43 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
         }
         impl FaqAttachment {
-            pub fn attachment_id<T>(mut self, value: T) -> Self
+            pub fn attachment_id<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.attachment_id = value
-                    .try_into()
+                self.attachment_id = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for attachment_id: {e}")
                     });
                 self
             }
-            pub fn content_type<T>(mut self, value: T) -> Self
+            pub fn content_type<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.content_type = value
-                    .try_into()
+                self.content_type = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for content_type: {e}")
                     });
                 self
             }
-            pub fn file_name<T>(mut self, value: T) -> Self
+            pub fn file_name<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.file_name = value
-                    .try_into()
+                self.file_name = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for file_name: {e}")
                     });
                 self
             }
-            pub fn size<T>(mut self, value: T) -> Self
+            pub fn size<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<i64, Form>,
             {
-                self.size = value
-                    .try_into()
+                self.size = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for size: {e}")
                     });
@@ -7190,92 +6991,77 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
         }
         impl FaqCategory {
-            pub fn category_id<T>(mut self, value: T) -> Self
+            pub fn category_id<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<i64, Form>,
             {
-                self.category_id = value
-                    .try_into()
+                self.category_id = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for category_id: {e}")
                     });
                 self
             }
-            pub fn languages<T>(mut self, value: T) -> Self
+            pub fn languages<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        ::std::collections::HashMap<
-                            ::std::string::String,
-                            ::std::string::String,
-                        >,
+                T: ::client_runtime::OptionalValue<
+                    ::std::collections::HashMap<
+                        ::std::string::String,
+                        ::std::string::String,
                     >,
+                    Form,
                 >,
-                T::Error: ::std::fmt::Display,
             {
-                self.languages = value
-                    .try_into()
+                self.languages = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for languages: {e}")
                     });
                 self
             }
-            pub fn level<T>(mut self, value: T) -> Self
+            pub fn level<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<i64, Form>,
             {
-                self.level = value
-                    .try_into()
+                self.level = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for level: {e}")
                     });
                 self
             }
-            pub fn name<T>(mut self, value: T) -> Self
+            pub fn name<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.name = value
-                    .try_into()
+                self.name = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for name: {e}")
                     });
                 self
             }
-            pub fn order_no<T>(mut self, value: T) -> Self
+            pub fn order_no<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<i64, Form>,
             {
-                self.order_no = value
-                    .try_into()
+                self.order_no = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for order_no: {e}")
                     });
                 self
             }
-            pub fn parent<T>(mut self, value: T) -> Self
+            pub fn parent<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<i64, Form>,
             {
-                self.parent = value
-                    .try_into()
+                self.parent = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for parent: {e}")
                     });
                 self
             }
-            pub fn path<T>(mut self, value: T) -> Self
+            pub fn path<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.path = value
-                    .try_into()
+                self.path = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for path: {e}")
                     });
@@ -7389,15 +7175,14 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
         }
         impl FaqCategoryListResult {
-            pub fn contents<T>(mut self, value: T) -> Self
+            pub fn contents<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::FaqCategory>>,
+                T: ::client_runtime::OptionalValue<
+                    ::std::vec::Vec<super::FaqCategory>,
+                    Form,
                 >,
-                T::Error: ::std::fmt::Display,
             {
-                self.contents = value
-                    .try_into()
+                self.contents = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for contents: {e}")
                     });
@@ -7494,13 +7279,11 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
         }
         impl FaqDetailResult {
-            pub fn content<T>(mut self, value: T) -> Self
+            pub fn content<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::FaqArticle>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<super::FaqArticle, Form>,
             {
-                self.content = value
-                    .try_into()
+                self.content = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for content: {e}")
                     });
@@ -7613,63 +7396,54 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
         }
         impl FaqListResult {
-            pub fn contents<T>(mut self, value: T) -> Self
+            pub fn contents<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::FaqArticle>>,
+                T: ::client_runtime::OptionalValue<
+                    ::std::vec::Vec<super::FaqArticle>,
+                    Form,
                 >,
-                T::Error: ::std::fmt::Display,
             {
-                self.contents = value
-                    .try_into()
+                self.contents = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for contents: {e}")
                     });
                 self
             }
-            pub fn page_num<T>(mut self, value: T) -> Self
+            pub fn page_num<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<i64, Form>,
             {
-                self.page_num = value
-                    .try_into()
+                self.page_num = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for page_num: {e}")
                     });
                 self
             }
-            pub fn page_size<T>(mut self, value: T) -> Self
+            pub fn page_size<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<i64, Form>,
             {
-                self.page_size = value
-                    .try_into()
+                self.page_size = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for page_size: {e}")
                     });
                 self
             }
-            pub fn pages<T>(mut self, value: T) -> Self
+            pub fn pages<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<i64, Form>,
             {
-                self.pages = value
-                    .try_into()
+                self.pages = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for pages: {e}")
                     });
                 self
             }
-            pub fn total<T>(mut self, value: T) -> Self
+            pub fn total<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<i64, Form>,
             {
-                self.total = value
-                    .try_into()
+                self.total = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for total: {e}")
                     });
@@ -7836,13 +7610,11 @@ sample method appends a `memberno` it never declares as a parameter.*/
                     });
                 self
             }
-            pub fn usercode<T>(mut self, value: T) -> Self
+            pub fn usercode<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.usercode = value
-                    .try_into()
+                self.usercode = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for usercode: {e}")
                     });
@@ -7888,27 +7660,21 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
         }
         impl MemberTokenVerification {
-            pub fn login<T>(mut self, value: T) -> Self
+            pub fn login<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<crate::types::MemberLoginFlag>,
-                >,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::types::MemberLoginFlag, Form>,
             {
-                self.login = value
-                    .try_into()
+                self.login = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for login: {e}")
                     });
                 self
             }
-            pub fn usercode<T>(mut self, value: T) -> Self
+            pub fn usercode<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.usercode = value
-                    .try_into()
+                self.usercode = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for usercode: {e}")
                     });
@@ -7966,49 +7732,43 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
         }
         impl NoticeAttachment {
-            pub fn attachment_id<T>(mut self, value: T) -> Self
+            pub fn attachment_id<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.attachment_id = value
-                    .try_into()
+                self.attachment_id = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for attachment_id: {e}")
                     });
                 self
             }
-            pub fn content_type<T>(mut self, value: T) -> Self
+            pub fn content_type<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.content_type = value
-                    .try_into()
+                self.content_type = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for content_type: {e}")
                     });
                 self
             }
-            pub fn file_name<T>(mut self, value: T) -> Self
+            pub fn file_name<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.file_name = value
-                    .try_into()
+                self.file_name = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for file_name: {e}")
                     });
                 self
             }
-            pub fn size<T>(mut self, value: T) -> Self
+            pub fn size<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<i64, Form>,
             {
-                self.size = value
-                    .try_into()
+                self.size = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for size: {e}")
                     });
@@ -8088,92 +7848,77 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
         }
         impl NoticeCategory {
-            pub fn category_id<T>(mut self, value: T) -> Self
+            pub fn category_id<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<i64, Form>,
             {
-                self.category_id = value
-                    .try_into()
+                self.category_id = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for category_id: {e}")
                     });
                 self
             }
-            pub fn languages<T>(mut self, value: T) -> Self
+            pub fn languages<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        ::std::collections::HashMap<
-                            ::std::string::String,
-                            ::std::string::String,
-                        >,
+                T: ::client_runtime::OptionalValue<
+                    ::std::collections::HashMap<
+                        ::std::string::String,
+                        ::std::string::String,
                     >,
+                    Form,
                 >,
-                T::Error: ::std::fmt::Display,
             {
-                self.languages = value
-                    .try_into()
+                self.languages = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for languages: {e}")
                     });
                 self
             }
-            pub fn level<T>(mut self, value: T) -> Self
+            pub fn level<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<i64, Form>,
             {
-                self.level = value
-                    .try_into()
+                self.level = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for level: {e}")
                     });
                 self
             }
-            pub fn name<T>(mut self, value: T) -> Self
+            pub fn name<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.name = value
-                    .try_into()
+                self.name = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for name: {e}")
                     });
                 self
             }
-            pub fn order_no<T>(mut self, value: T) -> Self
+            pub fn order_no<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<i64, Form>,
             {
-                self.order_no = value
-                    .try_into()
+                self.order_no = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for order_no: {e}")
                     });
                 self
             }
-            pub fn parent<T>(mut self, value: T) -> Self
+            pub fn parent<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<i64, Form>,
             {
-                self.parent = value
-                    .try_into()
+                self.parent = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for parent: {e}")
                     });
                 self
             }
-            pub fn path<T>(mut self, value: T) -> Self
+            pub fn path<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.path = value
-                    .try_into()
+                self.path = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for path: {e}")
                     });
@@ -8287,15 +8032,14 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
         }
         impl NoticeCategoryListResult {
-            pub fn contents<T>(mut self, value: T) -> Self
+            pub fn contents<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::NoticeCategory>>,
+                T: ::client_runtime::OptionalValue<
+                    ::std::vec::Vec<super::NoticeCategory>,
+                    Form,
                 >,
-                T::Error: ::std::fmt::Display,
             {
-                self.contents = value
-                    .try_into()
+                self.contents = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for contents: {e}")
                     });
@@ -8394,161 +8138,141 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
         }
         impl NoticeDetail {
-            pub fn attachment_yn<T>(mut self, value: T) -> Self
+            pub fn attachment_yn<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.attachment_yn = value
-                    .try_into()
+                self.attachment_yn = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for attachment_yn: {e}")
                     });
                 self
             }
-            pub fn attachments<T>(mut self, value: T) -> Self
+            pub fn attachments<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::NoticeAttachment>>,
+                T: ::client_runtime::OptionalValue<
+                    ::std::vec::Vec<super::NoticeAttachment>,
+                    Form,
                 >,
-                T::Error: ::std::fmt::Display,
             {
-                self.attachments = value
-                    .try_into()
+                self.attachments = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for attachments: {e}")
                     });
                 self
             }
-            pub fn category_id<T>(mut self, value: T) -> Self
+            pub fn category_id<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<i64, Form>,
             {
-                self.category_id = value
-                    .try_into()
+                self.category_id = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for category_id: {e}")
                     });
                 self
             }
-            pub fn category_name<T>(mut self, value: T) -> Self
+            pub fn category_name<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.category_name = value
-                    .try_into()
+                self.category_name = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for category_name: {e}")
                     });
                 self
             }
-            pub fn content<T>(mut self, value: T) -> Self
+            pub fn content<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.content = value
-                    .try_into()
+                self.content = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for content: {e}")
                     });
                 self
             }
-            pub fn display_dt<T>(mut self, value: T) -> Self
+            pub fn display_dt<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.display_dt = value
-                    .try_into()
+                self.display_dt = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for display_dt: {e}")
                     });
                 self
             }
-            pub fn is_new<T>(mut self, value: T) -> Self
+            pub fn is_new<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<bool, Form>,
             {
-                self.is_new = value
-                    .try_into()
+                self.is_new = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for is_new: {e}")
                     });
                 self
             }
-            pub fn is_top<T>(mut self, value: T) -> Self
+            pub fn is_top<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<bool, Form>,
             {
-                self.is_top = value
-                    .try_into()
+                self.is_top = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for is_top: {e}")
                     });
                 self
             }
-            pub fn notice_id<T>(mut self, value: T) -> Self
+            pub fn notice_id<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<i64, Form>,
             {
-                self.notice_id = value
-                    .try_into()
+                self.notice_id = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for notice_id: {e}")
                     });
                 self
             }
-            pub fn read_cnt<T>(mut self, value: T) -> Self
+            pub fn read_cnt<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<i64, Form>,
             {
-                self.read_cnt = value
-                    .try_into()
+                self.read_cnt = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for read_cnt: {e}")
                     });
                 self
             }
-            pub fn tags<T>(mut self, value: T) -> Self
+            pub fn tags<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::NoticeTag>>,
+                T: ::client_runtime::OptionalValue<
+                    ::std::vec::Vec<super::NoticeTag>,
+                    Form,
                 >,
-                T::Error: ::std::fmt::Display,
             {
-                self.tags = value
-                    .try_into()
+                self.tags = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for tags: {e}")
                     });
                 self
             }
-            pub fn title<T>(mut self, value: T) -> Self
+            pub fn title<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.title = value
-                    .try_into()
+                self.title = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for title: {e}")
                     });
                 self
             }
-            pub fn updated_dt<T>(mut self, value: T) -> Self
+            pub fn updated_dt<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::EpochMillis>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::EpochMillis, Form>,
             {
-                self.updated_dt = value
-                    .try_into()
+                self.updated_dt = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for updated_dt: {e}")
                     });
@@ -8673,13 +8397,11 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
         }
         impl NoticeDetailResult {
-            pub fn content<T>(mut self, value: T) -> Self
+            pub fn content<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::NoticeDetail>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<super::NoticeDetail, Form>,
             {
-                self.content = value
-                    .try_into()
+                self.content = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for content: {e}")
                     });
@@ -8795,63 +8517,54 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
         }
         impl NoticeListResult {
-            pub fn contents<T>(mut self, value: T) -> Self
+            pub fn contents<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::NoticeSummary>>,
+                T: ::client_runtime::OptionalValue<
+                    ::std::vec::Vec<super::NoticeSummary>,
+                    Form,
                 >,
-                T::Error: ::std::fmt::Display,
             {
-                self.contents = value
-                    .try_into()
+                self.contents = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for contents: {e}")
                     });
                 self
             }
-            pub fn page_num<T>(mut self, value: T) -> Self
+            pub fn page_num<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<i64, Form>,
             {
-                self.page_num = value
-                    .try_into()
+                self.page_num = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for page_num: {e}")
                     });
                 self
             }
-            pub fn page_size<T>(mut self, value: T) -> Self
+            pub fn page_size<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<i64, Form>,
             {
-                self.page_size = value
-                    .try_into()
+                self.page_size = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for page_size: {e}")
                     });
                 self
             }
-            pub fn pages<T>(mut self, value: T) -> Self
+            pub fn pages<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<i64, Form>,
             {
-                self.pages = value
-                    .try_into()
+                self.pages = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for pages: {e}")
                     });
                 self
             }
-            pub fn total<T>(mut self, value: T) -> Self
+            pub fn total<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<i64, Form>,
             {
-                self.total = value
-                    .try_into()
+                self.total = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for total: {e}")
                     });
@@ -8943,121 +8656,103 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
         }
         impl NoticeSummary {
-            pub fn category_id<T>(mut self, value: T) -> Self
+            pub fn category_id<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<i64, Form>,
             {
-                self.category_id = value
-                    .try_into()
+                self.category_id = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for category_id: {e}")
                     });
                 self
             }
-            pub fn category_name<T>(mut self, value: T) -> Self
+            pub fn category_name<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.category_name = value
-                    .try_into()
+                self.category_name = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for category_name: {e}")
                     });
                 self
             }
-            pub fn content<T>(mut self, value: T) -> Self
+            pub fn content<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.content = value
-                    .try_into()
+                self.content = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for content: {e}")
                     });
                 self
             }
-            pub fn display_dt<T>(mut self, value: T) -> Self
+            pub fn display_dt<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.display_dt = value
-                    .try_into()
+                self.display_dt = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for display_dt: {e}")
                     });
                 self
             }
-            pub fn is_new<T>(mut self, value: T) -> Self
+            pub fn is_new<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<bool, Form>,
             {
-                self.is_new = value
-                    .try_into()
+                self.is_new = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for is_new: {e}")
                     });
                 self
             }
-            pub fn is_top<T>(mut self, value: T) -> Self
+            pub fn is_top<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<bool, Form>,
             {
-                self.is_top = value
-                    .try_into()
+                self.is_top = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for is_top: {e}")
                     });
                 self
             }
-            pub fn notice_id<T>(mut self, value: T) -> Self
+            pub fn notice_id<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<i64, Form>,
             {
-                self.notice_id = value
-                    .try_into()
+                self.notice_id = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for notice_id: {e}")
                     });
                 self
             }
-            pub fn tag_str<T>(mut self, value: T) -> Self
+            pub fn tag_str<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.tag_str = value
-                    .try_into()
+                self.tag_str = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for tag_str: {e}")
                     });
                 self
             }
-            pub fn title<T>(mut self, value: T) -> Self
+            pub fn title<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.title = value
-                    .try_into()
+                self.title = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for title: {e}")
                     });
                 self
             }
-            pub fn updated_dt<T>(mut self, value: T) -> Self
+            pub fn updated_dt<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::EpochMillis>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::EpochMillis, Form>,
             {
-                self.updated_dt = value
-                    .try_into()
+                self.updated_dt = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for updated_dt: {e}")
                     });
@@ -9129,44 +8824,37 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
         }
         impl NoticeTag {
-            pub fn languages<T>(mut self, value: T) -> Self
+            pub fn languages<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        ::std::collections::HashMap<
-                            ::std::string::String,
-                            ::std::string::String,
-                        >,
+                T: ::client_runtime::OptionalValue<
+                    ::std::collections::HashMap<
+                        ::std::string::String,
+                        ::std::string::String,
                     >,
+                    Form,
                 >,
-                T::Error: ::std::fmt::Display,
             {
-                self.languages = value
-                    .try_into()
+                self.languages = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for languages: {e}")
                     });
                 self
             }
-            pub fn tag<T>(mut self, value: T) -> Self
+            pub fn tag<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.tag = value
-                    .try_into()
+                self.tag = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for tag: {e}")
                     });
                 self
             }
-            pub fn tag_id<T>(mut self, value: T) -> Self
+            pub fn tag_id<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<i64, Form>,
             {
-                self.tag_id = value
-                    .try_into()
+                self.tag_id = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for tag_id: {e}")
                     });
@@ -9272,15 +8960,14 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
         }
         impl NoticeTagListResult {
-            pub fn contents<T>(mut self, value: T) -> Self
+            pub fn contents<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::NoticeTag>>,
+                T: ::client_runtime::OptionalValue<
+                    ::std::vec::Vec<super::NoticeTag>,
+                    Form,
                 >,
-                T::Error: ::std::fmt::Display,
             {
-                self.contents = value
-                    .try_into()
+                self.contents = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for contents: {e}")
                     });
@@ -9535,13 +9222,13 @@ sample method appends a `memberno` it never declares as a parameter.*/
                     });
                 self
             }
-            pub fn result_message<T>(mut self, value: T) -> Self
+            pub fn result_message<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.result_message = value
-                    .try_into()
+                self.result_message = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for result_message: {e}"
@@ -9596,39 +9283,34 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
         }
         impl SaveEmailSettingsBody {
-            pub fn display_mail<T>(mut self, value: T) -> Self
+            pub fn display_mail<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.display_mail = value
-                    .try_into()
+                self.display_mail = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for display_mail: {e}")
                     });
                 self
             }
-            pub fn name<T>(mut self, value: T) -> Self
+            pub fn name<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::SaveEmailSettingsBodyName>,
+                T: ::client_runtime::OptionalValue<
+                    super::SaveEmailSettingsBodyName,
+                    Form,
                 >,
-                T::Error: ::std::fmt::Display,
             {
-                self.name = value
-                    .try_into()
+                self.name = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for name: {e}")
                     });
                 self
             }
-            pub fn template<T>(mut self, value: T) -> Self
+            pub fn template<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.template = value
-                    .try_into()
+                self.template = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for template: {e}")
                     });
@@ -9698,39 +9380,36 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
         }
         impl ServiceDetail {
-            pub fn language<T>(mut self, value: T) -> Self
+            pub fn language<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.language = value
-                    .try_into()
+                self.language = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for language: {e}")
                     });
                 self
             }
-            pub fn languages<T>(mut self, value: T) -> Self
+            pub fn languages<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::ServiceLanguage>>,
+                T: ::client_runtime::OptionalValue<
+                    ::std::vec::Vec<super::ServiceLanguage>,
+                    Form,
                 >,
-                T::Error: ::std::fmt::Display,
             {
-                self.languages = value
-                    .try_into()
+                self.languages = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for languages: {e}")
                     });
                 self
             }
-            pub fn multi_language<T>(mut self, value: T) -> Self
+            pub fn multi_language<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<bool, Form>,
             {
-                self.multi_language = value
-                    .try_into()
+                self.multi_language = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for multi_language: {e}"
@@ -9738,37 +9417,31 @@ sample method appends a `memberno` it never declares as a parameter.*/
                     });
                 self
             }
-            pub fn name<T>(mut self, value: T) -> Self
+            pub fn name<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.name = value
-                    .try_into()
+                self.name = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for name: {e}")
                     });
                 self
             }
-            pub fn profile<T>(mut self, value: T) -> Self
+            pub fn profile<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::ServiceProfile>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<super::ServiceProfile, Form>,
             {
-                self.profile = value
-                    .try_into()
+                self.profile = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for profile: {e}")
                     });
                 self
             }
-            pub fn service_id<T>(mut self, value: T) -> Self
+            pub fn service_id<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.service_id = value
-                    .try_into()
+                self.service_id = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for service_id: {e}")
                     });
@@ -9880,13 +9553,11 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
         }
         impl ServiceDetailResult {
-            pub fn content<T>(mut self, value: T) -> Self
+            pub fn content<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::ServiceDetail>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<super::ServiceDetail, Form>,
             {
-                self.content = value
-                    .try_into()
+                self.content = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for content: {e}")
                     });
@@ -9932,37 +9603,31 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
         }
         impl ServiceLanguage {
-            pub fn code<T>(mut self, value: T) -> Self
+            pub fn code<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.code = value
-                    .try_into()
+                self.code = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for code: {e}")
                     });
                 self
             }
-            pub fn name<T>(mut self, value: T) -> Self
+            pub fn name<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.name = value
-                    .try_into()
+                self.name = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for name: {e}")
                     });
                 self
             }
-            pub fn order_no<T>(mut self, value: T) -> Self
+            pub fn order_no<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<i64, Form>,
             {
-                self.order_no = value
-                    .try_into()
+                self.order_no = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for order_no: {e}")
                     });
@@ -10005,13 +9670,11 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
         }
         impl ServiceProfile {
-            pub fn file_url<T>(mut self, value: T) -> Self
+            pub fn file_url<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.file_url = value
-                    .try_into()
+                self.file_url = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for file_url: {e}")
                     });
@@ -10083,92 +9746,77 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
         }
         impl TicketCategory {
-            pub fn category_id<T>(mut self, value: T) -> Self
+            pub fn category_id<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<i64, Form>,
             {
-                self.category_id = value
-                    .try_into()
+                self.category_id = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for category_id: {e}")
                     });
                 self
             }
-            pub fn languages<T>(mut self, value: T) -> Self
+            pub fn languages<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        ::std::collections::HashMap<
-                            ::std::string::String,
-                            ::std::string::String,
-                        >,
+                T: ::client_runtime::OptionalValue<
+                    ::std::collections::HashMap<
+                        ::std::string::String,
+                        ::std::string::String,
                     >,
+                    Form,
                 >,
-                T::Error: ::std::fmt::Display,
             {
-                self.languages = value
-                    .try_into()
+                self.languages = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for languages: {e}")
                     });
                 self
             }
-            pub fn level<T>(mut self, value: T) -> Self
+            pub fn level<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<i64, Form>,
             {
-                self.level = value
-                    .try_into()
+                self.level = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for level: {e}")
                     });
                 self
             }
-            pub fn name<T>(mut self, value: T) -> Self
+            pub fn name<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.name = value
-                    .try_into()
+                self.name = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for name: {e}")
                     });
                 self
             }
-            pub fn order_no<T>(mut self, value: T) -> Self
+            pub fn order_no<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<i64, Form>,
             {
-                self.order_no = value
-                    .try_into()
+                self.order_no = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for order_no: {e}")
                     });
                 self
             }
-            pub fn parent<T>(mut self, value: T) -> Self
+            pub fn parent<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<i64, Form>,
             {
-                self.parent = value
-                    .try_into()
+                self.parent = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for parent: {e}")
                     });
                 self
             }
-            pub fn path<T>(mut self, value: T) -> Self
+            pub fn path<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.path = value
-                    .try_into()
+                self.path = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for path: {e}")
                     });
@@ -10282,15 +9930,14 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
         }
         impl TicketCategoryListResult {
-            pub fn contents<T>(mut self, value: T) -> Self
+            pub fn contents<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::TicketCategory>>,
+                T: ::client_runtime::OptionalValue<
+                    ::std::vec::Vec<super::TicketCategory>,
+                    Form,
                 >,
-                T::Error: ::std::fmt::Display,
             {
-                self.contents = value
-                    .try_into()
+                self.contents = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for contents: {e}")
                     });
@@ -10384,149 +10031,124 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
         }
         impl TicketUserField {
-            pub fn code<T>(mut self, value: T) -> Self
+            pub fn code<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.code = value
-                    .try_into()
+                self.code = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for code: {e}")
                     });
                 self
             }
-            pub fn description<T>(mut self, value: T) -> Self
+            pub fn description<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.description = value
-                    .try_into()
+                self.description = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for description: {e}")
                     });
                 self
             }
-            pub fn encrypt<T>(mut self, value: T) -> Self
+            pub fn encrypt<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<bool, Form>,
             {
-                self.encrypt = value
-                    .try_into()
+                self.encrypt = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for encrypt: {e}")
                     });
                 self
             }
-            pub fn field_id<T>(mut self, value: T) -> Self
+            pub fn field_id<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<i64, Form>,
             {
-                self.field_id = value
-                    .try_into()
+                self.field_id = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for field_id: {e}")
                     });
                 self
             }
-            pub fn holding_text<T>(mut self, value: T) -> Self
+            pub fn holding_text<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<bool, Form>,
             {
-                self.holding_text = value
-                    .try_into()
+                self.holding_text = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for holding_text: {e}")
                     });
                 self
             }
-            pub fn length<T>(mut self, value: T) -> Self
+            pub fn length<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<i64, Form>,
             {
-                self.length = value
-                    .try_into()
+                self.length = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for length: {e}")
                     });
                 self
             }
-            pub fn options<T>(mut self, value: T) -> Self
+            pub fn options<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                T: ::client_runtime::OptionalValue<
+                    ::std::vec::Vec<::std::string::String>,
+                    Form,
                 >,
-                T::Error: ::std::fmt::Display,
             {
-                self.options = value
-                    .try_into()
+                self.options = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for options: {e}")
                     });
                 self
             }
-            pub fn placeholder<T>(mut self, value: T) -> Self
+            pub fn placeholder<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.placeholder = value
-                    .try_into()
+                self.placeholder = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for placeholder: {e}")
                     });
                 self
             }
-            pub fn required<T>(mut self, value: T) -> Self
+            pub fn required<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<bool, Form>,
             {
-                self.required = value
-                    .try_into()
+                self.required = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for required: {e}")
                     });
                 self
             }
-            pub fn title<T>(mut self, value: T) -> Self
+            pub fn title<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.title = value
-                    .try_into()
+                self.title = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for title: {e}")
                     });
                 self
             }
-            pub fn type_<T>(mut self, value: T) -> Self
+            pub fn type_<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<crate::types::TicketFieldType>,
-                >,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::types::TicketFieldType, Form>,
             {
-                self.type_ = value
-                    .try_into()
+                self.type_ = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for type_: {e}")
                     });
                 self
             }
-            pub fn value<T>(mut self, value: T) -> Self
+            pub fn value<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.value = value
-                    .try_into()
+                self.value = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for value: {e}")
                     });
@@ -10650,15 +10272,14 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
         }
         impl TicketUserFieldListResult {
-            pub fn contents<T>(mut self, value: T) -> Self
+            pub fn contents<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::TicketUserField>>,
+                T: ::client_runtime::OptionalValue<
+                    ::std::vec::Vec<super::TicketUserField>,
+                    Form,
                 >,
-                T::Error: ::std::fmt::Display,
             {
-                self.contents = value
-                    .try_into()
+                self.contents = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for contents: {e}")
                     });
@@ -10757,13 +10378,11 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
         }
         impl UpdateExternalAccountBody {
-            pub fn active<T>(mut self, value: T) -> Self
+            pub fn active<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<bool, Form>,
             {
-                self.active = value
-                    .try_into()
+                self.active = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for active: {e}")
                     });
@@ -10967,73 +10586,63 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
         }
         impl UploadedTicketAttachment {
-            pub fn attachment_id<T>(mut self, value: T) -> Self
+            pub fn attachment_id<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.attachment_id = value
-                    .try_into()
+                self.attachment_id = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for attachment_id: {e}")
                     });
                 self
             }
-            pub fn content_type<T>(mut self, value: T) -> Self
+            pub fn content_type<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.content_type = value
-                    .try_into()
+                self.content_type = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for content_type: {e}")
                     });
                 self
             }
-            pub fn created_dt<T>(mut self, value: T) -> Self
+            pub fn created_dt<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::EpochMillis>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::EpochMillis, Form>,
             {
-                self.created_dt = value
-                    .try_into()
+                self.created_dt = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for created_dt: {e}")
                     });
                 self
             }
-            pub fn disposition<T>(mut self, value: T) -> Self
+            pub fn disposition<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.disposition = value
-                    .try_into()
+                self.disposition = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for disposition: {e}")
                     });
                 self
             }
-            pub fn file_name<T>(mut self, value: T) -> Self
+            pub fn file_name<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.file_name = value
-                    .try_into()
+                self.file_name = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for file_name: {e}")
                     });
                 self
             }
-            pub fn size<T>(mut self, value: T) -> Self
+            pub fn size<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<i64, Form>,
             {
-                self.size = value
-                    .try_into()
+                self.size = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for size: {e}")
                     });
@@ -11147,15 +10756,14 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
         }
         impl UploadedTicketAttachmentResult {
-            pub fn content<T>(mut self, value: T) -> Self
+            pub fn content<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::UploadedTicketAttachment>,
+                T: ::client_runtime::OptionalValue<
+                    super::UploadedTicketAttachment,
+                    Form,
                 >,
-                T::Error: ::std::fmt::Display,
             {
-                self.content = value
-                    .try_into()
+                self.content = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for content: {e}")
                     });
@@ -11214,13 +10822,11 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
         }
         impl VerifyExternalAccountBody {
-            pub fn active<T>(mut self, value: T) -> Self
+            pub fn active<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<bool, Form>,
             {
-                self.active = value
-                    .try_into()
+                self.active = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for active: {e}")
                     });
@@ -11238,13 +10844,11 @@ sample method appends a `memberno` it never declares as a parameter.*/
                     });
                 self
             }
-            pub fn id<T>(mut self, value: T) -> Self
+            pub fn id<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<i64, Form>,
             {
-                self.id = value
-                    .try_into()
+                self.id = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| format!("error converting supplied value for id: {e}"));
                 self
             }

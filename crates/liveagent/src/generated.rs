@@ -3858,23 +3858,19 @@ pub mod types {
             }
         }
         impl AddConversationTagBody {
-            pub fn id<T>(mut self, value: T) -> Self
+            pub fn id<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.id = value
-                    .try_into()
+                self.id = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| format!("error converting supplied value for id: {e}"));
                 self
             }
-            pub fn name<T>(mut self, value: T) -> Self
+            pub fn name<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.name = value
-                    .try_into()
+                self.name = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for name: {e}")
                     });
@@ -3962,25 +3958,23 @@ pub mod types {
             }
         }
         impl Agent {
-            pub fn authtoken<T>(mut self, value: T) -> Self
+            pub fn authtoken<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.authtoken = value
-                    .try_into()
+                self.authtoken = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for authtoken: {e}")
                     });
                 self
             }
-            pub fn browsercookiename<T>(mut self, value: T) -> Self
+            pub fn browsercookiename<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.browsercookiename = value
-                    .try_into()
+                self.browsercookiename = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for browsercookiename: {e}"
@@ -3988,99 +3982,81 @@ pub mod types {
                     });
                 self
             }
-            pub fn contactid<T>(mut self, value: T) -> Self
+            pub fn contactid<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.contactid = value
-                    .try_into()
+                self.contactid = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for contactid: {e}")
                     });
                 self
             }
-            pub fn email<T>(mut self, value: T) -> Self
+            pub fn email<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.email = value
-                    .try_into()
+                self.email = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for email: {e}")
                     });
                 self
             }
-            pub fn firstname<T>(mut self, value: T) -> Self
+            pub fn firstname<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.firstname = value
-                    .try_into()
+                self.firstname = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for firstname: {e}")
                     });
                 self
             }
-            pub fn gender<T>(mut self, value: T) -> Self
+            pub fn gender<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::types::Gender>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::types::Gender, Form>,
             {
-                self.gender = value
-                    .try_into()
+                self.gender = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for gender: {e}")
                     });
                 self
             }
-            pub fn lastname<T>(mut self, value: T) -> Self
+            pub fn lastname<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.lastname = value
-                    .try_into()
+                self.lastname = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for lastname: {e}")
                     });
                 self
             }
-            pub fn role<T>(mut self, value: T) -> Self
+            pub fn role<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<crate::types::AgentRole>,
-                >,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::types::AgentRole, Form>,
             {
-                self.role = value
-                    .try_into()
+                self.role = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for role: {e}")
                     });
                 self
             }
-            pub fn systemname<T>(mut self, value: T) -> Self
+            pub fn systemname<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.systemname = value
-                    .try_into()
+                self.systemname = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for systemname: {e}")
                     });
                 self
             }
-            pub fn userid<T>(mut self, value: T) -> Self
+            pub fn userid<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.userid = value
-                    .try_into()
+                self.userid = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for userid: {e}")
                     });
@@ -4182,25 +4158,23 @@ pub mod types {
             }
         }
         impl AgentAvailability {
-            pub fn contactid<T>(mut self, value: T) -> Self
+            pub fn contactid<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.contactid = value
-                    .try_into()
+                self.contactid = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for contactid: {e}")
                     });
                 self
             }
-            pub fn department_name<T>(mut self, value: T) -> Self
+            pub fn department_name<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.department_name = value
-                    .try_into()
+                self.department_name = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for department_name: {e}"
@@ -4208,95 +4182,79 @@ pub mod types {
                     });
                 self
             }
-            pub fn departmentid<T>(mut self, value: T) -> Self
+            pub fn departmentid<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.departmentid = value
-                    .try_into()
+                self.departmentid = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for departmentid: {e}")
                     });
                 self
             }
-            pub fn firstname<T>(mut self, value: T) -> Self
+            pub fn firstname<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.firstname = value
-                    .try_into()
+                self.firstname = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for firstname: {e}")
                     });
                 self
             }
-            pub fn from_date<T>(mut self, value: T) -> Self
+            pub fn from_date<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaDateTime>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaDateTime, Form>,
             {
-                self.from_date = value
-                    .try_into()
+                self.from_date = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for from_date: {e}")
                     });
                 self
             }
-            pub fn hours_online<T>(mut self, value: T) -> Self
+            pub fn hours_online<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.hours_online = value
-                    .try_into()
+                self.hours_online = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for hours_online: {e}")
                     });
                 self
             }
-            pub fn id<T>(mut self, value: T) -> Self
+            pub fn id<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.id = value
-                    .try_into()
+                self.id = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| format!("error converting supplied value for id: {e}"));
                 self
             }
-            pub fn lastname<T>(mut self, value: T) -> Self
+            pub fn lastname<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.lastname = value
-                    .try_into()
+                self.lastname = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for lastname: {e}")
                     });
                 self
             }
-            pub fn to_date<T>(mut self, value: T) -> Self
+            pub fn to_date<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaDateTime>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaDateTime, Form>,
             {
-                self.to_date = value
-                    .try_into()
+                self.to_date = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for to_date: {e}")
                     });
                 self
             }
-            pub fn userid<T>(mut self, value: T) -> Self
+            pub fn userid<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.userid = value
-                    .try_into()
+                self.userid = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for userid: {e}")
                     });
@@ -4428,95 +4386,83 @@ pub mod types {
             }
         }
         impl AgentOnlineState {
-            pub fn avatar_url<T>(mut self, value: T) -> Self
+            pub fn avatar_url<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.avatar_url = value
-                    .try_into()
+                self.avatar_url = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for avatar_url: {e}")
                     });
                 self
             }
-            pub fn contactid<T>(mut self, value: T) -> Self
+            pub fn contactid<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.contactid = value
-                    .try_into()
+                self.contactid = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for contactid: {e}")
                     });
                 self
             }
-            pub fn firstname<T>(mut self, value: T) -> Self
+            pub fn firstname<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.firstname = value
-                    .try_into()
+                self.firstname = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for firstname: {e}")
                     });
                 self
             }
-            pub fn id<T>(mut self, value: T) -> Self
+            pub fn id<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.id = value
-                    .try_into()
+                self.id = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| format!("error converting supplied value for id: {e}"));
                 self
             }
-            pub fn lastname<T>(mut self, value: T) -> Self
+            pub fn lastname<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.lastname = value
-                    .try_into()
+                self.lastname = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for lastname: {e}")
                     });
                 self
             }
-            pub fn online_status<T>(mut self, value: T) -> Self
+            pub fn online_status<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.online_status = value
-                    .try_into()
+                self.online_status = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for online_status: {e}")
                     });
                 self
             }
-            pub fn preset_status<T>(mut self, value: T) -> Self
+            pub fn preset_status<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.preset_status = value
-                    .try_into()
+                self.preset_status = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for preset_status: {e}")
                     });
                 self
             }
-            pub fn username<T>(mut self, value: T) -> Self
+            pub fn username<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.username = value
-                    .try_into()
+                self.username = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for username: {e}")
                     });
@@ -4829,49 +4775,45 @@ pub mod types {
             }
         }
         impl AgentReportRow {
-            pub fn answers<T>(mut self, value: T) -> Self
+            pub fn answers<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.answers = value
-                    .try_into()
+                self.answers = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for answers: {e}")
                     });
                 self
             }
-            pub fn answers_ph<T>(mut self, value: T) -> Self
+            pub fn answers_ph<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.answers_ph = value
-                    .try_into()
+                self.answers_ph = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for answers_ph: {e}")
                     });
                 self
             }
-            pub fn call_avg_time<T>(mut self, value: T) -> Self
+            pub fn call_avg_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.call_avg_time = value
-                    .try_into()
+                self.call_avg_time = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for call_avg_time: {e}")
                     });
                 self
             }
-            pub fn call_internal_avg_time<T>(mut self, value: T) -> Self
+            pub fn call_internal_avg_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.call_internal_avg_time = value
-                    .try_into()
+                self.call_internal_avg_time = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for call_internal_avg_time: {e}"
@@ -4879,13 +4821,13 @@ pub mod types {
                     });
                 self
             }
-            pub fn call_internal_seconds<T>(mut self, value: T) -> Self
+            pub fn call_internal_seconds<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.call_internal_seconds = value
-                    .try_into()
+                self.call_internal_seconds = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for call_internal_seconds: {e}"
@@ -4893,13 +4835,13 @@ pub mod types {
                     });
                 self
             }
-            pub fn call_outgoing_avg_time<T>(mut self, value: T) -> Self
+            pub fn call_outgoing_avg_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.call_outgoing_avg_time = value
-                    .try_into()
+                self.call_outgoing_avg_time = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for call_outgoing_avg_time: {e}"
@@ -4907,13 +4849,13 @@ pub mod types {
                     });
                 self
             }
-            pub fn call_outgoing_seconds<T>(mut self, value: T) -> Self
+            pub fn call_outgoing_seconds<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.call_outgoing_seconds = value
-                    .try_into()
+                self.call_outgoing_seconds = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for call_outgoing_seconds: {e}"
@@ -4921,13 +4863,13 @@ pub mod types {
                     });
                 self
             }
-            pub fn call_pickup_avg_time<T>(mut self, value: T) -> Self
+            pub fn call_pickup_avg_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.call_pickup_avg_time = value
-                    .try_into()
+                self.call_pickup_avg_time = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for call_pickup_avg_time: {e}"
@@ -4935,25 +4877,23 @@ pub mod types {
                     });
                 self
             }
-            pub fn call_seconds<T>(mut self, value: T) -> Self
+            pub fn call_seconds<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.call_seconds = value
-                    .try_into()
+                self.call_seconds = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for call_seconds: {e}")
                     });
                 self
             }
-            pub fn call_seconds_ph<T>(mut self, value: T) -> Self
+            pub fn call_seconds_ph<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.call_seconds_ph = value
-                    .try_into()
+                self.call_seconds_ph = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for call_seconds_ph: {e}"
@@ -4961,25 +4901,23 @@ pub mod types {
                     });
                 self
             }
-            pub fn calls<T>(mut self, value: T) -> Self
+            pub fn calls<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.calls = value
-                    .try_into()
+                self.calls = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for calls: {e}")
                     });
                 self
             }
-            pub fn calls_internal<T>(mut self, value: T) -> Self
+            pub fn calls_internal<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.calls_internal = value
-                    .try_into()
+                self.calls_internal = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for calls_internal: {e}"
@@ -4987,13 +4925,13 @@ pub mod types {
                     });
                 self
             }
-            pub fn calls_outgoing<T>(mut self, value: T) -> Self
+            pub fn calls_outgoing<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.calls_outgoing = value
-                    .try_into()
+                self.calls_outgoing = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for calls_outgoing: {e}"
@@ -5001,37 +4939,33 @@ pub mod types {
                     });
                 self
             }
-            pub fn calls_ph<T>(mut self, value: T) -> Self
+            pub fn calls_ph<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.calls_ph = value
-                    .try_into()
+                self.calls_ph = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for calls_ph: {e}")
                     });
                 self
             }
-            pub fn chat_answers<T>(mut self, value: T) -> Self
+            pub fn chat_answers<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.chat_answers = value
-                    .try_into()
+                self.chat_answers = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for chat_answers: {e}")
                     });
                 self
             }
-            pub fn chat_answers_ph<T>(mut self, value: T) -> Self
+            pub fn chat_answers_ph<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.chat_answers_ph = value
-                    .try_into()
+                self.chat_answers_ph = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for chat_answers_ph: {e}"
@@ -5039,37 +4973,35 @@ pub mod types {
                     });
                 self
             }
-            pub fn chat_avg_time<T>(mut self, value: T) -> Self
+            pub fn chat_avg_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.chat_avg_time = value
-                    .try_into()
+                self.chat_avg_time = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for chat_avg_time: {e}")
                     });
                 self
             }
-            pub fn chat_pickup<T>(mut self, value: T) -> Self
+            pub fn chat_pickup<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.chat_pickup = value
-                    .try_into()
+                self.chat_pickup = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for chat_pickup: {e}")
                     });
                 self
             }
-            pub fn chat_pickup_avg_time<T>(mut self, value: T) -> Self
+            pub fn chat_pickup_avg_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.chat_pickup_avg_time = value
-                    .try_into()
+                self.chat_pickup_avg_time = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for chat_pickup_avg_time: {e}"
@@ -5077,49 +5009,43 @@ pub mod types {
                     });
                 self
             }
-            pub fn chats<T>(mut self, value: T) -> Self
+            pub fn chats<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.chats = value
-                    .try_into()
+                self.chats = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for chats: {e}")
                     });
                 self
             }
-            pub fn chats_ph<T>(mut self, value: T) -> Self
+            pub fn chats_ph<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.chats_ph = value
-                    .try_into()
+                self.chats_ph = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for chats_ph: {e}")
                     });
                 self
             }
-            pub fn contactid<T>(mut self, value: T) -> Self
+            pub fn contactid<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.contactid = value
-                    .try_into()
+                self.contactid = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for contactid: {e}")
                     });
                 self
             }
-            pub fn created_tickets<T>(mut self, value: T) -> Self
+            pub fn created_tickets<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.created_tickets = value
-                    .try_into()
+                self.created_tickets = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for created_tickets: {e}"
@@ -5127,13 +5053,13 @@ pub mod types {
                     });
                 self
             }
-            pub fn first_assign_avg_time<T>(mut self, value: T) -> Self
+            pub fn first_assign_avg_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.first_assign_avg_time = value
-                    .try_into()
+                self.first_assign_avg_time = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for first_assign_avg_time: {e}"
@@ -5141,13 +5067,13 @@ pub mod types {
                     });
                 self
             }
-            pub fn first_assign_avg_time_sla<T>(mut self, value: T) -> Self
+            pub fn first_assign_avg_time_sla<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.first_assign_avg_time_sla = value
-                    .try_into()
+                self.first_assign_avg_time_sla = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for first_assign_avg_time_sla: {e}"
@@ -5155,13 +5081,13 @@ pub mod types {
                     });
                 self
             }
-            pub fn first_resolve_avg_time<T>(mut self, value: T) -> Self
+            pub fn first_resolve_avg_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.first_resolve_avg_time = value
-                    .try_into()
+                self.first_resolve_avg_time = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for first_resolve_avg_time: {e}"
@@ -5169,13 +5095,13 @@ pub mod types {
                     });
                 self
             }
-            pub fn first_resolve_avg_time_sla<T>(mut self, value: T) -> Self
+            pub fn first_resolve_avg_time_sla<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.first_resolve_avg_time_sla = value
-                    .try_into()
+                self.first_resolve_avg_time_sla = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for first_resolve_avg_time_sla: {e}"
@@ -5183,59 +5109,51 @@ pub mod types {
                     });
                 self
             }
-            pub fn firstname<T>(mut self, value: T) -> Self
+            pub fn firstname<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.firstname = value
-                    .try_into()
+                self.firstname = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for firstname: {e}")
                     });
                 self
             }
-            pub fn id<T>(mut self, value: T) -> Self
+            pub fn id<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.id = value
-                    .try_into()
+                self.id = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| format!("error converting supplied value for id: {e}"));
                 self
             }
-            pub fn lastname<T>(mut self, value: T) -> Self
+            pub fn lastname<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.lastname = value
-                    .try_into()
+                self.lastname = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for lastname: {e}")
                     });
                 self
             }
-            pub fn missed_calls<T>(mut self, value: T) -> Self
+            pub fn missed_calls<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.missed_calls = value
-                    .try_into()
+                self.missed_calls = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for missed_calls: {e}")
                     });
                 self
             }
-            pub fn missed_calls_ph<T>(mut self, value: T) -> Self
+            pub fn missed_calls_ph<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.missed_calls_ph = value
-                    .try_into()
+                self.missed_calls_ph = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for missed_calls_ph: {e}"
@@ -5243,25 +5161,23 @@ pub mod types {
                     });
                 self
             }
-            pub fn missed_chats<T>(mut self, value: T) -> Self
+            pub fn missed_chats<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.missed_chats = value
-                    .try_into()
+                self.missed_chats = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for missed_chats: {e}")
                     });
                 self
             }
-            pub fn missed_chats_ph<T>(mut self, value: T) -> Self
+            pub fn missed_chats_ph<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.missed_chats_ph = value
-                    .try_into()
+                self.missed_chats_ph = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for missed_chats_ph: {e}"
@@ -5269,13 +5185,13 @@ pub mod types {
                     });
                 self
             }
-            pub fn new_answer_avg_time<T>(mut self, value: T) -> Self
+            pub fn new_answer_avg_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.new_answer_avg_time = value
-                    .try_into()
+                self.new_answer_avg_time = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for new_answer_avg_time: {e}"
@@ -5283,13 +5199,13 @@ pub mod types {
                     });
                 self
             }
-            pub fn new_answer_avg_time_sla<T>(mut self, value: T) -> Self
+            pub fn new_answer_avg_time_sla<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.new_answer_avg_time_sla = value
-                    .try_into()
+                self.new_answer_avg_time_sla = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for new_answer_avg_time_sla: {e}"
@@ -5297,13 +5213,13 @@ pub mod types {
                     });
                 self
             }
-            pub fn next_answer_avg_time<T>(mut self, value: T) -> Self
+            pub fn next_answer_avg_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.next_answer_avg_time = value
-                    .try_into()
+                self.next_answer_avg_time = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for next_answer_avg_time: {e}"
@@ -5311,13 +5227,13 @@ pub mod types {
                     });
                 self
             }
-            pub fn next_answer_avg_time_sla<T>(mut self, value: T) -> Self
+            pub fn next_answer_avg_time_sla<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.next_answer_avg_time_sla = value
-                    .try_into()
+                self.next_answer_avg_time_sla = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for next_answer_avg_time_sla: {e}"
@@ -5325,97 +5241,87 @@ pub mod types {
                     });
                 self
             }
-            pub fn not_ranked<T>(mut self, value: T) -> Self
+            pub fn not_ranked<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.not_ranked = value
-                    .try_into()
+                self.not_ranked = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for not_ranked: {e}")
                     });
                 self
             }
-            pub fn not_ranked_p<T>(mut self, value: T) -> Self
+            pub fn not_ranked_p<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.not_ranked_p = value
-                    .try_into()
+                self.not_ranked_p = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for not_ranked_p: {e}")
                     });
                 self
             }
-            pub fn not_ranked_ph<T>(mut self, value: T) -> Self
+            pub fn not_ranked_ph<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.not_ranked_ph = value
-                    .try_into()
+                self.not_ranked_ph = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for not_ranked_ph: {e}")
                     });
                 self
             }
-            pub fn notes<T>(mut self, value: T) -> Self
+            pub fn notes<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.notes = value
-                    .try_into()
+                self.notes = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for notes: {e}")
                     });
                 self
             }
-            pub fn o_calls<T>(mut self, value: T) -> Self
+            pub fn o_calls<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.o_calls = value
-                    .try_into()
+                self.o_calls = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for o_calls: {e}")
                     });
                 self
             }
-            pub fn punishments<T>(mut self, value: T) -> Self
+            pub fn punishments<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.punishments = value
-                    .try_into()
+                self.punishments = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for punishments: {e}")
                     });
                 self
             }
-            pub fn punishments_p<T>(mut self, value: T) -> Self
+            pub fn punishments_p<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.punishments_p = value
-                    .try_into()
+                self.punishments_p = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for punishments_p: {e}")
                     });
                 self
             }
-            pub fn punishments_ph<T>(mut self, value: T) -> Self
+            pub fn punishments_ph<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.punishments_ph = value
-                    .try_into()
+                self.punishments_ph = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for punishments_ph: {e}"
@@ -5423,13 +5329,13 @@ pub mod types {
                     });
                 self
             }
-            pub fn resolved_tickets<T>(mut self, value: T) -> Self
+            pub fn resolved_tickets<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.resolved_tickets = value
-                    .try_into()
+                self.resolved_tickets = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for resolved_tickets: {e}"
@@ -5437,73 +5343,61 @@ pub mod types {
                     });
                 self
             }
-            pub fn rewards<T>(mut self, value: T) -> Self
+            pub fn rewards<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.rewards = value
-                    .try_into()
+                self.rewards = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for rewards: {e}")
                     });
                 self
             }
-            pub fn rewards_p<T>(mut self, value: T) -> Self
+            pub fn rewards_p<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.rewards_p = value
-                    .try_into()
+                self.rewards_p = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for rewards_p: {e}")
                     });
                 self
             }
-            pub fn rewards_ph<T>(mut self, value: T) -> Self
+            pub fn rewards_ph<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.rewards_ph = value
-                    .try_into()
+                self.rewards_ph = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for rewards_ph: {e}")
                     });
                 self
             }
-            pub fn u_calls<T>(mut self, value: T) -> Self
+            pub fn u_calls<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.u_calls = value
-                    .try_into()
+                self.u_calls = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for u_calls: {e}")
                     });
                 self
             }
-            pub fn u_chats<T>(mut self, value: T) -> Self
+            pub fn u_chats<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.u_chats = value
-                    .try_into()
+                self.u_chats = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for u_chats: {e}")
                     });
                 self
             }
-            pub fn worktime<T>(mut self, value: T) -> Self
+            pub fn worktime<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.worktime = value
-                    .try_into()
+                self.worktime = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for worktime: {e}")
                     });
@@ -5825,13 +5719,13 @@ pub mod types {
             }
         }
         impl ApplicationStatus {
-            pub fn current_server_time<T>(mut self, value: T) -> Self
+            pub fn current_server_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaDateTime>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaDateTime, Form>,
             {
-                self.current_server_time = value
-                    .try_into()
+                self.current_server_time = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for current_server_time: {e}"
@@ -5839,13 +5733,13 @@ pub mod types {
                     });
                 self
             }
-            pub fn liveagentversion<T>(mut self, value: T) -> Self
+            pub fn liveagentversion<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.liveagentversion = value
-                    .try_into()
+                self.liveagentversion = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for liveagentversion: {e}"
@@ -6153,37 +6047,35 @@ pub mod types {
             }
         }
         impl ChannelReportRow {
-            pub fn answers<T>(mut self, value: T) -> Self
+            pub fn answers<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.answers = value
-                    .try_into()
+                self.answers = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for answers: {e}")
                     });
                 self
             }
-            pub fn call_avg_time<T>(mut self, value: T) -> Self
+            pub fn call_avg_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.call_avg_time = value
-                    .try_into()
+                self.call_avg_time = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for call_avg_time: {e}")
                     });
                 self
             }
-            pub fn call_internal_avg_time<T>(mut self, value: T) -> Self
+            pub fn call_internal_avg_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.call_internal_avg_time = value
-                    .try_into()
+                self.call_internal_avg_time = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for call_internal_avg_time: {e}"
@@ -6191,13 +6083,13 @@ pub mod types {
                     });
                 self
             }
-            pub fn call_internal_seconds<T>(mut self, value: T) -> Self
+            pub fn call_internal_seconds<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.call_internal_seconds = value
-                    .try_into()
+                self.call_internal_seconds = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for call_internal_seconds: {e}"
@@ -6205,13 +6097,13 @@ pub mod types {
                     });
                 self
             }
-            pub fn call_outgoing_avg_time<T>(mut self, value: T) -> Self
+            pub fn call_outgoing_avg_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.call_outgoing_avg_time = value
-                    .try_into()
+                self.call_outgoing_avg_time = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for call_outgoing_avg_time: {e}"
@@ -6219,13 +6111,13 @@ pub mod types {
                     });
                 self
             }
-            pub fn call_outgoing_seconds<T>(mut self, value: T) -> Self
+            pub fn call_outgoing_seconds<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.call_outgoing_seconds = value
-                    .try_into()
+                self.call_outgoing_seconds = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for call_outgoing_seconds: {e}"
@@ -6233,13 +6125,13 @@ pub mod types {
                     });
                 self
             }
-            pub fn call_pickup_avg_time<T>(mut self, value: T) -> Self
+            pub fn call_pickup_avg_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.call_pickup_avg_time = value
-                    .try_into()
+                self.call_pickup_avg_time = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for call_pickup_avg_time: {e}"
@@ -6247,37 +6139,33 @@ pub mod types {
                     });
                 self
             }
-            pub fn call_seconds<T>(mut self, value: T) -> Self
+            pub fn call_seconds<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.call_seconds = value
-                    .try_into()
+                self.call_seconds = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for call_seconds: {e}")
                     });
                 self
             }
-            pub fn calls<T>(mut self, value: T) -> Self
+            pub fn calls<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.calls = value
-                    .try_into()
+                self.calls = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for calls: {e}")
                     });
                 self
             }
-            pub fn calls_internal<T>(mut self, value: T) -> Self
+            pub fn calls_internal<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.calls_internal = value
-                    .try_into()
+                self.calls_internal = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for calls_internal: {e}"
@@ -6285,13 +6173,13 @@ pub mod types {
                     });
                 self
             }
-            pub fn calls_outgoing<T>(mut self, value: T) -> Self
+            pub fn calls_outgoing<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.calls_outgoing = value
-                    .try_into()
+                self.calls_outgoing = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for calls_outgoing: {e}"
@@ -6299,61 +6187,55 @@ pub mod types {
                     });
                 self
             }
-            pub fn channel_name<T>(mut self, value: T) -> Self
+            pub fn channel_name<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.channel_name = value
-                    .try_into()
+                self.channel_name = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for channel_name: {e}")
                     });
                 self
             }
-            pub fn chat_answers<T>(mut self, value: T) -> Self
+            pub fn chat_answers<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.chat_answers = value
-                    .try_into()
+                self.chat_answers = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for chat_answers: {e}")
                     });
                 self
             }
-            pub fn chat_avg_time<T>(mut self, value: T) -> Self
+            pub fn chat_avg_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.chat_avg_time = value
-                    .try_into()
+                self.chat_avg_time = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for chat_avg_time: {e}")
                     });
                 self
             }
-            pub fn chat_pickup<T>(mut self, value: T) -> Self
+            pub fn chat_pickup<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.chat_pickup = value
-                    .try_into()
+                self.chat_pickup = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for chat_pickup: {e}")
                     });
                 self
             }
-            pub fn chat_pickup_avg_time<T>(mut self, value: T) -> Self
+            pub fn chat_pickup_avg_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.chat_pickup_avg_time = value
-                    .try_into()
+                self.chat_pickup_avg_time = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for chat_pickup_avg_time: {e}"
@@ -6361,25 +6243,23 @@ pub mod types {
                     });
                 self
             }
-            pub fn chats<T>(mut self, value: T) -> Self
+            pub fn chats<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.chats = value
-                    .try_into()
+                self.chats = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for chats: {e}")
                     });
                 self
             }
-            pub fn created_tickets<T>(mut self, value: T) -> Self
+            pub fn created_tickets<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.created_tickets = value
-                    .try_into()
+                self.created_tickets = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for created_tickets: {e}"
@@ -6387,37 +6267,33 @@ pub mod types {
                     });
                 self
             }
-            pub fn f_calls<T>(mut self, value: T) -> Self
+            pub fn f_calls<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.f_calls = value
-                    .try_into()
+                self.f_calls = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for f_calls: {e}")
                     });
                 self
             }
-            pub fn f_chats<T>(mut self, value: T) -> Self
+            pub fn f_chats<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.f_chats = value
-                    .try_into()
+                self.f_chats = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for f_chats: {e}")
                     });
                 self
             }
-            pub fn first_assign_avg_time<T>(mut self, value: T) -> Self
+            pub fn first_assign_avg_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.first_assign_avg_time = value
-                    .try_into()
+                self.first_assign_avg_time = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for first_assign_avg_time: {e}"
@@ -6425,13 +6301,13 @@ pub mod types {
                     });
                 self
             }
-            pub fn first_assign_avg_time_sla<T>(mut self, value: T) -> Self
+            pub fn first_assign_avg_time_sla<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.first_assign_avg_time_sla = value
-                    .try_into()
+                self.first_assign_avg_time_sla = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for first_assign_avg_time_sla: {e}"
@@ -6439,13 +6315,13 @@ pub mod types {
                     });
                 self
             }
-            pub fn first_resolve_avg_time<T>(mut self, value: T) -> Self
+            pub fn first_resolve_avg_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.first_resolve_avg_time = value
-                    .try_into()
+                self.first_resolve_avg_time = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for first_resolve_avg_time: {e}"
@@ -6453,13 +6329,13 @@ pub mod types {
                     });
                 self
             }
-            pub fn first_resolve_avg_time_sla<T>(mut self, value: T) -> Self
+            pub fn first_resolve_avg_time_sla<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.first_resolve_avg_time_sla = value
-                    .try_into()
+                self.first_resolve_avg_time_sla = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for first_resolve_avg_time_sla: {e}"
@@ -6467,83 +6343,71 @@ pub mod types {
                     });
                 self
             }
-            pub fn i_calls<T>(mut self, value: T) -> Self
+            pub fn i_calls<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.i_calls = value
-                    .try_into()
+                self.i_calls = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for i_calls: {e}")
                     });
                 self
             }
-            pub fn i_chats<T>(mut self, value: T) -> Self
+            pub fn i_chats<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.i_chats = value
-                    .try_into()
+                self.i_chats = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for i_chats: {e}")
                     });
                 self
             }
-            pub fn i_messages<T>(mut self, value: T) -> Self
+            pub fn i_messages<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.i_messages = value
-                    .try_into()
+                self.i_messages = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for i_messages: {e}")
                     });
                 self
             }
-            pub fn id<T>(mut self, value: T) -> Self
+            pub fn id<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.id = value
-                    .try_into()
+                self.id = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| format!("error converting supplied value for id: {e}"));
                 self
             }
-            pub fn missed_calls<T>(mut self, value: T) -> Self
+            pub fn missed_calls<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.missed_calls = value
-                    .try_into()
+                self.missed_calls = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for missed_calls: {e}")
                     });
                 self
             }
-            pub fn missed_chats<T>(mut self, value: T) -> Self
+            pub fn missed_chats<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.missed_chats = value
-                    .try_into()
+                self.missed_chats = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for missed_chats: {e}")
                     });
                 self
             }
-            pub fn new_answer_avg_time<T>(mut self, value: T) -> Self
+            pub fn new_answer_avg_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.new_answer_avg_time = value
-                    .try_into()
+                self.new_answer_avg_time = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for new_answer_avg_time: {e}"
@@ -6551,13 +6415,13 @@ pub mod types {
                     });
                 self
             }
-            pub fn new_answer_avg_time_sla<T>(mut self, value: T) -> Self
+            pub fn new_answer_avg_time_sla<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.new_answer_avg_time_sla = value
-                    .try_into()
+                self.new_answer_avg_time_sla = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for new_answer_avg_time_sla: {e}"
@@ -6565,13 +6429,13 @@ pub mod types {
                     });
                 self
             }
-            pub fn next_answer_avg_time<T>(mut self, value: T) -> Self
+            pub fn next_answer_avg_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.next_answer_avg_time = value
-                    .try_into()
+                self.next_answer_avg_time = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for next_answer_avg_time: {e}"
@@ -6579,13 +6443,13 @@ pub mod types {
                     });
                 self
             }
-            pub fn next_answer_avg_time_sla<T>(mut self, value: T) -> Self
+            pub fn next_answer_avg_time_sla<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.next_answer_avg_time_sla = value
-                    .try_into()
+                self.next_answer_avg_time_sla = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for next_answer_avg_time_sla: {e}"
@@ -6593,85 +6457,75 @@ pub mod types {
                     });
                 self
             }
-            pub fn not_ranked<T>(mut self, value: T) -> Self
+            pub fn not_ranked<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.not_ranked = value
-                    .try_into()
+                self.not_ranked = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for not_ranked: {e}")
                     });
                 self
             }
-            pub fn not_ranked_p<T>(mut self, value: T) -> Self
+            pub fn not_ranked_p<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.not_ranked_p = value
-                    .try_into()
+                self.not_ranked_p = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for not_ranked_p: {e}")
                     });
                 self
             }
-            pub fn notes<T>(mut self, value: T) -> Self
+            pub fn notes<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.notes = value
-                    .try_into()
+                self.notes = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for notes: {e}")
                     });
                 self
             }
-            pub fn o_calls<T>(mut self, value: T) -> Self
+            pub fn o_calls<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.o_calls = value
-                    .try_into()
+                self.o_calls = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for o_calls: {e}")
                     });
                 self
             }
-            pub fn punishments<T>(mut self, value: T) -> Self
+            pub fn punishments<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.punishments = value
-                    .try_into()
+                self.punishments = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for punishments: {e}")
                     });
                 self
             }
-            pub fn punishments_p<T>(mut self, value: T) -> Self
+            pub fn punishments_p<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.punishments_p = value
-                    .try_into()
+                self.punishments_p = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for punishments_p: {e}")
                     });
                 self
             }
-            pub fn resolved_tickets<T>(mut self, value: T) -> Self
+            pub fn resolved_tickets<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.resolved_tickets = value
-                    .try_into()
+                self.resolved_tickets = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for resolved_tickets: {e}"
@@ -6679,49 +6533,41 @@ pub mod types {
                     });
                 self
             }
-            pub fn rewards<T>(mut self, value: T) -> Self
+            pub fn rewards<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.rewards = value
-                    .try_into()
+                self.rewards = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for rewards: {e}")
                     });
                 self
             }
-            pub fn rewards_p<T>(mut self, value: T) -> Self
+            pub fn rewards_p<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.rewards_p = value
-                    .try_into()
+                self.rewards_p = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for rewards_p: {e}")
                     });
                 self
             }
-            pub fn u_calls<T>(mut self, value: T) -> Self
+            pub fn u_calls<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.u_calls = value
-                    .try_into()
+                self.u_calls = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for u_calls: {e}")
                     });
                 self
             }
-            pub fn u_chats<T>(mut self, value: T) -> Self
+            pub fn u_chats<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.u_chats = value
-                    .try_into()
+                self.u_chats = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for u_chats: {e}")
                     });
@@ -6993,13 +6839,11 @@ pub mod types {
                     });
                 self
             }
-            pub fn datecreated<T>(mut self, value: T) -> Self
+            pub fn datecreated<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.datecreated = value
-                    .try_into()
+                self.datecreated = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for datecreated: {e}")
                     });
@@ -7029,45 +6873,37 @@ pub mod types {
                     });
                 self
             }
-            pub fn id<T>(mut self, value: T) -> Self
+            pub fn id<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.id = value
-                    .try_into()
+                self.id = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| format!("error converting supplied value for id: {e}"));
                 self
             }
-            pub fn ip<T>(mut self, value: T) -> Self
+            pub fn ip<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.ip = value
-                    .try_into()
+                self.ip = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| format!("error converting supplied value for ip: {e}"));
                 self
             }
-            pub fn language<T>(mut self, value: T) -> Self
+            pub fn language<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.language = value
-                    .try_into()
+                self.language = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for language: {e}")
                     });
                 self
             }
-            pub fn name<T>(mut self, value: T) -> Self
+            pub fn name<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.name = value
-                    .try_into()
+                self.name = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for name: {e}")
                     });
@@ -7153,25 +6989,21 @@ pub mod types {
             }
         }
         impl CompanyCustomField {
-            pub fn code<T>(mut self, value: T) -> Self
+            pub fn code<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.code = value
-                    .try_into()
+                self.code = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for code: {e}")
                     });
                 self
             }
-            pub fn value<T>(mut self, value: T) -> Self
+            pub fn value<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.value = value
-                    .try_into()
+                self.value = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for value: {e}")
                     });
@@ -7257,25 +7089,21 @@ pub mod types {
             }
         }
         impl CompanyGroup {
-            pub fn groupid<T>(mut self, value: T) -> Self
+            pub fn groupid<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.groupid = value
-                    .try_into()
+                self.groupid = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for groupid: {e}")
                     });
                 self
             }
-            pub fn groupname<T>(mut self, value: T) -> Self
+            pub fn groupname<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.groupname = value
-                    .try_into()
+                self.groupname = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for groupname: {e}")
                     });
@@ -7422,57 +7250,47 @@ pub mod types {
             }
         }
         impl CompanySummary {
-            pub fn datecreated<T>(mut self, value: T) -> Self
+            pub fn datecreated<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaDateTime>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaDateTime, Form>,
             {
-                self.datecreated = value
-                    .try_into()
+                self.datecreated = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for datecreated: {e}")
                     });
                 self
             }
-            pub fn emails<T>(mut self, value: T) -> Self
+            pub fn emails<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.emails = value
-                    .try_into()
+                self.emails = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for emails: {e}")
                     });
                 self
             }
-            pub fn id<T>(mut self, value: T) -> Self
+            pub fn id<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.id = value
-                    .try_into()
+                self.id = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| format!("error converting supplied value for id: {e}"));
                 self
             }
-            pub fn ip<T>(mut self, value: T) -> Self
+            pub fn ip<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.ip = value
-                    .try_into()
+                self.ip = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| format!("error converting supplied value for ip: {e}"));
                 self
             }
-            pub fn name<T>(mut self, value: T) -> Self
+            pub fn name<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.name = value
-                    .try_into()
+                self.name = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for name: {e}")
                     });
@@ -7619,51 +7437,43 @@ pub mod types {
             }
         }
         impl Conversation {
-            pub fn assignedto<T>(mut self, value: T) -> Self
+            pub fn assignedto<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.assignedto = value
-                    .try_into()
+                self.assignedto = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for assignedto: {e}")
                     });
                 self
             }
-            pub fn channel_type<T>(mut self, value: T) -> Self
+            pub fn channel_type<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<crate::types::ChannelType>,
-                >,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::types::ChannelType, Form>,
             {
-                self.channel_type = value
-                    .try_into()
+                self.channel_type = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for channel_type: {e}")
                     });
                 self
             }
-            pub fn code<T>(mut self, value: T) -> Self
+            pub fn code<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.code = value
-                    .try_into()
+                self.code = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for code: {e}")
                     });
                 self
             }
-            pub fn conversationid<T>(mut self, value: T) -> Self
+            pub fn conversationid<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.conversationid = value
-                    .try_into()
+                self.conversationid = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for conversationid: {e}"
@@ -7671,13 +7481,11 @@ pub mod types {
                     });
                 self
             }
-            pub fn cursor<T>(mut self, value: T) -> Self
+            pub fn cursor<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.cursor = value
-                    .try_into()
+                self.cursor = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for cursor: {e}")
                     });
@@ -7697,61 +7505,53 @@ pub mod types {
                     });
                 self
             }
-            pub fn datechanged<T>(mut self, value: T) -> Self
+            pub fn datechanged<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaDateTime>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaDateTime, Form>,
             {
-                self.datechanged = value
-                    .try_into()
+                self.datechanged = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for datechanged: {e}")
                     });
                 self
             }
-            pub fn datecreated<T>(mut self, value: T) -> Self
+            pub fn datecreated<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaDateTime>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaDateTime, Form>,
             {
-                self.datecreated = value
-                    .try_into()
+                self.datecreated = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for datecreated: {e}")
                     });
                 self
             }
-            pub fn datedue<T>(mut self, value: T) -> Self
+            pub fn datedue<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaDateTime>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaDateTime, Form>,
             {
-                self.datedue = value
-                    .try_into()
+                self.datedue = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for datedue: {e}")
                     });
                 self
             }
-            pub fn departmentid<T>(mut self, value: T) -> Self
+            pub fn departmentid<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.departmentid = value
-                    .try_into()
+                self.departmentid = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for departmentid: {e}")
                     });
                 self
             }
-            pub fn departmentname<T>(mut self, value: T) -> Self
+            pub fn departmentname<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.departmentname = value
-                    .try_into()
+                self.departmentname = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for departmentname: {e}"
@@ -7759,13 +7559,13 @@ pub mod types {
                     });
                 self
             }
-            pub fn messagegroupsin<T>(mut self, value: T) -> Self
+            pub fn messagegroupsin<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.messagegroupsin = value
-                    .try_into()
+                self.messagegroupsin = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for messagegroupsin: {e}"
@@ -7773,13 +7573,13 @@ pub mod types {
                     });
                 self
             }
-            pub fn messagegroupsout<T>(mut self, value: T) -> Self
+            pub fn messagegroupsout<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.messagegroupsout = value
-                    .try_into()
+                self.messagegroupsout = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for messagegroupsout: {e}"
@@ -7787,101 +7587,89 @@ pub mod types {
                     });
                 self
             }
-            pub fn owneremail<T>(mut self, value: T) -> Self
+            pub fn owneremail<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.owneremail = value
-                    .try_into()
+                self.owneremail = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for owneremail: {e}")
                     });
                 self
             }
-            pub fn ownername<T>(mut self, value: T) -> Self
+            pub fn ownername<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.ownername = value
-                    .try_into()
+                self.ownername = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for ownername: {e}")
                     });
                 self
             }
-            pub fn ownernote<T>(mut self, value: T) -> Self
+            pub fn ownernote<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.ownernote = value
-                    .try_into()
+                self.ownernote = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for ownernote: {e}")
                     });
                 self
             }
-            pub fn preview<T>(mut self, value: T) -> Self
+            pub fn preview<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.preview = value
-                    .try_into()
+                self.preview = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for preview: {e}")
                     });
                 self
             }
-            pub fn publicurlcode<T>(mut self, value: T) -> Self
+            pub fn publicurlcode<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.publicurlcode = value
-                    .try_into()
+                self.publicurlcode = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for publicurlcode: {e}")
                     });
                 self
             }
-            pub fn status<T>(mut self, value: T) -> Self
+            pub fn status<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<crate::types::ConversationStatus>,
+                T: ::client_runtime::OptionalValue<
+                    crate::types::ConversationStatus,
+                    Form,
                 >,
-                T::Error: ::std::fmt::Display,
             {
-                self.status = value
-                    .try_into()
+                self.status = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for status: {e}")
                     });
                 self
             }
-            pub fn subject<T>(mut self, value: T) -> Self
+            pub fn subject<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.subject = value
-                    .try_into()
+                self.subject = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for subject: {e}")
                     });
                 self
             }
-            pub fn tags<T>(mut self, value: T) -> Self
+            pub fn tags<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<crate::CommaList<::std::string::String>>,
+                T: ::client_runtime::OptionalValue<
+                    crate::CommaList<::std::string::String>,
+                    Form,
                 >,
-                T::Error: ::std::fmt::Display,
             {
-                self.tags = value
-                    .try_into()
+                self.tags = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for tags: {e}")
                     });
@@ -7965,25 +7753,21 @@ pub mod types {
             }
         }
         impl ConversationCustomField {
-            pub fn code<T>(mut self, value: T) -> Self
+            pub fn code<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.code = value
-                    .try_into()
+                self.code = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for code: {e}")
                     });
                 self
             }
-            pub fn value<T>(mut self, value: T) -> Self
+            pub fn value<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.value = value
-                    .try_into()
+                self.value = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for value: {e}")
                     });
@@ -8242,39 +8026,33 @@ pub mod types {
             }
         }
         impl ConversationSummary {
-            pub fn channel_type<T>(mut self, value: T) -> Self
+            pub fn channel_type<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<crate::types::ChannelType>,
-                >,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::types::ChannelType, Form>,
             {
-                self.channel_type = value
-                    .try_into()
+                self.channel_type = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for channel_type: {e}")
                     });
                 self
             }
-            pub fn code<T>(mut self, value: T) -> Self
+            pub fn code<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.code = value
-                    .try_into()
+                self.code = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for code: {e}")
                     });
                 self
             }
-            pub fn conversationid<T>(mut self, value: T) -> Self
+            pub fn conversationid<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.conversationid = value
-                    .try_into()
+                self.conversationid = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for conversationid: {e}"
@@ -8282,73 +8060,63 @@ pub mod types {
                     });
                 self
             }
-            pub fn cursor<T>(mut self, value: T) -> Self
+            pub fn cursor<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.cursor = value
-                    .try_into()
+                self.cursor = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for cursor: {e}")
                     });
                 self
             }
-            pub fn datechanged<T>(mut self, value: T) -> Self
+            pub fn datechanged<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaDateTime>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaDateTime, Form>,
             {
-                self.datechanged = value
-                    .try_into()
+                self.datechanged = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for datechanged: {e}")
                     });
                 self
             }
-            pub fn datecreated<T>(mut self, value: T) -> Self
+            pub fn datecreated<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaDateTime>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaDateTime, Form>,
             {
-                self.datecreated = value
-                    .try_into()
+                self.datecreated = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for datecreated: {e}")
                     });
                 self
             }
-            pub fn datedue<T>(mut self, value: T) -> Self
+            pub fn datedue<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaDateTime>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaDateTime, Form>,
             {
-                self.datedue = value
-                    .try_into()
+                self.datedue = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for datedue: {e}")
                     });
                 self
             }
-            pub fn departmentid<T>(mut self, value: T) -> Self
+            pub fn departmentid<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.departmentid = value
-                    .try_into()
+                self.departmentid = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for departmentid: {e}")
                     });
                 self
             }
-            pub fn departmentname<T>(mut self, value: T) -> Self
+            pub fn departmentname<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.departmentname = value
-                    .try_into()
+                self.departmentname = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for departmentname: {e}"
@@ -8356,13 +8124,13 @@ pub mod types {
                     });
                 self
             }
-            pub fn messagegroupsin<T>(mut self, value: T) -> Self
+            pub fn messagegroupsin<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.messagegroupsin = value
-                    .try_into()
+                self.messagegroupsin = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for messagegroupsin: {e}"
@@ -8370,13 +8138,13 @@ pub mod types {
                     });
                 self
             }
-            pub fn messagegroupsout<T>(mut self, value: T) -> Self
+            pub fn messagegroupsout<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.messagegroupsout = value
-                    .try_into()
+                self.messagegroupsout = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for messagegroupsout: {e}"
@@ -8384,89 +8152,79 @@ pub mod types {
                     });
                 self
             }
-            pub fn owneremail<T>(mut self, value: T) -> Self
+            pub fn owneremail<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.owneremail = value
-                    .try_into()
+                self.owneremail = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for owneremail: {e}")
                     });
                 self
             }
-            pub fn ownername<T>(mut self, value: T) -> Self
+            pub fn ownername<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.ownername = value
-                    .try_into()
+                self.ownername = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for ownername: {e}")
                     });
                 self
             }
-            pub fn preview<T>(mut self, value: T) -> Self
+            pub fn preview<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.preview = value
-                    .try_into()
+                self.preview = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for preview: {e}")
                     });
                 self
             }
-            pub fn publicurlcode<T>(mut self, value: T) -> Self
+            pub fn publicurlcode<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.publicurlcode = value
-                    .try_into()
+                self.publicurlcode = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for publicurlcode: {e}")
                     });
                 self
             }
-            pub fn status<T>(mut self, value: T) -> Self
+            pub fn status<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<crate::types::ConversationStatus>,
+                T: ::client_runtime::OptionalValue<
+                    crate::types::ConversationStatus,
+                    Form,
                 >,
-                T::Error: ::std::fmt::Display,
             {
-                self.status = value
-                    .try_into()
+                self.status = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for status: {e}")
                     });
                 self
             }
-            pub fn subject<T>(mut self, value: T) -> Self
+            pub fn subject<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.subject = value
-                    .try_into()
+                self.subject = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for subject: {e}")
                     });
                 self
             }
-            pub fn tags<T>(mut self, value: T) -> Self
+            pub fn tags<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<crate::CommaList<::std::string::String>>,
+                T: ::client_runtime::OptionalValue<
+                    crate::CommaList<::std::string::String>,
+                    Form,
                 >,
-                T::Error: ::std::fmt::Display,
             {
-                self.tags = value
-                    .try_into()
+                self.tags = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for tags: {e}")
                     });
@@ -8545,23 +8303,19 @@ pub mod types {
             }
         }
         impl ConversationTag {
-            pub fn id<T>(mut self, value: T) -> Self
+            pub fn id<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.id = value
-                    .try_into()
+                self.id = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| format!("error converting supplied value for id: {e}"));
                 self
             }
-            pub fn name<T>(mut self, value: T) -> Self
+            pub fn name<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.name = value
-                    .try_into()
+                self.name = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for name: {e}")
                     });
@@ -8723,27 +8477,26 @@ pub mod types {
             }
         }
         impl CreateConversationMessageBody {
-            pub fn attachments<T>(mut self, value: T) -> Self
+            pub fn attachments<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<crate::CommaList<::std::string::String>>,
+                T: ::client_runtime::OptionalValue<
+                    crate::CommaList<::std::string::String>,
+                    Form,
                 >,
-                T::Error: ::std::fmt::Display,
             {
-                self.attachments = value
-                    .try_into()
+                self.attachments = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for attachments: {e}")
                     });
                 self
             }
-            pub fn do_not_send_mail<T>(mut self, value: T) -> Self
+            pub fn do_not_send_mail<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::types::YesNo>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::types::YesNo, Form>,
             {
-                self.do_not_send_mail = value
-                    .try_into()
+                self.do_not_send_mail = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for do_not_send_mail: {e}"
@@ -8751,13 +8504,13 @@ pub mod types {
                     });
                 self
             }
-            pub fn is_html_message<T>(mut self, value: T) -> Self
+            pub fn is_html_message<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::types::YesNo>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::types::YesNo, Form>,
             {
-                self.is_html_message = value
-                    .try_into()
+                self.is_html_message = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for is_html_message: {e}"
@@ -8765,13 +8518,13 @@ pub mod types {
                     });
                 self
             }
-            pub fn mail_messsage_id<T>(mut self, value: T) -> Self
+            pub fn mail_messsage_id<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.mail_messsage_id = value
-                    .try_into()
+                self.mail_messsage_id = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for mail_messsage_id: {e}"
@@ -8791,15 +8544,11 @@ pub mod types {
                     });
                 self
             }
-            pub fn type_<T>(mut self, value: T) -> Self
+            pub fn type_<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<crate::types::MessageKind>,
-                >,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::types::MessageKind, Form>,
             {
-                self.type_ = value
-                    .try_into()
+                self.type_ = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for type_: {e}")
                     });
@@ -8817,13 +8566,13 @@ pub mod types {
                     });
                 self
             }
-            pub fn useridentifier<T>(mut self, value: T) -> Self
+            pub fn useridentifier<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.useridentifier = value
-                    .try_into()
+                self.useridentifier = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for useridentifier: {e}"
@@ -8887,25 +8636,21 @@ pub mod types {
             }
         }
         impl CreateCustomersGroupBody {
-            pub fn bg_color<T>(mut self, value: T) -> Self
+            pub fn bg_color<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.bg_color = value
-                    .try_into()
+                self.bg_color = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for bg_color: {e}")
                     });
                 self
             }
-            pub fn color<T>(mut self, value: T) -> Self
+            pub fn color<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.color = value
-                    .try_into()
+                self.color = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for color: {e}")
                     });
@@ -9016,25 +8761,21 @@ pub mod types {
                     });
                 self
             }
-            pub fn departmentid<T>(mut self, value: T) -> Self
+            pub fn departmentid<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.departmentid = value
-                    .try_into()
+                self.departmentid = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for departmentid: {e}")
                     });
                 self
             }
-            pub fn description<T>(mut self, value: T) -> Self
+            pub fn description<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.description = value
-                    .try_into()
+                self.description = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for description: {e}")
                     });
@@ -9052,13 +8793,11 @@ pub mod types {
                     });
                 self
             }
-            pub fn keywords<T>(mut self, value: T) -> Self
+            pub fn keywords<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.keywords = value
-                    .try_into()
+                self.keywords = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for keywords: {e}")
                     });
@@ -9078,13 +8817,11 @@ pub mod types {
                     });
                 self
             }
-            pub fn rorder<T>(mut self, value: T) -> Self
+            pub fn rorder<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.rorder = value
-                    .try_into()
+                self.rorder = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for rorder: {e}")
                     });
@@ -9172,25 +8909,21 @@ pub mod types {
             }
         }
         impl CreateTagBody {
-            pub fn bg_color<T>(mut self, value: T) -> Self
+            pub fn bg_color<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.bg_color = value
-                    .try_into()
+                self.bg_color = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for bg_color: {e}")
                     });
                 self
             }
-            pub fn color<T>(mut self, value: T) -> Self
+            pub fn color<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.color = value
-                    .try_into()
+                self.color = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for color: {e}")
                     });
@@ -9396,25 +9129,21 @@ pub mod types {
             }
         }
         impl CustomerGroupMembership {
-            pub fn groupid<T>(mut self, value: T) -> Self
+            pub fn groupid<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.groupid = value
-                    .try_into()
+                self.groupid = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for groupid: {e}")
                     });
                 self
             }
-            pub fn groupname<T>(mut self, value: T) -> Self
+            pub fn groupname<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.groupname = value
-                    .try_into()
+                self.groupname = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for groupname: {e}")
                     });
@@ -9472,47 +9201,39 @@ pub mod types {
             }
         }
         impl CustomersGroup {
-            pub fn bg_color<T>(mut self, value: T) -> Self
+            pub fn bg_color<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.bg_color = value
-                    .try_into()
+                self.bg_color = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for bg_color: {e}")
                     });
                 self
             }
-            pub fn color<T>(mut self, value: T) -> Self
+            pub fn color<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.color = value
-                    .try_into()
+                self.color = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for color: {e}")
                     });
                 self
             }
-            pub fn id<T>(mut self, value: T) -> Self
+            pub fn id<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.id = value
-                    .try_into()
+                self.id = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| format!("error converting supplied value for id: {e}"));
                 self
             }
-            pub fn name<T>(mut self, value: T) -> Self
+            pub fn name<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.name = value
-                    .try_into()
+                self.name = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for name: {e}")
                     });
@@ -9582,71 +9303,59 @@ pub mod types {
             }
         }
         impl CustomersGroupCreated {
-            pub fn bg_color<T>(mut self, value: T) -> Self
+            pub fn bg_color<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.bg_color = value
-                    .try_into()
+                self.bg_color = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for bg_color: {e}")
                     });
                 self
             }
-            pub fn color<T>(mut self, value: T) -> Self
+            pub fn color<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.color = value
-                    .try_into()
+                self.color = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for color: {e}")
                     });
                 self
             }
-            pub fn id<T>(mut self, value: T) -> Self
+            pub fn id<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.id = value
-                    .try_into()
+                self.id = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| format!("error converting supplied value for id: {e}"));
                 self
             }
-            pub fn name<T>(mut self, value: T) -> Self
+            pub fn name<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.name = value
-                    .try_into()
+                self.name = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for name: {e}")
                     });
                 self
             }
-            pub fn status<T>(mut self, value: T) -> Self
+            pub fn status<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.status = value
-                    .try_into()
+                self.status = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for status: {e}")
                     });
                 self
             }
-            pub fn statuscode<T>(mut self, value: T) -> Self
+            pub fn statuscode<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.statuscode = value
-                    .try_into()
+                self.statuscode = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for statuscode: {e}")
                     });
@@ -9880,23 +9589,19 @@ pub mod types {
             }
         }
         impl CustomersGroupSummary {
-            pub fn id<T>(mut self, value: T) -> Self
+            pub fn id<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.id = value
-                    .try_into()
+                self.id = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| format!("error converting supplied value for id: {e}"));
                 self
             }
-            pub fn name<T>(mut self, value: T) -> Self
+            pub fn name<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.name = value
-                    .try_into()
+                self.name = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for name: {e}")
                     });
@@ -9944,25 +9649,23 @@ pub mod types {
             }
         }
         impl DeleteConversationBody {
-            pub fn note<T>(mut self, value: T) -> Self
+            pub fn note<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.note = value
-                    .try_into()
+                self.note = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for note: {e}")
                     });
                 self
             }
-            pub fn useridentifier<T>(mut self, value: T) -> Self
+            pub fn useridentifier<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.useridentifier = value
-                    .try_into()
+                self.useridentifier = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for useridentifier: {e}"
@@ -10012,23 +9715,19 @@ pub mod types {
             }
         }
         impl DeleteConversationTagBody {
-            pub fn id<T>(mut self, value: T) -> Self
+            pub fn id<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.id = value
-                    .try_into()
+                self.id = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| format!("error converting supplied value for id: {e}"));
                 self
             }
-            pub fn name<T>(mut self, value: T) -> Self
+            pub fn name<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.name = value
-                    .try_into()
+                self.name = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for name: {e}")
                     });
@@ -10071,13 +9770,11 @@ pub mod types {
             }
         }
         impl DeleteCustomerFieldsBody {
-            pub fn code<T>(mut self, value: T) -> Self
+            pub fn code<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.code = value
-                    .try_into()
+                self.code = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for code: {e}")
                     });
@@ -10334,37 +10031,35 @@ pub mod types {
             }
         }
         impl DepartmentReportRow {
-            pub fn answers<T>(mut self, value: T) -> Self
+            pub fn answers<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.answers = value
-                    .try_into()
+                self.answers = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for answers: {e}")
                     });
                 self
             }
-            pub fn call_avg_time<T>(mut self, value: T) -> Self
+            pub fn call_avg_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.call_avg_time = value
-                    .try_into()
+                self.call_avg_time = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for call_avg_time: {e}")
                     });
                 self
             }
-            pub fn call_internal_avg_time<T>(mut self, value: T) -> Self
+            pub fn call_internal_avg_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.call_internal_avg_time = value
-                    .try_into()
+                self.call_internal_avg_time = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for call_internal_avg_time: {e}"
@@ -10372,13 +10067,13 @@ pub mod types {
                     });
                 self
             }
-            pub fn call_internal_seconds<T>(mut self, value: T) -> Self
+            pub fn call_internal_seconds<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.call_internal_seconds = value
-                    .try_into()
+                self.call_internal_seconds = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for call_internal_seconds: {e}"
@@ -10386,13 +10081,13 @@ pub mod types {
                     });
                 self
             }
-            pub fn call_outgoing_avg_time<T>(mut self, value: T) -> Self
+            pub fn call_outgoing_avg_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.call_outgoing_avg_time = value
-                    .try_into()
+                self.call_outgoing_avg_time = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for call_outgoing_avg_time: {e}"
@@ -10400,13 +10095,13 @@ pub mod types {
                     });
                 self
             }
-            pub fn call_outgoing_seconds<T>(mut self, value: T) -> Self
+            pub fn call_outgoing_seconds<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.call_outgoing_seconds = value
-                    .try_into()
+                self.call_outgoing_seconds = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for call_outgoing_seconds: {e}"
@@ -10414,13 +10109,13 @@ pub mod types {
                     });
                 self
             }
-            pub fn call_pickup_avg_time<T>(mut self, value: T) -> Self
+            pub fn call_pickup_avg_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.call_pickup_avg_time = value
-                    .try_into()
+                self.call_pickup_avg_time = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for call_pickup_avg_time: {e}"
@@ -10428,37 +10123,33 @@ pub mod types {
                     });
                 self
             }
-            pub fn call_seconds<T>(mut self, value: T) -> Self
+            pub fn call_seconds<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.call_seconds = value
-                    .try_into()
+                self.call_seconds = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for call_seconds: {e}")
                     });
                 self
             }
-            pub fn calls<T>(mut self, value: T) -> Self
+            pub fn calls<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.calls = value
-                    .try_into()
+                self.calls = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for calls: {e}")
                     });
                 self
             }
-            pub fn calls_internal<T>(mut self, value: T) -> Self
+            pub fn calls_internal<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.calls_internal = value
-                    .try_into()
+                self.calls_internal = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for calls_internal: {e}"
@@ -10466,13 +10157,13 @@ pub mod types {
                     });
                 self
             }
-            pub fn calls_outgoing<T>(mut self, value: T) -> Self
+            pub fn calls_outgoing<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.calls_outgoing = value
-                    .try_into()
+                self.calls_outgoing = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for calls_outgoing: {e}"
@@ -10480,49 +10171,45 @@ pub mod types {
                     });
                 self
             }
-            pub fn chat_answers<T>(mut self, value: T) -> Self
+            pub fn chat_answers<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.chat_answers = value
-                    .try_into()
+                self.chat_answers = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for chat_answers: {e}")
                     });
                 self
             }
-            pub fn chat_avg_time<T>(mut self, value: T) -> Self
+            pub fn chat_avg_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.chat_avg_time = value
-                    .try_into()
+                self.chat_avg_time = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for chat_avg_time: {e}")
                     });
                 self
             }
-            pub fn chat_pickup<T>(mut self, value: T) -> Self
+            pub fn chat_pickup<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.chat_pickup = value
-                    .try_into()
+                self.chat_pickup = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for chat_pickup: {e}")
                     });
                 self
             }
-            pub fn chat_pickup_avg_time<T>(mut self, value: T) -> Self
+            pub fn chat_pickup_avg_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.chat_pickup_avg_time = value
-                    .try_into()
+                self.chat_pickup_avg_time = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for chat_pickup_avg_time: {e}"
@@ -10530,25 +10217,23 @@ pub mod types {
                     });
                 self
             }
-            pub fn chats<T>(mut self, value: T) -> Self
+            pub fn chats<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.chats = value
-                    .try_into()
+                self.chats = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for chats: {e}")
                     });
                 self
             }
-            pub fn created_tickets<T>(mut self, value: T) -> Self
+            pub fn created_tickets<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.created_tickets = value
-                    .try_into()
+                self.created_tickets = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for created_tickets: {e}"
@@ -10556,13 +10241,13 @@ pub mod types {
                     });
                 self
             }
-            pub fn department_name<T>(mut self, value: T) -> Self
+            pub fn department_name<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.department_name = value
-                    .try_into()
+                self.department_name = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for department_name: {e}"
@@ -10570,37 +10255,33 @@ pub mod types {
                     });
                 self
             }
-            pub fn f_calls<T>(mut self, value: T) -> Self
+            pub fn f_calls<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.f_calls = value
-                    .try_into()
+                self.f_calls = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for f_calls: {e}")
                     });
                 self
             }
-            pub fn f_chats<T>(mut self, value: T) -> Self
+            pub fn f_chats<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.f_chats = value
-                    .try_into()
+                self.f_chats = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for f_chats: {e}")
                     });
                 self
             }
-            pub fn first_assign_avg_time<T>(mut self, value: T) -> Self
+            pub fn first_assign_avg_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.first_assign_avg_time = value
-                    .try_into()
+                self.first_assign_avg_time = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for first_assign_avg_time: {e}"
@@ -10608,13 +10289,13 @@ pub mod types {
                     });
                 self
             }
-            pub fn first_assign_avg_time_sla<T>(mut self, value: T) -> Self
+            pub fn first_assign_avg_time_sla<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.first_assign_avg_time_sla = value
-                    .try_into()
+                self.first_assign_avg_time_sla = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for first_assign_avg_time_sla: {e}"
@@ -10622,13 +10303,13 @@ pub mod types {
                     });
                 self
             }
-            pub fn first_resolve_avg_time<T>(mut self, value: T) -> Self
+            pub fn first_resolve_avg_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.first_resolve_avg_time = value
-                    .try_into()
+                self.first_resolve_avg_time = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for first_resolve_avg_time: {e}"
@@ -10636,13 +10317,13 @@ pub mod types {
                     });
                 self
             }
-            pub fn first_resolve_avg_time_sla<T>(mut self, value: T) -> Self
+            pub fn first_resolve_avg_time_sla<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.first_resolve_avg_time_sla = value
-                    .try_into()
+                self.first_resolve_avg_time_sla = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for first_resolve_avg_time_sla: {e}"
@@ -10650,83 +10331,71 @@ pub mod types {
                     });
                 self
             }
-            pub fn i_calls<T>(mut self, value: T) -> Self
+            pub fn i_calls<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.i_calls = value
-                    .try_into()
+                self.i_calls = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for i_calls: {e}")
                     });
                 self
             }
-            pub fn i_chats<T>(mut self, value: T) -> Self
+            pub fn i_chats<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.i_chats = value
-                    .try_into()
+                self.i_chats = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for i_chats: {e}")
                     });
                 self
             }
-            pub fn i_messages<T>(mut self, value: T) -> Self
+            pub fn i_messages<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.i_messages = value
-                    .try_into()
+                self.i_messages = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for i_messages: {e}")
                     });
                 self
             }
-            pub fn id<T>(mut self, value: T) -> Self
+            pub fn id<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.id = value
-                    .try_into()
+                self.id = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| format!("error converting supplied value for id: {e}"));
                 self
             }
-            pub fn missed_calls<T>(mut self, value: T) -> Self
+            pub fn missed_calls<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.missed_calls = value
-                    .try_into()
+                self.missed_calls = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for missed_calls: {e}")
                     });
                 self
             }
-            pub fn missed_chats<T>(mut self, value: T) -> Self
+            pub fn missed_chats<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.missed_chats = value
-                    .try_into()
+                self.missed_chats = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for missed_chats: {e}")
                     });
                 self
             }
-            pub fn new_answer_avg_time<T>(mut self, value: T) -> Self
+            pub fn new_answer_avg_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.new_answer_avg_time = value
-                    .try_into()
+                self.new_answer_avg_time = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for new_answer_avg_time: {e}"
@@ -10734,13 +10403,13 @@ pub mod types {
                     });
                 self
             }
-            pub fn new_answer_avg_time_sla<T>(mut self, value: T) -> Self
+            pub fn new_answer_avg_time_sla<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.new_answer_avg_time_sla = value
-                    .try_into()
+                self.new_answer_avg_time_sla = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for new_answer_avg_time_sla: {e}"
@@ -10748,13 +10417,13 @@ pub mod types {
                     });
                 self
             }
-            pub fn next_answer_avg_time<T>(mut self, value: T) -> Self
+            pub fn next_answer_avg_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.next_answer_avg_time = value
-                    .try_into()
+                self.next_answer_avg_time = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for next_answer_avg_time: {e}"
@@ -10762,13 +10431,13 @@ pub mod types {
                     });
                 self
             }
-            pub fn next_answer_avg_time_sla<T>(mut self, value: T) -> Self
+            pub fn next_answer_avg_time_sla<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.next_answer_avg_time_sla = value
-                    .try_into()
+                self.next_answer_avg_time_sla = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for next_answer_avg_time_sla: {e}"
@@ -10776,85 +10445,75 @@ pub mod types {
                     });
                 self
             }
-            pub fn not_ranked<T>(mut self, value: T) -> Self
+            pub fn not_ranked<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.not_ranked = value
-                    .try_into()
+                self.not_ranked = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for not_ranked: {e}")
                     });
                 self
             }
-            pub fn not_ranked_p<T>(mut self, value: T) -> Self
+            pub fn not_ranked_p<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.not_ranked_p = value
-                    .try_into()
+                self.not_ranked_p = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for not_ranked_p: {e}")
                     });
                 self
             }
-            pub fn notes<T>(mut self, value: T) -> Self
+            pub fn notes<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.notes = value
-                    .try_into()
+                self.notes = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for notes: {e}")
                     });
                 self
             }
-            pub fn o_calls<T>(mut self, value: T) -> Self
+            pub fn o_calls<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.o_calls = value
-                    .try_into()
+                self.o_calls = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for o_calls: {e}")
                     });
                 self
             }
-            pub fn punishments<T>(mut self, value: T) -> Self
+            pub fn punishments<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.punishments = value
-                    .try_into()
+                self.punishments = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for punishments: {e}")
                     });
                 self
             }
-            pub fn punishments_p<T>(mut self, value: T) -> Self
+            pub fn punishments_p<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.punishments_p = value
-                    .try_into()
+                self.punishments_p = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for punishments_p: {e}")
                     });
                 self
             }
-            pub fn resolved_tickets<T>(mut self, value: T) -> Self
+            pub fn resolved_tickets<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.resolved_tickets = value
-                    .try_into()
+                self.resolved_tickets = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for resolved_tickets: {e}"
@@ -10862,49 +10521,41 @@ pub mod types {
                     });
                 self
             }
-            pub fn rewards<T>(mut self, value: T) -> Self
+            pub fn rewards<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.rewards = value
-                    .try_into()
+                self.rewards = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for rewards: {e}")
                     });
                 self
             }
-            pub fn rewards_p<T>(mut self, value: T) -> Self
+            pub fn rewards_p<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.rewards_p = value
-                    .try_into()
+                self.rewards_p = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for rewards_p: {e}")
                     });
                 self
             }
-            pub fn u_calls<T>(mut self, value: T) -> Self
+            pub fn u_calls<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.u_calls = value
-                    .try_into()
+                self.u_calls = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for u_calls: {e}")
                     });
                 self
             }
-            pub fn u_chats<T>(mut self, value: T) -> Self
+            pub fn u_chats<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.u_chats = value
-                    .try_into()
+                self.u_chats = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for u_chats: {e}")
                     });
@@ -11137,49 +10788,41 @@ pub mod types {
             }
         }
         impl Error {
-            pub fn debugmessage<T>(mut self, value: T) -> Self
+            pub fn debugmessage<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.debugmessage = value
-                    .try_into()
+                self.debugmessage = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for debugmessage: {e}")
                     });
                 self
             }
-            pub fn errormessage<T>(mut self, value: T) -> Self
+            pub fn errormessage<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.errormessage = value
-                    .try_into()
+                self.errormessage = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for errormessage: {e}")
                     });
                 self
             }
-            pub fn status<T>(mut self, value: T) -> Self
+            pub fn status<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.status = value
-                    .try_into()
+                self.status = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for status: {e}")
                     });
                 self
             }
-            pub fn statuscode<T>(mut self, value: T) -> Self
+            pub fn statuscode<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.statuscode = value
-                    .try_into()
+                self.statuscode = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for statuscode: {e}")
                     });
@@ -11294,85 +10937,71 @@ pub mod types {
             }
         }
         impl File {
-            pub fn created<T>(mut self, value: T) -> Self
+            pub fn created<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaDateTime>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaDateTime, Form>,
             {
-                self.created = value
-                    .try_into()
+                self.created = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for created: {e}")
                     });
                 self
             }
-            pub fn download_url<T>(mut self, value: T) -> Self
+            pub fn download_url<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.download_url = value
-                    .try_into()
+                self.download_url = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for download_url: {e}")
                     });
                 self
             }
-            pub fn downloads<T>(mut self, value: T) -> Self
+            pub fn downloads<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.downloads = value
-                    .try_into()
+                self.downloads = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for downloads: {e}")
                     });
                 self
             }
-            pub fn fileid<T>(mut self, value: T) -> Self
+            pub fn fileid<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.fileid = value
-                    .try_into()
+                self.fileid = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for fileid: {e}")
                     });
                 self
             }
-            pub fn filename<T>(mut self, value: T) -> Self
+            pub fn filename<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.filename = value
-                    .try_into()
+                self.filename = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for filename: {e}")
                     });
                 self
             }
-            pub fn filesize<T>(mut self, value: T) -> Self
+            pub fn filesize<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.filesize = value
-                    .try_into()
+                self.filesize = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for filesize: {e}")
                     });
                 self
             }
-            pub fn filetype<T>(mut self, value: T) -> Self
+            pub fn filetype<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.filetype = value
-                    .try_into()
+                self.filetype = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for filetype: {e}")
                     });
@@ -11468,25 +11097,21 @@ pub mod types {
             }
         }
         impl Knowledgebase {
-            pub fn kb_id<T>(mut self, value: T) -> Self
+            pub fn kb_id<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.kb_id = value
-                    .try_into()
+                self.kb_id = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for kb_id: {e}")
                     });
                 self
             }
-            pub fn name<T>(mut self, value: T) -> Self
+            pub fn name<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.name = value
-                    .try_into()
+                self.name = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for name: {e}")
                     });
@@ -11632,29 +11257,29 @@ pub mod types {
             }
         }
         impl KnowledgebaseArticle {
-            pub fn access<T>(mut self, value: T) -> Self
+            pub fn access<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<crate::types::KnowledgebaseAccess>,
+                T: ::client_runtime::OptionalValue<
+                    crate::types::KnowledgebaseAccess,
+                    Form,
                 >,
-                T::Error: ::std::fmt::Display,
             {
-                self.access = value
-                    .try_into()
+                self.access = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for access: {e}")
                     });
                 self
             }
-            pub fn access_inherited<T>(mut self, value: T) -> Self
+            pub fn access_inherited<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<crate::types::KnowledgebaseAccess>,
+                T: ::client_runtime::OptionalValue<
+                    crate::types::KnowledgebaseAccess,
+                    Form,
                 >,
-                T::Error: ::std::fmt::Display,
             {
-                self.access_inherited = value
-                    .try_into()
+                self.access_inherited = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for access_inherited: {e}"
@@ -11662,25 +11287,23 @@ pub mod types {
                     });
                 self
             }
-            pub fn content<T>(mut self, value: T) -> Self
+            pub fn content<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.content = value
-                    .try_into()
+                self.content = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for content: {e}")
                     });
                 self
             }
-            pub fn conversationid<T>(mut self, value: T) -> Self
+            pub fn conversationid<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.conversationid = value
-                    .try_into()
+                self.conversationid = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for conversationid: {e}"
@@ -11688,109 +11311,93 @@ pub mod types {
                     });
                 self
             }
-            pub fn datechanged<T>(mut self, value: T) -> Self
+            pub fn datechanged<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaDateTime>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaDateTime, Form>,
             {
-                self.datechanged = value
-                    .try_into()
+                self.datechanged = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for datechanged: {e}")
                     });
                 self
             }
-            pub fn datecreated<T>(mut self, value: T) -> Self
+            pub fn datecreated<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaDateTime>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaDateTime, Form>,
             {
-                self.datecreated = value
-                    .try_into()
+                self.datecreated = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for datecreated: {e}")
                     });
                 self
             }
-            pub fn deleted<T>(mut self, value: T) -> Self
+            pub fn deleted<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::types::YesNo>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::types::YesNo, Form>,
             {
-                self.deleted = value
-                    .try_into()
+                self.deleted = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for deleted: {e}")
                     });
                 self
             }
-            pub fn departmentid<T>(mut self, value: T) -> Self
+            pub fn departmentid<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.departmentid = value
-                    .try_into()
+                self.departmentid = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for departmentid: {e}")
                     });
                 self
             }
-            pub fn description<T>(mut self, value: T) -> Self
+            pub fn description<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.description = value
-                    .try_into()
+                self.description = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for description: {e}")
                     });
                 self
             }
-            pub fn kb_entry_id<T>(mut self, value: T) -> Self
+            pub fn kb_entry_id<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.kb_entry_id = value
-                    .try_into()
+                self.kb_entry_id = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for kb_entry_id: {e}")
                     });
                 self
             }
-            pub fn kb_id<T>(mut self, value: T) -> Self
+            pub fn kb_id<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.kb_id = value
-                    .try_into()
+                self.kb_id = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for kb_id: {e}")
                     });
                 self
             }
-            pub fn keywords<T>(mut self, value: T) -> Self
+            pub fn keywords<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.keywords = value
-                    .try_into()
+                self.keywords = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for keywords: {e}")
                     });
                 self
             }
-            pub fn metadescription<T>(mut self, value: T) -> Self
+            pub fn metadescription<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.metadescription = value
-                    .try_into()
+                self.metadescription = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for metadescription: {e}"
@@ -11798,13 +11405,13 @@ pub mod types {
                     });
                 self
             }
-            pub fn parent_entry_id<T>(mut self, value: T) -> Self
+            pub fn parent_entry_id<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.parent_entry_id = value
-                    .try_into()
+                self.parent_entry_id = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for parent_entry_id: {e}"
@@ -11812,101 +11419,87 @@ pub mod types {
                     });
                 self
             }
-            pub fn rorder<T>(mut self, value: T) -> Self
+            pub fn rorder<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.rorder = value
-                    .try_into()
+                self.rorder = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for rorder: {e}")
                     });
                 self
             }
-            pub fn rstatus<T>(mut self, value: T) -> Self
+            pub fn rstatus<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<crate::types::KnowledgebaseEntryStatus>,
+                T: ::client_runtime::OptionalValue<
+                    crate::types::KnowledgebaseEntryStatus,
+                    Form,
                 >,
-                T::Error: ::std::fmt::Display,
             {
-                self.rstatus = value
-                    .try_into()
+                self.rstatus = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for rstatus: {e}")
                     });
                 self
             }
-            pub fn rtype<T>(mut self, value: T) -> Self
+            pub fn rtype<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<crate::types::KnowledgebaseEntryType>,
+                T: ::client_runtime::OptionalValue<
+                    crate::types::KnowledgebaseEntryType,
+                    Form,
                 >,
-                T::Error: ::std::fmt::Display,
             {
-                self.rtype = value
-                    .try_into()
+                self.rtype = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for rtype: {e}")
                     });
                 self
             }
-            pub fn title<T>(mut self, value: T) -> Self
+            pub fn title<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.title = value
-                    .try_into()
+                self.title = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for title: {e}")
                     });
                 self
             }
-            pub fn treepath<T>(mut self, value: T) -> Self
+            pub fn treepath<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.treepath = value
-                    .try_into()
+                self.treepath = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for treepath: {e}")
                     });
                 self
             }
-            pub fn urlcode<T>(mut self, value: T) -> Self
+            pub fn urlcode<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.urlcode = value
-                    .try_into()
+                self.urlcode = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for urlcode: {e}")
                     });
                 self
             }
-            pub fn views<T>(mut self, value: T) -> Self
+            pub fn views<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.views = value
-                    .try_into()
+                self.views = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for views: {e}")
                     });
                 self
             }
-            pub fn votes<T>(mut self, value: T) -> Self
+            pub fn votes<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.votes = value
-                    .try_into()
+                self.votes = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for votes: {e}")
                     });
@@ -12158,29 +11751,29 @@ pub mod types {
             }
         }
         impl KnowledgebaseCategory {
-            pub fn access<T>(mut self, value: T) -> Self
+            pub fn access<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<crate::types::KnowledgebaseAccess>,
+                T: ::client_runtime::OptionalValue<
+                    crate::types::KnowledgebaseAccess,
+                    Form,
                 >,
-                T::Error: ::std::fmt::Display,
             {
-                self.access = value
-                    .try_into()
+                self.access = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for access: {e}")
                     });
                 self
             }
-            pub fn access_inherited<T>(mut self, value: T) -> Self
+            pub fn access_inherited<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<crate::types::KnowledgebaseAccess>,
+                T: ::client_runtime::OptionalValue<
+                    crate::types::KnowledgebaseAccess,
+                    Form,
                 >,
-                T::Error: ::std::fmt::Display,
             {
-                self.access_inherited = value
-                    .try_into()
+                self.access_inherited = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for access_inherited: {e}"
@@ -12188,97 +11781,83 @@ pub mod types {
                     });
                 self
             }
-            pub fn datechanged<T>(mut self, value: T) -> Self
+            pub fn datechanged<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaDateTime>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaDateTime, Form>,
             {
-                self.datechanged = value
-                    .try_into()
+                self.datechanged = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for datechanged: {e}")
                     });
                 self
             }
-            pub fn datecreated<T>(mut self, value: T) -> Self
+            pub fn datecreated<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaDateTime>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaDateTime, Form>,
             {
-                self.datecreated = value
-                    .try_into()
+                self.datecreated = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for datecreated: {e}")
                     });
                 self
             }
-            pub fn departmentid<T>(mut self, value: T) -> Self
+            pub fn departmentid<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.departmentid = value
-                    .try_into()
+                self.departmentid = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for departmentid: {e}")
                     });
                 self
             }
-            pub fn description<T>(mut self, value: T) -> Self
+            pub fn description<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.description = value
-                    .try_into()
+                self.description = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for description: {e}")
                     });
                 self
             }
-            pub fn kb_entry_id<T>(mut self, value: T) -> Self
+            pub fn kb_entry_id<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.kb_entry_id = value
-                    .try_into()
+                self.kb_entry_id = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for kb_entry_id: {e}")
                     });
                 self
             }
-            pub fn kb_id<T>(mut self, value: T) -> Self
+            pub fn kb_id<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.kb_id = value
-                    .try_into()
+                self.kb_id = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for kb_id: {e}")
                     });
                 self
             }
-            pub fn keywords<T>(mut self, value: T) -> Self
+            pub fn keywords<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.keywords = value
-                    .try_into()
+                self.keywords = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for keywords: {e}")
                     });
                 self
             }
-            pub fn parent_entry_id<T>(mut self, value: T) -> Self
+            pub fn parent_entry_id<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.parent_entry_id = value
-                    .try_into()
+                self.parent_entry_id = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for parent_entry_id: {e}"
@@ -12286,87 +11865,74 @@ pub mod types {
                     });
                 self
             }
-            pub fn rorder<T>(mut self, value: T) -> Self
+            pub fn rorder<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.rorder = value
-                    .try_into()
+                self.rorder = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for rorder: {e}")
                     });
                 self
             }
-            pub fn rstatus<T>(mut self, value: T) -> Self
+            pub fn rstatus<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<crate::types::KnowledgebaseEntryStatus>,
+                T: ::client_runtime::OptionalValue<
+                    crate::types::KnowledgebaseEntryStatus,
+                    Form,
                 >,
-                T::Error: ::std::fmt::Display,
             {
-                self.rstatus = value
-                    .try_into()
+                self.rstatus = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for rstatus: {e}")
                     });
                 self
             }
-            pub fn rtype<T>(mut self, value: T) -> Self
+            pub fn rtype<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.rtype = value
-                    .try_into()
+                self.rtype = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for rtype: {e}")
                     });
                 self
             }
-            pub fn title<T>(mut self, value: T) -> Self
+            pub fn title<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.title = value
-                    .try_into()
+                self.title = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for title: {e}")
                     });
                 self
             }
-            pub fn treepath<T>(mut self, value: T) -> Self
+            pub fn treepath<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.treepath = value
-                    .try_into()
+                self.treepath = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for treepath: {e}")
                     });
                 self
             }
-            pub fn urlcode<T>(mut self, value: T) -> Self
+            pub fn urlcode<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.urlcode = value
-                    .try_into()
+                self.urlcode = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for urlcode: {e}")
                     });
                 self
             }
-            pub fn views<T>(mut self, value: T) -> Self
+            pub fn views<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.views = value
-                    .try_into()
+                self.views = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for views: {e}")
                     });
@@ -12589,29 +12155,29 @@ pub mod types {
             }
         }
         impl KnowledgebaseEntry {
-            pub fn access<T>(mut self, value: T) -> Self
+            pub fn access<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<crate::types::KnowledgebaseAccess>,
+                T: ::client_runtime::OptionalValue<
+                    crate::types::KnowledgebaseAccess,
+                    Form,
                 >,
-                T::Error: ::std::fmt::Display,
             {
-                self.access = value
-                    .try_into()
+                self.access = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for access: {e}")
                     });
                 self
             }
-            pub fn access_inherited<T>(mut self, value: T) -> Self
+            pub fn access_inherited<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<crate::types::KnowledgebaseAccess>,
+                T: ::client_runtime::OptionalValue<
+                    crate::types::KnowledgebaseAccess,
+                    Form,
                 >,
-                T::Error: ::std::fmt::Display,
             {
-                self.access_inherited = value
-                    .try_into()
+                self.access_inherited = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for access_inherited: {e}"
@@ -12619,25 +12185,23 @@ pub mod types {
                     });
                 self
             }
-            pub fn content<T>(mut self, value: T) -> Self
+            pub fn content<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.content = value
-                    .try_into()
+                self.content = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for content: {e}")
                     });
                 self
             }
-            pub fn conversationid<T>(mut self, value: T) -> Self
+            pub fn conversationid<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.conversationid = value
-                    .try_into()
+                self.conversationid = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for conversationid: {e}"
@@ -12645,109 +12209,93 @@ pub mod types {
                     });
                 self
             }
-            pub fn datechanged<T>(mut self, value: T) -> Self
+            pub fn datechanged<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaDateTime>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaDateTime, Form>,
             {
-                self.datechanged = value
-                    .try_into()
+                self.datechanged = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for datechanged: {e}")
                     });
                 self
             }
-            pub fn datecreated<T>(mut self, value: T) -> Self
+            pub fn datecreated<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaDateTime>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaDateTime, Form>,
             {
-                self.datecreated = value
-                    .try_into()
+                self.datecreated = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for datecreated: {e}")
                     });
                 self
             }
-            pub fn deleted<T>(mut self, value: T) -> Self
+            pub fn deleted<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::types::YesNo>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::types::YesNo, Form>,
             {
-                self.deleted = value
-                    .try_into()
+                self.deleted = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for deleted: {e}")
                     });
                 self
             }
-            pub fn departmentid<T>(mut self, value: T) -> Self
+            pub fn departmentid<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.departmentid = value
-                    .try_into()
+                self.departmentid = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for departmentid: {e}")
                     });
                 self
             }
-            pub fn description<T>(mut self, value: T) -> Self
+            pub fn description<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.description = value
-                    .try_into()
+                self.description = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for description: {e}")
                     });
                 self
             }
-            pub fn kb_entry_id<T>(mut self, value: T) -> Self
+            pub fn kb_entry_id<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.kb_entry_id = value
-                    .try_into()
+                self.kb_entry_id = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for kb_entry_id: {e}")
                     });
                 self
             }
-            pub fn kb_id<T>(mut self, value: T) -> Self
+            pub fn kb_id<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.kb_id = value
-                    .try_into()
+                self.kb_id = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for kb_id: {e}")
                     });
                 self
             }
-            pub fn keywords<T>(mut self, value: T) -> Self
+            pub fn keywords<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.keywords = value
-                    .try_into()
+                self.keywords = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for keywords: {e}")
                     });
                 self
             }
-            pub fn metadescription<T>(mut self, value: T) -> Self
+            pub fn metadescription<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.metadescription = value
-                    .try_into()
+                self.metadescription = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for metadescription: {e}"
@@ -12755,13 +12303,13 @@ pub mod types {
                     });
                 self
             }
-            pub fn parent_entry_id<T>(mut self, value: T) -> Self
+            pub fn parent_entry_id<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.parent_entry_id = value
-                    .try_into()
+                self.parent_entry_id = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for parent_entry_id: {e}"
@@ -12769,101 +12317,87 @@ pub mod types {
                     });
                 self
             }
-            pub fn rorder<T>(mut self, value: T) -> Self
+            pub fn rorder<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.rorder = value
-                    .try_into()
+                self.rorder = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for rorder: {e}")
                     });
                 self
             }
-            pub fn rstatus<T>(mut self, value: T) -> Self
+            pub fn rstatus<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<crate::types::KnowledgebaseEntryStatus>,
+                T: ::client_runtime::OptionalValue<
+                    crate::types::KnowledgebaseEntryStatus,
+                    Form,
                 >,
-                T::Error: ::std::fmt::Display,
             {
-                self.rstatus = value
-                    .try_into()
+                self.rstatus = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for rstatus: {e}")
                     });
                 self
             }
-            pub fn rtype<T>(mut self, value: T) -> Self
+            pub fn rtype<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<crate::types::KnowledgebaseEntryType>,
+                T: ::client_runtime::OptionalValue<
+                    crate::types::KnowledgebaseEntryType,
+                    Form,
                 >,
-                T::Error: ::std::fmt::Display,
             {
-                self.rtype = value
-                    .try_into()
+                self.rtype = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for rtype: {e}")
                     });
                 self
             }
-            pub fn title<T>(mut self, value: T) -> Self
+            pub fn title<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.title = value
-                    .try_into()
+                self.title = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for title: {e}")
                     });
                 self
             }
-            pub fn treepath<T>(mut self, value: T) -> Self
+            pub fn treepath<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.treepath = value
-                    .try_into()
+                self.treepath = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for treepath: {e}")
                     });
                 self
             }
-            pub fn urlcode<T>(mut self, value: T) -> Self
+            pub fn urlcode<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.urlcode = value
-                    .try_into()
+                self.urlcode = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for urlcode: {e}")
                     });
                 self
             }
-            pub fn views<T>(mut self, value: T) -> Self
+            pub fn views<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.views = value
-                    .try_into()
+                self.views = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for views: {e}")
                     });
                 self
             }
-            pub fn votes<T>(mut self, value: T) -> Self
+            pub fn votes<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.votes = value
-                    .try_into()
+                self.votes = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for votes: {e}")
                     });
@@ -13199,29 +12733,29 @@ pub mod types {
             }
         }
         impl KnowledgebaseSearchEntry {
-            pub fn access<T>(mut self, value: T) -> Self
+            pub fn access<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<crate::types::KnowledgebaseAccess>,
+                T: ::client_runtime::OptionalValue<
+                    crate::types::KnowledgebaseAccess,
+                    Form,
                 >,
-                T::Error: ::std::fmt::Display,
             {
-                self.access = value
-                    .try_into()
+                self.access = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for access: {e}")
                     });
                 self
             }
-            pub fn access_inherited<T>(mut self, value: T) -> Self
+            pub fn access_inherited<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<crate::types::KnowledgebaseAccess>,
+                T: ::client_runtime::OptionalValue<
+                    crate::types::KnowledgebaseAccess,
+                    Form,
                 >,
-                T::Error: ::std::fmt::Display,
             {
-                self.access_inherited = value
-                    .try_into()
+                self.access_inherited = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for access_inherited: {e}"
@@ -13229,13 +12763,13 @@ pub mod types {
                     });
                 self
             }
-            pub fn content_simple_html<T>(mut self, value: T) -> Self
+            pub fn content_simple_html<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.content_simple_html = value
-                    .try_into()
+                self.content_simple_html = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for content_simple_html: {e}"
@@ -13243,25 +12777,23 @@ pub mod types {
                     });
                 self
             }
-            pub fn content_text<T>(mut self, value: T) -> Self
+            pub fn content_text<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.content_text = value
-                    .try_into()
+                self.content_text = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for content_text: {e}")
                     });
                 self
             }
-            pub fn conversationid<T>(mut self, value: T) -> Self
+            pub fn conversationid<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.conversationid = value
-                    .try_into()
+                self.conversationid = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for conversationid: {e}"
@@ -13269,137 +12801,117 @@ pub mod types {
                     });
                 self
             }
-            pub fn datechanged<T>(mut self, value: T) -> Self
+            pub fn datechanged<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaDateTime>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaDateTime, Form>,
             {
-                self.datechanged = value
-                    .try_into()
+                self.datechanged = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for datechanged: {e}")
                     });
                 self
             }
-            pub fn kb_entry_id<T>(mut self, value: T) -> Self
+            pub fn kb_entry_id<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.kb_entry_id = value
-                    .try_into()
+                self.kb_entry_id = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for kb_entry_id: {e}")
                     });
                 self
             }
-            pub fn kb_id<T>(mut self, value: T) -> Self
+            pub fn kb_id<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.kb_id = value
-                    .try_into()
+                self.kb_id = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for kb_id: {e}")
                     });
                 self
             }
-            pub fn rstatus<T>(mut self, value: T) -> Self
+            pub fn rstatus<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<crate::types::KnowledgebaseEntryStatus>,
+                T: ::client_runtime::OptionalValue<
+                    crate::types::KnowledgebaseEntryStatus,
+                    Form,
                 >,
-                T::Error: ::std::fmt::Display,
             {
-                self.rstatus = value
-                    .try_into()
+                self.rstatus = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for rstatus: {e}")
                     });
                 self
             }
-            pub fn rtype<T>(mut self, value: T) -> Self
+            pub fn rtype<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<crate::types::KnowledgebaseEntryType>,
+                T: ::client_runtime::OptionalValue<
+                    crate::types::KnowledgebaseEntryType,
+                    Form,
                 >,
-                T::Error: ::std::fmt::Display,
             {
-                self.rtype = value
-                    .try_into()
+                self.rtype = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for rtype: {e}")
                     });
                 self
             }
-            pub fn title<T>(mut self, value: T) -> Self
+            pub fn title<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.title = value
-                    .try_into()
+                self.title = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for title: {e}")
                     });
                 self
             }
-            pub fn title_clear<T>(mut self, value: T) -> Self
+            pub fn title_clear<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.title_clear = value
-                    .try_into()
+                self.title_clear = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for title_clear: {e}")
                     });
                 self
             }
-            pub fn treepath<T>(mut self, value: T) -> Self
+            pub fn treepath<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.treepath = value
-                    .try_into()
+                self.treepath = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for treepath: {e}")
                     });
                 self
             }
-            pub fn url<T>(mut self, value: T) -> Self
+            pub fn url<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.url = value
-                    .try_into()
+                self.url = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for url: {e}")
                     });
                 self
             }
-            pub fn urlcode<T>(mut self, value: T) -> Self
+            pub fn urlcode<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.urlcode = value
-                    .try_into()
+                self.urlcode = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for urlcode: {e}")
                     });
                 self
             }
-            pub fn votes_count<T>(mut self, value: T) -> Self
+            pub fn votes_count<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.votes_count = value
-                    .try_into()
+                self.votes_count = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for votes_count: {e}")
                     });
@@ -13580,63 +13092,51 @@ pub mod types {
             }
         }
         impl Message {
-            pub fn datecreated<T>(mut self, value: T) -> Self
+            pub fn datecreated<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaDateTime>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaDateTime, Form>,
             {
-                self.datecreated = value
-                    .try_into()
+                self.datecreated = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for datecreated: {e}")
                     });
                 self
             }
-            pub fn message<T>(mut self, value: T) -> Self
+            pub fn message<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.message = value
-                    .try_into()
+                self.message = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for message: {e}")
                     });
                 self
             }
-            pub fn messageid<T>(mut self, value: T) -> Self
+            pub fn messageid<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.messageid = value
-                    .try_into()
+                self.messageid = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for messageid: {e}")
                     });
                 self
             }
-            pub fn rtype<T>(mut self, value: T) -> Self
+            pub fn rtype<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<crate::types::MessageType>,
-                >,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::types::MessageType, Form>,
             {
-                self.rtype = value
-                    .try_into()
+                self.rtype = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for rtype: {e}")
                     });
                 self
             }
-            pub fn userid<T>(mut self, value: T) -> Self
+            pub fn userid<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.userid = value
-                    .try_into()
+                self.userid = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for userid: {e}")
                     });
@@ -13713,37 +13213,33 @@ pub mod types {
             }
         }
         impl MessageGroup {
-            pub fn datecreated<T>(mut self, value: T) -> Self
+            pub fn datecreated<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaDateTime>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaDateTime, Form>,
             {
-                self.datecreated = value
-                    .try_into()
+                self.datecreated = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for datecreated: {e}")
                     });
                 self
             }
-            pub fn datefinished<T>(mut self, value: T) -> Self
+            pub fn datefinished<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaDateTime>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaDateTime, Form>,
             {
-                self.datefinished = value
-                    .try_into()
+                self.datefinished = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for datefinished: {e}")
                     });
                 self
             }
-            pub fn messagegroupid<T>(mut self, value: T) -> Self
+            pub fn messagegroupid<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.messagegroupid = value
-                    .try_into()
+                self.messagegroupid = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for messagegroupid: {e}"
@@ -13763,41 +13259,34 @@ pub mod types {
                     });
                 self
             }
-            pub fn rstatus<T>(mut self, value: T) -> Self
+            pub fn rstatus<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<crate::types::MessageGroupStatus>,
+                T: ::client_runtime::OptionalValue<
+                    crate::types::MessageGroupStatus,
+                    Form,
                 >,
-                T::Error: ::std::fmt::Display,
             {
-                self.rstatus = value
-                    .try_into()
+                self.rstatus = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for rstatus: {e}")
                     });
                 self
             }
-            pub fn rtype<T>(mut self, value: T) -> Self
+            pub fn rtype<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<crate::types::MessageGroupType>,
-                >,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::types::MessageGroupType, Form>,
             {
-                self.rtype = value
-                    .try_into()
+                self.rtype = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for rtype: {e}")
                     });
                 self
             }
-            pub fn userid<T>(mut self, value: T) -> Self
+            pub fn userid<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.userid = value
-                    .try_into()
+                self.userid = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for userid: {e}")
                     });
@@ -13939,25 +13428,21 @@ pub mod types {
             }
         }
         impl OkStatus {
-            pub fn status<T>(mut self, value: T) -> Self
+            pub fn status<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.status = value
-                    .try_into()
+                self.status = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for status: {e}")
                     });
                 self
             }
-            pub fn statuscode<T>(mut self, value: T) -> Self
+            pub fn statuscode<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.statuscode = value
-                    .try_into()
+                self.statuscode = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for statuscode: {e}")
                     });
@@ -14348,37 +13833,35 @@ pub mod types {
             }
         }
         impl PerformanceReportRow {
-            pub fn answers<T>(mut self, value: T) -> Self
+            pub fn answers<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.answers = value
-                    .try_into()
+                self.answers = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for answers: {e}")
                     });
                 self
             }
-            pub fn call_avg_time<T>(mut self, value: T) -> Self
+            pub fn call_avg_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.call_avg_time = value
-                    .try_into()
+                self.call_avg_time = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for call_avg_time: {e}")
                     });
                 self
             }
-            pub fn call_internal_avg_time<T>(mut self, value: T) -> Self
+            pub fn call_internal_avg_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.call_internal_avg_time = value
-                    .try_into()
+                self.call_internal_avg_time = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for call_internal_avg_time: {e}"
@@ -14386,13 +13869,13 @@ pub mod types {
                     });
                 self
             }
-            pub fn call_internal_seconds<T>(mut self, value: T) -> Self
+            pub fn call_internal_seconds<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.call_internal_seconds = value
-                    .try_into()
+                self.call_internal_seconds = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for call_internal_seconds: {e}"
@@ -14400,13 +13883,13 @@ pub mod types {
                     });
                 self
             }
-            pub fn call_outgoing_avg_time<T>(mut self, value: T) -> Self
+            pub fn call_outgoing_avg_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.call_outgoing_avg_time = value
-                    .try_into()
+                self.call_outgoing_avg_time = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for call_outgoing_avg_time: {e}"
@@ -14414,13 +13897,13 @@ pub mod types {
                     });
                 self
             }
-            pub fn call_outgoing_seconds<T>(mut self, value: T) -> Self
+            pub fn call_outgoing_seconds<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.call_outgoing_seconds = value
-                    .try_into()
+                self.call_outgoing_seconds = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for call_outgoing_seconds: {e}"
@@ -14428,13 +13911,13 @@ pub mod types {
                     });
                 self
             }
-            pub fn call_pickup_avg_time<T>(mut self, value: T) -> Self
+            pub fn call_pickup_avg_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.call_pickup_avg_time = value
-                    .try_into()
+                self.call_pickup_avg_time = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for call_pickup_avg_time: {e}"
@@ -14442,37 +13925,33 @@ pub mod types {
                     });
                 self
             }
-            pub fn call_seconds<T>(mut self, value: T) -> Self
+            pub fn call_seconds<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.call_seconds = value
-                    .try_into()
+                self.call_seconds = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for call_seconds: {e}")
                     });
                 self
             }
-            pub fn calls<T>(mut self, value: T) -> Self
+            pub fn calls<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.calls = value
-                    .try_into()
+                self.calls = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for calls: {e}")
                     });
                 self
             }
-            pub fn calls_internal<T>(mut self, value: T) -> Self
+            pub fn calls_internal<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.calls_internal = value
-                    .try_into()
+                self.calls_internal = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for calls_internal: {e}"
@@ -14480,13 +13959,13 @@ pub mod types {
                     });
                 self
             }
-            pub fn calls_outgoing<T>(mut self, value: T) -> Self
+            pub fn calls_outgoing<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.calls_outgoing = value
-                    .try_into()
+                self.calls_outgoing = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for calls_outgoing: {e}"
@@ -14494,49 +13973,45 @@ pub mod types {
                     });
                 self
             }
-            pub fn chat_answers<T>(mut self, value: T) -> Self
+            pub fn chat_answers<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.chat_answers = value
-                    .try_into()
+                self.chat_answers = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for chat_answers: {e}")
                     });
                 self
             }
-            pub fn chat_avg_time<T>(mut self, value: T) -> Self
+            pub fn chat_avg_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.chat_avg_time = value
-                    .try_into()
+                self.chat_avg_time = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for chat_avg_time: {e}")
                     });
                 self
             }
-            pub fn chat_pickup<T>(mut self, value: T) -> Self
+            pub fn chat_pickup<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.chat_pickup = value
-                    .try_into()
+                self.chat_pickup = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for chat_pickup: {e}")
                     });
                 self
             }
-            pub fn chat_pickup_avg_time<T>(mut self, value: T) -> Self
+            pub fn chat_pickup_avg_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.chat_pickup_avg_time = value
-                    .try_into()
+                self.chat_pickup_avg_time = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for chat_pickup_avg_time: {e}"
@@ -14544,25 +14019,23 @@ pub mod types {
                     });
                 self
             }
-            pub fn chats<T>(mut self, value: T) -> Self
+            pub fn chats<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.chats = value
-                    .try_into()
+                self.chats = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for chats: {e}")
                     });
                 self
             }
-            pub fn created_tickets<T>(mut self, value: T) -> Self
+            pub fn created_tickets<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.created_tickets = value
-                    .try_into()
+                self.created_tickets = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for created_tickets: {e}"
@@ -14570,61 +14043,53 @@ pub mod types {
                     });
                 self
             }
-            pub fn datetime<T>(mut self, value: T) -> Self
+            pub fn datetime<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaDateTime>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaDateTime, Form>,
             {
-                self.datetime = value
-                    .try_into()
+                self.datetime = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for datetime: {e}")
                     });
                 self
             }
-            pub fn dateto<T>(mut self, value: T) -> Self
+            pub fn dateto<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaDateTime>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaDateTime, Form>,
             {
-                self.dateto = value
-                    .try_into()
+                self.dateto = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for dateto: {e}")
                     });
                 self
             }
-            pub fn f_calls<T>(mut self, value: T) -> Self
+            pub fn f_calls<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.f_calls = value
-                    .try_into()
+                self.f_calls = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for f_calls: {e}")
                     });
                 self
             }
-            pub fn f_chats<T>(mut self, value: T) -> Self
+            pub fn f_chats<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.f_chats = value
-                    .try_into()
+                self.f_chats = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for f_chats: {e}")
                     });
                 self
             }
-            pub fn first_assign_avg_time<T>(mut self, value: T) -> Self
+            pub fn first_assign_avg_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.first_assign_avg_time = value
-                    .try_into()
+                self.first_assign_avg_time = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for first_assign_avg_time: {e}"
@@ -14632,13 +14097,13 @@ pub mod types {
                     });
                 self
             }
-            pub fn first_assign_avg_time_sla<T>(mut self, value: T) -> Self
+            pub fn first_assign_avg_time_sla<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.first_assign_avg_time_sla = value
-                    .try_into()
+                self.first_assign_avg_time_sla = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for first_assign_avg_time_sla: {e}"
@@ -14646,13 +14111,13 @@ pub mod types {
                     });
                 self
             }
-            pub fn first_resolve_avg_time<T>(mut self, value: T) -> Self
+            pub fn first_resolve_avg_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.first_resolve_avg_time = value
-                    .try_into()
+                self.first_resolve_avg_time = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for first_resolve_avg_time: {e}"
@@ -14660,13 +14125,13 @@ pub mod types {
                     });
                 self
             }
-            pub fn first_resolve_avg_time_sla<T>(mut self, value: T) -> Self
+            pub fn first_resolve_avg_time_sla<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.first_resolve_avg_time_sla = value
-                    .try_into()
+                self.first_resolve_avg_time_sla = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for first_resolve_avg_time_sla: {e}"
@@ -14674,73 +14139,63 @@ pub mod types {
                     });
                 self
             }
-            pub fn i_calls<T>(mut self, value: T) -> Self
+            pub fn i_calls<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.i_calls = value
-                    .try_into()
+                self.i_calls = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for i_calls: {e}")
                     });
                 self
             }
-            pub fn i_chats<T>(mut self, value: T) -> Self
+            pub fn i_chats<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.i_chats = value
-                    .try_into()
+                self.i_chats = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for i_chats: {e}")
                     });
                 self
             }
-            pub fn i_messages<T>(mut self, value: T) -> Self
+            pub fn i_messages<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.i_messages = value
-                    .try_into()
+                self.i_messages = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for i_messages: {e}")
                     });
                 self
             }
-            pub fn missed_calls<T>(mut self, value: T) -> Self
+            pub fn missed_calls<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.missed_calls = value
-                    .try_into()
+                self.missed_calls = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for missed_calls: {e}")
                     });
                 self
             }
-            pub fn missed_chats<T>(mut self, value: T) -> Self
+            pub fn missed_chats<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.missed_chats = value
-                    .try_into()
+                self.missed_chats = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for missed_chats: {e}")
                     });
                 self
             }
-            pub fn new_answer_avg_time<T>(mut self, value: T) -> Self
+            pub fn new_answer_avg_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.new_answer_avg_time = value
-                    .try_into()
+                self.new_answer_avg_time = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for new_answer_avg_time: {e}"
@@ -14748,13 +14203,13 @@ pub mod types {
                     });
                 self
             }
-            pub fn new_answer_avg_time_sla<T>(mut self, value: T) -> Self
+            pub fn new_answer_avg_time_sla<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.new_answer_avg_time_sla = value
-                    .try_into()
+                self.new_answer_avg_time_sla = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for new_answer_avg_time_sla: {e}"
@@ -14762,13 +14217,13 @@ pub mod types {
                     });
                 self
             }
-            pub fn next_answer_avg_time<T>(mut self, value: T) -> Self
+            pub fn next_answer_avg_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.next_answer_avg_time = value
-                    .try_into()
+                self.next_answer_avg_time = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for next_answer_avg_time: {e}"
@@ -14776,13 +14231,13 @@ pub mod types {
                     });
                 self
             }
-            pub fn next_answer_avg_time_sla<T>(mut self, value: T) -> Self
+            pub fn next_answer_avg_time_sla<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.next_answer_avg_time_sla = value
-                    .try_into()
+                self.next_answer_avg_time_sla = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for next_answer_avg_time_sla: {e}"
@@ -14790,85 +14245,75 @@ pub mod types {
                     });
                 self
             }
-            pub fn not_ranked<T>(mut self, value: T) -> Self
+            pub fn not_ranked<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.not_ranked = value
-                    .try_into()
+                self.not_ranked = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for not_ranked: {e}")
                     });
                 self
             }
-            pub fn not_ranked_p<T>(mut self, value: T) -> Self
+            pub fn not_ranked_p<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.not_ranked_p = value
-                    .try_into()
+                self.not_ranked_p = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for not_ranked_p: {e}")
                     });
                 self
             }
-            pub fn notes<T>(mut self, value: T) -> Self
+            pub fn notes<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.notes = value
-                    .try_into()
+                self.notes = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for notes: {e}")
                     });
                 self
             }
-            pub fn o_calls<T>(mut self, value: T) -> Self
+            pub fn o_calls<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.o_calls = value
-                    .try_into()
+                self.o_calls = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for o_calls: {e}")
                     });
                 self
             }
-            pub fn punishments<T>(mut self, value: T) -> Self
+            pub fn punishments<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.punishments = value
-                    .try_into()
+                self.punishments = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for punishments: {e}")
                     });
                 self
             }
-            pub fn punishments_p<T>(mut self, value: T) -> Self
+            pub fn punishments_p<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.punishments_p = value
-                    .try_into()
+                self.punishments_p = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for punishments_p: {e}")
                     });
                 self
             }
-            pub fn resolved_tickets<T>(mut self, value: T) -> Self
+            pub fn resolved_tickets<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.resolved_tickets = value
-                    .try_into()
+                self.resolved_tickets = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for resolved_tickets: {e}"
@@ -14876,49 +14321,41 @@ pub mod types {
                     });
                 self
             }
-            pub fn rewards<T>(mut self, value: T) -> Self
+            pub fn rewards<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.rewards = value
-                    .try_into()
+                self.rewards = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for rewards: {e}")
                     });
                 self
             }
-            pub fn rewards_p<T>(mut self, value: T) -> Self
+            pub fn rewards_p<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.rewards_p = value
-                    .try_into()
+                self.rewards_p = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for rewards_p: {e}")
                     });
                 self
             }
-            pub fn u_calls<T>(mut self, value: T) -> Self
+            pub fn u_calls<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.u_calls = value
-                    .try_into()
+                self.u_calls = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for u_calls: {e}")
                     });
                 self
             }
-            pub fn u_chats<T>(mut self, value: T) -> Self
+            pub fn u_chats<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.u_chats = value
-                    .try_into()
+                self.u_chats = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for u_chats: {e}")
                     });
@@ -15048,13 +14485,13 @@ pub mod types {
         impl SetCustomerFieldsBody {
             pub fn customfields<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    crate::JsonEncoded<crate::types::CustomFieldValues>,
-                >,
+                T: ::std::convert::TryInto<crate::types::CustomFieldValues>,
                 T::Error: ::std::fmt::Display,
             {
                 self.customfields = value
                     .try_into()
+                    .map(crate::JsonEncoded)
+                    .map_err(|e| e.to_string())
                     .map_err(|e| {
                         format!("error converting supplied value for customfields: {e}")
                     });
@@ -15135,13 +14572,13 @@ pub mod types {
             }
         }
         impl SlaCompliance {
-            pub fn avg_fulfilled_time<T>(mut self, value: T) -> Self
+            pub fn avg_fulfilled_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.avg_fulfilled_time = value
-                    .try_into()
+                self.avg_fulfilled_time = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for avg_fulfilled_time: {e}"
@@ -15149,13 +14586,13 @@ pub mod types {
                     });
                 self
             }
-            pub fn avg_unfulfilled_time<T>(mut self, value: T) -> Self
+            pub fn avg_unfulfilled_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.avg_unfulfilled_time = value
-                    .try_into()
+                self.avg_unfulfilled_time = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for avg_unfulfilled_time: {e}"
@@ -15163,37 +14600,33 @@ pub mod types {
                     });
                 self
             }
-            pub fn date<T>(mut self, value: T) -> Self
+            pub fn date<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaDateTime>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaDateTime, Form>,
             {
-                self.date = value
-                    .try_into()
+                self.date = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for date: {e}")
                     });
                 self
             }
-            pub fn fulfilled<T>(mut self, value: T) -> Self
+            pub fn fulfilled<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.fulfilled = value
-                    .try_into()
+                self.fulfilled = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for fulfilled: {e}")
                     });
                 self
             }
-            pub fn max_fulfilled_time<T>(mut self, value: T) -> Self
+            pub fn max_fulfilled_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.max_fulfilled_time = value
-                    .try_into()
+                self.max_fulfilled_time = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for max_fulfilled_time: {e}"
@@ -15201,13 +14634,13 @@ pub mod types {
                     });
                 self
             }
-            pub fn max_unfulfilled_time<T>(mut self, value: T) -> Self
+            pub fn max_unfulfilled_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.max_unfulfilled_time = value
-                    .try_into()
+                self.max_unfulfilled_time = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for max_unfulfilled_time: {e}"
@@ -15215,13 +14648,13 @@ pub mod types {
                     });
                 self
             }
-            pub fn min_fulfilled_time<T>(mut self, value: T) -> Self
+            pub fn min_fulfilled_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.min_fulfilled_time = value
-                    .try_into()
+                self.min_fulfilled_time = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for min_fulfilled_time: {e}"
@@ -15229,13 +14662,13 @@ pub mod types {
                     });
                 self
             }
-            pub fn min_unfulfilled_time<T>(mut self, value: T) -> Self
+            pub fn min_unfulfilled_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.min_unfulfilled_time = value
-                    .try_into()
+                self.min_unfulfilled_time = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for min_unfulfilled_time: {e}"
@@ -15243,13 +14676,11 @@ pub mod types {
                     });
                 self
             }
-            pub fn unfulfilled<T>(mut self, value: T) -> Self
+            pub fn unfulfilled<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.unfulfilled = value
-                    .try_into()
+                self.unfulfilled = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for unfulfilled: {e}")
                     });
@@ -15399,13 +14830,13 @@ pub mod types {
             }
         }
         impl SlaLog {
-            pub fn agent_firstname<T>(mut self, value: T) -> Self
+            pub fn agent_firstname<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.agent_firstname = value
-                    .try_into()
+                self.agent_firstname = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for agent_firstname: {e}"
@@ -15413,13 +14844,13 @@ pub mod types {
                     });
                 self
             }
-            pub fn agent_lastname<T>(mut self, value: T) -> Self
+            pub fn agent_lastname<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.agent_lastname = value
-                    .try_into()
+                self.agent_lastname = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for agent_lastname: {e}"
@@ -15427,37 +14858,33 @@ pub mod types {
                     });
                 self
             }
-            pub fn agentid<T>(mut self, value: T) -> Self
+            pub fn agentid<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.agentid = value
-                    .try_into()
+                self.agentid = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for agentid: {e}")
                     });
                 self
             }
-            pub fn code<T>(mut self, value: T) -> Self
+            pub fn code<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.code = value
-                    .try_into()
+                self.code = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for code: {e}")
                     });
                 self
             }
-            pub fn conversationid<T>(mut self, value: T) -> Self
+            pub fn conversationid<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.conversationid = value
-                    .try_into()
+                self.conversationid = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for conversationid: {e}"
@@ -15465,49 +14892,43 @@ pub mod types {
                     });
                 self
             }
-            pub fn date_closed<T>(mut self, value: T) -> Self
+            pub fn date_closed<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaDateTime>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaDateTime, Form>,
             {
-                self.date_closed = value
-                    .try_into()
+                self.date_closed = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for date_closed: {e}")
                     });
                 self
             }
-            pub fn date_created<T>(mut self, value: T) -> Self
+            pub fn date_created<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaDateTime>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaDateTime, Form>,
             {
-                self.date_created = value
-                    .try_into()
+                self.date_created = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for date_created: {e}")
                     });
                 self
             }
-            pub fn date_due<T>(mut self, value: T) -> Self
+            pub fn date_due<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaDateTime>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaDateTime, Form>,
             {
-                self.date_due = value
-                    .try_into()
+                self.date_due = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for date_due: {e}")
                     });
                 self
             }
-            pub fn department_name<T>(mut self, value: T) -> Self
+            pub fn department_name<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.department_name = value
-                    .try_into()
+                self.department_name = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for department_name: {e}"
@@ -15515,83 +14936,75 @@ pub mod types {
                     });
                 self
             }
-            pub fn departmentid<T>(mut self, value: T) -> Self
+            pub fn departmentid<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.departmentid = value
-                    .try_into()
+                self.departmentid = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for departmentid: {e}")
                     });
                 self
             }
-            pub fn id<T>(mut self, value: T) -> Self
+            pub fn id<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.id = value
-                    .try_into()
+                self.id = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| format!("error converting supplied value for id: {e}"));
                 self
             }
-            pub fn levelid<T>(mut self, value: T) -> Self
+            pub fn levelid<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.levelid = value
-                    .try_into()
+                self.levelid = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for levelid: {e}")
                     });
                 self
             }
-            pub fn req_contactid<T>(mut self, value: T) -> Self
+            pub fn req_contactid<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.req_contactid = value
-                    .try_into()
+                self.req_contactid = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for req_contactid: {e}")
                     });
                 self
             }
-            pub fn req_firstname<T>(mut self, value: T) -> Self
+            pub fn req_firstname<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.req_firstname = value
-                    .try_into()
+                self.req_firstname = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for req_firstname: {e}")
                     });
                 self
             }
-            pub fn req_lastname<T>(mut self, value: T) -> Self
+            pub fn req_lastname<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.req_lastname = value
-                    .try_into()
+                self.req_lastname = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for req_lastname: {e}")
                     });
                 self
             }
-            pub fn server_date_closed<T>(mut self, value: T) -> Self
+            pub fn server_date_closed<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaDateTime>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaDateTime, Form>,
             {
-                self.server_date_closed = value
-                    .try_into()
+                self.server_date_closed = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for server_date_closed: {e}"
@@ -15599,13 +15012,13 @@ pub mod types {
                     });
                 self
             }
-            pub fn server_date_due<T>(mut self, value: T) -> Self
+            pub fn server_date_due<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaDateTime>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaDateTime, Form>,
             {
-                self.server_date_due = value
-                    .try_into()
+                self.server_date_due = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for server_date_due: {e}"
@@ -15613,37 +15026,33 @@ pub mod types {
                     });
                 self
             }
-            pub fn sla<T>(mut self, value: T) -> Self
+            pub fn sla<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.sla = value
-                    .try_into()
+                self.sla = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for sla: {e}")
                     });
                 self
             }
-            pub fn sla_level_id<T>(mut self, value: T) -> Self
+            pub fn sla_level_id<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.sla_level_id = value
-                    .try_into()
+                self.sla_level_id = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for sla_level_id: {e}")
                     });
                 self
             }
-            pub fn sla_level_name<T>(mut self, value: T) -> Self
+            pub fn sla_level_name<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.sla_level_name = value
-                    .try_into()
+                self.sla_level_name = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for sla_level_name: {e}"
@@ -15732,35 +15141,29 @@ pub mod types {
             }
         }
         impl SuggestionCategory {
-            pub fn id<T>(mut self, value: T) -> Self
+            pub fn id<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.id = value
-                    .try_into()
+                self.id = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| format!("error converting supplied value for id: {e}"));
                 self
             }
-            pub fn path<T>(mut self, value: T) -> Self
+            pub fn path<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.path = value
-                    .try_into()
+                self.path = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for path: {e}")
                     });
                 self
             }
-            pub fn title<T>(mut self, value: T) -> Self
+            pub fn title<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.title = value
-                    .try_into()
+                self.title = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for title: {e}")
                     });
@@ -15902,23 +15305,19 @@ pub mod types {
             }
         }
         impl Tag {
-            pub fn id<T>(mut self, value: T) -> Self
+            pub fn id<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.id = value
-                    .try_into()
+                self.id = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| format!("error converting supplied value for id: {e}"));
                 self
             }
-            pub fn name<T>(mut self, value: T) -> Self
+            pub fn name<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.name = value
-                    .try_into()
+                self.name = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for name: {e}")
                     });
@@ -15984,71 +15383,59 @@ pub mod types {
             }
         }
         impl TagCreated {
-            pub fn bg_color<T>(mut self, value: T) -> Self
+            pub fn bg_color<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.bg_color = value
-                    .try_into()
+                self.bg_color = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for bg_color: {e}")
                     });
                 self
             }
-            pub fn color<T>(mut self, value: T) -> Self
+            pub fn color<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.color = value
-                    .try_into()
+                self.color = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for color: {e}")
                     });
                 self
             }
-            pub fn id<T>(mut self, value: T) -> Self
+            pub fn id<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.id = value
-                    .try_into()
+                self.id = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| format!("error converting supplied value for id: {e}"));
                 self
             }
-            pub fn name<T>(mut self, value: T) -> Self
+            pub fn name<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.name = value
-                    .try_into()
+                self.name = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for name: {e}")
                     });
                 self
             }
-            pub fn status<T>(mut self, value: T) -> Self
+            pub fn status<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.status = value
-                    .try_into()
+                self.status = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for status: {e}")
                     });
                 self
             }
-            pub fn statuscode<T>(mut self, value: T) -> Self
+            pub fn statuscode<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.statuscode = value
-                    .try_into()
+                self.statuscode = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for statuscode: {e}")
                     });
@@ -16157,59 +15544,49 @@ pub mod types {
             }
         }
         impl TagDetails {
-            pub fn bg_color<T>(mut self, value: T) -> Self
+            pub fn bg_color<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.bg_color = value
-                    .try_into()
+                self.bg_color = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for bg_color: {e}")
                     });
                 self
             }
-            pub fn color<T>(mut self, value: T) -> Self
+            pub fn color<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.color = value
-                    .try_into()
+                self.color = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for color: {e}")
                     });
                 self
             }
-            pub fn id<T>(mut self, value: T) -> Self
+            pub fn id<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.id = value
-                    .try_into()
+                self.id = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| format!("error converting supplied value for id: {e}"));
                 self
             }
-            pub fn is_archived<T>(mut self, value: T) -> Self
+            pub fn is_archived<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.is_archived = value
-                    .try_into()
+                self.is_archived = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for is_archived: {e}")
                     });
                 self
             }
-            pub fn name<T>(mut self, value: T) -> Self
+            pub fn name<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.name = value
-                    .try_into()
+                self.name = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for name: {e}")
                     });
@@ -16597,37 +15974,35 @@ pub mod types {
             }
         }
         impl TagReportRow {
-            pub fn answers<T>(mut self, value: T) -> Self
+            pub fn answers<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.answers = value
-                    .try_into()
+                self.answers = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for answers: {e}")
                     });
                 self
             }
-            pub fn call_avg_time<T>(mut self, value: T) -> Self
+            pub fn call_avg_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.call_avg_time = value
-                    .try_into()
+                self.call_avg_time = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for call_avg_time: {e}")
                     });
                 self
             }
-            pub fn call_internal_avg_time<T>(mut self, value: T) -> Self
+            pub fn call_internal_avg_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.call_internal_avg_time = value
-                    .try_into()
+                self.call_internal_avg_time = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for call_internal_avg_time: {e}"
@@ -16635,13 +16010,13 @@ pub mod types {
                     });
                 self
             }
-            pub fn call_internal_seconds<T>(mut self, value: T) -> Self
+            pub fn call_internal_seconds<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.call_internal_seconds = value
-                    .try_into()
+                self.call_internal_seconds = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for call_internal_seconds: {e}"
@@ -16649,13 +16024,13 @@ pub mod types {
                     });
                 self
             }
-            pub fn call_outgoing_avg_time<T>(mut self, value: T) -> Self
+            pub fn call_outgoing_avg_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.call_outgoing_avg_time = value
-                    .try_into()
+                self.call_outgoing_avg_time = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for call_outgoing_avg_time: {e}"
@@ -16663,13 +16038,13 @@ pub mod types {
                     });
                 self
             }
-            pub fn call_outgoing_seconds<T>(mut self, value: T) -> Self
+            pub fn call_outgoing_seconds<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.call_outgoing_seconds = value
-                    .try_into()
+                self.call_outgoing_seconds = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for call_outgoing_seconds: {e}"
@@ -16677,13 +16052,13 @@ pub mod types {
                     });
                 self
             }
-            pub fn call_pickup_avg_time<T>(mut self, value: T) -> Self
+            pub fn call_pickup_avg_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.call_pickup_avg_time = value
-                    .try_into()
+                self.call_pickup_avg_time = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for call_pickup_avg_time: {e}"
@@ -16691,37 +16066,33 @@ pub mod types {
                     });
                 self
             }
-            pub fn call_seconds<T>(mut self, value: T) -> Self
+            pub fn call_seconds<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.call_seconds = value
-                    .try_into()
+                self.call_seconds = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for call_seconds: {e}")
                     });
                 self
             }
-            pub fn calls<T>(mut self, value: T) -> Self
+            pub fn calls<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.calls = value
-                    .try_into()
+                self.calls = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for calls: {e}")
                     });
                 self
             }
-            pub fn calls_internal<T>(mut self, value: T) -> Self
+            pub fn calls_internal<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.calls_internal = value
-                    .try_into()
+                self.calls_internal = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for calls_internal: {e}"
@@ -16729,13 +16100,13 @@ pub mod types {
                     });
                 self
             }
-            pub fn calls_outgoing<T>(mut self, value: T) -> Self
+            pub fn calls_outgoing<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.calls_outgoing = value
-                    .try_into()
+                self.calls_outgoing = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for calls_outgoing: {e}"
@@ -16743,49 +16114,45 @@ pub mod types {
                     });
                 self
             }
-            pub fn chat_answers<T>(mut self, value: T) -> Self
+            pub fn chat_answers<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.chat_answers = value
-                    .try_into()
+                self.chat_answers = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for chat_answers: {e}")
                     });
                 self
             }
-            pub fn chat_avg_time<T>(mut self, value: T) -> Self
+            pub fn chat_avg_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.chat_avg_time = value
-                    .try_into()
+                self.chat_avg_time = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for chat_avg_time: {e}")
                     });
                 self
             }
-            pub fn chat_pickup<T>(mut self, value: T) -> Self
+            pub fn chat_pickup<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.chat_pickup = value
-                    .try_into()
+                self.chat_pickup = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for chat_pickup: {e}")
                     });
                 self
             }
-            pub fn chat_pickup_avg_time<T>(mut self, value: T) -> Self
+            pub fn chat_pickup_avg_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.chat_pickup_avg_time = value
-                    .try_into()
+                self.chat_pickup_avg_time = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for chat_pickup_avg_time: {e}"
@@ -16793,25 +16160,23 @@ pub mod types {
                     });
                 self
             }
-            pub fn chats<T>(mut self, value: T) -> Self
+            pub fn chats<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.chats = value
-                    .try_into()
+                self.chats = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for chats: {e}")
                     });
                 self
             }
-            pub fn created_tickets<T>(mut self, value: T) -> Self
+            pub fn created_tickets<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.created_tickets = value
-                    .try_into()
+                self.created_tickets = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for created_tickets: {e}"
@@ -16819,37 +16184,33 @@ pub mod types {
                     });
                 self
             }
-            pub fn f_calls<T>(mut self, value: T) -> Self
+            pub fn f_calls<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.f_calls = value
-                    .try_into()
+                self.f_calls = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for f_calls: {e}")
                     });
                 self
             }
-            pub fn f_chats<T>(mut self, value: T) -> Self
+            pub fn f_chats<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.f_chats = value
-                    .try_into()
+                self.f_chats = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for f_chats: {e}")
                     });
                 self
             }
-            pub fn first_assign_avg_time<T>(mut self, value: T) -> Self
+            pub fn first_assign_avg_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.first_assign_avg_time = value
-                    .try_into()
+                self.first_assign_avg_time = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for first_assign_avg_time: {e}"
@@ -16857,13 +16218,13 @@ pub mod types {
                     });
                 self
             }
-            pub fn first_assign_avg_time_sla<T>(mut self, value: T) -> Self
+            pub fn first_assign_avg_time_sla<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.first_assign_avg_time_sla = value
-                    .try_into()
+                self.first_assign_avg_time_sla = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for first_assign_avg_time_sla: {e}"
@@ -16871,13 +16232,13 @@ pub mod types {
                     });
                 self
             }
-            pub fn first_resolve_avg_time<T>(mut self, value: T) -> Self
+            pub fn first_resolve_avg_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.first_resolve_avg_time = value
-                    .try_into()
+                self.first_resolve_avg_time = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for first_resolve_avg_time: {e}"
@@ -16885,13 +16246,13 @@ pub mod types {
                     });
                 self
             }
-            pub fn first_resolve_avg_time_sla<T>(mut self, value: T) -> Self
+            pub fn first_resolve_avg_time_sla<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.first_resolve_avg_time_sla = value
-                    .try_into()
+                self.first_resolve_avg_time_sla = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for first_resolve_avg_time_sla: {e}"
@@ -16899,83 +16260,71 @@ pub mod types {
                     });
                 self
             }
-            pub fn i_calls<T>(mut self, value: T) -> Self
+            pub fn i_calls<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.i_calls = value
-                    .try_into()
+                self.i_calls = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for i_calls: {e}")
                     });
                 self
             }
-            pub fn i_chats<T>(mut self, value: T) -> Self
+            pub fn i_chats<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.i_chats = value
-                    .try_into()
+                self.i_chats = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for i_chats: {e}")
                     });
                 self
             }
-            pub fn i_messages<T>(mut self, value: T) -> Self
+            pub fn i_messages<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.i_messages = value
-                    .try_into()
+                self.i_messages = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for i_messages: {e}")
                     });
                 self
             }
-            pub fn id<T>(mut self, value: T) -> Self
+            pub fn id<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.id = value
-                    .try_into()
+                self.id = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| format!("error converting supplied value for id: {e}"));
                 self
             }
-            pub fn missed_calls<T>(mut self, value: T) -> Self
+            pub fn missed_calls<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.missed_calls = value
-                    .try_into()
+                self.missed_calls = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for missed_calls: {e}")
                     });
                 self
             }
-            pub fn missed_chats<T>(mut self, value: T) -> Self
+            pub fn missed_chats<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.missed_chats = value
-                    .try_into()
+                self.missed_chats = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for missed_chats: {e}")
                     });
                 self
             }
-            pub fn new_answer_avg_time<T>(mut self, value: T) -> Self
+            pub fn new_answer_avg_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.new_answer_avg_time = value
-                    .try_into()
+                self.new_answer_avg_time = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for new_answer_avg_time: {e}"
@@ -16983,13 +16332,13 @@ pub mod types {
                     });
                 self
             }
-            pub fn new_answer_avg_time_sla<T>(mut self, value: T) -> Self
+            pub fn new_answer_avg_time_sla<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.new_answer_avg_time_sla = value
-                    .try_into()
+                self.new_answer_avg_time_sla = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for new_answer_avg_time_sla: {e}"
@@ -16997,13 +16346,13 @@ pub mod types {
                     });
                 self
             }
-            pub fn next_answer_avg_time<T>(mut self, value: T) -> Self
+            pub fn next_answer_avg_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.next_answer_avg_time = value
-                    .try_into()
+                self.next_answer_avg_time = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for next_answer_avg_time: {e}"
@@ -17011,13 +16360,13 @@ pub mod types {
                     });
                 self
             }
-            pub fn next_answer_avg_time_sla<T>(mut self, value: T) -> Self
+            pub fn next_answer_avg_time_sla<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.next_answer_avg_time_sla = value
-                    .try_into()
+                self.next_answer_avg_time_sla = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for next_answer_avg_time_sla: {e}"
@@ -17025,85 +16374,75 @@ pub mod types {
                     });
                 self
             }
-            pub fn not_ranked<T>(mut self, value: T) -> Self
+            pub fn not_ranked<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.not_ranked = value
-                    .try_into()
+                self.not_ranked = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for not_ranked: {e}")
                     });
                 self
             }
-            pub fn not_ranked_p<T>(mut self, value: T) -> Self
+            pub fn not_ranked_p<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.not_ranked_p = value
-                    .try_into()
+                self.not_ranked_p = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for not_ranked_p: {e}")
                     });
                 self
             }
-            pub fn notes<T>(mut self, value: T) -> Self
+            pub fn notes<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.notes = value
-                    .try_into()
+                self.notes = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for notes: {e}")
                     });
                 self
             }
-            pub fn o_calls<T>(mut self, value: T) -> Self
+            pub fn o_calls<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.o_calls = value
-                    .try_into()
+                self.o_calls = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for o_calls: {e}")
                     });
                 self
             }
-            pub fn punishments<T>(mut self, value: T) -> Self
+            pub fn punishments<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.punishments = value
-                    .try_into()
+                self.punishments = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for punishments: {e}")
                     });
                 self
             }
-            pub fn punishments_p<T>(mut self, value: T) -> Self
+            pub fn punishments_p<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.punishments_p = value
-                    .try_into()
+                self.punishments_p = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for punishments_p: {e}")
                     });
                 self
             }
-            pub fn resolved_tickets<T>(mut self, value: T) -> Self
+            pub fn resolved_tickets<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.resolved_tickets = value
-                    .try_into()
+                self.resolved_tickets = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for resolved_tickets: {e}"
@@ -17111,61 +16450,51 @@ pub mod types {
                     });
                 self
             }
-            pub fn rewards<T>(mut self, value: T) -> Self
+            pub fn rewards<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.rewards = value
-                    .try_into()
+                self.rewards = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for rewards: {e}")
                     });
                 self
             }
-            pub fn rewards_p<T>(mut self, value: T) -> Self
+            pub fn rewards_p<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.rewards_p = value
-                    .try_into()
+                self.rewards_p = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for rewards_p: {e}")
                     });
                 self
             }
-            pub fn tag_name<T>(mut self, value: T) -> Self
+            pub fn tag_name<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.tag_name = value
-                    .try_into()
+                self.tag_name = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for tag_name: {e}")
                     });
                 self
             }
-            pub fn u_calls<T>(mut self, value: T) -> Self
+            pub fn u_calls<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.u_calls = value
-                    .try_into()
+                self.u_calls = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for u_calls: {e}")
                     });
                 self
             }
-            pub fn u_chats<T>(mut self, value: T) -> Self
+            pub fn u_chats<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.u_chats = value
-                    .try_into()
+                self.u_chats = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for u_chats: {e}")
                     });
@@ -17512,121 +16841,101 @@ pub mod types {
             }
         }
         impl TicketsLoad {
-            pub fn avg_queue<T>(mut self, value: T) -> Self
+            pub fn avg_queue<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.avg_queue = value
-                    .try_into()
+                self.avg_queue = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for avg_queue: {e}")
                     });
                 self
             }
-            pub fn avg_service<T>(mut self, value: T) -> Self
+            pub fn avg_service<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.avg_service = value
-                    .try_into()
+                self.avg_service = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for avg_service: {e}")
                     });
                 self
             }
-            pub fn avg_slots<T>(mut self, value: T) -> Self
+            pub fn avg_slots<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.avg_slots = value
-                    .try_into()
+                self.avg_slots = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for avg_slots: {e}")
                     });
                 self
             }
-            pub fn date<T>(mut self, value: T) -> Self
+            pub fn date<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaDateTime>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaDateTime, Form>,
             {
-                self.date = value
-                    .try_into()
+                self.date = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for date: {e}")
                     });
                 self
             }
-            pub fn max_queue<T>(mut self, value: T) -> Self
+            pub fn max_queue<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.max_queue = value
-                    .try_into()
+                self.max_queue = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for max_queue: {e}")
                     });
                 self
             }
-            pub fn max_service<T>(mut self, value: T) -> Self
+            pub fn max_service<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.max_service = value
-                    .try_into()
+                self.max_service = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for max_service: {e}")
                     });
                 self
             }
-            pub fn max_slots<T>(mut self, value: T) -> Self
+            pub fn max_slots<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.max_slots = value
-                    .try_into()
+                self.max_slots = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for max_slots: {e}")
                     });
                 self
             }
-            pub fn min_queue<T>(mut self, value: T) -> Self
+            pub fn min_queue<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.min_queue = value
-                    .try_into()
+                self.min_queue = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for min_queue: {e}")
                     });
                 self
             }
-            pub fn min_service<T>(mut self, value: T) -> Self
+            pub fn min_service<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.min_service = value
-                    .try_into()
+                self.min_service = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for min_service: {e}")
                     });
                 self
             }
-            pub fn min_slots<T>(mut self, value: T) -> Self
+            pub fn min_slots<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.min_slots = value
-                    .try_into()
+                self.min_slots = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for min_slots: {e}")
                     });
@@ -17955,25 +17264,21 @@ pub mod types {
             }
         }
         impl UniqueFieldValue {
-            pub fn code<T>(mut self, value: T) -> Self
+            pub fn code<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.code = value
-                    .try_into()
+                self.code = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for code: {e}")
                     });
                 self
             }
-            pub fn value<T>(mut self, value: T) -> Self
+            pub fn value<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.value = value
-                    .try_into()
+                self.value = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for value: {e}")
                     });
@@ -18024,13 +17329,11 @@ pub mod types {
             }
         }
         impl UpdateConversationStatusBody {
-            pub fn note<T>(mut self, value: T) -> Self
+            pub fn note<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.note = value
-                    .try_into()
+                self.note = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for note: {e}")
                     });
@@ -18048,13 +17351,13 @@ pub mod types {
                     });
                 self
             }
-            pub fn useridentifier<T>(mut self, value: T) -> Self
+            pub fn useridentifier<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.useridentifier = value
-                    .try_into()
+                self.useridentifier = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for useridentifier: {e}"
@@ -18111,37 +17414,31 @@ pub mod types {
             }
         }
         impl UpdateCustomersGroupBody {
-            pub fn bg_color<T>(mut self, value: T) -> Self
+            pub fn bg_color<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.bg_color = value
-                    .try_into()
+                self.bg_color = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for bg_color: {e}")
                     });
                 self
             }
-            pub fn color<T>(mut self, value: T) -> Self
+            pub fn color<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.color = value
-                    .try_into()
+                self.color = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for color: {e}")
                     });
                 self
             }
-            pub fn name<T>(mut self, value: T) -> Self
+            pub fn name<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.name = value
-                    .try_into()
+                self.name = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for name: {e}")
                     });
@@ -18196,37 +17493,31 @@ pub mod types {
             }
         }
         impl UpdateTagBody {
-            pub fn bg_color<T>(mut self, value: T) -> Self
+            pub fn bg_color<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.bg_color = value
-                    .try_into()
+                self.bg_color = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for bg_color: {e}")
                     });
                 self
             }
-            pub fn color<T>(mut self, value: T) -> Self
+            pub fn color<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.color = value
-                    .try_into()
+                self.color = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for color: {e}")
                     });
                 self
             }
-            pub fn name<T>(mut self, value: T) -> Self
+            pub fn name<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.name = value
-                    .try_into()
+                self.name = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for name: {e}")
                     });
@@ -18284,49 +17575,41 @@ pub mod types {
             }
         }
         impl UploadFileBody {
-            pub fn data<T>(mut self, value: T) -> Self
+            pub fn data<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.data = value
-                    .try_into()
+                self.data = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for data: {e}")
                     });
                 self
             }
-            pub fn download_url<T>(mut self, value: T) -> Self
+            pub fn download_url<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.download_url = value
-                    .try_into()
+                self.download_url = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for download_url: {e}")
                     });
                 self
             }
-            pub fn name<T>(mut self, value: T) -> Self
+            pub fn name<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.name = value
-                    .try_into()
+                self.name = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for name: {e}")
                     });
                 self
             }
-            pub fn type_<T>(mut self, value: T) -> Self
+            pub fn type_<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.type_ = value
-                    .try_into()
+                self.type_ = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for type_: {e}")
                     });

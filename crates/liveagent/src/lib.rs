@@ -70,6 +70,7 @@
 
 #![warn(missing_docs)]
 
+mod custom_fields;
 mod formats;
 mod hooks;
 
