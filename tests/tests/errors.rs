@@ -53,7 +53,9 @@ async fn question_mark_and_payload_give_the_same_error() {
     let via_payload = liveagent::ResultExt::payload(client.get_tag().tagid("sh3j").send().await)
         .await
         .unwrap_err();
-    assert_eq!(format!("{via_question_mark:?}"), format!("{via_payload:?}"));
+    assert_eq!(via_question_mark.to_string(), via_payload.to_string());
+    assert_eq!(via_question_mark.status(), via_payload.status());
+    assert_eq!(via_question_mark.body(), via_payload.body());
     assert_eq!(
         via_question_mark.body().map(|b| b.as_ref()),
         Some(&b"<html>accepted</html>"[..])
@@ -62,13 +64,9 @@ async fn question_mark_and_payload_give_the_same_error() {
 
 #[tokio::test]
 async fn contiple_question_mark_works_on_send() {
-    async fn agent_name(client: &contiple::Client) -> Result<Option<String>, contiple::Error> {
+    async fn agent_name(client: &contiple::Client) -> Result<String, contiple::Error> {
         let agent = client.get_agent().id(1).send().await?;
-        Ok(agent
-            .into_inner()
-            .result
-            .content
-            .map(|agent| agent.username))
+        Ok(agent.into_inner().result.content.username)
     }
     let rec = api_tests::load_case("contiple", "getAgent", "failure_with_http_200").unwrap();
     let server = rec.serve().await;
@@ -84,7 +82,7 @@ async fn contiple_question_mark_works_on_send() {
     let server = rec.serve().await;
     let client = contiple::Client::new(&server.uri(), "APISimple", "org", "security-key")
         .expect("client builds");
-    assert!(agent_name(&client).await.unwrap().is_some());
+    assert!(!agent_name(&client).await.unwrap().is_empty());
 }
 
 #[tokio::test]

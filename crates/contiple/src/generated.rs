@@ -144,14 +144,12 @@ pub mod types {
         ::serde::Serialize,
         Clone,
         Debug,
-        Default,
         PartialEq,
         schemars::JsonSchema
     )]
     pub struct AgentListResult {
         ///The agents.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub contents: ::std::option::Option<::std::vec::Vec<Agent>>,
+        pub contents: ::std::vec::Vec<Agent>,
     }
     impl AgentListResult {
         pub fn builder() -> builder::AgentListResult {
@@ -164,14 +162,12 @@ pub mod types {
         ::serde::Serialize,
         Clone,
         Debug,
-        Default,
         PartialEq,
         schemars::JsonSchema
     )]
     pub struct AgentResult {
         ///The agent.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub content: ::std::option::Option<Agent>,
+        pub content: Agent,
     }
     impl AgentResult {
         pub fn builder() -> builder::AgentResult {
@@ -406,7 +402,6 @@ Format by field type:
         ::serde::Serialize,
         Clone,
         Debug,
-        Default,
         PartialEq,
         schemars::JsonSchema
     )]
@@ -465,11 +460,8 @@ Format by field type:
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub subject: ::std::option::Option<::std::string::String>,
         ///Ticket ID.
-        #[serde(
-            rename = "ticketId",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub ticket_id: ::std::option::Option<::std::string::String>,
+        #[serde(rename = "ticketId")]
+        pub ticket_id: ::std::string::String,
         ///Updated time.
         #[serde(
             rename = "updatedDt",
@@ -508,14 +500,12 @@ Format by field type:
         ::serde::Serialize,
         Clone,
         Debug,
-        Default,
         PartialEq,
         schemars::JsonSchema
     )]
     pub struct CreatedTicketResult {
         ///The created ticket.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub content: ::std::option::Option<CreatedTicket>,
+        pub content: CreatedTicket,
     }
     impl CreatedTicketResult {
         pub fn builder() -> builder::CreatedTicketResult {
@@ -619,17 +609,13 @@ The example is the docs' one without its `..` elisions (the Japanese edition's `
         ::serde::Serialize,
         Clone,
         Debug,
-        Default,
         PartialEq,
         schemars::JsonSchema
     )]
     pub struct CustomerTicketAttachment {
         ///Attachment ID (use it with `getTicketAttachment`).
-        #[serde(
-            rename = "attachmentId",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub attachment_id: ::std::option::Option<::std::string::String>,
+        #[serde(rename = "attachmentId")]
+        pub attachment_id: ::std::string::String,
         ///Attachment type (MIME type, e.g. image/png).
         #[serde(
             rename = "contentType",
@@ -686,14 +672,12 @@ The example is the docs' one without its `..` elisions (the Japanese edition's `
         ::serde::Serialize,
         Clone,
         Debug,
-        Default,
         PartialEq,
         schemars::JsonSchema
     )]
     pub struct CustomerTicketCommentResult {
         ///The re-inquiry as stored (type fixed value enduser).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub content: ::std::option::Option<CustomerTicketContent>,
+        pub content: CustomerTicketContent,
     }
     impl CustomerTicketCommentResult {
         pub fn builder() -> builder::CustomerTicketCommentResult {
@@ -752,7 +736,6 @@ The example is the docs' one without its `..` elisions (the Japanese edition's `
         ::serde::Serialize,
         Clone,
         Debug,
-        Default,
         PartialEq,
         schemars::JsonSchema
     )]
@@ -811,11 +794,8 @@ The example is the docs' one without its `..` elisions (the Japanese edition's `
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub subject: ::std::option::Option<::std::string::String>,
         ///Ticket ID.
-        #[serde(
-            rename = "ticketId",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub ticket_id: ::std::option::Option<::std::string::String>,
+        #[serde(rename = "ticketId")]
+        pub ticket_id: ::std::string::String,
         ///Updated time.
         #[serde(
             rename = "updatedDt",
@@ -854,14 +834,12 @@ The example is the docs' one without its `..` elisions (the Japanese edition's `
         ::serde::Serialize,
         Clone,
         Debug,
-        Default,
         PartialEq,
         schemars::JsonSchema
     )]
     pub struct CustomerTicketDetailResult {
         ///The ticket.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub content: ::std::option::Option<CustomerTicketDetail>,
+        pub content: CustomerTicketDetail,
         ///Page (listed in the docs' table, absent from their example).
         #[serde(
             rename = "pageNum",
@@ -912,14 +890,12 @@ The example is the docs' one without its `..` elisions (the Japanese edition's `
         ::serde::Serialize,
         Clone,
         Debug,
-        Default,
         PartialEq,
         schemars::JsonSchema
     )]
     pub struct CustomerTicketListResult {
         ///The tickets of this page.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub contents: ::std::option::Option<::std::vec::Vec<CustomerTicketSummary>>,
+        pub contents: ::std::vec::Vec<CustomerTicketSummary>,
         ///Current page.
         #[serde(
             rename = "pageNum",
@@ -950,7 +926,6 @@ The example is the docs' one without its `..` elisions (the Japanese edition's `
         ::serde::Serialize,
         Clone,
         Debug,
-        Default,
         PartialEq,
         schemars::JsonSchema
     )]
@@ -1009,11 +984,8 @@ The example is the docs' one without its `..` elisions (the Japanese edition's `
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub subject: ::std::option::Option<::std::string::String>,
         ///Ticket ID.
-        #[serde(
-            rename = "ticketId",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub ticket_id: ::std::option::Option<::std::string::String>,
+        #[serde(rename = "ticketId")]
+        pub ticket_id: ::std::string::String,
         ///Updated time.
         #[serde(
             rename = "updatedDt",
@@ -1093,14 +1065,12 @@ The example is the docs' one without its `..` elisions (the Japanese edition's `
         ::serde::Serialize,
         Clone,
         Debug,
-        Default,
         PartialEq,
         schemars::JsonSchema
     )]
     pub struct EmailSettingsResult {
         ///The email settings.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub content: ::std::option::Option<EmailSettings>,
+        pub content: EmailSettings,
     }
     impl EmailSettingsResult {
         pub fn builder() -> builder::EmailSettingsResult {
@@ -1224,14 +1194,12 @@ The example is the docs' one without its `..` elisions (the Japanese edition's `
         ::serde::Serialize,
         Clone,
         Debug,
-        Default,
         PartialEq,
         schemars::JsonSchema
     )]
     pub struct ExternalAccountResult {
         ///The external account.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub content: ::std::option::Option<ExternalAccount>,
+        pub content: ExternalAccount,
     }
     impl ExternalAccountResult {
         pub fn builder() -> builder::ExternalAccountResult {
@@ -1264,14 +1232,12 @@ The example is the docs' one without its `..` elisions (the Japanese edition's `
         ::serde::Serialize,
         Clone,
         Debug,
-        Default,
         PartialEq,
         schemars::JsonSchema
     )]
     pub struct ExternalAccountSuccessResult {
         ///SUCCESS (success); for delete, "SUCCESS" = delete success. The validation check's table marks it Required O, the delete table leaves Required blank.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub content: ::std::option::Option<::std::string::String>,
+        pub content: ::std::string::String,
     }
     impl ExternalAccountSuccessResult {
         pub fn builder() -> builder::ExternalAccountSuccessResult {
@@ -1284,7 +1250,6 @@ The example is the docs' one without its `..` elisions (the Japanese edition's `
         ::serde::Serialize,
         Clone,
         Debug,
-        Default,
         PartialEq,
         schemars::JsonSchema
     )]
@@ -1329,11 +1294,8 @@ The example is the docs' one without its `..` elisions (the Japanese edition's `
         )]
         pub created_dt: ::std::option::Option<crate::EpochMillis>,
         ///FAQ ID.
-        #[serde(
-            rename = "helpDocId",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub help_doc_id: ::std::option::Option<i64>,
+        #[serde(rename = "helpDocId")]
+        pub help_doc_id: i64,
         ///Whether the FAQ is new or not (true: Displayed time(displayDt) value is today, false: Displayed time(displayDt) value is not today). Typed String in the docs, but a boolean in the examples.
         #[serde(
             rename = "isNew",
@@ -1385,17 +1347,13 @@ The example is the docs' one without its `..` elisions (the Japanese edition's `
         ::serde::Serialize,
         Clone,
         Debug,
-        Default,
         PartialEq,
         schemars::JsonSchema
     )]
     pub struct FaqAttachment {
         ///Attachment ID (the `id` of `getFaqAttachment`).
-        #[serde(
-            rename = "attachmentId",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub attachment_id: ::std::option::Option<::std::string::String>,
+        #[serde(rename = "attachmentId")]
+        pub attachment_id: ::std::string::String,
         ///Attachment type.
         #[serde(
             rename = "contentType",
@@ -1423,17 +1381,13 @@ The example is the docs' one without its `..` elisions (the Japanese edition's `
         ::serde::Serialize,
         Clone,
         Debug,
-        Default,
         PartialEq,
         schemars::JsonSchema
     )]
     pub struct FaqCategory {
         ///Category ID.
-        #[serde(
-            rename = "categoryId",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub category_id: ::std::option::Option<i64>,
+        #[serde(rename = "categoryId")]
+        pub category_id: i64,
         ///Multilingual name, value (language code → category name in that language); "Multilingual category name" in the FAQ details table.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub languages: ::std::option::Option<
@@ -1489,14 +1443,12 @@ The example is the docs' one without its `..` elisions (the Japanese edition's `
         ::serde::Serialize,
         Clone,
         Debug,
-        Default,
         PartialEq,
         schemars::JsonSchema
     )]
     pub struct FaqCategoryListResult {
         ///FAQ categories of every depth.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub contents: ::std::option::Option<::std::vec::Vec<FaqCategory>>,
+        pub contents: ::std::vec::Vec<FaqCategory>,
     }
     impl FaqCategoryListResult {
         pub fn builder() -> builder::FaqCategoryListResult {
@@ -1529,14 +1481,12 @@ The example is the docs' one without its `..` elisions (the Japanese edition's `
         ::serde::Serialize,
         Clone,
         Debug,
-        Default,
         PartialEq,
         schemars::JsonSchema
     )]
     pub struct FaqDetailResult {
         ///The FAQ.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub content: ::std::option::Option<FaqArticle>,
+        pub content: FaqArticle,
     }
     impl FaqDetailResult {
         pub fn builder() -> builder::FaqDetailResult {
@@ -1569,14 +1519,12 @@ The example is the docs' one without its `..` elisions (the Japanese edition's `
         ::serde::Serialize,
         Clone,
         Debug,
-        Default,
         PartialEq,
         schemars::JsonSchema
     )]
     pub struct FaqListResult {
         ///The FAQs of this page.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub contents: ::std::option::Option<::std::vec::Vec<FaqArticle>>,
+        pub contents: ::std::vec::Vec<FaqArticle>,
         ///page.
         #[serde(
             rename = "pageNum",
@@ -1732,17 +1680,13 @@ sample method appends a `memberno` it never declares as a parameter.*/
         ::serde::Serialize,
         Clone,
         Debug,
-        Default,
         PartialEq,
         schemars::JsonSchema
     )]
     pub struct NoticeAttachment {
         ///Attachment ID (the `id` of `getNoticeAttachment`).
-        #[serde(
-            rename = "attachmentId",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub attachment_id: ::std::option::Option<::std::string::String>,
+        #[serde(rename = "attachmentId")]
+        pub attachment_id: ::std::string::String,
         ///Attachment type.
         #[serde(
             rename = "contentType",
@@ -1770,17 +1714,13 @@ sample method appends a `memberno` it never declares as a parameter.*/
         ::serde::Serialize,
         Clone,
         Debug,
-        Default,
         PartialEq,
         schemars::JsonSchema
     )]
     pub struct NoticeCategory {
         ///Heading ID.
-        #[serde(
-            rename = "categoryId",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub category_id: ::std::option::Option<i64>,
+        #[serde(rename = "categoryId")]
+        pub category_id: i64,
         ///Multilingual name, value (Language code: Corresponding language code name).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub languages: ::std::option::Option<
@@ -1836,14 +1776,12 @@ sample method appends a `memberno` it never declares as a parameter.*/
         ::serde::Serialize,
         Clone,
         Debug,
-        Default,
         PartialEq,
         schemars::JsonSchema
     )]
     pub struct NoticeCategoryListResult {
         ///The headings.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub contents: ::std::option::Option<::std::vec::Vec<NoticeCategory>>,
+        pub contents: ::std::vec::Vec<NoticeCategory>,
     }
     impl NoticeCategoryListResult {
         pub fn builder() -> builder::NoticeCategoryListResult {
@@ -1856,7 +1794,6 @@ sample method appends a `memberno` it never declares as a parameter.*/
         ::serde::Serialize,
         Clone,
         Debug,
-        Default,
         PartialEq,
         schemars::JsonSchema
     )]
@@ -1904,11 +1841,8 @@ sample method appends a `memberno` it never declares as a parameter.*/
         )]
         pub is_top: ::std::option::Option<bool>,
         ///Notice ID.
-        #[serde(
-            rename = "noticeId",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub notice_id: ::std::option::Option<i64>,
+        #[serde(rename = "noticeId")]
+        pub notice_id: i64,
         ///Number of views.
         #[serde(
             rename = "readCnt",
@@ -1959,14 +1893,12 @@ sample method appends a `memberno` it never declares as a parameter.*/
         ::serde::Serialize,
         Clone,
         Debug,
-        Default,
         PartialEq,
         schemars::JsonSchema
     )]
     pub struct NoticeDetailResult {
         ///The notice.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub content: ::std::option::Option<NoticeDetail>,
+        pub content: NoticeDetail,
     }
     impl NoticeDetailResult {
         pub fn builder() -> builder::NoticeDetailResult {
@@ -1999,14 +1931,12 @@ sample method appends a `memberno` it never declares as a parameter.*/
         ::serde::Serialize,
         Clone,
         Debug,
-        Default,
         PartialEq,
         schemars::JsonSchema
     )]
     pub struct NoticeListResult {
         ///The notices of this page.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub contents: ::std::option::Option<::std::vec::Vec<NoticeSummary>>,
+        pub contents: ::std::vec::Vec<NoticeSummary>,
         ///page.
         #[serde(
             rename = "pageNum",
@@ -2037,7 +1967,6 @@ sample method appends a `memberno` it never declares as a parameter.*/
         ::serde::Serialize,
         Clone,
         Debug,
-        Default,
         PartialEq,
         schemars::JsonSchema
     )]
@@ -2076,11 +2005,8 @@ sample method appends a `memberno` it never declares as a parameter.*/
         )]
         pub is_top: ::std::option::Option<bool>,
         ///Notice ID.
-        #[serde(
-            rename = "noticeId",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub notice_id: ::std::option::Option<i64>,
+        #[serde(rename = "noticeId")]
+        pub notice_id: i64,
         ///Tag name. Typed Integer in the docs, but the example returns the tag names as a string, joined with commas when there are several (`태그1,태그2`), and omits the field for a notice without tags.
         #[serde(
             rename = "tagStr",
@@ -2108,7 +2034,6 @@ sample method appends a `memberno` it never declares as a parameter.*/
         ::serde::Serialize,
         Clone,
         Debug,
-        Default,
         PartialEq,
         schemars::JsonSchema
     )]
@@ -2122,11 +2047,8 @@ sample method appends a `memberno` it never declares as a parameter.*/
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub tag: ::std::option::Option<::std::string::String>,
         ///Tag ID.
-        #[serde(
-            rename = "tagId",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub tag_id: ::std::option::Option<i64>,
+        #[serde(rename = "tagId")]
+        pub tag_id: i64,
     }
     impl NoticeTag {
         pub fn builder() -> builder::NoticeTag {
@@ -2159,14 +2081,12 @@ sample method appends a `memberno` it never declares as a parameter.*/
         ::serde::Serialize,
         Clone,
         Debug,
-        Default,
         PartialEq,
         schemars::JsonSchema
     )]
     pub struct NoticeTagListResult {
         ///The tags.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub contents: ::std::option::Option<::std::vec::Vec<NoticeTag>>,
+        pub contents: ::std::vec::Vec<NoticeTag>,
     }
     impl NoticeTagListResult {
         pub fn builder() -> builder::NoticeTagListResult {
@@ -2418,7 +2338,6 @@ sample method appends a `memberno` it never declares as a parameter.*/
         ::serde::Serialize,
         Clone,
         Debug,
-        Default,
         PartialEq,
         schemars::JsonSchema
     )]
@@ -2442,11 +2361,8 @@ sample method appends a `memberno` it never declares as a parameter.*/
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub profile: ::std::option::Option<ServiceProfile>,
         ///Service ID.
-        #[serde(
-            rename = "serviceId",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub service_id: ::std::option::Option<::std::string::String>,
+        #[serde(rename = "serviceId")]
+        pub service_id: ::std::string::String,
     }
     impl ServiceDetail {
         pub fn builder() -> builder::ServiceDetail {
@@ -2479,14 +2395,12 @@ sample method appends a `memberno` it never declares as a parameter.*/
         ::serde::Serialize,
         Clone,
         Debug,
-        Default,
         PartialEq,
         schemars::JsonSchema
     )]
     pub struct ServiceDetailResult {
         ///The service information.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub content: ::std::option::Option<ServiceDetail>,
+        pub content: ServiceDetail,
     }
     impl ServiceDetailResult {
         pub fn builder() -> builder::ServiceDetailResult {
@@ -2551,17 +2465,13 @@ sample method appends a `memberno` it never declares as a parameter.*/
         ::serde::Serialize,
         Clone,
         Debug,
-        Default,
         PartialEq,
         schemars::JsonSchema
     )]
     pub struct TicketCategory {
         ///Submission type ID.
-        #[serde(
-            rename = "categoryId",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub category_id: ::std::option::Option<i64>,
+        #[serde(rename = "categoryId")]
+        pub category_id: i64,
         ///Multilingual names of categories (language code → name).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub languages: ::std::option::Option<
@@ -2617,14 +2527,12 @@ sample method appends a `memberno` it never declares as a parameter.*/
         ::serde::Serialize,
         Clone,
         Debug,
-        Default,
         PartialEq,
         schemars::JsonSchema
     )]
     pub struct TicketCategoryListResult {
         ///Submission types of every level.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub contents: ::std::option::Option<::std::vec::Vec<TicketCategory>>,
+        pub contents: ::std::vec::Vec<TicketCategory>,
     }
     impl TicketCategoryListResult {
         pub fn builder() -> builder::TicketCategoryListResult {
@@ -2637,7 +2545,6 @@ sample method appends a `memberno` it never declares as a parameter.*/
         ::serde::Serialize,
         Clone,
         Debug,
-        Default,
         PartialEq,
         schemars::JsonSchema
     )]
@@ -2652,11 +2559,8 @@ sample method appends a `memberno` it never declares as a parameter.*/
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub encrypt: ::std::option::Option<bool>,
         ///Customer field ID.
-        #[serde(
-            rename = "fieldId",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub field_id: ::std::option::Option<i64>,
+        #[serde(rename = "fieldId")]
+        pub field_id: i64,
         ///Deleted on click (true: yes, false: no).
         #[serde(
             rename = "holdingText",
@@ -2716,14 +2620,12 @@ sample method appends a `memberno` it never declares as a parameter.*/
         ::serde::Serialize,
         Clone,
         Debug,
-        Default,
         PartialEq,
         schemars::JsonSchema
     )]
     pub struct TicketUserFieldListResult {
         ///The submission type's fields.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub contents: ::std::option::Option<::std::vec::Vec<TicketUserField>>,
+        pub contents: ::std::vec::Vec<TicketUserField>,
     }
     impl TicketUserFieldListResult {
         pub fn builder() -> builder::TicketUserFieldListResult {
@@ -2874,17 +2776,13 @@ sample method appends a `memberno` it never declares as a parameter.*/
         ::serde::Serialize,
         Clone,
         Debug,
-        Default,
         PartialEq,
         schemars::JsonSchema
     )]
     pub struct UploadedTicketAttachment {
         ///Attachment ID.
-        #[serde(
-            rename = "attachmentId",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub attachment_id: ::std::option::Option<::std::string::String>,
+        #[serde(rename = "attachmentId")]
+        pub attachment_id: ::std::string::String,
         ///Attachment type.
         #[serde(
             rename = "contentType",
@@ -2941,14 +2839,12 @@ sample method appends a `memberno` it never declares as a parameter.*/
         ::serde::Serialize,
         Clone,
         Debug,
-        Default,
         PartialEq,
         schemars::JsonSchema
     )]
     pub struct UploadedTicketAttachmentResult {
         ///The uploaded attachment.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub content: ::std::option::Option<UploadedTicketAttachment>,
+        pub content: UploadedTicketAttachment,
     }
     impl UploadedTicketAttachmentResult {
         pub fn builder() -> builder::UploadedTicketAttachmentResult {
@@ -3472,23 +3368,25 @@ sample method appends a `memberno` it never declares as a parameter.*/
         #[derive(Clone, Debug)]
         pub struct AgentListResult {
             contents: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<super::Agent>>,
+                ::std::vec::Vec<super::Agent>,
                 ::std::string::String,
             >,
         }
         impl ::std::default::Default for AgentListResult {
             fn default() -> Self {
                 Self {
-                    contents: Ok(Default::default()),
+                    contents: Err("no value supplied for contents".to_string()),
                 }
             }
         }
         impl AgentListResult {
-            pub fn contents<T, Form>(mut self, value: T) -> Self
+            pub fn contents<T>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::vec::Vec<super::Agent>, Form>,
+                T: ::std::convert::TryInto<::std::vec::Vec<super::Agent>>,
+                T::Error: ::std::fmt::Display,
             {
-                self.contents = ::client_runtime::OptionalValue::into_optional(value)
+                self.contents = value
+                    .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for contents: {e}")
                     });
@@ -3512,24 +3410,23 @@ sample method appends a `memberno` it never declares as a parameter.*/
         }
         #[derive(Clone, Debug)]
         pub struct AgentResult {
-            content: ::std::result::Result<
-                ::std::option::Option<super::Agent>,
-                ::std::string::String,
-            >,
+            content: ::std::result::Result<super::Agent, ::std::string::String>,
         }
         impl ::std::default::Default for AgentResult {
             fn default() -> Self {
                 Self {
-                    content: Ok(Default::default()),
+                    content: Err("no value supplied for content".to_string()),
                 }
             }
         }
         impl AgentResult {
-            pub fn content<T, Form>(mut self, value: T) -> Self
+            pub fn content<T>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<super::Agent, Form>,
+                T: ::std::convert::TryInto<super::Agent>,
+                T::Error: ::std::fmt::Display,
             {
-                self.content = ::client_runtime::OptionalValue::into_optional(value)
+                self.content = value
+                    .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for content: {e}")
                     });
@@ -4009,7 +3906,7 @@ sample method appends a `memberno` it never declares as a parameter.*/
                 ::std::string::String,
             >,
             ticket_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
                 ::std::string::String,
             >,
             updated_dt: ::std::result::Result<
@@ -4031,7 +3928,7 @@ sample method appends a `memberno` it never declares as a parameter.*/
                     status: Ok(Default::default()),
                     status_name: Ok(Default::default()),
                     subject: Ok(Default::default()),
-                    ticket_id: Ok(Default::default()),
+                    ticket_id: Err("no value supplied for ticket_id".to_string()),
                     updated_dt: Ok(Default::default()),
                 }
             }
@@ -4162,11 +4059,13 @@ sample method appends a `memberno` it never declares as a parameter.*/
                     });
                 self
             }
-            pub fn ticket_id<T, Form>(mut self, value: T) -> Self
+            pub fn ticket_id<T>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
             {
-                self.ticket_id = ::client_runtime::OptionalValue::into_optional(value)
+                self.ticket_id = value
+                    .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for ticket_id: {e}")
                     });
@@ -4289,24 +4188,23 @@ sample method appends a `memberno` it never declares as a parameter.*/
         }
         #[derive(Clone, Debug)]
         pub struct CreatedTicketResult {
-            content: ::std::result::Result<
-                ::std::option::Option<super::CreatedTicket>,
-                ::std::string::String,
-            >,
+            content: ::std::result::Result<super::CreatedTicket, ::std::string::String>,
         }
         impl ::std::default::Default for CreatedTicketResult {
             fn default() -> Self {
                 Self {
-                    content: Ok(Default::default()),
+                    content: Err("no value supplied for content".to_string()),
                 }
             }
         }
         impl CreatedTicketResult {
-            pub fn content<T, Form>(mut self, value: T) -> Self
+            pub fn content<T>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<super::CreatedTicket, Form>,
+                T: ::std::convert::TryInto<super::CreatedTicket>,
+                T::Error: ::std::fmt::Display,
             {
-                self.content = ::client_runtime::OptionalValue::into_optional(value)
+                self.content = value
+                    .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for content: {e}")
                     });
@@ -4509,7 +4407,7 @@ sample method appends a `memberno` it never declares as a parameter.*/
         #[derive(Clone, Debug)]
         pub struct CustomerTicketAttachment {
             attachment_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
                 ::std::string::String,
             >,
             content_type: ::std::result::Result<
@@ -4536,7 +4434,9 @@ sample method appends a `memberno` it never declares as a parameter.*/
         impl ::std::default::Default for CustomerTicketAttachment {
             fn default() -> Self {
                 Self {
-                    attachment_id: Ok(Default::default()),
+                    attachment_id: Err(
+                        "no value supplied for attachment_id".to_string(),
+                    ),
                     content_type: Ok(Default::default()),
                     created_dt: Ok(Default::default()),
                     disposition: Ok(Default::default()),
@@ -4546,13 +4446,13 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
         }
         impl CustomerTicketAttachment {
-            pub fn attachment_id<T, Form>(mut self, value: T) -> Self
+            pub fn attachment_id<T>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
             {
-                self.attachment_id = ::client_runtime::OptionalValue::into_optional(
-                        value,
-                    )
+                self.attachment_id = value
+                    .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for attachment_id: {e}")
                     });
@@ -4704,23 +4604,25 @@ sample method appends a `memberno` it never declares as a parameter.*/
         #[derive(Clone, Debug)]
         pub struct CustomerTicketCommentResult {
             content: ::std::result::Result<
-                ::std::option::Option<super::CustomerTicketContent>,
+                super::CustomerTicketContent,
                 ::std::string::String,
             >,
         }
         impl ::std::default::Default for CustomerTicketCommentResult {
             fn default() -> Self {
                 Self {
-                    content: Ok(Default::default()),
+                    content: Err("no value supplied for content".to_string()),
                 }
             }
         }
         impl CustomerTicketCommentResult {
-            pub fn content<T, Form>(mut self, value: T) -> Self
+            pub fn content<T>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<super::CustomerTicketContent, Form>,
+                T: ::std::convert::TryInto<super::CustomerTicketContent>,
+                T::Error: ::std::fmt::Display,
             {
-                self.content = ::client_runtime::OptionalValue::into_optional(value)
+                self.content = value
+                    .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for content: {e}")
                     });
@@ -4925,7 +4827,7 @@ sample method appends a `memberno` it never declares as a parameter.*/
                 ::std::string::String,
             >,
             ticket_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
                 ::std::string::String,
             >,
             updated_dt: ::std::result::Result<
@@ -4947,7 +4849,7 @@ sample method appends a `memberno` it never declares as a parameter.*/
                     status: Ok(Default::default()),
                     status_name: Ok(Default::default()),
                     subject: Ok(Default::default()),
-                    ticket_id: Ok(Default::default()),
+                    ticket_id: Err("no value supplied for ticket_id".to_string()),
                     updated_dt: Ok(Default::default()),
                 }
             }
@@ -5078,11 +4980,13 @@ sample method appends a `memberno` it never declares as a parameter.*/
                     });
                 self
             }
-            pub fn ticket_id<T, Form>(mut self, value: T) -> Self
+            pub fn ticket_id<T>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
             {
-                self.ticket_id = ::client_runtime::OptionalValue::into_optional(value)
+                self.ticket_id = value
+                    .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for ticket_id: {e}")
                     });
@@ -5207,7 +5111,7 @@ sample method appends a `memberno` it never declares as a parameter.*/
         #[derive(Clone, Debug)]
         pub struct CustomerTicketDetailResult {
             content: ::std::result::Result<
-                ::std::option::Option<super::CustomerTicketDetail>,
+                super::CustomerTicketDetail,
                 ::std::string::String,
             >,
             page_num: ::std::result::Result<
@@ -5230,7 +5134,7 @@ sample method appends a `memberno` it never declares as a parameter.*/
         impl ::std::default::Default for CustomerTicketDetailResult {
             fn default() -> Self {
                 Self {
-                    content: Ok(Default::default()),
+                    content: Err("no value supplied for content".to_string()),
                     page_num: Ok(Default::default()),
                     page_size: Ok(Default::default()),
                     pages: Ok(Default::default()),
@@ -5239,11 +5143,13 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
         }
         impl CustomerTicketDetailResult {
-            pub fn content<T, Form>(mut self, value: T) -> Self
+            pub fn content<T>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<super::CustomerTicketDetail, Form>,
+                T: ::std::convert::TryInto<super::CustomerTicketDetail>,
+                T::Error: ::std::fmt::Display,
             {
-                self.content = ::client_runtime::OptionalValue::into_optional(value)
+                self.content = value
+                    .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for content: {e}")
                     });
@@ -5383,7 +5289,7 @@ sample method appends a `memberno` it never declares as a parameter.*/
         #[derive(Clone, Debug)]
         pub struct CustomerTicketListResult {
             contents: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<super::CustomerTicketSummary>>,
+                ::std::vec::Vec<super::CustomerTicketSummary>,
                 ::std::string::String,
             >,
             page_num: ::std::result::Result<
@@ -5406,7 +5312,7 @@ sample method appends a `memberno` it never declares as a parameter.*/
         impl ::std::default::Default for CustomerTicketListResult {
             fn default() -> Self {
                 Self {
-                    contents: Ok(Default::default()),
+                    contents: Err("no value supplied for contents".to_string()),
                     page_num: Ok(Default::default()),
                     page_size: Ok(Default::default()),
                     pages: Ok(Default::default()),
@@ -5415,14 +5321,15 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
         }
         impl CustomerTicketListResult {
-            pub fn contents<T, Form>(mut self, value: T) -> Self
+            pub fn contents<T>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<
+                T: ::std::convert::TryInto<
                     ::std::vec::Vec<super::CustomerTicketSummary>,
-                    Form,
                 >,
+                T::Error: ::std::fmt::Display,
             {
-                self.contents = ::client_runtime::OptionalValue::into_optional(value)
+                self.contents = value
+                    .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for contents: {e}")
                     });
@@ -5543,7 +5450,7 @@ sample method appends a `memberno` it never declares as a parameter.*/
                 ::std::string::String,
             >,
             ticket_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
                 ::std::string::String,
             >,
             updated_dt: ::std::result::Result<
@@ -5565,7 +5472,7 @@ sample method appends a `memberno` it never declares as a parameter.*/
                     status: Ok(Default::default()),
                     status_name: Ok(Default::default()),
                     subject: Ok(Default::default()),
-                    ticket_id: Ok(Default::default()),
+                    ticket_id: Err("no value supplied for ticket_id".to_string()),
                     updated_dt: Ok(Default::default()),
                 }
             }
@@ -5696,11 +5603,13 @@ sample method appends a `memberno` it never declares as a parameter.*/
                     });
                 self
             }
-            pub fn ticket_id<T, Form>(mut self, value: T) -> Self
+            pub fn ticket_id<T>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
             {
-                self.ticket_id = ::client_runtime::OptionalValue::into_optional(value)
+                self.ticket_id = value
+                    .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for ticket_id: {e}")
                     });
@@ -5960,24 +5869,23 @@ sample method appends a `memberno` it never declares as a parameter.*/
         }
         #[derive(Clone, Debug)]
         pub struct EmailSettingsResult {
-            content: ::std::result::Result<
-                ::std::option::Option<super::EmailSettings>,
-                ::std::string::String,
-            >,
+            content: ::std::result::Result<super::EmailSettings, ::std::string::String>,
         }
         impl ::std::default::Default for EmailSettingsResult {
             fn default() -> Self {
                 Self {
-                    content: Ok(Default::default()),
+                    content: Err("no value supplied for content".to_string()),
                 }
             }
         }
         impl EmailSettingsResult {
-            pub fn content<T, Form>(mut self, value: T) -> Self
+            pub fn content<T>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<super::EmailSettings, Form>,
+                T: ::std::convert::TryInto<super::EmailSettings>,
+                T::Error: ::std::fmt::Display,
             {
-                self.content = ::client_runtime::OptionalValue::into_optional(value)
+                self.content = value
+                    .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for content: {e}")
                     });
@@ -6387,23 +6295,25 @@ sample method appends a `memberno` it never declares as a parameter.*/
         #[derive(Clone, Debug)]
         pub struct ExternalAccountResult {
             content: ::std::result::Result<
-                ::std::option::Option<super::ExternalAccount>,
+                super::ExternalAccount,
                 ::std::string::String,
             >,
         }
         impl ::std::default::Default for ExternalAccountResult {
             fn default() -> Self {
                 Self {
-                    content: Ok(Default::default()),
+                    content: Err("no value supplied for content".to_string()),
                 }
             }
         }
         impl ExternalAccountResult {
-            pub fn content<T, Form>(mut self, value: T) -> Self
+            pub fn content<T>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<super::ExternalAccount, Form>,
+                T: ::std::convert::TryInto<super::ExternalAccount>,
+                T::Error: ::std::fmt::Display,
             {
-                self.content = ::client_runtime::OptionalValue::into_optional(value)
+                self.content = value
+                    .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for content: {e}")
                     });
@@ -6490,24 +6400,23 @@ sample method appends a `memberno` it never declares as a parameter.*/
         }
         #[derive(Clone, Debug)]
         pub struct ExternalAccountSuccessResult {
-            content: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
+            content: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
         impl ::std::default::Default for ExternalAccountSuccessResult {
             fn default() -> Self {
                 Self {
-                    content: Ok(Default::default()),
+                    content: Err("no value supplied for content".to_string()),
                 }
             }
         }
         impl ExternalAccountSuccessResult {
-            pub fn content<T, Form>(mut self, value: T) -> Self
+            pub fn content<T>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
             {
-                self.content = ::client_runtime::OptionalValue::into_optional(value)
+                self.content = value
+                    .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for content: {e}")
                     });
@@ -6563,10 +6472,7 @@ sample method appends a `memberno` it never declares as a parameter.*/
                 ::std::option::Option<crate::EpochMillis>,
                 ::std::string::String,
             >,
-            help_doc_id: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
+            help_doc_id: ::std::result::Result<i64, ::std::string::String>,
             is_new: ::std::result::Result<
                 ::std::option::Option<bool>,
                 ::std::string::String,
@@ -6607,7 +6513,7 @@ sample method appends a `memberno` it never declares as a parameter.*/
                     category_name: Ok(Default::default()),
                     content: Ok(Default::default()),
                     created_dt: Ok(Default::default()),
-                    help_doc_id: Ok(Default::default()),
+                    help_doc_id: Err("no value supplied for help_doc_id".to_string()),
                     is_new: Ok(Default::default()),
                     is_recommend: Ok(Default::default()),
                     is_top: Ok(Default::default()),
@@ -6710,11 +6616,13 @@ sample method appends a `memberno` it never declares as a parameter.*/
                     });
                 self
             }
-            pub fn help_doc_id<T, Form>(mut self, value: T) -> Self
+            pub fn help_doc_id<T>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<i64, Form>,
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
             {
-                self.help_doc_id = ::client_runtime::OptionalValue::into_optional(value)
+                self.help_doc_id = value
+                    .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for help_doc_id: {e}")
                     });
@@ -6848,7 +6756,7 @@ sample method appends a `memberno` it never declares as a parameter.*/
         #[derive(Clone, Debug)]
         pub struct FaqAttachment {
             attachment_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
                 ::std::string::String,
             >,
             content_type: ::std::result::Result<
@@ -6867,7 +6775,9 @@ sample method appends a `memberno` it never declares as a parameter.*/
         impl ::std::default::Default for FaqAttachment {
             fn default() -> Self {
                 Self {
-                    attachment_id: Ok(Default::default()),
+                    attachment_id: Err(
+                        "no value supplied for attachment_id".to_string(),
+                    ),
                     content_type: Ok(Default::default()),
                     file_name: Ok(Default::default()),
                     size: Ok(Default::default()),
@@ -6875,13 +6785,13 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
         }
         impl FaqAttachment {
-            pub fn attachment_id<T, Form>(mut self, value: T) -> Self
+            pub fn attachment_id<T>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
             {
-                self.attachment_id = ::client_runtime::OptionalValue::into_optional(
-                        value,
-                    )
+                self.attachment_id = value
+                    .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for attachment_id: {e}")
                     });
@@ -6943,10 +6853,7 @@ sample method appends a `memberno` it never declares as a parameter.*/
         }
         #[derive(Clone, Debug)]
         pub struct FaqCategory {
-            category_id: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
+            category_id: ::std::result::Result<i64, ::std::string::String>,
             languages: ::std::result::Result<
                 ::std::option::Option<
                     ::std::collections::HashMap<
@@ -6980,7 +6887,7 @@ sample method appends a `memberno` it never declares as a parameter.*/
         impl ::std::default::Default for FaqCategory {
             fn default() -> Self {
                 Self {
-                    category_id: Ok(Default::default()),
+                    category_id: Err("no value supplied for category_id".to_string()),
                     languages: Ok(Default::default()),
                     level: Ok(Default::default()),
                     name: Ok(Default::default()),
@@ -6991,11 +6898,13 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
         }
         impl FaqCategory {
-            pub fn category_id<T, Form>(mut self, value: T) -> Self
+            pub fn category_id<T>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<i64, Form>,
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
             {
-                self.category_id = ::client_runtime::OptionalValue::into_optional(value)
+                self.category_id = value
+                    .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for category_id: {e}")
                     });
@@ -7163,26 +7072,25 @@ sample method appends a `memberno` it never declares as a parameter.*/
         #[derive(Clone, Debug)]
         pub struct FaqCategoryListResult {
             contents: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<super::FaqCategory>>,
+                ::std::vec::Vec<super::FaqCategory>,
                 ::std::string::String,
             >,
         }
         impl ::std::default::Default for FaqCategoryListResult {
             fn default() -> Self {
                 Self {
-                    contents: Ok(Default::default()),
+                    contents: Err("no value supplied for contents".to_string()),
                 }
             }
         }
         impl FaqCategoryListResult {
-            pub fn contents<T, Form>(mut self, value: T) -> Self
+            pub fn contents<T>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<
-                    ::std::vec::Vec<super::FaqCategory>,
-                    Form,
-                >,
+                T: ::std::convert::TryInto<::std::vec::Vec<super::FaqCategory>>,
+                T::Error: ::std::fmt::Display,
             {
-                self.contents = ::client_runtime::OptionalValue::into_optional(value)
+                self.contents = value
+                    .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for contents: {e}")
                     });
@@ -7266,24 +7174,23 @@ sample method appends a `memberno` it never declares as a parameter.*/
         }
         #[derive(Clone, Debug)]
         pub struct FaqDetailResult {
-            content: ::std::result::Result<
-                ::std::option::Option<super::FaqArticle>,
-                ::std::string::String,
-            >,
+            content: ::std::result::Result<super::FaqArticle, ::std::string::String>,
         }
         impl ::std::default::Default for FaqDetailResult {
             fn default() -> Self {
                 Self {
-                    content: Ok(Default::default()),
+                    content: Err("no value supplied for content".to_string()),
                 }
             }
         }
         impl FaqDetailResult {
-            pub fn content<T, Form>(mut self, value: T) -> Self
+            pub fn content<T>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<super::FaqArticle, Form>,
+                T: ::std::convert::TryInto<super::FaqArticle>,
+                T::Error: ::std::fmt::Display,
             {
-                self.content = ::client_runtime::OptionalValue::into_optional(value)
+                self.content = value
+                    .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for content: {e}")
                     });
@@ -7364,7 +7271,7 @@ sample method appends a `memberno` it never declares as a parameter.*/
         #[derive(Clone, Debug)]
         pub struct FaqListResult {
             contents: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<super::FaqArticle>>,
+                ::std::vec::Vec<super::FaqArticle>,
                 ::std::string::String,
             >,
             page_num: ::std::result::Result<
@@ -7387,7 +7294,7 @@ sample method appends a `memberno` it never declares as a parameter.*/
         impl ::std::default::Default for FaqListResult {
             fn default() -> Self {
                 Self {
-                    contents: Ok(Default::default()),
+                    contents: Err("no value supplied for contents".to_string()),
                     page_num: Ok(Default::default()),
                     page_size: Ok(Default::default()),
                     pages: Ok(Default::default()),
@@ -7396,14 +7303,13 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
         }
         impl FaqListResult {
-            pub fn contents<T, Form>(mut self, value: T) -> Self
+            pub fn contents<T>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<
-                    ::std::vec::Vec<super::FaqArticle>,
-                    Form,
-                >,
+                T: ::std::convert::TryInto<::std::vec::Vec<super::FaqArticle>>,
+                T::Error: ::std::fmt::Display,
             {
-                self.contents = ::client_runtime::OptionalValue::into_optional(value)
+                self.contents = value
+                    .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for contents: {e}")
                     });
@@ -7705,7 +7611,7 @@ sample method appends a `memberno` it never declares as a parameter.*/
         #[derive(Clone, Debug)]
         pub struct NoticeAttachment {
             attachment_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
                 ::std::string::String,
             >,
             content_type: ::std::result::Result<
@@ -7724,7 +7630,9 @@ sample method appends a `memberno` it never declares as a parameter.*/
         impl ::std::default::Default for NoticeAttachment {
             fn default() -> Self {
                 Self {
-                    attachment_id: Ok(Default::default()),
+                    attachment_id: Err(
+                        "no value supplied for attachment_id".to_string(),
+                    ),
                     content_type: Ok(Default::default()),
                     file_name: Ok(Default::default()),
                     size: Ok(Default::default()),
@@ -7732,13 +7640,13 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
         }
         impl NoticeAttachment {
-            pub fn attachment_id<T, Form>(mut self, value: T) -> Self
+            pub fn attachment_id<T>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
             {
-                self.attachment_id = ::client_runtime::OptionalValue::into_optional(
-                        value,
-                    )
+                self.attachment_id = value
+                    .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for attachment_id: {e}")
                     });
@@ -7800,10 +7708,7 @@ sample method appends a `memberno` it never declares as a parameter.*/
         }
         #[derive(Clone, Debug)]
         pub struct NoticeCategory {
-            category_id: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
+            category_id: ::std::result::Result<i64, ::std::string::String>,
             languages: ::std::result::Result<
                 ::std::option::Option<
                     ::std::collections::HashMap<
@@ -7837,7 +7742,7 @@ sample method appends a `memberno` it never declares as a parameter.*/
         impl ::std::default::Default for NoticeCategory {
             fn default() -> Self {
                 Self {
-                    category_id: Ok(Default::default()),
+                    category_id: Err("no value supplied for category_id".to_string()),
                     languages: Ok(Default::default()),
                     level: Ok(Default::default()),
                     name: Ok(Default::default()),
@@ -7848,11 +7753,13 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
         }
         impl NoticeCategory {
-            pub fn category_id<T, Form>(mut self, value: T) -> Self
+            pub fn category_id<T>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<i64, Form>,
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
             {
-                self.category_id = ::client_runtime::OptionalValue::into_optional(value)
+                self.category_id = value
+                    .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for category_id: {e}")
                     });
@@ -8020,26 +7927,25 @@ sample method appends a `memberno` it never declares as a parameter.*/
         #[derive(Clone, Debug)]
         pub struct NoticeCategoryListResult {
             contents: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<super::NoticeCategory>>,
+                ::std::vec::Vec<super::NoticeCategory>,
                 ::std::string::String,
             >,
         }
         impl ::std::default::Default for NoticeCategoryListResult {
             fn default() -> Self {
                 Self {
-                    contents: Ok(Default::default()),
+                    contents: Err("no value supplied for contents".to_string()),
                 }
             }
         }
         impl NoticeCategoryListResult {
-            pub fn contents<T, Form>(mut self, value: T) -> Self
+            pub fn contents<T>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<
-                    ::std::vec::Vec<super::NoticeCategory>,
-                    Form,
-                >,
+                T: ::std::convert::TryInto<::std::vec::Vec<super::NoticeCategory>>,
+                T::Error: ::std::fmt::Display,
             {
-                self.contents = ::client_runtime::OptionalValue::into_optional(value)
+                self.contents = value
+                    .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for contents: {e}")
                     });
@@ -8097,10 +8003,7 @@ sample method appends a `memberno` it never declares as a parameter.*/
                 ::std::option::Option<bool>,
                 ::std::string::String,
             >,
-            notice_id: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
+            notice_id: ::std::result::Result<i64, ::std::string::String>,
             read_cnt: ::std::result::Result<
                 ::std::option::Option<i64>,
                 ::std::string::String,
@@ -8129,7 +8032,7 @@ sample method appends a `memberno` it never declares as a parameter.*/
                     display_dt: Ok(Default::default()),
                     is_new: Ok(Default::default()),
                     is_top: Ok(Default::default()),
-                    notice_id: Ok(Default::default()),
+                    notice_id: Err("no value supplied for notice_id".to_string()),
                     read_cnt: Ok(Default::default()),
                     tags: Ok(Default::default()),
                     title: Ok(Default::default()),
@@ -8225,11 +8128,13 @@ sample method appends a `memberno` it never declares as a parameter.*/
                     });
                 self
             }
-            pub fn notice_id<T, Form>(mut self, value: T) -> Self
+            pub fn notice_id<T>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<i64, Form>,
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
             {
-                self.notice_id = ::client_runtime::OptionalValue::into_optional(value)
+                self.notice_id = value
+                    .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for notice_id: {e}")
                     });
@@ -8384,24 +8289,23 @@ sample method appends a `memberno` it never declares as a parameter.*/
         }
         #[derive(Clone, Debug)]
         pub struct NoticeDetailResult {
-            content: ::std::result::Result<
-                ::std::option::Option<super::NoticeDetail>,
-                ::std::string::String,
-            >,
+            content: ::std::result::Result<super::NoticeDetail, ::std::string::String>,
         }
         impl ::std::default::Default for NoticeDetailResult {
             fn default() -> Self {
                 Self {
-                    content: Ok(Default::default()),
+                    content: Err("no value supplied for content".to_string()),
                 }
             }
         }
         impl NoticeDetailResult {
-            pub fn content<T, Form>(mut self, value: T) -> Self
+            pub fn content<T>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<super::NoticeDetail, Form>,
+                T: ::std::convert::TryInto<super::NoticeDetail>,
+                T::Error: ::std::fmt::Display,
             {
-                self.content = ::client_runtime::OptionalValue::into_optional(value)
+                self.content = value
+                    .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for content: {e}")
                     });
@@ -8485,7 +8389,7 @@ sample method appends a `memberno` it never declares as a parameter.*/
         #[derive(Clone, Debug)]
         pub struct NoticeListResult {
             contents: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<super::NoticeSummary>>,
+                ::std::vec::Vec<super::NoticeSummary>,
                 ::std::string::String,
             >,
             page_num: ::std::result::Result<
@@ -8508,7 +8412,7 @@ sample method appends a `memberno` it never declares as a parameter.*/
         impl ::std::default::Default for NoticeListResult {
             fn default() -> Self {
                 Self {
-                    contents: Ok(Default::default()),
+                    contents: Err("no value supplied for contents".to_string()),
                     page_num: Ok(Default::default()),
                     page_size: Ok(Default::default()),
                     pages: Ok(Default::default()),
@@ -8517,14 +8421,13 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
         }
         impl NoticeListResult {
-            pub fn contents<T, Form>(mut self, value: T) -> Self
+            pub fn contents<T>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<
-                    ::std::vec::Vec<super::NoticeSummary>,
-                    Form,
-                >,
+                T: ::std::convert::TryInto<::std::vec::Vec<super::NoticeSummary>>,
+                T::Error: ::std::fmt::Display,
             {
-                self.contents = ::client_runtime::OptionalValue::into_optional(value)
+                self.contents = value
+                    .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for contents: {e}")
                     });
@@ -8622,10 +8525,7 @@ sample method appends a `memberno` it never declares as a parameter.*/
                 ::std::option::Option<bool>,
                 ::std::string::String,
             >,
-            notice_id: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
+            notice_id: ::std::result::Result<i64, ::std::string::String>,
             tag_str: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -8648,7 +8548,7 @@ sample method appends a `memberno` it never declares as a parameter.*/
                     display_dt: Ok(Default::default()),
                     is_new: Ok(Default::default()),
                     is_top: Ok(Default::default()),
-                    notice_id: Ok(Default::default()),
+                    notice_id: Err("no value supplied for notice_id".to_string()),
                     tag_str: Ok(Default::default()),
                     title: Ok(Default::default()),
                     updated_dt: Ok(Default::default()),
@@ -8718,11 +8618,13 @@ sample method appends a `memberno` it never declares as a parameter.*/
                     });
                 self
             }
-            pub fn notice_id<T, Form>(mut self, value: T) -> Self
+            pub fn notice_id<T>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<i64, Form>,
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
             {
-                self.notice_id = ::client_runtime::OptionalValue::into_optional(value)
+                self.notice_id = value
+                    .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for notice_id: {e}")
                     });
@@ -8809,17 +8711,14 @@ sample method appends a `memberno` it never declares as a parameter.*/
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            tag_id: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
+            tag_id: ::std::result::Result<i64, ::std::string::String>,
         }
         impl ::std::default::Default for NoticeTag {
             fn default() -> Self {
                 Self {
                     languages: Ok(Default::default()),
                     tag: Ok(Default::default()),
-                    tag_id: Ok(Default::default()),
+                    tag_id: Err("no value supplied for tag_id".to_string()),
                 }
             }
         }
@@ -8850,11 +8749,13 @@ sample method appends a `memberno` it never declares as a parameter.*/
                     });
                 self
             }
-            pub fn tag_id<T, Form>(mut self, value: T) -> Self
+            pub fn tag_id<T>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<i64, Form>,
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
             {
-                self.tag_id = ::client_runtime::OptionalValue::into_optional(value)
+                self.tag_id = value
+                    .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for tag_id: {e}")
                     });
@@ -8948,26 +8849,25 @@ sample method appends a `memberno` it never declares as a parameter.*/
         #[derive(Clone, Debug)]
         pub struct NoticeTagListResult {
             contents: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<super::NoticeTag>>,
+                ::std::vec::Vec<super::NoticeTag>,
                 ::std::string::String,
             >,
         }
         impl ::std::default::Default for NoticeTagListResult {
             fn default() -> Self {
                 Self {
-                    contents: Ok(Default::default()),
+                    contents: Err("no value supplied for contents".to_string()),
                 }
             }
         }
         impl NoticeTagListResult {
-            pub fn contents<T, Form>(mut self, value: T) -> Self
+            pub fn contents<T>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<
-                    ::std::vec::Vec<super::NoticeTag>,
-                    Form,
-                >,
+                T: ::std::convert::TryInto<::std::vec::Vec<super::NoticeTag>>,
+                T::Error: ::std::fmt::Display,
             {
-                self.contents = ::client_runtime::OptionalValue::into_optional(value)
+                self.contents = value
+                    .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for contents: {e}")
                     });
@@ -9363,7 +9263,7 @@ sample method appends a `memberno` it never declares as a parameter.*/
                 ::std::string::String,
             >,
             service_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
                 ::std::string::String,
             >,
         }
@@ -9375,7 +9275,7 @@ sample method appends a `memberno` it never declares as a parameter.*/
                     multi_language: Ok(Default::default()),
                     name: Ok(Default::default()),
                     profile: Ok(Default::default()),
-                    service_id: Ok(Default::default()),
+                    service_id: Err("no value supplied for service_id".to_string()),
                 }
             }
         }
@@ -9437,11 +9337,13 @@ sample method appends a `memberno` it never declares as a parameter.*/
                     });
                 self
             }
-            pub fn service_id<T, Form>(mut self, value: T) -> Self
+            pub fn service_id<T>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
             {
-                self.service_id = ::client_runtime::OptionalValue::into_optional(value)
+                self.service_id = value
+                    .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for service_id: {e}")
                     });
@@ -9540,24 +9442,23 @@ sample method appends a `memberno` it never declares as a parameter.*/
         }
         #[derive(Clone, Debug)]
         pub struct ServiceDetailResult {
-            content: ::std::result::Result<
-                ::std::option::Option<super::ServiceDetail>,
-                ::std::string::String,
-            >,
+            content: ::std::result::Result<super::ServiceDetail, ::std::string::String>,
         }
         impl ::std::default::Default for ServiceDetailResult {
             fn default() -> Self {
                 Self {
-                    content: Ok(Default::default()),
+                    content: Err("no value supplied for content".to_string()),
                 }
             }
         }
         impl ServiceDetailResult {
-            pub fn content<T, Form>(mut self, value: T) -> Self
+            pub fn content<T>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<super::ServiceDetail, Form>,
+                T: ::std::convert::TryInto<super::ServiceDetail>,
+                T::Error: ::std::fmt::Display,
             {
-                self.content = ::client_runtime::OptionalValue::into_optional(value)
+                self.content = value
+                    .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for content: {e}")
                     });
@@ -9698,10 +9599,7 @@ sample method appends a `memberno` it never declares as a parameter.*/
         }
         #[derive(Clone, Debug)]
         pub struct TicketCategory {
-            category_id: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
+            category_id: ::std::result::Result<i64, ::std::string::String>,
             languages: ::std::result::Result<
                 ::std::option::Option<
                     ::std::collections::HashMap<
@@ -9735,7 +9633,7 @@ sample method appends a `memberno` it never declares as a parameter.*/
         impl ::std::default::Default for TicketCategory {
             fn default() -> Self {
                 Self {
-                    category_id: Ok(Default::default()),
+                    category_id: Err("no value supplied for category_id".to_string()),
                     languages: Ok(Default::default()),
                     level: Ok(Default::default()),
                     name: Ok(Default::default()),
@@ -9746,11 +9644,13 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
         }
         impl TicketCategory {
-            pub fn category_id<T, Form>(mut self, value: T) -> Self
+            pub fn category_id<T>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<i64, Form>,
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
             {
-                self.category_id = ::client_runtime::OptionalValue::into_optional(value)
+                self.category_id = value
+                    .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for category_id: {e}")
                     });
@@ -9918,26 +9818,25 @@ sample method appends a `memberno` it never declares as a parameter.*/
         #[derive(Clone, Debug)]
         pub struct TicketCategoryListResult {
             contents: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<super::TicketCategory>>,
+                ::std::vec::Vec<super::TicketCategory>,
                 ::std::string::String,
             >,
         }
         impl ::std::default::Default for TicketCategoryListResult {
             fn default() -> Self {
                 Self {
-                    contents: Ok(Default::default()),
+                    contents: Err("no value supplied for contents".to_string()),
                 }
             }
         }
         impl TicketCategoryListResult {
-            pub fn contents<T, Form>(mut self, value: T) -> Self
+            pub fn contents<T>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<
-                    ::std::vec::Vec<super::TicketCategory>,
-                    Form,
-                >,
+                T: ::std::convert::TryInto<::std::vec::Vec<super::TicketCategory>>,
+                T::Error: ::std::fmt::Display,
             {
-                self.contents = ::client_runtime::OptionalValue::into_optional(value)
+                self.contents = value
+                    .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for contents: {e}")
                     });
@@ -9975,10 +9874,7 @@ sample method appends a `memberno` it never declares as a parameter.*/
                 ::std::option::Option<bool>,
                 ::std::string::String,
             >,
-            field_id: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
+            field_id: ::std::result::Result<i64, ::std::string::String>,
             holding_text: ::std::result::Result<
                 ::std::option::Option<bool>,
                 ::std::string::String,
@@ -10018,7 +9914,7 @@ sample method appends a `memberno` it never declares as a parameter.*/
                     code: Ok(Default::default()),
                     description: Ok(Default::default()),
                     encrypt: Ok(Default::default()),
-                    field_id: Ok(Default::default()),
+                    field_id: Err("no value supplied for field_id".to_string()),
                     holding_text: Ok(Default::default()),
                     length: Ok(Default::default()),
                     options: Ok(Default::default()),
@@ -10061,11 +9957,13 @@ sample method appends a `memberno` it never declares as a parameter.*/
                     });
                 self
             }
-            pub fn field_id<T, Form>(mut self, value: T) -> Self
+            pub fn field_id<T>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<i64, Form>,
+                T: ::std::convert::TryInto<i64>,
+                T::Error: ::std::fmt::Display,
             {
-                self.field_id = ::client_runtime::OptionalValue::into_optional(value)
+                self.field_id = value
+                    .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for field_id: {e}")
                     });
@@ -10260,26 +10158,25 @@ sample method appends a `memberno` it never declares as a parameter.*/
         #[derive(Clone, Debug)]
         pub struct TicketUserFieldListResult {
             contents: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<super::TicketUserField>>,
+                ::std::vec::Vec<super::TicketUserField>,
                 ::std::string::String,
             >,
         }
         impl ::std::default::Default for TicketUserFieldListResult {
             fn default() -> Self {
                 Self {
-                    contents: Ok(Default::default()),
+                    contents: Err("no value supplied for contents".to_string()),
                 }
             }
         }
         impl TicketUserFieldListResult {
-            pub fn contents<T, Form>(mut self, value: T) -> Self
+            pub fn contents<T>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<
-                    ::std::vec::Vec<super::TicketUserField>,
-                    Form,
-                >,
+                T: ::std::convert::TryInto<::std::vec::Vec<super::TicketUserField>>,
+                T::Error: ::std::fmt::Display,
             {
-                self.contents = ::client_runtime::OptionalValue::into_optional(value)
+                self.contents = value
+                    .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for contents: {e}")
                     });
@@ -10549,7 +10446,7 @@ sample method appends a `memberno` it never declares as a parameter.*/
         #[derive(Clone, Debug)]
         pub struct UploadedTicketAttachment {
             attachment_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
                 ::std::string::String,
             >,
             content_type: ::std::result::Result<
@@ -10576,7 +10473,9 @@ sample method appends a `memberno` it never declares as a parameter.*/
         impl ::std::default::Default for UploadedTicketAttachment {
             fn default() -> Self {
                 Self {
-                    attachment_id: Ok(Default::default()),
+                    attachment_id: Err(
+                        "no value supplied for attachment_id".to_string(),
+                    ),
                     content_type: Ok(Default::default()),
                     created_dt: Ok(Default::default()),
                     disposition: Ok(Default::default()),
@@ -10586,13 +10485,13 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
         }
         impl UploadedTicketAttachment {
-            pub fn attachment_id<T, Form>(mut self, value: T) -> Self
+            pub fn attachment_id<T>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
             {
-                self.attachment_id = ::client_runtime::OptionalValue::into_optional(
-                        value,
-                    )
+                self.attachment_id = value
+                    .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for attachment_id: {e}")
                     });
@@ -10744,26 +10643,25 @@ sample method appends a `memberno` it never declares as a parameter.*/
         #[derive(Clone, Debug)]
         pub struct UploadedTicketAttachmentResult {
             content: ::std::result::Result<
-                ::std::option::Option<super::UploadedTicketAttachment>,
+                super::UploadedTicketAttachment,
                 ::std::string::String,
             >,
         }
         impl ::std::default::Default for UploadedTicketAttachmentResult {
             fn default() -> Self {
                 Self {
-                    content: Ok(Default::default()),
+                    content: Err("no value supplied for content".to_string()),
                 }
             }
         }
         impl UploadedTicketAttachmentResult {
-            pub fn content<T, Form>(mut self, value: T) -> Self
+            pub fn content<T>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<
-                    super::UploadedTicketAttachment,
-                    Form,
-                >,
+                T: ::std::convert::TryInto<super::UploadedTicketAttachment>,
+                T::Error: ::std::fmt::Display,
             {
-                self.content = ::client_runtime::OptionalValue::into_optional(value)
+                self.content = value
+                    .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for content: {e}")
                     });

@@ -29,7 +29,7 @@
 //! # async fn run() -> Result<(), contiple::Error> {
 //! let client = Client::new("https://nhn-cs.oc.nhncloud.com", "APISimple", "org-id", "security-key")?;
 //! let tickets = client.list_customer_tickets().usercode("user1").send().await.payload().await?;
-//! for ticket in tickets.contents.unwrap_or_default() {
+//! for ticket in tickets.contents {
 //!     println!("{:?} {:?}", ticket.ticket_id, ticket.subject);
 //! }
 //! # Ok(()) }

@@ -37,7 +37,6 @@ pub mod types {
         ::serde::Serialize,
         Clone,
         Debug,
-        Default,
         PartialEq,
         schemars::JsonSchema
     )]
@@ -49,8 +48,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub browsercookiename: ::std::option::Option<::std::string::String>,
         ///Id of agent contact.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub contactid: ::std::option::Option<::std::string::String>,
+        pub contactid: ::std::string::String,
         ///Agent email. (The docs' table leaves this row's name empty; their example names it `email`.)
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub email: ::std::option::Option<::std::string::String>,
@@ -70,8 +68,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub systemname: ::std::option::Option<::std::string::String>,
         ///Id of agent, also known as userid.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub userid: ::std::option::Option<::std::string::String>,
+        pub userid: ::std::string::String,
     }
     impl Agent {
         pub fn builder() -> builder::Agent {
@@ -149,7 +146,6 @@ pub mod types {
         ::serde::Serialize,
         Clone,
         Debug,
-        Default,
         PartialEq,
         schemars::JsonSchema
     )]
@@ -164,8 +160,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub firstname: ::std::option::Option<::std::string::String>,
         ///User id of agent
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<::std::string::String>,
+        pub id: ::std::string::String,
         ///Agent’s last name. The docs type this field `int`, but their example carries a non-numeric string, so it is modelled as a string.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub lastname: ::std::option::Option<::std::string::String>,
@@ -402,17 +397,12 @@ pub mod types {
         ::serde::Serialize,
         Clone,
         Debug,
-        Default,
         PartialEq,
         schemars::JsonSchema
     )]
     pub struct AgentsOnlineStatus {
         ///Online state of agents
-        #[serde(
-            rename = "agentsOnlineStates",
-            default,
-            skip_serializing_if = "::std::vec::Vec::is_empty"
-        )]
+        #[serde(rename = "agentsOnlineStates")]
         pub agents_online_states: ::std::vec::Vec<AgentOnlineState>,
     }
     impl AgentsOnlineStatus {
@@ -444,13 +434,11 @@ pub mod types {
         ::serde::Serialize,
         Clone,
         Debug,
-        Default,
         PartialEq,
         schemars::JsonSchema
     )]
     pub struct AgentsReport {
         ///Agents list
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub agents: ::std::vec::Vec<AgentReportRow>,
     }
     impl AgentsReport {
@@ -708,13 +696,11 @@ pub mod types {
         ::serde::Serialize,
         Clone,
         Debug,
-        Default,
         PartialEq,
         schemars::JsonSchema
     )]
     pub struct ChannelsReport {
         ///Channels list
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub channels: ::std::vec::Vec<ChannelReportRow>,
     }
     impl ChannelsReport {
@@ -746,7 +732,6 @@ pub mod types {
         ::serde::Serialize,
         Clone,
         Debug,
-        Default,
         PartialEq,
         schemars::JsonSchema
     )]
@@ -764,8 +749,7 @@ pub mod types {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub groups: ::std::vec::Vec<CompanyGroup>,
         ///Id of the company
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<::std::string::String>,
+        pub id: ::std::string::String,
         ///IP address of company
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub ip: ::std::option::Option<::std::string::String>,
@@ -834,14 +818,12 @@ pub mod types {
         ::serde::Serialize,
         Clone,
         Debug,
-        Default,
         PartialEq,
         schemars::JsonSchema
     )]
     pub struct CompanyGroup {
         ///Id of group
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub groupid: ::std::option::Option<::std::string::String>,
+        pub groupid: ::std::string::String,
         ///Name of group
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub groupname: ::std::option::Option<::std::string::String>,
@@ -857,13 +839,11 @@ pub mod types {
         ::serde::Serialize,
         Clone,
         Debug,
-        Default,
         PartialEq,
         schemars::JsonSchema
     )]
     pub struct CompanyList {
         ///list of all companies
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub companies: ::std::vec::Vec<CompanySummary>,
     }
     impl CompanyList {
@@ -895,7 +875,6 @@ pub mod types {
         ::serde::Serialize,
         Clone,
         Debug,
-        Default,
         PartialEq,
         schemars::JsonSchema
     )]
@@ -907,8 +886,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub emails: ::std::option::Option<::std::string::String>,
         ///unique identifier of company
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<::std::string::String>,
+        pub id: ::std::string::String,
         ///IP address of company
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub ip: ::std::option::Option<::std::string::String>,
@@ -927,7 +905,6 @@ pub mod types {
         ::serde::Serialize,
         Clone,
         Debug,
-        Default,
         PartialEq,
         schemars::JsonSchema
     )]
@@ -942,8 +919,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub code: ::std::option::Option<::std::string::String>,
         ///Id of conversation
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub conversationid: ::std::option::Option<::std::string::String>,
+        pub conversationid: ::std::string::String,
         ///Cursor.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub cursor: ::std::option::Option<::std::string::String>,
@@ -1048,13 +1024,11 @@ pub mod types {
         ::serde::Serialize,
         Clone,
         Debug,
-        Default,
         PartialEq,
         schemars::JsonSchema
     )]
     pub struct ConversationList {
         ///Conversations list
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub conversations: ::std::vec::Vec<ConversationSummary>,
     }
     impl ConversationList {
@@ -1086,7 +1060,6 @@ pub mod types {
         ::serde::Serialize,
         Clone,
         Debug,
-        Default,
         PartialEq,
         schemars::JsonSchema
     )]
@@ -1098,8 +1071,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub code: ::std::option::Option<::std::string::String>,
         ///Id of conversation
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub conversationid: ::std::option::Option<::std::string::String>,
+        pub conversationid: ::std::string::String,
         ///Cursor.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub cursor: ::std::option::Option<::std::string::String>,
@@ -1157,14 +1129,12 @@ pub mod types {
         ::serde::Serialize,
         Clone,
         Debug,
-        Default,
         PartialEq,
         schemars::JsonSchema
     )]
     pub struct ConversationTag {
         ///The identifier of the tag.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<::std::string::String>,
+        pub id: ::std::string::String,
         ///Name of the tag.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
@@ -1180,13 +1150,11 @@ pub mod types {
         ::serde::Serialize,
         Clone,
         Debug,
-        Default,
         PartialEq,
         schemars::JsonSchema
     )]
     pub struct ConversationTagList {
         ///The list of tags assigned.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub tags: ::std::vec::Vec<ConversationTag>,
     }
     impl ConversationTagList {
@@ -1396,13 +1364,11 @@ pub mod types {
         ::serde::Serialize,
         Clone,
         Debug,
-        Default,
         PartialEq,
         schemars::JsonSchema
     )]
     pub struct CustomerGroupList {
         ///List of all customer groups
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub groups: ::std::vec::Vec<CustomerGroupMembership>,
     }
     impl CustomerGroupList {
@@ -1434,14 +1400,12 @@ pub mod types {
         ::serde::Serialize,
         Clone,
         Debug,
-        Default,
         PartialEq,
         schemars::JsonSchema
     )]
     pub struct CustomerGroupMembership {
         ///Group id
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub groupid: ::std::option::Option<::std::string::String>,
+        pub groupid: ::std::string::String,
         ///Group name
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub groupname: ::std::option::Option<::std::string::String>,
@@ -1457,7 +1421,6 @@ pub mod types {
         ::serde::Serialize,
         Clone,
         Debug,
-        Default,
         PartialEq,
         schemars::JsonSchema
     )]
@@ -1469,8 +1432,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub color: ::std::option::Option<::std::string::String>,
         ///Id of customers group
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<::std::string::String>,
+        pub id: ::std::string::String,
         ///Name of the customers group
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
@@ -1486,7 +1448,6 @@ pub mod types {
         ::serde::Serialize,
         Clone,
         Debug,
-        Default,
         PartialEq,
         schemars::JsonSchema
     )]
@@ -1498,14 +1459,12 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub color: ::std::option::Option<::std::string::String>,
         ///Id of tag
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<::std::string::String>,
+        pub id: ::std::string::String,
         ///Name of tag
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
         ///OK
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub status: ::std::option::Option<::std::string::String>,
+        pub status: ::std::string::String,
         ///Status code of executed request
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub statuscode: ::std::option::Option<crate::LaInt>,
@@ -1557,13 +1516,11 @@ pub mod types {
         ::serde::Serialize,
         Clone,
         Debug,
-        Default,
         PartialEq,
         schemars::JsonSchema
     )]
     pub struct CustomersGroupList {
         ///List all groups of all customers
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub groups: ::std::vec::Vec<CustomersGroupSummary>,
     }
     impl CustomersGroupList {
@@ -1595,14 +1552,12 @@ pub mod types {
         ::serde::Serialize,
         Clone,
         Debug,
-        Default,
         PartialEq,
         schemars::JsonSchema
     )]
     pub struct CustomersGroupSummary {
         ///Group id
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<::std::string::String>,
+        pub id: ::std::string::String,
         ///Group name
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
@@ -1869,13 +1824,11 @@ pub mod types {
         ::serde::Serialize,
         Clone,
         Debug,
-        Default,
         PartialEq,
         schemars::JsonSchema
     )]
     pub struct DepartmentsReport {
         ///Departments list
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub departments: ::std::vec::Vec<DepartmentReportRow>,
     }
     impl DepartmentsReport {
@@ -1954,7 +1907,6 @@ pub mod types {
         ::serde::Serialize,
         Clone,
         Debug,
-        Default,
         PartialEq,
         schemars::JsonSchema
     )]
@@ -1972,8 +1924,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub downloads: ::std::option::Option<crate::LaInt>,
         ///File identifier
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub fileid: ::std::option::Option<::std::string::String>,
+        pub fileid: ::std::string::String,
         ///File name
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub filename: ::std::option::Option<::std::string::String>,
@@ -2013,14 +1964,12 @@ pub mod types {
         ::serde::Serialize,
         Clone,
         Debug,
-        Default,
         PartialEq,
         schemars::JsonSchema
     )]
     pub struct Knowledgebase {
         ///Knowledgebase identifier
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub kb_id: ::std::option::Option<::std::string::String>,
+        pub kb_id: ::std::string::String,
         ///Knowledgebase name
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
@@ -2036,7 +1985,6 @@ pub mod types {
         ::serde::Serialize,
         Clone,
         Debug,
-        Default,
         PartialEq,
         schemars::JsonSchema
     )]
@@ -2069,8 +2017,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub description: ::std::option::Option<::std::string::String>,
         ///Article ID.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub kb_entry_id: ::std::option::Option<::std::string::String>,
+        pub kb_entry_id: ::std::string::String,
         ///Knowledge base ID.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub kb_id: ::std::option::Option<::std::string::String>,
@@ -2119,13 +2066,11 @@ pub mod types {
         ::serde::Serialize,
         Clone,
         Debug,
-        Default,
         PartialEq,
         schemars::JsonSchema
     )]
     pub struct KnowledgebaseArticleList {
         ///The list of all knowledgebase articles.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub articles: ::std::vec::Vec<KnowledgebaseArticle>,
     }
     impl KnowledgebaseArticleList {
@@ -2157,7 +2102,6 @@ pub mod types {
         ::serde::Serialize,
         Clone,
         Debug,
-        Default,
         PartialEq,
         schemars::JsonSchema
     )]
@@ -2181,8 +2125,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub description: ::std::option::Option<::std::string::String>,
         ///Knowledgebase entry identifier
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub kb_entry_id: ::std::option::Option<::std::string::String>,
+        pub kb_entry_id: ::std::string::String,
         ///Knowledgebase identifier
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub kb_id: ::std::option::Option<::std::string::String>,
@@ -2243,7 +2186,6 @@ pub mod types {
         ::serde::Serialize,
         Clone,
         Debug,
-        Default,
         PartialEq,
         schemars::JsonSchema
     )]
@@ -2276,8 +2218,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub description: ::std::option::Option<::std::string::String>,
         ///Knowledgebase entry identifier
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub kb_entry_id: ::std::option::Option<::std::string::String>,
+        pub kb_entry_id: ::std::string::String,
         ///Knowledgebase identifier
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub kb_id: ::std::option::Option<::std::string::String>,
@@ -2326,13 +2267,11 @@ pub mod types {
         ::serde::Serialize,
         Clone,
         Debug,
-        Default,
         PartialEq,
         schemars::JsonSchema
     )]
     pub struct KnowledgebaseEntryList {
         ///The list of all knowledgebase entries
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub entries: ::std::vec::Vec<KnowledgebaseEntry>,
     }
     impl KnowledgebaseEntryList {
@@ -2364,13 +2303,11 @@ pub mod types {
         ::serde::Serialize,
         Clone,
         Debug,
-        Default,
         PartialEq,
         schemars::JsonSchema
     )]
     pub struct KnowledgebaseList {
         ///Knowledgebases list.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub knowledgebases: ::std::vec::Vec<Knowledgebase>,
     }
     impl KnowledgebaseList {
@@ -2402,7 +2339,6 @@ pub mod types {
         ::serde::Serialize,
         Clone,
         Debug,
-        Default,
         PartialEq,
         schemars::JsonSchema
     )]
@@ -2426,8 +2362,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub datechanged: ::std::option::Option<crate::LaDateTime>,
         ///Entry ID
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub kb_entry_id: ::std::option::Option<::std::string::String>,
+        pub kb_entry_id: ::std::string::String,
         ///Knowledgebase ID
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub kb_id: ::std::option::Option<::std::string::String>,
@@ -2470,13 +2405,11 @@ pub mod types {
         ::serde::Serialize,
         Clone,
         Debug,
-        Default,
         PartialEq,
         schemars::JsonSchema
     )]
     pub struct KnowledgebaseSearchResult {
         ///The search list of all knowledgebase entries.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub entries: ::std::vec::Vec<KnowledgebaseSearchEntry>,
     }
     impl KnowledgebaseSearchResult {
@@ -2508,7 +2441,6 @@ pub mod types {
         ::serde::Serialize,
         Clone,
         Debug,
-        Default,
         PartialEq,
         schemars::JsonSchema
     )]
@@ -2520,8 +2452,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub message: ::std::option::Option<::std::string::String>,
         ///Id of the message
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub messageid: ::std::option::Option<::std::string::String>,
+        pub messageid: ::std::string::String,
         ///Type of the message Possible values: `D` = Type disconnected; `E` = Type end; `F` = Type file; `Z` = Type formfield; `H` = Type header; `I` = Type internal; `M` = Type message; `B` = Type split; `X` = Type mixed message; `N` = Type note; `L` = Type note file; `Q` = Type quoted text; `C` = Type rating comment; `P` = Type positive rating; `W` = Type negative rating; `J` = Type status; `S` = Type system; `G` = Type tag; `O` = Type footer; `A` = Type header; `T` = Type title; `R` = Type transfer; `U` = Type useragent; `V` = Type voice; `1` = Type voice internal; `2` = Type merged; `0` = Type error footer; `Y` = Type message legacy; `K` = Type system public; `3` = Type invitation reroute; `5` = Type linked.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub rtype: ::std::option::Option<crate::types::MessageType>,
@@ -2578,13 +2509,11 @@ pub mod types {
         ::serde::Serialize,
         Clone,
         Debug,
-        Default,
         PartialEq,
         schemars::JsonSchema
     )]
     pub struct MessageGroupList {
         ///Message groups list.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub groups: ::std::vec::Vec<MessageGroup>,
     }
     impl MessageGroupList {
@@ -2616,14 +2545,12 @@ pub mod types {
         ::serde::Serialize,
         Clone,
         Debug,
-        Default,
         PartialEq,
         schemars::JsonSchema
     )]
     pub struct OkStatus {
         ///OK
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub status: ::std::option::Option<::std::string::String>,
+        pub status: ::std::string::String,
         ///Status code of executed request
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub statuscode: ::std::option::Option<crate::LaInt>,
@@ -2657,13 +2584,11 @@ pub mod types {
         ::serde::Serialize,
         Clone,
         Debug,
-        Default,
         PartialEq,
         schemars::JsonSchema
     )]
     pub struct PerformanceReport {
         ///Performance list
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub performance: ::std::vec::Vec<PerformanceReportRow>,
     }
     impl PerformanceReport {
@@ -3034,14 +2959,12 @@ pub mod types {
         ::serde::Serialize,
         Clone,
         Debug,
-        Default,
         PartialEq,
         schemars::JsonSchema
     )]
     pub struct SuggestionCategory {
         ///Id of the category
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<::std::string::String>,
+        pub id: ::std::string::String,
         ///Path of the category
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub path: ::std::option::Option<::std::string::String>,
@@ -3060,13 +2983,11 @@ pub mod types {
         ::serde::Serialize,
         Clone,
         Debug,
-        Default,
         PartialEq,
         schemars::JsonSchema
     )]
     pub struct SuggestionCategoryList {
         ///List of categories
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub suggestioncategories: ::std::vec::Vec<SuggestionCategory>,
     }
     impl SuggestionCategoryList {
@@ -3098,14 +3019,12 @@ pub mod types {
         ::serde::Serialize,
         Clone,
         Debug,
-        Default,
         PartialEq,
         schemars::JsonSchema
     )]
     pub struct Tag {
         ///An identifier of the tag.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<::std::string::String>,
+        pub id: ::std::string::String,
         ///A name of the tag.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
@@ -3121,7 +3040,6 @@ pub mod types {
         ::serde::Serialize,
         Clone,
         Debug,
-        Default,
         PartialEq,
         schemars::JsonSchema
     )]
@@ -3133,14 +3051,12 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub color: ::std::option::Option<::std::string::String>,
         ///Id of tag
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<::std::string::String>,
+        pub id: ::std::string::String,
         ///Name of tag
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
         ///OK
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub status: ::std::option::Option<::std::string::String>,
+        pub status: ::std::string::String,
         ///Status code of executed request
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub statuscode: ::std::option::Option<crate::LaInt>,
@@ -3174,7 +3090,6 @@ pub mod types {
         ::serde::Serialize,
         Clone,
         Debug,
-        Default,
         PartialEq,
         schemars::JsonSchema
     )]
@@ -3186,8 +3101,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub color: ::std::option::Option<::std::string::String>,
         ///Id of tag
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<::std::string::String>,
+        pub id: ::std::string::String,
         ///Archival status of tag
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub is_archived: ::std::option::Option<::std::string::String>,
@@ -3224,13 +3138,11 @@ pub mod types {
         ::serde::Serialize,
         Clone,
         Debug,
-        Default,
         PartialEq,
         schemars::JsonSchema
     )]
     pub struct TagList {
         ///The list of tags.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub tags: ::std::vec::Vec<Tag>,
     }
     impl TagList {
@@ -3447,13 +3359,11 @@ pub mod types {
         ::serde::Serialize,
         Clone,
         Debug,
-        Default,
         PartialEq,
         schemars::JsonSchema
     )]
     pub struct TagsReport {
         ///Tags list
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub tags: ::std::vec::Vec<TagReportRow>,
     }
     impl TagsReport {
@@ -3485,13 +3395,11 @@ pub mod types {
         ::serde::Serialize,
         Clone,
         Debug,
-        Default,
         PartialEq,
         schemars::JsonSchema
     )]
     pub struct TicketsAgentsAvailabilityReport {
         ///Agents availability list
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub agentsavailability: ::std::vec::Vec<AgentAvailability>,
     }
     impl TicketsAgentsAvailabilityReport {
@@ -3597,13 +3505,11 @@ pub mod types {
         ::serde::Serialize,
         Clone,
         Debug,
-        Default,
         PartialEq,
         schemars::JsonSchema
     )]
     pub struct TicketsLoadReport {
         ///Tickets load list
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub loads: ::std::vec::Vec<TicketsLoad>,
     }
     impl TicketsLoadReport {
@@ -3635,13 +3541,11 @@ pub mod types {
         ::serde::Serialize,
         Clone,
         Debug,
-        Default,
         PartialEq,
         schemars::JsonSchema
     )]
     pub struct TicketsSlaComplianceReport {
         ///SLA Compliances list
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub slacompliances: ::std::vec::Vec<SlaCompliance>,
     }
     impl TicketsSlaComplianceReport {
@@ -3673,13 +3577,11 @@ pub mod types {
         ::serde::Serialize,
         Clone,
         Debug,
-        Default,
         PartialEq,
         schemars::JsonSchema
     )]
     pub struct TicketsSlaLogReport {
         ///SLA Compliances list
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub slalogs: ::std::vec::Vec<SlaLog>,
     }
     impl TicketsSlaLogReport {
@@ -3909,7 +3811,7 @@ pub mod types {
                 ::std::string::String,
             >,
             contactid: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
                 ::std::string::String,
             >,
             email: ::std::result::Result<
@@ -3936,24 +3838,21 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            userid: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
+            userid: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
         impl ::std::default::Default for Agent {
             fn default() -> Self {
                 Self {
                     authtoken: Ok(Default::default()),
                     browsercookiename: Ok(Default::default()),
-                    contactid: Ok(Default::default()),
+                    contactid: Err("no value supplied for contactid".to_string()),
                     email: Ok(Default::default()),
                     firstname: Ok(Default::default()),
                     gender: Ok(Default::default()),
                     lastname: Ok(Default::default()),
                     role: Ok(Default::default()),
                     systemname: Ok(Default::default()),
-                    userid: Ok(Default::default()),
+                    userid: Err("no value supplied for userid".to_string()),
                 }
             }
         }
@@ -3982,11 +3881,13 @@ pub mod types {
                     });
                 self
             }
-            pub fn contactid<T, Form>(mut self, value: T) -> Self
+            pub fn contactid<T>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
             {
-                self.contactid = ::client_runtime::OptionalValue::into_optional(value)
+                self.contactid = value
+                    .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for contactid: {e}")
                     });
@@ -4052,11 +3953,13 @@ pub mod types {
                     });
                 self
             }
-            pub fn userid<T, Form>(mut self, value: T) -> Self
+            pub fn userid<T>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
             {
-                self.userid = ::client_runtime::OptionalValue::into_optional(value)
+                self.userid = value
+                    .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for userid: {e}")
                     });
@@ -4350,10 +4253,7 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
+            id: ::std::result::Result<::std::string::String, ::std::string::String>,
             lastname: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -4377,7 +4277,7 @@ pub mod types {
                     avatar_url: Ok(Default::default()),
                     contactid: Ok(Default::default()),
                     firstname: Ok(Default::default()),
-                    id: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
                     lastname: Ok(Default::default()),
                     online_status: Ok(Default::default()),
                     preset_status: Ok(Default::default()),
@@ -4416,11 +4316,13 @@ pub mod types {
                     });
                 self
             }
-            pub fn id<T, Form>(mut self, value: T) -> Self
+            pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
             {
-                self.id = ::client_runtime::OptionalValue::into_optional(value)
+                self.id = value
+                    .try_into()
                     .map_err(|e| format!("error converting supplied value for id: {e}"));
                 self
             }
@@ -5535,7 +5437,9 @@ pub mod types {
         impl ::std::default::Default for AgentsOnlineStatus {
             fn default() -> Self {
                 Self {
-                    agents_online_states: Ok(Default::default()),
+                    agents_online_states: Err(
+                        "no value supplied for agents_online_states".to_string(),
+                    ),
                 }
             }
         }
@@ -5627,7 +5531,7 @@ pub mod types {
         impl ::std::default::Default for AgentsReport {
             fn default() -> Self {
                 Self {
-                    agents: Ok(Default::default()),
+                    agents: Err("no value supplied for agents".to_string()),
                 }
             }
         }
@@ -6689,7 +6593,7 @@ pub mod types {
         impl ::std::default::Default for ChannelsReport {
             fn default() -> Self {
                 Self {
-                    channels: Ok(Default::default()),
+                    channels: Err("no value supplied for channels".to_string()),
                 }
             }
         }
@@ -6785,10 +6689,7 @@ pub mod types {
                 ::std::vec::Vec<super::CompanyGroup>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
+            id: ::std::result::Result<::std::string::String, ::std::string::String>,
             ip: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -6817,7 +6718,7 @@ pub mod types {
                     datecreated: Ok(Default::default()),
                     emails: Ok(Default::default()),
                     groups: Ok(Default::default()),
-                    id: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
                     ip: Ok(Default::default()),
                     language: Ok(Default::default()),
                     name: Ok(Default::default()),
@@ -6873,11 +6774,13 @@ pub mod types {
                     });
                 self
             }
-            pub fn id<T, Form>(mut self, value: T) -> Self
+            pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
             {
-                self.id = ::client_runtime::OptionalValue::into_optional(value)
+                self.id = value
+                    .try_into()
                     .map_err(|e| format!("error converting supplied value for id: {e}"));
                 self
             }
@@ -7071,10 +6974,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct CompanyGroup {
-            groupid: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
+            groupid: ::std::result::Result<::std::string::String, ::std::string::String>,
             groupname: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -7083,17 +6983,19 @@ pub mod types {
         impl ::std::default::Default for CompanyGroup {
             fn default() -> Self {
                 Self {
-                    groupid: Ok(Default::default()),
+                    groupid: Err("no value supplied for groupid".to_string()),
                     groupname: Ok(Default::default()),
                 }
             }
         }
         impl CompanyGroup {
-            pub fn groupid<T, Form>(mut self, value: T) -> Self
+            pub fn groupid<T>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
             {
-                self.groupid = ::client_runtime::OptionalValue::into_optional(value)
+                self.groupid = value
+                    .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for groupid: {e}")
                     });
@@ -7139,7 +7041,7 @@ pub mod types {
         impl ::std::default::Default for CompanyList {
             fn default() -> Self {
                 Self {
-                    companies: Ok(Default::default()),
+                    companies: Err("no value supplied for companies".to_string()),
                 }
             }
         }
@@ -7225,10 +7127,7 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
+            id: ::std::result::Result<::std::string::String, ::std::string::String>,
             ip: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -7243,7 +7142,7 @@ pub mod types {
                 Self {
                     datecreated: Ok(Default::default()),
                     emails: Ok(Default::default()),
-                    id: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
                     ip: Ok(Default::default()),
                     name: Ok(Default::default()),
                 }
@@ -7270,11 +7169,13 @@ pub mod types {
                     });
                 self
             }
-            pub fn id<T, Form>(mut self, value: T) -> Self
+            pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
             {
-                self.id = ::client_runtime::OptionalValue::into_optional(value)
+                self.id = value
+                    .try_into()
                     .map_err(|e| format!("error converting supplied value for id: {e}"));
                 self
             }
@@ -7337,7 +7238,7 @@ pub mod types {
                 ::std::string::String,
             >,
             conversationid: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
                 ::std::string::String,
             >,
             cursor: ::std::result::Result<
@@ -7415,7 +7316,9 @@ pub mod types {
                     assignedto: Ok(Default::default()),
                     channel_type: Ok(Default::default()),
                     code: Ok(Default::default()),
-                    conversationid: Ok(Default::default()),
+                    conversationid: Err(
+                        "no value supplied for conversationid".to_string(),
+                    ),
                     cursor: Ok(Default::default()),
                     customfields: Ok(Default::default()),
                     datechanged: Ok(Default::default()),
@@ -7467,13 +7370,13 @@ pub mod types {
                     });
                 self
             }
-            pub fn conversationid<T, Form>(mut self, value: T) -> Self
+            pub fn conversationid<T>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
             {
-                self.conversationid = ::client_runtime::OptionalValue::into_optional(
-                        value,
-                    )
+                self.conversationid = value
+                    .try_into()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for conversationid: {e}"
@@ -7846,7 +7749,7 @@ pub mod types {
         impl ::std::default::Default for ConversationList {
             fn default() -> Self {
                 Self {
-                    conversations: Ok(Default::default()),
+                    conversations: Err("no value supplied for conversations".to_string()),
                 }
             }
         }
@@ -7937,7 +7840,7 @@ pub mod types {
                 ::std::string::String,
             >,
             conversationid: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
                 ::std::string::String,
             >,
             cursor: ::std::result::Result<
@@ -8006,7 +7909,9 @@ pub mod types {
                 Self {
                     channel_type: Ok(Default::default()),
                     code: Ok(Default::default()),
-                    conversationid: Ok(Default::default()),
+                    conversationid: Err(
+                        "no value supplied for conversationid".to_string(),
+                    ),
                     cursor: Ok(Default::default()),
                     datechanged: Ok(Default::default()),
                     datecreated: Ok(Default::default()),
@@ -8046,13 +7951,13 @@ pub mod types {
                     });
                 self
             }
-            pub fn conversationid<T, Form>(mut self, value: T) -> Self
+            pub fn conversationid<T>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
             {
-                self.conversationid = ::client_runtime::OptionalValue::into_optional(
-                        value,
-                    )
+                self.conversationid = value
+                    .try_into()
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for conversationid: {e}"
@@ -8285,10 +8190,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct ConversationTag {
-            id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
+            id: ::std::result::Result<::std::string::String, ::std::string::String>,
             name: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -8297,17 +8199,19 @@ pub mod types {
         impl ::std::default::Default for ConversationTag {
             fn default() -> Self {
                 Self {
-                    id: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
                     name: Ok(Default::default()),
                 }
             }
         }
         impl ConversationTag {
-            pub fn id<T, Form>(mut self, value: T) -> Self
+            pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
             {
-                self.id = ::client_runtime::OptionalValue::into_optional(value)
+                self.id = value
+                    .try_into()
                     .map_err(|e| format!("error converting supplied value for id: {e}"));
                 self
             }
@@ -8351,7 +8255,7 @@ pub mod types {
         impl ::std::default::Default for ConversationTagList {
             fn default() -> Self {
                 Self {
-                    tags: Ok(Default::default()),
+                    tags: Err("no value supplied for tags".to_string()),
                 }
             }
         }
@@ -9031,7 +8935,7 @@ pub mod types {
         impl ::std::default::Default for CustomerGroupList {
             fn default() -> Self {
                 Self {
-                    groups: Ok(Default::default()),
+                    groups: Err("no value supplied for groups".to_string()),
                 }
             }
         }
@@ -9111,10 +9015,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct CustomerGroupMembership {
-            groupid: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
+            groupid: ::std::result::Result<::std::string::String, ::std::string::String>,
             groupname: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -9123,17 +9024,19 @@ pub mod types {
         impl ::std::default::Default for CustomerGroupMembership {
             fn default() -> Self {
                 Self {
-                    groupid: Ok(Default::default()),
+                    groupid: Err("no value supplied for groupid".to_string()),
                     groupname: Ok(Default::default()),
                 }
             }
         }
         impl CustomerGroupMembership {
-            pub fn groupid<T, Form>(mut self, value: T) -> Self
+            pub fn groupid<T>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
             {
-                self.groupid = ::client_runtime::OptionalValue::into_optional(value)
+                self.groupid = value
+                    .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for groupid: {e}")
                     });
@@ -9181,10 +9084,7 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
+            id: ::std::result::Result<::std::string::String, ::std::string::String>,
             name: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -9195,7 +9095,7 @@ pub mod types {
                 Self {
                     bg_color: Ok(Default::default()),
                     color: Ok(Default::default()),
-                    id: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
                     name: Ok(Default::default()),
                 }
             }
@@ -9221,11 +9121,13 @@ pub mod types {
                     });
                 self
             }
-            pub fn id<T, Form>(mut self, value: T) -> Self
+            pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
             {
-                self.id = ::client_runtime::OptionalValue::into_optional(value)
+                self.id = value
+                    .try_into()
                     .map_err(|e| format!("error converting supplied value for id: {e}"));
                 self
             }
@@ -9273,18 +9175,12 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
+            id: ::std::result::Result<::std::string::String, ::std::string::String>,
             name: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            status: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
+            status: ::std::result::Result<::std::string::String, ::std::string::String>,
             statuscode: ::std::result::Result<
                 ::std::option::Option<crate::LaInt>,
                 ::std::string::String,
@@ -9295,9 +9191,9 @@ pub mod types {
                 Self {
                     bg_color: Ok(Default::default()),
                     color: Ok(Default::default()),
-                    id: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
                     name: Ok(Default::default()),
-                    status: Ok(Default::default()),
+                    status: Err("no value supplied for status".to_string()),
                     statuscode: Ok(Default::default()),
                 }
             }
@@ -9323,11 +9219,13 @@ pub mod types {
                     });
                 self
             }
-            pub fn id<T, Form>(mut self, value: T) -> Self
+            pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
             {
-                self.id = ::client_runtime::OptionalValue::into_optional(value)
+                self.id = value
+                    .try_into()
                     .map_err(|e| format!("error converting supplied value for id: {e}"));
                 self
             }
@@ -9341,11 +9239,13 @@ pub mod types {
                     });
                 self
             }
-            pub fn status<T, Form>(mut self, value: T) -> Self
+            pub fn status<T>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
             {
-                self.status = ::client_runtime::OptionalValue::into_optional(value)
+                self.status = value
+                    .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for status: {e}")
                     });
@@ -9491,7 +9391,7 @@ pub mod types {
         impl ::std::default::Default for CustomersGroupList {
             fn default() -> Self {
                 Self {
-                    groups: Ok(Default::default()),
+                    groups: Err("no value supplied for groups".to_string()),
                 }
             }
         }
@@ -9571,10 +9471,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct CustomersGroupSummary {
-            id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
+            id: ::std::result::Result<::std::string::String, ::std::string::String>,
             name: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -9583,17 +9480,19 @@ pub mod types {
         impl ::std::default::Default for CustomersGroupSummary {
             fn default() -> Self {
                 Self {
-                    id: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
                     name: Ok(Default::default()),
                 }
             }
         }
         impl CustomersGroupSummary {
-            pub fn id<T, Form>(mut self, value: T) -> Self
+            pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
             {
-                self.id = ::client_runtime::OptionalValue::into_optional(value)
+                self.id = value
+                    .try_into()
                     .map_err(|e| format!("error converting supplied value for id: {e}"));
                 self
             }
@@ -10678,7 +10577,7 @@ pub mod types {
         impl ::std::default::Default for DepartmentsReport {
             fn default() -> Self {
                 Self {
-                    departments: Ok(Default::default()),
+                    departments: Err("no value supplied for departments".to_string()),
                 }
             }
         }
@@ -10906,10 +10805,7 @@ pub mod types {
                 ::std::option::Option<crate::LaInt>,
                 ::std::string::String,
             >,
-            fileid: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
+            fileid: ::std::result::Result<::std::string::String, ::std::string::String>,
             filename: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -10929,7 +10825,7 @@ pub mod types {
                     created: Ok(Default::default()),
                     download_url: Ok(Default::default()),
                     downloads: Ok(Default::default()),
-                    fileid: Ok(Default::default()),
+                    fileid: Err("no value supplied for fileid".to_string()),
                     filename: Ok(Default::default()),
                     filesize: Ok(Default::default()),
                     filetype: Ok(Default::default()),
@@ -10967,11 +10863,13 @@ pub mod types {
                     });
                 self
             }
-            pub fn fileid<T, Form>(mut self, value: T) -> Self
+            pub fn fileid<T>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
             {
-                self.fileid = ::client_runtime::OptionalValue::into_optional(value)
+                self.fileid = value
+                    .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for fileid: {e}")
                     });
@@ -11079,10 +10977,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct Knowledgebase {
-            kb_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
+            kb_id: ::std::result::Result<::std::string::String, ::std::string::String>,
             name: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -11091,17 +10986,19 @@ pub mod types {
         impl ::std::default::Default for Knowledgebase {
             fn default() -> Self {
                 Self {
-                    kb_id: Ok(Default::default()),
+                    kb_id: Err("no value supplied for kb_id".to_string()),
                     name: Ok(Default::default()),
                 }
             }
         }
         impl Knowledgebase {
-            pub fn kb_id<T, Form>(mut self, value: T) -> Self
+            pub fn kb_id<T>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
             {
-                self.kb_id = ::client_runtime::OptionalValue::into_optional(value)
+                self.kb_id = value
+                    .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for kb_id: {e}")
                     });
@@ -11176,7 +11073,7 @@ pub mod types {
                 ::std::string::String,
             >,
             kb_entry_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
                 ::std::string::String,
             >,
             kb_id: ::std::result::Result<
@@ -11240,7 +11137,7 @@ pub mod types {
                     deleted: Ok(Default::default()),
                     departmentid: Ok(Default::default()),
                     description: Ok(Default::default()),
-                    kb_entry_id: Ok(Default::default()),
+                    kb_entry_id: Err("no value supplied for kb_entry_id".to_string()),
                     kb_id: Ok(Default::default()),
                     keywords: Ok(Default::default()),
                     metadescription: Ok(Default::default()),
@@ -11361,11 +11258,13 @@ pub mod types {
                     });
                 self
             }
-            pub fn kb_entry_id<T, Form>(mut self, value: T) -> Self
+            pub fn kb_entry_id<T>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
             {
-                self.kb_entry_id = ::client_runtime::OptionalValue::into_optional(value)
+                self.kb_entry_id = value
+                    .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for kb_entry_id: {e}")
                     });
@@ -11576,7 +11475,7 @@ pub mod types {
         impl ::std::default::Default for KnowledgebaseArticleList {
             fn default() -> Self {
                 Self {
-                    articles: Ok(Default::default()),
+                    articles: Err("no value supplied for articles".to_string()),
                 }
             }
         }
@@ -11683,7 +11582,7 @@ pub mod types {
                 ::std::string::String,
             >,
             kb_entry_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
                 ::std::string::String,
             >,
             kb_id: ::std::result::Result<
@@ -11736,7 +11635,7 @@ pub mod types {
                     datecreated: Ok(Default::default()),
                     departmentid: Ok(Default::default()),
                     description: Ok(Default::default()),
-                    kb_entry_id: Ok(Default::default()),
+                    kb_entry_id: Err("no value supplied for kb_entry_id".to_string()),
                     kb_id: Ok(Default::default()),
                     keywords: Ok(Default::default()),
                     parent_entry_id: Ok(Default::default()),
@@ -11821,11 +11720,13 @@ pub mod types {
                     });
                 self
             }
-            pub fn kb_entry_id<T, Form>(mut self, value: T) -> Self
+            pub fn kb_entry_id<T>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
             {
-                self.kb_entry_id = ::client_runtime::OptionalValue::into_optional(value)
+                self.kb_entry_id = value
+                    .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for kb_entry_id: {e}")
                     });
@@ -12074,7 +11975,7 @@ pub mod types {
                 ::std::string::String,
             >,
             kb_entry_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
                 ::std::string::String,
             >,
             kb_id: ::std::result::Result<
@@ -12138,7 +12039,7 @@ pub mod types {
                     deleted: Ok(Default::default()),
                     departmentid: Ok(Default::default()),
                     description: Ok(Default::default()),
-                    kb_entry_id: Ok(Default::default()),
+                    kb_entry_id: Err("no value supplied for kb_entry_id".to_string()),
                     kb_id: Ok(Default::default()),
                     keywords: Ok(Default::default()),
                     metadescription: Ok(Default::default()),
@@ -12259,11 +12160,13 @@ pub mod types {
                     });
                 self
             }
-            pub fn kb_entry_id<T, Form>(mut self, value: T) -> Self
+            pub fn kb_entry_id<T>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
             {
-                self.kb_entry_id = ::client_runtime::OptionalValue::into_optional(value)
+                self.kb_entry_id = value
+                    .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for kb_entry_id: {e}")
                     });
@@ -12473,7 +12376,7 @@ pub mod types {
         impl ::std::default::Default for KnowledgebaseEntryList {
             fn default() -> Self {
                 Self {
-                    entries: Ok(Default::default()),
+                    entries: Err("no value supplied for entries".to_string()),
                 }
             }
         }
@@ -12561,7 +12464,9 @@ pub mod types {
         impl ::std::default::Default for KnowledgebaseList {
             fn default() -> Self {
                 Self {
-                    knowledgebases: Ok(Default::default()),
+                    knowledgebases: Err(
+                        "no value supplied for knowledgebases".to_string(),
+                    ),
                 }
             }
         }
@@ -12670,7 +12575,7 @@ pub mod types {
                 ::std::string::String,
             >,
             kb_entry_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
                 ::std::string::String,
             >,
             kb_id: ::std::result::Result<
@@ -12719,7 +12624,7 @@ pub mod types {
                     content_text: Ok(Default::default()),
                     conversationid: Ok(Default::default()),
                     datechanged: Ok(Default::default()),
-                    kb_entry_id: Ok(Default::default()),
+                    kb_entry_id: Err("no value supplied for kb_entry_id".to_string()),
                     kb_id: Ok(Default::default()),
                     rstatus: Ok(Default::default()),
                     rtype: Ok(Default::default()),
@@ -12811,11 +12716,13 @@ pub mod types {
                     });
                 self
             }
-            pub fn kb_entry_id<T, Form>(mut self, value: T) -> Self
+            pub fn kb_entry_id<T>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
             {
-                self.kb_entry_id = ::client_runtime::OptionalValue::into_optional(value)
+                self.kb_entry_id = value
+                    .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for kb_entry_id: {e}")
                     });
@@ -12977,7 +12884,7 @@ pub mod types {
         impl ::std::default::Default for KnowledgebaseSearchResult {
             fn default() -> Self {
                 Self {
-                    entries: Ok(Default::default()),
+                    entries: Err("no value supplied for entries".to_string()),
                 }
             }
         }
@@ -13068,7 +12975,7 @@ pub mod types {
                 ::std::string::String,
             >,
             messageid: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
                 ::std::string::String,
             >,
             rtype: ::std::result::Result<
@@ -13085,7 +12992,7 @@ pub mod types {
                 Self {
                     datecreated: Ok(Default::default()),
                     message: Ok(Default::default()),
-                    messageid: Ok(Default::default()),
+                    messageid: Err("no value supplied for messageid".to_string()),
                     rtype: Ok(Default::default()),
                     userid: Ok(Default::default()),
                 }
@@ -13112,11 +13019,13 @@ pub mod types {
                     });
                 self
             }
-            pub fn messageid<T, Form>(mut self, value: T) -> Self
+            pub fn messageid<T>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
             {
-                self.messageid = ::client_runtime::OptionalValue::into_optional(value)
+                self.messageid = value
+                    .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for messageid: {e}")
                     });
@@ -13332,7 +13241,7 @@ pub mod types {
         impl ::std::default::Default for MessageGroupList {
             fn default() -> Self {
                 Self {
-                    groups: Ok(Default::default()),
+                    groups: Err("no value supplied for groups".to_string()),
                 }
             }
         }
@@ -13410,10 +13319,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct OkStatus {
-            status: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
+            status: ::std::result::Result<::std::string::String, ::std::string::String>,
             statuscode: ::std::result::Result<
                 ::std::option::Option<crate::LaInt>,
                 ::std::string::String,
@@ -13422,17 +13328,19 @@ pub mod types {
         impl ::std::default::Default for OkStatus {
             fn default() -> Self {
                 Self {
-                    status: Ok(Default::default()),
+                    status: Err("no value supplied for status".to_string()),
                     statuscode: Ok(Default::default()),
                 }
             }
         }
         impl OkStatus {
-            pub fn status<T, Form>(mut self, value: T) -> Self
+            pub fn status<T>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
             {
-                self.status = ::client_runtime::OptionalValue::into_optional(value)
+                self.status = value
+                    .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for status: {e}")
                     });
@@ -13518,7 +13426,7 @@ pub mod types {
         impl ::std::default::Default for PerformanceReport {
             fn default() -> Self {
                 Self {
-                    performance: Ok(Default::default()),
+                    performance: Err("no value supplied for performance".to_string()),
                 }
             }
         }
@@ -15118,10 +15026,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct SuggestionCategory {
-            id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
+            id: ::std::result::Result<::std::string::String, ::std::string::String>,
             path: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -15134,18 +15039,20 @@ pub mod types {
         impl ::std::default::Default for SuggestionCategory {
             fn default() -> Self {
                 Self {
-                    id: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
                     path: Ok(Default::default()),
                     title: Ok(Default::default()),
                 }
             }
         }
         impl SuggestionCategory {
-            pub fn id<T, Form>(mut self, value: T) -> Self
+            pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
             {
-                self.id = ::client_runtime::OptionalValue::into_optional(value)
+                self.id = value
+                    .try_into()
                     .map_err(|e| format!("error converting supplied value for id: {e}"));
                 self
             }
@@ -15201,7 +15108,9 @@ pub mod types {
         impl ::std::default::Default for SuggestionCategoryList {
             fn default() -> Self {
                 Self {
-                    suggestioncategories: Ok(Default::default()),
+                    suggestioncategories: Err(
+                        "no value supplied for suggestioncategories".to_string(),
+                    ),
                 }
             }
         }
@@ -15287,10 +15196,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct Tag {
-            id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
+            id: ::std::result::Result<::std::string::String, ::std::string::String>,
             name: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -15299,17 +15205,19 @@ pub mod types {
         impl ::std::default::Default for Tag {
             fn default() -> Self {
                 Self {
-                    id: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
                     name: Ok(Default::default()),
                 }
             }
         }
         impl Tag {
-            pub fn id<T, Form>(mut self, value: T) -> Self
+            pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
             {
-                self.id = ::client_runtime::OptionalValue::into_optional(value)
+                self.id = value
+                    .try_into()
                     .map_err(|e| format!("error converting supplied value for id: {e}"));
                 self
             }
@@ -15353,18 +15261,12 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
+            id: ::std::result::Result<::std::string::String, ::std::string::String>,
             name: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            status: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
+            status: ::std::result::Result<::std::string::String, ::std::string::String>,
             statuscode: ::std::result::Result<
                 ::std::option::Option<crate::LaInt>,
                 ::std::string::String,
@@ -15375,9 +15277,9 @@ pub mod types {
                 Self {
                     bg_color: Ok(Default::default()),
                     color: Ok(Default::default()),
-                    id: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
                     name: Ok(Default::default()),
-                    status: Ok(Default::default()),
+                    status: Err("no value supplied for status".to_string()),
                     statuscode: Ok(Default::default()),
                 }
             }
@@ -15403,11 +15305,13 @@ pub mod types {
                     });
                 self
             }
-            pub fn id<T, Form>(mut self, value: T) -> Self
+            pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
             {
-                self.id = ::client_runtime::OptionalValue::into_optional(value)
+                self.id = value
+                    .try_into()
                     .map_err(|e| format!("error converting supplied value for id: {e}"));
                 self
             }
@@ -15421,11 +15325,13 @@ pub mod types {
                     });
                 self
             }
-            pub fn status<T, Form>(mut self, value: T) -> Self
+            pub fn status<T>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
             {
-                self.status = ::client_runtime::OptionalValue::into_optional(value)
+                self.status = value
+                    .try_into()
                     .map_err(|e| {
                         format!("error converting supplied value for status: {e}")
                     });
@@ -15519,10 +15425,7 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
+            id: ::std::result::Result<::std::string::String, ::std::string::String>,
             is_archived: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -15537,7 +15440,7 @@ pub mod types {
                 Self {
                     bg_color: Ok(Default::default()),
                     color: Ok(Default::default()),
-                    id: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
                     is_archived: Ok(Default::default()),
                     name: Ok(Default::default()),
                 }
@@ -15564,11 +15467,13 @@ pub mod types {
                     });
                 self
             }
-            pub fn id<T, Form>(mut self, value: T) -> Self
+            pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::std::convert::TryInto<::std::string::String>,
+                T::Error: ::std::fmt::Display,
             {
-                self.id = ::client_runtime::OptionalValue::into_optional(value)
+                self.id = value
+                    .try_into()
                     .map_err(|e| format!("error converting supplied value for id: {e}"));
                 self
             }
@@ -15668,7 +15573,7 @@ pub mod types {
         impl ::std::default::Default for TagList {
             fn default() -> Self {
                 Self {
-                    tags: Ok(Default::default()),
+                    tags: Err("no value supplied for tags".to_string()),
                 }
             }
         }
@@ -16616,7 +16521,7 @@ pub mod types {
         impl ::std::default::Default for TagsReport {
             fn default() -> Self {
                 Self {
-                    tags: Ok(Default::default()),
+                    tags: Err("no value supplied for tags".to_string()),
                 }
             }
         }
@@ -16697,7 +16602,9 @@ pub mod types {
         impl ::std::default::Default for TicketsAgentsAvailabilityReport {
             fn default() -> Self {
                 Self {
-                    agentsavailability: Ok(Default::default()),
+                    agentsavailability: Err(
+                        "no value supplied for agentsavailability".to_string(),
+                    ),
                 }
             }
         }
@@ -16987,7 +16894,7 @@ pub mod types {
         impl ::std::default::Default for TicketsLoadReport {
             fn default() -> Self {
                 Self {
-                    loads: Ok(Default::default()),
+                    loads: Err("no value supplied for loads".to_string()),
                 }
             }
         }
@@ -17073,7 +16980,9 @@ pub mod types {
         impl ::std::default::Default for TicketsSlaComplianceReport {
             fn default() -> Self {
                 Self {
-                    slacompliances: Ok(Default::default()),
+                    slacompliances: Err(
+                        "no value supplied for slacompliances".to_string(),
+                    ),
                 }
             }
         }
@@ -17167,7 +17076,7 @@ pub mod types {
         impl ::std::default::Default for TicketsSlaLogReport {
             fn default() -> Self {
                 Self {
-                    slalogs: Ok(Default::default()),
+                    slalogs: Err("no value supplied for slalogs".to_string()),
                 }
             }
         }
