@@ -91,7 +91,7 @@ where
     }
 }
 
-/// Splits a comma-separated string, as [`TryFrom<&str>`](#impl-TryFrom%3C%26str%3E-for-CommaList%3CT%3E) does.
+/// Splits a comma-separated string, as `TryFrom<&str>` does.
 impl<T> TryFrom<String> for CommaList<T>
 where
     T: FromStr,

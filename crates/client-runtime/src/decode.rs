@@ -5,7 +5,7 @@
 //! operations use it too. [`json`] differs from `serde_json::from_slice` in two ways:
 //!
 //! - a JSON array where the spec has an object is an error at any depth
-//!   ([`crate::strict_json`]), so `{"response": []}` does not decode as an empty payload;
+//!   (see `strict_json.rs`), so `{"response": []}` does not decode as an empty payload;
 //! - the error names the JSON path that failed (`at `response`: missing field
 //!   `conversations``), also when the caller uses `?` on `send().await` directly.
 //!

@@ -18,11 +18,12 @@
 //!   path of what failed;
 //! - [`Envelope`], [`ResultExt::payload`], [`DownloadExt::download`];
 //! - [`redact`]: every registered secret masked wherever it appears;
-//! - wire formats both APIs use: [`CommaList`], [`JsonEncoded`];
+//! - wire formats both APIs use: [`CommaList`], [`JsonEncoded`], [`Base64Data`];
 //! - [`OptionalValue`]: what the generated body builders' optional-field setters accept.
 
 #![warn(missing_docs)]
 
+mod base64_data;
 mod builder;
 mod comma_list;
 mod credentials;
@@ -36,6 +37,7 @@ mod optional_value;
 pub mod redact;
 mod strict_json;
 
+pub use base64_data::Base64Data;
 pub use builder::{check_base_url, ApiClient, ClientBuilder};
 pub use comma_list::CommaList;
 pub use credentials::Credentials;

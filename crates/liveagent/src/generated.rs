@@ -3719,7 +3719,7 @@ pub mod types {
     pub struct UploadFileBody {
         ///File data, base64 encoded. If data is set, name and type must also be set, and downloadUrl is ignored.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub data: ::std::option::Option<::std::string::String>,
+        pub data: ::std::option::Option<crate::Base64Data>,
         ///File download URL, from where the API will download the file content. This parameter is used only if data is not set. Name and type are optional.
         #[serde(
             rename = "downloadUrl",
@@ -17457,7 +17457,7 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct UploadFileBody {
             data: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<crate::Base64Data>,
                 ::std::string::String,
             >,
             download_url: ::std::result::Result<
@@ -17486,7 +17486,7 @@ pub mod types {
         impl UploadFileBody {
             pub fn data<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::client_runtime::OptionalValue<crate::Base64Data, Form>,
             {
                 self.data = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
