@@ -103,8 +103,8 @@ impl<G: ErrorBody> DownloadExt<G::Error>
 }
 
 /// Decodes a response of a hand-written operation the way generated code does: the success
-/// type for 200 ([`crate::decode::json`]), the error envelope for 4xx and 5xx, anything else as an undocumented status.
-/// The response must have gone through [`crate::exec::execute`].
+/// type for 200 ([`crate::decode::json`]), the error envelope for 4xx and 5xx, anything else
+/// as an undocumented status. The response must have gone through [`crate::exec::execute`].
 pub async fn decode_response<T, G>(
     response: reqwest::Result<reqwest::Response>,
 ) -> Result<T, Error<G::Error>>
