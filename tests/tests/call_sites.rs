@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 
 use liveagent::types::{ConversationStatus, CustomFieldValue, MessageKind, YesNo};
-use liveagent::{ApiKey, Client, OpDateTime, ResultExt};
+use liveagent::{ApiKey, Client, CommaList, OpDateTime, ResultExt};
 
 const API_KEY: &str = "test-api-key-not-a-secret";
 
@@ -50,7 +50,7 @@ async fn optional_body_fields_take_str() {
     let background: Option<String> = None;
     client
         .create_tag()
-        .body_map(|b| b.name("VIP").bg_color(background))
+        .body_map(|b| b.name("VIP").bg_color(background).color(None::<&str>))
         .send()
         .await
         .unwrap();
@@ -78,12 +78,18 @@ async fn comma_lists_take_arrays_slices_vecs_and_text() {
     report().columns(names.clone()).send().await.unwrap();
     report().columns(&names).send().await.unwrap();
     report().columns(&names[..]).send().await.unwrap();
+    // From an iterator: collect it (the README's idiom).
+    report()
+        .columns(names.iter().copied().collect::<CommaList<String>>())
+        .send()
+        .await
+        .unwrap();
     let expected = fields(&[
         ("date_from", "2014-01-24"),
         ("date_to", "2014-01-24 23:59:59"),
         ("columns", "id,firstname"),
     ]);
-    assert_eq!(sent_fields(&server).await, vec![expected; 5]);
+    assert_eq!(sent_fields(&server).await, vec![expected; 6]);
 }
 
 #[tokio::test]

@@ -110,9 +110,10 @@ impl<T> From<CommaList<T>> for Vec<T> {
     }
 }
 
-impl<T> FromIterator<T> for CommaList<T> {
-    fn from_iter<I: IntoIterator<Item = T>>(iter: I) -> Self {
-        Self(iter.into_iter().collect())
+/// Collects items, each converted: `names.iter().copied().collect::<CommaList<String>>()`.
+impl<T, I: Into<T>> FromIterator<I> for CommaList<T> {
+    fn from_iter<It: IntoIterator<Item = I>>(iter: It) -> Self {
+        Self(iter.into_iter().map(Into::into).collect())
     }
 }
 
@@ -363,6 +364,9 @@ mod tests {
         assert!(CommaList::<u8>::try_from("1,x").is_err());
         let numbers: CommaList<i64> = [1i32, 2].into();
         assert_eq!(numbers.to_string(), "1,2");
+        let names = ["id", "name"];
+        let collected: CommaList<String> = names.iter().copied().collect();
+        assert_eq!(collected.to_string(), "id,name");
     }
 
     #[test]

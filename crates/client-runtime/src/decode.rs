@@ -6,8 +6,8 @@
 //!
 //! - a JSON array where the spec has an object is an error at any depth
 //!   (see `strict_json.rs`), so `{"response": []}` does not decode as an empty payload;
-//! - the error names the JSON path that failed (`at `response`: missing field
-//!   `conversations``), also when the caller uses `?` on `send().await` directly.
+//! - the error names the JSON path that failed (``at `response`: missing field
+//!   `conversations` ``), also when the caller uses `?` on `send().await` directly.
 //!
 //! Missing required fields are caught by the generated types themselves: the spec marks the
 //! fields the docs always return as `required`.
