@@ -118,6 +118,15 @@ mod tests {
     }
 
     #[test]
+    fn deep_nesting_stops_at_serde_jsons_limit() {
+        // The wrappers add frames per level; serde_json's recursion limit (128) still ends it.
+        let deep = |levels: usize| format!("{}{}", "[".repeat(levels), "]".repeat(levels));
+        assert!(json::<serde_json::Value>(deep(120).as_bytes()).is_ok());
+        let err = json::<serde_json::Value>(deep(10_000).as_bytes()).unwrap_err();
+        assert!(err.to_string().contains("recursion limit"), "{err}");
+    }
+
+    #[test]
     fn missing_fields_and_trailing_data_are_errors() {
         let err = json::<Envelope>(br#"{"status":"OK"}"#).unwrap_err();
         assert!(
