@@ -17,6 +17,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
+pub mod faulty;
 pub mod replay;
 mod spec_index;
 

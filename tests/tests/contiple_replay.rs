@@ -7,13 +7,17 @@
 
 use api_tests::replay::{replay, runtime, trials, CONTIPLE as API};
 use api_tests::{contiple_credentials, Recording, SpecIndex};
+use client_runtime::RetryPolicy;
 use contiple::{Client, ClientBuilder};
 
 fn replay_one(rec: &Recording) -> Result<(), String> {
     let spec = SpecIndex::load(API.spec_file).expect("spec loads");
     let credentials = contiple_credentials();
     let replayed = runtime().block_on(replay(&API, &spec, rec, async |base_url, call| {
+        // A recording is its exchanges: no retries, no rate limit.
         let client: Client = ClientBuilder::new(base_url, credentials.client_credentials())
+            .retry(RetryPolicy::none())
+            .rate_limit(None)
             .build()
             .expect("client builds");
         api_tests::dispatch::contiple::call(&client, call).await

@@ -6,6 +6,7 @@
 use std::io::{Read, Write};
 use std::time::Duration;
 
+use client_runtime::RetryPolicy;
 use liveagent::{ApiKey, Client};
 
 const API_KEY: &str = "test-api-key-not-a-secret";
@@ -16,10 +17,18 @@ async fn tag_name(client: &Client, tagid: &str) -> Result<Option<String>, liveag
     Ok(tag.into_inner().response.name)
 }
 
+/// A client for `base_url` that does not retry: these tests look at one response's error.
+fn client_without_retries(base_url: &str, key: &str) -> Client {
+    liveagent::ClientBuilder::new(base_url, ApiKey::new(key))
+        .retry(RetryPolicy::none())
+        .build()
+        .expect("client builds")
+}
+
 /// The error `get_tag` gives for `template`, through `?`.
 async fn get_tag_error(template: wiremock::ResponseTemplate) -> liveagent::Error {
     let server = api_tests::serve_any(template).await;
-    let client = Client::new(&server.uri(), ApiKey::new(API_KEY)).expect("client builds");
+    let client = client_without_retries(&server.uri(), API_KEY);
     tag_name(&client, "sh3j").await.unwrap_err()
 }
 
@@ -49,7 +58,7 @@ async fn question_mark_and_payload_give_the_same_error() {
         wiremock::ResponseTemplate::new(202).set_body_raw("<html>accepted</html>", "text/html");
     let via_question_mark = get_tag_error(template.clone()).await;
     let server = api_tests::serve_any(template).await;
-    let client = Client::new(&server.uri(), ApiKey::new(API_KEY)).expect("client builds");
+    let client = client_without_retries(&server.uri(), API_KEY);
     let via_payload = liveagent::ResultExt::payload(client.get_tag().tagid("sh3j").send().await)
         .await
         .unwrap_err();
@@ -141,7 +150,7 @@ async fn redirect_errors_say_where_they_point() {
         format!("https://example.ladesk.com/api/tags/sh3j?apikey={key}").as_str(),
     ))
     .await;
-    let client = Client::new(&server.uri(), ApiKey::new(key)).expect("client builds");
+    let client = client_without_retries(&server.uri(), key);
     let err = tag_name(&client, "sh3j").await.unwrap_err();
     assert!(
         matches!(err, liveagent::Error::UnexpectedStatus { .. }),
@@ -184,6 +193,7 @@ fn stalling_server() -> String {
 #[tokio::test]
 async fn a_body_that_stalls_reads_as_a_timeout() {
     let client = liveagent::ClientBuilder::new(stalling_server(), ApiKey::new(API_KEY))
+        .retry(RetryPolicy::none())
         .timeout(Duration::from_millis(300))
         .build()
         .expect("client builds");
@@ -198,8 +208,7 @@ async fn a_body_that_stalls_reads_as_a_timeout() {
 #[tokio::test]
 async fn connection_failures_are_retryable() {
     // Nothing listens on port 9 of loopback: the connection is refused.
-    let client =
-        Client::new("http://127.0.0.1:9/api", ApiKey::new(API_KEY)).expect("client builds");
+    let client = client_without_retries("http://127.0.0.1:9/api", API_KEY);
     let err = tag_name(&client, "sh3j").await.unwrap_err();
     assert!(matches!(err, liveagent::Error::Transport { .. }), "{err:?}");
     assert!(err.is_retryable());

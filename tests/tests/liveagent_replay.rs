@@ -8,12 +8,18 @@
 
 use api_tests::replay::{replay, runtime, trials, LIVEAGENT as API, LIVEAGENT_API_KEY as API_KEY};
 use api_tests::{Recording, SpecIndex};
-use liveagent::{ApiKey, Client};
+use client_runtime::RetryPolicy;
+use liveagent::{ApiKey, ClientBuilder};
 
 fn replay_one(rec: &Recording) -> Result<(), String> {
     let spec = SpecIndex::load(API.spec_file).expect("spec loads");
     let replayed = runtime().block_on(replay(&API, &spec, rec, async |base_url, call| {
-        let client = Client::new(&base_url, ApiKey::new(API_KEY)).expect("client builds");
+        // A recording is its exchanges: no retries, no rate limit.
+        let client = ClientBuilder::new(base_url, ApiKey::new(API_KEY))
+            .retry(RetryPolicy::none())
+            .rate_limit(None)
+            .build()
+            .expect("client builds");
         api_tests::dispatch::liveagent::call(&client, call).await
     }));
     if !replayed.failures.is_empty() {

@@ -37,6 +37,8 @@ pub struct Settings {
     pub inner_type: &'static str,
     /// The type implementing `client_runtime::exec::Protocol` for the API.
     pub protocol: &'static str,
+    /// The vendor's published rate limit, the client's default.
+    pub rate_limit_per_minute: Option<u32>,
     /// Formats starting with this prefix are the API's own; one not in `formats` is an error.
     pub format_prefix: &'static str,
     /// The API's custom formats and the Rust types that replace components using them.
@@ -56,6 +58,9 @@ pub const APIS: &[Settings] = &[
         spec: "liveagent-v1.yaml",
         inner_type: "crate::ApiKey",
         protocol: "crate::LiveAgent",
+        // 180 requests per minute per API key: the limit LiveAgent publishes for its API (not in
+        // the v1 reference in shared/seeds; taken from the resilience issue, #10).
+        rate_limit_per_minute: Some(180),
         format_prefix: "la-",
         formats: &[
             ("la-int", "crate::LaInt"),
@@ -71,6 +76,8 @@ pub const APIS: &[Settings] = &[
         spec: "contiple.yaml",
         inner_type: "crate::Credentials",
         protocol: "crate::Contiple",
+        // The Open API guide publishes no limit.
+        rate_limit_per_minute: None,
         format_prefix: "oc-",
         formats: &[("oc-epoch-millis", "crate::EpochMillis")],
         envelope_field: "result",

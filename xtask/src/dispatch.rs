@@ -102,7 +102,7 @@ impl VisitMut for CratePaths {
 
 /// progenitor's name for a parameter's setter: snake case, non-identifier characters as
 /// `_`, and a trailing `_` for keywords (`type` → `type_`).
-fn setter_name(parameter: &str) -> String {
+pub(crate) fn setter_name(parameter: &str) -> String {
     let snake = parameter
         .replace('\'', "")
         .replace(|c: char| !(c.is_alphanumeric() || c == '_'), "-")
@@ -225,6 +225,27 @@ pub fn render(api: &Api, file: &syn::File) -> anyhow::Result<String> {
         });
     }
 
+    // Every operation's success type, for `decode`.
+    let protocol: syn::Type = {
+        let mut ty = syn::parse_str(api.settings.protocol).context("protocol type")?;
+        rewrite.visit_type_mut(&mut ty);
+        ty
+    };
+    let error_body = format_ident!("{}", api.settings.error_envelope.0);
+    let mut decode_arms = Vec::new();
+    for (id, op) in &operations {
+        let content = &op["responses"]["200"]["content"];
+        let Some(reference) = content["application/json"]["schema"]["$ref"].as_str() else {
+            continue;
+        };
+        let success = format_ident!("{}", reference.rsplit('/').next().unwrap_or(reference));
+        decode_arms.push(quote! {
+            #id => crate::outcome(
+                ::client_runtime::exec::decode_bytes::<#protocol, #krate::types::#success, #krate::types::#error_body>(status, body).await,
+            ),
+        });
+    }
+
     let doc = format!(
         " Calls the operation of a recorded request on the `{krate}` client and returns the \
          outcome as JSON."
@@ -239,6 +260,20 @@ pub fn render(api: &Api, file: &syn::File) -> anyhow::Result<String> {
                 #(#arms)*
                 other => panic!("operation {other} is not in the spec"),
             }
+        }
+
+        /// Decodes a response body as the operation's success type would be, without a
+        /// network, and returns the outcome as JSON; `None` for operations whose success body
+        /// is not JSON.
+        pub async fn decode(
+            operation: &str,
+            status: ::reqwest::StatusCode,
+            body: ::bytes::Bytes,
+        ) -> Option<serde_json::Value> {
+            Some(match operation {
+                #(#decode_arms)*
+                _ => return None,
+            })
         }
     };
     let file: syn::File = syn::parse2(tokens).context("parsing the dispatcher")?;

@@ -272,10 +272,10 @@ pub fn render(api: &Api) -> anyhow::Result<Rendered> {
     remove_hand_written(api, &mut spec)?;
     let api_settings = api.settings;
 
-    let inner_type: proc_macro2::TokenStream = api_settings
-        .inner_type
-        .parse()
-        .map_err(|e| anyhow::anyhow!("inner type: {e}"))?;
+    let inner_type: proc_macro2::TokenStream =
+        format!("::client_runtime::State<{}>", api_settings.inner_type)
+            .parse()
+            .map_err(|e| anyhow::anyhow!("inner type: {e}"))?;
     let mut settings = GenerationSettings::new();
     settings
         .with_interface(InterfaceStyle::Builder)
@@ -386,17 +386,23 @@ pub fn render(api: &Api) -> anyhow::Result<Rendered> {
     let protocol: syn::Type = syn::parse_str(api_settings.protocol).context("protocol type")?;
     let inner: syn::Type = syn::parse_str(api_settings.inner_type).context("inner type")?;
     let user_agent = format!("{}-rs/", api_settings.name);
+    let rate_limit = match api_settings.rate_limit_per_minute {
+        Some(requests) => {
+            quote::quote! { Some(::client_runtime::RateLimit::per_minute(#requests)) }
+        }
+        None => quote::quote! { None },
+    };
     file.items.push(syn::parse_quote! {
         /// Authenticates the operations the spec secures; sends and inspects every request
         /// with the shared runtime.
-        impl ClientHooks<#inner> for Client {
+        impl ClientHooks<::client_runtime::State<#inner>> for Client {
             async fn pre<E>(
                 &self,
                 request: &mut reqwest::Request,
                 info: &OperationInfo,
             ) -> ::std::result::Result<(), Error<E>> {
                 if SECURED_OPERATIONS.contains(&info.operation_id) {
-                    ::client_runtime::Credentials::authenticate(self.inner(), request);
+                    ::client_runtime::Credentials::authenticate(self.inner().credentials(), request);
                 }
                 Ok(())
             }
@@ -407,7 +413,8 @@ pub fn render(api: &Api) -> anyhow::Result<Rendered> {
                 info: &OperationInfo,
             ) -> reqwest::Result<reqwest::Response> {
                 let raw_body = RAW_BODY_OPERATIONS.contains(&info.operation_id);
-                ::client_runtime::exec::execute::<#protocol>(self.client(), request, info, raw_body)
+                let runtime = self.inner().runtime();
+                ::client_runtime::exec::execute::<#protocol>(self.client(), runtime, request, info, raw_body)
                     .await
             }
         }
@@ -421,16 +428,22 @@ pub fn render(api: &Api) -> anyhow::Result<Rendered> {
                 concat!(#user_agent, env!("CARGO_PKG_VERSION")).to_owned()
             }
 
+            fn default_rate_limit() -> ::std::option::Option<::client_runtime::RateLimit> {
+                #rate_limit
+            }
+
             fn from_parts(
                 base_url: &str,
                 http: reqwest::Client,
-                credentials: #inner,
+                state: ::client_runtime::State<#inner>,
             ) -> Self {
-                let base_url = ::client_runtime::Credentials::base_url(&credentials, base_url);
-                Client::new_with_client(&base_url, http, credentials)
+                let base_url = ::client_runtime::Credentials::base_url(state.credentials(), base_url);
+                Client::new_with_client(&base_url, http, state)
             }
         }
     });
+    file.items
+        .extend(crate::pagination::streams(api, &raw).context("pagination streams")?);
     let secured_ops = secured_operations(&raw);
     file.items.push(syn::parse_quote! {
         /// Operations (as in `OperationInfo::operation_id`) whose success body is a file, not

@@ -4,11 +4,22 @@
 //!   replay dispatcher `tests/src/dispatch/<api>.rs` from the spec under `spec/`; `--check`
 //!   only compares and fails when a checked-in file is stale.
 //! - `cargo xtask validate` checks every spec for the rules the generator and our docs rely on.
+//! - `cargo xtask bundle` writes the portable OpenAPI 3.1 bundles under `spec/dist/` that
+//!   other languages generate from; `--check` fails when one is stale.
+//! - `cargo xtask consumers` generates clients from those bundles with Redocly,
+//!   openapi-generator, openapi-python-client and openapi-typescript, and checks them.
+//! - `cargo xtask docs` renders an HTML reference per API into `target/docs/`.
 
 mod apis;
+mod bundle;
+mod consumers;
 mod dispatch;
+mod docs;
 mod enums;
+#[cfg(test)]
+mod examples;
 mod generate;
+mod pagination;
 mod setters;
 mod strict_decoding;
 mod validate;
@@ -36,6 +47,16 @@ enum Command {
     },
     /// Validate every spec under `spec/`.
     Validate,
+    /// Write the portable OpenAPI 3.1 bundles `spec/dist/<spec>.json` for other generators.
+    Bundle {
+        /// Do not write anything: exit non-zero when a checked-in bundle is stale.
+        #[arg(long)]
+        check: bool,
+    },
+    /// Generate clients from every bundle with other languages' tools and check them.
+    Consumers,
+    /// Render the HTML API reference of every bundle into `target/docs/`.
+    Docs,
 }
 
 /// The workspace root: the parent of this crate's directory.
@@ -52,6 +73,9 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Generate { check } => generate::run(&root, check),
         Command::Validate => run_validate(&root),
+        Command::Bundle { check } => bundle::run(&root, check),
+        Command::Consumers => consumers::run(&root),
+        Command::Docs => docs::build(&root).map(|_| true),
     };
     match result {
         Ok(true) => ExitCode::SUCCESS,
@@ -68,7 +92,7 @@ fn run_validate(root: &std::path::Path) -> anyhow::Result<bool> {
     let mut clean = true;
     for api in apis::discover(root)? {
         let text = std::fs::read_to_string(&api.spec_path)?;
-        let problems = validate::check_spec(&text)?;
+        let problems = validate::check_spec(&text, api.settings)?;
         let name = api.spec_relative();
         if problems.is_empty() {
             println!("{name}: ok");

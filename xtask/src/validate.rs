@@ -1,38 +1,48 @@
-//! `cargo xtask validate`: checks the hand-written OpenAPI specs under `spec/`
-//! against the house rules that keep code generation (progenitor + typify)
-//! working and the generated SDK documented.
+//! `cargo xtask validate`: the rules of this project that no generic linter knows, checked
+//! on the hand-written OpenAPI specs under `spec/`. The generic ones (operationId present and
+//! unique, a summary, parameter descriptions, `$ref`s that resolve, examples that match their
+//! schemas, structure) are Redocly's `recommended` rules plus those `redocly.yaml` turns on,
+//! run by `cargo xtask consumers` on the portable bundles; every example is also validated
+//! against its schema by a test (`xtask/src/examples.rs`).
 //!
 //! [`check_spec`] parses one spec and returns every [`Problem`] it finds, not
 //! just the first, so a maintainer can fix a spec in one pass. The rules:
 //!
-//! 1. `openapi` is a 3.0.x version (progenitor rejects 3.1).
-//! 2. Every operation has an `operationId` (unique in the spec), exactly one
-//!    tag, and a non-empty `summary`.
-//! 3. Every parameter, inline or in `components.parameters`, has a
-//!    description; its schema is checked like any other (rule 4).
+//! 1. `openapi` is a 3.0.x version (progenitor rejects 3.1; the bundles are 3.1).
+//! 2. Every operation has exactly one tag (the crates' and the docs' grouping).
+//! 3. Path items are written inline (not `$ref`s).
 //! 4. Every property of every schema, wherever it appears (components, request
 //!    bodies, responses, parameters, nested objects, array items,
-//!    `allOf`/`oneOf`/`anyOf` members), has a description. A property that is
-//!    a bare `$ref` cannot carry one (OpenAPI 3.0 ignores `$ref` siblings), so
-//!    it must be wrapped as `allOf: [{$ref: ...}]` next to a `description`.
-//!    Every component schema has a description too.
-//! 5. Every `$ref` is local (`#/components/...`) and resolves to an existing
-//!    component of the kind expected where it is used.
+//!    `allOf`/`oneOf`/`anyOf` members), has a description: it becomes the generated
+//!    field's doc comment. A property that is a bare `$ref` cannot carry one (OpenAPI 3.0
+//!    ignores `$ref` siblings), so it must be wrapped as `allOf: [{$ref: ...}]` next to a
+//!    `description` (the bundle unwraps it). Every component schema has a description too.
+//! 5. JSON content has a `schema` (the generator types the body with it).
 //! 6. Every component (schemas, parameters, responses, requestBodies, examples,
-//!    headers) is reachable by `$ref` from an operation, directly or through
-//!    other components.
-//! 7. Every 2xx response has an `example` (or `examples`) for each media type.
+//!    headers) is reachable from an operation, directly or through other components, where
+//!    our extensions count as uses: `x-item` names a component, and the top-level
+//!    `x-client-company-schemas` lists schemas that other parties serve.
+//! 7. Every 2xx response has an `example` (or `examples`) for each JSON media type: the
+//!    replay tests decode them.
 //! 8. Enums live in `components.schemas` only (generation gives them an
-//!    `Unknown` variant there), are `type: string`, and carry
+//!    `Unknown` variant there, the bundle makes them open), are `type: string`, and carry
 //!    `x-enum-varnames` (unique UpperCamelCase Rust identifiers, not
 //!    `Unknown`) and `x-enum-descriptions`, one entry per value.
 //! 9. An operation has no `default` response next to other responses, and all
 //!    its 2xx responses share one body schema (likewise all its 4xx/5xx
 //!    responses): progenitor panics otherwise.
+//! 10. No `x-` extension other than ours ([`KNOWN_EXTENSIONS`], documented in the README).
+//! 11. A component's `format` is a standard one or one of the API's custom formats
+//!     (`xtask/src/apis.rs`); `comma-list` and `json-text` name their item in `x-item`
+//!     (`string` or a component schema), and `x-item` appears nowhere else.
+//! 12. An `x-envelope: true` component's payload member (`response`, `result`) is a
+//!     required reference to a component, or always null.
+//! 13. `x-docs-role` is `served-by-client-company`; every entry of
+//!     `x-client-company-schemas` is a `$ref` to a schema carrying it; `x-docs-type` is a
+//!     string.
 //!
-//! Rules 5 and 6 also walk the raw YAML tree, so a `$ref` in a place the typed
-//! walk does not visit (callbacks, links, encodings) is still checked and
-//! still counts as a use.
+//! Rule 6 walks the raw YAML tree, so a `$ref` in a place the typed walk does not visit
+//! (callbacks, links, encodings) still counts as a use.
 
 use std::collections::{BTreeSet, HashMap, HashSet, VecDeque};
 use std::fmt;
@@ -43,6 +53,9 @@ use openapiv3::{
     ReferenceOr, RequestBody, Response, Schema, SchemaKind, StatusCode, Type,
 };
 use serde_yaml::Value;
+
+use crate::apis::{Settings, SHARED_FORMATS};
+use crate::bundle::STANDARD_FORMATS;
 
 /// One problem found in a spec, printed as `<spec file>: <location>: <message>`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -64,7 +77,7 @@ impl fmt::Display for Problem {
 ///
 /// Returns `Err` only if the text does not parse as an OpenAPI 3.0 document
 /// with `openapiv3`.
-pub fn check_spec(yaml: &str) -> anyhow::Result<Vec<Problem>> {
+pub fn check_spec(yaml: &str, settings: &Settings) -> anyhow::Result<Vec<Problem>> {
     let raw: Value = serde_yaml::from_str(yaml).context("spec is not valid YAML")?;
     let spec = parse_openapi(yaml, &raw)?;
 
@@ -72,12 +85,12 @@ pub fn check_spec(yaml: &str) -> anyhow::Result<Vec<Problem>> {
         spec: &spec,
         raw: &raw,
         problems: Vec::new(),
-        checked_refs: HashSet::new(),
     };
     checker.check_version();
     checker.check_paths();
     checker.check_components();
     checker.check_raw_refs();
+    checker.problems.extend(project_rules(&raw, settings));
 
     // Keep the first of any exact duplicates, in walk order.
     let mut seen = HashSet::new();
@@ -165,9 +178,6 @@ struct Checker<'a> {
     spec: &'a OpenAPI,
     raw: &'a Value,
     problems: Vec<Problem>,
-    /// `$ref` strings already checked by the typed walk, so the raw walk does
-    /// not report the same broken ref a second time.
-    checked_refs: HashSet<String>,
 }
 
 impl Checker<'_> {
@@ -195,11 +205,9 @@ impl Checker<'_> {
 
     fn check_paths(&mut self) {
         let spec = self.spec;
-        let mut operation_ids: HashMap<&str, String> = HashMap::new();
         for (path, item) in spec.paths.iter() {
             let item = match item {
                 ReferenceOr::Reference { reference } => {
-                    self.checked_refs.insert(reference.clone());
                     let message = format!(
                         "path item is a `$ref` (`{reference}`): write the operations inline"
                     );
@@ -214,38 +222,18 @@ impl Checker<'_> {
             for (method, operation) in item.iter() {
                 let loc = format!("{} {path}", method.to_uppercase());
 
-                match operation.operation_id.as_deref().map(str::trim) {
-                    None | Some("") => self.problem(&loc, "missing `operationId`"),
-                    Some(id) => {
-                        if let Some(first) = operation_ids.get(id) {
-                            let message = format!("operationId `{id}` is already used by {first}");
-                            self.problem(&loc, message);
-                        } else {
-                            operation_ids.insert(id, loc.clone());
-                        }
-                    }
-                }
                 if operation.tags.len() != 1 {
                     let message =
                         format!("must have exactly one tag, has {}", operation.tags.len());
                     self.problem(&loc, message);
                 }
-                if is_blank(operation.summary.as_deref()) {
-                    self.problem(
-                        &loc,
-                        "missing `summary` (it becomes the method's doc comment)",
-                    );
-                }
-
                 for parameter in &operation.parameters {
                     self.check_parameter_use(&loc, parameter);
                 }
                 if let Some(body) = &operation.request_body {
                     let body_loc = format!("{loc} request body");
                     match body {
-                        ReferenceOr::Reference { reference } => {
-                            self.check_ref(&body_loc, reference, "requestBodies");
-                        }
+                        ReferenceOr::Reference { .. } => {}
                         ReferenceOr::Item(body) => self.check_request_body(&body_loc, body),
                     }
                 }
@@ -257,13 +245,7 @@ impl Checker<'_> {
     fn check_parameter_use(&mut self, loc: &str, parameter: &ReferenceOr<Parameter>) {
         match parameter {
             // The component itself is checked once, under components.parameters.
-            ReferenceOr::Reference { reference } => {
-                self.check_ref(
-                    &format!("{loc} parameter {reference}"),
-                    reference,
-                    "parameters",
-                );
-            }
+            ReferenceOr::Reference { .. } => {}
             ReferenceOr::Item(parameter) => {
                 let name = &parameter.parameter_data_ref().name;
                 self.check_parameter(&format!("{loc} parameter {name}"), parameter);
@@ -273,27 +255,14 @@ impl Checker<'_> {
 
     fn check_parameter(&mut self, loc: &str, parameter: &Parameter) {
         let data = parameter.parameter_data_ref();
-        if is_blank(data.description.as_deref()) {
-            self.problem(loc, "parameter has no description");
-        }
-        self.check_value_description(loc, &data.format, data.examples.values());
+        self.check_value_description(loc, &data.format);
     }
 
-    /// The schema (or content) and examples that parameters and headers share.
-    fn check_value_description<'e>(
-        &mut self,
-        loc: &str,
-        format: &ParameterSchemaOrContent,
-        examples: impl IntoIterator<Item = &'e ReferenceOr<openapiv3::Example>>,
-    ) {
+    /// The schema (or content) that parameters and headers share.
+    fn check_value_description(&mut self, loc: &str, format: &ParameterSchemaOrContent) {
         match format {
             ParameterSchemaOrContent::Schema(schema) => self.walk_schema_ref(loc, schema),
             ParameterSchemaOrContent::Content(content) => self.check_content(loc, content),
-        }
-        for example in examples {
-            if let ReferenceOr::Reference { reference } = example {
-                self.check_ref(&format!("{loc} example"), reference, "examples");
-            }
         }
     }
 
@@ -305,9 +274,7 @@ impl Checker<'_> {
         for (name, header) in &response.headers {
             let header_loc = format!("{loc} header {name}");
             match header {
-                ReferenceOr::Reference { reference } => {
-                    self.check_ref(&header_loc, reference, "headers");
-                }
+                ReferenceOr::Reference { .. } => {}
                 ReferenceOr::Item(header) => self.check_header(&header_loc, header),
             }
         }
@@ -315,7 +282,7 @@ impl Checker<'_> {
     }
 
     fn check_header(&mut self, loc: &str, header: &Header) {
-        self.check_value_description(loc, &header.format, header.examples.values());
+        self.check_value_description(loc, &header.format);
     }
 
     fn check_content(&mut self, loc: &str, content: &Content) {
@@ -328,11 +295,6 @@ impl Checker<'_> {
                     "JSON content has no `schema` (the generator needs one to type the body)",
                 ),
                 None => {}
-            }
-            for example in media.examples.values() {
-                if let ReferenceOr::Reference { reference } = example {
-                    self.check_ref(&format!("{media_loc} example"), reference, "examples");
-                }
             }
         }
     }
@@ -366,7 +328,6 @@ impl Checker<'_> {
             let response_loc = format!("{loc} response {code}");
             let via = match response {
                 ReferenceOr::Reference { reference } => {
-                    self.check_ref(&response_loc, reference, "responses");
                     format!(" (via `{reference}`)")
                 }
                 ReferenceOr::Item(response) => {
@@ -444,7 +405,6 @@ impl Checker<'_> {
             let loc = format!("components.schemas.{name}");
             match schema {
                 ReferenceOr::Reference { reference } => {
-                    self.check_ref(&loc, reference, "schemas");
                     let message = format!(
                         "component schema is a bare `$ref`, which cannot carry a description \
                          (OpenAPI 3.0 ignores `$ref` siblings): wrap it as \
@@ -468,15 +428,6 @@ impl Checker<'_> {
             Self::check_request_body,
         );
         self.each_component("headers", &components.headers, Self::check_header);
-        for (name, example) in &components.examples {
-            if let ReferenceOr::Reference { reference } = example {
-                self.check_ref(
-                    &format!("components.examples.{name}"),
-                    reference,
-                    "examples",
-                );
-            }
-        }
     }
 
     /// Checks the components of one kind (`components.<kind>`): a `$ref` must resolve to a
@@ -490,7 +441,7 @@ impl Checker<'_> {
         for (name, component) in components {
             let loc = format!("components.{kind}.{name}");
             match component {
-                ReferenceOr::Reference { reference } => self.check_ref(&loc, reference, kind),
+                ReferenceOr::Reference { .. } => {}
                 ReferenceOr::Item(item) => check(self, &loc, item),
             }
         }
@@ -502,14 +453,14 @@ impl Checker<'_> {
     /// array items, an `allOf` member...): a bare `$ref` is fine here.
     fn walk_schema_ref(&mut self, loc: &str, schema: &ReferenceOr<Schema>) {
         match schema {
-            ReferenceOr::Reference { reference } => self.check_ref(loc, reference, "schemas"),
+            ReferenceOr::Reference { .. } => {}
             ReferenceOr::Item(schema) => self.walk_schema(loc, schema, false),
         }
     }
 
     fn walk_boxed_schema_ref(&mut self, loc: &str, schema: &ReferenceOr<Box<Schema>>) {
         match schema {
-            ReferenceOr::Reference { reference } => self.check_ref(loc, reference, "schemas"),
+            ReferenceOr::Reference { .. } => {}
             ReferenceOr::Item(schema) => self.walk_schema(loc, schema, false),
         }
     }
@@ -523,7 +474,6 @@ impl Checker<'_> {
             let property_loc = format!("{loc}.properties.{name}");
             match property {
                 ReferenceOr::Reference { reference } => {
-                    self.check_ref(&property_loc, reference, "schemas");
                     let message = format!(
                         "property is a bare `$ref`, which cannot carry a description \
                          (OpenAPI 3.0 ignores `$ref` siblings): wrap it as \
@@ -682,29 +632,6 @@ impl Checker<'_> {
 
     // ----- refs (rules 5, 6) ------------------------------------------------
 
-    /// Checks a `$ref` met by the typed walk, where `expected` is the
-    /// `components` kind it must point into.
-    fn check_ref(&mut self, loc: &str, reference: &str, expected: &str) {
-        self.checked_refs.insert(reference.to_owned());
-        match parse_ref(reference) {
-            Err(message) => self.problem(loc, format!("`$ref: {reference}`: {message}")),
-            Ok((kind, name)) => {
-                if kind != expected {
-                    let message = format!(
-                        "`$ref: {reference}` points into components.{kind}, but a \
-                         components.{expected} entry is expected here"
-                    );
-                    self.problem(loc, message);
-                } else if !self.component_exists(kind, &name) {
-                    let message = format!(
-                        "`$ref: {reference}` does not resolve: components.{kind} has no `{name}`"
-                    );
-                    self.problem(loc, message);
-                }
-            }
-        }
-    }
-
     /// The names of the raw `components.<kind>` map.
     fn component_names(&self, kind: &str) -> Vec<String> {
         match self.raw.get("components").and_then(|c| c.get(kind)) {
@@ -731,20 +658,6 @@ impl Checker<'_> {
                 continue;
             };
             let target = parse_ref(reference);
-            if !self.checked_refs.contains(reference) {
-                let loc = pointer_location(&raw_ref.path);
-                match &target {
-                    Err(message) => self.problem(loc, format!("`$ref: {reference}`: {message}")),
-                    Ok((kind, name)) if !self.component_exists(kind, name) => {
-                        let message = format!(
-                            "`$ref: {reference}` does not resolve: components.{kind} has no \
-                             `{name}`"
-                        );
-                        self.problem(loc, message);
-                    }
-                    Ok(_) => {}
-                }
-            }
             let Ok((kind, name)) = target else { continue };
             let target = (kind.to_owned(), name);
             match raw_ref.path.as_slice() {
@@ -1017,6 +930,230 @@ fn is_upper_camel_ident(name: &str) -> bool {
     chars.next().is_some_and(|c| c.is_ascii_uppercase()) && chars.all(|c| c.is_ascii_alphanumeric())
 }
 
+/// Our extensions (documented in the README): any other `x-` key is a problem.
+pub const KNOWN_EXTENSIONS: &[&str] = &[
+    "x-envelope",
+    "x-pagination",
+    "x-item",
+    "x-enum-varnames",
+    "x-enum-descriptions",
+    "x-docs-type",
+    "x-docs-role",
+    "x-client-company-schemas",
+];
+
+/// The rules on our extensions and custom formats (rules 10 to 13 of the module docs).
+fn project_rules(raw: &Value, settings: &Settings) -> Vec<Problem> {
+    let mut problems = Vec::new();
+    let mut push = |location: String, message: String| problems.push(Problem { location, message });
+    let schemas = raw
+        .get("components")
+        .and_then(|c| c.get("schemas"))
+        .and_then(Value::as_mapping)
+        .cloned()
+        .unwrap_or_default();
+    let has_schema = |name: &str| schemas.contains_key(name);
+
+    // 10. Only our extensions.
+    let mut unknown = Vec::new();
+    collect_extensions(raw, &mut Vec::new(), &mut unknown);
+    for (path, key) in unknown {
+        push(
+            pointer_location(&path),
+            format!(
+                "unknown extension `{key}`: use one of ours ({}) or document a new one in the \
+                 README and in validate.rs",
+                KNOWN_EXTENSIONS.join(", ")
+            ),
+        );
+    }
+
+    for (name, schema) in &schemas {
+        let name = key_string(name).unwrap_or_default();
+        let loc = format!("components.schemas.{name}");
+        // 11. Custom formats: known, with the item they need.
+        let format = schema.get("format").and_then(Value::as_str);
+        let custom = settings
+            .formats
+            .iter()
+            .chain(SHARED_FORMATS)
+            .any(|(known, _)| Some(*known) == format);
+        if let Some(format) = format {
+            if !custom && !STANDARD_FORMATS.contains(&format) {
+                push(
+                    loc.clone(),
+                    format!(
+                        "unknown format `{format}`: the API's custom formats are {} (see \
+                         xtask/src/apis.rs)",
+                        settings
+                            .formats
+                            .iter()
+                            .chain(SHARED_FORMATS)
+                            .map(|(f, _)| format!("`{f}`"))
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                );
+            }
+        }
+        let needs_item = matches!(format, Some("comma-list" | "json-text"));
+        match (needs_item, schema.get("x-item")) {
+            (true, None) => push(
+                loc.clone(),
+                format!(
+                    "format `{}` needs `x-item` (`string` or a component)",
+                    format.unwrap_or_default()
+                ),
+            ),
+            (true, Some(item)) => {
+                let item = item.as_str().unwrap_or_default();
+                if item != "string" && !has_schema(item) {
+                    push(
+                        loc.clone(),
+                        format!("`x-item: {item}` is neither `string` nor a component schema"),
+                    );
+                }
+            }
+            (false, Some(_)) => push(
+                loc.clone(),
+                "`x-item` belongs to `format: comma-list` or `json-text` only".to_owned(),
+            ),
+            (false, None) => {}
+        }
+
+        // 12. Envelopes: the payload member is required and a component, or always null.
+        if let Some(flag) = schema.get("x-envelope") {
+            if flag.as_bool() != Some(true) {
+                push(loc.clone(), "`x-envelope` must be `true`".to_owned());
+                continue;
+            }
+            let field = settings.envelope_field;
+            let member = schema.get("properties").and_then(|p| p.get(field));
+            let reference = member.and_then(|m| {
+                m.get("$ref").or_else(|| {
+                    m.get("allOf")
+                        .and_then(|a| a.get(0))
+                        .and_then(|r| r.get("$ref"))
+                })
+            });
+            let always_null = member.is_some_and(|m| {
+                m.get("nullable").and_then(Value::as_bool) == Some(true) && m.get("type").is_none()
+            });
+            let required = schema
+                .get("required")
+                .and_then(Value::as_sequence)
+                .is_some_and(|r| r.iter().any(|f| f.as_str() == Some(field)));
+            if reference.is_none() && !always_null {
+                push(
+                    loc.clone(),
+                    format!("envelope: `{field}` must reference a component or be always null"),
+                );
+            } else if reference.is_some() && !required {
+                push(
+                    loc.clone(),
+                    format!("envelope: `{field}` must be required (the payload is not optional)"),
+                );
+            }
+        }
+
+        // 13. Documentation extensions.
+        if let Some(role) = schema.get("x-docs-role") {
+            if role.as_str() != Some("served-by-client-company") {
+                push(
+                    loc.clone(),
+                    "`x-docs-role` must be `served-by-client-company`".to_owned(),
+                );
+            }
+        }
+    }
+    for (index, entry) in raw
+        .get(SCHEMA_ROOTS)
+        .and_then(Value::as_sequence)
+        .into_iter()
+        .flatten()
+        .enumerate()
+    {
+        let loc = format!("{SCHEMA_ROOTS}[{index}]");
+        let name = entry
+            .get("$ref")
+            .and_then(Value::as_str)
+            .and_then(|r| r.strip_prefix("#/components/schemas/"));
+        match name.and_then(|n| schemas.get(n)) {
+            None => push(loc, "must be a `$ref` to a component schema".to_owned()),
+            Some(schema) if schema.get("x-docs-role").is_none() => push(
+                loc,
+                "the schema it lists needs `x-docs-role: served-by-client-company`".to_owned(),
+            ),
+            Some(_) => {}
+        }
+    }
+    walk_docs_types(raw, &mut Vec::new(), &mut problems);
+    problems
+}
+
+/// Every `x-` key outside our extensions and outside example data.
+fn collect_extensions(value: &Value, path: &mut Vec<String>, out: &mut Vec<(Vec<String>, String)>) {
+    match value {
+        Value::Mapping(map) => {
+            for (key, child) in map {
+                let Some(key) = key_string(key) else { continue };
+                if DATA_KEYWORDS.contains(&key.as_str()) || key == "examples" {
+                    continue;
+                }
+                if key.starts_with("x-") {
+                    if !KNOWN_EXTENSIONS.contains(&key.as_str()) {
+                        out.push((path.clone(), key));
+                    }
+                    continue;
+                }
+                path.push(key);
+                collect_extensions(child, path, out);
+                path.pop();
+            }
+        }
+        Value::Sequence(items) => {
+            for (index, item) in items.iter().enumerate() {
+                path.push(index.to_string());
+                collect_extensions(item, path, out);
+                path.pop();
+            }
+        }
+        _ => {}
+    }
+}
+
+/// `x-docs-type` is the docs' stated type: a string.
+fn walk_docs_types(value: &Value, path: &mut Vec<String>, out: &mut Vec<Problem>) {
+    match value {
+        Value::Mapping(map) => {
+            for (key, child) in map {
+                let Some(key) = key_string(key) else { continue };
+                if key == "x-docs-type" && child.as_str().is_none() {
+                    out.push(Problem {
+                        location: pointer_location(path),
+                        message: "`x-docs-type` must be a string (the docs' stated type)"
+                            .to_owned(),
+                    });
+                }
+                if DATA_KEYWORDS.contains(&key.as_str()) || key == "examples" {
+                    continue;
+                }
+                path.push(key);
+                walk_docs_types(child, path, out);
+                path.pop();
+            }
+        }
+        Value::Sequence(items) => {
+            for (index, item) in items.iter().enumerate() {
+                path.push(index.to_string());
+                walk_docs_types(item, path, out);
+                path.pop();
+            }
+        }
+        _ => {}
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1163,8 +1300,13 @@ components:
           description: What went wrong.
 "##;
 
+    /// LiveAgent's settings: custom formats `la-*`, envelope member `response`.
+    fn settings() -> &'static Settings {
+        &crate::apis::APIS[0]
+    }
+
     fn problems(yaml: &str) -> Vec<String> {
-        check_spec(yaml)
+        check_spec(yaml, settings())
             .expect("spec parses")
             .iter()
             .map(ToString::to_string)
@@ -1179,7 +1321,7 @@ components:
 
     #[track_caller]
     fn assert_problem(yaml: &str, location: &str, message_part: &str) {
-        let found = check_spec(yaml).expect("spec parses");
+        let found = check_spec(yaml, settings()).expect("spec parses");
         assert!(
             found
                 .iter()
@@ -1205,44 +1347,15 @@ components:
 
     #[test]
     fn unparsable_spec_is_an_error() {
-        assert!(check_spec("not: [valid").is_err());
-        assert!(check_spec("openapi: 3.0.3\n").is_err());
-        assert!(check_spec("").is_err());
+        assert!(check_spec("not: [valid", settings()).is_err());
+        assert!(check_spec("openapi: 3.0.3\n", settings()).is_err());
+        assert!(check_spec("", settings()).is_err());
     }
 
     #[test]
     fn openapi_3_1_is_rejected() {
         let yaml = variant("openapi: 3.0.3", "openapi: 3.1.0");
         assert_problem(&yaml, "openapi", "not 3.0.x");
-    }
-
-    #[test]
-    fn operation_needs_id_one_tag_and_summary() {
-        let yaml = variant(
-            "      operationId: getTag\n      tags: [tags]\n      summary: Get one tag\n",
-            "      tags: [tags, more]\n      summary: \" \"\n",
-        );
-        assert_problem(&yaml, "GET /tags/{tagid}", "missing `operationId`");
-        assert_problem(&yaml, "GET /tags/{tagid}", "exactly one tag");
-        assert_problem(&yaml, "GET /tags/{tagid}", "missing `summary`");
-
-        let yaml = variant("operationId: getTag", "operationId: listTags");
-        assert_problem(&yaml, "GET /tags/{tagid}", "already used by GET /tags");
-
-        let yaml = variant(
-            "      tags: [tags]\n      summary: Get one tag\n",
-            "      summary: Get one tag\n",
-        );
-        assert_problem(&yaml, "GET /tags/{tagid}", "has 0");
-    }
-
-    #[test]
-    fn parameters_need_descriptions() {
-        let yaml = variant("          description: Which tag.\n", "");
-        assert_problem(&yaml, "GET /tags/{tagid} parameter tagid", "no description");
-
-        let yaml = variant("      description: Maximum number of tags.\n", "");
-        assert_problem(&yaml, "components.parameters.Limit", "no description");
     }
 
     #[test]
@@ -1284,6 +1397,156 @@ components:
     }
 
     #[test]
+    fn operation_needs_exactly_one_tag() {
+        let yaml = variant(
+            "      tags: [tags]\n      summary: Get one tag\n",
+            "      tags: [tags, more]\n      summary: Get one tag\n",
+        );
+        assert_problem(&yaml, "GET /tags/{tagid}", "exactly one tag, has 2");
+
+        let yaml = variant(
+            "      tags: [tags]\n      summary: Get one tag\n",
+            "      summary: Get one tag\n",
+        );
+        assert_problem(&yaml, "GET /tags/{tagid}", "has 0");
+    }
+
+    #[test]
+    fn generic_rules_are_left_to_redocly() {
+        // A missing operationId, summary or parameter description and a dangling `$ref` are
+        // Redocly's to report (on the bundle), not ours.
+        let yaml = variant(
+            "      operationId: getTag\n      tags: [tags]\n      summary: Get one tag\n",
+            "      tags: [tags]\n",
+        )
+        .replace("          description: Which tag.\n", "");
+        assert_eq!(problems(&yaml), Vec::<String>::new());
+    }
+
+    #[test]
+    fn only_our_extensions() {
+        let yaml = variant(
+            "      x-enum-varnames: [Active, Archived]\n",
+            "      x-enum-varnames: [Active, Archived]\n      x-nullable-enum: true\n",
+        );
+        assert_problem(
+            &yaml,
+            "components.schemas.TagStatus",
+            "unknown extension `x-nullable-enum`",
+        );
+        // Inside example data an `x-` key is data.
+        let yaml = variant(
+            "          example: {id: 2, status: archived}\n",
+            "          example: {id: 2, status: archived, x-any: 1}\n",
+        );
+        assert_eq!(problems(&yaml), Vec::<String>::new());
+    }
+
+    #[test]
+    fn custom_formats_and_items() {
+        let scalar = |body: &str| {
+            variant(
+                "    Error:\n",
+                &format!("    When:\n      type: string\n      description: A value.\n{body}    Error:\n"),
+            )
+            .replace(
+                "                description: The new tag's name.\n",
+                "                description: The new tag's name.\n              when:\n                description: When.\n                allOf:\n                  - $ref: \"#/components/schemas/When\"\n",
+            )
+        };
+        assert_eq!(
+            problems(&scalar("      format: la-datetime\n")),
+            Vec::<String>::new()
+        );
+        assert_problem(
+            &scalar("      format: la-date\n"),
+            "components.schemas.When",
+            "unknown format `la-date`",
+        );
+        assert_problem(
+            &scalar("      format: oc-epoch-millis\n"),
+            "components.schemas.When",
+            "unknown format `oc-epoch-millis`",
+        );
+        assert_problem(
+            &scalar("      format: comma-list\n"),
+            "components.schemas.When",
+            "needs `x-item`",
+        );
+        assert_eq!(
+            problems(&scalar(
+                "      format: comma-list\n      x-item: TagStatus\n"
+            )),
+            Vec::<String>::new()
+        );
+        assert_problem(
+            &scalar("      format: comma-list\n      x-item: Nothing\n"),
+            "components.schemas.When",
+            "`x-item: Nothing` is neither",
+        );
+        assert_problem(
+            &scalar("      x-item: string\n"),
+            "components.schemas.When",
+            "`x-item` belongs to",
+        );
+    }
+
+    #[test]
+    fn envelopes_hold_a_required_payload() {
+        let envelope = |body: &str| {
+            variant(
+                "    Error:\n",
+                &format!("    TagEnvelope:\n      type: object\n      description: Envelope.\n      x-envelope: true\n{body}    Error:\n"),
+            )
+            .replace(
+                "                $ref: \"#/components/schemas/Tag\"\n              examples:",
+                "                $ref: \"#/components/schemas/TagEnvelope\"\n              examples:",
+            )
+        };
+        let good = "      required: [response]\n      properties:\n        response:\n          description: The tag.\n          allOf:\n            - $ref: \"#/components/schemas/Tag\"\n";
+        assert_eq!(problems(&envelope(good)), Vec::<String>::new());
+        assert_problem(
+            &envelope(&good.replace("      required: [response]\n", "")),
+            "components.schemas.TagEnvelope",
+            "`response` must be required",
+        );
+        assert_problem(
+            &envelope("      properties:\n        response:\n          type: string\n          description: Text.\n"),
+            "components.schemas.TagEnvelope",
+            "must reference a component or be always null",
+        );
+        assert_eq!(
+            problems(&envelope("      properties:\n        response:\n          nullable: true\n          description: Always null.\n")),
+            Vec::<String>::new()
+        );
+    }
+
+    #[test]
+    fn client_company_schemas_carry_their_role() {
+        let yaml = format!(
+            "{VALID}x-client-company-schemas:\n  - $ref: \"#/components/schemas/Served\"\n"
+        )
+        .replace(
+            "    Error:\n",
+            "    Served:\n      type: object\n      description: Served by the client company.\n      x-docs-role: served-by-client-company\n    Error:\n",
+        );
+        assert_eq!(problems(&yaml), Vec::<String>::new());
+        assert_problem(
+            &yaml.replace(
+                "x-docs-role: served-by-client-company",
+                "x-docs-role: elsewhere",
+            ),
+            "components.schemas.Served",
+            "`x-docs-role` must be",
+        );
+        assert_problem(
+            &yaml.replace("      x-docs-role: served-by-client-company\n", ""),
+            "x-client-company-schemas[0]",
+            "needs `x-docs-role",
+        );
+    }
+
+    #[test]
     fn bare_ref_property_must_be_wrapped() {
         let yaml = variant(
             "          description: Whether the tag is in use.\n          allOf:\n            - $ref: \"#/components/schemas/TagStatus\"\n",
@@ -1293,48 +1556,6 @@ components:
             &yaml,
             "components.schemas.Tag.properties.status",
             "allOf: [{$ref:",
-        );
-    }
-
-    #[test]
-    fn refs_must_resolve_to_the_right_kind() {
-        let yaml = variant(
-            "$ref: \"#/components/schemas/Error\"",
-            "$ref: \"#/components/schemas/Eror\"",
-        );
-        assert_problem(
-            &yaml,
-            "components.responses.NotFound (application/json)",
-            "components.schemas has no `Eror`",
-        );
-
-        let yaml = variant(
-            "        - $ref: \"#/components/parameters/Limit\"",
-            "        - $ref: \"#/components/schemas/Tag\"",
-        );
-        assert_problem(
-            &yaml,
-            "GET /tags parameter #/components/schemas/Tag",
-            "components.parameters entry is expected",
-        );
-
-        let yaml = variant(
-            "            $ref: \"#/components/schemas/TagStatus\"\n      responses:",
-            "            $ref: \"other.yaml#/components/schemas/TagStatus\"\n      responses:",
-        );
-        assert_problem(&yaml, "GET /tags parameter status", "only local");
-    }
-
-    #[test]
-    fn refs_outside_the_typed_walk_are_checked() {
-        let yaml = variant(
-            "  /tags/{tagid}:\n    get:\n",
-            "  /tags/{tagid}:\n    get:\n      callbacks:\n        done:\n          \"{$request.body#/url}\":\n            post:\n              requestBody:\n                $ref: \"#/components/requestBodies/Missing\"\n              responses:\n                \"200\":\n                  description: ok\n",
-        );
-        assert_problem(
-            &yaml,
-            "GET /tags/{tagid}.callbacks.done.{$request.body#/url}.post.requestBody",
-            "components.requestBodies has no `Missing`",
         );
     }
 
@@ -1522,7 +1743,10 @@ components:
     fn all_problems_are_reported_at_once() {
         let yaml = VALID
             .replace("openapi: 3.0.3", "openapi: 3.1.0")
-            .replace("      summary: Get one tag\n", "")
+            .replace(
+                "      tags: [tags]\n      summary: Get one tag\n",
+                "      summary: Get one tag\n",
+            )
             .replace("      description: A page of tags.\n", "");
         let all = problems(&yaml);
         assert_eq!(all.len(), 3, "{all:#?}");
@@ -1539,7 +1763,7 @@ components:
             "openapi: 3.0.3\ninfo: {title: t, version: '1'}\npaths: {}\nx-thing: {$ref: 12}\ncomponents:\n  schemas:\n    E: {type: string, description: e, enum: [a], x-enum-varnames: 7, x-enum-descriptions: [a, 1]}\n",
         ];
         for input in inputs {
-            let _ = check_spec(input);
+            let _ = check_spec(input, settings());
         }
     }
 }

@@ -5,6 +5,9 @@
 use std::fmt;
 use std::time::Duration;
 
+use crate::limit::{Limiter, RateLimit};
+use crate::retry::RetryPolicy;
+use crate::state::{Runtime, State, DEFAULT_MAX_BODY_BYTES};
 use crate::Error;
 
 /// What [`ClientBuilder`] needs of a generated `Client`: implemented by `cargo xtask
@@ -18,9 +21,12 @@ pub trait ApiClient: Sized {
     /// The `User-Agent` header sent unless the caller sets another.
     fn default_user_agent() -> String;
 
+    /// The vendor's published rate limit, applied unless the caller sets another (or none).
+    fn default_rate_limit() -> Option<RateLimit>;
+
     /// The client for the API at `base_url` (already checked, without a trailing `/`; see
     /// [`crate::Credentials::base_url`]).
-    fn from_parts(base_url: &str, http: reqwest::Client, credentials: Self::Credentials) -> Self;
+    fn from_parts(base_url: &str, http: reqwest::Client, state: State<Self::Credentials>) -> Self;
 }
 
 /// Builds a client of type `C` (each API crate names it `ClientBuilder`).
@@ -35,6 +41,9 @@ pub struct ClientBuilder<C: ApiClient> {
     connect_timeout: Duration,
     user_agent: String,
     http: Option<reqwest::ClientBuilder>,
+    retry: RetryPolicy,
+    rate_limit: Option<RateLimit>,
+    max_body_bytes: usize,
 }
 
 impl<C: ApiClient> fmt::Debug for ClientBuilder<C> {
@@ -54,10 +63,10 @@ impl<C: ApiClient> fmt::Debug for ClientBuilder<C> {
 }
 
 impl<C: ApiClient> ClientBuilder<C> {
-    /// The default timeout of a whole request, connect to last byte.
-    pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(15);
-    /// The default connect timeout.
-    pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(15);
+    /// The default timeout of each attempt, connect to last byte: 30 s.
+    pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+    /// The default connect timeout: 10 s.
+    pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
     /// Starts a builder for the API at `base_url`; a trailing `/` is ignored.
     pub fn new(base_url: impl Into<String>, credentials: impl Into<C::Credentials>) -> Self {
@@ -68,16 +77,42 @@ impl<C: ApiClient> ClientBuilder<C> {
             connect_timeout: Self::DEFAULT_CONNECT_TIMEOUT,
             user_agent: C::default_user_agent(),
             http: None,
+            retry: RetryPolicy::default(),
+            rate_limit: C::default_rate_limit(),
+            max_body_bytes: DEFAULT_MAX_BODY_BYTES,
         }
     }
 
-    /// Timeout of each request, connect to last byte (default 15 s).
+    /// How failed requests are retried (default [`RetryPolicy::default`]: 4 attempts within
+    /// 60 s for GET, PUT and DELETE on 429, 502, 503, 504, connection failures and timeouts;
+    /// [`RetryPolicy::none`] turns retries off).
+    pub fn retry(mut self, policy: RetryPolicy) -> Self {
+        self.retry = policy;
+        self
+    }
+
+    /// The client-side rate limit, shared by every client with the same credentials in the
+    /// process; `None` turns it off. Default: the vendor's published limit, if any
+    /// (LiveAgent: 180 requests per minute per API key).
+    pub fn rate_limit(mut self, limit: Option<RateLimit>) -> Self {
+        self.rate_limit = limit;
+        self
+    }
+
+    /// Responses with larger bodies fail with [`Error::BodyTooLarge`] instead of being read
+    /// into memory (default [`DEFAULT_MAX_BODY_BYTES`], 64 MiB).
+    pub fn max_body_bytes(mut self, limit: usize) -> Self {
+        self.max_body_bytes = limit;
+        self
+    }
+
+    /// Timeout of each attempt, connect to last byte (default 30 s).
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
         self
     }
 
-    /// Timeout of connecting (default 15 s).
+    /// Timeout of connecting (default 10 s).
     pub fn connect_timeout(mut self, timeout: Duration) -> Self {
         self.connect_timeout = timeout;
         self
@@ -111,7 +146,22 @@ impl<C: ApiClient> ClientBuilder<C> {
             .referer(false)
             .build()
             .map_err(Error::from_transport)?;
-        Ok(C::from_parts(&self.base_url, http, self.credentials))
+        let limiter = self.rate_limit.map(|limit| {
+            Limiter::shared(
+                &crate::Credentials::rate_limit_key(&self.credentials),
+                limit,
+            )
+        });
+        let runtime = Runtime {
+            retry: self.retry,
+            limiter,
+            max_body_bytes: self.max_body_bytes,
+        };
+        Ok(C::from_parts(
+            &self.base_url,
+            http,
+            State::new(self.credentials, runtime),
+        ))
     }
 }
 

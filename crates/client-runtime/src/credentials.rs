@@ -19,4 +19,16 @@ pub trait Credentials: fmt::Debug + Clone + Send + Sync + 'static {
     fn base_url(&self, base_url: &str) -> String {
         base_url.to_owned()
     }
+
+    /// What identifies these credentials to the rate limiter: clients whose keys are equal
+    /// share one budget. Never the secret itself (a hash of it).
+    fn rate_limit_key(&self) -> String;
+}
+
+/// A stable hash of a secret, for [`Credentials::rate_limit_key`].
+pub fn secret_fingerprint(secret: &str) -> String {
+    use std::hash::{Hash, Hasher};
+    let mut hasher = std::collections::hash_map::DefaultHasher::new();
+    secret.hash(&mut hasher);
+    format!("{:016x}", hasher.finish())
 }

@@ -28,6 +28,24 @@ pub trait ApiError: fmt::Debug + Send + Sync + 'static {
 
     /// The API's own error message, if the payload has one.
     fn message(&self) -> Option<String>;
+
+    /// The payload read leniently from an error body whose fields have odd types (a code
+    /// sent as `""`, a message as a number), so that it still surfaces as an API error;
+    /// `None` when the body is not the API's error envelope at all.
+    fn from_loose_json(body: &serde_json::Value) -> Option<Self>
+    where
+        Self: Sized;
+}
+
+/// A JSON scalar as text: strings as they are, numbers and booleans printed; `None` for
+/// `null`, objects and arrays. For [`ApiError::from_loose_json`].
+pub fn loose_text(value: &serde_json::Value) -> Option<String> {
+    match value {
+        serde_json::Value::String(text) => Some(text.clone()),
+        serde_json::Value::Number(number) => Some(number.to_string()),
+        serde_json::Value::Bool(flag) => Some(flag.to_string()),
+        _ => None,
+    }
 }
 
 /// The generated type of an API's error body: the envelope around its [`ApiError`] payload.
@@ -98,6 +116,18 @@ pub enum Error<E> {
         /// The raw response body (at most [`MAX_ERROR_BODY`] bytes).
         body: Bytes,
     },
+    /// The response body is larger than the client's cap
+    /// ([`crate::ClientBuilder::max_body_bytes`]); reading stopped there.
+    BodyTooLarge {
+        /// HTTP status of the response.
+        status: StatusCode,
+        /// Response headers.
+        headers: Box<HeaderMap>,
+        /// The cap, in bytes.
+        limit: usize,
+        /// The start of the body (at most [`MAX_ERROR_BODY`] bytes).
+        body: Bytes,
+    },
     /// The request timed out.
     Timeout {
         /// What timed out (never contains a secret).
@@ -123,7 +153,8 @@ impl<E> Error<E> {
             Self::Api { status, .. }
             | Self::Decode { status, .. }
             | Self::NotJson { status, .. }
-            | Self::UnexpectedStatus { status, .. } => Some(*status),
+            | Self::UnexpectedStatus { status, .. }
+            | Self::BodyTooLarge { status, .. } => Some(*status),
             Self::Timeout { .. } | Self::Transport { .. } | Self::InvalidRequest(_) => None,
         }
     }
@@ -134,7 +165,8 @@ impl<E> Error<E> {
             Self::Api { headers, .. }
             | Self::Decode { headers, .. }
             | Self::NotJson { headers, .. }
-            | Self::UnexpectedStatus { headers, .. } => Some(headers),
+            | Self::UnexpectedStatus { headers, .. }
+            | Self::BodyTooLarge { headers, .. } => Some(headers),
             Self::Timeout { .. } | Self::Transport { .. } | Self::InvalidRequest(_) => None,
         }
     }
@@ -145,7 +177,8 @@ impl<E> Error<E> {
             Self::Api { body, .. }
             | Self::Decode { body, .. }
             | Self::NotJson { body, .. }
-            | Self::UnexpectedStatus { body, .. } => Some(body),
+            | Self::UnexpectedStatus { body, .. }
+            | Self::BodyTooLarge { body, .. } => Some(body),
             Self::Timeout { .. } | Self::Transport { .. } | Self::InvalidRequest(_) => None,
         }
     }
@@ -159,17 +192,16 @@ impl<E> Error<E> {
     }
 
     /// Whether the same request may succeed if sent again later: a timeout, a failure to
-    /// connect or transfer, or HTTP 408, 429, 502, 503 or 504, whatever the body says (a 503
-    /// arrives as [`Error::Api`], [`Error::Decode`] or [`Error::NotJson`] depending on who
+    /// connect or transfer, or one of the statuses the client's own retries take
+    /// ([`crate::retry::is_retryable_status`]: 429, 502, 503, 504), whatever the body says (a
+    /// 503 arrives as [`Error::Api`], [`Error::Decode`] or [`Error::NotJson`] depending on who
     /// answered). Whether a retry is safe (the method is idempotent) is the caller's call.
     pub fn is_retryable(&self) -> bool {
         match self {
             Self::Timeout { .. } => true,
             Self::Transport { source, .. } => !source.as_ref().is_some_and(|s| s.is_builder()),
             Self::InvalidRequest(_) => false,
-            _ => self
-                .status()
-                .is_some_and(|status| matches!(status.as_u16(), 408 | 429 | 502 | 503 | 504)),
+            _ => self.status().is_some_and(crate::retry::is_retryable_status),
         }
     }
 
@@ -219,6 +251,7 @@ impl<E> Error<E> {
     pub async fn from_generated<G>(err: progenitor_client::Error<G>) -> Self
     where
         G: ErrorBody<Error = E>,
+        E: ApiError,
     {
         match err {
             progenitor_client::Error::InvalidRequest(message)
@@ -257,7 +290,12 @@ impl<E> Error<E> {
                     },
                     // The exec hook rejected the body (not JSON, or an error envelope).
                     Err(err) => match BodyProblem::find(&err) {
-                        Some(problem) if problem.kind == ProblemKind::ErrorEnvelope => {
+                        Some(problem)
+                            if matches!(
+                                problem.kind,
+                                ProblemKind::ErrorEnvelope | ProblemKind::TooLarge(_)
+                            ) =>
+                        {
                             Self::from_problem::<G>(problem.clone())
                         }
                         Some(problem) => Self::UnexpectedStatus {
@@ -275,6 +313,7 @@ impl<E> Error<E> {
     pub(crate) fn from_problem<G>(problem: BodyProblem) -> Self
     where
         G: ErrorBody<Error = E>,
+        E: ApiError,
     {
         let BodyProblem {
             status,
@@ -290,6 +329,12 @@ impl<E> Error<E> {
                 message: redact(&message),
                 body: bounded(body),
             },
+            ProblemKind::TooLarge(limit) => Self::BodyTooLarge {
+                status,
+                headers,
+                limit,
+                body: bounded(body),
+            },
             ProblemKind::ErrorEnvelope => {
                 let mut deserializer = serde_json::Deserializer::from_slice(&body);
                 match serde_path_to_error::deserialize::<_, G>(&mut deserializer) {
@@ -299,15 +344,26 @@ impl<E> Error<E> {
                         error: Box::new(envelope.into_error()),
                         body: bounded(body),
                     },
-                    Err(err) => Self::Decode {
-                        status,
-                        headers,
-                        message: redact(&format!(
-                            "error envelope at `{}`: {}",
-                            err.path(),
-                            err.inner()
-                        )),
-                        body: bounded(body),
+                    Err(err) => match serde_json::from_slice(&body)
+                        .ok()
+                        .and_then(|value| E::from_loose_json(&value))
+                    {
+                        Some(error) => Self::Api {
+                            status,
+                            headers,
+                            error: Box::new(error),
+                            body: bounded(body),
+                        },
+                        None => Self::Decode {
+                            status,
+                            headers,
+                            message: redact(&format!(
+                                "error envelope at `{}`: {}",
+                                err.path(),
+                                err.inner()
+                            )),
+                            body: bounded(body),
+                        },
                     },
                 }
             }
@@ -375,6 +431,10 @@ impl<E: ApiError> fmt::Display for Error<E> {
                 f,
                 "{api} answered with undocumented HTTP {status} ({} body bytes)",
                 body.len()
+            ),
+            Self::BodyTooLarge { status, limit, .. } => write!(
+                f,
+                "{api} response (HTTP {status}) is larger than the client's limit of {limit} bytes"
             ),
             Self::Timeout { message, .. } => {
                 write!(f, "{api} request timed out: {}", redact(message))
@@ -451,6 +511,18 @@ impl<E: fmt::Debug> fmt::Debug for Error<E> {
                 .debug_struct("UnexpectedStatus")
                 .field("status", status)
                 .field("headers", &headers(h))
+                .field("body", &redact_bytes(body))
+                .finish(),
+            Self::BodyTooLarge {
+                status,
+                headers: h,
+                limit,
+                body,
+            } => f
+                .debug_struct("BodyTooLarge")
+                .field("status", status)
+                .field("headers", &headers(h))
+                .field("limit", limit)
                 .field("body", &redact_bytes(body))
                 .finish(),
             Self::Timeout { message, .. } => f

@@ -3,7 +3,7 @@
 //!
 //! A body that is not JSON (an HTML error page, a truncated body), an error status, or an API
 //! error envelope sent with a success status reaches the generated code as a body read failure
-//! carrying a [`BodyProblem`], which [`crate::Error`] turns back into a typed error with the
+//! carrying a `BodyProblem`, which [`crate::Error`] turns back into a typed error with the
 //! HTTP status, headers and raw body. Each API says how its error envelope is recognised by
 //! implementing [`Protocol`].
 
@@ -14,6 +14,10 @@ use http::HeaderMap;
 use progenitor_client::OperationInfo;
 use reqwest::StatusCode;
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
+use tracing::Instrument;
+
+use crate::retry::{self, Attempt, RetryReason};
+use crate::state::Runtime;
 
 /// How an API marks an error envelope: implemented by each API crate.
 pub trait Protocol: Send + Sync + 'static {
@@ -51,6 +55,8 @@ pub(crate) enum ProblemKind {
     /// An error status, or a success status with the API's error marker: [`crate::Error`]
     /// decodes the envelope from the raw body.
     ErrorEnvelope,
+    /// The body is larger than the client's cap (the cap in bytes).
+    TooLarge(usize),
 }
 
 /// A response body the exec hook rejected, with what the caller needs to see.
@@ -89,6 +95,11 @@ impl BodyProblem {
 /// One pass: the syntax of the whole body is checked while looking for the error marker,
 /// without building a value.
 pub(crate) fn inspect<P: Protocol>(status: StatusCode, body: &[u8]) -> Option<ProblemKind> {
+    // An empty success body is for the generated code to judge: success where the spec
+    // declares no body, a decode error where it declares one.
+    if status.is_success() && body.is_empty() {
+        return None;
+    }
     let marker = match probe(body, P::ERROR_MARKER) {
         Ok(marker) => marker,
         Err(err) => return Some(ProblemKind::NotJson(err.to_string())),
@@ -205,69 +216,220 @@ impl<'de> Visitor<'de> for KeyIs<'_> {
     }
 }
 
-/// Sends `request` with `http` and inspects the response for API `P`.
+/// Sends `request` with `http` and inspects the response for API `P`, with the retries, rate
+/// limit and body cap of `runtime`, in one tracing span per request (operation id, method,
+/// path, status, attempt, latency; never the query, which may hold a key).
 ///
 /// `raw_body` marks operations whose success body is a file (not JSON): their 2xx responses
 /// are passed on unbuffered. Transport errors are returned without their URL.
 pub async fn execute<P: Protocol>(
     http: &reqwest::Client,
+    runtime: &Runtime,
     request: reqwest::Request,
     info: &OperationInfo,
     raw_body: bool,
 ) -> reqwest::Result<reqwest::Response> {
-    tracing::debug!(
+    let span = tracing::info_span!(
+        "api_request",
+        api = P::NAME,
         operation = info.operation_id,
         method = %request.method(),
-        path = request.url().path(),
-        "{} request",
-        P::NAME
+        path = %crate::redact::redact(request.url().path()),
+        status = tracing::field::Empty,
+        attempt = tracing::field::Empty,
+        latency_ms = tracing::field::Empty,
     );
-    let response = http
-        .execute(request)
-        .await
-        .map_err(reqwest::Error::without_url)?;
+    async move {
+        let started = tokio::time::Instant::now();
+        // A streamed body (a multipart upload) cannot be sent twice.
+        let retryable = runtime.retry.allows(request.method()) && request.try_clone().is_some();
+        let mut original = Some(request);
+        let result = retry::run(&runtime.retry, retryable, P::NAME, |attempt| {
+            let request = match original.as_ref().and_then(reqwest::Request::try_clone) {
+                Some(copy) => copy,
+                None => original.take().expect("a streamed request is sent once"),
+            };
+            tracing::Span::current().record("attempt", attempt);
+            one_attempt::<P>(http, runtime, request, info, raw_body)
+        })
+        .await;
+        let span = tracing::Span::current();
+        span.record("latency_ms", started.elapsed().as_millis() as u64);
+        if let Ok(response) = &result {
+            span.record("status", response.status().as_u16());
+        }
+        result
+    }
+    .instrument(span)
+    .await
+}
+
+/// Sends one attempt: waits for the rate limiter, sends, reads the body up to the cap and
+/// inspects it.
+async fn one_attempt<P: Protocol>(
+    http: &reqwest::Client,
+    runtime: &Runtime,
+    request: reqwest::Request,
+    info: &OperationInfo,
+    raw_body: bool,
+) -> Attempt<reqwest::Result<reqwest::Response>> {
+    if let Some(limiter) = &runtime.limiter {
+        limiter.acquire().await;
+    }
+    tracing::debug!(operation = info.operation_id, "{} request", P::NAME);
+    let response = match http.execute(request).await {
+        Ok(response) => response,
+        Err(err) => {
+            let err = err.without_url();
+            return match retry::transport_reason(&err) {
+                Some(reason) => Attempt::Retry {
+                    last: Err(err),
+                    reason,
+                    retry_after: None,
+                },
+                None => Attempt::Done(Err(err)),
+            };
+        }
+    };
     let status = response.status();
     if raw_body && status.is_success() {
-        tracing::debug!(
-            operation = info.operation_id,
-            status = status.as_u16(),
-            "{} response (streamed)",
-            P::NAME
-        );
-        return Ok(response);
+        tracing::debug!(status = status.as_u16(), "{} response (streamed)", P::NAME);
+        return Attempt::Done(Ok(response));
     }
     let version = response.version();
     let headers = response.headers().clone();
-    let body = response
-        .bytes()
-        .await
-        .map_err(reqwest::Error::without_url)?;
+    let body = match read_bounded(response, runtime.max_body_bytes).await {
+        Ok(body) => body,
+        Err(BodyRead::Transport(err)) => {
+            let err = err.without_url();
+            return match retry::transport_reason(&err) {
+                Some(reason) => Attempt::Retry {
+                    last: Err(err),
+                    reason,
+                    retry_after: None,
+                },
+                None => Attempt::Done(Err(err)),
+            };
+        }
+        Err(BodyRead::TooLarge(prefix)) => {
+            let problem = BodyProblem {
+                status,
+                headers: headers.clone(),
+                body: prefix,
+                kind: ProblemKind::TooLarge(runtime.max_body_bytes),
+            };
+            return Attempt::Done(Ok(rebuild(status, version, headers, problem.into_body())));
+        }
+    };
     tracing::debug!(
-        operation = info.operation_id,
         status = status.as_u16(),
         bytes = body.len(),
         "{} response",
         P::NAME
     );
+    let retry_after = headers
+        .get(http::header::RETRY_AFTER)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| retry::parse_retry_after(v, std::time::SystemTime::now()));
+    let response = inspected::<P>(status, version, headers, body);
+    if retry::is_retryable_status(status) {
+        Attempt::Retry {
+            last: Ok(response),
+            reason: RetryReason::Status(status),
+            retry_after,
+        }
+    } else {
+        Attempt::Done(Ok(response))
+    }
+}
+
+/// The response the generated code decodes: the buffered body, or a body whose reading fails
+/// with the [`BodyProblem`] that [`inspect`] found.
+fn inspected<P: Protocol>(
+    status: StatusCode,
+    version: http::Version,
+    headers: HeaderMap,
+    body: Bytes,
+) -> reqwest::Response {
     let body = match inspect::<P>(status, &body) {
         None => reqwest::Body::from(body),
-        Some(kind) => {
-            let problem = BodyProblem {
-                status,
-                headers: headers.clone(),
-                body,
-                kind,
-            };
-            reqwest::Body::wrap_stream(futures::stream::once(
-                async move { Err::<Bytes, _>(problem) },
-            ))
+        Some(kind) => BodyProblem {
+            status,
+            headers: headers.clone(),
+            body,
+            kind,
         }
+        .into_body(),
     };
+    rebuild(status, version, headers, body)
+}
+
+/// Decodes a buffered response body of API `P` as an operation whose success type is `T`
+/// would, without a network: the same inspection and the same typed errors. For tests and
+/// tools (e.g. feeding recorded or fuzzed bodies through every response type).
+pub async fn decode_bytes<P, T, G>(
+    status: StatusCode,
+    body: Bytes,
+) -> Result<T, crate::Error<G::Error>>
+where
+    P: Protocol,
+    T: serde::de::DeserializeOwned + Send,
+    G: crate::ErrorBody,
+{
+    let response = inspected::<P>(status, http::Version::HTTP_11, HeaderMap::new(), body);
+    crate::decode_response::<T, G>(Ok(response)).await
+}
+
+fn rebuild(
+    status: StatusCode,
+    version: http::Version,
+    headers: HeaderMap,
+    body: reqwest::Body,
+) -> reqwest::Response {
     let mut rebuilt = http::Response::new(body);
     *rebuilt.status_mut() = status;
     *rebuilt.version_mut() = version;
     *rebuilt.headers_mut() = headers;
-    Ok(reqwest::Response::from(rebuilt))
+    reqwest::Response::from(rebuilt)
+}
+
+impl BodyProblem {
+    /// A body whose reading fails with this problem, for the generated code to hand back.
+    fn into_body(self) -> reqwest::Body {
+        reqwest::Body::wrap_stream(futures::stream::once(async move { Err::<Bytes, _>(self) }))
+    }
+}
+
+/// Why a body was not read whole.
+enum BodyRead {
+    /// The connection failed.
+    Transport(reqwest::Error),
+    /// It is larger than the cap: what was read, at most [`crate::MAX_ERROR_BODY`] bytes.
+    TooLarge(Bytes),
+}
+
+/// Reads a body of at most `cap` bytes; stops reading as soon as it is larger.
+async fn read_bounded(mut response: reqwest::Response, cap: usize) -> Result<Bytes, BodyRead> {
+    let too_large = |prefix: &[u8]| {
+        BodyRead::TooLarge(Bytes::copy_from_slice(
+            &prefix[..prefix.len().min(crate::MAX_ERROR_BODY)],
+        ))
+    };
+    if response
+        .content_length()
+        .is_some_and(|length| length > cap as u64)
+    {
+        return Err(too_large(&[]));
+    }
+    let mut body = bytes::BytesMut::new();
+    while let Some(chunk) = response.chunk().await.map_err(BodyRead::Transport)? {
+        if body.len() + chunk.len() > cap {
+            body.extend_from_slice(&chunk[..cap - body.len()]);
+            return Err(too_large(&body));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok(body.freeze())
 }
 
 #[cfg(test)]
@@ -330,8 +492,9 @@ mod tests {
             inspect::<Status>(StatusCode::BAD_GATEWAY, b"<html></html>"),
             Some(ProblemKind::NotJson(_))
         ));
+        assert_eq!(inspect::<Status>(StatusCode::NO_CONTENT, b""), None);
         assert!(matches!(
-            inspect::<Status>(StatusCode::NO_CONTENT, b""),
+            inspect::<Status>(StatusCode::INTERNAL_SERVER_ERROR, b""),
             Some(ProblemKind::NotJson(_))
         ));
     }

@@ -18,8 +18,30 @@
 //!   path of what failed;
 //! - [`Envelope`], [`ResultExt::payload`], [`DownloadExt::download`];
 //! - [`redact`]: every registered secret masked wherever it appears;
+//! - [`retry`], [`limit`], [`paginate`]: retries with backoff and `Retry-After`, a shared
+//!   client-side rate limiter, pagination streams; responses over a size cap
+//!   ([`ClientBuilder::max_body_bytes`]) fail with [`Error::BodyTooLarge`]; one tracing span
+//!   per request (`api_request`: api, operation, method, path, status, attempt, latency);
 //! - wire formats both APIs use: [`CommaList`], [`JsonEncoded`], [`Base64Data`];
 //! - [`OptionalValue`]: what the generated body builders' optional-field setters accept.
+//!
+//! # Defaults
+//!
+//! Timeouts: 10 s to connect, 30 s per attempt. Retries: 4 attempts within 60 s, GET, PUT
+//! and DELETE only, on 429, 502, 503, 504, connection failures and timeouts, exponential
+//! backoff from 250 ms to 30 s with jitter, `Retry-After` honoured. Rate limit: the vendor's
+//! published one (LiveAgent 180 requests per minute per API key; Contiple none). Body cap:
+//! 64 MiB; errors keep at most 64 KiB of a body.
+//!
+//! # Why these crates
+//!
+//! - `backon` for the backoff delays: well kept, and it hands out plain delays, so the retry
+//!   loop can prefer a server's `Retry-After`.
+//! - `governor` for the limiter: a GCRA limiter with pluggable clocks; ours runs on tokio's
+//!   time, so paused-clock tests need no real waiting.
+//! - `serde_path_to_error` to name the JSON path of a decode failure; `tracing` for spans and
+//!   events (bridge `log` with `tracing-log` to see reqwest's own logs in the same place);
+//!   `httpdate` for `Retry-After` dates.
 
 #![warn(missing_docs)]
 
@@ -33,15 +55,24 @@ mod error;
 pub mod exec;
 mod generated_error;
 mod json_text;
+pub mod limit;
 mod optional_value;
+pub mod paginate;
 pub mod redact;
+pub mod retry;
+mod state;
 mod strict_json;
+#[cfg(any(test, feature = "test-support"))]
+pub mod wire_checks;
 
 pub use base64_data::Base64Data;
 pub use builder::{check_base_url, ApiClient, ClientBuilder};
 pub use comma_list::CommaList;
-pub use credentials::Credentials;
+pub use credentials::{secret_fingerprint, Credentials};
 pub use envelope::{decode_response, Download, DownloadExt, Envelope, ResultExt};
-pub use error::{ApiError, Error, ErrorBody, MAX_ERROR_BODY};
+pub use error::{loose_text, ApiError, Error, ErrorBody, MAX_ERROR_BODY};
 pub use json_text::JsonEncoded;
+pub use limit::{Limiter, RateLimit};
 pub use optional_value::{Given, MaybeGiven, OptionalValue};
+pub use retry::RetryPolicy;
+pub use state::{Runtime, State, DEFAULT_MAX_BODY_BYTES};

@@ -1,7 +1,7 @@
 //! Opens a ticket for a customer with a file attached.
 //!
 //! ```sh
-//! CONTIPLE_URL=https://nhn-cs.oc.nhncloud.com CONTIPLE_SERVICE_ID=... \
+//! CONTIPLE_BASE_URL=https://nhn-cs.oc.nhncloud.com CONTIPLE_SERVICE_ID=... \
 //! CONTIPLE_ORGANIZATION_ID=... CONTIPLE_SECURITY_KEY=... \
 //!     cargo run -p contiple --example create_ticket_with_attachment -- <category id> <email> <name> invoice.pdf
 //! ```
@@ -50,7 +50,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     );
     let file = std::fs::read(&path)?;
     let client = Client::new(
-        &std::env::var("CONTIPLE_URL")?,
+        &std::env::var("CONTIPLE_BASE_URL")?,
         &std::env::var("CONTIPLE_SERVICE_ID")?,
         &std::env::var("CONTIPLE_ORGANIZATION_ID")?,
         &std::env::var("CONTIPLE_SECURITY_KEY")?,

@@ -1,7 +1,7 @@
 //! Lists a customer's tickets, most recently updated first.
 //!
 //! ```sh
-//! CONTIPLE_URL=https://nhn-cs.oc.nhncloud.com CONTIPLE_SERVICE_ID=... \
+//! CONTIPLE_BASE_URL=https://nhn-cs.oc.nhncloud.com CONTIPLE_SERVICE_ID=... \
 //! CONTIPLE_ORGANIZATION_ID=... CONTIPLE_SECURITY_KEY=... \
 //!     cargo run -p contiple --example list_customer_tickets -- <usercode>
 //! ```
@@ -31,7 +31,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .nth(1)
         .ok_or("usage: list_customer_tickets <usercode>")?;
     let client = Client::new(
-        &std::env::var("CONTIPLE_URL")?,
+        &std::env::var("CONTIPLE_BASE_URL")?,
         &std::env::var("CONTIPLE_SERVICE_ID")?,
         &std::env::var("CONTIPLE_ORGANIZATION_ID")?,
         &std::env::var("CONTIPLE_SECURITY_KEY")?,

@@ -1,7 +1,7 @@
 //! Adds a customer's follow-up question (a re-inquiry) to one of their tickets.
 //!
 //! ```sh
-//! CONTIPLE_URL=https://nhn-cs.oc.nhncloud.com CONTIPLE_SERVICE_ID=... \
+//! CONTIPLE_BASE_URL=https://nhn-cs.oc.nhncloud.com CONTIPLE_SERVICE_ID=... \
 //! CONTIPLE_ORGANIZATION_ID=... CONTIPLE_SECURITY_KEY=... \
 //!     cargo run -p contiple --example reinquire -- <usercode> <ticket id> "It happened again."
 //! ```
@@ -38,7 +38,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         args.next().ok_or(usage)?,
     );
     let client = Client::new(
-        &std::env::var("CONTIPLE_URL")?,
+        &std::env::var("CONTIPLE_BASE_URL")?,
         &std::env::var("CONTIPLE_SERVICE_ID")?,
         &std::env::var("CONTIPLE_ORGANIZATION_ID")?,
         &std::env::var("CONTIPLE_SECURITY_KEY")?,

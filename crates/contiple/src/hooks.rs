@@ -33,4 +33,17 @@ impl ApiError for types::ResponseHeader {
     fn message(&self) -> Option<String> {
         self.result_message.clone().filter(|m| !m.is_empty())
     }
+
+    /// `{"header": {"resultCode", "resultMessage", "isSuccessful"}}` with any scalar types.
+    fn from_loose_json(body: &serde_json::Value) -> Option<Self> {
+        let header = body.get("header")?.as_object()?;
+        let text = |name: &str| header.get(name).and_then(client_runtime::loose_text);
+        Some(Self {
+            result_code: text("resultCode")
+                .and_then(|code| code.trim().parse::<f64>().ok())
+                .map_or(0, |code| code as i64),
+            result_message: text("resultMessage"),
+            is_successful: text("isSuccessful").as_deref() == Some("true"),
+        })
+    }
 }

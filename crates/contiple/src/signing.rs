@@ -206,6 +206,15 @@ impl client_runtime::Credentials for Credentials {
         self.sign_request(request);
     }
 
+    /// One budget per service and key.
+    fn rate_limit_key(&self) -> String {
+        format!(
+            "contiple:{}:{}",
+            self.service_id,
+            client_runtime::secret_fingerprint(&self.security_key)
+        )
+    }
+
     /// Every path starts with the service id: it goes into the base URL.
     fn base_url(&self, base_url: &str) -> String {
         let service: String =

@@ -81,12 +81,19 @@ impl Client {
             .multipart(form)
             .build()
             .map_err(Error::from_transport)?;
-        self.inner().sign_upload(&mut request, &file);
+        self.inner().credentials().sign_upload(&mut request, &file);
         let info = OperationInfo {
             operation_id: "upload_ticket_attachment",
         };
-        let response =
-            client_runtime::exec::execute::<Contiple>(self.client(), request, &info, false).await;
+        let runtime = self.inner().runtime();
+        let response = client_runtime::exec::execute::<Contiple>(
+            self.client(),
+            runtime,
+            request,
+            &info,
+            false,
+        )
+        .await;
         client_runtime::decode_response::<_, types::ErrorEnvelope>(response).await
     }
 }

@@ -1,7 +1,7 @@
 //! Looks up a tag by id; a tag that does not exist is `None`, not an error.
 //!
 //! ```sh
-//! LIVEAGENT_URL=https://example.ladesk.com/api LIVEAGENT_API_KEY=... \
+//! LIVEAGENT_BASE_URL=https://example.ladesk.com/api LIVEAGENT_API_KEY=... \
 //!     cargo run -p liveagent --example find_tag -- sh3j
 //! ```
 
@@ -24,7 +24,7 @@ pub async fn find_tag(
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let tagid = std::env::args().nth(1).ok_or("usage: find_tag <tag id>")?;
     let api_key = ApiKey::new(std::env::var("LIVEAGENT_API_KEY")?);
-    let client = Client::new(&std::env::var("LIVEAGENT_URL")?, api_key)?;
+    let client = Client::new(&std::env::var("LIVEAGENT_BASE_URL")?, api_key)?;
     match find_tag(&client, &tagid).await {
         Ok(Some(tag)) => println!("{}: {}", tag.id, tag.name.unwrap_or_default()),
         Ok(None) => println!("no tag {tagid}"),

@@ -1,7 +1,7 @@
 //! Lists the conversations that are new or open and changed since a date.
 //!
 //! ```sh
-//! LIVEAGENT_URL=https://example.ladesk.com/api LIVEAGENT_API_KEY=... \
+//! LIVEAGENT_BASE_URL=https://example.ladesk.com/api LIVEAGENT_API_KEY=... \
 //!     cargo run -p liveagent --example list_open_conversations -- 2024-01-01
 //! ```
 
@@ -33,7 +33,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .ok_or("usage: list_open_conversations YYYY-MM-DD")?
         .parse()?;
     let api_key = ApiKey::new(std::env::var("LIVEAGENT_API_KEY")?);
-    let client = Client::new(&std::env::var("LIVEAGENT_URL")?, api_key)?;
+    let client = Client::new(&std::env::var("LIVEAGENT_BASE_URL")?, api_key)?;
     for conversation in open_conversations_since(&client, since).await? {
         println!(
             "{} {}",

@@ -1,7 +1,7 @@
 //! Posts an agent's reply in a conversation.
 //!
 //! ```sh
-//! LIVEAGENT_URL=https://example.ladesk.com/api LIVEAGENT_API_KEY=... \
+//! LIVEAGENT_BASE_URL=https://example.ladesk.com/api LIVEAGENT_API_KEY=... \
 //!     cargo run -p liveagent --example post_reply -- <conversation id> <agent email or id> "Thanks, fixed."
 //! ```
 
@@ -38,7 +38,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         args.next().ok_or(usage)?,
     );
     let api_key = ApiKey::new(std::env::var("LIVEAGENT_API_KEY")?);
-    let client = Client::new(&std::env::var("LIVEAGENT_URL")?, api_key)?;
+    let client = Client::new(&std::env::var("LIVEAGENT_BASE_URL")?, api_key)?;
     post_reply(&client, &conversation_id, &agent, &text).await?;
     println!("posted");
     Ok(())

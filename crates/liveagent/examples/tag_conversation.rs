@@ -1,7 +1,7 @@
 //! Tags a conversation and prints the tags it now has.
 //!
 //! ```sh
-//! LIVEAGENT_URL=https://example.ladesk.com/api LIVEAGENT_API_KEY=... \
+//! LIVEAGENT_BASE_URL=https://example.ladesk.com/api LIVEAGENT_API_KEY=... \
 //!     cargo run -p liveagent --example tag_conversation -- <conversation id> VIP
 //! ```
 
@@ -36,7 +36,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);
     let (conversation_id, tag) = (args.next().ok_or(usage)?, args.next().ok_or(usage)?);
     let api_key = ApiKey::new(std::env::var("LIVEAGENT_API_KEY")?);
-    let client = Client::new(&std::env::var("LIVEAGENT_URL")?, api_key)?;
+    let client = Client::new(&std::env::var("LIVEAGENT_BASE_URL")?, api_key)?;
     for tag in tag_conversation(&client, &conversation_id, &tag).await? {
         println!("{} {}", tag.id, tag.name.unwrap_or_default());
     }

@@ -1,7 +1,7 @@
 //! Uploads a file and sends it to the customer as the attachment of a reply.
 //!
 //! ```sh
-//! LIVEAGENT_URL=https://example.ladesk.com/api LIVEAGENT_API_KEY=... \
+//! LIVEAGENT_BASE_URL=https://example.ladesk.com/api LIVEAGENT_API_KEY=... \
 //!     cargo run -p liveagent --example upload_file -- <conversation id> <agent> invoice.pdf
 //! ```
 
@@ -49,7 +49,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     );
     let bytes = std::fs::read(&path)?;
     let api_key = ApiKey::new(std::env::var("LIVEAGENT_API_KEY")?);
-    let client = Client::new(&std::env::var("LIVEAGENT_URL")?, api_key)?;
+    let client = Client::new(&std::env::var("LIVEAGENT_BASE_URL")?, api_key)?;
     let file = send_file(
         &client,
         &conversation_id,

@@ -94,6 +94,8 @@ impl std::error::Error for ParseFormatError {}
 
 /// What the [`LaInt`] visitor expects, used in error messages.
 const LA_INT_EXPECTING: &str = "an integer or a string of digits";
+/// The string form: digits with an optional `-`, or empty (no value).
+const LA_INT_PATTERN: &str = "^(-?[0-9]+)?$";
 /// Reason used when a digit string does not fit in an `i64`.
 const LA_INT_RANGE: &str = "an integer that fits in a 64-bit signed integer";
 
@@ -118,6 +120,12 @@ fn parse_la_int_str(s: &str) -> Result<i64, LaIntStrError> {
 /// An integer that LiveAgent sends either as a JSON number (`0`) or as a JSON
 /// string of digits (`"12456"`).
 ///
+/// Lenient where LiveAgent is loose: the empty string `""` decodes as an
+/// absent value ([`LaInt::value`] is `None`, [`LaInt::get`] 0), a
+/// whole-number float (`60.0`) as its integer, and negative values are kept
+/// although the docs describe `int` as "greater or equal to zero" (the spec
+/// and the JSON schema say the same). Fractions and other text are errors.
+///
 /// The value remembers which form it was decoded from and serializes back in
 /// the same form; for the string form the original text is kept, so
 /// `"007"` round-trips exactly. Comparison, ordering and hashing look only
@@ -136,9 +144,19 @@ impl LaInt {
         Self { value, raw: None }
     }
 
-    /// Returns the integer value.
+    /// Returns the integer value (0 for the empty string).
     pub const fn get(&self) -> i64 {
         self.value
+    }
+
+    /// Returns the integer value, or `None` when the server sent `""`.
+    pub fn value(&self) -> Option<i64> {
+        (!self.is_empty()).then_some(self.value)
+    }
+
+    /// Returns `true` if the server sent the empty string (no value).
+    pub fn is_empty(&self) -> bool {
+        self.raw.as_deref() == Some("")
     }
 
     /// Returns the original text if the value was given as a string,
@@ -252,6 +270,9 @@ struct LaIntVisitor;
 
 impl LaIntVisitor {
     fn parse<E: de::Error>(&self, v: &str) -> Result<i64, E> {
+        if v.is_empty() {
+            return Ok(0);
+        }
         parse_la_int_str(v).map_err(|err| match err {
             LaIntStrError::Syntax => E::invalid_type(Unexpected::Str(v), self),
             LaIntStrError::Range => E::invalid_value(Unexpected::Str(v), &LA_INT_RANGE),
@@ -274,6 +295,16 @@ impl<'de> Visitor<'de> for LaIntVisitor {
         i64::try_from(v)
             .map(LaInt::new)
             .map_err(|_| E::invalid_value(Unexpected::Unsigned(v), &LA_INT_RANGE))
+    }
+
+    /// A whole-number float (`60.0`) is its integer.
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<LaInt, E> {
+        let in_range = v >= -(2f64.powi(63)) && v < 2f64.powi(63);
+        if v.fract() == 0.0 && in_range {
+            Ok(LaInt::new(v as i64))
+        } else {
+            Err(E::invalid_type(Unexpected::Float(v), &self))
+        }
     }
 
     fn visit_str<E: de::Error>(self, v: &str) -> Result<LaInt, E> {
@@ -317,10 +348,18 @@ impl JsonSchema for LaInt {
             instance_type: Some(InstanceType::Integer.into()),
             ..SchemaObject::default()
         };
+        let whole_number = SchemaObject {
+            instance_type: Some(InstanceType::Number.into()),
+            number: Some(Box::new(schemars::schema::NumberValidation {
+                multiple_of: Some(1.0),
+                ..Default::default()
+            })),
+            ..SchemaObject::default()
+        };
         let digits = SchemaObject {
             instance_type: Some(InstanceType::String.into()),
             string: Some(Box::new(StringValidation {
-                pattern: Some("^-?[0-9]+$".to_owned()),
+                pattern: Some(LA_INT_PATTERN.to_owned()),
                 ..StringValidation::default()
             })),
             ..SchemaObject::default()
@@ -328,12 +367,14 @@ impl JsonSchema for LaInt {
         SchemaObject {
             metadata: Some(Box::new(Metadata {
                 description: Some(
-                    "An integer sent either as a JSON number or as a string of digits.".to_owned(),
+                    "An integer sent either as a JSON number (a whole-number float is accepted) \
+                     or as a string of digits; the empty string means no value."
+                        .to_owned(),
                 ),
                 ..Metadata::default()
             })),
             subschemas: Some(Box::new(SubschemaValidation {
-                one_of: Some(vec![integer.into(), digits.into()]),
+                any_of: Some(vec![integer.into(), whole_number.into(), digits.into()]),
                 ..SubschemaValidation::default()
             })),
             ..SchemaObject::default()
@@ -718,44 +759,13 @@ impl JsonSchema for OpDateTime {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::{json, Value};
+    use client_runtime::wire_checks::{decode_err, round_trip};
+    use serde_json::json;
 
     #[derive(Debug, Serialize, Deserialize)]
     struct Pair {
         a: LaInt,
         b: LaInt,
-    }
-
-    /// Decodes `json` as `T` from a slice and from a `Value` (owned and
-    /// borrowed), and checks it re-serializes to the same text.
-    fn round_trip<T>(json: &str) -> T
-    where
-        T: Serialize + for<'de> Deserialize<'de> + PartialEq + fmt::Debug,
-    {
-        let from_slice: T = serde_json::from_slice(json.as_bytes()).expect("decode slice");
-        assert_eq!(serde_json::to_string(&from_slice).expect("encode"), json);
-        let value: Value = serde_json::from_str(json).expect("value");
-        let from_ref = T::deserialize(&value).expect("decode &Value");
-        assert_eq!(serde_json::to_string(&from_ref).expect("encode"), json);
-        let from_value: T = serde_json::from_value(value).expect("decode Value");
-        assert_eq!(serde_json::to_string(&from_value).expect("encode"), json);
-        assert_eq!(from_slice, from_value);
-        from_slice
-    }
-
-    fn decode_err<T: for<'de> Deserialize<'de> + fmt::Debug>(json: &str) -> String {
-        let slice_err = serde_json::from_str::<T>(json)
-            .expect_err("should fail")
-            .to_string();
-        let value: Value = serde_json::from_str(json).expect("value");
-        let value_err = serde_json::from_value::<T>(value)
-            .expect_err("should fail")
-            .to_string();
-        assert!(
-            slice_err.starts_with(&value_err),
-            "{slice_err:?} vs {value_err:?}"
-        );
-        value_err
     }
 
     // ----- LaInt -----
@@ -834,10 +844,6 @@ mod tests {
             r#"invalid type: string "abc", expected an integer or a string of digits"#
         );
         assert_eq!(
-            decode_err::<LaInt>(r#""""#),
-            r#"invalid type: string "", expected an integer or a string of digits"#
-        );
-        assert_eq!(
             decode_err::<LaInt>("1.5"),
             "invalid type: floating point `1.5`, expected an integer or a string of digits"
         );
@@ -867,13 +873,31 @@ mod tests {
     }
 
     #[test]
+    fn la_int_is_lenient_where_liveagent_is_loose() {
+        let empty: LaInt = round_trip(r#""""#);
+        assert_eq!(
+            (empty.value(), empty.get(), empty.is_empty()),
+            (None, 0, true)
+        );
+        let float: LaInt = serde_json::from_str("60.0").expect("whole float");
+        assert_eq!(float.value(), Some(60));
+        let negative: LaInt = round_trip("-3");
+        assert_eq!(negative.value(), Some(-3));
+        assert!(serde_json::from_str::<LaInt>("1e300").is_err());
+    }
+
+    #[test]
     fn la_int_schema() {
         let schema = serde_json::to_value(schemars::schema_for!(LaInt)).expect("schema");
         assert_eq!(schema["title"], "LaInt");
-        assert_eq!(schema["oneOf"][0], json!({"type": "integer"}));
+        assert_eq!(schema["anyOf"][0], json!({"type": "integer"}));
         assert_eq!(
-            schema["oneOf"][1],
-            json!({"type": "string", "pattern": "^-?[0-9]+$"})
+            schema["anyOf"][1],
+            json!({"type": "number", "multipleOf": 1.0})
+        );
+        assert_eq!(
+            schema["anyOf"][2],
+            json!({"type": "string", "pattern": "^(-?[0-9]+)?$"})
         );
         assert!(schema["description"].is_string());
     }

@@ -19425,11 +19425,11 @@ POST, PUT and DELETE parameters are form fields. The docs' PHP examples send PUT
 
 Datetimes are `YYYY-MM-DD HH:MM:SS` in the time zone set in the account's `/accounts/settings.php` (GMT by default).
 
-Version: 1*/
+Version: 2.0.0*/
 pub struct Client {
     pub(crate) baseurl: String,
     pub(crate) client: reqwest::Client,
-    pub(crate) inner: crate::ApiKey,
+    pub(crate) inner: ::client_runtime::State<crate::ApiKey>,
 }
 impl Client {
     /// Construct a new client with an existing `reqwest::Client`,
@@ -19441,7 +19441,7 @@ impl Client {
     pub fn new_with_client(
         baseurl: &str,
         client: reqwest::Client,
-        inner: crate::ApiKey,
+        inner: ::client_runtime::State<crate::ApiKey>,
     ) -> Self {
         Self {
             baseurl: baseurl.to_string(),
@@ -19450,9 +19450,9 @@ impl Client {
         }
     }
 }
-impl ClientInfo<crate::ApiKey> for Client {
+impl ClientInfo<::client_runtime::State<crate::ApiKey>> for Client {
     fn api_version() -> &'static str {
-        "1"
+        "2.0.0"
     }
     fn baseurl(&self) -> &str {
         self.baseurl.as_str()
@@ -19460,7 +19460,7 @@ impl ClientInfo<crate::ApiKey> for Client {
     fn client(&self) -> &reqwest::Client {
         &self.client
     }
-    fn inner(&self) -> &crate::ApiKey {
+    fn inner(&self) -> &::client_runtime::State<crate::ApiKey> {
         &self.inner
     }
 }
@@ -19468,7 +19468,7 @@ const _: () = {
     #[allow(dead_code)]
     fn assert_client_hooks()
     where
-        Client: ClientHooks<crate::ApiKey>,
+        Client: ClientHooks<::client_runtime::State<crate::ApiKey>>,
     {}
 };
 impl Client {
@@ -25825,14 +25825,17 @@ impl ::client_runtime::ErrorBody for types::ErrorEnvelope {
 }
 /// Authenticates the operations the spec secures; sends and inspects every request
 /// with the shared runtime.
-impl ClientHooks<crate::ApiKey> for Client {
+impl ClientHooks<::client_runtime::State<crate::ApiKey>> for Client {
     async fn pre<E>(
         &self,
         request: &mut reqwest::Request,
         info: &OperationInfo,
     ) -> ::std::result::Result<(), Error<E>> {
         if SECURED_OPERATIONS.contains(&info.operation_id) {
-            ::client_runtime::Credentials::authenticate(self.inner(), request);
+            ::client_runtime::Credentials::authenticate(
+                self.inner().credentials(),
+                request,
+            );
         }
         Ok(())
     }
@@ -25842,9 +25845,10 @@ impl ClientHooks<crate::ApiKey> for Client {
         info: &OperationInfo,
     ) -> reqwest::Result<reqwest::Response> {
         let raw_body = RAW_BODY_OPERATIONS.contains(&info.operation_id);
+        let runtime = self.inner().runtime();
         ::client_runtime::exec::execute::<
             crate::LiveAgent,
-        >(self.client(), request, info, raw_body)
+        >(self.client(), runtime, request, info, raw_body)
             .await
     }
 }
@@ -25854,13 +25858,666 @@ impl ::client_runtime::ApiClient for Client {
     fn default_user_agent() -> ::std::string::String {
         concat!("liveagent-rs/", env!("CARGO_PKG_VERSION")).to_owned()
     }
+    fn default_rate_limit() -> ::std::option::Option<::client_runtime::RateLimit> {
+        Some(::client_runtime::RateLimit::per_minute(180u32))
+    }
     fn from_parts(
         base_url: &str,
         http: reqwest::Client,
-        credentials: crate::ApiKey,
+        state: ::client_runtime::State<crate::ApiKey>,
     ) -> Self {
-        let base_url = ::client_runtime::Credentials::base_url(&credentials, base_url);
-        Client::new_with_client(&base_url, http, credentials)
+        let base_url = ::client_runtime::Credentials::base_url(
+            state.credentials(),
+            base_url,
+        );
+        Client::new_with_client(&base_url, http, state)
+    }
+}
+impl<'a> builder::ListConversations<'a> {
+    /// Every row of every page, as a stream: pages of 1000 rows (the `limit` parameter, set by the stream) are fetched one at a time as the rows are used, cursor-style; an error ends the stream.
+    pub fn stream(
+        self,
+    ) -> ::client_runtime::paginate::BoxStream<
+        'a,
+        ::std::result::Result<
+            types::ConversationSummary,
+            ::client_runtime::Error<types::Error>,
+        >,
+    > {
+        self.stream_with_page_size(1000u64)
+    }
+    /// [`Self::stream`] with pages of `page_size` rows (the `limit` parameter).
+    pub fn stream_with_page_size(
+        self,
+        page_size: u64,
+    ) -> ::client_runtime::paginate::BoxStream<
+        'a,
+        ::std::result::Result<
+            types::ConversationSummary,
+            ::client_runtime::Error<types::Error>,
+        >,
+    > {
+        let template = self.limit(page_size);
+        ::client_runtime::paginate::rows(
+            ::client_runtime::paginate::Style::Cursor(|row: &types::ConversationSummary| ::client_runtime::paginate::AsCursor::as_cursor(
+                &row.cursor,
+            )),
+            page_size,
+            move |position| {
+                let request = match position {
+                    ::client_runtime::paginate::Position::Cursor(cursor) => {
+                        template.clone().cursor(cursor)
+                    }
+                    _ => template.clone(),
+                };
+                async move {
+                    let payload = ::client_runtime::ResultExt::payload(
+                            request.send().await,
+                        )
+                        .await?;
+                    Ok(::client_runtime::paginate::Page {
+                        pages: None,
+                        rows: ::client_runtime::paginate::IntoRows::into_rows(
+                            payload.conversations,
+                        ),
+                    })
+                }
+            },
+        )
+    }
+}
+impl<'a> builder::ListKnowledgebaseArticles<'a> {
+    /// Every row of every page, as a stream: pages of 500 rows (the `limit` parameter, set by the stream) are fetched one at a time as the rows are used, offset-style; an error ends the stream.
+    pub fn stream(
+        self,
+    ) -> ::client_runtime::paginate::BoxStream<
+        'a,
+        ::std::result::Result<
+            types::KnowledgebaseArticle,
+            ::client_runtime::Error<types::Error>,
+        >,
+    > {
+        self.stream_with_page_size(500u64)
+    }
+    /// [`Self::stream`] with pages of `page_size` rows (the `limit` parameter).
+    pub fn stream_with_page_size(
+        self,
+        page_size: u64,
+    ) -> ::client_runtime::paginate::BoxStream<
+        'a,
+        ::std::result::Result<
+            types::KnowledgebaseArticle,
+            ::client_runtime::Error<types::Error>,
+        >,
+    > {
+        let template = self.limit(page_size);
+        ::client_runtime::paginate::rows(
+            ::client_runtime::paginate::Style::Offset,
+            page_size,
+            move |position| {
+                let request = match position {
+                    ::client_runtime::paginate::Position::Offset(offset) => {
+                        template.clone().offset(offset)
+                    }
+                    _ => template.clone(),
+                };
+                async move {
+                    let payload = ::client_runtime::ResultExt::payload(
+                            request.send().await,
+                        )
+                        .await?;
+                    Ok(::client_runtime::paginate::Page {
+                        pages: None,
+                        rows: ::client_runtime::paginate::IntoRows::into_rows(
+                            payload.articles,
+                        ),
+                    })
+                }
+            },
+        )
+    }
+}
+impl<'a> builder::ListKnowledgebaseEntries<'a> {
+    /// Every row of every page, as a stream: pages of 500 rows (the `limit` parameter, set by the stream) are fetched one at a time as the rows are used, offset-style; an error ends the stream.
+    pub fn stream(
+        self,
+    ) -> ::client_runtime::paginate::BoxStream<
+        'a,
+        ::std::result::Result<
+            types::KnowledgebaseEntry,
+            ::client_runtime::Error<types::Error>,
+        >,
+    > {
+        self.stream_with_page_size(500u64)
+    }
+    /// [`Self::stream`] with pages of `page_size` rows (the `limit` parameter).
+    pub fn stream_with_page_size(
+        self,
+        page_size: u64,
+    ) -> ::client_runtime::paginate::BoxStream<
+        'a,
+        ::std::result::Result<
+            types::KnowledgebaseEntry,
+            ::client_runtime::Error<types::Error>,
+        >,
+    > {
+        let template = self.limit(page_size);
+        ::client_runtime::paginate::rows(
+            ::client_runtime::paginate::Style::Offset,
+            page_size,
+            move |position| {
+                let request = match position {
+                    ::client_runtime::paginate::Position::Offset(offset) => {
+                        template.clone().offset(offset)
+                    }
+                    _ => template.clone(),
+                };
+                async move {
+                    let payload = ::client_runtime::ResultExt::payload(
+                            request.send().await,
+                        )
+                        .await?;
+                    Ok(::client_runtime::paginate::Page {
+                        pages: None,
+                        rows: ::client_runtime::paginate::IntoRows::into_rows(
+                            payload.entries,
+                        ),
+                    })
+                }
+            },
+        )
+    }
+}
+impl<'a> builder::ListKnowledgebases<'a> {
+    /// Every row of every page, as a stream: pages of 500 rows (the `limit` parameter, set by the stream) are fetched one at a time as the rows are used, offset-style; an error ends the stream.
+    pub fn stream(
+        self,
+    ) -> ::client_runtime::paginate::BoxStream<
+        'a,
+        ::std::result::Result<
+            types::Knowledgebase,
+            ::client_runtime::Error<types::Error>,
+        >,
+    > {
+        self.stream_with_page_size(500u64)
+    }
+    /// [`Self::stream`] with pages of `page_size` rows (the `limit` parameter).
+    pub fn stream_with_page_size(
+        self,
+        page_size: u64,
+    ) -> ::client_runtime::paginate::BoxStream<
+        'a,
+        ::std::result::Result<
+            types::Knowledgebase,
+            ::client_runtime::Error<types::Error>,
+        >,
+    > {
+        let template = self.limit(page_size);
+        ::client_runtime::paginate::rows(
+            ::client_runtime::paginate::Style::Offset,
+            page_size,
+            move |position| {
+                let request = match position {
+                    ::client_runtime::paginate::Position::Offset(offset) => {
+                        template.clone().offset(offset)
+                    }
+                    _ => template.clone(),
+                };
+                async move {
+                    let payload = ::client_runtime::ResultExt::payload(
+                            request.send().await,
+                        )
+                        .await?;
+                    Ok(::client_runtime::paginate::Page {
+                        pages: None,
+                        rows: ::client_runtime::paginate::IntoRows::into_rows(
+                            payload.knowledgebases,
+                        ),
+                    })
+                }
+            },
+        )
+    }
+}
+impl<'a> builder::GetAgentsReport<'a> {
+    /// Every row of every page, as a stream: pages of 1000 rows (the `limitcount` parameter, set by the stream) are fetched one at a time as the rows are used, offset-style; an error ends the stream.
+    pub fn stream(
+        self,
+    ) -> ::client_runtime::paginate::BoxStream<
+        'a,
+        ::std::result::Result<
+            types::AgentReportRow,
+            ::client_runtime::Error<types::Error>,
+        >,
+    > {
+        self.stream_with_page_size(1000u64)
+    }
+    /// [`Self::stream`] with pages of `page_size` rows (the `limitcount` parameter).
+    pub fn stream_with_page_size(
+        self,
+        page_size: u64,
+    ) -> ::client_runtime::paginate::BoxStream<
+        'a,
+        ::std::result::Result<
+            types::AgentReportRow,
+            ::client_runtime::Error<types::Error>,
+        >,
+    > {
+        let template = self.limitcount(page_size);
+        ::client_runtime::paginate::rows(
+            ::client_runtime::paginate::Style::Offset,
+            page_size,
+            move |position| {
+                let request = match position {
+                    ::client_runtime::paginate::Position::Offset(offset) => {
+                        template.clone().limitfrom(offset)
+                    }
+                    _ => template.clone(),
+                };
+                async move {
+                    let payload = ::client_runtime::ResultExt::payload(
+                            request.send().await,
+                        )
+                        .await?;
+                    Ok(::client_runtime::paginate::Page {
+                        pages: None,
+                        rows: ::client_runtime::paginate::IntoRows::into_rows(
+                            payload.agents,
+                        ),
+                    })
+                }
+            },
+        )
+    }
+}
+impl<'a> builder::GetChannelsReport<'a> {
+    /// Every row of every page, as a stream: pages of 1000 rows (the `limitcount` parameter, set by the stream) are fetched one at a time as the rows are used, offset-style; an error ends the stream.
+    pub fn stream(
+        self,
+    ) -> ::client_runtime::paginate::BoxStream<
+        'a,
+        ::std::result::Result<
+            types::ChannelReportRow,
+            ::client_runtime::Error<types::Error>,
+        >,
+    > {
+        self.stream_with_page_size(1000u64)
+    }
+    /// [`Self::stream`] with pages of `page_size` rows (the `limitcount` parameter).
+    pub fn stream_with_page_size(
+        self,
+        page_size: u64,
+    ) -> ::client_runtime::paginate::BoxStream<
+        'a,
+        ::std::result::Result<
+            types::ChannelReportRow,
+            ::client_runtime::Error<types::Error>,
+        >,
+    > {
+        let template = self.limitcount(page_size);
+        ::client_runtime::paginate::rows(
+            ::client_runtime::paginate::Style::Offset,
+            page_size,
+            move |position| {
+                let request = match position {
+                    ::client_runtime::paginate::Position::Offset(offset) => {
+                        template.clone().limitfrom(offset)
+                    }
+                    _ => template.clone(),
+                };
+                async move {
+                    let payload = ::client_runtime::ResultExt::payload(
+                            request.send().await,
+                        )
+                        .await?;
+                    Ok(::client_runtime::paginate::Page {
+                        pages: None,
+                        rows: ::client_runtime::paginate::IntoRows::into_rows(
+                            payload.channels,
+                        ),
+                    })
+                }
+            },
+        )
+    }
+}
+impl<'a> builder::GetDepartmentsReport<'a> {
+    /// Every row of every page, as a stream: pages of 1000 rows (the `limitcount` parameter, set by the stream) are fetched one at a time as the rows are used, offset-style; an error ends the stream.
+    pub fn stream(
+        self,
+    ) -> ::client_runtime::paginate::BoxStream<
+        'a,
+        ::std::result::Result<
+            types::DepartmentReportRow,
+            ::client_runtime::Error<types::Error>,
+        >,
+    > {
+        self.stream_with_page_size(1000u64)
+    }
+    /// [`Self::stream`] with pages of `page_size` rows (the `limitcount` parameter).
+    pub fn stream_with_page_size(
+        self,
+        page_size: u64,
+    ) -> ::client_runtime::paginate::BoxStream<
+        'a,
+        ::std::result::Result<
+            types::DepartmentReportRow,
+            ::client_runtime::Error<types::Error>,
+        >,
+    > {
+        let template = self.limitcount(page_size);
+        ::client_runtime::paginate::rows(
+            ::client_runtime::paginate::Style::Offset,
+            page_size,
+            move |position| {
+                let request = match position {
+                    ::client_runtime::paginate::Position::Offset(offset) => {
+                        template.clone().limitfrom(offset)
+                    }
+                    _ => template.clone(),
+                };
+                async move {
+                    let payload = ::client_runtime::ResultExt::payload(
+                            request.send().await,
+                        )
+                        .await?;
+                    Ok(::client_runtime::paginate::Page {
+                        pages: None,
+                        rows: ::client_runtime::paginate::IntoRows::into_rows(
+                            payload.departments,
+                        ),
+                    })
+                }
+            },
+        )
+    }
+}
+impl<'a> builder::GetPerformanceReport<'a> {
+    /// Every row of every page, as a stream: pages of 1000 rows (the `limitcount` parameter, set by the stream) are fetched one at a time as the rows are used, offset-style; an error ends the stream.
+    pub fn stream(
+        self,
+    ) -> ::client_runtime::paginate::BoxStream<
+        'a,
+        ::std::result::Result<
+            types::PerformanceReportRow,
+            ::client_runtime::Error<types::Error>,
+        >,
+    > {
+        self.stream_with_page_size(1000u64)
+    }
+    /// [`Self::stream`] with pages of `page_size` rows (the `limitcount` parameter).
+    pub fn stream_with_page_size(
+        self,
+        page_size: u64,
+    ) -> ::client_runtime::paginate::BoxStream<
+        'a,
+        ::std::result::Result<
+            types::PerformanceReportRow,
+            ::client_runtime::Error<types::Error>,
+        >,
+    > {
+        let template = self.limitcount(page_size);
+        ::client_runtime::paginate::rows(
+            ::client_runtime::paginate::Style::Offset,
+            page_size,
+            move |position| {
+                let request = match position {
+                    ::client_runtime::paginate::Position::Offset(offset) => {
+                        template.clone().limitfrom(offset)
+                    }
+                    _ => template.clone(),
+                };
+                async move {
+                    let payload = ::client_runtime::ResultExt::payload(
+                            request.send().await,
+                        )
+                        .await?;
+                    Ok(::client_runtime::paginate::Page {
+                        pages: None,
+                        rows: ::client_runtime::paginate::IntoRows::into_rows(
+                            payload.performance,
+                        ),
+                    })
+                }
+            },
+        )
+    }
+}
+impl<'a> builder::GetTagsReport<'a> {
+    /// Every row of every page, as a stream: pages of 1000 rows (the `limitcount` parameter, set by the stream) are fetched one at a time as the rows are used, offset-style; an error ends the stream.
+    pub fn stream(
+        self,
+    ) -> ::client_runtime::paginate::BoxStream<
+        'a,
+        ::std::result::Result<types::TagReportRow, ::client_runtime::Error<types::Error>>,
+    > {
+        self.stream_with_page_size(1000u64)
+    }
+    /// [`Self::stream`] with pages of `page_size` rows (the `limitcount` parameter).
+    pub fn stream_with_page_size(
+        self,
+        page_size: u64,
+    ) -> ::client_runtime::paginate::BoxStream<
+        'a,
+        ::std::result::Result<types::TagReportRow, ::client_runtime::Error<types::Error>>,
+    > {
+        let template = self.limitcount(page_size);
+        ::client_runtime::paginate::rows(
+            ::client_runtime::paginate::Style::Offset,
+            page_size,
+            move |position| {
+                let request = match position {
+                    ::client_runtime::paginate::Position::Offset(offset) => {
+                        template.clone().limitfrom(offset)
+                    }
+                    _ => template.clone(),
+                };
+                async move {
+                    let payload = ::client_runtime::ResultExt::payload(
+                            request.send().await,
+                        )
+                        .await?;
+                    Ok(::client_runtime::paginate::Page {
+                        pages: None,
+                        rows: ::client_runtime::paginate::IntoRows::into_rows(
+                            payload.tags,
+                        ),
+                    })
+                }
+            },
+        )
+    }
+}
+impl<'a> builder::GetTicketsAgentsAvailabilityReport<'a> {
+    /// Every row of every page, as a stream: pages of 1000 rows (the `limitcount` parameter, set by the stream) are fetched one at a time as the rows are used, offset-style; an error ends the stream.
+    pub fn stream(
+        self,
+    ) -> ::client_runtime::paginate::BoxStream<
+        'a,
+        ::std::result::Result<
+            types::AgentAvailability,
+            ::client_runtime::Error<types::Error>,
+        >,
+    > {
+        self.stream_with_page_size(1000u64)
+    }
+    /// [`Self::stream`] with pages of `page_size` rows (the `limitcount` parameter).
+    pub fn stream_with_page_size(
+        self,
+        page_size: u64,
+    ) -> ::client_runtime::paginate::BoxStream<
+        'a,
+        ::std::result::Result<
+            types::AgentAvailability,
+            ::client_runtime::Error<types::Error>,
+        >,
+    > {
+        let template = self.limitcount(page_size);
+        ::client_runtime::paginate::rows(
+            ::client_runtime::paginate::Style::Offset,
+            page_size,
+            move |position| {
+                let request = match position {
+                    ::client_runtime::paginate::Position::Offset(offset) => {
+                        template.clone().limitfrom(offset)
+                    }
+                    _ => template.clone(),
+                };
+                async move {
+                    let payload = ::client_runtime::ResultExt::payload(
+                            request.send().await,
+                        )
+                        .await?;
+                    Ok(::client_runtime::paginate::Page {
+                        pages: None,
+                        rows: ::client_runtime::paginate::IntoRows::into_rows(
+                            payload.agentsavailability,
+                        ),
+                    })
+                }
+            },
+        )
+    }
+}
+impl<'a> builder::GetTicketsLoadReport<'a> {
+    /// Every row of every page, as a stream: pages of 1000 rows (the `limitcount` parameter, set by the stream) are fetched one at a time as the rows are used, offset-style; an error ends the stream.
+    pub fn stream(
+        self,
+    ) -> ::client_runtime::paginate::BoxStream<
+        'a,
+        ::std::result::Result<types::TicketsLoad, ::client_runtime::Error<types::Error>>,
+    > {
+        self.stream_with_page_size(1000u64)
+    }
+    /// [`Self::stream`] with pages of `page_size` rows (the `limitcount` parameter).
+    pub fn stream_with_page_size(
+        self,
+        page_size: u64,
+    ) -> ::client_runtime::paginate::BoxStream<
+        'a,
+        ::std::result::Result<types::TicketsLoad, ::client_runtime::Error<types::Error>>,
+    > {
+        let template = self.limitcount(page_size);
+        ::client_runtime::paginate::rows(
+            ::client_runtime::paginate::Style::Offset,
+            page_size,
+            move |position| {
+                let request = match position {
+                    ::client_runtime::paginate::Position::Offset(offset) => {
+                        template.clone().limitfrom(offset)
+                    }
+                    _ => template.clone(),
+                };
+                async move {
+                    let payload = ::client_runtime::ResultExt::payload(
+                            request.send().await,
+                        )
+                        .await?;
+                    Ok(::client_runtime::paginate::Page {
+                        pages: None,
+                        rows: ::client_runtime::paginate::IntoRows::into_rows(
+                            payload.loads,
+                        ),
+                    })
+                }
+            },
+        )
+    }
+}
+impl<'a> builder::GetTicketsSlaComplianceReport<'a> {
+    /// Every row of every page, as a stream: pages of 1000 rows (the `limitcount` parameter, set by the stream) are fetched one at a time as the rows are used, offset-style; an error ends the stream.
+    pub fn stream(
+        self,
+    ) -> ::client_runtime::paginate::BoxStream<
+        'a,
+        ::std::result::Result<
+            types::SlaCompliance,
+            ::client_runtime::Error<types::Error>,
+        >,
+    > {
+        self.stream_with_page_size(1000u64)
+    }
+    /// [`Self::stream`] with pages of `page_size` rows (the `limitcount` parameter).
+    pub fn stream_with_page_size(
+        self,
+        page_size: u64,
+    ) -> ::client_runtime::paginate::BoxStream<
+        'a,
+        ::std::result::Result<
+            types::SlaCompliance,
+            ::client_runtime::Error<types::Error>,
+        >,
+    > {
+        let template = self.limitcount(page_size);
+        ::client_runtime::paginate::rows(
+            ::client_runtime::paginate::Style::Offset,
+            page_size,
+            move |position| {
+                let request = match position {
+                    ::client_runtime::paginate::Position::Offset(offset) => {
+                        template.clone().limitfrom(offset)
+                    }
+                    _ => template.clone(),
+                };
+                async move {
+                    let payload = ::client_runtime::ResultExt::payload(
+                            request.send().await,
+                        )
+                        .await?;
+                    Ok(::client_runtime::paginate::Page {
+                        pages: None,
+                        rows: ::client_runtime::paginate::IntoRows::into_rows(
+                            payload.slacompliances,
+                        ),
+                    })
+                }
+            },
+        )
+    }
+}
+impl<'a> builder::GetTicketsSlaLogReport<'a> {
+    /// Every row of every page, as a stream: pages of 1000 rows (the `limitcount` parameter, set by the stream) are fetched one at a time as the rows are used, offset-style; an error ends the stream.
+    pub fn stream(
+        self,
+    ) -> ::client_runtime::paginate::BoxStream<
+        'a,
+        ::std::result::Result<types::SlaLog, ::client_runtime::Error<types::Error>>,
+    > {
+        self.stream_with_page_size(1000u64)
+    }
+    /// [`Self::stream`] with pages of `page_size` rows (the `limitcount` parameter).
+    pub fn stream_with_page_size(
+        self,
+        page_size: u64,
+    ) -> ::client_runtime::paginate::BoxStream<
+        'a,
+        ::std::result::Result<types::SlaLog, ::client_runtime::Error<types::Error>>,
+    > {
+        let template = self.limitcount(page_size);
+        ::client_runtime::paginate::rows(
+            ::client_runtime::paginate::Style::Offset,
+            page_size,
+            move |position| {
+                let request = match position {
+                    ::client_runtime::paginate::Position::Offset(offset) => {
+                        template.clone().limitfrom(offset)
+                    }
+                    _ => template.clone(),
+                };
+                async move {
+                    let payload = ::client_runtime::ResultExt::payload(
+                            request.send().await,
+                        )
+                        .await?;
+                    Ok(::client_runtime::paginate::Page {
+                        pages: None,
+                        rows: ::client_runtime::paginate::IntoRows::into_rows(
+                            payload.slalogs,
+                        ),
+                    })
+                }
+            },
+        )
     }
 }
 /// Operations (as in `OperationInfo::operation_id`) whose success body is a file, not

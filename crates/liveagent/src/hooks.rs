@@ -72,6 +72,21 @@ impl ApiError for types::Error {
     fn message(&self) -> Option<String> {
         self.errormessage.clone()
     }
+
+    /// `{"response": {"status": "ERROR", ...}}` with any scalar types.
+    fn from_loose_json(body: &serde_json::Value) -> Option<Self> {
+        let response = body.get("response")?.as_object()?;
+        let text = |name: &str| response.get(name).and_then(client_runtime::loose_text);
+        if text("status").as_deref() != Some("ERROR") {
+            return None;
+        }
+        Some(Self {
+            status: text("status"),
+            statuscode: text("statuscode").and_then(|code| code.parse().ok()),
+            errormessage: text("errormessage"),
+            debugmessage: text("debugmessage"),
+        })
+    }
 }
 
 impl client_runtime::Credentials for ApiKey {
@@ -81,5 +96,13 @@ impl client_runtime::Credentials for ApiKey {
             .url_mut()
             .query_pairs_mut()
             .append_pair("apikey", self.expose());
+    }
+
+    /// LiveAgent limits each API key: clients with the same key share one budget.
+    fn rate_limit_key(&self) -> String {
+        format!(
+            "liveagent:{}",
+            client_runtime::secret_fingerprint(self.expose())
+        )
     }
 }

@@ -495,3 +495,317 @@ pub async fn call(
         other => panic!("operation {other} is not in the spec"),
     }
 }
+/// Decodes a response body as the operation's success type would be, without a
+/// network, and returns the outcome as JSON; `None` for operations whose success body
+/// is not JSON.
+pub async fn decode(
+    operation: &str,
+    status: ::reqwest::StatusCode,
+    body: ::bytes::Bytes,
+) -> Option<serde_json::Value> {
+    Some(
+        match operation {
+            "addAgent" => {
+                crate::outcome(
+                    ::client_runtime::exec::decode_bytes::<
+                        contiple::Contiple,
+                        contiple::types::AgentEnvelope,
+                        contiple::types::ErrorEnvelope,
+                    >(status, body)
+                        .await,
+                )
+            }
+            "addHelpCenterData" => {
+                crate::outcome(
+                    ::client_runtime::exec::decode_bytes::<
+                        contiple::Contiple,
+                        contiple::types::HelpCenterAdditionEnvelope,
+                        contiple::types::ErrorEnvelope,
+                    >(status, body)
+                        .await,
+                )
+            }
+            "createRepresentativeEmail" => {
+                crate::outcome(
+                    ::client_runtime::exec::decode_bytes::<
+                        contiple::Contiple,
+                        contiple::types::EmailSettingsEnvelope,
+                        contiple::types::ErrorEnvelope,
+                    >(status, body)
+                        .await,
+                )
+            }
+            "createTicket" => {
+                crate::outcome(
+                    ::client_runtime::exec::decode_bytes::<
+                        contiple::Contiple,
+                        contiple::types::CreatedTicketEnvelope,
+                        contiple::types::ErrorEnvelope,
+                    >(status, body)
+                        .await,
+                )
+            }
+            "deleteAgent" => {
+                crate::outcome(
+                    ::client_runtime::exec::decode_bytes::<
+                        contiple::Contiple,
+                        contiple::types::AgentDeleteEnvelope,
+                        contiple::types::ErrorEnvelope,
+                    >(status, body)
+                        .await,
+                )
+            }
+            "deleteExternalAccount" => {
+                crate::outcome(
+                    ::client_runtime::exec::decode_bytes::<
+                        contiple::Contiple,
+                        contiple::types::ExternalAccountSuccessEnvelope,
+                        contiple::types::ErrorEnvelope,
+                    >(status, body)
+                        .await,
+                )
+            }
+            "disableExternalAccount" => {
+                crate::outcome(
+                    ::client_runtime::exec::decode_bytes::<
+                        contiple::Contiple,
+                        contiple::types::ExternalAccountEnvelope,
+                        contiple::types::ErrorEnvelope,
+                    >(status, body)
+                        .await,
+                )
+            }
+            "enableExternalAccount" => {
+                crate::outcome(
+                    ::client_runtime::exec::decode_bytes::<
+                        contiple::Contiple,
+                        contiple::types::ExternalAccountEnvelope,
+                        contiple::types::ErrorEnvelope,
+                    >(status, body)
+                        .await,
+                )
+            }
+            "getAgent" => {
+                crate::outcome(
+                    ::client_runtime::exec::decode_bytes::<
+                        contiple::Contiple,
+                        contiple::types::AgentEnvelope,
+                        contiple::types::ErrorEnvelope,
+                    >(status, body)
+                        .await,
+                )
+            }
+            "getCustomerTicket" => {
+                crate::outcome(
+                    ::client_runtime::exec::decode_bytes::<
+                        contiple::Contiple,
+                        contiple::types::CustomerTicketDetailEnvelope,
+                        contiple::types::ErrorEnvelope,
+                    >(status, body)
+                        .await,
+                )
+            }
+            "getEmailSettings" => {
+                crate::outcome(
+                    ::client_runtime::exec::decode_bytes::<
+                        contiple::Contiple,
+                        contiple::types::EmailSettingsEnvelope,
+                        contiple::types::ErrorEnvelope,
+                    >(status, body)
+                        .await,
+                )
+            }
+            "getFaq" => {
+                crate::outcome(
+                    ::client_runtime::exec::decode_bytes::<
+                        contiple::Contiple,
+                        contiple::types::FaqDetailEnvelope,
+                        contiple::types::ErrorEnvelope,
+                    >(status, body)
+                        .await,
+                )
+            }
+            "getNotice" => {
+                crate::outcome(
+                    ::client_runtime::exec::decode_bytes::<
+                        contiple::Contiple,
+                        contiple::types::NoticeDetailEnvelope,
+                        contiple::types::ErrorEnvelope,
+                    >(status, body)
+                        .await,
+                )
+            }
+            "getService" => {
+                crate::outcome(
+                    ::client_runtime::exec::decode_bytes::<
+                        contiple::Contiple,
+                        contiple::types::ServiceDetailEnvelope,
+                        contiple::types::ErrorEnvelope,
+                    >(status, body)
+                        .await,
+                )
+            }
+            "listAgents" => {
+                crate::outcome(
+                    ::client_runtime::exec::decode_bytes::<
+                        contiple::Contiple,
+                        contiple::types::AgentListEnvelope,
+                        contiple::types::ErrorEnvelope,
+                    >(status, body)
+                        .await,
+                )
+            }
+            "listCustomerTickets" => {
+                crate::outcome(
+                    ::client_runtime::exec::decode_bytes::<
+                        contiple::Contiple,
+                        contiple::types::CustomerTicketListEnvelope,
+                        contiple::types::ErrorEnvelope,
+                    >(status, body)
+                        .await,
+                )
+            }
+            "listFaqCategories" => {
+                crate::outcome(
+                    ::client_runtime::exec::decode_bytes::<
+                        contiple::Contiple,
+                        contiple::types::FaqCategoryListEnvelope,
+                        contiple::types::ErrorEnvelope,
+                    >(status, body)
+                        .await,
+                )
+            }
+            "listFaqs" => {
+                crate::outcome(
+                    ::client_runtime::exec::decode_bytes::<
+                        contiple::Contiple,
+                        contiple::types::FaqListEnvelope,
+                        contiple::types::ErrorEnvelope,
+                    >(status, body)
+                        .await,
+                )
+            }
+            "listNoticeCategories" => {
+                crate::outcome(
+                    ::client_runtime::exec::decode_bytes::<
+                        contiple::Contiple,
+                        contiple::types::NoticeCategoryListEnvelope,
+                        contiple::types::ErrorEnvelope,
+                    >(status, body)
+                        .await,
+                )
+            }
+            "listNoticeTags" => {
+                crate::outcome(
+                    ::client_runtime::exec::decode_bytes::<
+                        contiple::Contiple,
+                        contiple::types::NoticeTagListEnvelope,
+                        contiple::types::ErrorEnvelope,
+                    >(status, body)
+                        .await,
+                )
+            }
+            "listNotices" => {
+                crate::outcome(
+                    ::client_runtime::exec::decode_bytes::<
+                        contiple::Contiple,
+                        contiple::types::NoticeListEnvelope,
+                        contiple::types::ErrorEnvelope,
+                    >(status, body)
+                        .await,
+                )
+            }
+            "listTicketCategories" => {
+                crate::outcome(
+                    ::client_runtime::exec::decode_bytes::<
+                        contiple::Contiple,
+                        contiple::types::TicketCategoryListEnvelope,
+                        contiple::types::ErrorEnvelope,
+                    >(status, body)
+                        .await,
+                )
+            }
+            "listTicketUserFields" => {
+                crate::outcome(
+                    ::client_runtime::exec::decode_bytes::<
+                        contiple::Contiple,
+                        contiple::types::TicketUserFieldListEnvelope,
+                        contiple::types::ErrorEnvelope,
+                    >(status, body)
+                        .await,
+                )
+            }
+            "registerExternalAccount" => {
+                crate::outcome(
+                    ::client_runtime::exec::decode_bytes::<
+                        contiple::Contiple,
+                        contiple::types::ExternalAccountEnvelope,
+                        contiple::types::ErrorEnvelope,
+                    >(status, body)
+                        .await,
+                )
+            }
+            "reinquireTicket" => {
+                crate::outcome(
+                    ::client_runtime::exec::decode_bytes::<
+                        contiple::Contiple,
+                        contiple::types::CustomerTicketCommentEnvelope,
+                        contiple::types::ErrorEnvelope,
+                    >(status, body)
+                        .await,
+                )
+            }
+            "saveEmailSettings" => {
+                crate::outcome(
+                    ::client_runtime::exec::decode_bytes::<
+                        contiple::Contiple,
+                        contiple::types::EmailSettingsSaveEnvelope,
+                        contiple::types::ErrorEnvelope,
+                    >(status, body)
+                        .await,
+                )
+            }
+            "updateAgentAuthority" => {
+                crate::outcome(
+                    ::client_runtime::exec::decode_bytes::<
+                        contiple::Contiple,
+                        contiple::types::AgentEnvelope,
+                        contiple::types::ErrorEnvelope,
+                    >(status, body)
+                        .await,
+                )
+            }
+            "updateExternalAccount" => {
+                crate::outcome(
+                    ::client_runtime::exec::decode_bytes::<
+                        contiple::Contiple,
+                        contiple::types::ExternalAccountEnvelope,
+                        contiple::types::ErrorEnvelope,
+                    >(status, body)
+                        .await,
+                )
+            }
+            "uploadTicketAttachment" => {
+                crate::outcome(
+                    ::client_runtime::exec::decode_bytes::<
+                        contiple::Contiple,
+                        contiple::types::UploadedTicketAttachmentEnvelope,
+                        contiple::types::ErrorEnvelope,
+                    >(status, body)
+                        .await,
+                )
+            }
+            "verifyExternalAccount" => {
+                crate::outcome(
+                    ::client_runtime::exec::decode_bytes::<
+                        contiple::Contiple,
+                        contiple::types::ExternalAccountSuccessEnvelope,
+                        contiple::types::ErrorEnvelope,
+                    >(status, body)
+                        .await,
+                )
+            }
+            _ => return None,
+        },
+    )
+}

@@ -925,3 +925,467 @@ pub async fn call(
         other => panic!("operation {other} is not in the spec"),
     }
 }
+/// Decodes a response body as the operation's success type would be, without a
+/// network, and returns the outcome as JSON; `None` for operations whose success body
+/// is not JSON.
+pub async fn decode(
+    operation: &str,
+    status: ::reqwest::StatusCode,
+    body: ::bytes::Bytes,
+) -> Option<serde_json::Value> {
+    Some(
+        match operation {
+            "addConversationTag" => {
+                crate::outcome(
+                    ::client_runtime::exec::decode_bytes::<
+                        liveagent::LiveAgent,
+                        liveagent::types::OkStatusEnvelope,
+                        liveagent::types::ErrorEnvelope,
+                    >(status, body)
+                        .await,
+                )
+            }
+            "createConversationMessage" => {
+                crate::outcome(
+                    ::client_runtime::exec::decode_bytes::<
+                        liveagent::LiveAgent,
+                        liveagent::types::OkStatusEnvelope,
+                        liveagent::types::ErrorEnvelope,
+                    >(status, body)
+                        .await,
+                )
+            }
+            "createCustomersGroup" => {
+                crate::outcome(
+                    ::client_runtime::exec::decode_bytes::<
+                        liveagent::LiveAgent,
+                        liveagent::types::CustomersGroupCreatedEnvelope,
+                        liveagent::types::ErrorEnvelope,
+                    >(status, body)
+                        .await,
+                )
+            }
+            "createKnowledgebaseCategory" => {
+                crate::outcome(
+                    ::client_runtime::exec::decode_bytes::<
+                        liveagent::LiveAgent,
+                        liveagent::types::KnowledgebaseCategoryEnvelope,
+                        liveagent::types::ErrorEnvelope,
+                    >(status, body)
+                        .await,
+                )
+            }
+            "createTag" => {
+                crate::outcome(
+                    ::client_runtime::exec::decode_bytes::<
+                        liveagent::LiveAgent,
+                        liveagent::types::TagCreatedEnvelope,
+                        liveagent::types::ErrorEnvelope,
+                    >(status, body)
+                        .await,
+                )
+            }
+            "deleteConversation" => {
+                crate::outcome(
+                    ::client_runtime::exec::decode_bytes::<
+                        liveagent::LiveAgent,
+                        liveagent::types::OkStatusEnvelope,
+                        liveagent::types::ErrorEnvelope,
+                    >(status, body)
+                        .await,
+                )
+            }
+            "deleteConversationTag" => {
+                crate::outcome(
+                    ::client_runtime::exec::decode_bytes::<
+                        liveagent::LiveAgent,
+                        liveagent::types::OkStatusEnvelope,
+                        liveagent::types::ErrorEnvelope,
+                    >(status, body)
+                        .await,
+                )
+            }
+            "deleteCustomerFields" => {
+                crate::outcome(
+                    ::client_runtime::exec::decode_bytes::<
+                        liveagent::LiveAgent,
+                        liveagent::types::OkStatusEnvelope,
+                        liveagent::types::ErrorEnvelope,
+                    >(status, body)
+                        .await,
+                )
+            }
+            "deleteCustomersGroup" => {
+                crate::outcome(
+                    ::client_runtime::exec::decode_bytes::<
+                        liveagent::LiveAgent,
+                        liveagent::types::OkStatusEnvelope,
+                        liveagent::types::ErrorEnvelope,
+                    >(status, body)
+                        .await,
+                )
+            }
+            "deleteKnowledgebaseEntry" => {
+                crate::outcome(
+                    ::client_runtime::exec::decode_bytes::<
+                        liveagent::LiveAgent,
+                        liveagent::types::OkStatusEnvelope,
+                        liveagent::types::ErrorEnvelope,
+                    >(status, body)
+                        .await,
+                )
+            }
+            "deleteTag" => {
+                crate::outcome(
+                    ::client_runtime::exec::decode_bytes::<
+                        liveagent::LiveAgent,
+                        liveagent::types::OkStatusEnvelope,
+                        liveagent::types::ErrorEnvelope,
+                    >(status, body)
+                        .await,
+                )
+            }
+            "getAgent" => {
+                crate::outcome(
+                    ::client_runtime::exec::decode_bytes::<
+                        liveagent::LiveAgent,
+                        liveagent::types::AgentEnvelope,
+                        liveagent::types::ErrorEnvelope,
+                    >(status, body)
+                        .await,
+                )
+            }
+            "getAgentsReport" => {
+                crate::outcome(
+                    ::client_runtime::exec::decode_bytes::<
+                        liveagent::LiveAgent,
+                        liveagent::types::AgentsReportEnvelope,
+                        liveagent::types::ErrorEnvelope,
+                    >(status, body)
+                        .await,
+                )
+            }
+            "getApplicationStatus" => {
+                crate::outcome(
+                    ::client_runtime::exec::decode_bytes::<
+                        liveagent::LiveAgent,
+                        liveagent::types::ApplicationStatusEnvelope,
+                        liveagent::types::ErrorEnvelope,
+                    >(status, body)
+                        .await,
+                )
+            }
+            "getChannelsReport" => {
+                crate::outcome(
+                    ::client_runtime::exec::decode_bytes::<
+                        liveagent::LiveAgent,
+                        liveagent::types::ChannelsReportEnvelope,
+                        liveagent::types::ErrorEnvelope,
+                    >(status, body)
+                        .await,
+                )
+            }
+            "getCompany" => {
+                crate::outcome(
+                    ::client_runtime::exec::decode_bytes::<
+                        liveagent::LiveAgent,
+                        liveagent::types::CompanyEnvelope,
+                        liveagent::types::ErrorEnvelope,
+                    >(status, body)
+                        .await,
+                )
+            }
+            "getConversation" => {
+                crate::outcome(
+                    ::client_runtime::exec::decode_bytes::<
+                        liveagent::LiveAgent,
+                        liveagent::types::ConversationEnvelope,
+                        liveagent::types::ErrorEnvelope,
+                    >(status, body)
+                        .await,
+                )
+            }
+            "getCustomersGroup" => {
+                crate::outcome(
+                    ::client_runtime::exec::decode_bytes::<
+                        liveagent::LiveAgent,
+                        liveagent::types::CustomersGroupEnvelope,
+                        liveagent::types::ErrorEnvelope,
+                    >(status, body)
+                        .await,
+                )
+            }
+            "getDepartmentsReport" => {
+                crate::outcome(
+                    ::client_runtime::exec::decode_bytes::<
+                        liveagent::LiveAgent,
+                        liveagent::types::DepartmentsReportEnvelope,
+                        liveagent::types::ErrorEnvelope,
+                    >(status, body)
+                        .await,
+                )
+            }
+            "getFile" => {
+                crate::outcome(
+                    ::client_runtime::exec::decode_bytes::<
+                        liveagent::LiveAgent,
+                        liveagent::types::FileEnvelope,
+                        liveagent::types::ErrorEnvelope,
+                    >(status, body)
+                        .await,
+                )
+            }
+            "getPerformanceReport" => {
+                crate::outcome(
+                    ::client_runtime::exec::decode_bytes::<
+                        liveagent::LiveAgent,
+                        liveagent::types::PerformanceReportEnvelope,
+                        liveagent::types::ErrorEnvelope,
+                    >(status, body)
+                        .await,
+                )
+            }
+            "getTag" => {
+                crate::outcome(
+                    ::client_runtime::exec::decode_bytes::<
+                        liveagent::LiveAgent,
+                        liveagent::types::TagDetailsEnvelope,
+                        liveagent::types::ErrorEnvelope,
+                    >(status, body)
+                        .await,
+                )
+            }
+            "getTagsReport" => {
+                crate::outcome(
+                    ::client_runtime::exec::decode_bytes::<
+                        liveagent::LiveAgent,
+                        liveagent::types::TagsReportEnvelope,
+                        liveagent::types::ErrorEnvelope,
+                    >(status, body)
+                        .await,
+                )
+            }
+            "getTicketsAgentsAvailabilityReport" => {
+                crate::outcome(
+                    ::client_runtime::exec::decode_bytes::<
+                        liveagent::LiveAgent,
+                        liveagent::types::TicketsAgentsAvailabilityReportEnvelope,
+                        liveagent::types::ErrorEnvelope,
+                    >(status, body)
+                        .await,
+                )
+            }
+            "getTicketsLoadReport" => {
+                crate::outcome(
+                    ::client_runtime::exec::decode_bytes::<
+                        liveagent::LiveAgent,
+                        liveagent::types::TicketsLoadReportEnvelope,
+                        liveagent::types::ErrorEnvelope,
+                    >(status, body)
+                        .await,
+                )
+            }
+            "getTicketsSlaComplianceReport" => {
+                crate::outcome(
+                    ::client_runtime::exec::decode_bytes::<
+                        liveagent::LiveAgent,
+                        liveagent::types::TicketsSlaComplianceReportEnvelope,
+                        liveagent::types::ErrorEnvelope,
+                    >(status, body)
+                        .await,
+                )
+            }
+            "getTicketsSlaLogReport" => {
+                crate::outcome(
+                    ::client_runtime::exec::decode_bytes::<
+                        liveagent::LiveAgent,
+                        liveagent::types::TicketsSlaLogReportEnvelope,
+                        liveagent::types::ErrorEnvelope,
+                    >(status, body)
+                        .await,
+                )
+            }
+            "listAgentsOnlineStatus" => {
+                crate::outcome(
+                    ::client_runtime::exec::decode_bytes::<
+                        liveagent::LiveAgent,
+                        liveagent::types::AgentsOnlineStatusEnvelope,
+                        liveagent::types::ErrorEnvelope,
+                    >(status, body)
+                        .await,
+                )
+            }
+            "listCompanies" => {
+                crate::outcome(
+                    ::client_runtime::exec::decode_bytes::<
+                        liveagent::LiveAgent,
+                        liveagent::types::CompanyListEnvelope,
+                        liveagent::types::ErrorEnvelope,
+                    >(status, body)
+                        .await,
+                )
+            }
+            "listConversationMessages" => {
+                crate::outcome(
+                    ::client_runtime::exec::decode_bytes::<
+                        liveagent::LiveAgent,
+                        liveagent::types::MessageGroupListEnvelope,
+                        liveagent::types::ErrorEnvelope,
+                    >(status, body)
+                        .await,
+                )
+            }
+            "listConversationTags" => {
+                crate::outcome(
+                    ::client_runtime::exec::decode_bytes::<
+                        liveagent::LiveAgent,
+                        liveagent::types::ConversationTagListEnvelope,
+                        liveagent::types::ErrorEnvelope,
+                    >(status, body)
+                        .await,
+                )
+            }
+            "listConversations" => {
+                crate::outcome(
+                    ::client_runtime::exec::decode_bytes::<
+                        liveagent::LiveAgent,
+                        liveagent::types::ConversationListEnvelope,
+                        liveagent::types::ErrorEnvelope,
+                    >(status, body)
+                        .await,
+                )
+            }
+            "listCustomerGroups" => {
+                crate::outcome(
+                    ::client_runtime::exec::decode_bytes::<
+                        liveagent::LiveAgent,
+                        liveagent::types::CustomerGroupListEnvelope,
+                        liveagent::types::ErrorEnvelope,
+                    >(status, body)
+                        .await,
+                )
+            }
+            "listCustomersGroups" => {
+                crate::outcome(
+                    ::client_runtime::exec::decode_bytes::<
+                        liveagent::LiveAgent,
+                        liveagent::types::CustomersGroupListEnvelope,
+                        liveagent::types::ErrorEnvelope,
+                    >(status, body)
+                        .await,
+                )
+            }
+            "listKnowledgebaseArticles" => {
+                crate::outcome(
+                    ::client_runtime::exec::decode_bytes::<
+                        liveagent::LiveAgent,
+                        liveagent::types::KnowledgebaseArticleListEnvelope,
+                        liveagent::types::ErrorEnvelope,
+                    >(status, body)
+                        .await,
+                )
+            }
+            "listKnowledgebaseEntries" => {
+                crate::outcome(
+                    ::client_runtime::exec::decode_bytes::<
+                        liveagent::LiveAgent,
+                        liveagent::types::KnowledgebaseEntryListEnvelope,
+                        liveagent::types::ErrorEnvelope,
+                    >(status, body)
+                        .await,
+                )
+            }
+            "listKnowledgebases" => {
+                crate::outcome(
+                    ::client_runtime::exec::decode_bytes::<
+                        liveagent::LiveAgent,
+                        liveagent::types::KnowledgebaseListEnvelope,
+                        liveagent::types::ErrorEnvelope,
+                    >(status, body)
+                        .await,
+                )
+            }
+            "listSuggestionCategories" => {
+                crate::outcome(
+                    ::client_runtime::exec::decode_bytes::<
+                        liveagent::LiveAgent,
+                        liveagent::types::SuggestionCategoryListEnvelope,
+                        liveagent::types::ErrorEnvelope,
+                    >(status, body)
+                        .await,
+                )
+            }
+            "listTags" => {
+                crate::outcome(
+                    ::client_runtime::exec::decode_bytes::<
+                        liveagent::LiveAgent,
+                        liveagent::types::TagListEnvelope,
+                        liveagent::types::ErrorEnvelope,
+                    >(status, body)
+                        .await,
+                )
+            }
+            "searchKnowledgebase" => {
+                crate::outcome(
+                    ::client_runtime::exec::decode_bytes::<
+                        liveagent::LiveAgent,
+                        liveagent::types::KnowledgebaseSearchResultEnvelope,
+                        liveagent::types::ErrorEnvelope,
+                    >(status, body)
+                        .await,
+                )
+            }
+            "setCustomerFields" => {
+                crate::outcome(
+                    ::client_runtime::exec::decode_bytes::<
+                        liveagent::LiveAgent,
+                        liveagent::types::OkStatusEnvelope,
+                        liveagent::types::ErrorEnvelope,
+                    >(status, body)
+                        .await,
+                )
+            }
+            "updateConversationStatus" => {
+                crate::outcome(
+                    ::client_runtime::exec::decode_bytes::<
+                        liveagent::LiveAgent,
+                        liveagent::types::OkStatusEnvelope,
+                        liveagent::types::ErrorEnvelope,
+                    >(status, body)
+                        .await,
+                )
+            }
+            "updateCustomersGroup" => {
+                crate::outcome(
+                    ::client_runtime::exec::decode_bytes::<
+                        liveagent::LiveAgent,
+                        liveagent::types::OkStatusEnvelope,
+                        liveagent::types::ErrorEnvelope,
+                    >(status, body)
+                        .await,
+                )
+            }
+            "updateTag" => {
+                crate::outcome(
+                    ::client_runtime::exec::decode_bytes::<
+                        liveagent::LiveAgent,
+                        liveagent::types::OkStatusEnvelope,
+                        liveagent::types::ErrorEnvelope,
+                    >(status, body)
+                        .await,
+                )
+            }
+            "uploadFile" => {
+                crate::outcome(
+                    ::client_runtime::exec::decode_bytes::<
+                        liveagent::LiveAgent,
+                        liveagent::types::FileEnvelope,
+                        liveagent::types::ErrorEnvelope,
+                    >(status, body)
+                        .await,
+                )
+            }
+            _ => return None,
+        },
+    )
+}

@@ -1,0 +1,170 @@
+//! The client-side rate limiter: at most N requests in any window of a given length, shared by
+//! every client with the same credentials in the process (clones included).
+//!
+//! Built on [`governor`] (the well-kept GCRA implementation) with a clock on tokio's time, so
+//! that waiting respects a paused tokio clock in tests. GCRA allows a burst and then a steady
+//! rate; to keep "at most N in any window" true, the burst is N/6 and the steady rate spreads
+//! the other 5N/6 over the window.
+
+use std::collections::HashMap;
+use std::num::NonZeroU32;
+use std::sync::{Arc, Mutex, OnceLock};
+use std::time::Duration;
+
+use governor::clock::Clock;
+use governor::middleware::NoOpMiddleware;
+use governor::state::{InMemoryState, NotKeyed};
+use governor::Quota;
+
+/// At most `requests` requests in any window of `per`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct RateLimit {
+    /// Requests allowed per window.
+    pub requests: u32,
+    /// The window.
+    pub per: Duration,
+}
+
+impl RateLimit {
+    /// At most `requests` per minute.
+    pub const fn per_minute(requests: u32) -> Self {
+        Self {
+            requests,
+            per: Duration::from_secs(60),
+        }
+    }
+
+    fn quota(&self) -> Quota {
+        let requests = self.requests.max(1);
+        let burst = (requests / 6).max(1);
+        let steady = (requests - burst).max(1);
+        let period = self.per / steady;
+        Quota::with_period(period.max(Duration::from_nanos(1)))
+            .expect("a positive period")
+            .allow_burst(NonZeroU32::new(burst).expect("burst is at least 1"))
+    }
+}
+
+/// governor's clock on tokio's time: durations since the limiter was made.
+#[derive(Clone, Debug)]
+struct TokioClock {
+    origin: tokio::time::Instant,
+}
+
+impl Clock for TokioClock {
+    type Instant = Duration;
+
+    fn now(&self) -> Duration {
+        self.origin.elapsed()
+    }
+}
+
+type Governor =
+    governor::RateLimiter<NotKeyed, InMemoryState, TokioClock, NoOpMiddleware<Duration>>;
+
+/// A rate limiter; cheap to clone (clones share the budget).
+#[derive(Clone)]
+pub struct Limiter {
+    governor: Arc<Governor>,
+    clock: TokioClock,
+    limit: RateLimit,
+}
+
+impl std::fmt::Debug for Limiter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Limiter")
+            .field("limit", &self.limit)
+            .finish()
+    }
+}
+
+impl Limiter {
+    /// A limiter of its own.
+    pub fn new(limit: RateLimit) -> Self {
+        let clock = TokioClock {
+            origin: tokio::time::Instant::now(),
+        };
+        Self {
+            governor: Arc::new(governor::RateLimiter::direct_with_clock(
+                limit.quota(),
+                clock.clone(),
+            )),
+            clock,
+            limit,
+        }
+    }
+
+    /// The process-wide limiter for `key` (e.g. a hash of an API key) and `limit`, so that
+    /// every client with the same credentials shares one budget.
+    pub fn shared(key: &str, limit: RateLimit) -> Self {
+        static SHARED: OnceLock<Mutex<HashMap<(String, RateLimit), Limiter>>> = OnceLock::new();
+        let mut shared = SHARED
+            .get_or_init(Default::default)
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        shared
+            .entry((key.to_owned(), limit))
+            .or_insert_with(|| Self::new(limit))
+            .clone()
+    }
+
+    /// The limit.
+    pub fn limit(&self) -> RateLimit {
+        self.limit
+    }
+
+    /// Waits until a request may be sent.
+    pub async fn acquire(&self) {
+        while let Err(not_until) = self.governor.check() {
+            let wait = not_until.wait_time_from(self.clock.now());
+            tokio::time::sleep(wait.max(Duration::from_millis(1))).await;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::{Arc, Mutex};
+    use std::time::Duration;
+
+    use super::{Limiter, RateLimit};
+
+    #[tokio::test(start_paused = true)]
+    async fn never_more_than_the_limit_in_any_window() {
+        let limiter = Limiter::new(RateLimit::per_minute(180));
+        let times = Arc::new(Mutex::new(Vec::new()));
+        let start = tokio::time::Instant::now();
+        let tasks: Vec<_> = (0..32)
+            .map(|task| {
+                let limiter = limiter.clone();
+                let times = times.clone();
+                tokio::spawn(async move {
+                    // 400 calls in all, spread over 32 tasks.
+                    for _ in 0..(400 / 32 + usize::from(task < 400 % 32)) {
+                        limiter.acquire().await;
+                        times.lock().unwrap().push(start.elapsed());
+                    }
+                })
+            })
+            .collect();
+        for task in tasks {
+            task.await.unwrap();
+        }
+        let mut times = times.lock().unwrap().clone();
+        times.sort();
+        assert_eq!(times.len(), 400);
+        let window = Duration::from_secs(60);
+        for (i, first) in times.iter().enumerate() {
+            let in_window = times[i..]
+                .iter()
+                .take_while(|t| **t - *first < window)
+                .count();
+            assert!(
+                in_window <= 180,
+                "{in_window} calls within 60 s of {first:?}"
+            );
+        }
+        // And it does not crawl: 400 calls fit in a little over two windows.
+        assert!(times[399] < Duration::from_secs(160), "{:?}", times[399]);
+    }
+}

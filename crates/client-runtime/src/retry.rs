@@ -1,0 +1,277 @@
+//! Retries: which failures are retried, how long to wait, and the loop that does it.
+//!
+//! Retried: HTTP 429, 502, 503 and 504, connection failures (refused, reset) and timeouts, for
+//! GET, HEAD, PUT, DELETE and OPTIONS; POST and PATCH only when the caller opts in
+//! ([`RetryPolicy::retry_non_idempotent`]), since the server may have acted on the first
+//! attempt. The wait is exponential with jitter, from [`backon`] (chosen as the well-kept
+//! backoff crate with a plain iterator of delays, so that the loop can honour `Retry-After`
+//! instead when the server sends one, in seconds or as an HTTP date). Every retry is logged at
+//! `warn` with the attempt number and the reason.
+
+use std::fmt;
+use std::future::Future;
+use std::time::Duration;
+
+use backon::BackoffBuilder;
+use reqwest::StatusCode;
+
+/// How a client retries failed requests.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RetryPolicy {
+    /// Attempts in all, the first included (1 turns retries off). Default 4.
+    pub max_attempts: u32,
+    /// No retry starts after this much time since the first attempt. Default 60 s.
+    pub max_elapsed: Duration,
+    /// The first backoff delay. Default 250 ms.
+    pub min_delay: Duration,
+    /// The longest backoff delay. Default 30 s. (A server's `Retry-After` is honoured as
+    /// long as it fits in `max_elapsed`; a longer one ends the retries.)
+    pub max_delay: Duration,
+    /// Retry POST and PATCH too. Default off.
+    pub retry_non_idempotent: bool,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        Self {
+            max_attempts: 4,
+            max_elapsed: Duration::from_secs(60),
+            min_delay: Duration::from_millis(250),
+            max_delay: Duration::from_secs(30),
+            retry_non_idempotent: false,
+        }
+    }
+}
+
+impl RetryPolicy {
+    /// One attempt, no retries.
+    pub fn none() -> Self {
+        Self {
+            max_attempts: 1,
+            ..Self::default()
+        }
+    }
+
+    /// Whether requests with this method may be retried.
+    pub fn allows(&self, method: &reqwest::Method) -> bool {
+        self.retry_non_idempotent
+            || matches!(
+                *method,
+                reqwest::Method::GET
+                    | reqwest::Method::HEAD
+                    | reqwest::Method::PUT
+                    | reqwest::Method::DELETE
+                    | reqwest::Method::OPTIONS
+            )
+    }
+
+    /// The backoff delays, with jitter.
+    fn delays(&self) -> impl Iterator<Item = Duration> {
+        backon::ExponentialBuilder::default()
+            .with_min_delay(self.min_delay)
+            .with_max_delay(self.max_delay)
+            .with_jitter()
+            .without_max_times()
+            .build()
+    }
+}
+
+/// Why an attempt is retried.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RetryReason {
+    /// A retryable status (429, 502, 503, 504).
+    Status(StatusCode),
+    /// Connecting, sending or receiving failed (refused, reset).
+    Connection,
+    /// The attempt timed out.
+    Timeout,
+}
+
+impl fmt::Display for RetryReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::Status(status) => write!(f, "HTTP {status}"),
+            Self::Connection => f.write_str("connection failed"),
+            Self::Timeout => f.write_str("timed out"),
+        }
+    }
+}
+
+/// Whether a status is worth another attempt.
+pub fn is_retryable_status(status: StatusCode) -> bool {
+    matches!(status.as_u16(), 429 | 502 | 503 | 504)
+}
+
+/// Whether a transport error is worth another attempt, and why.
+pub fn transport_reason(err: &reqwest::Error) -> Option<RetryReason> {
+    if err.is_timeout() {
+        Some(RetryReason::Timeout)
+    } else if err.is_connect() || err.is_request() || err.is_body() {
+        Some(RetryReason::Connection)
+    } else {
+        None
+    }
+}
+
+/// A `Retry-After` value: delay-seconds or an HTTP date (RFC 9110 §10.2.3).
+pub fn parse_retry_after(value: &str, now: std::time::SystemTime) -> Option<Duration> {
+    let value = value.trim();
+    if let Ok(seconds) = value.parse::<u64>() {
+        return Some(Duration::from_secs(seconds));
+    }
+    let date = httpdate::parse_http_date(value).ok()?;
+    Some(date.duration_since(now).unwrap_or(Duration::ZERO))
+}
+
+/// One attempt's result as the loop sees it.
+pub enum Attempt<T> {
+    /// Done: return this.
+    Done(T),
+    /// Retry for this reason (waiting `retry_after` if the server said so), or return the
+    /// value if no attempt is left.
+    Retry {
+        /// The value to return if no attempt is left.
+        last: T,
+        /// Why.
+        reason: RetryReason,
+        /// The server's `Retry-After`, if any.
+        retry_after: Option<Duration>,
+    },
+}
+
+/// Runs `attempt` (given the 1-based attempt number) until it is done, the policy's attempts
+/// or time budget are used up, or `retryable` is false. Waits with tokio's clock.
+pub async fn run<T, F, Fut>(policy: &RetryPolicy, retryable: bool, api: &str, mut attempt: F) -> T
+where
+    F: FnMut(u32) -> Fut,
+    Fut: Future<Output = Attempt<T>>,
+{
+    let started = tokio::time::Instant::now();
+    let mut delays = policy.delays();
+    let mut number = 1;
+    loop {
+        match attempt(number).await {
+            Attempt::Done(value) => return value,
+            Attempt::Retry {
+                last,
+                reason,
+                retry_after,
+            } => {
+                let backoff = delays.next().unwrap_or(policy.max_delay);
+                let delay = retry_after.unwrap_or(backoff);
+                let out_of_budget = started.elapsed() + delay > policy.max_elapsed;
+                if !retryable || number >= policy.max_attempts || out_of_budget {
+                    return last;
+                }
+                tracing::warn!(
+                    attempt = number,
+                    reason = %reason,
+                    delay_ms = delay.as_millis() as u64,
+                    "retrying {api} request"
+                );
+                tokio::time::sleep(delay).await;
+                number += 1;
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::atomic::{AtomicU32, Ordering};
+    use std::time::{Duration, SystemTime};
+
+    use reqwest::StatusCode;
+
+    use super::{parse_retry_after, run, Attempt, RetryPolicy, RetryReason};
+
+    fn unavailable(retry_after: Option<Duration>) -> Attempt<u16> {
+        Attempt::Retry {
+            last: 503,
+            reason: RetryReason::Status(StatusCode::SERVICE_UNAVAILABLE),
+            retry_after,
+        }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn retries_until_success() {
+        let calls = AtomicU32::new(0);
+        let result = run(&RetryPolicy::default(), true, "test", |n| {
+            calls.fetch_add(1, Ordering::SeqCst);
+            async move {
+                if n < 3 {
+                    unavailable(None)
+                } else {
+                    Attempt::Done(200)
+                }
+            }
+        })
+        .await;
+        assert_eq!((result, calls.load(Ordering::SeqCst)), (200, 3));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn honours_retry_after_and_stops_when_not_retryable() {
+        let started = tokio::time::Instant::now();
+        let result = run(&RetryPolicy::default(), true, "test", |n| async move {
+            if n == 1 {
+                unavailable(Some(Duration::from_secs(1)))
+            } else {
+                Attempt::Done(200)
+            }
+        })
+        .await;
+        assert_eq!(result, 200);
+        assert_eq!(started.elapsed(), Duration::from_secs(1));
+
+        let calls = AtomicU32::new(0);
+        let result = run(&RetryPolicy::default(), false, "test", |_| {
+            calls.fetch_add(1, Ordering::SeqCst);
+            async { unavailable(None) }
+        })
+        .await;
+        assert_eq!((result, calls.load(Ordering::SeqCst)), (503, 1));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn gives_up_after_max_attempts() {
+        let calls = AtomicU32::new(0);
+        let policy = RetryPolicy {
+            max_attempts: 3,
+            ..RetryPolicy::default()
+        };
+        let result = run(&policy, true, "test", |_| {
+            calls.fetch_add(1, Ordering::SeqCst);
+            async { unavailable(None) }
+        })
+        .await;
+        assert_eq!((result, calls.load(Ordering::SeqCst)), (503, 3));
+    }
+
+    #[test]
+    fn parses_retry_after() {
+        let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_445_412_480);
+        assert_eq!(
+            parse_retry_after("120", now),
+            Some(Duration::from_secs(120))
+        );
+        // RFC 9110's example date, 60 s after `now`.
+        assert_eq!(
+            parse_retry_after("Wed, 21 Oct 2015 07:29:00 GMT", now),
+            Some(Duration::from_secs(60))
+        );
+        assert_eq!(parse_retry_after("soon", now), None);
+    }
+
+    #[test]
+    fn post_is_not_retried_unless_opted_in() {
+        let policy = RetryPolicy::default();
+        assert!(policy.allows(&reqwest::Method::GET));
+        assert!(!policy.allows(&reqwest::Method::POST));
+        let opted = RetryPolicy {
+            retry_non_idempotent: true,
+            ..policy
+        };
+        assert!(opted.allows(&reqwest::Method::POST));
+    }
+}

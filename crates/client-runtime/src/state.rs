@@ -1,0 +1,69 @@
+//! [`State`]: the generated client's hook state, the API's credentials plus the runtime
+//! settings the builder chose ([`Runtime`]: retries, rate limiter, body cap).
+
+use std::fmt;
+use std::sync::Arc;
+
+use crate::limit::Limiter;
+use crate::retry::RetryPolicy;
+
+/// The largest response body read by default: 64 MiB.
+pub const DEFAULT_MAX_BODY_BYTES: usize = 64 * 1024 * 1024;
+
+/// How a client sends requests, beyond what `reqwest` does.
+#[derive(Clone, Debug)]
+pub struct Runtime {
+    /// Which failures are retried and how.
+    pub retry: RetryPolicy,
+    /// The rate limiter, if any.
+    pub limiter: Option<Limiter>,
+    /// Responses with larger bodies fail with [`crate::Error::BodyTooLarge`].
+    pub max_body_bytes: usize,
+}
+
+impl Default for Runtime {
+    fn default() -> Self {
+        Self {
+            retry: RetryPolicy::default(),
+            limiter: None,
+            max_body_bytes: DEFAULT_MAX_BODY_BYTES,
+        }
+    }
+}
+
+/// A generated client's hook state: its credentials and its [`Runtime`]. Clones of a client
+/// share the runtime (and so the rate limiter).
+#[derive(Clone)]
+pub struct State<C> {
+    credentials: C,
+    runtime: Arc<Runtime>,
+}
+
+impl<C> State<C> {
+    /// The state of a new client.
+    pub fn new(credentials: C, runtime: Runtime) -> Self {
+        Self {
+            credentials,
+            runtime: Arc::new(runtime),
+        }
+    }
+
+    /// The credentials.
+    pub fn credentials(&self) -> &C {
+        &self.credentials
+    }
+
+    /// The runtime settings.
+    pub fn runtime(&self) -> &Runtime {
+        &self.runtime
+    }
+}
+
+impl<C: fmt::Debug> fmt::Debug for State<C> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("State")
+            .field("credentials", &self.credentials)
+            .field("runtime", &self.runtime)
+            .finish()
+    }
+}

@@ -1,0 +1,73 @@
+//! `cargo xtask docs`: a static HTML reference per API, rendered by `@redocly/cli build-docs`
+//! from its portable bundle into `target/docs/<spec>.html`, with Redoc's script inlined so the
+//! page works offline; `target/docs/index.html` links them.
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use anyhow::{bail, Context as _};
+
+use crate::{apis, bundle, consumers};
+
+/// Builds every page; returns the paths written.
+pub fn build(root: &Path) -> anyhow::Result<Vec<PathBuf>> {
+    let node_bin = consumers::ensure_node(root)?;
+    let out = root.join("target/docs");
+    std::fs::create_dir_all(&out)?;
+    let mut pages = Vec::new();
+    let mut index = String::from(
+        "<!DOCTYPE html>\n<html lang=\"en\">\n<head><meta charset=\"utf-8\"><title>API reference</title></head>\n<body>\n<h1>API reference</h1>\n<ul>\n",
+    );
+    for api in apis::discover(root)? {
+        let bundle_path = bundle::bundle_path(&api);
+        let stem = bundle::spec_stem(&api);
+        let text = std::fs::read_to_string(&bundle_path).with_context(|| {
+            format!(
+                "reading {}: run `cargo xtask bundle`",
+                api.relative(&bundle_path)
+            )
+        })?;
+        let spec: serde_json::Value = serde_json::from_str(&text)?;
+        let title = spec["info"]["title"].as_str().unwrap_or(&stem).to_owned();
+        let page = out.join(format!("{stem}.html"));
+        let output = Command::new(node_bin.join("redocly"))
+            .args(["build-docs", "--inlineBundle", "--config"])
+            .arg(root.join("redocly.yaml"))
+            .arg("--title")
+            .arg(&title)
+            .arg("-o")
+            .arg(&page)
+            .arg(&bundle_path)
+            .current_dir(root)
+            .env("REDOCLY_TELEMETRY", "off")
+            .env("REDOCLY_SUPPRESS_UPDATE_NOTICE", "true")
+            .output()
+            .context("running redocly build-docs")?;
+        if !output.status.success() {
+            bail!(
+                "redocly build-docs {} failed:\n{}{}",
+                api.relative(&bundle_path),
+                String::from_utf8_lossy(&output.stdout),
+                String::from_utf8_lossy(&output.stderr)
+            );
+        }
+        println!("{}: written", api.relative(&page));
+        let _ = writeln!(
+            index,
+            "<li><a href=\"{stem}.html\">{}</a> (<code>spec/dist/{stem}.json</code>)</li>",
+            escape(&title)
+        );
+        pages.push(page);
+    }
+    index.push_str("</ul>\n</body>\n</html>\n");
+    std::fs::write(out.join("index.html"), index)?;
+    println!("target/docs/index.html: written");
+    Ok(pages)
+}
+
+fn escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+}
