@@ -192,6 +192,16 @@ where
     .boxed()
 }
 
+/// A `progress` for [`write_json_lines`] that prints `<count> <what> written` to stderr every
+/// `every` rows.
+pub fn report_every(every: usize, what: &'static str) -> impl FnMut(usize) {
+    move |count| {
+        if count % every.max(1) == 0 {
+            eprintln!("{count} {what} written");
+        }
+    }
+}
+
 /// Writes every row of `rows` to `out` as one JSON object per line (JSON lines), calling
 /// `progress` with the count after each row; returns how many rows were written. Stops at the
 /// first error: the stream's (an [`Error`]) or writing's.

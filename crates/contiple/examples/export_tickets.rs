@@ -10,6 +10,7 @@
 //! and prints one JSON object per ticket to stdout; progress and retries go to stderr. The
 //! client retries 503s, 429s with `Retry-After` and reset connections.
 
+use client_runtime::paginate::{report_every, write_json_lines};
 use contiple::Client;
 
 /// Writes every ticket of `usercode` to `out`, one JSON object per line; returns how many.
@@ -19,19 +20,14 @@ pub async fn export(
     out: impl std::io::Write,
 ) -> Result<usize, Box<dyn std::error::Error + Send + Sync>> {
     let tickets = client.list_customer_tickets().usercode(usercode).stream();
-    client_runtime::paginate::write_json_lines(tickets, out, |count| {
-        if count % 1000 == 0 {
-            eprintln!("{count} tickets exported");
-        }
-    })
-    .await
+    write_json_lines(tickets, out, report_every(1000, "tickets")).await
 }
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+    // Retries are logged at `warn`: to stderr, beside the progress.
     tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
-        .with_env_filter(tracing_subscriber::EnvFilter::new("warn"))
         .init();
     let var = |name: &str| std::env::var(name).map_err(|_| format!("set {name}"));
     let client = Client::new(

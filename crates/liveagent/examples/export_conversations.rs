@@ -11,6 +11,7 @@
 //! to stderr. 503s, 429s with `Retry-After` and reset connections are retried by the client,
 //! so a flaky server loses or duplicates no row.
 
+use client_runtime::paginate::{report_every, write_json_lines};
 use liveagent::{ApiKey, Client};
 
 /// Writes every conversation to `out`, one JSON object per line; returns how many.
@@ -19,19 +20,14 @@ pub async fn export(
     out: impl std::io::Write,
 ) -> Result<usize, Box<dyn std::error::Error + Send + Sync>> {
     let conversations = client.list_conversations().stream();
-    client_runtime::paginate::write_json_lines(conversations, out, |count| {
-        if count % 1000 == 0 {
-            eprintln!("{count} conversations exported");
-        }
-    })
-    .await
+    write_json_lines(conversations, out, report_every(1000, "conversations")).await
 }
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error + Send + Sync>> {
+    // Retries are logged at `warn`: to stderr, beside the progress.
     tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
-        .with_env_filter(tracing_subscriber::EnvFilter::new("warn"))
         .init();
     let base_url = std::env::var("LIVEAGENT_BASE_URL").map_err(|_| "set LIVEAGENT_BASE_URL")?;
     let key = std::env::var("LIVEAGENT_API_KEY").map_err(|_| "set LIVEAGENT_API_KEY")?;
