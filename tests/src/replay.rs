@@ -7,7 +7,7 @@
 
 use serde_json::{json, Value};
 
-use crate::{sent_requests, without_empty, Call, Recording, SpecIndex};
+use crate::{sent_requests, without_empty, Call, Recording, SentRequest, SpecIndex};
 
 /// What one API's replay needs to know.
 pub struct ReplayApi {
@@ -23,6 +23,26 @@ pub struct ReplayApi {
     /// them (operations the spec does not secure are not signed).
     pub signature_headers: &'static [&'static str],
 }
+
+/// The API key of the LiveAgent replays: not a secret, so the tests can compare it.
+pub const LIVEAGENT_API_KEY: &str = "test-api-key-not-a-secret";
+
+/// LiveAgent: authenticated by the `apikey` query parameter.
+pub const LIVEAGENT: ReplayApi = ReplayApi {
+    name: "liveagent",
+    spec_file: "liveagent-v1.yaml",
+    auth_query: Some(("apikey", LIVEAGENT_API_KEY)),
+    signature_headers: &[],
+};
+
+/// Contiple: signed with `authorization` and `x-tc-timestamp` (see
+/// `tests/recordings/contiple/credentials.json`).
+pub const CONTIPLE: ReplayApi = ReplayApi {
+    name: "contiple",
+    spec_file: "contiple.yaml",
+    auth_query: None,
+    signature_headers: &["authorization", "x-tc-timestamp"],
+};
 
 /// The outcome of replaying one recording.
 pub struct Replayed {
@@ -58,51 +78,7 @@ pub async fn replay(
         .await
         .expect("the mock server records requests");
 
-    if sent.len() != exchanges.len() {
-        failures.push(format!(
-            "{name}: {} request(s) sent, {} recorded",
-            sent.len(),
-            exchanges.len()
-        ));
-    }
-    for (sent, exchange) in sent.iter().zip(&exchanges) {
-        if sent.request != exchange.request {
-            failures.push(format!(
-                "{name}: sent {:#?}\nrecorded {:#?}",
-                sent.request, exchange.request
-            ));
-        }
-        if let Some((param, value)) = api.auth_query {
-            if sent.apikey.as_deref() != Some(value) || sent.apikey_count != Some(1) {
-                failures.push(format!(
-                    "{name}: {param} sent {:?} time(s)",
-                    sent.apikey_count
-                ));
-            }
-        }
-        let signed = api
-            .signature_headers
-            .iter()
-            .any(|h| exchange.request.headers.contains_key(*h));
-        for header in api.signature_headers {
-            if !signed && sent.all_headers.contains_key(*header) {
-                failures.push(format!("{name}: unsigned operation sent `{header}`"));
-            }
-        }
-        if exchange.request.form.is_some()
-            && sent.content_type.as_deref() != Some("application/x-www-form-urlencoded")
-        {
-            failures.push(format!("{name}: form sent as {:?}", sent.content_type));
-        }
-        if exchange.request.body_text.is_some()
-            && !sent
-                .content_type
-                .as_deref()
-                .is_some_and(|t| t.starts_with("application/json"))
-        {
-            failures.push(format!("{name}: JSON body sent as {:?}", sent.content_type));
-        }
-    }
+    failures.extend(sent_mismatches(api, rec, &sent));
 
     for (exchange, result) in exchanges.iter().zip(&outcomes) {
         let operation = rec.operation_of(exchange);
@@ -166,6 +142,62 @@ pub async fn replay(
         }),
         failures,
     }
+}
+
+/// What differs between the requests the client sent and `rec`'s recorded requests: their
+/// number, each request's method, path, query, body and recorded headers, the auth query
+/// parameter (sent exactly once), signature headers (none on unsigned operations) and the
+/// body's content type.
+pub fn sent_mismatches(api: &ReplayApi, rec: &Recording, sent: &[SentRequest]) -> Vec<String> {
+    let name = rec.name();
+    let exchanges = rec.exchanges();
+    let mut failures = Vec::new();
+    if sent.len() != exchanges.len() {
+        failures.push(format!(
+            "{name}: {} request(s) sent, {} recorded",
+            sent.len(),
+            exchanges.len()
+        ));
+    }
+    for (sent, exchange) in sent.iter().zip(&exchanges) {
+        if sent.request != exchange.request {
+            failures.push(format!(
+                "{name}: sent {:#?}\nrecorded {:#?}",
+                sent.request, exchange.request
+            ));
+        }
+        if let Some((param, value)) = api.auth_query {
+            if sent.apikey.as_deref() != Some(value) || sent.apikey_count != Some(1) {
+                failures.push(format!(
+                    "{name}: {param} sent {:?} time(s)",
+                    sent.apikey_count
+                ));
+            }
+        }
+        let signed = api
+            .signature_headers
+            .iter()
+            .any(|h| exchange.request.headers.contains_key(*h));
+        for header in api.signature_headers {
+            if !signed && sent.all_headers.contains_key(*header) {
+                failures.push(format!("{name}: unsigned operation sent `{header}`"));
+            }
+        }
+        if exchange.request.form.is_some()
+            && sent.content_type.as_deref() != Some("application/x-www-form-urlencoded")
+        {
+            failures.push(format!("{name}: form sent as {:?}", sent.content_type));
+        }
+        if exchange.request.body_text.is_some()
+            && !sent
+                .content_type
+                .as_deref()
+                .is_some_and(|t| t.starts_with("application/json"))
+        {
+            failures.push(format!("{name}: JSON body sent as {:?}", sent.content_type));
+        }
+    }
+    failures
 }
 
 /// Runs `test` once per recording of `api` as its own test (libtest-mimic), with the usual

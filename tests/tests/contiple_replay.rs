@@ -5,17 +5,10 @@
 //! included, must be byte-for-byte what the recording holds. Operations the spec does not
 //! secure must carry no signature at all.
 
-use api_tests::replay::{replay, runtime, trials, ReplayApi};
+use api_tests::replay::{replay, runtime, trials, CONTIPLE as API};
 use api_tests::{contiple_credentials, Recording, SpecIndex};
 use client_runtime::RetryPolicy;
 use contiple::{Client, ClientBuilder};
-
-const API: ReplayApi = ReplayApi {
-    name: "contiple",
-    spec_file: "contiple.yaml",
-    auth_query: None,
-    signature_headers: &["authorization", "x-tc-timestamp"],
-};
 
 fn replay_one(rec: &Recording) -> Result<(), String> {
     let spec = SpecIndex::load(API.spec_file).expect("spec loads");

@@ -6,19 +6,10 @@
 //! query with `apikey`, form body), snapshots the sent request and the decoded result with
 //! insta, and for documented responses checks that decoding and re-encoding loses no field.
 
-use api_tests::replay::{replay, runtime, trials, ReplayApi};
+use api_tests::replay::{replay, runtime, trials, LIVEAGENT as API, LIVEAGENT_API_KEY as API_KEY};
 use api_tests::{Recording, SpecIndex};
 use client_runtime::RetryPolicy;
 use liveagent::{ApiKey, ClientBuilder};
-
-const API_KEY: &str = "test-api-key-not-a-secret";
-
-const API: ReplayApi = ReplayApi {
-    name: "liveagent",
-    spec_file: "liveagent-v1.yaml",
-    auth_query: Some(("apikey", API_KEY)),
-    signature_headers: &[],
-};
 
 fn replay_one(rec: &Recording) -> Result<(), String> {
     let spec = SpecIndex::load(API.spec_file).expect("spec loads");

@@ -63,11 +63,12 @@ fn custom_fields_travel_as_json_text_in_the_form() {
 
 #[test]
 fn integers_keep_their_wire_form() {
-    let file: types::File = serde_json::from_str(r#"{"filesize":"12456","downloads":5}"#).unwrap();
+    let file: types::File =
+        serde_json::from_str(r#"{"fileid":"f1","filesize":"12456","downloads":5}"#).unwrap();
     assert_eq!(file.filesize.as_ref().map(LaInt::get), Some(12456));
     assert_eq!(
         serde_json::to_string(&file).unwrap(),
-        r#"{"downloads":5,"filesize":"12456"}"#
+        r#"{"downloads":5,"fileid":"f1","filesize":"12456"}"#
     );
 }
 

@@ -80,10 +80,7 @@ async fn liveagent_cursor_pages_yield_5000_rows_in_order_once() {
         .try_collect()
         .await
         .unwrap();
-    let ids: Vec<String> = rows
-        .iter()
-        .map(|r| r.conversationid.clone().unwrap())
-        .collect();
+    let ids: Vec<String> = rows.iter().map(|r| r.conversationid.clone()).collect();
     let expected: Vec<String> = (0..ROWS).map(|i| format!("c{i}")).collect();
     assert_eq!(ids, expected);
     let seen = seen.lock().unwrap().clone();
@@ -145,7 +142,7 @@ async fn contiple_pages_stop_at_the_reported_page_count() {
         .await
         .unwrap();
     assert_eq!(rows.len(), ROWS);
-    assert_eq!(rows[449].ticket_id.as_deref(), Some("T449"));
+    assert_eq!(Some(rows[449].ticket_id.as_str()), Some("T449"));
     let seen = seen.lock().unwrap().clone();
     assert_eq!(seen.len(), 3, "{seen:?}");
     assert!(seen[2].contains("page=3") && seen[2].contains("pageSize=200"));
@@ -155,7 +152,7 @@ async fn contiple_pages_stop_at_the_reported_page_count() {
 async fn an_error_is_yielded_once_and_ends_the_stream() {
     // Synthetic: the second page fails with the docs' error envelope.
     let (server, _) = serve(|request| match query(request, "offset") {
-        None => json!({"response": {"knowledgebases": (0..500).map(|i| json!({"id": i.to_string()})).collect::<Vec<_>>()}}),
+        None => json!({"response": {"knowledgebases": (0..500).map(|i| json!({"kb_id": i.to_string()})).collect::<Vec<_>>()}}),
         Some(_) => json!({"response": {"status": "ERROR", "statuscode": 500, "errormessage": "Example error message"}}),
     })
     .await;

@@ -12,6 +12,7 @@ use anyhow::{bail, Context};
 pub const SHARED_FORMATS: &[(&str, &str)] = &[
     ("comma-list", "crate::CommaList<{item}>"),
     ("json-text", "crate::JsonEncoded<{item}>"),
+    ("byte", "crate::Base64Data"),
 ];
 
 /// An operation progenitor cannot generate, written by hand in the crate.

@@ -6,7 +6,9 @@
 //! with one of the API's custom formats are replaced by the crate's hand-written types,
 //! components marked `x-envelope` get an `Envelope` impl that unwraps the API's envelope
 //! field, the error envelope gets an `ErrorBody` impl, and operations the API's settings name
-//! as hand-written are left out. Everything API-specific comes from [`crate::apis::Settings`].
+//! as hand-written are left out, the success bodies are decoded strictly (see
+//! [`crate::strict_decoding`]) and the body builders' setters take plain values (see
+//! [`crate::setters`]). Everything API-specific comes from [`crate::apis::Settings`].
 //! The same settings generate each API's CLI ([`crate::cli`]) and mocks ([`crate::httpmock`]).
 
 use std::path::Path;
@@ -198,6 +200,17 @@ fn secured_operations(raw: &Value) -> Vec<String> {
     ids
 }
 
+/// How many operations the spec has.
+fn operation_count(raw: &Value) -> usize {
+    raw["paths"]
+        .as_object()
+        .into_iter()
+        .flat_map(|p| p.values())
+        .flat_map(|item| item.as_object().into_iter().flat_map(|o| o.values()))
+        .filter(|op| op.get("operationId").is_some())
+        .count()
+}
+
 /// The operations (snake-case ids, as in `OperationInfo`) whose success body is not JSON.
 fn raw_body_operations(raw: &Value) -> Vec<String> {
     let mut ids = Vec::new();
@@ -325,6 +338,15 @@ pub fn render(api: &Api) -> anyhow::Result<Rendered> {
     }
 
     remove_default_constructor(&mut file)?;
+    let raw_ops = raw_body_operations(&raw);
+    let json_operations = operation_count(&raw) - api_settings.hand_written.len() - raw_ops.len();
+    crate::setters::rewrite_body_setters(&mut file)?;
+    let routed = crate::strict_decoding::route_success_bodies(&mut file)?;
+    anyhow::ensure!(
+        routed == json_operations,
+        "{}: {routed} generated success arms decode JSON, expected {json_operations}",
+        api.spec_relative()
+    );
 
     let field = format_ident!("{}", api_settings.envelope_field);
     for (envelope, payload) in &envelopes {
@@ -431,7 +453,6 @@ pub fn render(api: &Api) -> anyhow::Result<Rendered> {
     });
     file.items
         .extend(crate::pagination::streams(api, &raw).context("pagination streams")?);
-    let raw_ops = raw_body_operations(&raw);
     let secured_ops = secured_operations(&raw);
     file.items.push(syn::parse_quote! {
         /// Operations (as in `OperationInfo::operation_id`) whose success body is a file, not

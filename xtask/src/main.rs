@@ -27,6 +27,8 @@ mod generate;
 mod httpmock;
 mod pagination;
 mod record;
+mod setters;
+mod strict_decoding;
 mod validate;
 
 use std::path::PathBuf;

@@ -1,4 +1,6 @@
-//! [`CommaList`]: a list sent and received as one comma-separated string (`status=R,T,C`).
+//! [`CommaList`]: a list sent and received as one comma-separated string (`status=R,T,C`),
+//! built from whatever a caller has: an array, a slice, a `Vec` of anything convertible into
+//! the items, or the comma-separated text itself.
 
 use std::borrow::Cow;
 use std::fmt;
@@ -46,9 +48,39 @@ impl<T> DerefMut for CommaList<T> {
     }
 }
 
-impl<T> From<Vec<T>> for CommaList<T> {
-    fn from(items: Vec<T>) -> Self {
-        Self(items)
+/// The items, each converted: `vec!["id", "name"]` into `CommaList<String>`.
+impl<T, I: Into<T>> From<Vec<I>> for CommaList<T> {
+    fn from(items: Vec<I>) -> Self {
+        items.into_iter().map(Into::into).collect()
+    }
+}
+
+/// The items, each converted: `["id", "name"]` into `CommaList<String>`,
+/// `[ConversationStatus::New, "C".into()]` into `CommaList<ConversationStatus>`.
+impl<T, I: Into<T>, const N: usize> From<[I; N]> for CommaList<T> {
+    fn from(items: [I; N]) -> Self {
+        items.into_iter().map(Into::into).collect()
+    }
+}
+
+/// The items, each cloned and converted: `&["id", "name"][..]` into `CommaList<String>`.
+impl<T, I: Into<T> + Clone> From<&[I]> for CommaList<T> {
+    fn from(items: &[I]) -> Self {
+        items.iter().cloned().map(Into::into).collect()
+    }
+}
+
+/// The items, each cloned and converted: `&names` for `names: Vec<&str>`.
+impl<T, I: Into<T> + Clone> From<&Vec<I>> for CommaList<T> {
+    fn from(items: &Vec<I>) -> Self {
+        Self::from(items.as_slice())
+    }
+}
+
+/// Splits a comma-separated string, as `From<&str>` does.
+impl<T: for<'a> From<&'a str>> From<String> for CommaList<T> {
+    fn from(text: String) -> Self {
+        Self::from(text.as_str())
     }
 }
 
@@ -69,9 +101,10 @@ impl<T> From<CommaList<T>> for Vec<T> {
     }
 }
 
-impl<T> FromIterator<T> for CommaList<T> {
-    fn from_iter<I: IntoIterator<Item = T>>(iter: I) -> Self {
-        Self(iter.into_iter().collect())
+/// Collects items, each converted: `names.iter().copied().collect::<CommaList<String>>()`.
+impl<T, I: Into<T>> FromIterator<I> for CommaList<T> {
+    fn from_iter<It: IntoIterator<Item = I>>(iter: It) -> Self {
+        Self(iter.into_iter().map(Into::into).collect())
     }
 }
 
@@ -269,6 +302,23 @@ mod tests {
         let back: Vec<u8> = collected.into_iter().collect();
         assert_eq!(back, vec![1, 2, 3]);
         assert_eq!(CommaList::<u8>::default().to_string(), "");
+    }
+
+    #[test]
+    fn comma_lists_from_what_callers_have() {
+        let expected: CommaList<String> = CommaList(vec!["id".to_owned(), "name".to_owned()]);
+        assert_eq!(CommaList::<String>::from(["id", "name"]), expected);
+        assert_eq!(CommaList::<String>::from(vec!["id", "name"]), expected);
+        assert_eq!(CommaList::<String>::from(&["id", "name"][..]), expected);
+        assert_eq!(CommaList::<String>::from(&vec!["id", "name"]), expected);
+        assert_eq!(CommaList::<String>::from("id,name"), expected);
+        assert_eq!(CommaList::<String>::from("id,name".to_owned()), expected);
+        assert_eq!(CommaList::<String>::from(""), CommaList::new());
+        let numbers: CommaList<i64> = [1i32, 2].into();
+        assert_eq!(numbers.to_string(), "1,2");
+        let names = ["id", "name"];
+        let collected: CommaList<String> = names.iter().copied().collect();
+        assert_eq!(collected.to_string(), "id,name");
     }
 
     #[test]

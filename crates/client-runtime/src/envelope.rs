@@ -49,15 +49,6 @@ where
     async fn into_value(self) -> Result<T, Error<G::Error>> {
         match self {
             Ok(value) => Ok(value.into_inner()),
-            Err(progenitor_client::Error::InvalidResponsePayload(body, err)) => {
-                // Decode again, knowing the target type, to name the JSON path that failed.
-                let mut deserializer = serde_json::Deserializer::from_slice(&body);
-                let message = match serde_path_to_error::deserialize::<_, T>(&mut deserializer) {
-                    Err(err) => format!("at `{}`: {}", err.path(), err.inner()),
-                    Ok(_) => err.to_string(),
-                };
-                Err(Error::undecodable_success(body, message))
-            }
             Err(err) => Err(Error::from_generated(err).await),
         }
     }
@@ -112,8 +103,8 @@ impl<G: ErrorBody> DownloadExt<G::Error>
 }
 
 /// Decodes a response of a hand-written operation the way generated code does: the success
-/// type for 200, the error envelope for 4xx and 5xx, anything else as an undocumented status.
-/// The response must have gone through [`crate::exec::execute`].
+/// type for 200 ([`crate::decode::json`]), the error envelope for 4xx and 5xx, anything else
+/// as an undocumented status. The response must have gone through [`crate::exec::execute`].
 pub async fn decode_response<T, G>(
     response: reqwest::Result<reqwest::Response>,
 ) -> Result<T, Error<G::Error>>
@@ -124,7 +115,7 @@ where
     let response = response.map_err(Error::from_transport)?;
     let result: Result<ResponseValue<T>, progenitor_client::Error<G>> =
         match response.status().as_u16() {
-            200 => ResponseValue::from_response(response).await,
+            200 => crate::decode::success_response(response).await,
             400..=599 => match ResponseValue::<G>::from_response::<G>(response).await {
                 Ok(value) => Err(progenitor_client::Error::ErrorResponse(value)),
                 Err(err) => Err(err),

@@ -191,16 +191,42 @@ impl<E> Error<E> {
         }
     }
 
+    /// Whether the same request may succeed if sent again later: a timeout, a failure to
+    /// connect or transfer, or one of the statuses the client's own retries take
+    /// ([`crate::retry::is_retryable_status`]: 429, 502, 503, 504), whatever the body says (a
+    /// 503 arrives as [`Error::Api`], [`Error::Decode`] or [`Error::NotJson`] depending on who
+    /// answered). Whether a retry is safe (the method is idempotent) is the caller's call.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Self::Timeout { .. } => true,
+            Self::Transport { source, .. } => !source.as_ref().is_some_and(|s| s.is_builder()),
+            Self::InvalidRequest(_) => false,
+            _ => self.status().is_some_and(crate::retry::is_retryable_status),
+        }
+    }
+
+    /// Where a redirect points: the `Location` header of a 3xx response (redirects are never
+    /// followed; a redirect usually means a wrong base URL, e.g. `http://` for `https://`).
+    pub fn location(&self) -> Option<&str> {
+        let status = self.status()?;
+        if !status.is_redirection() {
+            return None;
+        }
+        self.headers()?
+            .get(http::header::LOCATION)
+            .and_then(|value| value.to_str().ok())
+    }
+
     /// A transport-level error, kept without the URL (which may hold a key).
     pub fn from_transport(err: reqwest::Error) -> Self {
         let err = err.without_url();
-        let message = redact(&error_chain(&err));
         if is_timeout(&err) {
             Self::Timeout {
-                message,
+                message: timeout_phase(&err).to_owned(),
                 source: Some(err),
             }
         } else {
+            let message = redact(&error_chain(&err));
             Self::Transport {
                 message,
                 source: Some(err),
@@ -345,6 +371,20 @@ impl<E> Error<E> {
     }
 }
 
+impl<E: ApiError> Error<E> {
+    /// The API's own error code ([`Error::Api`]): LiveAgent's `statuscode`, Contiple's
+    /// `resultCode`.
+    pub fn api_code(&self) -> Option<String> {
+        self.api_error().and_then(ApiError::code)
+    }
+
+    /// The API's own error message ([`Error::Api`]): LiveAgent's `errormessage`, Contiple's
+    /// `resultMessage`. Returned as the server sent it (secrets included, if it echoed one).
+    pub fn api_message(&self) -> Option<String> {
+        self.api_error().and_then(ApiError::message)
+    }
+}
+
 impl<E: ApiError> fmt::Display for Error<E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let api = E::API;
@@ -374,6 +414,19 @@ impl<E: ApiError> fmt::Display for Error<E> {
                 "{api} response (HTTP {status}) is not JSON: {}",
                 redact(message)
             ),
+            Self::UnexpectedStatus { status, body, .. } if status.is_redirection() => {
+                write!(f, "{api} answered with a redirect (HTTP {status}) ")?;
+                match self.location() {
+                    Some(location) => write!(f, "to {}", redact(location))?,
+                    None => write!(f, "without a Location")?,
+                }
+                write!(
+                    f,
+                    ", which is not followed ({} body bytes); check the base URL \
+                     (https:// rather than http://, the right host and path)",
+                    body.len()
+                )
+            }
             Self::UnexpectedStatus { status, body, .. } => write!(
                 f,
                 "{api} answered with undocumented HTTP {status} ({} body bytes)",
@@ -485,6 +538,19 @@ impl<E: fmt::Debug> fmt::Debug for Error<E> {
                 .field(&redact(message))
                 .finish(),
         }
+    }
+}
+
+/// What was under way when a request timed out, in words (reqwest says "error decoding
+/// response body" when the body stalls).
+fn timeout_phase(err: &reqwest::Error) -> &'static str {
+    if err.is_connect() {
+        "no connection within the connect timeout"
+    } else if err.is_body() || err.is_decode() {
+        "the response body did not arrive within the timeout (the server may have processed \
+         the request)"
+    } else {
+        "no response within the timeout (the server may have processed the request)"
     }
 }
 

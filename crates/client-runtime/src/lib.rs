@@ -11,14 +11,19 @@
 //! - [`Credentials`]: what the generated hooks ask of an API's credentials;
 //! - [`exec::execute`]: the exec-hook plumbing that buffers and inspects bodies in one pass;
 //! - [`Error`], generic over the API's error payload ([`ApiError`], [`ErrorBody`]), with the
-//!   HTTP status, headers and raw body (bounded to [`MAX_ERROR_BODY`]);
+//!   HTTP status, headers and raw body (bounded to [`MAX_ERROR_BODY`]), what a caller acts on
+//!   ([`Error::is_retryable`], [`Error::api_code`], [`Error::location`]), and a `From` impl
+//!   for the generated methods' error so that `?` works on `send().await`;
+//! - [`decode`]: success bodies decoded strictly (an array is not an object) with the JSON
+//!   path of what failed;
 //! - [`Envelope`], [`ResultExt::payload`], [`DownloadExt::download`];
 //! - [`redact`]: every registered secret masked wherever it appears;
 //! - [`retry`], [`limit`], [`paginate`]: retries with backoff and `Retry-After`, a shared
 //!   client-side rate limiter, pagination streams; responses over a size cap
 //!   ([`ClientBuilder::max_body_bytes`]) fail with [`Error::BodyTooLarge`]; one tracing span
 //!   per request (`api_request`: api, operation, method, path, status, attempt, latency);
-//! - wire formats both APIs use: [`CommaList`], [`JsonEncoded`].
+//! - wire formats both APIs use: [`CommaList`], [`JsonEncoded`], [`Base64Data`];
+//! - [`OptionalValue`]: what the generated body builders' optional-field setters accept.
 //!
 //! # Defaults
 //!
@@ -40,21 +45,27 @@
 
 #![warn(missing_docs)]
 
+mod base64_data;
 mod builder;
 mod comma_list;
 mod credentials;
+pub mod decode;
 mod envelope;
 mod error;
 pub mod exec;
+mod generated_error;
 mod json_text;
 pub mod limit;
+mod optional_value;
 pub mod paginate;
 pub mod redact;
 pub mod retry;
 mod state;
+mod strict_json;
 #[cfg(any(test, feature = "test-support"))]
 pub mod wire_checks;
 
+pub use base64_data::Base64Data;
 pub use builder::{check_base_url, ApiClient, ClientBuilder};
 pub use comma_list::CommaList;
 pub use credentials::{secret_fingerprint, Credentials};
@@ -62,5 +73,6 @@ pub use envelope::{decode_response, Download, DownloadExt, Envelope, ResultExt};
 pub use error::{loose_text, ApiError, Error, ErrorBody, MAX_ERROR_BODY};
 pub use json_text::JsonEncoded;
 pub use limit::{Limiter, RateLimit};
+pub use optional_value::{Given, MaybeGiven, OptionalValue};
 pub use retry::RetryPolicy;
 pub use state::{Runtime, State, DEFAULT_MAX_BODY_BYTES};

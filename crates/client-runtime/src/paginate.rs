@@ -180,7 +180,7 @@ where
     };
     futures::stream::try_unfold(state, move |mut state| async move {
         let Some(position) = state.next.take() else {
-            return Ok(None);
+            return Ok::<_, Error<E>>(None);
         };
         let page = (state.fetch)(position.clone()).await?;
         state.seen += page.rows.len() as u64;

@@ -9,7 +9,7 @@ use serde_json::json;
 /// The user's code under test: an agent's user code, or Contiple's complaint.
 async fn agent_code(client: &Client, id: i64) -> Result<String, String> {
     match client.get_agent().id(id).send().await.payload().await {
-        Ok(agent) => Ok(agent.content.map(|c| c.usercode).unwrap_or_default()),
+        Ok(agent) => Ok(agent.content.usercode),
         Err(contiple::Error::Api { error, .. }) => Err(error.result_message.unwrap_or_default()),
         Err(other) => Err(other.to_string()),
     }

@@ -144,14 +144,12 @@ pub mod types {
         ::serde::Serialize,
         Clone,
         Debug,
-        Default,
         PartialEq,
         schemars::JsonSchema
     )]
     pub struct AgentListResult {
         ///The agents.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub contents: ::std::option::Option<::std::vec::Vec<Agent>>,
+        pub contents: ::std::vec::Vec<Agent>,
     }
     impl AgentListResult {
         pub fn builder() -> builder::AgentListResult {
@@ -164,14 +162,12 @@ pub mod types {
         ::serde::Serialize,
         Clone,
         Debug,
-        Default,
         PartialEq,
         schemars::JsonSchema
     )]
     pub struct AgentResult {
         ///The agent.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub content: ::std::option::Option<Agent>,
+        pub content: Agent,
     }
     impl AgentResult {
         pub fn builder() -> builder::AgentResult {
@@ -406,7 +402,6 @@ Format by field type:
         ::serde::Serialize,
         Clone,
         Debug,
-        Default,
         PartialEq,
         schemars::JsonSchema
     )]
@@ -465,11 +460,8 @@ Format by field type:
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub subject: ::std::option::Option<::std::string::String>,
         ///Ticket ID.
-        #[serde(
-            rename = "ticketId",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub ticket_id: ::std::option::Option<::std::string::String>,
+        #[serde(rename = "ticketId")]
+        pub ticket_id: ::std::string::String,
         ///Updated time.
         #[serde(
             rename = "updatedDt",
@@ -508,14 +500,12 @@ Format by field type:
         ::serde::Serialize,
         Clone,
         Debug,
-        Default,
         PartialEq,
         schemars::JsonSchema
     )]
     pub struct CreatedTicketResult {
         ///The created ticket.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub content: ::std::option::Option<CreatedTicket>,
+        pub content: CreatedTicket,
     }
     impl CreatedTicketResult {
         pub fn builder() -> builder::CreatedTicketResult {
@@ -619,17 +609,13 @@ The example is the docs' one without its `..` elisions (the Japanese edition's `
         ::serde::Serialize,
         Clone,
         Debug,
-        Default,
         PartialEq,
         schemars::JsonSchema
     )]
     pub struct CustomerTicketAttachment {
         ///Attachment ID (use it with `getTicketAttachment`).
-        #[serde(
-            rename = "attachmentId",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub attachment_id: ::std::option::Option<::std::string::String>,
+        #[serde(rename = "attachmentId")]
+        pub attachment_id: ::std::string::String,
         ///Attachment type (MIME type, e.g. image/png).
         #[serde(
             rename = "contentType",
@@ -686,14 +672,12 @@ The example is the docs' one without its `..` elisions (the Japanese edition's `
         ::serde::Serialize,
         Clone,
         Debug,
-        Default,
         PartialEq,
         schemars::JsonSchema
     )]
     pub struct CustomerTicketCommentResult {
         ///The re-inquiry as stored (type fixed value enduser).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub content: ::std::option::Option<CustomerTicketContent>,
+        pub content: CustomerTicketContent,
     }
     impl CustomerTicketCommentResult {
         pub fn builder() -> builder::CustomerTicketCommentResult {
@@ -752,7 +736,6 @@ The example is the docs' one without its `..` elisions (the Japanese edition's `
         ::serde::Serialize,
         Clone,
         Debug,
-        Default,
         PartialEq,
         schemars::JsonSchema
     )]
@@ -811,11 +794,8 @@ The example is the docs' one without its `..` elisions (the Japanese edition's `
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub subject: ::std::option::Option<::std::string::String>,
         ///Ticket ID.
-        #[serde(
-            rename = "ticketId",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub ticket_id: ::std::option::Option<::std::string::String>,
+        #[serde(rename = "ticketId")]
+        pub ticket_id: ::std::string::String,
         ///Updated time.
         #[serde(
             rename = "updatedDt",
@@ -854,14 +834,12 @@ The example is the docs' one without its `..` elisions (the Japanese edition's `
         ::serde::Serialize,
         Clone,
         Debug,
-        Default,
         PartialEq,
         schemars::JsonSchema
     )]
     pub struct CustomerTicketDetailResult {
         ///The ticket.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub content: ::std::option::Option<CustomerTicketDetail>,
+        pub content: CustomerTicketDetail,
         ///Page (listed in the docs' table, absent from their example).
         #[serde(
             rename = "pageNum",
@@ -912,14 +890,12 @@ The example is the docs' one without its `..` elisions (the Japanese edition's `
         ::serde::Serialize,
         Clone,
         Debug,
-        Default,
         PartialEq,
         schemars::JsonSchema
     )]
     pub struct CustomerTicketListResult {
         ///The tickets of this page.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub contents: ::std::option::Option<::std::vec::Vec<CustomerTicketSummary>>,
+        pub contents: ::std::vec::Vec<CustomerTicketSummary>,
         ///Current page.
         #[serde(
             rename = "pageNum",
@@ -950,7 +926,6 @@ The example is the docs' one without its `..` elisions (the Japanese edition's `
         ::serde::Serialize,
         Clone,
         Debug,
-        Default,
         PartialEq,
         schemars::JsonSchema
     )]
@@ -1009,11 +984,8 @@ The example is the docs' one without its `..` elisions (the Japanese edition's `
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub subject: ::std::option::Option<::std::string::String>,
         ///Ticket ID.
-        #[serde(
-            rename = "ticketId",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub ticket_id: ::std::option::Option<::std::string::String>,
+        #[serde(rename = "ticketId")]
+        pub ticket_id: ::std::string::String,
         ///Updated time.
         #[serde(
             rename = "updatedDt",
@@ -1093,14 +1065,12 @@ The example is the docs' one without its `..` elisions (the Japanese edition's `
         ::serde::Serialize,
         Clone,
         Debug,
-        Default,
         PartialEq,
         schemars::JsonSchema
     )]
     pub struct EmailSettingsResult {
         ///The email settings.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub content: ::std::option::Option<EmailSettings>,
+        pub content: EmailSettings,
     }
     impl EmailSettingsResult {
         pub fn builder() -> builder::EmailSettingsResult {
@@ -1224,14 +1194,12 @@ The example is the docs' one without its `..` elisions (the Japanese edition's `
         ::serde::Serialize,
         Clone,
         Debug,
-        Default,
         PartialEq,
         schemars::JsonSchema
     )]
     pub struct ExternalAccountResult {
         ///The external account.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub content: ::std::option::Option<ExternalAccount>,
+        pub content: ExternalAccount,
     }
     impl ExternalAccountResult {
         pub fn builder() -> builder::ExternalAccountResult {
@@ -1264,14 +1232,12 @@ The example is the docs' one without its `..` elisions (the Japanese edition's `
         ::serde::Serialize,
         Clone,
         Debug,
-        Default,
         PartialEq,
         schemars::JsonSchema
     )]
     pub struct ExternalAccountSuccessResult {
         ///SUCCESS (success); for delete, "SUCCESS" = delete success. The validation check's table marks it Required O, the delete table leaves Required blank.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub content: ::std::option::Option<::std::string::String>,
+        pub content: ::std::string::String,
     }
     impl ExternalAccountSuccessResult {
         pub fn builder() -> builder::ExternalAccountSuccessResult {
@@ -1284,7 +1250,6 @@ The example is the docs' one without its `..` elisions (the Japanese edition's `
         ::serde::Serialize,
         Clone,
         Debug,
-        Default,
         PartialEq,
         schemars::JsonSchema
     )]
@@ -1329,11 +1294,8 @@ The example is the docs' one without its `..` elisions (the Japanese edition's `
         )]
         pub created_dt: ::std::option::Option<crate::EpochMillis>,
         ///FAQ ID.
-        #[serde(
-            rename = "helpDocId",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub help_doc_id: ::std::option::Option<i64>,
+        #[serde(rename = "helpDocId")]
+        pub help_doc_id: i64,
         ///Whether the FAQ is new or not (true: Displayed time(displayDt) value is today, false: Displayed time(displayDt) value is not today). Typed String in the docs, but a boolean in the examples.
         #[serde(
             rename = "isNew",
@@ -1385,17 +1347,13 @@ The example is the docs' one without its `..` elisions (the Japanese edition's `
         ::serde::Serialize,
         Clone,
         Debug,
-        Default,
         PartialEq,
         schemars::JsonSchema
     )]
     pub struct FaqAttachment {
         ///Attachment ID (the `id` of `getFaqAttachment`).
-        #[serde(
-            rename = "attachmentId",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub attachment_id: ::std::option::Option<::std::string::String>,
+        #[serde(rename = "attachmentId")]
+        pub attachment_id: ::std::string::String,
         ///Attachment type.
         #[serde(
             rename = "contentType",
@@ -1423,17 +1381,13 @@ The example is the docs' one without its `..` elisions (the Japanese edition's `
         ::serde::Serialize,
         Clone,
         Debug,
-        Default,
         PartialEq,
         schemars::JsonSchema
     )]
     pub struct FaqCategory {
         ///Category ID.
-        #[serde(
-            rename = "categoryId",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub category_id: ::std::option::Option<i64>,
+        #[serde(rename = "categoryId")]
+        pub category_id: i64,
         ///Multilingual name, value (language code → category name in that language); "Multilingual category name" in the FAQ details table.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub languages: ::std::option::Option<
@@ -1489,14 +1443,12 @@ The example is the docs' one without its `..` elisions (the Japanese edition's `
         ::serde::Serialize,
         Clone,
         Debug,
-        Default,
         PartialEq,
         schemars::JsonSchema
     )]
     pub struct FaqCategoryListResult {
         ///FAQ categories of every depth.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub contents: ::std::option::Option<::std::vec::Vec<FaqCategory>>,
+        pub contents: ::std::vec::Vec<FaqCategory>,
     }
     impl FaqCategoryListResult {
         pub fn builder() -> builder::FaqCategoryListResult {
@@ -1529,14 +1481,12 @@ The example is the docs' one without its `..` elisions (the Japanese edition's `
         ::serde::Serialize,
         Clone,
         Debug,
-        Default,
         PartialEq,
         schemars::JsonSchema
     )]
     pub struct FaqDetailResult {
         ///The FAQ.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub content: ::std::option::Option<FaqArticle>,
+        pub content: FaqArticle,
     }
     impl FaqDetailResult {
         pub fn builder() -> builder::FaqDetailResult {
@@ -1569,14 +1519,12 @@ The example is the docs' one without its `..` elisions (the Japanese edition's `
         ::serde::Serialize,
         Clone,
         Debug,
-        Default,
         PartialEq,
         schemars::JsonSchema
     )]
     pub struct FaqListResult {
         ///The FAQs of this page.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub contents: ::std::option::Option<::std::vec::Vec<FaqArticle>>,
+        pub contents: ::std::vec::Vec<FaqArticle>,
         ///page.
         #[serde(
             rename = "pageNum",
@@ -1732,17 +1680,13 @@ sample method appends a `memberno` it never declares as a parameter.*/
         ::serde::Serialize,
         Clone,
         Debug,
-        Default,
         PartialEq,
         schemars::JsonSchema
     )]
     pub struct NoticeAttachment {
         ///Attachment ID (the `id` of `getNoticeAttachment`).
-        #[serde(
-            rename = "attachmentId",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub attachment_id: ::std::option::Option<::std::string::String>,
+        #[serde(rename = "attachmentId")]
+        pub attachment_id: ::std::string::String,
         ///Attachment type.
         #[serde(
             rename = "contentType",
@@ -1770,17 +1714,13 @@ sample method appends a `memberno` it never declares as a parameter.*/
         ::serde::Serialize,
         Clone,
         Debug,
-        Default,
         PartialEq,
         schemars::JsonSchema
     )]
     pub struct NoticeCategory {
         ///Heading ID.
-        #[serde(
-            rename = "categoryId",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub category_id: ::std::option::Option<i64>,
+        #[serde(rename = "categoryId")]
+        pub category_id: i64,
         ///Multilingual name, value (Language code: Corresponding language code name).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub languages: ::std::option::Option<
@@ -1836,14 +1776,12 @@ sample method appends a `memberno` it never declares as a parameter.*/
         ::serde::Serialize,
         Clone,
         Debug,
-        Default,
         PartialEq,
         schemars::JsonSchema
     )]
     pub struct NoticeCategoryListResult {
         ///The headings.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub contents: ::std::option::Option<::std::vec::Vec<NoticeCategory>>,
+        pub contents: ::std::vec::Vec<NoticeCategory>,
     }
     impl NoticeCategoryListResult {
         pub fn builder() -> builder::NoticeCategoryListResult {
@@ -1856,7 +1794,6 @@ sample method appends a `memberno` it never declares as a parameter.*/
         ::serde::Serialize,
         Clone,
         Debug,
-        Default,
         PartialEq,
         schemars::JsonSchema
     )]
@@ -1904,11 +1841,8 @@ sample method appends a `memberno` it never declares as a parameter.*/
         )]
         pub is_top: ::std::option::Option<bool>,
         ///Notice ID.
-        #[serde(
-            rename = "noticeId",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub notice_id: ::std::option::Option<i64>,
+        #[serde(rename = "noticeId")]
+        pub notice_id: i64,
         ///Number of views.
         #[serde(
             rename = "readCnt",
@@ -1959,14 +1893,12 @@ sample method appends a `memberno` it never declares as a parameter.*/
         ::serde::Serialize,
         Clone,
         Debug,
-        Default,
         PartialEq,
         schemars::JsonSchema
     )]
     pub struct NoticeDetailResult {
         ///The notice.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub content: ::std::option::Option<NoticeDetail>,
+        pub content: NoticeDetail,
     }
     impl NoticeDetailResult {
         pub fn builder() -> builder::NoticeDetailResult {
@@ -1999,14 +1931,12 @@ sample method appends a `memberno` it never declares as a parameter.*/
         ::serde::Serialize,
         Clone,
         Debug,
-        Default,
         PartialEq,
         schemars::JsonSchema
     )]
     pub struct NoticeListResult {
         ///The notices of this page.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub contents: ::std::option::Option<::std::vec::Vec<NoticeSummary>>,
+        pub contents: ::std::vec::Vec<NoticeSummary>,
         ///page.
         #[serde(
             rename = "pageNum",
@@ -2037,7 +1967,6 @@ sample method appends a `memberno` it never declares as a parameter.*/
         ::serde::Serialize,
         Clone,
         Debug,
-        Default,
         PartialEq,
         schemars::JsonSchema
     )]
@@ -2076,11 +2005,8 @@ sample method appends a `memberno` it never declares as a parameter.*/
         )]
         pub is_top: ::std::option::Option<bool>,
         ///Notice ID.
-        #[serde(
-            rename = "noticeId",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub notice_id: ::std::option::Option<i64>,
+        #[serde(rename = "noticeId")]
+        pub notice_id: i64,
         ///Tag name. Typed Integer in the docs, but the example returns the tag names as a string, joined with commas when there are several (`태그1,태그2`), and omits the field for a notice without tags.
         #[serde(
             rename = "tagStr",
@@ -2108,7 +2034,6 @@ sample method appends a `memberno` it never declares as a parameter.*/
         ::serde::Serialize,
         Clone,
         Debug,
-        Default,
         PartialEq,
         schemars::JsonSchema
     )]
@@ -2122,11 +2047,8 @@ sample method appends a `memberno` it never declares as a parameter.*/
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub tag: ::std::option::Option<::std::string::String>,
         ///Tag ID.
-        #[serde(
-            rename = "tagId",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub tag_id: ::std::option::Option<i64>,
+        #[serde(rename = "tagId")]
+        pub tag_id: i64,
     }
     impl NoticeTag {
         pub fn builder() -> builder::NoticeTag {
@@ -2159,14 +2081,12 @@ sample method appends a `memberno` it never declares as a parameter.*/
         ::serde::Serialize,
         Clone,
         Debug,
-        Default,
         PartialEq,
         schemars::JsonSchema
     )]
     pub struct NoticeTagListResult {
         ///The tags.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub contents: ::std::option::Option<::std::vec::Vec<NoticeTag>>,
+        pub contents: ::std::vec::Vec<NoticeTag>,
     }
     impl NoticeTagListResult {
         pub fn builder() -> builder::NoticeTagListResult {
@@ -2418,7 +2338,6 @@ sample method appends a `memberno` it never declares as a parameter.*/
         ::serde::Serialize,
         Clone,
         Debug,
-        Default,
         PartialEq,
         schemars::JsonSchema
     )]
@@ -2442,11 +2361,8 @@ sample method appends a `memberno` it never declares as a parameter.*/
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub profile: ::std::option::Option<ServiceProfile>,
         ///Service ID.
-        #[serde(
-            rename = "serviceId",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub service_id: ::std::option::Option<::std::string::String>,
+        #[serde(rename = "serviceId")]
+        pub service_id: ::std::string::String,
     }
     impl ServiceDetail {
         pub fn builder() -> builder::ServiceDetail {
@@ -2479,14 +2395,12 @@ sample method appends a `memberno` it never declares as a parameter.*/
         ::serde::Serialize,
         Clone,
         Debug,
-        Default,
         PartialEq,
         schemars::JsonSchema
     )]
     pub struct ServiceDetailResult {
         ///The service information.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub content: ::std::option::Option<ServiceDetail>,
+        pub content: ServiceDetail,
     }
     impl ServiceDetailResult {
         pub fn builder() -> builder::ServiceDetailResult {
@@ -2551,17 +2465,13 @@ sample method appends a `memberno` it never declares as a parameter.*/
         ::serde::Serialize,
         Clone,
         Debug,
-        Default,
         PartialEq,
         schemars::JsonSchema
     )]
     pub struct TicketCategory {
         ///Submission type ID.
-        #[serde(
-            rename = "categoryId",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub category_id: ::std::option::Option<i64>,
+        #[serde(rename = "categoryId")]
+        pub category_id: i64,
         ///Multilingual names of categories (language code → name).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub languages: ::std::option::Option<
@@ -2617,14 +2527,12 @@ sample method appends a `memberno` it never declares as a parameter.*/
         ::serde::Serialize,
         Clone,
         Debug,
-        Default,
         PartialEq,
         schemars::JsonSchema
     )]
     pub struct TicketCategoryListResult {
         ///Submission types of every level.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub contents: ::std::option::Option<::std::vec::Vec<TicketCategory>>,
+        pub contents: ::std::vec::Vec<TicketCategory>,
     }
     impl TicketCategoryListResult {
         pub fn builder() -> builder::TicketCategoryListResult {
@@ -2637,7 +2545,6 @@ sample method appends a `memberno` it never declares as a parameter.*/
         ::serde::Serialize,
         Clone,
         Debug,
-        Default,
         PartialEq,
         schemars::JsonSchema
     )]
@@ -2652,11 +2559,8 @@ sample method appends a `memberno` it never declares as a parameter.*/
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub encrypt: ::std::option::Option<bool>,
         ///Customer field ID.
-        #[serde(
-            rename = "fieldId",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub field_id: ::std::option::Option<i64>,
+        #[serde(rename = "fieldId")]
+        pub field_id: i64,
         ///Deleted on click (true: yes, false: no).
         #[serde(
             rename = "holdingText",
@@ -2716,14 +2620,12 @@ sample method appends a `memberno` it never declares as a parameter.*/
         ::serde::Serialize,
         Clone,
         Debug,
-        Default,
         PartialEq,
         schemars::JsonSchema
     )]
     pub struct TicketUserFieldListResult {
         ///The submission type's fields.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub contents: ::std::option::Option<::std::vec::Vec<TicketUserField>>,
+        pub contents: ::std::vec::Vec<TicketUserField>,
     }
     impl TicketUserFieldListResult {
         pub fn builder() -> builder::TicketUserFieldListResult {
@@ -2874,17 +2776,13 @@ sample method appends a `memberno` it never declares as a parameter.*/
         ::serde::Serialize,
         Clone,
         Debug,
-        Default,
         PartialEq,
         schemars::JsonSchema
     )]
     pub struct UploadedTicketAttachment {
         ///Attachment ID.
-        #[serde(
-            rename = "attachmentId",
-            skip_serializing_if = "::std::option::Option::is_none"
-        )]
-        pub attachment_id: ::std::option::Option<::std::string::String>,
+        #[serde(rename = "attachmentId")]
+        pub attachment_id: ::std::string::String,
         ///Attachment type.
         #[serde(
             rename = "contentType",
@@ -2941,14 +2839,12 @@ sample method appends a `memberno` it never declares as a parameter.*/
         ::serde::Serialize,
         Clone,
         Debug,
-        Default,
         PartialEq,
         schemars::JsonSchema
     )]
     pub struct UploadedTicketAttachmentResult {
         ///The uploaded attachment.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub content: ::std::option::Option<UploadedTicketAttachment>,
+        pub content: UploadedTicketAttachment,
     }
     impl UploadedTicketAttachmentResult {
         pub fn builder() -> builder::UploadedTicketAttachmentResult {
@@ -3147,13 +3043,11 @@ sample method appends a `memberno` it never declares as a parameter.*/
                     });
                 self
             }
-            pub fn visible<T>(mut self, value: T) -> Self
+            pub fn visible<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<i64, Form>,
             {
-                self.visible = value
-                    .try_into()
+                self.visible = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for visible: {e}")
                     });
@@ -3474,23 +3368,21 @@ sample method appends a `memberno` it never declares as a parameter.*/
         #[derive(Clone, Debug)]
         pub struct AgentListResult {
             contents: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<super::Agent>>,
+                ::std::vec::Vec<super::Agent>,
                 ::std::string::String,
             >,
         }
         impl ::std::default::Default for AgentListResult {
             fn default() -> Self {
                 Self {
-                    contents: Ok(Default::default()),
+                    contents: Err("no value supplied for contents".to_string()),
                 }
             }
         }
         impl AgentListResult {
             pub fn contents<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::Agent>>,
-                >,
+                T: ::std::convert::TryInto<::std::vec::Vec<super::Agent>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.contents = value
@@ -3518,22 +3410,19 @@ sample method appends a `memberno` it never declares as a parameter.*/
         }
         #[derive(Clone, Debug)]
         pub struct AgentResult {
-            content: ::std::result::Result<
-                ::std::option::Option<super::Agent>,
-                ::std::string::String,
-            >,
+            content: ::std::result::Result<super::Agent, ::std::string::String>,
         }
         impl ::std::default::Default for AgentResult {
             fn default() -> Self {
                 Self {
-                    content: Ok(Default::default()),
+                    content: Err("no value supplied for content".to_string()),
                 }
             }
         }
         impl AgentResult {
             pub fn content<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::Agent>>,
+                T: ::std::convert::TryInto<super::Agent>,
                 T::Error: ::std::fmt::Display,
             {
                 self.content = value
@@ -3658,15 +3547,14 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
         }
         impl CreateTicketBody {
-            pub fn attachments<T>(mut self, value: T) -> Self
+            pub fn attachments<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::CreateTicketAttachment>>,
+                T: ::client_runtime::OptionalValue<
+                    ::std::vec::Vec<super::CreateTicketAttachment>,
+                    Form,
                 >,
-                T::Error: ::std::fmt::Display,
             {
-                self.attachments = value
-                    .try_into()
+                self.attachments = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for attachments: {e}")
                     });
@@ -3708,27 +3596,24 @@ sample method appends a `memberno` it never declares as a parameter.*/
                     });
                 self
             }
-            pub fn language<T>(mut self, value: T) -> Self
+            pub fn language<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.language = value
-                    .try_into()
+                self.language = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for language: {e}")
                     });
                 self
             }
-            pub fn source<T>(mut self, value: T) -> Self
+            pub fn source<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<crate::types::CreateTicketSource>,
+                T: ::client_runtime::OptionalValue<
+                    crate::types::CreateTicketSource,
+                    Form,
                 >,
-                T::Error: ::std::fmt::Display,
             {
-                self.source = value
-                    .try_into()
+                self.source = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for source: {e}")
                     });
@@ -3746,39 +3631,34 @@ sample method appends a `memberno` it never declares as a parameter.*/
                     });
                 self
             }
-            pub fn type_one<T>(mut self, value: T) -> Self
+            pub fn type_one<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.type_one = value
-                    .try_into()
+                self.type_one = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for type_one: {e}")
                     });
                 self
             }
-            pub fn type_two<T>(mut self, value: T) -> Self
+            pub fn type_two<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.type_two = value
-                    .try_into()
+                self.type_two = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for type_two: {e}")
                     });
                 self
             }
-            pub fn user_fields<T>(mut self, value: T) -> Self
+            pub fn user_fields<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::CreateTicketUserField>>,
+                T: ::client_runtime::OptionalValue<
+                    ::std::vec::Vec<super::CreateTicketUserField>,
+                    Form,
                 >,
-                T::Error: ::std::fmt::Display,
             {
-                self.user_fields = value
-                    .try_into()
+                self.user_fields = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for user_fields: {e}")
                     });
@@ -3859,25 +3739,21 @@ sample method appends a `memberno` it never declares as a parameter.*/
                     });
                 self
             }
-            pub fn phone<T>(mut self, value: T) -> Self
+            pub fn phone<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.phone = value
-                    .try_into()
+                self.phone = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for phone: {e}")
                     });
                 self
             }
-            pub fn usercode<T>(mut self, value: T) -> Self
+            pub fn usercode<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.usercode = value
-                    .try_into()
+                self.usercode = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for usercode: {e}")
                     });
@@ -4030,7 +3906,7 @@ sample method appends a `memberno` it never declares as a parameter.*/
                 ::std::string::String,
             >,
             ticket_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
                 ::std::string::String,
             >,
             updated_dt: ::std::result::Result<
@@ -4052,35 +3928,32 @@ sample method appends a `memberno` it never declares as a parameter.*/
                     status: Ok(Default::default()),
                     status_name: Ok(Default::default()),
                     subject: Ok(Default::default()),
-                    ticket_id: Ok(Default::default()),
+                    ticket_id: Err("no value supplied for ticket_id".to_string()),
                     updated_dt: Ok(Default::default()),
                 }
             }
         }
         impl CreatedTicket {
-            pub fn attachments<T>(mut self, value: T) -> Self
+            pub fn attachments<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        ::std::vec::Vec<super::UploadedTicketAttachment>,
-                    >,
+                T: ::client_runtime::OptionalValue<
+                    ::std::vec::Vec<super::UploadedTicketAttachment>,
+                    Form,
                 >,
-                T::Error: ::std::fmt::Display,
             {
-                self.attachments = value
-                    .try_into()
+                self.attachments = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for attachments: {e}")
                     });
                 self
             }
-            pub fn category_full_name<T>(mut self, value: T) -> Self
+            pub fn category_full_name<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.category_full_name = value
-                    .try_into()
+                self.category_full_name = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for category_full_name: {e}"
@@ -4088,113 +3961,99 @@ sample method appends a `memberno` it never declares as a parameter.*/
                     });
                 self
             }
-            pub fn category_id<T>(mut self, value: T) -> Self
+            pub fn category_id<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<i64, Form>,
             {
-                self.category_id = value
-                    .try_into()
+                self.category_id = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for category_id: {e}")
                     });
                 self
             }
-            pub fn category_name<T>(mut self, value: T) -> Self
+            pub fn category_name<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.category_name = value
-                    .try_into()
+                self.category_name = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for category_name: {e}")
                     });
                 self
             }
-            pub fn content<T>(mut self, value: T) -> Self
+            pub fn content<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.content = value
-                    .try_into()
+                self.content = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for content: {e}")
                     });
                 self
             }
-            pub fn contents<T>(mut self, value: T) -> Self
+            pub fn contents<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::CustomerTicketContent>>,
+                T: ::client_runtime::OptionalValue<
+                    ::std::vec::Vec<super::CustomerTicketContent>,
+                    Form,
                 >,
-                T::Error: ::std::fmt::Display,
             {
-                self.contents = value
-                    .try_into()
+                self.contents = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for contents: {e}")
                     });
                 self
             }
-            pub fn created_dt<T>(mut self, value: T) -> Self
+            pub fn created_dt<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::EpochMillis>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::EpochMillis, Form>,
             {
-                self.created_dt = value
-                    .try_into()
+                self.created_dt = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for created_dt: {e}")
                     });
                 self
             }
-            pub fn display_dt<T>(mut self, value: T) -> Self
+            pub fn display_dt<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.display_dt = value
-                    .try_into()
+                self.display_dt = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for display_dt: {e}")
                     });
                 self
             }
-            pub fn status<T>(mut self, value: T) -> Self
+            pub fn status<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<crate::types::CreatedTicketStatus>,
+                T: ::client_runtime::OptionalValue<
+                    crate::types::CreatedTicketStatus,
+                    Form,
                 >,
-                T::Error: ::std::fmt::Display,
             {
-                self.status = value
-                    .try_into()
+                self.status = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for status: {e}")
                     });
                 self
             }
-            pub fn status_name<T>(mut self, value: T) -> Self
+            pub fn status_name<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.status_name = value
-                    .try_into()
+                self.status_name = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for status_name: {e}")
                     });
                 self
             }
-            pub fn subject<T>(mut self, value: T) -> Self
+            pub fn subject<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.subject = value
-                    .try_into()
+                self.subject = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for subject: {e}")
                     });
@@ -4202,7 +4061,7 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
             pub fn ticket_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.ticket_id = value
@@ -4212,13 +4071,11 @@ sample method appends a `memberno` it never declares as a parameter.*/
                     });
                 self
             }
-            pub fn updated_dt<T>(mut self, value: T) -> Self
+            pub fn updated_dt<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::EpochMillis>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::EpochMillis, Form>,
             {
-                self.updated_dt = value
-                    .try_into()
+                self.updated_dt = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for updated_dt: {e}")
                     });
@@ -4331,22 +4188,19 @@ sample method appends a `memberno` it never declares as a parameter.*/
         }
         #[derive(Clone, Debug)]
         pub struct CreatedTicketResult {
-            content: ::std::result::Result<
-                ::std::option::Option<super::CreatedTicket>,
-                ::std::string::String,
-            >,
+            content: ::std::result::Result<super::CreatedTicket, ::std::string::String>,
         }
         impl ::std::default::Default for CreatedTicketResult {
             fn default() -> Self {
                 Self {
-                    content: Ok(Default::default()),
+                    content: Err("no value supplied for content".to_string()),
                 }
             }
         }
         impl CreatedTicketResult {
             pub fn content<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::CreatedTicket>>,
+                T: ::std::convert::TryInto<super::CreatedTicket>,
                 T::Error: ::std::fmt::Display,
             {
                 self.content = value
@@ -4435,39 +4289,31 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
         }
         impl CustomerDataResponse {
-            pub fn result_code<T>(mut self, value: T) -> Self
+            pub fn result_code<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.result_code = value
-                    .try_into()
+                self.result_code = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for result_code: {e}")
                     });
                 self
             }
-            pub fn result_data<T>(mut self, value: T) -> Self
+            pub fn result_data<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::CustomerDataResultData>,
-                >,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<super::CustomerDataResultData, Form>,
             {
-                self.result_data = value
-                    .try_into()
+                self.result_data = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for result_data: {e}")
                     });
                 self
             }
-            pub fn result_msg<T>(mut self, value: T) -> Self
+            pub fn result_msg<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.result_msg = value
-                    .try_into()
+                self.result_msg = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for result_msg: {e}")
                     });
@@ -4516,25 +4362,21 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
         }
         impl CustomerDataResultData {
-            pub fn cust_id<T>(mut self, value: T) -> Self
+            pub fn cust_id<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.cust_id = value
-                    .try_into()
+                self.cust_id = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for cust_id: {e}")
                     });
                 self
             }
-            pub fn cust_name<T>(mut self, value: T) -> Self
+            pub fn cust_name<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.cust_name = value
-                    .try_into()
+                self.cust_name = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for cust_name: {e}")
                     });
@@ -4565,7 +4407,7 @@ sample method appends a `memberno` it never declares as a parameter.*/
         #[derive(Clone, Debug)]
         pub struct CustomerTicketAttachment {
             attachment_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
                 ::std::string::String,
             >,
             content_type: ::std::result::Result<
@@ -4592,7 +4434,9 @@ sample method appends a `memberno` it never declares as a parameter.*/
         impl ::std::default::Default for CustomerTicketAttachment {
             fn default() -> Self {
                 Self {
-                    attachment_id: Ok(Default::default()),
+                    attachment_id: Err(
+                        "no value supplied for attachment_id".to_string(),
+                    ),
                     content_type: Ok(Default::default()),
                     created_dt: Ok(Default::default()),
                     disposition: Ok(Default::default()),
@@ -4604,7 +4448,7 @@ sample method appends a `memberno` it never declares as a parameter.*/
         impl CustomerTicketAttachment {
             pub fn attachment_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.attachment_id = value
@@ -4614,61 +4458,51 @@ sample method appends a `memberno` it never declares as a parameter.*/
                     });
                 self
             }
-            pub fn content_type<T>(mut self, value: T) -> Self
+            pub fn content_type<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.content_type = value
-                    .try_into()
+                self.content_type = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for content_type: {e}")
                     });
                 self
             }
-            pub fn created_dt<T>(mut self, value: T) -> Self
+            pub fn created_dt<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::EpochMillis>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::EpochMillis, Form>,
             {
-                self.created_dt = value
-                    .try_into()
+                self.created_dt = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for created_dt: {e}")
                     });
                 self
             }
-            pub fn disposition<T>(mut self, value: T) -> Self
+            pub fn disposition<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.disposition = value
-                    .try_into()
+                self.disposition = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for disposition: {e}")
                     });
                 self
             }
-            pub fn file_name<T>(mut self, value: T) -> Self
+            pub fn file_name<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.file_name = value
-                    .try_into()
+                self.file_name = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for file_name: {e}")
                     });
                 self
             }
-            pub fn size<T>(mut self, value: T) -> Self
+            pub fn size<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<i64, Form>,
             {
-                self.size = value
-                    .try_into()
+                self.size = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for size: {e}")
                     });
@@ -4770,23 +4604,21 @@ sample method appends a `memberno` it never declares as a parameter.*/
         #[derive(Clone, Debug)]
         pub struct CustomerTicketCommentResult {
             content: ::std::result::Result<
-                ::std::option::Option<super::CustomerTicketContent>,
+                super::CustomerTicketContent,
                 ::std::string::String,
             >,
         }
         impl ::std::default::Default for CustomerTicketCommentResult {
             fn default() -> Self {
                 Self {
-                    content: Ok(Default::default()),
+                    content: Err("no value supplied for content".to_string()),
                 }
             }
         }
         impl CustomerTicketCommentResult {
             pub fn content<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::CustomerTicketContent>,
-                >,
+                T: ::std::convert::TryInto<super::CustomerTicketContent>,
                 T::Error: ::std::fmt::Display,
             {
                 self.content = value
@@ -4852,79 +4684,67 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
         }
         impl CustomerTicketContent {
-            pub fn attachments<T>(mut self, value: T) -> Self
+            pub fn attachments<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        ::std::vec::Vec<super::CustomerTicketAttachment>,
-                    >,
+                T: ::client_runtime::OptionalValue<
+                    ::std::vec::Vec<super::CustomerTicketAttachment>,
+                    Form,
                 >,
-                T::Error: ::std::fmt::Display,
             {
-                self.attachments = value
-                    .try_into()
+                self.attachments = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for attachments: {e}")
                     });
                 self
             }
-            pub fn content<T>(mut self, value: T) -> Self
+            pub fn content<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.content = value
-                    .try_into()
+                self.content = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for content: {e}")
                     });
                 self
             }
-            pub fn created_dt<T>(mut self, value: T) -> Self
+            pub fn created_dt<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::EpochMillis>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::EpochMillis, Form>,
             {
-                self.created_dt = value
-                    .try_into()
+                self.created_dt = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for created_dt: {e}")
                     });
                 self
             }
-            pub fn display_dt<T>(mut self, value: T) -> Self
+            pub fn display_dt<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.display_dt = value
-                    .try_into()
+                self.display_dt = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for display_dt: {e}")
                     });
                 self
             }
-            pub fn type_<T>(mut self, value: T) -> Self
+            pub fn type_<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<crate::types::CustomerTicketContentType>,
+                T: ::client_runtime::OptionalValue<
+                    crate::types::CustomerTicketContentType,
+                    Form,
                 >,
-                T::Error: ::std::fmt::Display,
             {
-                self.type_ = value
-                    .try_into()
+                self.type_ = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for type_: {e}")
                     });
                 self
             }
-            pub fn type_name<T>(mut self, value: T) -> Self
+            pub fn type_name<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.type_name = value
-                    .try_into()
+                self.type_name = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for type_name: {e}")
                     });
@@ -5007,7 +4827,7 @@ sample method appends a `memberno` it never declares as a parameter.*/
                 ::std::string::String,
             >,
             ticket_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
                 ::std::string::String,
             >,
             updated_dt: ::std::result::Result<
@@ -5029,35 +4849,32 @@ sample method appends a `memberno` it never declares as a parameter.*/
                     status: Ok(Default::default()),
                     status_name: Ok(Default::default()),
                     subject: Ok(Default::default()),
-                    ticket_id: Ok(Default::default()),
+                    ticket_id: Err("no value supplied for ticket_id".to_string()),
                     updated_dt: Ok(Default::default()),
                 }
             }
         }
         impl CustomerTicketDetail {
-            pub fn attachments<T>(mut self, value: T) -> Self
+            pub fn attachments<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        ::std::vec::Vec<super::CustomerTicketAttachment>,
-                    >,
+                T: ::client_runtime::OptionalValue<
+                    ::std::vec::Vec<super::CustomerTicketAttachment>,
+                    Form,
                 >,
-                T::Error: ::std::fmt::Display,
             {
-                self.attachments = value
-                    .try_into()
+                self.attachments = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for attachments: {e}")
                     });
                 self
             }
-            pub fn category_full_name<T>(mut self, value: T) -> Self
+            pub fn category_full_name<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.category_full_name = value
-                    .try_into()
+                self.category_full_name = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for category_full_name: {e}"
@@ -5065,113 +4882,99 @@ sample method appends a `memberno` it never declares as a parameter.*/
                     });
                 self
             }
-            pub fn category_id<T>(mut self, value: T) -> Self
+            pub fn category_id<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<i64, Form>,
             {
-                self.category_id = value
-                    .try_into()
+                self.category_id = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for category_id: {e}")
                     });
                 self
             }
-            pub fn category_name<T>(mut self, value: T) -> Self
+            pub fn category_name<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.category_name = value
-                    .try_into()
+                self.category_name = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for category_name: {e}")
                     });
                 self
             }
-            pub fn content<T>(mut self, value: T) -> Self
+            pub fn content<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.content = value
-                    .try_into()
+                self.content = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for content: {e}")
                     });
                 self
             }
-            pub fn contents<T>(mut self, value: T) -> Self
+            pub fn contents<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::CustomerTicketContent>>,
+                T: ::client_runtime::OptionalValue<
+                    ::std::vec::Vec<super::CustomerTicketContent>,
+                    Form,
                 >,
-                T::Error: ::std::fmt::Display,
             {
-                self.contents = value
-                    .try_into()
+                self.contents = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for contents: {e}")
                     });
                 self
             }
-            pub fn created_dt<T>(mut self, value: T) -> Self
+            pub fn created_dt<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::EpochMillis>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::EpochMillis, Form>,
             {
-                self.created_dt = value
-                    .try_into()
+                self.created_dt = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for created_dt: {e}")
                     });
                 self
             }
-            pub fn display_dt<T>(mut self, value: T) -> Self
+            pub fn display_dt<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.display_dt = value
-                    .try_into()
+                self.display_dt = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for display_dt: {e}")
                     });
                 self
             }
-            pub fn status<T>(mut self, value: T) -> Self
+            pub fn status<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<crate::types::CustomerTicketStatus>,
+                T: ::client_runtime::OptionalValue<
+                    crate::types::CustomerTicketStatus,
+                    Form,
                 >,
-                T::Error: ::std::fmt::Display,
             {
-                self.status = value
-                    .try_into()
+                self.status = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for status: {e}")
                     });
                 self
             }
-            pub fn status_name<T>(mut self, value: T) -> Self
+            pub fn status_name<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.status_name = value
-                    .try_into()
+                self.status_name = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for status_name: {e}")
                     });
                 self
             }
-            pub fn subject<T>(mut self, value: T) -> Self
+            pub fn subject<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.subject = value
-                    .try_into()
+                self.subject = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for subject: {e}")
                     });
@@ -5179,7 +4982,7 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
             pub fn ticket_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.ticket_id = value
@@ -5189,13 +4992,11 @@ sample method appends a `memberno` it never declares as a parameter.*/
                     });
                 self
             }
-            pub fn updated_dt<T>(mut self, value: T) -> Self
+            pub fn updated_dt<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::EpochMillis>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::EpochMillis, Form>,
             {
-                self.updated_dt = value
-                    .try_into()
+                self.updated_dt = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for updated_dt: {e}")
                     });
@@ -5310,7 +5111,7 @@ sample method appends a `memberno` it never declares as a parameter.*/
         #[derive(Clone, Debug)]
         pub struct CustomerTicketDetailResult {
             content: ::std::result::Result<
-                ::std::option::Option<super::CustomerTicketDetail>,
+                super::CustomerTicketDetail,
                 ::std::string::String,
             >,
             page_num: ::std::result::Result<
@@ -5333,7 +5134,7 @@ sample method appends a `memberno` it never declares as a parameter.*/
         impl ::std::default::Default for CustomerTicketDetailResult {
             fn default() -> Self {
                 Self {
-                    content: Ok(Default::default()),
+                    content: Err("no value supplied for content".to_string()),
                     page_num: Ok(Default::default()),
                     page_size: Ok(Default::default()),
                     pages: Ok(Default::default()),
@@ -5344,9 +5145,7 @@ sample method appends a `memberno` it never declares as a parameter.*/
         impl CustomerTicketDetailResult {
             pub fn content<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::CustomerTicketDetail>,
-                >,
+                T: ::std::convert::TryInto<super::CustomerTicketDetail>,
                 T::Error: ::std::fmt::Display,
             {
                 self.content = value
@@ -5356,49 +5155,41 @@ sample method appends a `memberno` it never declares as a parameter.*/
                     });
                 self
             }
-            pub fn page_num<T>(mut self, value: T) -> Self
+            pub fn page_num<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<i64, Form>,
             {
-                self.page_num = value
-                    .try_into()
+                self.page_num = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for page_num: {e}")
                     });
                 self
             }
-            pub fn page_size<T>(mut self, value: T) -> Self
+            pub fn page_size<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<i64, Form>,
             {
-                self.page_size = value
-                    .try_into()
+                self.page_size = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for page_size: {e}")
                     });
                 self
             }
-            pub fn pages<T>(mut self, value: T) -> Self
+            pub fn pages<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<i64, Form>,
             {
-                self.pages = value
-                    .try_into()
+                self.pages = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for pages: {e}")
                     });
                 self
             }
-            pub fn total<T>(mut self, value: T) -> Self
+            pub fn total<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<i64, Form>,
             {
-                self.total = value
-                    .try_into()
+                self.total = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for total: {e}")
                     });
@@ -5498,7 +5289,7 @@ sample method appends a `memberno` it never declares as a parameter.*/
         #[derive(Clone, Debug)]
         pub struct CustomerTicketListResult {
             contents: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<super::CustomerTicketSummary>>,
+                ::std::vec::Vec<super::CustomerTicketSummary>,
                 ::std::string::String,
             >,
             page_num: ::std::result::Result<
@@ -5521,7 +5312,7 @@ sample method appends a `memberno` it never declares as a parameter.*/
         impl ::std::default::Default for CustomerTicketListResult {
             fn default() -> Self {
                 Self {
-                    contents: Ok(Default::default()),
+                    contents: Err("no value supplied for contents".to_string()),
                     page_num: Ok(Default::default()),
                     page_size: Ok(Default::default()),
                     pages: Ok(Default::default()),
@@ -5533,7 +5324,7 @@ sample method appends a `memberno` it never declares as a parameter.*/
             pub fn contents<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::CustomerTicketSummary>>,
+                    ::std::vec::Vec<super::CustomerTicketSummary>,
                 >,
                 T::Error: ::std::fmt::Display,
             {
@@ -5544,49 +5335,41 @@ sample method appends a `memberno` it never declares as a parameter.*/
                     });
                 self
             }
-            pub fn page_num<T>(mut self, value: T) -> Self
+            pub fn page_num<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<i64, Form>,
             {
-                self.page_num = value
-                    .try_into()
+                self.page_num = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for page_num: {e}")
                     });
                 self
             }
-            pub fn page_size<T>(mut self, value: T) -> Self
+            pub fn page_size<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<i64, Form>,
             {
-                self.page_size = value
-                    .try_into()
+                self.page_size = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for page_size: {e}")
                     });
                 self
             }
-            pub fn pages<T>(mut self, value: T) -> Self
+            pub fn pages<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<i64, Form>,
             {
-                self.pages = value
-                    .try_into()
+                self.pages = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for pages: {e}")
                     });
                 self
             }
-            pub fn total<T>(mut self, value: T) -> Self
+            pub fn total<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<i64, Form>,
             {
-                self.total = value
-                    .try_into()
+                self.total = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for total: {e}")
                     });
@@ -5667,7 +5450,7 @@ sample method appends a `memberno` it never declares as a parameter.*/
                 ::std::string::String,
             >,
             ticket_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
                 ::std::string::String,
             >,
             updated_dt: ::std::result::Result<
@@ -5689,35 +5472,32 @@ sample method appends a `memberno` it never declares as a parameter.*/
                     status: Ok(Default::default()),
                     status_name: Ok(Default::default()),
                     subject: Ok(Default::default()),
-                    ticket_id: Ok(Default::default()),
+                    ticket_id: Err("no value supplied for ticket_id".to_string()),
                     updated_dt: Ok(Default::default()),
                 }
             }
         }
         impl CustomerTicketSummary {
-            pub fn attachments<T>(mut self, value: T) -> Self
+            pub fn attachments<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        ::std::vec::Vec<super::CustomerTicketAttachment>,
-                    >,
+                T: ::client_runtime::OptionalValue<
+                    ::std::vec::Vec<super::CustomerTicketAttachment>,
+                    Form,
                 >,
-                T::Error: ::std::fmt::Display,
             {
-                self.attachments = value
-                    .try_into()
+                self.attachments = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for attachments: {e}")
                     });
                 self
             }
-            pub fn category_full_name<T>(mut self, value: T) -> Self
+            pub fn category_full_name<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.category_full_name = value
-                    .try_into()
+                self.category_full_name = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for category_full_name: {e}"
@@ -5725,113 +5505,99 @@ sample method appends a `memberno` it never declares as a parameter.*/
                     });
                 self
             }
-            pub fn category_id<T>(mut self, value: T) -> Self
+            pub fn category_id<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<i64, Form>,
             {
-                self.category_id = value
-                    .try_into()
+                self.category_id = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for category_id: {e}")
                     });
                 self
             }
-            pub fn category_name<T>(mut self, value: T) -> Self
+            pub fn category_name<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.category_name = value
-                    .try_into()
+                self.category_name = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for category_name: {e}")
                     });
                 self
             }
-            pub fn content<T>(mut self, value: T) -> Self
+            pub fn content<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.content = value
-                    .try_into()
+                self.content = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for content: {e}")
                     });
                 self
             }
-            pub fn contents<T>(mut self, value: T) -> Self
+            pub fn contents<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::CustomerTicketContent>>,
+                T: ::client_runtime::OptionalValue<
+                    ::std::vec::Vec<super::CustomerTicketContent>,
+                    Form,
                 >,
-                T::Error: ::std::fmt::Display,
             {
-                self.contents = value
-                    .try_into()
+                self.contents = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for contents: {e}")
                     });
                 self
             }
-            pub fn created_dt<T>(mut self, value: T) -> Self
+            pub fn created_dt<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::EpochMillis>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::EpochMillis, Form>,
             {
-                self.created_dt = value
-                    .try_into()
+                self.created_dt = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for created_dt: {e}")
                     });
                 self
             }
-            pub fn display_dt<T>(mut self, value: T) -> Self
+            pub fn display_dt<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.display_dt = value
-                    .try_into()
+                self.display_dt = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for display_dt: {e}")
                     });
                 self
             }
-            pub fn status<T>(mut self, value: T) -> Self
+            pub fn status<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<crate::types::CustomerTicketStatus>,
+                T: ::client_runtime::OptionalValue<
+                    crate::types::CustomerTicketStatus,
+                    Form,
                 >,
-                T::Error: ::std::fmt::Display,
             {
-                self.status = value
-                    .try_into()
+                self.status = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for status: {e}")
                     });
                 self
             }
-            pub fn status_name<T>(mut self, value: T) -> Self
+            pub fn status_name<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.status_name = value
-                    .try_into()
+                self.status_name = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for status_name: {e}")
                     });
                 self
             }
-            pub fn subject<T>(mut self, value: T) -> Self
+            pub fn subject<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.subject = value
-                    .try_into()
+                self.subject = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for subject: {e}")
                     });
@@ -5839,7 +5605,7 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
             pub fn ticket_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.ticket_id = value
@@ -5849,13 +5615,11 @@ sample method appends a `memberno` it never declares as a parameter.*/
                     });
                 self
             }
-            pub fn updated_dt<T>(mut self, value: T) -> Self
+            pub fn updated_dt<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::EpochMillis>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::EpochMillis, Form>,
             {
-                self.updated_dt = value
-                    .try_into()
+                self.updated_dt = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for updated_dt: {e}")
                     });
@@ -5944,13 +5708,11 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
         }
         impl EmailSettings {
-            pub fn display_mail<T>(mut self, value: T) -> Self
+            pub fn display_mail<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.display_mail = value
-                    .try_into()
+                self.display_mail = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for display_mail: {e}")
                     });
@@ -5984,37 +5746,31 @@ sample method appends a `memberno` it never declares as a parameter.*/
                     });
                 self
             }
-            pub fn name<T>(mut self, value: T) -> Self
+            pub fn name<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.name = value
-                    .try_into()
+                self.name = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for name: {e}")
                     });
                 self
             }
-            pub fn template<T>(mut self, value: T) -> Self
+            pub fn template<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.template = value
-                    .try_into()
+                self.template = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for template: {e}")
                     });
                 self
             }
-            pub fn updated_dt<T>(mut self, value: T) -> Self
+            pub fn updated_dt<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::EpochMillis>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::EpochMillis, Form>,
             {
-                self.updated_dt = value
-                    .try_into()
+                self.updated_dt = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for updated_dt: {e}")
                     });
@@ -6113,22 +5869,19 @@ sample method appends a `memberno` it never declares as a parameter.*/
         }
         #[derive(Clone, Debug)]
         pub struct EmailSettingsResult {
-            content: ::std::result::Result<
-                ::std::option::Option<super::EmailSettings>,
-                ::std::string::String,
-            >,
+            content: ::std::result::Result<super::EmailSettings, ::std::string::String>,
         }
         impl ::std::default::Default for EmailSettingsResult {
             fn default() -> Self {
                 Self {
-                    content: Ok(Default::default()),
+                    content: Err("no value supplied for content".to_string()),
                 }
             }
         }
         impl EmailSettingsResult {
             pub fn content<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::EmailSettings>>,
+                T: ::std::convert::TryInto<super::EmailSettings>,
                 T::Error: ::std::fmt::Display,
             {
                 self.content = value
@@ -6318,25 +6071,21 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
         }
         impl ExternalAccount {
-            pub fn active<T>(mut self, value: T) -> Self
+            pub fn active<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<bool, Form>,
             {
-                self.active = value
-                    .try_into()
+                self.active = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for active: {e}")
                     });
                 self
             }
-            pub fn created_dt<T>(mut self, value: T) -> Self
+            pub fn created_dt<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::EpochMillis>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::EpochMillis, Form>,
             {
-                self.created_dt = value
-                    .try_into()
+                self.created_dt = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for created_dt: {e}")
                     });
@@ -6354,13 +6103,11 @@ sample method appends a `memberno` it never declares as a parameter.*/
                     });
                 self
             }
-            pub fn id<T>(mut self, value: T) -> Self
+            pub fn id<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<i64, Form>,
             {
-                self.id = value
-                    .try_into()
+                self.id = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| format!("error converting supplied value for id: {e}"));
                 self
             }
@@ -6400,13 +6147,11 @@ sample method appends a `memberno` it never declares as a parameter.*/
                     });
                 self
             }
-            pub fn password<T>(mut self, value: T) -> Self
+            pub fn password<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.password = value
-                    .try_into()
+                self.password = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for password: {e}")
                     });
@@ -6436,13 +6181,11 @@ sample method appends a `memberno` it never declares as a parameter.*/
                     });
                 self
             }
-            pub fn updated_dt<T>(mut self, value: T) -> Self
+            pub fn updated_dt<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::EpochMillis>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::EpochMillis, Form>,
             {
-                self.updated_dt = value
-                    .try_into()
+                self.updated_dt = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for updated_dt: {e}")
                     });
@@ -6552,23 +6295,21 @@ sample method appends a `memberno` it never declares as a parameter.*/
         #[derive(Clone, Debug)]
         pub struct ExternalAccountResult {
             content: ::std::result::Result<
-                ::std::option::Option<super::ExternalAccount>,
+                super::ExternalAccount,
                 ::std::string::String,
             >,
         }
         impl ::std::default::Default for ExternalAccountResult {
             fn default() -> Self {
                 Self {
-                    content: Ok(Default::default()),
+                    content: Err("no value supplied for content".to_string()),
                 }
             }
         }
         impl ExternalAccountResult {
             pub fn content<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::ExternalAccount>,
-                >,
+                T: ::std::convert::TryInto<super::ExternalAccount>,
                 T::Error: ::std::fmt::Display,
             {
                 self.content = value
@@ -6659,22 +6400,19 @@ sample method appends a `memberno` it never declares as a parameter.*/
         }
         #[derive(Clone, Debug)]
         pub struct ExternalAccountSuccessResult {
-            content: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
+            content: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
         impl ::std::default::Default for ExternalAccountSuccessResult {
             fn default() -> Self {
                 Self {
-                    content: Ok(Default::default()),
+                    content: Err("no value supplied for content".to_string()),
                 }
             }
         }
         impl ExternalAccountSuccessResult {
             pub fn content<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.content = value
@@ -6734,10 +6472,7 @@ sample method appends a `memberno` it never declares as a parameter.*/
                 ::std::option::Option<crate::EpochMillis>,
                 ::std::string::String,
             >,
-            help_doc_id: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
+            help_doc_id: ::std::result::Result<i64, ::std::string::String>,
             is_new: ::std::result::Result<
                 ::std::option::Option<bool>,
                 ::std::string::String,
@@ -6778,7 +6513,7 @@ sample method appends a `memberno` it never declares as a parameter.*/
                     category_name: Ok(Default::default()),
                     content: Ok(Default::default()),
                     created_dt: Ok(Default::default()),
-                    help_doc_id: Ok(Default::default()),
+                    help_doc_id: Err("no value supplied for help_doc_id".to_string()),
                     is_new: Ok(Default::default()),
                     is_recommend: Ok(Default::default()),
                     is_top: Ok(Default::default()),
@@ -6790,51 +6525,48 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
         }
         impl FaqArticle {
-            pub fn attachment_yn<T>(mut self, value: T) -> Self
+            pub fn attachment_yn<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.attachment_yn = value
-                    .try_into()
+                self.attachment_yn = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for attachment_yn: {e}")
                     });
                 self
             }
-            pub fn attachments<T>(mut self, value: T) -> Self
+            pub fn attachments<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::FaqAttachment>>,
+                T: ::client_runtime::OptionalValue<
+                    ::std::vec::Vec<super::FaqAttachment>,
+                    Form,
                 >,
-                T::Error: ::std::fmt::Display,
             {
-                self.attachments = value
-                    .try_into()
+                self.attachments = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for attachments: {e}")
                     });
                 self
             }
-            pub fn category<T>(mut self, value: T) -> Self
+            pub fn category<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::FaqCategory>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<super::FaqCategory, Form>,
             {
-                self.category = value
-                    .try_into()
+                self.category = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for category: {e}")
                     });
                 self
             }
-            pub fn category_full_name<T>(mut self, value: T) -> Self
+            pub fn category_full_name<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.category_full_name = value
-                    .try_into()
+                self.category_full_name = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for category_full_name: {e}"
@@ -6842,49 +6574,43 @@ sample method appends a `memberno` it never declares as a parameter.*/
                     });
                 self
             }
-            pub fn category_id<T>(mut self, value: T) -> Self
+            pub fn category_id<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<i64, Form>,
             {
-                self.category_id = value
-                    .try_into()
+                self.category_id = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for category_id: {e}")
                     });
                 self
             }
-            pub fn category_name<T>(mut self, value: T) -> Self
+            pub fn category_name<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.category_name = value
-                    .try_into()
+                self.category_name = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for category_name: {e}")
                     });
                 self
             }
-            pub fn content<T>(mut self, value: T) -> Self
+            pub fn content<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.content = value
-                    .try_into()
+                self.content = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for content: {e}")
                     });
                 self
             }
-            pub fn created_dt<T>(mut self, value: T) -> Self
+            pub fn created_dt<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::EpochMillis>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::EpochMillis, Form>,
             {
-                self.created_dt = value
-                    .try_into()
+                self.created_dt = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for created_dt: {e}")
                     });
@@ -6892,7 +6618,7 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
             pub fn help_doc_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.help_doc_id = value
@@ -6902,51 +6628,46 @@ sample method appends a `memberno` it never declares as a parameter.*/
                     });
                 self
             }
-            pub fn is_new<T>(mut self, value: T) -> Self
+            pub fn is_new<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<bool, Form>,
             {
-                self.is_new = value
-                    .try_into()
+                self.is_new = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for is_new: {e}")
                     });
                 self
             }
-            pub fn is_recommend<T>(mut self, value: T) -> Self
+            pub fn is_recommend<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<bool, Form>,
             {
-                self.is_recommend = value
-                    .try_into()
+                self.is_recommend = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for is_recommend: {e}")
                     });
                 self
             }
-            pub fn is_top<T>(mut self, value: T) -> Self
+            pub fn is_top<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<bool, Form>,
             {
-                self.is_top = value
-                    .try_into()
+                self.is_top = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for is_top: {e}")
                     });
                 self
             }
-            pub fn parent_category_list<T>(mut self, value: T) -> Self
+            pub fn parent_category_list<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::FaqCategory>>,
+                T: ::client_runtime::OptionalValue<
+                    ::std::vec::Vec<super::FaqCategory>,
+                    Form,
                 >,
-                T::Error: ::std::fmt::Display,
             {
-                self.parent_category_list = value
-                    .try_into()
+                self.parent_category_list = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for parent_category_list: {e}"
@@ -6954,37 +6675,31 @@ sample method appends a `memberno` it never declares as a parameter.*/
                     });
                 self
             }
-            pub fn read_cnt<T>(mut self, value: T) -> Self
+            pub fn read_cnt<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<i64, Form>,
             {
-                self.read_cnt = value
-                    .try_into()
+                self.read_cnt = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for read_cnt: {e}")
                     });
                 self
             }
-            pub fn title<T>(mut self, value: T) -> Self
+            pub fn title<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.title = value
-                    .try_into()
+                self.title = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for title: {e}")
                     });
                 self
             }
-            pub fn updated_dt<T>(mut self, value: T) -> Self
+            pub fn updated_dt<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::EpochMillis>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::EpochMillis, Form>,
             {
-                self.updated_dt = value
-                    .try_into()
+                self.updated_dt = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for updated_dt: {e}")
                     });
@@ -7041,7 +6756,7 @@ sample method appends a `memberno` it never declares as a parameter.*/
         #[derive(Clone, Debug)]
         pub struct FaqAttachment {
             attachment_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
                 ::std::string::String,
             >,
             content_type: ::std::result::Result<
@@ -7060,7 +6775,9 @@ sample method appends a `memberno` it never declares as a parameter.*/
         impl ::std::default::Default for FaqAttachment {
             fn default() -> Self {
                 Self {
-                    attachment_id: Ok(Default::default()),
+                    attachment_id: Err(
+                        "no value supplied for attachment_id".to_string(),
+                    ),
                     content_type: Ok(Default::default()),
                     file_name: Ok(Default::default()),
                     size: Ok(Default::default()),
@@ -7070,7 +6787,7 @@ sample method appends a `memberno` it never declares as a parameter.*/
         impl FaqAttachment {
             pub fn attachment_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.attachment_id = value
@@ -7080,37 +6797,31 @@ sample method appends a `memberno` it never declares as a parameter.*/
                     });
                 self
             }
-            pub fn content_type<T>(mut self, value: T) -> Self
+            pub fn content_type<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.content_type = value
-                    .try_into()
+                self.content_type = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for content_type: {e}")
                     });
                 self
             }
-            pub fn file_name<T>(mut self, value: T) -> Self
+            pub fn file_name<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.file_name = value
-                    .try_into()
+                self.file_name = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for file_name: {e}")
                     });
                 self
             }
-            pub fn size<T>(mut self, value: T) -> Self
+            pub fn size<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<i64, Form>,
             {
-                self.size = value
-                    .try_into()
+                self.size = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for size: {e}")
                     });
@@ -7142,10 +6853,7 @@ sample method appends a `memberno` it never declares as a parameter.*/
         }
         #[derive(Clone, Debug)]
         pub struct FaqCategory {
-            category_id: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
+            category_id: ::std::result::Result<i64, ::std::string::String>,
             languages: ::std::result::Result<
                 ::std::option::Option<
                     ::std::collections::HashMap<
@@ -7179,7 +6887,7 @@ sample method appends a `memberno` it never declares as a parameter.*/
         impl ::std::default::Default for FaqCategory {
             fn default() -> Self {
                 Self {
-                    category_id: Ok(Default::default()),
+                    category_id: Err("no value supplied for category_id".to_string()),
                     languages: Ok(Default::default()),
                     level: Ok(Default::default()),
                     name: Ok(Default::default()),
@@ -7192,7 +6900,7 @@ sample method appends a `memberno` it never declares as a parameter.*/
         impl FaqCategory {
             pub fn category_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.category_id = value
@@ -7202,80 +6910,67 @@ sample method appends a `memberno` it never declares as a parameter.*/
                     });
                 self
             }
-            pub fn languages<T>(mut self, value: T) -> Self
+            pub fn languages<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        ::std::collections::HashMap<
-                            ::std::string::String,
-                            ::std::string::String,
-                        >,
+                T: ::client_runtime::OptionalValue<
+                    ::std::collections::HashMap<
+                        ::std::string::String,
+                        ::std::string::String,
                     >,
+                    Form,
                 >,
-                T::Error: ::std::fmt::Display,
             {
-                self.languages = value
-                    .try_into()
+                self.languages = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for languages: {e}")
                     });
                 self
             }
-            pub fn level<T>(mut self, value: T) -> Self
+            pub fn level<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<i64, Form>,
             {
-                self.level = value
-                    .try_into()
+                self.level = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for level: {e}")
                     });
                 self
             }
-            pub fn name<T>(mut self, value: T) -> Self
+            pub fn name<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.name = value
-                    .try_into()
+                self.name = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for name: {e}")
                     });
                 self
             }
-            pub fn order_no<T>(mut self, value: T) -> Self
+            pub fn order_no<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<i64, Form>,
             {
-                self.order_no = value
-                    .try_into()
+                self.order_no = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for order_no: {e}")
                     });
                 self
             }
-            pub fn parent<T>(mut self, value: T) -> Self
+            pub fn parent<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<i64, Form>,
             {
-                self.parent = value
-                    .try_into()
+                self.parent = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for parent: {e}")
                     });
                 self
             }
-            pub fn path<T>(mut self, value: T) -> Self
+            pub fn path<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.path = value
-                    .try_into()
+                self.path = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for path: {e}")
                     });
@@ -7377,23 +7072,21 @@ sample method appends a `memberno` it never declares as a parameter.*/
         #[derive(Clone, Debug)]
         pub struct FaqCategoryListResult {
             contents: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<super::FaqCategory>>,
+                ::std::vec::Vec<super::FaqCategory>,
                 ::std::string::String,
             >,
         }
         impl ::std::default::Default for FaqCategoryListResult {
             fn default() -> Self {
                 Self {
-                    contents: Ok(Default::default()),
+                    contents: Err("no value supplied for contents".to_string()),
                 }
             }
         }
         impl FaqCategoryListResult {
             pub fn contents<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::FaqCategory>>,
-                >,
+                T: ::std::convert::TryInto<::std::vec::Vec<super::FaqCategory>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.contents = value
@@ -7481,22 +7174,19 @@ sample method appends a `memberno` it never declares as a parameter.*/
         }
         #[derive(Clone, Debug)]
         pub struct FaqDetailResult {
-            content: ::std::result::Result<
-                ::std::option::Option<super::FaqArticle>,
-                ::std::string::String,
-            >,
+            content: ::std::result::Result<super::FaqArticle, ::std::string::String>,
         }
         impl ::std::default::Default for FaqDetailResult {
             fn default() -> Self {
                 Self {
-                    content: Ok(Default::default()),
+                    content: Err("no value supplied for content".to_string()),
                 }
             }
         }
         impl FaqDetailResult {
             pub fn content<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::FaqArticle>>,
+                T: ::std::convert::TryInto<super::FaqArticle>,
                 T::Error: ::std::fmt::Display,
             {
                 self.content = value
@@ -7581,7 +7271,7 @@ sample method appends a `memberno` it never declares as a parameter.*/
         #[derive(Clone, Debug)]
         pub struct FaqListResult {
             contents: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<super::FaqArticle>>,
+                ::std::vec::Vec<super::FaqArticle>,
                 ::std::string::String,
             >,
             page_num: ::std::result::Result<
@@ -7604,7 +7294,7 @@ sample method appends a `memberno` it never declares as a parameter.*/
         impl ::std::default::Default for FaqListResult {
             fn default() -> Self {
                 Self {
-                    contents: Ok(Default::default()),
+                    contents: Err("no value supplied for contents".to_string()),
                     page_num: Ok(Default::default()),
                     page_size: Ok(Default::default()),
                     pages: Ok(Default::default()),
@@ -7615,9 +7305,7 @@ sample method appends a `memberno` it never declares as a parameter.*/
         impl FaqListResult {
             pub fn contents<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::FaqArticle>>,
-                >,
+                T: ::std::convert::TryInto<::std::vec::Vec<super::FaqArticle>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.contents = value
@@ -7627,49 +7315,41 @@ sample method appends a `memberno` it never declares as a parameter.*/
                     });
                 self
             }
-            pub fn page_num<T>(mut self, value: T) -> Self
+            pub fn page_num<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<i64, Form>,
             {
-                self.page_num = value
-                    .try_into()
+                self.page_num = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for page_num: {e}")
                     });
                 self
             }
-            pub fn page_size<T>(mut self, value: T) -> Self
+            pub fn page_size<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<i64, Form>,
             {
-                self.page_size = value
-                    .try_into()
+                self.page_size = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for page_size: {e}")
                     });
                 self
             }
-            pub fn pages<T>(mut self, value: T) -> Self
+            pub fn pages<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<i64, Form>,
             {
-                self.pages = value
-                    .try_into()
+                self.pages = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for pages: {e}")
                     });
                 self
             }
-            pub fn total<T>(mut self, value: T) -> Self
+            pub fn total<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<i64, Form>,
             {
-                self.total = value
-                    .try_into()
+                self.total = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for total: {e}")
                     });
@@ -7836,13 +7516,11 @@ sample method appends a `memberno` it never declares as a parameter.*/
                     });
                 self
             }
-            pub fn usercode<T>(mut self, value: T) -> Self
+            pub fn usercode<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.usercode = value
-                    .try_into()
+                self.usercode = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for usercode: {e}")
                     });
@@ -7888,27 +7566,21 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
         }
         impl MemberTokenVerification {
-            pub fn login<T>(mut self, value: T) -> Self
+            pub fn login<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<crate::types::MemberLoginFlag>,
-                >,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::types::MemberLoginFlag, Form>,
             {
-                self.login = value
-                    .try_into()
+                self.login = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for login: {e}")
                     });
                 self
             }
-            pub fn usercode<T>(mut self, value: T) -> Self
+            pub fn usercode<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.usercode = value
-                    .try_into()
+                self.usercode = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for usercode: {e}")
                     });
@@ -7939,7 +7611,7 @@ sample method appends a `memberno` it never declares as a parameter.*/
         #[derive(Clone, Debug)]
         pub struct NoticeAttachment {
             attachment_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
                 ::std::string::String,
             >,
             content_type: ::std::result::Result<
@@ -7958,7 +7630,9 @@ sample method appends a `memberno` it never declares as a parameter.*/
         impl ::std::default::Default for NoticeAttachment {
             fn default() -> Self {
                 Self {
-                    attachment_id: Ok(Default::default()),
+                    attachment_id: Err(
+                        "no value supplied for attachment_id".to_string(),
+                    ),
                     content_type: Ok(Default::default()),
                     file_name: Ok(Default::default()),
                     size: Ok(Default::default()),
@@ -7968,7 +7642,7 @@ sample method appends a `memberno` it never declares as a parameter.*/
         impl NoticeAttachment {
             pub fn attachment_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.attachment_id = value
@@ -7978,37 +7652,31 @@ sample method appends a `memberno` it never declares as a parameter.*/
                     });
                 self
             }
-            pub fn content_type<T>(mut self, value: T) -> Self
+            pub fn content_type<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.content_type = value
-                    .try_into()
+                self.content_type = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for content_type: {e}")
                     });
                 self
             }
-            pub fn file_name<T>(mut self, value: T) -> Self
+            pub fn file_name<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.file_name = value
-                    .try_into()
+                self.file_name = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for file_name: {e}")
                     });
                 self
             }
-            pub fn size<T>(mut self, value: T) -> Self
+            pub fn size<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<i64, Form>,
             {
-                self.size = value
-                    .try_into()
+                self.size = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for size: {e}")
                     });
@@ -8040,10 +7708,7 @@ sample method appends a `memberno` it never declares as a parameter.*/
         }
         #[derive(Clone, Debug)]
         pub struct NoticeCategory {
-            category_id: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
+            category_id: ::std::result::Result<i64, ::std::string::String>,
             languages: ::std::result::Result<
                 ::std::option::Option<
                     ::std::collections::HashMap<
@@ -8077,7 +7742,7 @@ sample method appends a `memberno` it never declares as a parameter.*/
         impl ::std::default::Default for NoticeCategory {
             fn default() -> Self {
                 Self {
-                    category_id: Ok(Default::default()),
+                    category_id: Err("no value supplied for category_id".to_string()),
                     languages: Ok(Default::default()),
                     level: Ok(Default::default()),
                     name: Ok(Default::default()),
@@ -8090,7 +7755,7 @@ sample method appends a `memberno` it never declares as a parameter.*/
         impl NoticeCategory {
             pub fn category_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.category_id = value
@@ -8100,80 +7765,67 @@ sample method appends a `memberno` it never declares as a parameter.*/
                     });
                 self
             }
-            pub fn languages<T>(mut self, value: T) -> Self
+            pub fn languages<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        ::std::collections::HashMap<
-                            ::std::string::String,
-                            ::std::string::String,
-                        >,
+                T: ::client_runtime::OptionalValue<
+                    ::std::collections::HashMap<
+                        ::std::string::String,
+                        ::std::string::String,
                     >,
+                    Form,
                 >,
-                T::Error: ::std::fmt::Display,
             {
-                self.languages = value
-                    .try_into()
+                self.languages = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for languages: {e}")
                     });
                 self
             }
-            pub fn level<T>(mut self, value: T) -> Self
+            pub fn level<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<i64, Form>,
             {
-                self.level = value
-                    .try_into()
+                self.level = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for level: {e}")
                     });
                 self
             }
-            pub fn name<T>(mut self, value: T) -> Self
+            pub fn name<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.name = value
-                    .try_into()
+                self.name = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for name: {e}")
                     });
                 self
             }
-            pub fn order_no<T>(mut self, value: T) -> Self
+            pub fn order_no<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<i64, Form>,
             {
-                self.order_no = value
-                    .try_into()
+                self.order_no = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for order_no: {e}")
                     });
                 self
             }
-            pub fn parent<T>(mut self, value: T) -> Self
+            pub fn parent<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<i64, Form>,
             {
-                self.parent = value
-                    .try_into()
+                self.parent = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for parent: {e}")
                     });
                 self
             }
-            pub fn path<T>(mut self, value: T) -> Self
+            pub fn path<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.path = value
-                    .try_into()
+                self.path = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for path: {e}")
                     });
@@ -8275,23 +7927,21 @@ sample method appends a `memberno` it never declares as a parameter.*/
         #[derive(Clone, Debug)]
         pub struct NoticeCategoryListResult {
             contents: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<super::NoticeCategory>>,
+                ::std::vec::Vec<super::NoticeCategory>,
                 ::std::string::String,
             >,
         }
         impl ::std::default::Default for NoticeCategoryListResult {
             fn default() -> Self {
                 Self {
-                    contents: Ok(Default::default()),
+                    contents: Err("no value supplied for contents".to_string()),
                 }
             }
         }
         impl NoticeCategoryListResult {
             pub fn contents<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::NoticeCategory>>,
-                >,
+                T: ::std::convert::TryInto<::std::vec::Vec<super::NoticeCategory>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.contents = value
@@ -8353,10 +8003,7 @@ sample method appends a `memberno` it never declares as a parameter.*/
                 ::std::option::Option<bool>,
                 ::std::string::String,
             >,
-            notice_id: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
+            notice_id: ::std::result::Result<i64, ::std::string::String>,
             read_cnt: ::std::result::Result<
                 ::std::option::Option<i64>,
                 ::std::string::String,
@@ -8385,7 +8032,7 @@ sample method appends a `memberno` it never declares as a parameter.*/
                     display_dt: Ok(Default::default()),
                     is_new: Ok(Default::default()),
                     is_top: Ok(Default::default()),
-                    notice_id: Ok(Default::default()),
+                    notice_id: Err("no value supplied for notice_id".to_string()),
                     read_cnt: Ok(Default::default()),
                     tags: Ok(Default::default()),
                     title: Ok(Default::default()),
@@ -8394,99 +8041,88 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
         }
         impl NoticeDetail {
-            pub fn attachment_yn<T>(mut self, value: T) -> Self
+            pub fn attachment_yn<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.attachment_yn = value
-                    .try_into()
+                self.attachment_yn = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for attachment_yn: {e}")
                     });
                 self
             }
-            pub fn attachments<T>(mut self, value: T) -> Self
+            pub fn attachments<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::NoticeAttachment>>,
+                T: ::client_runtime::OptionalValue<
+                    ::std::vec::Vec<super::NoticeAttachment>,
+                    Form,
                 >,
-                T::Error: ::std::fmt::Display,
             {
-                self.attachments = value
-                    .try_into()
+                self.attachments = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for attachments: {e}")
                     });
                 self
             }
-            pub fn category_id<T>(mut self, value: T) -> Self
+            pub fn category_id<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<i64, Form>,
             {
-                self.category_id = value
-                    .try_into()
+                self.category_id = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for category_id: {e}")
                     });
                 self
             }
-            pub fn category_name<T>(mut self, value: T) -> Self
+            pub fn category_name<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.category_name = value
-                    .try_into()
+                self.category_name = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for category_name: {e}")
                     });
                 self
             }
-            pub fn content<T>(mut self, value: T) -> Self
+            pub fn content<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.content = value
-                    .try_into()
+                self.content = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for content: {e}")
                     });
                 self
             }
-            pub fn display_dt<T>(mut self, value: T) -> Self
+            pub fn display_dt<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.display_dt = value
-                    .try_into()
+                self.display_dt = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for display_dt: {e}")
                     });
                 self
             }
-            pub fn is_new<T>(mut self, value: T) -> Self
+            pub fn is_new<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<bool, Form>,
             {
-                self.is_new = value
-                    .try_into()
+                self.is_new = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for is_new: {e}")
                     });
                 self
             }
-            pub fn is_top<T>(mut self, value: T) -> Self
+            pub fn is_top<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<bool, Form>,
             {
-                self.is_top = value
-                    .try_into()
+                self.is_top = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for is_top: {e}")
                     });
@@ -8494,7 +8130,7 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
             pub fn notice_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.notice_id = value
@@ -8504,51 +8140,44 @@ sample method appends a `memberno` it never declares as a parameter.*/
                     });
                 self
             }
-            pub fn read_cnt<T>(mut self, value: T) -> Self
+            pub fn read_cnt<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<i64, Form>,
             {
-                self.read_cnt = value
-                    .try_into()
+                self.read_cnt = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for read_cnt: {e}")
                     });
                 self
             }
-            pub fn tags<T>(mut self, value: T) -> Self
+            pub fn tags<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::NoticeTag>>,
+                T: ::client_runtime::OptionalValue<
+                    ::std::vec::Vec<super::NoticeTag>,
+                    Form,
                 >,
-                T::Error: ::std::fmt::Display,
             {
-                self.tags = value
-                    .try_into()
+                self.tags = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for tags: {e}")
                     });
                 self
             }
-            pub fn title<T>(mut self, value: T) -> Self
+            pub fn title<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.title = value
-                    .try_into()
+                self.title = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for title: {e}")
                     });
                 self
             }
-            pub fn updated_dt<T>(mut self, value: T) -> Self
+            pub fn updated_dt<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::EpochMillis>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::EpochMillis, Form>,
             {
-                self.updated_dt = value
-                    .try_into()
+                self.updated_dt = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for updated_dt: {e}")
                     });
@@ -8660,22 +8289,19 @@ sample method appends a `memberno` it never declares as a parameter.*/
         }
         #[derive(Clone, Debug)]
         pub struct NoticeDetailResult {
-            content: ::std::result::Result<
-                ::std::option::Option<super::NoticeDetail>,
-                ::std::string::String,
-            >,
+            content: ::std::result::Result<super::NoticeDetail, ::std::string::String>,
         }
         impl ::std::default::Default for NoticeDetailResult {
             fn default() -> Self {
                 Self {
-                    content: Ok(Default::default()),
+                    content: Err("no value supplied for content".to_string()),
                 }
             }
         }
         impl NoticeDetailResult {
             pub fn content<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::NoticeDetail>>,
+                T: ::std::convert::TryInto<super::NoticeDetail>,
                 T::Error: ::std::fmt::Display,
             {
                 self.content = value
@@ -8763,7 +8389,7 @@ sample method appends a `memberno` it never declares as a parameter.*/
         #[derive(Clone, Debug)]
         pub struct NoticeListResult {
             contents: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<super::NoticeSummary>>,
+                ::std::vec::Vec<super::NoticeSummary>,
                 ::std::string::String,
             >,
             page_num: ::std::result::Result<
@@ -8786,7 +8412,7 @@ sample method appends a `memberno` it never declares as a parameter.*/
         impl ::std::default::Default for NoticeListResult {
             fn default() -> Self {
                 Self {
-                    contents: Ok(Default::default()),
+                    contents: Err("no value supplied for contents".to_string()),
                     page_num: Ok(Default::default()),
                     page_size: Ok(Default::default()),
                     pages: Ok(Default::default()),
@@ -8797,9 +8423,7 @@ sample method appends a `memberno` it never declares as a parameter.*/
         impl NoticeListResult {
             pub fn contents<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::NoticeSummary>>,
-                >,
+                T: ::std::convert::TryInto<::std::vec::Vec<super::NoticeSummary>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.contents = value
@@ -8809,49 +8433,41 @@ sample method appends a `memberno` it never declares as a parameter.*/
                     });
                 self
             }
-            pub fn page_num<T>(mut self, value: T) -> Self
+            pub fn page_num<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<i64, Form>,
             {
-                self.page_num = value
-                    .try_into()
+                self.page_num = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for page_num: {e}")
                     });
                 self
             }
-            pub fn page_size<T>(mut self, value: T) -> Self
+            pub fn page_size<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<i64, Form>,
             {
-                self.page_size = value
-                    .try_into()
+                self.page_size = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for page_size: {e}")
                     });
                 self
             }
-            pub fn pages<T>(mut self, value: T) -> Self
+            pub fn pages<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<i64, Form>,
             {
-                self.pages = value
-                    .try_into()
+                self.pages = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for pages: {e}")
                     });
                 self
             }
-            pub fn total<T>(mut self, value: T) -> Self
+            pub fn total<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<i64, Form>,
             {
-                self.total = value
-                    .try_into()
+                self.total = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for total: {e}")
                     });
@@ -8909,10 +8525,7 @@ sample method appends a `memberno` it never declares as a parameter.*/
                 ::std::option::Option<bool>,
                 ::std::string::String,
             >,
-            notice_id: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
+            notice_id: ::std::result::Result<i64, ::std::string::String>,
             tag_str: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -8935,7 +8548,7 @@ sample method appends a `memberno` it never declares as a parameter.*/
                     display_dt: Ok(Default::default()),
                     is_new: Ok(Default::default()),
                     is_top: Ok(Default::default()),
-                    notice_id: Ok(Default::default()),
+                    notice_id: Err("no value supplied for notice_id".to_string()),
                     tag_str: Ok(Default::default()),
                     title: Ok(Default::default()),
                     updated_dt: Ok(Default::default()),
@@ -8943,73 +8556,63 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
         }
         impl NoticeSummary {
-            pub fn category_id<T>(mut self, value: T) -> Self
+            pub fn category_id<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<i64, Form>,
             {
-                self.category_id = value
-                    .try_into()
+                self.category_id = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for category_id: {e}")
                     });
                 self
             }
-            pub fn category_name<T>(mut self, value: T) -> Self
+            pub fn category_name<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.category_name = value
-                    .try_into()
+                self.category_name = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for category_name: {e}")
                     });
                 self
             }
-            pub fn content<T>(mut self, value: T) -> Self
+            pub fn content<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.content = value
-                    .try_into()
+                self.content = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for content: {e}")
                     });
                 self
             }
-            pub fn display_dt<T>(mut self, value: T) -> Self
+            pub fn display_dt<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.display_dt = value
-                    .try_into()
+                self.display_dt = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for display_dt: {e}")
                     });
                 self
             }
-            pub fn is_new<T>(mut self, value: T) -> Self
+            pub fn is_new<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<bool, Form>,
             {
-                self.is_new = value
-                    .try_into()
+                self.is_new = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for is_new: {e}")
                     });
                 self
             }
-            pub fn is_top<T>(mut self, value: T) -> Self
+            pub fn is_top<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<bool, Form>,
             {
-                self.is_top = value
-                    .try_into()
+                self.is_top = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for is_top: {e}")
                     });
@@ -9017,7 +8620,7 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
             pub fn notice_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.notice_id = value
@@ -9027,37 +8630,31 @@ sample method appends a `memberno` it never declares as a parameter.*/
                     });
                 self
             }
-            pub fn tag_str<T>(mut self, value: T) -> Self
+            pub fn tag_str<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.tag_str = value
-                    .try_into()
+                self.tag_str = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for tag_str: {e}")
                     });
                 self
             }
-            pub fn title<T>(mut self, value: T) -> Self
+            pub fn title<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.title = value
-                    .try_into()
+                self.title = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for title: {e}")
                     });
                 self
             }
-            pub fn updated_dt<T>(mut self, value: T) -> Self
+            pub fn updated_dt<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::EpochMillis>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::EpochMillis, Form>,
             {
-                self.updated_dt = value
-                    .try_into()
+                self.updated_dt = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for updated_dt: {e}")
                     });
@@ -9114,47 +8711,39 @@ sample method appends a `memberno` it never declares as a parameter.*/
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            tag_id: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
+            tag_id: ::std::result::Result<i64, ::std::string::String>,
         }
         impl ::std::default::Default for NoticeTag {
             fn default() -> Self {
                 Self {
                     languages: Ok(Default::default()),
                     tag: Ok(Default::default()),
-                    tag_id: Ok(Default::default()),
+                    tag_id: Err("no value supplied for tag_id".to_string()),
                 }
             }
         }
         impl NoticeTag {
-            pub fn languages<T>(mut self, value: T) -> Self
+            pub fn languages<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        ::std::collections::HashMap<
-                            ::std::string::String,
-                            ::std::string::String,
-                        >,
+                T: ::client_runtime::OptionalValue<
+                    ::std::collections::HashMap<
+                        ::std::string::String,
+                        ::std::string::String,
                     >,
+                    Form,
                 >,
-                T::Error: ::std::fmt::Display,
             {
-                self.languages = value
-                    .try_into()
+                self.languages = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for languages: {e}")
                     });
                 self
             }
-            pub fn tag<T>(mut self, value: T) -> Self
+            pub fn tag<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.tag = value
-                    .try_into()
+                self.tag = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for tag: {e}")
                     });
@@ -9162,7 +8751,7 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
             pub fn tag_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.tag_id = value
@@ -9260,23 +8849,21 @@ sample method appends a `memberno` it never declares as a parameter.*/
         #[derive(Clone, Debug)]
         pub struct NoticeTagListResult {
             contents: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<super::NoticeTag>>,
+                ::std::vec::Vec<super::NoticeTag>,
                 ::std::string::String,
             >,
         }
         impl ::std::default::Default for NoticeTagListResult {
             fn default() -> Self {
                 Self {
-                    contents: Ok(Default::default()),
+                    contents: Err("no value supplied for contents".to_string()),
                 }
             }
         }
         impl NoticeTagListResult {
             pub fn contents<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::NoticeTag>>,
-                >,
+                T: ::std::convert::TryInto<::std::vec::Vec<super::NoticeTag>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.contents = value
@@ -9535,13 +9122,13 @@ sample method appends a `memberno` it never declares as a parameter.*/
                     });
                 self
             }
-            pub fn result_message<T>(mut self, value: T) -> Self
+            pub fn result_message<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.result_message = value
-                    .try_into()
+                self.result_message = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for result_message: {e}"
@@ -9596,39 +9183,34 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
         }
         impl SaveEmailSettingsBody {
-            pub fn display_mail<T>(mut self, value: T) -> Self
+            pub fn display_mail<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.display_mail = value
-                    .try_into()
+                self.display_mail = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for display_mail: {e}")
                     });
                 self
             }
-            pub fn name<T>(mut self, value: T) -> Self
+            pub fn name<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::SaveEmailSettingsBodyName>,
+                T: ::client_runtime::OptionalValue<
+                    super::SaveEmailSettingsBodyName,
+                    Form,
                 >,
-                T::Error: ::std::fmt::Display,
             {
-                self.name = value
-                    .try_into()
+                self.name = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for name: {e}")
                     });
                 self
             }
-            pub fn template<T>(mut self, value: T) -> Self
+            pub fn template<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.template = value
-                    .try_into()
+                self.template = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for template: {e}")
                     });
@@ -9681,7 +9263,7 @@ sample method appends a `memberno` it never declares as a parameter.*/
                 ::std::string::String,
             >,
             service_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
                 ::std::string::String,
             >,
         }
@@ -9693,44 +9275,41 @@ sample method appends a `memberno` it never declares as a parameter.*/
                     multi_language: Ok(Default::default()),
                     name: Ok(Default::default()),
                     profile: Ok(Default::default()),
-                    service_id: Ok(Default::default()),
+                    service_id: Err("no value supplied for service_id".to_string()),
                 }
             }
         }
         impl ServiceDetail {
-            pub fn language<T>(mut self, value: T) -> Self
+            pub fn language<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.language = value
-                    .try_into()
+                self.language = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for language: {e}")
                     });
                 self
             }
-            pub fn languages<T>(mut self, value: T) -> Self
+            pub fn languages<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::ServiceLanguage>>,
+                T: ::client_runtime::OptionalValue<
+                    ::std::vec::Vec<super::ServiceLanguage>,
+                    Form,
                 >,
-                T::Error: ::std::fmt::Display,
             {
-                self.languages = value
-                    .try_into()
+                self.languages = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for languages: {e}")
                     });
                 self
             }
-            pub fn multi_language<T>(mut self, value: T) -> Self
+            pub fn multi_language<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<bool, Form>,
             {
-                self.multi_language = value
-                    .try_into()
+                self.multi_language = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for multi_language: {e}"
@@ -9738,25 +9317,21 @@ sample method appends a `memberno` it never declares as a parameter.*/
                     });
                 self
             }
-            pub fn name<T>(mut self, value: T) -> Self
+            pub fn name<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.name = value
-                    .try_into()
+                self.name = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for name: {e}")
                     });
                 self
             }
-            pub fn profile<T>(mut self, value: T) -> Self
+            pub fn profile<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::ServiceProfile>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<super::ServiceProfile, Form>,
             {
-                self.profile = value
-                    .try_into()
+                self.profile = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for profile: {e}")
                     });
@@ -9764,7 +9339,7 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
             pub fn service_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.service_id = value
@@ -9867,22 +9442,19 @@ sample method appends a `memberno` it never declares as a parameter.*/
         }
         #[derive(Clone, Debug)]
         pub struct ServiceDetailResult {
-            content: ::std::result::Result<
-                ::std::option::Option<super::ServiceDetail>,
-                ::std::string::String,
-            >,
+            content: ::std::result::Result<super::ServiceDetail, ::std::string::String>,
         }
         impl ::std::default::Default for ServiceDetailResult {
             fn default() -> Self {
                 Self {
-                    content: Ok(Default::default()),
+                    content: Err("no value supplied for content".to_string()),
                 }
             }
         }
         impl ServiceDetailResult {
             pub fn content<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<super::ServiceDetail>>,
+                T: ::std::convert::TryInto<super::ServiceDetail>,
                 T::Error: ::std::fmt::Display,
             {
                 self.content = value
@@ -9932,37 +9504,31 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
         }
         impl ServiceLanguage {
-            pub fn code<T>(mut self, value: T) -> Self
+            pub fn code<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.code = value
-                    .try_into()
+                self.code = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for code: {e}")
                     });
                 self
             }
-            pub fn name<T>(mut self, value: T) -> Self
+            pub fn name<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.name = value
-                    .try_into()
+                self.name = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for name: {e}")
                     });
                 self
             }
-            pub fn order_no<T>(mut self, value: T) -> Self
+            pub fn order_no<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<i64, Form>,
             {
-                self.order_no = value
-                    .try_into()
+                self.order_no = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for order_no: {e}")
                     });
@@ -10005,13 +9571,11 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
         }
         impl ServiceProfile {
-            pub fn file_url<T>(mut self, value: T) -> Self
+            pub fn file_url<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.file_url = value
-                    .try_into()
+                self.file_url = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for file_url: {e}")
                     });
@@ -10035,10 +9599,7 @@ sample method appends a `memberno` it never declares as a parameter.*/
         }
         #[derive(Clone, Debug)]
         pub struct TicketCategory {
-            category_id: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
+            category_id: ::std::result::Result<i64, ::std::string::String>,
             languages: ::std::result::Result<
                 ::std::option::Option<
                     ::std::collections::HashMap<
@@ -10072,7 +9633,7 @@ sample method appends a `memberno` it never declares as a parameter.*/
         impl ::std::default::Default for TicketCategory {
             fn default() -> Self {
                 Self {
-                    category_id: Ok(Default::default()),
+                    category_id: Err("no value supplied for category_id".to_string()),
                     languages: Ok(Default::default()),
                     level: Ok(Default::default()),
                     name: Ok(Default::default()),
@@ -10085,7 +9646,7 @@ sample method appends a `memberno` it never declares as a parameter.*/
         impl TicketCategory {
             pub fn category_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.category_id = value
@@ -10095,80 +9656,67 @@ sample method appends a `memberno` it never declares as a parameter.*/
                     });
                 self
             }
-            pub fn languages<T>(mut self, value: T) -> Self
+            pub fn languages<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        ::std::collections::HashMap<
-                            ::std::string::String,
-                            ::std::string::String,
-                        >,
+                T: ::client_runtime::OptionalValue<
+                    ::std::collections::HashMap<
+                        ::std::string::String,
+                        ::std::string::String,
                     >,
+                    Form,
                 >,
-                T::Error: ::std::fmt::Display,
             {
-                self.languages = value
-                    .try_into()
+                self.languages = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for languages: {e}")
                     });
                 self
             }
-            pub fn level<T>(mut self, value: T) -> Self
+            pub fn level<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<i64, Form>,
             {
-                self.level = value
-                    .try_into()
+                self.level = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for level: {e}")
                     });
                 self
             }
-            pub fn name<T>(mut self, value: T) -> Self
+            pub fn name<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.name = value
-                    .try_into()
+                self.name = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for name: {e}")
                     });
                 self
             }
-            pub fn order_no<T>(mut self, value: T) -> Self
+            pub fn order_no<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<i64, Form>,
             {
-                self.order_no = value
-                    .try_into()
+                self.order_no = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for order_no: {e}")
                     });
                 self
             }
-            pub fn parent<T>(mut self, value: T) -> Self
+            pub fn parent<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<i64, Form>,
             {
-                self.parent = value
-                    .try_into()
+                self.parent = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for parent: {e}")
                     });
                 self
             }
-            pub fn path<T>(mut self, value: T) -> Self
+            pub fn path<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.path = value
-                    .try_into()
+                self.path = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for path: {e}")
                     });
@@ -10270,23 +9818,21 @@ sample method appends a `memberno` it never declares as a parameter.*/
         #[derive(Clone, Debug)]
         pub struct TicketCategoryListResult {
             contents: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<super::TicketCategory>>,
+                ::std::vec::Vec<super::TicketCategory>,
                 ::std::string::String,
             >,
         }
         impl ::std::default::Default for TicketCategoryListResult {
             fn default() -> Self {
                 Self {
-                    contents: Ok(Default::default()),
+                    contents: Err("no value supplied for contents".to_string()),
                 }
             }
         }
         impl TicketCategoryListResult {
             pub fn contents<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::TicketCategory>>,
-                >,
+                T: ::std::convert::TryInto<::std::vec::Vec<super::TicketCategory>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.contents = value
@@ -10328,10 +9874,7 @@ sample method appends a `memberno` it never declares as a parameter.*/
                 ::std::option::Option<bool>,
                 ::std::string::String,
             >,
-            field_id: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
+            field_id: ::std::result::Result<i64, ::std::string::String>,
             holding_text: ::std::result::Result<
                 ::std::option::Option<bool>,
                 ::std::string::String,
@@ -10371,7 +9914,7 @@ sample method appends a `memberno` it never declares as a parameter.*/
                     code: Ok(Default::default()),
                     description: Ok(Default::default()),
                     encrypt: Ok(Default::default()),
-                    field_id: Ok(Default::default()),
+                    field_id: Err("no value supplied for field_id".to_string()),
                     holding_text: Ok(Default::default()),
                     length: Ok(Default::default()),
                     options: Ok(Default::default()),
@@ -10384,37 +9927,31 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
         }
         impl TicketUserField {
-            pub fn code<T>(mut self, value: T) -> Self
+            pub fn code<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.code = value
-                    .try_into()
+                self.code = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for code: {e}")
                     });
                 self
             }
-            pub fn description<T>(mut self, value: T) -> Self
+            pub fn description<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.description = value
-                    .try_into()
+                self.description = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for description: {e}")
                     });
                 self
             }
-            pub fn encrypt<T>(mut self, value: T) -> Self
+            pub fn encrypt<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<bool, Form>,
             {
-                self.encrypt = value
-                    .try_into()
+                self.encrypt = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for encrypt: {e}")
                     });
@@ -10422,7 +9959,7 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
             pub fn field_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
+                T: ::std::convert::TryInto<i64>,
                 T::Error: ::std::fmt::Display,
             {
                 self.field_id = value
@@ -10432,101 +9969,84 @@ sample method appends a `memberno` it never declares as a parameter.*/
                     });
                 self
             }
-            pub fn holding_text<T>(mut self, value: T) -> Self
+            pub fn holding_text<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<bool, Form>,
             {
-                self.holding_text = value
-                    .try_into()
+                self.holding_text = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for holding_text: {e}")
                     });
                 self
             }
-            pub fn length<T>(mut self, value: T) -> Self
+            pub fn length<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<i64, Form>,
             {
-                self.length = value
-                    .try_into()
+                self.length = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for length: {e}")
                     });
                 self
             }
-            pub fn options<T>(mut self, value: T) -> Self
+            pub fn options<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+                T: ::client_runtime::OptionalValue<
+                    ::std::vec::Vec<::std::string::String>,
+                    Form,
                 >,
-                T::Error: ::std::fmt::Display,
             {
-                self.options = value
-                    .try_into()
+                self.options = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for options: {e}")
                     });
                 self
             }
-            pub fn placeholder<T>(mut self, value: T) -> Self
+            pub fn placeholder<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.placeholder = value
-                    .try_into()
+                self.placeholder = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for placeholder: {e}")
                     });
                 self
             }
-            pub fn required<T>(mut self, value: T) -> Self
+            pub fn required<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<bool, Form>,
             {
-                self.required = value
-                    .try_into()
+                self.required = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for required: {e}")
                     });
                 self
             }
-            pub fn title<T>(mut self, value: T) -> Self
+            pub fn title<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.title = value
-                    .try_into()
+                self.title = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for title: {e}")
                     });
                 self
             }
-            pub fn type_<T>(mut self, value: T) -> Self
+            pub fn type_<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<crate::types::TicketFieldType>,
-                >,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::types::TicketFieldType, Form>,
             {
-                self.type_ = value
-                    .try_into()
+                self.type_ = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for type_: {e}")
                     });
                 self
             }
-            pub fn value<T>(mut self, value: T) -> Self
+            pub fn value<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.value = value
-                    .try_into()
+                self.value = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for value: {e}")
                     });
@@ -10638,23 +10158,21 @@ sample method appends a `memberno` it never declares as a parameter.*/
         #[derive(Clone, Debug)]
         pub struct TicketUserFieldListResult {
             contents: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<super::TicketUserField>>,
+                ::std::vec::Vec<super::TicketUserField>,
                 ::std::string::String,
             >,
         }
         impl ::std::default::Default for TicketUserFieldListResult {
             fn default() -> Self {
                 Self {
-                    contents: Ok(Default::default()),
+                    contents: Err("no value supplied for contents".to_string()),
                 }
             }
         }
         impl TicketUserFieldListResult {
             pub fn contents<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<::std::vec::Vec<super::TicketUserField>>,
-                >,
+                T: ::std::convert::TryInto<::std::vec::Vec<super::TicketUserField>>,
                 T::Error: ::std::fmt::Display,
             {
                 self.contents = value
@@ -10757,13 +10275,11 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
         }
         impl UpdateExternalAccountBody {
-            pub fn active<T>(mut self, value: T) -> Self
+            pub fn active<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<bool, Form>,
             {
-                self.active = value
-                    .try_into()
+                self.active = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for active: {e}")
                     });
@@ -10930,7 +10446,7 @@ sample method appends a `memberno` it never declares as a parameter.*/
         #[derive(Clone, Debug)]
         pub struct UploadedTicketAttachment {
             attachment_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
                 ::std::string::String,
             >,
             content_type: ::std::result::Result<
@@ -10957,7 +10473,9 @@ sample method appends a `memberno` it never declares as a parameter.*/
         impl ::std::default::Default for UploadedTicketAttachment {
             fn default() -> Self {
                 Self {
-                    attachment_id: Ok(Default::default()),
+                    attachment_id: Err(
+                        "no value supplied for attachment_id".to_string(),
+                    ),
                     content_type: Ok(Default::default()),
                     created_dt: Ok(Default::default()),
                     disposition: Ok(Default::default()),
@@ -10969,7 +10487,7 @@ sample method appends a `memberno` it never declares as a parameter.*/
         impl UploadedTicketAttachment {
             pub fn attachment_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.attachment_id = value
@@ -10979,61 +10497,51 @@ sample method appends a `memberno` it never declares as a parameter.*/
                     });
                 self
             }
-            pub fn content_type<T>(mut self, value: T) -> Self
+            pub fn content_type<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.content_type = value
-                    .try_into()
+                self.content_type = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for content_type: {e}")
                     });
                 self
             }
-            pub fn created_dt<T>(mut self, value: T) -> Self
+            pub fn created_dt<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::EpochMillis>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::EpochMillis, Form>,
             {
-                self.created_dt = value
-                    .try_into()
+                self.created_dt = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for created_dt: {e}")
                     });
                 self
             }
-            pub fn disposition<T>(mut self, value: T) -> Self
+            pub fn disposition<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.disposition = value
-                    .try_into()
+                self.disposition = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for disposition: {e}")
                     });
                 self
             }
-            pub fn file_name<T>(mut self, value: T) -> Self
+            pub fn file_name<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.file_name = value
-                    .try_into()
+                self.file_name = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for file_name: {e}")
                     });
                 self
             }
-            pub fn size<T>(mut self, value: T) -> Self
+            pub fn size<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<i64, Form>,
             {
-                self.size = value
-                    .try_into()
+                self.size = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for size: {e}")
                     });
@@ -11135,23 +10643,21 @@ sample method appends a `memberno` it never declares as a parameter.*/
         #[derive(Clone, Debug)]
         pub struct UploadedTicketAttachmentResult {
             content: ::std::result::Result<
-                ::std::option::Option<super::UploadedTicketAttachment>,
+                super::UploadedTicketAttachment,
                 ::std::string::String,
             >,
         }
         impl ::std::default::Default for UploadedTicketAttachmentResult {
             fn default() -> Self {
                 Self {
-                    content: Ok(Default::default()),
+                    content: Err("no value supplied for content".to_string()),
                 }
             }
         }
         impl UploadedTicketAttachmentResult {
             pub fn content<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<super::UploadedTicketAttachment>,
-                >,
+                T: ::std::convert::TryInto<super::UploadedTicketAttachment>,
                 T::Error: ::std::fmt::Display,
             {
                 self.content = value
@@ -11214,13 +10720,11 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
         }
         impl VerifyExternalAccountBody {
-            pub fn active<T>(mut self, value: T) -> Self
+            pub fn active<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<bool>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<bool, Form>,
             {
-                self.active = value
-                    .try_into()
+                self.active = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for active: {e}")
                     });
@@ -11238,13 +10742,11 @@ sample method appends a `memberno` it never declares as a parameter.*/
                     });
                 self
             }
-            pub fn id<T>(mut self, value: T) -> Self
+            pub fn id<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<i64>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<i64, Form>,
             {
-                self.id = value
-                    .try_into()
+                self.id = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| format!("error converting supplied value for id: {e}"));
                 self
             }
@@ -12342,7 +11844,7 @@ sample method appends a `memberno` it never declares as a parameter.*/
     }
 }
 #[derive(Clone, Debug)]
-#[doc = "Client for Contiple (NHN Cloud Online Contact) Open API\n\nThe Open API of NHN Cloud Online Contact (Contiple), as documented in its \"API Guide for Developers\": help-center\nnotices and FAQs, inquiry submission types and their fields, ticket attachment upload and ticket creation,\ncustomer inquiry history, agent management and email settings.\n\nTo use it, enable it under Service Management → Authentication (**Enable**). Enabling generates the service's\nsecurity key (\"Service Key\"), which both signs requests and encrypts transmitted data; **Change API Key** replaces it.\n\n## Envelopes\nEvery response body is `{\"header\": {\"resultCode\": ..., \"resultMessage\": ..., \"isSuccessful\": ...}, \"result\": ...}`.\nA detail is returned as `result.content`, a list as `result.contents` (plus paging fields on paged lists). On\nfailure `isSuccessful` is `false` and, per the overview, `result` is `null`, e.g.\n`{\"header\": {\"resultCode\": 403, \"resultMessage\": \"Access Denied\", \"isSuccessful\": false}, \"result\": null}`\n(some operations document failure bodies that do carry a `result`; see their descriptions).\n\n## Return codes\n200 SUCCESS; 400 Bad Request; 403 Access Denied (Forbidden); 404 Not Data Found; 500 Server Error;\n9007 Related data exists; 9005 No related data; 1001, 1002 Inquiry limit exceeded (when using the\n'Spam Management → Spam Inquiry Blocking' feature). These are `header.resultCode` values; the docs do not say\nwhich HTTP status accompanies 9005, 9007, 1001 and 1002.\n400 is returned when: the Authorization is blank; X-TC-Timestamp is not numeric; X-TC-Timestamp is expired\n(valid for 5 minutes); the request is multipart but the file is null; the Authorization is incorrect.\n403 is returned when: the securityKey is null; the clientIp is not allowed.\n\n## Which paths need signing\nThe overview's \"Security Key URL\" table: `/{serviceId}/openapi/v1/*` requires the service's security key\n(signed requests, `security: [{ocSignature: [], ocTimestamp: []}]` here); `/{serviceId}/api/v2/*` is for \"direct use without\nauthentication\" (`security: []`). The help-center `/{serviceId}/hc/openapi/v1/addition.json` is also signed\n(see `addHelpCenterData`). Paths in this spec are relative to the service: the server URL ends in `/{serviceId}`.\n\n## Signing a request (scheme `ocSignature`)\nEvery signed request carries two headers:\n- `Authorization`: the authentication string generated with the security key;\n- `X-TC-Timestamp`: the current UTC time in milliseconds (`new Date().getTime()`), valid for 5 minutes.\n\nThe authentication string is `Base64(HmacSHA256(key = the service's security key (UTF-8 bytes),\nmessage = UTF-8 bytes of M))`, where M is the concatenation, with no other separators, of:\n1. the NHN Cloud organization ID (Global Management → Contract Service Status → Organization Information);\n2. the request URI exactly as sent (the server's `getRequestURI()`), i.e. the path including the service id,\n   still percent-encoded, without the query string, e.g. `/APISimple/openapi/v1/ticket.json`;\n3. for a multipart upload: the hex MD5 of the uploaded file's bytes (`DigestUtils.appendMd5DigestAsHex`);\n   otherwise: the decoded values of the query parameters (only the first value of a repeated name) sorted by\n   parameter name (case-sensitive) and joined with `&`\n   (`categoryId=1&language=ko` → `1&ko`), then, if there is a body, `&` (only when there were parameters)\n   followed by the body string exactly as sent;\n4. the `X-TC-Timestamp` value (no `&` before it).\n\nExample (overview, GET): organization id `WopqM8euoYw89B7i`, key `431402c0eaaf46d889f243db9e7492e2`,\n`GET /APISimple/openapi/v1/ticket/enduser/usercode/list.json?categoryId=1&language=ko` signs\n`WopqM8euoYw89B7i/APISimple/openapi/v1/ticket/enduser/usercode/list.json1&ko` + timestamp; the POST example\n(`/APISimple/openapi/v1/ticket.json?language=ko` with a JSON body) signs organization id + URI + `ko&` + body +\ntimestamp. The docs' Java examples use `http://` URLs; their upload example sets `Content-Type: application/json`\non a multipart request and refers to variables it never defines (`signString`, `ticketUploadUrl`).\n\nFor services using the 'Security Service' feature, spam policies based on the customer's IP can be enabled in\nService Management → Security Service → Spam Management; when creating tickets through the Open API, send the\ncustomer's IP in the `OC-Client-IP` request header and spam is judged on that IP.\n\n## Schemas served by the client company\nThe docs also specify APIs that the client company's own server implements and Online Contact calls (customer\ndata connection, member-integration token verification and login status). They are not operations of this API;\ntheir bodies are documented as components marked `x-docs-role: served-by-client-company` and listed under the\ntop-level `x-client-company-schemas`. The member authentication token algorithm is described on\n`MemberTokenVerification`.\n\nVersion: 1.0.0"]
+#[doc = "Client for Contiple (NHN Cloud Online Contact) Open API\n\nThe Open API of NHN Cloud Online Contact (Contiple), as documented in its \"API Guide for Developers\": help-center\nnotices and FAQs, inquiry submission types and their fields, ticket attachment upload and ticket creation,\ncustomer inquiry history, agent management and email settings.\n\nTo use it, enable it under Service Management → Authentication (**Enable**). Enabling generates the service's\nsecurity key (\"Service Key\"), which both signs requests and encrypts transmitted data; **Change API Key** replaces it.\n\n## Envelopes\nEvery response body is `{\"header\": {\"resultCode\": ..., \"resultMessage\": ..., \"isSuccessful\": ...}, \"result\": ...}`.\nA detail is returned as `result.content`, a list as `result.contents` (plus paging fields on paged lists). On\nfailure `isSuccessful` is `false` and, per the overview, `result` is `null`, e.g.\n`{\"header\": {\"resultCode\": 403, \"resultMessage\": \"Access Denied\", \"isSuccessful\": false}, \"result\": null}`\n(some operations document failure bodies that do carry a `result`; see their descriptions).\n\n## Return codes\n200 SUCCESS; 400 Bad Request; 403 Access Denied (Forbidden); 404 Not Data Found; 500 Server Error;\n9007 Related data exists; 9005 No related data; 1001, 1002 Inquiry limit exceeded (when using the\n'Spam Management → Spam Inquiry Blocking' feature). These are `header.resultCode` values; the docs do not say\nwhich HTTP status accompanies 9005, 9007, 1001 and 1002.\n400 is returned when: the Authorization is blank; X-TC-Timestamp is not numeric; X-TC-Timestamp is expired\n(valid for 5 minutes); the request is multipart but the file is null; the Authorization is incorrect.\n403 is returned when: the securityKey is null; the clientIp is not allowed.\n\n## Which paths need signing\nThe overview's \"Security Key URL\" table: `/{serviceId}/openapi/v1/*` requires the service's security key\n(signed requests, `security: [{ocSignature: [], ocTimestamp: []}]` here); `/{serviceId}/api/v2/*` is for \"direct use without\nauthentication\" (`security: []`). The help-center `/{serviceId}/hc/openapi/v1/addition.json` is also signed\n(see `addHelpCenterData`). Paths in this spec are relative to the service: the server URL ends in `/{serviceId}`.\n\n## Signing a request (scheme `ocSignature`)\nEvery signed request carries two headers:\n- `Authorization`: the authentication string generated with the security key;\n- `X-TC-Timestamp`: the current UTC time in milliseconds (`new Date().getTime()`), valid for 5 minutes.\n\nThe authentication string is `Base64(HmacSHA256(key = the service's security key (UTF-8 bytes),\nmessage = UTF-8 bytes of M))`, where M is the concatenation, with no other separators, of:\n1. the NHN Cloud organization ID (Global Management → Contract Service Status → Organization Information);\n2. the request URI exactly as sent (the server's `getRequestURI()`), i.e. the path including the service id,\n   still percent-encoded, without the query string, e.g. `/APISimple/openapi/v1/ticket.json`;\n3. for a multipart upload: the hex MD5 of the uploaded file's bytes (`DigestUtils.appendMd5DigestAsHex`);\n   otherwise: the decoded values of the query parameters (only the first value of a repeated name) sorted by\n   parameter name (case-sensitive) and joined with `&`\n   (`categoryId=1&language=ko` → `1&ko`), then, if there is a body, `&` (only when there were parameters)\n   followed by the body string exactly as sent;\n4. the `X-TC-Timestamp` value (no `&` before it).\n\nExample (overview, GET): organization id `WopqM8euoYw89B7i`, key `431402c0eaaf46d889f243db9e7492e2`,\n`GET /APISimple/openapi/v1/ticket/enduser/usercode/list.json?categoryId=1&language=ko` signs\n`WopqM8euoYw89B7i/APISimple/openapi/v1/ticket/enduser/usercode/list.json1&ko` + timestamp; the POST example\n(`/APISimple/openapi/v1/ticket.json?language=ko` with a JSON body) signs organization id + URI + `ko&` + body +\ntimestamp. The docs' Java examples use `http://` URLs; their upload example sets `Content-Type: application/json`\non a multipart request and refers to variables it never defines (`signString`, `ticketUploadUrl`).\n\nFor services using the 'Security Service' feature, spam policies based on the customer's IP can be enabled in\nService Management → Security Service → Spam Management; when creating tickets through the Open API, send the\ncustomer's IP in the `OC-Client-IP` request header and spam is judged on that IP.\n\n## Schemas served by the client company\nThe docs also specify APIs that the client company's own server implements and Online Contact calls (customer\ndata connection, member-integration token verification and login status). They are not operations of this API;\ntheir bodies are documented as components marked `x-docs-role: served-by-client-company` and listed under the\ntop-level `x-client-company-schemas`. The member authentication token algorithm is described on\n`MemberTokenVerification`.\n\nVersion: 2.0.0"]
 pub struct Client {
     pub(crate) baseurl: String,
     pub(crate) client: reqwest::Client,
@@ -12369,7 +11871,7 @@ impl Client {
 }
 impl ClientInfo<::client_runtime::State<crate::Credentials>> for Client {
     fn api_version() -> &'static str {
-        "1.0.0"
+        "2.0.0"
     }
     fn baseurl(&self) -> &str {
         self.baseurl.as_str()
@@ -13170,7 +12672,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => ::client_runtime::decode::success_response(response).await,
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -13254,7 +12756,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => ::client_runtime::decode::success_response(response).await,
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -13338,7 +12840,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => ::client_runtime::decode::success_response(response).await,
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -13521,7 +13023,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => ::client_runtime::decode::success_response(response).await,
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -13620,7 +13122,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => ::client_runtime::decode::success_response(response).await,
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -13799,7 +13301,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => ::client_runtime::decode::success_response(response).await,
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -13956,7 +13458,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => ::client_runtime::decode::success_response(response).await,
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -14055,7 +13557,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => ::client_runtime::decode::success_response(response).await,
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -14262,7 +13764,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => ::client_runtime::decode::success_response(response).await,
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -14361,7 +13863,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => ::client_runtime::decode::success_response(response).await,
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -14496,7 +13998,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => ::client_runtime::decode::success_response(response).await,
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -14597,7 +14099,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => ::client_runtime::decode::success_response(response).await,
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -14807,7 +14309,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => ::client_runtime::decode::success_response(response).await,
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -14925,7 +14427,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => ::client_runtime::decode::success_response(response).await,
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -15175,7 +14677,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => ::client_runtime::decode::success_response(response).await,
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -15304,7 +14806,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => ::client_runtime::decode::success_response(response).await,
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -15383,7 +14885,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => ::client_runtime::decode::success_response(response).await,
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -15497,7 +14999,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => ::client_runtime::decode::success_response(response).await,
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -15579,7 +15081,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => ::client_runtime::decode::success_response(response).await,
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -15673,7 +15175,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => ::client_runtime::decode::success_response(response).await,
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -15756,7 +15258,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => ::client_runtime::decode::success_response(response).await,
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -15821,7 +15323,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => ::client_runtime::decode::success_response(response).await,
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -15922,7 +15424,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => ::client_runtime::decode::success_response(response).await,
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -16027,7 +15529,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => ::client_runtime::decode::success_response(response).await,
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -16130,7 +15632,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => ::client_runtime::decode::success_response(response).await,
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -16248,7 +15750,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => ::client_runtime::decode::success_response(response).await,
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -16330,7 +15832,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => ::client_runtime::decode::success_response(response).await,
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -16412,7 +15914,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => ::client_runtime::decode::success_response(response).await,
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -16494,7 +15996,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => ::client_runtime::decode::success_response(response).await,
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(

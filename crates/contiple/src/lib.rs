@@ -17,7 +17,10 @@
 //! [`ClientBuilder`] (a checked base URL, no redirect following, no `Referer`, timeouts, user
 //! agent, your own `reqwest::ClientBuilder`), [`Error`] (one typed error with the HTTP status,
 //! headers and raw body), [`ResultExt::payload`] (unwraps `{"header": ..., "result": ...}`)
-//! and [`DownloadExt::download`] for attachments.
+//! and [`DownloadExt::download`] for attachments; `?` also works on `send().await` directly.
+//!
+//! Examples of the top tasks (list a customer's tickets, open a ticket with an attachment,
+//! re-inquire) are in the crate's `examples/` directory.
 //!
 //! TLS: the `rustls` feature (default) or `native-tls`.
 //!
@@ -29,7 +32,7 @@
 //! # async fn run() -> Result<(), contiple::Error> {
 //! let client = Client::new("https://nhn-cs.oc.nhncloud.com", "APISimple", "org-id", "security-key")?;
 //! let tickets = client.list_customer_tickets().usercode("user1").send().await.payload().await?;
-//! for ticket in tickets.contents.unwrap_or_default() {
+//! for ticket in tickets.contents {
 //!     println!("{:?} {:?}", ticket.ticket_id, ticket.subject);
 //! }
 //! # Ok(()) }
@@ -47,7 +50,9 @@ mod upload;
 #[allow(clippy::all, clippy::pedantic, missing_docs, unused_imports)]
 mod generated;
 
-pub use client_runtime::{CommaList, Download, DownloadExt, Envelope, JsonEncoded, ResultExt};
+pub use client_runtime::{
+    Base64Data, CommaList, Download, DownloadExt, Envelope, JsonEncoded, ResultExt,
+};
 pub use generated::*;
 pub use hooks::Contiple;
 pub use signing::Credentials;

@@ -37,7 +37,7 @@ async fn a_service_tested_against_typed_mocks() {
         when.body(&typed(
             json!({"name": "VIP", "color": "FFFFFF", "bg_color": "0000FF"}),
         ));
-        then.ok(&typed(json!({"response": {"id": "n3w1", "name": "VIP"}})));
+        then.ok(&typed(json!({"response": {"status": "OK", "id": "n3w1", "name": "VIP"}})));
     });
 
     let client = Client::new(&server.base_url(), ApiKey::new("httpmock-test-key")).unwrap();
@@ -56,7 +56,7 @@ async fn a_service_tested_against_typed_mocks() {
         .payload()
         .await
         .unwrap();
-    assert_eq!(tag.id.as_deref(), Some("n3w1"));
+    assert_eq!(tag.id, "n3w1");
 
     found.assert_async().await;
     missing.assert_async().await;

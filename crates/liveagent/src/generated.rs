@@ -37,7 +37,6 @@ pub mod types {
         ::serde::Serialize,
         Clone,
         Debug,
-        Default,
         PartialEq,
         schemars::JsonSchema
     )]
@@ -49,8 +48,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub browsercookiename: ::std::option::Option<::std::string::String>,
         ///Id of agent contact.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub contactid: ::std::option::Option<::std::string::String>,
+        pub contactid: ::std::string::String,
         ///Agent email. (The docs' table leaves this row's name empty; their example names it `email`.)
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub email: ::std::option::Option<::std::string::String>,
@@ -70,8 +68,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub systemname: ::std::option::Option<::std::string::String>,
         ///Id of agent, also known as userid.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub userid: ::std::option::Option<::std::string::String>,
+        pub userid: ::std::string::String,
     }
     impl Agent {
         pub fn builder() -> builder::Agent {
@@ -149,7 +146,6 @@ pub mod types {
         ::serde::Serialize,
         Clone,
         Debug,
-        Default,
         PartialEq,
         schemars::JsonSchema
     )]
@@ -164,8 +160,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub firstname: ::std::option::Option<::std::string::String>,
         ///User id of agent
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<::std::string::String>,
+        pub id: ::std::string::String,
         ///Agent’s last name. The docs type this field `int`, but their example carries a non-numeric string, so it is modelled as a string.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub lastname: ::std::option::Option<::std::string::String>,
@@ -402,17 +397,12 @@ pub mod types {
         ::serde::Serialize,
         Clone,
         Debug,
-        Default,
         PartialEq,
         schemars::JsonSchema
     )]
     pub struct AgentsOnlineStatus {
         ///Online state of agents
-        #[serde(
-            rename = "agentsOnlineStates",
-            default,
-            skip_serializing_if = "::std::vec::Vec::is_empty"
-        )]
+        #[serde(rename = "agentsOnlineStates")]
         pub agents_online_states: ::std::vec::Vec<AgentOnlineState>,
     }
     impl AgentsOnlineStatus {
@@ -444,13 +434,11 @@ pub mod types {
         ::serde::Serialize,
         Clone,
         Debug,
-        Default,
         PartialEq,
         schemars::JsonSchema
     )]
     pub struct AgentsReport {
         ///Agents list
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub agents: ::std::vec::Vec<AgentReportRow>,
     }
     impl AgentsReport {
@@ -708,13 +696,11 @@ pub mod types {
         ::serde::Serialize,
         Clone,
         Debug,
-        Default,
         PartialEq,
         schemars::JsonSchema
     )]
     pub struct ChannelsReport {
         ///Channels list
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub channels: ::std::vec::Vec<ChannelReportRow>,
     }
     impl ChannelsReport {
@@ -746,7 +732,6 @@ pub mod types {
         ::serde::Serialize,
         Clone,
         Debug,
-        Default,
         PartialEq,
         schemars::JsonSchema
     )]
@@ -764,8 +749,7 @@ pub mod types {
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub groups: ::std::vec::Vec<CompanyGroup>,
         ///Id of the company
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<::std::string::String>,
+        pub id: ::std::string::String,
         ///IP address of company
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub ip: ::std::option::Option<::std::string::String>,
@@ -834,14 +818,12 @@ pub mod types {
         ::serde::Serialize,
         Clone,
         Debug,
-        Default,
         PartialEq,
         schemars::JsonSchema
     )]
     pub struct CompanyGroup {
         ///Id of group
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub groupid: ::std::option::Option<::std::string::String>,
+        pub groupid: ::std::string::String,
         ///Name of group
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub groupname: ::std::option::Option<::std::string::String>,
@@ -857,13 +839,11 @@ pub mod types {
         ::serde::Serialize,
         Clone,
         Debug,
-        Default,
         PartialEq,
         schemars::JsonSchema
     )]
     pub struct CompanyList {
         ///list of all companies
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub companies: ::std::vec::Vec<CompanySummary>,
     }
     impl CompanyList {
@@ -895,7 +875,6 @@ pub mod types {
         ::serde::Serialize,
         Clone,
         Debug,
-        Default,
         PartialEq,
         schemars::JsonSchema
     )]
@@ -907,8 +886,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub emails: ::std::option::Option<::std::string::String>,
         ///unique identifier of company
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<::std::string::String>,
+        pub id: ::std::string::String,
         ///IP address of company
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub ip: ::std::option::Option<::std::string::String>,
@@ -927,7 +905,6 @@ pub mod types {
         ::serde::Serialize,
         Clone,
         Debug,
-        Default,
         PartialEq,
         schemars::JsonSchema
     )]
@@ -942,8 +919,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub code: ::std::option::Option<::std::string::String>,
         ///Id of conversation
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub conversationid: ::std::option::Option<::std::string::String>,
+        pub conversationid: ::std::string::String,
         ///Cursor.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub cursor: ::std::option::Option<::std::string::String>,
@@ -1048,13 +1024,11 @@ pub mod types {
         ::serde::Serialize,
         Clone,
         Debug,
-        Default,
         PartialEq,
         schemars::JsonSchema
     )]
     pub struct ConversationList {
         ///Conversations list
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub conversations: ::std::vec::Vec<ConversationSummary>,
     }
     impl ConversationList {
@@ -1086,7 +1060,6 @@ pub mod types {
         ::serde::Serialize,
         Clone,
         Debug,
-        Default,
         PartialEq,
         schemars::JsonSchema
     )]
@@ -1098,8 +1071,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub code: ::std::option::Option<::std::string::String>,
         ///Id of conversation
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub conversationid: ::std::option::Option<::std::string::String>,
+        pub conversationid: ::std::string::String,
         ///Cursor.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub cursor: ::std::option::Option<::std::string::String>,
@@ -1157,14 +1129,12 @@ pub mod types {
         ::serde::Serialize,
         Clone,
         Debug,
-        Default,
         PartialEq,
         schemars::JsonSchema
     )]
     pub struct ConversationTag {
         ///The identifier of the tag.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<::std::string::String>,
+        pub id: ::std::string::String,
         ///Name of the tag.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
@@ -1180,13 +1150,11 @@ pub mod types {
         ::serde::Serialize,
         Clone,
         Debug,
-        Default,
         PartialEq,
         schemars::JsonSchema
     )]
     pub struct ConversationTagList {
         ///The list of tags assigned.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub tags: ::std::vec::Vec<ConversationTag>,
     }
     impl ConversationTagList {
@@ -1396,13 +1364,11 @@ pub mod types {
         ::serde::Serialize,
         Clone,
         Debug,
-        Default,
         PartialEq,
         schemars::JsonSchema
     )]
     pub struct CustomerGroupList {
         ///List of all customer groups
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub groups: ::std::vec::Vec<CustomerGroupMembership>,
     }
     impl CustomerGroupList {
@@ -1434,14 +1400,12 @@ pub mod types {
         ::serde::Serialize,
         Clone,
         Debug,
-        Default,
         PartialEq,
         schemars::JsonSchema
     )]
     pub struct CustomerGroupMembership {
         ///Group id
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub groupid: ::std::option::Option<::std::string::String>,
+        pub groupid: ::std::string::String,
         ///Group name
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub groupname: ::std::option::Option<::std::string::String>,
@@ -1457,7 +1421,6 @@ pub mod types {
         ::serde::Serialize,
         Clone,
         Debug,
-        Default,
         PartialEq,
         schemars::JsonSchema
     )]
@@ -1469,8 +1432,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub color: ::std::option::Option<::std::string::String>,
         ///Id of customers group
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<::std::string::String>,
+        pub id: ::std::string::String,
         ///Name of the customers group
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
@@ -1486,7 +1448,6 @@ pub mod types {
         ::serde::Serialize,
         Clone,
         Debug,
-        Default,
         PartialEq,
         schemars::JsonSchema
     )]
@@ -1498,14 +1459,12 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub color: ::std::option::Option<::std::string::String>,
         ///Id of tag
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<::std::string::String>,
+        pub id: ::std::string::String,
         ///Name of tag
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
         ///OK
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub status: ::std::option::Option<::std::string::String>,
+        pub status: ::std::string::String,
         ///Status code of executed request
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub statuscode: ::std::option::Option<crate::LaInt>,
@@ -1557,13 +1516,11 @@ pub mod types {
         ::serde::Serialize,
         Clone,
         Debug,
-        Default,
         PartialEq,
         schemars::JsonSchema
     )]
     pub struct CustomersGroupList {
         ///List all groups of all customers
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub groups: ::std::vec::Vec<CustomersGroupSummary>,
     }
     impl CustomersGroupList {
@@ -1595,14 +1552,12 @@ pub mod types {
         ::serde::Serialize,
         Clone,
         Debug,
-        Default,
         PartialEq,
         schemars::JsonSchema
     )]
     pub struct CustomersGroupSummary {
         ///Group id
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<::std::string::String>,
+        pub id: ::std::string::String,
         ///Group name
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
@@ -1869,13 +1824,11 @@ pub mod types {
         ::serde::Serialize,
         Clone,
         Debug,
-        Default,
         PartialEq,
         schemars::JsonSchema
     )]
     pub struct DepartmentsReport {
         ///Departments list
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub departments: ::std::vec::Vec<DepartmentReportRow>,
     }
     impl DepartmentsReport {
@@ -1954,7 +1907,6 @@ pub mod types {
         ::serde::Serialize,
         Clone,
         Debug,
-        Default,
         PartialEq,
         schemars::JsonSchema
     )]
@@ -1972,8 +1924,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub downloads: ::std::option::Option<crate::LaInt>,
         ///File identifier
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub fileid: ::std::option::Option<::std::string::String>,
+        pub fileid: ::std::string::String,
         ///File name
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub filename: ::std::option::Option<::std::string::String>,
@@ -2013,14 +1964,12 @@ pub mod types {
         ::serde::Serialize,
         Clone,
         Debug,
-        Default,
         PartialEq,
         schemars::JsonSchema
     )]
     pub struct Knowledgebase {
         ///Knowledgebase identifier
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub kb_id: ::std::option::Option<::std::string::String>,
+        pub kb_id: ::std::string::String,
         ///Knowledgebase name
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
@@ -2036,7 +1985,6 @@ pub mod types {
         ::serde::Serialize,
         Clone,
         Debug,
-        Default,
         PartialEq,
         schemars::JsonSchema
     )]
@@ -2069,8 +2017,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub description: ::std::option::Option<::std::string::String>,
         ///Article ID.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub kb_entry_id: ::std::option::Option<::std::string::String>,
+        pub kb_entry_id: ::std::string::String,
         ///Knowledge base ID.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub kb_id: ::std::option::Option<::std::string::String>,
@@ -2119,13 +2066,11 @@ pub mod types {
         ::serde::Serialize,
         Clone,
         Debug,
-        Default,
         PartialEq,
         schemars::JsonSchema
     )]
     pub struct KnowledgebaseArticleList {
         ///The list of all knowledgebase articles.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub articles: ::std::vec::Vec<KnowledgebaseArticle>,
     }
     impl KnowledgebaseArticleList {
@@ -2157,7 +2102,6 @@ pub mod types {
         ::serde::Serialize,
         Clone,
         Debug,
-        Default,
         PartialEq,
         schemars::JsonSchema
     )]
@@ -2181,8 +2125,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub description: ::std::option::Option<::std::string::String>,
         ///Knowledgebase entry identifier
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub kb_entry_id: ::std::option::Option<::std::string::String>,
+        pub kb_entry_id: ::std::string::String,
         ///Knowledgebase identifier
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub kb_id: ::std::option::Option<::std::string::String>,
@@ -2243,7 +2186,6 @@ pub mod types {
         ::serde::Serialize,
         Clone,
         Debug,
-        Default,
         PartialEq,
         schemars::JsonSchema
     )]
@@ -2276,8 +2218,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub description: ::std::option::Option<::std::string::String>,
         ///Knowledgebase entry identifier
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub kb_entry_id: ::std::option::Option<::std::string::String>,
+        pub kb_entry_id: ::std::string::String,
         ///Knowledgebase identifier
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub kb_id: ::std::option::Option<::std::string::String>,
@@ -2326,13 +2267,11 @@ pub mod types {
         ::serde::Serialize,
         Clone,
         Debug,
-        Default,
         PartialEq,
         schemars::JsonSchema
     )]
     pub struct KnowledgebaseEntryList {
         ///The list of all knowledgebase entries
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub entries: ::std::vec::Vec<KnowledgebaseEntry>,
     }
     impl KnowledgebaseEntryList {
@@ -2364,13 +2303,11 @@ pub mod types {
         ::serde::Serialize,
         Clone,
         Debug,
-        Default,
         PartialEq,
         schemars::JsonSchema
     )]
     pub struct KnowledgebaseList {
         ///Knowledgebases list.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub knowledgebases: ::std::vec::Vec<Knowledgebase>,
     }
     impl KnowledgebaseList {
@@ -2402,7 +2339,6 @@ pub mod types {
         ::serde::Serialize,
         Clone,
         Debug,
-        Default,
         PartialEq,
         schemars::JsonSchema
     )]
@@ -2426,8 +2362,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub datechanged: ::std::option::Option<crate::LaDateTime>,
         ///Entry ID
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub kb_entry_id: ::std::option::Option<::std::string::String>,
+        pub kb_entry_id: ::std::string::String,
         ///Knowledgebase ID
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub kb_id: ::std::option::Option<::std::string::String>,
@@ -2470,13 +2405,11 @@ pub mod types {
         ::serde::Serialize,
         Clone,
         Debug,
-        Default,
         PartialEq,
         schemars::JsonSchema
     )]
     pub struct KnowledgebaseSearchResult {
         ///The search list of all knowledgebase entries.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub entries: ::std::vec::Vec<KnowledgebaseSearchEntry>,
     }
     impl KnowledgebaseSearchResult {
@@ -2508,7 +2441,6 @@ pub mod types {
         ::serde::Serialize,
         Clone,
         Debug,
-        Default,
         PartialEq,
         schemars::JsonSchema
     )]
@@ -2520,8 +2452,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub message: ::std::option::Option<::std::string::String>,
         ///Id of the message
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub messageid: ::std::option::Option<::std::string::String>,
+        pub messageid: ::std::string::String,
         ///Type of the message Possible values: `D` = Type disconnected; `E` = Type end; `F` = Type file; `Z` = Type formfield; `H` = Type header; `I` = Type internal; `M` = Type message; `B` = Type split; `X` = Type mixed message; `N` = Type note; `L` = Type note file; `Q` = Type quoted text; `C` = Type rating comment; `P` = Type positive rating; `W` = Type negative rating; `J` = Type status; `S` = Type system; `G` = Type tag; `O` = Type footer; `A` = Type header; `T` = Type title; `R` = Type transfer; `U` = Type useragent; `V` = Type voice; `1` = Type voice internal; `2` = Type merged; `0` = Type error footer; `Y` = Type message legacy; `K` = Type system public; `3` = Type invitation reroute; `5` = Type linked.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub rtype: ::std::option::Option<crate::types::MessageType>,
@@ -2578,13 +2509,11 @@ pub mod types {
         ::serde::Serialize,
         Clone,
         Debug,
-        Default,
         PartialEq,
         schemars::JsonSchema
     )]
     pub struct MessageGroupList {
         ///Message groups list.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub groups: ::std::vec::Vec<MessageGroup>,
     }
     impl MessageGroupList {
@@ -2616,14 +2545,12 @@ pub mod types {
         ::serde::Serialize,
         Clone,
         Debug,
-        Default,
         PartialEq,
         schemars::JsonSchema
     )]
     pub struct OkStatus {
         ///OK
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub status: ::std::option::Option<::std::string::String>,
+        pub status: ::std::string::String,
         ///Status code of executed request
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub statuscode: ::std::option::Option<crate::LaInt>,
@@ -2657,13 +2584,11 @@ pub mod types {
         ::serde::Serialize,
         Clone,
         Debug,
-        Default,
         PartialEq,
         schemars::JsonSchema
     )]
     pub struct PerformanceReport {
         ///Performance list
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub performance: ::std::vec::Vec<PerformanceReportRow>,
     }
     impl PerformanceReport {
@@ -3034,14 +2959,12 @@ pub mod types {
         ::serde::Serialize,
         Clone,
         Debug,
-        Default,
         PartialEq,
         schemars::JsonSchema
     )]
     pub struct SuggestionCategory {
         ///Id of the category
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<::std::string::String>,
+        pub id: ::std::string::String,
         ///Path of the category
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub path: ::std::option::Option<::std::string::String>,
@@ -3060,13 +2983,11 @@ pub mod types {
         ::serde::Serialize,
         Clone,
         Debug,
-        Default,
         PartialEq,
         schemars::JsonSchema
     )]
     pub struct SuggestionCategoryList {
         ///List of categories
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub suggestioncategories: ::std::vec::Vec<SuggestionCategory>,
     }
     impl SuggestionCategoryList {
@@ -3098,14 +3019,12 @@ pub mod types {
         ::serde::Serialize,
         Clone,
         Debug,
-        Default,
         PartialEq,
         schemars::JsonSchema
     )]
     pub struct Tag {
         ///An identifier of the tag.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<::std::string::String>,
+        pub id: ::std::string::String,
         ///A name of the tag.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
@@ -3121,7 +3040,6 @@ pub mod types {
         ::serde::Serialize,
         Clone,
         Debug,
-        Default,
         PartialEq,
         schemars::JsonSchema
     )]
@@ -3133,14 +3051,12 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub color: ::std::option::Option<::std::string::String>,
         ///Id of tag
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<::std::string::String>,
+        pub id: ::std::string::String,
         ///Name of tag
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
         ///OK
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub status: ::std::option::Option<::std::string::String>,
+        pub status: ::std::string::String,
         ///Status code of executed request
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub statuscode: ::std::option::Option<crate::LaInt>,
@@ -3174,7 +3090,6 @@ pub mod types {
         ::serde::Serialize,
         Clone,
         Debug,
-        Default,
         PartialEq,
         schemars::JsonSchema
     )]
@@ -3186,8 +3101,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub color: ::std::option::Option<::std::string::String>,
         ///Id of tag
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<::std::string::String>,
+        pub id: ::std::string::String,
         ///Archival status of tag
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub is_archived: ::std::option::Option<::std::string::String>,
@@ -3224,13 +3138,11 @@ pub mod types {
         ::serde::Serialize,
         Clone,
         Debug,
-        Default,
         PartialEq,
         schemars::JsonSchema
     )]
     pub struct TagList {
         ///The list of tags.
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub tags: ::std::vec::Vec<Tag>,
     }
     impl TagList {
@@ -3447,13 +3359,11 @@ pub mod types {
         ::serde::Serialize,
         Clone,
         Debug,
-        Default,
         PartialEq,
         schemars::JsonSchema
     )]
     pub struct TagsReport {
         ///Tags list
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub tags: ::std::vec::Vec<TagReportRow>,
     }
     impl TagsReport {
@@ -3485,13 +3395,11 @@ pub mod types {
         ::serde::Serialize,
         Clone,
         Debug,
-        Default,
         PartialEq,
         schemars::JsonSchema
     )]
     pub struct TicketsAgentsAvailabilityReport {
         ///Agents availability list
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub agentsavailability: ::std::vec::Vec<AgentAvailability>,
     }
     impl TicketsAgentsAvailabilityReport {
@@ -3597,13 +3505,11 @@ pub mod types {
         ::serde::Serialize,
         Clone,
         Debug,
-        Default,
         PartialEq,
         schemars::JsonSchema
     )]
     pub struct TicketsLoadReport {
         ///Tickets load list
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub loads: ::std::vec::Vec<TicketsLoad>,
     }
     impl TicketsLoadReport {
@@ -3635,13 +3541,11 @@ pub mod types {
         ::serde::Serialize,
         Clone,
         Debug,
-        Default,
         PartialEq,
         schemars::JsonSchema
     )]
     pub struct TicketsSlaComplianceReport {
         ///SLA Compliances list
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub slacompliances: ::std::vec::Vec<SlaCompliance>,
     }
     impl TicketsSlaComplianceReport {
@@ -3673,13 +3577,11 @@ pub mod types {
         ::serde::Serialize,
         Clone,
         Debug,
-        Default,
         PartialEq,
         schemars::JsonSchema
     )]
     pub struct TicketsSlaLogReport {
         ///SLA Compliances list
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub slalogs: ::std::vec::Vec<SlaLog>,
     }
     impl TicketsSlaLogReport {
@@ -3817,7 +3719,7 @@ pub mod types {
     pub struct UploadFileBody {
         ///File data, base64 encoded. If data is set, name and type must also be set, and downloadUrl is ignored.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub data: ::std::option::Option<::std::string::String>,
+        pub data: ::std::option::Option<crate::Base64Data>,
         ///File download URL, from where the API will download the file content. This parameter is used only if data is not set. Name and type are optional.
         #[serde(
             rename = "downloadUrl",
@@ -3858,23 +3760,19 @@ pub mod types {
             }
         }
         impl AddConversationTagBody {
-            pub fn id<T>(mut self, value: T) -> Self
+            pub fn id<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.id = value
-                    .try_into()
+                self.id = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| format!("error converting supplied value for id: {e}"));
                 self
             }
-            pub fn name<T>(mut self, value: T) -> Self
+            pub fn name<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.name = value
-                    .try_into()
+                self.name = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for name: {e}")
                     });
@@ -3913,7 +3811,7 @@ pub mod types {
                 ::std::string::String,
             >,
             contactid: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
                 ::std::string::String,
             >,
             email: ::std::result::Result<
@@ -3940,47 +3838,42 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            userid: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
+            userid: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
         impl ::std::default::Default for Agent {
             fn default() -> Self {
                 Self {
                     authtoken: Ok(Default::default()),
                     browsercookiename: Ok(Default::default()),
-                    contactid: Ok(Default::default()),
+                    contactid: Err("no value supplied for contactid".to_string()),
                     email: Ok(Default::default()),
                     firstname: Ok(Default::default()),
                     gender: Ok(Default::default()),
                     lastname: Ok(Default::default()),
                     role: Ok(Default::default()),
                     systemname: Ok(Default::default()),
-                    userid: Ok(Default::default()),
+                    userid: Err("no value supplied for userid".to_string()),
                 }
             }
         }
         impl Agent {
-            pub fn authtoken<T>(mut self, value: T) -> Self
+            pub fn authtoken<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.authtoken = value
-                    .try_into()
+                self.authtoken = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for authtoken: {e}")
                     });
                 self
             }
-            pub fn browsercookiename<T>(mut self, value: T) -> Self
+            pub fn browsercookiename<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.browsercookiename = value
-                    .try_into()
+                self.browsercookiename = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for browsercookiename: {e}"
@@ -3990,7 +3883,7 @@ pub mod types {
             }
             pub fn contactid<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.contactid = value
@@ -4000,75 +3893,61 @@ pub mod types {
                     });
                 self
             }
-            pub fn email<T>(mut self, value: T) -> Self
+            pub fn email<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.email = value
-                    .try_into()
+                self.email = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for email: {e}")
                     });
                 self
             }
-            pub fn firstname<T>(mut self, value: T) -> Self
+            pub fn firstname<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.firstname = value
-                    .try_into()
+                self.firstname = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for firstname: {e}")
                     });
                 self
             }
-            pub fn gender<T>(mut self, value: T) -> Self
+            pub fn gender<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::types::Gender>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::types::Gender, Form>,
             {
-                self.gender = value
-                    .try_into()
+                self.gender = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for gender: {e}")
                     });
                 self
             }
-            pub fn lastname<T>(mut self, value: T) -> Self
+            pub fn lastname<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.lastname = value
-                    .try_into()
+                self.lastname = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for lastname: {e}")
                     });
                 self
             }
-            pub fn role<T>(mut self, value: T) -> Self
+            pub fn role<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<crate::types::AgentRole>,
-                >,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::types::AgentRole, Form>,
             {
-                self.role = value
-                    .try_into()
+                self.role = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for role: {e}")
                     });
                 self
             }
-            pub fn systemname<T>(mut self, value: T) -> Self
+            pub fn systemname<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.systemname = value
-                    .try_into()
+                self.systemname = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for systemname: {e}")
                     });
@@ -4076,7 +3955,7 @@ pub mod types {
             }
             pub fn userid<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.userid = value
@@ -4182,25 +4061,23 @@ pub mod types {
             }
         }
         impl AgentAvailability {
-            pub fn contactid<T>(mut self, value: T) -> Self
+            pub fn contactid<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.contactid = value
-                    .try_into()
+                self.contactid = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for contactid: {e}")
                     });
                 self
             }
-            pub fn department_name<T>(mut self, value: T) -> Self
+            pub fn department_name<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.department_name = value
-                    .try_into()
+                self.department_name = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for department_name: {e}"
@@ -4208,95 +4085,79 @@ pub mod types {
                     });
                 self
             }
-            pub fn departmentid<T>(mut self, value: T) -> Self
+            pub fn departmentid<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.departmentid = value
-                    .try_into()
+                self.departmentid = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for departmentid: {e}")
                     });
                 self
             }
-            pub fn firstname<T>(mut self, value: T) -> Self
+            pub fn firstname<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.firstname = value
-                    .try_into()
+                self.firstname = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for firstname: {e}")
                     });
                 self
             }
-            pub fn from_date<T>(mut self, value: T) -> Self
+            pub fn from_date<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaDateTime>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaDateTime, Form>,
             {
-                self.from_date = value
-                    .try_into()
+                self.from_date = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for from_date: {e}")
                     });
                 self
             }
-            pub fn hours_online<T>(mut self, value: T) -> Self
+            pub fn hours_online<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.hours_online = value
-                    .try_into()
+                self.hours_online = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for hours_online: {e}")
                     });
                 self
             }
-            pub fn id<T>(mut self, value: T) -> Self
+            pub fn id<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.id = value
-                    .try_into()
+                self.id = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| format!("error converting supplied value for id: {e}"));
                 self
             }
-            pub fn lastname<T>(mut self, value: T) -> Self
+            pub fn lastname<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.lastname = value
-                    .try_into()
+                self.lastname = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for lastname: {e}")
                     });
                 self
             }
-            pub fn to_date<T>(mut self, value: T) -> Self
+            pub fn to_date<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaDateTime>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaDateTime, Form>,
             {
-                self.to_date = value
-                    .try_into()
+                self.to_date = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for to_date: {e}")
                     });
                 self
             }
-            pub fn userid<T>(mut self, value: T) -> Self
+            pub fn userid<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.userid = value
-                    .try_into()
+                self.userid = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for userid: {e}")
                     });
@@ -4392,10 +4253,7 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
+            id: ::std::result::Result<::std::string::String, ::std::string::String>,
             lastname: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -4419,7 +4277,7 @@ pub mod types {
                     avatar_url: Ok(Default::default()),
                     contactid: Ok(Default::default()),
                     firstname: Ok(Default::default()),
-                    id: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
                     lastname: Ok(Default::default()),
                     online_status: Ok(Default::default()),
                     preset_status: Ok(Default::default()),
@@ -4428,37 +4286,31 @@ pub mod types {
             }
         }
         impl AgentOnlineState {
-            pub fn avatar_url<T>(mut self, value: T) -> Self
+            pub fn avatar_url<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.avatar_url = value
-                    .try_into()
+                self.avatar_url = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for avatar_url: {e}")
                     });
                 self
             }
-            pub fn contactid<T>(mut self, value: T) -> Self
+            pub fn contactid<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.contactid = value
-                    .try_into()
+                self.contactid = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for contactid: {e}")
                     });
                 self
             }
-            pub fn firstname<T>(mut self, value: T) -> Self
+            pub fn firstname<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.firstname = value
-                    .try_into()
+                self.firstname = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for firstname: {e}")
                     });
@@ -4466,7 +4318,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -4474,49 +4326,45 @@ pub mod types {
                     .map_err(|e| format!("error converting supplied value for id: {e}"));
                 self
             }
-            pub fn lastname<T>(mut self, value: T) -> Self
+            pub fn lastname<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.lastname = value
-                    .try_into()
+                self.lastname = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for lastname: {e}")
                     });
                 self
             }
-            pub fn online_status<T>(mut self, value: T) -> Self
+            pub fn online_status<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.online_status = value
-                    .try_into()
+                self.online_status = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for online_status: {e}")
                     });
                 self
             }
-            pub fn preset_status<T>(mut self, value: T) -> Self
+            pub fn preset_status<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.preset_status = value
-                    .try_into()
+                self.preset_status = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for preset_status: {e}")
                     });
                 self
             }
-            pub fn username<T>(mut self, value: T) -> Self
+            pub fn username<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.username = value
-                    .try_into()
+                self.username = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for username: {e}")
                     });
@@ -4829,49 +4677,45 @@ pub mod types {
             }
         }
         impl AgentReportRow {
-            pub fn answers<T>(mut self, value: T) -> Self
+            pub fn answers<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.answers = value
-                    .try_into()
+                self.answers = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for answers: {e}")
                     });
                 self
             }
-            pub fn answers_ph<T>(mut self, value: T) -> Self
+            pub fn answers_ph<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.answers_ph = value
-                    .try_into()
+                self.answers_ph = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for answers_ph: {e}")
                     });
                 self
             }
-            pub fn call_avg_time<T>(mut self, value: T) -> Self
+            pub fn call_avg_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.call_avg_time = value
-                    .try_into()
+                self.call_avg_time = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for call_avg_time: {e}")
                     });
                 self
             }
-            pub fn call_internal_avg_time<T>(mut self, value: T) -> Self
+            pub fn call_internal_avg_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.call_internal_avg_time = value
-                    .try_into()
+                self.call_internal_avg_time = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for call_internal_avg_time: {e}"
@@ -4879,13 +4723,13 @@ pub mod types {
                     });
                 self
             }
-            pub fn call_internal_seconds<T>(mut self, value: T) -> Self
+            pub fn call_internal_seconds<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.call_internal_seconds = value
-                    .try_into()
+                self.call_internal_seconds = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for call_internal_seconds: {e}"
@@ -4893,13 +4737,13 @@ pub mod types {
                     });
                 self
             }
-            pub fn call_outgoing_avg_time<T>(mut self, value: T) -> Self
+            pub fn call_outgoing_avg_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.call_outgoing_avg_time = value
-                    .try_into()
+                self.call_outgoing_avg_time = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for call_outgoing_avg_time: {e}"
@@ -4907,13 +4751,13 @@ pub mod types {
                     });
                 self
             }
-            pub fn call_outgoing_seconds<T>(mut self, value: T) -> Self
+            pub fn call_outgoing_seconds<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.call_outgoing_seconds = value
-                    .try_into()
+                self.call_outgoing_seconds = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for call_outgoing_seconds: {e}"
@@ -4921,13 +4765,13 @@ pub mod types {
                     });
                 self
             }
-            pub fn call_pickup_avg_time<T>(mut self, value: T) -> Self
+            pub fn call_pickup_avg_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.call_pickup_avg_time = value
-                    .try_into()
+                self.call_pickup_avg_time = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for call_pickup_avg_time: {e}"
@@ -4935,25 +4779,23 @@ pub mod types {
                     });
                 self
             }
-            pub fn call_seconds<T>(mut self, value: T) -> Self
+            pub fn call_seconds<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.call_seconds = value
-                    .try_into()
+                self.call_seconds = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for call_seconds: {e}")
                     });
                 self
             }
-            pub fn call_seconds_ph<T>(mut self, value: T) -> Self
+            pub fn call_seconds_ph<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.call_seconds_ph = value
-                    .try_into()
+                self.call_seconds_ph = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for call_seconds_ph: {e}"
@@ -4961,25 +4803,23 @@ pub mod types {
                     });
                 self
             }
-            pub fn calls<T>(mut self, value: T) -> Self
+            pub fn calls<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.calls = value
-                    .try_into()
+                self.calls = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for calls: {e}")
                     });
                 self
             }
-            pub fn calls_internal<T>(mut self, value: T) -> Self
+            pub fn calls_internal<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.calls_internal = value
-                    .try_into()
+                self.calls_internal = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for calls_internal: {e}"
@@ -4987,13 +4827,13 @@ pub mod types {
                     });
                 self
             }
-            pub fn calls_outgoing<T>(mut self, value: T) -> Self
+            pub fn calls_outgoing<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.calls_outgoing = value
-                    .try_into()
+                self.calls_outgoing = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for calls_outgoing: {e}"
@@ -5001,37 +4841,33 @@ pub mod types {
                     });
                 self
             }
-            pub fn calls_ph<T>(mut self, value: T) -> Self
+            pub fn calls_ph<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.calls_ph = value
-                    .try_into()
+                self.calls_ph = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for calls_ph: {e}")
                     });
                 self
             }
-            pub fn chat_answers<T>(mut self, value: T) -> Self
+            pub fn chat_answers<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.chat_answers = value
-                    .try_into()
+                self.chat_answers = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for chat_answers: {e}")
                     });
                 self
             }
-            pub fn chat_answers_ph<T>(mut self, value: T) -> Self
+            pub fn chat_answers_ph<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.chat_answers_ph = value
-                    .try_into()
+                self.chat_answers_ph = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for chat_answers_ph: {e}"
@@ -5039,37 +4875,35 @@ pub mod types {
                     });
                 self
             }
-            pub fn chat_avg_time<T>(mut self, value: T) -> Self
+            pub fn chat_avg_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.chat_avg_time = value
-                    .try_into()
+                self.chat_avg_time = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for chat_avg_time: {e}")
                     });
                 self
             }
-            pub fn chat_pickup<T>(mut self, value: T) -> Self
+            pub fn chat_pickup<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.chat_pickup = value
-                    .try_into()
+                self.chat_pickup = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for chat_pickup: {e}")
                     });
                 self
             }
-            pub fn chat_pickup_avg_time<T>(mut self, value: T) -> Self
+            pub fn chat_pickup_avg_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.chat_pickup_avg_time = value
-                    .try_into()
+                self.chat_pickup_avg_time = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for chat_pickup_avg_time: {e}"
@@ -5077,49 +4911,43 @@ pub mod types {
                     });
                 self
             }
-            pub fn chats<T>(mut self, value: T) -> Self
+            pub fn chats<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.chats = value
-                    .try_into()
+                self.chats = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for chats: {e}")
                     });
                 self
             }
-            pub fn chats_ph<T>(mut self, value: T) -> Self
+            pub fn chats_ph<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.chats_ph = value
-                    .try_into()
+                self.chats_ph = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for chats_ph: {e}")
                     });
                 self
             }
-            pub fn contactid<T>(mut self, value: T) -> Self
+            pub fn contactid<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.contactid = value
-                    .try_into()
+                self.contactid = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for contactid: {e}")
                     });
                 self
             }
-            pub fn created_tickets<T>(mut self, value: T) -> Self
+            pub fn created_tickets<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.created_tickets = value
-                    .try_into()
+                self.created_tickets = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for created_tickets: {e}"
@@ -5127,13 +4955,13 @@ pub mod types {
                     });
                 self
             }
-            pub fn first_assign_avg_time<T>(mut self, value: T) -> Self
+            pub fn first_assign_avg_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.first_assign_avg_time = value
-                    .try_into()
+                self.first_assign_avg_time = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for first_assign_avg_time: {e}"
@@ -5141,13 +4969,13 @@ pub mod types {
                     });
                 self
             }
-            pub fn first_assign_avg_time_sla<T>(mut self, value: T) -> Self
+            pub fn first_assign_avg_time_sla<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.first_assign_avg_time_sla = value
-                    .try_into()
+                self.first_assign_avg_time_sla = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for first_assign_avg_time_sla: {e}"
@@ -5155,13 +4983,13 @@ pub mod types {
                     });
                 self
             }
-            pub fn first_resolve_avg_time<T>(mut self, value: T) -> Self
+            pub fn first_resolve_avg_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.first_resolve_avg_time = value
-                    .try_into()
+                self.first_resolve_avg_time = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for first_resolve_avg_time: {e}"
@@ -5169,13 +4997,13 @@ pub mod types {
                     });
                 self
             }
-            pub fn first_resolve_avg_time_sla<T>(mut self, value: T) -> Self
+            pub fn first_resolve_avg_time_sla<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.first_resolve_avg_time_sla = value
-                    .try_into()
+                self.first_resolve_avg_time_sla = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for first_resolve_avg_time_sla: {e}"
@@ -5183,59 +5011,51 @@ pub mod types {
                     });
                 self
             }
-            pub fn firstname<T>(mut self, value: T) -> Self
+            pub fn firstname<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.firstname = value
-                    .try_into()
+                self.firstname = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for firstname: {e}")
                     });
                 self
             }
-            pub fn id<T>(mut self, value: T) -> Self
+            pub fn id<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.id = value
-                    .try_into()
+                self.id = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| format!("error converting supplied value for id: {e}"));
                 self
             }
-            pub fn lastname<T>(mut self, value: T) -> Self
+            pub fn lastname<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.lastname = value
-                    .try_into()
+                self.lastname = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for lastname: {e}")
                     });
                 self
             }
-            pub fn missed_calls<T>(mut self, value: T) -> Self
+            pub fn missed_calls<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.missed_calls = value
-                    .try_into()
+                self.missed_calls = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for missed_calls: {e}")
                     });
                 self
             }
-            pub fn missed_calls_ph<T>(mut self, value: T) -> Self
+            pub fn missed_calls_ph<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.missed_calls_ph = value
-                    .try_into()
+                self.missed_calls_ph = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for missed_calls_ph: {e}"
@@ -5243,25 +5063,23 @@ pub mod types {
                     });
                 self
             }
-            pub fn missed_chats<T>(mut self, value: T) -> Self
+            pub fn missed_chats<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.missed_chats = value
-                    .try_into()
+                self.missed_chats = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for missed_chats: {e}")
                     });
                 self
             }
-            pub fn missed_chats_ph<T>(mut self, value: T) -> Self
+            pub fn missed_chats_ph<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.missed_chats_ph = value
-                    .try_into()
+                self.missed_chats_ph = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for missed_chats_ph: {e}"
@@ -5269,13 +5087,13 @@ pub mod types {
                     });
                 self
             }
-            pub fn new_answer_avg_time<T>(mut self, value: T) -> Self
+            pub fn new_answer_avg_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.new_answer_avg_time = value
-                    .try_into()
+                self.new_answer_avg_time = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for new_answer_avg_time: {e}"
@@ -5283,13 +5101,13 @@ pub mod types {
                     });
                 self
             }
-            pub fn new_answer_avg_time_sla<T>(mut self, value: T) -> Self
+            pub fn new_answer_avg_time_sla<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.new_answer_avg_time_sla = value
-                    .try_into()
+                self.new_answer_avg_time_sla = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for new_answer_avg_time_sla: {e}"
@@ -5297,13 +5115,13 @@ pub mod types {
                     });
                 self
             }
-            pub fn next_answer_avg_time<T>(mut self, value: T) -> Self
+            pub fn next_answer_avg_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.next_answer_avg_time = value
-                    .try_into()
+                self.next_answer_avg_time = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for next_answer_avg_time: {e}"
@@ -5311,13 +5129,13 @@ pub mod types {
                     });
                 self
             }
-            pub fn next_answer_avg_time_sla<T>(mut self, value: T) -> Self
+            pub fn next_answer_avg_time_sla<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.next_answer_avg_time_sla = value
-                    .try_into()
+                self.next_answer_avg_time_sla = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for next_answer_avg_time_sla: {e}"
@@ -5325,97 +5143,87 @@ pub mod types {
                     });
                 self
             }
-            pub fn not_ranked<T>(mut self, value: T) -> Self
+            pub fn not_ranked<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.not_ranked = value
-                    .try_into()
+                self.not_ranked = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for not_ranked: {e}")
                     });
                 self
             }
-            pub fn not_ranked_p<T>(mut self, value: T) -> Self
+            pub fn not_ranked_p<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.not_ranked_p = value
-                    .try_into()
+                self.not_ranked_p = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for not_ranked_p: {e}")
                     });
                 self
             }
-            pub fn not_ranked_ph<T>(mut self, value: T) -> Self
+            pub fn not_ranked_ph<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.not_ranked_ph = value
-                    .try_into()
+                self.not_ranked_ph = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for not_ranked_ph: {e}")
                     });
                 self
             }
-            pub fn notes<T>(mut self, value: T) -> Self
+            pub fn notes<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.notes = value
-                    .try_into()
+                self.notes = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for notes: {e}")
                     });
                 self
             }
-            pub fn o_calls<T>(mut self, value: T) -> Self
+            pub fn o_calls<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.o_calls = value
-                    .try_into()
+                self.o_calls = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for o_calls: {e}")
                     });
                 self
             }
-            pub fn punishments<T>(mut self, value: T) -> Self
+            pub fn punishments<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.punishments = value
-                    .try_into()
+                self.punishments = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for punishments: {e}")
                     });
                 self
             }
-            pub fn punishments_p<T>(mut self, value: T) -> Self
+            pub fn punishments_p<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.punishments_p = value
-                    .try_into()
+                self.punishments_p = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for punishments_p: {e}")
                     });
                 self
             }
-            pub fn punishments_ph<T>(mut self, value: T) -> Self
+            pub fn punishments_ph<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.punishments_ph = value
-                    .try_into()
+                self.punishments_ph = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for punishments_ph: {e}"
@@ -5423,13 +5231,13 @@ pub mod types {
                     });
                 self
             }
-            pub fn resolved_tickets<T>(mut self, value: T) -> Self
+            pub fn resolved_tickets<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.resolved_tickets = value
-                    .try_into()
+                self.resolved_tickets = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for resolved_tickets: {e}"
@@ -5437,73 +5245,61 @@ pub mod types {
                     });
                 self
             }
-            pub fn rewards<T>(mut self, value: T) -> Self
+            pub fn rewards<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.rewards = value
-                    .try_into()
+                self.rewards = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for rewards: {e}")
                     });
                 self
             }
-            pub fn rewards_p<T>(mut self, value: T) -> Self
+            pub fn rewards_p<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.rewards_p = value
-                    .try_into()
+                self.rewards_p = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for rewards_p: {e}")
                     });
                 self
             }
-            pub fn rewards_ph<T>(mut self, value: T) -> Self
+            pub fn rewards_ph<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.rewards_ph = value
-                    .try_into()
+                self.rewards_ph = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for rewards_ph: {e}")
                     });
                 self
             }
-            pub fn u_calls<T>(mut self, value: T) -> Self
+            pub fn u_calls<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.u_calls = value
-                    .try_into()
+                self.u_calls = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for u_calls: {e}")
                     });
                 self
             }
-            pub fn u_chats<T>(mut self, value: T) -> Self
+            pub fn u_chats<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.u_chats = value
-                    .try_into()
+                self.u_chats = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for u_chats: {e}")
                     });
                 self
             }
-            pub fn worktime<T>(mut self, value: T) -> Self
+            pub fn worktime<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.worktime = value
-                    .try_into()
+                self.worktime = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for worktime: {e}")
                     });
@@ -5641,7 +5437,9 @@ pub mod types {
         impl ::std::default::Default for AgentsOnlineStatus {
             fn default() -> Self {
                 Self {
-                    agents_online_states: Ok(Default::default()),
+                    agents_online_states: Err(
+                        "no value supplied for agents_online_states".to_string(),
+                    ),
                 }
             }
         }
@@ -5733,7 +5531,7 @@ pub mod types {
         impl ::std::default::Default for AgentsReport {
             fn default() -> Self {
                 Self {
-                    agents: Ok(Default::default()),
+                    agents: Err("no value supplied for agents".to_string()),
                 }
             }
         }
@@ -5825,13 +5623,13 @@ pub mod types {
             }
         }
         impl ApplicationStatus {
-            pub fn current_server_time<T>(mut self, value: T) -> Self
+            pub fn current_server_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaDateTime>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaDateTime, Form>,
             {
-                self.current_server_time = value
-                    .try_into()
+                self.current_server_time = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for current_server_time: {e}"
@@ -5839,13 +5637,13 @@ pub mod types {
                     });
                 self
             }
-            pub fn liveagentversion<T>(mut self, value: T) -> Self
+            pub fn liveagentversion<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.liveagentversion = value
-                    .try_into()
+                self.liveagentversion = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for liveagentversion: {e}"
@@ -6153,37 +5951,35 @@ pub mod types {
             }
         }
         impl ChannelReportRow {
-            pub fn answers<T>(mut self, value: T) -> Self
+            pub fn answers<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.answers = value
-                    .try_into()
+                self.answers = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for answers: {e}")
                     });
                 self
             }
-            pub fn call_avg_time<T>(mut self, value: T) -> Self
+            pub fn call_avg_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.call_avg_time = value
-                    .try_into()
+                self.call_avg_time = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for call_avg_time: {e}")
                     });
                 self
             }
-            pub fn call_internal_avg_time<T>(mut self, value: T) -> Self
+            pub fn call_internal_avg_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.call_internal_avg_time = value
-                    .try_into()
+                self.call_internal_avg_time = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for call_internal_avg_time: {e}"
@@ -6191,13 +5987,13 @@ pub mod types {
                     });
                 self
             }
-            pub fn call_internal_seconds<T>(mut self, value: T) -> Self
+            pub fn call_internal_seconds<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.call_internal_seconds = value
-                    .try_into()
+                self.call_internal_seconds = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for call_internal_seconds: {e}"
@@ -6205,13 +6001,13 @@ pub mod types {
                     });
                 self
             }
-            pub fn call_outgoing_avg_time<T>(mut self, value: T) -> Self
+            pub fn call_outgoing_avg_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.call_outgoing_avg_time = value
-                    .try_into()
+                self.call_outgoing_avg_time = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for call_outgoing_avg_time: {e}"
@@ -6219,13 +6015,13 @@ pub mod types {
                     });
                 self
             }
-            pub fn call_outgoing_seconds<T>(mut self, value: T) -> Self
+            pub fn call_outgoing_seconds<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.call_outgoing_seconds = value
-                    .try_into()
+                self.call_outgoing_seconds = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for call_outgoing_seconds: {e}"
@@ -6233,13 +6029,13 @@ pub mod types {
                     });
                 self
             }
-            pub fn call_pickup_avg_time<T>(mut self, value: T) -> Self
+            pub fn call_pickup_avg_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.call_pickup_avg_time = value
-                    .try_into()
+                self.call_pickup_avg_time = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for call_pickup_avg_time: {e}"
@@ -6247,37 +6043,33 @@ pub mod types {
                     });
                 self
             }
-            pub fn call_seconds<T>(mut self, value: T) -> Self
+            pub fn call_seconds<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.call_seconds = value
-                    .try_into()
+                self.call_seconds = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for call_seconds: {e}")
                     });
                 self
             }
-            pub fn calls<T>(mut self, value: T) -> Self
+            pub fn calls<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.calls = value
-                    .try_into()
+                self.calls = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for calls: {e}")
                     });
                 self
             }
-            pub fn calls_internal<T>(mut self, value: T) -> Self
+            pub fn calls_internal<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.calls_internal = value
-                    .try_into()
+                self.calls_internal = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for calls_internal: {e}"
@@ -6285,13 +6077,13 @@ pub mod types {
                     });
                 self
             }
-            pub fn calls_outgoing<T>(mut self, value: T) -> Self
+            pub fn calls_outgoing<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.calls_outgoing = value
-                    .try_into()
+                self.calls_outgoing = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for calls_outgoing: {e}"
@@ -6299,61 +6091,55 @@ pub mod types {
                     });
                 self
             }
-            pub fn channel_name<T>(mut self, value: T) -> Self
+            pub fn channel_name<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.channel_name = value
-                    .try_into()
+                self.channel_name = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for channel_name: {e}")
                     });
                 self
             }
-            pub fn chat_answers<T>(mut self, value: T) -> Self
+            pub fn chat_answers<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.chat_answers = value
-                    .try_into()
+                self.chat_answers = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for chat_answers: {e}")
                     });
                 self
             }
-            pub fn chat_avg_time<T>(mut self, value: T) -> Self
+            pub fn chat_avg_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.chat_avg_time = value
-                    .try_into()
+                self.chat_avg_time = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for chat_avg_time: {e}")
                     });
                 self
             }
-            pub fn chat_pickup<T>(mut self, value: T) -> Self
+            pub fn chat_pickup<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.chat_pickup = value
-                    .try_into()
+                self.chat_pickup = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for chat_pickup: {e}")
                     });
                 self
             }
-            pub fn chat_pickup_avg_time<T>(mut self, value: T) -> Self
+            pub fn chat_pickup_avg_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.chat_pickup_avg_time = value
-                    .try_into()
+                self.chat_pickup_avg_time = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for chat_pickup_avg_time: {e}"
@@ -6361,25 +6147,23 @@ pub mod types {
                     });
                 self
             }
-            pub fn chats<T>(mut self, value: T) -> Self
+            pub fn chats<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.chats = value
-                    .try_into()
+                self.chats = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for chats: {e}")
                     });
                 self
             }
-            pub fn created_tickets<T>(mut self, value: T) -> Self
+            pub fn created_tickets<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.created_tickets = value
-                    .try_into()
+                self.created_tickets = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for created_tickets: {e}"
@@ -6387,37 +6171,33 @@ pub mod types {
                     });
                 self
             }
-            pub fn f_calls<T>(mut self, value: T) -> Self
+            pub fn f_calls<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.f_calls = value
-                    .try_into()
+                self.f_calls = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for f_calls: {e}")
                     });
                 self
             }
-            pub fn f_chats<T>(mut self, value: T) -> Self
+            pub fn f_chats<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.f_chats = value
-                    .try_into()
+                self.f_chats = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for f_chats: {e}")
                     });
                 self
             }
-            pub fn first_assign_avg_time<T>(mut self, value: T) -> Self
+            pub fn first_assign_avg_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.first_assign_avg_time = value
-                    .try_into()
+                self.first_assign_avg_time = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for first_assign_avg_time: {e}"
@@ -6425,13 +6205,13 @@ pub mod types {
                     });
                 self
             }
-            pub fn first_assign_avg_time_sla<T>(mut self, value: T) -> Self
+            pub fn first_assign_avg_time_sla<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.first_assign_avg_time_sla = value
-                    .try_into()
+                self.first_assign_avg_time_sla = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for first_assign_avg_time_sla: {e}"
@@ -6439,13 +6219,13 @@ pub mod types {
                     });
                 self
             }
-            pub fn first_resolve_avg_time<T>(mut self, value: T) -> Self
+            pub fn first_resolve_avg_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.first_resolve_avg_time = value
-                    .try_into()
+                self.first_resolve_avg_time = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for first_resolve_avg_time: {e}"
@@ -6453,13 +6233,13 @@ pub mod types {
                     });
                 self
             }
-            pub fn first_resolve_avg_time_sla<T>(mut self, value: T) -> Self
+            pub fn first_resolve_avg_time_sla<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.first_resolve_avg_time_sla = value
-                    .try_into()
+                self.first_resolve_avg_time_sla = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for first_resolve_avg_time_sla: {e}"
@@ -6467,83 +6247,71 @@ pub mod types {
                     });
                 self
             }
-            pub fn i_calls<T>(mut self, value: T) -> Self
+            pub fn i_calls<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.i_calls = value
-                    .try_into()
+                self.i_calls = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for i_calls: {e}")
                     });
                 self
             }
-            pub fn i_chats<T>(mut self, value: T) -> Self
+            pub fn i_chats<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.i_chats = value
-                    .try_into()
+                self.i_chats = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for i_chats: {e}")
                     });
                 self
             }
-            pub fn i_messages<T>(mut self, value: T) -> Self
+            pub fn i_messages<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.i_messages = value
-                    .try_into()
+                self.i_messages = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for i_messages: {e}")
                     });
                 self
             }
-            pub fn id<T>(mut self, value: T) -> Self
+            pub fn id<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.id = value
-                    .try_into()
+                self.id = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| format!("error converting supplied value for id: {e}"));
                 self
             }
-            pub fn missed_calls<T>(mut self, value: T) -> Self
+            pub fn missed_calls<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.missed_calls = value
-                    .try_into()
+                self.missed_calls = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for missed_calls: {e}")
                     });
                 self
             }
-            pub fn missed_chats<T>(mut self, value: T) -> Self
+            pub fn missed_chats<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.missed_chats = value
-                    .try_into()
+                self.missed_chats = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for missed_chats: {e}")
                     });
                 self
             }
-            pub fn new_answer_avg_time<T>(mut self, value: T) -> Self
+            pub fn new_answer_avg_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.new_answer_avg_time = value
-                    .try_into()
+                self.new_answer_avg_time = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for new_answer_avg_time: {e}"
@@ -6551,13 +6319,13 @@ pub mod types {
                     });
                 self
             }
-            pub fn new_answer_avg_time_sla<T>(mut self, value: T) -> Self
+            pub fn new_answer_avg_time_sla<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.new_answer_avg_time_sla = value
-                    .try_into()
+                self.new_answer_avg_time_sla = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for new_answer_avg_time_sla: {e}"
@@ -6565,13 +6333,13 @@ pub mod types {
                     });
                 self
             }
-            pub fn next_answer_avg_time<T>(mut self, value: T) -> Self
+            pub fn next_answer_avg_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.next_answer_avg_time = value
-                    .try_into()
+                self.next_answer_avg_time = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for next_answer_avg_time: {e}"
@@ -6579,13 +6347,13 @@ pub mod types {
                     });
                 self
             }
-            pub fn next_answer_avg_time_sla<T>(mut self, value: T) -> Self
+            pub fn next_answer_avg_time_sla<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.next_answer_avg_time_sla = value
-                    .try_into()
+                self.next_answer_avg_time_sla = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for next_answer_avg_time_sla: {e}"
@@ -6593,85 +6361,75 @@ pub mod types {
                     });
                 self
             }
-            pub fn not_ranked<T>(mut self, value: T) -> Self
+            pub fn not_ranked<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.not_ranked = value
-                    .try_into()
+                self.not_ranked = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for not_ranked: {e}")
                     });
                 self
             }
-            pub fn not_ranked_p<T>(mut self, value: T) -> Self
+            pub fn not_ranked_p<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.not_ranked_p = value
-                    .try_into()
+                self.not_ranked_p = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for not_ranked_p: {e}")
                     });
                 self
             }
-            pub fn notes<T>(mut self, value: T) -> Self
+            pub fn notes<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.notes = value
-                    .try_into()
+                self.notes = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for notes: {e}")
                     });
                 self
             }
-            pub fn o_calls<T>(mut self, value: T) -> Self
+            pub fn o_calls<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.o_calls = value
-                    .try_into()
+                self.o_calls = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for o_calls: {e}")
                     });
                 self
             }
-            pub fn punishments<T>(mut self, value: T) -> Self
+            pub fn punishments<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.punishments = value
-                    .try_into()
+                self.punishments = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for punishments: {e}")
                     });
                 self
             }
-            pub fn punishments_p<T>(mut self, value: T) -> Self
+            pub fn punishments_p<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.punishments_p = value
-                    .try_into()
+                self.punishments_p = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for punishments_p: {e}")
                     });
                 self
             }
-            pub fn resolved_tickets<T>(mut self, value: T) -> Self
+            pub fn resolved_tickets<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.resolved_tickets = value
-                    .try_into()
+                self.resolved_tickets = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for resolved_tickets: {e}"
@@ -6679,49 +6437,41 @@ pub mod types {
                     });
                 self
             }
-            pub fn rewards<T>(mut self, value: T) -> Self
+            pub fn rewards<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.rewards = value
-                    .try_into()
+                self.rewards = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for rewards: {e}")
                     });
                 self
             }
-            pub fn rewards_p<T>(mut self, value: T) -> Self
+            pub fn rewards_p<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.rewards_p = value
-                    .try_into()
+                self.rewards_p = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for rewards_p: {e}")
                     });
                 self
             }
-            pub fn u_calls<T>(mut self, value: T) -> Self
+            pub fn u_calls<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.u_calls = value
-                    .try_into()
+                self.u_calls = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for u_calls: {e}")
                     });
                 self
             }
-            pub fn u_chats<T>(mut self, value: T) -> Self
+            pub fn u_chats<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.u_chats = value
-                    .try_into()
+                self.u_chats = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for u_chats: {e}")
                     });
@@ -6843,7 +6593,7 @@ pub mod types {
         impl ::std::default::Default for ChannelsReport {
             fn default() -> Self {
                 Self {
-                    channels: Ok(Default::default()),
+                    channels: Err("no value supplied for channels".to_string()),
                 }
             }
         }
@@ -6939,10 +6689,7 @@ pub mod types {
                 ::std::vec::Vec<super::CompanyGroup>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
+            id: ::std::result::Result<::std::string::String, ::std::string::String>,
             ip: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -6971,7 +6718,7 @@ pub mod types {
                     datecreated: Ok(Default::default()),
                     emails: Ok(Default::default()),
                     groups: Ok(Default::default()),
-                    id: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
                     ip: Ok(Default::default()),
                     language: Ok(Default::default()),
                     name: Ok(Default::default()),
@@ -6993,13 +6740,11 @@ pub mod types {
                     });
                 self
             }
-            pub fn datecreated<T>(mut self, value: T) -> Self
+            pub fn datecreated<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.datecreated = value
-                    .try_into()
+                self.datecreated = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for datecreated: {e}")
                     });
@@ -7031,7 +6776,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -7039,35 +6784,29 @@ pub mod types {
                     .map_err(|e| format!("error converting supplied value for id: {e}"));
                 self
             }
-            pub fn ip<T>(mut self, value: T) -> Self
+            pub fn ip<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.ip = value
-                    .try_into()
+                self.ip = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| format!("error converting supplied value for ip: {e}"));
                 self
             }
-            pub fn language<T>(mut self, value: T) -> Self
+            pub fn language<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.language = value
-                    .try_into()
+                self.language = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for language: {e}")
                     });
                 self
             }
-            pub fn name<T>(mut self, value: T) -> Self
+            pub fn name<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.name = value
-                    .try_into()
+                self.name = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for name: {e}")
                     });
@@ -7153,25 +6892,21 @@ pub mod types {
             }
         }
         impl CompanyCustomField {
-            pub fn code<T>(mut self, value: T) -> Self
+            pub fn code<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.code = value
-                    .try_into()
+                self.code = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for code: {e}")
                     });
                 self
             }
-            pub fn value<T>(mut self, value: T) -> Self
+            pub fn value<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.value = value
-                    .try_into()
+                self.value = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for value: {e}")
                     });
@@ -7239,10 +6974,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct CompanyGroup {
-            groupid: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
+            groupid: ::std::result::Result<::std::string::String, ::std::string::String>,
             groupname: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -7251,7 +6983,7 @@ pub mod types {
         impl ::std::default::Default for CompanyGroup {
             fn default() -> Self {
                 Self {
-                    groupid: Ok(Default::default()),
+                    groupid: Err("no value supplied for groupid".to_string()),
                     groupname: Ok(Default::default()),
                 }
             }
@@ -7259,7 +6991,7 @@ pub mod types {
         impl CompanyGroup {
             pub fn groupid<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.groupid = value
@@ -7269,13 +7001,11 @@ pub mod types {
                     });
                 self
             }
-            pub fn groupname<T>(mut self, value: T) -> Self
+            pub fn groupname<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.groupname = value
-                    .try_into()
+                self.groupname = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for groupname: {e}")
                     });
@@ -7311,7 +7041,7 @@ pub mod types {
         impl ::std::default::Default for CompanyList {
             fn default() -> Self {
                 Self {
-                    companies: Ok(Default::default()),
+                    companies: Err("no value supplied for companies".to_string()),
                 }
             }
         }
@@ -7397,10 +7127,7 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
+            id: ::std::result::Result<::std::string::String, ::std::string::String>,
             ip: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -7415,32 +7142,28 @@ pub mod types {
                 Self {
                     datecreated: Ok(Default::default()),
                     emails: Ok(Default::default()),
-                    id: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
                     ip: Ok(Default::default()),
                     name: Ok(Default::default()),
                 }
             }
         }
         impl CompanySummary {
-            pub fn datecreated<T>(mut self, value: T) -> Self
+            pub fn datecreated<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaDateTime>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaDateTime, Form>,
             {
-                self.datecreated = value
-                    .try_into()
+                self.datecreated = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for datecreated: {e}")
                     });
                 self
             }
-            pub fn emails<T>(mut self, value: T) -> Self
+            pub fn emails<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.emails = value
-                    .try_into()
+                self.emails = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for emails: {e}")
                     });
@@ -7448,7 +7171,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -7456,23 +7179,19 @@ pub mod types {
                     .map_err(|e| format!("error converting supplied value for id: {e}"));
                 self
             }
-            pub fn ip<T>(mut self, value: T) -> Self
+            pub fn ip<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.ip = value
-                    .try_into()
+                self.ip = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| format!("error converting supplied value for ip: {e}"));
                 self
             }
-            pub fn name<T>(mut self, value: T) -> Self
+            pub fn name<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.name = value
-                    .try_into()
+                self.name = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for name: {e}")
                     });
@@ -7519,7 +7238,7 @@ pub mod types {
                 ::std::string::String,
             >,
             conversationid: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
                 ::std::string::String,
             >,
             cursor: ::std::result::Result<
@@ -7597,7 +7316,9 @@ pub mod types {
                     assignedto: Ok(Default::default()),
                     channel_type: Ok(Default::default()),
                     code: Ok(Default::default()),
-                    conversationid: Ok(Default::default()),
+                    conversationid: Err(
+                        "no value supplied for conversationid".to_string(),
+                    ),
                     cursor: Ok(Default::default()),
                     customfields: Ok(Default::default()),
                     datechanged: Ok(Default::default()),
@@ -7619,39 +7340,31 @@ pub mod types {
             }
         }
         impl Conversation {
-            pub fn assignedto<T>(mut self, value: T) -> Self
+            pub fn assignedto<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.assignedto = value
-                    .try_into()
+                self.assignedto = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for assignedto: {e}")
                     });
                 self
             }
-            pub fn channel_type<T>(mut self, value: T) -> Self
+            pub fn channel_type<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<crate::types::ChannelType>,
-                >,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::types::ChannelType, Form>,
             {
-                self.channel_type = value
-                    .try_into()
+                self.channel_type = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for channel_type: {e}")
                     });
                 self
             }
-            pub fn code<T>(mut self, value: T) -> Self
+            pub fn code<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.code = value
-                    .try_into()
+                self.code = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for code: {e}")
                     });
@@ -7659,7 +7372,7 @@ pub mod types {
             }
             pub fn conversationid<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.conversationid = value
@@ -7671,13 +7384,11 @@ pub mod types {
                     });
                 self
             }
-            pub fn cursor<T>(mut self, value: T) -> Self
+            pub fn cursor<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.cursor = value
-                    .try_into()
+                self.cursor = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for cursor: {e}")
                     });
@@ -7697,61 +7408,53 @@ pub mod types {
                     });
                 self
             }
-            pub fn datechanged<T>(mut self, value: T) -> Self
+            pub fn datechanged<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaDateTime>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaDateTime, Form>,
             {
-                self.datechanged = value
-                    .try_into()
+                self.datechanged = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for datechanged: {e}")
                     });
                 self
             }
-            pub fn datecreated<T>(mut self, value: T) -> Self
+            pub fn datecreated<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaDateTime>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaDateTime, Form>,
             {
-                self.datecreated = value
-                    .try_into()
+                self.datecreated = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for datecreated: {e}")
                     });
                 self
             }
-            pub fn datedue<T>(mut self, value: T) -> Self
+            pub fn datedue<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaDateTime>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaDateTime, Form>,
             {
-                self.datedue = value
-                    .try_into()
+                self.datedue = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for datedue: {e}")
                     });
                 self
             }
-            pub fn departmentid<T>(mut self, value: T) -> Self
+            pub fn departmentid<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.departmentid = value
-                    .try_into()
+                self.departmentid = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for departmentid: {e}")
                     });
                 self
             }
-            pub fn departmentname<T>(mut self, value: T) -> Self
+            pub fn departmentname<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.departmentname = value
-                    .try_into()
+                self.departmentname = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for departmentname: {e}"
@@ -7759,13 +7462,13 @@ pub mod types {
                     });
                 self
             }
-            pub fn messagegroupsin<T>(mut self, value: T) -> Self
+            pub fn messagegroupsin<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.messagegroupsin = value
-                    .try_into()
+                self.messagegroupsin = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for messagegroupsin: {e}"
@@ -7773,13 +7476,13 @@ pub mod types {
                     });
                 self
             }
-            pub fn messagegroupsout<T>(mut self, value: T) -> Self
+            pub fn messagegroupsout<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.messagegroupsout = value
-                    .try_into()
+                self.messagegroupsout = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for messagegroupsout: {e}"
@@ -7787,101 +7490,89 @@ pub mod types {
                     });
                 self
             }
-            pub fn owneremail<T>(mut self, value: T) -> Self
+            pub fn owneremail<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.owneremail = value
-                    .try_into()
+                self.owneremail = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for owneremail: {e}")
                     });
                 self
             }
-            pub fn ownername<T>(mut self, value: T) -> Self
+            pub fn ownername<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.ownername = value
-                    .try_into()
+                self.ownername = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for ownername: {e}")
                     });
                 self
             }
-            pub fn ownernote<T>(mut self, value: T) -> Self
+            pub fn ownernote<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.ownernote = value
-                    .try_into()
+                self.ownernote = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for ownernote: {e}")
                     });
                 self
             }
-            pub fn preview<T>(mut self, value: T) -> Self
+            pub fn preview<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.preview = value
-                    .try_into()
+                self.preview = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for preview: {e}")
                     });
                 self
             }
-            pub fn publicurlcode<T>(mut self, value: T) -> Self
+            pub fn publicurlcode<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.publicurlcode = value
-                    .try_into()
+                self.publicurlcode = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for publicurlcode: {e}")
                     });
                 self
             }
-            pub fn status<T>(mut self, value: T) -> Self
+            pub fn status<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<crate::types::ConversationStatus>,
+                T: ::client_runtime::OptionalValue<
+                    crate::types::ConversationStatus,
+                    Form,
                 >,
-                T::Error: ::std::fmt::Display,
             {
-                self.status = value
-                    .try_into()
+                self.status = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for status: {e}")
                     });
                 self
             }
-            pub fn subject<T>(mut self, value: T) -> Self
+            pub fn subject<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.subject = value
-                    .try_into()
+                self.subject = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for subject: {e}")
                     });
                 self
             }
-            pub fn tags<T>(mut self, value: T) -> Self
+            pub fn tags<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<crate::CommaList<::std::string::String>>,
+                T: ::client_runtime::OptionalValue<
+                    crate::CommaList<::std::string::String>,
+                    Form,
                 >,
-                T::Error: ::std::fmt::Display,
             {
-                self.tags = value
-                    .try_into()
+                self.tags = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for tags: {e}")
                     });
@@ -7965,25 +7656,21 @@ pub mod types {
             }
         }
         impl ConversationCustomField {
-            pub fn code<T>(mut self, value: T) -> Self
+            pub fn code<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.code = value
-                    .try_into()
+                self.code = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for code: {e}")
                     });
                 self
             }
-            pub fn value<T>(mut self, value: T) -> Self
+            pub fn value<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.value = value
-                    .try_into()
+                self.value = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for value: {e}")
                     });
@@ -8062,7 +7749,7 @@ pub mod types {
         impl ::std::default::Default for ConversationList {
             fn default() -> Self {
                 Self {
-                    conversations: Ok(Default::default()),
+                    conversations: Err("no value supplied for conversations".to_string()),
                 }
             }
         }
@@ -8153,7 +7840,7 @@ pub mod types {
                 ::std::string::String,
             >,
             conversationid: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
                 ::std::string::String,
             >,
             cursor: ::std::result::Result<
@@ -8222,7 +7909,9 @@ pub mod types {
                 Self {
                     channel_type: Ok(Default::default()),
                     code: Ok(Default::default()),
-                    conversationid: Ok(Default::default()),
+                    conversationid: Err(
+                        "no value supplied for conversationid".to_string(),
+                    ),
                     cursor: Ok(Default::default()),
                     datechanged: Ok(Default::default()),
                     datecreated: Ok(Default::default()),
@@ -8242,27 +7931,21 @@ pub mod types {
             }
         }
         impl ConversationSummary {
-            pub fn channel_type<T>(mut self, value: T) -> Self
+            pub fn channel_type<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<crate::types::ChannelType>,
-                >,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::types::ChannelType, Form>,
             {
-                self.channel_type = value
-                    .try_into()
+                self.channel_type = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for channel_type: {e}")
                     });
                 self
             }
-            pub fn code<T>(mut self, value: T) -> Self
+            pub fn code<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.code = value
-                    .try_into()
+                self.code = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for code: {e}")
                     });
@@ -8270,7 +7953,7 @@ pub mod types {
             }
             pub fn conversationid<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.conversationid = value
@@ -8282,73 +7965,63 @@ pub mod types {
                     });
                 self
             }
-            pub fn cursor<T>(mut self, value: T) -> Self
+            pub fn cursor<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.cursor = value
-                    .try_into()
+                self.cursor = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for cursor: {e}")
                     });
                 self
             }
-            pub fn datechanged<T>(mut self, value: T) -> Self
+            pub fn datechanged<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaDateTime>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaDateTime, Form>,
             {
-                self.datechanged = value
-                    .try_into()
+                self.datechanged = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for datechanged: {e}")
                     });
                 self
             }
-            pub fn datecreated<T>(mut self, value: T) -> Self
+            pub fn datecreated<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaDateTime>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaDateTime, Form>,
             {
-                self.datecreated = value
-                    .try_into()
+                self.datecreated = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for datecreated: {e}")
                     });
                 self
             }
-            pub fn datedue<T>(mut self, value: T) -> Self
+            pub fn datedue<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaDateTime>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaDateTime, Form>,
             {
-                self.datedue = value
-                    .try_into()
+                self.datedue = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for datedue: {e}")
                     });
                 self
             }
-            pub fn departmentid<T>(mut self, value: T) -> Self
+            pub fn departmentid<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.departmentid = value
-                    .try_into()
+                self.departmentid = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for departmentid: {e}")
                     });
                 self
             }
-            pub fn departmentname<T>(mut self, value: T) -> Self
+            pub fn departmentname<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.departmentname = value
-                    .try_into()
+                self.departmentname = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for departmentname: {e}"
@@ -8356,13 +8029,13 @@ pub mod types {
                     });
                 self
             }
-            pub fn messagegroupsin<T>(mut self, value: T) -> Self
+            pub fn messagegroupsin<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.messagegroupsin = value
-                    .try_into()
+                self.messagegroupsin = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for messagegroupsin: {e}"
@@ -8370,13 +8043,13 @@ pub mod types {
                     });
                 self
             }
-            pub fn messagegroupsout<T>(mut self, value: T) -> Self
+            pub fn messagegroupsout<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.messagegroupsout = value
-                    .try_into()
+                self.messagegroupsout = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for messagegroupsout: {e}"
@@ -8384,89 +8057,79 @@ pub mod types {
                     });
                 self
             }
-            pub fn owneremail<T>(mut self, value: T) -> Self
+            pub fn owneremail<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.owneremail = value
-                    .try_into()
+                self.owneremail = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for owneremail: {e}")
                     });
                 self
             }
-            pub fn ownername<T>(mut self, value: T) -> Self
+            pub fn ownername<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.ownername = value
-                    .try_into()
+                self.ownername = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for ownername: {e}")
                     });
                 self
             }
-            pub fn preview<T>(mut self, value: T) -> Self
+            pub fn preview<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.preview = value
-                    .try_into()
+                self.preview = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for preview: {e}")
                     });
                 self
             }
-            pub fn publicurlcode<T>(mut self, value: T) -> Self
+            pub fn publicurlcode<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.publicurlcode = value
-                    .try_into()
+                self.publicurlcode = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for publicurlcode: {e}")
                     });
                 self
             }
-            pub fn status<T>(mut self, value: T) -> Self
+            pub fn status<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<crate::types::ConversationStatus>,
+                T: ::client_runtime::OptionalValue<
+                    crate::types::ConversationStatus,
+                    Form,
                 >,
-                T::Error: ::std::fmt::Display,
             {
-                self.status = value
-                    .try_into()
+                self.status = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for status: {e}")
                     });
                 self
             }
-            pub fn subject<T>(mut self, value: T) -> Self
+            pub fn subject<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.subject = value
-                    .try_into()
+                self.subject = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for subject: {e}")
                     });
                 self
             }
-            pub fn tags<T>(mut self, value: T) -> Self
+            pub fn tags<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<crate::CommaList<::std::string::String>>,
+                T: ::client_runtime::OptionalValue<
+                    crate::CommaList<::std::string::String>,
+                    Form,
                 >,
-                T::Error: ::std::fmt::Display,
             {
-                self.tags = value
-                    .try_into()
+                self.tags = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for tags: {e}")
                     });
@@ -8527,10 +8190,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct ConversationTag {
-            id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
+            id: ::std::result::Result<::std::string::String, ::std::string::String>,
             name: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -8539,7 +8199,7 @@ pub mod types {
         impl ::std::default::Default for ConversationTag {
             fn default() -> Self {
                 Self {
-                    id: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
                     name: Ok(Default::default()),
                 }
             }
@@ -8547,7 +8207,7 @@ pub mod types {
         impl ConversationTag {
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -8555,13 +8215,11 @@ pub mod types {
                     .map_err(|e| format!("error converting supplied value for id: {e}"));
                 self
             }
-            pub fn name<T>(mut self, value: T) -> Self
+            pub fn name<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.name = value
-                    .try_into()
+                self.name = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for name: {e}")
                     });
@@ -8597,7 +8255,7 @@ pub mod types {
         impl ::std::default::Default for ConversationTagList {
             fn default() -> Self {
                 Self {
-                    tags: Ok(Default::default()),
+                    tags: Err("no value supplied for tags".to_string()),
                 }
             }
         }
@@ -8723,27 +8381,26 @@ pub mod types {
             }
         }
         impl CreateConversationMessageBody {
-            pub fn attachments<T>(mut self, value: T) -> Self
+            pub fn attachments<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<crate::CommaList<::std::string::String>>,
+                T: ::client_runtime::OptionalValue<
+                    crate::CommaList<::std::string::String>,
+                    Form,
                 >,
-                T::Error: ::std::fmt::Display,
             {
-                self.attachments = value
-                    .try_into()
+                self.attachments = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for attachments: {e}")
                     });
                 self
             }
-            pub fn do_not_send_mail<T>(mut self, value: T) -> Self
+            pub fn do_not_send_mail<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::types::YesNo>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::types::YesNo, Form>,
             {
-                self.do_not_send_mail = value
-                    .try_into()
+                self.do_not_send_mail = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for do_not_send_mail: {e}"
@@ -8751,13 +8408,13 @@ pub mod types {
                     });
                 self
             }
-            pub fn is_html_message<T>(mut self, value: T) -> Self
+            pub fn is_html_message<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::types::YesNo>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::types::YesNo, Form>,
             {
-                self.is_html_message = value
-                    .try_into()
+                self.is_html_message = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for is_html_message: {e}"
@@ -8765,13 +8422,13 @@ pub mod types {
                     });
                 self
             }
-            pub fn mail_messsage_id<T>(mut self, value: T) -> Self
+            pub fn mail_messsage_id<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.mail_messsage_id = value
-                    .try_into()
+                self.mail_messsage_id = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for mail_messsage_id: {e}"
@@ -8791,15 +8448,11 @@ pub mod types {
                     });
                 self
             }
-            pub fn type_<T>(mut self, value: T) -> Self
+            pub fn type_<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<crate::types::MessageKind>,
-                >,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::types::MessageKind, Form>,
             {
-                self.type_ = value
-                    .try_into()
+                self.type_ = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for type_: {e}")
                     });
@@ -8817,13 +8470,13 @@ pub mod types {
                     });
                 self
             }
-            pub fn useridentifier<T>(mut self, value: T) -> Self
+            pub fn useridentifier<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.useridentifier = value
-                    .try_into()
+                self.useridentifier = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for useridentifier: {e}"
@@ -8887,25 +8540,21 @@ pub mod types {
             }
         }
         impl CreateCustomersGroupBody {
-            pub fn bg_color<T>(mut self, value: T) -> Self
+            pub fn bg_color<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.bg_color = value
-                    .try_into()
+                self.bg_color = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for bg_color: {e}")
                     });
                 self
             }
-            pub fn color<T>(mut self, value: T) -> Self
+            pub fn color<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.color = value
-                    .try_into()
+                self.color = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for color: {e}")
                     });
@@ -9016,25 +8665,21 @@ pub mod types {
                     });
                 self
             }
-            pub fn departmentid<T>(mut self, value: T) -> Self
+            pub fn departmentid<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.departmentid = value
-                    .try_into()
+                self.departmentid = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for departmentid: {e}")
                     });
                 self
             }
-            pub fn description<T>(mut self, value: T) -> Self
+            pub fn description<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.description = value
-                    .try_into()
+                self.description = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for description: {e}")
                     });
@@ -9052,13 +8697,11 @@ pub mod types {
                     });
                 self
             }
-            pub fn keywords<T>(mut self, value: T) -> Self
+            pub fn keywords<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.keywords = value
-                    .try_into()
+                self.keywords = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for keywords: {e}")
                     });
@@ -9078,13 +8721,11 @@ pub mod types {
                     });
                 self
             }
-            pub fn rorder<T>(mut self, value: T) -> Self
+            pub fn rorder<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.rorder = value
-                    .try_into()
+                self.rorder = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for rorder: {e}")
                     });
@@ -9172,25 +8813,21 @@ pub mod types {
             }
         }
         impl CreateTagBody {
-            pub fn bg_color<T>(mut self, value: T) -> Self
+            pub fn bg_color<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.bg_color = value
-                    .try_into()
+                self.bg_color = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for bg_color: {e}")
                     });
                 self
             }
-            pub fn color<T>(mut self, value: T) -> Self
+            pub fn color<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.color = value
-                    .try_into()
+                self.color = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for color: {e}")
                     });
@@ -9298,7 +8935,7 @@ pub mod types {
         impl ::std::default::Default for CustomerGroupList {
             fn default() -> Self {
                 Self {
-                    groups: Ok(Default::default()),
+                    groups: Err("no value supplied for groups".to_string()),
                 }
             }
         }
@@ -9378,10 +9015,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct CustomerGroupMembership {
-            groupid: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
+            groupid: ::std::result::Result<::std::string::String, ::std::string::String>,
             groupname: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -9390,7 +9024,7 @@ pub mod types {
         impl ::std::default::Default for CustomerGroupMembership {
             fn default() -> Self {
                 Self {
-                    groupid: Ok(Default::default()),
+                    groupid: Err("no value supplied for groupid".to_string()),
                     groupname: Ok(Default::default()),
                 }
             }
@@ -9398,7 +9032,7 @@ pub mod types {
         impl CustomerGroupMembership {
             pub fn groupid<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.groupid = value
@@ -9408,13 +9042,11 @@ pub mod types {
                     });
                 self
             }
-            pub fn groupname<T>(mut self, value: T) -> Self
+            pub fn groupname<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.groupname = value
-                    .try_into()
+                self.groupname = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for groupname: {e}")
                     });
@@ -9452,10 +9084,7 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
+            id: ::std::result::Result<::std::string::String, ::std::string::String>,
             name: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -9466,31 +9095,27 @@ pub mod types {
                 Self {
                     bg_color: Ok(Default::default()),
                     color: Ok(Default::default()),
-                    id: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
                     name: Ok(Default::default()),
                 }
             }
         }
         impl CustomersGroup {
-            pub fn bg_color<T>(mut self, value: T) -> Self
+            pub fn bg_color<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.bg_color = value
-                    .try_into()
+                self.bg_color = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for bg_color: {e}")
                     });
                 self
             }
-            pub fn color<T>(mut self, value: T) -> Self
+            pub fn color<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.color = value
-                    .try_into()
+                self.color = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for color: {e}")
                     });
@@ -9498,7 +9123,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -9506,13 +9131,11 @@ pub mod types {
                     .map_err(|e| format!("error converting supplied value for id: {e}"));
                 self
             }
-            pub fn name<T>(mut self, value: T) -> Self
+            pub fn name<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.name = value
-                    .try_into()
+                self.name = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for name: {e}")
                     });
@@ -9552,18 +9175,12 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
+            id: ::std::result::Result<::std::string::String, ::std::string::String>,
             name: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            status: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
+            status: ::std::result::Result<::std::string::String, ::std::string::String>,
             statuscode: ::std::result::Result<
                 ::std::option::Option<crate::LaInt>,
                 ::std::string::String,
@@ -9574,33 +9191,29 @@ pub mod types {
                 Self {
                     bg_color: Ok(Default::default()),
                     color: Ok(Default::default()),
-                    id: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
                     name: Ok(Default::default()),
-                    status: Ok(Default::default()),
+                    status: Err("no value supplied for status".to_string()),
                     statuscode: Ok(Default::default()),
                 }
             }
         }
         impl CustomersGroupCreated {
-            pub fn bg_color<T>(mut self, value: T) -> Self
+            pub fn bg_color<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.bg_color = value
-                    .try_into()
+                self.bg_color = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for bg_color: {e}")
                     });
                 self
             }
-            pub fn color<T>(mut self, value: T) -> Self
+            pub fn color<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.color = value
-                    .try_into()
+                self.color = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for color: {e}")
                     });
@@ -9608,7 +9221,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -9616,13 +9229,11 @@ pub mod types {
                     .map_err(|e| format!("error converting supplied value for id: {e}"));
                 self
             }
-            pub fn name<T>(mut self, value: T) -> Self
+            pub fn name<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.name = value
-                    .try_into()
+                self.name = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for name: {e}")
                     });
@@ -9630,7 +9241,7 @@ pub mod types {
             }
             pub fn status<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.status = value
@@ -9640,13 +9251,11 @@ pub mod types {
                     });
                 self
             }
-            pub fn statuscode<T>(mut self, value: T) -> Self
+            pub fn statuscode<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.statuscode = value
-                    .try_into()
+                self.statuscode = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for statuscode: {e}")
                     });
@@ -9782,7 +9391,7 @@ pub mod types {
         impl ::std::default::Default for CustomersGroupList {
             fn default() -> Self {
                 Self {
-                    groups: Ok(Default::default()),
+                    groups: Err("no value supplied for groups".to_string()),
                 }
             }
         }
@@ -9862,10 +9471,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct CustomersGroupSummary {
-            id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
+            id: ::std::result::Result<::std::string::String, ::std::string::String>,
             name: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -9874,7 +9480,7 @@ pub mod types {
         impl ::std::default::Default for CustomersGroupSummary {
             fn default() -> Self {
                 Self {
-                    id: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
                     name: Ok(Default::default()),
                 }
             }
@@ -9882,7 +9488,7 @@ pub mod types {
         impl CustomersGroupSummary {
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -9890,13 +9496,11 @@ pub mod types {
                     .map_err(|e| format!("error converting supplied value for id: {e}"));
                 self
             }
-            pub fn name<T>(mut self, value: T) -> Self
+            pub fn name<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.name = value
-                    .try_into()
+                self.name = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for name: {e}")
                     });
@@ -9944,25 +9548,23 @@ pub mod types {
             }
         }
         impl DeleteConversationBody {
-            pub fn note<T>(mut self, value: T) -> Self
+            pub fn note<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.note = value
-                    .try_into()
+                self.note = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for note: {e}")
                     });
                 self
             }
-            pub fn useridentifier<T>(mut self, value: T) -> Self
+            pub fn useridentifier<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.useridentifier = value
-                    .try_into()
+                self.useridentifier = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for useridentifier: {e}"
@@ -10012,23 +9614,19 @@ pub mod types {
             }
         }
         impl DeleteConversationTagBody {
-            pub fn id<T>(mut self, value: T) -> Self
+            pub fn id<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.id = value
-                    .try_into()
+                self.id = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| format!("error converting supplied value for id: {e}"));
                 self
             }
-            pub fn name<T>(mut self, value: T) -> Self
+            pub fn name<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.name = value
-                    .try_into()
+                self.name = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for name: {e}")
                     });
@@ -10071,13 +9669,11 @@ pub mod types {
             }
         }
         impl DeleteCustomerFieldsBody {
-            pub fn code<T>(mut self, value: T) -> Self
+            pub fn code<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.code = value
-                    .try_into()
+                self.code = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for code: {e}")
                     });
@@ -10334,37 +9930,35 @@ pub mod types {
             }
         }
         impl DepartmentReportRow {
-            pub fn answers<T>(mut self, value: T) -> Self
+            pub fn answers<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.answers = value
-                    .try_into()
+                self.answers = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for answers: {e}")
                     });
                 self
             }
-            pub fn call_avg_time<T>(mut self, value: T) -> Self
+            pub fn call_avg_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.call_avg_time = value
-                    .try_into()
+                self.call_avg_time = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for call_avg_time: {e}")
                     });
                 self
             }
-            pub fn call_internal_avg_time<T>(mut self, value: T) -> Self
+            pub fn call_internal_avg_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.call_internal_avg_time = value
-                    .try_into()
+                self.call_internal_avg_time = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for call_internal_avg_time: {e}"
@@ -10372,13 +9966,13 @@ pub mod types {
                     });
                 self
             }
-            pub fn call_internal_seconds<T>(mut self, value: T) -> Self
+            pub fn call_internal_seconds<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.call_internal_seconds = value
-                    .try_into()
+                self.call_internal_seconds = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for call_internal_seconds: {e}"
@@ -10386,13 +9980,13 @@ pub mod types {
                     });
                 self
             }
-            pub fn call_outgoing_avg_time<T>(mut self, value: T) -> Self
+            pub fn call_outgoing_avg_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.call_outgoing_avg_time = value
-                    .try_into()
+                self.call_outgoing_avg_time = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for call_outgoing_avg_time: {e}"
@@ -10400,13 +9994,13 @@ pub mod types {
                     });
                 self
             }
-            pub fn call_outgoing_seconds<T>(mut self, value: T) -> Self
+            pub fn call_outgoing_seconds<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.call_outgoing_seconds = value
-                    .try_into()
+                self.call_outgoing_seconds = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for call_outgoing_seconds: {e}"
@@ -10414,13 +10008,13 @@ pub mod types {
                     });
                 self
             }
-            pub fn call_pickup_avg_time<T>(mut self, value: T) -> Self
+            pub fn call_pickup_avg_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.call_pickup_avg_time = value
-                    .try_into()
+                self.call_pickup_avg_time = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for call_pickup_avg_time: {e}"
@@ -10428,37 +10022,33 @@ pub mod types {
                     });
                 self
             }
-            pub fn call_seconds<T>(mut self, value: T) -> Self
+            pub fn call_seconds<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.call_seconds = value
-                    .try_into()
+                self.call_seconds = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for call_seconds: {e}")
                     });
                 self
             }
-            pub fn calls<T>(mut self, value: T) -> Self
+            pub fn calls<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.calls = value
-                    .try_into()
+                self.calls = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for calls: {e}")
                     });
                 self
             }
-            pub fn calls_internal<T>(mut self, value: T) -> Self
+            pub fn calls_internal<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.calls_internal = value
-                    .try_into()
+                self.calls_internal = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for calls_internal: {e}"
@@ -10466,13 +10056,13 @@ pub mod types {
                     });
                 self
             }
-            pub fn calls_outgoing<T>(mut self, value: T) -> Self
+            pub fn calls_outgoing<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.calls_outgoing = value
-                    .try_into()
+                self.calls_outgoing = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for calls_outgoing: {e}"
@@ -10480,49 +10070,45 @@ pub mod types {
                     });
                 self
             }
-            pub fn chat_answers<T>(mut self, value: T) -> Self
+            pub fn chat_answers<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.chat_answers = value
-                    .try_into()
+                self.chat_answers = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for chat_answers: {e}")
                     });
                 self
             }
-            pub fn chat_avg_time<T>(mut self, value: T) -> Self
+            pub fn chat_avg_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.chat_avg_time = value
-                    .try_into()
+                self.chat_avg_time = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for chat_avg_time: {e}")
                     });
                 self
             }
-            pub fn chat_pickup<T>(mut self, value: T) -> Self
+            pub fn chat_pickup<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.chat_pickup = value
-                    .try_into()
+                self.chat_pickup = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for chat_pickup: {e}")
                     });
                 self
             }
-            pub fn chat_pickup_avg_time<T>(mut self, value: T) -> Self
+            pub fn chat_pickup_avg_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.chat_pickup_avg_time = value
-                    .try_into()
+                self.chat_pickup_avg_time = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for chat_pickup_avg_time: {e}"
@@ -10530,25 +10116,23 @@ pub mod types {
                     });
                 self
             }
-            pub fn chats<T>(mut self, value: T) -> Self
+            pub fn chats<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.chats = value
-                    .try_into()
+                self.chats = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for chats: {e}")
                     });
                 self
             }
-            pub fn created_tickets<T>(mut self, value: T) -> Self
+            pub fn created_tickets<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.created_tickets = value
-                    .try_into()
+                self.created_tickets = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for created_tickets: {e}"
@@ -10556,13 +10140,13 @@ pub mod types {
                     });
                 self
             }
-            pub fn department_name<T>(mut self, value: T) -> Self
+            pub fn department_name<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.department_name = value
-                    .try_into()
+                self.department_name = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for department_name: {e}"
@@ -10570,37 +10154,33 @@ pub mod types {
                     });
                 self
             }
-            pub fn f_calls<T>(mut self, value: T) -> Self
+            pub fn f_calls<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.f_calls = value
-                    .try_into()
+                self.f_calls = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for f_calls: {e}")
                     });
                 self
             }
-            pub fn f_chats<T>(mut self, value: T) -> Self
+            pub fn f_chats<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.f_chats = value
-                    .try_into()
+                self.f_chats = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for f_chats: {e}")
                     });
                 self
             }
-            pub fn first_assign_avg_time<T>(mut self, value: T) -> Self
+            pub fn first_assign_avg_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.first_assign_avg_time = value
-                    .try_into()
+                self.first_assign_avg_time = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for first_assign_avg_time: {e}"
@@ -10608,13 +10188,13 @@ pub mod types {
                     });
                 self
             }
-            pub fn first_assign_avg_time_sla<T>(mut self, value: T) -> Self
+            pub fn first_assign_avg_time_sla<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.first_assign_avg_time_sla = value
-                    .try_into()
+                self.first_assign_avg_time_sla = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for first_assign_avg_time_sla: {e}"
@@ -10622,13 +10202,13 @@ pub mod types {
                     });
                 self
             }
-            pub fn first_resolve_avg_time<T>(mut self, value: T) -> Self
+            pub fn first_resolve_avg_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.first_resolve_avg_time = value
-                    .try_into()
+                self.first_resolve_avg_time = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for first_resolve_avg_time: {e}"
@@ -10636,13 +10216,13 @@ pub mod types {
                     });
                 self
             }
-            pub fn first_resolve_avg_time_sla<T>(mut self, value: T) -> Self
+            pub fn first_resolve_avg_time_sla<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.first_resolve_avg_time_sla = value
-                    .try_into()
+                self.first_resolve_avg_time_sla = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for first_resolve_avg_time_sla: {e}"
@@ -10650,83 +10230,71 @@ pub mod types {
                     });
                 self
             }
-            pub fn i_calls<T>(mut self, value: T) -> Self
+            pub fn i_calls<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.i_calls = value
-                    .try_into()
+                self.i_calls = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for i_calls: {e}")
                     });
                 self
             }
-            pub fn i_chats<T>(mut self, value: T) -> Self
+            pub fn i_chats<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.i_chats = value
-                    .try_into()
+                self.i_chats = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for i_chats: {e}")
                     });
                 self
             }
-            pub fn i_messages<T>(mut self, value: T) -> Self
+            pub fn i_messages<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.i_messages = value
-                    .try_into()
+                self.i_messages = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for i_messages: {e}")
                     });
                 self
             }
-            pub fn id<T>(mut self, value: T) -> Self
+            pub fn id<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.id = value
-                    .try_into()
+                self.id = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| format!("error converting supplied value for id: {e}"));
                 self
             }
-            pub fn missed_calls<T>(mut self, value: T) -> Self
+            pub fn missed_calls<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.missed_calls = value
-                    .try_into()
+                self.missed_calls = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for missed_calls: {e}")
                     });
                 self
             }
-            pub fn missed_chats<T>(mut self, value: T) -> Self
+            pub fn missed_chats<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.missed_chats = value
-                    .try_into()
+                self.missed_chats = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for missed_chats: {e}")
                     });
                 self
             }
-            pub fn new_answer_avg_time<T>(mut self, value: T) -> Self
+            pub fn new_answer_avg_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.new_answer_avg_time = value
-                    .try_into()
+                self.new_answer_avg_time = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for new_answer_avg_time: {e}"
@@ -10734,13 +10302,13 @@ pub mod types {
                     });
                 self
             }
-            pub fn new_answer_avg_time_sla<T>(mut self, value: T) -> Self
+            pub fn new_answer_avg_time_sla<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.new_answer_avg_time_sla = value
-                    .try_into()
+                self.new_answer_avg_time_sla = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for new_answer_avg_time_sla: {e}"
@@ -10748,13 +10316,13 @@ pub mod types {
                     });
                 self
             }
-            pub fn next_answer_avg_time<T>(mut self, value: T) -> Self
+            pub fn next_answer_avg_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.next_answer_avg_time = value
-                    .try_into()
+                self.next_answer_avg_time = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for next_answer_avg_time: {e}"
@@ -10762,13 +10330,13 @@ pub mod types {
                     });
                 self
             }
-            pub fn next_answer_avg_time_sla<T>(mut self, value: T) -> Self
+            pub fn next_answer_avg_time_sla<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.next_answer_avg_time_sla = value
-                    .try_into()
+                self.next_answer_avg_time_sla = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for next_answer_avg_time_sla: {e}"
@@ -10776,85 +10344,75 @@ pub mod types {
                     });
                 self
             }
-            pub fn not_ranked<T>(mut self, value: T) -> Self
+            pub fn not_ranked<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.not_ranked = value
-                    .try_into()
+                self.not_ranked = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for not_ranked: {e}")
                     });
                 self
             }
-            pub fn not_ranked_p<T>(mut self, value: T) -> Self
+            pub fn not_ranked_p<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.not_ranked_p = value
-                    .try_into()
+                self.not_ranked_p = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for not_ranked_p: {e}")
                     });
                 self
             }
-            pub fn notes<T>(mut self, value: T) -> Self
+            pub fn notes<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.notes = value
-                    .try_into()
+                self.notes = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for notes: {e}")
                     });
                 self
             }
-            pub fn o_calls<T>(mut self, value: T) -> Self
+            pub fn o_calls<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.o_calls = value
-                    .try_into()
+                self.o_calls = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for o_calls: {e}")
                     });
                 self
             }
-            pub fn punishments<T>(mut self, value: T) -> Self
+            pub fn punishments<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.punishments = value
-                    .try_into()
+                self.punishments = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for punishments: {e}")
                     });
                 self
             }
-            pub fn punishments_p<T>(mut self, value: T) -> Self
+            pub fn punishments_p<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.punishments_p = value
-                    .try_into()
+                self.punishments_p = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for punishments_p: {e}")
                     });
                 self
             }
-            pub fn resolved_tickets<T>(mut self, value: T) -> Self
+            pub fn resolved_tickets<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.resolved_tickets = value
-                    .try_into()
+                self.resolved_tickets = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for resolved_tickets: {e}"
@@ -10862,49 +10420,41 @@ pub mod types {
                     });
                 self
             }
-            pub fn rewards<T>(mut self, value: T) -> Self
+            pub fn rewards<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.rewards = value
-                    .try_into()
+                self.rewards = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for rewards: {e}")
                     });
                 self
             }
-            pub fn rewards_p<T>(mut self, value: T) -> Self
+            pub fn rewards_p<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.rewards_p = value
-                    .try_into()
+                self.rewards_p = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for rewards_p: {e}")
                     });
                 self
             }
-            pub fn u_calls<T>(mut self, value: T) -> Self
+            pub fn u_calls<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.u_calls = value
-                    .try_into()
+                self.u_calls = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for u_calls: {e}")
                     });
                 self
             }
-            pub fn u_chats<T>(mut self, value: T) -> Self
+            pub fn u_chats<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.u_chats = value
-                    .try_into()
+                self.u_chats = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for u_chats: {e}")
                     });
@@ -11027,7 +10577,7 @@ pub mod types {
         impl ::std::default::Default for DepartmentsReport {
             fn default() -> Self {
                 Self {
-                    departments: Ok(Default::default()),
+                    departments: Err("no value supplied for departments".to_string()),
                 }
             }
         }
@@ -11137,49 +10687,41 @@ pub mod types {
             }
         }
         impl Error {
-            pub fn debugmessage<T>(mut self, value: T) -> Self
+            pub fn debugmessage<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.debugmessage = value
-                    .try_into()
+                self.debugmessage = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for debugmessage: {e}")
                     });
                 self
             }
-            pub fn errormessage<T>(mut self, value: T) -> Self
+            pub fn errormessage<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.errormessage = value
-                    .try_into()
+                self.errormessage = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for errormessage: {e}")
                     });
                 self
             }
-            pub fn status<T>(mut self, value: T) -> Self
+            pub fn status<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.status = value
-                    .try_into()
+                self.status = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for status: {e}")
                     });
                 self
             }
-            pub fn statuscode<T>(mut self, value: T) -> Self
+            pub fn statuscode<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.statuscode = value
-                    .try_into()
+                self.statuscode = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for statuscode: {e}")
                     });
@@ -11263,10 +10805,7 @@ pub mod types {
                 ::std::option::Option<crate::LaInt>,
                 ::std::string::String,
             >,
-            fileid: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
+            fileid: ::std::result::Result<::std::string::String, ::std::string::String>,
             filename: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -11286,7 +10825,7 @@ pub mod types {
                     created: Ok(Default::default()),
                     download_url: Ok(Default::default()),
                     downloads: Ok(Default::default()),
-                    fileid: Ok(Default::default()),
+                    fileid: Err("no value supplied for fileid".to_string()),
                     filename: Ok(Default::default()),
                     filesize: Ok(Default::default()),
                     filetype: Ok(Default::default()),
@@ -11294,37 +10833,31 @@ pub mod types {
             }
         }
         impl File {
-            pub fn created<T>(mut self, value: T) -> Self
+            pub fn created<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaDateTime>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaDateTime, Form>,
             {
-                self.created = value
-                    .try_into()
+                self.created = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for created: {e}")
                     });
                 self
             }
-            pub fn download_url<T>(mut self, value: T) -> Self
+            pub fn download_url<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.download_url = value
-                    .try_into()
+                self.download_url = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for download_url: {e}")
                     });
                 self
             }
-            pub fn downloads<T>(mut self, value: T) -> Self
+            pub fn downloads<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.downloads = value
-                    .try_into()
+                self.downloads = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for downloads: {e}")
                     });
@@ -11332,7 +10865,7 @@ pub mod types {
             }
             pub fn fileid<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.fileid = value
@@ -11342,37 +10875,31 @@ pub mod types {
                     });
                 self
             }
-            pub fn filename<T>(mut self, value: T) -> Self
+            pub fn filename<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.filename = value
-                    .try_into()
+                self.filename = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for filename: {e}")
                     });
                 self
             }
-            pub fn filesize<T>(mut self, value: T) -> Self
+            pub fn filesize<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.filesize = value
-                    .try_into()
+                self.filesize = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for filesize: {e}")
                     });
                 self
             }
-            pub fn filetype<T>(mut self, value: T) -> Self
+            pub fn filetype<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.filetype = value
-                    .try_into()
+                self.filetype = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for filetype: {e}")
                     });
@@ -11450,10 +10977,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct Knowledgebase {
-            kb_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
+            kb_id: ::std::result::Result<::std::string::String, ::std::string::String>,
             name: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -11462,7 +10986,7 @@ pub mod types {
         impl ::std::default::Default for Knowledgebase {
             fn default() -> Self {
                 Self {
-                    kb_id: Ok(Default::default()),
+                    kb_id: Err("no value supplied for kb_id".to_string()),
                     name: Ok(Default::default()),
                 }
             }
@@ -11470,7 +10994,7 @@ pub mod types {
         impl Knowledgebase {
             pub fn kb_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.kb_id = value
@@ -11480,13 +11004,11 @@ pub mod types {
                     });
                 self
             }
-            pub fn name<T>(mut self, value: T) -> Self
+            pub fn name<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.name = value
-                    .try_into()
+                self.name = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for name: {e}")
                     });
@@ -11551,7 +11073,7 @@ pub mod types {
                 ::std::string::String,
             >,
             kb_entry_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
                 ::std::string::String,
             >,
             kb_id: ::std::result::Result<
@@ -11615,7 +11137,7 @@ pub mod types {
                     deleted: Ok(Default::default()),
                     departmentid: Ok(Default::default()),
                     description: Ok(Default::default()),
-                    kb_entry_id: Ok(Default::default()),
+                    kb_entry_id: Err("no value supplied for kb_entry_id".to_string()),
                     kb_id: Ok(Default::default()),
                     keywords: Ok(Default::default()),
                     metadescription: Ok(Default::default()),
@@ -11632,29 +11154,29 @@ pub mod types {
             }
         }
         impl KnowledgebaseArticle {
-            pub fn access<T>(mut self, value: T) -> Self
+            pub fn access<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<crate::types::KnowledgebaseAccess>,
+                T: ::client_runtime::OptionalValue<
+                    crate::types::KnowledgebaseAccess,
+                    Form,
                 >,
-                T::Error: ::std::fmt::Display,
             {
-                self.access = value
-                    .try_into()
+                self.access = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for access: {e}")
                     });
                 self
             }
-            pub fn access_inherited<T>(mut self, value: T) -> Self
+            pub fn access_inherited<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<crate::types::KnowledgebaseAccess>,
+                T: ::client_runtime::OptionalValue<
+                    crate::types::KnowledgebaseAccess,
+                    Form,
                 >,
-                T::Error: ::std::fmt::Display,
             {
-                self.access_inherited = value
-                    .try_into()
+                self.access_inherited = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for access_inherited: {e}"
@@ -11662,25 +11184,23 @@ pub mod types {
                     });
                 self
             }
-            pub fn content<T>(mut self, value: T) -> Self
+            pub fn content<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.content = value
-                    .try_into()
+                self.content = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for content: {e}")
                     });
                 self
             }
-            pub fn conversationid<T>(mut self, value: T) -> Self
+            pub fn conversationid<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.conversationid = value
-                    .try_into()
+                self.conversationid = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for conversationid: {e}"
@@ -11688,61 +11208,51 @@ pub mod types {
                     });
                 self
             }
-            pub fn datechanged<T>(mut self, value: T) -> Self
+            pub fn datechanged<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaDateTime>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaDateTime, Form>,
             {
-                self.datechanged = value
-                    .try_into()
+                self.datechanged = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for datechanged: {e}")
                     });
                 self
             }
-            pub fn datecreated<T>(mut self, value: T) -> Self
+            pub fn datecreated<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaDateTime>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaDateTime, Form>,
             {
-                self.datecreated = value
-                    .try_into()
+                self.datecreated = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for datecreated: {e}")
                     });
                 self
             }
-            pub fn deleted<T>(mut self, value: T) -> Self
+            pub fn deleted<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::types::YesNo>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::types::YesNo, Form>,
             {
-                self.deleted = value
-                    .try_into()
+                self.deleted = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for deleted: {e}")
                     });
                 self
             }
-            pub fn departmentid<T>(mut self, value: T) -> Self
+            pub fn departmentid<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.departmentid = value
-                    .try_into()
+                self.departmentid = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for departmentid: {e}")
                     });
                 self
             }
-            pub fn description<T>(mut self, value: T) -> Self
+            pub fn description<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.description = value
-                    .try_into()
+                self.description = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for description: {e}")
                     });
@@ -11750,7 +11260,7 @@ pub mod types {
             }
             pub fn kb_entry_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.kb_entry_id = value
@@ -11760,37 +11270,33 @@ pub mod types {
                     });
                 self
             }
-            pub fn kb_id<T>(mut self, value: T) -> Self
+            pub fn kb_id<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.kb_id = value
-                    .try_into()
+                self.kb_id = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for kb_id: {e}")
                     });
                 self
             }
-            pub fn keywords<T>(mut self, value: T) -> Self
+            pub fn keywords<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.keywords = value
-                    .try_into()
+                self.keywords = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for keywords: {e}")
                     });
                 self
             }
-            pub fn metadescription<T>(mut self, value: T) -> Self
+            pub fn metadescription<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.metadescription = value
-                    .try_into()
+                self.metadescription = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for metadescription: {e}"
@@ -11798,13 +11304,13 @@ pub mod types {
                     });
                 self
             }
-            pub fn parent_entry_id<T>(mut self, value: T) -> Self
+            pub fn parent_entry_id<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.parent_entry_id = value
-                    .try_into()
+                self.parent_entry_id = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for parent_entry_id: {e}"
@@ -11812,101 +11318,87 @@ pub mod types {
                     });
                 self
             }
-            pub fn rorder<T>(mut self, value: T) -> Self
+            pub fn rorder<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.rorder = value
-                    .try_into()
+                self.rorder = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for rorder: {e}")
                     });
                 self
             }
-            pub fn rstatus<T>(mut self, value: T) -> Self
+            pub fn rstatus<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<crate::types::KnowledgebaseEntryStatus>,
+                T: ::client_runtime::OptionalValue<
+                    crate::types::KnowledgebaseEntryStatus,
+                    Form,
                 >,
-                T::Error: ::std::fmt::Display,
             {
-                self.rstatus = value
-                    .try_into()
+                self.rstatus = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for rstatus: {e}")
                     });
                 self
             }
-            pub fn rtype<T>(mut self, value: T) -> Self
+            pub fn rtype<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<crate::types::KnowledgebaseEntryType>,
+                T: ::client_runtime::OptionalValue<
+                    crate::types::KnowledgebaseEntryType,
+                    Form,
                 >,
-                T::Error: ::std::fmt::Display,
             {
-                self.rtype = value
-                    .try_into()
+                self.rtype = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for rtype: {e}")
                     });
                 self
             }
-            pub fn title<T>(mut self, value: T) -> Self
+            pub fn title<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.title = value
-                    .try_into()
+                self.title = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for title: {e}")
                     });
                 self
             }
-            pub fn treepath<T>(mut self, value: T) -> Self
+            pub fn treepath<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.treepath = value
-                    .try_into()
+                self.treepath = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for treepath: {e}")
                     });
                 self
             }
-            pub fn urlcode<T>(mut self, value: T) -> Self
+            pub fn urlcode<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.urlcode = value
-                    .try_into()
+                self.urlcode = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for urlcode: {e}")
                     });
                 self
             }
-            pub fn views<T>(mut self, value: T) -> Self
+            pub fn views<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.views = value
-                    .try_into()
+                self.views = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for views: {e}")
                     });
                 self
             }
-            pub fn votes<T>(mut self, value: T) -> Self
+            pub fn votes<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.votes = value
-                    .try_into()
+                self.votes = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for votes: {e}")
                     });
@@ -11983,7 +11475,7 @@ pub mod types {
         impl ::std::default::Default for KnowledgebaseArticleList {
             fn default() -> Self {
                 Self {
-                    articles: Ok(Default::default()),
+                    articles: Err("no value supplied for articles".to_string()),
                 }
             }
         }
@@ -12090,7 +11582,7 @@ pub mod types {
                 ::std::string::String,
             >,
             kb_entry_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
                 ::std::string::String,
             >,
             kb_id: ::std::result::Result<
@@ -12143,7 +11635,7 @@ pub mod types {
                     datecreated: Ok(Default::default()),
                     departmentid: Ok(Default::default()),
                     description: Ok(Default::default()),
-                    kb_entry_id: Ok(Default::default()),
+                    kb_entry_id: Err("no value supplied for kb_entry_id".to_string()),
                     kb_id: Ok(Default::default()),
                     keywords: Ok(Default::default()),
                     parent_entry_id: Ok(Default::default()),
@@ -12158,29 +11650,29 @@ pub mod types {
             }
         }
         impl KnowledgebaseCategory {
-            pub fn access<T>(mut self, value: T) -> Self
+            pub fn access<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<crate::types::KnowledgebaseAccess>,
+                T: ::client_runtime::OptionalValue<
+                    crate::types::KnowledgebaseAccess,
+                    Form,
                 >,
-                T::Error: ::std::fmt::Display,
             {
-                self.access = value
-                    .try_into()
+                self.access = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for access: {e}")
                     });
                 self
             }
-            pub fn access_inherited<T>(mut self, value: T) -> Self
+            pub fn access_inherited<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<crate::types::KnowledgebaseAccess>,
+                T: ::client_runtime::OptionalValue<
+                    crate::types::KnowledgebaseAccess,
+                    Form,
                 >,
-                T::Error: ::std::fmt::Display,
             {
-                self.access_inherited = value
-                    .try_into()
+                self.access_inherited = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for access_inherited: {e}"
@@ -12188,49 +11680,41 @@ pub mod types {
                     });
                 self
             }
-            pub fn datechanged<T>(mut self, value: T) -> Self
+            pub fn datechanged<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaDateTime>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaDateTime, Form>,
             {
-                self.datechanged = value
-                    .try_into()
+                self.datechanged = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for datechanged: {e}")
                     });
                 self
             }
-            pub fn datecreated<T>(mut self, value: T) -> Self
+            pub fn datecreated<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaDateTime>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaDateTime, Form>,
             {
-                self.datecreated = value
-                    .try_into()
+                self.datecreated = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for datecreated: {e}")
                     });
                 self
             }
-            pub fn departmentid<T>(mut self, value: T) -> Self
+            pub fn departmentid<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.departmentid = value
-                    .try_into()
+                self.departmentid = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for departmentid: {e}")
                     });
                 self
             }
-            pub fn description<T>(mut self, value: T) -> Self
+            pub fn description<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.description = value
-                    .try_into()
+                self.description = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for description: {e}")
                     });
@@ -12238,7 +11722,7 @@ pub mod types {
             }
             pub fn kb_entry_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.kb_entry_id = value
@@ -12248,37 +11732,33 @@ pub mod types {
                     });
                 self
             }
-            pub fn kb_id<T>(mut self, value: T) -> Self
+            pub fn kb_id<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.kb_id = value
-                    .try_into()
+                self.kb_id = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for kb_id: {e}")
                     });
                 self
             }
-            pub fn keywords<T>(mut self, value: T) -> Self
+            pub fn keywords<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.keywords = value
-                    .try_into()
+                self.keywords = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for keywords: {e}")
                     });
                 self
             }
-            pub fn parent_entry_id<T>(mut self, value: T) -> Self
+            pub fn parent_entry_id<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.parent_entry_id = value
-                    .try_into()
+                self.parent_entry_id = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for parent_entry_id: {e}"
@@ -12286,87 +11766,74 @@ pub mod types {
                     });
                 self
             }
-            pub fn rorder<T>(mut self, value: T) -> Self
+            pub fn rorder<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.rorder = value
-                    .try_into()
+                self.rorder = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for rorder: {e}")
                     });
                 self
             }
-            pub fn rstatus<T>(mut self, value: T) -> Self
+            pub fn rstatus<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<crate::types::KnowledgebaseEntryStatus>,
+                T: ::client_runtime::OptionalValue<
+                    crate::types::KnowledgebaseEntryStatus,
+                    Form,
                 >,
-                T::Error: ::std::fmt::Display,
             {
-                self.rstatus = value
-                    .try_into()
+                self.rstatus = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for rstatus: {e}")
                     });
                 self
             }
-            pub fn rtype<T>(mut self, value: T) -> Self
+            pub fn rtype<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.rtype = value
-                    .try_into()
+                self.rtype = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for rtype: {e}")
                     });
                 self
             }
-            pub fn title<T>(mut self, value: T) -> Self
+            pub fn title<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.title = value
-                    .try_into()
+                self.title = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for title: {e}")
                     });
                 self
             }
-            pub fn treepath<T>(mut self, value: T) -> Self
+            pub fn treepath<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.treepath = value
-                    .try_into()
+                self.treepath = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for treepath: {e}")
                     });
                 self
             }
-            pub fn urlcode<T>(mut self, value: T) -> Self
+            pub fn urlcode<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.urlcode = value
-                    .try_into()
+                self.urlcode = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for urlcode: {e}")
                     });
                 self
             }
-            pub fn views<T>(mut self, value: T) -> Self
+            pub fn views<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.views = value
-                    .try_into()
+                self.views = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for views: {e}")
                     });
@@ -12508,7 +11975,7 @@ pub mod types {
                 ::std::string::String,
             >,
             kb_entry_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
                 ::std::string::String,
             >,
             kb_id: ::std::result::Result<
@@ -12572,7 +12039,7 @@ pub mod types {
                     deleted: Ok(Default::default()),
                     departmentid: Ok(Default::default()),
                     description: Ok(Default::default()),
-                    kb_entry_id: Ok(Default::default()),
+                    kb_entry_id: Err("no value supplied for kb_entry_id".to_string()),
                     kb_id: Ok(Default::default()),
                     keywords: Ok(Default::default()),
                     metadescription: Ok(Default::default()),
@@ -12589,29 +12056,29 @@ pub mod types {
             }
         }
         impl KnowledgebaseEntry {
-            pub fn access<T>(mut self, value: T) -> Self
+            pub fn access<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<crate::types::KnowledgebaseAccess>,
+                T: ::client_runtime::OptionalValue<
+                    crate::types::KnowledgebaseAccess,
+                    Form,
                 >,
-                T::Error: ::std::fmt::Display,
             {
-                self.access = value
-                    .try_into()
+                self.access = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for access: {e}")
                     });
                 self
             }
-            pub fn access_inherited<T>(mut self, value: T) -> Self
+            pub fn access_inherited<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<crate::types::KnowledgebaseAccess>,
+                T: ::client_runtime::OptionalValue<
+                    crate::types::KnowledgebaseAccess,
+                    Form,
                 >,
-                T::Error: ::std::fmt::Display,
             {
-                self.access_inherited = value
-                    .try_into()
+                self.access_inherited = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for access_inherited: {e}"
@@ -12619,25 +12086,23 @@ pub mod types {
                     });
                 self
             }
-            pub fn content<T>(mut self, value: T) -> Self
+            pub fn content<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.content = value
-                    .try_into()
+                self.content = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for content: {e}")
                     });
                 self
             }
-            pub fn conversationid<T>(mut self, value: T) -> Self
+            pub fn conversationid<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.conversationid = value
-                    .try_into()
+                self.conversationid = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for conversationid: {e}"
@@ -12645,61 +12110,51 @@ pub mod types {
                     });
                 self
             }
-            pub fn datechanged<T>(mut self, value: T) -> Self
+            pub fn datechanged<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaDateTime>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaDateTime, Form>,
             {
-                self.datechanged = value
-                    .try_into()
+                self.datechanged = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for datechanged: {e}")
                     });
                 self
             }
-            pub fn datecreated<T>(mut self, value: T) -> Self
+            pub fn datecreated<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaDateTime>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaDateTime, Form>,
             {
-                self.datecreated = value
-                    .try_into()
+                self.datecreated = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for datecreated: {e}")
                     });
                 self
             }
-            pub fn deleted<T>(mut self, value: T) -> Self
+            pub fn deleted<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::types::YesNo>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::types::YesNo, Form>,
             {
-                self.deleted = value
-                    .try_into()
+                self.deleted = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for deleted: {e}")
                     });
                 self
             }
-            pub fn departmentid<T>(mut self, value: T) -> Self
+            pub fn departmentid<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.departmentid = value
-                    .try_into()
+                self.departmentid = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for departmentid: {e}")
                     });
                 self
             }
-            pub fn description<T>(mut self, value: T) -> Self
+            pub fn description<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.description = value
-                    .try_into()
+                self.description = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for description: {e}")
                     });
@@ -12707,7 +12162,7 @@ pub mod types {
             }
             pub fn kb_entry_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.kb_entry_id = value
@@ -12717,37 +12172,33 @@ pub mod types {
                     });
                 self
             }
-            pub fn kb_id<T>(mut self, value: T) -> Self
+            pub fn kb_id<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.kb_id = value
-                    .try_into()
+                self.kb_id = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for kb_id: {e}")
                     });
                 self
             }
-            pub fn keywords<T>(mut self, value: T) -> Self
+            pub fn keywords<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.keywords = value
-                    .try_into()
+                self.keywords = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for keywords: {e}")
                     });
                 self
             }
-            pub fn metadescription<T>(mut self, value: T) -> Self
+            pub fn metadescription<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.metadescription = value
-                    .try_into()
+                self.metadescription = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for metadescription: {e}"
@@ -12755,13 +12206,13 @@ pub mod types {
                     });
                 self
             }
-            pub fn parent_entry_id<T>(mut self, value: T) -> Self
+            pub fn parent_entry_id<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.parent_entry_id = value
-                    .try_into()
+                self.parent_entry_id = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for parent_entry_id: {e}"
@@ -12769,101 +12220,87 @@ pub mod types {
                     });
                 self
             }
-            pub fn rorder<T>(mut self, value: T) -> Self
+            pub fn rorder<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.rorder = value
-                    .try_into()
+                self.rorder = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for rorder: {e}")
                     });
                 self
             }
-            pub fn rstatus<T>(mut self, value: T) -> Self
+            pub fn rstatus<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<crate::types::KnowledgebaseEntryStatus>,
+                T: ::client_runtime::OptionalValue<
+                    crate::types::KnowledgebaseEntryStatus,
+                    Form,
                 >,
-                T::Error: ::std::fmt::Display,
             {
-                self.rstatus = value
-                    .try_into()
+                self.rstatus = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for rstatus: {e}")
                     });
                 self
             }
-            pub fn rtype<T>(mut self, value: T) -> Self
+            pub fn rtype<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<crate::types::KnowledgebaseEntryType>,
+                T: ::client_runtime::OptionalValue<
+                    crate::types::KnowledgebaseEntryType,
+                    Form,
                 >,
-                T::Error: ::std::fmt::Display,
             {
-                self.rtype = value
-                    .try_into()
+                self.rtype = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for rtype: {e}")
                     });
                 self
             }
-            pub fn title<T>(mut self, value: T) -> Self
+            pub fn title<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.title = value
-                    .try_into()
+                self.title = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for title: {e}")
                     });
                 self
             }
-            pub fn treepath<T>(mut self, value: T) -> Self
+            pub fn treepath<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.treepath = value
-                    .try_into()
+                self.treepath = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for treepath: {e}")
                     });
                 self
             }
-            pub fn urlcode<T>(mut self, value: T) -> Self
+            pub fn urlcode<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.urlcode = value
-                    .try_into()
+                self.urlcode = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for urlcode: {e}")
                     });
                 self
             }
-            pub fn views<T>(mut self, value: T) -> Self
+            pub fn views<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.views = value
-                    .try_into()
+                self.views = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for views: {e}")
                     });
                 self
             }
-            pub fn votes<T>(mut self, value: T) -> Self
+            pub fn votes<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.votes = value
-                    .try_into()
+                self.votes = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for votes: {e}")
                     });
@@ -12939,7 +12376,7 @@ pub mod types {
         impl ::std::default::Default for KnowledgebaseEntryList {
             fn default() -> Self {
                 Self {
-                    entries: Ok(Default::default()),
+                    entries: Err("no value supplied for entries".to_string()),
                 }
             }
         }
@@ -13027,7 +12464,9 @@ pub mod types {
         impl ::std::default::Default for KnowledgebaseList {
             fn default() -> Self {
                 Self {
-                    knowledgebases: Ok(Default::default()),
+                    knowledgebases: Err(
+                        "no value supplied for knowledgebases".to_string(),
+                    ),
                 }
             }
         }
@@ -13136,7 +12575,7 @@ pub mod types {
                 ::std::string::String,
             >,
             kb_entry_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
                 ::std::string::String,
             >,
             kb_id: ::std::result::Result<
@@ -13185,7 +12624,7 @@ pub mod types {
                     content_text: Ok(Default::default()),
                     conversationid: Ok(Default::default()),
                     datechanged: Ok(Default::default()),
-                    kb_entry_id: Ok(Default::default()),
+                    kb_entry_id: Err("no value supplied for kb_entry_id".to_string()),
                     kb_id: Ok(Default::default()),
                     rstatus: Ok(Default::default()),
                     rtype: Ok(Default::default()),
@@ -13199,29 +12638,29 @@ pub mod types {
             }
         }
         impl KnowledgebaseSearchEntry {
-            pub fn access<T>(mut self, value: T) -> Self
+            pub fn access<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<crate::types::KnowledgebaseAccess>,
+                T: ::client_runtime::OptionalValue<
+                    crate::types::KnowledgebaseAccess,
+                    Form,
                 >,
-                T::Error: ::std::fmt::Display,
             {
-                self.access = value
-                    .try_into()
+                self.access = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for access: {e}")
                     });
                 self
             }
-            pub fn access_inherited<T>(mut self, value: T) -> Self
+            pub fn access_inherited<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<crate::types::KnowledgebaseAccess>,
+                T: ::client_runtime::OptionalValue<
+                    crate::types::KnowledgebaseAccess,
+                    Form,
                 >,
-                T::Error: ::std::fmt::Display,
             {
-                self.access_inherited = value
-                    .try_into()
+                self.access_inherited = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for access_inherited: {e}"
@@ -13229,13 +12668,13 @@ pub mod types {
                     });
                 self
             }
-            pub fn content_simple_html<T>(mut self, value: T) -> Self
+            pub fn content_simple_html<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.content_simple_html = value
-                    .try_into()
+                self.content_simple_html = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for content_simple_html: {e}"
@@ -13243,25 +12682,23 @@ pub mod types {
                     });
                 self
             }
-            pub fn content_text<T>(mut self, value: T) -> Self
+            pub fn content_text<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.content_text = value
-                    .try_into()
+                self.content_text = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for content_text: {e}")
                     });
                 self
             }
-            pub fn conversationid<T>(mut self, value: T) -> Self
+            pub fn conversationid<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.conversationid = value
-                    .try_into()
+                self.conversationid = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for conversationid: {e}"
@@ -13269,13 +12706,11 @@ pub mod types {
                     });
                 self
             }
-            pub fn datechanged<T>(mut self, value: T) -> Self
+            pub fn datechanged<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaDateTime>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaDateTime, Form>,
             {
-                self.datechanged = value
-                    .try_into()
+                self.datechanged = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for datechanged: {e}")
                     });
@@ -13283,7 +12718,7 @@ pub mod types {
             }
             pub fn kb_entry_id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.kb_entry_id = value
@@ -13293,113 +12728,97 @@ pub mod types {
                     });
                 self
             }
-            pub fn kb_id<T>(mut self, value: T) -> Self
+            pub fn kb_id<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.kb_id = value
-                    .try_into()
+                self.kb_id = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for kb_id: {e}")
                     });
                 self
             }
-            pub fn rstatus<T>(mut self, value: T) -> Self
+            pub fn rstatus<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<crate::types::KnowledgebaseEntryStatus>,
+                T: ::client_runtime::OptionalValue<
+                    crate::types::KnowledgebaseEntryStatus,
+                    Form,
                 >,
-                T::Error: ::std::fmt::Display,
             {
-                self.rstatus = value
-                    .try_into()
+                self.rstatus = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for rstatus: {e}")
                     });
                 self
             }
-            pub fn rtype<T>(mut self, value: T) -> Self
+            pub fn rtype<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<crate::types::KnowledgebaseEntryType>,
+                T: ::client_runtime::OptionalValue<
+                    crate::types::KnowledgebaseEntryType,
+                    Form,
                 >,
-                T::Error: ::std::fmt::Display,
             {
-                self.rtype = value
-                    .try_into()
+                self.rtype = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for rtype: {e}")
                     });
                 self
             }
-            pub fn title<T>(mut self, value: T) -> Self
+            pub fn title<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.title = value
-                    .try_into()
+                self.title = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for title: {e}")
                     });
                 self
             }
-            pub fn title_clear<T>(mut self, value: T) -> Self
+            pub fn title_clear<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.title_clear = value
-                    .try_into()
+                self.title_clear = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for title_clear: {e}")
                     });
                 self
             }
-            pub fn treepath<T>(mut self, value: T) -> Self
+            pub fn treepath<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.treepath = value
-                    .try_into()
+                self.treepath = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for treepath: {e}")
                     });
                 self
             }
-            pub fn url<T>(mut self, value: T) -> Self
+            pub fn url<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.url = value
-                    .try_into()
+                self.url = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for url: {e}")
                     });
                 self
             }
-            pub fn urlcode<T>(mut self, value: T) -> Self
+            pub fn urlcode<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.urlcode = value
-                    .try_into()
+                self.urlcode = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for urlcode: {e}")
                     });
                 self
             }
-            pub fn votes_count<T>(mut self, value: T) -> Self
+            pub fn votes_count<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.votes_count = value
-                    .try_into()
+                self.votes_count = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for votes_count: {e}")
                     });
@@ -13465,7 +12884,7 @@ pub mod types {
         impl ::std::default::Default for KnowledgebaseSearchResult {
             fn default() -> Self {
                 Self {
-                    entries: Ok(Default::default()),
+                    entries: Err("no value supplied for entries".to_string()),
                 }
             }
         }
@@ -13556,7 +12975,7 @@ pub mod types {
                 ::std::string::String,
             >,
             messageid: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::string::String,
                 ::std::string::String,
             >,
             rtype: ::std::result::Result<
@@ -13573,32 +12992,28 @@ pub mod types {
                 Self {
                     datecreated: Ok(Default::default()),
                     message: Ok(Default::default()),
-                    messageid: Ok(Default::default()),
+                    messageid: Err("no value supplied for messageid".to_string()),
                     rtype: Ok(Default::default()),
                     userid: Ok(Default::default()),
                 }
             }
         }
         impl Message {
-            pub fn datecreated<T>(mut self, value: T) -> Self
+            pub fn datecreated<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaDateTime>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaDateTime, Form>,
             {
-                self.datecreated = value
-                    .try_into()
+                self.datecreated = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for datecreated: {e}")
                     });
                 self
             }
-            pub fn message<T>(mut self, value: T) -> Self
+            pub fn message<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.message = value
-                    .try_into()
+                self.message = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for message: {e}")
                     });
@@ -13606,7 +13021,7 @@ pub mod types {
             }
             pub fn messageid<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.messageid = value
@@ -13616,27 +13031,21 @@ pub mod types {
                     });
                 self
             }
-            pub fn rtype<T>(mut self, value: T) -> Self
+            pub fn rtype<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<crate::types::MessageType>,
-                >,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::types::MessageType, Form>,
             {
-                self.rtype = value
-                    .try_into()
+                self.rtype = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for rtype: {e}")
                     });
                 self
             }
-            pub fn userid<T>(mut self, value: T) -> Self
+            pub fn userid<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.userid = value
-                    .try_into()
+                self.userid = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for userid: {e}")
                     });
@@ -13713,37 +13122,33 @@ pub mod types {
             }
         }
         impl MessageGroup {
-            pub fn datecreated<T>(mut self, value: T) -> Self
+            pub fn datecreated<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaDateTime>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaDateTime, Form>,
             {
-                self.datecreated = value
-                    .try_into()
+                self.datecreated = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for datecreated: {e}")
                     });
                 self
             }
-            pub fn datefinished<T>(mut self, value: T) -> Self
+            pub fn datefinished<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaDateTime>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaDateTime, Form>,
             {
-                self.datefinished = value
-                    .try_into()
+                self.datefinished = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for datefinished: {e}")
                     });
                 self
             }
-            pub fn messagegroupid<T>(mut self, value: T) -> Self
+            pub fn messagegroupid<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.messagegroupid = value
-                    .try_into()
+                self.messagegroupid = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for messagegroupid: {e}"
@@ -13763,41 +13168,34 @@ pub mod types {
                     });
                 self
             }
-            pub fn rstatus<T>(mut self, value: T) -> Self
+            pub fn rstatus<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<crate::types::MessageGroupStatus>,
+                T: ::client_runtime::OptionalValue<
+                    crate::types::MessageGroupStatus,
+                    Form,
                 >,
-                T::Error: ::std::fmt::Display,
             {
-                self.rstatus = value
-                    .try_into()
+                self.rstatus = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for rstatus: {e}")
                     });
                 self
             }
-            pub fn rtype<T>(mut self, value: T) -> Self
+            pub fn rtype<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<crate::types::MessageGroupType>,
-                >,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::types::MessageGroupType, Form>,
             {
-                self.rtype = value
-                    .try_into()
+                self.rtype = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for rtype: {e}")
                     });
                 self
             }
-            pub fn userid<T>(mut self, value: T) -> Self
+            pub fn userid<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.userid = value
-                    .try_into()
+                self.userid = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for userid: {e}")
                     });
@@ -13843,7 +13241,7 @@ pub mod types {
         impl ::std::default::Default for MessageGroupList {
             fn default() -> Self {
                 Self {
-                    groups: Ok(Default::default()),
+                    groups: Err("no value supplied for groups".to_string()),
                 }
             }
         }
@@ -13921,10 +13319,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct OkStatus {
-            status: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
+            status: ::std::result::Result<::std::string::String, ::std::string::String>,
             statuscode: ::std::result::Result<
                 ::std::option::Option<crate::LaInt>,
                 ::std::string::String,
@@ -13933,7 +13328,7 @@ pub mod types {
         impl ::std::default::Default for OkStatus {
             fn default() -> Self {
                 Self {
-                    status: Ok(Default::default()),
+                    status: Err("no value supplied for status".to_string()),
                     statuscode: Ok(Default::default()),
                 }
             }
@@ -13941,7 +13336,7 @@ pub mod types {
         impl OkStatus {
             pub fn status<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.status = value
@@ -13951,13 +13346,11 @@ pub mod types {
                     });
                 self
             }
-            pub fn statuscode<T>(mut self, value: T) -> Self
+            pub fn statuscode<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.statuscode = value
-                    .try_into()
+                self.statuscode = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for statuscode: {e}")
                     });
@@ -14033,7 +13426,7 @@ pub mod types {
         impl ::std::default::Default for PerformanceReport {
             fn default() -> Self {
                 Self {
-                    performance: Ok(Default::default()),
+                    performance: Err("no value supplied for performance".to_string()),
                 }
             }
         }
@@ -14348,37 +13741,35 @@ pub mod types {
             }
         }
         impl PerformanceReportRow {
-            pub fn answers<T>(mut self, value: T) -> Self
+            pub fn answers<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.answers = value
-                    .try_into()
+                self.answers = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for answers: {e}")
                     });
                 self
             }
-            pub fn call_avg_time<T>(mut self, value: T) -> Self
+            pub fn call_avg_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.call_avg_time = value
-                    .try_into()
+                self.call_avg_time = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for call_avg_time: {e}")
                     });
                 self
             }
-            pub fn call_internal_avg_time<T>(mut self, value: T) -> Self
+            pub fn call_internal_avg_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.call_internal_avg_time = value
-                    .try_into()
+                self.call_internal_avg_time = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for call_internal_avg_time: {e}"
@@ -14386,13 +13777,13 @@ pub mod types {
                     });
                 self
             }
-            pub fn call_internal_seconds<T>(mut self, value: T) -> Self
+            pub fn call_internal_seconds<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.call_internal_seconds = value
-                    .try_into()
+                self.call_internal_seconds = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for call_internal_seconds: {e}"
@@ -14400,13 +13791,13 @@ pub mod types {
                     });
                 self
             }
-            pub fn call_outgoing_avg_time<T>(mut self, value: T) -> Self
+            pub fn call_outgoing_avg_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.call_outgoing_avg_time = value
-                    .try_into()
+                self.call_outgoing_avg_time = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for call_outgoing_avg_time: {e}"
@@ -14414,13 +13805,13 @@ pub mod types {
                     });
                 self
             }
-            pub fn call_outgoing_seconds<T>(mut self, value: T) -> Self
+            pub fn call_outgoing_seconds<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.call_outgoing_seconds = value
-                    .try_into()
+                self.call_outgoing_seconds = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for call_outgoing_seconds: {e}"
@@ -14428,13 +13819,13 @@ pub mod types {
                     });
                 self
             }
-            pub fn call_pickup_avg_time<T>(mut self, value: T) -> Self
+            pub fn call_pickup_avg_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.call_pickup_avg_time = value
-                    .try_into()
+                self.call_pickup_avg_time = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for call_pickup_avg_time: {e}"
@@ -14442,37 +13833,33 @@ pub mod types {
                     });
                 self
             }
-            pub fn call_seconds<T>(mut self, value: T) -> Self
+            pub fn call_seconds<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.call_seconds = value
-                    .try_into()
+                self.call_seconds = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for call_seconds: {e}")
                     });
                 self
             }
-            pub fn calls<T>(mut self, value: T) -> Self
+            pub fn calls<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.calls = value
-                    .try_into()
+                self.calls = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for calls: {e}")
                     });
                 self
             }
-            pub fn calls_internal<T>(mut self, value: T) -> Self
+            pub fn calls_internal<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.calls_internal = value
-                    .try_into()
+                self.calls_internal = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for calls_internal: {e}"
@@ -14480,13 +13867,13 @@ pub mod types {
                     });
                 self
             }
-            pub fn calls_outgoing<T>(mut self, value: T) -> Self
+            pub fn calls_outgoing<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.calls_outgoing = value
-                    .try_into()
+                self.calls_outgoing = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for calls_outgoing: {e}"
@@ -14494,49 +13881,45 @@ pub mod types {
                     });
                 self
             }
-            pub fn chat_answers<T>(mut self, value: T) -> Self
+            pub fn chat_answers<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.chat_answers = value
-                    .try_into()
+                self.chat_answers = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for chat_answers: {e}")
                     });
                 self
             }
-            pub fn chat_avg_time<T>(mut self, value: T) -> Self
+            pub fn chat_avg_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.chat_avg_time = value
-                    .try_into()
+                self.chat_avg_time = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for chat_avg_time: {e}")
                     });
                 self
             }
-            pub fn chat_pickup<T>(mut self, value: T) -> Self
+            pub fn chat_pickup<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.chat_pickup = value
-                    .try_into()
+                self.chat_pickup = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for chat_pickup: {e}")
                     });
                 self
             }
-            pub fn chat_pickup_avg_time<T>(mut self, value: T) -> Self
+            pub fn chat_pickup_avg_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.chat_pickup_avg_time = value
-                    .try_into()
+                self.chat_pickup_avg_time = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for chat_pickup_avg_time: {e}"
@@ -14544,25 +13927,23 @@ pub mod types {
                     });
                 self
             }
-            pub fn chats<T>(mut self, value: T) -> Self
+            pub fn chats<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.chats = value
-                    .try_into()
+                self.chats = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for chats: {e}")
                     });
                 self
             }
-            pub fn created_tickets<T>(mut self, value: T) -> Self
+            pub fn created_tickets<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.created_tickets = value
-                    .try_into()
+                self.created_tickets = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for created_tickets: {e}"
@@ -14570,61 +13951,53 @@ pub mod types {
                     });
                 self
             }
-            pub fn datetime<T>(mut self, value: T) -> Self
+            pub fn datetime<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaDateTime>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaDateTime, Form>,
             {
-                self.datetime = value
-                    .try_into()
+                self.datetime = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for datetime: {e}")
                     });
                 self
             }
-            pub fn dateto<T>(mut self, value: T) -> Self
+            pub fn dateto<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaDateTime>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaDateTime, Form>,
             {
-                self.dateto = value
-                    .try_into()
+                self.dateto = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for dateto: {e}")
                     });
                 self
             }
-            pub fn f_calls<T>(mut self, value: T) -> Self
+            pub fn f_calls<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.f_calls = value
-                    .try_into()
+                self.f_calls = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for f_calls: {e}")
                     });
                 self
             }
-            pub fn f_chats<T>(mut self, value: T) -> Self
+            pub fn f_chats<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.f_chats = value
-                    .try_into()
+                self.f_chats = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for f_chats: {e}")
                     });
                 self
             }
-            pub fn first_assign_avg_time<T>(mut self, value: T) -> Self
+            pub fn first_assign_avg_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.first_assign_avg_time = value
-                    .try_into()
+                self.first_assign_avg_time = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for first_assign_avg_time: {e}"
@@ -14632,13 +14005,13 @@ pub mod types {
                     });
                 self
             }
-            pub fn first_assign_avg_time_sla<T>(mut self, value: T) -> Self
+            pub fn first_assign_avg_time_sla<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.first_assign_avg_time_sla = value
-                    .try_into()
+                self.first_assign_avg_time_sla = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for first_assign_avg_time_sla: {e}"
@@ -14646,13 +14019,13 @@ pub mod types {
                     });
                 self
             }
-            pub fn first_resolve_avg_time<T>(mut self, value: T) -> Self
+            pub fn first_resolve_avg_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.first_resolve_avg_time = value
-                    .try_into()
+                self.first_resolve_avg_time = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for first_resolve_avg_time: {e}"
@@ -14660,13 +14033,13 @@ pub mod types {
                     });
                 self
             }
-            pub fn first_resolve_avg_time_sla<T>(mut self, value: T) -> Self
+            pub fn first_resolve_avg_time_sla<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.first_resolve_avg_time_sla = value
-                    .try_into()
+                self.first_resolve_avg_time_sla = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for first_resolve_avg_time_sla: {e}"
@@ -14674,73 +14047,63 @@ pub mod types {
                     });
                 self
             }
-            pub fn i_calls<T>(mut self, value: T) -> Self
+            pub fn i_calls<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.i_calls = value
-                    .try_into()
+                self.i_calls = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for i_calls: {e}")
                     });
                 self
             }
-            pub fn i_chats<T>(mut self, value: T) -> Self
+            pub fn i_chats<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.i_chats = value
-                    .try_into()
+                self.i_chats = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for i_chats: {e}")
                     });
                 self
             }
-            pub fn i_messages<T>(mut self, value: T) -> Self
+            pub fn i_messages<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.i_messages = value
-                    .try_into()
+                self.i_messages = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for i_messages: {e}")
                     });
                 self
             }
-            pub fn missed_calls<T>(mut self, value: T) -> Self
+            pub fn missed_calls<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.missed_calls = value
-                    .try_into()
+                self.missed_calls = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for missed_calls: {e}")
                     });
                 self
             }
-            pub fn missed_chats<T>(mut self, value: T) -> Self
+            pub fn missed_chats<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.missed_chats = value
-                    .try_into()
+                self.missed_chats = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for missed_chats: {e}")
                     });
                 self
             }
-            pub fn new_answer_avg_time<T>(mut self, value: T) -> Self
+            pub fn new_answer_avg_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.new_answer_avg_time = value
-                    .try_into()
+                self.new_answer_avg_time = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for new_answer_avg_time: {e}"
@@ -14748,13 +14111,13 @@ pub mod types {
                     });
                 self
             }
-            pub fn new_answer_avg_time_sla<T>(mut self, value: T) -> Self
+            pub fn new_answer_avg_time_sla<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.new_answer_avg_time_sla = value
-                    .try_into()
+                self.new_answer_avg_time_sla = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for new_answer_avg_time_sla: {e}"
@@ -14762,13 +14125,13 @@ pub mod types {
                     });
                 self
             }
-            pub fn next_answer_avg_time<T>(mut self, value: T) -> Self
+            pub fn next_answer_avg_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.next_answer_avg_time = value
-                    .try_into()
+                self.next_answer_avg_time = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for next_answer_avg_time: {e}"
@@ -14776,13 +14139,13 @@ pub mod types {
                     });
                 self
             }
-            pub fn next_answer_avg_time_sla<T>(mut self, value: T) -> Self
+            pub fn next_answer_avg_time_sla<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.next_answer_avg_time_sla = value
-                    .try_into()
+                self.next_answer_avg_time_sla = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for next_answer_avg_time_sla: {e}"
@@ -14790,85 +14153,75 @@ pub mod types {
                     });
                 self
             }
-            pub fn not_ranked<T>(mut self, value: T) -> Self
+            pub fn not_ranked<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.not_ranked = value
-                    .try_into()
+                self.not_ranked = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for not_ranked: {e}")
                     });
                 self
             }
-            pub fn not_ranked_p<T>(mut self, value: T) -> Self
+            pub fn not_ranked_p<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.not_ranked_p = value
-                    .try_into()
+                self.not_ranked_p = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for not_ranked_p: {e}")
                     });
                 self
             }
-            pub fn notes<T>(mut self, value: T) -> Self
+            pub fn notes<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.notes = value
-                    .try_into()
+                self.notes = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for notes: {e}")
                     });
                 self
             }
-            pub fn o_calls<T>(mut self, value: T) -> Self
+            pub fn o_calls<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.o_calls = value
-                    .try_into()
+                self.o_calls = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for o_calls: {e}")
                     });
                 self
             }
-            pub fn punishments<T>(mut self, value: T) -> Self
+            pub fn punishments<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.punishments = value
-                    .try_into()
+                self.punishments = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for punishments: {e}")
                     });
                 self
             }
-            pub fn punishments_p<T>(mut self, value: T) -> Self
+            pub fn punishments_p<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.punishments_p = value
-                    .try_into()
+                self.punishments_p = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for punishments_p: {e}")
                     });
                 self
             }
-            pub fn resolved_tickets<T>(mut self, value: T) -> Self
+            pub fn resolved_tickets<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.resolved_tickets = value
-                    .try_into()
+                self.resolved_tickets = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for resolved_tickets: {e}"
@@ -14876,49 +14229,41 @@ pub mod types {
                     });
                 self
             }
-            pub fn rewards<T>(mut self, value: T) -> Self
+            pub fn rewards<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.rewards = value
-                    .try_into()
+                self.rewards = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for rewards: {e}")
                     });
                 self
             }
-            pub fn rewards_p<T>(mut self, value: T) -> Self
+            pub fn rewards_p<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.rewards_p = value
-                    .try_into()
+                self.rewards_p = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for rewards_p: {e}")
                     });
                 self
             }
-            pub fn u_calls<T>(mut self, value: T) -> Self
+            pub fn u_calls<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.u_calls = value
-                    .try_into()
+                self.u_calls = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for u_calls: {e}")
                     });
                 self
             }
-            pub fn u_chats<T>(mut self, value: T) -> Self
+            pub fn u_chats<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.u_chats = value
-                    .try_into()
+                self.u_chats = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for u_chats: {e}")
                     });
@@ -15048,13 +14393,13 @@ pub mod types {
         impl SetCustomerFieldsBody {
             pub fn customfields<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<
-                    crate::JsonEncoded<crate::types::CustomFieldValues>,
-                >,
+                T: ::std::convert::TryInto<crate::types::CustomFieldValues>,
                 T::Error: ::std::fmt::Display,
             {
                 self.customfields = value
                     .try_into()
+                    .map(crate::JsonEncoded)
+                    .map_err(|e| e.to_string())
                     .map_err(|e| {
                         format!("error converting supplied value for customfields: {e}")
                     });
@@ -15135,13 +14480,13 @@ pub mod types {
             }
         }
         impl SlaCompliance {
-            pub fn avg_fulfilled_time<T>(mut self, value: T) -> Self
+            pub fn avg_fulfilled_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.avg_fulfilled_time = value
-                    .try_into()
+                self.avg_fulfilled_time = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for avg_fulfilled_time: {e}"
@@ -15149,13 +14494,13 @@ pub mod types {
                     });
                 self
             }
-            pub fn avg_unfulfilled_time<T>(mut self, value: T) -> Self
+            pub fn avg_unfulfilled_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.avg_unfulfilled_time = value
-                    .try_into()
+                self.avg_unfulfilled_time = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for avg_unfulfilled_time: {e}"
@@ -15163,37 +14508,33 @@ pub mod types {
                     });
                 self
             }
-            pub fn date<T>(mut self, value: T) -> Self
+            pub fn date<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaDateTime>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaDateTime, Form>,
             {
-                self.date = value
-                    .try_into()
+                self.date = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for date: {e}")
                     });
                 self
             }
-            pub fn fulfilled<T>(mut self, value: T) -> Self
+            pub fn fulfilled<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.fulfilled = value
-                    .try_into()
+                self.fulfilled = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for fulfilled: {e}")
                     });
                 self
             }
-            pub fn max_fulfilled_time<T>(mut self, value: T) -> Self
+            pub fn max_fulfilled_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.max_fulfilled_time = value
-                    .try_into()
+                self.max_fulfilled_time = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for max_fulfilled_time: {e}"
@@ -15201,13 +14542,13 @@ pub mod types {
                     });
                 self
             }
-            pub fn max_unfulfilled_time<T>(mut self, value: T) -> Self
+            pub fn max_unfulfilled_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.max_unfulfilled_time = value
-                    .try_into()
+                self.max_unfulfilled_time = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for max_unfulfilled_time: {e}"
@@ -15215,13 +14556,13 @@ pub mod types {
                     });
                 self
             }
-            pub fn min_fulfilled_time<T>(mut self, value: T) -> Self
+            pub fn min_fulfilled_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.min_fulfilled_time = value
-                    .try_into()
+                self.min_fulfilled_time = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for min_fulfilled_time: {e}"
@@ -15229,13 +14570,13 @@ pub mod types {
                     });
                 self
             }
-            pub fn min_unfulfilled_time<T>(mut self, value: T) -> Self
+            pub fn min_unfulfilled_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.min_unfulfilled_time = value
-                    .try_into()
+                self.min_unfulfilled_time = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for min_unfulfilled_time: {e}"
@@ -15243,13 +14584,11 @@ pub mod types {
                     });
                 self
             }
-            pub fn unfulfilled<T>(mut self, value: T) -> Self
+            pub fn unfulfilled<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.unfulfilled = value
-                    .try_into()
+                self.unfulfilled = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for unfulfilled: {e}")
                     });
@@ -15399,13 +14738,13 @@ pub mod types {
             }
         }
         impl SlaLog {
-            pub fn agent_firstname<T>(mut self, value: T) -> Self
+            pub fn agent_firstname<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.agent_firstname = value
-                    .try_into()
+                self.agent_firstname = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for agent_firstname: {e}"
@@ -15413,13 +14752,13 @@ pub mod types {
                     });
                 self
             }
-            pub fn agent_lastname<T>(mut self, value: T) -> Self
+            pub fn agent_lastname<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.agent_lastname = value
-                    .try_into()
+                self.agent_lastname = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for agent_lastname: {e}"
@@ -15427,37 +14766,33 @@ pub mod types {
                     });
                 self
             }
-            pub fn agentid<T>(mut self, value: T) -> Self
+            pub fn agentid<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.agentid = value
-                    .try_into()
+                self.agentid = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for agentid: {e}")
                     });
                 self
             }
-            pub fn code<T>(mut self, value: T) -> Self
+            pub fn code<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.code = value
-                    .try_into()
+                self.code = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for code: {e}")
                     });
                 self
             }
-            pub fn conversationid<T>(mut self, value: T) -> Self
+            pub fn conversationid<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.conversationid = value
-                    .try_into()
+                self.conversationid = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for conversationid: {e}"
@@ -15465,49 +14800,43 @@ pub mod types {
                     });
                 self
             }
-            pub fn date_closed<T>(mut self, value: T) -> Self
+            pub fn date_closed<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaDateTime>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaDateTime, Form>,
             {
-                self.date_closed = value
-                    .try_into()
+                self.date_closed = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for date_closed: {e}")
                     });
                 self
             }
-            pub fn date_created<T>(mut self, value: T) -> Self
+            pub fn date_created<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaDateTime>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaDateTime, Form>,
             {
-                self.date_created = value
-                    .try_into()
+                self.date_created = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for date_created: {e}")
                     });
                 self
             }
-            pub fn date_due<T>(mut self, value: T) -> Self
+            pub fn date_due<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaDateTime>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaDateTime, Form>,
             {
-                self.date_due = value
-                    .try_into()
+                self.date_due = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for date_due: {e}")
                     });
                 self
             }
-            pub fn department_name<T>(mut self, value: T) -> Self
+            pub fn department_name<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.department_name = value
-                    .try_into()
+                self.department_name = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for department_name: {e}"
@@ -15515,83 +14844,75 @@ pub mod types {
                     });
                 self
             }
-            pub fn departmentid<T>(mut self, value: T) -> Self
+            pub fn departmentid<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.departmentid = value
-                    .try_into()
+                self.departmentid = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for departmentid: {e}")
                     });
                 self
             }
-            pub fn id<T>(mut self, value: T) -> Self
+            pub fn id<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.id = value
-                    .try_into()
+                self.id = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| format!("error converting supplied value for id: {e}"));
                 self
             }
-            pub fn levelid<T>(mut self, value: T) -> Self
+            pub fn levelid<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.levelid = value
-                    .try_into()
+                self.levelid = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for levelid: {e}")
                     });
                 self
             }
-            pub fn req_contactid<T>(mut self, value: T) -> Self
+            pub fn req_contactid<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.req_contactid = value
-                    .try_into()
+                self.req_contactid = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for req_contactid: {e}")
                     });
                 self
             }
-            pub fn req_firstname<T>(mut self, value: T) -> Self
+            pub fn req_firstname<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.req_firstname = value
-                    .try_into()
+                self.req_firstname = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for req_firstname: {e}")
                     });
                 self
             }
-            pub fn req_lastname<T>(mut self, value: T) -> Self
+            pub fn req_lastname<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.req_lastname = value
-                    .try_into()
+                self.req_lastname = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for req_lastname: {e}")
                     });
                 self
             }
-            pub fn server_date_closed<T>(mut self, value: T) -> Self
+            pub fn server_date_closed<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaDateTime>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaDateTime, Form>,
             {
-                self.server_date_closed = value
-                    .try_into()
+                self.server_date_closed = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for server_date_closed: {e}"
@@ -15599,13 +14920,13 @@ pub mod types {
                     });
                 self
             }
-            pub fn server_date_due<T>(mut self, value: T) -> Self
+            pub fn server_date_due<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaDateTime>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaDateTime, Form>,
             {
-                self.server_date_due = value
-                    .try_into()
+                self.server_date_due = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for server_date_due: {e}"
@@ -15613,37 +14934,33 @@ pub mod types {
                     });
                 self
             }
-            pub fn sla<T>(mut self, value: T) -> Self
+            pub fn sla<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.sla = value
-                    .try_into()
+                self.sla = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for sla: {e}")
                     });
                 self
             }
-            pub fn sla_level_id<T>(mut self, value: T) -> Self
+            pub fn sla_level_id<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.sla_level_id = value
-                    .try_into()
+                self.sla_level_id = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for sla_level_id: {e}")
                     });
                 self
             }
-            pub fn sla_level_name<T>(mut self, value: T) -> Self
+            pub fn sla_level_name<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.sla_level_name = value
-                    .try_into()
+                self.sla_level_name = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for sla_level_name: {e}"
@@ -15709,10 +15026,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct SuggestionCategory {
-            id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
+            id: ::std::result::Result<::std::string::String, ::std::string::String>,
             path: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -15725,7 +15039,7 @@ pub mod types {
         impl ::std::default::Default for SuggestionCategory {
             fn default() -> Self {
                 Self {
-                    id: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
                     path: Ok(Default::default()),
                     title: Ok(Default::default()),
                 }
@@ -15734,7 +15048,7 @@ pub mod types {
         impl SuggestionCategory {
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -15742,25 +15056,21 @@ pub mod types {
                     .map_err(|e| format!("error converting supplied value for id: {e}"));
                 self
             }
-            pub fn path<T>(mut self, value: T) -> Self
+            pub fn path<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.path = value
-                    .try_into()
+                self.path = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for path: {e}")
                     });
                 self
             }
-            pub fn title<T>(mut self, value: T) -> Self
+            pub fn title<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.title = value
-                    .try_into()
+                self.title = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for title: {e}")
                     });
@@ -15798,7 +15108,9 @@ pub mod types {
         impl ::std::default::Default for SuggestionCategoryList {
             fn default() -> Self {
                 Self {
-                    suggestioncategories: Ok(Default::default()),
+                    suggestioncategories: Err(
+                        "no value supplied for suggestioncategories".to_string(),
+                    ),
                 }
             }
         }
@@ -15884,10 +15196,7 @@ pub mod types {
         }
         #[derive(Clone, Debug)]
         pub struct Tag {
-            id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
+            id: ::std::result::Result<::std::string::String, ::std::string::String>,
             name: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -15896,7 +15205,7 @@ pub mod types {
         impl ::std::default::Default for Tag {
             fn default() -> Self {
                 Self {
-                    id: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
                     name: Ok(Default::default()),
                 }
             }
@@ -15904,7 +15213,7 @@ pub mod types {
         impl Tag {
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -15912,13 +15221,11 @@ pub mod types {
                     .map_err(|e| format!("error converting supplied value for id: {e}"));
                 self
             }
-            pub fn name<T>(mut self, value: T) -> Self
+            pub fn name<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.name = value
-                    .try_into()
+                self.name = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for name: {e}")
                     });
@@ -15954,18 +15261,12 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
+            id: ::std::result::Result<::std::string::String, ::std::string::String>,
             name: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            status: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
+            status: ::std::result::Result<::std::string::String, ::std::string::String>,
             statuscode: ::std::result::Result<
                 ::std::option::Option<crate::LaInt>,
                 ::std::string::String,
@@ -15976,33 +15277,29 @@ pub mod types {
                 Self {
                     bg_color: Ok(Default::default()),
                     color: Ok(Default::default()),
-                    id: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
                     name: Ok(Default::default()),
-                    status: Ok(Default::default()),
+                    status: Err("no value supplied for status".to_string()),
                     statuscode: Ok(Default::default()),
                 }
             }
         }
         impl TagCreated {
-            pub fn bg_color<T>(mut self, value: T) -> Self
+            pub fn bg_color<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.bg_color = value
-                    .try_into()
+                self.bg_color = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for bg_color: {e}")
                     });
                 self
             }
-            pub fn color<T>(mut self, value: T) -> Self
+            pub fn color<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.color = value
-                    .try_into()
+                self.color = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for color: {e}")
                     });
@@ -16010,7 +15307,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -16018,13 +15315,11 @@ pub mod types {
                     .map_err(|e| format!("error converting supplied value for id: {e}"));
                 self
             }
-            pub fn name<T>(mut self, value: T) -> Self
+            pub fn name<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.name = value
-                    .try_into()
+                self.name = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for name: {e}")
                     });
@@ -16032,7 +15327,7 @@ pub mod types {
             }
             pub fn status<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.status = value
@@ -16042,13 +15337,11 @@ pub mod types {
                     });
                 self
             }
-            pub fn statuscode<T>(mut self, value: T) -> Self
+            pub fn statuscode<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.statuscode = value
-                    .try_into()
+                self.statuscode = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for statuscode: {e}")
                     });
@@ -16132,10 +15425,7 @@ pub mod types {
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
             >,
-            id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
+            id: ::std::result::Result<::std::string::String, ::std::string::String>,
             is_archived: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
                 ::std::string::String,
@@ -16150,32 +15440,28 @@ pub mod types {
                 Self {
                     bg_color: Ok(Default::default()),
                     color: Ok(Default::default()),
-                    id: Ok(Default::default()),
+                    id: Err("no value supplied for id".to_string()),
                     is_archived: Ok(Default::default()),
                     name: Ok(Default::default()),
                 }
             }
         }
         impl TagDetails {
-            pub fn bg_color<T>(mut self, value: T) -> Self
+            pub fn bg_color<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.bg_color = value
-                    .try_into()
+                self.bg_color = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for bg_color: {e}")
                     });
                 self
             }
-            pub fn color<T>(mut self, value: T) -> Self
+            pub fn color<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.color = value
-                    .try_into()
+                self.color = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for color: {e}")
                     });
@@ -16183,7 +15469,7 @@ pub mod types {
             }
             pub fn id<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<::std::string::String>,
                 T::Error: ::std::fmt::Display,
             {
                 self.id = value
@@ -16191,25 +15477,21 @@ pub mod types {
                     .map_err(|e| format!("error converting supplied value for id: {e}"));
                 self
             }
-            pub fn is_archived<T>(mut self, value: T) -> Self
+            pub fn is_archived<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.is_archived = value
-                    .try_into()
+                self.is_archived = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for is_archived: {e}")
                     });
                 self
             }
-            pub fn name<T>(mut self, value: T) -> Self
+            pub fn name<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.name = value
-                    .try_into()
+                self.name = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for name: {e}")
                     });
@@ -16291,7 +15573,7 @@ pub mod types {
         impl ::std::default::Default for TagList {
             fn default() -> Self {
                 Self {
-                    tags: Ok(Default::default()),
+                    tags: Err("no value supplied for tags".to_string()),
                 }
             }
         }
@@ -16597,37 +15879,35 @@ pub mod types {
             }
         }
         impl TagReportRow {
-            pub fn answers<T>(mut self, value: T) -> Self
+            pub fn answers<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.answers = value
-                    .try_into()
+                self.answers = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for answers: {e}")
                     });
                 self
             }
-            pub fn call_avg_time<T>(mut self, value: T) -> Self
+            pub fn call_avg_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.call_avg_time = value
-                    .try_into()
+                self.call_avg_time = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for call_avg_time: {e}")
                     });
                 self
             }
-            pub fn call_internal_avg_time<T>(mut self, value: T) -> Self
+            pub fn call_internal_avg_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.call_internal_avg_time = value
-                    .try_into()
+                self.call_internal_avg_time = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for call_internal_avg_time: {e}"
@@ -16635,13 +15915,13 @@ pub mod types {
                     });
                 self
             }
-            pub fn call_internal_seconds<T>(mut self, value: T) -> Self
+            pub fn call_internal_seconds<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.call_internal_seconds = value
-                    .try_into()
+                self.call_internal_seconds = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for call_internal_seconds: {e}"
@@ -16649,13 +15929,13 @@ pub mod types {
                     });
                 self
             }
-            pub fn call_outgoing_avg_time<T>(mut self, value: T) -> Self
+            pub fn call_outgoing_avg_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.call_outgoing_avg_time = value
-                    .try_into()
+                self.call_outgoing_avg_time = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for call_outgoing_avg_time: {e}"
@@ -16663,13 +15943,13 @@ pub mod types {
                     });
                 self
             }
-            pub fn call_outgoing_seconds<T>(mut self, value: T) -> Self
+            pub fn call_outgoing_seconds<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.call_outgoing_seconds = value
-                    .try_into()
+                self.call_outgoing_seconds = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for call_outgoing_seconds: {e}"
@@ -16677,13 +15957,13 @@ pub mod types {
                     });
                 self
             }
-            pub fn call_pickup_avg_time<T>(mut self, value: T) -> Self
+            pub fn call_pickup_avg_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.call_pickup_avg_time = value
-                    .try_into()
+                self.call_pickup_avg_time = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for call_pickup_avg_time: {e}"
@@ -16691,37 +15971,33 @@ pub mod types {
                     });
                 self
             }
-            pub fn call_seconds<T>(mut self, value: T) -> Self
+            pub fn call_seconds<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.call_seconds = value
-                    .try_into()
+                self.call_seconds = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for call_seconds: {e}")
                     });
                 self
             }
-            pub fn calls<T>(mut self, value: T) -> Self
+            pub fn calls<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.calls = value
-                    .try_into()
+                self.calls = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for calls: {e}")
                     });
                 self
             }
-            pub fn calls_internal<T>(mut self, value: T) -> Self
+            pub fn calls_internal<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.calls_internal = value
-                    .try_into()
+                self.calls_internal = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for calls_internal: {e}"
@@ -16729,13 +16005,13 @@ pub mod types {
                     });
                 self
             }
-            pub fn calls_outgoing<T>(mut self, value: T) -> Self
+            pub fn calls_outgoing<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.calls_outgoing = value
-                    .try_into()
+                self.calls_outgoing = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for calls_outgoing: {e}"
@@ -16743,49 +16019,45 @@ pub mod types {
                     });
                 self
             }
-            pub fn chat_answers<T>(mut self, value: T) -> Self
+            pub fn chat_answers<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.chat_answers = value
-                    .try_into()
+                self.chat_answers = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for chat_answers: {e}")
                     });
                 self
             }
-            pub fn chat_avg_time<T>(mut self, value: T) -> Self
+            pub fn chat_avg_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.chat_avg_time = value
-                    .try_into()
+                self.chat_avg_time = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for chat_avg_time: {e}")
                     });
                 self
             }
-            pub fn chat_pickup<T>(mut self, value: T) -> Self
+            pub fn chat_pickup<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.chat_pickup = value
-                    .try_into()
+                self.chat_pickup = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for chat_pickup: {e}")
                     });
                 self
             }
-            pub fn chat_pickup_avg_time<T>(mut self, value: T) -> Self
+            pub fn chat_pickup_avg_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.chat_pickup_avg_time = value
-                    .try_into()
+                self.chat_pickup_avg_time = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for chat_pickup_avg_time: {e}"
@@ -16793,25 +16065,23 @@ pub mod types {
                     });
                 self
             }
-            pub fn chats<T>(mut self, value: T) -> Self
+            pub fn chats<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.chats = value
-                    .try_into()
+                self.chats = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for chats: {e}")
                     });
                 self
             }
-            pub fn created_tickets<T>(mut self, value: T) -> Self
+            pub fn created_tickets<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.created_tickets = value
-                    .try_into()
+                self.created_tickets = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for created_tickets: {e}"
@@ -16819,37 +16089,33 @@ pub mod types {
                     });
                 self
             }
-            pub fn f_calls<T>(mut self, value: T) -> Self
+            pub fn f_calls<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.f_calls = value
-                    .try_into()
+                self.f_calls = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for f_calls: {e}")
                     });
                 self
             }
-            pub fn f_chats<T>(mut self, value: T) -> Self
+            pub fn f_chats<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.f_chats = value
-                    .try_into()
+                self.f_chats = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for f_chats: {e}")
                     });
                 self
             }
-            pub fn first_assign_avg_time<T>(mut self, value: T) -> Self
+            pub fn first_assign_avg_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.first_assign_avg_time = value
-                    .try_into()
+                self.first_assign_avg_time = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for first_assign_avg_time: {e}"
@@ -16857,13 +16123,13 @@ pub mod types {
                     });
                 self
             }
-            pub fn first_assign_avg_time_sla<T>(mut self, value: T) -> Self
+            pub fn first_assign_avg_time_sla<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.first_assign_avg_time_sla = value
-                    .try_into()
+                self.first_assign_avg_time_sla = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for first_assign_avg_time_sla: {e}"
@@ -16871,13 +16137,13 @@ pub mod types {
                     });
                 self
             }
-            pub fn first_resolve_avg_time<T>(mut self, value: T) -> Self
+            pub fn first_resolve_avg_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.first_resolve_avg_time = value
-                    .try_into()
+                self.first_resolve_avg_time = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for first_resolve_avg_time: {e}"
@@ -16885,13 +16151,13 @@ pub mod types {
                     });
                 self
             }
-            pub fn first_resolve_avg_time_sla<T>(mut self, value: T) -> Self
+            pub fn first_resolve_avg_time_sla<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.first_resolve_avg_time_sla = value
-                    .try_into()
+                self.first_resolve_avg_time_sla = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for first_resolve_avg_time_sla: {e}"
@@ -16899,83 +16165,71 @@ pub mod types {
                     });
                 self
             }
-            pub fn i_calls<T>(mut self, value: T) -> Self
+            pub fn i_calls<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.i_calls = value
-                    .try_into()
+                self.i_calls = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for i_calls: {e}")
                     });
                 self
             }
-            pub fn i_chats<T>(mut self, value: T) -> Self
+            pub fn i_chats<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.i_chats = value
-                    .try_into()
+                self.i_chats = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for i_chats: {e}")
                     });
                 self
             }
-            pub fn i_messages<T>(mut self, value: T) -> Self
+            pub fn i_messages<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.i_messages = value
-                    .try_into()
+                self.i_messages = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for i_messages: {e}")
                     });
                 self
             }
-            pub fn id<T>(mut self, value: T) -> Self
+            pub fn id<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.id = value
-                    .try_into()
+                self.id = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| format!("error converting supplied value for id: {e}"));
                 self
             }
-            pub fn missed_calls<T>(mut self, value: T) -> Self
+            pub fn missed_calls<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.missed_calls = value
-                    .try_into()
+                self.missed_calls = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for missed_calls: {e}")
                     });
                 self
             }
-            pub fn missed_chats<T>(mut self, value: T) -> Self
+            pub fn missed_chats<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.missed_chats = value
-                    .try_into()
+                self.missed_chats = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for missed_chats: {e}")
                     });
                 self
             }
-            pub fn new_answer_avg_time<T>(mut self, value: T) -> Self
+            pub fn new_answer_avg_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.new_answer_avg_time = value
-                    .try_into()
+                self.new_answer_avg_time = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for new_answer_avg_time: {e}"
@@ -16983,13 +16237,13 @@ pub mod types {
                     });
                 self
             }
-            pub fn new_answer_avg_time_sla<T>(mut self, value: T) -> Self
+            pub fn new_answer_avg_time_sla<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.new_answer_avg_time_sla = value
-                    .try_into()
+                self.new_answer_avg_time_sla = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for new_answer_avg_time_sla: {e}"
@@ -16997,13 +16251,13 @@ pub mod types {
                     });
                 self
             }
-            pub fn next_answer_avg_time<T>(mut self, value: T) -> Self
+            pub fn next_answer_avg_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.next_answer_avg_time = value
-                    .try_into()
+                self.next_answer_avg_time = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for next_answer_avg_time: {e}"
@@ -17011,13 +16265,13 @@ pub mod types {
                     });
                 self
             }
-            pub fn next_answer_avg_time_sla<T>(mut self, value: T) -> Self
+            pub fn next_answer_avg_time_sla<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.next_answer_avg_time_sla = value
-                    .try_into()
+                self.next_answer_avg_time_sla = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for next_answer_avg_time_sla: {e}"
@@ -17025,85 +16279,75 @@ pub mod types {
                     });
                 self
             }
-            pub fn not_ranked<T>(mut self, value: T) -> Self
+            pub fn not_ranked<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.not_ranked = value
-                    .try_into()
+                self.not_ranked = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for not_ranked: {e}")
                     });
                 self
             }
-            pub fn not_ranked_p<T>(mut self, value: T) -> Self
+            pub fn not_ranked_p<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.not_ranked_p = value
-                    .try_into()
+                self.not_ranked_p = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for not_ranked_p: {e}")
                     });
                 self
             }
-            pub fn notes<T>(mut self, value: T) -> Self
+            pub fn notes<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.notes = value
-                    .try_into()
+                self.notes = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for notes: {e}")
                     });
                 self
             }
-            pub fn o_calls<T>(mut self, value: T) -> Self
+            pub fn o_calls<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.o_calls = value
-                    .try_into()
+                self.o_calls = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for o_calls: {e}")
                     });
                 self
             }
-            pub fn punishments<T>(mut self, value: T) -> Self
+            pub fn punishments<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.punishments = value
-                    .try_into()
+                self.punishments = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for punishments: {e}")
                     });
                 self
             }
-            pub fn punishments_p<T>(mut self, value: T) -> Self
+            pub fn punishments_p<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.punishments_p = value
-                    .try_into()
+                self.punishments_p = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for punishments_p: {e}")
                     });
                 self
             }
-            pub fn resolved_tickets<T>(mut self, value: T) -> Self
+            pub fn resolved_tickets<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.resolved_tickets = value
-                    .try_into()
+                self.resolved_tickets = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for resolved_tickets: {e}"
@@ -17111,61 +16355,51 @@ pub mod types {
                     });
                 self
             }
-            pub fn rewards<T>(mut self, value: T) -> Self
+            pub fn rewards<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.rewards = value
-                    .try_into()
+                self.rewards = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for rewards: {e}")
                     });
                 self
             }
-            pub fn rewards_p<T>(mut self, value: T) -> Self
+            pub fn rewards_p<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.rewards_p = value
-                    .try_into()
+                self.rewards_p = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for rewards_p: {e}")
                     });
                 self
             }
-            pub fn tag_name<T>(mut self, value: T) -> Self
+            pub fn tag_name<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.tag_name = value
-                    .try_into()
+                self.tag_name = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for tag_name: {e}")
                     });
                 self
             }
-            pub fn u_calls<T>(mut self, value: T) -> Self
+            pub fn u_calls<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.u_calls = value
-                    .try_into()
+                self.u_calls = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for u_calls: {e}")
                     });
                 self
             }
-            pub fn u_chats<T>(mut self, value: T) -> Self
+            pub fn u_chats<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.u_chats = value
-                    .try_into()
+                self.u_chats = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for u_chats: {e}")
                     });
@@ -17287,7 +16521,7 @@ pub mod types {
         impl ::std::default::Default for TagsReport {
             fn default() -> Self {
                 Self {
-                    tags: Ok(Default::default()),
+                    tags: Err("no value supplied for tags".to_string()),
                 }
             }
         }
@@ -17368,7 +16602,9 @@ pub mod types {
         impl ::std::default::Default for TicketsAgentsAvailabilityReport {
             fn default() -> Self {
                 Self {
-                    agentsavailability: Ok(Default::default()),
+                    agentsavailability: Err(
+                        "no value supplied for agentsavailability".to_string(),
+                    ),
                 }
             }
         }
@@ -17512,121 +16748,101 @@ pub mod types {
             }
         }
         impl TicketsLoad {
-            pub fn avg_queue<T>(mut self, value: T) -> Self
+            pub fn avg_queue<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.avg_queue = value
-                    .try_into()
+                self.avg_queue = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for avg_queue: {e}")
                     });
                 self
             }
-            pub fn avg_service<T>(mut self, value: T) -> Self
+            pub fn avg_service<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.avg_service = value
-                    .try_into()
+                self.avg_service = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for avg_service: {e}")
                     });
                 self
             }
-            pub fn avg_slots<T>(mut self, value: T) -> Self
+            pub fn avg_slots<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.avg_slots = value
-                    .try_into()
+                self.avg_slots = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for avg_slots: {e}")
                     });
                 self
             }
-            pub fn date<T>(mut self, value: T) -> Self
+            pub fn date<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaDateTime>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaDateTime, Form>,
             {
-                self.date = value
-                    .try_into()
+                self.date = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for date: {e}")
                     });
                 self
             }
-            pub fn max_queue<T>(mut self, value: T) -> Self
+            pub fn max_queue<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.max_queue = value
-                    .try_into()
+                self.max_queue = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for max_queue: {e}")
                     });
                 self
             }
-            pub fn max_service<T>(mut self, value: T) -> Self
+            pub fn max_service<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.max_service = value
-                    .try_into()
+                self.max_service = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for max_service: {e}")
                     });
                 self
             }
-            pub fn max_slots<T>(mut self, value: T) -> Self
+            pub fn max_slots<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.max_slots = value
-                    .try_into()
+                self.max_slots = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for max_slots: {e}")
                     });
                 self
             }
-            pub fn min_queue<T>(mut self, value: T) -> Self
+            pub fn min_queue<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.min_queue = value
-                    .try_into()
+                self.min_queue = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for min_queue: {e}")
                     });
                 self
             }
-            pub fn min_service<T>(mut self, value: T) -> Self
+            pub fn min_service<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.min_service = value
-                    .try_into()
+                self.min_service = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for min_service: {e}")
                     });
                 self
             }
-            pub fn min_slots<T>(mut self, value: T) -> Self
+            pub fn min_slots<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<crate::LaInt>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
             {
-                self.min_slots = value
-                    .try_into()
+                self.min_slots = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for min_slots: {e}")
                     });
@@ -17678,7 +16894,7 @@ pub mod types {
         impl ::std::default::Default for TicketsLoadReport {
             fn default() -> Self {
                 Self {
-                    loads: Ok(Default::default()),
+                    loads: Err("no value supplied for loads".to_string()),
                 }
             }
         }
@@ -17764,7 +16980,9 @@ pub mod types {
         impl ::std::default::Default for TicketsSlaComplianceReport {
             fn default() -> Self {
                 Self {
-                    slacompliances: Ok(Default::default()),
+                    slacompliances: Err(
+                        "no value supplied for slacompliances".to_string(),
+                    ),
                 }
             }
         }
@@ -17858,7 +17076,7 @@ pub mod types {
         impl ::std::default::Default for TicketsSlaLogReport {
             fn default() -> Self {
                 Self {
-                    slalogs: Ok(Default::default()),
+                    slalogs: Err("no value supplied for slalogs".to_string()),
                 }
             }
         }
@@ -17955,25 +17173,21 @@ pub mod types {
             }
         }
         impl UniqueFieldValue {
-            pub fn code<T>(mut self, value: T) -> Self
+            pub fn code<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.code = value
-                    .try_into()
+                self.code = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for code: {e}")
                     });
                 self
             }
-            pub fn value<T>(mut self, value: T) -> Self
+            pub fn value<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.value = value
-                    .try_into()
+                self.value = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for value: {e}")
                     });
@@ -18024,13 +17238,11 @@ pub mod types {
             }
         }
         impl UpdateConversationStatusBody {
-            pub fn note<T>(mut self, value: T) -> Self
+            pub fn note<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.note = value
-                    .try_into()
+                self.note = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for note: {e}")
                     });
@@ -18048,13 +17260,13 @@ pub mod types {
                     });
                 self
             }
-            pub fn useridentifier<T>(mut self, value: T) -> Self
+            pub fn useridentifier<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.useridentifier = value
-                    .try_into()
+                self.useridentifier = ::client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!(
                             "error converting supplied value for useridentifier: {e}"
@@ -18111,37 +17323,31 @@ pub mod types {
             }
         }
         impl UpdateCustomersGroupBody {
-            pub fn bg_color<T>(mut self, value: T) -> Self
+            pub fn bg_color<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.bg_color = value
-                    .try_into()
+                self.bg_color = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for bg_color: {e}")
                     });
                 self
             }
-            pub fn color<T>(mut self, value: T) -> Self
+            pub fn color<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.color = value
-                    .try_into()
+                self.color = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for color: {e}")
                     });
                 self
             }
-            pub fn name<T>(mut self, value: T) -> Self
+            pub fn name<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.name = value
-                    .try_into()
+                self.name = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for name: {e}")
                     });
@@ -18196,37 +17402,31 @@ pub mod types {
             }
         }
         impl UpdateTagBody {
-            pub fn bg_color<T>(mut self, value: T) -> Self
+            pub fn bg_color<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.bg_color = value
-                    .try_into()
+                self.bg_color = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for bg_color: {e}")
                     });
                 self
             }
-            pub fn color<T>(mut self, value: T) -> Self
+            pub fn color<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.color = value
-                    .try_into()
+                self.color = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for color: {e}")
                     });
                 self
             }
-            pub fn name<T>(mut self, value: T) -> Self
+            pub fn name<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.name = value
-                    .try_into()
+                self.name = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for name: {e}")
                     });
@@ -18257,7 +17457,7 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct UploadFileBody {
             data: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<crate::Base64Data>,
                 ::std::string::String,
             >,
             download_url: ::std::result::Result<
@@ -18284,49 +17484,41 @@ pub mod types {
             }
         }
         impl UploadFileBody {
-            pub fn data<T>(mut self, value: T) -> Self
+            pub fn data<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<crate::Base64Data, Form>,
             {
-                self.data = value
-                    .try_into()
+                self.data = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for data: {e}")
                     });
                 self
             }
-            pub fn download_url<T>(mut self, value: T) -> Self
+            pub fn download_url<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.download_url = value
-                    .try_into()
+                self.download_url = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for download_url: {e}")
                     });
                 self
             }
-            pub fn name<T>(mut self, value: T) -> Self
+            pub fn name<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.name = value
-                    .try_into()
+                self.name = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for name: {e}")
                     });
                 self
             }
-            pub fn type_<T>(mut self, value: T) -> Self
+            pub fn type_<T, Form>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
+                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.type_ = value
-                    .try_into()
+                self.type_ = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for type_: {e}")
                     });
@@ -20233,7 +19425,7 @@ POST, PUT and DELETE parameters are form fields. The docs' PHP examples send PUT
 
 Datetimes are `YYYY-MM-DD HH:MM:SS` in the time zone set in the account's `/accounts/settings.php` (GMT by default).
 
-Version: 1.0.0*/
+Version: 2.0.0*/
 pub struct Client {
     pub(crate) baseurl: String,
     pub(crate) client: reqwest::Client,
@@ -20260,7 +19452,7 @@ impl Client {
 }
 impl ClientInfo<::client_runtime::State<crate::ApiKey>> for Client {
     fn api_version() -> &'static str {
-        "1.0.0"
+        "2.0.0"
     }
     fn baseurl(&self) -> &str {
         self.baseurl.as_str()
@@ -21174,7 +20366,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => ::client_runtime::decode::success_response(response).await,
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -21239,7 +20431,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => ::client_runtime::decode::success_response(response).await,
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -21304,7 +20496,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => ::client_runtime::decode::success_response(response).await,
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -21385,7 +20577,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => ::client_runtime::decode::success_response(response).await,
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -21470,7 +20662,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => ::client_runtime::decode::success_response(response).await,
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -21589,7 +20781,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => ::client_runtime::decode::success_response(response).await,
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -21864,7 +21056,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => ::client_runtime::decode::success_response(response).await,
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -21981,7 +21173,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => ::client_runtime::decode::success_response(response).await,
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -22102,7 +21294,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => ::client_runtime::decode::success_response(response).await,
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -22223,7 +21415,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => ::client_runtime::decode::success_response(response).await,
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -22308,7 +21500,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => ::client_runtime::decode::success_response(response).await,
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -22427,7 +21619,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => ::client_runtime::decode::success_response(response).await,
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -22548,7 +21740,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => ::client_runtime::decode::success_response(response).await,
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -22669,7 +21861,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => ::client_runtime::decode::success_response(response).await,
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -22791,7 +21983,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => ::client_runtime::decode::success_response(response).await,
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -22878,7 +22070,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => ::client_runtime::decode::success_response(response).await,
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -22963,7 +22155,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => ::client_runtime::decode::success_response(response).await,
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -23083,7 +22275,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => ::client_runtime::decode::success_response(response).await,
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -23168,7 +22360,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => ::client_runtime::decode::success_response(response).await,
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -23233,7 +22425,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => ::client_runtime::decode::success_response(response).await,
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -23335,7 +22527,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => ::client_runtime::decode::success_response(response).await,
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -23416,7 +22608,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => ::client_runtime::decode::success_response(response).await,
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -23512,7 +22704,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => ::client_runtime::decode::success_response(response).await,
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -23683,7 +22875,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => ::client_runtime::decode::success_response(response).await,
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -23786,7 +22978,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => ::client_runtime::decode::success_response(response).await,
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -23871,7 +23063,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => ::client_runtime::decode::success_response(response).await,
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -24067,7 +23259,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => ::client_runtime::decode::success_response(response).await,
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -24162,7 +23354,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => ::client_runtime::decode::success_response(response).await,
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -24298,7 +23490,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => ::client_runtime::decode::success_response(response).await,
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -24363,7 +23555,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => ::client_runtime::decode::success_response(response).await,
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -24506,7 +23698,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => ::client_runtime::decode::success_response(response).await,
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -24649,7 +23841,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => ::client_runtime::decode::success_response(response).await,
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -24792,7 +23984,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => ::client_runtime::decode::success_response(response).await,
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -24960,7 +24152,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => ::client_runtime::decode::success_response(response).await,
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -25103,7 +24295,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => ::client_runtime::decode::success_response(response).await,
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -25293,7 +24485,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => ::client_runtime::decode::success_response(response).await,
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -25465,7 +24657,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => ::client_runtime::decode::success_response(response).await,
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -25673,7 +24865,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => ::client_runtime::decode::success_response(response).await,
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -25897,7 +25089,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => ::client_runtime::decode::success_response(response).await,
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -25962,7 +25154,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => ::client_runtime::decode::success_response(response).await,
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -26046,7 +25238,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => ::client_runtime::decode::success_response(response).await,
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -26160,7 +25352,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => ::client_runtime::decode::success_response(response).await,
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -26244,7 +25436,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => ::client_runtime::decode::success_response(response).await,
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -26306,7 +25498,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => ::client_runtime::decode::success_response(response).await,
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -26403,7 +25595,7 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => ::client_runtime::decode::success_response(response).await,
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(

@@ -13,7 +13,11 @@
 //! [`Client::new`] and [`ClientBuilder`] (a checked base URL, no redirect following, no
 //! `Referer`, timeouts, user agent, or your own `reqwest::ClientBuilder`); [`Error`] and
 //! [`ResultExt::payload`] (one typed error carrying the HTTP status, headers and raw body, and
-//! unwrapping of the `{"response": ...}` envelope); [`CommaList`] and [`JsonEncoded`].
+//! unwrapping of the `{"response": ...}` envelope; `?` also works on `send().await` directly);
+//! [`CommaList`], [`JsonEncoded`] and [`Base64Data`].
+//!
+//! Examples of the top tasks (list open conversations, reply, tag, upload a file) are in the
+//! crate's `examples/` directory.
 //!
 //! TLS: the `rustls` feature (default) or `native-tls`.
 //!
@@ -42,19 +46,19 @@
 //! # }
 //! ```
 //!
-//! Parameters take the spec's types; LiveAgent's comma lists and datetime filters have their
-//! own:
+//! Setters take what callers have: `&str`, numbers, enum values, arrays or comma text for
+//! comma lists; LiveAgent's datetime filters have their own type:
 //!
 //! ```no_run
 //! use liveagent::types::ConversationStatus;
-//! use liveagent::{ApiKey, Client, CommaList, OpDateTime, ResultExt};
+//! use liveagent::{ApiKey, Client, OpDateTime, ResultExt};
 //!
 //! # async fn run() -> Result<(), liveagent::Error> {
 //! let client = Client::new("https://example.ladesk.com/api", ApiKey::new("your-api-key"))?;
 //! let since = chrono::NaiveDate::from_ymd_opt(2024, 1, 1).unwrap();
 //! let list = client
 //!     .list_conversations()
-//!     .status(CommaList::from(vec![ConversationStatus::New, ConversationStatus::Open]))
+//!     .status([ConversationStatus::New, ConversationStatus::Open])
 //!     .datechanged(OpDateTime::gte(since))
 //!     .limit(50)
 //!     .send()
@@ -62,7 +66,7 @@
 //!     .payload()
 //!     .await?;
 //! for conversation in list.conversations {
-//!     println!("{:?}: {:?}", conversation.code, conversation.status);
+//!     println!("{}: {:?}", conversation.conversationid, conversation.status);
 //! }
 //! # Ok(())
 //! # }
@@ -70,6 +74,7 @@
 
 #![warn(missing_docs)]
 
+mod custom_fields;
 mod formats;
 mod hooks;
 
@@ -77,7 +82,7 @@ mod hooks;
 #[allow(clippy::all, clippy::pedantic, missing_docs, unused_imports)]
 mod generated;
 
-pub use client_runtime::{CommaList, DownloadExt, Envelope, JsonEncoded, ResultExt};
+pub use client_runtime::{Base64Data, CommaList, DownloadExt, Envelope, JsonEncoded, ResultExt};
 pub use formats::{LaDateTime, LaInt, OpDateTime};
 pub use generated::*;
 pub use hooks::{ApiKey, LiveAgent};

@@ -1,0 +1,52 @@
+//! Post-processing of progenitor's output: every operation's 200 body is decoded by
+//! `client_runtime::decode::success_response` instead of progenitor's
+//! `ResponseValue::from_response`.
+//!
+//! Why: progenitor decodes with `serde_json::from_slice`, under which a struct also decodes
+//! from a JSON array (`{"response": []}` reads as an empty payload) and an error names no
+//! JSON path. No generator setting changes that, so the generated `send()` methods are
+//! rewritten here, in one place: the `200u16 => ResponseValue::from_response(response).await`
+//! arm of each builder's `send()`, and nothing else.
+
+use quote::ToTokens;
+use syn::visit_mut::VisitMut;
+
+/// Rewrites the success arms in `file`'s `builder` module; returns how many were rewritten.
+pub fn route_success_bodies(file: &mut syn::File) -> anyhow::Result<usize> {
+    let builder = file
+        .items
+        .iter_mut()
+        .find_map(|item| match item {
+            syn::Item::Mod(m) if m.ident == "builder" => Some(m),
+            _ => None,
+        })
+        .ok_or_else(|| anyhow::anyhow!("progenitor's output has no `builder` module"))?;
+    let mut rewrite = SuccessArms { rewritten: 0 };
+    rewrite.visit_item_mod_mut(builder);
+    Ok(rewrite.rewritten)
+}
+
+/// Replaces the decoding expression of `200u16 => …` arms.
+struct SuccessArms {
+    rewritten: usize,
+}
+
+impl VisitMut for SuccessArms {
+    fn visit_arm_mut(&mut self, arm: &mut syn::Arm) {
+        let is_200 = matches!(
+            &arm.pat,
+            syn::Pat::Lit(syn::PatLit { lit: syn::Lit::Int(int), .. }) if int.base10_digits() == "200"
+        );
+        // progenitor writes the arm's body as a block: `{ ResponseValue::from_response(…) }`.
+        let body = arm.body.to_token_stream().to_string();
+        let decodes_json = body.trim_start_matches('{').trim_end_matches('}').trim()
+            == "ResponseValue :: from_response (response) . await";
+        if is_200 && decodes_json {
+            *arm.body = syn::parse_quote! {
+                ::client_runtime::decode::success_response(response).await
+            };
+            self.rewritten += 1;
+        }
+        syn::visit_mut::visit_arm_mut(self, arm);
+    }
+}
