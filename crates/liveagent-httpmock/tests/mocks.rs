@@ -37,7 +37,9 @@ async fn a_service_tested_against_typed_mocks() {
         when.body(&typed(
             json!({"name": "VIP", "color": "FFFFFF", "bg_color": "0000FF"}),
         ));
-        then.ok(&typed(json!({"response": {"status": "OK", "id": "n3w1", "name": "VIP"}})));
+        then.ok(&typed(
+            json!({"response": {"status": "OK", "id": "n3w1", "name": "VIP"}}),
+        ));
     });
 
     let client = Client::new(&server.base_url(), ApiKey::new("httpmock-test-key")).unwrap();
