@@ -15,6 +15,10 @@ pub const SHARED_FORMATS: &[(&str, &str)] = &[
     ("byte", "crate::Base64Data"),
 ];
 
+/// Custom formats whose Rust types parse from text (`FromStr`), so that progenitor's CLI
+/// generator gives their fields a flag (`--data` of LiveAgent's `uploadFile`).
+pub const TEXT_PARSABLE_FORMATS: &[&str] = &["byte"];
+
 /// An operation progenitor cannot generate, written by hand in the crate.
 pub struct HandWritten {
     /// The spec's operationId.

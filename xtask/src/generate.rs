@@ -308,7 +308,16 @@ pub fn render(api: &Api) -> anyhow::Result<Rendered> {
             );
             open_enums.push(open_enum);
         } else if let Some(rust_type) = custom_format_type(api, name, schema)? {
-            settings.with_replacement(name, rust_type, [TypeImpl::Display].into_iter());
+            let parses = schema
+                .get("format")
+                .and_then(Value::as_str)
+                .is_some_and(|f| apis::TEXT_PARSABLE_FORMATS.contains(&f));
+            let impls = if parses {
+                vec![TypeImpl::Display, TypeImpl::FromStr]
+            } else {
+                vec![TypeImpl::Display]
+            };
+            settings.with_replacement(name, rust_type, impls.into_iter());
         }
         if schema.get("x-envelope").and_then(Value::as_bool) == Some(true) {
             let payload = envelope_payload(name, schema, api_settings.envelope_field)?;

@@ -53,6 +53,18 @@ impl fmt::Display for Base64Data {
     }
 }
 
+/// Parses base64 text (standard alphabet, padded), as a command line passes it.
+impl std::str::FromStr for Base64Data {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        base64::engine::general_purpose::STANDARD
+            .decode(text.as_bytes())
+            .map(Self)
+            .map_err(|err| format!("invalid base64 data: {err}"))
+    }
+}
+
 impl Serialize for Base64Data {
     fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
         serializer.collect_str(self)

@@ -682,6 +682,15 @@ impl<T: CliConfig> Cli<T> {
     pub fn cli_upload_file() -> ::clap::Command {
         ::clap::Command::new("")
             .arg(
+                ::clap::Arg::new("data")
+                    .long("data")
+                    .value_parser(::clap::value_parser!(liveagent::Base64Data))
+                    .required(false)
+                    .help(
+                        "File data, base64 encoded. If data is set, name and type must also be set, and downloadUrl is ignored.",
+                    ),
+            )
+            .arg(
                 ::clap::Arg::new("download-url")
                     .long("download-url")
                     .value_parser(::clap::value_parser!(::std::string::String))
@@ -2487,6 +2496,9 @@ impl<T: CliConfig> Cli<T> {
         matches: &::clap::ArgMatches,
     ) -> anyhow::Result<()> {
         let mut request = self.client.upload_file();
+        if let Some(value) = matches.get_one::<liveagent::Base64Data>("data") {
+            request = request.body_map(|body| { body.data(value.clone()) });
+        }
         if let Some(value) = matches.get_one::<::std::string::String>("download-url") {
             request = request.body_map(|body| { body.download_url(value.clone()) });
         }
