@@ -279,17 +279,7 @@ async fn one_attempt<P: Protocol>(
     tracing::debug!(operation = info.operation_id, "{} request", P::NAME);
     let response = match http.execute(request).await {
         Ok(response) => response,
-        Err(err) => {
-            let err = err.without_url();
-            return match retry::transport_reason(&err) {
-                Some(reason) => Attempt::Retry {
-                    last: Err(err),
-                    reason,
-                    retry_after: None,
-                },
-                None => Attempt::Done(Err(err)),
-            };
-        }
+        Err(err) => return transport_failure(err),
     };
     let status = response.status();
     if raw_body && status.is_success() {
@@ -300,17 +290,7 @@ async fn one_attempt<P: Protocol>(
     let headers = response.headers().clone();
     let body = match read_bounded(response, runtime.max_body_bytes).await {
         Ok(body) => body,
-        Err(BodyRead::Transport(err)) => {
-            let err = err.without_url();
-            return match retry::transport_reason(&err) {
-                Some(reason) => Attempt::Retry {
-                    last: Err(err),
-                    reason,
-                    retry_after: None,
-                },
-                None => Attempt::Done(Err(err)),
-            };
-        }
+        Err(BodyRead::Transport(err)) => return transport_failure(err),
         Err(BodyRead::TooLarge(prefix)) => {
             let problem = BodyProblem {
                 status,
@@ -378,6 +358,20 @@ where
 {
     let response = inspected::<P>(status, http::Version::HTTP_11, HeaderMap::new(), body);
     crate::decode_response::<T, G>(Ok(response)).await
+}
+
+/// A failed send or body read, without its URL: retried when [`retry::transport_reason`]
+/// says it is worth it.
+fn transport_failure(err: reqwest::Error) -> Attempt<reqwest::Result<reqwest::Response>> {
+    let err = err.without_url();
+    match retry::transport_reason(&err) {
+        Some(reason) => Attempt::Retry {
+            last: Err(err),
+            reason,
+            retry_after: None,
+        },
+        None => Attempt::Done(Err(err)),
+    }
 }
 
 fn rebuild(
