@@ -11,10 +11,13 @@
 //! - `cargo xtask consumers` generates clients from those bundles with Redocly,
 //!   openapi-generator, openapi-python-client and openapi-typescript, and checks them.
 //! - `cargo xtask docs` renders an HTML reference per API into `target/docs/`.
+//! - `cargo xtask bench [--quick] [--peer]` runs the benchmarks and prints each figure as a
+//!   ratio against a baseline measured in the same run (see [`bench`]).
 //! - `cargo xtask record <api> <operationId> [--param NAME=VALUE …]` records an exchange with
 //!   the live API (see [`record`]).
 
 mod apis;
+mod bench;
 mod bundle;
 mod cli;
 mod consumers;
@@ -64,6 +67,9 @@ enum Command {
     Consumers,
     /// Render the HTML API reference of every bundle into `target/docs/`.
     Docs,
+    /// Run the benchmarks and print every figure as a ratio against a baseline of the same run
+    /// (also written to `target/bench/summary.json`).
+    Bench(bench::Args),
     /// Record one exchange with the live API (credentials from the environment) as
     /// `tests/recordings/<api>/<operationId>/<case>.json`.
     Record(record::Args),
@@ -87,6 +93,7 @@ fn main() -> ExitCode {
         Command::Consumers => consumers::run(&root),
         Command::Docs => docs::build(&root).map(|_| true),
         Command::Record(args) => return record::run(&root, &args),
+        Command::Bench(args) => bench::run(&root, &args),
     };
     match result {
         Ok(true) => ExitCode::SUCCESS,
