@@ -350,7 +350,7 @@ pub fn render(api: &Api) -> anyhow::Result<Rendered> {
     let raw_ops = raw_body_operations(&raw);
     let json_operations = operation_count(&raw) - api_settings.hand_written.len() - raw_ops.len();
     crate::setters::rewrite_body_setters(&mut file)?;
-    let routed = crate::strict_decoding::route_success_bodies(&mut file)?;
+    let routed = crate::strict_decoding::route_success_bodies(&mut file, api_settings.protocol)?;
     anyhow::ensure!(
         routed == json_operations,
         "{}: {routed} generated success arms decode JSON, expected {json_operations}",

@@ -1,6 +1,7 @@
 //! Post-processing of progenitor's output: every operation's 200 body is decoded by
-//! `client_runtime::decode::success_response` instead of progenitor's
-//! `ResponseValue::from_response`.
+//! `client_runtime::decode::success_response::<Protocol, _, _>` instead of progenitor's
+//! `ResponseValue::from_response`; that also reads the API's error marker while decoding, so a
+//! success body is read once.
 //!
 //! Why: progenitor decodes with `serde_json::from_slice`, under which a struct also decodes
 //! from a JSON array (`{"response": []}` reads as an empty payload) and an error names no
@@ -12,7 +13,8 @@ use quote::ToTokens;
 use syn::visit_mut::VisitMut;
 
 /// Rewrites the success arms in `file`'s `builder` module; returns how many were rewritten.
-pub fn route_success_bodies(file: &mut syn::File) -> anyhow::Result<usize> {
+pub fn route_success_bodies(file: &mut syn::File, protocol: &str) -> anyhow::Result<usize> {
+    let protocol: syn::Type = syn::parse_str(protocol)?;
     let builder = file
         .items
         .iter_mut()
@@ -21,13 +23,18 @@ pub fn route_success_bodies(file: &mut syn::File) -> anyhow::Result<usize> {
             _ => None,
         })
         .ok_or_else(|| anyhow::anyhow!("progenitor's output has no `builder` module"))?;
-    let mut rewrite = SuccessArms { rewritten: 0 };
+    let mut rewrite = SuccessArms {
+        protocol,
+        rewritten: 0,
+    };
     rewrite.visit_item_mod_mut(builder);
     Ok(rewrite.rewritten)
 }
 
 /// Replaces the decoding expression of `200u16 => …` arms.
 struct SuccessArms {
+    /// The API's `client_runtime::exec::Protocol`: its error marker is read while decoding.
+    protocol: syn::Type,
     rewritten: usize,
 }
 
@@ -42,8 +49,9 @@ impl VisitMut for SuccessArms {
         let decodes_json = body.trim_start_matches('{').trim_end_matches('}').trim()
             == "ResponseValue :: from_response (response) . await";
         if is_200 && decodes_json {
+            let protocol = &self.protocol;
             *arm.body = syn::parse_quote! {
-                ::client_runtime::decode::success_response(response).await
+                ::client_runtime::decode::success_response::<#protocol, _, _>(response).await
             };
             self.rewritten += 1;
         }

@@ -11,10 +11,18 @@
 //!
 //! Missing required fields are caught by the generated types themselves: the spec marks the
 //! fields the docs always return as `required`.
+//!
+//! [`success_response`] also tells an API's error envelope sent with status 200 from a
+//! success in the same pass: the decoder taps the API's error marker
+//! ([`Protocol::ERROR_MARKER`]) as it goes by. The body is read once; only a body that is
+//! rejected (not JSON, an error envelope, the wrong shape) is looked at again, to say why.
+
+use std::cell::Cell;
 
 use progenitor_client::ResponseValue;
 use serde::de::{DeserializeOwned, Error as _};
 
+use crate::exec::{self, Marker, Protocol};
 use crate::strict_json::Strict;
 
 /// Decodes a whole JSON body as `T`: structs only from objects, no trailing data; the error
@@ -24,41 +32,83 @@ use crate::strict_json::Strict;
 /// more on a 1,000-row page, and bodies that decode are the common case.
 pub fn json<T: DeserializeOwned>(body: &[u8]) -> Result<T, serde_json::Error> {
     let mut deserializer = serde_json::Deserializer::from_slice(body);
-    let first = T::deserialize(Strict(&mut deserializer))
+    let first = T::deserialize(Strict::new(&mut deserializer))
         .and_then(|value| deserializer.end().map(|()| value));
     let Err(first) = first else {
         return first;
     };
+    Err(with_path::<T>(body, first))
+}
+
+/// The error of decoding `body` as `T`, with the JSON path that failed (a second pass, for
+/// bodies that failed the first one with `first`).
+fn with_path<T: DeserializeOwned>(body: &[u8], first: serde_json::Error) -> serde_json::Error {
     let mut deserializer = serde_json::Deserializer::from_slice(body);
-    match serde_path_to_error::deserialize::<_, T>(Strict(&mut deserializer)) {
-        Err(err) => Err(serde_json::Error::custom(format!(
-            "at `{}`: {}",
-            err.path(),
-            err.inner()
-        ))),
+    match serde_path_to_error::deserialize::<_, T>(Strict::new(&mut deserializer)) {
+        Err(err) => serde_json::Error::custom(format!("at `{}`: {}", err.path(), err.inner())),
         // Only the trailing data failed.
-        Ok(_) => Err(first),
+        Ok(_) => first,
     }
 }
 
-/// Reads and decodes a success response with [`json`], as the generated `send()` methods do.
-/// A body that does not decode is progenitor's `InvalidResponsePayload` with the raw body, so
-/// it becomes [`crate::Error::Decode`].
-pub async fn success_response<T, E>(
+/// Decodes a whole JSON body as `T` like [`json`], and returns with it the scalar found at
+/// `marker` (object members from the top level), read in the same pass.
+pub fn json_with_marker<T: DeserializeOwned>(
+    body: &[u8],
+    marker: &'static [&'static str],
+) -> Result<(T, Option<Marker>), serde_json::Error> {
+    let found = Cell::new(None);
+    let mut deserializer = serde_json::Deserializer::from_slice(body);
+    let first = T::deserialize(Strict::tapped(&mut deserializer, marker, &found))
+        .and_then(|value| deserializer.end().map(|()| value));
+    match first {
+        Ok(value) => Ok((value, found.take())),
+        Err(first) => Err(with_path::<T>(body, first)),
+    }
+}
+
+/// Reads and decodes the 200 response of an operation of API `P` with [`json`], as the
+/// generated `send()` methods do, in one pass that also reads the API's error marker.
+///
+/// - A body that decodes and is not an error envelope is the value.
+/// - An error envelope (LiveAgent's `"status": "ERROR"`, Contiple's `isSuccessful: false`)
+///   or a body that is not JSON is handed back as the exec hook hands back an error status,
+///   so it becomes [`crate::Error::Api`] or [`crate::Error::NotJson`].
+/// - Any other body that does not decode is progenitor's `InvalidResponsePayload` with the
+///   raw body, so it becomes [`crate::Error::Decode`].
+pub async fn success_response<P, T, E>(
     response: reqwest::Response,
 ) -> Result<ResponseValue<T>, progenitor_client::Error<E>>
 where
+    P: Protocol,
     T: DeserializeOwned,
 {
     let status = response.status();
+    let version = response.version();
     let headers = response.headers().clone();
     let body = response
         .bytes()
         .await
         .map_err(progenitor_client::Error::ResponseBodyError)?;
-    match json(&body) {
-        Ok(inner) => Ok(ResponseValue::new(inner, status, headers)),
-        Err(err) => Err(progenitor_client::Error::InvalidResponsePayload(body, err)),
+    let failure = match json_with_marker::<T>(&body, P::ERROR_MARKER) {
+        Ok((inner, marker)) if !marker.as_ref().is_some_and(P::is_error) => {
+            return Ok(ResponseValue::new(inner, status, headers));
+        }
+        // The error marker: the body decoded as the success type all the same.
+        Ok(_) => None,
+        Err(err) => Some(err),
+    };
+    // Rejected: look again to say why, as the exec hook does for an error status.
+    match exec::inspect::<P>(status, &body) {
+        Some(kind) => Err(progenitor_client::Error::ResponseBodyError(
+            exec::rejected_body(status, version, headers, body, kind).await,
+        )),
+        None => Err(progenitor_client::Error::InvalidResponsePayload(
+            body,
+            failure.unwrap_or_else(|| {
+                serde_json::Error::custom("the API's error marker, but not its error envelope")
+            }),
+        )),
     }
 }
 
@@ -137,6 +187,79 @@ mod tests {
         assert!(json::<serde_json::Value>(deep(120).as_bytes()).is_ok());
         let err = json::<serde_json::Value>(deep(10_000).as_bytes()).unwrap_err();
         assert!(err.to_string().contains("recursion limit"), "{err}");
+    }
+
+    #[derive(Debug, Deserialize, PartialEq)]
+    struct WriteResult {
+        status: String,
+    }
+
+    #[derive(Debug, Deserialize, PartialEq)]
+    struct WriteEnvelope {
+        response: WriteResult,
+    }
+
+    const MARKER: &[&str] = &["response", "status"];
+
+    #[test]
+    fn the_marker_is_read_while_decoding() {
+        use super::{json_with_marker, Marker};
+        let marker = |body: &str| {
+            json_with_marker::<Envelope>(body.as_bytes(), MARKER)
+                .unwrap()
+                .1
+        };
+        // The type has no `status`: the member is skipped and still read.
+        assert_eq!(
+            marker(r#"{"response":{"items":[],"status":"ERROR"}}"#),
+            Some(Marker::Str("ERROR".to_owned()))
+        );
+        // Only the member on the path: the same text anywhere else is not the marker.
+        assert_eq!(
+            marker(r#"{"response":{"items":[{"id":"ERROR","status":"ERROR"}]},"status":"ERROR"}"#),
+            None
+        );
+        assert_eq!(
+            marker(r#"{"response":{"status":{"a":"ERROR"}}}"#),
+            Some(Marker::Composite)
+        );
+        assert_eq!(
+            marker(r#"{"response":{"status":null}}"#),
+            Some(Marker::Null)
+        );
+        assert_eq!(
+            marker(r#"{"response":{"status":false}}"#),
+            Some(Marker::Bool(false))
+        );
+        // An escaped key is the same key.
+        assert_eq!(
+            marker(r#"{"respons\u0065":{"st\u0061tus":"ERROR"}}"#),
+            Some(Marker::Str("ERROR".to_owned()))
+        );
+        // The type reads the member itself.
+        let (value, marker) =
+            json_with_marker::<WriteEnvelope>(br#"{"response":{"status":"ERROR"}}"#, MARKER)
+                .unwrap();
+        assert_eq!(value.response.status, "ERROR");
+        assert_eq!(marker, Some(Marker::Str("ERROR".to_owned())));
+        // A sibling of the envelope, as Contiple's `header` is: skipped by the type, read.
+        let (_, marker) = json_with_marker::<Envelope>(
+            br#"{"header":{"isSuccessful":false,"resultCode":1},"response":{}}"#,
+            &["header", "isSuccessful"],
+        )
+        .unwrap();
+        assert_eq!(marker, Some(Marker::Bool(false)));
+    }
+
+    #[test]
+    fn a_body_that_fails_to_decode_names_the_path() {
+        let err = super::json_with_marker::<WriteEnvelope>(br#"{"response":{"status":1}}"#, MARKER)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.starts_with("at `response.status`: invalid type"),
+            "{err}"
+        );
     }
 
     #[test]

@@ -105,17 +105,18 @@ impl<G: ErrorBody> DownloadExt<G::Error>
 /// Decodes a response of a hand-written operation the way generated code does: the success
 /// type for 200 ([`crate::decode::json`]), the error envelope for 4xx and 5xx, anything else
 /// as an undocumented status. The response must have gone through [`crate::exec::execute`].
-pub async fn decode_response<T, G>(
+pub async fn decode_response<P, T, G>(
     response: reqwest::Result<reqwest::Response>,
 ) -> Result<T, Error<G::Error>>
 where
+    P: crate::exec::Protocol,
     T: DeserializeOwned + Send,
     G: ErrorBody,
 {
     let response = response.map_err(Error::from_transport)?;
     let result: Result<ResponseValue<T>, progenitor_client::Error<G>> =
         match response.status().as_u16() {
-            200 => crate::decode::success_response(response).await,
+            200 => crate::decode::success_response::<P, T, G>(response).await,
             400..=599 => match ResponseValue::<G>::from_response::<G>(response).await {
                 Ok(value) => Err(progenitor_client::Error::ErrorResponse(value)),
                 Err(err) => Err(err),

@@ -1,11 +1,14 @@
 //! The exec-hook plumbing: sends a request, buffers the response body and checks what
-//! generation cannot express, in one pass over the body.
+//! generation cannot express.
 //!
-//! A body that is not JSON (an HTML error page, a truncated body), an error status, or an API
-//! error envelope sent with a success status reaches the generated code as a body read failure
-//! carrying a `BodyProblem`, which [`crate::Error`] turns back into a typed error with the
-//! HTTP status, headers and raw body. Each API says how its error envelope is recognised by
-//! implementing [`Protocol`].
+//! A 200 body goes to the generated decoder as it is: [`crate::decode::success_response`]
+//! decodes it and reads the API's error marker in the same pass, so a success costs one pass
+//! over the body. Any other status is inspected here, in one pass: a body that is not JSON
+//! (an HTML error page, a truncated body), an error status, or an API error envelope sent with
+//! another success status reaches the generated code as a body read failure carrying a
+//! `BodyProblem`, which [`crate::Error`] turns back into a typed error with the HTTP status,
+//! headers and raw body. Each API says how its error envelope is recognised by implementing
+//! [`Protocol`].
 
 use std::fmt;
 
@@ -324,14 +327,21 @@ async fn one_attempt<P: Protocol>(
 }
 
 /// The response the generated code decodes: the buffered body, or a body whose reading fails
-/// with the [`BodyProblem`] that [`inspect`] found.
+/// with the [`BodyProblem`] that [`inspect`] found. A 200 body is passed on as it is: the
+/// generated code decodes it with [`crate::decode::success_response`], which inspects it
+/// while decoding.
 fn inspected<P: Protocol>(
     status: StatusCode,
     version: http::Version,
     headers: HeaderMap,
     body: Bytes,
 ) -> reqwest::Response {
-    let body = match inspect::<P>(status, &body) {
+    let problem = if status == StatusCode::OK {
+        None
+    } else {
+        inspect::<P>(status, &body)
+    };
+    let body = match problem {
         None => reqwest::Body::from(body),
         Some(kind) => BodyProblem {
             status,
@@ -357,7 +367,31 @@ where
     G: crate::ErrorBody,
 {
     let response = inspected::<P>(status, http::Version::HTTP_11, HeaderMap::new(), body);
-    crate::decode_response::<T, G>(Ok(response)).await
+    crate::decode_response::<P, T, G>(Ok(response)).await
+}
+
+/// The body read error that hands a rejected 200 body to [`crate::Error`], as [`inspected`]
+/// does for other statuses.
+pub(crate) async fn rejected_body(
+    status: StatusCode,
+    version: http::Version,
+    headers: HeaderMap,
+    body: Bytes,
+    kind: ProblemKind,
+) -> reqwest::Error {
+    let problem = BodyProblem {
+        status,
+        headers: headers.clone(),
+        body,
+        kind,
+    };
+    match rebuild(status, version, headers, problem.into_body())
+        .bytes()
+        .await
+    {
+        Err(err) => err,
+        Ok(_) => unreachable!("a problem body fails on its first read"),
+    }
 }
 
 /// A failed send or body read, without its URL: retried when [`retry::transport_reason`]

@@ -74,7 +74,7 @@ fn page(rows: usize) -> Vec<u8> {
 
 fn decode(c: &mut Criterion) {
     let body = page(200);
-    let mut group = c.benchmark_group("decode/contiple_200");
+    let mut group = c.benchmark_group("decode_contiple_200");
     group.bench_function("generated", |b| {
         b.iter(|| serde_json::from_slice::<CustomerTicketListEnvelope>(black_box(&body)).unwrap())
     });

@@ -12672,7 +12672,14 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ::client_runtime::decode::success_response(response).await,
+                200u16 => {
+                    ::client_runtime::decode::success_response::<
+                        crate::Contiple,
+                        _,
+                        _,
+                    >(response)
+                        .await
+                }
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -12756,7 +12763,14 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ::client_runtime::decode::success_response(response).await,
+                200u16 => {
+                    ::client_runtime::decode::success_response::<
+                        crate::Contiple,
+                        _,
+                        _,
+                    >(response)
+                        .await
+                }
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -12840,7 +12854,14 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ::client_runtime::decode::success_response(response).await,
+                200u16 => {
+                    ::client_runtime::decode::success_response::<
+                        crate::Contiple,
+                        _,
+                        _,
+                    >(response)
+                        .await
+                }
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -13023,7 +13044,14 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ::client_runtime::decode::success_response(response).await,
+                200u16 => {
+                    ::client_runtime::decode::success_response::<
+                        crate::Contiple,
+                        _,
+                        _,
+                    >(response)
+                        .await
+                }
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -13122,7 +13150,14 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ::client_runtime::decode::success_response(response).await,
+                200u16 => {
+                    ::client_runtime::decode::success_response::<
+                        crate::Contiple,
+                        _,
+                        _,
+                    >(response)
+                        .await
+                }
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -13301,7 +13336,14 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ::client_runtime::decode::success_response(response).await,
+                200u16 => {
+                    ::client_runtime::decode::success_response::<
+                        crate::Contiple,
+                        _,
+                        _,
+                    >(response)
+                        .await
+                }
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -13458,7 +13500,14 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ::client_runtime::decode::success_response(response).await,
+                200u16 => {
+                    ::client_runtime::decode::success_response::<
+                        crate::Contiple,
+                        _,
+                        _,
+                    >(response)
+                        .await
+                }
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -13557,7 +13606,14 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ::client_runtime::decode::success_response(response).await,
+                200u16 => {
+                    ::client_runtime::decode::success_response::<
+                        crate::Contiple,
+                        _,
+                        _,
+                    >(response)
+                        .await
+                }
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -13764,7 +13820,14 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ::client_runtime::decode::success_response(response).await,
+                200u16 => {
+                    ::client_runtime::decode::success_response::<
+                        crate::Contiple,
+                        _,
+                        _,
+                    >(response)
+                        .await
+                }
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -13863,7 +13926,14 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ::client_runtime::decode::success_response(response).await,
+                200u16 => {
+                    ::client_runtime::decode::success_response::<
+                        crate::Contiple,
+                        _,
+                        _,
+                    >(response)
+                        .await
+                }
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -13998,7 +14068,14 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ::client_runtime::decode::success_response(response).await,
+                200u16 => {
+                    ::client_runtime::decode::success_response::<
+                        crate::Contiple,
+                        _,
+                        _,
+                    >(response)
+                        .await
+                }
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -14099,7 +14176,14 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ::client_runtime::decode::success_response(response).await,
+                200u16 => {
+                    ::client_runtime::decode::success_response::<
+                        crate::Contiple,
+                        _,
+                        _,
+                    >(response)
+                        .await
+                }
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -14309,7 +14393,14 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ::client_runtime::decode::success_response(response).await,
+                200u16 => {
+                    ::client_runtime::decode::success_response::<
+                        crate::Contiple,
+                        _,
+                        _,
+                    >(response)
+                        .await
+                }
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -14427,7 +14518,14 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ::client_runtime::decode::success_response(response).await,
+                200u16 => {
+                    ::client_runtime::decode::success_response::<
+                        crate::Contiple,
+                        _,
+                        _,
+                    >(response)
+                        .await
+                }
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -14677,7 +14775,14 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ::client_runtime::decode::success_response(response).await,
+                200u16 => {
+                    ::client_runtime::decode::success_response::<
+                        crate::Contiple,
+                        _,
+                        _,
+                    >(response)
+                        .await
+                }
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -14806,7 +14911,14 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ::client_runtime::decode::success_response(response).await,
+                200u16 => {
+                    ::client_runtime::decode::success_response::<
+                        crate::Contiple,
+                        _,
+                        _,
+                    >(response)
+                        .await
+                }
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -14885,7 +14997,14 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ::client_runtime::decode::success_response(response).await,
+                200u16 => {
+                    ::client_runtime::decode::success_response::<
+                        crate::Contiple,
+                        _,
+                        _,
+                    >(response)
+                        .await
+                }
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -14999,7 +15118,14 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ::client_runtime::decode::success_response(response).await,
+                200u16 => {
+                    ::client_runtime::decode::success_response::<
+                        crate::Contiple,
+                        _,
+                        _,
+                    >(response)
+                        .await
+                }
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -15081,7 +15207,14 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ::client_runtime::decode::success_response(response).await,
+                200u16 => {
+                    ::client_runtime::decode::success_response::<
+                        crate::Contiple,
+                        _,
+                        _,
+                    >(response)
+                        .await
+                }
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -15175,7 +15308,14 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ::client_runtime::decode::success_response(response).await,
+                200u16 => {
+                    ::client_runtime::decode::success_response::<
+                        crate::Contiple,
+                        _,
+                        _,
+                    >(response)
+                        .await
+                }
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -15258,7 +15398,14 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ::client_runtime::decode::success_response(response).await,
+                200u16 => {
+                    ::client_runtime::decode::success_response::<
+                        crate::Contiple,
+                        _,
+                        _,
+                    >(response)
+                        .await
+                }
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -15323,7 +15470,14 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ::client_runtime::decode::success_response(response).await,
+                200u16 => {
+                    ::client_runtime::decode::success_response::<
+                        crate::Contiple,
+                        _,
+                        _,
+                    >(response)
+                        .await
+                }
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -15424,7 +15578,14 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ::client_runtime::decode::success_response(response).await,
+                200u16 => {
+                    ::client_runtime::decode::success_response::<
+                        crate::Contiple,
+                        _,
+                        _,
+                    >(response)
+                        .await
+                }
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -15529,7 +15690,14 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ::client_runtime::decode::success_response(response).await,
+                200u16 => {
+                    ::client_runtime::decode::success_response::<
+                        crate::Contiple,
+                        _,
+                        _,
+                    >(response)
+                        .await
+                }
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -15632,7 +15800,14 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ::client_runtime::decode::success_response(response).await,
+                200u16 => {
+                    ::client_runtime::decode::success_response::<
+                        crate::Contiple,
+                        _,
+                        _,
+                    >(response)
+                        .await
+                }
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -15750,7 +15925,14 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ::client_runtime::decode::success_response(response).await,
+                200u16 => {
+                    ::client_runtime::decode::success_response::<
+                        crate::Contiple,
+                        _,
+                        _,
+                    >(response)
+                        .await
+                }
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -15832,7 +16014,14 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ::client_runtime::decode::success_response(response).await,
+                200u16 => {
+                    ::client_runtime::decode::success_response::<
+                        crate::Contiple,
+                        _,
+                        _,
+                    >(response)
+                        .await
+                }
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -15914,7 +16103,14 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ::client_runtime::decode::success_response(response).await,
+                200u16 => {
+                    ::client_runtime::decode::success_response::<
+                        crate::Contiple,
+                        _,
+                        _,
+                    >(response)
+                        .await
+                }
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -15996,7 +16192,14 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ::client_runtime::decode::success_response(response).await,
+                200u16 => {
+                    ::client_runtime::decode::success_response::<
+                        crate::Contiple,
+                        _,
+                        _,
+                    >(response)
+                        .await
+                }
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(

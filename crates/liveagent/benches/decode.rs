@@ -1,17 +1,19 @@
 //! Decoding cost of a `listConversations` page of 1,000 rows (synthetic: the docs' example
 //! row with varied ids and text), measured in one run against two baselines:
 //!
-//! - `decode/liveagent_1000/generated`: the generated `ConversationListEnvelope`;
+//! - `decode_liveagent_1000/generated`: the generated `ConversationListEnvelope`;
 //! - `.../floor`: a minimal hand-written serde struct of the same fields;
 //! - `.../value`: `serde_json::Value`;
 //!
-//! and the client's whole response path (one-pass inspection, then decode):
+//! and the client's whole response path (decoding that reads the error marker in the same pass):
 //!
-//! - `inspect/liveagent_1000/client`: `decode_bytes` as the client does it;
+//! - `inspect_liveagent_1000/client`: `decode_bytes` as the client does it;
 //! - `.../client_error_string`: the same with a row whose subject is `"ERROR"`;
 //! - `.../bare`: `serde_json::from_slice` of the generated type alone.
 //!
 //! `cargo xtask bench` turns the medians into ratios.
+
+mod support;
 
 use std::hint::black_box;
 
@@ -58,23 +60,7 @@ struct FloorEnvelope {
 /// A page of `rows` conversations; `error_subject` puts the text `"ERROR"` in one subject.
 fn page(rows: usize, error_subject: bool) -> Bytes {
     let rows: Vec<serde_json::Value> = (0..rows)
-        .map(|i| {
-            let subject = if error_subject && i == rows / 2 {
-                "ERROR".to_owned()
-            } else {
-                format!("Test ticket {i}")
-            };
-            serde_json::json!({
-                "conversationid": format!("s4y{i:05}"), "code": format!("AX4-B4T-{i:05}"),
-                "datecreated": "2012-03-02 11:21:04", "datechanged": "2012-03-02 11:21:05",
-                "departmentname": "Department 1", "departmentid": "a5j9t4d8", "status": "A",
-                "ownername": format!("John Owner {i}"), "owneremail": "john@owner.com",
-                "subject": subject, "preview": format!("this is test ticket number {i}"),
-                "publicurlcode": format!("bI5fR3oN{i:08}"), "tags": "tagid1,tagid2",
-                "channel_type": "E", "messagegroupsin": "2", "messagegroupsout": "5",
-                "cursor": format!("k{i}")
-            })
-        })
+        .map(|i| support::conversation(i, (error_subject && i == rows / 2).then_some("ERROR")))
         .collect();
     Bytes::from(
         serde_json::to_vec(&serde_json::json!({"response": {"conversations": rows}})).unwrap(),
@@ -83,7 +69,7 @@ fn page(rows: usize, error_subject: bool) -> Bytes {
 
 fn decode(c: &mut Criterion) {
     let body = page(1000, false);
-    let mut group = c.benchmark_group("decode/liveagent_1000");
+    let mut group = c.benchmark_group("decode_liveagent_1000");
     group.bench_function("generated", |b| {
         b.iter(|| serde_json::from_slice::<ConversationListEnvelope>(black_box(&body)).unwrap())
     });
@@ -108,7 +94,7 @@ fn decode(c: &mut Criterion) {
             >(reqwest::StatusCode::OK, body.clone()))
             .unwrap()
     };
-    let mut group = c.benchmark_group("inspect/liveagent_1000");
+    let mut group = c.benchmark_group("inspect_liveagent_1000");
     group.bench_function("client", |b| b.iter(|| client_path(black_box(&body))));
     group.bench_function("client_error_string", |b| {
         b.iter(|| client_path(black_box(&with_error)))

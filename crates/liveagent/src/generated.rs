@@ -20366,7 +20366,14 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ::client_runtime::decode::success_response(response).await,
+                200u16 => {
+                    ::client_runtime::decode::success_response::<
+                        crate::LiveAgent,
+                        _,
+                        _,
+                    >(response)
+                        .await
+                }
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -20431,7 +20438,14 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ::client_runtime::decode::success_response(response).await,
+                200u16 => {
+                    ::client_runtime::decode::success_response::<
+                        crate::LiveAgent,
+                        _,
+                        _,
+                    >(response)
+                        .await
+                }
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -20496,7 +20510,14 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ::client_runtime::decode::success_response(response).await,
+                200u16 => {
+                    ::client_runtime::decode::success_response::<
+                        crate::LiveAgent,
+                        _,
+                        _,
+                    >(response)
+                        .await
+                }
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -20577,7 +20598,14 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ::client_runtime::decode::success_response(response).await,
+                200u16 => {
+                    ::client_runtime::decode::success_response::<
+                        crate::LiveAgent,
+                        _,
+                        _,
+                    >(response)
+                        .await
+                }
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -20662,7 +20690,14 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ::client_runtime::decode::success_response(response).await,
+                200u16 => {
+                    ::client_runtime::decode::success_response::<
+                        crate::LiveAgent,
+                        _,
+                        _,
+                    >(response)
+                        .await
+                }
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -20781,7 +20816,14 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ::client_runtime::decode::success_response(response).await,
+                200u16 => {
+                    ::client_runtime::decode::success_response::<
+                        crate::LiveAgent,
+                        _,
+                        _,
+                    >(response)
+                        .await
+                }
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -21056,7 +21098,14 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ::client_runtime::decode::success_response(response).await,
+                200u16 => {
+                    ::client_runtime::decode::success_response::<
+                        crate::LiveAgent,
+                        _,
+                        _,
+                    >(response)
+                        .await
+                }
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -21173,7 +21222,14 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ::client_runtime::decode::success_response(response).await,
+                200u16 => {
+                    ::client_runtime::decode::success_response::<
+                        crate::LiveAgent,
+                        _,
+                        _,
+                    >(response)
+                        .await
+                }
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -21294,7 +21350,14 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ::client_runtime::decode::success_response(response).await,
+                200u16 => {
+                    ::client_runtime::decode::success_response::<
+                        crate::LiveAgent,
+                        _,
+                        _,
+                    >(response)
+                        .await
+                }
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -21415,7 +21478,14 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ::client_runtime::decode::success_response(response).await,
+                200u16 => {
+                    ::client_runtime::decode::success_response::<
+                        crate::LiveAgent,
+                        _,
+                        _,
+                    >(response)
+                        .await
+                }
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -21500,7 +21570,14 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ::client_runtime::decode::success_response(response).await,
+                200u16 => {
+                    ::client_runtime::decode::success_response::<
+                        crate::LiveAgent,
+                        _,
+                        _,
+                    >(response)
+                        .await
+                }
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -21619,7 +21696,14 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ::client_runtime::decode::success_response(response).await,
+                200u16 => {
+                    ::client_runtime::decode::success_response::<
+                        crate::LiveAgent,
+                        _,
+                        _,
+                    >(response)
+                        .await
+                }
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -21740,7 +21824,14 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ::client_runtime::decode::success_response(response).await,
+                200u16 => {
+                    ::client_runtime::decode::success_response::<
+                        crate::LiveAgent,
+                        _,
+                        _,
+                    >(response)
+                        .await
+                }
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -21861,7 +21952,14 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ::client_runtime::decode::success_response(response).await,
+                200u16 => {
+                    ::client_runtime::decode::success_response::<
+                        crate::LiveAgent,
+                        _,
+                        _,
+                    >(response)
+                        .await
+                }
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -21983,7 +22081,14 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ::client_runtime::decode::success_response(response).await,
+                200u16 => {
+                    ::client_runtime::decode::success_response::<
+                        crate::LiveAgent,
+                        _,
+                        _,
+                    >(response)
+                        .await
+                }
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -22070,7 +22175,14 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ::client_runtime::decode::success_response(response).await,
+                200u16 => {
+                    ::client_runtime::decode::success_response::<
+                        crate::LiveAgent,
+                        _,
+                        _,
+                    >(response)
+                        .await
+                }
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -22155,7 +22267,14 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ::client_runtime::decode::success_response(response).await,
+                200u16 => {
+                    ::client_runtime::decode::success_response::<
+                        crate::LiveAgent,
+                        _,
+                        _,
+                    >(response)
+                        .await
+                }
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -22275,7 +22394,14 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ::client_runtime::decode::success_response(response).await,
+                200u16 => {
+                    ::client_runtime::decode::success_response::<
+                        crate::LiveAgent,
+                        _,
+                        _,
+                    >(response)
+                        .await
+                }
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -22360,7 +22486,14 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ::client_runtime::decode::success_response(response).await,
+                200u16 => {
+                    ::client_runtime::decode::success_response::<
+                        crate::LiveAgent,
+                        _,
+                        _,
+                    >(response)
+                        .await
+                }
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -22425,7 +22558,14 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ::client_runtime::decode::success_response(response).await,
+                200u16 => {
+                    ::client_runtime::decode::success_response::<
+                        crate::LiveAgent,
+                        _,
+                        _,
+                    >(response)
+                        .await
+                }
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -22527,7 +22667,14 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ::client_runtime::decode::success_response(response).await,
+                200u16 => {
+                    ::client_runtime::decode::success_response::<
+                        crate::LiveAgent,
+                        _,
+                        _,
+                    >(response)
+                        .await
+                }
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -22608,7 +22755,14 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ::client_runtime::decode::success_response(response).await,
+                200u16 => {
+                    ::client_runtime::decode::success_response::<
+                        crate::LiveAgent,
+                        _,
+                        _,
+                    >(response)
+                        .await
+                }
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -22704,7 +22858,14 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ::client_runtime::decode::success_response(response).await,
+                200u16 => {
+                    ::client_runtime::decode::success_response::<
+                        crate::LiveAgent,
+                        _,
+                        _,
+                    >(response)
+                        .await
+                }
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -22875,7 +23036,14 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ::client_runtime::decode::success_response(response).await,
+                200u16 => {
+                    ::client_runtime::decode::success_response::<
+                        crate::LiveAgent,
+                        _,
+                        _,
+                    >(response)
+                        .await
+                }
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -22978,7 +23146,14 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ::client_runtime::decode::success_response(response).await,
+                200u16 => {
+                    ::client_runtime::decode::success_response::<
+                        crate::LiveAgent,
+                        _,
+                        _,
+                    >(response)
+                        .await
+                }
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -23063,7 +23238,14 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ::client_runtime::decode::success_response(response).await,
+                200u16 => {
+                    ::client_runtime::decode::success_response::<
+                        crate::LiveAgent,
+                        _,
+                        _,
+                    >(response)
+                        .await
+                }
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -23259,7 +23441,14 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ::client_runtime::decode::success_response(response).await,
+                200u16 => {
+                    ::client_runtime::decode::success_response::<
+                        crate::LiveAgent,
+                        _,
+                        _,
+                    >(response)
+                        .await
+                }
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -23354,7 +23543,14 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ::client_runtime::decode::success_response(response).await,
+                200u16 => {
+                    ::client_runtime::decode::success_response::<
+                        crate::LiveAgent,
+                        _,
+                        _,
+                    >(response)
+                        .await
+                }
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -23490,7 +23686,14 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ::client_runtime::decode::success_response(response).await,
+                200u16 => {
+                    ::client_runtime::decode::success_response::<
+                        crate::LiveAgent,
+                        _,
+                        _,
+                    >(response)
+                        .await
+                }
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -23555,7 +23758,14 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ::client_runtime::decode::success_response(response).await,
+                200u16 => {
+                    ::client_runtime::decode::success_response::<
+                        crate::LiveAgent,
+                        _,
+                        _,
+                    >(response)
+                        .await
+                }
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -23698,7 +23908,14 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ::client_runtime::decode::success_response(response).await,
+                200u16 => {
+                    ::client_runtime::decode::success_response::<
+                        crate::LiveAgent,
+                        _,
+                        _,
+                    >(response)
+                        .await
+                }
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -23841,7 +24058,14 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ::client_runtime::decode::success_response(response).await,
+                200u16 => {
+                    ::client_runtime::decode::success_response::<
+                        crate::LiveAgent,
+                        _,
+                        _,
+                    >(response)
+                        .await
+                }
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -23984,7 +24208,14 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ::client_runtime::decode::success_response(response).await,
+                200u16 => {
+                    ::client_runtime::decode::success_response::<
+                        crate::LiveAgent,
+                        _,
+                        _,
+                    >(response)
+                        .await
+                }
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -24152,7 +24383,14 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ::client_runtime::decode::success_response(response).await,
+                200u16 => {
+                    ::client_runtime::decode::success_response::<
+                        crate::LiveAgent,
+                        _,
+                        _,
+                    >(response)
+                        .await
+                }
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -24295,7 +24533,14 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ::client_runtime::decode::success_response(response).await,
+                200u16 => {
+                    ::client_runtime::decode::success_response::<
+                        crate::LiveAgent,
+                        _,
+                        _,
+                    >(response)
+                        .await
+                }
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -24485,7 +24730,14 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ::client_runtime::decode::success_response(response).await,
+                200u16 => {
+                    ::client_runtime::decode::success_response::<
+                        crate::LiveAgent,
+                        _,
+                        _,
+                    >(response)
+                        .await
+                }
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -24657,7 +24909,14 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ::client_runtime::decode::success_response(response).await,
+                200u16 => {
+                    ::client_runtime::decode::success_response::<
+                        crate::LiveAgent,
+                        _,
+                        _,
+                    >(response)
+                        .await
+                }
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -24865,7 +25124,14 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ::client_runtime::decode::success_response(response).await,
+                200u16 => {
+                    ::client_runtime::decode::success_response::<
+                        crate::LiveAgent,
+                        _,
+                        _,
+                    >(response)
+                        .await
+                }
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -25089,7 +25355,14 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ::client_runtime::decode::success_response(response).await,
+                200u16 => {
+                    ::client_runtime::decode::success_response::<
+                        crate::LiveAgent,
+                        _,
+                        _,
+                    >(response)
+                        .await
+                }
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -25154,7 +25427,14 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ::client_runtime::decode::success_response(response).await,
+                200u16 => {
+                    ::client_runtime::decode::success_response::<
+                        crate::LiveAgent,
+                        _,
+                        _,
+                    >(response)
+                        .await
+                }
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -25238,7 +25518,14 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ::client_runtime::decode::success_response(response).await,
+                200u16 => {
+                    ::client_runtime::decode::success_response::<
+                        crate::LiveAgent,
+                        _,
+                        _,
+                    >(response)
+                        .await
+                }
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -25352,7 +25639,14 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ::client_runtime::decode::success_response(response).await,
+                200u16 => {
+                    ::client_runtime::decode::success_response::<
+                        crate::LiveAgent,
+                        _,
+                        _,
+                    >(response)
+                        .await
+                }
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -25436,7 +25730,14 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ::client_runtime::decode::success_response(response).await,
+                200u16 => {
+                    ::client_runtime::decode::success_response::<
+                        crate::LiveAgent,
+                        _,
+                        _,
+                    >(response)
+                        .await
+                }
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -25498,7 +25799,14 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ::client_runtime::decode::success_response(response).await,
+                200u16 => {
+                    ::client_runtime::decode::success_response::<
+                        crate::LiveAgent,
+                        _,
+                        _,
+                    >(response)
+                        .await
+                }
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
@@ -25595,7 +25903,14 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ::client_runtime::decode::success_response(response).await,
+                200u16 => {
+                    ::client_runtime::decode::success_response::<
+                        crate::LiveAgent,
+                        _,
+                        _,
+                    >(response)
+                        .await
+                }
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(

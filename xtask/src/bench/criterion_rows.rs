@@ -1,10 +1,256 @@
-//! The criterion benches' rows. (Being written.)
+//! The benches under `crates/*/benches/`, run with `cargo bench`, and their rows.
+//!
+//! Timed figures are criterion medians (`<criterion home>/<group>/<function>/new/estimates.json`),
+//! each ratio between two functions of one group measured in the same run. Latency
+//! percentiles and peak memory are written by the benches themselves to
+//! `target/bench/raw/*.json` (criterion keeps neither).
+//!
+//! `--quick` runs only LiveAgent's decode bench, with short samples.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::process::Command;
 
-use super::Row;
+use anyhow::{bail, Context as _};
 
-/// Runs the criterion benches and turns their medians into rows.
-pub fn run(_root: &Path, _quick: bool) -> anyhow::Result<Vec<Row>> {
-    Ok(Vec::new())
+use super::{Comparison, Row};
+
+/// One `cargo bench` invocation: a package and its bench targets.
+struct Benches {
+    package: &'static str,
+    targets: &'static [&'static str],
+}
+
+/// Everything `cargo xtask bench` runs.
+const ALL: &[Benches] = &[
+    Benches {
+        package: "liveagent",
+        targets: &["decode", "request", "paginate_memory"],
+    },
+    Benches {
+        package: "contiple",
+        targets: &["decode"],
+    },
+];
+
+/// The smoke run of `--quick`.
+const QUICK: &[Benches] = &[Benches {
+    package: "liveagent",
+    targets: &["decode"],
+}];
+
+/// Runs the benches and turns their results into rows.
+pub fn run(root: &Path, quick: bool) -> anyhow::Result<Vec<Row>> {
+    let out = root.join("target/bench");
+    let criterion_home = out.join("criterion");
+    let raw = out.join("raw");
+    for dir in [&criterion_home, &raw] {
+        // Stale results of an earlier run must not be reported as this run's.
+        let _ = std::fs::remove_dir_all(dir);
+        std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+    }
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    for benches in if quick { QUICK } else { ALL } {
+        let mut command = Command::new(&cargo);
+        command
+            .current_dir(root)
+            .args(["bench", "--package", benches.package]);
+        for target in benches.targets {
+            command.args(["--bench", target]);
+        }
+        command.arg("--");
+        if quick {
+            command.args([
+                "--warm-up-time",
+                "0.5",
+                "--measurement-time",
+                "1",
+                "--sample-size",
+                "10",
+            ]);
+        }
+        command
+            .env("CRITERION_HOME", &criterion_home)
+            .env("XTASK_BENCH_OUT", &raw)
+            .env("BENCH_QUICK", if quick { "1" } else { "0" });
+        eprintln!(
+            "running the benches of {} ({})",
+            benches.package,
+            benches.targets.join(", ")
+        );
+        let status = command.status().context("running cargo bench")?;
+        if !status.success() {
+            bail!("cargo bench of {} failed ({status})", benches.package);
+        }
+    }
+
+    let results = Results {
+        criterion: criterion_home,
+        raw,
+    };
+    let mut rows = vec![
+        results.ratio(
+            "decode: LiveAgent listConversations, 1,000 rows — generated types / hand-written floor",
+            ("decode_liveagent_1000", "generated"),
+            ("decode_liveagent_1000", "floor"),
+            Comparison::AtMost,
+            1.10,
+        )?,
+        results.ratio(
+            "decode: LiveAgent listConversations, 1,000 rows — generated types / serde_json::Value",
+            ("decode_liveagent_1000", "generated"),
+            ("decode_liveagent_1000", "value"),
+            Comparison::AtMost,
+            0.5,
+        )?,
+    ];
+    if !quick {
+        rows.push(results.ratio(
+            "decode: Contiple ticket list, 200 rows — generated types / hand-written floor",
+            ("decode_contiple_200", "generated"),
+            ("decode_contiple_200", "floor"),
+            Comparison::AtMost,
+            1.10,
+        )?);
+        rows.push(results.ratio(
+            "decode: Contiple ticket list, 200 rows — generated types / serde_json::Value",
+            ("decode_contiple_200", "generated"),
+            ("decode_contiple_200", "value"),
+            Comparison::AtMost,
+            0.5,
+        )?);
+    }
+    rows.push(results.ratio(
+        "response path, 1,000 rows: a row with the text \"ERROR\" / without",
+        ("inspect_liveagent_1000", "client_error_string"),
+        ("inspect_liveagent_1000", "client"),
+        Comparison::AtMost,
+        1.02,
+    )?);
+    rows.push(results.ratio(
+        "response path, 1,000 rows: the client's whole path / bare decode of the same bytes",
+        ("inspect_liveagent_1000", "client"),
+        ("inspect_liveagent_1000", "bare"),
+        Comparison::AtMost,
+        1.05,
+    )?);
+    if quick {
+        return Ok(rows);
+    }
+
+    let latency = results.raw("request_get_tag.json")?;
+    let figure = |who: &str, what: &str| -> anyhow::Result<f64> {
+        latency[who][what]
+            .as_f64()
+            .with_context(|| format!("request_get_tag.json has no {who}.{what}"))
+    };
+    rows.push(Row::new(
+        "per request, loopback getTag: client / raw reqwest, median",
+        figure("client", "p50")?,
+        figure("reqwest", "p50")?,
+        "µs",
+        Comparison::AtMost,
+        1.05,
+    ));
+    rows.push(Row::new(
+        "per request, loopback getTag: client / raw reqwest, p99",
+        figure("client", "p99")?,
+        figure("reqwest", "p99")?,
+        "µs",
+        Comparison::AtMost,
+        1.10,
+    ));
+
+    let memory = results.raw("paginate_memory.json")?;
+    let mib = |key: &str| -> anyhow::Result<f64> {
+        let bytes = memory[key]
+            .as_f64()
+            .with_context(|| format!("paginate_memory.json has no {key}"))?;
+        Ok(bytes / (1024.0 * 1024.0))
+    };
+    rows.push(Row::new(
+        format!(
+            "pagination memory: peak heap streaming {} rows / fetching one 1,000-row page",
+            thousands(memory["rows"].as_u64().unwrap_or_default())
+        ),
+        mib("stream_peak_bytes")?,
+        mib("one_page_peak_bytes")?,
+        "MiB",
+        Comparison::Below,
+        2.0,
+    ));
+    Ok(rows)
+}
+
+/// Where the benches left their results.
+struct Results {
+    criterion: PathBuf,
+    raw: PathBuf,
+}
+
+impl Results {
+    /// The criterion median of `group/function`, in µs.
+    fn median(&self, (group, function): (&str, &str)) -> anyhow::Result<f64> {
+        let path = self
+            .criterion
+            .join(group)
+            .join(function)
+            .join("new/estimates.json");
+        let text = std::fs::read_to_string(&path)
+            .with_context(|| format!("reading {} (did the bench run?)", path.display()))?;
+        let estimates: serde_json::Value = serde_json::from_str(&text)?;
+        let nanos = estimates["median"]["point_estimate"]
+            .as_f64()
+            .with_context(|| format!("{} has no median", path.display()))?;
+        Ok(nanos / 1_000.0)
+    }
+
+    /// The row comparing two criterion medians.
+    fn ratio(
+        &self,
+        measure: &str,
+        ours: (&str, &str),
+        baseline: (&str, &str),
+        comparison: Comparison,
+        target: f64,
+    ) -> anyhow::Result<Row> {
+        Ok(Row::new(
+            measure,
+            self.median(ours)?,
+            self.median(baseline)?,
+            "µs",
+            comparison,
+            target,
+        ))
+    }
+
+    /// A JSON file a bench wrote under `target/bench/raw/`.
+    fn raw(&self, name: &str) -> anyhow::Result<serde_json::Value> {
+        let path = self.raw.join(name);
+        let text = std::fs::read_to_string(&path)
+            .with_context(|| format!("reading {} (did the bench run?)", path.display()))?;
+        Ok(serde_json::from_str(&text)?)
+    }
+}
+
+/// `100000` as `100,000`.
+fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, digit) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(digit);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn thousands_are_grouped() {
+        assert_eq!(super::thousands(100_000), "100,000");
+        assert_eq!(super::thousands(999), "999");
+        assert_eq!(super::thousands(1_000), "1,000");
+    }
 }

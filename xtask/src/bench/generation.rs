@@ -1,10 +1,95 @@
-//! Generation time and run-to-run determinism of `cargo xtask generate`. (Being written.)
+//! Generation: `cargo xtask generate` for the whole workspace once xtask is built, timed as a
+//! user runs it (this xtask binary, as built by the `cargo xtask` alias), against a 2 s
+//! budget; and its output compared byte for byte from run to run.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
 
-use super::Row;
+use anyhow::{bail, Context as _};
+use sha2::{Digest, Sha256};
 
-/// Measures the generation rows.
-pub fn run(_root: &Path) -> anyhow::Result<Vec<Row>> {
-    Ok(Vec::new())
+use super::{Comparison, Row};
+use crate::apis;
+
+/// Timed runs (after one untimed run that brings the files up to date).
+const RUNS: usize = 5;
+
+/// The budget, in seconds.
+const BUDGET: f64 = 2.0;
+
+/// Runs the generator [`RUNS`] times and returns the time and determinism rows.
+pub fn run(root: &Path) -> anyhow::Result<Vec<Row>> {
+    let xtask = std::env::current_exe().context("locating the xtask binary")?;
+    let generate = || -> anyhow::Result<f64> {
+        let started = Instant::now();
+        let output = Command::new(&xtask)
+            .arg("generate")
+            .current_dir(root)
+            .output()
+            .context("running xtask generate")?;
+        let elapsed = started.elapsed().as_secs_f64();
+        if !output.status.success() {
+            bail!(
+                "xtask generate failed: {}",
+                String::from_utf8_lossy(&output.stderr)
+            );
+        }
+        Ok(elapsed)
+    };
+    eprintln!("timing `cargo xtask generate` ({RUNS} runs)");
+    generate()?;
+    let first = digest(&outputs(root)?)?;
+    let mut times = Vec::with_capacity(RUNS);
+    let mut differing = 0;
+    for _ in 0..RUNS {
+        times.push(generate()?);
+        if digest(&outputs(root)?)? != first {
+            differing += 1;
+        }
+    }
+    times.sort_by(f64::total_cmp);
+    let median = times[RUNS / 2];
+    Ok(vec![
+        Row::new(
+            "generate: whole workspace, xtask built — time / 2 s budget",
+            median,
+            BUDGET,
+            "s",
+            Comparison::Below,
+            1.0,
+        ),
+        Row::new(
+            format!("generate: runs whose output differs from the first / {RUNS} runs"),
+            differing as f64,
+            RUNS as f64,
+            "runs",
+            Comparison::AtMost,
+            0.0,
+        ),
+    ])
+}
+
+/// Every file `cargo xtask generate` writes.
+fn outputs(root: &Path) -> anyhow::Result<Vec<PathBuf>> {
+    let mut files = Vec::new();
+    for api in apis::discover(root)? {
+        let name = api.settings.name;
+        files.push(root.join(format!("crates/{name}/src/generated.rs")));
+        files.push(root.join(format!("crates/{name}-cli/src/generated.rs")));
+        files.push(root.join(format!("crates/{name}-httpmock/src/generated.rs")));
+        files.push(root.join(format!("tests/src/dispatch/{name}.rs")));
+    }
+    Ok(files)
+}
+
+/// One digest of the files' contents, in order.
+fn digest(files: &[PathBuf]) -> anyhow::Result<Vec<u8>> {
+    let mut hasher = Sha256::new();
+    for file in files {
+        let bytes = std::fs::read(file).with_context(|| format!("reading {}", file.display()))?;
+        hasher.update((bytes.len() as u64).to_le_bytes());
+        hasher.update(&bytes);
+    }
+    Ok(hasher.finalize().to_vec())
 }

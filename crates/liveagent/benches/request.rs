@@ -1,0 +1,157 @@
+//! Per-request overhead: the same `GET /tags/sh3j` (the docs' example response of `getTag`)
+//! against a loopback hyper server, through the client (hooks, retries enabled but unused,
+//! rate limiter off) and through a raw `reqwest` call of the same URL decoded into a
+//! hand-written struct (the baseline).
+//!
+//! - criterion group `request_get_tag`: `client` and `reqwest`, for `cargo bench`;
+//! - then an interleaved run (client, raw, client, raw, …) of every call timed on its own,
+//!   whose median and 99th percentile go to `target/bench/raw/request_get_tag.json` for
+//!   `cargo xtask bench`: percentiles need each call's latency, which criterion does not keep.
+
+mod support;
+
+use std::hint::black_box;
+use std::time::{Duration, Instant};
+
+use bytes::Bytes;
+use criterion::Criterion;
+use serde::Deserialize;
+
+/// The docs' example response of `GET /tags/{tagid}`.
+const GET_TAG: &str = r#"{"response":{"id":"sh3j","name":"VIP","is_archived":null,"color":"FFFFFF","bg_color":"0000FF"}}"#;
+
+const KEY: &str = "bench-api-key";
+
+/// The baseline's hand-written decoding target.
+#[allow(dead_code)]
+#[derive(Deserialize)]
+struct RawTag {
+    id: String,
+    name: Option<String>,
+    is_archived: Option<String>,
+    color: Option<String>,
+    bg_color: Option<String>,
+}
+
+#[derive(Deserialize)]
+struct RawEnvelope {
+    response: RawTag,
+}
+
+struct Setup {
+    runtime: tokio::runtime::Runtime,
+    client: liveagent::Client,
+    http: reqwest::Client,
+    url: String,
+}
+
+impl Setup {
+    fn new() -> Self {
+        let addr = support::serve(|_| Bytes::from_static(GET_TAG.as_bytes()));
+        let base = format!("http://{addr}");
+        let client = liveagent::ClientBuilder::new(base.clone(), liveagent::ApiKey::new(KEY))
+            .rate_limit(None)
+            .build()
+            .unwrap();
+        let http = reqwest::Client::builder().build().unwrap();
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        Setup {
+            runtime,
+            client,
+            http,
+            url: format!("{base}/tags/sh3j"),
+        }
+    }
+
+    fn client_call(&self) -> String {
+        self.runtime.block_on(async {
+            let tag = self
+                .client
+                .get_tag()
+                .tagid("sh3j")
+                .send()
+                .await
+                .unwrap()
+                .into_inner();
+            tag.response.id
+        })
+    }
+
+    fn raw_call(&self) -> String {
+        self.runtime.block_on(async {
+            let response = self
+                .http
+                .get(&self.url)
+                .query(&[("apikey", KEY)])
+                .send()
+                .await
+                .unwrap();
+            assert!(response.status().is_success());
+            let body = response.bytes().await.unwrap();
+            serde_json::from_slice::<RawEnvelope>(&body)
+                .unwrap()
+                .response
+                .id
+        })
+    }
+}
+
+fn percentile(sorted: &[Duration], p: f64) -> f64 {
+    let index = ((sorted.len() - 1) as f64 * p).round() as usize;
+    sorted[index].as_secs_f64() * 1e6
+}
+
+fn main() {
+    let setup = Setup::new();
+    assert_eq!(setup.client_call(), "sh3j");
+    assert_eq!(setup.raw_call(), "sh3j");
+
+    let quick = support::quick();
+    let mut criterion = Criterion::default().configure_from_args();
+    if quick {
+        criterion = criterion
+            .warm_up_time(Duration::from_millis(200))
+            .measurement_time(Duration::from_secs(1))
+            .sample_size(10);
+    }
+    let mut group = criterion.benchmark_group("request_get_tag");
+    group.bench_function("client", |b| b.iter(|| black_box(setup.client_call())));
+    group.bench_function("reqwest", |b| b.iter(|| black_box(setup.raw_call())));
+    group.finish();
+    criterion.final_summary();
+
+    let calls = if quick { 300 } else { 5_000 };
+    // Warm both paths (connection pools, allocator) before timing.
+    for _ in 0..200 {
+        setup.client_call();
+        setup.raw_call();
+    }
+    let mut ours = Vec::with_capacity(calls);
+    let mut raw = Vec::with_capacity(calls);
+    for i in 0..calls * 2 {
+        // Alternate which goes first, so neither always follows the other.
+        let client_turn = (i % 2 == 0) ^ (i / 2 % 2 == 0);
+        let started = Instant::now();
+        if client_turn {
+            black_box(setup.client_call());
+            ours.push(started.elapsed());
+        } else {
+            black_box(setup.raw_call());
+            raw.push(started.elapsed());
+        }
+    }
+    ours.sort();
+    raw.sort();
+    let report = serde_json::json!({
+        "calls": calls,
+        "unit": "µs",
+        "client": {"p50": percentile(&ours, 0.5), "p99": percentile(&ours, 0.99)},
+        "reqwest": {"p50": percentile(&raw, 0.5), "p99": percentile(&raw, 0.99)},
+    });
+    let path = support::raw_dir().join("request_get_tag.json");
+    std::fs::write(&path, serde_json::to_string_pretty(&report).unwrap()).unwrap();
+    println!("request_get_tag latency: {report}");
+}
