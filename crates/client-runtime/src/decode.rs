@@ -83,13 +83,14 @@ where
     P: Protocol,
     T: DeserializeOwned,
 {
-    let status = response.status();
-    let version = response.version();
-    let headers = response.headers().clone();
-    let body = response
-        .bytes()
+    use http_body_util::BodyExt as _;
+    let (parts, body) = http::Response::<reqwest::Body>::from(response).into_parts();
+    let (status, version, headers) = (parts.status, parts.version, parts.headers);
+    let body = body
+        .collect()
         .await
-        .map_err(progenitor_client::Error::ResponseBodyError)?;
+        .map_err(progenitor_client::Error::ResponseBodyError)?
+        .to_bytes();
     let failure = match json_with_marker::<T>(&body, P::ERROR_MARKER) {
         Ok((inner, marker)) if !marker.as_ref().is_some_and(P::is_error) => {
             return Ok(ResponseValue::new(inner, status, headers));

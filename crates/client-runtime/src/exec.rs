@@ -245,12 +245,19 @@ pub async fn execute<P: Protocol>(
     async move {
         let started = tokio::time::Instant::now();
         // A streamed body (a multipart upload) cannot be sent twice.
-        let retryable = runtime.retry.allows(request.method()) && request.try_clone().is_some();
+        let retryable = runtime.retry.allows(request.method())
+            && request.body().is_none_or(|body| body.as_bytes().is_some());
         let mut original = Some(request);
         let result = retry::run(&runtime.retry, retryable, P::NAME, |attempt| {
-            let request = match original.as_ref().and_then(reqwest::Request::try_clone) {
+            // Each attempt sends a copy while the request may be retried.
+            let copy = retryable
+                .then(|| original.as_ref().and_then(reqwest::Request::try_clone))
+                .flatten();
+            let request = match copy {
                 Some(copy) => copy,
-                None => original.take().expect("a streamed request is sent once"),
+                None => original
+                    .take()
+                    .expect("a request that is not retried is sent once"),
             };
             tracing::Span::current().record("attempt", attempt);
             one_attempt::<P>(http, runtime, request, info, raw_body)
@@ -289,9 +296,11 @@ async fn one_attempt<P: Protocol>(
         tracing::debug!(status = status.as_u16(), "{} response (streamed)", P::NAME);
         return Attempt::Done(Ok(response));
     }
-    let version = response.version();
-    let headers = response.headers().clone();
-    let body = match read_bounded(response, runtime.max_body_bytes).await {
+    // The parts are moved, not copied, into the response handed on.
+    let (parts, body) = http::Response::<reqwest::Body>::from(response).into_parts();
+    let version = parts.version;
+    let headers = parts.headers;
+    let body = match read_bounded(body, runtime.max_body_bytes).await {
         Ok(body) => body,
         Err(BodyRead::Transport(err)) => return transport_failure(err),
         Err(BodyRead::TooLarge(prefix)) => {
@@ -408,15 +417,23 @@ fn transport_failure(err: reqwest::Error) -> Attempt<reqwest::Result<reqwest::Re
     }
 }
 
+/// A response for the generated code. Its URL is a fixed placeholder, never the request's
+/// (which may hold a key), parsed once.
 fn rebuild(
     status: StatusCode,
     version: http::Version,
     headers: HeaderMap,
     body: reqwest::Body,
 ) -> reqwest::Response {
-    let mut rebuilt = http::Response::new(body);
-    *rebuilt.status_mut() = status;
-    *rebuilt.version_mut() = version;
+    static NO_URL: std::sync::LazyLock<reqwest::Url> = std::sync::LazyLock::new(|| {
+        reqwest::Url::parse("http://no.url.provided.local").expect("a valid URL")
+    });
+    let builder = http::response::Builder::new()
+        .status(status)
+        .version(version);
+    let mut rebuilt = reqwest::ResponseBuilderExt::url(builder, NO_URL.clone())
+        .body(body)
+        .expect("a status and version taken from a response");
     *rebuilt.headers_mut() = headers;
     reqwest::Response::from(rebuilt)
 }
@@ -436,28 +453,52 @@ enum BodyRead {
     TooLarge(Bytes),
 }
 
-/// Reads a body of at most `cap` bytes; stops reading as soon as it is larger.
-async fn read_bounded(mut response: reqwest::Response, cap: usize) -> Result<Bytes, BodyRead> {
+/// Reads a body of at most `cap` bytes; stops reading as soon as it is larger. A body that
+/// arrives in one chunk (the usual case for small bodies) is kept as it is, without a copy.
+async fn read_bounded(mut body: reqwest::Body, cap: usize) -> Result<Bytes, BodyRead> {
+    use http_body_util::BodyExt as _;
     let too_large = |prefix: &[u8]| {
         BodyRead::TooLarge(Bytes::copy_from_slice(
             &prefix[..prefix.len().min(crate::MAX_ERROR_BODY)],
         ))
     };
-    if response
-        .content_length()
-        .is_some_and(|length| length > cap as u64)
-    {
+    let declared = http_body::Body::size_hint(&body).exact();
+    if declared.is_some_and(|length| length > cap as u64) {
         return Err(too_large(&[]));
     }
-    let mut body = bytes::BytesMut::new();
-    while let Some(chunk) = response.chunk().await.map_err(BodyRead::Transport)? {
-        if body.len() + chunk.len() > cap {
-            body.extend_from_slice(&chunk[..cap - body.len()]);
-            return Err(too_large(&body));
+    let mut first: Option<Bytes> = None;
+    let mut joined: Option<bytes::BytesMut> = None;
+    while let Some(frame) = body.frame().await {
+        let Ok(chunk) = frame.map_err(BodyRead::Transport)?.into_data() else {
+            continue; // trailers
+        };
+        let held = first.as_ref().map_or(0, Bytes::len) + joined.as_ref().map_or(0, |j| j.len());
+        if held + chunk.len() > cap {
+            let mut prefix = bytes::BytesMut::new();
+            prefix.extend_from_slice(first.as_deref().unwrap_or_default());
+            prefix.extend_from_slice(joined.as_deref().unwrap_or_default());
+            prefix.extend_from_slice(&chunk[..cap - held]);
+            return Err(too_large(&prefix));
         }
-        body.extend_from_slice(&chunk);
+        match (&mut first, &mut joined) {
+            (None, None) => first = Some(chunk),
+            (Some(_), None) => {
+                let earlier = first.take().unwrap_or_default();
+                let capacity = declared
+                    .map_or(0, |d| d as usize)
+                    .max(earlier.len() + chunk.len());
+                let mut buffer = bytes::BytesMut::with_capacity(capacity);
+                buffer.extend_from_slice(&earlier);
+                buffer.extend_from_slice(&chunk);
+                joined = Some(buffer);
+            }
+            (_, Some(buffer)) => buffer.extend_from_slice(&chunk),
+        }
     }
-    Ok(body.freeze())
+    Ok(match joined {
+        Some(buffer) => buffer.freeze(),
+        None => first.unwrap_or_default(),
+    })
 }
 
 #[cfg(test)]

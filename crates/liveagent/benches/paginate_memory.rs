@@ -66,7 +66,7 @@ fn peak_during<T>(f: impl FnOnce() -> T) -> (T, usize) {
 }
 
 fn main() {
-    let rows = if support::quick() { 10_000 } else { 100_000 };
+    let rows: usize = if support::quick() { 10_000 } else { 100_000 };
     let pages: Arc<Vec<Bytes>> = Arc::new(
         (0..rows.div_ceil(PAGE) + 1)
             .map(|page| support::conversations_page(page * PAGE..rows.min((page + 1) * PAGE)))

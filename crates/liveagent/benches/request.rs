@@ -1,7 +1,8 @@
 //! Per-request overhead: the same `GET /tags/sh3j` (the docs' example response of `getTag`)
 //! against a loopback hyper server, through the client (hooks, retries enabled but unused,
 //! rate limiter off) and through a raw `reqwest` call of the same URL decoded into a
-//! hand-written struct (the baseline).
+//! hand-written struct (the baseline), on a `reqwest::Client` with the client's timeouts and
+//! redirect policy.
 //!
 //! - criterion group `request_get_tag`: `client` and `reqwest`, for `cargo bench`;
 //! - then an interleaved run (client, raw, client, raw, …) of every call timed on its own,
@@ -53,7 +54,15 @@ impl Setup {
             .rate_limit(None)
             .build()
             .unwrap();
-        let http = reqwest::Client::builder().build().unwrap();
+        // The transport as the client configures it (timeouts, no redirects), so that the
+        // ratio is what the client's own layer adds.
+        let http = reqwest::Client::builder()
+            .timeout(liveagent::ClientBuilder::DEFAULT_TIMEOUT)
+            .connect_timeout(liveagent::ClientBuilder::DEFAULT_CONNECT_TIMEOUT)
+            .redirect(reqwest::redirect::Policy::none())
+            .referer(false)
+            .build()
+            .unwrap();
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
@@ -151,6 +160,10 @@ fn main() {
         "client": {"p50": percentile(&ours, 0.5), "p99": percentile(&ours, 0.99)},
         "reqwest": {"p50": percentile(&raw, 0.5), "p99": percentile(&raw, 0.99)},
     });
+    eprintln!(
+        "connections: {}",
+        support::CONNECTIONS.load(std::sync::atomic::Ordering::Relaxed)
+    );
     let path = support::raw_dir().join("request_get_tag.json");
     std::fs::write(&path, serde_json::to_string_pretty(&report).unwrap()).unwrap();
     println!("request_get_tag latency: {report}");
