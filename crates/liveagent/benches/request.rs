@@ -160,10 +160,6 @@ fn main() {
         "client": {"p50": percentile(&ours, 0.5), "p99": percentile(&ours, 0.99)},
         "reqwest": {"p50": percentile(&raw, 0.5), "p99": percentile(&raw, 0.99)},
     });
-    eprintln!(
-        "connections: {}",
-        support::CONNECTIONS.load(std::sync::atomic::Ordering::Relaxed)
-    );
     let path = support::raw_dir().join("request_get_tag.json");
     std::fs::write(&path, serde_json::to_string_pretty(&report).unwrap()).unwrap();
     println!("request_get_tag latency: {report}");
