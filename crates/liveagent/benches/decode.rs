@@ -9,6 +9,8 @@
 //!
 //! - `inspect_liveagent_1000/client`: `decode_bytes` as the client does it;
 //! - `.../client_error_string`: the same with a row whose subject is `"ERROR"`;
+//! - `.../strict`: the strict decoding alone (`client_runtime::decode::json`: a struct only from
+//!   an object), without reading the error marker or the response plumbing;
 //! - `.../bare`: `serde_json::from_slice` of the generated type alone.
 //!
 //! `cargo xtask bench` turns the medians into ratios.
@@ -98,6 +100,11 @@ fn decode(c: &mut Criterion) {
     group.bench_function("client", |b| b.iter(|| client_path(black_box(&body))));
     group.bench_function("client_error_string", |b| {
         b.iter(|| client_path(black_box(&with_error)))
+    });
+    group.bench_function("strict", |b| {
+        b.iter(|| {
+            client_runtime::decode::json::<ConversationListEnvelope>(black_box(&body)).unwrap()
+        })
     });
     group.bench_function("bare", |b| {
         b.iter(|| serde_json::from_slice::<ConversationListEnvelope>(black_box(&body)).unwrap())
