@@ -1,12 +1,14 @@
 //! Decoding cost of a customer ticket list of 200 rows (synthetic: the docs' example row with
 //! varied ids and text), against a minimal hand-written serde struct of the same fields (the
-//! floor) and `serde_json::Value`, measured in one run. `cargo xtask bench` turns the medians
-//! into ratios.
+//! floor) and `serde_json::Value`, measured in one run: by criterion for `cargo bench`, then
+//! round by round ([`bench_support::interleaved`]), whose medians `cargo xtask bench` turns into
+//! ratios.
 
 use std::hint::black_box;
 
+use bench_support::Case;
 use contiple::types::CustomerTicketListEnvelope;
-use criterion::{criterion_group, criterion_main, Criterion};
+use criterion::Criterion;
 use serde::Deserialize;
 
 #[allow(dead_code)]
@@ -87,5 +89,31 @@ fn decode(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, decode);
-criterion_main!(benches);
+/// The same cases timed round by round ([`bench_support::interleaved`]): the figures
+/// `cargo xtask bench` reports.
+fn interleaved() {
+    let rounds = if bench_support::quick() { 100 } else { 1_500 };
+    let body = page(200);
+    bench_support::interleaved(
+        "decode_contiple_200",
+        rounds,
+        &mut [
+            Case::new("generated", || {
+                serde_json::from_slice::<CustomerTicketListEnvelope>(&body).unwrap()
+            }),
+            Case::new("floor", || {
+                serde_json::from_slice::<FloorEnvelope>(&body).unwrap()
+            }),
+            Case::new("value", || {
+                serde_json::from_slice::<serde_json::Value>(&body).unwrap()
+            }),
+        ],
+    );
+}
+
+fn main() {
+    let mut criterion = Criterion::default().configure_from_args();
+    decode(&mut criterion);
+    criterion.final_summary();
+    interleaved();
+}

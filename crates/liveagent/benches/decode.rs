@@ -13,14 +13,16 @@
 //!   an object), without reading the error marker or the response plumbing;
 //! - `.../bare`: `serde_json::from_slice` of the generated type alone.
 //!
-//! `cargo xtask bench` turns the medians into ratios.
+//! criterion times each case for `cargo bench`; then every case is timed again round by round
+//! ([`bench_support::interleaved`]), and `cargo xtask bench` turns those medians into ratios.
 
 mod support;
 
 use std::hint::black_box;
 
+use bench_support::Case;
 use bytes::Bytes;
-use criterion::{criterion_group, criterion_main, Criterion};
+use criterion::Criterion;
 use liveagent::types::{ConversationListEnvelope, ErrorEnvelope};
 use liveagent::LiveAgent;
 use serde::Deserialize;
@@ -112,5 +114,58 @@ fn decode(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, decode);
-criterion_main!(benches);
+/// The same cases timed round by round ([`bench_support::interleaved`]): the figures
+/// `cargo xtask bench` reports.
+fn interleaved() {
+    let rounds = if support::quick() { 30 } else { 300 };
+    let body = page(1000, false);
+    let with_error = page(1000, true);
+    bench_support::interleaved(
+        "decode_liveagent_1000",
+        rounds,
+        &mut [
+            Case::new("generated", || {
+                serde_json::from_slice::<ConversationListEnvelope>(&body).unwrap()
+            }),
+            Case::new("floor", || {
+                serde_json::from_slice::<FloorEnvelope>(&body).unwrap()
+            }),
+            Case::new("value", || {
+                serde_json::from_slice::<serde_json::Value>(&body).unwrap()
+            }),
+        ],
+    );
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .unwrap();
+    let client_path = |body: &Bytes| {
+        runtime
+            .block_on(client_runtime::exec::decode_bytes::<
+                LiveAgent,
+                ConversationListEnvelope,
+                ErrorEnvelope,
+            >(reqwest::StatusCode::OK, body.clone()))
+            .unwrap()
+    };
+    bench_support::interleaved(
+        "inspect_liveagent_1000",
+        rounds,
+        &mut [
+            Case::new("client", || client_path(&body)),
+            Case::new("client_error_string", || client_path(&with_error)),
+            Case::new("strict", || {
+                client_runtime::decode::json::<ConversationListEnvelope>(&body).unwrap()
+            }),
+            Case::new("bare", || {
+                serde_json::from_slice::<ConversationListEnvelope>(&body).unwrap()
+            }),
+        ],
+    );
+}
+
+fn main() {
+    let mut criterion = Criterion::default().configure_from_args();
+    decode(&mut criterion);
+    criterion.final_summary();
+    interleaved();
+}

@@ -5,15 +5,17 @@
 //! redirect policy.
 //!
 //! - criterion group `request_get_tag`: `client` and `reqwest`, for `cargo bench`;
-//! - then an interleaved run (client, raw, client, raw, …) of every call timed on its own,
-//!   whose median and 99th percentile go to `target/bench/raw/request_get_tag.json` for
-//!   `cargo xtask bench`: percentiles need each call's latency, which criterion does not keep.
+//! - then an interleaved run (client, raw, raw, client, …; [`bench_support::interleaved`]) of
+//!   every call timed on its own, whose median and 99th percentile go to
+//!   `target/bench/raw/request_get_tag.json` for `cargo xtask bench`: percentiles need each
+//!   call's latency, which criterion does not keep.
 
 mod support;
 
 use std::hint::black_box;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
+use bench_support::Case;
 use bytes::Bytes;
 use criterion::Criterion;
 use serde::Deserialize;
@@ -108,11 +110,6 @@ impl Setup {
     }
 }
 
-fn percentile(sorted: &[Duration], p: f64) -> f64 {
-    let index = ((sorted.len() - 1) as f64 * p).round() as usize;
-    sorted[index].as_secs_f64() * 1e6
-}
-
 fn main() {
     let setup = Setup::new();
     assert_eq!(setup.client_call(), "sh3j");
@@ -132,35 +129,13 @@ fn main() {
     group.finish();
     criterion.final_summary();
 
-    let calls = if quick { 300 } else { 5_000 };
-    // Warm both paths (connection pools, allocator) before timing.
-    for _ in 0..200 {
-        setup.client_call();
-        setup.raw_call();
-    }
-    let mut ours = Vec::with_capacity(calls);
-    let mut raw = Vec::with_capacity(calls);
-    for i in 0..calls * 2 {
-        // Alternate which goes first, so neither always follows the other.
-        let client_turn = (i % 2 == 0) ^ (i / 2 % 2 == 0);
-        let started = Instant::now();
-        if client_turn {
-            black_box(setup.client_call());
-            ours.push(started.elapsed());
-        } else {
-            black_box(setup.raw_call());
-            raw.push(started.elapsed());
-        }
-    }
-    ours.sort();
-    raw.sort();
-    let report = serde_json::json!({
-        "calls": calls,
-        "unit": "µs",
-        "client": {"p50": percentile(&ours, 0.5), "p99": percentile(&ours, 0.99)},
-        "reqwest": {"p50": percentile(&raw, 0.5), "p99": percentile(&raw, 0.99)},
-    });
-    let path = support::raw_dir().join("request_get_tag.json");
-    std::fs::write(&path, serde_json::to_string_pretty(&report).unwrap()).unwrap();
-    println!("request_get_tag latency: {report}");
+    let rounds = if quick { 300 } else { 5_000 };
+    bench_support::interleaved(
+        "request_get_tag",
+        rounds,
+        &mut [
+            Case::new("client", || setup.client_call()),
+            Case::new("reqwest", || setup.raw_call()),
+        ],
+    );
 }

@@ -1,9 +1,10 @@
 //! The benches under `crates/*/benches/`, run with `cargo bench`, and their rows.
 //!
-//! Timed figures are criterion medians (`<criterion home>/<group>/<function>/new/estimates.json`),
-//! each ratio between two functions of one group measured in the same run. Latency
-//! percentiles and peak memory are written by the benches themselves to
-//! `target/bench/raw/*.json` (criterion keeps neither).
+//! Each bench times its cases with criterion (its report is printed as it runs) and then
+//! round by round (`bench_support::interleaved`: A, B, C, A, B, C, …), writing each case's
+//! median and 99th percentile to `target/bench/raw/<group>.json`. The rows use those: on a
+//! shared 2-core machine criterion's one-case-after-another medians drift apart when the
+//! load changes, while interleaved cases share it. Peak memory is written there too.
 //!
 //! `--quick` runs only LiveAgent's decode bench, with short samples.
 
@@ -83,10 +84,7 @@ pub fn run(root: &Path, quick: bool) -> anyhow::Result<Vec<Row>> {
         }
     }
 
-    let results = Results {
-        criterion: criterion_home,
-        raw,
-    };
+    let results = Results { raw };
     let mut rows = vec![
         results.ratio(
             "decode: LiveAgent listConversations, 1,000 rows — generated types / hand-written floor",
@@ -183,28 +181,18 @@ pub fn run(root: &Path, quick: bool) -> anyhow::Result<Vec<Row>> {
 
 /// Where the benches left their results.
 struct Results {
-    criterion: PathBuf,
     raw: PathBuf,
 }
 
 impl Results {
-    /// The criterion median of `group/function`, in µs.
-    fn median(&self, (group, function): (&str, &str)) -> anyhow::Result<f64> {
-        let path = self
-            .criterion
-            .join(group)
-            .join(function)
-            .join("new/estimates.json");
-        let text = std::fs::read_to_string(&path)
-            .with_context(|| format!("reading {} (did the bench run?)", path.display()))?;
-        let estimates: serde_json::Value = serde_json::from_str(&text)?;
-        let nanos = estimates["median"]["point_estimate"]
+    /// The interleaved median of `group/case`, in µs.
+    fn median(&self, (group, case): (&str, &str)) -> anyhow::Result<f64> {
+        self.raw(&format!("{group}.json"))?[case]["p50"]
             .as_f64()
-            .with_context(|| format!("{} has no median", path.display()))?;
-        Ok(nanos / 1_000.0)
+            .with_context(|| format!("{group}.json has no median of {case}"))
     }
 
-    /// The row comparing two criterion medians.
+    /// The row comparing two medians.
     fn ratio(
         &self,
         measure: &str,
