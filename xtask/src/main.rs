@@ -28,6 +28,7 @@ mod enums;
 mod examples;
 mod generate;
 mod httpmock;
+mod optional_derives;
 mod pagination;
 mod record;
 mod setters;

@@ -114,3 +114,14 @@ impl Client {
         ClientBuilder::new(base_url, api_key.into()).build()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    /// The TLS feature (by default `rustls` with the `ring` provider, installed by the
+    /// builder) gives an HTTPS client without any setup; no request is sent.
+    #[test]
+    fn an_https_client_builds() {
+        super::Client::new("https://example.ladesk.com/api", super::ApiKey::new("key"))
+            .expect("an HTTPS client builds");
+    }
+}
