@@ -347,7 +347,6 @@ pub fn render(api: &Api) -> anyhow::Result<Rendered> {
     }
 
     remove_default_constructor(&mut file)?;
-    crate::optional_derives::gate_schemars(&mut file);
     let raw_ops = raw_body_operations(&raw);
     let json_operations = operation_count(&raw) - api_settings.hand_written.len() - raw_ops.len();
     crate::setters::rewrite_body_setters(&mut file)?;

@@ -28,7 +28,6 @@ mod enums;
 mod examples;
 mod generate;
 mod httpmock;
-mod optional_derives;
 mod pagination;
 mod record;
 mod setters;

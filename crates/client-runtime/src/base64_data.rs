@@ -81,7 +81,6 @@ impl<'de> Deserialize<'de> for Base64Data {
     }
 }
 
-#[cfg(feature = "schemars")]
 impl schemars::JsonSchema for Base64Data {
     fn schema_name() -> String {
         "Base64Data".to_owned()

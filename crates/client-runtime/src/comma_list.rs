@@ -2,16 +2,13 @@
 //! built from whatever a caller has: an array, a slice, a `Vec` of anything convertible into
 //! the items, or the comma-separated text itself.
 
-#[cfg(feature = "schemars")]
 use std::borrow::Cow;
 use std::fmt;
 use std::marker::PhantomData;
 use std::ops::{Deref, DerefMut};
 use std::str::FromStr;
 
-#[cfg(feature = "schemars")]
 use schemars::schema::{InstanceType, Metadata, Schema, SchemaObject};
-#[cfg(feature = "schemars")]
 use schemars::{JsonSchema, SchemaGenerator};
 use serde::de::{self, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -218,7 +215,6 @@ where
     }
 }
 
-#[cfg(feature = "schemars")]
 impl<T: JsonSchema> JsonSchema for CommaList<T> {
     fn schema_name() -> String {
         format!("CommaList_of_{}", T::schema_name())
@@ -325,7 +321,6 @@ mod tests {
         assert_eq!(collected.to_string(), "id,name");
     }
 
-    #[cfg(feature = "schemars")]
     #[test]
     fn comma_list_schema() {
         assert_eq!(CommaList::<String>::schema_name(), "CommaList_of_String");

@@ -10,8 +10,14 @@ use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderE
 #[allow(clippy::all)]
 pub mod types {
     ///Body of `addAgent` (the docs do not say whether these travel as JSON body or parameters).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct AddAgentBody {
         ///IAM user UUID.
         pub id: ::std::string::String,
@@ -24,8 +30,14 @@ pub mod types {
         }
     }
     ///Body of `addHelpCenterData`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct AddHelpCenterDataBody {
         ///Additional Customer Information. Additional customer information. Sent by request body format. When creating token, encoding is unnecessary.
         pub content: ::std::string::String,
@@ -39,8 +51,14 @@ pub mod types {
         }
     }
     ///An agent (user) of the service.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct Agent {
         ///User authority. ROLE_FRONT_ADMIN: Administrator, ROLE_FRONT_AGENT: Agent.
         pub role: crate::types::AgentRole,
@@ -60,8 +78,14 @@ pub mod types {
         }
     }
     ///Response of `deleteAgent`. The docs say the result data is "None" and give no example; `result` is assumed to be null or absent.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct AgentDeleteEnvelope {
         ///Common result header.
         pub header: ResponseHeader,
@@ -75,8 +99,14 @@ pub mod types {
         }
     }
     ///Response of `getAgent`, `addAgent` and `updateAgentAuthority`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct AgentEnvelope {
         ///Common result header.
         pub header: ResponseHeader,
@@ -89,8 +119,14 @@ pub mod types {
         }
     }
     ///Response of `listAgents`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct AgentListEnvelope {
         ///Common result header.
         pub header: ResponseHeader,
@@ -103,8 +139,14 @@ pub mod types {
         }
     }
     ///The `result` of the agent list. The docs show no paging fields, only `contents`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct AgentListResult {
         ///The agents.
         pub contents: ::std::vec::Vec<Agent>,
@@ -115,8 +157,14 @@ pub mod types {
         }
     }
     ///The `result` of the agent detail, add and authority-change calls (the English tables of get and add say `result.contents`, the Japanese table of the authority change too; every example uses `result.content`).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct AgentResult {
         ///The agent.
         pub content: Agent,
@@ -127,8 +175,14 @@ pub mod types {
         }
     }
     ///One entry of `CreateTicketBody.attachments`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct CreateTicketAttachment {
         ///Attachment ID (`attachmentId` returned by `uploadTicketAttachment`).
         #[serde(rename = "attachmentId")]
@@ -140,8 +194,14 @@ pub mod types {
         }
     }
     ///Body of `createTicket` (Ticket Information, JSON).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct CreateTicketBody {
         ///Attachment. Attachment (Up to 5 cases).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -187,9 +247,18 @@ pub mod types {
         }
     }
     ///Title. Title (max=255).
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[derive(
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
     #[serde(transparent)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct CreateTicketBodySubject(::std::string::String);
     impl ::std::ops::Deref for CreateTicketBodySubject {
         type Target = ::std::string::String;
@@ -242,8 +311,14 @@ pub mod types {
         }
     }
     ///`endUser` of `CreateTicketBody`: customer information.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct CreateTicketEndUser {
         ///Mail. Mail (If mail information is set in Service Management → Ticket → Email Settings menu, mail will be sent to the customer at the time of ticket processing.)
         pub email: ::std::string::String,
@@ -262,8 +337,14 @@ pub mod types {
         }
     }
     ///One entry of `CreateTicketBody.userFields`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct CreateTicketUserField {
         ///Field Code. User field code.
         pub code: ::std::string::String,
@@ -296,9 +377,15 @@ Format by field type:
 - date_period (Date period): YYYY-MM-DD ~ YYYY-MM-DD ("2022-07-01 ~ 2022-07-31")
 - datetime_period (Date/time period): YYYY-MM-DD HH:mm ~ YYYY-MM-DD HH:mm ("2022-07-01 00:00 ~ 2022-07-31 23:59")
 - agree (Agree to the terms): true, false (the docs' example sends the string "true")*/
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     #[serde(untagged)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub enum CreateTicketUserFieldValue {
         String(::std::string::String),
         Array(::std::vec::Vec<::std::string::String>),
@@ -310,8 +397,14 @@ Format by field type:
         }
     }
     ///The ticket created by `createTicket`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct CreatedTicket {
         ///Attachment. (The result table types `attachments.size` and `attachments.createdDt` as String and describes `createdDt` as "Updated time"; the example returns numbers.)
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -382,8 +475,14 @@ Format by field type:
         }
     }
     ///The response envelope of `createTicket`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct CreatedTicketEnvelope {
         ///Common response header.
         pub header: ResponseHeader,
@@ -396,8 +495,14 @@ Format by field type:
         }
     }
     ///`result` of `createTicket`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct CreatedTicketResult {
         ///The created ticket.
         pub content: CreatedTicket,
@@ -412,8 +517,14 @@ Customer data connection: when a call inquiry has been requested, Online Contact
 information for the media number from the client company through an API (Request URL: API URL of client
 company; Response Type: JSON). This is the request parameter that API receives (the docs give neither the
 HTTP method nor where the parameter travels); the response is `CustomerDataResponse`.*/
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct CustomerDataRequest {
         ///Media number of received call.
         #[serde(rename = "telNo")]
@@ -429,8 +540,15 @@ The data in the variable resultData could be set as desired by the client compan
 returned by the API are displayed to the screen. If the variable in the resultData is added as ticket field
 in Online Contact, the variable name and field code should be identical for adequate mapping.
 The example is the docs' one without its `..` elisions (the Japanese edition's `custName` is "テスト").*/
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct CustomerDataResponse {
         ///Success: 0, Fail: other.
         #[serde(
@@ -457,8 +575,15 @@ The example is the docs' one without its `..` elisions (the Japanese edition's `
         }
     }
     ///Served by the client company. `resultData` of `CustomerDataResponse`, a map whose variables the client company chooses; the docs list `custId` and `custName` (without descriptions) followed by "...".
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct CustomerDataResultData {
         ///Customer ID (the docs' table gives no description).
         #[serde(
@@ -479,8 +604,14 @@ The example is the docs' one without its `..` elisions (the Japanese edition's `
         }
     }
     ///An attachment of a ticket inquiry or of a ticket processing (answer / re-inquiry) entry.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct CustomerTicketAttachment {
         ///Attachment ID (use it with `getTicketAttachment`).
         #[serde(rename = "attachmentId")]
@@ -516,8 +647,14 @@ The example is the docs' one without its `..` elisions (the Japanese edition's `
         }
     }
     ///Response of `reinquireTicket`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct CustomerTicketCommentEnvelope {
         ///Common result header.
         pub header: ResponseHeader,
@@ -530,8 +667,14 @@ The example is the docs' one without its `..` elisions (the Japanese edition's `
         }
     }
     ///The `result` of a customer re-inquiry.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct CustomerTicketCommentResult {
         ///The re-inquiry as stored (type fixed value enduser).
         pub content: CustomerTicketContent,
@@ -542,8 +685,15 @@ The example is the docs' one without its `..` elisions (the Japanese edition's `
         }
     }
     ///One entry of a ticket's processing history (`contents` of the ticket details), or the stored customer re-inquiry.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct CustomerTicketContent {
         ///Attachments (ticket processing); null when there are none.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -581,8 +731,14 @@ The example is the docs' one without its `..` elisions (the Japanese edition's `
         }
     }
     ///A ticket received from the customer, with its processing history.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct CustomerTicketDetail {
         ///Attachments (inquiry); null when there are none.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -653,8 +809,14 @@ The example is the docs' one without its `..` elisions (the Japanese edition's `
         }
     }
     ///Response of `getCustomerTicket`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct CustomerTicketDetailEnvelope {
         ///Common result header.
         pub header: ResponseHeader,
@@ -667,8 +829,14 @@ The example is the docs' one without its `..` elisions (the Japanese edition's `
         }
     }
     ///The `result` of the ticket details. The docs' result table also lists the paging fields `total`, `pages`, `pageNum` and `pageSize`; their example shows only `content`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct CustomerTicketDetailResult {
         ///The ticket.
         pub content: CustomerTicketDetail,
@@ -697,8 +865,14 @@ The example is the docs' one without its `..` elisions (the Japanese edition's `
         }
     }
     ///Response of `listCustomerTickets`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct CustomerTicketListEnvelope {
         ///Common result header.
         pub header: ResponseHeader,
@@ -711,8 +885,14 @@ The example is the docs' one without its `..` elisions (the Japanese edition's `
         }
     }
     ///The `result` of the customer ticket list.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct CustomerTicketListResult {
         ///The tickets of this page.
         pub contents: ::std::vec::Vec<CustomerTicketSummary>,
@@ -741,8 +921,14 @@ The example is the docs' one without its `..` elisions (the Japanese edition's `
         }
     }
     ///One ticket in the customer ticket list.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct CustomerTicketSummary {
         ///Attachments (inquiry). Not in the docs' list result table; null in every item of the list example.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -813,8 +999,14 @@ The example is the docs' one without its `..` elisions (the Japanese edition's `
         }
     }
     ///The email settings of the service.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct EmailSettings {
         ///Sender address.
         #[serde(
@@ -848,8 +1040,14 @@ The example is the docs' one without its `..` elisions (the Japanese edition's `
         }
     }
     ///Response of `createRepresentativeEmail` and `getEmailSettings`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct EmailSettingsEnvelope {
         ///Common result header.
         pub header: ResponseHeader,
@@ -862,8 +1060,14 @@ The example is the docs' one without its `..` elisions (the Japanese edition's `
         }
     }
     ///The `result` of the email settings calls.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct EmailSettingsResult {
         ///The email settings.
         pub content: EmailSettings,
@@ -874,8 +1078,14 @@ The example is the docs' one without its `..` elisions (the Japanese edition's `
         }
     }
     ///Response of `saveEmailSettings`; the docs' result is null.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct EmailSettingsSaveEnvelope {
         ///Common result header.
         pub header: ResponseHeader,
@@ -888,8 +1098,14 @@ The example is the docs' one without its `..` elisions (the Japanese edition's `
         }
     }
     ///The envelope of a failed request.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct ErrorEnvelope {
         ///Common response header; `isSuccessful` is false and `resultCode` carries the error code.
         pub header: ResponseHeader,
@@ -903,8 +1119,14 @@ The example is the docs' one without its `..` elisions (the Japanese edition's `
         }
     }
     ///An external (IMAP) mail account from which mail is turned into tickets. The docs' tables mark `password` as always present, but the enable/disable examples omit it; the edit example returns `id`, `active` and `createdDt` as null.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct ExternalAccount {
         ///External account status (true: enable, false: disable). Fixed value true after registering or enabling, false after disabling; null in the docs' edit example.
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
@@ -947,8 +1169,14 @@ The example is the docs' one without its `..` elisions (the Japanese edition's `
         }
     }
     ///Response of `registerExternalAccount`, `updateExternalAccount`, `enableExternalAccount` and `disableExternalAccount`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct ExternalAccountEnvelope {
         ///Common result header.
         pub header: ResponseHeader,
@@ -961,8 +1189,14 @@ The example is the docs' one without its `..` elisions (the Japanese edition's `
         }
     }
     ///The `result` of the external account register, edit, enable and disable calls.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct ExternalAccountResult {
         ///The external account.
         pub content: ExternalAccount,
@@ -973,8 +1207,14 @@ The example is the docs' one without its `..` elisions (the Japanese edition's `
         }
     }
     ///Response of `verifyExternalAccount` and `deleteExternalAccount`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct ExternalAccountSuccessEnvelope {
         ///Common result header.
         pub header: ResponseHeader,
@@ -987,8 +1227,14 @@ The example is the docs' one without its `..` elisions (the Japanese edition's `
         }
     }
     ///The `result` of the external account validation check and delete calls.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct ExternalAccountSuccessResult {
         ///SUCCESS (success); for delete, "SUCCESS" = delete success. The validation check's table marks it Required O, the delete table leaves Required blank.
         pub content: ::std::string::String,
@@ -999,8 +1245,14 @@ The example is the docs' one without its `..` elisions (the Japanese edition's `
         }
     }
     ///An FAQ, as returned by `listFaqs` (list items, where the detail-only fields are `null`) and `getFaq`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct FaqArticle {
         ///Whether attachments are included. Typed Boolean in the docs, but the details example returns the string `"Y"`. (Details only; `null` in the list example.)
         #[serde(
@@ -1090,8 +1342,14 @@ The example is the docs' one without its `..` elisions (the Japanese edition's `
         }
     }
     ///One attachment of an FAQ.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct FaqAttachment {
         ///Attachment ID (the `id` of `getFaqAttachment`).
         #[serde(rename = "attachmentId")]
@@ -1118,8 +1376,14 @@ The example is the docs' one without its `..` elisions (the Japanese edition's `
         }
     }
     ///An FAQ category (`listFaqCategories`; also `parentCategoryList` entries and `category` of an FAQ).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct FaqCategory {
         ///Category ID.
         #[serde(rename = "categoryId")]
@@ -1154,8 +1418,14 @@ The example is the docs' one without its `..` elisions (the Japanese edition's `
         }
     }
     ///The response envelope of `listFaqCategories`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct FaqCategoryListEnvelope {
         ///Common response header.
         pub header: ResponseHeader,
@@ -1168,8 +1438,14 @@ The example is the docs' one without its `..` elisions (the Japanese edition's `
         }
     }
     ///`result` of `listFaqCategories`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct FaqCategoryListResult {
         ///FAQ categories of every depth.
         pub contents: ::std::vec::Vec<FaqCategory>,
@@ -1180,8 +1456,14 @@ The example is the docs' one without its `..` elisions (the Japanese edition's `
         }
     }
     ///The response envelope of `getFaq`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct FaqDetailEnvelope {
         ///Common response header.
         pub header: ResponseHeader,
@@ -1194,8 +1476,14 @@ The example is the docs' one without its `..` elisions (the Japanese edition's `
         }
     }
     ///`result` of `getFaq`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct FaqDetailResult {
         ///The FAQ.
         pub content: FaqArticle,
@@ -1206,8 +1494,14 @@ The example is the docs' one without its `..` elisions (the Japanese edition's `
         }
     }
     ///The response envelope of `listFaqs`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct FaqListEnvelope {
         ///Common response header.
         pub header: ResponseHeader,
@@ -1220,8 +1514,14 @@ The example is the docs' one without its `..` elisions (the Japanese edition's `
         }
     }
     ///`result` of `listFaqs`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct FaqListResult {
         ///The FAQs of this page.
         pub contents: ::std::vec::Vec<FaqArticle>,
@@ -1250,8 +1550,14 @@ The example is the docs' one without its `..` elisions (the Japanese edition's `
         }
     }
     ///The response envelope of `addHelpCenterData`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct HelpCenterAdditionEnvelope {
         ///Common response header.
         pub header: ResponseHeader,
@@ -1264,8 +1570,14 @@ The example is the docs' one without its `..` elisions (the Japanese edition's `
         }
     }
     ///`result` of `addHelpCenterData`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct HelpCenterAdditionResult {
         ///additionId. Created ID. When calling the inquiry page, assign this value as the parameter `additionId`.
         pub content: ::std::string::String,
@@ -1285,8 +1597,14 @@ method loginStatus). If the user is logged out the help center calls the service
 the service calls the Remote Login API with the member authentication token described on
 `MemberTokenVerification`.
 The example is the docs' logged-in body; their logged-out body is `{"login": "false", "usercode": null}`.*/
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct MemberLoginStatus {
         ///Login status. Logged-in: true, Logged-out: false. (The table names this row "javascript function" and types it Boolean; the examples send a string.)
         pub login: crate::types::MemberLoginFlag,
@@ -1334,8 +1652,15 @@ null, 1660095873001L, "7cf2828608274a49a3f06152b2188927")` outputs
 `Ah9M58CQ9RFTShjFuqziQr+0MjmJxN6+bzWxMD71moo=`, i.e. the HMAC of
 `hangame&testusercode&testUsername&test@email.com&123456789&1660095873001` (this output checks out). The
 sample method appends a `memberno` it never declares as a parameter.*/
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct MemberTokenVerification {
         ///Login status ("true" when logged in, "false" when logged out, as strings in the examples).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1350,8 +1675,14 @@ sample method appends a `memberno` it never declares as a parameter.*/
         }
     }
     ///One attachment of a notice.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct NoticeAttachment {
         ///Attachment ID (the `id` of `getNoticeAttachment`).
         #[serde(rename = "attachmentId")]
@@ -1378,8 +1709,14 @@ sample method appends a `memberno` it never declares as a parameter.*/
         }
     }
     ///A notice heading (category).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct NoticeCategory {
         ///Heading ID.
         #[serde(rename = "categoryId")]
@@ -1414,8 +1751,14 @@ sample method appends a `memberno` it never declares as a parameter.*/
         }
     }
     ///The response envelope of `listNoticeCategories`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct NoticeCategoryListEnvelope {
         ///Common response header.
         pub header: ResponseHeader,
@@ -1428,8 +1771,14 @@ sample method appends a `memberno` it never declares as a parameter.*/
         }
     }
     ///`result` of `listNoticeCategories`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct NoticeCategoryListResult {
         ///The headings.
         pub contents: ::std::vec::Vec<NoticeCategory>,
@@ -1440,8 +1789,14 @@ sample method appends a `memberno` it never declares as a parameter.*/
         }
     }
     ///A notice, as returned by `getNotice`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct NoticeDetail {
         ///Whether attachments are included, value (true: included; false: not included). Typed Boolean in the docs, but the example returns the string `"Y"`.
         #[serde(
@@ -1513,8 +1868,14 @@ sample method appends a `memberno` it never declares as a parameter.*/
         }
     }
     ///The response envelope of `getNotice`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct NoticeDetailEnvelope {
         ///Common response header.
         pub header: ResponseHeader,
@@ -1527,8 +1888,14 @@ sample method appends a `memberno` it never declares as a parameter.*/
         }
     }
     ///`result` of `getNotice`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct NoticeDetailResult {
         ///The notice.
         pub content: NoticeDetail,
@@ -1539,8 +1906,14 @@ sample method appends a `memberno` it never declares as a parameter.*/
         }
     }
     ///The response envelope of `listNotices`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct NoticeListEnvelope {
         ///Common response header.
         pub header: ResponseHeader,
@@ -1553,8 +1926,14 @@ sample method appends a `memberno` it never declares as a parameter.*/
         }
     }
     ///`result` of `listNotices`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct NoticeListResult {
         ///The notices of this page.
         pub contents: ::std::vec::Vec<NoticeSummary>,
@@ -1583,8 +1962,14 @@ sample method appends a `memberno` it never declares as a parameter.*/
         }
     }
     ///One notice of `listNotices`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct NoticeSummary {
         ///Notice category ID.
         #[serde(
@@ -1644,8 +2029,14 @@ sample method appends a `memberno` it never declares as a parameter.*/
         }
     }
     ///A notice tag (`listNoticeTags`; also the `tags` of a notice, which carry only `tagId` and `tag`).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct NoticeTag {
         ///Multilingual name, value (Language code: Corresponding language code name). Absent from a notice's `tags`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1665,8 +2056,14 @@ sample method appends a `memberno` it never declares as a parameter.*/
         }
     }
     ///The response envelope of `listNoticeTags`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct NoticeTagListEnvelope {
         ///Common response header.
         pub header: ResponseHeader,
@@ -1679,8 +2076,14 @@ sample method appends a `memberno` it never declares as a parameter.*/
         }
     }
     ///`result` of `listNoticeTags`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct NoticeTagListResult {
         ///The tags.
         pub contents: ::std::vec::Vec<NoticeTag>,
@@ -1691,8 +2094,14 @@ sample method appends a `memberno` it never declares as a parameter.*/
         }
     }
     ///External account information (JSON) to register.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct RegisterExternalAccountBody {
         ///Mail server.
         pub host: ::std::string::String,
@@ -1716,9 +2125,18 @@ sample method appends a `memberno` it never declares as a parameter.*/
         }
     }
     ///External account name (length: min=1, max=20).
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[derive(
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
     #[serde(transparent)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct RegisterExternalAccountBodyName(::std::string::String);
     impl ::std::ops::Deref for RegisterExternalAccountBodyName {
         type Target = ::std::string::String;
@@ -1776,8 +2194,14 @@ sample method appends a `memberno` it never declares as a parameter.*/
         }
     }
     ///Body of a customer re-inquiry.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct ReinquireTicketBody {
         ///The contents of re-inquiry.
         pub comment: ::std::string::String,
@@ -1788,8 +2212,14 @@ sample method appends a `memberno` it never declares as a parameter.*/
         }
     }
     ///The `header` of every response envelope.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct ResponseHeader {
         ///Execution result (Success: true, Failure: false).
         #[serde(rename = "isSuccessful")]
@@ -1810,8 +2240,15 @@ sample method appends a `memberno` it never declares as a parameter.*/
         }
     }
     ///Email setting information (JSON). Every field is optional.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct SaveEmailSettingsBody {
         ///Sender address (example: noreply@oc.nhncloud.com).
         #[serde(
@@ -1832,9 +2269,18 @@ sample method appends a `memberno` it never declares as a parameter.*/
         }
     }
     ///Sender name (length: min = 0, max = 45).
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[derive(
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
     #[serde(transparent)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct SaveEmailSettingsBodyName(::std::string::String);
     impl ::std::ops::Deref for SaveEmailSettingsBodyName {
         type Target = ::std::string::String;
@@ -1887,8 +2333,14 @@ sample method appends a `memberno` it never declares as a parameter.*/
         }
     }
     ///Service information, as returned by `getService`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct ServiceDetail {
         ///Service default language code.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1918,8 +2370,14 @@ sample method appends a `memberno` it never declares as a parameter.*/
         }
     }
     ///The response envelope of `getService`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct ServiceDetailEnvelope {
         ///Common response header.
         pub header: ResponseHeader,
@@ -1932,8 +2390,14 @@ sample method appends a `memberno` it never declares as a parameter.*/
         }
     }
     ///`result` of `getService`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct ServiceDetailResult {
         ///The service information.
         pub content: ServiceDetail,
@@ -1944,8 +2408,15 @@ sample method appends a `memberno` it never declares as a parameter.*/
         }
     }
     ///One entry of a service's language list.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct ServiceLanguage {
         ///Language code.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1966,8 +2437,15 @@ sample method appends a `memberno` it never declares as a parameter.*/
         }
     }
     ///The service background image (`profile`), as shown in the docs' example.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct ServiceProfile {
         ///URL of the image file (not in the docs' table; shown in the example).
         #[serde(
@@ -1982,8 +2460,14 @@ sample method appends a `memberno` it never declares as a parameter.*/
         }
     }
     ///A submission type (ticket category).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct TicketCategory {
         ///Submission type ID.
         #[serde(rename = "categoryId")]
@@ -2018,8 +2502,14 @@ sample method appends a `memberno` it never declares as a parameter.*/
         }
     }
     ///The response envelope of `listTicketCategories`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct TicketCategoryListEnvelope {
         ///Common response header.
         pub header: ResponseHeader,
@@ -2032,8 +2522,14 @@ sample method appends a `memberno` it never declares as a parameter.*/
         }
     }
     ///`result` of `listTicketCategories`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct TicketCategoryListResult {
         ///Submission types of every level.
         pub contents: ::std::vec::Vec<TicketCategory>,
@@ -2044,8 +2540,14 @@ sample method appends a `memberno` it never declares as a parameter.*/
         }
     }
     ///A field of a submission type (`listTicketUserFields`).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct TicketUserField {
         ///Field code.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2093,8 +2595,14 @@ sample method appends a `memberno` it never declares as a parameter.*/
         }
     }
     ///The response envelope of `listTicketUserFields`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct TicketUserFieldListEnvelope {
         ///Common response header.
         pub header: ResponseHeader,
@@ -2107,8 +2615,14 @@ sample method appends a `memberno` it never declares as a parameter.*/
         }
     }
     ///`result` of `listTicketUserFields`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct TicketUserFieldListResult {
         ///The submission type's fields.
         pub contents: ::std::vec::Vec<TicketUserField>,
@@ -2119,8 +2633,14 @@ sample method appends a `memberno` it never declares as a parameter.*/
         }
     }
     ///Body of `updateAgentAuthority` (the docs do not say whether `role` travels as JSON body or parameter).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct UpdateAgentAuthorityBody {
         ///User authority. ROLE_FRONT_ADMIN: Administrator, ROLE_FRONT_AGENT: Agent.
         pub role: crate::types::AgentRole,
@@ -2131,8 +2651,14 @@ sample method appends a `memberno` it never declares as a parameter.*/
         }
     }
     ///External account information (JSON) to save over the account.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct UpdateExternalAccountBody {
         ///External account status (true: enable, false: disable).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2159,9 +2685,18 @@ sample method appends a `memberno` it never declares as a parameter.*/
         }
     }
     ///External account name (length: min=1, max=20).
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[derive(
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
     #[serde(transparent)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct UpdateExternalAccountBodyName(::std::string::String);
     impl ::std::ops::Deref for UpdateExternalAccountBodyName {
         type Target = ::std::string::String;
@@ -2218,8 +2753,14 @@ sample method appends a `memberno` it never declares as a parameter.*/
         }
     }
     ///Multipart form of `uploadTicketAttachment`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct UploadTicketAttachmentBody {
         ///File. Submit file through form. Supported file types: jpg, png, gif, bmp, jpeg, tif, tiff, pdf, txt, hwp, xls, xlsx, doc, docx, ppt, pptx, mp3, wav, zip. Size<10M, File name length<100.
         pub file: ::std::string::String,
@@ -2230,8 +2771,14 @@ sample method appends a `memberno` it never declares as a parameter.*/
         }
     }
     ///A ticket attachment, as returned by `uploadTicketAttachment` and in `createTicket`'s result.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct UploadedTicketAttachment {
         ///Attachment ID.
         #[serde(rename = "attachmentId")]
@@ -2267,8 +2814,14 @@ sample method appends a `memberno` it never declares as a parameter.*/
         }
     }
     ///The response envelope of `uploadTicketAttachment`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct UploadedTicketAttachmentEnvelope {
         ///Common response header.
         pub header: ResponseHeader,
@@ -2281,8 +2834,14 @@ sample method appends a `memberno` it never declares as a parameter.*/
         }
     }
     ///`result` of `uploadTicketAttachment`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct UploadedTicketAttachmentResult {
         ///The uploaded attachment.
         pub content: UploadedTicketAttachment,
@@ -2293,8 +2852,14 @@ sample method appends a `memberno` it never declares as a parameter.*/
         }
     }
     ///External account information (JSON) to check.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct VerifyExternalAccountBody {
         ///External account status (true: enable, false: disable); only required for modification (the docs' Required column says O).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2324,9 +2889,18 @@ sample method appends a `memberno` it never declares as a parameter.*/
         }
     }
     ///External account name (length: min=1, max=20).
-    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[derive(
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Eq,
+        Hash,
+        Ord,
+        PartialEq,
+        PartialOrd,
+        schemars::JsonSchema
+    )]
     #[serde(transparent)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct VerifyExternalAccountBodyName(::std::string::String);
     impl ::std::ops::Deref for VerifyExternalAccountBodyName {
         type Target = ::std::string::String;
@@ -10393,7 +10967,6 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
         }
     }
-    #[cfg(feature = "schemars")]
     impl ::schemars::JsonSchema for AgentRole {
         fn schema_name() -> ::std::string::String {
             "AgentRole".to_owned()
@@ -10479,7 +11052,6 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
         }
     }
-    #[cfg(feature = "schemars")]
     impl ::schemars::JsonSchema for AttachmentReadingMethod {
         fn schema_name() -> ::std::string::String {
             "AttachmentReadingMethod".to_owned()
@@ -10569,7 +11141,6 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
         }
     }
-    #[cfg(feature = "schemars")]
     impl ::schemars::JsonSchema for CreateTicketSource {
         fn schema_name() -> ::std::string::String {
             "CreateTicketSource".to_owned()
@@ -10659,7 +11230,6 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
         }
     }
-    #[cfg(feature = "schemars")]
     impl ::schemars::JsonSchema for CreatedTicketStatus {
         fn schema_name() -> ::std::string::String {
             "CreatedTicketStatus".to_owned()
@@ -10745,7 +11315,6 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
         }
     }
-    #[cfg(feature = "schemars")]
     impl ::schemars::JsonSchema for CustomerTicketAttachmentProcessMethod {
         fn schema_name() -> ::std::string::String {
             "CustomerTicketAttachmentProcessMethod".to_owned()
@@ -10835,7 +11404,6 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
         }
     }
-    #[cfg(feature = "schemars")]
     impl ::schemars::JsonSchema for CustomerTicketChannel {
         fn schema_name() -> ::std::string::String {
             "CustomerTicketChannel".to_owned()
@@ -10925,7 +11493,6 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
         }
     }
-    #[cfg(feature = "schemars")]
     impl ::schemars::JsonSchema for CustomerTicketContentType {
         fn schema_name() -> ::std::string::String {
             "CustomerTicketContentType".to_owned()
@@ -11029,7 +11596,6 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
         }
     }
-    #[cfg(feature = "schemars")]
     impl ::schemars::JsonSchema for CustomerTicketStatus {
         fn schema_name() -> ::std::string::String {
             "CustomerTicketStatus".to_owned()
@@ -11115,7 +11681,6 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
         }
     }
-    #[cfg(feature = "schemars")]
     impl ::schemars::JsonSchema for MemberLoginFlag {
         fn schema_name() -> ::std::string::String {
             "MemberLoginFlag".to_owned()
@@ -11254,7 +11819,6 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
         }
     }
-    #[cfg(feature = "schemars")]
     impl ::schemars::JsonSchema for TicketFieldType {
         fn schema_name() -> ::std::string::String {
             "TicketFieldType".to_owned()

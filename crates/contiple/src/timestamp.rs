@@ -5,9 +5,7 @@ use std::fmt;
 use std::str::FromStr;
 
 use chrono::{DateTime, TimeZone, Utc};
-#[cfg(feature = "schemars")]
 use schemars::schema::{InstanceType, Metadata, Schema, SchemaObject};
-#[cfg(feature = "schemars")]
 use schemars::{JsonSchema, SchemaGenerator};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
@@ -74,7 +72,6 @@ impl<'de> Deserialize<'de> for EpochMillis {
     }
 }
 
-#[cfg(feature = "schemars")]
 impl JsonSchema for EpochMillis {
     fn schema_name() -> String {
         "EpochMillis".to_owned()

@@ -18,7 +18,6 @@
 //! without changes. [`OpDateTime`] is meant for requests and always writes
 //! an explicit operator prefix.
 
-#[cfg(feature = "schemars")]
 use std::borrow::Cow;
 use std::cmp::Ordering;
 use std::convert::Infallible;
@@ -27,17 +26,14 @@ use std::hash::{Hash, Hasher};
 use std::str::FromStr;
 
 use chrono::{Datelike, NaiveDate, NaiveDateTime, NaiveTime, Timelike};
-#[cfg(feature = "schemars")]
 use schemars::schema::{
     InstanceType, Metadata, Schema, SchemaObject, StringValidation, SubschemaValidation,
 };
-#[cfg(feature = "schemars")]
 use schemars::{JsonSchema, SchemaGenerator};
 use serde::de::{self, Unexpected, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Builds a `{"type": "string", "format": ..., "description": ...}` schema.
-#[cfg(feature = "schemars")]
 fn string_schema(format: &str, description: &str) -> Schema {
     SchemaObject {
         metadata: Some(Box::new(Metadata {
@@ -99,7 +95,6 @@ impl std::error::Error for ParseFormatError {}
 /// What the [`LaInt`] visitor expects, used in error messages.
 const LA_INT_EXPECTING: &str = "an integer or a string of digits";
 /// The string form: digits with an optional `-`, or empty (no value).
-#[cfg(feature = "schemars")]
 const LA_INT_PATTERN: &str = "^(-?[0-9]+)?$";
 /// Reason used when a digit string does not fit in an `i64`.
 const LA_INT_RANGE: &str = "an integer that fits in a 64-bit signed integer";
@@ -339,7 +334,6 @@ impl<'de> Deserialize<'de> for LaInt {
     }
 }
 
-#[cfg(feature = "schemars")]
 impl JsonSchema for LaInt {
     fn schema_name() -> String {
         "LaInt".to_owned()
@@ -568,7 +562,6 @@ impl<'de> Deserialize<'de> for LaDateTime {
     }
 }
 
-#[cfg(feature = "schemars")]
 impl JsonSchema for LaDateTime {
     fn schema_name() -> String {
         "LaDateTime".to_owned()
@@ -741,7 +734,6 @@ impl<'de> Deserialize<'de> for OpDateTime {
     }
 }
 
-#[cfg(feature = "schemars")]
 impl JsonSchema for OpDateTime {
     fn schema_name() -> String {
         "OpDateTime".to_owned()
@@ -894,7 +886,6 @@ mod tests {
         assert!(serde_json::from_str::<LaInt>("1e300").is_err());
     }
 
-    #[cfg(feature = "schemars")]
     #[test]
     fn la_int_schema() {
         let schema = serde_json::to_value(schemars::schema_for!(LaInt)).expect("schema");
@@ -968,7 +959,6 @@ mod tests {
         assert_eq!(opt, None);
     }
 
-    #[cfg(feature = "schemars")]
     #[test]
     fn la_datetime_schema() {
         let schema = serde_json::to_value(schemars::schema_for!(LaDateTime)).expect("schema");
@@ -1056,7 +1046,6 @@ mod tests {
         );
     }
 
-    #[cfg(feature = "schemars")]
     #[test]
     fn op_datetime_schema() {
         let schema = serde_json::to_value(schemars::schema_for!(OpDateTime)).expect("schema");

@@ -9,8 +9,15 @@ use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderE
 #[allow(clippy::all)]
 pub mod types {
     ///`AddConversationTagBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct AddConversationTagBody {
         ///Identifier of the tag.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -25,8 +32,14 @@ pub mod types {
         }
     }
     ///What `getAgent` returns (get agent details and auth token).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct Agent {
         ///Agent auth token.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -63,8 +76,15 @@ pub mod types {
         }
     }
     ///One entry of `agentsavailability`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct AgentAvailability {
         ///Contact identifier
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -103,8 +123,14 @@ pub mod types {
         }
     }
     ///The `{"response": ...}` envelope around a `Agent`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct AgentEnvelope {
         ///The `Agent` payload.
         pub response: Agent,
@@ -115,8 +141,14 @@ pub mod types {
         }
     }
     ///One entry of `agentsOnlineStates`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct AgentOnlineState {
         ///Agent’s avatar url. The docs type this field `int`, but their example carries a non-numeric string, so it is modelled as a string.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -154,8 +186,15 @@ pub mod types {
         }
     }
     ///One entry of `agents`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct AgentReportRow {
         ///Number of answers
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -353,8 +392,14 @@ pub mod types {
         }
     }
     ///What `listAgentsOnlineStatus` returns (get the online status of agents).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct AgentsOnlineStatus {
         ///Online state of agents
         #[serde(rename = "agentsOnlineStates")]
@@ -366,8 +411,14 @@ pub mod types {
         }
     }
     ///The `{"response": ...}` envelope around a `AgentsOnlineStatus`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct AgentsOnlineStatusEnvelope {
         ///The `AgentsOnlineStatus` payload.
         pub response: AgentsOnlineStatus,
@@ -378,8 +429,14 @@ pub mod types {
         }
     }
     ///What `getAgentsReport` returns (agents report).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct AgentsReport {
         ///Agents list
         pub agents: ::std::vec::Vec<AgentReportRow>,
@@ -390,8 +447,14 @@ pub mod types {
         }
     }
     ///The `{"response": ...}` envelope around a `AgentsReport`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct AgentsReportEnvelope {
         ///The `AgentsReport` payload.
         pub response: AgentsReport,
@@ -402,8 +465,15 @@ pub mod types {
         }
     }
     ///What `getApplicationStatus` returns (get the latest application version and the current server time).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct ApplicationStatus {
         ///Current server time
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -418,8 +488,14 @@ pub mod types {
         }
     }
     ///The `{"response": ...}` envelope around a `ApplicationStatus`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct ApplicationStatusEnvelope {
         ///The `ApplicationStatus` payload.
         pub response: ApplicationStatus,
@@ -430,8 +506,15 @@ pub mod types {
         }
     }
     ///One entry of `channels`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct ChannelReportRow {
         ///Number of answers
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -608,8 +691,14 @@ pub mod types {
         }
     }
     ///What `getChannelsReport` returns (channels report).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct ChannelsReport {
         ///Channels list
         pub channels: ::std::vec::Vec<ChannelReportRow>,
@@ -620,8 +709,14 @@ pub mod types {
         }
     }
     ///The `{"response": ...}` envelope around a `ChannelsReport`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct ChannelsReportEnvelope {
         ///The `ChannelsReport` payload.
         pub response: ChannelsReport,
@@ -632,8 +727,14 @@ pub mod types {
         }
     }
     ///What `getCompany` returns (get company details).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct Company {
         ///Custom field values
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
@@ -671,8 +772,15 @@ pub mod types {
         }
     }
     ///One entry of `custom_fields`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct CompanyCustomField {
         ///Custom field code
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -687,8 +795,14 @@ pub mod types {
         }
     }
     ///The `{"response": ...}` envelope around a `Company`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct CompanyEnvelope {
         ///The `Company` payload.
         pub response: Company,
@@ -699,8 +813,14 @@ pub mod types {
         }
     }
     ///One entry of `groups`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct CompanyGroup {
         ///Id of group
         pub groupid: ::std::string::String,
@@ -714,8 +834,14 @@ pub mod types {
         }
     }
     ///What `listCompanies` returns (list companies).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct CompanyList {
         ///list of all companies
         pub companies: ::std::vec::Vec<CompanySummary>,
@@ -726,8 +852,14 @@ pub mod types {
         }
     }
     ///The `{"response": ...}` envelope around a `CompanyList`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct CompanyListEnvelope {
         ///The `CompanyList` payload.
         pub response: CompanyList,
@@ -738,8 +870,14 @@ pub mod types {
         }
     }
     ///One entry of `companies`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct CompanySummary {
         ///date, when company was created
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -762,8 +900,14 @@ pub mod types {
         }
     }
     ///What `getConversation` returns (get conversation details).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct Conversation {
         ///Identifier of agent which is this conversation assigned to
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -834,8 +978,15 @@ pub mod types {
         }
     }
     ///One entry of `customfields`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct ConversationCustomField {
         ///Custom field code.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -850,8 +1001,14 @@ pub mod types {
         }
     }
     ///The `{"response": ...}` envelope around a `Conversation`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct ConversationEnvelope {
         ///The `Conversation` payload.
         pub response: Conversation,
@@ -862,8 +1019,14 @@ pub mod types {
         }
     }
     ///What `listConversations` returns (list conversations).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct ConversationList {
         ///Conversations list
         pub conversations: ::std::vec::Vec<ConversationSummary>,
@@ -874,8 +1037,14 @@ pub mod types {
         }
     }
     ///The `{"response": ...}` envelope around a `ConversationList`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct ConversationListEnvelope {
         ///The `ConversationList` payload.
         pub response: ConversationList,
@@ -886,8 +1055,14 @@ pub mod types {
         }
     }
     ///One entry of `conversations`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct ConversationSummary {
         ///Conversation channel Possible values: `E` = Email; `B` = Contact button; `M` = Contact form; `I` = Invitation; `C` = Call; `W` = Call button; `F` = Facebook; `A` = Facebook message; `T` = Twitter; `Q` = Forum; `S` = Suggestion; `G` = Instagram; `V` = Viber; `R` = Instagram mention; `1` = Whatsapp.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -949,8 +1124,14 @@ pub mod types {
         }
     }
     ///One entry of `tags`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct ConversationTag {
         ///The identifier of the tag.
         pub id: ::std::string::String,
@@ -964,8 +1145,14 @@ pub mod types {
         }
     }
     ///What `listConversationTags` returns (list the tags assigned to a conversation).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct ConversationTagList {
         ///The list of tags assigned.
         pub tags: ::std::vec::Vec<ConversationTag>,
@@ -976,8 +1163,14 @@ pub mod types {
         }
     }
     ///The `{"response": ...}` envelope around a `ConversationTagList`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct ConversationTagListEnvelope {
         ///The `ConversationTagList` payload.
         pub response: ConversationTagList,
@@ -988,8 +1181,14 @@ pub mod types {
         }
     }
     ///`CreateConversationMessageBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct CreateConversationMessageBody {
         ///Message attachments. Comma separated file identifiers of files uploaded using files API. Example value: “3a1d0a821ea3a63594ba826efad0a379, 001908318230609832c2c07b7bac3658”. Available from version 4.29
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1021,8 +1220,14 @@ pub mod types {
         }
     }
     ///`CreateCustomersGroupBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct CreateCustomersGroupBody {
         ///Color for background
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1039,8 +1244,14 @@ pub mod types {
         }
     }
     ///`CreateKnowledgebaseCategoryBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct CreateKnowledgebaseCategoryBody {
         ///Access, default value: Public Possible values: `I` = Internal; `P` = Public.
         #[serde(default = "defaults::create_knowledgebase_category_body_access")]
@@ -1077,8 +1288,14 @@ pub mod types {
         }
     }
     ///`CreateTagBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct CreateTagBody {
         ///Color for background
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1095,8 +1312,14 @@ pub mod types {
         }
     }
     ///One custom field value in the `customfields` parameter.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct CustomFieldValue {
         ///Custom field code.
         pub code: ::std::string::String,
@@ -1109,9 +1332,15 @@ pub mod types {
         }
     }
     ///A list of custom field values.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     #[serde(transparent)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
     pub struct CustomFieldValues(pub ::std::vec::Vec<CustomFieldValue>);
     impl ::std::ops::Deref for CustomFieldValues {
         type Target = ::std::vec::Vec<CustomFieldValue>;
@@ -1130,8 +1359,14 @@ pub mod types {
         }
     }
     ///What `listCustomerGroups` returns (list the groups of a customer).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct CustomerGroupList {
         ///List of all customer groups
         pub groups: ::std::vec::Vec<CustomerGroupMembership>,
@@ -1142,8 +1377,14 @@ pub mod types {
         }
     }
     ///The `{"response": ...}` envelope around a `CustomerGroupList`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct CustomerGroupListEnvelope {
         ///The `CustomerGroupList` payload.
         pub response: CustomerGroupList,
@@ -1154,8 +1395,14 @@ pub mod types {
         }
     }
     ///One entry of `groups`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct CustomerGroupMembership {
         ///Group id
         pub groupid: ::std::string::String,
@@ -1169,8 +1416,14 @@ pub mod types {
         }
     }
     ///What `getCustomersGroup` returns (get customers group details).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct CustomersGroup {
         ///Color for background
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1190,8 +1443,14 @@ pub mod types {
         }
     }
     ///What `createCustomersGroup` returns (add a customers group).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct CustomersGroupCreated {
         ///Color for background
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1216,8 +1475,14 @@ pub mod types {
         }
     }
     ///The `{"response": ...}` envelope around a `CustomersGroupCreated`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct CustomersGroupCreatedEnvelope {
         ///The `CustomersGroupCreated` payload.
         pub response: CustomersGroupCreated,
@@ -1228,8 +1493,14 @@ pub mod types {
         }
     }
     ///The `{"response": ...}` envelope around a `CustomersGroup`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct CustomersGroupEnvelope {
         ///The `CustomersGroup` payload.
         pub response: CustomersGroup,
@@ -1240,8 +1511,14 @@ pub mod types {
         }
     }
     ///What `listCustomersGroups` returns (list all groups of all customers).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct CustomersGroupList {
         ///List all groups of all customers
         pub groups: ::std::vec::Vec<CustomersGroupSummary>,
@@ -1252,8 +1529,14 @@ pub mod types {
         }
     }
     ///The `{"response": ...}` envelope around a `CustomersGroupList`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct CustomersGroupListEnvelope {
         ///The `CustomersGroupList` payload.
         pub response: CustomersGroupList,
@@ -1264,8 +1547,14 @@ pub mod types {
         }
     }
     ///One entry of `groups`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct CustomersGroupSummary {
         ///Group id
         pub id: ::std::string::String,
@@ -1279,8 +1568,15 @@ pub mod types {
         }
     }
     ///`DeleteConversationBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct DeleteConversationBody {
         ///Delete note
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1295,8 +1591,15 @@ pub mod types {
         }
     }
     ///`DeleteConversationTagBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct DeleteConversationTagBody {
         ///Identifier of the tag. Either id or name must be specified.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1311,8 +1614,15 @@ pub mod types {
         }
     }
     ///`DeleteCustomerFieldsBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct DeleteCustomerFieldsBody {
         ///Custom field name to be deleted from contact. If not specified, all custom fields will be deleted from contact.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1324,8 +1634,15 @@ pub mod types {
         }
     }
     ///One entry of `departments`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct DepartmentReportRow {
         ///Number of answers
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1502,8 +1819,14 @@ pub mod types {
         }
     }
     ///What `getDepartmentsReport` returns (departments report).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct DepartmentsReport {
         ///Departments list
         pub departments: ::std::vec::Vec<DepartmentReportRow>,
@@ -1514,8 +1837,14 @@ pub mod types {
         }
     }
     ///The `{"response": ...}` envelope around a `DepartmentsReport`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct DepartmentsReportEnvelope {
         ///The `DepartmentsReport` payload.
         pub response: DepartmentsReport,
@@ -1526,8 +1855,15 @@ pub mod types {
         }
     }
     ///Error details, as in the docs' error response example.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct Error {
         ///Debug information.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1548,8 +1884,14 @@ pub mod types {
         }
     }
     ///The `{"response": ...}` envelope around an error.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct ErrorEnvelope {
         ///The error details.
         pub response: Error,
@@ -1560,8 +1902,14 @@ pub mod types {
         }
     }
     ///What `getFile` and `uploadFile` return.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct File {
         ///File creation date
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1593,8 +1941,14 @@ pub mod types {
         }
     }
     ///The `{"response": ...}` envelope around a `File`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct FileEnvelope {
         ///The `File` payload.
         pub response: File,
@@ -1605,8 +1959,14 @@ pub mod types {
         }
     }
     ///One entry of `knowledgebases`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct Knowledgebase {
         ///Knowledgebase identifier
         pub kb_id: ::std::string::String,
@@ -1620,8 +1980,14 @@ pub mod types {
         }
     }
     ///One entry of `articles`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct KnowledgebaseArticle {
         ///Article access level. Possible values: `I` = Internal; `P` = Public.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1695,8 +2061,14 @@ pub mod types {
         }
     }
     ///What `listKnowledgebaseArticles` returns (list all knowledgebase articles (deprecated)).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct KnowledgebaseArticleList {
         ///The list of all knowledgebase articles.
         pub articles: ::std::vec::Vec<KnowledgebaseArticle>,
@@ -1707,8 +2079,14 @@ pub mod types {
         }
     }
     ///The `{"response": ...}` envelope around a `KnowledgebaseArticleList`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct KnowledgebaseArticleListEnvelope {
         ///The `KnowledgebaseArticleList` payload.
         pub response: KnowledgebaseArticleList,
@@ -1719,8 +2097,14 @@ pub mod types {
         }
     }
     ///What `createKnowledgebaseCategory` returns (add a knowledgebase category, suggestion category or forum).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct KnowledgebaseCategory {
         ///Access level Possible values: `I` = Internal; `P` = Public.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1779,8 +2163,14 @@ pub mod types {
         }
     }
     ///The `{"response": ...}` envelope around a `KnowledgebaseCategory`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct KnowledgebaseCategoryEnvelope {
         ///The `KnowledgebaseCategory` payload.
         pub response: KnowledgebaseCategory,
@@ -1791,8 +2181,14 @@ pub mod types {
         }
     }
     ///One entry of `entries`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct KnowledgebaseEntry {
         ///Knowledgebase entry access level Possible values: `I` = Internal; `P` = Public.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1866,8 +2262,14 @@ pub mod types {
         }
     }
     ///What `listKnowledgebaseEntries` returns (list all knowledgebase entries).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct KnowledgebaseEntryList {
         ///The list of all knowledgebase entries
         pub entries: ::std::vec::Vec<KnowledgebaseEntry>,
@@ -1878,8 +2280,14 @@ pub mod types {
         }
     }
     ///The `{"response": ...}` envelope around a `KnowledgebaseEntryList`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct KnowledgebaseEntryListEnvelope {
         ///The `KnowledgebaseEntryList` payload.
         pub response: KnowledgebaseEntryList,
@@ -1890,8 +2298,14 @@ pub mod types {
         }
     }
     ///What `listKnowledgebases` returns (list all knowledgebases).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct KnowledgebaseList {
         ///Knowledgebases list.
         pub knowledgebases: ::std::vec::Vec<Knowledgebase>,
@@ -1902,8 +2316,14 @@ pub mod types {
         }
     }
     ///The `{"response": ...}` envelope around a `KnowledgebaseList`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct KnowledgebaseListEnvelope {
         ///The `KnowledgebaseList` payload.
         pub response: KnowledgebaseList,
@@ -1914,8 +2334,14 @@ pub mod types {
         }
     }
     ///One entry of `entries`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct KnowledgebaseSearchEntry {
         ///Entry access level Possible values: `I` = Internal; `P` = Public.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1974,8 +2400,14 @@ pub mod types {
         }
     }
     ///What `searchKnowledgebase` returns (search the knowledgebase).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct KnowledgebaseSearchResult {
         ///The search list of all knowledgebase entries.
         pub entries: ::std::vec::Vec<KnowledgebaseSearchEntry>,
@@ -1986,8 +2418,14 @@ pub mod types {
         }
     }
     ///The `{"response": ...}` envelope around a `KnowledgebaseSearchResult`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct KnowledgebaseSearchResultEnvelope {
         ///The `KnowledgebaseSearchResult` payload.
         pub response: KnowledgebaseSearchResult,
@@ -1998,8 +2436,14 @@ pub mod types {
         }
     }
     ///One entry of `messages`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct Message {
         ///Date of message creation
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2022,8 +2466,15 @@ pub mod types {
         }
     }
     ///One entry of `groups`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct MessageGroup {
         ///Date of creation
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2053,8 +2504,14 @@ pub mod types {
         }
     }
     ///What `listConversationMessages` returns (list the messages of a conversation).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct MessageGroupList {
         ///Message groups list.
         pub groups: ::std::vec::Vec<MessageGroup>,
@@ -2065,8 +2522,14 @@ pub mod types {
         }
     }
     ///The `{"response": ...}` envelope around a `MessageGroupList`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct MessageGroupListEnvelope {
         ///The `MessageGroupList` payload.
         pub response: MessageGroupList,
@@ -2077,8 +2540,14 @@ pub mod types {
         }
     }
     ///Result of a write operation: `status` is `OK` and `statuscode` is 0.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct OkStatus {
         ///OK
         pub status: ::std::string::String,
@@ -2092,8 +2561,14 @@ pub mod types {
         }
     }
     ///The `{"response": ...}` envelope around a `OkStatus`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct OkStatusEnvelope {
         ///The `OkStatus` payload.
         pub response: OkStatus,
@@ -2104,8 +2579,14 @@ pub mod types {
         }
     }
     ///What `getPerformanceReport` returns (performance report).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct PerformanceReport {
         ///Performance list
         pub performance: ::std::vec::Vec<PerformanceReportRow>,
@@ -2116,8 +2597,14 @@ pub mod types {
         }
     }
     ///The `{"response": ...}` envelope around a `PerformanceReport`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct PerformanceReportEnvelope {
         ///The `PerformanceReport` payload.
         pub response: PerformanceReport,
@@ -2128,8 +2615,15 @@ pub mod types {
         }
     }
     ///One entry of `performance`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct PerformanceReportRow {
         ///Number of answers
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2303,8 +2797,14 @@ pub mod types {
         }
     }
     ///`SetCustomerFieldsBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct SetCustomerFieldsBody {
         ///Add custom field values (Same field can be added multiple times, if you need to update existing field value, delete it first). Json encoded array of custom fields. Example value: [{“code”:“varsymbol”,“value”:“43894209”},{“code”:“another_field”,“value”:“test value”}]
         pub customfields: crate::JsonEncoded<crate::types::CustomFieldValues>,
@@ -2315,8 +2815,15 @@ pub mod types {
         }
     }
     ///One entry of `slacompliances`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct SlaCompliance {
         ///Average fulfilled time
         #[serde(
@@ -2370,8 +2877,15 @@ pub mod types {
         }
     }
     ///One entry of `slalogs`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct SlaLog {
         ///Agent first name
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2440,8 +2954,14 @@ pub mod types {
         }
     }
     ///One entry of `suggestioncategories`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct SuggestionCategory {
         ///Id of the category
         pub id: ::std::string::String,
@@ -2458,8 +2978,14 @@ pub mod types {
         }
     }
     ///What `listSuggestionCategories` returns (list all suggestion categories).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct SuggestionCategoryList {
         ///List of categories
         pub suggestioncategories: ::std::vec::Vec<SuggestionCategory>,
@@ -2470,8 +2996,14 @@ pub mod types {
         }
     }
     ///The `{"response": ...}` envelope around a `SuggestionCategoryList`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct SuggestionCategoryListEnvelope {
         ///The `SuggestionCategoryList` payload.
         pub response: SuggestionCategoryList,
@@ -2482,8 +3014,14 @@ pub mod types {
         }
     }
     ///One entry of `tags`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct Tag {
         ///An identifier of the tag.
         pub id: ::std::string::String,
@@ -2497,8 +3035,14 @@ pub mod types {
         }
     }
     ///What `createTag` returns (add a tag).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct TagCreated {
         ///Color for background
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2523,8 +3067,14 @@ pub mod types {
         }
     }
     ///The `{"response": ...}` envelope around a `TagCreated`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct TagCreatedEnvelope {
         ///The `TagCreated` payload.
         pub response: TagCreated,
@@ -2535,8 +3085,14 @@ pub mod types {
         }
     }
     ///What `getTag` returns (get tag details).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct TagDetails {
         ///Color for background
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2559,8 +3115,14 @@ pub mod types {
         }
     }
     ///The `{"response": ...}` envelope around a `TagDetails`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct TagDetailsEnvelope {
         ///The `TagDetails` payload.
         pub response: TagDetails,
@@ -2571,8 +3133,14 @@ pub mod types {
         }
     }
     ///What `listTags` returns (list all available tags).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct TagList {
         ///The list of tags.
         pub tags: ::std::vec::Vec<Tag>,
@@ -2583,8 +3151,14 @@ pub mod types {
         }
     }
     ///The `{"response": ...}` envelope around a `TagList`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct TagListEnvelope {
         ///The `TagList` payload.
         pub response: TagList,
@@ -2595,8 +3169,15 @@ pub mod types {
         }
     }
     ///One entry of `tags`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct TagReportRow {
         ///Number of answers
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2773,8 +3354,14 @@ pub mod types {
         }
     }
     ///What `getTagsReport` returns (tags report).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct TagsReport {
         ///Tags list
         pub tags: ::std::vec::Vec<TagReportRow>,
@@ -2785,8 +3372,14 @@ pub mod types {
         }
     }
     ///The `{"response": ...}` envelope around a `TagsReport`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct TagsReportEnvelope {
         ///The `TagsReport` payload.
         pub response: TagsReport,
@@ -2797,8 +3390,14 @@ pub mod types {
         }
     }
     ///What `getTicketsAgentsAvailabilityReport` returns (tickets agents availability report).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct TicketsAgentsAvailabilityReport {
         ///Agents availability list
         pub agentsavailability: ::std::vec::Vec<AgentAvailability>,
@@ -2809,8 +3408,14 @@ pub mod types {
         }
     }
     ///The `{"response": ...}` envelope around a `TicketsAgentsAvailabilityReport`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct TicketsAgentsAvailabilityReportEnvelope {
         ///The `TicketsAgentsAvailabilityReport` payload.
         pub response: TicketsAgentsAvailabilityReport,
@@ -2821,8 +3426,15 @@ pub mod types {
         }
     }
     ///One entry of `loads`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct TicketsLoad {
         ///Average tickets in queue
         #[serde(
@@ -2888,8 +3500,14 @@ pub mod types {
         }
     }
     ///What `getTicketsLoadReport` returns (tickets load report).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct TicketsLoadReport {
         ///Tickets load list
         pub loads: ::std::vec::Vec<TicketsLoad>,
@@ -2900,8 +3518,14 @@ pub mod types {
         }
     }
     ///The `{"response": ...}` envelope around a `TicketsLoadReport`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct TicketsLoadReportEnvelope {
         ///The `TicketsLoadReport` payload.
         pub response: TicketsLoadReport,
@@ -2912,8 +3536,14 @@ pub mod types {
         }
     }
     ///What `getTicketsSlaComplianceReport` returns (tickets SLA compliance report).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct TicketsSlaComplianceReport {
         ///SLA Compliances list
         pub slacompliances: ::std::vec::Vec<SlaCompliance>,
@@ -2924,8 +3554,14 @@ pub mod types {
         }
     }
     ///The `{"response": ...}` envelope around a `TicketsSlaComplianceReport`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct TicketsSlaComplianceReportEnvelope {
         ///The `TicketsSlaComplianceReport` payload.
         pub response: TicketsSlaComplianceReport,
@@ -2936,8 +3572,14 @@ pub mod types {
         }
     }
     ///What `getTicketsSlaLogReport` returns (tickets SLA log report).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct TicketsSlaLogReport {
         ///SLA Compliances list
         pub slalogs: ::std::vec::Vec<SlaLog>,
@@ -2948,8 +3590,14 @@ pub mod types {
         }
     }
     ///The `{"response": ...}` envelope around a `TicketsSlaLogReport`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct TicketsSlaLogReportEnvelope {
         ///The `TicketsSlaLogReport` payload.
         pub response: TicketsSlaLogReport,
@@ -2960,8 +3608,15 @@ pub mod types {
         }
     }
     ///One entry of `unique_fields`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct UniqueFieldValue {
         ///Unique field code.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2976,8 +3631,14 @@ pub mod types {
         }
     }
     ///`UpdateConversationStatusBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct UpdateConversationStatusBody {
         ///Note
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2994,8 +3655,15 @@ pub mod types {
         }
     }
     ///`UpdateCustomersGroupBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct UpdateCustomersGroupBody {
         ///Color for background
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3013,8 +3681,15 @@ pub mod types {
         }
     }
     ///`UpdateTagBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct UpdateTagBody {
         ///Color for background
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -3032,8 +3707,15 @@ pub mod types {
         }
     }
     ///`UploadFileBody`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
-    #[cfg_attr(feature = "schemars", derive(schemars::JsonSchema))]
+    #[derive(
+        ::serde::Deserialize,
+        ::serde::Serialize,
+        Clone,
+        Debug,
+        Default,
+        PartialEq,
+        schemars::JsonSchema
+    )]
     pub struct UploadFileBody {
         ///File data, base64 encoded. If data is set, name and type must also be set, and downloadUrl is ignored.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -16988,7 +17670,6 @@ pub mod types {
             }
         }
     }
-    #[cfg(feature = "schemars")]
     impl ::schemars::JsonSchema for AgentRole {
         fn schema_name() -> ::std::string::String {
             "AgentRole".to_owned()
@@ -17142,7 +17823,6 @@ pub mod types {
             }
         }
     }
-    #[cfg(feature = "schemars")]
     impl ::schemars::JsonSchema for ChannelType {
         fn schema_name() -> ::std::string::String {
             "ChannelType".to_owned()
@@ -17276,7 +17956,6 @@ pub mod types {
             }
         }
     }
-    #[cfg(feature = "schemars")]
     impl ::schemars::JsonSchema for ConversationStatus {
         fn schema_name() -> ::std::string::String {
             "ConversationStatus".to_owned()
@@ -17366,7 +18045,6 @@ pub mod types {
             }
         }
     }
-    #[cfg(feature = "schemars")]
     impl ::schemars::JsonSchema for ConversationStatusChange {
         fn schema_name() -> ::std::string::String {
             "ConversationStatusChange".to_owned()
@@ -17456,7 +18134,6 @@ pub mod types {
             }
         }
     }
-    #[cfg(feature = "schemars")]
     impl ::schemars::JsonSchema for Gender {
         fn schema_name() -> ::std::string::String {
             "Gender".to_owned()
@@ -17542,7 +18219,6 @@ pub mod types {
             }
         }
     }
-    #[cfg(feature = "schemars")]
     impl ::schemars::JsonSchema for KnowledgebaseAccess {
         fn schema_name() -> ::std::string::String {
             "KnowledgebaseAccess".to_owned()
@@ -17636,7 +18312,6 @@ pub mod types {
             }
         }
     }
-    #[cfg(feature = "schemars")]
     impl ::schemars::JsonSchema for KnowledgebaseCategoryType {
         fn schema_name() -> ::std::string::String {
             "KnowledgebaseCategoryType".to_owned()
@@ -17760,7 +18435,6 @@ pub mod types {
             }
         }
     }
-    #[cfg(feature = "schemars")]
     impl ::schemars::JsonSchema for KnowledgebaseEntryStatus {
         fn schema_name() -> ::std::string::String {
             "KnowledgebaseEntryStatus".to_owned()
@@ -17874,7 +18548,6 @@ pub mod types {
             }
         }
     }
-    #[cfg(feature = "schemars")]
     impl ::schemars::JsonSchema for KnowledgebaseEntryType {
         fn schema_name() -> ::std::string::String {
             "KnowledgebaseEntryType".to_owned()
@@ -17993,7 +18666,6 @@ pub mod types {
             }
         }
     }
-    #[cfg(feature = "schemars")]
     impl ::schemars::JsonSchema for MessageGroupStatus {
         fn schema_name() -> ::std::string::String {
             "MessageGroupStatus".to_owned()
@@ -18217,7 +18889,6 @@ pub mod types {
             }
         }
     }
-    #[cfg(feature = "schemars")]
     impl ::schemars::JsonSchema for MessageGroupType {
         fn schema_name() -> ::std::string::String {
             "MessageGroupType".to_owned()
@@ -18303,7 +18974,6 @@ pub mod types {
             }
         }
     }
-    #[cfg(feature = "schemars")]
     impl ::schemars::JsonSchema for MessageKind {
         fn schema_name() -> ::std::string::String {
             "MessageKind".to_owned()
@@ -18537,7 +19207,6 @@ pub mod types {
             }
         }
     }
-    #[cfg(feature = "schemars")]
     impl ::schemars::JsonSchema for MessageType {
         fn schema_name() -> ::std::string::String {
             "MessageType".to_owned()
@@ -18636,7 +19305,6 @@ pub mod types {
             }
         }
     }
-    #[cfg(feature = "schemars")]
     impl ::schemars::JsonSchema for ReportGroupBy {
         fn schema_name() -> ::std::string::String {
             "ReportGroupBy".to_owned()
@@ -18722,7 +19390,6 @@ pub mod types {
             }
         }
     }
-    #[cfg(feature = "schemars")]
     impl ::schemars::JsonSchema for YesNo {
         fn schema_name() -> ::std::string::String {
             "YesNo".to_owned()

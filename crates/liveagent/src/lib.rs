@@ -19,7 +19,10 @@
 //! Examples of the top tasks (list open conversations, reply, tag, upload a file) are in the
 //! crate's `examples/` directory.
 //!
-//! TLS: the `rustls` feature (default) or `native-tls`.
+//! Features: TLS is `rustls` (default; rustls with the `ring` crypto provider, which the
+//! client's builder installs as the process default when none is, see
+//! [`install_crypto_provider`]), `rustls-aws-lc` (rustls with aws-lc-rs, reqwest's own default;
+//! building `aws-lc-sys` needs cmake and a C compiler) or `native-tls`.
 //!
 //! # Example
 //!
@@ -82,7 +85,9 @@ mod hooks;
 #[allow(clippy::all, clippy::pedantic, missing_docs, unused_imports)]
 mod generated;
 
-pub use client_runtime::{Base64Data, CommaList, DownloadExt, Envelope, JsonEncoded, ResultExt};
+pub use client_runtime::{
+    install_crypto_provider, Base64Data, CommaList, DownloadExt, Envelope, JsonEncoded, ResultExt,
+};
 pub use formats::{LaDateTime, LaInt, OpDateTime};
 pub use generated::*;
 pub use hooks::{ApiKey, LiveAgent};
