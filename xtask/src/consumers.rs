@@ -56,11 +56,12 @@ pub const GENERATOR_NOTICES: &[(&str, &str)] = &[
 ];
 
 /// What one consumer made of one bundle.
-struct Outcome {
+pub(crate) struct Outcome {
     spec: String,
     consumer: &'static str,
     ok: bool,
-    errors: usize,
+    /// Errors counted in the consumer's output (a failed run counts one).
+    pub(crate) errors: usize,
     warnings: usize,
     note: String,
     seconds: f64,
@@ -287,7 +288,9 @@ fn redocly(root: &Path, tools: &Tools, stem: &str, bundle: &Path) -> anyhow::Res
     })
 }
 
-fn generator(
+/// Runs `openapi-generator-cli generate -g <language>` on a bundle into `out`, keeping its
+/// log as `out/xtask-generator.log`.
+pub(crate) fn generator(
     tools: &Tools,
     stem: &str,
     bundle: &Path,

@@ -136,6 +136,7 @@ impl<C: ApiClient> ClientBuilder<C> {
     /// [`Error::UnexpectedStatus`] with their `Location` header.
     pub fn build(self) -> Result<C, Error<C::ErrorPayload>> {
         check_base_url(&self.base_url)?;
+        install_crypto_provider();
         let http = self
             .http
             .unwrap_or_default()
@@ -165,6 +166,20 @@ impl<C: ApiClient> ClientBuilder<C> {
     }
 }
 
+/// With the `rustls-ring` feature (the API crates' default `rustls`), installs rustls' `ring`
+/// crypto provider as the process default unless one is installed already; reqwest's rustls
+/// without aws-lc-rs needs one to build a client. [`ClientBuilder::build`] calls it, so only
+/// code that builds its own `reqwest::Client` first, in a program whose reqwest gets TLS
+/// from this crate alone, needs to call it. Does nothing with other TLS features, or when
+/// `rustls-aws-lc` is also on (reqwest then brings aws-lc-rs as its own default).
+pub fn install_crypto_provider() {
+    #[cfg(all(feature = "rustls-ring", not(feature = "rustls-aws-lc")))]
+    if rustls::crypto::CryptoProvider::get_default().is_none() {
+        // Fails only when another thread installed one in between: that one is kept.
+        let _ = rustls::crypto::ring::default_provider().install_default();
+    }
+}
+
 /// The generated client appends `/path` to the base URL as text, so it must be a plain
 /// `http(s)://host[:port][/path]`.
 pub fn check_base_url<E>(base_url: &str) -> Result<(), Error<E>> {
@@ -185,6 +200,43 @@ pub fn check_base_url<E>(base_url: &str) -> Result<(), Error<E>> {
 #[cfg(test)]
 mod tests {
     use super::check_base_url;
+
+    #[test]
+    #[cfg(any(
+        feature = "rustls-ring",
+        feature = "rustls-aws-lc",
+        feature = "native-tls"
+    ))]
+    fn an_https_client_builds_with_the_tls_feature() {
+        #[derive(Debug, Clone)]
+        struct NoAuth;
+        impl crate::Credentials for NoAuth {
+            fn authenticate(&self, _: &mut reqwest::Request) {}
+            fn rate_limit_key(&self) -> String {
+                String::new()
+            }
+        }
+        struct Api;
+        impl super::ApiClient for Api {
+            type Credentials = NoAuth;
+            type ErrorPayload = ();
+            fn default_user_agent() -> String {
+                "test".to_owned()
+            }
+            fn default_rate_limit() -> Option<crate::RateLimit> {
+                None
+            }
+            fn from_parts(base_url: &str, _: reqwest::Client, _: crate::State<NoAuth>) -> Self {
+                assert_eq!(base_url, "https://example.ladesk.com/api");
+                Api
+            }
+        }
+        super::ClientBuilder::<Api>::new("https://example.ladesk.com/api/", NoAuth)
+            .build()
+            .expect("an HTTPS client builds");
+        #[cfg(all(feature = "rustls-ring", not(feature = "rustls-aws-lc")))]
+        assert!(rustls::crypto::CryptoProvider::get_default().is_some());
+    }
 
     #[test]
     fn base_urls_are_checked() {

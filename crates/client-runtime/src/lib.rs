@@ -66,7 +66,7 @@ mod strict_json;
 pub mod wire_checks;
 
 pub use base64_data::Base64Data;
-pub use builder::{check_base_url, ApiClient, ClientBuilder};
+pub use builder::{check_base_url, install_crypto_provider, ApiClient, ClientBuilder};
 pub use comma_list::CommaList;
 pub use credentials::{secret_fingerprint, Credentials};
 pub use envelope::{decode_response, Download, DownloadExt, Envelope, ResultExt};

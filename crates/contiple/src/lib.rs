@@ -22,7 +22,10 @@
 //! Examples of the top tasks (list a customer's tickets, open a ticket with an attachment,
 //! re-inquire) are in the crate's `examples/` directory.
 //!
-//! TLS: the `rustls` feature (default) or `native-tls`.
+//! Features: TLS is `rustls` (default; rustls with the `ring` crypto provider, which the
+//! client's builder installs as the process default when none is, see
+//! [`install_crypto_provider`]), `rustls-aws-lc` (rustls with aws-lc-rs, reqwest's own default;
+//! building `aws-lc-sys` needs cmake and a C compiler) or `native-tls`.
 //!
 //! # Example
 //!
@@ -51,7 +54,8 @@ mod upload;
 mod generated;
 
 pub use client_runtime::{
-    Base64Data, CommaList, Download, DownloadExt, Envelope, JsonEncoded, ResultExt,
+    install_crypto_provider, Base64Data, CommaList, Download, DownloadExt, Envelope, JsonEncoded,
+    ResultExt,
 };
 pub use generated::*;
 pub use hooks::Contiple;

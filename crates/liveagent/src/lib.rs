@@ -19,7 +19,10 @@
 //! Examples of the top tasks (list open conversations, reply, tag, upload a file) are in the
 //! crate's `examples/` directory.
 //!
-//! TLS: the `rustls` feature (default) or `native-tls`.
+//! Features: TLS is `rustls` (default; rustls with the `ring` crypto provider, which the
+//! client's builder installs as the process default when none is, see
+//! [`install_crypto_provider`]), `rustls-aws-lc` (rustls with aws-lc-rs, reqwest's own default;
+//! building `aws-lc-sys` needs cmake and a C compiler) or `native-tls`.
 //!
 //! # Example
 //!
@@ -82,7 +85,9 @@ mod hooks;
 #[allow(clippy::all, clippy::pedantic, missing_docs, unused_imports)]
 mod generated;
 
-pub use client_runtime::{Base64Data, CommaList, DownloadExt, Envelope, JsonEncoded, ResultExt};
+pub use client_runtime::{
+    install_crypto_provider, Base64Data, CommaList, DownloadExt, Envelope, JsonEncoded, ResultExt,
+};
 pub use formats::{LaDateTime, LaInt, OpDateTime};
 pub use generated::*;
 pub use hooks::{ApiKey, LiveAgent};
@@ -112,5 +117,16 @@ impl Client {
     /// without query, fragment or credentials.
     pub fn new(base_url: &str, api_key: impl Into<ApiKey>) -> Result<Self, Error> {
         ClientBuilder::new(base_url, api_key.into()).build()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    /// The TLS feature (by default `rustls` with the `ring` provider, installed by the
+    /// builder) gives an HTTPS client without any setup; no request is sent.
+    #[test]
+    fn an_https_client_builds() {
+        super::Client::new("https://example.ladesk.com/api", super::ApiKey::new("key"))
+            .expect("an HTTPS client builds");
     }
 }

@@ -326,6 +326,7 @@ async fn send_live(
     captured: &wiremock::Request,
     test_service_id: Option<&str>,
 ) -> anyhow::Result<reqwest::Response> {
+    client_runtime::install_crypto_provider();
     let http = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .timeout(std::time::Duration::from_secs(60))
