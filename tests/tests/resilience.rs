@@ -5,37 +5,15 @@
 //! `client-runtime` (`retry.rs`, `limit.rs`); these tests drive real sockets with short
 //! delays.
 
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
+use bench_support::{CountingAllocator, PeakScope};
 use client_runtime::{RateLimit, RetryPolicy};
 use liveagent::{ApiKey, ClientBuilder, ResultExt};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 /// Counts live heap bytes and their peak, to show a capped body is not read into memory.
-struct CountingAllocator;
-
-static LIVE: AtomicUsize = AtomicUsize::new(0);
-static PEAK: AtomicUsize = AtomicUsize::new(0);
-
-unsafe impl GlobalAlloc for CountingAllocator {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        let pointer = unsafe { System.alloc(layout) };
-        if !pointer.is_null() {
-            let live = LIVE.fetch_add(layout.size(), Ordering::Relaxed) + layout.size();
-            PEAK.fetch_max(live, Ordering::Relaxed);
-        }
-        pointer
-    }
-
-    unsafe fn dealloc(&self, pointer: *mut u8, layout: Layout) {
-        unsafe { System.dealloc(pointer, layout) };
-        LIVE.fetch_sub(layout.size(), Ordering::Relaxed);
-    }
-}
-
 #[global_allocator]
 static ALLOCATOR: CountingAllocator = CountingAllocator;
 
@@ -297,10 +275,9 @@ async fn a_100_mib_body_with_a_1_mib_cap_is_a_typed_error_in_bounded_memory() {
             .rate_limit(None)
             .build()
             .unwrap();
-        let before = LIVE.load(Ordering::Relaxed);
-        PEAK.store(before, Ordering::Relaxed);
+        let scope = PeakScope::start();
         let err = client.list_tags().send().await.payload().await.unwrap_err();
-        let peak = PEAK.load(Ordering::Relaxed) - before;
+        let peak = scope.peak();
         assert!(
             matches!(
                 err,

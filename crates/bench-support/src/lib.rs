@@ -4,12 +4,16 @@
 //!   machine that is busy for a while slows every case alike and their ratios hold; criterion
 //!   runs one case after another, and on a shared 2-core machine its ratios drift;
 //! - [`serve`]: a loopback HTTP/1.1 server (hyper) answering every request from a closure;
-//! - [`raw_dir`] and [`quick`]: where results go for `cargo xtask bench`, and its `--quick`.
+//! - [`raw_dir`] and [`quick`]: where results go for `cargo xtask bench`, and its `--quick`;
+//! - [`CountingAllocator`]: a global allocator that counts the heap in use and its peak (also
+//!   used by the workspace's tests that bound memory).
 
+use std::alloc::{GlobalAlloc, Layout, System};
 use std::convert::Infallible;
 use std::hint::black_box;
 use std::net::SocketAddr;
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -152,4 +156,65 @@ pub fn raw_dir() -> PathBuf {
 /// Whether `cargo xtask bench --quick` (or `BENCH_QUICK=1`) asked for a smoke run.
 pub fn quick() -> bool {
     std::env::var_os("BENCH_QUICK").is_some_and(|v| v == "1")
+}
+
+/// The system allocator, counting the heap bytes in use and their peak. Install it with
+/// `#[global_allocator] static ALLOCATOR: CountingAllocator = CountingAllocator;`, then measure
+/// with [`PeakScope`].
+pub struct CountingAllocator;
+
+static IN_USE: AtomicUsize = AtomicUsize::new(0);
+static PEAK: AtomicUsize = AtomicUsize::new(0);
+
+fn grew(by: usize) {
+    let now = IN_USE.fetch_add(by, Ordering::Relaxed) + by;
+    PEAK.fetch_max(now, Ordering::Relaxed);
+}
+
+// SAFETY: every call is passed to `System` unchanged; only counters are updated besides.
+unsafe impl GlobalAlloc for CountingAllocator {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        let pointer = unsafe { System.alloc(layout) };
+        if !pointer.is_null() {
+            grew(layout.size());
+        }
+        pointer
+    }
+
+    unsafe fn dealloc(&self, pointer: *mut u8, layout: Layout) {
+        unsafe { System.dealloc(pointer, layout) };
+        IN_USE.fetch_sub(layout.size(), Ordering::Relaxed);
+    }
+
+    unsafe fn realloc(&self, pointer: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        let moved = unsafe { System.realloc(pointer, layout, new_size) };
+        if !moved.is_null() {
+            if new_size > layout.size() {
+                grew(new_size - layout.size());
+            } else {
+                IN_USE.fetch_sub(layout.size() - new_size, Ordering::Relaxed);
+            }
+        }
+        moved
+    }
+}
+
+/// The heap's peak from now on, above the bytes in use now (with [`CountingAllocator`]
+/// installed; one scope at a time).
+pub struct PeakScope {
+    start: usize,
+}
+
+impl PeakScope {
+    /// Starts counting: the peak is reset to what is in use now.
+    pub fn start() -> Self {
+        let start = IN_USE.load(Ordering::Relaxed);
+        PEAK.store(start, Ordering::Relaxed);
+        PeakScope { start }
+    }
+
+    /// The highest the heap went above the start, in bytes.
+    pub fn peak(&self) -> usize {
+        PEAK.load(Ordering::Relaxed).saturating_sub(self.start)
+    }
 }
