@@ -8,7 +8,9 @@
 //! - then an interleaved run (client, raw, raw, client, …; [`bench_support::interleaved`]) of
 //!   every call timed on its own, whose median and 99th percentile go to
 //!   `target/bench/raw/request_get_tag.json` for `cargo xtask bench`: percentiles need each
-//!   call's latency, which criterion does not keep.
+//!   call's latency, which criterion does not keep. A third case, `exec_hook`, sends the
+//!   baseline's request through the client's exec hook alone, to split what the client adds
+//!   between the hook and the generated builder with the strict decode.
 
 mod support;
 
@@ -43,6 +45,8 @@ struct RawEnvelope {
 
 struct Setup {
     runtime: tokio::runtime::Runtime,
+    /// The client's retry policy and body cap, without a limiter, for [`Setup::exec_hook_call`].
+    runtime_settings: client_runtime::Runtime,
     client: liveagent::Client,
     http: reqwest::Client,
     url: String,
@@ -71,6 +75,7 @@ impl Setup {
             .unwrap();
         Setup {
             runtime,
+            runtime_settings: client_runtime::Runtime::default(),
             client,
             http,
             url: format!("{base}/tags/sh3j"),
@@ -88,6 +93,37 @@ impl Setup {
                 .unwrap()
                 .into_inner();
             tag.response.id
+        })
+    }
+
+    /// The baseline's request and decode, sent through the client's exec hook (retries,
+    /// span, bounded read, inspection) on the client's own `reqwest::Client`: what the hook
+    /// alone adds.
+    fn exec_hook_call(&self) -> String {
+        self.runtime.block_on(async {
+            let http = progenitor_client::ClientInfo::client(&self.client);
+            let request = http
+                .get(&self.url)
+                .query(&[("apikey", KEY)])
+                .build()
+                .unwrap();
+            let info = progenitor_client::OperationInfo {
+                operation_id: "get_tag",
+            };
+            let response = client_runtime::exec::execute::<liveagent::LiveAgent>(
+                http,
+                &self.runtime_settings,
+                request,
+                &info,
+                false,
+            )
+            .await
+            .unwrap();
+            let body = response.bytes().await.unwrap();
+            serde_json::from_slice::<RawEnvelope>(&body)
+                .unwrap()
+                .response
+                .id
         })
     }
 
@@ -136,6 +172,7 @@ fn main() {
         &mut [
             Case::new("client", || setup.client_call()),
             Case::new("reqwest", || setup.raw_call()),
+            Case::new("exec_hook", || setup.exec_hook_call()),
         ],
     );
 }
