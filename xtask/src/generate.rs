@@ -11,7 +11,7 @@
 //! [`crate::setters`]). Everything API-specific comes from [`crate::apis::Settings`].
 //! The same settings generate each API's CLI ([`crate::cli`]) and mocks ([`crate::httpmock`]).
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context};
 use progenitor::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle, TypeImpl};
@@ -31,16 +31,23 @@ pub fn run(root: &Path, check: bool) -> anyhow::Result<bool> {
         let dispatcher = crate::dispatch::render(&api, &rendered.file)?;
         let cli = crate::cli::render(&api, &rendered)?;
         let mock = crate::httpmock::render(&api, &rendered)?;
-        for (path, generated) in [
-            (&api.generated_path, &rendered.text),
-            (&api.dispatch_path, &dispatcher),
-            (&crate::cli::path(&api), &cli),
-            (&crate::httpmock::path(&api), &mock),
-        ] {
+        let contents = [&rendered.text, &dispatcher, &cli, &mock];
+        for (path, generated) in output_paths(&api).iter().zip(contents) {
             fresh &= write_or_check(&api, path, generated, check)?;
         }
     }
     Ok(fresh)
+}
+
+/// The files `run` writes for `api`: the client, the replay dispatcher, the CLI's commands
+/// and the typed mocks.
+pub fn output_paths(api: &Api) -> [PathBuf; 4] {
+    [
+        api.generated_path.clone(),
+        api.dispatch_path.clone(),
+        crate::cli::path(api),
+        crate::httpmock::path(api),
+    ]
 }
 
 /// Writes `generated` to `path`, or with `check` compares; returns whether it was fresh.

@@ -306,11 +306,11 @@ async fn one_attempt<P: Protocol>(
         Err(BodyRead::TooLarge(prefix)) => {
             let problem = BodyProblem {
                 status,
-                headers: headers.clone(),
+                headers,
                 body: prefix,
                 kind: ProblemKind::TooLarge(runtime.max_body_bytes),
             };
-            return Attempt::Done(Ok(rebuild(status, version, headers, problem.into_body())));
+            return Attempt::Done(Ok(problem.into_response(version)));
         }
     };
     tracing::debug!(
@@ -350,17 +350,16 @@ fn inspected<P: Protocol>(
     } else {
         inspect::<P>(status, &body)
     };
-    let body = match problem {
-        None => reqwest::Body::from(body),
+    match problem {
+        None => rebuild(status, version, headers, reqwest::Body::from(body)),
         Some(kind) => BodyProblem {
             status,
-            headers: headers.clone(),
+            headers,
             body,
             kind,
         }
-        .into_body(),
-    };
-    rebuild(status, version, headers, body)
+        .into_response(version),
+    }
 }
 
 /// Decodes a buffered response body of API `P` as an operation whose success type is `T`
@@ -390,14 +389,11 @@ pub(crate) async fn rejected_body(
 ) -> reqwest::Error {
     let problem = BodyProblem {
         status,
-        headers: headers.clone(),
+        headers,
         body,
         kind,
     };
-    match rebuild(status, version, headers, problem.into_body())
-        .bytes()
-        .await
-    {
+    match problem.into_response(version).bytes().await {
         Err(err) => err,
         Ok(_) => unreachable!("a problem body fails on its first read"),
     }
@@ -439,9 +435,13 @@ fn rebuild(
 }
 
 impl BodyProblem {
-    /// A body whose reading fails with this problem, for the generated code to hand back.
-    fn into_body(self) -> reqwest::Body {
-        reqwest::Body::wrap_stream(futures::stream::once(async move { Err::<Bytes, _>(self) }))
+    /// A response with this problem's status and headers whose body read fails with the
+    /// problem, for the generated code to hand back.
+    fn into_response(self, version: http::Version) -> reqwest::Response {
+        let (status, headers) = (self.status, self.headers.clone());
+        let body =
+            reqwest::Body::wrap_stream(futures::stream::once(async move { Err::<Bytes, _>(self) }));
+        rebuild(status, version, headers, body)
     }
 }
 
@@ -466,39 +466,29 @@ async fn read_bounded(mut body: reqwest::Body, cap: usize) -> Result<Bytes, Body
     if declared.is_some_and(|length| length > cap as u64) {
         return Err(too_large(&[]));
     }
-    let mut first: Option<Bytes> = None;
-    let mut joined: Option<bytes::BytesMut> = None;
+    // The first chunk is kept as it is until a second one arrives.
+    let mut single: Option<Bytes> = None;
+    let mut joined = bytes::BytesMut::new();
     while let Some(frame) = body.frame().await {
         let Ok(chunk) = frame.map_err(BodyRead::Transport)?.into_data() else {
             continue; // trailers
         };
-        let held = first.as_ref().map_or(0, Bytes::len) + joined.as_ref().map_or(0, |j| j.len());
-        if held + chunk.len() > cap {
-            let mut prefix = bytes::BytesMut::new();
-            prefix.extend_from_slice(first.as_deref().unwrap_or_default());
-            prefix.extend_from_slice(joined.as_deref().unwrap_or_default());
-            prefix.extend_from_slice(&chunk[..cap - held]);
-            return Err(too_large(&prefix));
+        if let Some(earlier) = single.take() {
+            let capacity = declared.map_or(0, |d| d as usize);
+            joined.reserve(capacity.max(earlier.len() + chunk.len()));
+            joined.extend_from_slice(&earlier);
         }
-        match (&mut first, &mut joined) {
-            (None, None) => first = Some(chunk),
-            (Some(_), None) => {
-                let earlier = first.take().unwrap_or_default();
-                let capacity = declared
-                    .map_or(0, |d| d as usize)
-                    .max(earlier.len() + chunk.len());
-                let mut buffer = bytes::BytesMut::with_capacity(capacity);
-                buffer.extend_from_slice(&earlier);
-                buffer.extend_from_slice(&chunk);
-                joined = Some(buffer);
-            }
-            (_, Some(buffer)) => buffer.extend_from_slice(&chunk),
+        if joined.len() + chunk.len() > cap {
+            joined.extend_from_slice(&chunk[..cap - joined.len()]);
+            return Err(too_large(&joined));
+        }
+        if joined.is_empty() {
+            single = Some(chunk);
+        } else {
+            joined.extend_from_slice(&chunk);
         }
     }
-    Ok(match joined {
-        Some(buffer) => buffer.freeze(),
-        None => first.unwrap_or_default(),
-    })
+    Ok(single.unwrap_or_else(|| joined.freeze()))
 }
 
 #[cfg(test)]

@@ -63,12 +63,7 @@ struct FloorEnvelope {
 
 /// A page of `rows` conversations; `error_subject` puts the text `"ERROR"` in one subject.
 fn page(rows: usize, error_subject: bool) -> Bytes {
-    let rows: Vec<serde_json::Value> = (0..rows)
-        .map(|i| support::conversation(i, (error_subject && i == rows / 2).then_some("ERROR")))
-        .collect();
-    Bytes::from(
-        serde_json::to_vec(&serde_json::json!({"response": {"conversations": rows}})).unwrap(),
-    )
+    support::conversations_page(0..rows, error_subject.then_some(rows / 2))
 }
 
 fn decode(c: &mut Criterion) {
@@ -117,7 +112,7 @@ fn decode(c: &mut Criterion) {
 /// The same cases timed round by round ([`bench_support::interleaved`]): the figures
 /// `cargo xtask bench` reports.
 fn interleaved() {
-    let rounds = if support::quick() { 30 } else { 300 };
+    let rounds = if bench_support::quick() { 30 } else { 300 };
     let body = page(1000, false);
     let with_error = page(1000, true);
     bench_support::interleaved(

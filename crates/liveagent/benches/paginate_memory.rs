@@ -28,17 +28,24 @@ fn peak_during<T>(f: impl FnOnce() -> T) -> (T, usize) {
 }
 
 fn main() {
-    let rows: usize = if support::quick() { 10_000 } else { 100_000 };
+    let rows: usize = if bench_support::quick() {
+        10_000
+    } else {
+        100_000
+    };
     let pages: Arc<Vec<Bytes>> = Arc::new(
         (0..rows.div_ceil(PAGE) + 1)
-            .map(|page| support::conversations_page(page * PAGE..rows.min((page + 1) * PAGE)))
+            .map(|page| support::conversations_page(page * PAGE..rows.min((page + 1) * PAGE), None))
             .collect(),
     );
     let served = pages.clone();
-    let addr = support::serve(move |target| {
-        let limit: usize = support::query(target, "limit").unwrap().parse().unwrap();
+    let addr = bench_support::serve(move |target| {
+        let limit: usize = bench_support::query(target, "limit")
+            .unwrap()
+            .parse()
+            .unwrap();
         assert_eq!(limit, PAGE, "the stream's default page");
-        let start = support::query(target, "cursor").map_or(0, |c| {
+        let start = bench_support::query(target, "cursor").map_or(0, |c| {
             c.trim_start_matches('k').parse::<usize>().unwrap() + 1
         });
         served[start / PAGE].clone()
@@ -92,7 +99,7 @@ fn main() {
         "one_page_peak_bytes": page_peak,
         "stream_peak_bytes": stream_peak,
     });
-    let path = support::raw_dir().join("paginate_memory.json");
+    let path = bench_support::raw_dir().join("paginate_memory.json");
     std::fs::write(&path, serde_json::to_string_pretty(&report).unwrap()).unwrap();
     println!("paginate_memory: {report}");
 }

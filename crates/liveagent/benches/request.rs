@@ -12,8 +12,6 @@
 //!   baseline's request through the client's exec hook alone, to split what the client adds
 //!   between the hook and the generated builder with the strict decode.
 
-mod support;
-
 use std::hint::black_box;
 use std::time::Duration;
 
@@ -54,7 +52,7 @@ struct Setup {
 
 impl Setup {
     fn new() -> Self {
-        let addr = support::serve(|_| Bytes::from_static(GET_TAG.as_bytes()));
+        let addr = bench_support::serve(|_| Bytes::from_static(GET_TAG.as_bytes()));
         let base = format!("http://{addr}");
         let client = liveagent::ClientBuilder::new(base.clone(), liveagent::ApiKey::new(KEY))
             .rate_limit(None)
@@ -151,7 +149,7 @@ fn main() {
     assert_eq!(setup.client_call(), "sh3j");
     assert_eq!(setup.raw_call(), "sh3j");
 
-    let quick = support::quick();
+    let quick = bench_support::quick();
     let mut criterion = Criterion::default().configure_from_args();
     if quick {
         criterion = criterion

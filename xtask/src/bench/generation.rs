@@ -9,7 +9,7 @@ use std::time::Instant;
 use anyhow::{bail, Context as _};
 use sha2::{Digest, Sha256};
 
-use super::{Comparison, Row};
+use super::{median, Comparison, Row};
 use crate::apis;
 
 /// Timed runs (after one untimed run that brings the files up to date).
@@ -48,12 +48,10 @@ pub fn run(root: &Path) -> anyhow::Result<Vec<Row>> {
             differing += 1;
         }
     }
-    times.sort_by(f64::total_cmp);
-    let median = times[RUNS / 2];
     Ok(vec![
         Row::new(
             "generate: whole workspace, xtask built — time / 2 s budget",
-            median,
+            median(&times),
             BUDGET,
             "s",
             Comparison::Below,
@@ -72,15 +70,10 @@ pub fn run(root: &Path) -> anyhow::Result<Vec<Row>> {
 
 /// Every file `cargo xtask generate` writes.
 fn outputs(root: &Path) -> anyhow::Result<Vec<PathBuf>> {
-    let mut files = Vec::new();
-    for api in apis::discover(root)? {
-        let name = api.settings.name;
-        files.push(root.join(format!("crates/{name}/src/generated.rs")));
-        files.push(root.join(format!("crates/{name}-cli/src/generated.rs")));
-        files.push(root.join(format!("crates/{name}-httpmock/src/generated.rs")));
-        files.push(root.join(format!("tests/src/dispatch/{name}.rs")));
-    }
-    Ok(files)
+    Ok(apis::discover(root)?
+        .iter()
+        .flat_map(crate::generate::output_paths)
+        .collect())
 }
 
 /// One digest of the files' contents, in order.

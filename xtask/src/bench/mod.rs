@@ -12,7 +12,7 @@
 //! with the keys `measure`, `ours`, `baseline`, `ratio`, `target`, `met` (plus `unit` and
 //! `comparison`). `--quick` runs short samples of one small case, for CI's smoke run.
 
-mod criterion_rows;
+mod cargo_benches;
 mod generation;
 mod peer;
 
@@ -110,7 +110,7 @@ pub struct Args {
 /// Runs the benchmarks, prints the table and writes `target/bench/summary.json`. Fails only
 /// when a benchmark cannot run: a missed target is reported, not an error.
 pub fn run(root: &Path, args: &Args) -> anyhow::Result<bool> {
-    let mut rows = criterion_rows::run(root, args.quick)?;
+    let mut rows = cargo_benches::run(root, args.quick)?;
     if !args.quick {
         rows.extend(generation::run(root)?);
     }
@@ -152,6 +152,17 @@ pub fn markdown(rows: &[Row]) -> String {
     out
 }
 
+/// The median of the samples (the mean of the middle two for an even count).
+pub fn median(samples: &[f64]) -> f64 {
+    let mut sorted = samples.to_vec();
+    sorted.sort_by(f64::total_cmp);
+    match sorted.len() {
+        0 => f64::NAN,
+        n if n % 2 == 1 => sorted[n / 2],
+        n => (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0,
+    }
+}
+
 /// A figure with three significant digits.
 fn figure(value: f64) -> String {
     if value == 0.0 || !value.is_finite() {
@@ -163,7 +174,13 @@ fn figure(value: f64) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{markdown, Comparison, Row};
+    use super::{markdown, median, Comparison, Row};
+
+    #[test]
+    fn median_of_odd_and_even_counts() {
+        assert_eq!(median(&[3.0, 1.0, 2.0]), 2.0);
+        assert_eq!(median(&[4.0, 1.0, 3.0, 2.0]), 2.5);
+    }
 
     #[test]
     fn rows_compute_their_ratio_and_verdict() {

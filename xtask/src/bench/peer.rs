@@ -33,7 +33,7 @@ use std::time::{Instant, SystemTime};
 
 use anyhow::Context as _;
 
-use super::{Comparison, Row};
+use super::{median, Comparison, Row};
 use crate::{apis, bundle, consumers};
 
 /// The spec whose clients are compared.
@@ -289,26 +289,4 @@ fn renew_mtime(path: &Path) -> anyhow::Result<()> {
         .open(path)
         .and_then(|file| file.set_modified(SystemTime::now()))
         .with_context(|| format!("touching {}", path.display()))
-}
-
-/// The median of the samples (the mean of the middle two for an even count).
-fn median(samples: &[f64]) -> f64 {
-    let mut sorted = samples.to_vec();
-    sorted.sort_by(f64::total_cmp);
-    match sorted.len() {
-        0 => f64::NAN,
-        n if n % 2 == 1 => sorted[n / 2],
-        n => (sorted[n / 2 - 1] + sorted[n / 2]) / 2.0,
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::median;
-
-    #[test]
-    fn median_of_odd_and_even_counts() {
-        assert_eq!(median(&[3.0, 1.0, 2.0]), 2.0);
-        assert_eq!(median(&[4.0, 1.0, 3.0, 2.0]), 2.5);
-    }
 }

@@ -1,5 +1,5 @@
-//! What the LiveAgent benches share: synthetic pages built from the docs' example row, and
-//! the workspace's `bench-support` (loopback server, interleaved timing, raw results).
+//! What the LiveAgent benches share: synthetic pages built from the docs' example row (the
+//! workspace's `bench-support` has the rest).
 
 #![allow(dead_code)]
 use bytes::Bytes;
@@ -20,13 +20,13 @@ pub fn conversation(i: usize, subject: Option<&str>) -> serde_json::Value {
     })
 }
 
-/// A `listConversations` body with the rows `range` (synthetic).
-pub fn conversations_page(range: std::ops::Range<usize>) -> Bytes {
-    let rows: Vec<_> = range.map(|i| conversation(i, None)).collect();
+/// A `listConversations` body with the rows `range` (synthetic); row `error_subject_at`, if
+/// given, has the subject `"ERROR"`.
+pub fn conversations_page(range: std::ops::Range<usize>, error_subject_at: Option<usize>) -> Bytes {
+    let rows: Vec<_> = range
+        .map(|i| conversation(i, (Some(i) == error_subject_at).then_some("ERROR")))
+        .collect();
     Bytes::from(
         serde_json::to_vec(&serde_json::json!({"response": {"conversations": rows}})).unwrap(),
     )
 }
-
-#[allow(unused_imports)]
-pub use bench_support::{query, quick, raw_dir, serve};
