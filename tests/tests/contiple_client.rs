@@ -32,8 +32,16 @@ async fn the_security_key_never_shows_in_debug_or_errors() {
     assert!(!text.contains(KEY), "{text}");
     assert!(text.contains("<redacted>"), "{text}");
     assert_eq!(err.status().map(|s| s.as_u16()), Some(400));
-    // The raw body is kept verbatim for the caller.
-    assert!(String::from_utf8_lossy(err.body().unwrap()).contains(KEY));
+    // The body an error keeps is redacted with the client's secrets, like its messages.
+    let body = String::from_utf8_lossy(err.body().unwrap()).into_owned();
+    assert!(
+        !body.contains(KEY) && body.contains("incorrect for <redacted>"),
+        "{body}"
+    );
+    assert_eq!(
+        err.api_message().as_deref(),
+        Some("Authorization is incorrect for <redacted>")
+    );
 
     let server = api_tests::serve_any(wiremock::ResponseTemplate::new(200).set_body_raw(
         format!(r#"{{"header":{{"resultCode":200,"resultMessage":"","isSuccessful":true}},"result":{{"content":{{"id":"{KEY}"}}}}}}"#),

@@ -438,8 +438,7 @@ pub fn render(api: &Api) -> anyhow::Result<Rendered> {
                 info: &OperationInfo,
             ) -> reqwest::Result<reqwest::Response> {
                 let raw_body = RAW_BODY_OPERATIONS.contains(&info.operation_id);
-                let runtime = self.inner().runtime();
-                ::client_runtime::exec::execute::<#protocol>(self.client(), runtime, request, info, raw_body)
+                ::client_runtime::exec::execute::<#protocol, _>(self.client(), self.inner(), request, info, raw_body)
                     .await
             }
         }

@@ -70,9 +70,10 @@ impl fmt::Display for Failure {
 
 impl std::error::Error for Failure {}
 
-/// Prints `error: <message>` on one line of stderr, secrets masked, and returns the code.
+/// Prints `error: <message>` on one line of stderr and returns the code. The client's errors
+/// come redacted with its secrets; `apikey=` values are masked here too.
 pub fn fail(exit: Exit, message: &str) -> ExitCode {
-    let message = client_runtime::redact::redact(message);
+    let message = client_runtime::redact::mask_query_keys(message);
     let one_line: Vec<&str> = message
         .lines()
         .map(str::trim)
@@ -183,7 +184,7 @@ pub fn base_url(matches: &clap::ArgMatches, env: &str) -> Result<String, Usage> 
     if !(url.starts_with("http://") || url.starts_with("https://")) {
         return Err(Usage(format!(
             "base URL `{}` has no scheme: it must start with http:// or https:// ({env} or --base-url)",
-            client_runtime::redact::redact(&url)
+            client_runtime::redact::mask_query_keys(&url)
         )));
     }
     client_runtime::check_base_url::<()>(&url).map_err(|err| {

@@ -212,6 +212,9 @@ mod tests {
         struct NoAuth;
         impl crate::Credentials for NoAuth {
             fn authenticate(&self, _: &mut reqwest::Request) {}
+            fn secrets(&self) -> Vec<&str> {
+                Vec::new()
+            }
             fn rate_limit_key(&self) -> String {
                 String::new()
             }

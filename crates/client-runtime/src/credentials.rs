@@ -20,6 +20,11 @@ pub trait Credentials: fmt::Debug + Clone + Send + Sync + 'static {
         base_url.to_owned()
     }
 
+    /// The secrets among these credentials (an API key, a security key), as the client sends
+    /// or signs with them. The client masks each of them, in every spelling a server may echo
+    /// it in, in every error and log line it produces ([`crate::redact::Secrets`]).
+    fn secrets(&self) -> Vec<&str>;
+
     /// What identifies these credentials to the rate limiter: clients whose keys are equal
     /// share one budget. Never the secret itself (a hash of it).
     fn rate_limit_key(&self) -> String;

@@ -74,8 +74,9 @@ pub fn json_with_marker<T: DeserializeOwned>(
 /// - An error envelope (LiveAgent's `"status": "ERROR"`, Contiple's `isSuccessful: false`)
 ///   or a body that is not JSON is handed back as the exec hook hands back an error status,
 ///   so it becomes [`crate::Error::Api`] or [`crate::Error::NotJson`].
-/// - Any other body that does not decode is progenitor's `InvalidResponsePayload` with the
-///   raw body, so it becomes [`crate::Error::Decode`].
+/// - Any other body that does not decode becomes [`crate::Error::Decode`], with the
+///   response's headers and the body, redacted with the secrets of the client that made the
+///   request.
 pub async fn success_response<P, T, E>(
     response: reqwest::Response,
 ) -> Result<ResponseValue<T>, progenitor_client::Error<E>>
@@ -84,6 +85,7 @@ where
     T: DeserializeOwned,
 {
     use http_body_util::BodyExt as _;
+    let secrets = exec::secrets_of(&response);
     let (parts, body) = http::Response::<reqwest::Body>::from(response).into_parts();
     let (status, version, headers) = (parts.status, parts.version, parts.headers);
     let body = body
@@ -100,17 +102,15 @@ where
         Err(err) => Some(err),
     };
     // Rejected: look again to say why, as the exec hook does for an error status.
-    match exec::inspect::<P>(status, &body) {
-        Some(kind) => Err(progenitor_client::Error::ResponseBodyError(
-            exec::rejected_body(status, version, headers, body, kind).await,
-        )),
-        None => Err(progenitor_client::Error::InvalidResponsePayload(
-            body,
-            failure.unwrap_or_else(|| {
-                serde_json::Error::custom("the API's error marker, but not its error envelope")
-            }),
-        )),
-    }
+    let kind = exec::inspect::<P>(status, &body).unwrap_or_else(|| {
+        exec::ProblemKind::Decode(failure.map_or_else(
+            || "the API's error marker, but not its error envelope".to_owned(),
+            |err| err.to_string(),
+        ))
+    });
+    Err(progenitor_client::Error::ResponseBodyError(
+        exec::rejected_body(status, version, headers, body, kind, secrets).await,
+    ))
 }
 
 #[cfg(test)]

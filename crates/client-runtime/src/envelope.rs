@@ -66,6 +66,10 @@ pub struct Download {
 }
 
 /// Completes a generated call whose success body is a file.
+///
+/// The file is capped at the client's body limit ([`crate::ClientBuilder::max_body_bytes`],
+/// 64 MiB by default): a larger one fails with [`Error::BodyTooLarge`]. A success response
+/// that is the API's JSON error envelope instead of a file is [`Error::Api`].
 pub trait DownloadExt<E> {
     /// Reads the whole file, or returns an [`Error`].
     fn download(self) -> impl Future<Output = Result<Download, Error<E>>> + Send;
@@ -88,12 +92,16 @@ impl<G: ErrorBody> DownloadExt<G::Error>
         };
         let content_type = header(http::header::CONTENT_TYPE);
         let content_disposition = header(http::header::CONTENT_DISPOSITION);
+        // The exec hook caps the stream at the client's body limit (a `BodyProblem`).
         let chunks: Vec<Bytes> = value
             .into_inner()
             .into_inner()
             .try_collect()
             .await
-            .map_err(Error::from_transport)?;
+            .map_err(|err| match crate::exec::BodyProblem::find(&err) {
+                Some(problem) => Error::from_problem::<G>(problem.clone()),
+                None => Error::from_transport(err),
+            })?;
         Ok(Download {
             content_type,
             content_disposition,

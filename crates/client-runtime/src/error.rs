@@ -1,9 +1,12 @@
 //! [`Error`]: every way a call can fail, generic over the API's error payload, with the HTTP
 //! status, response headers and raw body (bounded) where there was a response.
 //!
-//! Secrets stay out: transport errors are kept without their URL, and `Display` / `Debug`
-//! mask every registered secret (see [`crate::redact`]) even in bodies the server echoed it in.
-//! The raw body itself is kept verbatim for the caller.
+//! Secrets stay out: transport errors are kept without their URL, and everything an error
+//! keeps of a response (headers, body, the API's message, decode messages) is redacted when
+//! the error is built, with the secrets of the client that made the request (see
+//! [`crate::redact`]), before any truncation. `Display`, `Debug`, [`Error::body`],
+//! [`Error::headers`] and [`Error::api_message`] show only redacted text, and cost the same
+//! however many clients the process holds.
 
 use std::fmt;
 
@@ -13,7 +16,7 @@ use reqwest::StatusCode;
 use serde::de::DeserializeOwned;
 
 use crate::exec::{BodyProblem, ProblemKind};
-use crate::redact::{redact, redact_bytes};
+use crate::redact::{mask_query_keys, Secrets};
 
 /// An API's error payload: what its error envelope carries (LiveAgent's
 /// `{"status": "ERROR", "statuscode", "errormessage"}`, Contiple's `header`).
@@ -61,13 +64,58 @@ pub trait ErrorBody: DeserializeOwned + serde::Serialize + Send {
 /// At most this many bytes of a response body are kept in an error.
 pub const MAX_ERROR_BODY: usize = 64 * 1024;
 
-/// The first [`MAX_ERROR_BODY`] bytes of a body.
-pub(crate) fn bounded(body: Bytes) -> Bytes {
-    if body.len() > MAX_ERROR_BODY {
-        Bytes::copy_from_slice(&body[..MAX_ERROR_BODY])
+/// The first [`MAX_ERROR_BODY`] bytes of a body, redacted first.
+fn redacted_bounded(secrets: &Secrets, body: &Bytes) -> Bytes {
+    let redacted = redacted(secrets, body);
+    if redacted.len() > MAX_ERROR_BODY {
+        redacted.slice(..MAX_ERROR_BODY)
     } else {
-        body
+        redacted
     }
+}
+
+/// A body with the secrets masked (the same bytes when none occurs).
+fn redacted(secrets: &Secrets, body: &Bytes) -> Bytes {
+    match secrets.redact_bytes(body) {
+        std::borrow::Cow::Borrowed(_) => body.clone(),
+        std::borrow::Cow::Owned(masked) => Bytes::from(masked),
+    }
+}
+
+/// Headers with the secrets masked in their values (and a header whose name holds one
+/// renamed `x-redacted`).
+fn redacted_headers(secrets: &Secrets, headers: HeaderMap) -> Box<HeaderMap> {
+    let needs = headers.iter().any(|(name, value)| {
+        matches!(
+            secrets.redact_bytes(name.as_str().as_bytes()),
+            std::borrow::Cow::Owned(_)
+        ) || matches!(
+            secrets.redact_bytes(value.as_bytes()),
+            std::borrow::Cow::Owned(_)
+        )
+    });
+    if !needs {
+        return Box::new(headers);
+    }
+    let mut out = HeaderMap::with_capacity(headers.len());
+    let mut name = None;
+    for (key, value) in headers {
+        // `into_iter` names a header once, before all its values.
+        if let Some(key) = key {
+            name = Some(match secrets.redact_bytes(key.as_str().as_bytes()) {
+                std::borrow::Cow::Borrowed(_) => key,
+                std::borrow::Cow::Owned(_) => http::HeaderName::from_static("x-redacted"),
+            });
+        }
+        let Some(name) = name.clone() else { continue };
+        let value = match secrets.redact_bytes(value.as_bytes()) {
+            std::borrow::Cow::Borrowed(_) => value,
+            std::borrow::Cow::Owned(masked) => http::HeaderValue::from_bytes(&masked)
+                .unwrap_or_else(|_| http::HeaderValue::from_static(crate::redact::MASK)),
+        };
+        out.append(name, value);
+    }
+    Box::new(out)
 }
 
 /// A failed call. `E` is the API's error payload ([`ApiError`]).
@@ -159,7 +207,7 @@ impl<E> Error<E> {
         }
     }
 
-    /// Response headers, when there was a response.
+    /// Response headers, when there was a response (the client's secrets masked).
     pub fn headers(&self) -> Option<&HeaderMap> {
         match self {
             Self::Api { headers, .. }
@@ -171,7 +219,8 @@ impl<E> Error<E> {
         }
     }
 
-    /// The raw response body (its first [`MAX_ERROR_BODY`] bytes), when there was a response.
+    /// The raw response body (its first [`MAX_ERROR_BODY`] bytes, the client's secrets masked
+    /// before the cut), when there was a response.
     pub fn body(&self) -> Option<&Bytes> {
         match self {
             Self::Api { body, .. }
@@ -226,7 +275,7 @@ impl<E> Error<E> {
                 source: Some(err),
             }
         } else {
-            let message = redact(&error_chain(&err));
+            let message = mask_query_keys(&error_chain(&err)).into_owned();
             Self::Transport {
                 message,
                 source: Some(err),
@@ -234,15 +283,17 @@ impl<E> Error<E> {
         }
     }
 
-    /// A success body that did not decode into the operation's type. The generated code
-    /// decodes the success type only for the one documented success status of every
-    /// operation, 200, so that is the status.
-    pub(crate) fn undecodable_success(body: Bytes, message: String) -> Self {
+    /// A success body that did not decode into the operation's type, met outside the
+    /// client's exec hook (which would have said which client made it: see
+    /// [`crate::decode::success_response`]). The generated code decodes the success type only
+    /// for the one documented success status of every operation, 200, so that is the status.
+    fn undecodable_success(body: Bytes, message: String) -> Self {
+        let secrets = Secrets::none();
         Self::Decode {
             status: StatusCode::OK,
             headers: Box::default(),
-            message: redact(&message),
-            body: bounded(body),
+            message: secrets.redact_string(&message),
+            body: redacted_bounded(&secrets, &body),
         }
     }
 
@@ -255,7 +306,9 @@ impl<E> Error<E> {
     {
         match err {
             progenitor_client::Error::InvalidRequest(message)
-            | progenitor_client::Error::Custom(message) => Self::InvalidRequest(redact(&message)),
+            | progenitor_client::Error::Custom(message) => {
+                Self::InvalidRequest(mask_query_keys(&message).into_owned())
+            }
             progenitor_client::Error::CommunicationError(err)
             | progenitor_client::Error::InvalidUpgrade(err) => Self::from_transport(err),
             progenitor_client::Error::ResponseBodyError(err) => match BodyProblem::find(&err) {
@@ -266,27 +319,28 @@ impl<E> Error<E> {
                 // The exec hook hands every error status to us as a `BodyProblem`, so this arm
                 // only runs if it was bypassed; re-encode the decoded envelope as the body.
                 let status = value.status();
-                let headers = Box::new(value.headers().clone());
-                let envelope = value.into_inner();
-                let body = Bytes::from(serde_json::to_vec(&envelope).unwrap_or_default());
-                Self::Api {
+                let headers = value.headers().clone();
+                let body = Bytes::from(serde_json::to_vec(&value.into_inner()).unwrap_or_default());
+                Self::from_problem::<G>(BodyProblem {
                     status,
                     headers,
-                    error: Box::new(envelope.into_error()),
                     body,
-                }
+                    kind: ProblemKind::ErrorEnvelope,
+                    secrets: Secrets::none(),
+                })
             }
             progenitor_client::Error::InvalidResponsePayload(body, err) => {
                 Self::undecodable_success(body, err.to_string())
             }
             progenitor_client::Error::UnexpectedResponse(response) => {
                 let status = response.status();
-                let headers = Box::new(response.headers().clone());
+                let headers = response.headers().clone();
+                let secrets = crate::exec::secrets_of(&response);
                 match response.bytes().await {
                     Ok(body) => Self::UnexpectedStatus {
                         status,
-                        headers,
-                        body: bounded(body),
+                        headers: redacted_headers(&secrets, headers),
+                        body: redacted_bounded(&secrets, &body),
                     },
                     // The exec hook rejected the body (not JSON, or an error envelope).
                     Err(err) => match BodyProblem::find(&err) {
@@ -300,8 +354,8 @@ impl<E> Error<E> {
                         }
                         Some(problem) => Self::UnexpectedStatus {
                             status,
-                            headers,
-                            body: bounded(problem.body.clone()),
+                            headers: redacted_headers(&problem.secrets, headers),
+                            body: redacted_bounded(&problem.secrets, &problem.body),
                         },
                         None => Self::from_transport(err),
                     },
@@ -310,6 +364,10 @@ impl<E> Error<E> {
         }
     }
 
+    /// The typed error for a body the exec hook (or the 200 decoder) rejected: everything
+    /// kept of the response is redacted here, with the secrets of the client that made the
+    /// request, before the body is cut to [`MAX_ERROR_BODY`] bytes; the API's error payload is
+    /// decoded from the redacted body, so its message is redacted too.
     pub(crate) fn from_problem<G>(problem: BodyProblem) -> Self
     where
         G: ErrorBody<Error = E>,
@@ -320,50 +378,54 @@ impl<E> Error<E> {
             headers,
             body,
             kind,
+            secrets,
         } = problem;
-        let headers = Box::new(headers);
+        let headers = redacted_headers(&secrets, headers);
+        let message = |text: &str| secrets.redact_string(text);
         match kind {
-            ProblemKind::NotJson(message) => Self::NotJson {
+            ProblemKind::NotJson(text) => Self::NotJson {
                 status,
                 headers,
-                message: redact(&message),
-                body: bounded(body),
+                message: message(&text),
+                body: redacted_bounded(&secrets, &body),
+            },
+            ProblemKind::Decode(text) => Self::Decode {
+                status,
+                headers,
+                message: message(&text),
+                body: redacted_bounded(&secrets, &body),
             },
             ProblemKind::TooLarge(limit) => Self::BodyTooLarge {
                 status,
                 headers,
                 limit,
-                body: bounded(body),
+                body: redacted_bounded(&secrets, &body),
             },
             ProblemKind::ErrorEnvelope => {
+                let body = redacted(&secrets, &body);
                 let mut deserializer = serde_json::Deserializer::from_slice(&body);
-                match serde_path_to_error::deserialize::<_, G>(&mut deserializer) {
-                    Ok(envelope) => Self::Api {
-                        status,
-                        headers,
-                        error: Box::new(envelope.into_error()),
-                        body: bounded(body),
-                    },
-                    Err(err) => match serde_json::from_slice(&body)
+                let error = match serde_path_to_error::deserialize::<_, G>(&mut deserializer) {
+                    Ok(envelope) => Ok(envelope.into_error()),
+                    Err(err) => serde_json::from_slice(&body)
                         .ok()
                         .and_then(|value| E::from_loose_json(&value))
-                    {
-                        Some(error) => Self::Api {
-                            status,
-                            headers,
-                            error: Box::new(error),
-                            body: bounded(body),
-                        },
-                        None => Self::Decode {
-                            status,
-                            headers,
-                            message: redact(&format!(
-                                "error envelope at `{}`: {}",
-                                err.path(),
-                                err.inner()
-                            )),
-                            body: bounded(body),
-                        },
+                        .ok_or_else(|| {
+                            format!("error envelope at `{}`: {}", err.path(), err.inner())
+                        }),
+                };
+                let body = redacted_bounded(&Secrets::none(), &body);
+                match error {
+                    Ok(error) => Self::Api {
+                        status,
+                        headers,
+                        error: Box::new(error),
+                        body,
+                    },
+                    Err(text) => Self::Decode {
+                        status,
+                        headers,
+                        message: message(&text),
+                        body,
                     },
                 }
             }
@@ -379,7 +441,7 @@ impl<E: ApiError> Error<E> {
     }
 
     /// The API's own error message ([`Error::Api`]): LiveAgent's `errormessage`, Contiple's
-    /// `resultMessage`. Returned as the server sent it (secrets included, if it echoed one).
+    /// `resultMessage`. As the server sent it, with the client's secrets masked.
     pub fn api_message(&self) -> Option<String> {
         self.api_error().and_then(ApiError::message)
     }
@@ -392,11 +454,11 @@ impl<E: ApiError> fmt::Display for Error<E> {
             Self::Api { status, error, .. } => {
                 write!(f, "{api} API error (HTTP {status}")?;
                 if let Some(code) = error.code() {
-                    write!(f, ", {} {}", E::CODE_FIELD, redact(&code))?;
+                    write!(f, ", {} {}", E::CODE_FIELD, code)?;
                 }
                 write!(f, ")")?;
                 if let Some(message) = error.message() {
-                    write!(f, ": {}", redact(&message))?;
+                    write!(f, ": {}", message)?;
                 }
                 Ok(())
             }
@@ -405,19 +467,15 @@ impl<E: ApiError> fmt::Display for Error<E> {
             } => write!(
                 f,
                 "{api} response (HTTP {status}) does not match the spec: {}",
-                redact(message)
+                message
             ),
             Self::NotJson {
                 status, message, ..
-            } => write!(
-                f,
-                "{api} response (HTTP {status}) is not JSON: {}",
-                redact(message)
-            ),
+            } => write!(f, "{api} response (HTTP {status}) is not JSON: {}", message),
             Self::UnexpectedStatus { status, body, .. } if status.is_redirection() => {
                 write!(f, "{api} answered with a redirect (HTTP {status}) ")?;
                 match self.location() {
-                    Some(location) => write!(f, "to {}", redact(location))?,
+                    Some(location) => write!(f, "to {}", location)?,
                     None => write!(f, "without a Location")?,
                 }
                 write!(
@@ -437,13 +495,13 @@ impl<E: ApiError> fmt::Display for Error<E> {
                 "{api} response (HTTP {status}) is larger than the client's limit of {limit} bytes"
             ),
             Self::Timeout { message, .. } => {
-                write!(f, "{api} request timed out: {}", redact(message))
+                write!(f, "{api} request timed out: {}", message)
             }
             Self::Transport { message, .. } => {
-                write!(f, "{api} request failed: {}", redact(message))
+                write!(f, "{api} request failed: {}", message)
             }
             Self::InvalidRequest(message) => {
-                write!(f, "invalid {api} request: {}", redact(message))
+                write!(f, "invalid {api} request: {}", message)
             }
         }
     }
@@ -465,7 +523,7 @@ impl<E: ApiError> std::error::Error for Error<E> {
 
 impl<E: fmt::Debug> fmt::Debug for Error<E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let headers = |headers: &HeaderMap| redact(&format!("{headers:?}"));
+        let headers = |headers: &HeaderMap| format!("{headers:?}");
         match self {
             Self::Api {
                 status,
@@ -476,8 +534,8 @@ impl<E: fmt::Debug> fmt::Debug for Error<E> {
                 .debug_struct("Api")
                 .field("status", status)
                 .field("headers", &headers(h))
-                .field("error", &redact(&format!("{error:?}")))
-                .field("body", &redact_bytes(body))
+                .field("error", error)
+                .field("body", &String::from_utf8_lossy(body))
                 .finish(),
             Self::Decode {
                 status,
@@ -488,8 +546,8 @@ impl<E: fmt::Debug> fmt::Debug for Error<E> {
                 .debug_struct("Decode")
                 .field("status", status)
                 .field("headers", &headers(h))
-                .field("message", &redact(message))
-                .field("body", &redact_bytes(body))
+                .field("message", &message)
+                .field("body", &String::from_utf8_lossy(body))
                 .finish(),
             Self::NotJson {
                 status,
@@ -500,8 +558,8 @@ impl<E: fmt::Debug> fmt::Debug for Error<E> {
                 .debug_struct("NotJson")
                 .field("status", status)
                 .field("headers", &headers(h))
-                .field("message", &redact(message))
-                .field("body", &redact_bytes(body))
+                .field("message", &message)
+                .field("body", &String::from_utf8_lossy(body))
                 .finish(),
             Self::UnexpectedStatus {
                 status,
@@ -511,7 +569,7 @@ impl<E: fmt::Debug> fmt::Debug for Error<E> {
                 .debug_struct("UnexpectedStatus")
                 .field("status", status)
                 .field("headers", &headers(h))
-                .field("body", &redact_bytes(body))
+                .field("body", &String::from_utf8_lossy(body))
                 .finish(),
             Self::BodyTooLarge {
                 status,
@@ -523,20 +581,19 @@ impl<E: fmt::Debug> fmt::Debug for Error<E> {
                 .field("status", status)
                 .field("headers", &headers(h))
                 .field("limit", limit)
-                .field("body", &redact_bytes(body))
+                .field("body", &String::from_utf8_lossy(body))
                 .finish(),
             Self::Timeout { message, .. } => f
                 .debug_struct("Timeout")
-                .field("message", &redact(message))
+                .field("message", &message)
                 .finish(),
             Self::Transport { message, .. } => f
                 .debug_struct("Transport")
-                .field("message", &redact(message))
+                .field("message", &message)
                 .finish(),
-            Self::InvalidRequest(message) => f
-                .debug_tuple("InvalidRequest")
-                .field(&redact(message))
-                .finish(),
+            Self::InvalidRequest(message) => {
+                f.debug_tuple("InvalidRequest").field(&message).finish()
+            }
         }
     }
 }

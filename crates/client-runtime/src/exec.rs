@@ -9,6 +9,14 @@
 //! `BodyProblem`, which [`crate::Error`] turns back into a typed error with the HTTP status,
 //! headers and raw body. Each API says how its error envelope is recognised by implementing
 //! [`Protocol`].
+//!
+//! Every response handed on carries the client's [`Secrets`] (in its extensions, and in every
+//! `BodyProblem`), so that the error built from it is redacted with the secrets of the client
+//! that made the request, whoever converts it.
+//!
+//! A success response of a file operation (`raw_body`) is passed on as a stream, capped at the
+//! client's body limit like any other body; one whose `Content-Type` is JSON is read first and
+//! checked for the API's error envelope, which becomes [`crate::Error::Api`].
 
 use std::fmt;
 
@@ -19,8 +27,9 @@ use reqwest::StatusCode;
 use serde::de::{self, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess, Visitor};
 use tracing::Instrument;
 
+use crate::redact::Secrets;
 use crate::retry::{self, Attempt, RetryReason};
-use crate::state::Runtime;
+use crate::state::{Runtime, State};
 
 /// How an API marks an error envelope: implemented by each API crate.
 pub trait Protocol: Send + Sync + 'static {
@@ -58,22 +67,44 @@ pub(crate) enum ProblemKind {
     /// An error status, or a success status with the API's error marker: [`crate::Error`]
     /// decodes the envelope from the raw body.
     ErrorEnvelope,
+    /// A 200 body that is JSON but not of the operation's success type (what failed, with
+    /// its JSON path).
+    Decode(String),
     /// The body is larger than the client's cap (the cap in bytes).
     TooLarge(usize),
 }
 
-/// A response body the exec hook rejected, with what the caller needs to see.
-#[derive(Debug, Clone)]
+/// A response body the exec hook rejected, with what the caller needs to see. Its `Debug`
+/// and `Display` show neither the body nor the headers (only [`crate::Error`] does, redacted).
+#[derive(Clone)]
 pub(crate) struct BodyProblem {
     pub(crate) status: StatusCode,
     pub(crate) headers: HeaderMap,
     pub(crate) body: Bytes,
     pub(crate) kind: ProblemKind,
+    /// The secrets of the client that made the request, for the error built from this.
+    pub(crate) secrets: Secrets,
 }
 
 impl fmt::Display for BodyProblem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "HTTP {}: {:?}", self.status, self.kind)
+        // Never the kind's text, which may quote the body: only what kind of problem it is.
+        let kind = match self.kind {
+            ProblemKind::NotJson(_) => "not JSON",
+            ProblemKind::ErrorEnvelope => "an error envelope",
+            ProblemKind::Decode(_) => "not of the documented shape",
+            ProblemKind::TooLarge(_) => "larger than the body limit",
+        };
+        write!(f, "HTTP {}: the body is {kind}", self.status)
+    }
+}
+
+impl fmt::Debug for BodyProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("BodyProblem")
+            .field("status", &self.status)
+            .field("body_bytes", &self.body.len())
+            .finish_non_exhaustive()
     }
 }
 
@@ -220,24 +251,28 @@ impl<'de> Visitor<'de> for KeyIs<'_> {
 }
 
 /// Sends `request` with `http` and inspects the response for API `P`, with the retries, rate
-/// limit and body cap of `runtime`, in one tracing span per request (operation id, method,
-/// path, status, attempt, latency; never the query, which may hold a key).
+/// limit and body cap of the client's `state`, in one tracing span per request (operation id,
+/// method, path, status, attempt, latency; never the query, which may hold a key, and the path
+/// redacted with the client's secrets).
 ///
 /// `raw_body` marks operations whose success body is a file (not JSON): their 2xx responses
-/// are passed on unbuffered. Transport errors are returned without their URL.
-pub async fn execute<P: Protocol>(
+/// are passed on as a stream capped at the body limit (a JSON one is checked for the API's
+/// error envelope first). Transport errors are returned without their URL.
+pub async fn execute<P: Protocol, C>(
     http: &reqwest::Client,
-    runtime: &Runtime,
+    state: &State<C>,
     request: reqwest::Request,
     info: &OperationInfo,
     raw_body: bool,
 ) -> reqwest::Result<reqwest::Response> {
+    let runtime = state.runtime();
+    let secrets = state.secrets();
     let span = tracing::info_span!(
         "api_request",
         api = P::NAME,
         operation = info.operation_id,
         method = %request.method(),
-        path = %crate::redact::redact(request.url().path()),
+        path = %secrets.redact(request.url().path()),
         status = tracing::field::Empty,
         attempt = tracing::field::Empty,
         latency_ms = tracing::field::Empty,
@@ -249,22 +284,25 @@ pub async fn execute<P: Protocol>(
             && request.body().is_none_or(|body| body.as_bytes().is_some());
         let mut original = Some(request);
         let result = retry::run(&runtime.retry, retryable, P::NAME, |attempt| {
-            // Each attempt sends a copy while the request may be retried.
+            // Each attempt sends a copy while the request may be retried; the last one (or
+            // the only one) sends the original.
             let copy = retryable
                 .then(|| original.as_ref().and_then(reqwest::Request::try_clone))
                 .flatten();
-            let request = match copy {
-                Some(copy) => copy,
-                None => original
-                    .take()
-                    .expect("a request that is not retried is sent once"),
-            };
+            // Not reachable by anything a server sends: a request is retried only when it can
+            // be copied (its body is in memory), so the original is taken once, at the end.
+            let request = copy
+                .or_else(|| original.take())
+                .expect("a request that is not copied is sent once");
             tracing::Span::current().record("attempt", attempt);
-            one_attempt::<P>(http, runtime, request, info, raw_body)
+            one_attempt::<P>(http, runtime, secrets, request, info, raw_body)
         })
         .await;
         let span = tracing::Span::current();
-        span.record("latency_ms", started.elapsed().as_millis() as u64);
+        span.record(
+            "latency_ms",
+            u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
+        );
         if let Ok(response) = &result {
             span.record("status", response.status().as_u16());
         }
@@ -274,11 +312,22 @@ pub async fn execute<P: Protocol>(
     .await
 }
 
+/// The secrets of the client whose exec hook handed on `response` (none for a response that
+/// did not go through [`execute`]).
+pub(crate) fn secrets_of(response: &reqwest::Response) -> Secrets {
+    response
+        .extensions()
+        .get::<Secrets>()
+        .cloned()
+        .unwrap_or_default()
+}
+
 /// Sends one attempt: waits for the rate limiter, sends, reads the body up to the cap and
 /// inspects it.
 async fn one_attempt<P: Protocol>(
     http: &reqwest::Client,
     runtime: &Runtime,
+    secrets: &Secrets,
     request: reqwest::Request,
     info: &OperationInfo,
     raw_body: bool,
@@ -292,15 +341,34 @@ async fn one_attempt<P: Protocol>(
         Err(err) => return transport_failure(err),
     };
     let status = response.status();
-    if raw_body && status.is_success() {
-        tracing::debug!(status = status.as_u16(), "{} response (streamed)", P::NAME);
-        return Attempt::Done(Ok(response));
-    }
     // The parts are moved, not copied, into the response handed on.
     let (parts, body) = http::Response::<reqwest::Body>::from(response).into_parts();
     let version = parts.version;
     let headers = parts.headers;
-    let body = match read_bounded(body, runtime.max_body_bytes).await {
+    let cap = runtime.max_body_bytes;
+    if raw_body && status.is_success() && !is_json(&headers) {
+        tracing::debug!(status = status.as_u16(), "{} response (streamed)", P::NAME);
+        let declared = http_body::Body::size_hint(&body).exact();
+        if declared.is_some_and(|length| length > cap as u64) {
+            let problem = BodyProblem {
+                status,
+                headers,
+                body: Bytes::new(),
+                kind: ProblemKind::TooLarge(cap),
+                secrets: secrets.clone(),
+            };
+            return Attempt::Done(Ok(problem.into_response(version)));
+        }
+        let capped = capped_stream(body, cap, status, headers.clone(), secrets.clone());
+        return Attempt::Done(Ok(rebuild(
+            status,
+            version,
+            headers,
+            reqwest::Body::wrap_stream(capped),
+            secrets,
+        )));
+    }
+    let body = match read_bounded(body, cap).await {
         Ok(body) => body,
         Err(BodyRead::Transport(err)) => return transport_failure(err),
         Err(BodyRead::TooLarge(prefix)) => {
@@ -308,7 +376,8 @@ async fn one_attempt<P: Protocol>(
                 status,
                 headers,
                 body: prefix,
-                kind: ProblemKind::TooLarge(runtime.max_body_bytes),
+                kind: ProblemKind::TooLarge(cap),
+                secrets: secrets.clone(),
             };
             return Attempt::Done(Ok(problem.into_response(version)));
         }
@@ -323,7 +392,13 @@ async fn one_attempt<P: Protocol>(
         .get(http::header::RETRY_AFTER)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| retry::parse_retry_after(v, std::time::SystemTime::now()));
-    let response = inspected::<P>(status, version, headers, body);
+    // A file operation's JSON success body is checked for the error envelope like a 200.
+    let inspect_as = if raw_body && status.is_success() {
+        Inspect::Always
+    } else {
+        Inspect::UnlessOk
+    };
+    let response = inspected::<P>(status, version, headers, body, secrets, inspect_as);
     if retry::is_retryable_status(status) {
         Attempt::Retry {
             last: Ok(response),
@@ -335,6 +410,62 @@ async fn one_attempt<P: Protocol>(
     }
 }
 
+/// Whether a response says its body is JSON.
+fn is_json(headers: &HeaderMap) -> bool {
+    headers
+        .get(http::header::CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .is_some_and(|value| value.to_ascii_lowercase().contains("json"))
+}
+
+/// A body passed on as it arrives, failing with a `TooLarge` [`BodyProblem`] once it has
+/// brought more than `cap` bytes.
+fn capped_stream(
+    body: reqwest::Body,
+    cap: usize,
+    status: StatusCode,
+    headers: HeaderMap,
+    secrets: Secrets,
+) -> impl futures::Stream<Item = Result<Bytes, Box<dyn std::error::Error + Send + Sync>>> + Send {
+    use http_body_util::BodyExt as _;
+    futures::stream::unfold(
+        Some((body, 0usize, headers, secrets)),
+        move |state| async move {
+            let (mut body, seen, headers, secrets) = state?;
+            loop {
+                let frame = match body.frame().await? {
+                    Ok(frame) => frame,
+                    Err(err) => return Some((Err(err.into()), None)),
+                };
+                let Ok(chunk) = frame.into_data() else {
+                    continue; // trailers
+                };
+                let seen = seen.saturating_add(chunk.len());
+                if seen > cap {
+                    let problem = BodyProblem {
+                        status,
+                        headers,
+                        body: Bytes::new(),
+                        kind: ProblemKind::TooLarge(cap),
+                        secrets,
+                    };
+                    return Some((Err(Box::new(problem) as _), None));
+                }
+                return Some((Ok(chunk), Some((body, seen, headers, secrets))));
+            }
+        },
+    )
+}
+
+/// Which statuses [`inspect`] looks at.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Inspect {
+    /// Every status but 200, whose body the generated decoder checks as it decodes.
+    UnlessOk,
+    /// Every status.
+    Always,
+}
+
 /// The response the generated code decodes: the buffered body, or a body whose reading fails
 /// with the [`BodyProblem`] that [`inspect`] found. A 200 body is passed on as it is: the
 /// generated code decodes it with [`crate::decode::success_response`], which inspects it
@@ -344,19 +475,22 @@ fn inspected<P: Protocol>(
     version: http::Version,
     headers: HeaderMap,
     body: Bytes,
+    secrets: &Secrets,
+    inspect_as: Inspect,
 ) -> reqwest::Response {
-    let problem = if status == StatusCode::OK {
+    let problem = if status == StatusCode::OK && inspect_as == Inspect::UnlessOk {
         None
     } else {
         inspect::<P>(status, &body)
     };
     match problem {
-        None => rebuild(status, version, headers, reqwest::Body::from(body)),
+        None => rebuild(status, version, headers, reqwest::Body::from(body), secrets),
         Some(kind) => BodyProblem {
             status,
             headers,
             body,
             kind,
+            secrets: secrets.clone(),
         }
         .into_response(version),
     }
@@ -374,7 +508,14 @@ where
     T: serde::de::DeserializeOwned + Send,
     G: crate::ErrorBody,
 {
-    let response = inspected::<P>(status, http::Version::HTTP_11, HeaderMap::new(), body);
+    let response = inspected::<P>(
+        status,
+        http::Version::HTTP_11,
+        HeaderMap::new(),
+        body,
+        &Secrets::none(),
+        Inspect::UnlessOk,
+    );
     crate::decode_response::<P, T, G>(Ok(response)).await
 }
 
@@ -386,12 +527,14 @@ pub(crate) async fn rejected_body(
     headers: HeaderMap,
     body: Bytes,
     kind: ProblemKind,
+    secrets: Secrets,
 ) -> reqwest::Error {
     let problem = BodyProblem {
         status,
         headers,
         body,
         kind,
+        secrets,
     };
     match problem.into_response(version).bytes().await {
         Err(err) => err,
@@ -420,6 +563,7 @@ fn rebuild(
     version: http::Version,
     headers: HeaderMap,
     body: reqwest::Body,
+    secrets: &Secrets,
 ) -> reqwest::Response {
     static NO_URL: std::sync::LazyLock<reqwest::Url> = std::sync::LazyLock::new(|| {
         reqwest::Url::parse("http://no.url.provided.local").expect("a valid URL")
@@ -431,6 +575,9 @@ fn rebuild(
         .body(body)
         .expect("a status and version taken from a response");
     *rebuilt.headers_mut() = headers;
+    if !secrets.is_empty() {
+        rebuilt.extensions_mut().insert(secrets.clone());
+    }
     reqwest::Response::from(rebuilt)
 }
 
@@ -438,10 +585,10 @@ impl BodyProblem {
     /// A response with this problem's status and headers whose body read fails with the
     /// problem, for the generated code to hand back.
     fn into_response(self, version: http::Version) -> reqwest::Response {
-        let (status, headers) = (self.status, self.headers.clone());
+        let (status, headers, secrets) = (self.status, self.headers.clone(), self.secrets.clone());
         let body =
             reqwest::Body::wrap_stream(futures::stream::once(async move { Err::<Bytes, _>(self) }));
-        rebuild(status, version, headers, body)
+        rebuild(status, version, headers, body, &secrets)
     }
 }
 
@@ -457,10 +604,11 @@ enum BodyRead {
 /// arrives in one chunk (the usual case for small bodies) is kept as it is, without a copy.
 async fn read_bounded(mut body: reqwest::Body, cap: usize) -> Result<Bytes, BodyRead> {
     use http_body_util::BodyExt as _;
+    // The error keeps the first `MAX_ERROR_BODY` bytes, cut after redaction: keep enough
+    // beyond them that a key spelled across the cut is still seen whole.
+    let keep = crate::MAX_ERROR_BODY + crate::redact::REDACTION_LOOKAHEAD;
     let too_large = |prefix: &[u8]| {
-        BodyRead::TooLarge(Bytes::copy_from_slice(
-            &prefix[..prefix.len().min(crate::MAX_ERROR_BODY)],
-        ))
+        BodyRead::TooLarge(Bytes::copy_from_slice(&prefix[..prefix.len().min(keep)]))
     };
     let declared = http_body::Body::size_hint(&body).exact();
     if declared.is_some_and(|length| length > cap as u64) {
@@ -474,7 +622,7 @@ async fn read_bounded(mut body: reqwest::Body, cap: usize) -> Result<Bytes, Body
             continue; // trailers
         };
         if let Some(earlier) = single.take() {
-            let capacity = declared.map_or(0, |d| d as usize);
+            let capacity = declared.map_or(0, |d| usize::try_from(d).unwrap_or(cap));
             joined.reserve(capacity.max(earlier.len() + chunk.len()));
             joined.extend_from_slice(&earlier);
         }

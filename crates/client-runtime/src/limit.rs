@@ -1,6 +1,11 @@
 //! The client-side rate limiter: at most N requests in any window of a given length, shared by
 //! every client with the same credentials in the process (clones included).
 //!
+//! The process keeps a map from credentials (a hash of the key, never the key) to limiters,
+//! holding each limiter weakly: a limiter lives as long as one client using it does, and its
+//! entry goes with the last of them (dead entries are pruned as the map grows), so a process
+//! that makes and drops clients for thousands of keys does not accumulate limiters.
+//!
 //! Built on [`governor`] (the well-kept GCRA implementation) with a clock on tokio's time, so
 //! that waiting respects a paused tokio clock in tests. GCRA allows a burst and then a steady
 //! rate; to keep "at most N in any window" true, the burst is N/6 and the steady rate spreads
@@ -8,7 +13,7 @@
 
 use std::collections::HashMap;
 use std::num::NonZeroU32;
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, Mutex, OnceLock, Weak};
 use std::time::Duration;
 
 use governor::clock::Clock;
@@ -68,6 +73,26 @@ pub struct Limiter {
     governor: Arc<Governor>,
     clock: TokioClock,
     limit: RateLimit,
+    /// For a shared limiter: what keeps its entry in the shared map alive (held, never read).
+    #[allow(dead_code)]
+    owner: Option<Arc<Limiter>>,
+}
+
+/// The shared limiters, held weakly.
+struct SharedLimiters {
+    limiters: HashMap<(String, RateLimit), Weak<Limiter>>,
+    /// Prune dead entries when the map reaches this size.
+    prune_at: usize,
+}
+
+fn shared_map() -> &'static Mutex<SharedLimiters> {
+    static SHARED: OnceLock<Mutex<SharedLimiters>> = OnceLock::new();
+    SHARED.get_or_init(|| {
+        Mutex::new(SharedLimiters {
+            limiters: HashMap::new(),
+            prune_at: 64,
+        })
+    })
 }
 
 impl std::fmt::Debug for Limiter {
@@ -91,21 +116,47 @@ impl Limiter {
             )),
             clock,
             limit,
+            owner: None,
         }
     }
 
-    /// The process-wide limiter for `key` (e.g. a hash of an API key) and `limit`, so that
-    /// every client with the same credentials shares one budget.
+    /// The limiter for `key` (e.g. a hash of an API key) and `limit` that every live client
+    /// with the same credentials shares; a new one when no live client has it.
     pub fn shared(key: &str, limit: RateLimit) -> Self {
-        static SHARED: OnceLock<Mutex<HashMap<(String, RateLimit), Limiter>>> = OnceLock::new();
-        let mut shared = SHARED
-            .get_or_init(Default::default)
-            .lock()
-            .unwrap_or_else(|e| e.into_inner());
+        let mut shared = shared_map().lock().unwrap_or_else(|e| e.into_inner());
+        let entry = (key.to_owned(), limit);
+        let limiter = match shared.limiters.get(&entry).and_then(Weak::upgrade) {
+            Some(limiter) => return Self::holding(limiter),
+            None => Arc::new(Self::new(limit)),
+        };
+        shared.limiters.insert(entry, Arc::downgrade(&limiter));
+        // Prune the entries of limiters no client holds any more, whenever the map has
+        // doubled since the last pruning: amortised O(1) per new limiter.
+        if shared.limiters.len() >= shared.prune_at {
+            shared.limiters.retain(|_, weak| weak.strong_count() > 0);
+            shared.prune_at = (shared.limiters.len() * 2).max(64);
+        }
+        Self::holding(limiter)
+    }
+
+    /// A handle on a shared limiter that keeps its entry alive.
+    fn holding(limiter: Arc<Limiter>) -> Self {
+        Self {
+            governor: limiter.governor.clone(),
+            clock: limiter.clock.clone(),
+            limit: limiter.limit,
+            owner: Some(limiter),
+        }
+    }
+
+    /// How many shared limiters ([`Limiter::shared`]) live clients hold in this process.
+    pub fn shared_count() -> usize {
+        let shared = shared_map().lock().unwrap_or_else(|e| e.into_inner());
         shared
-            .entry((key.to_owned(), limit))
-            .or_insert_with(|| Self::new(limit))
-            .clone()
+            .limiters
+            .values()
+            .filter(|weak| weak.strong_count() > 0)
+            .count()
     }
 
     /// The limit.
@@ -128,6 +179,24 @@ mod tests {
     use std::time::Duration;
 
     use super::{Limiter, RateLimit};
+
+    #[tokio::test]
+    async fn a_shared_limiter_is_shared_by_key_and_goes_with_its_last_client() {
+        let limit = RateLimit::per_minute(60);
+        let a = Limiter::shared("limit-test:a", limit);
+        let a2 = Limiter::shared("limit-test:a", limit);
+        let b = Limiter::shared("limit-test:b", limit);
+        assert!(Arc::ptr_eq(&a.governor, &a2.governor));
+        assert!(!Arc::ptr_eq(&a.governor, &b.governor));
+        let weak = Arc::downgrade(a.owner.as_ref().unwrap());
+        drop((a, b));
+        assert!(weak.upgrade().is_some(), "a2 still holds it");
+        drop(a2);
+        assert!(weak.upgrade().is_none());
+        // A new client of the key gets a new budget.
+        let again = Limiter::shared("limit-test:a", limit);
+        assert!(again.owner.is_some());
+    }
 
     #[tokio::test(start_paused = true)]
     async fn never_more_than_the_limit_in_any_window() {

@@ -1,10 +1,12 @@
 //! [`State`]: the generated client's hook state, the API's credentials plus the runtime
-//! settings the builder chose ([`Runtime`]: retries, rate limiter, body cap).
+//! settings the builder chose ([`Runtime`]: retries, rate limiter, body cap) and the
+//! client's own [`Secrets`], with which every error and log line of the client is redacted.
 
 use std::fmt;
 use std::sync::Arc;
 
 use crate::limit::Limiter;
+use crate::redact::Secrets;
 use crate::retry::RetryPolicy;
 
 /// The largest response body read by default: 64 MiB.
@@ -31,21 +33,32 @@ impl Default for Runtime {
     }
 }
 
-/// A generated client's hook state: its credentials and its [`Runtime`]. Clones of a client
-/// share the runtime (and so the rate limiter).
+/// A generated client's hook state: its credentials, its [`Runtime`] and its [`Secrets`].
+/// Clones of a client share the runtime (and so the rate limiter) and the secrets.
 #[derive(Clone)]
 pub struct State<C> {
     credentials: C,
     runtime: Arc<Runtime>,
+    secrets: Secrets,
 }
 
-impl<C> State<C> {
-    /// The state of a new client.
+impl<C: crate::Credentials> State<C> {
+    /// The state of a new client; its secrets are the credentials' own
+    /// ([`crate::Credentials::secrets`]).
     pub fn new(credentials: C, runtime: Runtime) -> Self {
+        let secrets = Secrets::new(credentials.secrets());
         Self {
             credentials,
             runtime: Arc::new(runtime),
+            secrets,
         }
+    }
+}
+
+impl<C> State<C> {
+    /// The secrets every error and log line of this client masks.
+    pub fn secrets(&self) -> &Secrets {
+        &self.secrets
     }
 
     /// The credentials.

@@ -22,6 +22,7 @@ use std::sync::Arc;
 use base64::Engine as _;
 use hmac::{Hmac, Mac};
 use md5::{Digest, Md5};
+use secrecy::{ExposeSecret as _, SecretString};
 use sha2::Sha256;
 
 /// The header carrying the signature.
@@ -107,7 +108,7 @@ pub fn system_clock_ms() -> i64 {
 pub struct Credentials {
     service_id: String,
     organization_id: String,
-    security_key: String,
+    security_key: SecretString,
     clock: Clock,
 }
 
@@ -118,12 +119,10 @@ impl Credentials {
         organization_id: impl Into<String>,
         security_key: impl Into<String>,
     ) -> Self {
-        let security_key = security_key.into();
-        client_runtime::redact::register_secret(&security_key);
         Self {
             service_id: service_id.into(),
             organization_id: organization_id.into(),
-            security_key,
+            security_key: SecretString::from(security_key.into()),
             clock: Arc::new(system_clock_ms),
         }
     }
@@ -151,7 +150,7 @@ impl Credentials {
 
     /// The `Authorization` value of a message.
     pub fn sign(&self, message: &str) -> String {
-        signature(&self.security_key, message)
+        signature(self.security_key.expose_secret(), message)
     }
 
     /// Signs a built request that is not a multipart upload: sets `Authorization` and
@@ -211,8 +210,13 @@ impl client_runtime::Credentials for Credentials {
         format!(
             "contiple:{}:{}",
             self.service_id,
-            client_runtime::secret_fingerprint(&self.security_key)
+            client_runtime::secret_fingerprint(self.security_key.expose_secret())
         )
+    }
+
+    /// The security key: never sent, but a server may echo it.
+    fn secrets(&self) -> Vec<&str> {
+        vec![self.security_key.expose_secret()]
     }
 
     /// Every path starts with the service id: it goes into the base URL.

@@ -85,10 +85,9 @@ impl Client {
         let info = OperationInfo {
             operation_id: "upload_ticket_attachment",
         };
-        let runtime = self.inner().runtime();
-        let response = client_runtime::exec::execute::<Contiple>(
+        let response = client_runtime::exec::execute::<Contiple, _>(
             self.client(),
-            runtime,
+            self.inner(),
             request,
             &info,
             false,

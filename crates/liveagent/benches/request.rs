@@ -44,7 +44,7 @@ struct RawEnvelope {
 struct Setup {
     runtime: tokio::runtime::Runtime,
     /// The client's retry policy and body cap, without a limiter, for [`Setup::exec_hook_call`].
-    runtime_settings: client_runtime::Runtime,
+    state: client_runtime::State<liveagent::ApiKey>,
     client: liveagent::Client,
     http: reqwest::Client,
     url: String,
@@ -73,7 +73,10 @@ impl Setup {
             .unwrap();
         Setup {
             runtime,
-            runtime_settings: client_runtime::Runtime::default(),
+            state: client_runtime::State::new(
+                liveagent::ApiKey::new(KEY),
+                client_runtime::Runtime::default(),
+            ),
             client,
             http,
             url: format!("{base}/tags/sh3j"),
@@ -108,9 +111,9 @@ impl Setup {
             let info = progenitor_client::OperationInfo {
                 operation_id: "get_tag",
             };
-            let response = client_runtime::exec::execute::<liveagent::LiveAgent>(
+            let response = client_runtime::exec::execute::<liveagent::LiveAgent, _>(
                 http,
-                &self.runtime_settings,
+                &self.state,
                 request,
                 &info,
                 false,

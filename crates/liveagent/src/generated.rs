@@ -26160,10 +26160,10 @@ impl ClientHooks<::client_runtime::State<crate::ApiKey>> for Client {
         info: &OperationInfo,
     ) -> reqwest::Result<reqwest::Response> {
         let raw_body = RAW_BODY_OPERATIONS.contains(&info.operation_id);
-        let runtime = self.inner().runtime();
         ::client_runtime::exec::execute::<
             crate::LiveAgent,
-        >(self.client(), runtime, request, info, raw_body)
+            _,
+        >(self.client(), self.inner(), request, info, raw_body)
             .await
     }
 }

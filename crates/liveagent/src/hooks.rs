@@ -9,25 +9,25 @@
 
 use client_runtime::exec::{Marker, Protocol};
 use client_runtime::ApiError;
+use secrecy::{ExposeSecret as _, SecretString};
 
 use crate::types;
 
-/// A LiveAgent API key. Its `Debug` never shows the key, and every error and log line of the
-/// client masks it.
+/// A LiveAgent API key. Its `Debug` never shows the key, every error and log line of the
+/// client that holds it masks it, and its memory is zeroized when the last client holding it
+/// is dropped.
 #[derive(Clone)]
-pub struct ApiKey(String);
+pub struct ApiKey(SecretString);
 
 impl ApiKey {
     /// Wraps an API key (from the account's API settings).
     pub fn new(key: impl Into<String>) -> Self {
-        let key = key.into();
-        client_runtime::redact::register_secret(&key);
-        Self(key)
+        Self(SecretString::from(key.into()))
     }
 
     /// The key itself, for the query parameter.
     pub(crate) fn expose(&self) -> &str {
-        &self.0
+        self.0.expose_secret()
     }
 }
 
@@ -96,6 +96,11 @@ impl client_runtime::Credentials for ApiKey {
             .url_mut()
             .query_pairs_mut()
             .append_pair("apikey", self.expose());
+    }
+
+    /// The API key, which a server may echo in any spelling.
+    fn secrets(&self) -> Vec<&str> {
+        vec![self.expose()]
     }
 
     /// LiveAgent limits each API key: clients with the same key share one budget.

@@ -402,7 +402,7 @@ async fn send_live(
     http.execute(request).await.map_err(|err| {
         anyhow::anyhow!(
             "calling the live API: {}",
-            client_runtime::redact::redact(&err.without_url().to_string())
+            client_runtime::redact::mask_query_keys(&err.without_url().to_string())
         )
     })
 }

@@ -46,7 +46,7 @@ struct Args {
 }
 
 fn fail(code: u8, message: &str) -> ExitCode {
-    let message = client_runtime::redact::redact(message);
+    let message = client_runtime::redact::mask_query_keys(message);
     let line: Vec<&str> = message.lines().map(str::trim).collect();
     eprintln!("error: {}", line.join(" "));
     ExitCode::from(code)
