@@ -41,6 +41,7 @@ pub struct ClientBuilder<C: ApiClient> {
     connect_timeout: Duration,
     user_agent: String,
     http: Option<reqwest::ClientBuilder>,
+    shared_http: Option<reqwest::Client>,
     retry: RetryPolicy,
     rate_limit: Option<RateLimit>,
     max_body_bytes: usize,
@@ -77,6 +78,7 @@ impl<C: ApiClient> ClientBuilder<C> {
             connect_timeout: Self::DEFAULT_CONNECT_TIMEOUT,
             user_agent: C::default_user_agent(),
             http: None,
+            shared_http: None,
             retry: RetryPolicy::default(),
             rate_limit: C::default_rate_limit(),
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
@@ -132,21 +134,38 @@ impl<C: ApiClient> ClientBuilder<C> {
         self
     }
 
+    /// Sends through this `reqwest::Client` (its connection pool) instead of building one:
+    /// for a service that holds many clients, one per tenant's key, and shares one pool
+    /// between them (building a `reqwest::Client` costs far more than the rest of a client).
+    ///
+    /// Take it from a client this builder built (`client.client().clone()`, with
+    /// `progenitor_client::ClientInfo`, re-exported by the API crates), so that redirects are
+    /// not followed and no `Referer` is sent; its timeouts and user agent then apply, and
+    /// [`ClientBuilder::timeout`], [`ClientBuilder::connect_timeout`],
+    /// [`ClientBuilder::user_agent`] and [`ClientBuilder::reqwest_builder`] do not.
+    pub fn reqwest_client(mut self, client: reqwest::Client) -> Self {
+        self.shared_http = Some(client);
+        self
+    }
+
     /// Checks the base URL and builds the client. Redirects come back as
     /// [`Error::UnexpectedStatus`] with their `Location` header.
     pub fn build(self) -> Result<C, Error<C::ErrorPayload>> {
         check_base_url(&self.base_url)?;
         install_crypto_provider();
-        let http = self
-            .http
-            .unwrap_or_default()
-            .timeout(self.timeout)
-            .connect_timeout(self.connect_timeout)
-            .user_agent(self.user_agent)
-            .redirect(reqwest::redirect::Policy::none())
-            .referer(false)
-            .build()
-            .map_err(Error::from_transport)?;
+        let http = match self.shared_http {
+            Some(http) => http,
+            None => self
+                .http
+                .unwrap_or_default()
+                .timeout(self.timeout)
+                .connect_timeout(self.connect_timeout)
+                .user_agent(self.user_agent)
+                .redirect(reqwest::redirect::Policy::none())
+                .referer(false)
+                .build()
+                .map_err(Error::from_transport)?,
+        };
         let limiter = self.rate_limit.map(|limit| {
             Limiter::shared(
                 &crate::Credentials::rate_limit_key(&self.credentials),
