@@ -16218,6 +16218,358 @@ pub mod builder {
             }
         }
     }
+    impl<'a> ListFaqs<'a> {
+        /// Every row of every page, as a stream (page style): pages are fetched one at a time as the rows are used; an error is yielded once and ends the stream.
+        ///
+        /// The page size (the `pageSize` parameter) is the value given to `.page_size(n)` on this builder, else 200; at least 1 and at most 200, the documented maximum. (A value that does not convert is reported by the first request.)
+        ///
+        /// The stream ends on an empty page, when the payload's `pages` says this was the last page, or when its `total` says every row has arrived; never on a page shorter than the page size alone, as servers may send fewer rows than asked for. Where nothing else ends it, a last full page costs one more request, answered with an empty page: an accepted cost of losing no row.
+        pub fn stream(
+            self,
+        ) -> ::client_runtime::paginate::BoxStream<
+            'a,
+            ::std::result::Result<
+                types::FaqArticle,
+                ::client_runtime::Error<types::ResponseHeader>,
+            >,
+        > {
+            let requested = match &self.page_size {
+                Ok(limit) => *limit,
+                Err(_) => None,
+            };
+            let page_size = ::client_runtime::paginate::page_size(
+                requested,
+                200u64,
+                Some(200u64),
+            );
+            let template = if self.page_size.is_ok() {
+                self.page_size(page_size)
+            } else {
+                self
+            };
+            Self::stream_pages(template)
+        }
+        /// [`Self::stream`] with pages of `page_size` rows (the `pageSize` parameter, at least 1 and at most 200, the documented maximum), whatever `pageSize` this builder holds.
+        pub fn stream_with_page_size(
+            self,
+            page_size: u64,
+        ) -> ::client_runtime::paginate::BoxStream<
+            'a,
+            ::std::result::Result<
+                types::FaqArticle,
+                ::client_runtime::Error<types::ResponseHeader>,
+            >,
+        > {
+            let page_size = ::client_runtime::paginate::page_size(
+                Some(page_size),
+                200u64,
+                Some(200u64),
+            );
+            Self::stream_pages(self.page_size(page_size))
+        }
+        /// The stream of `template`'s pages (its page size already set).
+        fn stream_pages(
+            template: Self,
+        ) -> ::client_runtime::paginate::BoxStream<
+            'a,
+            ::std::result::Result<
+                types::FaqArticle,
+                ::client_runtime::Error<types::ResponseHeader>,
+            >,
+        > {
+            ::client_runtime::paginate::rows(
+                ::client_runtime::paginate::Style::Page,
+                move |position| {
+                    let request = match position {
+                        ::client_runtime::paginate::Position::Page(page) => {
+                            template.clone().page(page)
+                        }
+                        _ => template.clone(),
+                    };
+                    async move {
+                        let payload = ::client_runtime::ResultExt::payload(
+                                request.send().await,
+                            )
+                            .await?;
+                        Ok(::client_runtime::paginate::Page {
+                            pages: ::client_runtime::paginate::AsCount::as_count(
+                                &payload.pages,
+                            ),
+                            total: ::client_runtime::paginate::AsCount::as_count(
+                                &payload.total,
+                            ),
+                            rows: ::client_runtime::paginate::IntoRows::into_rows(
+                                payload.contents,
+                            ),
+                        })
+                    }
+                },
+            )
+        }
+    }
+    impl<'a> ListNotices<'a> {
+        /// Every row of every page, as a stream (page style): pages are fetched one at a time as the rows are used; an error is yielded once and ends the stream.
+        ///
+        /// The page size (the `pageSize` parameter) is the value given to `.page_size(n)` on this builder, else 200; at least 1 and at most 200, the documented maximum. (A value that does not convert is reported by the first request.)
+        ///
+        /// The stream ends on an empty page, when the payload's `pages` says this was the last page, or when its `total` says every row has arrived; never on a page shorter than the page size alone, as servers may send fewer rows than asked for. Where nothing else ends it, a last full page costs one more request, answered with an empty page: an accepted cost of losing no row.
+        pub fn stream(
+            self,
+        ) -> ::client_runtime::paginate::BoxStream<
+            'a,
+            ::std::result::Result<
+                types::NoticeSummary,
+                ::client_runtime::Error<types::ResponseHeader>,
+            >,
+        > {
+            let requested = match &self.page_size {
+                Ok(limit) => *limit,
+                Err(_) => None,
+            };
+            let page_size = ::client_runtime::paginate::page_size(
+                requested,
+                200u64,
+                Some(200u64),
+            );
+            let template = if self.page_size.is_ok() {
+                self.page_size(page_size)
+            } else {
+                self
+            };
+            Self::stream_pages(template)
+        }
+        /// [`Self::stream`] with pages of `page_size` rows (the `pageSize` parameter, at least 1 and at most 200, the documented maximum), whatever `pageSize` this builder holds.
+        pub fn stream_with_page_size(
+            self,
+            page_size: u64,
+        ) -> ::client_runtime::paginate::BoxStream<
+            'a,
+            ::std::result::Result<
+                types::NoticeSummary,
+                ::client_runtime::Error<types::ResponseHeader>,
+            >,
+        > {
+            let page_size = ::client_runtime::paginate::page_size(
+                Some(page_size),
+                200u64,
+                Some(200u64),
+            );
+            Self::stream_pages(self.page_size(page_size))
+        }
+        /// The stream of `template`'s pages (its page size already set).
+        fn stream_pages(
+            template: Self,
+        ) -> ::client_runtime::paginate::BoxStream<
+            'a,
+            ::std::result::Result<
+                types::NoticeSummary,
+                ::client_runtime::Error<types::ResponseHeader>,
+            >,
+        > {
+            ::client_runtime::paginate::rows(
+                ::client_runtime::paginate::Style::Page,
+                move |position| {
+                    let request = match position {
+                        ::client_runtime::paginate::Position::Page(page) => {
+                            template.clone().page(page)
+                        }
+                        _ => template.clone(),
+                    };
+                    async move {
+                        let payload = ::client_runtime::ResultExt::payload(
+                                request.send().await,
+                            )
+                            .await?;
+                        Ok(::client_runtime::paginate::Page {
+                            pages: ::client_runtime::paginate::AsCount::as_count(
+                                &payload.pages,
+                            ),
+                            total: ::client_runtime::paginate::AsCount::as_count(
+                                &payload.total,
+                            ),
+                            rows: ::client_runtime::paginate::IntoRows::into_rows(
+                                payload.contents,
+                            ),
+                        })
+                    }
+                },
+            )
+        }
+    }
+    impl<'a> ListCustomerTickets<'a> {
+        /// Every row of every page, as a stream (page style): pages are fetched one at a time as the rows are used; an error is yielded once and ends the stream.
+        ///
+        /// The page size (the `pageSize` parameter) is the value given to `.page_size(n)` on this builder, else 200; at least 1 and at most 200, the documented maximum. (A value that does not convert is reported by the first request.)
+        ///
+        /// The stream ends on an empty page, when the payload's `pages` says this was the last page, or when its `total` says every row has arrived; never on a page shorter than the page size alone, as servers may send fewer rows than asked for. Where nothing else ends it, a last full page costs one more request, answered with an empty page: an accepted cost of losing no row.
+        pub fn stream(
+            self,
+        ) -> ::client_runtime::paginate::BoxStream<
+            'a,
+            ::std::result::Result<
+                types::CustomerTicketSummary,
+                ::client_runtime::Error<types::ResponseHeader>,
+            >,
+        > {
+            let requested = match &self.page_size {
+                Ok(limit) => *limit,
+                Err(_) => None,
+            };
+            let page_size = ::client_runtime::paginate::page_size(
+                requested,
+                200u64,
+                Some(200u64),
+            );
+            let template = if self.page_size.is_ok() {
+                self.page_size(page_size)
+            } else {
+                self
+            };
+            Self::stream_pages(template)
+        }
+        /// [`Self::stream`] with pages of `page_size` rows (the `pageSize` parameter, at least 1 and at most 200, the documented maximum), whatever `pageSize` this builder holds.
+        pub fn stream_with_page_size(
+            self,
+            page_size: u64,
+        ) -> ::client_runtime::paginate::BoxStream<
+            'a,
+            ::std::result::Result<
+                types::CustomerTicketSummary,
+                ::client_runtime::Error<types::ResponseHeader>,
+            >,
+        > {
+            let page_size = ::client_runtime::paginate::page_size(
+                Some(page_size),
+                200u64,
+                Some(200u64),
+            );
+            Self::stream_pages(self.page_size(page_size))
+        }
+        /// The stream of `template`'s pages (its page size already set).
+        fn stream_pages(
+            template: Self,
+        ) -> ::client_runtime::paginate::BoxStream<
+            'a,
+            ::std::result::Result<
+                types::CustomerTicketSummary,
+                ::client_runtime::Error<types::ResponseHeader>,
+            >,
+        > {
+            ::client_runtime::paginate::rows(
+                ::client_runtime::paginate::Style::Page,
+                move |position| {
+                    let request = match position {
+                        ::client_runtime::paginate::Position::Page(page) => {
+                            template.clone().page(page)
+                        }
+                        _ => template.clone(),
+                    };
+                    async move {
+                        let payload = ::client_runtime::ResultExt::payload(
+                                request.send().await,
+                            )
+                            .await?;
+                        Ok(::client_runtime::paginate::Page {
+                            pages: ::client_runtime::paginate::AsCount::as_count(
+                                &payload.pages,
+                            ),
+                            total: ::client_runtime::paginate::AsCount::as_count(
+                                &payload.total,
+                            ),
+                            rows: ::client_runtime::paginate::IntoRows::into_rows(
+                                payload.contents,
+                            ),
+                        })
+                    }
+                },
+            )
+        }
+    }
+    impl<'a> ListAgents<'a> {
+        /// Every row of every page, as a stream (page style): pages are fetched one at a time as the rows are used; an error is yielded once and ends the stream.
+        ///
+        /// The page size (the `pageSize` parameter) is the value given to `.page_size(n)` on this builder, else 10; at least 1; the docs give no maximum. (A value that does not convert is reported by the first request.)
+        ///
+        /// The stream ends on an empty page; never on a page shorter than the page size alone, as servers may send fewer rows than asked for. Where nothing else ends it, a last full page costs one more request, answered with an empty page: an accepted cost of losing no row.
+        pub fn stream(
+            self,
+        ) -> ::client_runtime::paginate::BoxStream<
+            'a,
+            ::std::result::Result<
+                types::Agent,
+                ::client_runtime::Error<types::ResponseHeader>,
+            >,
+        > {
+            let requested = match &self.page_size {
+                Ok(limit) => *limit,
+                Err(_) => None,
+            };
+            let page_size = ::client_runtime::paginate::page_size(
+                requested,
+                10u64,
+                None,
+            );
+            let template = if self.page_size.is_ok() {
+                self.page_size(page_size)
+            } else {
+                self
+            };
+            Self::stream_pages(template)
+        }
+        /// [`Self::stream`] with pages of `page_size` rows (the `pageSize` parameter, at least 1; the docs give no maximum), whatever `pageSize` this builder holds.
+        pub fn stream_with_page_size(
+            self,
+            page_size: u64,
+        ) -> ::client_runtime::paginate::BoxStream<
+            'a,
+            ::std::result::Result<
+                types::Agent,
+                ::client_runtime::Error<types::ResponseHeader>,
+            >,
+        > {
+            let page_size = ::client_runtime::paginate::page_size(
+                Some(page_size),
+                10u64,
+                None,
+            );
+            Self::stream_pages(self.page_size(page_size))
+        }
+        /// The stream of `template`'s pages (its page size already set).
+        fn stream_pages(
+            template: Self,
+        ) -> ::client_runtime::paginate::BoxStream<
+            'a,
+            ::std::result::Result<
+                types::Agent,
+                ::client_runtime::Error<types::ResponseHeader>,
+            >,
+        > {
+            ::client_runtime::paginate::rows(
+                ::client_runtime::paginate::Style::Page,
+                move |position| {
+                    let request = match position {
+                        ::client_runtime::paginate::Position::Page(page) => {
+                            template.clone().page(page)
+                        }
+                        _ => template.clone(),
+                    };
+                    async move {
+                        let payload = ::client_runtime::ResultExt::payload(
+                                request.send().await,
+                            )
+                            .await?;
+                        Ok(::client_runtime::paginate::Page {
+                            pages: None,
+                            total: None,
+                            rows: ::client_runtime::paginate::IntoRows::into_rows(
+                                payload.contents,
+                            ),
+                        })
+                    }
+                },
+            )
+        }
+    }
 }
 /// Items consumers will typically use such as the Client.
 pub mod prelude {
@@ -16413,216 +16765,6 @@ impl ::client_runtime::ApiClient for Client {
             base_url,
         );
         Client::new_with_client(&base_url, http, state)
-    }
-}
-impl<'a> builder::ListFaqs<'a> {
-    /// Every row of every page, as a stream: pages of 200 rows (the `pageSize` parameter, set by the stream) are fetched one at a time as the rows are used, page-style; an error ends the stream.
-    pub fn stream(
-        self,
-    ) -> ::client_runtime::paginate::BoxStream<
-        'a,
-        ::std::result::Result<
-            types::FaqArticle,
-            ::client_runtime::Error<types::ResponseHeader>,
-        >,
-    > {
-        self.stream_with_page_size(200u64)
-    }
-    /// [`Self::stream`] with pages of `page_size` rows (the `pageSize` parameter).
-    pub fn stream_with_page_size(
-        self,
-        page_size: u64,
-    ) -> ::client_runtime::paginate::BoxStream<
-        'a,
-        ::std::result::Result<
-            types::FaqArticle,
-            ::client_runtime::Error<types::ResponseHeader>,
-        >,
-    > {
-        let template = self.page_size(page_size);
-        ::client_runtime::paginate::rows(
-            ::client_runtime::paginate::Style::Page,
-            page_size,
-            move |position| {
-                let request = match position {
-                    ::client_runtime::paginate::Position::Page(page) => {
-                        template.clone().page(page)
-                    }
-                    _ => template.clone(),
-                };
-                async move {
-                    let payload = ::client_runtime::ResultExt::payload(
-                            request.send().await,
-                        )
-                        .await?;
-                    Ok(::client_runtime::paginate::Page {
-                        pages: ::client_runtime::paginate::AsCount::as_count(
-                            &payload.pages,
-                        ),
-                        rows: ::client_runtime::paginate::IntoRows::into_rows(
-                            payload.contents,
-                        ),
-                    })
-                }
-            },
-        )
-    }
-}
-impl<'a> builder::ListNotices<'a> {
-    /// Every row of every page, as a stream: pages of 200 rows (the `pageSize` parameter, set by the stream) are fetched one at a time as the rows are used, page-style; an error ends the stream.
-    pub fn stream(
-        self,
-    ) -> ::client_runtime::paginate::BoxStream<
-        'a,
-        ::std::result::Result<
-            types::NoticeSummary,
-            ::client_runtime::Error<types::ResponseHeader>,
-        >,
-    > {
-        self.stream_with_page_size(200u64)
-    }
-    /// [`Self::stream`] with pages of `page_size` rows (the `pageSize` parameter).
-    pub fn stream_with_page_size(
-        self,
-        page_size: u64,
-    ) -> ::client_runtime::paginate::BoxStream<
-        'a,
-        ::std::result::Result<
-            types::NoticeSummary,
-            ::client_runtime::Error<types::ResponseHeader>,
-        >,
-    > {
-        let template = self.page_size(page_size);
-        ::client_runtime::paginate::rows(
-            ::client_runtime::paginate::Style::Page,
-            page_size,
-            move |position| {
-                let request = match position {
-                    ::client_runtime::paginate::Position::Page(page) => {
-                        template.clone().page(page)
-                    }
-                    _ => template.clone(),
-                };
-                async move {
-                    let payload = ::client_runtime::ResultExt::payload(
-                            request.send().await,
-                        )
-                        .await?;
-                    Ok(::client_runtime::paginate::Page {
-                        pages: ::client_runtime::paginate::AsCount::as_count(
-                            &payload.pages,
-                        ),
-                        rows: ::client_runtime::paginate::IntoRows::into_rows(
-                            payload.contents,
-                        ),
-                    })
-                }
-            },
-        )
-    }
-}
-impl<'a> builder::ListCustomerTickets<'a> {
-    /// Every row of every page, as a stream: pages of 200 rows (the `pageSize` parameter, set by the stream) are fetched one at a time as the rows are used, page-style; an error ends the stream.
-    pub fn stream(
-        self,
-    ) -> ::client_runtime::paginate::BoxStream<
-        'a,
-        ::std::result::Result<
-            types::CustomerTicketSummary,
-            ::client_runtime::Error<types::ResponseHeader>,
-        >,
-    > {
-        self.stream_with_page_size(200u64)
-    }
-    /// [`Self::stream`] with pages of `page_size` rows (the `pageSize` parameter).
-    pub fn stream_with_page_size(
-        self,
-        page_size: u64,
-    ) -> ::client_runtime::paginate::BoxStream<
-        'a,
-        ::std::result::Result<
-            types::CustomerTicketSummary,
-            ::client_runtime::Error<types::ResponseHeader>,
-        >,
-    > {
-        let template = self.page_size(page_size);
-        ::client_runtime::paginate::rows(
-            ::client_runtime::paginate::Style::Page,
-            page_size,
-            move |position| {
-                let request = match position {
-                    ::client_runtime::paginate::Position::Page(page) => {
-                        template.clone().page(page)
-                    }
-                    _ => template.clone(),
-                };
-                async move {
-                    let payload = ::client_runtime::ResultExt::payload(
-                            request.send().await,
-                        )
-                        .await?;
-                    Ok(::client_runtime::paginate::Page {
-                        pages: ::client_runtime::paginate::AsCount::as_count(
-                            &payload.pages,
-                        ),
-                        rows: ::client_runtime::paginate::IntoRows::into_rows(
-                            payload.contents,
-                        ),
-                    })
-                }
-            },
-        )
-    }
-}
-impl<'a> builder::ListAgents<'a> {
-    /// Every row of every page, as a stream: pages of 10 rows (the `pageSize` parameter, set by the stream) are fetched one at a time as the rows are used, page-style; an error ends the stream.
-    pub fn stream(
-        self,
-    ) -> ::client_runtime::paginate::BoxStream<
-        'a,
-        ::std::result::Result<
-            types::Agent,
-            ::client_runtime::Error<types::ResponseHeader>,
-        >,
-    > {
-        self.stream_with_page_size(10u64)
-    }
-    /// [`Self::stream`] with pages of `page_size` rows (the `pageSize` parameter).
-    pub fn stream_with_page_size(
-        self,
-        page_size: u64,
-    ) -> ::client_runtime::paginate::BoxStream<
-        'a,
-        ::std::result::Result<
-            types::Agent,
-            ::client_runtime::Error<types::ResponseHeader>,
-        >,
-    > {
-        let template = self.page_size(page_size);
-        ::client_runtime::paginate::rows(
-            ::client_runtime::paginate::Style::Page,
-            page_size,
-            move |position| {
-                let request = match position {
-                    ::client_runtime::paginate::Position::Page(page) => {
-                        template.clone().page(page)
-                    }
-                    _ => template.clone(),
-                };
-                async move {
-                    let payload = ::client_runtime::ResultExt::payload(
-                            request.send().await,
-                        )
-                        .await?;
-                    Ok(::client_runtime::paginate::Page {
-                        pages: None,
-                        rows: ::client_runtime::paginate::IntoRows::into_rows(
-                            payload.contents,
-                        ),
-                    })
-                }
-            },
-        )
     }
 }
 /// Operations (as in `OperationInfo::operation_id`) whose success body is a file, not
