@@ -158,7 +158,12 @@ fn contiple_page(request: &Request, rows: usize, figures: bool, row: fn(usize) -
 /// Contiple's `listCustomerTickets` holding tickets `T0`, `T1`, …, with `pages` and `total`.
 pub async fn contiple_tickets(rows: usize) -> Capped {
     serve(move |request| {
-        contiple_page(request, rows, true, |i| json!({"ticketId": format!("T{i}")}))
+        contiple_page(
+            request,
+            rows,
+            true,
+            |i| json!({"ticketId": format!("T{i}")}),
+        )
     })
     .await
 }

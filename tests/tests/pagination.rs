@@ -211,7 +211,10 @@ async fn cursor_style_yields_every_row_once_from_a_server_that_caps_pages() {
     assert_eq!(got, ids("c", ROWS));
     let queries = server.queries();
     assert_eq!(queries.len(), UNTIL_EMPTY, "{queries:?}");
-    assert!(queries.iter().all(|q| q.contains("limit=1000")), "{queries:?}");
+    assert!(
+        queries.iter().all(|q| q.contains("limit=1000")),
+        "{queries:?}"
+    );
     assert!(queries[1].contains("cursor=k2"), "{queries:?}");
 }
 
@@ -292,7 +295,10 @@ async fn the_callers_limit_is_the_page_size_up_to_the_documented_maximum() {
             .unwrap();
         assert_eq!(rows.len(), ROWS, "limit {limit}");
         let sent_sizes = params(&server.queries()[before..], "limit");
-        assert!(sent_sizes.iter().all(|s| s == sent), "limit {limit}: {sent_sizes:?}");
+        assert!(
+            sent_sizes.iter().all(|s| s == sent),
+            "limit {limit}: {sent_sizes:?}"
+        );
     }
     // `stream_with_page_size` wins over the builder's limit, and is clamped the same way.
     let before = server.queries().len();
@@ -304,7 +310,9 @@ async fn the_callers_limit_is_the_page_size_up_to_the_documented_maximum() {
         .await
         .unwrap();
     assert_eq!(rows.len(), ROWS);
-    assert!(params(&server.queries()[before..], "limit").iter().all(|s| s == "1000"));
+    assert!(params(&server.queries()[before..], "limit")
+        .iter()
+        .all(|s| s == "1000"));
 
     let server = capped::contiple_tickets(ROWS).await;
     for (size, sent) in [(20, "20"), (999, "200")] {
@@ -319,7 +327,10 @@ async fn the_callers_limit_is_the_page_size_up_to_the_documented_maximum() {
             .unwrap();
         assert_eq!(rows.len(), ROWS);
         let sent_sizes = params(&server.queries()[before..], "pageSize");
-        assert!(sent_sizes.iter().all(|s| s == sent), "pageSize {size}: {sent_sizes:?}");
+        assert!(
+            sent_sizes.iter().all(|s| s == sent),
+            "pageSize {size}: {sent_sizes:?}"
+        );
     }
 
     let server = capped::liveagent_agents_report(ROWS).await;
@@ -333,7 +344,9 @@ async fn the_callers_limit_is_the_page_size_up_to_the_documented_maximum() {
         .await
         .unwrap();
     assert_eq!(rows.len(), ROWS);
-    assert!(params(&server.queries(), "limitcount").iter().all(|s| s == "4"));
+    assert!(params(&server.queries(), "limitcount")
+        .iter()
+        .all(|s| s == "4"));
 }
 
 #[tokio::test]

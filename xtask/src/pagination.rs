@@ -182,12 +182,12 @@ fn stream_impl(
             ));
         }
         if let (Some(_), Some(member)) = (&pages, paging["pages"].as_str()) {
-            ends.push(format!("when the payload's `{member}` says this was the last page"));
+            ends.push(format!(
+                "when the payload's `{member}` says this was the last page"
+            ));
         }
         if let (Some(_), Some(member)) = (&total, paging["total"].as_str()) {
-            ends.push(format!(
-                "when its `{member}` says every row has arrived"
-            ));
+            ends.push(format!("when its `{member}` says every row has arrived"));
         }
         match ends.split_last() {
             Some((last, rest)) if !rest.is_empty() => format!("{}, or {last}", rest.join(", ")),

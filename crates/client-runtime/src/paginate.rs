@@ -340,8 +340,16 @@ mod tests {
     #[tokio::test]
     async fn the_page_count_ends_the_stream_even_on_a_full_page() {
         // Synthetic: the server says 2 pages although it holds 10 rows: its word is final.
-        let (rows, requests) =
-            collect(Style::Page, 10, 3, Figures::Fixed { pages: 2, total: 10 }).await;
+        let (rows, requests) = collect(
+            Style::Page,
+            10,
+            3,
+            Figures::Fixed {
+                pages: 2,
+                total: 10,
+            },
+        )
+        .await;
         assert_eq!(rows, (0..6).collect::<Vec<_>>());
         assert_eq!(requests.len(), 2);
     }
