@@ -17,6 +17,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
+pub mod capped;
 pub mod cli;
 pub mod faulty;
 pub mod replay;

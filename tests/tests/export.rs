@@ -1,8 +1,10 @@
 //! The export examples (`crates/liveagent/examples/export_conversations.rs`,
 //! `crates/contiple/examples/export_tickets.rs`) against servers that fail on purpose: some
-//! page requests get a 503, a 429 with `Retry-After`, or a reset connection. Every row must
+//! page requests get a 503, a 429 with `Retry-After`, or a reset connection; and against
+//! servers that cap every page below the size asked for (`api_tests::capped`). Every row must
 //! come out once, in order. The rows are synthetic.
 
+use api_tests::capped::{self, ids};
 use api_tests::faulty::{serve_faulty, Reply, Seen};
 use serde_json::{json, Value};
 
@@ -68,8 +70,8 @@ async fn conversations_survive_a_flaky_server() {
     assert_eq!(count, ROWS);
     let expected: Vec<String> = (0..ROWS).map(|i| format!("c{i}")).collect();
     assert_eq!(lines(&output, "conversationid"), expected);
-    // 4 pages and 3 faults.
-    assert_eq!(requests.load(std::sync::atomic::Ordering::SeqCst), 7);
+    // 4 pages, the empty page that ends the stream, and 3 faults.
+    assert_eq!(requests.load(std::sync::atomic::Ordering::SeqCst), 8);
 }
 
 #[tokio::test]
@@ -103,4 +105,32 @@ async fn tickets_survive_a_flaky_server() {
     assert_eq!(count, ROWS);
     let expected: Vec<String> = (0..ROWS).map(|i| format!("T{i}")).collect();
     assert_eq!(lines(&output, "ticketId"), expected);
+}
+
+#[tokio::test]
+async fn conversations_survive_a_server_that_caps_pages() {
+    const ROWS: usize = 10;
+    let server = capped::liveagent_conversations(ROWS).await;
+    let client =
+        liveagent::Client::new(&server.uri(), liveagent::ApiKey::new("export-test-key")).unwrap();
+    let mut output = Vec::new();
+    let count = export_conversations::export(&client, &mut output)
+        .await
+        .unwrap();
+    assert_eq!(count, ROWS);
+    assert_eq!(lines(&output, "conversationid"), ids("c", ROWS));
+}
+
+#[tokio::test]
+async fn tickets_survive_a_server_that_caps_pages() {
+    const ROWS: usize = 10;
+    let server = capped::contiple_tickets(ROWS).await;
+    let client =
+        contiple::Client::new(&server.uri(), "APISimple", "org", "export-test-key").unwrap();
+    let mut output = Vec::new();
+    let count = export_tickets::export(&client, "user1", &mut output)
+        .await
+        .unwrap();
+    assert_eq!(count, ROWS);
+    assert_eq!(lines(&output, "ticketId"), ids("T", ROWS));
 }

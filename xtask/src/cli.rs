@@ -8,7 +8,8 @@
 //!   name their own `Error` type);
 //! - operations whose spec declares `x-pagination` get `--all`, which streams every page
 //!   through the builder's generated `stream()` (`cli_support::all_pages`), with the
-//!   operation's page-size argument, if given, as the page size;
+//!   operation's page-size argument, if given, as the page size (clamped to the documented
+//!   maximum);
 //! - operations whose success body is a file, for which progenitor emits `todo!()`, get
 //!   `--output` and write the file (`cli_support::download`);
 //! - the placeholder `--json-body-template` flag (help text "XXX", no effect) is dropped;
@@ -187,7 +188,7 @@ pub fn render(api: &Api, rendered: &Rendered) -> anyhow::Result<String> {
         ::clap::Arg::new("all")
             .long("all")
             .action(::clap::ArgAction::SetTrue)
-            .help("Stream every page: one JSON line per row (a progress bar on stderr when it is a terminal); the page-size parameter, if given, sets the page size")
+            .help("Stream every page: one JSON line per row (a progress bar on stderr when it is a terminal); the page-size parameter, if given, sets the page size (up to the documented maximum); only an empty page or the API's own figures end the stream")
     };
     let output_arg: syn::Expr = syn::parse_quote! {
         ::clap::Arg::new("output")

@@ -466,8 +466,17 @@ pub fn render(api: &Api) -> anyhow::Result<Rendered> {
             }
         }
     });
+    // Inside progenitor's `builder` module: `stream()` reads the builder's private fields.
+    let streams = crate::pagination::streams(api, &raw).context("pagination streams")?;
     file.items
-        .extend(crate::pagination::streams(api, &raw).context("pagination streams")?);
+        .iter_mut()
+        .find_map(|item| match item {
+            syn::Item::Mod(module) if module.ident == "builder" => module.content.as_mut(),
+            _ => None,
+        })
+        .context("progenitor's output has no `builder` module")?
+        .1
+        .extend(streams);
     let secured_ops = secured_operations(&raw);
     file.items.push(syn::parse_quote! {
         /// Operations (as in `OperationInfo::operation_id`) whose success body is a file, not

@@ -11,7 +11,23 @@
 //!   `limit`/`offset` lists and `limitcount`/`limitfrom` reports);
 //! - [`Style::Page`]: 1-based page numbers, up to the `pages` the server reports (Contiple).
 //!
-//! Every style stops on an empty page or one shorter than the page size.
+//! # When a stream ends
+//!
+//! A stream never ends on a guess. It ends on an empty page, or when the API's own figures say
+//! there is nothing more: the payload's number of pages ([`Page::pages`]: this was the last
+//! page) or total number of rows ([`Page::total`]: that many have arrived), or, cursor-style,
+//! when the last row has no cursor or repeats the cursor just passed. A page shorter than the
+//! page size asked for ends nothing: servers may cap pages below the size asked for, and
+//! nothing in either API's docs promises the size asked for. Where no figure ends the stream,
+//! a last full page costs one more request, answered with an empty page; that request is the
+//! accepted price of losing no row.
+//!
+//! Counts from the server are untrusted: a negative or absent figure is ignored, a huge one
+//! only means the stream goes on until an empty page, and page numbers and row counts use
+//! checked or saturating arithmetic (a page number that would overflow ends the stream).
+//!
+//! [`page_size`] is the size a stream asks for: the caller's own limit if set, else the
+//! stream's default, clamped to the documented maximum.
 
 use std::future::Future;
 
@@ -40,16 +56,10 @@ impl<T> Copy for Style<T> {}
 
 impl<T> Style<T> {
     /// Where the page after `page` (requested at `position`) starts, or `None` after the last
-    /// page. `seen` counts the rows so far, this page's included.
-    fn next(
-        self,
-        position: &Position,
-        page: &Page<T>,
-        seen: u64,
-        page_size: u64,
-    ) -> Option<Position> {
-        let count = page.rows.len() as u64;
-        if count == 0 || count < page_size {
+    /// page. `seen` counts the rows so far, this page's included. The page's length against
+    /// the page size asked for plays no part: see the module docs.
+    fn next(self, position: &Position, page: &Page<T>, seen: u64) -> Option<Position> {
+        if page.rows.is_empty() || page.total.is_some_and(|total| seen >= total) {
             return None;
         }
         match self {
@@ -57,7 +67,7 @@ impl<T> Style<T> {
                 .rows
                 .last()
                 .and_then(cursor_of)
-                .filter(|cursor| *position != Position::Cursor(cursor.clone()))
+                .filter(|cursor| !matches!(position, Position::Cursor(last) if last == cursor))
                 .map(Position::Cursor),
             Self::Offset => Some(Position::Offset(seen)),
             Self::Page => {
@@ -65,10 +75,10 @@ impl<T> Style<T> {
                     Position::Page(number) => *number,
                     _ => 1,
                 };
-                match page.pages {
-                    Some(pages) if number >= pages => None,
-                    _ => Some(Position::Page(number + 1)),
+                if page.pages.is_some_and(|pages| number >= pages) {
+                    return None;
                 }
+                number.checked_add(1).map(Position::Page)
             }
         }
     }
@@ -87,12 +97,27 @@ pub enum Position {
     Page(u64),
 }
 
-/// One page: its rows and, where the server says, the number of pages.
+/// One page: its rows and the figures the server gives about all pages, where it gives them.
 pub struct Page<T> {
     /// The rows.
     pub rows: Vec<T>,
-    /// How many pages there are, if the server says.
+    /// How many pages there are, if the server says (Contiple's `pages`).
     pub pages: Option<u64>,
+    /// How many rows there are over all pages, if the server says (Contiple's `total`).
+    pub total: Option<u64>,
+}
+
+/// The page size a stream asks for: `requested` (the limit the caller set on the builder), if
+/// any, else `default`; at least 1 (a page of no rows would end the stream at once) and at
+/// most `maximum` (the limit parameter's documented maximum), if there is one.
+pub fn page_size<N: Into<i128>>(requested: Option<N>, default: u64, maximum: Option<u64>) -> u64 {
+    let size = requested.map_or(default, |n| {
+        let n: i128 = n.into();
+        // Negative: 0, raised to 1 below; past `u64`: the maximum, if any, clamps it.
+        u64::try_from(n.max(0)).unwrap_or(u64::MAX)
+    });
+    let size = size.max(1);
+    maximum.map_or(size, |maximum| size.min(maximum.max(1)))
 }
 
 /// The rows of a page as the generated types hold them.
@@ -161,12 +186,9 @@ struct State<F> {
     seen: u64,
 }
 
-/// The rows of every page: `fetch` requests the page at a [`Position`] with `page_size` rows.
-pub fn rows<'a, T, E, F, Fut>(
-    style: Style<T>,
-    page_size: u64,
-    fetch: F,
-) -> BoxStream<'a, Result<T, Error<E>>>
+/// The rows of every page: `fetch` requests the page at a [`Position`] (the page size is the
+/// caller's to set on the request; see [`page_size`]). Ends as the module docs say.
+pub fn rows<'a, T, E, F, Fut>(style: Style<T>, fetch: F) -> BoxStream<'a, Result<T, Error<E>>>
 where
     T: Send + 'a,
     E: Send + 'a,
@@ -183,8 +205,9 @@ where
             return Ok::<_, Error<E>>(None);
         };
         let page = (state.fetch)(position.clone()).await?;
-        state.seen += page.rows.len() as u64;
-        state.next = style.next(&position, &page, state.seen, page_size);
+        let count = u64::try_from(page.rows.len()).unwrap_or(u64::MAX);
+        state.seen = state.seen.saturating_add(count);
+        state.next = style.next(&position, &page, state.seen);
         Ok(Some((page.rows, state)))
     })
     .map_ok(|rows| futures::stream::iter(rows.into_iter().map(Ok)))
@@ -227,28 +250,54 @@ where
 
 #[cfg(test)]
 mod tests {
+    use std::sync::{Arc, Mutex};
+
     use futures::StreamExt;
 
-    use super::{rows, Page, Position, Style};
+    use super::{page_size, rows, AsCount, Page, Position, Style};
     use crate::Error;
 
-    async fn collect(style: Style<u64>, total: u64, page_size: u64) -> (Vec<u64>, Vec<Position>) {
-        let requests = std::sync::Arc::new(std::sync::Mutex::new(Vec::new()));
+    /// What a synthetic server reports besides the rows.
+    #[derive(Clone, Copy)]
+    enum Figures {
+        /// Nothing (LiveAgent, Contiple's `listAgents`).
+        None,
+        /// `pages` and `total`, computed with the page size it serves (Contiple's lists).
+        Both,
+        /// Only `total`.
+        Total,
+        /// These values, whatever the rows.
+        Fixed { pages: u64, total: u64 },
+    }
+
+    /// Streams `total` synthetic rows (0, 1, …) from a synthetic server that serves at most
+    /// `cap` rows a page whatever the stream asks for, as `style` pages; returns the rows and
+    /// the positions requested.
+    async fn collect(
+        style: Style<u64>,
+        total: u64,
+        cap: u64,
+        figures: Figures,
+    ) -> (Vec<u64>, Vec<Position>) {
+        let requests = Arc::new(Mutex::new(Vec::new()));
         let seen = requests.clone();
-        let stream = rows::<u64, (), _, _>(style, page_size, move |position| {
+        let stream = rows::<u64, (), _, _>(style, move |position| {
             seen.lock().unwrap().push(position.clone());
             async move {
                 let start = match position {
                     Position::First => 0,
                     Position::Cursor(c) => c.parse::<u64>().unwrap() + 1,
                     Position::Offset(o) => o,
-                    Position::Page(p) => (p - 1) * page_size,
+                    Position::Page(p) => (p - 1) * cap,
                 };
-                let rows: Vec<u64> = (start..total.min(start + page_size)).collect();
-                Ok(Page {
-                    rows,
-                    pages: Some(total.div_ceil(page_size)),
-                })
+                let rows: Vec<u64> = (start..total.min(start + cap)).collect();
+                let (pages, total) = match figures {
+                    Figures::None => (None, None),
+                    Figures::Both => (Some(total.div_ceil(cap)), Some(total)),
+                    Figures::Total => (None, Some(total)),
+                    Figures::Fixed { pages, total } => (Some(pages), Some(total)),
+                };
+                Ok(Page { rows, pages, total })
             }
         });
         let rows: Vec<u64> = stream.map(|r| r.unwrap()).collect().await;
@@ -256,31 +305,133 @@ mod tests {
         (rows, requests)
     }
 
-    #[tokio::test]
-    async fn every_style_yields_every_row_once_in_order() {
-        for style in [
+    fn styles() -> [Style<u64>; 3] {
+        [
             Style::Cursor(|row: &u64| Some(row.to_string())),
             Style::Offset,
             Style::Page,
-        ] {
-            let (rows, requests) = collect(style, 25, 10).await;
-            assert_eq!(rows, (0..25).collect::<Vec<_>>());
-            assert_eq!(requests.len(), 3, "{requests:?}");
+        ]
+    }
+
+    #[tokio::test]
+    async fn a_short_page_ends_nothing_every_row_arrives_once_in_order() {
+        // Synthetic: pages capped at 3 rows; a stream would ask for more.
+        for style in styles() {
+            let (rows, requests) = collect(style, 10, 3, Figures::None).await;
+            assert_eq!(rows, (0..10).collect::<Vec<_>>());
+            // 3 + 3 + 3 + 1, then the empty page that ends it.
+            assert_eq!(requests.len(), 5, "{requests:?}");
         }
-        // An exact multiple: the page count stops the page style; the others ask once more.
-        let (rows, requests) = collect(Style::Page, 20, 10).await;
-        assert_eq!((rows.len(), requests.len()), (20, 2));
-        let (rows, requests) = collect(Style::Offset, 20, 10).await;
-        assert_eq!((rows.len(), requests.len()), (20, 3));
+    }
+
+    #[tokio::test]
+    async fn the_servers_figures_end_the_page_style_without_an_extra_request() {
+        for figures in [Figures::Both, Figures::Total] {
+            let (rows, requests) = collect(Style::Page, 10, 3, figures).await;
+            assert_eq!(rows, (0..10).collect::<Vec<_>>());
+            assert_eq!(requests.len(), 4, "{requests:?}");
+            assert_eq!(requests[3], Position::Page(4));
+        }
+        // `total` ends the other styles too, on a full page as well.
+        let (rows, requests) = collect(Style::Offset, 9, 3, Figures::Total).await;
+        assert_eq!((rows.len(), requests.len()), (9, 3));
+    }
+
+    #[tokio::test]
+    async fn the_page_count_ends_the_stream_even_on_a_full_page() {
+        // Synthetic: the server says 2 pages although it holds 10 rows: its word is final.
+        let (rows, requests) = collect(
+            Style::Page,
+            10,
+            3,
+            Figures::Fixed {
+                pages: 2,
+                total: 10,
+            },
+        )
+        .await;
+        assert_eq!(rows, (0..6).collect::<Vec<_>>());
+        assert_eq!(requests.len(), 2);
+    }
+
+    #[tokio::test]
+    async fn hostile_figures_only_defer_to_the_empty_page() {
+        let huge = Figures::Fixed {
+            pages: u64::MAX,
+            total: u64::MAX,
+        };
+        for style in styles() {
+            let (rows, requests) = collect(style, 10, 3, huge).await;
+            assert_eq!(rows, (0..10).collect::<Vec<_>>());
+            assert_eq!(requests.len(), 5, "{requests:?}");
+        }
+        // Negative counts are no counts.
+        assert_eq!((-1i64).as_count(), None);
+        assert_eq!(Some(i64::MIN).as_count(), None);
+    }
+
+    #[test]
+    fn a_page_number_or_row_count_at_the_limit_ends_instead_of_overflowing() {
+        let page = Page {
+            rows: vec![1u64],
+            pages: None,
+            total: None,
+        };
+        assert_eq!(
+            Style::Page.next(&Position::Page(u64::MAX), &page, u64::MAX),
+            None
+        );
+        assert_eq!(
+            Style::Offset.next(&Position::Offset(u64::MAX - 1), &page, u64::MAX),
+            Some(Position::Offset(u64::MAX))
+        );
+    }
+
+    #[test]
+    fn a_cursor_stream_ends_on_a_missing_or_repeated_cursor() {
+        let page = |cursor: Option<&'static str>| Page {
+            rows: vec![cursor],
+            pages: None,
+            total: None,
+        };
+        let style: Style<Option<&'static str>> = Style::Cursor(|row| row.map(str::to_owned));
+        assert_eq!(style.next(&Position::First, &page(None), 1), None);
+        assert_eq!(
+            style.next(&Position::Cursor("k1".into()), &page(Some("k1")), 2),
+            None
+        );
+        assert_eq!(
+            style.next(&Position::Cursor("k1".into()), &page(Some("k2")), 2),
+            Some(Position::Cursor("k2".into()))
+        );
+        let empty = Page {
+            rows: Vec::new(),
+            pages: Some(9),
+            total: Some(9),
+        };
+        assert_eq!(style.next(&Position::First, &empty, 0), None);
+    }
+
+    #[test]
+    fn the_page_size_is_the_callers_limit_clamped_to_the_documented_maximum() {
+        assert_eq!(page_size(None::<i64>, 1000, Some(1000)), 1000);
+        assert_eq!(page_size(Some(25i64), 1000, Some(1000)), 25);
+        assert_eq!(page_size(Some(5000i64), 1000, Some(1000)), 1000);
+        assert_eq!(page_size(Some(0i64), 1000, Some(1000)), 1);
+        assert_eq!(page_size(Some(-7i64), 1000, Some(1000)), 1);
+        assert_eq!(page_size(Some(u64::MAX), 10, None), u64::MAX);
+        assert_eq!(page_size(Some(u64::MAX), 10, Some(200)), 200);
+        assert_eq!(page_size(None::<u64>, 10, None), 10);
     }
 
     #[tokio::test]
     async fn an_error_is_yielded_once_and_ends_the_stream() {
-        let stream = rows::<u64, (), _, _>(Style::Offset, 2, |position| async move {
+        let stream = rows::<u64, (), _, _>(Style::Offset, |position| async move {
             match position {
                 Position::First => Ok(Page {
                     rows: vec![1, 2],
                     pages: None,
+                    total: None,
                 }),
                 _ => Err(Error::InvalidRequest("page 2 failed".to_owned())),
             }

@@ -149,7 +149,7 @@ impl<T: CliConfig> Cli<T> {
                     .long("all")
                     .action(::clap::ArgAction::SetTrue)
                     .help(
-                        "Stream every page: one JSON line per row (a progress bar on stderr when it is a terminal); the page-size parameter, if given, sets the page size",
+                        "Stream every page: one JSON line per row (a progress bar on stderr when it is a terminal); the page-size parameter, if given, sets the page size (up to the documented maximum); only an empty page or the API's own figures end the stream",
                     ),
             )
     }
@@ -279,7 +279,7 @@ impl<T: CliConfig> Cli<T> {
                     .long("all")
                     .action(::clap::ArgAction::SetTrue)
                     .help(
-                        "Stream every page: one JSON line per row (a progress bar on stderr when it is a terminal); the page-size parameter, if given, sets the page size",
+                        "Stream every page: one JSON line per row (a progress bar on stderr when it is a terminal); the page-size parameter, if given, sets the page size (up to the documented maximum); only an empty page or the API's own figures end the stream",
                     ),
             )
     }
@@ -582,7 +582,7 @@ impl<T: CliConfig> Cli<T> {
                     .long("all")
                     .action(::clap::ArgAction::SetTrue)
                     .help(
-                        "Stream every page: one JSON line per row (a progress bar on stderr when it is a terminal); the page-size parameter, if given, sets the page size",
+                        "Stream every page: one JSON line per row (a progress bar on stderr when it is a terminal); the page-size parameter, if given, sets the page size (up to the documented maximum); only an empty page or the API's own figures end the stream",
                     ),
             )
     }
@@ -742,7 +742,7 @@ impl<T: CliConfig> Cli<T> {
                     .long("all")
                     .action(::clap::ArgAction::SetTrue)
                     .help(
-                        "Stream every page: one JSON line per row (a progress bar on stderr when it is a terminal); the page-size parameter, if given, sets the page size",
+                        "Stream every page: one JSON line per row (a progress bar on stderr when it is a terminal); the page-size parameter, if given, sets the page size (up to the documented maximum); only an empty page or the API's own figures end the stream",
                     ),
             )
     }

@@ -2,12 +2,14 @@
 //! through its subcommand (the upload through the hand-written `upload-ticket-attachment`), and
 //! the exit code and output must be what the client itself gives for the same request. The
 //! binary signs with the system clock; the server checks each signature with the recordings'
-//! credentials. Plus downloads, bad input (exit 2, nothing sent), a wrong key, and the key
-//! kept out of the output.
+//! credentials. Plus downloads, `--all` against synthetic servers that cap pages below the
+//! size asked for, bad input (exit 2, nothing sent), a wrong key, and the key kept out of the
+//! output.
 
 use std::collections::BTreeSet;
 use std::process::{Command, Output};
 
+use api_tests::capped::{self, ids};
 use api_tests::{cli, Call, ContipleCredentials, SpecIndex};
 use base64::Engine as _;
 use client_runtime::RetryPolicy;
@@ -226,4 +228,44 @@ fn the_key_never_shows() {
             assert!(!text.contains(&key), "{args:?} shows the key: {text}");
         }
     }
+}
+
+/// The `field` of every JSON line of `output`'s stdout.
+fn column(output: &Output, field: &str) -> Vec<String> {
+    String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .map(|line| {
+            let row: Value = serde_json::from_str(line).unwrap();
+            row[field].as_str().unwrap().to_owned()
+        })
+        .collect()
+}
+
+#[test]
+fn all_yields_every_row_of_a_server_that_caps_pages() {
+    // Synthetic servers (`api_tests::capped`): every page holds at most 3 rows, whatever the
+    // page size asked for; a short page must end nothing.
+    const ROWS: usize = 10;
+    let rt = runtime();
+    let server = rt.block_on(capped::contiple_tickets(ROWS));
+    for args in [
+        &["list-customer-tickets", "--usercode", "user1", "--all"][..],
+        &[
+            "list-customer-tickets",
+            "--usercode",
+            "user1",
+            "--all",
+            "--page-size",
+            "5",
+        ],
+    ] {
+        let output = run(&server.uri(), args);
+        assert!(output.status.success(), "{args:?}: {output:?}");
+        assert_eq!(column(&output, "ticketId"), ids("T", ROWS), "{args:?}");
+    }
+    // No paging figures: only the empty page ends the stream.
+    let server = rt.block_on(capped::contiple_agents(ROWS));
+    let output = run(&server.uri(), &["list-agents", "--all"]);
+    assert!(output.status.success(), "{output:?}");
+    assert_eq!(column(&output, "usercode"), ids("u", ROWS));
 }

@@ -11844,7 +11844,7 @@ sample method appends a `memberno` it never declares as a parameter.*/
     }
 }
 #[derive(Clone, Debug)]
-#[doc = "Client for Contiple (NHN Cloud Online Contact) Open API\n\nThe Open API of NHN Cloud Online Contact (Contiple), as documented in its \"API Guide for Developers\": help-center\nnotices and FAQs, inquiry submission types and their fields, ticket attachment upload and ticket creation,\ncustomer inquiry history, agent management and email settings.\n\nTo use it, enable it under Service Management → Authentication (**Enable**). Enabling generates the service's\nsecurity key (\"Service Key\"), which both signs requests and encrypts transmitted data; **Change API Key** replaces it.\n\n## Envelopes\nEvery response body is `{\"header\": {\"resultCode\": ..., \"resultMessage\": ..., \"isSuccessful\": ...}, \"result\": ...}`.\nA detail is returned as `result.content`, a list as `result.contents` (plus paging fields on paged lists). On\nfailure `isSuccessful` is `false` and, per the overview, `result` is `null`, e.g.\n`{\"header\": {\"resultCode\": 403, \"resultMessage\": \"Access Denied\", \"isSuccessful\": false}, \"result\": null}`\n(some operations document failure bodies that do carry a `result`; see their descriptions).\n\n## Return codes\n200 SUCCESS; 400 Bad Request; 403 Access Denied (Forbidden); 404 Not Data Found; 500 Server Error;\n9007 Related data exists; 9005 No related data; 1001, 1002 Inquiry limit exceeded (when using the\n'Spam Management → Spam Inquiry Blocking' feature). These are `header.resultCode` values; the docs do not say\nwhich HTTP status accompanies 9005, 9007, 1001 and 1002.\n400 is returned when: the Authorization is blank; X-TC-Timestamp is not numeric; X-TC-Timestamp is expired\n(valid for 5 minutes); the request is multipart but the file is null; the Authorization is incorrect.\n403 is returned when: the securityKey is null; the clientIp is not allowed.\n\n## Which paths need signing\nThe overview's \"Security Key URL\" table: `/{serviceId}/openapi/v1/*` requires the service's security key\n(signed requests, `security: [{ocSignature: [], ocTimestamp: []}]` here); `/{serviceId}/api/v2/*` is for \"direct use without\nauthentication\" (`security: []`). The help-center `/{serviceId}/hc/openapi/v1/addition.json` is also signed\n(see `addHelpCenterData`). Paths in this spec are relative to the service: the server URL ends in `/{serviceId}`.\n\n## Signing a request (scheme `ocSignature`)\nEvery signed request carries two headers:\n- `Authorization`: the authentication string generated with the security key;\n- `X-TC-Timestamp`: the current UTC time in milliseconds (`new Date().getTime()`), valid for 5 minutes.\n\nThe authentication string is `Base64(HmacSHA256(key = the service's security key (UTF-8 bytes),\nmessage = UTF-8 bytes of M))`, where M is the concatenation, with no other separators, of:\n1. the NHN Cloud organization ID (Global Management → Contract Service Status → Organization Information);\n2. the request URI exactly as sent (the server's `getRequestURI()`), i.e. the path including the service id,\n   still percent-encoded, without the query string, e.g. `/APISimple/openapi/v1/ticket.json`;\n3. for a multipart upload: the hex MD5 of the uploaded file's bytes (`DigestUtils.appendMd5DigestAsHex`);\n   otherwise: the decoded values of the query parameters (only the first value of a repeated name) sorted by\n   parameter name (case-sensitive) and joined with `&`\n   (`categoryId=1&language=ko` → `1&ko`), then, if there is a body, `&` (only when there were parameters)\n   followed by the body string exactly as sent;\n4. the `X-TC-Timestamp` value (no `&` before it).\n\nExample (overview, GET): organization id `WopqM8euoYw89B7i`, key `431402c0eaaf46d889f243db9e7492e2`,\n`GET /APISimple/openapi/v1/ticket/enduser/usercode/list.json?categoryId=1&language=ko` signs\n`WopqM8euoYw89B7i/APISimple/openapi/v1/ticket/enduser/usercode/list.json1&ko` + timestamp; the POST example\n(`/APISimple/openapi/v1/ticket.json?language=ko` with a JSON body) signs organization id + URI + `ko&` + body +\ntimestamp. The docs' Java examples use `http://` URLs; their upload example sets `Content-Type: application/json`\non a multipart request and refers to variables it never defines (`signString`, `ticketUploadUrl`).\n\nFor services using the 'Security Service' feature, spam policies based on the customer's IP can be enabled in\nService Management → Security Service → Spam Management; when creating tickets through the Open API, send the\ncustomer's IP in the `OC-Client-IP` request header and spam is judged on that IP.\n\n## Schemas served by the client company\nThe docs also specify APIs that the client company's own server implements and Online Contact calls (customer\ndata connection, member-integration token verification and login status). They are not operations of this API;\ntheir bodies are documented as components marked `x-docs-role: served-by-client-company` and listed under the\ntop-level `x-client-company-schemas`. The member authentication token algorithm is described on\n`MemberTokenVerification`.\n\nVersion: 2.0.0"]
+#[doc = "Client for Contiple (NHN Cloud Online Contact) Open API\n\nThe Open API of NHN Cloud Online Contact (Contiple), as documented in its \"API Guide for Developers\": help-center\nnotices and FAQs, inquiry submission types and their fields, ticket attachment upload and ticket creation,\ncustomer inquiry history, agent management and email settings.\n\nTo use it, enable it under Service Management → Authentication (**Enable**). Enabling generates the service's\nsecurity key (\"Service Key\"), which both signs requests and encrypts transmitted data; **Change API Key** replaces it.\n\n## Envelopes\nEvery response body is `{\"header\": {\"resultCode\": ..., \"resultMessage\": ..., \"isSuccessful\": ...}, \"result\": ...}`.\nA detail is returned as `result.content`, a list as `result.contents` (plus paging fields on paged lists). On\nfailure `isSuccessful` is `false` and, per the overview, `result` is `null`, e.g.\n`{\"header\": {\"resultCode\": 403, \"resultMessage\": \"Access Denied\", \"isSuccessful\": false}, \"result\": null}`\n(some operations document failure bodies that do carry a `result`; see their descriptions).\n\n## Return codes\n200 SUCCESS; 400 Bad Request; 403 Access Denied (Forbidden); 404 Not Data Found; 500 Server Error;\n9007 Related data exists; 9005 No related data; 1001, 1002 Inquiry limit exceeded (when using the\n'Spam Management → Spam Inquiry Blocking' feature). These are `header.resultCode` values; the docs do not say\nwhich HTTP status accompanies 9005, 9007, 1001 and 1002.\n400 is returned when: the Authorization is blank; X-TC-Timestamp is not numeric; X-TC-Timestamp is expired\n(valid for 5 minutes); the request is multipart but the file is null; the Authorization is incorrect.\n403 is returned when: the securityKey is null; the clientIp is not allowed.\n\n## Which paths need signing\nThe overview's \"Security Key URL\" table: `/{serviceId}/openapi/v1/*` requires the service's security key\n(signed requests, `security: [{ocSignature: [], ocTimestamp: []}]` here); `/{serviceId}/api/v2/*` is for \"direct use without\nauthentication\" (`security: []`). The help-center `/{serviceId}/hc/openapi/v1/addition.json` is also signed\n(see `addHelpCenterData`). Paths in this spec are relative to the service: the server URL ends in `/{serviceId}`.\n\n## Signing a request (scheme `ocSignature`)\nEvery signed request carries two headers:\n- `Authorization`: the authentication string generated with the security key;\n- `X-TC-Timestamp`: the current UTC time in milliseconds (`new Date().getTime()`), valid for 5 minutes.\n\nThe authentication string is `Base64(HmacSHA256(key = the service's security key (UTF-8 bytes),\nmessage = UTF-8 bytes of M))`, where M is the concatenation, with no other separators, of:\n1. the NHN Cloud organization ID (Global Management → Contract Service Status → Organization Information);\n2. the request URI exactly as sent (the server's `getRequestURI()`), i.e. the path including the service id,\n   still percent-encoded, without the query string, e.g. `/APISimple/openapi/v1/ticket.json`;\n3. for a multipart upload: the hex MD5 of the uploaded file's bytes (`DigestUtils.appendMd5DigestAsHex`);\n   otherwise: the decoded values of the query parameters (only the first value of a repeated name) sorted by\n   parameter name (case-sensitive) and joined with `&`\n   (`categoryId=1&language=ko` → `1&ko`), then, if there is a body, `&` (only when there were parameters)\n   followed by the body string exactly as sent;\n4. the `X-TC-Timestamp` value (no `&` before it).\n\nExample (overview, GET): organization id `WopqM8euoYw89B7i`, key `431402c0eaaf46d889f243db9e7492e2`,\n`GET /APISimple/openapi/v1/ticket/enduser/usercode/list.json?categoryId=1&language=ko` signs\n`WopqM8euoYw89B7i/APISimple/openapi/v1/ticket/enduser/usercode/list.json1&ko` + timestamp; the POST example\n(`/APISimple/openapi/v1/ticket.json?language=ko` with a JSON body) signs organization id + URI + `ko&` + body +\ntimestamp. The docs' Java examples use `http://` URLs; their upload example sets `Content-Type: application/json`\non a multipart request and refers to variables it never defines (`signString`, `ticketUploadUrl`).\n\nFor services using the 'Security Service' feature, spam policies based on the customer's IP can be enabled in\nService Management → Security Service → Spam Management; when creating tickets through the Open API, send the\ncustomer's IP in the `OC-Client-IP` request header and spam is judged on that IP.\n\n## Schemas served by the client company\nThe docs also specify APIs that the client company's own server implements and Online Contact calls (customer\ndata connection, member-integration token verification and login status). They are not operations of this API;\ntheir bodies are documented as components marked `x-docs-role: served-by-client-company` and listed under the\ntop-level `x-client-company-schemas`. The member authentication token algorithm is described on\n`MemberTokenVerification`.\n\nVersion: 2.1.0"]
 pub struct Client {
     pub(crate) baseurl: String,
     pub(crate) client: reqwest::Client,
@@ -11871,7 +11871,7 @@ impl Client {
 }
 impl ClientInfo<::client_runtime::State<crate::Credentials>> for Client {
     fn api_version() -> &'static str {
-        "2.0.0"
+        "2.1.0"
     }
     fn baseurl(&self) -> &str {
         self.baseurl.as_str()
@@ -16218,6 +16218,358 @@ pub mod builder {
             }
         }
     }
+    impl<'a> ListFaqs<'a> {
+        /// Every row of every page, as a stream (page style): pages are fetched one at a time as the rows are used; an error is yielded once and ends the stream.
+        ///
+        /// The page size (the `pageSize` parameter) is the value given to `.page_size(n)` on this builder, else 200; at least 1 and at most 200, the documented maximum. (A value that does not convert is reported by the first request.)
+        ///
+        /// The stream ends on an empty page, when the payload's `pages` says this was the last page, or when its `total` says every row has arrived; never on a page shorter than the page size alone, as servers may send fewer rows than asked for. Where nothing else ends it, a last full page costs one more request, answered with an empty page: an accepted cost of losing no row.
+        pub fn stream(
+            self,
+        ) -> ::client_runtime::paginate::BoxStream<
+            'a,
+            ::std::result::Result<
+                types::FaqArticle,
+                ::client_runtime::Error<types::ResponseHeader>,
+            >,
+        > {
+            let requested = match &self.page_size {
+                Ok(limit) => *limit,
+                Err(_) => None,
+            };
+            let page_size = ::client_runtime::paginate::page_size(
+                requested,
+                200u64,
+                Some(200u64),
+            );
+            let template = if self.page_size.is_ok() {
+                self.page_size(page_size)
+            } else {
+                self
+            };
+            Self::stream_pages(template)
+        }
+        /// [`Self::stream`] with pages of `page_size` rows (the `pageSize` parameter, at least 1 and at most 200, the documented maximum), whatever `pageSize` this builder holds.
+        pub fn stream_with_page_size(
+            self,
+            page_size: u64,
+        ) -> ::client_runtime::paginate::BoxStream<
+            'a,
+            ::std::result::Result<
+                types::FaqArticle,
+                ::client_runtime::Error<types::ResponseHeader>,
+            >,
+        > {
+            let page_size = ::client_runtime::paginate::page_size(
+                Some(page_size),
+                200u64,
+                Some(200u64),
+            );
+            Self::stream_pages(self.page_size(page_size))
+        }
+        /// The stream of `template`'s pages (its page size already set).
+        fn stream_pages(
+            template: Self,
+        ) -> ::client_runtime::paginate::BoxStream<
+            'a,
+            ::std::result::Result<
+                types::FaqArticle,
+                ::client_runtime::Error<types::ResponseHeader>,
+            >,
+        > {
+            ::client_runtime::paginate::rows(
+                ::client_runtime::paginate::Style::Page,
+                move |position| {
+                    let request = match position {
+                        ::client_runtime::paginate::Position::Page(page) => {
+                            template.clone().page(page)
+                        }
+                        _ => template.clone(),
+                    };
+                    async move {
+                        let payload = ::client_runtime::ResultExt::payload(
+                                request.send().await,
+                            )
+                            .await?;
+                        Ok(::client_runtime::paginate::Page {
+                            pages: ::client_runtime::paginate::AsCount::as_count(
+                                &payload.pages,
+                            ),
+                            total: ::client_runtime::paginate::AsCount::as_count(
+                                &payload.total,
+                            ),
+                            rows: ::client_runtime::paginate::IntoRows::into_rows(
+                                payload.contents,
+                            ),
+                        })
+                    }
+                },
+            )
+        }
+    }
+    impl<'a> ListNotices<'a> {
+        /// Every row of every page, as a stream (page style): pages are fetched one at a time as the rows are used; an error is yielded once and ends the stream.
+        ///
+        /// The page size (the `pageSize` parameter) is the value given to `.page_size(n)` on this builder, else 200; at least 1 and at most 200, the documented maximum. (A value that does not convert is reported by the first request.)
+        ///
+        /// The stream ends on an empty page, when the payload's `pages` says this was the last page, or when its `total` says every row has arrived; never on a page shorter than the page size alone, as servers may send fewer rows than asked for. Where nothing else ends it, a last full page costs one more request, answered with an empty page: an accepted cost of losing no row.
+        pub fn stream(
+            self,
+        ) -> ::client_runtime::paginate::BoxStream<
+            'a,
+            ::std::result::Result<
+                types::NoticeSummary,
+                ::client_runtime::Error<types::ResponseHeader>,
+            >,
+        > {
+            let requested = match &self.page_size {
+                Ok(limit) => *limit,
+                Err(_) => None,
+            };
+            let page_size = ::client_runtime::paginate::page_size(
+                requested,
+                200u64,
+                Some(200u64),
+            );
+            let template = if self.page_size.is_ok() {
+                self.page_size(page_size)
+            } else {
+                self
+            };
+            Self::stream_pages(template)
+        }
+        /// [`Self::stream`] with pages of `page_size` rows (the `pageSize` parameter, at least 1 and at most 200, the documented maximum), whatever `pageSize` this builder holds.
+        pub fn stream_with_page_size(
+            self,
+            page_size: u64,
+        ) -> ::client_runtime::paginate::BoxStream<
+            'a,
+            ::std::result::Result<
+                types::NoticeSummary,
+                ::client_runtime::Error<types::ResponseHeader>,
+            >,
+        > {
+            let page_size = ::client_runtime::paginate::page_size(
+                Some(page_size),
+                200u64,
+                Some(200u64),
+            );
+            Self::stream_pages(self.page_size(page_size))
+        }
+        /// The stream of `template`'s pages (its page size already set).
+        fn stream_pages(
+            template: Self,
+        ) -> ::client_runtime::paginate::BoxStream<
+            'a,
+            ::std::result::Result<
+                types::NoticeSummary,
+                ::client_runtime::Error<types::ResponseHeader>,
+            >,
+        > {
+            ::client_runtime::paginate::rows(
+                ::client_runtime::paginate::Style::Page,
+                move |position| {
+                    let request = match position {
+                        ::client_runtime::paginate::Position::Page(page) => {
+                            template.clone().page(page)
+                        }
+                        _ => template.clone(),
+                    };
+                    async move {
+                        let payload = ::client_runtime::ResultExt::payload(
+                                request.send().await,
+                            )
+                            .await?;
+                        Ok(::client_runtime::paginate::Page {
+                            pages: ::client_runtime::paginate::AsCount::as_count(
+                                &payload.pages,
+                            ),
+                            total: ::client_runtime::paginate::AsCount::as_count(
+                                &payload.total,
+                            ),
+                            rows: ::client_runtime::paginate::IntoRows::into_rows(
+                                payload.contents,
+                            ),
+                        })
+                    }
+                },
+            )
+        }
+    }
+    impl<'a> ListCustomerTickets<'a> {
+        /// Every row of every page, as a stream (page style): pages are fetched one at a time as the rows are used; an error is yielded once and ends the stream.
+        ///
+        /// The page size (the `pageSize` parameter) is the value given to `.page_size(n)` on this builder, else 200; at least 1 and at most 200, the documented maximum. (A value that does not convert is reported by the first request.)
+        ///
+        /// The stream ends on an empty page, when the payload's `pages` says this was the last page, or when its `total` says every row has arrived; never on a page shorter than the page size alone, as servers may send fewer rows than asked for. Where nothing else ends it, a last full page costs one more request, answered with an empty page: an accepted cost of losing no row.
+        pub fn stream(
+            self,
+        ) -> ::client_runtime::paginate::BoxStream<
+            'a,
+            ::std::result::Result<
+                types::CustomerTicketSummary,
+                ::client_runtime::Error<types::ResponseHeader>,
+            >,
+        > {
+            let requested = match &self.page_size {
+                Ok(limit) => *limit,
+                Err(_) => None,
+            };
+            let page_size = ::client_runtime::paginate::page_size(
+                requested,
+                200u64,
+                Some(200u64),
+            );
+            let template = if self.page_size.is_ok() {
+                self.page_size(page_size)
+            } else {
+                self
+            };
+            Self::stream_pages(template)
+        }
+        /// [`Self::stream`] with pages of `page_size` rows (the `pageSize` parameter, at least 1 and at most 200, the documented maximum), whatever `pageSize` this builder holds.
+        pub fn stream_with_page_size(
+            self,
+            page_size: u64,
+        ) -> ::client_runtime::paginate::BoxStream<
+            'a,
+            ::std::result::Result<
+                types::CustomerTicketSummary,
+                ::client_runtime::Error<types::ResponseHeader>,
+            >,
+        > {
+            let page_size = ::client_runtime::paginate::page_size(
+                Some(page_size),
+                200u64,
+                Some(200u64),
+            );
+            Self::stream_pages(self.page_size(page_size))
+        }
+        /// The stream of `template`'s pages (its page size already set).
+        fn stream_pages(
+            template: Self,
+        ) -> ::client_runtime::paginate::BoxStream<
+            'a,
+            ::std::result::Result<
+                types::CustomerTicketSummary,
+                ::client_runtime::Error<types::ResponseHeader>,
+            >,
+        > {
+            ::client_runtime::paginate::rows(
+                ::client_runtime::paginate::Style::Page,
+                move |position| {
+                    let request = match position {
+                        ::client_runtime::paginate::Position::Page(page) => {
+                            template.clone().page(page)
+                        }
+                        _ => template.clone(),
+                    };
+                    async move {
+                        let payload = ::client_runtime::ResultExt::payload(
+                                request.send().await,
+                            )
+                            .await?;
+                        Ok(::client_runtime::paginate::Page {
+                            pages: ::client_runtime::paginate::AsCount::as_count(
+                                &payload.pages,
+                            ),
+                            total: ::client_runtime::paginate::AsCount::as_count(
+                                &payload.total,
+                            ),
+                            rows: ::client_runtime::paginate::IntoRows::into_rows(
+                                payload.contents,
+                            ),
+                        })
+                    }
+                },
+            )
+        }
+    }
+    impl<'a> ListAgents<'a> {
+        /// Every row of every page, as a stream (page style): pages are fetched one at a time as the rows are used; an error is yielded once and ends the stream.
+        ///
+        /// The page size (the `pageSize` parameter) is the value given to `.page_size(n)` on this builder, else 10; at least 1; the docs give no maximum. (A value that does not convert is reported by the first request.)
+        ///
+        /// The stream ends on an empty page; never on a page shorter than the page size alone, as servers may send fewer rows than asked for. Where nothing else ends it, a last full page costs one more request, answered with an empty page: an accepted cost of losing no row.
+        pub fn stream(
+            self,
+        ) -> ::client_runtime::paginate::BoxStream<
+            'a,
+            ::std::result::Result<
+                types::Agent,
+                ::client_runtime::Error<types::ResponseHeader>,
+            >,
+        > {
+            let requested = match &self.page_size {
+                Ok(limit) => *limit,
+                Err(_) => None,
+            };
+            let page_size = ::client_runtime::paginate::page_size(
+                requested,
+                10u64,
+                None,
+            );
+            let template = if self.page_size.is_ok() {
+                self.page_size(page_size)
+            } else {
+                self
+            };
+            Self::stream_pages(template)
+        }
+        /// [`Self::stream`] with pages of `page_size` rows (the `pageSize` parameter, at least 1; the docs give no maximum), whatever `pageSize` this builder holds.
+        pub fn stream_with_page_size(
+            self,
+            page_size: u64,
+        ) -> ::client_runtime::paginate::BoxStream<
+            'a,
+            ::std::result::Result<
+                types::Agent,
+                ::client_runtime::Error<types::ResponseHeader>,
+            >,
+        > {
+            let page_size = ::client_runtime::paginate::page_size(
+                Some(page_size),
+                10u64,
+                None,
+            );
+            Self::stream_pages(self.page_size(page_size))
+        }
+        /// The stream of `template`'s pages (its page size already set).
+        fn stream_pages(
+            template: Self,
+        ) -> ::client_runtime::paginate::BoxStream<
+            'a,
+            ::std::result::Result<
+                types::Agent,
+                ::client_runtime::Error<types::ResponseHeader>,
+            >,
+        > {
+            ::client_runtime::paginate::rows(
+                ::client_runtime::paginate::Style::Page,
+                move |position| {
+                    let request = match position {
+                        ::client_runtime::paginate::Position::Page(page) => {
+                            template.clone().page(page)
+                        }
+                        _ => template.clone(),
+                    };
+                    async move {
+                        let payload = ::client_runtime::ResultExt::payload(
+                                request.send().await,
+                            )
+                            .await?;
+                        Ok(::client_runtime::paginate::Page {
+                            pages: None,
+                            total: None,
+                            rows: ::client_runtime::paginate::IntoRows::into_rows(
+                                payload.contents,
+                            ),
+                        })
+                    }
+                },
+            )
+        }
+    }
 }
 /// Items consumers will typically use such as the Client.
 pub mod prelude {
@@ -16413,216 +16765,6 @@ impl ::client_runtime::ApiClient for Client {
             base_url,
         );
         Client::new_with_client(&base_url, http, state)
-    }
-}
-impl<'a> builder::ListFaqs<'a> {
-    /// Every row of every page, as a stream: pages of 200 rows (the `pageSize` parameter, set by the stream) are fetched one at a time as the rows are used, page-style; an error ends the stream.
-    pub fn stream(
-        self,
-    ) -> ::client_runtime::paginate::BoxStream<
-        'a,
-        ::std::result::Result<
-            types::FaqArticle,
-            ::client_runtime::Error<types::ResponseHeader>,
-        >,
-    > {
-        self.stream_with_page_size(200u64)
-    }
-    /// [`Self::stream`] with pages of `page_size` rows (the `pageSize` parameter).
-    pub fn stream_with_page_size(
-        self,
-        page_size: u64,
-    ) -> ::client_runtime::paginate::BoxStream<
-        'a,
-        ::std::result::Result<
-            types::FaqArticle,
-            ::client_runtime::Error<types::ResponseHeader>,
-        >,
-    > {
-        let template = self.page_size(page_size);
-        ::client_runtime::paginate::rows(
-            ::client_runtime::paginate::Style::Page,
-            page_size,
-            move |position| {
-                let request = match position {
-                    ::client_runtime::paginate::Position::Page(page) => {
-                        template.clone().page(page)
-                    }
-                    _ => template.clone(),
-                };
-                async move {
-                    let payload = ::client_runtime::ResultExt::payload(
-                            request.send().await,
-                        )
-                        .await?;
-                    Ok(::client_runtime::paginate::Page {
-                        pages: ::client_runtime::paginate::AsCount::as_count(
-                            &payload.pages,
-                        ),
-                        rows: ::client_runtime::paginate::IntoRows::into_rows(
-                            payload.contents,
-                        ),
-                    })
-                }
-            },
-        )
-    }
-}
-impl<'a> builder::ListNotices<'a> {
-    /// Every row of every page, as a stream: pages of 200 rows (the `pageSize` parameter, set by the stream) are fetched one at a time as the rows are used, page-style; an error ends the stream.
-    pub fn stream(
-        self,
-    ) -> ::client_runtime::paginate::BoxStream<
-        'a,
-        ::std::result::Result<
-            types::NoticeSummary,
-            ::client_runtime::Error<types::ResponseHeader>,
-        >,
-    > {
-        self.stream_with_page_size(200u64)
-    }
-    /// [`Self::stream`] with pages of `page_size` rows (the `pageSize` parameter).
-    pub fn stream_with_page_size(
-        self,
-        page_size: u64,
-    ) -> ::client_runtime::paginate::BoxStream<
-        'a,
-        ::std::result::Result<
-            types::NoticeSummary,
-            ::client_runtime::Error<types::ResponseHeader>,
-        >,
-    > {
-        let template = self.page_size(page_size);
-        ::client_runtime::paginate::rows(
-            ::client_runtime::paginate::Style::Page,
-            page_size,
-            move |position| {
-                let request = match position {
-                    ::client_runtime::paginate::Position::Page(page) => {
-                        template.clone().page(page)
-                    }
-                    _ => template.clone(),
-                };
-                async move {
-                    let payload = ::client_runtime::ResultExt::payload(
-                            request.send().await,
-                        )
-                        .await?;
-                    Ok(::client_runtime::paginate::Page {
-                        pages: ::client_runtime::paginate::AsCount::as_count(
-                            &payload.pages,
-                        ),
-                        rows: ::client_runtime::paginate::IntoRows::into_rows(
-                            payload.contents,
-                        ),
-                    })
-                }
-            },
-        )
-    }
-}
-impl<'a> builder::ListCustomerTickets<'a> {
-    /// Every row of every page, as a stream: pages of 200 rows (the `pageSize` parameter, set by the stream) are fetched one at a time as the rows are used, page-style; an error ends the stream.
-    pub fn stream(
-        self,
-    ) -> ::client_runtime::paginate::BoxStream<
-        'a,
-        ::std::result::Result<
-            types::CustomerTicketSummary,
-            ::client_runtime::Error<types::ResponseHeader>,
-        >,
-    > {
-        self.stream_with_page_size(200u64)
-    }
-    /// [`Self::stream`] with pages of `page_size` rows (the `pageSize` parameter).
-    pub fn stream_with_page_size(
-        self,
-        page_size: u64,
-    ) -> ::client_runtime::paginate::BoxStream<
-        'a,
-        ::std::result::Result<
-            types::CustomerTicketSummary,
-            ::client_runtime::Error<types::ResponseHeader>,
-        >,
-    > {
-        let template = self.page_size(page_size);
-        ::client_runtime::paginate::rows(
-            ::client_runtime::paginate::Style::Page,
-            page_size,
-            move |position| {
-                let request = match position {
-                    ::client_runtime::paginate::Position::Page(page) => {
-                        template.clone().page(page)
-                    }
-                    _ => template.clone(),
-                };
-                async move {
-                    let payload = ::client_runtime::ResultExt::payload(
-                            request.send().await,
-                        )
-                        .await?;
-                    Ok(::client_runtime::paginate::Page {
-                        pages: ::client_runtime::paginate::AsCount::as_count(
-                            &payload.pages,
-                        ),
-                        rows: ::client_runtime::paginate::IntoRows::into_rows(
-                            payload.contents,
-                        ),
-                    })
-                }
-            },
-        )
-    }
-}
-impl<'a> builder::ListAgents<'a> {
-    /// Every row of every page, as a stream: pages of 10 rows (the `pageSize` parameter, set by the stream) are fetched one at a time as the rows are used, page-style; an error ends the stream.
-    pub fn stream(
-        self,
-    ) -> ::client_runtime::paginate::BoxStream<
-        'a,
-        ::std::result::Result<
-            types::Agent,
-            ::client_runtime::Error<types::ResponseHeader>,
-        >,
-    > {
-        self.stream_with_page_size(10u64)
-    }
-    /// [`Self::stream`] with pages of `page_size` rows (the `pageSize` parameter).
-    pub fn stream_with_page_size(
-        self,
-        page_size: u64,
-    ) -> ::client_runtime::paginate::BoxStream<
-        'a,
-        ::std::result::Result<
-            types::Agent,
-            ::client_runtime::Error<types::ResponseHeader>,
-        >,
-    > {
-        let template = self.page_size(page_size);
-        ::client_runtime::paginate::rows(
-            ::client_runtime::paginate::Style::Page,
-            page_size,
-            move |position| {
-                let request = match position {
-                    ::client_runtime::paginate::Position::Page(page) => {
-                        template.clone().page(page)
-                    }
-                    _ => template.clone(),
-                };
-                async move {
-                    let payload = ::client_runtime::ResultExt::payload(
-                            request.send().await,
-                        )
-                        .await?;
-                    Ok(::client_runtime::paginate::Page {
-                        pages: None,
-                        rows: ::client_runtime::paginate::IntoRows::into_rows(
-                            payload.contents,
-                        ),
-                    })
-                }
-            },
-        )
     }
 }
 /// Operations (as in `OperationInfo::operation_id`) whose success body is a file, not

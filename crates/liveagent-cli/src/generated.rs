@@ -266,7 +266,7 @@ impl<T: CliConfig> Cli<T> {
                     .long("all")
                     .action(::clap::ArgAction::SetTrue)
                     .help(
-                        "Stream every page: one JSON line per row (a progress bar on stderr when it is a terminal); the page-size parameter, if given, sets the page size",
+                        "Stream every page: one JSON line per row (a progress bar on stderr when it is a terminal); the page-size parameter, if given, sets the page size (up to the documented maximum); only an empty page or the API's own figures end the stream",
                     ),
             )
     }
@@ -781,7 +781,7 @@ impl<T: CliConfig> Cli<T> {
                     .long("all")
                     .action(::clap::ArgAction::SetTrue)
                     .help(
-                        "Stream every page: one JSON line per row (a progress bar on stderr when it is a terminal); the page-size parameter, if given, sets the page size",
+                        "Stream every page: one JSON line per row (a progress bar on stderr when it is a terminal); the page-size parameter, if given, sets the page size (up to the documented maximum); only an empty page or the API's own figures end the stream",
                     ),
             )
     }
@@ -950,7 +950,7 @@ impl<T: CliConfig> Cli<T> {
                     .long("all")
                     .action(::clap::ArgAction::SetTrue)
                     .help(
-                        "Stream every page: one JSON line per row (a progress bar on stderr when it is a terminal); the page-size parameter, if given, sets the page size",
+                        "Stream every page: one JSON line per row (a progress bar on stderr when it is a terminal); the page-size parameter, if given, sets the page size (up to the documented maximum); only an empty page or the API's own figures end the stream",
                     ),
             )
     }
@@ -978,7 +978,7 @@ impl<T: CliConfig> Cli<T> {
                     .long("all")
                     .action(::clap::ArgAction::SetTrue)
                     .help(
-                        "Stream every page: one JSON line per row (a progress bar on stderr when it is a terminal); the page-size parameter, if given, sets the page size",
+                        "Stream every page: one JSON line per row (a progress bar on stderr when it is a terminal); the page-size parameter, if given, sets the page size (up to the documented maximum); only an empty page or the API's own figures end the stream",
                     ),
             )
     }
@@ -1074,7 +1074,7 @@ impl<T: CliConfig> Cli<T> {
                     .long("all")
                     .action(::clap::ArgAction::SetTrue)
                     .help(
-                        "Stream every page: one JSON line per row (a progress bar on stderr when it is a terminal); the page-size parameter, if given, sets the page size",
+                        "Stream every page: one JSON line per row (a progress bar on stderr when it is a terminal); the page-size parameter, if given, sets the page size (up to the documented maximum); only an empty page or the API's own figures end the stream",
                     ),
             )
     }
@@ -1131,7 +1131,7 @@ impl<T: CliConfig> Cli<T> {
                     .long("all")
                     .action(::clap::ArgAction::SetTrue)
                     .help(
-                        "Stream every page: one JSON line per row (a progress bar on stderr when it is a terminal); the page-size parameter, if given, sets the page size",
+                        "Stream every page: one JSON line per row (a progress bar on stderr when it is a terminal); the page-size parameter, if given, sets the page size (up to the documented maximum); only an empty page or the API's own figures end the stream",
                     ),
             )
     }
@@ -1188,7 +1188,7 @@ impl<T: CliConfig> Cli<T> {
                     .long("all")
                     .action(::clap::ArgAction::SetTrue)
                     .help(
-                        "Stream every page: one JSON line per row (a progress bar on stderr when it is a terminal); the page-size parameter, if given, sets the page size",
+                        "Stream every page: one JSON line per row (a progress bar on stderr when it is a terminal); the page-size parameter, if given, sets the page size (up to the documented maximum); only an empty page or the API's own figures end the stream",
                     ),
             )
     }
@@ -1254,7 +1254,7 @@ impl<T: CliConfig> Cli<T> {
                     .long("all")
                     .action(::clap::ArgAction::SetTrue)
                     .help(
-                        "Stream every page: one JSON line per row (a progress bar on stderr when it is a terminal); the page-size parameter, if given, sets the page size",
+                        "Stream every page: one JSON line per row (a progress bar on stderr when it is a terminal); the page-size parameter, if given, sets the page size (up to the documented maximum); only an empty page or the API's own figures end the stream",
                     ),
             )
     }
@@ -1311,7 +1311,7 @@ impl<T: CliConfig> Cli<T> {
                     .long("all")
                     .action(::clap::ArgAction::SetTrue)
                     .help(
-                        "Stream every page: one JSON line per row (a progress bar on stderr when it is a terminal); the page-size parameter, if given, sets the page size",
+                        "Stream every page: one JSON line per row (a progress bar on stderr when it is a terminal); the page-size parameter, if given, sets the page size (up to the documented maximum); only an empty page or the API's own figures end the stream",
                     ),
             )
     }
@@ -1382,7 +1382,7 @@ impl<T: CliConfig> Cli<T> {
                     .long("all")
                     .action(::clap::ArgAction::SetTrue)
                     .help(
-                        "Stream every page: one JSON line per row (a progress bar on stderr when it is a terminal); the page-size parameter, if given, sets the page size",
+                        "Stream every page: one JSON line per row (a progress bar on stderr when it is a terminal); the page-size parameter, if given, sets the page size (up to the documented maximum); only an empty page or the API's own figures end the stream",
                     ),
             )
     }
@@ -1442,7 +1442,7 @@ impl<T: CliConfig> Cli<T> {
                     .long("all")
                     .action(::clap::ArgAction::SetTrue)
                     .help(
-                        "Stream every page: one JSON line per row (a progress bar on stderr when it is a terminal); the page-size parameter, if given, sets the page size",
+                        "Stream every page: one JSON line per row (a progress bar on stderr when it is a terminal); the page-size parameter, if given, sets the page size (up to the documented maximum); only an empty page or the API's own figures end the stream",
                     ),
             )
     }
@@ -1518,7 +1518,7 @@ impl<T: CliConfig> Cli<T> {
                     .long("all")
                     .action(::clap::ArgAction::SetTrue)
                     .help(
-                        "Stream every page: one JSON line per row (a progress bar on stderr when it is a terminal); the page-size parameter, if given, sets the page size",
+                        "Stream every page: one JSON line per row (a progress bar on stderr when it is a terminal); the page-size parameter, if given, sets the page size (up to the documented maximum); only an empty page or the API's own figures end the stream",
                     ),
             )
     }
@@ -1603,7 +1603,7 @@ impl<T: CliConfig> Cli<T> {
                     .long("all")
                     .action(::clap::ArgAction::SetTrue)
                     .help(
-                        "Stream every page: one JSON line per row (a progress bar on stderr when it is a terminal); the page-size parameter, if given, sets the page size",
+                        "Stream every page: one JSON line per row (a progress bar on stderr when it is a terminal); the page-size parameter, if given, sets the page size (up to the documented maximum); only an empty page or the API's own figures end the stream",
                     ),
             )
     }

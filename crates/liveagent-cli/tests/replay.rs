@@ -1,11 +1,13 @@
 //! The `liveagent` binary against the replay server: every recording of every operation is
 //! sent through its subcommand, and the exit code and output must be what the client itself
-//! gives for the same request; plus the documented examples, `--all`, `--envelope`, bad input
-//! (exit 2, nothing sent) and secrets kept out of the output.
+//! gives for the same request; plus the documented examples, `--all` (also against synthetic
+//! servers that cap pages below the size asked for), `--envelope`, bad input (exit 2, nothing
+//! sent) and secrets kept out of the output.
 
 use std::collections::BTreeSet;
 use std::process::{Command, Output};
 
+use api_tests::capped::{self, ids};
 use api_tests::{cli, Call, SpecIndex};
 use client_runtime::RetryPolicy;
 use mock_server::{Api, Options, ReplayServer};
@@ -122,19 +124,62 @@ fn all_streams_every_page_as_json_lines() {
         &["list-conversations", "--all", "--limit", "2"],
     );
     assert!(output.status.success(), "{output:?}");
-    let ids: Vec<String> = String::from_utf8_lossy(&output.stdout)
+    assert_eq!(
+        column(&output, "conversationid"),
+        ["s4y7t5s7", "5h7t58d9", "k2m4n6p8", "q1w2e3r4", "z9x8c7v6"],
+        "three pages with rows, in order (the empty fourth ends the stream)"
+    );
+    assert!(output.stderr.is_empty(), "no progress bar off a terminal");
+}
+
+/// The `field` of every JSON line of `output`'s stdout.
+fn column(output: &Output, field: &str) -> Vec<String> {
+    String::from_utf8_lossy(&output.stdout)
         .lines()
         .map(|line| {
             let row: Value = serde_json::from_str(line).unwrap();
-            row["conversationid"].as_str().unwrap().to_owned()
+            row[field].as_str().unwrap().to_owned()
         })
-        .collect();
-    assert_eq!(
-        ids,
-        ["s4y7t5s7", "5h7t58d9", "k2m4n6p8", "q1w2e3r4", "z9x8c7v6"],
-        "three pages, in order"
+        .collect()
+}
+
+#[test]
+fn all_yields_every_row_of_a_server_that_caps_pages() {
+    // Synthetic servers (`api_tests::capped`): every page holds at most 3 rows, whatever the
+    // page size asked for; a short page must end nothing.
+    const ROWS: usize = 10;
+    let rt = runtime();
+    let server = rt.block_on(capped::liveagent_conversations(ROWS));
+    for args in [
+        &["list-conversations", "--all"][..],
+        &["list-conversations", "--all", "--limit", "5"],
+    ] {
+        let output = run(&server.uri(), args);
+        assert!(output.status.success(), "{args:?}: {output:?}");
+        assert_eq!(
+            column(&output, "conversationid"),
+            ids("c", ROWS),
+            "{args:?}"
+        );
+    }
+    let server = rt.block_on(capped::liveagent_knowledgebases(ROWS));
+    let output = run(&server.uri(), &["list-knowledgebases", "--all"]);
+    assert!(output.status.success(), "{output:?}");
+    assert_eq!(column(&output, "kb_id"), ids("kb", ROWS));
+    let server = rt.block_on(capped::liveagent_agents_report(ROWS));
+    let output = run(
+        &server.uri(),
+        &[
+            "get-agents-report",
+            "--all",
+            "--date-from",
+            "2024-01-01 00:00:00",
+            "--date-to",
+            "2024-02-01 00:00:00",
+        ],
     );
-    assert!(output.stderr.is_empty(), "no progress bar off a terminal");
+    assert!(output.status.success(), "{output:?}");
+    assert_eq!(column(&output, "contactid"), ids("a", ROWS));
 }
 
 /// The environment, the arguments, and what the one-line error must name.

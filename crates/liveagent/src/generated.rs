@@ -25929,6 +25929,1088 @@ pub mod builder {
             }
         }
     }
+    impl<'a> ListConversations<'a> {
+        /// Every row of every page, as a stream (cursor style): pages are fetched one at a time as the rows are used; an error is yielded once and ends the stream.
+        ///
+        /// The page size (the `limit` parameter) is the value given to `.limit(n)` on this builder, else 1000; at least 1 and at most 1000, the documented maximum. (A value that does not convert is reported by the first request.)
+        ///
+        /// The stream ends on an empty page, or when the last row has no `cursor` or repeats the one just passed; never on a page shorter than the page size alone, as servers may send fewer rows than asked for. Where nothing else ends it, a last full page costs one more request, answered with an empty page: an accepted cost of losing no row.
+        pub fn stream(
+            self,
+        ) -> ::client_runtime::paginate::BoxStream<
+            'a,
+            ::std::result::Result<
+                types::ConversationSummary,
+                ::client_runtime::Error<types::Error>,
+            >,
+        > {
+            let requested = match &self.limit {
+                Ok(limit) => *limit,
+                Err(_) => None,
+            };
+            let page_size = ::client_runtime::paginate::page_size(
+                requested,
+                1000u64,
+                Some(1000u64),
+            );
+            let template = if self.limit.is_ok() { self.limit(page_size) } else { self };
+            Self::stream_pages(template)
+        }
+        /// [`Self::stream`] with pages of `page_size` rows (the `limit` parameter, at least 1 and at most 1000, the documented maximum), whatever `limit` this builder holds.
+        pub fn stream_with_page_size(
+            self,
+            page_size: u64,
+        ) -> ::client_runtime::paginate::BoxStream<
+            'a,
+            ::std::result::Result<
+                types::ConversationSummary,
+                ::client_runtime::Error<types::Error>,
+            >,
+        > {
+            let page_size = ::client_runtime::paginate::page_size(
+                Some(page_size),
+                1000u64,
+                Some(1000u64),
+            );
+            Self::stream_pages(self.limit(page_size))
+        }
+        /// The stream of `template`'s pages (its page size already set).
+        fn stream_pages(
+            template: Self,
+        ) -> ::client_runtime::paginate::BoxStream<
+            'a,
+            ::std::result::Result<
+                types::ConversationSummary,
+                ::client_runtime::Error<types::Error>,
+            >,
+        > {
+            ::client_runtime::paginate::rows(
+                ::client_runtime::paginate::Style::Cursor(|
+                    row: &types::ConversationSummary|
+                ::client_runtime::paginate::AsCursor::as_cursor(&row.cursor)),
+                move |position| {
+                    let request = match position {
+                        ::client_runtime::paginate::Position::Cursor(cursor) => {
+                            template.clone().cursor(cursor)
+                        }
+                        _ => template.clone(),
+                    };
+                    async move {
+                        let payload = ::client_runtime::ResultExt::payload(
+                                request.send().await,
+                            )
+                            .await?;
+                        Ok(::client_runtime::paginate::Page {
+                            pages: None,
+                            total: None,
+                            rows: ::client_runtime::paginate::IntoRows::into_rows(
+                                payload.conversations,
+                            ),
+                        })
+                    }
+                },
+            )
+        }
+    }
+    impl<'a> ListKnowledgebaseArticles<'a> {
+        /// Every row of every page, as a stream (offset style): pages are fetched one at a time as the rows are used; an error is yielded once and ends the stream.
+        ///
+        /// The page size (the `limit` parameter) is the value given to `.limit(n)` on this builder, else 500; at least 1 and at most 500, the documented maximum. (A value that does not convert is reported by the first request.)
+        ///
+        /// The stream ends on an empty page; never on a page shorter than the page size alone, as servers may send fewer rows than asked for. Where nothing else ends it, a last full page costs one more request, answered with an empty page: an accepted cost of losing no row.
+        pub fn stream(
+            self,
+        ) -> ::client_runtime::paginate::BoxStream<
+            'a,
+            ::std::result::Result<
+                types::KnowledgebaseArticle,
+                ::client_runtime::Error<types::Error>,
+            >,
+        > {
+            let requested = match &self.limit {
+                Ok(limit) => *limit,
+                Err(_) => None,
+            };
+            let page_size = ::client_runtime::paginate::page_size(
+                requested,
+                500u64,
+                Some(500u64),
+            );
+            let template = if self.limit.is_ok() { self.limit(page_size) } else { self };
+            Self::stream_pages(template)
+        }
+        /// [`Self::stream`] with pages of `page_size` rows (the `limit` parameter, at least 1 and at most 500, the documented maximum), whatever `limit` this builder holds.
+        pub fn stream_with_page_size(
+            self,
+            page_size: u64,
+        ) -> ::client_runtime::paginate::BoxStream<
+            'a,
+            ::std::result::Result<
+                types::KnowledgebaseArticle,
+                ::client_runtime::Error<types::Error>,
+            >,
+        > {
+            let page_size = ::client_runtime::paginate::page_size(
+                Some(page_size),
+                500u64,
+                Some(500u64),
+            );
+            Self::stream_pages(self.limit(page_size))
+        }
+        /// The stream of `template`'s pages (its page size already set).
+        fn stream_pages(
+            template: Self,
+        ) -> ::client_runtime::paginate::BoxStream<
+            'a,
+            ::std::result::Result<
+                types::KnowledgebaseArticle,
+                ::client_runtime::Error<types::Error>,
+            >,
+        > {
+            ::client_runtime::paginate::rows(
+                ::client_runtime::paginate::Style::Offset,
+                move |position| {
+                    let request = match position {
+                        ::client_runtime::paginate::Position::Offset(offset) => {
+                            template.clone().offset(offset)
+                        }
+                        _ => template.clone(),
+                    };
+                    async move {
+                        let payload = ::client_runtime::ResultExt::payload(
+                                request.send().await,
+                            )
+                            .await?;
+                        Ok(::client_runtime::paginate::Page {
+                            pages: None,
+                            total: None,
+                            rows: ::client_runtime::paginate::IntoRows::into_rows(
+                                payload.articles,
+                            ),
+                        })
+                    }
+                },
+            )
+        }
+    }
+    impl<'a> ListKnowledgebaseEntries<'a> {
+        /// Every row of every page, as a stream (offset style): pages are fetched one at a time as the rows are used; an error is yielded once and ends the stream.
+        ///
+        /// The page size (the `limit` parameter) is the value given to `.limit(n)` on this builder, else 500; at least 1 and at most 500, the documented maximum. (A value that does not convert is reported by the first request.)
+        ///
+        /// The stream ends on an empty page; never on a page shorter than the page size alone, as servers may send fewer rows than asked for. Where nothing else ends it, a last full page costs one more request, answered with an empty page: an accepted cost of losing no row.
+        pub fn stream(
+            self,
+        ) -> ::client_runtime::paginate::BoxStream<
+            'a,
+            ::std::result::Result<
+                types::KnowledgebaseEntry,
+                ::client_runtime::Error<types::Error>,
+            >,
+        > {
+            let requested = match &self.limit {
+                Ok(limit) => *limit,
+                Err(_) => None,
+            };
+            let page_size = ::client_runtime::paginate::page_size(
+                requested,
+                500u64,
+                Some(500u64),
+            );
+            let template = if self.limit.is_ok() { self.limit(page_size) } else { self };
+            Self::stream_pages(template)
+        }
+        /// [`Self::stream`] with pages of `page_size` rows (the `limit` parameter, at least 1 and at most 500, the documented maximum), whatever `limit` this builder holds.
+        pub fn stream_with_page_size(
+            self,
+            page_size: u64,
+        ) -> ::client_runtime::paginate::BoxStream<
+            'a,
+            ::std::result::Result<
+                types::KnowledgebaseEntry,
+                ::client_runtime::Error<types::Error>,
+            >,
+        > {
+            let page_size = ::client_runtime::paginate::page_size(
+                Some(page_size),
+                500u64,
+                Some(500u64),
+            );
+            Self::stream_pages(self.limit(page_size))
+        }
+        /// The stream of `template`'s pages (its page size already set).
+        fn stream_pages(
+            template: Self,
+        ) -> ::client_runtime::paginate::BoxStream<
+            'a,
+            ::std::result::Result<
+                types::KnowledgebaseEntry,
+                ::client_runtime::Error<types::Error>,
+            >,
+        > {
+            ::client_runtime::paginate::rows(
+                ::client_runtime::paginate::Style::Offset,
+                move |position| {
+                    let request = match position {
+                        ::client_runtime::paginate::Position::Offset(offset) => {
+                            template.clone().offset(offset)
+                        }
+                        _ => template.clone(),
+                    };
+                    async move {
+                        let payload = ::client_runtime::ResultExt::payload(
+                                request.send().await,
+                            )
+                            .await?;
+                        Ok(::client_runtime::paginate::Page {
+                            pages: None,
+                            total: None,
+                            rows: ::client_runtime::paginate::IntoRows::into_rows(
+                                payload.entries,
+                            ),
+                        })
+                    }
+                },
+            )
+        }
+    }
+    impl<'a> ListKnowledgebases<'a> {
+        /// Every row of every page, as a stream (offset style): pages are fetched one at a time as the rows are used; an error is yielded once and ends the stream.
+        ///
+        /// The page size (the `limit` parameter) is the value given to `.limit(n)` on this builder, else 500; at least 1 and at most 500, the documented maximum. (A value that does not convert is reported by the first request.)
+        ///
+        /// The stream ends on an empty page; never on a page shorter than the page size alone, as servers may send fewer rows than asked for. Where nothing else ends it, a last full page costs one more request, answered with an empty page: an accepted cost of losing no row.
+        pub fn stream(
+            self,
+        ) -> ::client_runtime::paginate::BoxStream<
+            'a,
+            ::std::result::Result<
+                types::Knowledgebase,
+                ::client_runtime::Error<types::Error>,
+            >,
+        > {
+            let requested = match &self.limit {
+                Ok(limit) => *limit,
+                Err(_) => None,
+            };
+            let page_size = ::client_runtime::paginate::page_size(
+                requested,
+                500u64,
+                Some(500u64),
+            );
+            let template = if self.limit.is_ok() { self.limit(page_size) } else { self };
+            Self::stream_pages(template)
+        }
+        /// [`Self::stream`] with pages of `page_size` rows (the `limit` parameter, at least 1 and at most 500, the documented maximum), whatever `limit` this builder holds.
+        pub fn stream_with_page_size(
+            self,
+            page_size: u64,
+        ) -> ::client_runtime::paginate::BoxStream<
+            'a,
+            ::std::result::Result<
+                types::Knowledgebase,
+                ::client_runtime::Error<types::Error>,
+            >,
+        > {
+            let page_size = ::client_runtime::paginate::page_size(
+                Some(page_size),
+                500u64,
+                Some(500u64),
+            );
+            Self::stream_pages(self.limit(page_size))
+        }
+        /// The stream of `template`'s pages (its page size already set).
+        fn stream_pages(
+            template: Self,
+        ) -> ::client_runtime::paginate::BoxStream<
+            'a,
+            ::std::result::Result<
+                types::Knowledgebase,
+                ::client_runtime::Error<types::Error>,
+            >,
+        > {
+            ::client_runtime::paginate::rows(
+                ::client_runtime::paginate::Style::Offset,
+                move |position| {
+                    let request = match position {
+                        ::client_runtime::paginate::Position::Offset(offset) => {
+                            template.clone().offset(offset)
+                        }
+                        _ => template.clone(),
+                    };
+                    async move {
+                        let payload = ::client_runtime::ResultExt::payload(
+                                request.send().await,
+                            )
+                            .await?;
+                        Ok(::client_runtime::paginate::Page {
+                            pages: None,
+                            total: None,
+                            rows: ::client_runtime::paginate::IntoRows::into_rows(
+                                payload.knowledgebases,
+                            ),
+                        })
+                    }
+                },
+            )
+        }
+    }
+    impl<'a> GetAgentsReport<'a> {
+        /// Every row of every page, as a stream (offset style): pages are fetched one at a time as the rows are used; an error is yielded once and ends the stream.
+        ///
+        /// The page size (the `limitcount` parameter) is the value given to `.limitcount(n)` on this builder, else 1000; at least 1 and at most 1000, the documented maximum. (A value that does not convert is reported by the first request.)
+        ///
+        /// The stream ends on an empty page; never on a page shorter than the page size alone, as servers may send fewer rows than asked for. Where nothing else ends it, a last full page costs one more request, answered with an empty page: an accepted cost of losing no row.
+        pub fn stream(
+            self,
+        ) -> ::client_runtime::paginate::BoxStream<
+            'a,
+            ::std::result::Result<
+                types::AgentReportRow,
+                ::client_runtime::Error<types::Error>,
+            >,
+        > {
+            let requested = match &self.limitcount {
+                Ok(limit) => *limit,
+                Err(_) => None,
+            };
+            let page_size = ::client_runtime::paginate::page_size(
+                requested,
+                1000u64,
+                Some(1000u64),
+            );
+            let template = if self.limitcount.is_ok() {
+                self.limitcount(page_size)
+            } else {
+                self
+            };
+            Self::stream_pages(template)
+        }
+        /// [`Self::stream`] with pages of `page_size` rows (the `limitcount` parameter, at least 1 and at most 1000, the documented maximum), whatever `limitcount` this builder holds.
+        pub fn stream_with_page_size(
+            self,
+            page_size: u64,
+        ) -> ::client_runtime::paginate::BoxStream<
+            'a,
+            ::std::result::Result<
+                types::AgentReportRow,
+                ::client_runtime::Error<types::Error>,
+            >,
+        > {
+            let page_size = ::client_runtime::paginate::page_size(
+                Some(page_size),
+                1000u64,
+                Some(1000u64),
+            );
+            Self::stream_pages(self.limitcount(page_size))
+        }
+        /// The stream of `template`'s pages (its page size already set).
+        fn stream_pages(
+            template: Self,
+        ) -> ::client_runtime::paginate::BoxStream<
+            'a,
+            ::std::result::Result<
+                types::AgentReportRow,
+                ::client_runtime::Error<types::Error>,
+            >,
+        > {
+            ::client_runtime::paginate::rows(
+                ::client_runtime::paginate::Style::Offset,
+                move |position| {
+                    let request = match position {
+                        ::client_runtime::paginate::Position::Offset(offset) => {
+                            template.clone().limitfrom(offset)
+                        }
+                        _ => template.clone(),
+                    };
+                    async move {
+                        let payload = ::client_runtime::ResultExt::payload(
+                                request.send().await,
+                            )
+                            .await?;
+                        Ok(::client_runtime::paginate::Page {
+                            pages: None,
+                            total: None,
+                            rows: ::client_runtime::paginate::IntoRows::into_rows(
+                                payload.agents,
+                            ),
+                        })
+                    }
+                },
+            )
+        }
+    }
+    impl<'a> GetChannelsReport<'a> {
+        /// Every row of every page, as a stream (offset style): pages are fetched one at a time as the rows are used; an error is yielded once and ends the stream.
+        ///
+        /// The page size (the `limitcount` parameter) is the value given to `.limitcount(n)` on this builder, else 1000; at least 1 and at most 1000, the documented maximum. (A value that does not convert is reported by the first request.)
+        ///
+        /// The stream ends on an empty page; never on a page shorter than the page size alone, as servers may send fewer rows than asked for. Where nothing else ends it, a last full page costs one more request, answered with an empty page: an accepted cost of losing no row.
+        pub fn stream(
+            self,
+        ) -> ::client_runtime::paginate::BoxStream<
+            'a,
+            ::std::result::Result<
+                types::ChannelReportRow,
+                ::client_runtime::Error<types::Error>,
+            >,
+        > {
+            let requested = match &self.limitcount {
+                Ok(limit) => *limit,
+                Err(_) => None,
+            };
+            let page_size = ::client_runtime::paginate::page_size(
+                requested,
+                1000u64,
+                Some(1000u64),
+            );
+            let template = if self.limitcount.is_ok() {
+                self.limitcount(page_size)
+            } else {
+                self
+            };
+            Self::stream_pages(template)
+        }
+        /// [`Self::stream`] with pages of `page_size` rows (the `limitcount` parameter, at least 1 and at most 1000, the documented maximum), whatever `limitcount` this builder holds.
+        pub fn stream_with_page_size(
+            self,
+            page_size: u64,
+        ) -> ::client_runtime::paginate::BoxStream<
+            'a,
+            ::std::result::Result<
+                types::ChannelReportRow,
+                ::client_runtime::Error<types::Error>,
+            >,
+        > {
+            let page_size = ::client_runtime::paginate::page_size(
+                Some(page_size),
+                1000u64,
+                Some(1000u64),
+            );
+            Self::stream_pages(self.limitcount(page_size))
+        }
+        /// The stream of `template`'s pages (its page size already set).
+        fn stream_pages(
+            template: Self,
+        ) -> ::client_runtime::paginate::BoxStream<
+            'a,
+            ::std::result::Result<
+                types::ChannelReportRow,
+                ::client_runtime::Error<types::Error>,
+            >,
+        > {
+            ::client_runtime::paginate::rows(
+                ::client_runtime::paginate::Style::Offset,
+                move |position| {
+                    let request = match position {
+                        ::client_runtime::paginate::Position::Offset(offset) => {
+                            template.clone().limitfrom(offset)
+                        }
+                        _ => template.clone(),
+                    };
+                    async move {
+                        let payload = ::client_runtime::ResultExt::payload(
+                                request.send().await,
+                            )
+                            .await?;
+                        Ok(::client_runtime::paginate::Page {
+                            pages: None,
+                            total: None,
+                            rows: ::client_runtime::paginate::IntoRows::into_rows(
+                                payload.channels,
+                            ),
+                        })
+                    }
+                },
+            )
+        }
+    }
+    impl<'a> GetDepartmentsReport<'a> {
+        /// Every row of every page, as a stream (offset style): pages are fetched one at a time as the rows are used; an error is yielded once and ends the stream.
+        ///
+        /// The page size (the `limitcount` parameter) is the value given to `.limitcount(n)` on this builder, else 1000; at least 1 and at most 1000, the documented maximum. (A value that does not convert is reported by the first request.)
+        ///
+        /// The stream ends on an empty page; never on a page shorter than the page size alone, as servers may send fewer rows than asked for. Where nothing else ends it, a last full page costs one more request, answered with an empty page: an accepted cost of losing no row.
+        pub fn stream(
+            self,
+        ) -> ::client_runtime::paginate::BoxStream<
+            'a,
+            ::std::result::Result<
+                types::DepartmentReportRow,
+                ::client_runtime::Error<types::Error>,
+            >,
+        > {
+            let requested = match &self.limitcount {
+                Ok(limit) => *limit,
+                Err(_) => None,
+            };
+            let page_size = ::client_runtime::paginate::page_size(
+                requested,
+                1000u64,
+                Some(1000u64),
+            );
+            let template = if self.limitcount.is_ok() {
+                self.limitcount(page_size)
+            } else {
+                self
+            };
+            Self::stream_pages(template)
+        }
+        /// [`Self::stream`] with pages of `page_size` rows (the `limitcount` parameter, at least 1 and at most 1000, the documented maximum), whatever `limitcount` this builder holds.
+        pub fn stream_with_page_size(
+            self,
+            page_size: u64,
+        ) -> ::client_runtime::paginate::BoxStream<
+            'a,
+            ::std::result::Result<
+                types::DepartmentReportRow,
+                ::client_runtime::Error<types::Error>,
+            >,
+        > {
+            let page_size = ::client_runtime::paginate::page_size(
+                Some(page_size),
+                1000u64,
+                Some(1000u64),
+            );
+            Self::stream_pages(self.limitcount(page_size))
+        }
+        /// The stream of `template`'s pages (its page size already set).
+        fn stream_pages(
+            template: Self,
+        ) -> ::client_runtime::paginate::BoxStream<
+            'a,
+            ::std::result::Result<
+                types::DepartmentReportRow,
+                ::client_runtime::Error<types::Error>,
+            >,
+        > {
+            ::client_runtime::paginate::rows(
+                ::client_runtime::paginate::Style::Offset,
+                move |position| {
+                    let request = match position {
+                        ::client_runtime::paginate::Position::Offset(offset) => {
+                            template.clone().limitfrom(offset)
+                        }
+                        _ => template.clone(),
+                    };
+                    async move {
+                        let payload = ::client_runtime::ResultExt::payload(
+                                request.send().await,
+                            )
+                            .await?;
+                        Ok(::client_runtime::paginate::Page {
+                            pages: None,
+                            total: None,
+                            rows: ::client_runtime::paginate::IntoRows::into_rows(
+                                payload.departments,
+                            ),
+                        })
+                    }
+                },
+            )
+        }
+    }
+    impl<'a> GetPerformanceReport<'a> {
+        /// Every row of every page, as a stream (offset style): pages are fetched one at a time as the rows are used; an error is yielded once and ends the stream.
+        ///
+        /// The page size (the `limitcount` parameter) is the value given to `.limitcount(n)` on this builder, else 1000; at least 1 and at most 1000, the documented maximum. (A value that does not convert is reported by the first request.)
+        ///
+        /// The stream ends on an empty page; never on a page shorter than the page size alone, as servers may send fewer rows than asked for. Where nothing else ends it, a last full page costs one more request, answered with an empty page: an accepted cost of losing no row.
+        pub fn stream(
+            self,
+        ) -> ::client_runtime::paginate::BoxStream<
+            'a,
+            ::std::result::Result<
+                types::PerformanceReportRow,
+                ::client_runtime::Error<types::Error>,
+            >,
+        > {
+            let requested = match &self.limitcount {
+                Ok(limit) => *limit,
+                Err(_) => None,
+            };
+            let page_size = ::client_runtime::paginate::page_size(
+                requested,
+                1000u64,
+                Some(1000u64),
+            );
+            let template = if self.limitcount.is_ok() {
+                self.limitcount(page_size)
+            } else {
+                self
+            };
+            Self::stream_pages(template)
+        }
+        /// [`Self::stream`] with pages of `page_size` rows (the `limitcount` parameter, at least 1 and at most 1000, the documented maximum), whatever `limitcount` this builder holds.
+        pub fn stream_with_page_size(
+            self,
+            page_size: u64,
+        ) -> ::client_runtime::paginate::BoxStream<
+            'a,
+            ::std::result::Result<
+                types::PerformanceReportRow,
+                ::client_runtime::Error<types::Error>,
+            >,
+        > {
+            let page_size = ::client_runtime::paginate::page_size(
+                Some(page_size),
+                1000u64,
+                Some(1000u64),
+            );
+            Self::stream_pages(self.limitcount(page_size))
+        }
+        /// The stream of `template`'s pages (its page size already set).
+        fn stream_pages(
+            template: Self,
+        ) -> ::client_runtime::paginate::BoxStream<
+            'a,
+            ::std::result::Result<
+                types::PerformanceReportRow,
+                ::client_runtime::Error<types::Error>,
+            >,
+        > {
+            ::client_runtime::paginate::rows(
+                ::client_runtime::paginate::Style::Offset,
+                move |position| {
+                    let request = match position {
+                        ::client_runtime::paginate::Position::Offset(offset) => {
+                            template.clone().limitfrom(offset)
+                        }
+                        _ => template.clone(),
+                    };
+                    async move {
+                        let payload = ::client_runtime::ResultExt::payload(
+                                request.send().await,
+                            )
+                            .await?;
+                        Ok(::client_runtime::paginate::Page {
+                            pages: None,
+                            total: None,
+                            rows: ::client_runtime::paginate::IntoRows::into_rows(
+                                payload.performance,
+                            ),
+                        })
+                    }
+                },
+            )
+        }
+    }
+    impl<'a> GetTagsReport<'a> {
+        /// Every row of every page, as a stream (offset style): pages are fetched one at a time as the rows are used; an error is yielded once and ends the stream.
+        ///
+        /// The page size (the `limitcount` parameter) is the value given to `.limitcount(n)` on this builder, else 1000; at least 1 and at most 1000, the documented maximum. (A value that does not convert is reported by the first request.)
+        ///
+        /// The stream ends on an empty page; never on a page shorter than the page size alone, as servers may send fewer rows than asked for. Where nothing else ends it, a last full page costs one more request, answered with an empty page: an accepted cost of losing no row.
+        pub fn stream(
+            self,
+        ) -> ::client_runtime::paginate::BoxStream<
+            'a,
+            ::std::result::Result<
+                types::TagReportRow,
+                ::client_runtime::Error<types::Error>,
+            >,
+        > {
+            let requested = match &self.limitcount {
+                Ok(limit) => *limit,
+                Err(_) => None,
+            };
+            let page_size = ::client_runtime::paginate::page_size(
+                requested,
+                1000u64,
+                Some(1000u64),
+            );
+            let template = if self.limitcount.is_ok() {
+                self.limitcount(page_size)
+            } else {
+                self
+            };
+            Self::stream_pages(template)
+        }
+        /// [`Self::stream`] with pages of `page_size` rows (the `limitcount` parameter, at least 1 and at most 1000, the documented maximum), whatever `limitcount` this builder holds.
+        pub fn stream_with_page_size(
+            self,
+            page_size: u64,
+        ) -> ::client_runtime::paginate::BoxStream<
+            'a,
+            ::std::result::Result<
+                types::TagReportRow,
+                ::client_runtime::Error<types::Error>,
+            >,
+        > {
+            let page_size = ::client_runtime::paginate::page_size(
+                Some(page_size),
+                1000u64,
+                Some(1000u64),
+            );
+            Self::stream_pages(self.limitcount(page_size))
+        }
+        /// The stream of `template`'s pages (its page size already set).
+        fn stream_pages(
+            template: Self,
+        ) -> ::client_runtime::paginate::BoxStream<
+            'a,
+            ::std::result::Result<
+                types::TagReportRow,
+                ::client_runtime::Error<types::Error>,
+            >,
+        > {
+            ::client_runtime::paginate::rows(
+                ::client_runtime::paginate::Style::Offset,
+                move |position| {
+                    let request = match position {
+                        ::client_runtime::paginate::Position::Offset(offset) => {
+                            template.clone().limitfrom(offset)
+                        }
+                        _ => template.clone(),
+                    };
+                    async move {
+                        let payload = ::client_runtime::ResultExt::payload(
+                                request.send().await,
+                            )
+                            .await?;
+                        Ok(::client_runtime::paginate::Page {
+                            pages: None,
+                            total: None,
+                            rows: ::client_runtime::paginate::IntoRows::into_rows(
+                                payload.tags,
+                            ),
+                        })
+                    }
+                },
+            )
+        }
+    }
+    impl<'a> GetTicketsAgentsAvailabilityReport<'a> {
+        /// Every row of every page, as a stream (offset style): pages are fetched one at a time as the rows are used; an error is yielded once and ends the stream.
+        ///
+        /// The page size (the `limitcount` parameter) is the value given to `.limitcount(n)` on this builder, else 1000; at least 1 and at most 1000, the documented maximum. (A value that does not convert is reported by the first request.)
+        ///
+        /// The stream ends on an empty page; never on a page shorter than the page size alone, as servers may send fewer rows than asked for. Where nothing else ends it, a last full page costs one more request, answered with an empty page: an accepted cost of losing no row.
+        pub fn stream(
+            self,
+        ) -> ::client_runtime::paginate::BoxStream<
+            'a,
+            ::std::result::Result<
+                types::AgentAvailability,
+                ::client_runtime::Error<types::Error>,
+            >,
+        > {
+            let requested = match &self.limitcount {
+                Ok(limit) => *limit,
+                Err(_) => None,
+            };
+            let page_size = ::client_runtime::paginate::page_size(
+                requested,
+                1000u64,
+                Some(1000u64),
+            );
+            let template = if self.limitcount.is_ok() {
+                self.limitcount(page_size)
+            } else {
+                self
+            };
+            Self::stream_pages(template)
+        }
+        /// [`Self::stream`] with pages of `page_size` rows (the `limitcount` parameter, at least 1 and at most 1000, the documented maximum), whatever `limitcount` this builder holds.
+        pub fn stream_with_page_size(
+            self,
+            page_size: u64,
+        ) -> ::client_runtime::paginate::BoxStream<
+            'a,
+            ::std::result::Result<
+                types::AgentAvailability,
+                ::client_runtime::Error<types::Error>,
+            >,
+        > {
+            let page_size = ::client_runtime::paginate::page_size(
+                Some(page_size),
+                1000u64,
+                Some(1000u64),
+            );
+            Self::stream_pages(self.limitcount(page_size))
+        }
+        /// The stream of `template`'s pages (its page size already set).
+        fn stream_pages(
+            template: Self,
+        ) -> ::client_runtime::paginate::BoxStream<
+            'a,
+            ::std::result::Result<
+                types::AgentAvailability,
+                ::client_runtime::Error<types::Error>,
+            >,
+        > {
+            ::client_runtime::paginate::rows(
+                ::client_runtime::paginate::Style::Offset,
+                move |position| {
+                    let request = match position {
+                        ::client_runtime::paginate::Position::Offset(offset) => {
+                            template.clone().limitfrom(offset)
+                        }
+                        _ => template.clone(),
+                    };
+                    async move {
+                        let payload = ::client_runtime::ResultExt::payload(
+                                request.send().await,
+                            )
+                            .await?;
+                        Ok(::client_runtime::paginate::Page {
+                            pages: None,
+                            total: None,
+                            rows: ::client_runtime::paginate::IntoRows::into_rows(
+                                payload.agentsavailability,
+                            ),
+                        })
+                    }
+                },
+            )
+        }
+    }
+    impl<'a> GetTicketsLoadReport<'a> {
+        /// Every row of every page, as a stream (offset style): pages are fetched one at a time as the rows are used; an error is yielded once and ends the stream.
+        ///
+        /// The page size (the `limitcount` parameter) is the value given to `.limitcount(n)` on this builder, else 1000; at least 1 and at most 1000, the documented maximum. (A value that does not convert is reported by the first request.)
+        ///
+        /// The stream ends on an empty page; never on a page shorter than the page size alone, as servers may send fewer rows than asked for. Where nothing else ends it, a last full page costs one more request, answered with an empty page: an accepted cost of losing no row.
+        pub fn stream(
+            self,
+        ) -> ::client_runtime::paginate::BoxStream<
+            'a,
+            ::std::result::Result<
+                types::TicketsLoad,
+                ::client_runtime::Error<types::Error>,
+            >,
+        > {
+            let requested = match &self.limitcount {
+                Ok(limit) => *limit,
+                Err(_) => None,
+            };
+            let page_size = ::client_runtime::paginate::page_size(
+                requested,
+                1000u64,
+                Some(1000u64),
+            );
+            let template = if self.limitcount.is_ok() {
+                self.limitcount(page_size)
+            } else {
+                self
+            };
+            Self::stream_pages(template)
+        }
+        /// [`Self::stream`] with pages of `page_size` rows (the `limitcount` parameter, at least 1 and at most 1000, the documented maximum), whatever `limitcount` this builder holds.
+        pub fn stream_with_page_size(
+            self,
+            page_size: u64,
+        ) -> ::client_runtime::paginate::BoxStream<
+            'a,
+            ::std::result::Result<
+                types::TicketsLoad,
+                ::client_runtime::Error<types::Error>,
+            >,
+        > {
+            let page_size = ::client_runtime::paginate::page_size(
+                Some(page_size),
+                1000u64,
+                Some(1000u64),
+            );
+            Self::stream_pages(self.limitcount(page_size))
+        }
+        /// The stream of `template`'s pages (its page size already set).
+        fn stream_pages(
+            template: Self,
+        ) -> ::client_runtime::paginate::BoxStream<
+            'a,
+            ::std::result::Result<
+                types::TicketsLoad,
+                ::client_runtime::Error<types::Error>,
+            >,
+        > {
+            ::client_runtime::paginate::rows(
+                ::client_runtime::paginate::Style::Offset,
+                move |position| {
+                    let request = match position {
+                        ::client_runtime::paginate::Position::Offset(offset) => {
+                            template.clone().limitfrom(offset)
+                        }
+                        _ => template.clone(),
+                    };
+                    async move {
+                        let payload = ::client_runtime::ResultExt::payload(
+                                request.send().await,
+                            )
+                            .await?;
+                        Ok(::client_runtime::paginate::Page {
+                            pages: None,
+                            total: None,
+                            rows: ::client_runtime::paginate::IntoRows::into_rows(
+                                payload.loads,
+                            ),
+                        })
+                    }
+                },
+            )
+        }
+    }
+    impl<'a> GetTicketsSlaComplianceReport<'a> {
+        /// Every row of every page, as a stream (offset style): pages are fetched one at a time as the rows are used; an error is yielded once and ends the stream.
+        ///
+        /// The page size (the `limitcount` parameter) is the value given to `.limitcount(n)` on this builder, else 1000; at least 1 and at most 1000, the documented maximum. (A value that does not convert is reported by the first request.)
+        ///
+        /// The stream ends on an empty page; never on a page shorter than the page size alone, as servers may send fewer rows than asked for. Where nothing else ends it, a last full page costs one more request, answered with an empty page: an accepted cost of losing no row.
+        pub fn stream(
+            self,
+        ) -> ::client_runtime::paginate::BoxStream<
+            'a,
+            ::std::result::Result<
+                types::SlaCompliance,
+                ::client_runtime::Error<types::Error>,
+            >,
+        > {
+            let requested = match &self.limitcount {
+                Ok(limit) => *limit,
+                Err(_) => None,
+            };
+            let page_size = ::client_runtime::paginate::page_size(
+                requested,
+                1000u64,
+                Some(1000u64),
+            );
+            let template = if self.limitcount.is_ok() {
+                self.limitcount(page_size)
+            } else {
+                self
+            };
+            Self::stream_pages(template)
+        }
+        /// [`Self::stream`] with pages of `page_size` rows (the `limitcount` parameter, at least 1 and at most 1000, the documented maximum), whatever `limitcount` this builder holds.
+        pub fn stream_with_page_size(
+            self,
+            page_size: u64,
+        ) -> ::client_runtime::paginate::BoxStream<
+            'a,
+            ::std::result::Result<
+                types::SlaCompliance,
+                ::client_runtime::Error<types::Error>,
+            >,
+        > {
+            let page_size = ::client_runtime::paginate::page_size(
+                Some(page_size),
+                1000u64,
+                Some(1000u64),
+            );
+            Self::stream_pages(self.limitcount(page_size))
+        }
+        /// The stream of `template`'s pages (its page size already set).
+        fn stream_pages(
+            template: Self,
+        ) -> ::client_runtime::paginate::BoxStream<
+            'a,
+            ::std::result::Result<
+                types::SlaCompliance,
+                ::client_runtime::Error<types::Error>,
+            >,
+        > {
+            ::client_runtime::paginate::rows(
+                ::client_runtime::paginate::Style::Offset,
+                move |position| {
+                    let request = match position {
+                        ::client_runtime::paginate::Position::Offset(offset) => {
+                            template.clone().limitfrom(offset)
+                        }
+                        _ => template.clone(),
+                    };
+                    async move {
+                        let payload = ::client_runtime::ResultExt::payload(
+                                request.send().await,
+                            )
+                            .await?;
+                        Ok(::client_runtime::paginate::Page {
+                            pages: None,
+                            total: None,
+                            rows: ::client_runtime::paginate::IntoRows::into_rows(
+                                payload.slacompliances,
+                            ),
+                        })
+                    }
+                },
+            )
+        }
+    }
+    impl<'a> GetTicketsSlaLogReport<'a> {
+        /// Every row of every page, as a stream (offset style): pages are fetched one at a time as the rows are used; an error is yielded once and ends the stream.
+        ///
+        /// The page size (the `limitcount` parameter) is the value given to `.limitcount(n)` on this builder, else 1000; at least 1 and at most 1000, the documented maximum. (A value that does not convert is reported by the first request.)
+        ///
+        /// The stream ends on an empty page; never on a page shorter than the page size alone, as servers may send fewer rows than asked for. Where nothing else ends it, a last full page costs one more request, answered with an empty page: an accepted cost of losing no row.
+        pub fn stream(
+            self,
+        ) -> ::client_runtime::paginate::BoxStream<
+            'a,
+            ::std::result::Result<types::SlaLog, ::client_runtime::Error<types::Error>>,
+        > {
+            let requested = match &self.limitcount {
+                Ok(limit) => *limit,
+                Err(_) => None,
+            };
+            let page_size = ::client_runtime::paginate::page_size(
+                requested,
+                1000u64,
+                Some(1000u64),
+            );
+            let template = if self.limitcount.is_ok() {
+                self.limitcount(page_size)
+            } else {
+                self
+            };
+            Self::stream_pages(template)
+        }
+        /// [`Self::stream`] with pages of `page_size` rows (the `limitcount` parameter, at least 1 and at most 1000, the documented maximum), whatever `limitcount` this builder holds.
+        pub fn stream_with_page_size(
+            self,
+            page_size: u64,
+        ) -> ::client_runtime::paginate::BoxStream<
+            'a,
+            ::std::result::Result<types::SlaLog, ::client_runtime::Error<types::Error>>,
+        > {
+            let page_size = ::client_runtime::paginate::page_size(
+                Some(page_size),
+                1000u64,
+                Some(1000u64),
+            );
+            Self::stream_pages(self.limitcount(page_size))
+        }
+        /// The stream of `template`'s pages (its page size already set).
+        fn stream_pages(
+            template: Self,
+        ) -> ::client_runtime::paginate::BoxStream<
+            'a,
+            ::std::result::Result<types::SlaLog, ::client_runtime::Error<types::Error>>,
+        > {
+            ::client_runtime::paginate::rows(
+                ::client_runtime::paginate::Style::Offset,
+                move |position| {
+                    let request = match position {
+                        ::client_runtime::paginate::Position::Offset(offset) => {
+                            template.clone().limitfrom(offset)
+                        }
+                        _ => template.clone(),
+                    };
+                    async move {
+                        let payload = ::client_runtime::ResultExt::payload(
+                                request.send().await,
+                            )
+                            .await?;
+                        Ok(::client_runtime::paginate::Page {
+                            pages: None,
+                            total: None,
+                            rows: ::client_runtime::paginate::IntoRows::into_rows(
+                                payload.slalogs,
+                            ),
+                        })
+                    }
+                },
+            )
+        }
+    }
 }
 /// Items consumers will typically use such as the Client.
 pub mod prelude {
@@ -26186,653 +27268,6 @@ impl ::client_runtime::ApiClient for Client {
             base_url,
         );
         Client::new_with_client(&base_url, http, state)
-    }
-}
-impl<'a> builder::ListConversations<'a> {
-    /// Every row of every page, as a stream: pages of 1000 rows (the `limit` parameter, set by the stream) are fetched one at a time as the rows are used, cursor-style; an error ends the stream.
-    pub fn stream(
-        self,
-    ) -> ::client_runtime::paginate::BoxStream<
-        'a,
-        ::std::result::Result<
-            types::ConversationSummary,
-            ::client_runtime::Error<types::Error>,
-        >,
-    > {
-        self.stream_with_page_size(1000u64)
-    }
-    /// [`Self::stream`] with pages of `page_size` rows (the `limit` parameter).
-    pub fn stream_with_page_size(
-        self,
-        page_size: u64,
-    ) -> ::client_runtime::paginate::BoxStream<
-        'a,
-        ::std::result::Result<
-            types::ConversationSummary,
-            ::client_runtime::Error<types::Error>,
-        >,
-    > {
-        let template = self.limit(page_size);
-        ::client_runtime::paginate::rows(
-            ::client_runtime::paginate::Style::Cursor(|row: &types::ConversationSummary| ::client_runtime::paginate::AsCursor::as_cursor(
-                &row.cursor,
-            )),
-            page_size,
-            move |position| {
-                let request = match position {
-                    ::client_runtime::paginate::Position::Cursor(cursor) => {
-                        template.clone().cursor(cursor)
-                    }
-                    _ => template.clone(),
-                };
-                async move {
-                    let payload = ::client_runtime::ResultExt::payload(
-                            request.send().await,
-                        )
-                        .await?;
-                    Ok(::client_runtime::paginate::Page {
-                        pages: None,
-                        rows: ::client_runtime::paginate::IntoRows::into_rows(
-                            payload.conversations,
-                        ),
-                    })
-                }
-            },
-        )
-    }
-}
-impl<'a> builder::ListKnowledgebaseArticles<'a> {
-    /// Every row of every page, as a stream: pages of 500 rows (the `limit` parameter, set by the stream) are fetched one at a time as the rows are used, offset-style; an error ends the stream.
-    pub fn stream(
-        self,
-    ) -> ::client_runtime::paginate::BoxStream<
-        'a,
-        ::std::result::Result<
-            types::KnowledgebaseArticle,
-            ::client_runtime::Error<types::Error>,
-        >,
-    > {
-        self.stream_with_page_size(500u64)
-    }
-    /// [`Self::stream`] with pages of `page_size` rows (the `limit` parameter).
-    pub fn stream_with_page_size(
-        self,
-        page_size: u64,
-    ) -> ::client_runtime::paginate::BoxStream<
-        'a,
-        ::std::result::Result<
-            types::KnowledgebaseArticle,
-            ::client_runtime::Error<types::Error>,
-        >,
-    > {
-        let template = self.limit(page_size);
-        ::client_runtime::paginate::rows(
-            ::client_runtime::paginate::Style::Offset,
-            page_size,
-            move |position| {
-                let request = match position {
-                    ::client_runtime::paginate::Position::Offset(offset) => {
-                        template.clone().offset(offset)
-                    }
-                    _ => template.clone(),
-                };
-                async move {
-                    let payload = ::client_runtime::ResultExt::payload(
-                            request.send().await,
-                        )
-                        .await?;
-                    Ok(::client_runtime::paginate::Page {
-                        pages: None,
-                        rows: ::client_runtime::paginate::IntoRows::into_rows(
-                            payload.articles,
-                        ),
-                    })
-                }
-            },
-        )
-    }
-}
-impl<'a> builder::ListKnowledgebaseEntries<'a> {
-    /// Every row of every page, as a stream: pages of 500 rows (the `limit` parameter, set by the stream) are fetched one at a time as the rows are used, offset-style; an error ends the stream.
-    pub fn stream(
-        self,
-    ) -> ::client_runtime::paginate::BoxStream<
-        'a,
-        ::std::result::Result<
-            types::KnowledgebaseEntry,
-            ::client_runtime::Error<types::Error>,
-        >,
-    > {
-        self.stream_with_page_size(500u64)
-    }
-    /// [`Self::stream`] with pages of `page_size` rows (the `limit` parameter).
-    pub fn stream_with_page_size(
-        self,
-        page_size: u64,
-    ) -> ::client_runtime::paginate::BoxStream<
-        'a,
-        ::std::result::Result<
-            types::KnowledgebaseEntry,
-            ::client_runtime::Error<types::Error>,
-        >,
-    > {
-        let template = self.limit(page_size);
-        ::client_runtime::paginate::rows(
-            ::client_runtime::paginate::Style::Offset,
-            page_size,
-            move |position| {
-                let request = match position {
-                    ::client_runtime::paginate::Position::Offset(offset) => {
-                        template.clone().offset(offset)
-                    }
-                    _ => template.clone(),
-                };
-                async move {
-                    let payload = ::client_runtime::ResultExt::payload(
-                            request.send().await,
-                        )
-                        .await?;
-                    Ok(::client_runtime::paginate::Page {
-                        pages: None,
-                        rows: ::client_runtime::paginate::IntoRows::into_rows(
-                            payload.entries,
-                        ),
-                    })
-                }
-            },
-        )
-    }
-}
-impl<'a> builder::ListKnowledgebases<'a> {
-    /// Every row of every page, as a stream: pages of 500 rows (the `limit` parameter, set by the stream) are fetched one at a time as the rows are used, offset-style; an error ends the stream.
-    pub fn stream(
-        self,
-    ) -> ::client_runtime::paginate::BoxStream<
-        'a,
-        ::std::result::Result<
-            types::Knowledgebase,
-            ::client_runtime::Error<types::Error>,
-        >,
-    > {
-        self.stream_with_page_size(500u64)
-    }
-    /// [`Self::stream`] with pages of `page_size` rows (the `limit` parameter).
-    pub fn stream_with_page_size(
-        self,
-        page_size: u64,
-    ) -> ::client_runtime::paginate::BoxStream<
-        'a,
-        ::std::result::Result<
-            types::Knowledgebase,
-            ::client_runtime::Error<types::Error>,
-        >,
-    > {
-        let template = self.limit(page_size);
-        ::client_runtime::paginate::rows(
-            ::client_runtime::paginate::Style::Offset,
-            page_size,
-            move |position| {
-                let request = match position {
-                    ::client_runtime::paginate::Position::Offset(offset) => {
-                        template.clone().offset(offset)
-                    }
-                    _ => template.clone(),
-                };
-                async move {
-                    let payload = ::client_runtime::ResultExt::payload(
-                            request.send().await,
-                        )
-                        .await?;
-                    Ok(::client_runtime::paginate::Page {
-                        pages: None,
-                        rows: ::client_runtime::paginate::IntoRows::into_rows(
-                            payload.knowledgebases,
-                        ),
-                    })
-                }
-            },
-        )
-    }
-}
-impl<'a> builder::GetAgentsReport<'a> {
-    /// Every row of every page, as a stream: pages of 1000 rows (the `limitcount` parameter, set by the stream) are fetched one at a time as the rows are used, offset-style; an error ends the stream.
-    pub fn stream(
-        self,
-    ) -> ::client_runtime::paginate::BoxStream<
-        'a,
-        ::std::result::Result<
-            types::AgentReportRow,
-            ::client_runtime::Error<types::Error>,
-        >,
-    > {
-        self.stream_with_page_size(1000u64)
-    }
-    /// [`Self::stream`] with pages of `page_size` rows (the `limitcount` parameter).
-    pub fn stream_with_page_size(
-        self,
-        page_size: u64,
-    ) -> ::client_runtime::paginate::BoxStream<
-        'a,
-        ::std::result::Result<
-            types::AgentReportRow,
-            ::client_runtime::Error<types::Error>,
-        >,
-    > {
-        let template = self.limitcount(page_size);
-        ::client_runtime::paginate::rows(
-            ::client_runtime::paginate::Style::Offset,
-            page_size,
-            move |position| {
-                let request = match position {
-                    ::client_runtime::paginate::Position::Offset(offset) => {
-                        template.clone().limitfrom(offset)
-                    }
-                    _ => template.clone(),
-                };
-                async move {
-                    let payload = ::client_runtime::ResultExt::payload(
-                            request.send().await,
-                        )
-                        .await?;
-                    Ok(::client_runtime::paginate::Page {
-                        pages: None,
-                        rows: ::client_runtime::paginate::IntoRows::into_rows(
-                            payload.agents,
-                        ),
-                    })
-                }
-            },
-        )
-    }
-}
-impl<'a> builder::GetChannelsReport<'a> {
-    /// Every row of every page, as a stream: pages of 1000 rows (the `limitcount` parameter, set by the stream) are fetched one at a time as the rows are used, offset-style; an error ends the stream.
-    pub fn stream(
-        self,
-    ) -> ::client_runtime::paginate::BoxStream<
-        'a,
-        ::std::result::Result<
-            types::ChannelReportRow,
-            ::client_runtime::Error<types::Error>,
-        >,
-    > {
-        self.stream_with_page_size(1000u64)
-    }
-    /// [`Self::stream`] with pages of `page_size` rows (the `limitcount` parameter).
-    pub fn stream_with_page_size(
-        self,
-        page_size: u64,
-    ) -> ::client_runtime::paginate::BoxStream<
-        'a,
-        ::std::result::Result<
-            types::ChannelReportRow,
-            ::client_runtime::Error<types::Error>,
-        >,
-    > {
-        let template = self.limitcount(page_size);
-        ::client_runtime::paginate::rows(
-            ::client_runtime::paginate::Style::Offset,
-            page_size,
-            move |position| {
-                let request = match position {
-                    ::client_runtime::paginate::Position::Offset(offset) => {
-                        template.clone().limitfrom(offset)
-                    }
-                    _ => template.clone(),
-                };
-                async move {
-                    let payload = ::client_runtime::ResultExt::payload(
-                            request.send().await,
-                        )
-                        .await?;
-                    Ok(::client_runtime::paginate::Page {
-                        pages: None,
-                        rows: ::client_runtime::paginate::IntoRows::into_rows(
-                            payload.channels,
-                        ),
-                    })
-                }
-            },
-        )
-    }
-}
-impl<'a> builder::GetDepartmentsReport<'a> {
-    /// Every row of every page, as a stream: pages of 1000 rows (the `limitcount` parameter, set by the stream) are fetched one at a time as the rows are used, offset-style; an error ends the stream.
-    pub fn stream(
-        self,
-    ) -> ::client_runtime::paginate::BoxStream<
-        'a,
-        ::std::result::Result<
-            types::DepartmentReportRow,
-            ::client_runtime::Error<types::Error>,
-        >,
-    > {
-        self.stream_with_page_size(1000u64)
-    }
-    /// [`Self::stream`] with pages of `page_size` rows (the `limitcount` parameter).
-    pub fn stream_with_page_size(
-        self,
-        page_size: u64,
-    ) -> ::client_runtime::paginate::BoxStream<
-        'a,
-        ::std::result::Result<
-            types::DepartmentReportRow,
-            ::client_runtime::Error<types::Error>,
-        >,
-    > {
-        let template = self.limitcount(page_size);
-        ::client_runtime::paginate::rows(
-            ::client_runtime::paginate::Style::Offset,
-            page_size,
-            move |position| {
-                let request = match position {
-                    ::client_runtime::paginate::Position::Offset(offset) => {
-                        template.clone().limitfrom(offset)
-                    }
-                    _ => template.clone(),
-                };
-                async move {
-                    let payload = ::client_runtime::ResultExt::payload(
-                            request.send().await,
-                        )
-                        .await?;
-                    Ok(::client_runtime::paginate::Page {
-                        pages: None,
-                        rows: ::client_runtime::paginate::IntoRows::into_rows(
-                            payload.departments,
-                        ),
-                    })
-                }
-            },
-        )
-    }
-}
-impl<'a> builder::GetPerformanceReport<'a> {
-    /// Every row of every page, as a stream: pages of 1000 rows (the `limitcount` parameter, set by the stream) are fetched one at a time as the rows are used, offset-style; an error ends the stream.
-    pub fn stream(
-        self,
-    ) -> ::client_runtime::paginate::BoxStream<
-        'a,
-        ::std::result::Result<
-            types::PerformanceReportRow,
-            ::client_runtime::Error<types::Error>,
-        >,
-    > {
-        self.stream_with_page_size(1000u64)
-    }
-    /// [`Self::stream`] with pages of `page_size` rows (the `limitcount` parameter).
-    pub fn stream_with_page_size(
-        self,
-        page_size: u64,
-    ) -> ::client_runtime::paginate::BoxStream<
-        'a,
-        ::std::result::Result<
-            types::PerformanceReportRow,
-            ::client_runtime::Error<types::Error>,
-        >,
-    > {
-        let template = self.limitcount(page_size);
-        ::client_runtime::paginate::rows(
-            ::client_runtime::paginate::Style::Offset,
-            page_size,
-            move |position| {
-                let request = match position {
-                    ::client_runtime::paginate::Position::Offset(offset) => {
-                        template.clone().limitfrom(offset)
-                    }
-                    _ => template.clone(),
-                };
-                async move {
-                    let payload = ::client_runtime::ResultExt::payload(
-                            request.send().await,
-                        )
-                        .await?;
-                    Ok(::client_runtime::paginate::Page {
-                        pages: None,
-                        rows: ::client_runtime::paginate::IntoRows::into_rows(
-                            payload.performance,
-                        ),
-                    })
-                }
-            },
-        )
-    }
-}
-impl<'a> builder::GetTagsReport<'a> {
-    /// Every row of every page, as a stream: pages of 1000 rows (the `limitcount` parameter, set by the stream) are fetched one at a time as the rows are used, offset-style; an error ends the stream.
-    pub fn stream(
-        self,
-    ) -> ::client_runtime::paginate::BoxStream<
-        'a,
-        ::std::result::Result<types::TagReportRow, ::client_runtime::Error<types::Error>>,
-    > {
-        self.stream_with_page_size(1000u64)
-    }
-    /// [`Self::stream`] with pages of `page_size` rows (the `limitcount` parameter).
-    pub fn stream_with_page_size(
-        self,
-        page_size: u64,
-    ) -> ::client_runtime::paginate::BoxStream<
-        'a,
-        ::std::result::Result<types::TagReportRow, ::client_runtime::Error<types::Error>>,
-    > {
-        let template = self.limitcount(page_size);
-        ::client_runtime::paginate::rows(
-            ::client_runtime::paginate::Style::Offset,
-            page_size,
-            move |position| {
-                let request = match position {
-                    ::client_runtime::paginate::Position::Offset(offset) => {
-                        template.clone().limitfrom(offset)
-                    }
-                    _ => template.clone(),
-                };
-                async move {
-                    let payload = ::client_runtime::ResultExt::payload(
-                            request.send().await,
-                        )
-                        .await?;
-                    Ok(::client_runtime::paginate::Page {
-                        pages: None,
-                        rows: ::client_runtime::paginate::IntoRows::into_rows(
-                            payload.tags,
-                        ),
-                    })
-                }
-            },
-        )
-    }
-}
-impl<'a> builder::GetTicketsAgentsAvailabilityReport<'a> {
-    /// Every row of every page, as a stream: pages of 1000 rows (the `limitcount` parameter, set by the stream) are fetched one at a time as the rows are used, offset-style; an error ends the stream.
-    pub fn stream(
-        self,
-    ) -> ::client_runtime::paginate::BoxStream<
-        'a,
-        ::std::result::Result<
-            types::AgentAvailability,
-            ::client_runtime::Error<types::Error>,
-        >,
-    > {
-        self.stream_with_page_size(1000u64)
-    }
-    /// [`Self::stream`] with pages of `page_size` rows (the `limitcount` parameter).
-    pub fn stream_with_page_size(
-        self,
-        page_size: u64,
-    ) -> ::client_runtime::paginate::BoxStream<
-        'a,
-        ::std::result::Result<
-            types::AgentAvailability,
-            ::client_runtime::Error<types::Error>,
-        >,
-    > {
-        let template = self.limitcount(page_size);
-        ::client_runtime::paginate::rows(
-            ::client_runtime::paginate::Style::Offset,
-            page_size,
-            move |position| {
-                let request = match position {
-                    ::client_runtime::paginate::Position::Offset(offset) => {
-                        template.clone().limitfrom(offset)
-                    }
-                    _ => template.clone(),
-                };
-                async move {
-                    let payload = ::client_runtime::ResultExt::payload(
-                            request.send().await,
-                        )
-                        .await?;
-                    Ok(::client_runtime::paginate::Page {
-                        pages: None,
-                        rows: ::client_runtime::paginate::IntoRows::into_rows(
-                            payload.agentsavailability,
-                        ),
-                    })
-                }
-            },
-        )
-    }
-}
-impl<'a> builder::GetTicketsLoadReport<'a> {
-    /// Every row of every page, as a stream: pages of 1000 rows (the `limitcount` parameter, set by the stream) are fetched one at a time as the rows are used, offset-style; an error ends the stream.
-    pub fn stream(
-        self,
-    ) -> ::client_runtime::paginate::BoxStream<
-        'a,
-        ::std::result::Result<types::TicketsLoad, ::client_runtime::Error<types::Error>>,
-    > {
-        self.stream_with_page_size(1000u64)
-    }
-    /// [`Self::stream`] with pages of `page_size` rows (the `limitcount` parameter).
-    pub fn stream_with_page_size(
-        self,
-        page_size: u64,
-    ) -> ::client_runtime::paginate::BoxStream<
-        'a,
-        ::std::result::Result<types::TicketsLoad, ::client_runtime::Error<types::Error>>,
-    > {
-        let template = self.limitcount(page_size);
-        ::client_runtime::paginate::rows(
-            ::client_runtime::paginate::Style::Offset,
-            page_size,
-            move |position| {
-                let request = match position {
-                    ::client_runtime::paginate::Position::Offset(offset) => {
-                        template.clone().limitfrom(offset)
-                    }
-                    _ => template.clone(),
-                };
-                async move {
-                    let payload = ::client_runtime::ResultExt::payload(
-                            request.send().await,
-                        )
-                        .await?;
-                    Ok(::client_runtime::paginate::Page {
-                        pages: None,
-                        rows: ::client_runtime::paginate::IntoRows::into_rows(
-                            payload.loads,
-                        ),
-                    })
-                }
-            },
-        )
-    }
-}
-impl<'a> builder::GetTicketsSlaComplianceReport<'a> {
-    /// Every row of every page, as a stream: pages of 1000 rows (the `limitcount` parameter, set by the stream) are fetched one at a time as the rows are used, offset-style; an error ends the stream.
-    pub fn stream(
-        self,
-    ) -> ::client_runtime::paginate::BoxStream<
-        'a,
-        ::std::result::Result<
-            types::SlaCompliance,
-            ::client_runtime::Error<types::Error>,
-        >,
-    > {
-        self.stream_with_page_size(1000u64)
-    }
-    /// [`Self::stream`] with pages of `page_size` rows (the `limitcount` parameter).
-    pub fn stream_with_page_size(
-        self,
-        page_size: u64,
-    ) -> ::client_runtime::paginate::BoxStream<
-        'a,
-        ::std::result::Result<
-            types::SlaCompliance,
-            ::client_runtime::Error<types::Error>,
-        >,
-    > {
-        let template = self.limitcount(page_size);
-        ::client_runtime::paginate::rows(
-            ::client_runtime::paginate::Style::Offset,
-            page_size,
-            move |position| {
-                let request = match position {
-                    ::client_runtime::paginate::Position::Offset(offset) => {
-                        template.clone().limitfrom(offset)
-                    }
-                    _ => template.clone(),
-                };
-                async move {
-                    let payload = ::client_runtime::ResultExt::payload(
-                            request.send().await,
-                        )
-                        .await?;
-                    Ok(::client_runtime::paginate::Page {
-                        pages: None,
-                        rows: ::client_runtime::paginate::IntoRows::into_rows(
-                            payload.slacompliances,
-                        ),
-                    })
-                }
-            },
-        )
-    }
-}
-impl<'a> builder::GetTicketsSlaLogReport<'a> {
-    /// Every row of every page, as a stream: pages of 1000 rows (the `limitcount` parameter, set by the stream) are fetched one at a time as the rows are used, offset-style; an error ends the stream.
-    pub fn stream(
-        self,
-    ) -> ::client_runtime::paginate::BoxStream<
-        'a,
-        ::std::result::Result<types::SlaLog, ::client_runtime::Error<types::Error>>,
-    > {
-        self.stream_with_page_size(1000u64)
-    }
-    /// [`Self::stream`] with pages of `page_size` rows (the `limitcount` parameter).
-    pub fn stream_with_page_size(
-        self,
-        page_size: u64,
-    ) -> ::client_runtime::paginate::BoxStream<
-        'a,
-        ::std::result::Result<types::SlaLog, ::client_runtime::Error<types::Error>>,
-    > {
-        let template = self.limitcount(page_size);
-        ::client_runtime::paginate::rows(
-            ::client_runtime::paginate::Style::Offset,
-            page_size,
-            move |position| {
-                let request = match position {
-                    ::client_runtime::paginate::Position::Offset(offset) => {
-                        template.clone().limitfrom(offset)
-                    }
-                    _ => template.clone(),
-                };
-                async move {
-                    let payload = ::client_runtime::ResultExt::payload(
-                            request.send().await,
-                        )
-                        .await?;
-                    Ok(::client_runtime::paginate::Page {
-                        pages: None,
-                        rows: ::client_runtime::paginate::IntoRows::into_rows(
-                            payload.slalogs,
-                        ),
-                    })
-                }
-            },
-        )
     }
 }
 /// Operations (as in `OperationInfo::operation_id`) whose success body is a file, not
