@@ -7,6 +7,11 @@
 //! backoff crate with a plain iterator of delays, so that the loop can honour `Retry-After`
 //! instead when the server sends one, in seconds or as an HTTP date). Every retry is logged at
 //! `warn` with the attempt number and the reason.
+//!
+//! A `Retry-After` is whatever the server sends: huge, negative, fractional, garbage, a date in
+//! year 9999. The loop asks the policy first (retryable? attempts left?) and only then adds
+//! the delay to the time spent, with checked arithmetic: a delay that does not fit the budget
+//! ends the retries, it never overflows.
 
 use std::fmt;
 use std::future::Future;
@@ -114,9 +119,16 @@ pub fn transport_reason(err: &reqwest::Error) -> Option<RetryReason> {
 }
 
 /// A `Retry-After` value: delay-seconds or an HTTP date (RFC 9110 §10.2.3).
+///
+/// Delay-seconds are ASCII digits only; more seconds than a `u64` holds count as `u64::MAX`
+/// seconds (the server asked for longer than any budget). A date is taken relative to `now`: a past
+/// date is no delay. Anything else (negative, fractional, garbage) is `None`, as if the server
+/// had not sent one. Never panics.
 pub fn parse_retry_after(value: &str, now: std::time::SystemTime) -> Option<Duration> {
     let value = value.trim();
-    if let Ok(seconds) = value.parse::<u64>() {
+    if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) {
+        // Only digits: the one failure left is overflow.
+        let seconds = value.parse::<u64>().unwrap_or(u64::MAX);
         return Some(Duration::from_secs(seconds));
     }
     let date = httpdate::parse_http_date(value).ok()?;
@@ -140,7 +152,9 @@ pub enum Attempt<T> {
 }
 
 /// Runs `attempt` (given the 1-based attempt number) until it is done, the policy's attempts
-/// or time budget are used up, or `retryable` is false. Waits with tokio's clock.
+/// or time budget are used up, or `retryable` is false. Waits with tokio's clock: the server's
+/// `Retry-After` if it sent one, else the next backoff delay; a wait that would end after
+/// `max_elapsed` (counted from the first attempt) is not started.
 pub async fn run<T, F, Fut>(policy: &RetryPolicy, retryable: bool, api: &str, mut attempt: F) -> T
 where
     F: FnMut(u32) -> Fut,
@@ -157,10 +171,18 @@ where
                 reason,
                 retry_after,
             } => {
+                // The policy first: no delay is looked at for a request that is not retried.
+                if !retryable || number >= policy.max_attempts {
+                    return last;
+                }
                 let backoff = delays.next().unwrap_or(policy.max_delay);
                 let delay = retry_after.unwrap_or(backoff);
-                let out_of_budget = started.elapsed() + delay > policy.max_elapsed;
-                if !retryable || number >= policy.max_attempts || out_of_budget {
+                // `checked_add`: the delay may be anything the server sent.
+                let fits = started
+                    .elapsed()
+                    .checked_add(delay)
+                    .is_some_and(|resume| resume <= policy.max_elapsed);
+                if !fits {
                     return last;
                 }
                 tracing::warn!(
@@ -169,7 +191,10 @@ where
                     delay_ms = delay.as_millis() as u64,
                     "retrying {api} request"
                 );
-                tokio::time::sleep(delay).await;
+                // A zero wait (`Retry-After: 0`) retries at once, without a timer tick.
+                if !delay.is_zero() {
+                    tokio::time::sleep(delay).await;
+                }
                 number += 1;
             }
         }
@@ -261,6 +286,144 @@ mod tests {
             Some(Duration::from_secs(60))
         );
         assert_eq!(parse_retry_after("soon", now), None);
+    }
+
+    /// Synthetic `Retry-After` values a hostile or broken server may send.
+    #[test]
+    fn parses_any_retry_after_without_panicking() {
+        let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_445_412_480);
+        let longest = Some(Duration::from_secs(u64::MAX));
+        for (value, expected) in [
+            ("18446744073709551615", longest),
+            ("18446744073709551616", longest),
+            ("99999999999999999999999999999999999999", longest),
+            (" 120 ", Some(Duration::from_secs(120))),
+            ("0", Some(Duration::ZERO)),
+            (
+                "00000000000000000000000000000000000001",
+                Some(Duration::from_secs(1)),
+            ),
+            ("-1", None),
+            ("-18446744073709551616", None),
+            ("+5", None),
+            ("1.5", None),
+            ("1e3", None),
+            ("0x10", None),
+            ("", None),
+            ("   ", None),
+            ("soon", None),
+            ("١٢٠", None),
+            ("120, 60", None),
+            (
+                "Wed, 21 Oct 2015 07:29:00 GMT, Wed, 21 Oct 2015 07:29:00 GMT",
+                None,
+            ),
+            // Dates: the far past is no delay; before 1970 or after 9999 is not a date.
+            ("Thu, 01 Jan 1970 00:00:00 GMT", Some(Duration::ZERO)),
+            ("Mon, 01 Jan 1900 00:00:00 GMT", None),
+            ("Sun, 31 Dec 1899 23:59:59 GMT", None),
+            ("Sat, 01 Jan 10000 00:00:00 GMT", None),
+            (
+                "Wed, 21 Oct 2015 07:29:00 GMT",
+                Some(Duration::from_secs(60)),
+            ),
+            (
+                "Wednesday, 21-Oct-15 07:29:00 GMT",
+                Some(Duration::from_secs(60)),
+            ),
+            ("Wed Oct 21 07:29:00 2015", Some(Duration::from_secs(60))),
+            ("Wed, 21 Oct 2015 07:29:60 GMT", None),
+            ("Wed, 32 Oct 2015 07:29:00 GMT", None),
+            ("Thu, 21 Oct 2015 07:29:00 GMT", None),
+        ] {
+            assert_eq!(parse_retry_after(value, now), expected, "{value:?}");
+        }
+        // Year 9999's last second: about 8,000 years away, and no panic.
+        let far = parse_retry_after("Fri, 31 Dec 9999 23:59:59 GMT", now).unwrap();
+        assert_eq!(far.as_secs(), 253_402_300_799 - 1_445_412_480);
+        // A date in year 9999 seen from a clock that is itself past it: no delay.
+        let later = SystemTime::UNIX_EPOCH + Duration::from_secs(300_000_000_000);
+        assert_eq!(
+            parse_retry_after("Fri, 31 Dec 9999 23:59:59 GMT", later),
+            Some(Duration::ZERO)
+        );
+    }
+
+    /// The measured bug: `Retry-After: 18446744073709551615` arriving more than a second into
+    /// a call overflowed `elapsed + delay`, with retries off and for POST too.
+    #[tokio::test(start_paused = true)]
+    async fn a_huge_retry_after_late_in_a_call_ends_the_retries() {
+        let huge = Some(Duration::from_secs(u64::MAX));
+        let cases = [
+            (RetryPolicy::none(), true),
+            (RetryPolicy::default(), false),
+            (RetryPolicy::default(), true),
+            (
+                RetryPolicy {
+                    max_elapsed: Duration::MAX,
+                    ..RetryPolicy::default()
+                },
+                true,
+            ),
+        ];
+        for (policy, retryable) in cases {
+            let calls = AtomicU32::new(0);
+            let result = run(&policy, retryable, "test", |_| {
+                calls.fetch_add(1, Ordering::SeqCst);
+                async move {
+                    tokio::time::sleep(Duration::from_secs(2)).await;
+                    unavailable(huge)
+                }
+            })
+            .await;
+            assert_eq!(
+                (result, calls.load(Ordering::SeqCst)),
+                (503, 1),
+                "{policy:?} retryable={retryable}"
+            );
+        }
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_retry_after_that_does_not_fit_the_budget_ends_the_retries() {
+        let policy = RetryPolicy::default();
+        let started = tokio::time::Instant::now();
+        let calls = AtomicU32::new(0);
+        let result = run(&policy, true, "test", |_| {
+            calls.fetch_add(1, Ordering::SeqCst);
+            async { unavailable(Some(Duration::from_secs(61))) }
+        })
+        .await;
+        assert_eq!((result, calls.load(Ordering::SeqCst)), (503, 1));
+        assert_eq!(started.elapsed(), Duration::ZERO, "no wait was started");
+
+        // 40 s fits once, not twice.
+        let calls = AtomicU32::new(0);
+        let result = run(&policy, true, "test", |_| {
+            calls.fetch_add(1, Ordering::SeqCst);
+            async { unavailable(Some(Duration::from_secs(40))) }
+        })
+        .await;
+        assert_eq!((result, calls.load(Ordering::SeqCst)), (503, 2));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn huge_policy_bounds_do_not_panic() {
+        let policy = RetryPolicy {
+            max_attempts: 3,
+            max_elapsed: Duration::MAX,
+            min_delay: Duration::MAX,
+            max_delay: Duration::MAX,
+            retry_non_idempotent: true,
+        };
+        let calls = AtomicU32::new(0);
+        let result = run(&policy, true, "test", |_| {
+            calls.fetch_add(1, Ordering::SeqCst);
+            async { unavailable(None) }
+        })
+        .await;
+        // The first wait fits `Duration::MAX` exactly; after it, nothing more fits.
+        assert_eq!((result, calls.load(Ordering::SeqCst)), (503, 2));
     }
 
     #[test]

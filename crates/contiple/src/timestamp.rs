@@ -106,4 +106,25 @@ mod tests {
         assert_eq!(EpochMillis::from(time.to_utc().unwrap()), time);
         assert!(serde_json::from_str::<EpochMillis>("\"1\"").is_err());
     }
+
+    /// Any integer a server sends decodes; outside chrono's range `to_utc` is `None`, never a
+    /// panic. Values past `i64` are decode errors.
+    #[test]
+    fn extreme_values_do_not_panic() {
+        for (json, in_range) in [
+            ("-9223372036854775808", false),
+            ("9223372036854775807", false),
+            ("-9000000000000000", false),
+            ("253402300799999", true),
+            ("-62135596800000", true),
+            ("0", true),
+        ] {
+            let time: EpochMillis = serde_json::from_str(json).unwrap();
+            assert_eq!(time.to_utc().is_some(), in_range, "{json}");
+            assert_eq!(time.to_string(), json);
+        }
+        for json in ["9223372036854775808", "1e300", "-1.5", "null"] {
+            assert!(serde_json::from_str::<EpochMillis>(json).is_err(), "{json}");
+        }
+    }
 }

@@ -886,6 +886,30 @@ mod tests {
         assert!(serde_json::from_str::<LaInt>("1e300").is_err());
     }
 
+    /// Floats at and past the edges of `i64` (synthetic values): the edge decodes, anything
+    /// past it is an error, never a saturated value or a panic.
+    #[test]
+    fn la_int_float_edges() {
+        let min: LaInt = serde_json::from_str("-9223372036854775808.0").expect("i64::MIN");
+        assert_eq!(min.get(), i64::MIN);
+        for json in [
+            "9223372036854775808.0",
+            "-9223372036854777856.0",
+            "1e19",
+            "-1e19",
+            "0.5",
+        ] {
+            assert!(serde_json::from_str::<LaInt>(json).is_err(), "{json}");
+        }
+        // Not JSON, but another deserializer may hand these over.
+        use serde::de::IntoDeserializer as _;
+        for value in [f64::NAN, f64::INFINITY, f64::NEG_INFINITY, 2f64.powi(63)] {
+            let decoded: Result<LaInt, serde::de::value::Error> =
+                LaInt::deserialize(value.into_deserializer());
+            assert!(decoded.is_err(), "{value}");
+        }
+    }
+
     #[test]
     fn la_int_schema() {
         let schema = serde_json::to_value(schemars::schema_for!(LaInt)).expect("schema");
@@ -943,6 +967,39 @@ mod tests {
             assert_eq!(v.to_naive_datetime(), None, "{json}");
         }
         assert_eq!("x".parse::<LaDateTime>(), Ok(LaDateTime::from_raw("x")));
+    }
+
+    /// Dates a server may send that chrono cannot hold or that are out of range (synthetic):
+    /// `None`, never a panic.
+    #[test]
+    fn la_datetime_out_of_range_is_none() {
+        for raw in [
+            "9999-12-31 23:59:59",
+            "+262143-12-31 23:59:59",
+            "262144-01-01 00:00:00",
+            "-262145-01-01",
+            "99999999999999999999-01-01",
+            "1900-02-29",
+            "2014-08-09 24:00:00",
+            "2014-08-09 23:59:60",
+            "2014-08-09 10:14:00.999999999999",
+            "\u{0}",
+        ] {
+            let value = LaDateTime::from_raw(raw);
+            let _ = value.to_naive_datetime();
+            let _ = value.to_naive_date();
+        }
+        assert_eq!(
+            LaDateTime::from_raw("9999-12-31 23:59:59")
+                .to_naive_date()
+                .map(|d| d.year()),
+            Some(9999)
+        );
+        assert_eq!(LaDateTime::from_raw("1900-02-29").to_naive_date(), None);
+        assert_eq!(
+            LaDateTime::from_raw("99999999999999999999-01-01").to_naive_date(),
+            None
+        );
     }
 
     #[test]
