@@ -25,7 +25,7 @@ struct Benches {
 const ALL: &[Benches] = &[
     Benches {
         package: "liveagent",
-        targets: &["decode", "request", "paginate_memory"],
+        targets: &["decode", "request", "paginate_memory", "error_render"],
     },
     Benches {
         package: "contiple",
@@ -157,6 +157,21 @@ pub fn run(root: &Path, quick: bool) -> anyhow::Result<Vec<Row>> {
         Comparison::AtMost,
         1.10,
     ));
+
+    rows.push(results.ratio(
+        "error render (Display + Debug, 64 KiB body): 10,000 clients / 1 client",
+        ("error_render_10000", "render"),
+        ("error_render_1", "render"),
+        Comparison::AtMost,
+        2.0,
+    )?);
+    rows.push(results.ratio(
+        "failing call + render, loopback, 64 KiB echoed key: 10,000 clients / 1 client",
+        ("error_render_10000", "call_and_render"),
+        ("error_render_1", "call_and_render"),
+        Comparison::AtMost,
+        2.0,
+    )?);
 
     let memory = results.raw("paginate_memory.json")?;
     let mib = |key: &str| -> anyhow::Result<f64> {
