@@ -97,7 +97,7 @@ fn main() {
             .sample_size(10);
     }
     let rounds = if quick { 50 } else { 1_000 };
-    let mut phase = |clients: usize, criterion: &mut Criterion| {
+    let phase = |clients: usize, criterion: &mut Criterion| {
         let group_name = format!("error_render_{clients}");
         let mut group = criterion.benchmark_group(&group_name);
         group.bench_function("render", |b| b.iter(|| black_box(render(&err))));
