@@ -17,7 +17,9 @@
 //! - [`decode`]: success bodies decoded strictly (an array is not an object) with the JSON
 //!   path of what failed;
 //! - [`Envelope`], [`ResultExt::payload`], [`DownloadExt::download`];
-//! - [`redact`]: every registered secret masked wherever it appears;
+//! - [`redact`]: each client's secrets ([`redact::Secrets`]) masked in every spelling in
+//!   everything its errors and log lines show, when the error is built (no process-wide
+//!   registry);
 //! - [`retry`], [`limit`], [`paginate`]: retries with backoff and `Retry-After`, a shared
 //!   client-side rate limiter, pagination streams; responses over a size cap
 //!   ([`ClientBuilder::max_body_bytes`]) fail with [`Error::BodyTooLarge`]; one tracing span
