@@ -627,7 +627,7 @@ fn error_outcome<E: client_runtime::ApiError>(err: &client_runtime::Error<E>) ->
         "display": err.to_string(),
         "status": err.status().map(|s| s.as_u16()),
         "body": err.body().map(|b| String::from_utf8_lossy(b).into_owned()),
-        "variant": format!("{err:?}").split([' ', '(', '{']).next().unwrap_or_default().to_owned(),
+        "variant": err.kind().name(),
     }})
 }
 

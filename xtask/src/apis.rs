@@ -39,7 +39,8 @@ pub struct Settings {
     /// The Rust type of the client's hook state (`with_inner_type`): the API's credentials,
     /// implementing `client_runtime::Credentials`, defined in the crate's hand-written layer.
     pub inner_type: &'static str,
-    /// The type implementing `client_runtime::exec::Protocol` for the API.
+    /// The type implementing `client_runtime::Api` for the API (its name, credentials and
+    /// error envelope), defined in the crate's hand-written layer.
     pub protocol: &'static str,
     /// The vendor's published rate limit, the client's default.
     pub rate_limit_per_minute: Option<u32>,

@@ -4,9 +4,9 @@
 //! The spec is read twice: by openapiv3 for progenitor, and as plain JSON for what progenitor
 //! does not know about: enum components become open enums (see [`crate::enums`]), components
 //! with one of the API's custom formats are replaced by the crate's hand-written types,
-//! components marked `x-envelope` get an `Envelope` impl that unwraps the API's envelope
-//! field, the error envelope gets an `ErrorBody` impl, and operations the API's settings name
-//! as hand-written are left out, the success bodies are decoded strictly (see
+//! components marked `x-envelope` and the error envelope are handed to the runtime's
+//! `api_glue!` (which writes the client's hooks and the envelopes' impls), and operations the
+//! API's settings name as hand-written are left out, the success bodies are decoded strictly (see
 //! [`crate::strict_decoding`]) and the body builders' setters take plain values (see
 //! [`crate::setters`]). Everything API-specific comes from [`crate::apis::Settings`].
 //! The same settings generate each API's CLI ([`crate::cli`]) and mocks ([`crate::httpmock`]).
@@ -15,7 +15,6 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context};
 use progenitor::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagStyle, TypeImpl};
-use quote::format_ident;
 use serde_json::Value;
 
 use crate::apis::{self, Api};
@@ -278,6 +277,65 @@ pub struct Rendered {
     pub spec: openapiv3::OpenAPI,
 }
 
+/// The per-API glue: one invocation of the runtime's `api_glue!` with this API's facts (its
+/// `Api` type, the envelopes, the error body, the secured and file operations), as text with
+/// one fact per line (prettyplease would run a macro's input together).
+fn api_glue(
+    api: &Api,
+    raw: &Value,
+    envelopes: &[(String, Option<String>)],
+    raw_ops: &[String],
+    components: &serde_json::Map<String, Value>,
+) -> anyhow::Result<String> {
+    let settings = api.settings;
+    let (error_body, error_field, error_payload) = settings.error_envelope;
+    anyhow::ensure!(
+        components.contains_key(error_body) && components.contains_key(error_payload),
+        "{}: the error envelope {error_body} and its payload {error_payload} must be components",
+        api.spec_relative()
+    );
+    let list = |items: Vec<String>| {
+        items
+            .iter()
+            .map(|item| format!("\n        {item},"))
+            .collect::<String>()
+            + if items.is_empty() { "" } else { "\n    " }
+    };
+    let with_payload = envelopes.iter().filter_map(|(envelope, payload)| {
+        payload
+            .as_ref()
+            .map(|payload| format!("types::{envelope} => types::{payload}"))
+    });
+    let always_null = envelopes
+        .iter()
+        .filter(|(_, payload)| payload.is_none())
+        .map(|(envelope, _)| format!("types::{envelope}"));
+    let quoted = |ids: &[String]| ids.iter().map(|id| format!("{id:?}")).collect();
+    let rate_limit = settings
+        .rate_limit_per_minute
+        .map_or_else(|| "None".to_owned(), |requests| format!("Some({requests})"));
+    let glue = format!(
+        "::client_runtime::api_glue! {{\n    \
+         api: {api_type},\n    \
+         client: Client,\n    \
+         rate_limit_per_minute: {rate_limit},\n    \
+         error_body: types::{error_body} {{ {error_field} }},\n    \
+         envelopes: {field} {{{envelopes}}},\n    \
+         null_envelopes: [{always_null}],\n    \
+         secured_operations: [{secured}],\n    \
+         raw_body_operations: [{raw_body}],\n\
+         }}\n",
+        api_type = settings.protocol,
+        field = settings.envelope_field,
+        envelopes = list(with_payload.collect()),
+        always_null = list(always_null.collect()),
+        secured = list(quoted(&secured_operations(raw))),
+        raw_body = list(quoted(raw_ops)),
+    );
+    syn::parse_str::<syn::ItemMacro>(&glue).context("the api_glue! invocation")?;
+    Ok(glue)
+}
+
 /// Generates one API's `generated.rs`.
 pub fn render(api: &Api) -> anyhow::Result<Rendered> {
     let text = std::fs::read_to_string(&api.spec_path)
@@ -364,108 +422,7 @@ pub fn render(api: &Api) -> anyhow::Result<Rendered> {
         api.spec_relative()
     );
 
-    let field = format_ident!("{}", api_settings.envelope_field);
-    for (envelope, payload) in &envelopes {
-        let envelope = format_ident!("{}", envelope);
-        file.items.push(match payload {
-            Some(payload) => {
-                let payload = format_ident!("{}", payload);
-                syn::parse_quote! {
-                    impl ::client_runtime::Envelope for types::#envelope {
-                        type Payload = types::#payload;
-
-                        fn into_payload(self) -> types::#payload {
-                            self.#field
-                        }
-                    }
-                }
-            }
-            None => syn::parse_quote! {
-                /// The envelope's payload is always `null`: there is nothing to unwrap.
-                impl ::client_runtime::Envelope for types::#envelope {
-                    type Payload = ();
-
-                    fn into_payload(self) {}
-                }
-            },
-        });
-    }
-    let (error_body, error_field, error_payload) = api_settings.error_envelope;
-    anyhow::ensure!(
-        components.contains_key(error_body) && components.contains_key(error_payload),
-        "{}: the error envelope {error_body} and its payload {error_payload} must be components",
-        api.spec_relative()
-    );
-    let error_body = format_ident!("{}", error_body);
-    let error_field = format_ident!("{}", error_field);
-    let error_payload = format_ident!("{}", error_payload);
-    file.items.push(syn::parse_quote! {
-        impl ::client_runtime::ErrorBody for types::#error_body {
-            type Error = types::#error_payload;
-
-            fn into_error(self) -> types::#error_payload {
-                self.#error_field
-            }
-        }
-    });
-    let protocol: syn::Type = syn::parse_str(api_settings.protocol).context("protocol type")?;
-    let inner: syn::Type = syn::parse_str(api_settings.inner_type).context("inner type")?;
-    let user_agent = format!("{}-rs/", api_settings.name);
-    let rate_limit = match api_settings.rate_limit_per_minute {
-        Some(requests) => {
-            quote::quote! { Some(::client_runtime::RateLimit::per_minute(#requests)) }
-        }
-        None => quote::quote! { None },
-    };
-    file.items.push(syn::parse_quote! {
-        /// Authenticates the operations the spec secures; sends and inspects every request
-        /// with the shared runtime.
-        impl ClientHooks<::client_runtime::State<#inner>> for Client {
-            async fn pre<E>(
-                &self,
-                request: &mut reqwest::Request,
-                info: &OperationInfo,
-            ) -> ::std::result::Result<(), Error<E>> {
-                if SECURED_OPERATIONS.contains(&info.operation_id) {
-                    ::client_runtime::Credentials::authenticate(self.inner().credentials(), request);
-                }
-                Ok(())
-            }
-
-            async fn exec(
-                &self,
-                request: reqwest::Request,
-                info: &OperationInfo,
-            ) -> reqwest::Result<reqwest::Response> {
-                let raw_body = RAW_BODY_OPERATIONS.contains(&info.operation_id);
-                ::client_runtime::exec::execute::<#protocol, _>(self.client(), self.inner(), request, info, raw_body)
-                    .await
-            }
-        }
-    });
-    file.items.push(syn::parse_quote! {
-        impl ::client_runtime::ApiClient for Client {
-            type Credentials = #inner;
-            type ErrorPayload = types::#error_payload;
-
-            fn default_user_agent() -> ::std::string::String {
-                concat!(#user_agent, env!("CARGO_PKG_VERSION")).to_owned()
-            }
-
-            fn default_rate_limit() -> ::std::option::Option<::client_runtime::RateLimit> {
-                #rate_limit
-            }
-
-            fn from_parts(
-                base_url: &str,
-                http: reqwest::Client,
-                state: ::client_runtime::State<#inner>,
-            ) -> Self {
-                let base_url = ::client_runtime::Credentials::base_url(state.credentials(), base_url);
-                Client::new_with_client(&base_url, http, state)
-            }
-        }
-    });
+    let glue = api_glue(api, &raw, &envelopes, &raw_ops, components)?;
     // Inside progenitor's `builder` module: `stream()` reads the builder's private fields.
     let streams = crate::pagination::streams(api, &raw).context("pagination streams")?;
     file.items
@@ -477,17 +434,6 @@ pub fn render(api: &Api) -> anyhow::Result<Rendered> {
         .context("progenitor's output has no `builder` module")?
         .1
         .extend(streams);
-    let secured_ops = secured_operations(&raw);
-    file.items.push(syn::parse_quote! {
-        /// Operations (as in `OperationInfo::operation_id`) whose success body is a file, not
-        /// JSON: the exec hook passes their 2xx responses on unbuffered.
-        pub(crate) const RAW_BODY_OPERATIONS: &[&str] = &[#(#raw_ops),*];
-    });
-    file.items.push(syn::parse_quote! {
-        /// Operations (as in `OperationInfo::operation_id`) whose spec names a security scheme:
-        /// the `pre` hook authenticates these.
-        pub(crate) const SECURED_OPERATIONS: &[&str] = &[#(#secured_ops),*];
-    });
     let header = format!(
         "//! This file is generated by `cargo xtask generate` from {spec}.\n\
          //! Do not edit it by hand: change the spec and run `cargo xtask generate`.\n\n",
@@ -503,7 +449,7 @@ pub fn render(api: &Api) -> anyhow::Result<Rendered> {
                     hand.operation_id, hand.why
                 )
         });
-    let text = header + &prettyplease::unparse(&file);
+    let text = header + &prettyplease::unparse(&file) + &glue;
     Ok(Rendered {
         text,
         file,

@@ -5,28 +5,30 @@
 use std::fmt;
 use std::time::Duration;
 
+use crate::api::Api;
 use crate::limit::{Limiter, RateLimit};
 use crate::retry::RetryPolicy;
 use crate::state::{Runtime, State, DEFAULT_MAX_BODY_BYTES};
 use crate::Error;
 
-/// What [`ClientBuilder`] needs of a generated `Client`: implemented by `cargo xtask
-/// generate`.
-pub trait ApiClient: Sized {
-    /// The credentials the client signs or authenticates requests with.
-    type Credentials: crate::Credentials;
-    /// The API's error payload, for the [`Error`] type of the client.
-    type ErrorPayload;
+/// The credentials type of client `C`'s API.
+type CredentialsOf<C> = <<C as ApiClient>::Api as Api>::Credentials;
 
-    /// The `User-Agent` header sent unless the caller sets another.
-    fn default_user_agent() -> String;
+/// What [`ClientBuilder`] needs of a generated `Client`: written by [`crate::api_glue!`].
+pub trait ApiClient: Sized {
+    /// The API the client calls.
+    type Api: Api;
+
+    /// The `User-Agent` header sent unless the caller sets another (`liveagent-rs/0.2.0`).
+    const USER_AGENT: &'static str;
 
     /// The vendor's published rate limit, applied unless the caller sets another (or none).
-    fn default_rate_limit() -> Option<RateLimit>;
+    const RATE_LIMIT: Option<RateLimit>;
 
     /// The client for the API at `base_url` (already checked, without a trailing `/`; see
     /// [`crate::Credentials::base_url`]).
-    fn from_parts(base_url: &str, http: reqwest::Client, state: State<Self::Credentials>) -> Self;
+    fn from_parts(base_url: &str, http: reqwest::Client, state: State<CredentialsOf<Self>>)
+        -> Self;
 }
 
 /// Builds a client of type `C` (each API crate names it `ClientBuilder`).
@@ -36,7 +38,7 @@ pub trait ApiClient: Sized {
 /// its own `reqwest::ClientBuilder`.
 pub struct ClientBuilder<C: ApiClient> {
     base_url: String,
-    credentials: C::Credentials,
+    credentials: CredentialsOf<C>,
     timeout: Duration,
     connect_timeout: Duration,
     user_agent: String,
@@ -70,17 +72,17 @@ impl<C: ApiClient> ClientBuilder<C> {
     pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
     /// Starts a builder for the API at `base_url`; a trailing `/` is ignored.
-    pub fn new(base_url: impl Into<String>, credentials: impl Into<C::Credentials>) -> Self {
+    pub fn new(base_url: impl Into<String>, credentials: impl Into<CredentialsOf<C>>) -> Self {
         Self {
             base_url: base_url.into().trim_end_matches('/').to_owned(),
             credentials: credentials.into(),
             timeout: Self::DEFAULT_TIMEOUT,
             connect_timeout: Self::DEFAULT_CONNECT_TIMEOUT,
-            user_agent: C::default_user_agent(),
+            user_agent: C::USER_AGENT.to_owned(),
             http: None,
             shared_http: None,
             retry: RetryPolicy::default(),
-            rate_limit: C::default_rate_limit(),
+            rate_limit: C::RATE_LIMIT,
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
         }
     }
@@ -150,7 +152,7 @@ impl<C: ApiClient> ClientBuilder<C> {
 
     /// Checks the base URL and builds the client. Redirects come back as
     /// [`Error::UnexpectedStatus`] with their `Location` header.
-    pub fn build(self) -> Result<C, Error<C::ErrorPayload>> {
+    pub fn build(self) -> Result<C, Error<<C::Api as Api>::ErrorPayload>> {
         check_base_url(&self.base_url)?;
         install_crypto_provider();
         let http = match self.shared_http {
@@ -227,33 +229,18 @@ mod tests {
         feature = "native-tls"
     ))]
     fn an_https_client_builds_with_the_tls_feature() {
-        #[derive(Debug, Clone)]
-        struct NoAuth;
-        impl crate::Credentials for NoAuth {
-            fn authenticate(&self, _: &mut reqwest::Request) {}
-            fn secrets(&self) -> Vec<&str> {
-                Vec::new()
-            }
-            fn rate_limit_key(&self) -> String {
-                String::new()
-            }
-        }
-        struct Api;
-        impl super::ApiClient for Api {
-            type Credentials = NoAuth;
-            type ErrorPayload = ();
-            fn default_user_agent() -> String {
-                "test".to_owned()
-            }
-            fn default_rate_limit() -> Option<crate::RateLimit> {
-                None
-            }
+        use crate::api::testing::{NoAuth, Status};
+        struct Client;
+        impl super::ApiClient for Client {
+            type Api = Status;
+            const USER_AGENT: &'static str = "test";
+            const RATE_LIMIT: Option<crate::RateLimit> = None;
             fn from_parts(base_url: &str, _: reqwest::Client, _: crate::State<NoAuth>) -> Self {
                 assert_eq!(base_url, "https://example.ladesk.com/api");
-                Api
+                Client
             }
         }
-        super::ClientBuilder::<Api>::new("https://example.ladesk.com/api/", NoAuth)
+        super::ClientBuilder::<Client>::new("https://example.ladesk.com/api/", NoAuth)
             .build()
             .expect("an HTTPS client builds");
         #[cfg(all(feature = "rustls-ring", not(feature = "rustls-aws-lc")))]

@@ -5,9 +5,9 @@ use std::fmt;
 
 /// An API's credentials, the generated client's hook state.
 ///
-/// `cargo xtask generate` writes each client's `ClientHooks` impl on top of this: its `pre`
-/// hook calls [`Credentials::authenticate`] for every operation whose spec names a security
-/// scheme, its `exec` hook is [`crate::exec::execute`].
+/// The client's hooks ([`crate::api_glue!`]) are written on top of this: the `pre` hook calls
+/// [`Credentials::authenticate`] for every operation whose spec names a security scheme, the
+/// `exec` hook is [`crate::exec::execute`].
 pub trait Credentials: fmt::Debug + Clone + Send + Sync + 'static {
     /// Adds authentication to a request that is otherwise complete (all headers, query and
     /// body as they will be sent): a query parameter, or a signature over the request.

@@ -14,7 +14,7 @@
 //!
 //! [`success_response`] also tells an API's error envelope sent with status 200 from a
 //! success in the same pass: the decoder taps the API's error marker
-//! ([`Protocol::ERROR_MARKER`]) as it goes by. The body is read once; only a body that is
+//! ([`crate::ErrorEnvelope::marker`]) as it goes by. The body is read once; only a body that is
 //! rejected (not JSON, an error envelope, the wrong shape) is looked at again, to say why.
 
 use std::cell::Cell;
@@ -22,7 +22,9 @@ use std::cell::Cell;
 use progenitor_client::ResponseValue;
 use serde::de::{DeserializeOwned, Error as _};
 
-use crate::exec::{self, Marker, Protocol};
+use crate::api::Api;
+use crate::exec::tunnel::{secrets_of, BodyProblem, ProblemKind};
+use crate::exec::{self, Marker};
 use crate::strict_json::Strict;
 
 /// Decodes a whole JSON body as `T`: structs only from objects, no trailing data; the error
@@ -67,7 +69,7 @@ pub fn json_with_marker<T: DeserializeOwned>(
     }
 }
 
-/// Reads and decodes the 200 response of an operation of API `P` with [`json`], as the
+/// Reads and decodes the 200 response of an operation of API `A` with [`json`], as the
 /// generated `send()` methods do, in one pass that also reads the API's error marker.
 ///
 /// - A body that decodes and is not an error envelope is the value.
@@ -77,24 +79,29 @@ pub fn json_with_marker<T: DeserializeOwned>(
 /// - Any other body that does not decode becomes [`crate::Error::Decode`], with the
 ///   response's headers and the body, redacted with the secrets of the client that made the
 ///   request.
-pub async fn success_response<P, T, E>(
+pub async fn success_response<A, T, E>(
     response: reqwest::Response,
 ) -> Result<ResponseValue<T>, progenitor_client::Error<E>>
 where
-    P: Protocol,
+    A: Api,
     T: DeserializeOwned,
 {
     use http_body_util::BodyExt as _;
-    let secrets = exec::secrets_of(&response);
+    let secrets = secrets_of(&response);
     let (parts, body) = http::Response::<reqwest::Body>::from(response).into_parts();
-    let (status, version, headers) = (parts.status, parts.version, parts.headers);
+    let (status, headers) = (parts.status, parts.headers);
     let body = body
         .collect()
         .await
         .map_err(progenitor_client::Error::ResponseBodyError)?
         .to_bytes();
-    let failure = match json_with_marker::<T>(&body, P::ERROR_MARKER) {
-        Ok((inner, marker)) if !marker.as_ref().is_some_and(P::is_error) => {
+    let envelope = A::ERROR_ENVELOPE;
+    let failure = match json_with_marker::<T>(&body, envelope.marker) {
+        Ok((inner, marker))
+            if !marker
+                .as_ref()
+                .is_some_and(|marker| envelope.is_error(marker)) =>
+        {
             return Ok(ResponseValue::new(inner, status, headers));
         }
         // The error marker: the body decoded as the success type all the same.
@@ -102,14 +109,22 @@ where
         Err(err) => Some(err),
     };
     // Rejected: look again to say why, as the exec hook does for an error status.
-    let kind = exec::inspect::<P>(status, &body).unwrap_or_else(|| {
-        exec::ProblemKind::Decode(failure.map_or_else(
+    let kind = exec::inspect::<A>(status, &body).unwrap_or_else(|| {
+        ProblemKind::Decode(failure.map_or_else(
             || "the API's error marker, but not its error envelope".to_owned(),
             |err| err.to_string(),
         ))
     });
     Err(progenitor_client::Error::ResponseBodyError(
-        exec::rejected_body(status, version, headers, body, kind, secrets).await,
+        BodyProblem {
+            status,
+            headers,
+            body,
+            kind,
+            secrets,
+        }
+        .into_read_error()
+        .await,
     ))
 }
 

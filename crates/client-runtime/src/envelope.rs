@@ -14,7 +14,7 @@ use crate::Error;
 /// A response type wrapped in its API's envelope (LiveAgent's `{"response": ...}`, Contiple's
 /// `{"header": ..., "result": ...}`).
 ///
-/// Implemented by `cargo xtask generate` for every envelope component of a spec.
+/// Implemented by [`crate::api_glue!`] for every envelope component of a spec.
 pub trait Envelope {
     /// The type inside the envelope.
     type Payload;
@@ -98,7 +98,7 @@ impl<G: ErrorBody> DownloadExt<G::Error>
             .into_inner()
             .try_collect()
             .await
-            .map_err(|err| match crate::exec::BodyProblem::find(&err) {
+            .map_err(|err| match crate::exec::tunnel::BodyProblem::find(&err) {
                 Some(problem) => Error::from_problem::<G>(problem.clone()),
                 None => Error::from_transport(err),
             })?;
@@ -113,18 +113,18 @@ impl<G: ErrorBody> DownloadExt<G::Error>
 /// Decodes a response of a hand-written operation the way generated code does: the success
 /// type for 200 ([`crate::decode::json`]), the error envelope for 4xx and 5xx, anything else
 /// as an undocumented status. The response must have gone through [`crate::exec::execute`].
-pub async fn decode_response<P, T, G>(
+pub async fn decode_response<A, T, G>(
     response: reqwest::Result<reqwest::Response>,
 ) -> Result<T, Error<G::Error>>
 where
-    P: crate::exec::Protocol,
+    A: crate::Api,
     T: DeserializeOwned + Send,
     G: ErrorBody,
 {
     let response = response.map_err(Error::from_transport)?;
     let result: Result<ResponseValue<T>, progenitor_client::Error<G>> =
         match response.status().as_u16() {
-            200 => crate::decode::success_response::<P, T, G>(response).await,
+            200 => crate::decode::success_response::<A, T, G>(response).await,
             400..=599 => match ResponseValue::<G>::from_response::<G>(response).await {
                 Ok(value) => Err(progenitor_client::Error::ErrorResponse(value)),
                 Err(err) => Err(err),

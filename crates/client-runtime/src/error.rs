@@ -1,5 +1,6 @@
-//! [`Error`]: every way a call can fail, generic over the API's error payload, with the HTTP
-//! status, response headers and raw body (bounded) where there was a response.
+//! [`Error`]: every way a call can fail, generic over the API's error payload. The variants
+//! that had a response share one [`RawResponse`] (HTTP status, headers, raw body, bounded);
+//! [`ErrorKind`] names the variant.
 //!
 //! Secrets stay out: transport errors are kept without their URL, and everything an error
 //! keeps of a response (headers, body, the API's message, decode messages) is redacted when
@@ -15,11 +16,12 @@ use http::HeaderMap;
 use reqwest::StatusCode;
 use serde::de::DeserializeOwned;
 
-use crate::exec::{BodyProblem, ProblemKind};
+use crate::exec::tunnel::{secrets_of, BodyProblem, ProblemKind};
 use crate::redact::{mask_query_keys, Secrets};
 
 /// An API's error payload: what its error envelope carries (LiveAgent's
-/// `{"status": "ERROR", "statuscode", "errormessage"}`, Contiple's `header`).
+/// `{"status": "ERROR", "statuscode", "errormessage"}`, Contiple's `header`), as [`Error`]
+/// shows it. Implemented by [`crate::api_glue!`] from the API's [`crate::Api`] impl.
 pub trait ApiError: fmt::Debug + Send + Sync + 'static {
     /// The API's name, for messages (`LiveAgent`).
     const API: &'static str;
@@ -41,7 +43,7 @@ pub trait ApiError: fmt::Debug + Send + Sync + 'static {
 }
 
 /// A JSON scalar as text: strings as they are, numbers and booleans printed; `None` for
-/// `null`, objects and arrays. For [`ApiError::from_loose_json`].
+/// `null`, objects and arrays. For [`crate::Api::loose_error`].
 pub fn loose_text(value: &serde_json::Value) -> Option<String> {
     match value {
         serde_json::Value::String(text) => Some(text.clone()),
@@ -52,7 +54,7 @@ pub fn loose_text(value: &serde_json::Value) -> Option<String> {
 }
 
 /// The generated type of an API's error body: the envelope around its [`ApiError`] payload.
-/// Implemented by `cargo xtask generate` for the component the API's settings name.
+/// Implemented by [`crate::api_glue!`] for the component the API's settings name.
 pub trait ErrorBody: DeserializeOwned + serde::Serialize + Send {
     /// The payload inside the envelope.
     type Error: ApiError;
@@ -84,7 +86,7 @@ fn redacted(secrets: &Secrets, body: &Bytes) -> Bytes {
 
 /// Headers with the secrets masked in their values (and a header whose name holds one
 /// renamed `x-redacted`).
-fn redacted_headers(secrets: &Secrets, headers: HeaderMap) -> Box<HeaderMap> {
+fn redacted_headers(secrets: &Secrets, headers: HeaderMap) -> HeaderMap {
     let needs = headers.iter().any(|(name, value)| {
         matches!(
             secrets.redact_bytes(name.as_str().as_bytes()),
@@ -95,7 +97,7 @@ fn redacted_headers(secrets: &Secrets, headers: HeaderMap) -> Box<HeaderMap> {
         )
     });
     if !needs {
-        return Box::new(headers);
+        return headers;
     }
     let mut out = HeaderMap::with_capacity(headers.len());
     let mut name = None;
@@ -115,66 +117,90 @@ fn redacted_headers(secrets: &Secrets, headers: HeaderMap) -> Box<HeaderMap> {
         };
         out.append(name, value);
     }
-    Box::new(out)
+    out
+}
+
+/// What an error keeps of the response it was built from, the client's secrets masked in
+/// all of it when the error was built.
+#[derive(Clone)]
+#[non_exhaustive]
+pub struct RawResponse {
+    /// HTTP status of the response.
+    pub status: StatusCode,
+    /// Response headers (a redirect's `Location` among them).
+    pub headers: HeaderMap,
+    /// The raw response body: its first [`MAX_ERROR_BODY`] bytes, masked before the cut.
+    pub body: Bytes,
+}
+
+impl RawResponse {
+    /// The parts of `status`, `headers` and `body` that an error keeps, with `secrets`
+    /// masked, the body cut to [`MAX_ERROR_BODY`] bytes after masking.
+    pub(crate) fn redacted(
+        secrets: &Secrets,
+        status: StatusCode,
+        headers: HeaderMap,
+        body: &Bytes,
+    ) -> Box<Self> {
+        Box::new(Self {
+            status,
+            headers: redacted_headers(secrets, headers),
+            body: redacted_bounded(secrets, body),
+        })
+    }
+}
+
+impl fmt::Debug for RawResponse {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RawResponse")
+            .field("status", &self.status)
+            .field("headers", &self.headers)
+            .field("body", &String::from_utf8_lossy(&self.body))
+            .finish()
+    }
 }
 
 /// A failed call. `E` is the API's error payload ([`ApiError`]).
+///
+/// The variants that had a response share its [`RawResponse`]; [`Error::kind`] names the
+/// variant, and [`Error::status`], [`Error::headers`] and [`Error::body`] read the response
+/// whatever the variant.
 #[non_exhaustive]
 pub enum Error<E> {
     /// The API answered with its error envelope, with an error status or (as both APIs may do)
     /// with a success status.
     Api {
-        /// HTTP status of the response.
-        status: StatusCode,
-        /// Response headers.
-        headers: Box<HeaderMap>,
+        /// The response.
+        response: Box<RawResponse>,
         /// The envelope's payload.
         error: Box<E>,
-        /// The raw response body (at most [`MAX_ERROR_BODY`] bytes).
-        body: Bytes,
     },
     /// The body is JSON but not of the documented shape (a wrong type, a missing envelope).
     Decode {
-        /// HTTP status of the response.
-        status: StatusCode,
-        /// Response headers.
-        headers: Box<HeaderMap>,
+        /// The response.
+        response: Box<RawResponse>,
         /// What did not match, with its JSON path where known.
         message: String,
-        /// The raw response body (at most [`MAX_ERROR_BODY`] bytes).
-        body: Bytes,
     },
     /// The body is not JSON at all, e.g. an HTML error page from a proxy, or a truncated body.
     NotJson {
-        /// HTTP status of the response.
-        status: StatusCode,
-        /// Response headers.
-        headers: Box<HeaderMap>,
+        /// The response.
+        response: Box<RawResponse>,
         /// The JSON parser's complaint.
         message: String,
-        /// The raw response body (at most [`MAX_ERROR_BODY`] bytes).
-        body: Bytes,
     },
     /// A status the spec does not document (e.g. a redirect or `204`).
     UnexpectedStatus {
-        /// HTTP status of the response.
-        status: StatusCode,
-        /// Response headers (a redirect's `Location` among them).
-        headers: Box<HeaderMap>,
-        /// The raw response body (at most [`MAX_ERROR_BODY`] bytes).
-        body: Bytes,
+        /// The response (a redirect's `Location` among its headers).
+        response: Box<RawResponse>,
     },
     /// The response body is larger than the client's cap
     /// ([`crate::ClientBuilder::max_body_bytes`]); reading stopped there.
     BodyTooLarge {
-        /// HTTP status of the response.
-        status: StatusCode,
-        /// Response headers.
-        headers: Box<HeaderMap>,
+        /// The response, with the start of the body.
+        response: Box<RawResponse>,
         /// The cap, in bytes.
         limit: usize,
-        /// The start of the body (at most [`MAX_ERROR_BODY`] bytes).
-        body: Bytes,
     },
     /// The request timed out.
     Timeout {
@@ -194,42 +220,85 @@ pub enum Error<E> {
     InvalidRequest(String),
 }
 
-impl<E> Error<E> {
-    /// HTTP status of the response, when there was one.
-    pub fn status(&self) -> Option<StatusCode> {
+/// Which variant an [`Error`] is, without its data: for logs, metrics and tests.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// [`Error::Api`].
+    Api,
+    /// [`Error::Decode`].
+    Decode,
+    /// [`Error::NotJson`].
+    NotJson,
+    /// [`Error::UnexpectedStatus`].
+    UnexpectedStatus,
+    /// [`Error::BodyTooLarge`].
+    BodyTooLarge,
+    /// [`Error::Timeout`].
+    Timeout,
+    /// [`Error::Transport`].
+    Transport,
+    /// [`Error::InvalidRequest`].
+    InvalidRequest,
+}
+
+impl ErrorKind {
+    /// The variant's name (`"NotJson"`).
+    pub fn name(self) -> &'static str {
         match self {
-            Self::Api { status, .. }
-            | Self::Decode { status, .. }
-            | Self::NotJson { status, .. }
-            | Self::UnexpectedStatus { status, .. }
-            | Self::BodyTooLarge { status, .. } => Some(*status),
+            Self::Api => "Api",
+            Self::Decode => "Decode",
+            Self::NotJson => "NotJson",
+            Self::UnexpectedStatus => "UnexpectedStatus",
+            Self::BodyTooLarge => "BodyTooLarge",
+            Self::Timeout => "Timeout",
+            Self::Transport => "Transport",
+            Self::InvalidRequest => "InvalidRequest",
+        }
+    }
+}
+
+impl<E> Error<E> {
+    /// Which variant this is.
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            Self::Api { .. } => ErrorKind::Api,
+            Self::Decode { .. } => ErrorKind::Decode,
+            Self::NotJson { .. } => ErrorKind::NotJson,
+            Self::UnexpectedStatus { .. } => ErrorKind::UnexpectedStatus,
+            Self::BodyTooLarge { .. } => ErrorKind::BodyTooLarge,
+            Self::Timeout { .. } => ErrorKind::Timeout,
+            Self::Transport { .. } => ErrorKind::Transport,
+            Self::InvalidRequest(_) => ErrorKind::InvalidRequest,
+        }
+    }
+
+    /// The response, when there was one (the client's secrets masked).
+    pub fn response(&self) -> Option<&RawResponse> {
+        match self {
+            Self::Api { response, .. }
+            | Self::Decode { response, .. }
+            | Self::NotJson { response, .. }
+            | Self::UnexpectedStatus { response }
+            | Self::BodyTooLarge { response, .. } => Some(response),
             Self::Timeout { .. } | Self::Transport { .. } | Self::InvalidRequest(_) => None,
         }
     }
 
+    /// HTTP status of the response, when there was one.
+    pub fn status(&self) -> Option<StatusCode> {
+        self.response().map(|response| response.status)
+    }
+
     /// Response headers, when there was a response (the client's secrets masked).
     pub fn headers(&self) -> Option<&HeaderMap> {
-        match self {
-            Self::Api { headers, .. }
-            | Self::Decode { headers, .. }
-            | Self::NotJson { headers, .. }
-            | Self::UnexpectedStatus { headers, .. }
-            | Self::BodyTooLarge { headers, .. } => Some(headers),
-            Self::Timeout { .. } | Self::Transport { .. } | Self::InvalidRequest(_) => None,
-        }
+        self.response().map(|response| &response.headers)
     }
 
     /// The raw response body (its first [`MAX_ERROR_BODY`] bytes, the client's secrets masked
     /// before the cut), when there was a response.
     pub fn body(&self) -> Option<&Bytes> {
-        match self {
-            Self::Api { body, .. }
-            | Self::Decode { body, .. }
-            | Self::NotJson { body, .. }
-            | Self::UnexpectedStatus { body, .. }
-            | Self::BodyTooLarge { body, .. } => Some(body),
-            Self::Timeout { .. } | Self::Transport { .. } | Self::InvalidRequest(_) => None,
-        }
+        self.response().map(|response| &response.body)
     }
 
     /// The API's error payload, for [`Error::Api`].
@@ -290,10 +359,8 @@ impl<E> Error<E> {
     fn undecodable_success(body: Bytes, message: String) -> Self {
         let secrets = Secrets::none();
         Self::Decode {
-            status: StatusCode::OK,
-            headers: Box::default(),
+            response: RawResponse::redacted(&secrets, StatusCode::OK, HeaderMap::new(), &body),
             message: secrets.redact_string(&message),
-            body: redacted_bounded(&secrets, &body),
         }
     }
 
@@ -335,12 +402,10 @@ impl<E> Error<E> {
             progenitor_client::Error::UnexpectedResponse(response) => {
                 let status = response.status();
                 let headers = response.headers().clone();
-                let secrets = crate::exec::secrets_of(&response);
+                let secrets = secrets_of(&response);
                 match response.bytes().await {
                     Ok(body) => Self::UnexpectedStatus {
-                        status,
-                        headers: redacted_headers(&secrets, headers),
-                        body: redacted_bounded(&secrets, &body),
+                        response: RawResponse::redacted(&secrets, status, headers, &body),
                     },
                     // The exec hook rejected the body (not JSON, or an error envelope).
                     Err(err) => match BodyProblem::find(&err) {
@@ -353,9 +418,12 @@ impl<E> Error<E> {
                             Self::from_problem::<G>(problem.clone())
                         }
                         Some(problem) => Self::UnexpectedStatus {
-                            status,
-                            headers: redacted_headers(&problem.secrets, headers),
-                            body: redacted_bounded(&problem.secrets, &problem.body),
+                            response: RawResponse::redacted(
+                                &problem.secrets,
+                                status,
+                                headers,
+                                &problem.body,
+                            ),
                         },
                         None => Self::from_transport(err),
                     },
@@ -380,28 +448,31 @@ impl<E> Error<E> {
             kind,
             secrets,
         } = problem;
-        let headers = redacted_headers(&secrets, headers);
         let message = |text: &str| secrets.redact_string(text);
+        let headers = redacted_headers(&secrets, headers);
+        // `body`: already masked and cut.
+        let response = |body: Bytes| {
+            Box::new(RawResponse {
+                status,
+                headers,
+                body,
+            })
+        };
         match kind {
             ProblemKind::NotJson(text) => Self::NotJson {
-                status,
-                headers,
                 message: message(&text),
-                body: redacted_bounded(&secrets, &body),
+                response: response(redacted_bounded(&secrets, &body)),
             },
             ProblemKind::Decode(text) => Self::Decode {
-                status,
-                headers,
                 message: message(&text),
-                body: redacted_bounded(&secrets, &body),
+                response: response(redacted_bounded(&secrets, &body)),
             },
             ProblemKind::TooLarge(limit) => Self::BodyTooLarge {
-                status,
-                headers,
                 limit,
-                body: redacted_bounded(&secrets, &body),
+                response: response(redacted_bounded(&secrets, &body)),
             },
             ProblemKind::ErrorEnvelope => {
+                // Masked whole first, so that the payload's message is masked too.
                 let body = redacted(&secrets, &body);
                 let mut deserializer = serde_json::Deserializer::from_slice(&body);
                 let error = match serde_path_to_error::deserialize::<_, G>(&mut deserializer) {
@@ -413,19 +484,15 @@ impl<E> Error<E> {
                             format!("error envelope at `{}`: {}", err.path(), err.inner())
                         }),
                 };
-                let body = redacted_bounded(&Secrets::none(), &body);
+                let response = response(redacted_bounded(&Secrets::none(), &body));
                 match error {
                     Ok(error) => Self::Api {
-                        status,
-                        headers,
+                        response,
                         error: Box::new(error),
-                        body,
                     },
                     Err(text) => Self::Decode {
-                        status,
-                        headers,
                         message: message(&text),
-                        body,
+                        response,
                     },
                 }
             }
@@ -450,8 +517,10 @@ impl<E: ApiError> Error<E> {
 impl<E: ApiError> fmt::Display for Error<E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let api = E::API;
+        let status = self.status().unwrap_or_default();
+        let body_bytes = self.body().map_or(0, Bytes::len);
         match self {
-            Self::Api { status, error, .. } => {
+            Self::Api { error, .. } => {
                 write!(f, "{api} API error (HTTP {status}")?;
                 if let Some(code) = error.code() {
                     write!(f, ", {} {}", E::CODE_FIELD, code)?;
@@ -462,17 +531,15 @@ impl<E: ApiError> fmt::Display for Error<E> {
                 }
                 Ok(())
             }
-            Self::Decode {
-                status, message, ..
-            } => write!(
+            Self::Decode { message, .. } => write!(
                 f,
                 "{api} response (HTTP {status}) does not match the spec: {}",
                 message
             ),
-            Self::NotJson {
-                status, message, ..
-            } => write!(f, "{api} response (HTTP {status}) is not JSON: {}", message),
-            Self::UnexpectedStatus { status, body, .. } if status.is_redirection() => {
+            Self::NotJson { message, .. } => {
+                write!(f, "{api} response (HTTP {status}) is not JSON: {}", message)
+            }
+            Self::UnexpectedStatus { .. } if status.is_redirection() => {
                 write!(f, "{api} answered with a redirect (HTTP {status}) ")?;
                 match self.location() {
                     Some(location) => write!(f, "to {}", location)?,
@@ -480,17 +547,15 @@ impl<E: ApiError> fmt::Display for Error<E> {
                 }
                 write!(
                     f,
-                    ", which is not followed ({} body bytes); check the base URL \
-                     (https:// rather than http://, the right host and path)",
-                    body.len()
+                    ", which is not followed ({body_bytes} body bytes); check the base URL \
+                     (https:// rather than http://, the right host and path)"
                 )
             }
-            Self::UnexpectedStatus { status, body, .. } => write!(
+            Self::UnexpectedStatus { .. } => write!(
                 f,
-                "{api} answered with undocumented HTTP {status} ({} body bytes)",
-                body.len()
+                "{api} answered with undocumented HTTP {status} ({body_bytes} body bytes)"
             ),
-            Self::BodyTooLarge { status, limit, .. } => write!(
+            Self::BodyTooLarge { limit, .. } => write!(
                 f,
                 "{api} response (HTTP {status}) is larger than the client's limit of {limit} bytes"
             ),
@@ -521,80 +586,29 @@ impl<E: ApiError> std::error::Error for Error<E> {
     }
 }
 
+/// The variant's name and fields, the response's flattened (`status`, `headers`, then the
+/// variant's own, then `body`); never a transport error's source, which `Display` describes.
 impl<E: fmt::Debug> fmt::Debug for Error<E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let headers = |headers: &HeaderMap| format!("{headers:?}");
-        match self {
-            Self::Api {
-                status,
-                headers: h,
-                error,
-                body,
-            } => f
-                .debug_struct("Api")
-                .field("status", status)
-                .field("headers", &headers(h))
-                .field("error", error)
-                .field("body", &String::from_utf8_lossy(body))
-                .finish(),
-            Self::Decode {
-                status,
-                headers: h,
-                message,
-                body,
-            } => f
-                .debug_struct("Decode")
-                .field("status", status)
-                .field("headers", &headers(h))
-                .field("message", &message)
-                .field("body", &String::from_utf8_lossy(body))
-                .finish(),
-            Self::NotJson {
-                status,
-                headers: h,
-                message,
-                body,
-            } => f
-                .debug_struct("NotJson")
-                .field("status", status)
-                .field("headers", &headers(h))
-                .field("message", &message)
-                .field("body", &String::from_utf8_lossy(body))
-                .finish(),
-            Self::UnexpectedStatus {
-                status,
-                headers: h,
-                body,
-            } => f
-                .debug_struct("UnexpectedStatus")
-                .field("status", status)
-                .field("headers", &headers(h))
-                .field("body", &String::from_utf8_lossy(body))
-                .finish(),
-            Self::BodyTooLarge {
-                status,
-                headers: h,
-                limit,
-                body,
-            } => f
-                .debug_struct("BodyTooLarge")
-                .field("status", status)
-                .field("headers", &headers(h))
-                .field("limit", limit)
-                .field("body", &String::from_utf8_lossy(body))
-                .finish(),
-            Self::Timeout { message, .. } => f
-                .debug_struct("Timeout")
-                .field("message", &message)
-                .finish(),
-            Self::Transport { message, .. } => f
-                .debug_struct("Transport")
-                .field("message", &message)
-                .finish(),
-            Self::InvalidRequest(message) => {
-                f.debug_tuple("InvalidRequest").field(&message).finish()
-            }
+        let mut out = f.debug_struct(self.kind().name());
+        if let Some(response) = self.response() {
+            out.field("status", &response.status)
+                .field("headers", &format!("{:?}", response.headers));
         }
+        match self {
+            Self::Api { error, .. } => out.field("error", error),
+            Self::Decode { message, .. }
+            | Self::NotJson { message, .. }
+            | Self::Timeout { message, .. }
+            | Self::Transport { message, .. }
+            | Self::InvalidRequest(message) => out.field("message", message),
+            Self::BodyTooLarge { limit, .. } => out.field("limit", limit),
+            Self::UnexpectedStatus { .. } => &mut out,
+        };
+        if let Some(response) = self.response() {
+            out.field("body", &String::from_utf8_lossy(&response.body));
+        }
+        out.finish()
     }
 }
 

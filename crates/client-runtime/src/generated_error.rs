@@ -10,27 +10,29 @@
 //! poll and is taken without waiting; a body still streaming from the network (an
 //! undocumented success status of a download operation) is left unread.
 
+use bytes::Bytes;
 use futures::FutureExt;
 
-use crate::error::ErrorBody;
+use crate::error::{ErrorBody, RawResponse};
+use crate::exec::tunnel::secrets_of;
 use crate::Error;
 
 impl<G: ErrorBody> From<progenitor_client::Error<G>> for Error<G::Error> {
     fn from(err: progenitor_client::Error<G>) -> Self {
         let unread = match &err {
-            progenitor_client::Error::UnexpectedResponse(response) => {
-                Some((response.status(), response.headers().clone()))
-            }
+            progenitor_client::Error::UnexpectedResponse(response) => Some((
+                response.status(),
+                response.headers().clone(),
+                secrets_of(response),
+            )),
             _ => None,
         };
         match Error::from_generated(err).now_or_never() {
             Some(converted) => converted,
             // Only reading an undocumented response's body can be pending.
             None => match unread {
-                Some((status, headers)) => Error::UnexpectedStatus {
-                    status,
-                    headers: Box::new(headers),
-                    body: bytes::Bytes::new(),
+                Some((status, headers, secrets)) => Error::UnexpectedStatus {
+                    response: RawResponse::redacted(&secrets, status, headers, &Bytes::new()),
                 },
                 None => Error::InvalidRequest(
                     "internal: converting the generated error did not complete".to_owned(),

@@ -1,17 +1,19 @@
 //! The shared runtime of the generated API clients (`liveagent`, `contiple`).
 //!
 //! Each API crate is generated from its spec by `cargo xtask generate` and keeps only what is
-//! its own: its credentials and how they authenticate a request ([`Credentials`]), how its
-//! error envelope is recognised ([`exec::Protocol`], [`ApiError`]) and its wire formats.
-//! Everything else lives here once, and the glue between the two (the client's hooks and
-//! [`ApiClient`] impl) is generated:
+//! its own: its credentials and how they authenticate a request ([`Credentials`]), the API as
+//! the runtime needs to know it: its name and error envelope ([`Api`]), and its wire formats.
+//! Everything else lives here once, and so does the glue between the two ([`api_glue!`],
+//! which every generated client invokes):
 //!
 //! - [`ClientBuilder`] / [`ApiClient`]: base URL check, timeouts, user agent, no redirect
 //!   following, no `Referer`;
 //! - [`Credentials`]: what the generated hooks ask of an API's credentials;
-//! - [`exec::execute`]: the exec-hook plumbing that buffers and inspects bodies in one pass;
+//! - [`exec`]: the exec hook ([`exec::execute`]): transport, inspection of every body in one
+//!   pass, and the tunnelling of rejected responses through the generated code;
 //! - [`Error`], generic over the API's error payload ([`ApiError`], [`ErrorBody`]), with the
-//!   HTTP status, headers and raw body (bounded to [`MAX_ERROR_BODY`]), what a caller acts on
+//!   response ([`RawResponse`]: HTTP status, headers and raw body, bounded to
+//!   [`MAX_ERROR_BODY`]), its variant ([`Error::kind`]), what a caller acts on
 //!   ([`Error::is_retryable`], [`Error::api_code`], [`Error::location`]), and a `From` impl
 //!   for the generated methods' error so that `?` works on `send().await`;
 //! - [`decode`]: success bodies decoded strictly (an array is not an object) with the JSON
@@ -47,6 +49,7 @@
 
 #![warn(missing_docs)]
 
+mod api;
 mod base64_data;
 mod builder;
 mod comma_list;
@@ -67,14 +70,21 @@ mod strict_json;
 #[cfg(any(test, feature = "test-support"))]
 pub mod wire_checks;
 
+pub use api::{Api, ErrorEnvelope, MarkerValue};
 pub use base64_data::Base64Data;
 pub use builder::{check_base_url, install_crypto_provider, ApiClient, ClientBuilder};
 pub use comma_list::CommaList;
 pub use credentials::{secret_fingerprint, Credentials};
 pub use envelope::{decode_response, Download, DownloadExt, Envelope, ResultExt};
-pub use error::{loose_text, ApiError, Error, ErrorBody, MAX_ERROR_BODY};
+pub use error::{loose_text, ApiError, Error, ErrorBody, ErrorKind, RawResponse, MAX_ERROR_BODY};
 pub use json_text::JsonEncoded;
 pub use limit::{Limiter, RateLimit};
 pub use optional_value::{Given, MaybeGiven, OptionalValue};
 pub use retry::RetryPolicy;
 pub use state::{Runtime, State, DEFAULT_MAX_BODY_BYTES};
+
+/// What [`api_glue!`] expands to needs; not part of the API.
+#[doc(hidden)]
+pub mod __private {
+    pub use serde_json;
+}

@@ -15,6 +15,8 @@
 //! passes it, whether the decoded type has that field or skips it. The tap follows only the
 //! members on the path, so the rest of the body decodes as fast as without it: the client
 //! tells an error envelope sent with a success status from a success in the one decoding pass.
+//! The tap is the runtime's only reader of the error marker: a body that is not decoded
+//! (an error status) is skipped under a tap ([`crate::exec::probe`]).
 //!
 //! Off the path the tap is a zero-sized type ([`Off`]), so the wrappers there are the same size
 //! as without a tap: a tap carried by value through every wrapper made the whole decode about

@@ -1,44 +1,43 @@
-//! Error detection: what is Contiple's own in the `exec` hook that `cargo xtask generate`
-//! writes for the client (the shared runtime's [`client_runtime::exec::execute`]).
+//! Error detection: what is Contiple's own in the client's `exec` hook (the shared runtime's
+//! [`client_runtime::exec::execute`], hooked up by its `api_glue!`, which the generated client
+//! invokes).
 //!
-//! [`Contiple`] tells it how an error envelope looks: `"header": {"isSuccessful": false}`,
-//! which Contiple may send with HTTP 200. Signing, the `pre` hook's part, is in
-//! [`crate::signing`].
+//! [`Contiple`] tells it the API's name, its credentials and how an error envelope looks:
+//! `"header": {"isSuccessful": false}`, which Contiple may send with HTTP 200. Signing, the
+//! `pre` hook's part, is in [`crate::signing`].
 
-use client_runtime::exec::{Marker, Protocol};
-use client_runtime::ApiError;
+use client_runtime::{Api, ErrorEnvelope, MarkerValue};
 
-use crate::types;
+use crate::{types, Credentials};
 
-/// Contiple's wire protocol, as the shared runtime needs to know it.
+/// Contiple, as the shared runtime needs to know it: its name, its credentials and its error
+/// envelope, `{"header": {"isSuccessful": false, "resultCode", "resultMessage"}}`.
 pub struct Contiple;
 
-impl Protocol for Contiple {
-    const NAME: &'static str = "contiple";
-    const ERROR_MARKER: &'static [&'static str] = &["header", "isSuccessful"];
+impl Api for Contiple {
+    const NAME: &'static str = "Contiple";
+    const CRATE: &'static str = env!("CARGO_PKG_NAME");
+    type Credentials = Credentials;
+    type ErrorPayload = types::ResponseHeader;
+    const ERROR_ENVELOPE: ErrorEnvelope = ErrorEnvelope {
+        marker: &["header", "isSuccessful"],
+        error_when: MarkerValue::Bool(false),
+        code_field: "resultCode",
+    };
 
-    fn is_error(marker: &Marker) -> bool {
-        *marker == Marker::Bool(false)
-    }
-}
-
-impl ApiError for types::ResponseHeader {
-    const API: &'static str = "Contiple";
-    const CODE_FIELD: &'static str = "resultCode";
-
-    fn code(&self) -> Option<String> {
-        Some(self.result_code.to_string())
+    fn error_code(error: &types::ResponseHeader) -> Option<String> {
+        Some(error.result_code.to_string())
     }
 
-    fn message(&self) -> Option<String> {
-        self.result_message.clone().filter(|m| !m.is_empty())
+    fn error_message(error: &types::ResponseHeader) -> Option<String> {
+        error.result_message.clone().filter(|m| !m.is_empty())
     }
 
     /// `{"header": {"resultCode", "resultMessage", "isSuccessful"}}` with any scalar types.
-    fn from_loose_json(body: &serde_json::Value) -> Option<Self> {
+    fn loose_error(body: &serde_json::Value) -> Option<types::ResponseHeader> {
         let header = body.get("header")?.as_object()?;
         let text = |name: &str| header.get(name).and_then(client_runtime::loose_text);
-        Some(Self {
+        Some(types::ResponseHeader {
             result_code: text("resultCode")
                 .and_then(|code| code.trim().parse::<f64>().ok())
                 .map_or(0, |code| code as i64),

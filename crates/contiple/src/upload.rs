@@ -93,7 +93,7 @@ impl Client {
             false,
         )
         .await;
-        client_runtime::decode_response::<crate::Contiple, _, types::ErrorEnvelope>(response).await
+        client_runtime::decode_response::<Contiple, _, types::ErrorEnvelope>(response).await
     }
 }
 

@@ -1,14 +1,13 @@
-//! Authentication and error detection: what is LiveAgent's own in the hooks that
-//! `cargo xtask generate` writes for the client.
+//! Authentication and error detection: what is LiveAgent's own in the client's hooks (written
+//! by the shared runtime's `api_glue!`, which the generated client invokes).
 //!
 //! The generated [`crate::Client`] carries an [`ApiKey`] as its hook state; its `pre` hook
 //! calls [`client_runtime::Credentials::authenticate`], which adds the `apikey` query
 //! parameter, how LiveAgent v1 authenticates. Its `exec` hook is the shared runtime's;
-//! [`LiveAgent`] tells it how an error envelope looks: `{"response": {"status": "ERROR",
-//! ...}}`, which LiveAgent may send with a success status.
+//! [`LiveAgent`] tells it the API's name and how an error envelope looks: `{"response":
+//! {"status": "ERROR", ...}}`, which LiveAgent may send with a success status.
 
-use client_runtime::exec::{Marker, Protocol};
-use client_runtime::ApiError;
+use client_runtime::{Api, ErrorEnvelope, MarkerValue};
 use secrecy::{ExposeSecret as _, SecretString};
 
 use crate::types;
@@ -49,38 +48,37 @@ impl std::fmt::Debug for ApiKey {
     }
 }
 
-/// LiveAgent's wire protocol, as the shared runtime needs to know it.
+/// LiveAgent, as the shared runtime needs to know it: its name, its credentials and its
+/// error envelope, `{"response": {"status": "ERROR", "statuscode", "errormessage"}}`.
 pub struct LiveAgent;
 
-impl Protocol for LiveAgent {
-    const NAME: &'static str = "liveagent";
-    const ERROR_MARKER: &'static [&'static str] = &["response", "status"];
+impl Api for LiveAgent {
+    const NAME: &'static str = "LiveAgent";
+    const CRATE: &'static str = env!("CARGO_PKG_NAME");
+    type Credentials = ApiKey;
+    type ErrorPayload = types::Error;
+    const ERROR_ENVELOPE: ErrorEnvelope = ErrorEnvelope {
+        marker: &["response", "status"],
+        error_when: MarkerValue::Str("ERROR"),
+        code_field: "statuscode",
+    };
 
-    fn is_error(marker: &Marker) -> bool {
-        matches!(marker, Marker::Str(status) if status == "ERROR")
-    }
-}
-
-impl ApiError for types::Error {
-    const API: &'static str = "LiveAgent";
-    const CODE_FIELD: &'static str = "statuscode";
-
-    fn code(&self) -> Option<String> {
-        self.statuscode.as_ref().map(ToString::to_string)
+    fn error_code(error: &types::Error) -> Option<String> {
+        error.statuscode.as_ref().map(ToString::to_string)
     }
 
-    fn message(&self) -> Option<String> {
-        self.errormessage.clone()
+    fn error_message(error: &types::Error) -> Option<String> {
+        error.errormessage.clone()
     }
 
     /// `{"response": {"status": "ERROR", ...}}` with any scalar types.
-    fn from_loose_json(body: &serde_json::Value) -> Option<Self> {
+    fn loose_error(body: &serde_json::Value) -> Option<types::Error> {
         let response = body.get("response")?.as_object()?;
         let text = |name: &str| response.get(name).and_then(client_runtime::loose_text);
         if text("status").as_deref() != Some("ERROR") {
             return None;
         }
-        Some(Self {
+        Some(types::Error {
             status: text("status"),
             statuscode: text("statuscode").and_then(|code| code.parse().ok()),
             errormessage: text("errormessage"),
