@@ -92,7 +92,8 @@ impl ErrorEnvelope {
 ///   (`<crate>-rs/<version>`) and rate limit, and the base URL the credentials choose;
 /// - [`crate::Envelope`] for every envelope component (`null_envelopes`: those whose payload
 ///   is always `null`), [`crate::ErrorBody`] for the error envelope and [`crate::ApiError`] for
-///   its payload, from the API's [`Api`] impl;
+///   its payload, from the API's [`Api`] impl.
+///
 /// `secured_operations` and `raw_body_operations` are operation ids as in
 /// `OperationInfo::operation_id`: those whose spec names a security scheme, and those whose
 /// success body is a file (passed on unbuffered).
