@@ -164,7 +164,9 @@ macro_rules! api_glue {
                 <$api as $crate::Api>::error_message(self)
             }
 
-            fn from_loose_json(body: &$crate::__private::serde_json::Value) -> ::std::option::Option<Self> {
+            fn from_loose_json(
+                body: &$crate::__private::serde_json::Value,
+            ) -> ::std::option::Option<Self> {
                 <$api as $crate::Api>::loose_error(body)
             }
         }
