@@ -649,3 +649,93 @@ fn error_chain(err: &dyn std::error::Error) -> String {
     }
     text
 }
+
+#[cfg(test)]
+mod tests {
+    use bytes::Bytes;
+    use http::HeaderMap;
+    use reqwest::StatusCode;
+
+    use super::{ApiError, Error, ErrorBody, ErrorKind};
+    use crate::exec::tunnel::{BodyProblem, ProblemKind};
+    use crate::redact::Secrets;
+
+    #[derive(Debug)]
+    struct Payload;
+
+    impl ApiError for Payload {
+        const API: &'static str = "Test";
+        const CODE_FIELD: &'static str = "code";
+
+        fn code(&self) -> Option<String> {
+            None
+        }
+
+        fn message(&self) -> Option<String> {
+            None
+        }
+
+        fn from_loose_json(_: &serde_json::Value) -> Option<Self> {
+            None
+        }
+    }
+
+    #[derive(serde::Deserialize, serde::Serialize)]
+    struct Envelope {}
+
+    impl ErrorBody for Envelope {
+        type Error = Payload;
+
+        fn into_error(self) -> Payload {
+            Payload
+        }
+    }
+
+    /// An error built from a rejected body, as the exec hook hands it on.
+    fn from_problem(kind: ProblemKind, body: &str) -> Error<Payload> {
+        let mut headers = HeaderMap::new();
+        headers.insert("x-echo", "key-0123456789abcdef".parse().unwrap());
+        let problem = BodyProblem {
+            status: StatusCode::BAD_GATEWAY,
+            headers,
+            body: Bytes::copy_from_slice(body.as_bytes()),
+            kind,
+            secrets: Secrets::new(["key-0123456789abcdef"]),
+        };
+        Error::from_problem::<Envelope>(problem)
+    }
+
+    #[test]
+    fn the_response_is_one_part_read_the_same_for_every_variant() {
+        let cases = [
+            (
+                ProblemKind::NotJson("expected value".to_owned()),
+                ErrorKind::NotJson,
+            ),
+            (ProblemKind::Decode("at `.`".to_owned()), ErrorKind::Decode),
+            (ProblemKind::TooLarge(8), ErrorKind::BodyTooLarge),
+        ];
+        for (problem, kind) in cases {
+            let err = from_problem(problem, "<html>key-0123456789abcdef</html>");
+            assert_eq!(err.kind(), kind);
+            assert_eq!(err.status(), Some(StatusCode::BAD_GATEWAY));
+            let response = err.response().expect("a response");
+            assert_eq!(err.body(), Some(&response.body));
+            assert_eq!(response.body, "<html><redacted></html>");
+            assert_eq!(response.headers["x-echo"], "<redacted>");
+            let debug = format!("{err:?}");
+            assert!(
+                debug.starts_with(&format!("{} {{ status: 502", kind.name())),
+                "{debug}"
+            );
+            assert!(!debug.contains("0123456789abcdef"), "{debug}");
+        }
+        let err = Error::<Payload>::InvalidRequest("base URL".to_owned());
+        assert_eq!(err.kind(), ErrorKind::InvalidRequest);
+        assert!(err.response().is_none() && err.status().is_none());
+        assert_eq!(
+            format!("{err:?}"),
+            r#"InvalidRequest { message: "base URL" }"#
+        );
+    }
+}

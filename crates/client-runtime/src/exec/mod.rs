@@ -1,12 +1,12 @@
 //! The exec-hook plumbing, one module per concern:
 //!
-//! - [`transport`]: sends a request with retries and the rate limit, and reads the body up to
+//! - `transport`: sends a request with retries and the rate limit, and reads the body up to
 //!   the client's cap ([`execute`], the generated clients' exec hook);
-//! - [`inspect`]: whether a buffered body can go to the generated decoder as it is (not JSON,
+//! - `inspect`: whether a buffered body can go to the generated decoder as it is (not JSON,
 //!   an error status, an API error envelope sent with a success status);
-//! - [`tunnel`]: how a rejected response crosses progenitor's generated code to become a typed
+//! - `tunnel`: how a rejected response crosses progenitor's generated code to become a typed
 //!   [`crate::Error`], with the HTTP status, headers, raw body and the client's secrets;
-//! - `test_entry` (feature `test-support`): [`decode_bytes`], the same decoding without a
+//! - `test_entry` (feature `test-support`): `decode_bytes`, the same decoding without a
 //!   network.
 
 mod inspect;
