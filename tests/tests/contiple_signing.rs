@@ -12,7 +12,9 @@
 
 use std::collections::BTreeMap;
 
-use api_tests::{contiple_credentials, load_all, ContipleCredentials, SpecIndex};
+use api_tests::{
+    contiple_credentials, load_all, ClientCredentials as _, ContipleCredentials, SpecIndex,
+};
 use base64::Engine as _;
 use contiple::{types, Client, ClientBuilder, ResultExt};
 use hmac::{Hmac, Mac};

@@ -7,9 +7,7 @@ use std::io::{Read, Write};
 use std::time::Duration;
 
 use client_runtime::RetryPolicy;
-use contiple_httpmock::MockServerExt as _;
 use liveagent::{ApiKey, Client};
-use liveagent_httpmock::MockServerExt as _;
 
 const API_KEY: &str = "test-api-key-not-a-secret";
 
@@ -48,6 +46,7 @@ async fn get_tag_error(template: wiremock::ResponseTemplate) -> liveagent::Error
 #[tokio::test]
 async fn question_mark_works_on_send() {
     // The documented getTag response, from a typed mock.
+    use liveagent_httpmock::MockServerExt as _;
     let server = httpmock::MockServer::start_async().await;
     let found = server.get_tag(|when, then| {
         when.tagid("sh3j");
@@ -106,6 +105,7 @@ async fn contiple_question_mark_works_on_send() {
     assert!(err.api_message().is_some(), "{err:?}");
 
     // The documented getAgent response, from a typed mock.
+    use contiple_httpmock::MockServerExt as _;
     let server = httpmock::MockServer::start_async().await;
     let found = server.get_agent(|when, then| {
         when.id(1);

@@ -33,7 +33,9 @@ use std::sync::{Arc, Mutex, Once};
 use std::time::{Duration, Instant};
 
 use api_tests::faulty::{serve_faulty, Reply};
-use api_tests::{contiple_credentials, load_all, Call, RecordedRequest, SpecIndex};
+use api_tests::{
+    contiple_credentials, load_all, Call, ClientCredentials as _, RecordedRequest, SpecIndex,
+};
 use client_runtime::RetryPolicy;
 use proptest::prelude::*;
 use proptest::test_runner::{Config, RngAlgorithm, TestCaseError, TestRunner};

@@ -148,28 +148,6 @@ pub struct Recording {
 }
 
 impl Recording {
-    /// A single-exchange recording, as the recorder writes it (`response: None`: the
-    /// operation's documented response).
-    pub fn single(
-        operation: &str,
-        synthetic: bool,
-        source: &str,
-        request: RecordedRequest,
-        response: Option<RecordedResponse>,
-    ) -> Self {
-        Self {
-            operation: operation.to_owned(),
-            synthetic,
-            source: source.to_owned(),
-            request: Some(request),
-            response,
-            exchanges: Vec::new(),
-            api: String::new(),
-            case: String::new(),
-            resolved: Vec::new(),
-        }
-    }
-
     /// The operation an exchange calls: its own, or the recording's.
     pub fn operation_of<'a>(&'a self, exchange: &'a Exchange) -> &'a str {
         exchange.operation.as_deref().unwrap_or(&self.operation)
