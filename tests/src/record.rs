@@ -20,8 +20,8 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use anyhow::Context;
-use recording::{Api, RecordedRequest, RecordedResponse, SpecIndex};
 use base64::Engine as _;
+use recording::{Api, RecordedRequest, RecordedResponse, SpecIndex};
 use serde_json::Value;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -166,9 +166,7 @@ fn recorded_request(plan: &Plan, spec: &SpecIndex) -> anyhow::Result<RecordedReq
     let (method, template) = spec.route(&plan.operation).ok_or_else(|| {
         usage(format!(
             "unknown operation `{}` of {} (see spec/{})",
-            plan.operation,
-            plan.api.name,
-            plan.api.spec_file
+            plan.operation, plan.api.name, plan.api.spec_file
         ))
     })?;
     let parameters = spec.parameters(&plan.operation);
@@ -541,7 +539,7 @@ pub async fn record(plan: &Plan, live: &Live) -> anyhow::Result<PathBuf> {
         synthetic: !ok,
         source: &source,
         request: &sent.request,
-        response: (!documented).then(|| WrittenResponse {
+        response: (!documented).then_some(WrittenResponse {
             status: response.status,
             headers: &response.headers,
             body: response.body.as_ref(),

@@ -51,8 +51,8 @@ pub async fn replay(
         outcomes.push(call(server.uri(), &Call::new(spec, operation, &exchange.request)).await);
     }
     let keep: Vec<_> = exchanges.iter().map(|e| &e.request.headers).collect();
-    let sent = sent(&server.received_requests().await, api.auth_query, &keep)
-        .expect("the requests parse");
+    let sent =
+        sent(&server.received_requests().await, api.auth_query, &keep).expect("the requests parse");
 
     failures.extend(sent_mismatches(api, rec, &sent));
 

@@ -8,9 +8,9 @@
 
 use api_tests::replay::{replay, runtime, trials};
 use api_tests::{contiple_credentials, ClientCredentials as _, Recording, SpecIndex};
-use recording::CONTIPLE as API;
 use client_runtime::RetryPolicy;
 use contiple::{Client, ClientBuilder};
+use recording::CONTIPLE as API;
 
 fn replay_one(rec: &Recording) -> Result<(), String> {
     let spec = SpecIndex::of(&API).expect("spec loads");

@@ -8,10 +8,10 @@
 //! request and the decoded result of the synthetic cases with insta.
 
 use api_tests::replay::{replay, runtime, trials, TEST_API_KEY as API_KEY};
-use recording::LIVEAGENT as API;
 use api_tests::{Recording, SpecIndex};
 use client_runtime::RetryPolicy;
 use liveagent::{ApiKey, ClientBuilder};
+use recording::LIVEAGENT as API;
 
 fn replay_one(rec: &Recording) -> Result<(), String> {
     let spec = SpecIndex::of(&API).expect("spec loads");

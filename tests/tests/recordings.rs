@@ -13,7 +13,11 @@ fn every_operation_has_a_recording_and_every_recording_an_operation() {
     for api in APIS {
         let spec = SpecIndex::of(api).expect("spec loads");
         let operations = spec.operation_ids();
-        assert!(!operations.is_empty(), "{}: the spec has no operation", api.name);
+        assert!(
+            !operations.is_empty(),
+            "{}: the spec has no operation",
+            api.name
+        );
         let recordings = load_all(api.name).expect("recordings load");
         let mut by_operation: BTreeMap<String, usize> = BTreeMap::new();
         for rec in &recordings {

@@ -279,12 +279,8 @@ pub fn load_all(api: &str) -> anyhow::Result<Vec<Recording>> {
 /// its API), sorted by operation and case.
 pub fn load_from(dir: &Path) -> anyhow::Result<Vec<Recording>> {
     let name = dir.file_name().and_then(|s| s.to_str()).unwrap_or_default();
-    let api = api(name).with_context(|| {
-        format!(
-            "{}: `{name}` is not an API of the registry",
-            dir.display()
-        )
-    })?;
+    let api = api(name)
+        .with_context(|| format!("{}: `{name}` is not an API of the registry", dir.display()))?;
     load_dir(api, dir)
 }
 
@@ -332,12 +328,8 @@ pub fn load(path: &Path) -> anyhow::Result<Recording> {
         .and_then(Path::file_name)
         .and_then(|s| s.to_str())
         .unwrap_or_default();
-    let api = api(name).with_context(|| {
-        format!(
-            "{}: `{name}` is not an API of the registry",
-            path.display()
-        )
-    })?;
+    let api = api(name)
+        .with_context(|| format!("{}: `{name}` is not an API of the registry", path.display()))?;
     load_as(api, path)
 }
 
@@ -366,7 +358,7 @@ pub fn load_as(api: &Api, path: &Path) -> anyhow::Result<Recording> {
         recording.operation
     );
     anyhow::ensure!(
-        recording.request.is_some() != !recording.exchanges.is_empty()
+        recording.request.is_some() == recording.exchanges.is_empty()
             && (recording.response.is_none() || recording.request.is_some()),
         "{}: give either `request` (and `response` unless it is the documented one), or \
          `exchanges`",

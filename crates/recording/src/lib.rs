@@ -12,8 +12,8 @@ mod spec;
 pub use apis::{api, Api, APIS, CONTIPLE, LIVEAGENT};
 pub use format::{
     contiple_credentials, load, load_all, load_as, load_case, load_case_from, load_credentials,
-    load_dir, load_from, recordings_dir, recordings_root, ContipleCredentials, Exchange, RecordedRequest,
-    RecordedResponse, Recording,
+    load_dir, load_from, recordings_dir, recordings_root, ContipleCredentials, Exchange,
+    RecordedRequest, RecordedResponse, Recording,
 };
 pub use received::{multipart_file, parse_sent, SentRequest};
 pub use spec::{spec_dir, SpecIndex};

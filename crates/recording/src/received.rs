@@ -146,4 +146,3 @@ pub fn multipart_file(content_type: &str, body: &[u8]) -> anyhow::Result<(String
 fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
     haystack.windows(needle.len()).position(|w| w == needle)
 }
-

@@ -12,8 +12,8 @@
 
 use std::process::ExitCode;
 
-use clap::Parser;
 use api_tests::record::{self, Live, Plan, Usage};
+use clap::Parser;
 use recording::Api;
 
 /// Calls one operation of the live API and writes the exchange as a recording.
