@@ -106,17 +106,6 @@ pub fn sent(
         .collect()
 }
 
-/// The one request the server received (LiveAgent: `apikey` stripped).
-pub async fn sent_request(server: &MockServer) -> anyhow::Result<SentRequest> {
-    let mut sent = sent_requests(server, Some("apikey"), &[]).await?;
-    anyhow::ensure!(
-        sent.len() == 1,
-        "expected exactly one request, got {}",
-        sent.len()
-    );
-    Ok(sent.remove(0))
-}
-
 /// The client credentials of the Contiple recordings: their fixed fake keys, with the frozen
 /// clock.
 pub trait ClientCredentials {

@@ -17,7 +17,7 @@ use recording::Api;
 #[derive(Parser)]
 #[command(name = "mock-server", version)]
 struct Args {
-    /// The API to replay (one of the registry's: liveagent, contiple).
+    /// The API to replay: a name of the registry (`recording::APIS`), e.g. liveagent.
     #[arg(long, value_parser = parse_api)]
     api: &'static Api,
     /// The port on 127.0.0.1 (0: any free port, printed).

@@ -369,3 +369,79 @@ pub fn load_as(api: &Api, path: &Path) -> anyhow::Result<Recording> {
         .with_context(|| format!("{}", path.display()))?;
     Ok(recording)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::LIVEAGENT;
+
+    /// Writes `<tmp>/<operation>/<case>.json` and loads it as a LiveAgent recording.
+    fn load_text(operation: &str, case: &str, text: &str) -> anyhow::Result<Recording> {
+        load_text_as(&LIVEAGENT, operation, case, text)
+    }
+
+    /// Writes `<tmp>/<operation>/<case>.json` and loads it as a recording of `api`.
+    fn load_text_as(
+        api: &Api,
+        operation: &str,
+        case: &str,
+        text: &str,
+    ) -> anyhow::Result<Recording> {
+        let root =
+            std::env::temp_dir().join(format!("recording-format-{}-{case}", std::process::id()));
+        let dir = root.join(operation);
+        std::fs::create_dir_all(&dir)?;
+        let path = dir.join(format!("{case}.json"));
+        std::fs::write(&path, text)?;
+        let loaded = load_as(api, &path);
+        std::fs::remove_dir_all(&root)?;
+        loaded
+    }
+
+    const GET_TAG: &str = r#"{"operation": "getTag", "source": "test",
+        "request": {"method": "GET", "path": "/tags/sh3j", "query": {}, "form": null}"#;
+
+    #[test]
+    fn a_case_without_response_gets_the_documented_one() {
+        let rec = load_text("getTag", "documented", &format!("{GET_TAG}}}")).unwrap();
+        assert!(rec.is_documented());
+        assert_eq!(rec.stored_responses().count(), 0);
+        let documented = SpecIndex::of(&LIVEAGENT)
+            .unwrap()
+            .documented_response("getTag")
+            .unwrap();
+        assert_eq!(rec.last_response(), documented);
+        assert_eq!(documented.status, 200);
+        assert!(documented.body.is_some());
+    }
+
+    #[test]
+    fn a_stored_response_is_served_as_stored() {
+        let text = format!(r#"{GET_TAG}, "response": {{"status": 404, "body_text": "gone"}}}}"#);
+        let rec = load_text("getTag", "stored", &text).unwrap();
+        assert!(!rec.is_documented());
+        assert_eq!(rec.last_response().status, 404);
+        assert_eq!(rec.last_response().body_bytes(), b"gone");
+    }
+
+    #[test]
+    fn bad_recordings_do_not_load() {
+        // Filed under another operation.
+        let err = load_text("listTags", "misfiled", &format!("{GET_TAG}}}")).unwrap_err();
+        assert!(format!("{err:#}").contains("another directory"), "{err:#}");
+        // Neither a request nor exchanges.
+        let text = r#"{"operation": "getTag", "source": "test"}"#;
+        let err = load_text("getTag", "empty", text).unwrap_err();
+        assert!(format!("{err:#}").contains("either"), "{err:#}");
+        // A binary body that is not base64.
+        let text = format!(r#"{GET_TAG}, "response": {{"status": 200, "body_base64": "@@"}}}}"#);
+        let err = load_text("getTag", "bad_base64", &text).unwrap_err();
+        assert!(format!("{err:#}").contains("base64"), "{err:#}");
+        // No response, and the spec documents no JSON example (a file download).
+        let text = r#"{"operation": "getFaqAttachment", "source": "test",
+            "request": {"method": "GET", "path": "/x", "query": {}, "form": null}}"#;
+        let err =
+            load_text_as(&crate::CONTIPLE, "getFaqAttachment", "undocumented", text).unwrap_err();
+        assert!(format!("{err:#}").contains("documents none"), "{err:#}");
+    }
+}

@@ -20,7 +20,7 @@ use recording::Api;
 #[derive(Parser)]
 #[command(name = "mock-record", version)]
 struct Args {
-    /// The API (one of the registry's: liveagent, contiple).
+    /// The API: a name of the registry (`recording::APIS`), e.g. liveagent.
     #[arg(value_parser = parse_api)]
     api: &'static Api,
     /// The operation (the spec's operationId, e.g. getTag).
