@@ -276,7 +276,7 @@ async fn unsigned_operations_carry_no_signature() {
 #[test]
 fn every_signed_recording_has_the_documented_signature() {
     let credentials = contiple_credentials();
-    let spec = SpecIndex::load("contiple.yaml").unwrap();
+    let spec = SpecIndex::of(&api_tests::CONTIPLE).unwrap();
     let mut signed = 0;
     for rec in load_all("contiple").unwrap() {
         for exchange in rec.exchanges() {

@@ -57,7 +57,7 @@ fn stdout_json(output: &Output) -> Value {
 #[test]
 fn every_recording_through_its_subcommand() {
     let rt = runtime();
-    let spec = SpecIndex::load("contiple.yaml").unwrap();
+    let spec = SpecIndex::of(&api_tests::CONTIPLE).unwrap();
     let mut exercised = BTreeSet::new();
     let mut failures = Vec::new();
     for rec in api_tests::load_all("contiple").unwrap() {
@@ -73,10 +73,10 @@ fn every_recording_through_its_subcommand() {
             .unwrap();
         for exchange in rec.exchanges() {
             let operation = rec.operation_of(exchange);
-            let call = Call::new(&spec, operation, &exchange.request);
+            let call = Call::new(spec, operation, &exchange.request);
             let outcome = rt.block_on(api_tests::dispatch::contiple::call(&client, &call));
             let dir = tempfile::tempdir().unwrap();
-            let mut args = cli::args(&spec, operation, &exchange.request, dir.path()).unwrap();
+            let mut args = cli::args(spec, operation, &exchange.request, dir.path()).unwrap();
             let download = dir.path().join("download.bin");
             if spec.returns_file(operation) {
                 args.extend(["--output".to_owned(), download.display().to_string()]);

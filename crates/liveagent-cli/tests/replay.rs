@@ -48,7 +48,7 @@ fn stdout_json(output: &Output) -> Value {
 #[test]
 fn every_recording_through_its_subcommand() {
     let rt = runtime();
-    let spec = SpecIndex::load("liveagent-v1.yaml").unwrap();
+    let spec = SpecIndex::of(&api_tests::LIVEAGENT).unwrap();
     let mut exercised = BTreeSet::new();
     let mut failures = Vec::new();
     for rec in api_tests::load_all("liveagent").unwrap() {
@@ -64,10 +64,10 @@ fn every_recording_through_its_subcommand() {
             .unwrap();
         for exchange in rec.exchanges() {
             let operation = rec.operation_of(exchange);
-            let call = Call::new(&spec, operation, &exchange.request);
+            let call = Call::new(spec, operation, &exchange.request);
             let outcome = rt.block_on(api_tests::dispatch::liveagent::call(&client, &call));
             let dir = tempfile::tempdir().unwrap();
-            let args = cli::args(&spec, operation, &exchange.request, dir.path()).unwrap();
+            let args = cli::args(spec, operation, &exchange.request, dir.path()).unwrap();
             let args: Vec<&str> = args.iter().map(String::as_str).collect();
             let output = run(&server.uri(), &args);
             let name = format!("{} ({})", rec.name(), args.join(" "));
