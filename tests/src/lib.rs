@@ -1,29 +1,33 @@
-//! Recorded HTTP exchanges, the mock server that replays them, and the generated dispatchers
-//! that call every operation of the clients with a recording's parameters.
+//! The workspace's tests of the generated clients, and what they share: the generated
+//! dispatchers that call every operation of the clients with a recording's parameters, the
+//! replay of a recording (`replay`), the synthetic servers (`capped`, `faulty`) and the
+//! command-line helpers (`cli`).
 //!
-//! A recording (`tests/recordings/<api>/<operationId>/<case>.json`, format in
-//! `tests/recordings/README.md`) holds one or more exchanges: the request as the client must
-//! send it and the response the server gave. [`Recording::serve`] serves the responses from a
-//! local wiremock server in order; [`sent_requests`] returns what the client actually sent, in
-//! the recording's shape, so a test can compare the two and snapshot the decoded result.
+//! The recordings themselves (`tests/recordings/<api>/<operationId>/<case>.json`, format in
+//! `tests/recordings/README.md`) are read by the `recording` crate, re-exported here; the
+//! replay server is `mock-server`. [`serve_any`] answers every request with one response;
+//! [`sent_requests`] returns what the client actually sent, in the recordings' shape.
 
 use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
 use std::str::FromStr;
 
 use anyhow::Context;
 use base64::Engine as _;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::{json, Value};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 pub mod capped;
 pub mod cli;
 pub mod faulty;
+pub mod record;
 pub mod replay;
-mod spec_index;
 
-pub use spec_index::SpecIndex;
+pub use recording::{
+    api, contiple_credentials, load, load_all, load_case, load_case_from, multipart_file,
+    parse_sent, recordings_dir, Api, ContipleCredentials, Exchange, RecordedRequest,
+    RecordedResponse, Recording, SentRequest, SpecIndex, APIS, CONTIPLE, LIVEAGENT,
+};
 
 /// The README's and the crates' READMEs' Rust snippets, compiled as doctests.
 #[doc = include_str!("../../README.md")]
@@ -38,276 +42,22 @@ pub mod dispatch {
     pub mod liveagent;
 }
 
-fn is_false(value: &bool) -> bool {
-    !value
-}
-
-/// The request half of an exchange, and also what the client sent, in the same shape.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct RecordedRequest {
-    /// HTTP method, upper case.
-    pub method: String,
-    /// Path as sent, e.g. `/conversations/a1b2c3d4`.
-    pub path: String,
-    /// Query parameters (LiveAgent: without the `apikey` the client adds).
-    pub query: BTreeMap<String, String>,
-    /// Headers the client must send, lower-case names; only these are compared.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub headers: BTreeMap<String, String>,
-    /// The `application/x-www-form-urlencoded` body's fields, if the request has such a body.
-    pub form: Option<BTreeMap<String, String>>,
-    /// A JSON body, as the exact text sent.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub body_text: Option<String>,
-    /// The file name of a multipart upload's `file` part.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub file_name: Option<String>,
-    /// The bytes of a multipart upload's `file` part, base64.
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub file_base64: Option<String>,
-}
-
-/// The response half of an exchange.
-#[derive(Clone, Debug, Serialize, Deserialize)]
-pub struct RecordedResponse {
-    /// HTTP status.
-    pub status: u16,
-    /// Response headers.
-    #[serde(default)]
-    pub headers: BTreeMap<String, String>,
-    /// A JSON body.
-    #[serde(default)]
-    pub body: Option<Value>,
-    /// A body that is not JSON, served verbatim.
-    #[serde(default)]
-    pub body_text: Option<String>,
-    /// A binary body (a downloaded file), base64.
-    #[serde(default)]
-    pub body_base64: Option<String>,
-}
-
-/// One request and its response.
-#[derive(Clone, Debug, Serialize, Deserialize)]
-pub struct Exchange {
-    /// The operation this request calls, when it is not the recording's own (a flow of
-    /// several operations, e.g. upload an attachment, then create a ticket with it).
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub operation: Option<String>,
-    /// The request the client must send.
-    pub request: RecordedRequest,
-    /// The response to serve.
-    pub response: RecordedResponse,
-}
-
-/// One recorded case: a single exchange (`request` + `response`) or several (`exchanges`).
-#[derive(Clone, Debug, Serialize, Deserialize)]
-pub struct Recording {
-    /// The spec's operationId.
-    pub operation: String,
-    /// True when the exchange was made up for a test (an error case) rather than taken from
-    /// the docs or a real server.
-    #[serde(default, skip_serializing_if = "is_false")]
-    pub synthetic: bool,
-    /// Where the response comes from.
-    pub source: String,
-    /// The request of a single-exchange case.
-    #[serde(default)]
-    pub request: Option<RecordedRequest>,
-    /// The response of a single-exchange case.
-    #[serde(default)]
-    pub response: Option<RecordedResponse>,
-    /// The exchanges of a multi-exchange case, in order.
-    #[serde(default)]
-    pub exchanges: Vec<Exchange>,
-    /// The API: the recordings directory it is under.
-    #[serde(skip)]
-    pub api: String,
-    /// The case name: the file stem.
-    #[serde(skip)]
-    pub case: String,
-}
-
-/// What the client sent, as seen by the mock server.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
-pub struct SentRequest {
-    /// The request in the recording's shape (the stripped auth parameter removed from
-    /// `query`; only the recorded headers kept in `headers`).
-    pub request: RecordedRequest,
-    /// The stripped auth query parameter (`apikey`), if there was exactly one.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub apikey: Option<String>,
-    /// How many stripped auth parameters the request carried.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub apikey_count: Option<usize>,
-    /// The body's content type, if any.
-    pub content_type: Option<String>,
-    /// Every header sent, lower-case names (for checks; not snapshotted).
-    #[serde(skip)]
-    pub all_headers: BTreeMap<String, String>,
-}
-
-/// The directory holding one API's recordings.
-pub fn recordings_dir(api: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("recordings")
-        .join(api)
-}
-
-/// Loads every recording of one API, sorted by operation and case.
-pub fn load_all(api: &str) -> anyhow::Result<Vec<Recording>> {
-    load_from(&recordings_dir(api))
-}
-
-/// Loads every recording under `dir` (`<dir>/<operationId>/<case>.json`), sorted by operation
-/// and case.
-pub fn load_from(dir: &Path) -> anyhow::Result<Vec<Recording>> {
-    let mut out = Vec::new();
-    for op_dir in std::fs::read_dir(dir).with_context(|| format!("reading {}", dir.display()))? {
-        let op_dir = op_dir?.path();
-        if !op_dir.is_dir() {
-            continue;
-        }
-        for file in std::fs::read_dir(&op_dir)? {
-            let path = file?.path();
-            if path.extension().is_some_and(|e| e == "json") {
-                out.push(load(&path)?);
-            }
-        }
-    }
-    out.sort_by(|a, b| (&a.operation, &a.case).cmp(&(&b.operation, &b.case)));
-    Ok(out)
-}
-
-/// Loads the recording `<api>/<operation>/<case>.json`.
-pub fn load_case(api: &str, operation: &str, case: &str) -> anyhow::Result<Recording> {
-    load(
-        &recordings_dir(api)
-            .join(operation)
-            .join(format!("{case}.json")),
-    )
-}
-
-/// Loads the recording `<root>/<api>/<operation>/<case>.json`.
-pub fn load_case_from(root: &Path, api: &str, operation: &str, case: &str) -> Recording {
-    let path = root.join(api).join(operation).join(format!("{case}.json"));
-    load(&path).unwrap_or_else(|err| panic!("{}: {err:#}", path.display()))
-}
-
-/// Loads one recording; its directory must be named after its operation.
-pub fn load(path: &Path) -> anyhow::Result<Recording> {
-    let text = std::fs::read_to_string(path)?;
-    let mut recording: Recording =
-        serde_json::from_str(&text).with_context(|| format!("parsing {}", path.display()))?;
-    recording.case = path
-        .file_stem()
-        .and_then(|s| s.to_str())
-        .unwrap_or_default()
-        .to_owned();
-    let dir = path.parent().and_then(Path::file_name);
-    recording.api = path
-        .parent()
-        .and_then(Path::parent)
-        .and_then(Path::file_name)
-        .and_then(|s| s.to_str())
-        .unwrap_or_default()
-        .to_owned();
-    anyhow::ensure!(
-        dir.and_then(|d| d.to_str()) == Some(recording.operation.as_str()),
-        "{}: operation `{}` is filed under another directory",
-        path.display(),
-        recording.operation
-    );
-    let single = recording.request.is_some() || recording.response.is_some();
-    anyhow::ensure!(
-        single == recording.exchanges.is_empty()
-            && recording.request.is_some() == recording.response.is_some(),
-        "{}: give either `request` and `response`, or `exchanges`",
-        path.display()
-    );
-    Ok(recording)
-}
-
-impl RecordedResponse {
-    /// The body as the server sends it.
-    pub fn body_bytes(&self) -> Vec<u8> {
-        if let Some(text) = &self.body_text {
-            return text.clone().into_bytes();
-        }
-        if let Some(encoded) = &self.body_base64 {
-            return base64::engine::general_purpose::STANDARD
-                .decode(encoded)
-                .expect("body_base64 is base64");
-        }
-        match &self.body {
-            Some(json) => serde_json::to_vec(json).unwrap_or_default(),
-            None => Vec::new(),
-        }
-    }
-
-    /// The response as a wiremock template.
-    pub fn template(&self) -> ResponseTemplate {
-        let mut template = ResponseTemplate::new(self.status).set_body_bytes(self.body_bytes());
-        for (name, value) in &self.headers {
-            template = template.insert_header(name.as_str(), value.as_str());
-        }
-        template
-    }
-}
-
-impl Recording {
-    /// The operation an exchange calls: its own, or the recording's.
-    pub fn operation_of<'a>(&'a self, exchange: &'a Exchange) -> &'a str {
-        exchange.operation.as_deref().unwrap_or(&self.operation)
-    }
-
-    /// The case's exchanges, in order.
-    pub fn exchanges(&self) -> Vec<Exchange> {
-        match (&self.request, &self.response) {
-            (Some(request), Some(response)) => vec![Exchange {
-                operation: None,
-                request: request.clone(),
-                response: response.clone(),
-            }],
-            _ => self.exchanges.clone(),
-        }
-    }
-
-    /// The first exchange's request.
-    pub fn first_request(&self) -> RecordedRequest {
-        self.exchanges()[0].request.clone()
-    }
-
-    /// The last exchange's response.
-    pub fn last_response(&self) -> RecordedResponse {
-        self.exchanges()
-            .last()
-            .expect("a case has an exchange")
-            .response
-            .clone()
-    }
-
-    /// `<operation>__<case>`: the snapshot and test name.
-    pub fn name(&self) -> String {
-        format!("{}__{}", self.operation, self.case)
-    }
-
-    /// Starts a mock server that answers the n-th request with the n-th exchange's response
-    /// (and any later request with the last one).
-    pub async fn serve(&self) -> MockServer {
-        let server = MockServer::start().await;
-        let exchanges = self.exchanges();
-        let count = exchanges.len();
-        for (index, exchange) in exchanges.iter().enumerate() {
-            let mock =
-                Mock::given(wiremock::matchers::any()).respond_with(exchange.response.template());
-            let mock = if index + 1 < count {
-                mock.up_to_n_times(1)
-            } else {
-                mock
-            };
-            mock.mount(&server).await;
-        }
-        server
+/// Decodes a response to an operation of a registry API exactly as its client does (the
+/// generated `dispatch::<api>::decode`): `None` for an operation whose response is not JSON.
+///
+/// # Panics
+///
+/// For an API of the registry that has no dispatcher here.
+pub async fn decode(
+    api: &Api,
+    operation: &str,
+    status: reqwest::StatusCode,
+    body: bytes::Bytes,
+) -> Option<Value> {
+    match api.name {
+        "liveagent" => dispatch::liveagent::decode(operation, status, body).await,
+        "contiple" => dispatch::contiple::decode(operation, status, body).await,
+        other => panic!("the API {other} has no dispatcher in api_tests::dispatch"),
     }
 }
 
@@ -321,9 +71,7 @@ pub async fn serve_any(template: ResponseTemplate) -> MockServer {
     server
 }
 
-/// The requests the server received, in the recordings' shape: `strip_query` (LiveAgent's
-/// `apikey`) is taken out of the query and counted, and only the headers named in `keep_headers`
-/// are kept in `request.headers`.
+/// The requests the server received, in the recordings' shape (see [`sent`]).
 pub async fn sent_requests(
     server: &MockServer,
     strip_query: Option<&str>,
@@ -333,6 +81,17 @@ pub async fn sent_requests(
         .received_requests()
         .await
         .context("request recording is off")?;
+    sent(&received, strip_query, keep_headers)
+}
+
+/// Received requests in the recordings' shape: `strip_query` (LiveAgent's `apikey`) is taken
+/// out of the query and counted, and only the headers named in the n-th `keep_headers` are
+/// kept in the n-th request's `headers`.
+pub fn sent(
+    received: &[wiremock::Request],
+    strip_query: Option<&str>,
+    keep_headers: &[&BTreeMap<String, String>],
+) -> anyhow::Result<Vec<SentRequest>> {
     received
         .iter()
         .enumerate()
@@ -347,164 +106,19 @@ pub async fn sent_requests(
         .collect()
 }
 
-/// The one request the server received (LiveAgent: `apikey` stripped).
-pub async fn sent_request(server: &MockServer) -> anyhow::Result<SentRequest> {
-    let mut sent = sent_requests(server, Some("apikey"), &[]).await?;
-    anyhow::ensure!(
-        sent.len() == 1,
-        "expected exactly one request, got {}",
-        sent.len()
-    );
-    Ok(sent.remove(0))
+/// The client credentials of the Contiple recordings: their fixed fake keys, with the frozen
+/// clock.
+pub trait ClientCredentials {
+    /// The `contiple` client's credentials.
+    fn client_credentials(&self) -> contiple::Credentials;
 }
 
-/// A request as a mock server received it, in the recordings' shape: `strip_query` taken out
-/// of the query and counted, only the headers named in `keep_headers` kept in
-/// `request.headers` (all of them are in `all_headers`).
-pub fn parse_sent(
-    request: &wiremock::Request,
-    strip_query: Option<&str>,
-    keep_headers: &BTreeMap<String, String>,
-) -> anyhow::Result<SentRequest> {
-    let mut query = BTreeMap::new();
-    let mut stripped = Vec::new();
-    for (name, value) in request.url.query_pairs() {
-        if Some(name.as_ref()) == strip_query {
-            stripped.push(value.into_owned());
-        } else {
-            anyhow::ensure!(
-                query
-                    .insert(name.clone().into_owned(), value.into_owned())
-                    .is_none(),
-                "query parameter `{name}` sent twice"
-            );
-        }
-    }
-    let all_headers: BTreeMap<String, String> = request
-        .headers
-        .iter()
-        .map(|(name, value)| {
-            (
-                name.as_str().to_ascii_lowercase(),
-                value.to_str().unwrap_or("<not UTF-8>").to_owned(),
-            )
-        })
-        .collect();
-    let headers = keep_headers
-        .keys()
-        .filter_map(|name| Some((name.clone(), all_headers.get(name)?.clone())))
-        .collect();
-    let content_type = all_headers.get("content-type").cloned();
-    let mut sent = RecordedRequest {
-        method: request.method.to_string(),
-        path: request.url.path().to_owned(),
-        query,
-        headers,
-        ..RecordedRequest::default()
-    };
-    if !request.body.is_empty() {
-        let kind = content_type.as_deref().unwrap_or_default();
-        if kind.starts_with("application/x-www-form-urlencoded") {
-            let mut fields = BTreeMap::new();
-            for (name, value) in url::form_urlencoded::parse(&request.body) {
-                anyhow::ensure!(
-                    fields
-                        .insert(name.clone().into_owned(), value.into_owned())
-                        .is_none(),
-                    "form field `{name}` sent twice"
-                );
-            }
-            sent.form = Some(fields);
-        } else if kind.starts_with("multipart/form-data") {
-            let (file_name, bytes) = multipart_file(kind, &request.body)?;
-            sent.file_name = Some(file_name);
-            sent.file_base64 = Some(base64::engine::general_purpose::STANDARD.encode(bytes));
-        } else {
-            sent.body_text = Some(
-                String::from_utf8(request.body.clone()).context("the request body is not UTF-8")?,
-            );
-        }
-    }
-    Ok(SentRequest {
-        request: sent,
-        apikey_count: strip_query.map(|_| stripped.len()),
-        apikey: stripped.pop(),
-        content_type,
-        all_headers,
-    })
-}
-
-/// The file name and bytes of the `file` part of a multipart body.
-pub fn multipart_file(content_type: &str, body: &[u8]) -> anyhow::Result<(String, Vec<u8>)> {
-    let boundary = content_type
-        .split(';')
-        .find_map(|p| p.trim().strip_prefix("boundary="))
-        .context("multipart content type without boundary")?
-        .trim_matches('"');
-    let delimiter = format!("--{boundary}");
-    let text = body;
-    let mut parts = Vec::new();
-    let mut rest = text;
-    while let Some(at) = find(rest, delimiter.as_bytes()) {
-        rest = &rest[at + delimiter.len()..];
-        if rest.starts_with(b"--") {
-            break;
-        }
-        let end = find(rest, delimiter.as_bytes()).context("unterminated multipart part")?;
-        parts.push(&rest[..end]);
-    }
-    for part in parts {
-        let part = part.strip_prefix(b"\r\n").unwrap_or(part);
-        let split = find(part, b"\r\n\r\n").context("multipart part without headers")?;
-        let head = String::from_utf8_lossy(&part[..split]);
-        if !head.contains("name=\"file\"") {
-            continue;
-        }
-        let file_name = head
-            .split("filename=\"")
-            .nth(1)
-            .and_then(|s| s.split('"').next())
-            .unwrap_or_default()
-            .to_owned();
-        let content = &part[split + 4..];
-        let content = content.strip_suffix(b"\r\n").unwrap_or(content);
-        return Ok((file_name, content.to_vec()));
-    }
-    anyhow::bail!("multipart body without a `file` part")
-}
-
-fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    haystack.windows(needle.len()).position(|w| w == needle)
-}
-
-/// The fixed fake credentials and frozen clock of the Contiple recordings
-/// (`tests/recordings/contiple/credentials.json`).
-#[derive(Clone, Debug, Deserialize)]
-pub struct ContipleCredentials {
-    /// The NHN Cloud organization id.
-    pub organization_id: String,
-    /// The service's security key.
-    pub security_key: String,
-    /// The service id (the first path segment).
-    pub service_id: String,
-    /// The frozen clock: every request is signed at this time.
-    pub timestamp_ms: i64,
-}
-
-impl ContipleCredentials {
-    /// The client credentials, with the frozen clock.
-    pub fn client_credentials(&self) -> contiple::Credentials {
+impl ClientCredentials for ContipleCredentials {
+    fn client_credentials(&self) -> contiple::Credentials {
         let timestamp = self.timestamp_ms;
         contiple::Credentials::new(&self.service_id, &self.organization_id, &self.security_key)
             .with_clock(move || timestamp)
     }
-}
-
-/// Loads `tests/recordings/contiple/credentials.json`.
-pub fn contiple_credentials() -> ContipleCredentials {
-    let path = recordings_dir("contiple").join("credentials.json");
-    let text = std::fs::read_to_string(&path).expect("credentials.json exists");
-    serde_json::from_str(&text).expect("credentials.json parses")
 }
 
 /// One recorded request, as the generated dispatcher reads it.

@@ -1,55 +1,30 @@
-//! Replaying one recording: serve its responses, call its operation through the generated
-//! dispatcher, compare what was sent with what was recorded, and build the snapshot.
+//! Replaying one recording: serve it from the replay server (`mock-server`), call its operation
+//! through the generated dispatcher, compare what was sent with what was recorded, check that
+//! documented responses decode without losing a field, and build the snapshot of what is not
+//! the spec's (a synthetic case's result).
 //!
 //! Each test binary turns every recording into its own test ([`trials`]), so one failure does
 //! not hide the rest, and asserts the snapshot itself (insta names snapshots after the calling
 //! binary).
 
+use mock_server::ReplayServer;
+use recording::Api;
 use serde_json::{json, Value};
 
-use crate::{sent_requests, without_empty, Call, Recording, SentRequest, SpecIndex};
+use crate::{sent, without_empty, Call, Recording, SentRequest, SpecIndex};
 
-/// What one API's replay needs to know.
-pub struct ReplayApi {
-    /// The directory under `tests/recordings/` and the spec's API.
-    pub name: &'static str,
-    /// The spec's file under `spec/`.
-    pub spec_file: &'static str,
-    /// A query parameter the client adds for authentication (LiveAgent's `apikey`): taken out
-    /// of the compared query and checked to be sent exactly once with this value.
-    pub auth_query: Option<(&'static str, &'static str)>,
-    /// Headers the client adds to sign a request (Contiple's `authorization`,
-    /// `x-tc-timestamp`): a recorded request that holds none of them must be sent without
-    /// them (operations the spec does not secure are not signed).
-    pub signature_headers: &'static [&'static str],
-}
-
-/// The API key of the LiveAgent replays: not a secret, so the tests can compare it.
-pub const LIVEAGENT_API_KEY: &str = "test-api-key-not-a-secret";
-
-/// LiveAgent: authenticated by the `apikey` query parameter.
-pub const LIVEAGENT: ReplayApi = ReplayApi {
-    name: "liveagent",
-    spec_file: "liveagent-v1.yaml",
-    auth_query: Some(("apikey", LIVEAGENT_API_KEY)),
-    signature_headers: &[],
-};
-
-/// Contiple: signed with `authorization` and `x-tc-timestamp` (see
-/// `tests/recordings/contiple/credentials.json`).
-pub const CONTIPLE: ReplayApi = ReplayApi {
-    name: "contiple",
-    spec_file: "contiple.yaml",
-    auth_query: None,
-    signature_headers: &["authorization", "x-tc-timestamp"],
-};
+/// The API key of the replays (of an API with an `auth_query`): not a secret, so the tests can
+/// compare it.
+pub const TEST_API_KEY: &str = "test-api-key-not-a-secret";
 
 /// The outcome of replaying one recording.
 pub struct Replayed {
     /// The recording's name, `<operation>__<case>`.
     pub name: String,
-    /// What to snapshot: the recording's provenance, what was sent, the result.
-    pub snapshot: Value,
+    /// What to snapshot: the recording's provenance, what was sent, the result; `None` when
+    /// every response is the spec's documented one (the round trip checked the result against
+    /// the spec, and the requests against the recording: a snapshot would copy them).
+    pub snapshot: Option<Value>,
     /// Mismatches between the recording and what happened.
     pub failures: Vec<String>,
 }
@@ -59,7 +34,7 @@ pub struct Replayed {
 /// dispatcher) and returns the outcome JSON. The result is the one outcome, or the list of
 /// outcomes of a multi-exchange case.
 pub async fn replay(
-    api: &ReplayApi,
+    api: &'static Api,
     spec: &SpecIndex,
     rec: &Recording,
     call: impl AsyncFn(String, &Call<'_>) -> Value,
@@ -67,16 +42,17 @@ pub async fn replay(
     let name = rec.name();
     let mut failures = Vec::new();
     let exchanges = rec.exchanges();
-    let server = rec.serve().await;
+    let server = ReplayServer::serving(api, std::slice::from_ref(rec))
+        .await
+        .expect("the replay server starts");
     let mut outcomes = Vec::new();
-    for exchange in &exchanges {
+    for exchange in exchanges {
         let operation = rec.operation_of(exchange);
         outcomes.push(call(server.uri(), &Call::new(spec, operation, &exchange.request)).await);
     }
     let keep: Vec<_> = exchanges.iter().map(|e| &e.request.headers).collect();
-    let sent = sent_requests(&server, api.auth_query.map(|(name, _)| name), &keep)
-        .await
-        .expect("the mock server records requests");
+    let sent =
+        sent(&server.received_requests().await, api.auth_query, &keep).expect("the requests parse");
 
     failures.extend(sent_mismatches(api, rec, &sent));
 
@@ -85,11 +61,10 @@ pub async fn replay(
         if rec.synthetic || spec.returns_file(operation) {
             continue;
         }
-        let recorded = exchange
-            .response
-            .body
-            .clone()
-            .expect("docs recordings have JSON bodies");
+        let Some(recorded) = exchange.response.body.clone() else {
+            failures.push(format!("{name}: a documented response without a JSON body"));
+            continue;
+        };
         let undeclared = spec.undeclared_fields(operation, &recorded);
         if !undeclared.is_empty() {
             failures.push(format!(
@@ -135,10 +110,12 @@ pub async fn replay(
     };
     Replayed {
         name,
-        snapshot: json!({
-            "recording": { "synthetic": rec.synthetic, "source": rec.source },
-            "sent": sent_json,
-            "result": result,
+        snapshot: (!rec.is_documented()).then(|| {
+            json!({
+                "recording": { "synthetic": rec.synthetic, "source": rec.source },
+                "sent": sent_json,
+                "result": result,
+            })
         }),
         failures,
     }
@@ -148,7 +125,7 @@ pub async fn replay(
 /// number, each request's method, path, query, body and recorded headers, the auth query
 /// parameter (sent exactly once), signature headers (none on unsigned operations) and the
 /// body's content type.
-pub fn sent_mismatches(api: &ReplayApi, rec: &Recording, sent: &[SentRequest]) -> Vec<String> {
+pub fn sent_mismatches(api: &Api, rec: &Recording, sent: &[SentRequest]) -> Vec<String> {
     let name = rec.name();
     let exchanges = rec.exchanges();
     let mut failures = Vec::new();
@@ -159,15 +136,15 @@ pub fn sent_mismatches(api: &ReplayApi, rec: &Recording, sent: &[SentRequest]) -
             exchanges.len()
         ));
     }
-    for (sent, exchange) in sent.iter().zip(&exchanges) {
+    for (sent, exchange) in sent.iter().zip(exchanges) {
         if sent.request != exchange.request {
             failures.push(format!(
                 "{name}: sent {:#?}\nrecorded {:#?}",
                 sent.request, exchange.request
             ));
         }
-        if let Some((param, value)) = api.auth_query {
-            if sent.apikey.as_deref() != Some(value) || sent.apikey_count != Some(1) {
+        if let Some(param) = api.auth_query {
+            if sent.apikey.as_deref() != Some(TEST_API_KEY) || sent.apikey_count != Some(1) {
                 failures.push(format!(
                     "{name}: {param} sent {:?} time(s)",
                     sent.apikey_count
@@ -202,7 +179,7 @@ pub fn sent_mismatches(api: &ReplayApi, rec: &Recording, sent: &[SentRequest]) -
 
 /// Runs `test` once per recording of `api` as its own test (libtest-mimic), with the usual
 /// test-binary command line (filters, `--list`, ...).
-pub fn trials(api: &ReplayApi, test: fn(&Recording) -> Result<(), String>) -> ! {
+pub fn trials(api: &Api, test: fn(&Recording) -> Result<(), String>) -> ! {
     let args = libtest_mimic::Arguments::from_args();
     let recordings = crate::load_all(api.name).expect("recordings load");
     let trials = recordings

@@ -12,7 +12,9 @@
 
 use std::collections::BTreeMap;
 
-use api_tests::{contiple_credentials, load_all, ContipleCredentials, SpecIndex};
+use api_tests::{
+    contiple_credentials, load_all, ClientCredentials as _, ContipleCredentials, SpecIndex,
+};
 use base64::Engine as _;
 use contiple::{types, Client, ClientBuilder, ResultExt};
 use hmac::{Hmac, Mac};
@@ -274,7 +276,7 @@ async fn unsigned_operations_carry_no_signature() {
 #[test]
 fn every_signed_recording_has_the_documented_signature() {
     let credentials = contiple_credentials();
-    let spec = SpecIndex::load("contiple.yaml").unwrap();
+    let spec = SpecIndex::of(&api_tests::CONTIPLE).unwrap();
     let mut signed = 0;
     for rec in load_all("contiple").unwrap() {
         for exchange in rec.exchanges() {

@@ -11,6 +11,17 @@ use liveagent::{ApiKey, Client};
 
 const API_KEY: &str = "test-api-key-not-a-secret";
 
+/// An operation's documented 200 response (the spec's example), as the client's type.
+fn documented<T: serde::de::DeserializeOwned>(api: &str, operation: &str) -> T {
+    let api = api_tests::api(api).expect("an API of the registry");
+    let spec = api_tests::SpecIndex::of(api).expect("spec loads");
+    let body = spec
+        .documented_response(operation)
+        .and_then(|response| response.body)
+        .expect("the spec documents the response");
+    serde_json::from_value(body).expect("the example fits the type")
+}
+
 /// Fetches a tag with plain `?` on `send().await`, as a user's function would.
 async fn tag_name(client: &Client, tagid: &str) -> Result<Option<String>, liveagent::Error> {
     let tag = client.get_tag().tagid(tagid).send().await?;
@@ -34,13 +45,19 @@ async fn get_tag_error(template: wiremock::ResponseTemplate) -> liveagent::Error
 
 #[tokio::test]
 async fn question_mark_works_on_send() {
-    let rec = api_tests::load_case("liveagent", "getTag", "ok").unwrap();
-    let server = rec.serve().await;
-    let client = Client::new(&server.uri(), ApiKey::new(API_KEY)).expect("client builds");
+    // The documented getTag response, from a typed mock.
+    use liveagent_httpmock::MockServerExt as _;
+    let server = httpmock::MockServer::start_async().await;
+    let found = server.get_tag(|when, then| {
+        when.tagid("sh3j");
+        then.ok(&documented("liveagent", "getTag"));
+    });
+    let client = Client::new(&server.base_url(), ApiKey::new(API_KEY)).expect("client builds");
     assert_eq!(
         tag_name(&client, "sh3j").await.unwrap().as_deref(),
         Some("VIP")
     );
+    found.assert_async().await;
 
     let rec = api_tests::load_case("liveagent", "getConversation", "error_404").unwrap();
     let err = get_tag_error(rec.last_response().template()).await;
@@ -78,7 +95,7 @@ async fn contiple_question_mark_works_on_send() {
         Ok(agent.into_inner().result.content.username)
     }
     let rec = api_tests::load_case("contiple", "getAgent", "failure_with_http_200").unwrap();
-    let server = rec.serve().await;
+    let server = api_tests::serve_any(rec.last_response().template()).await;
     let client = contiple::Client::new(&server.uri(), "APISimple", "org", "security-key")
         .expect("client builds");
     let err = agent_name(&client).await.unwrap_err();
@@ -87,11 +104,17 @@ async fn contiple_question_mark_works_on_send() {
     assert!(err.api_code().is_some(), "{err:?}");
     assert!(err.api_message().is_some(), "{err:?}");
 
-    let rec = api_tests::load_case("contiple", "getAgent", "ok").unwrap();
-    let server = rec.serve().await;
-    let client = contiple::Client::new(&server.uri(), "APISimple", "org", "security-key")
+    // The documented getAgent response, from a typed mock.
+    use contiple_httpmock::MockServerExt as _;
+    let server = httpmock::MockServer::start_async().await;
+    let found = server.get_agent(|when, then| {
+        when.id(1);
+        then.ok(&documented("contiple", "getAgent"));
+    });
+    let client = contiple::Client::new(&server.base_url(), "APISimple", "org", "security-key")
         .expect("client builds");
     assert!(!agent_name(&client).await.unwrap().is_empty());
+    found.assert_async().await;
 }
 
 #[tokio::test]

@@ -1,5 +1,5 @@
 //! Every example under `crates/*/examples/` runs against its recording: the example's
-//! function is called with a client for a mock server serving
+//! function is called with a client for the replay server serving
 //! `tests/recordings/<api>/<operation>/example_<example>.json` (or a documented case such as
 //! `ok`), must send exactly the recorded
 //! requests, and must return what the recorded responses hold. The README's snippets are
@@ -7,9 +7,11 @@
 
 use std::collections::BTreeMap;
 
-use api_tests::replay::{sent_mismatches, ReplayApi, CONTIPLE, LIVEAGENT, LIVEAGENT_API_KEY};
-use api_tests::Recording;
+use api_tests::replay::{sent_mismatches, TEST_API_KEY};
+use api_tests::{ClientCredentials as _, Recording};
 use chrono::NaiveDate;
+use mock_server::ReplayServer;
+use recording::{Api, CONTIPLE, LIVEAGENT};
 
 #[allow(dead_code)]
 #[path = "../../crates/liveagent/examples/find_tag.rs"]
@@ -38,18 +40,23 @@ mod list_customer_tickets;
 mod reinquire;
 
 /// Fails unless `server` received exactly `rec`'s requests.
-async fn assert_sent_as_recorded(api: &ReplayApi, rec: &Recording, server: &wiremock::MockServer) {
-    let headers: Vec<BTreeMap<String, String>> = rec
+async fn assert_sent_as_recorded(api: &Api, rec: &Recording, server: &ReplayServer) {
+    let keep: Vec<&BTreeMap<String, String>> = rec
         .exchanges()
-        .into_iter()
-        .map(|exchange| exchange.request.headers)
+        .iter()
+        .map(|exchange| &exchange.request.headers)
         .collect();
-    let keep: Vec<&BTreeMap<String, String>> = headers.iter().collect();
-    let sent = api_tests::sent_requests(server, api.auth_query.map(|(name, _)| name), &keep)
-        .await
-        .expect("the mock server records requests");
+    let sent = api_tests::sent(&server.received_requests().await, api.auth_query, &keep)
+        .expect("the requests parse");
     let failures = sent_mismatches(api, rec, &sent);
     assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+/// The replay server for one recording.
+async fn serve(api: &'static Api, rec: &Recording) -> ReplayServer {
+    ReplayServer::serving(api, std::slice::from_ref(rec))
+        .await
+        .expect("the replay server starts")
 }
 
 /// Runs a LiveAgent example's function against the recording `operation/case`.
@@ -59,8 +66,8 @@ async fn run_liveagent<T>(
     run: impl AsyncFnOnce(&liveagent::Client) -> Result<T, liveagent::Error>,
 ) -> T {
     let rec = api_tests::load_case("liveagent", operation, case).expect("recording loads");
-    let server = rec.serve().await;
-    let client = liveagent::Client::new(&server.uri(), liveagent::ApiKey::new(LIVEAGENT_API_KEY))
+    let server = serve(&LIVEAGENT, &rec).await;
+    let client = liveagent::Client::new(&server.uri(), liveagent::ApiKey::new(TEST_API_KEY))
         .expect("client builds");
     let result = run(&client).await;
     assert_sent_as_recorded(&LIVEAGENT, &rec, &server).await;
@@ -75,7 +82,7 @@ async fn run_contiple<T>(
     run: impl AsyncFnOnce(&contiple::Client) -> Result<T, contiple::Error>,
 ) -> T {
     let rec = api_tests::load_case("contiple", operation, case).expect("recording loads");
-    let server = rec.serve().await;
+    let server = serve(&CONTIPLE, &rec).await;
     let credentials = api_tests::contiple_credentials().client_credentials();
     let client: contiple::Client = contiple::ClientBuilder::new(server.uri(), credentials)
         .build()

@@ -1,26 +1,29 @@
-//! Garbage in, typed errors out: at least 10,000 mutated or made-up bodies per API (all
-//! synthetic) go through the decoding of every JSON response type, exactly as the clients
-//! decode (`client_runtime::exec::decode_bytes`, the generated `dispatch::<api>::decode`).
+//! Garbage in, typed errors out: at least 10,000 mutated or made-up bodies per API of the
+//! registry (all synthetic) go through the decoding of every JSON response type, exactly as
+//! the clients decode (`client_runtime::exec::decode_bytes`, the generated
+//! `dispatch::<api>::decode`).
 //! Nothing may panic; each body gives a value or a typed error that carries the raw body.
 //!
 //! Mutations of the docs' examples: truncation, type flips, deleted and unknown keys, deep
 //! nesting, invalid UTF-8, HTML pages, random bytes.
 
-use api_tests::{load_all, SpecIndex};
+use api_tests::{Api, SpecIndex, APIS};
 use bytes::Bytes;
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
 use reqwest::StatusCode;
 use serde_json::{json, Value};
 
-/// The docs' response bodies of an API's JSON operations, by operation.
-fn seeds(api: &str, spec_file: &str) -> Vec<(String, Value)> {
-    let spec = SpecIndex::load(spec_file).unwrap();
-    load_all(api)
-        .unwrap()
+/// The docs' response bodies of an API's JSON operations (the spec's examples), by operation.
+fn seeds(api: &Api) -> Vec<(String, Value)> {
+    let spec = SpecIndex::of(api).unwrap();
+    spec.operation_ids()
         .into_iter()
-        .filter(|rec| rec.case == "ok" && !spec.returns_file(&rec.operation))
-        .filter_map(|rec| Some((rec.operation.clone(), rec.last_response().body?)))
+        .filter(|operation| !spec.returns_file(operation))
+        .filter_map(|operation| {
+            let body = spec.documented_response(&operation)?.body?;
+            Some((operation, body))
+        })
         .collect()
 }
 
@@ -124,9 +127,9 @@ fn check(outcome: &Value, body: &[u8]) -> Result<(), TestCaseError> {
     Ok(())
 }
 
-fn fuzz(api: &'static str, spec_file: &str) {
-    let seeds = seeds(api, spec_file);
-    assert!(!seeds.is_empty());
+fn fuzz(api: &Api) {
+    let seeds = seeds(api);
+    assert!(!seeds.is_empty(), "{}: no spec examples", api.name);
     let runtime = api_tests::replay::runtime();
     let mut runner = TestRunner::new(Config {
         cases: 10_000,
@@ -146,25 +149,18 @@ fn fuzz(api: &'static str, spec_file: &str) {
             let body = mutate(seed, kind, pick, &junk);
             let status = StatusCode::from_u16(status).unwrap();
             let bytes = Bytes::from(body.clone());
-            let outcome = runtime.block_on(async {
-                match api {
-                    "liveagent" => {
-                        api_tests::dispatch::liveagent::decode(operation, status, bytes).await
-                    }
-                    _ => api_tests::dispatch::contiple::decode(operation, status, bytes).await,
-                }
-            });
+            let outcome = runtime.block_on(api_tests::decode(api, operation, status, bytes));
             check(&outcome.expect("a JSON operation"), &body)
         })
         .unwrap();
 }
 
+/// Every API of the registry, each on its own thread (as separate tests would run).
 #[test]
-fn liveagent_decoding_never_panics_and_keeps_the_body() {
-    fuzz("liveagent", "liveagent-v1.yaml");
-}
-
-#[test]
-fn contiple_decoding_never_panics_and_keeps_the_body() {
-    fuzz("contiple", "contiple.yaml");
+fn decoding_never_panics_and_keeps_the_body() {
+    std::thread::scope(|scope| {
+        for api in APIS {
+            scope.spawn(|| fuzz(api));
+        }
+    });
 }

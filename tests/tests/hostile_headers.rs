@@ -33,7 +33,9 @@ use std::sync::{Arc, Mutex, Once};
 use std::time::{Duration, Instant};
 
 use api_tests::faulty::{serve_faulty, Reply};
-use api_tests::{contiple_credentials, load_all, Call, RecordedRequest, SpecIndex};
+use api_tests::{
+    contiple_credentials, load_all, Api, Call, ClientCredentials as _, RecordedRequest, SpecIndex,
+};
 use client_runtime::RetryPolicy;
 use proptest::prelude::*;
 use proptest::test_runner::{Config, RngAlgorithm, TestCaseError, TestRunner};
@@ -631,10 +633,11 @@ fn kind(outcome: &Value) -> String {
 
 /// Runs [`CASES`] cases against one server, each calling an operation with one of the clients
 /// `make_clients` builds for the server's base URL.
-fn fuzz<C: CallOperation>(api: &str, spec_file: &str, make_clients: impl FnOnce(&str) -> Vec<C>) {
+fn fuzz<C: CallOperation>(api: &Api, make_clients: impl FnOnce(&str) -> Vec<C>) {
     count_panics();
-    let spec = SpecIndex::load(spec_file).expect("spec loads");
-    let operations = operations(api);
+    let spec = SpecIndex::of(api).expect("spec loads");
+    let operations = operations(api.name);
+    let api = api.name;
     assert!(!operations.is_empty());
     let runtime = api_tests::replay::runtime();
     let reply = Arc::new(Mutex::new(Vec::new()));
@@ -661,7 +664,7 @@ fn fuzz<C: CallOperation>(api: &str, spec_file: &str, make_clients: impl FnOnce(
         *reply.lock().unwrap_or_else(|e| e.into_inner()) = response.render(&operation.docs_body);
         let panics_before = panics();
         let outcome = runtime.block_on(async {
-            let call = Call::new(&spec, &operation.name, &operation.request);
+            let call = Call::new(spec, &operation.name, &operation.request);
             tokio::time::timeout(Duration::from_secs(60), clients[setting].call(&call)).await
         });
         prop_assert_eq!(
@@ -726,7 +729,7 @@ impl CallOperation for contiple::Client {
 
 #[test]
 fn liveagent_survives_hostile_headers_and_framing() {
-    fuzz::<liveagent::Client>("liveagent", "liveagent-v1.yaml", |base_url| {
+    fuzz::<liveagent::Client>(&api_tests::LIVEAGENT, |base_url| {
         settings()
             .into_iter()
             .map(|(retry, cap)| {
@@ -751,7 +754,7 @@ fn liveagent_survives_hostile_headers_and_framing() {
 #[test]
 fn contiple_survives_hostile_headers_and_framing() {
     let credentials = contiple_credentials();
-    fuzz::<contiple::Client>("contiple", "contiple.yaml", |base_url| {
+    fuzz::<contiple::Client>(&api_tests::CONTIPLE, |base_url| {
         settings()
             .into_iter()
             .map(|(retry, cap)| {

@@ -5,6 +5,7 @@
 
 use liveagent::types;
 use liveagent::{ApiKey, Client, ResultExt};
+use liveagent_httpmock::MockServerExt as _;
 
 const API_KEY: &str = "test-api-key-not-a-secret";
 
@@ -235,9 +236,20 @@ async fn timeouts_are_typed() {
 
 #[tokio::test]
 async fn payload_unwraps_the_envelope() {
-    let rec = api_tests::load_case("liveagent", "getTag", "ok").unwrap();
-    let server = rec.serve().await;
-    let client = Client::new(&server.uri(), ApiKey::new(API_KEY)).expect("client builds");
+    // The documented getTag response (the spec's example), from a typed mock.
+    let example = api_tests::SpecIndex::of(&api_tests::LIVEAGENT)
+        .expect("spec loads")
+        .documented_response("getTag")
+        .and_then(|response| response.body)
+        .expect("the spec documents the response");
+    let envelope: types::TagDetailsEnvelope =
+        serde_json::from_value(example).expect("the example fits the type");
+    let server = httpmock::MockServer::start_async().await;
+    let mock = server.get_tag(|when, then| {
+        when.tagid("sh3j");
+        then.ok(&envelope);
+    });
+    let client = Client::new(&server.base_url(), ApiKey::new(API_KEY)).expect("client builds");
     let tag = client
         .get_tag()
         .tagid("sh3j")
@@ -248,4 +260,5 @@ async fn payload_unwraps_the_envelope() {
         .unwrap();
     assert_eq!(tag.name.as_deref(), Some("VIP"));
     assert_eq!(tag.is_archived, None);
+    mock.assert_async().await;
 }

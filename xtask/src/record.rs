@@ -1,10 +1,10 @@
 //! `cargo xtask record <api> <operationId> [--param NAME=VALUE …] [--case NAME] [--force]`:
 //! records one exchange with the live API into `tests/recordings/` (see
-//! `crates/mock-server/src/record.rs` for what is recorded and how secrets are kept out).
+//! `tests/src/record.rs` for what is recorded and how secrets are kept out).
 //!
 //! The recorder calls the operation through the generated clients, which xtask must not
 //! depend on (a stale or broken generated client would otherwise keep `cargo xtask generate`
-//! from running), so this module only runs it: `cargo run -p mock-server --bin mock-record`
+//! from running), so this module only runs it: `cargo run -p api-tests --bin mock-record`
 //! with the same arguments, and passes on its exit code (0 written, 1 the call failed, 2 bad
 //! input and nothing sent).
 
@@ -67,7 +67,7 @@ pub fn run(root: &Path, args: &Args) -> ExitCode {
             "run",
             "--quiet",
             "-p",
-            "mock-server",
+            "api-tests",
             "--bin",
             "mock-record",
             "--",

@@ -10,10 +10,10 @@ use std::collections::BTreeSet;
 use std::process::{Command, Output};
 
 use api_tests::capped::{self, ids};
-use api_tests::{cli, Call, ContipleCredentials, SpecIndex};
+use api_tests::{cli, Call, ClientCredentials as _, ContipleCredentials, SpecIndex};
 use base64::Engine as _;
 use client_runtime::RetryPolicy;
-use mock_server::{Api, Options, ReplayServer};
+use mock_server::{Options, ReplayServer};
 use serde_json::Value;
 
 const BIN: &str = env!("CARGO_BIN_EXE_contiple");
@@ -57,13 +57,13 @@ fn stdout_json(output: &Output) -> Value {
 #[test]
 fn every_recording_through_its_subcommand() {
     let rt = runtime();
-    let spec = SpecIndex::load("contiple.yaml").unwrap();
+    let spec = SpecIndex::of(&api_tests::CONTIPLE).unwrap();
     let mut exercised = BTreeSet::new();
     let mut failures = Vec::new();
     for rec in api_tests::load_all("contiple").unwrap() {
         let server = rt
             .block_on(ReplayServer::start(
-                Options::new(Api::Contiple).prefer_case(&rec.case),
+                Options::new(&api_tests::CONTIPLE).prefer_case(&rec.case),
             ))
             .unwrap();
         let client = contiple::ClientBuilder::new(server.uri(), credentials().client_credentials())
@@ -72,11 +72,11 @@ fn every_recording_through_its_subcommand() {
             .build()
             .unwrap();
         for exchange in rec.exchanges() {
-            let operation = rec.operation_of(&exchange);
-            let call = Call::new(&spec, operation, &exchange.request);
+            let operation = rec.operation_of(exchange);
+            let call = Call::new(spec, operation, &exchange.request);
             let outcome = rt.block_on(api_tests::dispatch::contiple::call(&client, &call));
             let dir = tempfile::tempdir().unwrap();
-            let mut args = cli::args(&spec, operation, &exchange.request, dir.path()).unwrap();
+            let mut args = cli::args(spec, operation, &exchange.request, dir.path()).unwrap();
             let download = dir.path().join("download.bin");
             if spec.returns_file(operation) {
                 args.extend(["--output".to_owned(), download.display().to_string()]);
@@ -126,7 +126,7 @@ fn every_recording_through_its_subcommand() {
 fn a_wrong_key_is_refused_by_the_server() {
     let rt = runtime();
     let server = rt
-        .block_on(ReplayServer::start(Options::new(Api::Contiple)))
+        .block_on(ReplayServer::start(Options::new(&api_tests::CONTIPLE)))
         .unwrap();
     let c = credentials();
     let output = Command::new(BIN)
@@ -213,7 +213,7 @@ fn bad_input_is_one_line_exit_2_and_nothing_is_sent() {
 fn the_key_never_shows() {
     let rt = runtime();
     let server = rt
-        .block_on(ReplayServer::start(Options::new(Api::Contiple)))
+        .block_on(ReplayServer::start(Options::new(&api_tests::CONTIPLE)))
         .unwrap();
     let key = credentials().security_key;
     for args in [

@@ -10,7 +10,7 @@ use std::process::{Command, Output};
 use api_tests::capped::{self, ids};
 use api_tests::{cli, Call, SpecIndex};
 use client_runtime::RetryPolicy;
-use mock_server::{Api, Options, ReplayServer};
+use mock_server::{Options, ReplayServer};
 use serde_json::Value;
 
 const BIN: &str = env!("CARGO_BIN_EXE_liveagent");
@@ -48,13 +48,13 @@ fn stdout_json(output: &Output) -> Value {
 #[test]
 fn every_recording_through_its_subcommand() {
     let rt = runtime();
-    let spec = SpecIndex::load("liveagent-v1.yaml").unwrap();
+    let spec = SpecIndex::of(&api_tests::LIVEAGENT).unwrap();
     let mut exercised = BTreeSet::new();
     let mut failures = Vec::new();
     for rec in api_tests::load_all("liveagent").unwrap() {
         let server = rt
             .block_on(ReplayServer::start(
-                Options::new(Api::Liveagent).prefer_case(&rec.case),
+                Options::new(&api_tests::LIVEAGENT).prefer_case(&rec.case),
             ))
             .unwrap();
         let client = liveagent::ClientBuilder::new(server.uri(), liveagent::ApiKey::new(KEY))
@@ -63,11 +63,11 @@ fn every_recording_through_its_subcommand() {
             .build()
             .unwrap();
         for exchange in rec.exchanges() {
-            let operation = rec.operation_of(&exchange);
-            let call = Call::new(&spec, operation, &exchange.request);
+            let operation = rec.operation_of(exchange);
+            let call = Call::new(spec, operation, &exchange.request);
             let outcome = rt.block_on(api_tests::dispatch::liveagent::call(&client, &call));
             let dir = tempfile::tempdir().unwrap();
-            let args = cli::args(&spec, operation, &exchange.request, dir.path()).unwrap();
+            let args = cli::args(spec, operation, &exchange.request, dir.path()).unwrap();
             let args: Vec<&str> = args.iter().map(String::as_str).collect();
             let output = run(&server.uri(), &args);
             let name = format!("{} ({})", rec.name(), args.join(" "));
@@ -102,7 +102,7 @@ fn every_recording_through_its_subcommand() {
 fn get_tag_prints_the_tag_and_envelope_the_body() {
     let rt = runtime();
     let server = rt
-        .block_on(ReplayServer::start(Options::new(Api::Liveagent)))
+        .block_on(ReplayServer::start(Options::new(&api_tests::LIVEAGENT)))
         .unwrap();
     let output = run(&server.uri(), &["get-tag", "--tagid", "sh3j"]);
     assert!(output.status.success(), "{output:?}");
@@ -117,7 +117,7 @@ fn get_tag_prints_the_tag_and_envelope_the_body() {
 fn all_streams_every_page_as_json_lines() {
     let rt = runtime();
     let server = rt
-        .block_on(ReplayServer::start(Options::new(Api::Liveagent)))
+        .block_on(ReplayServer::start(Options::new(&api_tests::LIVEAGENT)))
         .unwrap();
     let output = run(
         &server.uri(),
@@ -247,7 +247,7 @@ fn the_key_never_shows() {
     let rt = runtime();
     let server = rt
         .block_on(ReplayServer::start(
-            Options::new(Api::Liveagent).prefer_case("error_500"),
+            Options::new(&api_tests::LIVEAGENT).prefer_case("error_500"),
         ))
         .unwrap();
     for args in [

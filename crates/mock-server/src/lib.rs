@@ -1,6 +1,6 @@
 //! The replay server: answers every operation of one API from `tests/recordings/<api>/`, so that
 //! the CLI, a user's service or a test can run against recorded traffic instead of the live
-//! API; and the recorder ([`record`], behind `cargo xtask record`) that writes new ones.
+//! API. The replay tests run every recording through it ([`ReplayServer::serving`]).
 //!
 //! A request is answered with the response of the recorded exchange whose request it matches:
 //! method, path, query parameters (LiveAgent's `apikey` aside, which must be there once), the
@@ -14,18 +14,17 @@
 //! signature. Every answer names its recording in `x-mock-recording`.
 //!
 //! The server listens on 127.0.0.1 only; it is built on wiremock's server with one responder.
+//! The APIs are the registry's (`recording::APIS`).
 
 #![warn(missing_docs)]
 
-pub mod record;
-
 use std::net::SocketAddr;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use anyhow::Context;
-use api_tests::{ContipleCredentials, Exchange, Recording, SentRequest};
 use base64::Engine as _;
-use serde_json::{json, Value};
+use recording::{Api, ContipleCredentials, Exchange, Recording, SentRequest};
+use serde_json::Value;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 /// The header that picks a case when several recordings match a request.
@@ -33,69 +32,18 @@ pub const CASE_HEADER: &str = "x-mock-case";
 /// The header naming the recording an answer comes from (`<api>/<operation>/<case>.json`).
 pub const RECORDING_HEADER: &str = "x-mock-recording";
 
-/// The API a server replays.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
-pub enum Api {
-    /// LiveAgent v1: authenticated by the `apikey` query parameter.
-    Liveagent,
-    /// Contiple: signed `openapi/v1` calls.
-    Contiple,
-}
-
-impl Api {
-    /// The directory under `tests/recordings/` and the client crate's name.
-    pub fn name(self) -> &'static str {
-        match self {
-            Self::Liveagent => "liveagent",
-            Self::Contiple => "contiple",
-        }
-    }
-
-    /// The API of a name (`liveagent`, `contiple`).
-    pub fn from_name(name: &str) -> Option<Self> {
-        match name {
-            "liveagent" => Some(Self::Liveagent),
-            "contiple" => Some(Self::Contiple),
-            _ => None,
-        }
-    }
-
-    /// The spec file under `spec/`.
-    pub fn spec_file(self) -> &'static str {
-        match self {
-            Self::Liveagent => "liveagent-v1.yaml",
-            Self::Contiple => "contiple.yaml",
-        }
-    }
-
-    /// The API's error envelope with a status code and message.
-    pub fn error_body(self, code: u16, message: &str) -> Value {
-        match self {
-            Self::Liveagent => json!({"response": {
-                "status": "ERROR",
-                "statuscode": code,
-                "errormessage": message,
-                "debugmessage": "",
-            }}),
-            Self::Contiple => json!({
-                "header": {"resultCode": code, "resultMessage": message, "isSuccessful": false},
-                "result": null,
-            }),
-        }
-    }
-
-    fn error(self, status: u16, code: u16, message: &str) -> ResponseTemplate {
-        ResponseTemplate::new(status)
-            .insert_header("content-type", "application/json")
-            .set_body_bytes(serde_json::to_vec(&self.error_body(code, message)).unwrap_or_default())
-    }
+/// The API's error envelope as a response.
+fn error(api: &Api, status: u16, code: u16, message: &str) -> ResponseTemplate {
+    ResponseTemplate::new(status)
+        .insert_header("content-type", "application/json")
+        .set_body_bytes(serde_json::to_vec(&(api.error_body)(code, message)).unwrap_or_default())
 }
 
 /// What a server replays.
 #[derive(Clone, Debug)]
 pub struct Options {
     /// The API.
-    pub api: Api,
+    pub api: &'static Api,
     /// Its recordings: `<dir>/<operationId>/<case>.json` (Contiple: and `credentials.json`).
     pub recordings: PathBuf,
     /// The case answered when several match and the request names none (default `ok`).
@@ -104,10 +52,10 @@ pub struct Options {
 
 impl Options {
     /// The repository's recordings of `api`, preferring the `ok` cases.
-    pub fn new(api: Api) -> Self {
+    pub fn new(api: &'static Api) -> Self {
         Self {
             api,
-            recordings: api_tests::recordings_dir(api.name()),
+            recordings: recording::recordings_dir(api.name),
             prefer_case: None,
         }
     }
@@ -144,18 +92,54 @@ impl ReplayServer {
         options: Options,
         listener: std::net::TcpListener,
     ) -> anyhow::Result<Self> {
-        let replay = Replay::load(&options)?;
-        let cases = replay.cases;
+        let recordings = recording::load_dir(options.api, &options.recordings)?;
+        anyhow::ensure!(
+            !recordings.is_empty(),
+            "no recordings under {}",
+            options.recordings.display()
+        );
+        let credentials = if options.api.is_signed() {
+            Some(recording::load_credentials(&options.recordings)?)
+        } else {
+            None
+        };
+        let replay = Replay::new(&options, &recordings, credentials);
         let server = MockServer::builder()
             .listener(listener)
             .disable_request_recording()
             .start()
             .await;
+        Self::mount(server, replay).await
+    }
+
+    /// Starts a server on a free port of 127.0.0.1 that replays only `recordings` (signed
+    /// with the repository's test credentials) and keeps every request it receives, for a
+    /// test that compares them with the recorded ones ([`Self::received_requests`]).
+    pub async fn serving(api: &'static Api, recordings: &[Recording]) -> anyhow::Result<Self> {
+        let credentials = if api.is_signed() {
+            Some(recording::load_credentials(&recording::recordings_dir(
+                api.name,
+            ))?)
+        } else {
+            None
+        };
+        let replay = Replay::new(&Options::new(api), recordings, credentials);
+        Self::mount(MockServer::start().await, replay).await
+    }
+
+    async fn mount(server: MockServer, replay: Replay) -> anyhow::Result<Self> {
+        let cases = replay.cases;
         Mock::given(wiremock::matchers::any())
             .respond_with(replay)
             .mount(&server)
             .await;
         Ok(Self { server, cases })
+    }
+
+    /// The requests received so far, in order (only a server started by [`Self::serving`]
+    /// keeps them).
+    pub async fn received_requests(&self) -> Vec<wiremock::Request> {
+        self.server.received_requests().await.unwrap_or_default()
     }
 
     /// `http://127.0.0.1:<port>`: the base URL to give a client.
@@ -176,7 +160,7 @@ impl ReplayServer {
 
 /// The responder: every recorded exchange of one API.
 struct Replay {
-    api: Api,
+    api: &'static Api,
     exchanges: Vec<Candidate>,
     prefer_case: Option<String>,
     credentials: Option<ContipleCredentials>,
@@ -192,40 +176,34 @@ struct Candidate {
 }
 
 impl Replay {
-    fn load(options: &Options) -> anyhow::Result<Self> {
-        let recordings = api_tests::load_from(&options.recordings)?;
-        anyhow::ensure!(
-            !recordings.is_empty(),
-            "no recordings under {}",
-            options.recordings.display()
-        );
-        let credentials = match options.api {
-            Api::Contiple => Some(load_credentials(&options.recordings)?),
-            Api::Liveagent => None,
-        };
-        let cases = recordings.len();
+    fn new(
+        options: &Options,
+        recordings: &[Recording],
+        credentials: Option<ContipleCredentials>,
+    ) -> Self {
+        let api = options.api;
         let exchanges = recordings
             .iter()
-            .flat_map(|rec: &Recording| {
-                rec.exchanges().into_iter().map(move |exchange| Candidate {
-                    file: format!("{}/{}/{}.json", options.api.name(), rec.operation, rec.case),
+            .flat_map(|rec| {
+                rec.exchanges().iter().map(move |exchange| Candidate {
+                    file: format!("{}/{}/{}.json", api.name, rec.operation, rec.case),
                     case: rec.case.clone(),
                     synthetic: rec.synthetic,
-                    exchange,
+                    exchange: exchange.clone(),
                 })
             })
             .collect();
-        Ok(Self {
-            api: options.api,
+        Self {
+            api,
             exchanges,
             prefer_case: options.prefer_case.clone(),
             credentials,
-            cases,
-        })
+            cases: recordings.len(),
+        }
     }
 
     /// Whether a received request is the recorded one.
-    fn matches(&self, sent: &SentRequest, recorded: &api_tests::RecordedRequest) -> bool {
+    fn matches(&self, sent: &SentRequest, recorded: &recording::RecordedRequest) -> bool {
         let received = &sent.request;
         received.method == recorded.method
             && received.path == recorded.path
@@ -233,7 +211,7 @@ impl Replay {
             && recorded
                 .headers
                 .iter()
-                .filter(|(name, _)| !is_signature_header(name))
+                .filter(|(name, _)| !self.is_signature_header(name))
                 .all(|(name, value)| sent.all_headers.get(name) == Some(value))
             && received.form == recorded.form
             && same_json_text(received.body_text.as_deref(), recorded.body_text.as_deref())
@@ -324,21 +302,16 @@ impl Replay {
 
 impl wiremock::Respond for Replay {
     fn respond(&self, request: &wiremock::Request) -> ResponseTemplate {
-        let strip = (self.api == Api::Liveagent).then_some("apikey");
-        let sent = match api_tests::parse_sent(request, strip, &Default::default()) {
+        let strip = self.api.auth_query;
+        let sent = match recording::parse_sent(request, strip, &Default::default()) {
             Ok(sent) => sent,
-            Err(err) => {
-                return self
-                    .api
-                    .error(400, 400, &format!("malformed request: {err:#}"))
-            }
+            Err(err) => return error(self.api, 400, 400, &format!("malformed request: {err:#}")),
         };
-        if self.api == Api::Liveagent
-            && (sent.apikey_count != Some(1) || sent.apikey.as_deref().is_none_or(str::is_empty))
-        {
-            return self
-                .api
-                .error(401, 401, "the apikey query parameter must be sent once");
+        if let Some(name) = strip {
+            if sent.apikey_count != Some(1) || sent.apikey.as_deref().is_none_or(str::is_empty) {
+                let message = format!("the {name} query parameter must be sent once");
+                return error(self.api, 401, 401, &message);
+            }
         }
         let matching: Vec<&Candidate> = self
             .exchanges
@@ -357,17 +330,17 @@ impl wiremock::Respond for Replay {
                 (None, true) => format!("no recording of {what} has these parameters"),
                 (None, false) => format!("no recording of {what}"),
             };
-            return self.api.error(404, 404, &message);
+            return error(self.api, 404, 404, &message);
         };
         let signed = chosen
             .exchange
             .request
             .headers
             .keys()
-            .any(|h| is_signature_header(h));
+            .any(|h| self.is_signature_header(h));
         if signed {
             if let Err(why) = self.verify_signature(request, &sent) {
-                return self.api.error(401, 403, &format!("Access Denied: {why}"));
+                return error(self.api, 401, 403, &format!("Access Denied: {why}"));
             }
         }
         chosen
@@ -378,9 +351,14 @@ impl wiremock::Respond for Replay {
     }
 }
 
-/// Contiple's signature headers: verified, not compared with the recording.
-fn is_signature_header(name: &str) -> bool {
-    name.eq_ignore_ascii_case("authorization") || name.eq_ignore_ascii_case("x-tc-timestamp")
+impl Replay {
+    /// The API's signature headers: verified, not compared with the recording.
+    fn is_signature_header(&self, name: &str) -> bool {
+        self.api
+            .signature_headers
+            .iter()
+            .any(|h| name.eq_ignore_ascii_case(h))
+    }
 }
 
 /// JSON bodies are the same when they are the same JSON (or the same text).
@@ -395,12 +373,4 @@ fn same_json_text(received: Option<&str>, recorded: Option<&str>) -> bool {
         }
         (a, b) => a == b,
     }
-}
-
-/// The fixed fake credentials the Contiple recordings are signed with.
-pub fn load_credentials(recordings: &Path) -> anyhow::Result<ContipleCredentials> {
-    let path = recordings.join("credentials.json");
-    let text =
-        std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
-    serde_json::from_str(&text).with_context(|| format!("parsing {}", path.display()))
 }

@@ -10,15 +10,16 @@
 use std::process::ExitCode;
 
 use clap::Parser;
-use mock_server::{Api, Options, ReplayServer};
+use mock_server::{Options, ReplayServer};
+use recording::Api;
 
 /// Replays the recorded exchanges of one API (tests/recordings/<api>/) on 127.0.0.1.
 #[derive(Parser)]
 #[command(name = "mock-server", version)]
 struct Args {
-    /// The API to replay.
-    #[arg(long, value_enum)]
-    api: Api,
+    /// The API to replay: a name of the registry (`recording::APIS`), e.g. liveagent.
+    #[arg(long, value_parser = parse_api)]
+    api: &'static Api,
     /// The port on 127.0.0.1 (0: any free port, printed).
     #[arg(long, default_value_t = 0)]
     port: u16,
@@ -29,6 +30,14 @@ struct Args {
     /// Another recordings directory (`<dir>/<operationId>/<case>.json`).
     #[arg(long, value_name = "DIR")]
     recordings: Option<std::path::PathBuf>,
+}
+
+/// An API of the registry, by name.
+fn parse_api(name: &str) -> Result<&'static Api, String> {
+    recording::api(name).ok_or_else(|| {
+        let names: Vec<&str> = recording::APIS.iter().map(|api| api.name).collect();
+        format!("not an API: expected one of {}", names.join(", "))
+    })
 }
 
 #[tokio::main]
@@ -58,7 +67,7 @@ async fn main() -> ExitCode {
     println!(
         "replaying {} {} recordings on {}",
         server.cases(),
-        args.api.name(),
+        args.api.name,
         server.uri()
     );
     std::future::pending::<()>().await;
