@@ -1,4 +1,4 @@
-//! The benches under `crates/*/benches/`, run with `cargo bench`, and their rows.
+//! The benches under `crates/bench-support/benches/`, run with `cargo bench`, and their rows.
 //!
 //! Each bench times its cases with criterion (its report is printed as it runs) and then
 //! round by round (`bench_support::interleaved`: A, B, C, A, B, C, …), writing each case's
@@ -22,21 +22,21 @@ struct Benches {
 }
 
 /// Everything `cargo xtask bench` runs.
-const ALL: &[Benches] = &[
-    Benches {
-        package: "liveagent",
-        targets: &["decode", "request", "paginate_memory", "error_render"],
-    },
-    Benches {
-        package: "contiple",
-        targets: &["decode"],
-    },
-];
+const ALL: &[Benches] = &[Benches {
+    package: "bench-support",
+    targets: &[
+        "liveagent_decode",
+        "request",
+        "paginate_memory",
+        "error_render",
+        "contiple_decode",
+    ],
+}];
 
 /// The smoke run of `--quick`.
 const QUICK: &[Benches] = &[Benches {
-    package: "liveagent",
-    targets: &["decode"],
+    package: "bench-support",
+    targets: &["liveagent_decode"],
 }];
 
 /// Runs the benches and turns their results into rows.

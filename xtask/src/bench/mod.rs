@@ -1,7 +1,7 @@
 //! `cargo xtask bench [--quick] [--peer]`: runs the benchmarks and reports every figure as a
 //! ratio against a baseline measured in the same run, never as an absolute time.
 //!
-//! - criterion benches beside the code they measure (`crates/*/benches/`): decoding, the
+//! - criterion benches in `crates/bench-support/benches/`: decoding, the
 //!   client's response path, per-request overhead on loopback, pagination memory;
 //! - generation: `cargo xtask generate` timed once xtask is built, and compared byte for
 //!   byte run to run ([`generation`]);
