@@ -47,27 +47,11 @@ use anyhow::{bail, ensure, Context as _};
 use serde_yaml::{Mapping, Value};
 use sha2::{Digest, Sha256};
 
-use crate::apis::{self, Api};
+use crate::apis::{self, Api, STANDARD_FORMATS};
+use crate::model::Spec;
 
 /// The OpenAPI version of every bundle.
 pub const BUNDLE_OPENAPI: &str = "3.1.0";
-
-/// Formats of JSON Schema and the OpenAPI format registry that generators know: anything
-/// else on a scalar is one of ours.
-pub const STANDARD_FORMATS: &[&str] = &[
-    "int32",
-    "int64",
-    "float",
-    "double",
-    "byte",
-    "binary",
-    "date",
-    "date-time",
-    "password",
-    "email",
-    "uri",
-    "uuid",
-];
 
 /// Where the bundle of a spec goes: `spec/dist/<stem>.json`.
 pub fn bundle_path(api: &Api) -> PathBuf {
@@ -100,18 +84,16 @@ pub fn run(root: &Path, check: bool) -> anyhow::Result<bool> {
     let changelog = std::fs::read_to_string(&changelog_path).unwrap_or_default();
     let mut fresh = true;
     for api in apis::discover(root)? {
-        let text = std::fs::read_to_string(&api.spec_path)
-            .with_context(|| format!("reading {}", api.spec_relative()))?;
-        let source: Value = serde_yaml::from_str(&text)
-            .with_context(|| format!("parsing {}", api.spec_relative()))?;
+        let spec = Spec::load(api)?;
+        let (api, source) = (&spec.api, &spec.source);
         let bundle =
-            portable(&source).with_context(|| format!("bundling {}", api.spec_relative()))?;
+            portable(source).with_context(|| format!("bundling {}", api.spec_relative()))?;
         let rendered = to_json(&bundle)?;
         let version = source["info"]["version"]
             .as_str()
             .unwrap_or_default()
             .to_owned();
-        let stem = spec_stem(&api);
+        let stem = spec_stem(api);
 
         let mut problems = Vec::new();
         if !is_semver(&version) {
@@ -126,10 +108,10 @@ pub fn run(root: &Path, check: bool) -> anyhow::Result<bool> {
             ));
         }
 
-        let path = bundle_path(&api);
+        let path = bundle_path(api);
         let target = api.relative(&path);
         let current = std::fs::read_to_string(&path).unwrap_or_default();
-        let ledger_path = versions_path(&api);
+        let ledger_path = versions_path(api);
         let ledger_text = std::fs::read_to_string(&ledger_path).unwrap_or_default();
         let mut ledger = Ledger::parse(&ledger_text)
             .with_context(|| format!("reading {}", api.relative(&ledger_path)))?;

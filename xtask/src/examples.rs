@@ -1,13 +1,14 @@
 //! Every example of every spec, validated against its own schema with the `jsonschema` crate.
 //!
-//! The examples are read from the portable bundle, computed afresh from `spec/*.yaml` (see
-//! [`crate::bundle`]): its schemas are OpenAPI 3.1's JSON Schema 2020-12, and its examples are
+//! The examples are read from the portable bundle, computed afresh from each spec's model (see
+//! [`crate::model`] and [`crate::bundle`]): its schemas are OpenAPI 3.1's JSON Schema 2020-12, and its examples are
 //! the source's, unchanged. Checked: the `example` and `examples` of every parameter, header,
 //! request body and response (inline or in `components`), and the `examples` of every
 //! component schema. Formats are asserted, our custom ones included ([`custom_formats`]).
 
 use serde_json::{json, Value};
 
+use crate::model::Spec;
 use crate::{apis, bundle};
 
 /// One example and where it is.
@@ -193,9 +194,8 @@ fn every_example_matches_its_schema() {
     let root = crate::workspace_root();
     let mut problems = Vec::new();
     for api in apis::discover(&root).unwrap() {
-        let text = std::fs::read_to_string(&api.spec_path).unwrap();
-        let source: serde_yaml::Value = serde_yaml::from_str(&text).unwrap();
-        let portable = bundle::portable(&source).unwrap();
+        let spec = Spec::load(api).unwrap();
+        let (api, portable) = (&spec.api, bundle::portable(&spec.source).unwrap());
         let spec: Value = serde_json::from_str(&bundle::to_json(&portable).unwrap()).unwrap();
         let (count, invalid) = invalid_examples(&spec);
         assert!(

@@ -1,4 +1,5 @@
-//! Open enums: the Rust code for every enum component of a spec.
+//! Open enums: the Rust code for every enum component of a spec (the model's
+//! [`EnumComponent`]s, whose rules are the model's).
 //!
 //! typify's enums reject values they do not list, but servers add values over time. For each
 //! enum component the spec names, this module emits an enum with one variant per documented
@@ -6,77 +7,25 @@
 //! `Unknown(String)` variant that keeps any other value verbatim. The generator is told to
 //! use these types in place of its own (`with_replacement`).
 
-use anyhow::{bail, Context};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
-use serde_json::Value;
 
-/// An enum component, read from the spec.
-pub struct OpenEnum {
-    name: String,
-    description: String,
-    values: Vec<String>,
-    varnames: Vec<String>,
-    descriptions: Vec<String>,
-}
+use crate::model::EnumComponent;
 
-fn strings(schema: &Value, key: &str, name: &str) -> anyhow::Result<Vec<String>> {
-    schema
-        .get(key)
-        .and_then(Value::as_array)
-        .with_context(|| format!("enum {name}: `{key}` must be an array"))?
-        .iter()
-        .map(|v| {
-            v.as_str()
-                .map(str::to_owned)
-                .with_context(|| format!("enum {name}: every `{key}` entry must be a string"))
-        })
-        .collect()
-}
-
-impl OpenEnum {
-    /// Reads an enum component; `x-enum-varnames` and `x-enum-descriptions` are required.
-    pub fn from_schema(name: &str, schema: &Value) -> anyhow::Result<Self> {
-        let values = strings(schema, "enum", name)?;
-        let varnames = strings(schema, "x-enum-varnames", name)?;
-        let descriptions = strings(schema, "x-enum-descriptions", name)?;
-        if varnames.len() != values.len() || descriptions.len() != values.len() {
-            bail!(
-                "enum {name}: `enum`, `x-enum-varnames` and `x-enum-descriptions` differ in length"
-            );
-        }
-        Ok(Self {
-            name: name.to_owned(),
-            description: schema
-                .get("description")
-                .and_then(Value::as_str)
-                .unwrap_or_default()
-                .to_owned(),
-            values,
-            varnames,
-            descriptions,
-        })
-    }
-
-    /// The enum's name, which is also its component name.
-    pub fn name(&self) -> &str {
-        &self.name
-    }
-
-    /// The enum's definition and impls, to be placed in the generated `types` module.
-    pub fn tokens(&self) -> TokenStream {
-        let name = format_ident!("{}", self.name);
-        let doc = &self.description;
-        let idents: Vec<_> = self
+/// The enum's definition and impls, to be placed in the generated `types` module.
+pub fn tokens(open_enum: &EnumComponent) -> TokenStream {
+        let name = format_ident!("{}", open_enum.name);
+        let doc = &open_enum.description;
+        let idents: Vec<_> = open_enum
             .varnames
             .iter()
             .map(|v| format_ident!("{}", v))
             .collect();
-        let values = &self.values;
-        let variant_docs: Vec<String> = self
+        let values = &open_enum.values;
+        let variant_docs: Vec<String> = open_enum
             .values
             .iter()
-            .zip(&self.descriptions)
+            .zip(&open_enum.descriptions)
             .map(|(value, desc)| format!("`{value}`: {desc}"))
             .collect();
         let known = values
@@ -85,7 +34,7 @@ impl OpenEnum {
             .collect::<Vec<_>>()
             .join(", ");
         let schema_doc = format!("{doc} Known values: {known}; other values are kept as given.");
-        let name_str = &self.name;
+        let name_str = &open_enum.name;
         quote! {
             #[doc = #doc]
             ///
@@ -167,5 +116,4 @@ impl OpenEnum {
                 }
             }
         }
-    }
 }
