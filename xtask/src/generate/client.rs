@@ -108,8 +108,9 @@ impl VisitMut for OperationInfoIds {
 }
 
 /// The secured and the raw-body operations, as progenitor names them in its `OperationInfo`
-/// literals. Fails unless those names are exactly the model's generated operations, so no
-/// operation can lose its authentication to a naming difference.
+/// literals (and the hand-written ones in theirs). Fails unless progenitor's names are exactly
+/// the model's generated operations, so no operation can lose its authentication to a naming
+/// difference.
 fn operation_lists(spec: &Spec, file: &mut syn::File) -> anyhow::Result<[Vec<String>; 2]> {
     let mut generated = OperationInfoIds(BTreeSet::new());
     generated.visit_file_mut(file);
@@ -126,9 +127,12 @@ fn operation_lists(spec: &Spec, file: &mut syn::File) -> anyhow::Result<[Vec<Str
         generated.0.difference(&expected).collect::<Vec<_>>(),
         expected.difference(&generated.0).collect::<Vec<_>>()
     );
+    // The hand-written operations name themselves in their own `OperationInfo`.
+    let mut ids = generated.0;
+    ids.extend(spec.operations.iter().filter(|op| op.hand_written.is_some()).map(|op| op.snake_id.clone()));
     let named = |keep: fn(&crate::model::Operation) -> bool| -> Vec<String> {
-        let ids = generated.0.iter();
-        ids.filter(|id| spec.operations.iter().any(|op| &op.snake_id == *id && keep(op)))
+        ids.iter()
+            .filter(|id| spec.operations.iter().any(|op| &op.snake_id == *id && keep(op)))
             .cloned()
             .collect()
     };

@@ -137,8 +137,14 @@ pub fn render(spec: &Spec, rendered: &Rendered) -> anyhow::Result<String> {
     if client_adds_segment(spec) {
         let mut prefix = PathPrefix(0);
         prefix.visit_file_mut(&mut file);
-        println!("DEBUG prefix {} ops {}", prefix.0, spec.operations.len());
-        anyhow::ensure!(prefix.0 > 0, "no path pattern to prefix");
+        // One pattern per operation, and one per path parameter's matcher.
+        let patterns = spec
+            .operations
+            .iter()
+            .filter(|op| op.hand_written.is_none())
+            .map(|op| 1 + op.parameters.iter().filter(|p| p.location == "path").count())
+            .sum();
+        expect_changes("httpmock path prefix", prefix.0, patterns)?;
     }
 
     let intro = format!(

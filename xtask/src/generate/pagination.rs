@@ -31,13 +31,15 @@ use crate::model::{Operation, PageStyle, Pagination, Spec};
 /// The stream methods of every paginated operation of a spec.
 pub fn streams(spec: &Spec) -> anyhow::Result<Vec<syn::Item>> {
     let error_payload = format_ident!("{}", spec.api.settings.error_envelope.2);
-    let mut items = Vec::new();
-    for op in &spec.operations {
-        if let Some(paging) = &op.pagination {
-            items.push(syn::parse2(stream_impl(op, paging, &error_payload))?);
-        }
-    }
-    Ok(items)
+    let mut paginated: Vec<(&Operation, &Pagination)> = spec
+        .operations
+        .iter()
+        .filter_map(|op| Some((op, op.pagination.as_ref()?)))
+        .collect();
+    // In the order of the spec's paths, then methods.
+    paginated.sort_by(|(a, _), (b, _)| (&a.path, &a.method).cmp(&(&b.path, &b.method)));
+    let streams = paginated.into_iter().map(|(op, paging)| stream_impl(op, paging, &error_payload));
+    Ok(streams.map(syn::parse2).collect::<Result<_, _>>()?)
 }
 
 fn stream_impl(op: &Operation, paging: &Pagination, error_payload: &syn::Ident) -> TokenStream {
