@@ -256,7 +256,11 @@ pub fn lint_sources(root: &Path) -> anyhow::Result<bool> {
             api.spec_relative(),
             outcome.errors,
             outcome.warnings,
-            if outcome.note.is_empty() { String::new() } else { format!(", {}", outcome.note) }
+            if outcome.note.is_empty() {
+                String::new()
+            } else {
+                format!(", {}", outcome.note)
+            }
         );
         clean &= outcome.ok;
     }

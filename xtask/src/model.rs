@@ -200,8 +200,8 @@ impl Spec {
     /// Reads and parses the spec of `api`.
     pub fn load(api: Api) -> anyhow::Result<Self> {
         let name = api.spec_relative();
-        let text = std::fs::read_to_string(&api.spec_path)
-            .with_context(|| format!("reading {name}"))?;
+        let text =
+            std::fs::read_to_string(&api.spec_path).with_context(|| format!("reading {name}"))?;
         Self::parse(api, &text).with_context(|| format!("parsing {name}"))
     }
 
@@ -256,7 +256,9 @@ impl Spec {
             if self.schema(name).is_null() {
                 self.problem(
                     "components.schemas",
-                    format!("the error envelope's component {name} is missing (see xtask/src/apis.rs)"),
+                    format!(
+                        "the error envelope's component {name} is missing (see xtask/src/apis.rs)"
+                    ),
                 );
             }
         }
@@ -279,7 +281,10 @@ impl Spec {
         let count = schema["enum"].as_array().map_or(0, Vec::len);
         let mut list = |key: &str| -> Vec<String> {
             let Some(value) = schema.get(key) else {
-                self.problem(loc, format!("enum component has no `{key}` (one entry per enum value)"));
+                self.problem(
+                    loc,
+                    format!("enum component has no `{key}` (one entry per enum value)"),
+                );
                 return Vec::new();
             };
             let Some(list) = strings(value) else {
@@ -316,7 +321,10 @@ impl Spec {
         if self.problems.len() == before {
             self.enums.push(EnumComponent {
                 name: name.to_owned(),
-                description: schema["description"].as_str().unwrap_or_default().to_owned(),
+                description: schema["description"]
+                    .as_str()
+                    .unwrap_or_default()
+                    .to_owned(),
                 values: values.unwrap_or_default(),
                 varnames,
                 descriptions,
@@ -329,18 +337,31 @@ impl Spec {
     fn read_format(&mut self, loc: &str, name: &str, schema: &Value) {
         let format = schema["format"].as_str();
         let custom = self.api.custom_formats().find(|(f, _)| Some(*f) == format);
-        let item = schema.get("x-item").map(|item| item.as_str().unwrap_or_default());
-        let needs_item = custom.as_ref().is_some_and(|(_, rust)| rust.contains("{item}"));
+        let item = schema
+            .get("x-item")
+            .map(|item| item.as_str().unwrap_or_default());
+        let needs_item = custom
+            .as_ref()
+            .is_some_and(|(_, rust)| rust.contains("{item}"));
         match (needs_item, item) {
             (true, None) => {
                 let format = format.unwrap_or_default();
-                self.problem(loc, format!("format `{format}` needs `x-item` (`string` or a component)"));
+                self.problem(
+                    loc,
+                    format!("format `{format}` needs `x-item` (`string` or a component)"),
+                );
             }
             (true, Some(item)) if item != "string" && self.schema(item).is_null() => {
-                self.problem(loc, format!("`x-item: {item}` is neither `string` nor a component schema"));
+                self.problem(
+                    loc,
+                    format!("`x-item: {item}` is neither `string` nor a component schema"),
+                );
             }
             (false, Some(_)) => {
-                self.problem(loc, "`x-item` belongs to `format: comma-list` or `json-text` only");
+                self.problem(
+                    loc,
+                    "`x-item` belongs to `format: comma-list` or `json-text` only",
+                );
             }
             _ => {}
         }
@@ -358,8 +379,11 @@ impl Spec {
                 });
             }
             (Some(format), None) if !STANDARD_FORMATS.contains(&format) => {
-                let known: Vec<String> =
-                    self.api.custom_formats().map(|(f, _)| format!("`{f}`")).collect();
+                let known: Vec<String> = self
+                    .api
+                    .custom_formats()
+                    .map(|(f, _)| format!("`{f}`"))
+                    .collect();
                 let message = format!(
                     "unknown format `{format}`: the API's custom formats are {} (see \
                      xtask/src/apis.rs)",
@@ -408,7 +432,8 @@ impl Spec {
         let paths = self.raw["paths"].as_object().cloned().unwrap_or_default();
         for (path, item) in &paths {
             if let Some(reference) = item.get("$ref") {
-                let message = format!("path item is a `$ref` ({reference}): write the operations inline");
+                let message =
+                    format!("path item is a `$ref` ({reference}): write the operations inline");
                 self.problem(format!("paths.{path}"), message);
                 continue;
             }
@@ -426,7 +451,10 @@ impl Spec {
         self.operations.sort_by(|a, b| a.id.cmp(&b.id));
         for hand in self.api.settings.hand_written {
             if !self.operations.iter().any(|op| op.id == hand.operation_id) {
-                let message = format!("the hand-written operation {} is not in the spec (see xtask/src/apis.rs)", hand.operation_id);
+                let message = format!(
+                    "the hand-written operation {} is not in the spec (see xtask/src/apis.rs)",
+                    hand.operation_id
+                );
                 self.problem("paths", message);
             }
         }
@@ -435,7 +463,8 @@ impl Spec {
     fn read_operation(&mut self, id: &str, method: &str, path: &str, op: &Value) -> Operation {
         let names_a_scheme = |security: &Value| {
             security.as_array().is_some_and(|list| {
-                list.iter().any(|r| r.as_object().is_some_and(|r| !r.is_empty()))
+                list.iter()
+                    .any(|r| r.as_object().is_some_and(|r| !r.is_empty()))
             })
         };
         let success = &op["responses"]["200"]["content"];
@@ -470,7 +499,12 @@ impl Spec {
                 .map(str::to_owned),
             parameters,
             pagination: None,
-            hand_written: self.api.settings.hand_written.iter().find(|h| h.operation_id == id),
+            hand_written: self
+                .api
+                .settings
+                .hand_written
+                .iter()
+                .find(|h| h.operation_id == id),
         };
         if let Some(paging) = op.get("x-pagination") {
             match self.read_pagination(&operation, paging) {
@@ -489,17 +523,29 @@ impl Spec {
     /// names are payload members; the page size has a positive maximum (if any) that its
     /// default does not exceed.
     fn read_pagination(&self, op: &Operation, paging: &Value) -> Result<Pagination, String> {
-        const KEYS: &[&str] = &["style", "items", "limit", "cursor", "offset", "page", "pages", "total"];
-        if let Some(key) = paging.as_object().into_iter().flatten().map(|(k, _)| k).find(|k| !KEYS.contains(&k.as_str())) {
+        const KEYS: &[&str] = &[
+            "style", "items", "limit", "cursor", "offset", "page", "pages", "total",
+        ];
+        if let Some(key) = paging
+            .as_object()
+            .into_iter()
+            .flatten()
+            .map(|(k, _)| k)
+            .find(|k| !KEYS.contains(&k.as_str()))
+        {
             return Err(format!("unknown key `{key}` (known: {})", KEYS.join(", ")));
         }
         let field = |name: &str| -> Result<String, String> {
-            paging[name].as_str().map(str::to_owned).ok_or_else(|| format!("`{name}` is required"))
+            paging[name]
+                .as_str()
+                .map(str::to_owned)
+                .ok_or_else(|| format!("`{name}` is required"))
         };
         let parameter = |name: &str| -> Result<&Parameter, String> {
-            op.parameters.iter().find(|p| p.name == name).ok_or_else(|| {
-                format!("names the parameter `{name}`, which the operation lacks")
-            })
+            op.parameters
+                .iter()
+                .find(|p| p.name == name)
+                .ok_or_else(|| format!("names the parameter `{name}`, which the operation lacks"))
         };
         let limit = field("limit")?;
         let limit_schema = &parameter(&limit)?.schema;
@@ -512,7 +558,10 @@ impl Spec {
             }
             _ => {}
         }
-        let envelope = op.success.as_deref().ok_or("the 200 response must reference an envelope component")?;
+        let envelope = op
+            .success
+            .as_deref()
+            .ok_or("the 200 response must reference an envelope component")?;
         let field_name = self.api.settings.envelope_field;
         let payload = ref_name(&self.schema(envelope)["properties"][field_name])
             .ok_or_else(|| format!("{envelope}.{field_name} must reference a component"))?;
@@ -525,7 +574,9 @@ impl Spec {
         let row = ref_name(&rows["items"])
             .ok_or_else(|| format!("{payload}.{items} items must reference a component"))?;
         let figure = |key: &str| -> Result<Option<String>, String> {
-            let Some(member) = paging[key].as_str() else { return Ok(None) };
+            let Some(member) = paging[key].as_str() else {
+                return Ok(None);
+            };
             if members[member].is_null() {
                 return Err(format!("{payload} has no `{member}` member"));
             }

@@ -106,8 +106,15 @@ pub fn check(spec: &Spec) -> Vec<Problem> {
         }
     }
     let schemas = &spec.raw["components"]["schemas"];
-    for (index, entry) in spec.raw[SCHEMA_ROOTS].as_array().into_iter().flatten().enumerate() {
-        let name = entry["$ref"].as_str().and_then(|r| r.strip_prefix("#/components/schemas/"));
+    for (index, entry) in spec.raw[SCHEMA_ROOTS]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .enumerate()
+    {
+        let name = entry["$ref"]
+            .as_str()
+            .and_then(|r| r.strip_prefix("#/components/schemas/"));
         let message = match name.map(|name| &schemas[name]) {
             None | Some(Value::Null) => "must be a `$ref` to a component schema",
             Some(schema) if schema.get("x-docs-role").is_none() => {
@@ -135,7 +142,10 @@ fn response_problems(spec: &Spec, responses: &Value) -> Vec<String> {
     for (code, response) in &responses {
         let mut response = response;
         for _ in 0..16 {
-            let Some(name) = response["$ref"].as_str().and_then(|r| r.strip_prefix("#/components/responses/")) else {
+            let Some(name) = response["$ref"]
+                .as_str()
+                .and_then(|r| r.strip_prefix("#/components/responses/"))
+            else {
                 break;
             };
             response = &spec.raw["components"]["responses"][name];
@@ -148,7 +158,9 @@ fn response_problems(spec: &Spec, responses: &Value) -> Vec<String> {
                 Some(reference) => (reference.to_owned(), format!("`{reference}`")),
                 None => (media["schema"].to_string(), "an inline schema".to_owned()),
             },
-            (None, Some(content)) if !content.is_empty() => ("raw".to_owned(), "a non-JSON body".to_owned()),
+            (None, Some(content)) if !content.is_empty() => {
+                ("raw".to_owned(), "a non-JSON body".to_owned())
+            }
             _ => ("none".to_owned(), "no body".to_owned()),
         };
         match code.as_bytes().first() {
@@ -160,7 +172,10 @@ fn response_problems(spec: &Spec, responses: &Value) -> Vec<String> {
     for (class, bodies) in [("2xx", success), ("4xx/5xx", errors)] {
         let distinct: BTreeSet<&String> = bodies.iter().map(|(_, (key, _))| key).collect();
         if distinct.len() > 1 {
-            let found: Vec<String> = bodies.iter().map(|(code, (_, label))| format!("{code}: {label}")).collect();
+            let found: Vec<String> = bodies
+                .iter()
+                .map(|(code, (_, label))| format!("{code}: {label}"))
+                .collect();
             problems.push(format!(
                 "all {class} responses must have the same body schema (the generator panics \
                  otherwise); found {}",
@@ -181,30 +196,50 @@ fn walk(value: &Value, path: &mut Vec<String>, names: bool, push: &mut impl FnMu
             let in_properties = path.len() >= 2 && path[path.len() - 2] == "properties";
             let is_component = path.len() == 3 && path[1] == "schemas" && path[0] == "components";
             if let (true, Some(reference)) = (in_properties || is_component, map.get("$ref")) {
-                push(loc(), format!(
-                    "is a bare `$ref`, which cannot carry a description (OpenAPI 3.0 ignores \
+                push(
+                    loc(),
+                    format!(
+                        "is a bare `$ref`, which cannot carry a description (OpenAPI 3.0 ignores \
                      `$ref` siblings): wrap it as `allOf: [{{$ref: {reference}}}]` and add a \
                      `description`"
-                ));
+                    ),
+                );
             }
             if map.contains_key("enum") && !is_component {
                 push(loc(), "inline `enum`: move the enum to components.schemas so generation can give it an Unknown variant".to_owned());
             }
-            if path.len() >= 2 && path[path.len() - 2] == "content" && is_json(&path[path.len() - 1]) && !map.contains_key("schema") {
-                push(loc(), "JSON content has no `schema` (the generator needs one to type the body)".to_owned());
+            if path.len() >= 2
+                && path[path.len() - 2] == "content"
+                && is_json(&path[path.len() - 1])
+                && !map.contains_key("schema")
+            {
+                push(
+                    loc(),
+                    "JSON content has no `schema` (the generator needs one to type the body)"
+                        .to_owned(),
+                );
             }
             for (key, child) in map {
                 if key.starts_with("x-") {
                     if !KNOWN_EXTENSIONS.contains(&key.as_str()) {
-                        push(loc(), format!(
+                        push(
+                            loc(),
+                            format!(
                             "unknown extension `{key}`: use one of ours ({}) or document a new \
                              one in the README and in validate.rs",
                             KNOWN_EXTENSIONS.join(", ")
-                        ));
+                        ),
+                        );
                     } else if key == "x-docs-type" && !child.is_string() {
-                        push(loc(), "`x-docs-type` must be a string (the docs' stated type)".to_owned());
+                        push(
+                            loc(),
+                            "`x-docs-type` must be a string (the docs' stated type)".to_owned(),
+                        );
                     } else if key == "x-docs-role" && child != "served-by-client-company" {
-                        push(loc(), "`x-docs-role` must be `served-by-client-company`".to_owned());
+                        push(
+                            loc(),
+                            "`x-docs-role` must be `served-by-client-company`".to_owned(),
+                        );
                     }
                     continue;
                 }
@@ -237,7 +272,9 @@ fn walk(value: &Value, path: &mut Vec<String>, names: bool, push: &mut impl FnMu
 /// A readable location: `GET /tags.responses.200…` inside operations, dotted keys elsewhere.
 fn location(path: &[String]) -> String {
     match path {
-        [first, route, method, rest @ ..] if first == "paths" && HTTP_METHODS.contains(&method.as_str()) => {
+        [first, route, method, rest @ ..]
+            if first == "paths" && HTTP_METHODS.contains(&method.as_str()) =>
+        {
             let mut loc = format!("{} {route}", method.to_uppercase());
             for part in rest {
                 loc.push('.');
@@ -375,11 +412,16 @@ components:
         VALID.replace(from, to)
     }
 
+    /// Asserts a problem containing `expected`, and if `expected` has a location (`…: `),
+    /// containing the rest too.
     #[track_caller]
     fn assert_problem(yaml: &str, expected: &str) {
         let found = problems(yaml);
+        let (location, message) = expected.split_once(": ").unwrap_or(("", expected));
         assert!(
-            found.iter().any(|p| p.contains(expected)),
+            found
+                .iter()
+                .any(|p| p.contains(expected) || (p.starts_with(location) && p.contains(message))),
             "expected `{expected}` among {found:#?}"
         );
     }
@@ -400,32 +442,64 @@ components:
         // A summary, tags, descriptions and examples are Redocly's to require (`cargo xtask lint`).
         let yaml = variant("      tags: [tags]\n      summary: List tags\n", "")
             .replace("          description: The tag's id.\n", "")
-            .replace("              example: {response: {tags: [{id: 1, status: active, x-any: 1}]}}\n", "");
+            .replace(
+                "              example: {response: {tags: [{id: 1, status: active, x-any: 1}]}}\n",
+                "",
+            );
         assert_eq!(problems(&yaml), Vec::<String>::new());
     }
 
     #[test]
     fn openapi_3_1_is_rejected_and_only_our_extensions() {
-        assert_problem(&variant("openapi: 3.0.3", "openapi: 3.1.0"), "openapi: version `3.1.0` is not 3.0.x");
-        let yaml = variant("      x-enum-varnames: [Active, Archived]\n", "      x-enum-varnames: [Active, Archived]\n      x-nullable: true\n");
-        assert_problem(&yaml, "components.schemas.TagStatus: unknown extension `x-nullable`");
+        assert_problem(
+            &variant("openapi: 3.0.3", "openapi: 3.1.0"),
+            "openapi: version `3.1.0` is not 3.0.x",
+        );
+        let yaml = variant(
+            "      x-enum-varnames: [Active, Archived]\n",
+            "      x-enum-varnames: [Active, Archived]\n      x-nullable: true\n",
+        );
+        assert_problem(
+            &yaml,
+            "components.schemas.TagStatus: unknown extension `x-nullable`",
+        );
     }
 
     #[test]
     fn custom_formats_and_items() {
         let format = |text: &str| variant("      format: la-datetime\n", text);
-        assert_problem(&format("      format: la-date\n"), "components.schemas.When: unknown format `la-date`");
-        assert_problem(&format("      format: oc-epoch-millis\n"), "unknown format `oc-epoch-millis`");
-        assert_problem(&format("      format: comma-list\n"), "format `comma-list` needs `x-item`");
-        assert_eq!(problems(&format("      format: comma-list\n      x-item: TagStatus\n")), Vec::<String>::new());
-        assert_problem(&format("      format: comma-list\n      x-item: Nothing\n"), "`x-item: Nothing` is neither");
+        assert_problem(
+            &format("      format: la-date\n"),
+            "components.schemas.When: unknown format `la-date`",
+        );
+        assert_problem(
+            &format("      format: oc-epoch-millis\n"),
+            "unknown format `oc-epoch-millis`",
+        );
+        assert_problem(
+            &format("      format: comma-list\n"),
+            "format `comma-list` needs `x-item`",
+        );
+        assert_eq!(
+            problems(&format(
+                "      format: comma-list\n      x-item: TagStatus\n"
+            )),
+            Vec::<String>::new()
+        );
+        assert_problem(
+            &format("      format: comma-list\n      x-item: Nothing\n"),
+            "`x-item: Nothing` is neither",
+        );
         assert_problem(&format("      x-item: string\n"), "`x-item` belongs to");
     }
 
     #[test]
     fn envelopes_hold_a_required_payload() {
         let yaml = variant("      x-envelope: true\n      required: [response]\n      properties:\n        response:\n          description: The payload.", "      x-envelope: true\n      properties:\n        response:\n          description: The payload.");
-        assert_problem(&yaml, "components.schemas.TagsEnvelope: envelope: `response` must be required");
+        assert_problem(
+            &yaml,
+            "components.schemas.TagsEnvelope: envelope: `response` must be required",
+        );
         let yaml = variant("          description: The payload.\n          allOf:\n            - $ref: \"#/components/schemas/TagList\"\n", "          description: The payload.\n          type: string\n");
         assert_problem(&yaml, "must reference a component or be always null");
         let yaml = variant("          description: The payload.\n          allOf:\n            - $ref: \"#/components/schemas/TagList\"\n", "          description: Always null.\n          nullable: true\n")
@@ -436,73 +510,177 @@ components:
     #[test]
     fn enum_components_need_string_type_and_extensions() {
         let cases = [
-            ("      x-enum-varnames: [Active, Archived]\n", "", "no `x-enum-varnames`"),
-            ("x-enum-varnames: [Active, Archived]", "x-enum-varnames: [Active]", "`x-enum-varnames` has 1 entries but `enum` has 2"),
-            ("x-enum-descriptions: [In use., No longer in use.]", "x-enum-descriptions: [1, 2]", "`x-enum-descriptions` must be an array of strings"),
-            ("x-enum-varnames: [Active, Archived]", "x-enum-varnames: [active, Unknown]", "`active` is not an UpperCamelCase"),
-            ("x-enum-varnames: [Active, Archived]", "x-enum-varnames: [Active, Unknown]", "must not contain `Unknown`"),
-            ("x-enum-varnames: [Active, Archived]", "x-enum-varnames: [Active, Active]", "appears more than once"),
-            ("      type: string\n      description: Whether a tag is in use.", "      type: integer\n      description: Whether a tag is in use.", "must have `type: string`"),
-            ("enum: [active, archived]", "enum: [active, true]", "every enum value must be a string"),
+            (
+                "      x-enum-varnames: [Active, Archived]\n",
+                "",
+                "enum component has no `x-enum-varnames`",
+            ),
+            (
+                "x-enum-varnames: [Active, Archived]",
+                "x-enum-varnames: [Active]",
+                "`x-enum-varnames` has 1 entries but `enum` has 2",
+            ),
+            (
+                "x-enum-descriptions: [In use., No longer in use.]",
+                "x-enum-descriptions: [1, 2]",
+                "`x-enum-descriptions` must be an array of strings",
+            ),
+            (
+                "x-enum-varnames: [Active, Archived]",
+                "x-enum-varnames: [active, Unknown]",
+                "`active` is not an UpperCamelCase",
+            ),
+            (
+                "x-enum-varnames: [Active, Archived]",
+                "x-enum-varnames: [Active, Unknown]",
+                "must not contain `Unknown`",
+            ),
+            (
+                "x-enum-varnames: [Active, Archived]",
+                "x-enum-varnames: [Active, Active]",
+                "appears more than once",
+            ),
+            (
+                "      type: string\n      description: Whether a tag is in use.",
+                "      type: integer\n      description: Whether a tag is in use.",
+                "must have `type: string`",
+            ),
+            (
+                "enum: [active, archived]",
+                "enum: [active, true]",
+                "every enum value must be a string",
+            ),
         ];
         for (from, to, expected) in cases {
-            assert_problem(&variant(from, to), &format!("components.schemas.TagStatus: {expected}"));
+            assert_problem(
+                &variant(from, to),
+                &format!("components.schemas.TagStatus: {expected}"),
+            );
         }
     }
 
     #[test]
     fn pagination_names_what_exists() {
-        let paging = |text: &str| variant("{style: offset, items: tags, limit: limit, offset: offset}", text);
+        let paging = |text: &str| {
+            variant(
+                "{style: offset, items: tags, limit: limit, offset: offset}",
+                text,
+            )
+        };
         let cases = [
-            ("{style: sideways, items: tags, limit: limit}", "unknown style `sideways`"),
-            ("{style: offset, items: tags, limit: size, offset: offset}", "names the parameter `size`, which the operation lacks"),
-            ("{style: offset, items: tags, limit: limit, offset: start}", "names the parameter `start`"),
-            ("{style: offset, items: rows, limit: limit, offset: offset}", "TagList.rows must be an array"),
-            ("{style: offset, items: tags, limit: limit, offset: offset, pages: tags}", "`pages` is for the page style"),
-            ("{style: offset, items: tags, limit: limit, offset: offset, total: count}", "TagList has no `count` member"),
-            ("{style: cursor, items: tags, limit: limit, cursor: offset}", "the row component Tag has no `offset` member"),
-            ("{style: offset, items: tags, limit: limit, offset: offset, size: 3}", "unknown key `size`"),
-            ("{style: offset, items: tags, limit: limit}", "`offset` is required"),
+            (
+                "{style: sideways, items: tags, limit: limit}",
+                "unknown style `sideways`",
+            ),
+            (
+                "{style: offset, items: tags, limit: size, offset: offset}",
+                "names the parameter `size`, which the operation lacks",
+            ),
+            (
+                "{style: offset, items: tags, limit: limit, offset: start}",
+                "names the parameter `start`",
+            ),
+            (
+                "{style: offset, items: rows, limit: limit, offset: offset}",
+                "TagList.rows must be an array",
+            ),
+            (
+                "{style: offset, items: tags, limit: limit, offset: offset, pages: tags}",
+                "`pages` is for the page style",
+            ),
+            (
+                "{style: offset, items: tags, limit: limit, offset: offset, total: count}",
+                "TagList has no `count` member",
+            ),
+            (
+                "{style: cursor, items: tags, limit: limit, cursor: offset}",
+                "the row component Tag has no `offset` member",
+            ),
+            (
+                "{style: offset, items: tags, limit: limit, offset: offset, size: 3}",
+                "unknown key `size`",
+            ),
+            (
+                "{style: offset, items: tags, limit: limit}",
+                "`offset` is required",
+            ),
         ];
         for (text, expected) in cases {
-            assert_problem(&paging(text), &format!("GET /tags: x-pagination: {expected}"));
+            assert_problem(
+                &paging(text),
+                &format!("GET /tags: x-pagination: {expected}"),
+            );
         }
-        let yaml = variant("schema: {type: integer, maximum: 50}", "schema: {type: integer, maximum: 50, default: 60}");
+        let yaml = variant(
+            "schema: {type: integer, maximum: 50}",
+            "schema: {type: integer, maximum: 50, default: 60}",
+        );
         assert_problem(&yaml, "the default of `limit` exceeds its maximum");
     }
 
     #[test]
     fn inline_enums_and_bare_ref_properties_are_rejected() {
-        let yaml = variant("          schema:\n            $ref: \"#/components/schemas/TagStatus\"\n", "          schema: {type: string, enum: [a, b]}\n");
+        let yaml = variant(
+            "          schema:\n            $ref: \"#/components/schemas/TagStatus\"\n",
+            "          schema: {type: string, enum: [a, b]}\n",
+        );
         assert_problem(&yaml, "GET /tags.parameters.2.schema: inline `enum`");
         let yaml = variant("          description: Whether the tag is in use.\n          allOf:\n            - $ref: \"#/components/schemas/TagStatus\"\n", "          $ref: \"#/components/schemas/TagStatus\"\n");
-        assert_problem(&yaml, "components.schemas.Tag.properties.status: is a bare `$ref`");
+        assert_problem(
+            &yaml,
+            "components.schemas.Tag.properties.status: is a bare `$ref`",
+        );
     }
 
     #[test]
     fn responses_share_their_body_and_have_no_default_beside_others() {
-        let yaml = variant("        \"404\":\n", "        default:\n          description: Anything.\n        \"404\":\n");
-        assert_problem(&yaml, "GET /tags: has a `default` response next to other responses");
-        let yaml = variant("        \"404\":\n", "        \"500\":\n          description: Broken.\n        \"404\":\n");
+        let yaml = variant(
+            "        \"404\":\n",
+            "        default:\n          description: Anything.\n        \"404\":\n",
+        );
+        assert_problem(
+            &yaml,
+            "GET /tags: has a `default` response next to other responses",
+        );
+        let yaml = variant(
+            "        \"404\":\n",
+            "        \"500\":\n          description: Broken.\n        \"404\":\n",
+        );
         assert_problem(&yaml, "all 4xx/5xx responses must have the same body schema (the generator panics otherwise); found 404: `#/components/schemas/ErrorEnvelope`, 500: no body");
-        let yaml = variant("            application/json:\n              schema:\n                $ref: \"#/components/schemas/TagsEnvelope\"\n", "            application/json:\n              example: {}\n");
-        assert_problem(&yaml, "GET /tags.responses.200.content.application/json: JSON content has no `schema`");
+        let yaml = variant("            application/json:\n              schema:\n                $ref: \"#/components/schemas/TagsEnvelope\"\n", "            application/json:\n");
+        assert_problem(
+            &yaml,
+            "GET /tags.responses.200.content.application/json: JSON content has no `schema`",
+        );
     }
 
     #[test]
     fn client_company_schemas_carry_their_role() {
-        let yaml = format!("{VALID}x-client-company-schemas:\n  - $ref: \"#/components/schemas/Error\"\n");
-        assert_problem(&yaml, "x-client-company-schemas[0]: the schema it lists needs `x-docs-role");
-        let yaml = yaml.replace("      description: An error.\n", "      description: An error.\n      x-docs-role: served-by-client-company\n");
+        let yaml =
+            format!("{VALID}x-client-company-schemas:\n  - $ref: \"#/components/schemas/Error\"\n");
+        assert_problem(
+            &yaml,
+            "x-client-company-schemas[0]: the schema it lists needs `x-docs-role",
+        );
+        let yaml = yaml.replace(
+            "      description: An error.\n",
+            "      description: An error.\n      x-docs-role: served-by-client-company\n",
+        );
         assert_eq!(problems(&yaml), Vec::<String>::new());
-        assert_problem(&yaml.replace("by-client-company", "elsewhere"), "`x-docs-role` must be `served-by-client-company`");
+        assert_problem(
+            &yaml.replace("by-client-company", "elsewhere"),
+            "`x-docs-role` must be `served-by-client-company`",
+        );
     }
 
     #[test]
     fn all_problems_are_reported_at_once() {
         let yaml = VALID
             .replace("openapi: 3.0.3", "openapi: 3.1.0")
-            .replace("x-enum-varnames: [Active, Archived]", "x-enum-varnames: [Active]")
+            .replace(
+                "x-enum-varnames: [Active, Archived]",
+                "x-enum-varnames: [Active]",
+            )
             .replace("style: offset", "style: sideways");
         assert_eq!(problems(&yaml).len(), 3, "{:#?}", problems(&yaml));
     }

@@ -7,7 +7,10 @@ use heck::ToSnakeCase;
 use crate::model::Spec;
 
 /// The items of the inline module `name` among `items`.
-pub fn module<'a>(items: &'a mut [syn::Item], name: &str) -> anyhow::Result<&'a mut Vec<syn::Item>> {
+pub fn module<'a>(
+    items: &'a mut [syn::Item],
+    name: &str,
+) -> anyhow::Result<&'a mut Vec<syn::Item>> {
     items
         .iter_mut()
         .find_map(|item| match item {
@@ -43,7 +46,9 @@ pub fn try_into_target(sig: &syn::Signature, param: &str) -> Option<syn::Type> {
                 return None;
             };
             let last = bound.path.segments.last()?;
-            (last.ident == "TryInto").then(|| single_type_argument(last)).flatten()
+            (last.ident == "TryInto")
+                .then(|| single_type_argument(last))
+                .flatten()
         })
     })
 }
@@ -90,7 +95,12 @@ mod tests {
     #[test]
     fn fewer_changes_than_expected_fail_generation() {
         super::expect_changes("setters", 3, 3).unwrap();
-        let error = super::expect_changes("setters", 2, 3).unwrap_err().to_string();
-        assert!(error.contains("the setters pass changed 2 places"), "{error}");
+        let error = super::expect_changes("setters", 2, 3)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            error.contains("the setters pass changed 2 places"),
+            "{error}"
+        );
     }
 }

@@ -84,9 +84,16 @@ pub fn render(spec: &Spec, rendered: &Rendered) -> anyhow::Result<String> {
     let api = &spec.api;
     let mut paginated = BTreeMap::new();
     let mut downloads = BTreeSet::new();
-    for op in spec.operations.iter().filter(|op| op.hand_written.is_none()) {
+    for op in spec
+        .operations
+        .iter()
+        .filter(|op| op.hand_written.is_none())
+    {
         if let Some(paging) = &op.pagination {
-            paginated.insert(op.snake_id.clone(), setter_name(&paging.limit).to_kebab_case());
+            paginated.insert(
+                op.snake_id.clone(),
+                setter_name(&paging.limit).to_kebab_case(),
+            );
         }
         if op.raw_body {
             downloads.insert(op.snake_id.clone());

@@ -37,9 +37,13 @@ pub struct Rendered {
 fn progenitor_input(spec: &Spec) -> openapiv3::OpenAPI {
     let mut openapi = spec.openapi.clone();
     let hand_written = |op: &Option<openapiv3::Operation>| {
-        op.as_ref().and_then(|op| op.operation_id.as_deref()).is_some_and(|id| {
-            spec.operations.iter().any(|o| o.id == id && o.hand_written.is_some())
-        })
+        op.as_ref()
+            .and_then(|op| op.operation_id.as_deref())
+            .is_some_and(|id| {
+                spec.operations
+                    .iter()
+                    .any(|o| o.id == id && o.hand_written.is_some())
+            })
     };
     for item in openapi.paths.paths.values_mut() {
         let openapiv3::ReferenceOr::Item(item) = item else {
@@ -93,11 +97,21 @@ struct OperationInfoIds(BTreeSet<String>);
 
 impl VisitMut for OperationInfoIds {
     fn visit_expr_struct_mut(&mut self, expr: &mut syn::ExprStruct) {
-        if expr.path.segments.last().is_some_and(|s| s.ident == "OperationInfo") {
+        if expr
+            .path
+            .segments
+            .last()
+            .is_some_and(|s| s.ident == "OperationInfo")
+        {
             for field in &expr.fields {
                 let named = matches!(&field.member, syn::Member::Named(m) if m == "operation_id");
-                if let (true, syn::Expr::Lit(syn::ExprLit { lit: syn::Lit::Str(id), .. })) =
-                    (named, &field.expr)
+                if let (
+                    true,
+                    syn::Expr::Lit(syn::ExprLit {
+                        lit: syn::Lit::Str(id),
+                        ..
+                    }),
+                ) = (named, &field.expr)
                 {
                     self.0.insert(id.value());
                 }
@@ -129,10 +143,19 @@ fn operation_lists(spec: &Spec, file: &mut syn::File) -> anyhow::Result<[Vec<Str
     );
     // The hand-written operations name themselves in their own `OperationInfo`.
     let mut ids = generated.0;
-    ids.extend(spec.operations.iter().filter(|op| op.hand_written.is_some()).map(|op| op.snake_id.clone()));
+    ids.extend(
+        spec.operations
+            .iter()
+            .filter(|op| op.hand_written.is_some())
+            .map(|op| op.snake_id.clone()),
+    );
     let named = |keep: fn(&crate::model::Operation) -> bool| -> Vec<String> {
         ids.iter()
-            .filter(|id| spec.operations.iter().any(|op| &op.snake_id == *id && keep(op)))
+            .filter(|id| {
+                spec.operations
+                    .iter()
+                    .any(|op| &op.snake_id == *id && keep(op))
+            })
             .cloned()
             .collect()
     };
@@ -173,9 +196,7 @@ pub fn render(spec: &Spec) -> anyhow::Result<Rendered> {
     }
 
     let mut generator = Generator::new(&settings);
-    let tokens = generator
-        .generate_tokens(&openapi)
-        .context("progenitor")?;
+    let tokens = generator.generate_tokens(&openapi).context("progenitor")?;
     let mut file: syn::File = syn::parse2(tokens).context("parsing progenitor's output")?;
 
     let types_module = ast::module(&mut file.items, "types")?;
@@ -195,7 +216,11 @@ pub fn render(spec: &Spec) -> anyhow::Result<Rendered> {
     expect_changes("strict-decoding", routed, json_operations)?;
     // Inside progenitor's `builder` module: `stream()` reads the builder's private fields.
     let streams = super::pagination::streams(spec)?;
-    let paginated = spec.operations.iter().filter(|op| op.pagination.is_some()).count();
+    let paginated = spec
+        .operations
+        .iter()
+        .filter(|op| op.pagination.is_some())
+        .count();
     expect_changes("pagination", streams.len(), paginated)?;
     ast::module(&mut file.items, "builder")?.extend(streams);
     let [secured_ops, raw_ops] = operation_lists(spec, &mut file)?;

@@ -142,7 +142,13 @@ pub fn render(spec: &Spec, rendered: &Rendered) -> anyhow::Result<String> {
             .operations
             .iter()
             .filter(|op| op.hand_written.is_none())
-            .map(|op| 1 + op.parameters.iter().filter(|p| p.location == "path").count())
+            .map(|op| {
+                1 + op
+                    .parameters
+                    .iter()
+                    .filter(|p| p.location == "path")
+                    .count()
+            })
             .sum();
         expect_changes("httpmock path prefix", prefix.0, patterns)?;
     }

@@ -42,7 +42,11 @@ pub fn run(root: &Path, check: bool) -> anyhow::Result<bool> {
         anyhow::ensure!(
             spec.problems.is_empty(),
             "{name} breaks the rules generation relies on (see `cargo xtask validate`):\n{}",
-            spec.problems.iter().map(|p| format!("  {p}")).collect::<Vec<_>>().join("\n")
+            spec.problems
+                .iter()
+                .map(|p| format!("  {p}"))
+                .collect::<Vec<_>>()
+                .join("\n")
         );
         let client = client::render(&spec).with_context(|| format!("generating from {name}"))?;
         let contents = [

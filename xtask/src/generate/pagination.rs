@@ -38,18 +38,27 @@ pub fn streams(spec: &Spec) -> anyhow::Result<Vec<syn::Item>> {
         .collect();
     // In the order of the spec's paths, then methods.
     paginated.sort_by(|(a, _), (b, _)| (&a.path, &a.method).cmp(&(&b.path, &b.method)));
-    let streams = paginated.into_iter().map(|(op, paging)| stream_impl(op, paging, &error_payload));
+    let streams = paginated
+        .into_iter()
+        .map(|(op, paging)| stream_impl(op, paging, &error_payload));
     Ok(streams.map(syn::parse2).collect::<Result<_, _>>()?)
 }
 
 fn stream_impl(op: &Operation, paging: &Pagination, error_payload: &syn::Ident) -> TokenStream {
-    let (style, limit, default_size, maximum) =
-        (paging.style.name(), &paging.limit, paging.default_size, paging.maximum);
+    let (style, limit, default_size, maximum) = (
+        paging.style.name(),
+        &paging.limit,
+        paging.default_size,
+        paging.maximum,
+    );
     let maximum_tokens = match maximum {
         Some(maximum) => quote! { Some(#maximum) },
         None => quote! { None },
     };
-    let builder = format_ident!("{}", heck::ToUpperCamelCase::to_upper_camel_case(op.id.as_str()));
+    let builder = format_ident!(
+        "{}",
+        heck::ToUpperCamelCase::to_upper_camel_case(op.id.as_str())
+    );
     let row_type = format_ident!("{}", paging.row);
     let items_ident = format_ident!("{}", setter_name(&paging.items));
     let limit_setter = format_ident!("{}", setter_name(limit));
