@@ -209,7 +209,7 @@ impl Spec {
     pub fn parse(api: Api, text: &str) -> anyhow::Result<Self> {
         let source: serde_yaml::Value = serde_yaml::from_str(text).context("not YAML")?;
         let raw: Value = serde_yaml::from_value(source.clone()).context("not JSON-like YAML")?;
-        let openapi = parse_openapi(text, &raw)?;
+        let openapi = parse_openapi(&source, &raw)?;
         let mut spec = Spec {
             api,
             source,
@@ -612,14 +612,15 @@ impl Spec {
     }
 }
 
-/// Parses the spec the way the generator does (`serde_yaml` into `openapiv3`).
+/// The document as progenitor reads it (`openapiv3`), from the YAML tree (whose key order it
+/// keeps).
 ///
 /// openapiv3's `ReferenceOr` deserializer has an `expect` that some malformed documents trip;
-/// that panic is caught (the default hook still prints it) and the document is parsed again
+/// that panic is caught (the default hook still prints it) and the document is read again
 /// from its JSON copy to get a real error.
-fn parse_openapi(yaml: &str, raw: &Value) -> anyhow::Result<openapiv3::OpenAPI> {
+fn parse_openapi(source: &serde_yaml::Value, raw: &Value) -> anyhow::Result<openapiv3::OpenAPI> {
     const NOT_OPENAPI: &str = "spec does not parse as an OpenAPI 3.0 document";
-    match std::panic::catch_unwind(|| serde_yaml::from_str::<openapiv3::OpenAPI>(yaml)) {
+    match std::panic::catch_unwind(|| serde_yaml::from_value(source.clone())) {
         Ok(parsed) => parsed.context(NOT_OPENAPI),
         Err(_) => match std::panic::catch_unwind(|| serde_json::from_value(raw.clone())) {
             Ok(Ok(spec)) => Ok(spec),

@@ -34,41 +34,32 @@ pub struct Rendered {
 }
 
 /// The spec as progenitor reads it: without the operations the crate writes by hand.
-fn progenitor_input(spec: &Spec) -> openapiv3::OpenAPI {
+fn progenitor_input(spec: &Spec) -> anyhow::Result<openapiv3::OpenAPI> {
     let mut openapi = spec.openapi.clone();
-    let hand_written = |op: &Option<openapiv3::Operation>| {
-        op.as_ref()
-            .and_then(|op| op.operation_id.as_deref())
-            .is_some_and(|id| {
-                spec.operations
-                    .iter()
-                    .any(|o| o.id == id && o.hand_written.is_some())
-            })
-    };
-    for item in openapi.paths.paths.values_mut() {
-        let openapiv3::ReferenceOr::Item(item) = item else {
-            continue;
+    for op in spec
+        .operations
+        .iter()
+        .filter(|op| op.hand_written.is_some())
+    {
+        let Some(openapiv3::ReferenceOr::Item(item)) = openapi.paths.paths.get_mut(&op.path) else {
+            anyhow::bail!("{}: no path item {}", op.id, op.path);
         };
-        for slot in [
-            &mut item.get,
-            &mut item.put,
-            &mut item.post,
-            &mut item.delete,
-            &mut item.options,
-            &mut item.head,
-            &mut item.patch,
-            &mut item.trace,
-        ] {
-            if hand_written(slot) {
-                *slot = None;
-            }
+        let slot = match op.method.as_str() {
+            "get" => &mut item.get,
+            "put" => &mut item.put,
+            "post" => &mut item.post,
+            "delete" => &mut item.delete,
+            "options" => &mut item.options,
+            "head" => &mut item.head,
+            "patch" => &mut item.patch,
+            _ => &mut item.trace,
+        };
+        *slot = None;
+        if item.iter().next().is_none() {
+            openapi.paths.paths.shift_remove(&op.path);
         }
     }
-    openapi.paths.paths.retain(|_, item| match item {
-        openapiv3::ReferenceOr::Item(item) => item.iter().next().is_some(),
-        openapiv3::ReferenceOr::Reference { .. } => true,
-    });
-    openapi
+    Ok(openapi)
 }
 
 /// Removes progenitor's `Client::new(baseurl, inner)`: it builds its own `reqwest::Client`
@@ -165,7 +156,7 @@ fn operation_lists(spec: &Spec, file: &mut syn::File) -> anyhow::Result<[Vec<Str
 /// Generates one API's `generated.rs`.
 pub fn render(spec: &Spec) -> anyhow::Result<Rendered> {
     let api_settings = spec.api.settings;
-    let openapi = progenitor_input(spec);
+    let openapi = progenitor_input(spec)?;
     let inner_type: proc_macro2::TokenStream =
         format!("::client_runtime::State<{}>", api_settings.inner_type)
             .parse()
