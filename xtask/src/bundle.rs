@@ -320,7 +320,7 @@ pub fn portable(source: &Value) -> anyhow::Result<Value> {
     rename_reserved_schemas(&mut doc)?;
 
     let mut refs = Vec::new();
-    collect_refs(&doc, &mut refs);
+    collect_uses(&doc, &mut refs, &mut Vec::new());
     for reference in refs {
         let name = reference
             .strip_prefix("#/components/")
@@ -773,10 +773,8 @@ const RESERVED_NAMES: &[&str] = &[
 /// kept; the source has no unused component (`cargo xtask validate`).
 fn drop_unreferenced_schemas(doc: &mut Value) {
     loop {
-        let mut refs = Vec::new();
-        collect_refs(doc, &mut refs);
-        let mut items = Vec::new();
-        collect_items(doc, &mut items);
+        let (mut refs, mut items) = (Vec::new(), Vec::new());
+        collect_uses(doc, &mut refs, &mut items);
         let Some(schemas) = doc
             .get_mut("components")
             .and_then(|c| c.get_mut("schemas"))
@@ -856,40 +854,20 @@ fn rename_uses(value: &mut Value, renames: &[(String, String)]) {
     }
 }
 
-/// Every `x-item` component name of the document.
-fn collect_items(value: &Value, out: &mut Vec<String>) {
+/// Every `$ref` string and every `x-item` component name of the document outside examples.
+fn collect_uses(value: &Value, refs: &mut Vec<String>, items: &mut Vec<String>) {
     match value {
         Value::Mapping(map) => {
             for (key, child) in map {
                 match key.as_str() {
-                    Some("x-item") => out.extend(child.as_str().map(str::to_owned)),
+                    Some("$ref") => refs.extend(child.as_str().map(str::to_owned)),
+                    Some("x-item") => items.extend(child.as_str().map(str::to_owned)),
                     Some("example" | "examples") => {}
-                    _ => collect_items(child, out),
+                    _ => collect_uses(child, refs, items),
                 }
             }
         }
-        Value::Sequence(items) => items.iter().for_each(|item| collect_items(item, out)),
-        _ => {}
-    }
-}
-
-/// Every `$ref` string of the document outside examples.
-fn collect_refs(value: &Value, out: &mut Vec<String>) {
-    match value {
-        Value::Mapping(map) => {
-            for (key, child) in map {
-                match key.as_str() {
-                    Some("$ref") => {
-                        if let Some(reference) = child.as_str() {
-                            out.push(reference.to_owned());
-                        }
-                    }
-                    Some("example" | "examples") => {}
-                    _ => collect_refs(child, out),
-                }
-            }
-        }
-        Value::Sequence(items) => items.iter().for_each(|item| collect_refs(item, out)),
+        Value::Sequence(list) => list.iter().for_each(|item| collect_uses(item, refs, items)),
         _ => {}
     }
 }

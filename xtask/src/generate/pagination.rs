@@ -15,6 +15,9 @@
 //!   total: total           # optional: the payload member holding the number of rows
 //! ```
 //!
+//! What `x-pagination` may say, and that the parameters and members it names exist, are the
+//! model's rules ([`crate::model::Pagination`]); this pass only writes the code.
+//!
 //! The methods go inside progenitor's `builder` module, beside the builder, so that `stream()`
 //! can read the limit the caller set (the builder's fields are private to that module): that
 //! limit is the page size, else the limit parameter's `maximum`, else its `default`, else 100;

@@ -17,6 +17,9 @@
 //!
 //! The operation builders' setters (progenitor's `builder` module) already take the inner
 //! type of optional parameters and are left alone.
+//!
+//! Every builder field of those two kinds must have its setter rewritten: a setter of a shape
+//! this module does not know fails generation instead of being left as typify wrote it.
 
 use quote::{format_ident, ToTokens};
 
