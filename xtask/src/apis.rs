@@ -1,6 +1,8 @@
 //! Which specs exist and what each one generates: the per-API settings of the generator.
 //!
 //! Adding an API is one [`Settings`] entry here, its spec under `spec/` and a thin crate that
+//! declares `extern crate self as <name>;` (the generated code names its types by absolute
+//! paths, `::<name>::…`, so the same paths work in the client, its CLI and its mocks) and
 //! defines the hook state type, its custom formats' Rust types and its error detection.
 
 use std::path::{Path, PathBuf};
@@ -8,16 +10,34 @@ use std::path::{Path, PathBuf};
 use anyhow::{bail, Context};
 
 /// Custom formats every API may use: the Rust types come from `client-runtime`, re-exported
-/// by each crate. `{item}` stands for the type named by the component's `x-item`.
+/// by each crate (`{api}` stands for the crate's name). `{item}` stands for the type named by
+/// the component's `x-item`.
 pub const SHARED_FORMATS: &[(&str, &str)] = &[
-    ("comma-list", "crate::CommaList<{item}>"),
-    ("json-text", "crate::JsonEncoded<{item}>"),
-    ("byte", "crate::Base64Data"),
+    ("comma-list", "::{api}::CommaList<{item}>"),
+    ("json-text", "::{api}::JsonEncoded<{item}>"),
+    ("byte", "::{api}::Base64Data"),
 ];
 
 /// Custom formats whose Rust types parse from text (`FromStr`), so that progenitor's CLI
 /// generator gives their fields a flag (`--data` of LiveAgent's `uploadFile`).
 pub const TEXT_PARSABLE_FORMATS: &[&str] = &["byte"];
+
+/// Formats of JSON Schema and the OpenAPI format registry that generators know: anything
+/// else on a scalar is one of ours.
+pub const STANDARD_FORMATS: &[&str] = &[
+    "int32",
+    "int64",
+    "float",
+    "double",
+    "byte",
+    "binary",
+    "date",
+    "date-time",
+    "password",
+    "email",
+    "uri",
+    "uuid",
+];
 
 /// An operation progenitor cannot generate, written by hand in the crate.
 pub struct HandWritten {
@@ -30,12 +50,26 @@ pub struct HandWritten {
     pub replay_call: &'static str,
 }
 
+/// The files `cargo xtask generate` writes for one API, relative to the workspace root.
+pub struct Outputs {
+    /// The client: `crates/<api>/src/generated.rs`.
+    pub client: &'static str,
+    /// The tests' replay dispatcher: `tests/src/dispatch/<api>.rs`.
+    pub dispatch: &'static str,
+    /// The CLI's commands: `crates/<api>-cli/src/generated.rs`.
+    pub cli: &'static str,
+    /// The typed mocks: `crates/<api>-httpmock/src/generated.rs`.
+    pub httpmock: &'static str,
+}
+
 /// The generator settings of one API.
 pub struct Settings {
     /// The API's name: the crate's directory under `crates/` and its Rust crate name.
     pub name: &'static str,
     /// The spec's file name under `spec/`.
     pub spec: &'static str,
+    /// What generation writes.
+    pub outputs: Outputs,
     /// The Rust type of the client's hook state (`with_inner_type`): the API's credentials,
     /// implementing `client_runtime::Credentials`, defined in the crate's hand-written layer.
     pub inner_type: &'static str,
@@ -44,8 +78,6 @@ pub struct Settings {
     pub protocol: &'static str,
     /// The vendor's published rate limit, the client's default.
     pub rate_limit_per_minute: Option<u32>,
-    /// Formats starting with this prefix are the API's own; one not in `formats` is an error.
-    pub format_prefix: &'static str,
     /// The API's custom formats and the Rust types that replace components using them.
     pub formats: &'static [(&'static str, &'static str)],
     /// The member of an `x-envelope` component that holds the payload.
@@ -61,16 +93,21 @@ pub const APIS: &[Settings] = &[
     Settings {
         name: "liveagent",
         spec: "liveagent-v1.yaml",
-        inner_type: "crate::ApiKey",
-        protocol: "crate::LiveAgent",
+        outputs: Outputs {
+            client: "crates/liveagent/src/generated.rs",
+            dispatch: "tests/src/dispatch/liveagent.rs",
+            cli: "crates/liveagent-cli/src/generated.rs",
+            httpmock: "crates/liveagent-httpmock/src/generated.rs",
+        },
+        inner_type: "::liveagent::ApiKey",
+        protocol: "::liveagent::LiveAgent",
         // 180 requests per minute per API key: the limit LiveAgent publishes for its API (not in
         // the v1 reference in shared/seeds; taken from the resilience issue, #10).
         rate_limit_per_minute: Some(180),
-        format_prefix: "la-",
         formats: &[
-            ("la-int", "crate::LaInt"),
-            ("la-datetime", "crate::LaDateTime"),
-            ("la-opdatetime", "crate::OpDateTime"),
+            ("la-int", "::liveagent::LaInt"),
+            ("la-datetime", "::liveagent::LaDateTime"),
+            ("la-opdatetime", "::liveagent::OpDateTime"),
         ],
         envelope_field: "response",
         error_envelope: ("ErrorEnvelope", "response", "Error"),
@@ -79,12 +116,17 @@ pub const APIS: &[Settings] = &[
     Settings {
         name: "contiple",
         spec: "contiple.yaml",
-        inner_type: "crate::Credentials",
-        protocol: "crate::Contiple",
+        outputs: Outputs {
+            client: "crates/contiple/src/generated.rs",
+            dispatch: "tests/src/dispatch/contiple.rs",
+            cli: "crates/contiple-cli/src/generated.rs",
+            httpmock: "crates/contiple-httpmock/src/generated.rs",
+        },
+        inner_type: "::contiple::Credentials",
+        protocol: "::contiple::Contiple",
         // The Open API guide publishes no limit.
         rate_limit_per_minute: None,
-        format_prefix: "oc-",
-        formats: &[("oc-epoch-millis", "crate::EpochMillis")],
+        formats: &[("oc-epoch-millis", "::contiple::EpochMillis")],
         envelope_field: "result",
         error_envelope: ("ErrorEnvelope", "header", "ResponseHeader"),
         hand_written: &[HandWritten {
@@ -101,14 +143,20 @@ pub struct Api {
     pub settings: &'static Settings,
     /// Path of the spec, e.g. `spec/liveagent-v1.yaml`.
     pub spec_path: PathBuf,
-    /// Path of the generated client, e.g. `crates/liveagent/src/generated.rs`.
-    pub generated_path: PathBuf,
-    /// Path of the generated replay dispatcher, e.g. `tests/src/dispatch/liveagent.rs`.
-    pub dispatch_path: PathBuf,
     root: PathBuf,
 }
 
 impl Api {
+    /// An API of `settings` whose spec is not read from disk (tests parse a text).
+    #[cfg(test)]
+    pub fn in_memory(settings: &'static Settings) -> Self {
+        Api {
+            settings,
+            spec_path: PathBuf::from("spec/test.yaml"),
+            root: PathBuf::new(),
+        }
+    }
+
     /// The spec's path relative to the workspace root, for messages and headers.
     pub fn spec_relative(&self) -> String {
         self.relative(&self.spec_path)
@@ -122,30 +170,20 @@ impl Api {
             .replace('\\', "/")
     }
 
-    /// The Rust type replacing components with `format`, given the component's `x-item`
-    /// type; `Ok(None)` for a format that is not custom.
-    pub fn format_type(
-        &self,
-        component: &str,
-        format: &str,
-        item: impl FnOnce() -> anyhow::Result<String>,
-    ) -> anyhow::Result<Option<String>> {
-        let found = self
-            .settings
+    /// The files generation writes, in the order of [`Outputs`]' fields.
+    pub fn output_paths(&self) -> [PathBuf; 4] {
+        let out = &self.settings.outputs;
+        [out.client, out.dispatch, out.cli, out.httpmock].map(|path| self.root.join(path))
+    }
+
+    /// The custom formats of this API, the shared ones included, with their Rust types.
+    pub fn custom_formats(&self) -> impl Iterator<Item = (&'static str, String)> + '_ {
+        let name = self.settings.name;
+        self.settings
             .formats
             .iter()
             .chain(SHARED_FORMATS)
-            .find(|(name, _)| *name == format);
-        match found {
-            Some((_, rust)) if rust.contains("{item}") => {
-                Ok(Some(rust.replace("{item}", &item()?)))
-            }
-            Some((_, rust)) => Ok(Some((*rust).to_owned())),
-            None if format.starts_with(self.settings.format_prefix) => bail!(
-                "component {component}: unknown custom format `{format}` (see xtask/src/apis.rs)"
-            ),
-            None => Ok(None),
-        }
+            .map(move |(format, rust)| (*format, rust.replace("{api}", name)))
     }
 }
 
@@ -176,13 +214,6 @@ pub fn discover(root: &Path) -> anyhow::Result<Vec<Api>> {
         };
         apis.push(Api {
             settings,
-            generated_path: root
-                .join("crates")
-                .join(settings.name)
-                .join("src/generated.rs"),
-            dispatch_path: root
-                .join("tests/src/dispatch")
-                .join(format!("{}.rs", settings.name)),
             spec_path,
             root: root.to_path_buf(),
         });

@@ -47,27 +47,11 @@ use anyhow::{bail, ensure, Context as _};
 use serde_yaml::{Mapping, Value};
 use sha2::{Digest, Sha256};
 
-use crate::apis::{self, Api};
+use crate::apis::{self, Api, STANDARD_FORMATS};
+use crate::model::Spec;
 
 /// The OpenAPI version of every bundle.
 pub const BUNDLE_OPENAPI: &str = "3.1.0";
-
-/// Formats of JSON Schema and the OpenAPI format registry that generators know: anything
-/// else on a scalar is one of ours.
-pub const STANDARD_FORMATS: &[&str] = &[
-    "int32",
-    "int64",
-    "float",
-    "double",
-    "byte",
-    "binary",
-    "date",
-    "date-time",
-    "password",
-    "email",
-    "uri",
-    "uuid",
-];
 
 /// Where the bundle of a spec goes: `spec/dist/<stem>.json`.
 pub fn bundle_path(api: &Api) -> PathBuf {
@@ -100,18 +84,16 @@ pub fn run(root: &Path, check: bool) -> anyhow::Result<bool> {
     let changelog = std::fs::read_to_string(&changelog_path).unwrap_or_default();
     let mut fresh = true;
     for api in apis::discover(root)? {
-        let text = std::fs::read_to_string(&api.spec_path)
-            .with_context(|| format!("reading {}", api.spec_relative()))?;
-        let source: Value = serde_yaml::from_str(&text)
-            .with_context(|| format!("parsing {}", api.spec_relative()))?;
+        let spec = Spec::load(api)?;
+        let (api, source) = (&spec.api, &spec.source);
         let bundle =
-            portable(&source).with_context(|| format!("bundling {}", api.spec_relative()))?;
+            portable(source).with_context(|| format!("bundling {}", api.spec_relative()))?;
         let rendered = to_json(&bundle)?;
         let version = source["info"]["version"]
             .as_str()
             .unwrap_or_default()
             .to_owned();
-        let stem = spec_stem(&api);
+        let stem = spec_stem(api);
 
         let mut problems = Vec::new();
         if !is_semver(&version) {
@@ -126,10 +108,10 @@ pub fn run(root: &Path, check: bool) -> anyhow::Result<bool> {
             ));
         }
 
-        let path = bundle_path(&api);
+        let path = bundle_path(api);
         let target = api.relative(&path);
         let current = std::fs::read_to_string(&path).unwrap_or_default();
-        let ledger_path = versions_path(&api);
+        let ledger_path = versions_path(api);
         let ledger_text = std::fs::read_to_string(&ledger_path).unwrap_or_default();
         let mut ledger = Ledger::parse(&ledger_text)
             .with_context(|| format!("reading {}", api.relative(&ledger_path)))?;
@@ -338,7 +320,7 @@ pub fn portable(source: &Value) -> anyhow::Result<Value> {
     rename_reserved_schemas(&mut doc)?;
 
     let mut refs = Vec::new();
-    collect_refs(&doc, &mut refs);
+    collect_uses(&doc, &mut refs, &mut Vec::new());
     for reference in refs {
         let name = reference
             .strip_prefix("#/components/")
@@ -791,10 +773,8 @@ const RESERVED_NAMES: &[&str] = &[
 /// kept; the source has no unused component (`cargo xtask validate`).
 fn drop_unreferenced_schemas(doc: &mut Value) {
     loop {
-        let mut refs = Vec::new();
-        collect_refs(doc, &mut refs);
-        let mut items = Vec::new();
-        collect_items(doc, &mut items);
+        let (mut refs, mut items) = (Vec::new(), Vec::new());
+        collect_uses(doc, &mut refs, &mut items);
         let Some(schemas) = doc
             .get_mut("components")
             .and_then(|c| c.get_mut("schemas"))
@@ -874,40 +854,20 @@ fn rename_uses(value: &mut Value, renames: &[(String, String)]) {
     }
 }
 
-/// Every `x-item` component name of the document.
-fn collect_items(value: &Value, out: &mut Vec<String>) {
+/// Every `$ref` string and every `x-item` component name of the document outside examples.
+fn collect_uses(value: &Value, refs: &mut Vec<String>, items: &mut Vec<String>) {
     match value {
         Value::Mapping(map) => {
             for (key, child) in map {
                 match key.as_str() {
-                    Some("x-item") => out.extend(child.as_str().map(str::to_owned)),
+                    Some("$ref") => refs.extend(child.as_str().map(str::to_owned)),
+                    Some("x-item") => items.extend(child.as_str().map(str::to_owned)),
                     Some("example" | "examples") => {}
-                    _ => collect_items(child, out),
+                    _ => collect_uses(child, refs, items),
                 }
             }
         }
-        Value::Sequence(items) => items.iter().for_each(|item| collect_items(item, out)),
-        _ => {}
-    }
-}
-
-/// Every `$ref` string of the document outside examples.
-fn collect_refs(value: &Value, out: &mut Vec<String>) {
-    match value {
-        Value::Mapping(map) => {
-            for (key, child) in map {
-                match key.as_str() {
-                    Some("$ref") => {
-                        if let Some(reference) = child.as_str() {
-                            out.push(reference.to_owned());
-                        }
-                    }
-                    Some("example" | "examples") => {}
-                    _ => collect_refs(child, out),
-                }
-            }
-        }
-        Value::Sequence(items) => items.iter().for_each(|item| collect_refs(item, out)),
+        Value::Sequence(list) => list.iter().for_each(|item| collect_uses(item, refs, items)),
         _ => {}
     }
 }

@@ -173,7 +173,8 @@ pub fn run(root: &Path) -> anyhow::Result<bool> {
         );
         let stem = bundle::spec_stem(&api);
         let snake = stem.replace('-', "_");
-        outcomes.push(redocly(root, &tools, &stem, &bundle_path)?);
+        let redocly_bin = tools.node("redocly");
+        outcomes.push(redocly(root, &redocly_bin, &stem, bundle_path.as_os_str())?);
 
         let crate_name = format!("{stem}-client");
         let mut rust = generator(
@@ -242,12 +243,42 @@ pub fn run(root: &Path) -> anyhow::Result<bool> {
     Ok(all_ok)
 }
 
-fn redocly(root: &Path, tools: &Tools, stem: &str, bundle: &Path) -> anyhow::Result<Outcome> {
+/// `cargo xtask lint`: Redocly's generic rules (the `<spec>-source` APIs of `redocly.yaml`) on
+/// every YAML source `spec/*.yaml`; needs only Node. Returns whether every source is clean.
+pub fn lint_sources(root: &Path) -> anyhow::Result<bool> {
+    let redocly_bin = ensure_node(root)?.join("redocly");
+    let mut clean = true;
+    for api in apis::discover(root)? {
+        let stem = bundle::spec_stem(&api);
+        let outcome = redocly(root, &redocly_bin, &stem, format!("{stem}-source").as_ref())?;
+        println!(
+            "{}: redocly lint: {} error(s), {} warning(s){}",
+            api.spec_relative(),
+            outcome.errors,
+            outcome.warnings,
+            if outcome.note.is_empty() {
+                String::new()
+            } else {
+                format!(", {}", outcome.note)
+            }
+        );
+        clean &= outcome.ok;
+    }
+    Ok(clean)
+}
+
+/// `redocly lint` of `target` (a bundle's path, or an API name of `redocly.yaml`).
+fn redocly(
+    root: &Path,
+    redocly_bin: &Path,
+    stem: &str,
+    target: &std::ffi::OsStr,
+) -> anyhow::Result<Outcome> {
     let started = Instant::now();
-    let output = Command::new(tools.node("redocly"))
+    let output = Command::new(redocly_bin)
         .args(["lint", "--format=json", "--config"])
         .arg(root.join("redocly.yaml"))
-        .arg(bundle)
+        .arg(target)
         .current_dir(root)
         .env("REDOCLY_TELEMETRY", "off")
         .env("REDOCLY_SUPPRESS_UPDATE_NOTICE", "true")

@@ -1,13 +1,14 @@
 //! Every example of every spec, validated against its own schema with the `jsonschema` crate.
 //!
-//! The examples are read from the portable bundle, computed afresh from `spec/*.yaml` (see
-//! [`crate::bundle`]): its schemas are OpenAPI 3.1's JSON Schema 2020-12, and its examples are
+//! The examples are read from the portable bundle, computed afresh from each spec's model (see
+//! [`crate::model`] and [`crate::bundle`]): its schemas are OpenAPI 3.1's JSON Schema 2020-12, and its examples are
 //! the source's, unchanged. Checked: the `example` and `examples` of every parameter, header,
 //! request body and response (inline or in `components`), and the `examples` of every
 //! component schema. Formats are asserted, our custom ones included ([`custom_formats`]).
 
 use serde_json::{json, Value};
 
+use crate::model::Spec;
 use crate::{apis, bundle};
 
 /// One example and where it is.
@@ -52,28 +53,33 @@ fn collect_holder(location: &str, holder: &Value, out: &mut Vec<Example>) {
     }
 }
 
-fn collect(spec: &Value) -> Vec<Example> {
+/// The examples of `spec` (a bundle), its operations given as `(path, method)` by the model.
+fn collect(spec: &Value, operations: &[(&str, &str)]) -> Vec<Example> {
     let mut out = Vec::new();
-    for (path, item) in spec["paths"].as_object().into_iter().flatten() {
-        for (method, op) in item.as_object().into_iter().flatten() {
-            if method == "parameters" {
-                for parameter in op.as_array().into_iter().flatten() {
-                    let name = parameter["name"].as_str().unwrap_or("?");
-                    collect_holder(&format!("{path} parameter {name}"), parameter, &mut out);
-                }
-                continue;
-            }
-            let loc = format!("{} {path}", method.to_uppercase());
-            for parameter in op["parameters"].as_array().into_iter().flatten() {
-                let name = parameter["name"].as_str().unwrap_or("?");
-                collect_holder(&format!("{loc} parameter {name}"), parameter, &mut out);
-            }
-            if let Some(body) = op.get("requestBody") {
-                collect_holder(&format!("{loc} request body"), body, &mut out);
-            }
-            for (code, response) in op["responses"].as_object().into_iter().flatten() {
-                collect_holder(&format!("{loc} response {code}"), response, &mut out);
-            }
+    let mut paths: Vec<&str> = operations.iter().map(|(path, _)| *path).collect();
+    paths.dedup();
+    for path in paths {
+        for parameter in spec["paths"][path]["parameters"]
+            .as_array()
+            .into_iter()
+            .flatten()
+        {
+            let name = parameter["name"].as_str().unwrap_or("?");
+            collect_holder(&format!("{path} parameter {name}"), parameter, &mut out);
+        }
+    }
+    for (path, method) in operations {
+        let op = &spec["paths"][path][method];
+        let loc = format!("{} {path}", method.to_uppercase());
+        for parameter in op["parameters"].as_array().into_iter().flatten() {
+            let name = parameter["name"].as_str().unwrap_or("?");
+            collect_holder(&format!("{loc} parameter {name}"), parameter, &mut out);
+        }
+        if let Some(body) = op.get("requestBody") {
+            collect_holder(&format!("{loc} request body"), body, &mut out);
+        }
+        for (code, response) in op["responses"].as_object().into_iter().flatten() {
+            collect_holder(&format!("{loc} response {code}"), response, &mut out);
         }
     }
     let components = &spec["components"];
@@ -153,8 +159,8 @@ fn custom_formats() -> Vec<FormatCheck> {
 }
 
 /// Every example of one bundle that does not match its schema, as messages.
-fn invalid_examples(spec: &Value) -> (usize, Vec<String>) {
-    let examples = collect(spec);
+fn invalid_examples(spec: &Value, operations: &[(&str, &str)]) -> (usize, Vec<String>) {
+    let examples = collect(spec, operations);
     let mut problems = Vec::new();
     for example in &examples {
         // The schema with the bundle's components beside it, so that its `$ref`s resolve.
@@ -193,11 +199,16 @@ fn every_example_matches_its_schema() {
     let root = crate::workspace_root();
     let mut problems = Vec::new();
     for api in apis::discover(&root).unwrap() {
-        let text = std::fs::read_to_string(&api.spec_path).unwrap();
-        let source: serde_yaml::Value = serde_yaml::from_str(&text).unwrap();
-        let portable = bundle::portable(&source).unwrap();
+        let model = Spec::load(api).unwrap();
+        let (api, portable) = (&model.api, bundle::portable(&model.source).unwrap());
         let spec: Value = serde_json::from_str(&bundle::to_json(&portable).unwrap()).unwrap();
-        let (count, invalid) = invalid_examples(&spec);
+        let mut operations: Vec<(&str, &str)> = model
+            .operations
+            .iter()
+            .map(|op| (op.path.as_str(), op.method.as_str()))
+            .collect();
+        operations.sort();
+        let (count, invalid) = invalid_examples(&spec, &operations);
         assert!(
             count > 20,
             "{}: only {count} examples found",
@@ -230,7 +241,7 @@ fn a_wrong_example_is_reported() {
             "examples": [{"id": 7}]
         }}}
     });
-    let (count, problems) = invalid_examples(&spec);
+    let (count, problems) = invalid_examples(&spec, &[("/x", "get")]);
     assert_eq!(count, 3);
     assert_eq!(problems.len(), 2, "{problems:#?}");
     assert!(

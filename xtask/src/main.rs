@@ -5,7 +5,8 @@
 //!   (`crates/<api>-cli/src/generated.rs`) and the typed mocks
 //!   (`crates/<api>-httpmock/src/generated.rs`) from the spec under `spec/`; `--check` only
 //!   compares and fails when a checked-in file is stale.
-//! - `cargo xtask validate` checks every spec for the rules the generator and our docs rely on.
+//! - `cargo xtask validate` checks every spec for this project's own rules (see [`validate`]);
+//!   `cargo xtask lint` runs Redocly's generic rules (`redocly.yaml`) on the YAML sources.
 //! - `cargo xtask bundle` writes the portable OpenAPI 3.1 bundles under `spec/dist/` that
 //!   other languages generate from; `--check` fails when one is stale.
 //! - `cargo xtask consumers` generates clients from those bundles with Redocly,
@@ -19,19 +20,13 @@
 mod apis;
 mod bench;
 mod bundle;
-mod cli;
 mod consumers;
-mod dispatch;
 mod docs;
-mod enums;
 #[cfg(test)]
 mod examples;
 mod generate;
-mod httpmock;
-mod pagination;
+mod model;
 mod record;
-mod setters;
-mod strict_decoding;
 mod validate;
 
 use std::path::PathBuf;
@@ -55,8 +50,11 @@ enum Command {
         #[arg(long)]
         check: bool,
     },
-    /// Validate every spec under `spec/`.
+    /// Validate every spec under `spec/` against this project's own rules.
     Validate,
+    /// Lint the YAML sources `spec/*.yaml` with Redocly's generic rules (`redocly.yaml`); needs
+    /// only Node (Redocly CLI is installed pinned under `target/consumers/`).
+    Lint,
     /// Write the portable OpenAPI 3.1 bundles `spec/dist/<spec>.json` for other generators.
     Bundle {
         /// Do not write anything: exit non-zero when a checked-in bundle is stale.
@@ -88,7 +86,8 @@ fn main() -> ExitCode {
     let root = workspace_root();
     let result = match cli.command {
         Command::Generate { check } => generate::run(&root, check),
-        Command::Validate => run_validate(&root),
+        Command::Validate => validate::run(&root),
+        Command::Lint => consumers::lint_sources(&root),
         Command::Bundle { check } => bundle::run(&root, check),
         Command::Consumers => consumers::run(&root),
         Command::Docs => docs::build(&root).map(|_| true),
@@ -103,24 +102,4 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
-}
-
-/// Validates every spec; prints each problem and returns whether all specs are clean.
-fn run_validate(root: &std::path::Path) -> anyhow::Result<bool> {
-    let mut clean = true;
-    for api in apis::discover(root)? {
-        let text = std::fs::read_to_string(&api.spec_path)?;
-        let problems = validate::check_spec(&text, api.settings)?;
-        let name = api.spec_relative();
-        if problems.is_empty() {
-            println!("{name}: ok");
-        } else {
-            clean = false;
-            for problem in &problems {
-                println!("{name}: {problem}");
-            }
-            println!("{name}: {} problem(s)", problems.len());
-        }
-    }
-    Ok(clean)
 }

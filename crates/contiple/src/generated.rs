@@ -22,7 +22,7 @@ pub mod types {
         ///IAM user UUID.
         pub id: ::std::string::String,
         ///User authority. ROLE_FRONT_ADMIN: Administrator, ROLE_FRONT_AGENT: Agent.
-        pub role: crate::types::AgentRole,
+        pub role: ::contiple::types::AgentRole,
     }
     impl AddAgentBody {
         pub fn builder() -> builder::AddAgentBody {
@@ -61,7 +61,7 @@ pub mod types {
     )]
     pub struct Agent {
         ///User authority. ROLE_FRONT_ADMIN: Administrator, ROLE_FRONT_AGENT: Agent.
-        pub role: crate::types::AgentRole,
+        pub role: ::contiple::types::AgentRole,
         ///User ID (the docs' list table types it "I"; Int elsewhere).
         #[serde(rename = "userId")]
         pub user_id: i64,
@@ -219,7 +219,7 @@ pub mod types {
         pub language: ::std::option::Option<::std::string::String>,
         ///Channel. Channel (web: web, spweb: Mobile web, api: API, Default value: web).
         #[serde(default = "defaults::create_ticket_body_source")]
-        pub source: ::std::option::Option<crate::types::CreateTicketSource>,
+        pub source: ::std::option::Option<::contiple::types::CreateTicketSource>,
         ///Title. Title (max=255).
         pub subject: CreateTicketBodySubject,
         ///Item1. Item1 (Extended system field 1).
@@ -440,7 +440,7 @@ Format by field type:
             rename = "createdDt",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub created_dt: ::std::option::Option<crate::EpochMillis>,
+        pub created_dt: ::std::option::Option<::contiple::EpochMillis>,
         ///Not in this page's result table; `null` in the example. Typed as the Ticket Details page types the same ticket object: `displayDt` String, "Exposure time (yyyy.MM.dd)".
         #[serde(
             rename = "displayDt",
@@ -449,7 +449,7 @@ Format by field type:
         pub display_dt: ::std::option::Option<::std::string::String>,
         ///Ticket status (Fixed value: new (unassigned); open (Processing); closed (Processed)).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub status: ::std::option::Option<crate::types::CreatedTicketStatus>,
+        pub status: ::std::option::Option<::contiple::types::CreatedTicketStatus>,
         ///Not in the docs' result table; `null` in the example (name of the status).
         #[serde(
             rename = "statusName",
@@ -467,7 +467,7 @@ Format by field type:
             rename = "updatedDt",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub updated_dt: ::std::option::Option<crate::EpochMillis>,
+        pub updated_dt: ::std::option::Option<::contiple::EpochMillis>,
     }
     impl CreatedTicket {
         pub fn builder() -> builder::CreatedTicket {
@@ -627,7 +627,7 @@ The example is the docs' one without its `..` elisions (the Japanese edition's `
             rename = "createdDt",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub created_dt: ::std::option::Option<crate::EpochMillis>,
+        pub created_dt: ::std::option::Option<::contiple::EpochMillis>,
         ///Attachment processing type (attachment: attachment file; the only value the docs list).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub disposition: ::std::option::Option<::std::string::String>,
@@ -708,7 +708,7 @@ The example is the docs' one without its `..` elisions (the Japanese edition's `
             rename = "createdDt",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub created_dt: ::std::option::Option<crate::EpochMillis>,
+        pub created_dt: ::std::option::Option<::contiple::EpochMillis>,
         ///Content exposure time, format yyyy.MM.dd (null in the docs' re-inquiry example).
         #[serde(
             rename = "displayDt",
@@ -717,7 +717,7 @@ The example is the docs' one without its `..` elisions (the Japanese edition's `
         pub display_dt: ::std::option::Option<::std::string::String>,
         ///Type of inquiry. enduser: Inquiry (submitted), csuser: answer (submitted); the docs' example shows `reply` for answers. For a re-inquiry the fixed value is enduser.
         #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
-        pub type_: ::std::option::Option<crate::types::CustomerTicketContentType>,
+        pub type_: ::std::option::Option<::contiple::types::CustomerTicketContentType>,
         ///Content type name (null in the docs' re-inquiry example).
         #[serde(
             rename = "typeName",
@@ -774,7 +774,7 @@ The example is the docs' one without its `..` elisions (the Japanese edition's `
             rename = "createdDt",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub created_dt: ::std::option::Option<crate::EpochMillis>,
+        pub created_dt: ::std::option::Option<::contiple::EpochMillis>,
         ///Exposure time, format yyyy.MM.dd.
         #[serde(
             rename = "displayDt",
@@ -783,7 +783,7 @@ The example is the docs' one without its `..` elisions (the Japanese edition's `
         pub display_dt: ::std::option::Option<::std::string::String>,
         ///Ticket status. new: Unassigned, open: Processing, reply: Pending, solved: Resolved, closed: Completed.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub status: ::std::option::Option<crate::types::CustomerTicketStatus>,
+        pub status: ::std::option::Option<::contiple::types::CustomerTicketStatus>,
         ///Ticket status name.
         #[serde(
             rename = "statusName",
@@ -801,7 +801,7 @@ The example is the docs' one without its `..` elisions (the Japanese edition's `
             rename = "updatedDt",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub updated_dt: ::std::option::Option<crate::EpochMillis>,
+        pub updated_dt: ::std::option::Option<::contiple::EpochMillis>,
     }
     impl CustomerTicketDetail {
         pub fn builder() -> builder::CustomerTicketDetail {
@@ -964,7 +964,7 @@ The example is the docs' one without its `..` elisions (the Japanese edition's `
             rename = "createdDt",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub created_dt: ::std::option::Option<crate::EpochMillis>,
+        pub created_dt: ::std::option::Option<::contiple::EpochMillis>,
         ///Exposure time, format yyyy.MM.dd.
         #[serde(
             rename = "displayDt",
@@ -973,7 +973,7 @@ The example is the docs' one without its `..` elisions (the Japanese edition's `
         pub display_dt: ::std::option::Option<::std::string::String>,
         ///Ticket status. new: Unassigned, open: Processing, reply: Pending, solved: Resolved, closed: Completed.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub status: ::std::option::Option<crate::types::CustomerTicketStatus>,
+        pub status: ::std::option::Option<::contiple::types::CustomerTicketStatus>,
         ///Name of status.
         #[serde(
             rename = "statusName",
@@ -991,7 +991,7 @@ The example is the docs' one without its `..` elisions (the Japanese edition's `
             rename = "updatedDt",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub updated_dt: ::std::option::Option<crate::EpochMillis>,
+        pub updated_dt: ::std::option::Option<::contiple::EpochMillis>,
     }
     impl CustomerTicketSummary {
         pub fn builder() -> builder::CustomerTicketSummary {
@@ -1032,7 +1032,7 @@ The example is the docs' one without its `..` elisions (the Japanese edition's `
             rename = "updatedDt",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub updated_dt: ::std::option::Option<crate::EpochMillis>,
+        pub updated_dt: ::std::option::Option<::contiple::EpochMillis>,
     }
     impl EmailSettings {
         pub fn builder() -> builder::EmailSettings {
@@ -1136,7 +1136,7 @@ The example is the docs' one without its `..` elisions (the Japanese edition's `
             rename = "createdDt",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub created_dt: ::std::option::Option<crate::EpochMillis>,
+        pub created_dt: ::std::option::Option<::contiple::EpochMillis>,
         ///Mail server.
         pub host: ::std::string::String,
         ///External account ID (null in the docs' edit example).
@@ -1161,7 +1161,7 @@ The example is the docs' one without its `..` elisions (the Japanese edition's `
             rename = "updatedDt",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub updated_dt: ::std::option::Option<crate::EpochMillis>,
+        pub updated_dt: ::std::option::Option<::contiple::EpochMillis>,
     }
     impl ExternalAccount {
         pub fn builder() -> builder::ExternalAccount {
@@ -1292,7 +1292,7 @@ The example is the docs' one without its `..` elisions (the Japanese edition's `
             rename = "createdDt",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub created_dt: ::std::option::Option<crate::EpochMillis>,
+        pub created_dt: ::std::option::Option<::contiple::EpochMillis>,
         ///FAQ ID.
         #[serde(rename = "helpDocId")]
         pub help_doc_id: i64,
@@ -1334,7 +1334,7 @@ The example is the docs' one without its `..` elisions (the Japanese edition's `
             rename = "updatedDt",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub updated_dt: ::std::option::Option<crate::EpochMillis>,
+        pub updated_dt: ::std::option::Option<::contiple::EpochMillis>,
     }
     impl FaqArticle {
         pub fn builder() -> builder::FaqArticle {
@@ -1607,7 +1607,7 @@ The example is the docs' logged-in body; their logged-out body is `{"login": "fa
     )]
     pub struct MemberLoginStatus {
         ///Login status. Logged-in: true, Logged-out: false. (The table names this row "javascript function" and types it Boolean; the examples send a string.)
-        pub login: crate::types::MemberLoginFlag,
+        pub login: ::contiple::types::MemberLoginFlag,
         ///User ID (Unique), Varchar(50). Required if login status is true.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub usercode: ::std::option::Option<::std::string::String>,
@@ -1664,7 +1664,7 @@ sample method appends a `memberno` it never declares as a parameter.*/
     pub struct MemberTokenVerification {
         ///Login status ("true" when logged in, "false" when logged out, as strings in the examples).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub login: ::std::option::Option<crate::types::MemberLoginFlag>,
+        pub login: ::std::option::Option<::contiple::types::MemberLoginFlag>,
         ///User ID of the logged-in user; `null` when logged out.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub usercode: ::std::option::Option<::std::string::String>,
@@ -1860,7 +1860,7 @@ sample method appends a `memberno` it never declares as a parameter.*/
             rename = "updatedDt",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub updated_dt: ::std::option::Option<crate::EpochMillis>,
+        pub updated_dt: ::std::option::Option<::contiple::EpochMillis>,
     }
     impl NoticeDetail {
         pub fn builder() -> builder::NoticeDetail {
@@ -2021,7 +2021,7 @@ sample method appends a `memberno` it never declares as a parameter.*/
             rename = "updatedDt",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub updated_dt: ::std::option::Option<crate::EpochMillis>,
+        pub updated_dt: ::std::option::Option<::contiple::EpochMillis>,
     }
     impl NoticeSummary {
         pub fn builder() -> builder::NoticeSummary {
@@ -2584,7 +2584,7 @@ sample method appends a `memberno` it never declares as a parameter.*/
         pub title: ::std::option::Option<::std::string::String>,
         ///Field type.
         #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
-        pub type_: ::std::option::Option<crate::types::TicketFieldType>,
+        pub type_: ::std::option::Option<::contiple::types::TicketFieldType>,
         ///User input value (`null` throughout the example).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub value: ::std::option::Option<::std::string::String>,
@@ -2643,7 +2643,7 @@ sample method appends a `memberno` it never declares as a parameter.*/
     )]
     pub struct UpdateAgentAuthorityBody {
         ///User authority. ROLE_FRONT_ADMIN: Administrator, ROLE_FRONT_AGENT: Agent.
-        pub role: crate::types::AgentRole,
+        pub role: ::contiple::types::AgentRole,
     }
     impl UpdateAgentAuthorityBody {
         pub fn builder() -> builder::UpdateAgentAuthorityBody {
@@ -2794,7 +2794,7 @@ sample method appends a `memberno` it never declares as a parameter.*/
             rename = "createdDt",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub created_dt: ::std::option::Option<crate::EpochMillis>,
+        pub created_dt: ::std::option::Option<::contiple::EpochMillis>,
         ///Processing method (attachment: attached file).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub disposition: ::std::option::Option<::std::string::String>,
@@ -2961,7 +2961,10 @@ sample method appends a `memberno` it never declares as a parameter.*/
         #[derive(Clone, Debug)]
         pub struct AddAgentBody {
             id: ::std::result::Result<::std::string::String, ::std::string::String>,
-            role: ::std::result::Result<crate::types::AgentRole, ::std::string::String>,
+            role: ::std::result::Result<
+                ::contiple::types::AgentRole,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for AddAgentBody {
             fn default() -> Self {
@@ -2984,7 +2987,7 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
             pub fn role<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<crate::types::AgentRole>,
+                T: ::std::convert::TryInto<::contiple::types::AgentRole>,
                 T::Error: ::std::fmt::Display,
             {
                 self.role = value
@@ -3077,7 +3080,10 @@ sample method appends a `memberno` it never declares as a parameter.*/
         }
         #[derive(Clone, Debug)]
         pub struct Agent {
-            role: ::std::result::Result<crate::types::AgentRole, ::std::string::String>,
+            role: ::std::result::Result<
+                ::contiple::types::AgentRole,
+                ::std::string::String,
+            >,
             user_id: ::std::result::Result<i64, ::std::string::String>,
             usercode: ::std::result::Result<
                 ::std::string::String,
@@ -3103,7 +3109,7 @@ sample method appends a `memberno` it never declares as a parameter.*/
         impl Agent {
             pub fn role<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<crate::types::AgentRole>,
+                T: ::std::convert::TryInto<::contiple::types::AgentRole>,
                 T::Error: ::std::fmt::Display,
             {
                 self.role = value
@@ -3510,7 +3516,7 @@ sample method appends a `memberno` it never declares as a parameter.*/
                 ::std::string::String,
             >,
             source: ::std::result::Result<
-                ::std::option::Option<crate::types::CreateTicketSource>,
+                ::std::option::Option<::contiple::types::CreateTicketSource>,
                 ::std::string::String,
             >,
             subject: ::std::result::Result<
@@ -3609,7 +3615,7 @@ sample method appends a `memberno` it never declares as a parameter.*/
             pub fn source<T, Form>(mut self, value: T) -> Self
             where
                 T: ::client_runtime::OptionalValue<
-                    crate::types::CreateTicketSource,
+                    ::contiple::types::CreateTicketSource,
                     Form,
                 >,
             {
@@ -3886,7 +3892,7 @@ sample method appends a `memberno` it never declares as a parameter.*/
                 ::std::string::String,
             >,
             created_dt: ::std::result::Result<
-                ::std::option::Option<crate::EpochMillis>,
+                ::std::option::Option<::contiple::EpochMillis>,
                 ::std::string::String,
             >,
             display_dt: ::std::result::Result<
@@ -3894,7 +3900,7 @@ sample method appends a `memberno` it never declares as a parameter.*/
                 ::std::string::String,
             >,
             status: ::std::result::Result<
-                ::std::option::Option<crate::types::CreatedTicketStatus>,
+                ::std::option::Option<::contiple::types::CreatedTicketStatus>,
                 ::std::string::String,
             >,
             status_name: ::std::result::Result<
@@ -3910,7 +3916,7 @@ sample method appends a `memberno` it never declares as a parameter.*/
                 ::std::string::String,
             >,
             updated_dt: ::std::result::Result<
-                ::std::option::Option<crate::EpochMillis>,
+                ::std::option::Option<::contiple::EpochMillis>,
                 ::std::string::String,
             >,
         }
@@ -4008,7 +4014,7 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
             pub fn created_dt<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::EpochMillis, Form>,
+                T: ::client_runtime::OptionalValue<::contiple::EpochMillis, Form>,
             {
                 self.created_dt = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
@@ -4029,7 +4035,7 @@ sample method appends a `memberno` it never declares as a parameter.*/
             pub fn status<T, Form>(mut self, value: T) -> Self
             where
                 T: ::client_runtime::OptionalValue<
-                    crate::types::CreatedTicketStatus,
+                    ::contiple::types::CreatedTicketStatus,
                     Form,
                 >,
             {
@@ -4073,7 +4079,7 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
             pub fn updated_dt<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::EpochMillis, Form>,
+                T: ::client_runtime::OptionalValue<::contiple::EpochMillis, Form>,
             {
                 self.updated_dt = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
@@ -4415,7 +4421,7 @@ sample method appends a `memberno` it never declares as a parameter.*/
                 ::std::string::String,
             >,
             created_dt: ::std::result::Result<
-                ::std::option::Option<crate::EpochMillis>,
+                ::std::option::Option<::contiple::EpochMillis>,
                 ::std::string::String,
             >,
             disposition: ::std::result::Result<
@@ -4470,7 +4476,7 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
             pub fn created_dt<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::EpochMillis, Form>,
+                T: ::client_runtime::OptionalValue<::contiple::EpochMillis, Form>,
             {
                 self.created_dt = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
@@ -4655,7 +4661,7 @@ sample method appends a `memberno` it never declares as a parameter.*/
                 ::std::string::String,
             >,
             created_dt: ::std::result::Result<
-                ::std::option::Option<crate::EpochMillis>,
+                ::std::option::Option<::contiple::EpochMillis>,
                 ::std::string::String,
             >,
             display_dt: ::std::result::Result<
@@ -4663,7 +4669,7 @@ sample method appends a `memberno` it never declares as a parameter.*/
                 ::std::string::String,
             >,
             type_: ::std::result::Result<
-                ::std::option::Option<crate::types::CustomerTicketContentType>,
+                ::std::option::Option<::contiple::types::CustomerTicketContentType>,
                 ::std::string::String,
             >,
             type_name: ::std::result::Result<
@@ -4709,7 +4715,7 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
             pub fn created_dt<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::EpochMillis, Form>,
+                T: ::client_runtime::OptionalValue<::contiple::EpochMillis, Form>,
             {
                 self.created_dt = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
@@ -4730,7 +4736,7 @@ sample method appends a `memberno` it never declares as a parameter.*/
             pub fn type_<T, Form>(mut self, value: T) -> Self
             where
                 T: ::client_runtime::OptionalValue<
-                    crate::types::CustomerTicketContentType,
+                    ::contiple::types::CustomerTicketContentType,
                     Form,
                 >,
             {
@@ -4807,7 +4813,7 @@ sample method appends a `memberno` it never declares as a parameter.*/
                 ::std::string::String,
             >,
             created_dt: ::std::result::Result<
-                ::std::option::Option<crate::EpochMillis>,
+                ::std::option::Option<::contiple::EpochMillis>,
                 ::std::string::String,
             >,
             display_dt: ::std::result::Result<
@@ -4815,7 +4821,7 @@ sample method appends a `memberno` it never declares as a parameter.*/
                 ::std::string::String,
             >,
             status: ::std::result::Result<
-                ::std::option::Option<crate::types::CustomerTicketStatus>,
+                ::std::option::Option<::contiple::types::CustomerTicketStatus>,
                 ::std::string::String,
             >,
             status_name: ::std::result::Result<
@@ -4831,7 +4837,7 @@ sample method appends a `memberno` it never declares as a parameter.*/
                 ::std::string::String,
             >,
             updated_dt: ::std::result::Result<
-                ::std::option::Option<crate::EpochMillis>,
+                ::std::option::Option<::contiple::EpochMillis>,
                 ::std::string::String,
             >,
         }
@@ -4929,7 +4935,7 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
             pub fn created_dt<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::EpochMillis, Form>,
+                T: ::client_runtime::OptionalValue<::contiple::EpochMillis, Form>,
             {
                 self.created_dt = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
@@ -4950,7 +4956,7 @@ sample method appends a `memberno` it never declares as a parameter.*/
             pub fn status<T, Form>(mut self, value: T) -> Self
             where
                 T: ::client_runtime::OptionalValue<
-                    crate::types::CustomerTicketStatus,
+                    ::contiple::types::CustomerTicketStatus,
                     Form,
                 >,
             {
@@ -4994,7 +5000,7 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
             pub fn updated_dt<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::EpochMillis, Form>,
+                T: ::client_runtime::OptionalValue<::contiple::EpochMillis, Form>,
             {
                 self.updated_dt = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
@@ -5430,7 +5436,7 @@ sample method appends a `memberno` it never declares as a parameter.*/
                 ::std::string::String,
             >,
             created_dt: ::std::result::Result<
-                ::std::option::Option<crate::EpochMillis>,
+                ::std::option::Option<::contiple::EpochMillis>,
                 ::std::string::String,
             >,
             display_dt: ::std::result::Result<
@@ -5438,7 +5444,7 @@ sample method appends a `memberno` it never declares as a parameter.*/
                 ::std::string::String,
             >,
             status: ::std::result::Result<
-                ::std::option::Option<crate::types::CustomerTicketStatus>,
+                ::std::option::Option<::contiple::types::CustomerTicketStatus>,
                 ::std::string::String,
             >,
             status_name: ::std::result::Result<
@@ -5454,7 +5460,7 @@ sample method appends a `memberno` it never declares as a parameter.*/
                 ::std::string::String,
             >,
             updated_dt: ::std::result::Result<
-                ::std::option::Option<crate::EpochMillis>,
+                ::std::option::Option<::contiple::EpochMillis>,
                 ::std::string::String,
             >,
         }
@@ -5552,7 +5558,7 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
             pub fn created_dt<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::EpochMillis, Form>,
+                T: ::client_runtime::OptionalValue<::contiple::EpochMillis, Form>,
             {
                 self.created_dt = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
@@ -5573,7 +5579,7 @@ sample method appends a `memberno` it never declares as a parameter.*/
             pub fn status<T, Form>(mut self, value: T) -> Self
             where
                 T: ::client_runtime::OptionalValue<
-                    crate::types::CustomerTicketStatus,
+                    ::contiple::types::CustomerTicketStatus,
                     Form,
                 >,
             {
@@ -5617,7 +5623,7 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
             pub fn updated_dt<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::EpochMillis, Form>,
+                T: ::client_runtime::OptionalValue<::contiple::EpochMillis, Form>,
             {
                 self.updated_dt = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
@@ -5691,7 +5697,7 @@ sample method appends a `memberno` it never declares as a parameter.*/
                 ::std::string::String,
             >,
             updated_dt: ::std::result::Result<
-                ::std::option::Option<crate::EpochMillis>,
+                ::std::option::Option<::contiple::EpochMillis>,
                 ::std::string::String,
             >,
         }
@@ -5768,7 +5774,7 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
             pub fn updated_dt<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::EpochMillis, Form>,
+                T: ::client_runtime::OptionalValue<::contiple::EpochMillis, Form>,
             {
                 self.updated_dt = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
@@ -6034,7 +6040,7 @@ sample method appends a `memberno` it never declares as a parameter.*/
                 ::std::string::String,
             >,
             created_dt: ::std::result::Result<
-                ::std::option::Option<crate::EpochMillis>,
+                ::std::option::Option<::contiple::EpochMillis>,
                 ::std::string::String,
             >,
             host: ::std::result::Result<::std::string::String, ::std::string::String>,
@@ -6049,7 +6055,7 @@ sample method appends a `memberno` it never declares as a parameter.*/
             port: ::std::result::Result<i64, ::std::string::String>,
             ssl: ::std::result::Result<bool, ::std::string::String>,
             updated_dt: ::std::result::Result<
-                ::std::option::Option<crate::EpochMillis>,
+                ::std::option::Option<::contiple::EpochMillis>,
                 ::std::string::String,
             >,
         }
@@ -6083,7 +6089,7 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
             pub fn created_dt<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::EpochMillis, Form>,
+                T: ::client_runtime::OptionalValue<::contiple::EpochMillis, Form>,
             {
                 self.created_dt = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
@@ -6183,7 +6189,7 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
             pub fn updated_dt<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::EpochMillis, Form>,
+                T: ::client_runtime::OptionalValue<::contiple::EpochMillis, Form>,
             {
                 self.updated_dt = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
@@ -6469,7 +6475,7 @@ sample method appends a `memberno` it never declares as a parameter.*/
                 ::std::string::String,
             >,
             created_dt: ::std::result::Result<
-                ::std::option::Option<crate::EpochMillis>,
+                ::std::option::Option<::contiple::EpochMillis>,
                 ::std::string::String,
             >,
             help_doc_id: ::std::result::Result<i64, ::std::string::String>,
@@ -6498,7 +6504,7 @@ sample method appends a `memberno` it never declares as a parameter.*/
                 ::std::string::String,
             >,
             updated_dt: ::std::result::Result<
-                ::std::option::Option<crate::EpochMillis>,
+                ::std::option::Option<::contiple::EpochMillis>,
                 ::std::string::String,
             >,
         }
@@ -6608,7 +6614,7 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
             pub fn created_dt<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::EpochMillis, Form>,
+                T: ::client_runtime::OptionalValue<::contiple::EpochMillis, Form>,
             {
                 self.created_dt = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
@@ -6697,7 +6703,7 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
             pub fn updated_dt<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::EpochMillis, Form>,
+                T: ::client_runtime::OptionalValue<::contiple::EpochMillis, Form>,
             {
                 self.updated_dt = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
@@ -7487,7 +7493,7 @@ sample method appends a `memberno` it never declares as a parameter.*/
         #[derive(Clone, Debug)]
         pub struct MemberLoginStatus {
             login: ::std::result::Result<
-                crate::types::MemberLoginFlag,
+                ::contiple::types::MemberLoginFlag,
                 ::std::string::String,
             >,
             usercode: ::std::result::Result<
@@ -7506,7 +7512,7 @@ sample method appends a `memberno` it never declares as a parameter.*/
         impl MemberLoginStatus {
             pub fn login<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<crate::types::MemberLoginFlag>,
+                T: ::std::convert::TryInto<::contiple::types::MemberLoginFlag>,
                 T::Error: ::std::fmt::Display,
             {
                 self.login = value
@@ -7549,7 +7555,7 @@ sample method appends a `memberno` it never declares as a parameter.*/
         #[derive(Clone, Debug)]
         pub struct MemberTokenVerification {
             login: ::std::result::Result<
-                ::std::option::Option<crate::types::MemberLoginFlag>,
+                ::std::option::Option<::contiple::types::MemberLoginFlag>,
                 ::std::string::String,
             >,
             usercode: ::std::result::Result<
@@ -7568,7 +7574,10 @@ sample method appends a `memberno` it never declares as a parameter.*/
         impl MemberTokenVerification {
             pub fn login<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::types::MemberLoginFlag, Form>,
+                T: ::client_runtime::OptionalValue<
+                    ::contiple::types::MemberLoginFlag,
+                    Form,
+                >,
             {
                 self.login = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
@@ -8017,7 +8026,7 @@ sample method appends a `memberno` it never declares as a parameter.*/
                 ::std::string::String,
             >,
             updated_dt: ::std::result::Result<
-                ::std::option::Option<crate::EpochMillis>,
+                ::std::option::Option<::contiple::EpochMillis>,
                 ::std::string::String,
             >,
         }
@@ -8175,7 +8184,7 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
             pub fn updated_dt<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::EpochMillis, Form>,
+                T: ::client_runtime::OptionalValue<::contiple::EpochMillis, Form>,
             {
                 self.updated_dt = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
@@ -8535,7 +8544,7 @@ sample method appends a `memberno` it never declares as a parameter.*/
                 ::std::string::String,
             >,
             updated_dt: ::std::result::Result<
-                ::std::option::Option<crate::EpochMillis>,
+                ::std::option::Option<::contiple::EpochMillis>,
                 ::std::string::String,
             >,
         }
@@ -8652,7 +8661,7 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
             pub fn updated_dt<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::EpochMillis, Form>,
+                T: ::client_runtime::OptionalValue<::contiple::EpochMillis, Form>,
             {
                 self.updated_dt = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
@@ -9900,7 +9909,7 @@ sample method appends a `memberno` it never declares as a parameter.*/
                 ::std::string::String,
             >,
             type_: ::std::result::Result<
-                ::std::option::Option<crate::types::TicketFieldType>,
+                ::std::option::Option<::contiple::types::TicketFieldType>,
                 ::std::string::String,
             >,
             value: ::std::result::Result<
@@ -10034,7 +10043,10 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
             pub fn type_<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::types::TicketFieldType, Form>,
+                T: ::client_runtime::OptionalValue<
+                    ::contiple::types::TicketFieldType,
+                    Form,
+                >,
             {
                 self.type_ = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
@@ -10202,7 +10214,10 @@ sample method appends a `memberno` it never declares as a parameter.*/
         }
         #[derive(Clone, Debug)]
         pub struct UpdateAgentAuthorityBody {
-            role: ::std::result::Result<crate::types::AgentRole, ::std::string::String>,
+            role: ::std::result::Result<
+                ::contiple::types::AgentRole,
+                ::std::string::String,
+            >,
         }
         impl ::std::default::Default for UpdateAgentAuthorityBody {
             fn default() -> Self {
@@ -10214,7 +10229,7 @@ sample method appends a `memberno` it never declares as a parameter.*/
         impl UpdateAgentAuthorityBody {
             pub fn role<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<crate::types::AgentRole>,
+                T: ::std::convert::TryInto<::contiple::types::AgentRole>,
                 T::Error: ::std::fmt::Display,
             {
                 self.role = value
@@ -10454,7 +10469,7 @@ sample method appends a `memberno` it never declares as a parameter.*/
                 ::std::string::String,
             >,
             created_dt: ::std::result::Result<
-                ::std::option::Option<crate::EpochMillis>,
+                ::std::option::Option<::contiple::EpochMillis>,
                 ::std::string::String,
             >,
             disposition: ::std::result::Result<
@@ -10509,7 +10524,7 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
             pub fn created_dt<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::EpochMillis, Form>,
+                T: ::client_runtime::OptionalValue<::contiple::EpochMillis, Form>,
             {
                 self.created_dt = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
@@ -10865,10 +10880,12 @@ sample method appends a `memberno` it never declares as a parameter.*/
             ::std::option::Option::Some(0_i64)
         }
         pub(super) fn create_ticket_body_source() -> ::std::option::Option<
-            crate::types::CreateTicketSource,
+            ::contiple::types::CreateTicketSource,
         > {
             ::std::option::Option::Some(
-                ::serde_json::from_str::<crate::types::CreateTicketSource>("\"web\"")
+                ::serde_json::from_str::<
+                    ::contiple::types::CreateTicketSource,
+                >("\"web\"")
                     .unwrap(),
             )
         }
@@ -11848,7 +11865,7 @@ sample method appends a `memberno` it never declares as a parameter.*/
 pub struct Client {
     pub(crate) baseurl: String,
     pub(crate) client: reqwest::Client,
-    pub(crate) inner: ::client_runtime::State<crate::Credentials>,
+    pub(crate) inner: ::client_runtime::State<::contiple::Credentials>,
 }
 impl Client {
     /// Construct a new client with an existing `reqwest::Client`,
@@ -11860,7 +11877,7 @@ impl Client {
     pub fn new_with_client(
         baseurl: &str,
         client: reqwest::Client,
-        inner: ::client_runtime::State<crate::Credentials>,
+        inner: ::client_runtime::State<::contiple::Credentials>,
     ) -> Self {
         Self {
             baseurl: baseurl.to_string(),
@@ -11869,7 +11886,7 @@ impl Client {
         }
     }
 }
-impl ClientInfo<::client_runtime::State<crate::Credentials>> for Client {
+impl ClientInfo<::client_runtime::State<::contiple::Credentials>> for Client {
     fn api_version() -> &'static str {
         "2.1.0"
     }
@@ -11879,7 +11896,7 @@ impl ClientInfo<::client_runtime::State<crate::Credentials>> for Client {
     fn client(&self) -> &reqwest::Client {
         &self.client
     }
-    fn inner(&self) -> &::client_runtime::State<crate::Credentials> {
+    fn inner(&self) -> &::client_runtime::State<::contiple::Credentials> {
         &self.inner
     }
 }
@@ -11887,7 +11904,7 @@ const _: () = {
     #[allow(dead_code)]
     fn assert_client_hooks()
     where
-        Client: ClientHooks<::client_runtime::State<crate::Credentials>>,
+        Client: ClientHooks<::client_runtime::State<::contiple::Credentials>>,
     {}
 };
 impl Client {
@@ -12674,7 +12691,7 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => {
                     ::client_runtime::decode::success_response::<
-                        crate::Contiple,
+                        ::contiple::Contiple,
                         _,
                         _,
                     >(response)
@@ -12765,7 +12782,7 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => {
                     ::client_runtime::decode::success_response::<
-                        crate::Contiple,
+                        ::contiple::Contiple,
                         _,
                         _,
                     >(response)
@@ -12856,7 +12873,7 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => {
                     ::client_runtime::decode::success_response::<
-                        crate::Contiple,
+                        ::contiple::Contiple,
                         _,
                         _,
                     >(response)
@@ -13046,7 +13063,7 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => {
                     ::client_runtime::decode::success_response::<
-                        crate::Contiple,
+                        ::contiple::Contiple,
                         _,
                         _,
                     >(response)
@@ -13152,7 +13169,7 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => {
                     ::client_runtime::decode::success_response::<
-                        crate::Contiple,
+                        ::contiple::Contiple,
                         _,
                         _,
                     >(response)
@@ -13183,7 +13200,7 @@ pub mod builder {
     pub struct GetNoticeAttachment<'a> {
         client: &'a super::Client,
         id: Result<::std::string::String, String>,
-        type_: Result<Option<crate::types::AttachmentReadingMethod>, String>,
+        type_: Result<Option<::contiple::types::AttachmentReadingMethod>, String>,
     }
     impl<'a> GetNoticeAttachment<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -13207,13 +13224,13 @@ pub mod builder {
         }
         pub fn type_<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<crate::types::AttachmentReadingMethod>,
+            V: std::convert::TryInto<::contiple::types::AttachmentReadingMethod>,
         {
             self.type_ = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `crate :: types :: AttachmentReadingMethod` for type_ failed"
+                    "conversion to `:: contiple :: types :: AttachmentReadingMethod` for type_ failed"
                         .to_string()
                 });
             self
@@ -13338,7 +13355,7 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => {
                     ::client_runtime::decode::success_response::<
-                        crate::Contiple,
+                        ::contiple::Contiple,
                         _,
                         _,
                     >(response)
@@ -13502,7 +13519,7 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => {
                     ::client_runtime::decode::success_response::<
-                        crate::Contiple,
+                        ::contiple::Contiple,
                         _,
                         _,
                     >(response)
@@ -13608,7 +13625,7 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => {
                     ::client_runtime::decode::success_response::<
-                        crate::Contiple,
+                        ::contiple::Contiple,
                         _,
                         _,
                     >(response)
@@ -13639,7 +13656,7 @@ pub mod builder {
     pub struct GetFaqAttachment<'a> {
         client: &'a super::Client,
         id: Result<::std::string::String, String>,
-        type_: Result<Option<crate::types::AttachmentReadingMethod>, String>,
+        type_: Result<Option<::contiple::types::AttachmentReadingMethod>, String>,
     }
     impl<'a> GetFaqAttachment<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -13663,13 +13680,13 @@ pub mod builder {
         }
         pub fn type_<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<crate::types::AttachmentReadingMethod>,
+            V: std::convert::TryInto<::contiple::types::AttachmentReadingMethod>,
         {
             self.type_ = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `crate :: types :: AttachmentReadingMethod` for type_ failed"
+                    "conversion to `:: contiple :: types :: AttachmentReadingMethod` for type_ failed"
                         .to_string()
                 });
             self
@@ -13822,7 +13839,7 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => {
                     ::client_runtime::decode::success_response::<
-                        crate::Contiple,
+                        ::contiple::Contiple,
                         _,
                         _,
                     >(response)
@@ -13928,7 +13945,7 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => {
                     ::client_runtime::decode::success_response::<
-                        crate::Contiple,
+                        ::contiple::Contiple,
                         _,
                         _,
                     >(response)
@@ -14070,7 +14087,7 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => {
                     ::client_runtime::decode::success_response::<
-                        crate::Contiple,
+                        ::contiple::Contiple,
                         _,
                         _,
                     >(response)
@@ -14178,7 +14195,7 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => {
                     ::client_runtime::decode::success_response::<
-                        crate::Contiple,
+                        ::contiple::Contiple,
                         _,
                         _,
                     >(response)
@@ -14215,10 +14232,10 @@ pub mod builder {
         page_size: Result<Option<i64>, String>,
         sort: Result<Option<::std::string::String>, String>,
         source: Result<
-            Option<crate::CommaList<crate::types::CustomerTicketChannel>>,
+            Option<::contiple::CommaList<::contiple::types::CustomerTicketChannel>>,
             String,
         >,
-        status: Result<Option<crate::types::CustomerTicketStatus>, String>,
+        status: Result<Option<::contiple::types::CustomerTicketStatus>, String>,
     }
     impl<'a> ListCustomerTickets<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -14305,27 +14322,27 @@ pub mod builder {
         pub fn source<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<
-                crate::CommaList<crate::types::CustomerTicketChannel>,
+                ::contiple::CommaList<::contiple::types::CustomerTicketChannel>,
             >,
         {
             self.source = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `crate :: CommaList < crate :: types :: CustomerTicketChannel >` for source failed"
+                    "conversion to `:: contiple :: CommaList < :: contiple :: types :: CustomerTicketChannel >` for source failed"
                         .to_string()
                 });
             self
         }
         pub fn status<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<crate::types::CustomerTicketStatus>,
+            V: std::convert::TryInto<::contiple::types::CustomerTicketStatus>,
         {
             self.status = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `crate :: types :: CustomerTicketStatus` for status failed"
+                    "conversion to `:: contiple :: types :: CustomerTicketStatus` for status failed"
                         .to_string()
                 });
             self
@@ -14395,7 +14412,7 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => {
                     ::client_runtime::decode::success_response::<
-                        crate::Contiple,
+                        ::contiple::Contiple,
                         _,
                         _,
                     >(response)
@@ -14520,7 +14537,7 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => {
                     ::client_runtime::decode::success_response::<
-                        crate::Contiple,
+                        ::contiple::Contiple,
                         _,
                         _,
                     >(response)
@@ -14552,7 +14569,7 @@ pub mod builder {
         client: &'a super::Client,
         id: Result<::std::string::String, String>,
         type_: Result<
-            Option<crate::types::CustomerTicketAttachmentProcessMethod>,
+            Option<::contiple::types::CustomerTicketAttachmentProcessMethod>,
             String,
         >,
     }
@@ -14579,14 +14596,14 @@ pub mod builder {
         pub fn type_<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<
-                crate::types::CustomerTicketAttachmentProcessMethod,
+                ::contiple::types::CustomerTicketAttachmentProcessMethod,
             >,
         {
             self.type_ = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `crate :: types :: CustomerTicketAttachmentProcessMethod` for type_ failed"
+                    "conversion to `:: contiple :: types :: CustomerTicketAttachmentProcessMethod` for type_ failed"
                         .to_string()
                 });
             self
@@ -14652,7 +14669,10 @@ pub mod builder {
         client: &'a super::Client,
         usercode: Result<::std::string::String, String>,
         ticket_id: Result<::std::string::String, String>,
-        attachments: Result<Option<crate::CommaList<::std::string::String>>, String>,
+        attachments: Result<
+            Option<::contiple::CommaList<::std::string::String>>,
+            String,
+        >,
         body: Result<types::builder::ReinquireTicketBody, String>,
     }
     impl<'a> ReinquireTicket<'a> {
@@ -14691,13 +14711,13 @@ pub mod builder {
         }
         pub fn attachments<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<crate::CommaList<::std::string::String>>,
+            V: std::convert::TryInto<::contiple::CommaList<::std::string::String>>,
         {
             self.attachments = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `crate :: CommaList < :: std :: string :: String >` for attachments failed"
+                    "conversion to `:: contiple :: CommaList < :: std :: string :: String >` for attachments failed"
                         .to_string()
                 });
             self
@@ -14777,7 +14797,7 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => {
                     ::client_runtime::decode::success_response::<
-                        crate::Contiple,
+                        ::contiple::Contiple,
                         _,
                         _,
                     >(response)
@@ -14810,7 +14830,7 @@ pub mod builder {
         name: Result<Option<::std::string::String>, String>,
         page: Result<Option<i64>, String>,
         page_size: Result<Option<i64>, String>,
-        role: Result<Option<crate::types::AgentRole>, String>,
+        role: Result<Option<::contiple::types::AgentRole>, String>,
     }
     impl<'a> ListAgents<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -14857,13 +14877,13 @@ pub mod builder {
         }
         pub fn role<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<crate::types::AgentRole>,
+            V: std::convert::TryInto<::contiple::types::AgentRole>,
         {
             self.role = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `crate :: types :: AgentRole` for role failed"
+                    "conversion to `:: contiple :: types :: AgentRole` for role failed"
                         .to_string()
                 });
             self
@@ -14913,7 +14933,7 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => {
                     ::client_runtime::decode::success_response::<
-                        crate::Contiple,
+                        ::contiple::Contiple,
                         _,
                         _,
                     >(response)
@@ -14999,7 +15019,7 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => {
                     ::client_runtime::decode::success_response::<
-                        crate::Contiple,
+                        ::contiple::Contiple,
                         _,
                         _,
                     >(response)
@@ -15120,7 +15140,7 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => {
                     ::client_runtime::decode::success_response::<
-                        crate::Contiple,
+                        ::contiple::Contiple,
                         _,
                         _,
                     >(response)
@@ -15209,7 +15229,7 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => {
                     ::client_runtime::decode::success_response::<
-                        crate::Contiple,
+                        ::contiple::Contiple,
                         _,
                         _,
                     >(response)
@@ -15310,7 +15330,7 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => {
                     ::client_runtime::decode::success_response::<
-                        crate::Contiple,
+                        ::contiple::Contiple,
                         _,
                         _,
                     >(response)
@@ -15400,7 +15420,7 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => {
                     ::client_runtime::decode::success_response::<
-                        crate::Contiple,
+                        ::contiple::Contiple,
                         _,
                         _,
                     >(response)
@@ -15472,7 +15492,7 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => {
                     ::client_runtime::decode::success_response::<
-                        crate::Contiple,
+                        ::contiple::Contiple,
                         _,
                         _,
                     >(response)
@@ -15580,7 +15600,7 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => {
                     ::client_runtime::decode::success_response::<
-                        crate::Contiple,
+                        ::contiple::Contiple,
                         _,
                         _,
                     >(response)
@@ -15692,7 +15712,7 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => {
                     ::client_runtime::decode::success_response::<
-                        crate::Contiple,
+                        ::contiple::Contiple,
                         _,
                         _,
                     >(response)
@@ -15802,7 +15822,7 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => {
                     ::client_runtime::decode::success_response::<
-                        crate::Contiple,
+                        ::contiple::Contiple,
                         _,
                         _,
                     >(response)
@@ -15927,7 +15947,7 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => {
                     ::client_runtime::decode::success_response::<
-                        crate::Contiple,
+                        ::contiple::Contiple,
                         _,
                         _,
                     >(response)
@@ -16016,7 +16036,7 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => {
                     ::client_runtime::decode::success_response::<
-                        crate::Contiple,
+                        ::contiple::Contiple,
                         _,
                         _,
                     >(response)
@@ -16105,7 +16125,7 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => {
                     ::client_runtime::decode::success_response::<
-                        crate::Contiple,
+                        ::contiple::Contiple,
                         _,
                         _,
                     >(response)
@@ -16194,7 +16214,7 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => {
                     ::client_runtime::decode::success_response::<
-                        crate::Contiple,
+                        ::contiple::Contiple,
                         _,
                         _,
                     >(response)
@@ -16575,63 +16595,226 @@ pub mod builder {
 pub mod prelude {
     pub use self::super::Client;
 }
-::client_runtime::api_glue! {
-    api: crate::Contiple,
-    client: Client,
-    rate_limit_per_minute: None,
-    error_body: types::ErrorEnvelope { header },
-    envelopes: result {
-        types::AgentEnvelope => types::AgentResult,
-        types::AgentListEnvelope => types::AgentListResult,
-        types::CreatedTicketEnvelope => types::CreatedTicketResult,
-        types::CustomerTicketCommentEnvelope => types::CustomerTicketCommentResult,
-        types::CustomerTicketDetailEnvelope => types::CustomerTicketDetailResult,
-        types::CustomerTicketListEnvelope => types::CustomerTicketListResult,
-        types::EmailSettingsEnvelope => types::EmailSettingsResult,
-        types::ExternalAccountEnvelope => types::ExternalAccountResult,
-        types::ExternalAccountSuccessEnvelope => types::ExternalAccountSuccessResult,
-        types::FaqCategoryListEnvelope => types::FaqCategoryListResult,
-        types::FaqDetailEnvelope => types::FaqDetailResult,
-        types::FaqListEnvelope => types::FaqListResult,
-        types::HelpCenterAdditionEnvelope => types::HelpCenterAdditionResult,
-        types::NoticeCategoryListEnvelope => types::NoticeCategoryListResult,
-        types::NoticeDetailEnvelope => types::NoticeDetailResult,
-        types::NoticeListEnvelope => types::NoticeListResult,
-        types::NoticeTagListEnvelope => types::NoticeTagListResult,
-        types::ServiceDetailEnvelope => types::ServiceDetailResult,
-        types::TicketCategoryListEnvelope => types::TicketCategoryListResult,
-        types::TicketUserFieldListEnvelope => types::TicketUserFieldListResult,
-        types::UploadedTicketAttachmentEnvelope => types::UploadedTicketAttachmentResult,
-    },
-    null_envelopes: [
-        types::AgentDeleteEnvelope,
-        types::EmailSettingsSaveEnvelope,
-    ],
-    secured_operations: [
-        "add_agent",
-        "add_help_center_data",
-        "create_representative_email",
-        "create_ticket",
-        "delete_agent",
-        "delete_external_account",
-        "disable_external_account",
-        "enable_external_account",
-        "get_agent",
-        "get_customer_ticket",
-        "get_email_settings",
-        "list_agents",
-        "list_customer_tickets",
-        "register_external_account",
-        "reinquire_ticket",
-        "save_email_settings",
-        "update_agent_authority",
-        "update_external_account",
-        "upload_ticket_attachment",
-        "verify_external_account",
-    ],
-    raw_body_operations: [
-        "get_faq_attachment",
-        "get_notice_attachment",
-        "get_ticket_attachment",
-    ],
+/// The envelope's payload is always `null`: there is nothing to unwrap.
+impl ::client_runtime::Envelope for types::AgentDeleteEnvelope {
+    type Payload = ();
+    fn into_payload(self) {}
 }
+impl ::client_runtime::Envelope for types::AgentEnvelope {
+    type Payload = types::AgentResult;
+    fn into_payload(self) -> types::AgentResult {
+        self.result
+    }
+}
+impl ::client_runtime::Envelope for types::AgentListEnvelope {
+    type Payload = types::AgentListResult;
+    fn into_payload(self) -> types::AgentListResult {
+        self.result
+    }
+}
+impl ::client_runtime::Envelope for types::CreatedTicketEnvelope {
+    type Payload = types::CreatedTicketResult;
+    fn into_payload(self) -> types::CreatedTicketResult {
+        self.result
+    }
+}
+impl ::client_runtime::Envelope for types::CustomerTicketCommentEnvelope {
+    type Payload = types::CustomerTicketCommentResult;
+    fn into_payload(self) -> types::CustomerTicketCommentResult {
+        self.result
+    }
+}
+impl ::client_runtime::Envelope for types::CustomerTicketDetailEnvelope {
+    type Payload = types::CustomerTicketDetailResult;
+    fn into_payload(self) -> types::CustomerTicketDetailResult {
+        self.result
+    }
+}
+impl ::client_runtime::Envelope for types::CustomerTicketListEnvelope {
+    type Payload = types::CustomerTicketListResult;
+    fn into_payload(self) -> types::CustomerTicketListResult {
+        self.result
+    }
+}
+impl ::client_runtime::Envelope for types::EmailSettingsEnvelope {
+    type Payload = types::EmailSettingsResult;
+    fn into_payload(self) -> types::EmailSettingsResult {
+        self.result
+    }
+}
+/// The envelope's payload is always `null`: there is nothing to unwrap.
+impl ::client_runtime::Envelope for types::EmailSettingsSaveEnvelope {
+    type Payload = ();
+    fn into_payload(self) {}
+}
+impl ::client_runtime::Envelope for types::ExternalAccountEnvelope {
+    type Payload = types::ExternalAccountResult;
+    fn into_payload(self) -> types::ExternalAccountResult {
+        self.result
+    }
+}
+impl ::client_runtime::Envelope for types::ExternalAccountSuccessEnvelope {
+    type Payload = types::ExternalAccountSuccessResult;
+    fn into_payload(self) -> types::ExternalAccountSuccessResult {
+        self.result
+    }
+}
+impl ::client_runtime::Envelope for types::FaqCategoryListEnvelope {
+    type Payload = types::FaqCategoryListResult;
+    fn into_payload(self) -> types::FaqCategoryListResult {
+        self.result
+    }
+}
+impl ::client_runtime::Envelope for types::FaqDetailEnvelope {
+    type Payload = types::FaqDetailResult;
+    fn into_payload(self) -> types::FaqDetailResult {
+        self.result
+    }
+}
+impl ::client_runtime::Envelope for types::FaqListEnvelope {
+    type Payload = types::FaqListResult;
+    fn into_payload(self) -> types::FaqListResult {
+        self.result
+    }
+}
+impl ::client_runtime::Envelope for types::HelpCenterAdditionEnvelope {
+    type Payload = types::HelpCenterAdditionResult;
+    fn into_payload(self) -> types::HelpCenterAdditionResult {
+        self.result
+    }
+}
+impl ::client_runtime::Envelope for types::NoticeCategoryListEnvelope {
+    type Payload = types::NoticeCategoryListResult;
+    fn into_payload(self) -> types::NoticeCategoryListResult {
+        self.result
+    }
+}
+impl ::client_runtime::Envelope for types::NoticeDetailEnvelope {
+    type Payload = types::NoticeDetailResult;
+    fn into_payload(self) -> types::NoticeDetailResult {
+        self.result
+    }
+}
+impl ::client_runtime::Envelope for types::NoticeListEnvelope {
+    type Payload = types::NoticeListResult;
+    fn into_payload(self) -> types::NoticeListResult {
+        self.result
+    }
+}
+impl ::client_runtime::Envelope for types::NoticeTagListEnvelope {
+    type Payload = types::NoticeTagListResult;
+    fn into_payload(self) -> types::NoticeTagListResult {
+        self.result
+    }
+}
+impl ::client_runtime::Envelope for types::ServiceDetailEnvelope {
+    type Payload = types::ServiceDetailResult;
+    fn into_payload(self) -> types::ServiceDetailResult {
+        self.result
+    }
+}
+impl ::client_runtime::Envelope for types::TicketCategoryListEnvelope {
+    type Payload = types::TicketCategoryListResult;
+    fn into_payload(self) -> types::TicketCategoryListResult {
+        self.result
+    }
+}
+impl ::client_runtime::Envelope for types::TicketUserFieldListEnvelope {
+    type Payload = types::TicketUserFieldListResult;
+    fn into_payload(self) -> types::TicketUserFieldListResult {
+        self.result
+    }
+}
+impl ::client_runtime::Envelope for types::UploadedTicketAttachmentEnvelope {
+    type Payload = types::UploadedTicketAttachmentResult;
+    fn into_payload(self) -> types::UploadedTicketAttachmentResult {
+        self.result
+    }
+}
+impl ::client_runtime::ErrorBody for types::ErrorEnvelope {
+    type Error = types::ResponseHeader;
+    fn into_error(self) -> types::ResponseHeader {
+        self.header
+    }
+}
+/// Authenticates the operations the spec secures; sends and inspects every request
+/// with the shared runtime.
+impl ClientHooks<::client_runtime::State<::contiple::Credentials>> for Client {
+    async fn pre<E>(
+        &self,
+        request: &mut reqwest::Request,
+        info: &OperationInfo,
+    ) -> ::std::result::Result<(), Error<E>> {
+        if SECURED_OPERATIONS.contains(&info.operation_id) {
+            ::client_runtime::Credentials::authenticate(
+                self.inner().credentials(),
+                request,
+            );
+        }
+        Ok(())
+    }
+    async fn exec(
+        &self,
+        request: reqwest::Request,
+        info: &OperationInfo,
+    ) -> reqwest::Result<reqwest::Response> {
+        let raw_body = RAW_BODY_OPERATIONS.contains(&info.operation_id);
+        ::client_runtime::exec::execute::<
+            ::contiple::Contiple,
+            _,
+        >(self.client(), self.inner(), request, info, raw_body)
+            .await
+    }
+}
+impl ::client_runtime::ApiClient for Client {
+    type Credentials = ::contiple::Credentials;
+    type ErrorPayload = types::ResponseHeader;
+    fn default_user_agent() -> ::std::string::String {
+        concat!("contiple-rs/", env!("CARGO_PKG_VERSION")).to_owned()
+    }
+    fn default_rate_limit() -> ::std::option::Option<::client_runtime::RateLimit> {
+        None
+    }
+    fn from_parts(
+        base_url: &str,
+        http: reqwest::Client,
+        state: ::client_runtime::State<::contiple::Credentials>,
+    ) -> Self {
+        let base_url = ::client_runtime::Credentials::base_url(
+            state.credentials(),
+            base_url,
+        );
+        Client::new_with_client(&base_url, http, state)
+    }
+}
+/// Operations (as in `OperationInfo::operation_id`) whose success body is a file, not
+/// JSON: the exec hook passes their 2xx responses on unbuffered.
+pub(crate) const RAW_BODY_OPERATIONS: &[&str] = &[
+    "get_faq_attachment",
+    "get_notice_attachment",
+    "get_ticket_attachment",
+];
+/// Operations (as in `OperationInfo::operation_id`) whose spec names a security scheme:
+/// the `pre` hook authenticates these.
+pub(crate) const SECURED_OPERATIONS: &[&str] = &[
+    "add_agent",
+    "add_help_center_data",
+    "create_representative_email",
+    "create_ticket",
+    "delete_agent",
+    "delete_external_account",
+    "disable_external_account",
+    "enable_external_account",
+    "get_agent",
+    "get_customer_ticket",
+    "get_email_settings",
+    "list_agents",
+    "list_customer_tickets",
+    "register_external_account",
+    "reinquire_ticket",
+    "save_email_settings",
+    "update_agent_authority",
+    "update_external_account",
+    "upload_ticket_attachment",
+    "verify_external_account",
+];

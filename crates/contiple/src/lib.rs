@@ -43,6 +43,10 @@
 
 #![warn(missing_docs)]
 
+// The generated code names this crate's items by absolute paths (`::contiple::…`), the same in
+// the client, its CLI and its mocks: `cargo xtask generate` rewrites no paths.
+extern crate self as contiple;
+
 mod hooks;
 pub mod member;
 pub mod signing;

@@ -57,13 +57,13 @@ pub mod types {
         pub firstname: ::std::option::Option<::std::string::String>,
         ///Agent gender. Possible values: `M` = Male; `F` = Female; `O` = Other.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub gender: ::std::option::Option<crate::types::Gender>,
+        pub gender: ::std::option::Option<::liveagent::types::Gender>,
         ///Agent last name.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub lastname: ::std::option::Option<::std::string::String>,
         ///Agent role. Possible values: `D` = Administrator; `A` = Agent; `O` = Owner.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub role: ::std::option::Option<crate::types::AgentRole>,
+        pub role: ::std::option::Option<::liveagent::types::AgentRole>,
         ///Agent system name.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub systemname: ::std::option::Option<::std::string::String>,
@@ -100,19 +100,19 @@ pub mod types {
         pub firstname: ::std::option::Option<::std::string::String>,
         ///Date from
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub from_date: ::std::option::Option<crate::LaDateTime>,
+        pub from_date: ::std::option::Option<::liveagent::LaDateTime>,
         ///Number of hours online
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub hours_online: ::std::option::Option<::std::string::String>,
         ///Availability identifier
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub id: ::std::option::Option<crate::LaInt>,
+        pub id: ::std::option::Option<::liveagent::LaInt>,
         ///User last name
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub lastname: ::std::option::Option<::std::string::String>,
         ///Date to
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub to_date: ::std::option::Option<crate::LaDateTime>,
+        pub to_date: ::std::option::Option<::liveagent::LaDateTime>,
         ///User identifier
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub userid: ::std::option::Option<::std::string::String>,
@@ -198,49 +198,49 @@ pub mod types {
     pub struct AgentReportRow {
         ///Number of answers
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub answers: ::std::option::Option<crate::LaInt>,
+        pub answers: ::std::option::Option<::liveagent::LaInt>,
         ///Number of answers per hour
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub answers_ph: ::std::option::Option<::std::string::String>,
         ///Call average time (in seconds)
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub call_avg_time: ::std::option::Option<crate::LaInt>,
+        pub call_avg_time: ::std::option::Option<::liveagent::LaInt>,
         ///Internal calls average time (in seconds)
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub call_internal_avg_time: ::std::option::Option<crate::LaInt>,
+        pub call_internal_avg_time: ::std::option::Option<::liveagent::LaInt>,
         ///Internal calls time (in seconds)
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub call_internal_seconds: ::std::option::Option<crate::LaInt>,
+        pub call_internal_seconds: ::std::option::Option<::liveagent::LaInt>,
         ///Outgoing calls average time (in seconds)
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub call_outgoing_avg_time: ::std::option::Option<crate::LaInt>,
+        pub call_outgoing_avg_time: ::std::option::Option<::liveagent::LaInt>,
         ///Outgoing calls time (in seconds)
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub call_outgoing_seconds: ::std::option::Option<crate::LaInt>,
+        pub call_outgoing_seconds: ::std::option::Option<::liveagent::LaInt>,
         ///Call pickup average time (in seconds)
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub call_pickup_avg_time: ::std::option::Option<crate::LaInt>,
+        pub call_pickup_avg_time: ::std::option::Option<::liveagent::LaInt>,
         ///Call time total (in seconds)
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub call_seconds: ::std::option::Option<crate::LaInt>,
+        pub call_seconds: ::std::option::Option<::liveagent::LaInt>,
         ///Call time total (in seconds) per hour
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub call_seconds_ph: ::std::option::Option<::std::string::String>,
         ///Number of answered calls
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub calls: ::std::option::Option<crate::LaInt>,
+        pub calls: ::std::option::Option<::liveagent::LaInt>,
         ///Number of internal calls
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub calls_internal: ::std::option::Option<crate::LaInt>,
+        pub calls_internal: ::std::option::Option<::liveagent::LaInt>,
         ///Number of outgoing calls
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub calls_outgoing: ::std::option::Option<crate::LaInt>,
+        pub calls_outgoing: ::std::option::Option<::liveagent::LaInt>,
         ///Number of answered calls per hour
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub calls_ph: ::std::option::Option<::std::string::String>,
         ///Number of chat messages
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub chat_answers: ::std::option::Option<crate::LaInt>,
+        pub chat_answers: ::std::option::Option<::liveagent::LaInt>,
         ///Number of chat messages per hour
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub chat_answers_ph: ::std::option::Option<::std::string::String>,
@@ -249,19 +249,19 @@ pub mod types {
             rename = "chatAvgTime",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub chat_avg_time: ::std::option::Option<crate::LaInt>,
+        pub chat_avg_time: ::std::option::Option<::liveagent::LaInt>,
         ///Number of picked up chats
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub chat_pickup: ::std::option::Option<crate::LaInt>,
+        pub chat_pickup: ::std::option::Option<::liveagent::LaInt>,
         ///Chat pickup average time (in seconds)
         #[serde(
             rename = "chatPickupAvgTime",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub chat_pickup_avg_time: ::std::option::Option<crate::LaInt>,
+        pub chat_pickup_avg_time: ::std::option::Option<::liveagent::LaInt>,
         ///Number of responded chats
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub chats: ::std::option::Option<crate::LaInt>,
+        pub chats: ::std::option::Option<::liveagent::LaInt>,
         ///Number of responded chats per hour
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub chats_ph: ::std::option::Option<::std::string::String>,
@@ -270,31 +270,31 @@ pub mod types {
         pub contactid: ::std::option::Option<::std::string::String>,
         ///Number of tickets
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub created_tickets: ::std::option::Option<crate::LaInt>,
+        pub created_tickets: ::std::option::Option<::liveagent::LaInt>,
         ///First assign average time
         #[serde(
             rename = "firstAssignAvgTime",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub first_assign_avg_time: ::std::option::Option<crate::LaInt>,
+        pub first_assign_avg_time: ::std::option::Option<::liveagent::LaInt>,
         ///First assign average time (in seconds) within SLA business hours
         #[serde(
             rename = "firstAssignAvgTimeSla",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub first_assign_avg_time_sla: ::std::option::Option<crate::LaInt>,
+        pub first_assign_avg_time_sla: ::std::option::Option<::liveagent::LaInt>,
         ///First resolve average time
         #[serde(
             rename = "firstResolveAvgTime",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub first_resolve_avg_time: ::std::option::Option<crate::LaInt>,
+        pub first_resolve_avg_time: ::std::option::Option<::liveagent::LaInt>,
         ///First resolve average time (in seconds) within SLA business hours
         #[serde(
             rename = "firstResolveAvgTimeSla",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub first_resolve_avg_time_sla: ::std::option::Option<crate::LaInt>,
+        pub first_resolve_avg_time_sla: ::std::option::Option<::liveagent::LaInt>,
         ///First name
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub firstname: ::std::option::Option<::std::string::String>,
@@ -306,13 +306,13 @@ pub mod types {
         pub lastname: ::std::option::Option<::std::string::String>,
         ///Number of missed calls
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub missed_calls: ::std::option::Option<crate::LaInt>,
+        pub missed_calls: ::std::option::Option<::liveagent::LaInt>,
         ///Number of missed calls per hour
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub missed_calls_ph: ::std::option::Option<::std::string::String>,
         ///Number of missed chats
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub missed_chats: ::std::option::Option<crate::LaInt>,
+        pub missed_chats: ::std::option::Option<::liveagent::LaInt>,
         ///Number of missed chats per hour
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub missed_chats_ph: ::std::option::Option<::std::string::String>,
@@ -321,28 +321,28 @@ pub mod types {
             rename = "newAnswerAvgTime",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub new_answer_avg_time: ::std::option::Option<crate::LaInt>,
+        pub new_answer_avg_time: ::std::option::Option<::liveagent::LaInt>,
         ///New answer average time (in seconds) within SLA business hours
         #[serde(
             rename = "newAnswerAvgTimeSla",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub new_answer_avg_time_sla: ::std::option::Option<crate::LaInt>,
+        pub new_answer_avg_time_sla: ::std::option::Option<::liveagent::LaInt>,
         ///Open answer average time (in seconds)
         #[serde(
             rename = "nextAnswerAvgTime",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub next_answer_avg_time: ::std::option::Option<crate::LaInt>,
+        pub next_answer_avg_time: ::std::option::Option<::liveagent::LaInt>,
         ///Open answer average time (in seconds) within SLA business hours
         #[serde(
             rename = "nextAnswerAvgTimeSla",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub next_answer_avg_time_sla: ::std::option::Option<crate::LaInt>,
+        pub next_answer_avg_time_sla: ::std::option::Option<::liveagent::LaInt>,
         ///Number of not rated
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub not_ranked: ::std::option::Option<crate::LaInt>,
+        pub not_ranked: ::std::option::Option<::liveagent::LaInt>,
         ///Not rated [%]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub not_ranked_p: ::std::option::Option<::std::string::String>,
@@ -351,13 +351,13 @@ pub mod types {
         pub not_ranked_ph: ::std::option::Option<::std::string::String>,
         ///Number of notes
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub notes: ::std::option::Option<crate::LaInt>,
+        pub notes: ::std::option::Option<::liveagent::LaInt>,
         ///Number of offline calls
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub o_calls: ::std::option::Option<crate::LaInt>,
+        pub o_calls: ::std::option::Option<::liveagent::LaInt>,
         ///Number of negative ratings
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub punishments: ::std::option::Option<crate::LaInt>,
+        pub punishments: ::std::option::Option<::liveagent::LaInt>,
         ///Negative ratings [%]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub punishments_p: ::std::option::Option<::std::string::String>,
@@ -366,10 +366,10 @@ pub mod types {
         pub punishments_ph: ::std::option::Option<::std::string::String>,
         ///Number of resolved tickets
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub resolved_tickets: ::std::option::Option<crate::LaInt>,
+        pub resolved_tickets: ::std::option::Option<::liveagent::LaInt>,
         ///Number of positive ratings
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub rewards: ::std::option::Option<crate::LaInt>,
+        pub rewards: ::std::option::Option<::liveagent::LaInt>,
         ///Positive ratings [%]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub rewards_p: ::std::option::Option<::std::string::String>,
@@ -378,13 +378,13 @@ pub mod types {
         pub rewards_ph: ::std::option::Option<::std::string::String>,
         ///Number of unanswered calls
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub u_calls: ::std::option::Option<crate::LaInt>,
+        pub u_calls: ::std::option::Option<::liveagent::LaInt>,
         ///Number of unanswered chats
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub u_chats: ::std::option::Option<crate::LaInt>,
+        pub u_chats: ::std::option::Option<::liveagent::LaInt>,
         ///Worktime in minutes
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub worktime: ::std::option::Option<crate::LaInt>,
+        pub worktime: ::std::option::Option<::liveagent::LaInt>,
     }
     impl AgentReportRow {
         pub fn builder() -> builder::AgentReportRow {
@@ -477,7 +477,7 @@ pub mod types {
     pub struct ApplicationStatus {
         ///Current server time
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub current_server_time: ::std::option::Option<crate::LaDateTime>,
+        pub current_server_time: ::std::option::Option<::liveagent::LaDateTime>,
         ///Latest application version
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub liveagentversion: ::std::option::Option<::std::string::String>,
@@ -518,37 +518,37 @@ pub mod types {
     pub struct ChannelReportRow {
         ///Number of answers
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub answers: ::std::option::Option<crate::LaInt>,
+        pub answers: ::std::option::Option<::liveagent::LaInt>,
         ///Call average time (in seconds)
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub call_avg_time: ::std::option::Option<crate::LaInt>,
+        pub call_avg_time: ::std::option::Option<::liveagent::LaInt>,
         ///Internal calls average time (in seconds)
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub call_internal_avg_time: ::std::option::Option<crate::LaInt>,
+        pub call_internal_avg_time: ::std::option::Option<::liveagent::LaInt>,
         ///Internal calls time (in seconds)
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub call_internal_seconds: ::std::option::Option<crate::LaInt>,
+        pub call_internal_seconds: ::std::option::Option<::liveagent::LaInt>,
         ///Outgoing calls average time (in seconds)
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub call_outgoing_avg_time: ::std::option::Option<crate::LaInt>,
+        pub call_outgoing_avg_time: ::std::option::Option<::liveagent::LaInt>,
         ///Outgoing calls time (in seconds)
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub call_outgoing_seconds: ::std::option::Option<crate::LaInt>,
+        pub call_outgoing_seconds: ::std::option::Option<::liveagent::LaInt>,
         ///Call pickup average time (in seconds)
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub call_pickup_avg_time: ::std::option::Option<crate::LaInt>,
+        pub call_pickup_avg_time: ::std::option::Option<::liveagent::LaInt>,
         ///Call time total (in seconds)
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub call_seconds: ::std::option::Option<crate::LaInt>,
+        pub call_seconds: ::std::option::Option<::liveagent::LaInt>,
         ///Number of answered calls
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub calls: ::std::option::Option<crate::LaInt>,
+        pub calls: ::std::option::Option<::liveagent::LaInt>,
         ///Number of internal calls
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub calls_internal: ::std::option::Option<crate::LaInt>,
+        pub calls_internal: ::std::option::Option<::liveagent::LaInt>,
         ///Number of outgoing calls
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub calls_outgoing: ::std::option::Option<crate::LaInt>,
+        pub calls_outgoing: ::std::option::Option<::liveagent::LaInt>,
         ///Channel name
         #[serde(
             rename = "channelName",
@@ -557,133 +557,133 @@ pub mod types {
         pub channel_name: ::std::option::Option<::std::string::String>,
         ///Number of chat messages
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub chat_answers: ::std::option::Option<crate::LaInt>,
+        pub chat_answers: ::std::option::Option<::liveagent::LaInt>,
         ///Average time spent in chat (in seconds)
         #[serde(
             rename = "chatAvgTime",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub chat_avg_time: ::std::option::Option<crate::LaInt>,
+        pub chat_avg_time: ::std::option::Option<::liveagent::LaInt>,
         ///Number of picked up chats
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub chat_pickup: ::std::option::Option<crate::LaInt>,
+        pub chat_pickup: ::std::option::Option<::liveagent::LaInt>,
         ///Chat pickup average time (in seconds)
         #[serde(
             rename = "chatPickupAvgTime",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub chat_pickup_avg_time: ::std::option::Option<crate::LaInt>,
+        pub chat_pickup_avg_time: ::std::option::Option<::liveagent::LaInt>,
         ///Number of responded chats
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub chats: ::std::option::Option<crate::LaInt>,
+        pub chats: ::std::option::Option<::liveagent::LaInt>,
         ///Number of tickets
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub created_tickets: ::std::option::Option<crate::LaInt>,
+        pub created_tickets: ::std::option::Option<::liveagent::LaInt>,
         ///Number of finished calls
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub f_calls: ::std::option::Option<crate::LaInt>,
+        pub f_calls: ::std::option::Option<::liveagent::LaInt>,
         ///Number of finished chats
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub f_chats: ::std::option::Option<crate::LaInt>,
+        pub f_chats: ::std::option::Option<::liveagent::LaInt>,
         ///First assign average time
         #[serde(
             rename = "firstAssignAvgTime",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub first_assign_avg_time: ::std::option::Option<crate::LaInt>,
+        pub first_assign_avg_time: ::std::option::Option<::liveagent::LaInt>,
         ///First assign average time (in seconds) within SLA business hours
         #[serde(
             rename = "firstAssignAvgTimeSla",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub first_assign_avg_time_sla: ::std::option::Option<crate::LaInt>,
+        pub first_assign_avg_time_sla: ::std::option::Option<::liveagent::LaInt>,
         ///First resolve average time
         #[serde(
             rename = "firstResolveAvgTime",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub first_resolve_avg_time: ::std::option::Option<crate::LaInt>,
+        pub first_resolve_avg_time: ::std::option::Option<::liveagent::LaInt>,
         ///First resolve average time (in seconds) within SLA business hours
         #[serde(
             rename = "firstResolveAvgTimeSla",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub first_resolve_avg_time_sla: ::std::option::Option<crate::LaInt>,
+        pub first_resolve_avg_time_sla: ::std::option::Option<::liveagent::LaInt>,
         ///Number of incoming calls (including not answered)
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub i_calls: ::std::option::Option<crate::LaInt>,
+        pub i_calls: ::std::option::Option<::liveagent::LaInt>,
         ///Number of incoming chats (including not responded)
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub i_chats: ::std::option::Option<crate::LaInt>,
+        pub i_chats: ::std::option::Option<::liveagent::LaInt>,
         ///Number of incoming messages
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub i_messages: ::std::option::Option<crate::LaInt>,
+        pub i_messages: ::std::option::Option<::liveagent::LaInt>,
         ///Channel identifier
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub id: ::std::option::Option<::std::string::String>,
         ///Number of missed calls
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub missed_calls: ::std::option::Option<crate::LaInt>,
+        pub missed_calls: ::std::option::Option<::liveagent::LaInt>,
         ///Number of missed chats
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub missed_chats: ::std::option::Option<crate::LaInt>,
+        pub missed_chats: ::std::option::Option<::liveagent::LaInt>,
         ///New answer average time (in seconds)
         #[serde(
             rename = "newAnswerAvgTime",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub new_answer_avg_time: ::std::option::Option<crate::LaInt>,
+        pub new_answer_avg_time: ::std::option::Option<::liveagent::LaInt>,
         ///New answer average time (in seconds) within SLA business hours
         #[serde(
             rename = "newAnswerAvgTimeSla",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub new_answer_avg_time_sla: ::std::option::Option<crate::LaInt>,
+        pub new_answer_avg_time_sla: ::std::option::Option<::liveagent::LaInt>,
         ///Open answer average time (in seconds)
         #[serde(
             rename = "nextAnswerAvgTime",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub next_answer_avg_time: ::std::option::Option<crate::LaInt>,
+        pub next_answer_avg_time: ::std::option::Option<::liveagent::LaInt>,
         ///Open answer average time (in seconds) within SLA business hours
         #[serde(
             rename = "nextAnswerAvgTimeSla",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub next_answer_avg_time_sla: ::std::option::Option<crate::LaInt>,
+        pub next_answer_avg_time_sla: ::std::option::Option<::liveagent::LaInt>,
         ///Number of not rated
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub not_ranked: ::std::option::Option<crate::LaInt>,
+        pub not_ranked: ::std::option::Option<::liveagent::LaInt>,
         ///Not rated [%]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub not_ranked_p: ::std::option::Option<::std::string::String>,
         ///Number of notes
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub notes: ::std::option::Option<crate::LaInt>,
+        pub notes: ::std::option::Option<::liveagent::LaInt>,
         ///Number of offline calls
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub o_calls: ::std::option::Option<crate::LaInt>,
+        pub o_calls: ::std::option::Option<::liveagent::LaInt>,
         ///Number of negative ratings
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub punishments: ::std::option::Option<crate::LaInt>,
+        pub punishments: ::std::option::Option<::liveagent::LaInt>,
         ///Negative ratings [%]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub punishments_p: ::std::option::Option<::std::string::String>,
         ///Number of resolved tickets
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub resolved_tickets: ::std::option::Option<crate::LaInt>,
+        pub resolved_tickets: ::std::option::Option<::liveagent::LaInt>,
         ///Number of positive ratings
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub rewards: ::std::option::Option<crate::LaInt>,
+        pub rewards: ::std::option::Option<::liveagent::LaInt>,
         ///Positive ratings [%]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub rewards_p: ::std::option::Option<::std::string::String>,
         ///Number of unanswered calls
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub u_calls: ::std::option::Option<crate::LaInt>,
+        pub u_calls: ::std::option::Option<::liveagent::LaInt>,
         ///Number of unanswered chats
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub u_chats: ::std::option::Option<crate::LaInt>,
+        pub u_chats: ::std::option::Option<::liveagent::LaInt>,
     }
     impl ChannelReportRow {
         pub fn builder() -> builder::ChannelReportRow {
@@ -881,7 +881,7 @@ pub mod types {
     pub struct CompanySummary {
         ///date, when company was created
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub datecreated: ::std::option::Option<crate::LaDateTime>,
+        pub datecreated: ::std::option::Option<::liveagent::LaDateTime>,
         ///email addresses associated with the company
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub emails: ::std::option::Option<::std::string::String>,
@@ -914,7 +914,7 @@ pub mod types {
         pub assignedto: ::std::option::Option<::std::string::String>,
         ///Conversation channel Possible values: `E` = Email; `B` = Contact button; `M` = Contact form; `I` = Invitation; `C` = Call; `W` = Call button; `F` = Facebook; `A` = Facebook message; `T` = Twitter; `Q` = Forum; `S` = Suggestion; `G` = Instagram; `V` = Viber; `R` = Instagram mention; `1` = Whatsapp.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub channel_type: ::std::option::Option<crate::types::ChannelType>,
+        pub channel_type: ::std::option::Option<::liveagent::types::ChannelType>,
         ///Conversation code
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub code: ::std::option::Option<::std::string::String>,
@@ -928,13 +928,13 @@ pub mod types {
         pub customfields: ::std::vec::Vec<ConversationCustomField>,
         ///Date of last change
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub datechanged: ::std::option::Option<crate::LaDateTime>,
+        pub datechanged: ::std::option::Option<::liveagent::LaDateTime>,
         ///Date created
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub datecreated: ::std::option::Option<crate::LaDateTime>,
+        pub datecreated: ::std::option::Option<::liveagent::LaDateTime>,
         ///Due date (if sla is set)
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub datedue: ::std::option::Option<crate::LaDateTime>,
+        pub datedue: ::std::option::Option<::liveagent::LaDateTime>,
         ///Department id
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub departmentid: ::std::option::Option<::std::string::String>,
@@ -964,13 +964,13 @@ pub mod types {
         pub publicurlcode: ::std::option::Option<::std::string::String>,
         ///Conversation status Possible values: `A` = Answered; `P` = Calling; `T` = Chatting; `X` = Deleted; `B` = Spam; `I` = Init; `C` = Open; `R` = Resolved; `N` = New; `W` = Postponed; `L` = Closed.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub status: ::std::option::Option<crate::types::ConversationStatus>,
+        pub status: ::std::option::Option<::liveagent::types::ConversationStatus>,
         ///Conversation subject
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub subject: ::std::option::Option<::std::string::String>,
         ///Tags assigned to ticket Comma-separated tag identifiers.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub tags: ::std::option::Option<crate::CommaList<::std::string::String>>,
+        pub tags: ::std::option::Option<::liveagent::CommaList<::std::string::String>>,
     }
     impl Conversation {
         pub fn builder() -> builder::Conversation {
@@ -1066,7 +1066,7 @@ pub mod types {
     pub struct ConversationSummary {
         ///Conversation channel Possible values: `E` = Email; `B` = Contact button; `M` = Contact form; `I` = Invitation; `C` = Call; `W` = Call button; `F` = Facebook; `A` = Facebook message; `T` = Twitter; `Q` = Forum; `S` = Suggestion; `G` = Instagram; `V` = Viber; `R` = Instagram mention; `1` = Whatsapp.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub channel_type: ::std::option::Option<crate::types::ChannelType>,
+        pub channel_type: ::std::option::Option<::liveagent::types::ChannelType>,
         ///Conversation code
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub code: ::std::option::Option<::std::string::String>,
@@ -1077,13 +1077,13 @@ pub mod types {
         pub cursor: ::std::option::Option<::std::string::String>,
         ///Date of last change
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub datechanged: ::std::option::Option<crate::LaDateTime>,
+        pub datechanged: ::std::option::Option<::liveagent::LaDateTime>,
         ///Date created
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub datecreated: ::std::option::Option<crate::LaDateTime>,
+        pub datecreated: ::std::option::Option<::liveagent::LaDateTime>,
         ///Due date (if sla is set)
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub datedue: ::std::option::Option<crate::LaDateTime>,
+        pub datedue: ::std::option::Option<::liveagent::LaDateTime>,
         ///Department id
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub departmentid: ::std::option::Option<::std::string::String>,
@@ -1110,13 +1110,13 @@ pub mod types {
         pub publicurlcode: ::std::option::Option<::std::string::String>,
         ///Conversation status Possible values: `A` = Answered; `P` = Calling; `T` = Chatting; `X` = Deleted; `B` = Spam; `I` = Init; `C` = Open; `R` = Resolved; `N` = New; `W` = Postponed; `L` = Closed.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub status: ::std::option::Option<crate::types::ConversationStatus>,
+        pub status: ::std::option::Option<::liveagent::types::ConversationStatus>,
         ///Conversation subject
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub subject: ::std::option::Option<::std::string::String>,
         ///Tags assigned to ticket. Comma-separated tag identifiers.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub tags: ::std::option::Option<crate::CommaList<::std::string::String>>,
+        pub tags: ::std::option::Option<::liveagent::CommaList<::std::string::String>>,
     }
     impl ConversationSummary {
         pub fn builder() -> builder::ConversationSummary {
@@ -1192,13 +1192,15 @@ pub mod types {
     pub struct CreateConversationMessageBody {
         ///Message attachments. Comma separated file identifiers of files uploaded using files API. Example value: “3a1d0a821ea3a63594ba826efad0a379, 001908318230609832c2c07b7bac3658”. Available from version 4.29
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub attachments: ::std::option::Option<crate::CommaList<::std::string::String>>,
+        pub attachments: ::std::option::Option<
+            ::liveagent::CommaList<::std::string::String>,
+        >,
         ///Disables sending mail to customer. Can be used when mail was already sent by an external system Possible values: `Y` = Yes; `N` = No.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub do_not_send_mail: ::std::option::Option<crate::types::YesNo>,
+        pub do_not_send_mail: ::std::option::Option<::liveagent::types::YesNo>,
         ///Set this to Y is the message text is formatted in html Possible values: `Y` = Yes; `N` = No.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub is_html_message: ::std::option::Option<crate::types::YesNo>,
+        pub is_html_message: ::std::option::Option<::liveagent::types::YesNo>,
         ///Mail message id. If specified, all reply emails which will have given mail message id in in-reply-to header will be assigned to this conversation.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub mail_messsage_id: ::std::option::Option<::std::string::String>,
@@ -1206,10 +1208,10 @@ pub mod types {
         pub message: ::std::string::String,
         ///Message type. Possible values: `M` = Message; `N` = Note.
         #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
-        pub type_: ::std::option::Option<crate::types::MessageKind>,
+        pub type_: ::std::option::Option<::liveagent::types::MessageKind>,
         ///Use department mail template and add message into mail template text. (Default Yes) Possible values: `Y` = Yes; `N` = No.
         #[serde(default = "defaults::create_conversation_message_body_use_template")]
-        pub use_template: crate::types::YesNo,
+        pub use_template: ::liveagent::types::YesNo,
         ///Agent identifier. Could be mail or userid. If not set, user “System” will be used.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub useridentifier: ::std::option::Option<::std::string::String>,
@@ -1255,7 +1257,7 @@ pub mod types {
     pub struct CreateKnowledgebaseCategoryBody {
         ///Access, default value: Public Possible values: `I` = Internal; `P` = Public.
         #[serde(default = "defaults::create_knowledgebase_category_body_access")]
-        pub access: crate::types::KnowledgebaseAccess,
+        pub access: ::liveagent::types::KnowledgebaseAccess,
         ///Department identifier (used for forum and suggestion category, defines which department handles tickets from this category)
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub departmentid: ::std::option::Option<::std::string::String>,
@@ -1278,7 +1280,7 @@ pub mod types {
         pub rorder: ::std::option::Option<::std::string::String>,
         ///Category type, default value: Category Possible values: `C` = Category; `Q` = Forum; `G` = Suggestion category.
         #[serde(default = "defaults::create_knowledgebase_category_body_rtype")]
-        pub rtype: crate::types::KnowledgebaseCategoryType,
+        pub rtype: ::liveagent::types::KnowledgebaseCategoryType,
         ///Title
         pub title: ::std::string::String,
     }
@@ -1467,7 +1469,7 @@ pub mod types {
         pub status: ::std::string::String,
         ///Status code of executed request
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub statuscode: ::std::option::Option<crate::LaInt>,
+        pub statuscode: ::std::option::Option<::liveagent::LaInt>,
     }
     impl CustomersGroupCreated {
         pub fn builder() -> builder::CustomersGroupCreated {
@@ -1646,61 +1648,61 @@ pub mod types {
     pub struct DepartmentReportRow {
         ///Number of answers
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub answers: ::std::option::Option<crate::LaInt>,
+        pub answers: ::std::option::Option<::liveagent::LaInt>,
         ///Call average time (in seconds)
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub call_avg_time: ::std::option::Option<crate::LaInt>,
+        pub call_avg_time: ::std::option::Option<::liveagent::LaInt>,
         ///Internal calls average time (in seconds)
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub call_internal_avg_time: ::std::option::Option<crate::LaInt>,
+        pub call_internal_avg_time: ::std::option::Option<::liveagent::LaInt>,
         ///Internal calls time (in seconds)
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub call_internal_seconds: ::std::option::Option<crate::LaInt>,
+        pub call_internal_seconds: ::std::option::Option<::liveagent::LaInt>,
         ///Outgoing calls average time (in seconds)
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub call_outgoing_avg_time: ::std::option::Option<crate::LaInt>,
+        pub call_outgoing_avg_time: ::std::option::Option<::liveagent::LaInt>,
         ///Outgoing calls time (in seconds)
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub call_outgoing_seconds: ::std::option::Option<crate::LaInt>,
+        pub call_outgoing_seconds: ::std::option::Option<::liveagent::LaInt>,
         ///Call pickup average time (in seconds)
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub call_pickup_avg_time: ::std::option::Option<crate::LaInt>,
+        pub call_pickup_avg_time: ::std::option::Option<::liveagent::LaInt>,
         ///Call time total (in seconds)
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub call_seconds: ::std::option::Option<crate::LaInt>,
+        pub call_seconds: ::std::option::Option<::liveagent::LaInt>,
         ///Number of answered calls
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub calls: ::std::option::Option<crate::LaInt>,
+        pub calls: ::std::option::Option<::liveagent::LaInt>,
         ///Number of internal calls
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub calls_internal: ::std::option::Option<crate::LaInt>,
+        pub calls_internal: ::std::option::Option<::liveagent::LaInt>,
         ///Number of outgoing calls
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub calls_outgoing: ::std::option::Option<crate::LaInt>,
+        pub calls_outgoing: ::std::option::Option<::liveagent::LaInt>,
         ///Number of chat messages
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub chat_answers: ::std::option::Option<crate::LaInt>,
+        pub chat_answers: ::std::option::Option<::liveagent::LaInt>,
         ///Average time spent in chat (in seconds)
         #[serde(
             rename = "chatAvgTime",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub chat_avg_time: ::std::option::Option<crate::LaInt>,
+        pub chat_avg_time: ::std::option::Option<::liveagent::LaInt>,
         ///Number of picked up chats
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub chat_pickup: ::std::option::Option<crate::LaInt>,
+        pub chat_pickup: ::std::option::Option<::liveagent::LaInt>,
         ///Chat pickup average time (in seconds)
         #[serde(
             rename = "chatPickupAvgTime",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub chat_pickup_avg_time: ::std::option::Option<crate::LaInt>,
+        pub chat_pickup_avg_time: ::std::option::Option<::liveagent::LaInt>,
         ///Number of responded chats
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub chats: ::std::option::Option<crate::LaInt>,
+        pub chats: ::std::option::Option<::liveagent::LaInt>,
         ///Number of tickets
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub created_tickets: ::std::option::Option<crate::LaInt>,
+        pub created_tickets: ::std::option::Option<::liveagent::LaInt>,
         ///Department name
         #[serde(
             rename = "departmentName",
@@ -1709,109 +1711,109 @@ pub mod types {
         pub department_name: ::std::option::Option<::std::string::String>,
         ///Number of finished calls
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub f_calls: ::std::option::Option<crate::LaInt>,
+        pub f_calls: ::std::option::Option<::liveagent::LaInt>,
         ///Number of finished chats
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub f_chats: ::std::option::Option<crate::LaInt>,
+        pub f_chats: ::std::option::Option<::liveagent::LaInt>,
         ///First assign average time
         #[serde(
             rename = "firstAssignAvgTime",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub first_assign_avg_time: ::std::option::Option<crate::LaInt>,
+        pub first_assign_avg_time: ::std::option::Option<::liveagent::LaInt>,
         ///First assign average time (in seconds) within SLA business hours
         #[serde(
             rename = "firstAssignAvgTimeSla",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub first_assign_avg_time_sla: ::std::option::Option<crate::LaInt>,
+        pub first_assign_avg_time_sla: ::std::option::Option<::liveagent::LaInt>,
         ///First resolve average time
         #[serde(
             rename = "firstResolveAvgTime",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub first_resolve_avg_time: ::std::option::Option<crate::LaInt>,
+        pub first_resolve_avg_time: ::std::option::Option<::liveagent::LaInt>,
         ///First resolve average time (in seconds) within SLA business hours
         #[serde(
             rename = "firstResolveAvgTimeSla",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub first_resolve_avg_time_sla: ::std::option::Option<crate::LaInt>,
+        pub first_resolve_avg_time_sla: ::std::option::Option<::liveagent::LaInt>,
         ///Number of incoming calls (including not answered)
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub i_calls: ::std::option::Option<crate::LaInt>,
+        pub i_calls: ::std::option::Option<::liveagent::LaInt>,
         ///Number of incoming chats (including not responded)
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub i_chats: ::std::option::Option<crate::LaInt>,
+        pub i_chats: ::std::option::Option<::liveagent::LaInt>,
         ///Number of incoming messages
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub i_messages: ::std::option::Option<crate::LaInt>,
+        pub i_messages: ::std::option::Option<::liveagent::LaInt>,
         ///Department identifier
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub id: ::std::option::Option<::std::string::String>,
         ///Number of missed calls
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub missed_calls: ::std::option::Option<crate::LaInt>,
+        pub missed_calls: ::std::option::Option<::liveagent::LaInt>,
         ///Number of missed chats
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub missed_chats: ::std::option::Option<crate::LaInt>,
+        pub missed_chats: ::std::option::Option<::liveagent::LaInt>,
         ///New answer average time (in seconds)
         #[serde(
             rename = "newAnswerAvgTime",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub new_answer_avg_time: ::std::option::Option<crate::LaInt>,
+        pub new_answer_avg_time: ::std::option::Option<::liveagent::LaInt>,
         ///New answer average time (in seconds) within SLA business hours
         #[serde(
             rename = "newAnswerAvgTimeSla",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub new_answer_avg_time_sla: ::std::option::Option<crate::LaInt>,
+        pub new_answer_avg_time_sla: ::std::option::Option<::liveagent::LaInt>,
         ///Open answer average time (in seconds)
         #[serde(
             rename = "nextAnswerAvgTime",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub next_answer_avg_time: ::std::option::Option<crate::LaInt>,
+        pub next_answer_avg_time: ::std::option::Option<::liveagent::LaInt>,
         ///Open answer average time (in seconds) within SLA business hours
         #[serde(
             rename = "nextAnswerAvgTimeSla",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub next_answer_avg_time_sla: ::std::option::Option<crate::LaInt>,
+        pub next_answer_avg_time_sla: ::std::option::Option<::liveagent::LaInt>,
         ///Number of not rated
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub not_ranked: ::std::option::Option<crate::LaInt>,
+        pub not_ranked: ::std::option::Option<::liveagent::LaInt>,
         ///Not rated [%]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub not_ranked_p: ::std::option::Option<::std::string::String>,
         ///Number of notes
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub notes: ::std::option::Option<crate::LaInt>,
+        pub notes: ::std::option::Option<::liveagent::LaInt>,
         ///Number of offline calls
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub o_calls: ::std::option::Option<crate::LaInt>,
+        pub o_calls: ::std::option::Option<::liveagent::LaInt>,
         ///Number of negative ratings
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub punishments: ::std::option::Option<crate::LaInt>,
+        pub punishments: ::std::option::Option<::liveagent::LaInt>,
         ///Negative ratings [%]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub punishments_p: ::std::option::Option<::std::string::String>,
         ///Number of resolved tickets
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub resolved_tickets: ::std::option::Option<crate::LaInt>,
+        pub resolved_tickets: ::std::option::Option<::liveagent::LaInt>,
         ///Number of positive ratings
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub rewards: ::std::option::Option<crate::LaInt>,
+        pub rewards: ::std::option::Option<::liveagent::LaInt>,
         ///Positive ratings [%]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub rewards_p: ::std::option::Option<::std::string::String>,
         ///Number of unanswered calls
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub u_calls: ::std::option::Option<crate::LaInt>,
+        pub u_calls: ::std::option::Option<::liveagent::LaInt>,
         ///Number of unanswered chats
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub u_chats: ::std::option::Option<crate::LaInt>,
+        pub u_chats: ::std::option::Option<::liveagent::LaInt>,
     }
     impl DepartmentReportRow {
         pub fn builder() -> builder::DepartmentReportRow {
@@ -1876,7 +1878,7 @@ pub mod types {
         pub status: ::std::option::Option<::std::string::String>,
         ///Status code of the error, as in the docs' example (`500`).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub statuscode: ::std::option::Option<crate::LaInt>,
+        pub statuscode: ::std::option::Option<::liveagent::LaInt>,
     }
     impl Error {
         pub fn builder() -> builder::Error {
@@ -1913,7 +1915,7 @@ pub mod types {
     pub struct File {
         ///File creation date
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub created: ::std::option::Option<crate::LaDateTime>,
+        pub created: ::std::option::Option<::liveagent::LaDateTime>,
         ///Url to download the file. Note: From version 4.47 to download the file, you have to add ‘apikey’ either as GET or POST parameter. From version 5.25 ticket attachments use different endpoint for download. Use the URL returned from ‘api/v3/ticket/{ticket_id}/messages’
         #[serde(
             rename = "downloadUrl",
@@ -1922,7 +1924,7 @@ pub mod types {
         pub download_url: ::std::option::Option<::std::string::String>,
         ///Count of file downloads
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub downloads: ::std::option::Option<crate::LaInt>,
+        pub downloads: ::std::option::Option<::liveagent::LaInt>,
         ///File identifier
         pub fileid: ::std::string::String,
         ///File name
@@ -1930,7 +1932,7 @@ pub mod types {
         pub filename: ::std::option::Option<::std::string::String>,
         ///File size (in bytes)
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub filesize: ::std::option::Option<crate::LaInt>,
+        pub filesize: ::std::option::Option<::liveagent::LaInt>,
         ///File MIME type (e.g. “image/jpeg” or “application/pdf”)
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub filetype: ::std::option::Option<::std::string::String>,
@@ -1991,10 +1993,12 @@ pub mod types {
     pub struct KnowledgebaseArticle {
         ///Article access level. Possible values: `I` = Internal; `P` = Public.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub access: ::std::option::Option<crate::types::KnowledgebaseAccess>,
+        pub access: ::std::option::Option<::liveagent::types::KnowledgebaseAccess>,
         ///Inherited access level. Possible values: `I` = Internal; `P` = Public.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub access_inherited: ::std::option::Option<crate::types::KnowledgebaseAccess>,
+        pub access_inherited: ::std::option::Option<
+            ::liveagent::types::KnowledgebaseAccess,
+        >,
         ///Article Content. (HTML)
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub content: ::std::option::Option<::std::string::String>,
@@ -2003,13 +2007,13 @@ pub mod types {
         pub conversationid: ::std::option::Option<::std::string::String>,
         ///Date of last change.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub datechanged: ::std::option::Option<crate::LaDateTime>,
+        pub datechanged: ::std::option::Option<::liveagent::LaDateTime>,
         ///Date when was article created.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub datecreated: ::std::option::Option<crate::LaDateTime>,
+        pub datecreated: ::std::option::Option<::liveagent::LaDateTime>,
         ///Is article deleted? Possible values: `Y` = Yes; `N` = No.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub deleted: ::std::option::Option<crate::types::YesNo>,
+        pub deleted: ::std::option::Option<::liveagent::types::YesNo>,
         ///Department ID.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub departmentid: ::std::option::Option<::std::string::String>,
@@ -2032,13 +2036,13 @@ pub mod types {
         pub parent_entry_id: ::std::option::Option<::std::string::String>,
         ///Order.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub rorder: ::std::option::Option<crate::LaInt>,
+        pub rorder: ::std::option::Option<::liveagent::LaInt>,
         ///Status. Possible values: `N` = New; `C` = Completed; `P` = Published; `D` = Draft; `I` = Init; `U` = Review; `L` = Planned; `S` = Started; `X` = Declined.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub rstatus: ::std::option::Option<crate::types::KnowledgebaseEntryStatus>,
+        pub rstatus: ::std::option::Option<::liveagent::types::KnowledgebaseEntryStatus>,
         ///Article type. Possible values: `H` = Home; `C` = Category; `A` = Article; `Q` = Forum; `R` = Topic; `G` = Suggestion category; `S` = Suggestion.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub rtype: ::std::option::Option<crate::types::KnowledgebaseEntryType>,
+        pub rtype: ::std::option::Option<::liveagent::types::KnowledgebaseEntryType>,
         ///Article Title.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub title: ::std::option::Option<::std::string::String>,
@@ -2050,10 +2054,10 @@ pub mod types {
         pub urlcode: ::std::option::Option<::std::string::String>,
         ///Number of views.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub views: ::std::option::Option<crate::LaInt>,
+        pub views: ::std::option::Option<::liveagent::LaInt>,
         ///Number of votes.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub votes: ::std::option::Option<crate::LaInt>,
+        pub votes: ::std::option::Option<::liveagent::LaInt>,
     }
     impl KnowledgebaseArticle {
         pub fn builder() -> builder::KnowledgebaseArticle {
@@ -2108,16 +2112,18 @@ pub mod types {
     pub struct KnowledgebaseCategory {
         ///Access level Possible values: `I` = Internal; `P` = Public.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub access: ::std::option::Option<crate::types::KnowledgebaseAccess>,
+        pub access: ::std::option::Option<::liveagent::types::KnowledgebaseAccess>,
         ///Inherited access level Possible values: `I` = Internal; `P` = Public.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub access_inherited: ::std::option::Option<crate::types::KnowledgebaseAccess>,
+        pub access_inherited: ::std::option::Option<
+            ::liveagent::types::KnowledgebaseAccess,
+        >,
         ///Date of last change
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub datechanged: ::std::option::Option<crate::LaDateTime>,
+        pub datechanged: ::std::option::Option<::liveagent::LaDateTime>,
         ///Date when article was created
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub datecreated: ::std::option::Option<crate::LaDateTime>,
+        pub datecreated: ::std::option::Option<::liveagent::LaDateTime>,
         ///Department identifier
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub departmentid: ::std::option::Option<::std::string::String>,
@@ -2137,10 +2143,10 @@ pub mod types {
         pub parent_entry_id: ::std::option::Option<::std::string::String>,
         ///Order within parent category
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub rorder: ::std::option::Option<crate::LaInt>,
+        pub rorder: ::std::option::Option<::liveagent::LaInt>,
         ///Status Possible values: `N` = New; `C` = Completed; `P` = Published; `D` = Draft; `I` = Init; `U` = Review; `L` = Planned; `S` = Started; `X` = Declined.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub rstatus: ::std::option::Option<crate::types::KnowledgebaseEntryStatus>,
+        pub rstatus: ::std::option::Option<::liveagent::types::KnowledgebaseEntryStatus>,
         ///Type of category
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub rtype: ::std::option::Option<::std::string::String>,
@@ -2155,7 +2161,7 @@ pub mod types {
         pub urlcode: ::std::option::Option<::std::string::String>,
         ///Number of views
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub views: ::std::option::Option<crate::LaInt>,
+        pub views: ::std::option::Option<::liveagent::LaInt>,
     }
     impl KnowledgebaseCategory {
         pub fn builder() -> builder::KnowledgebaseCategory {
@@ -2192,10 +2198,12 @@ pub mod types {
     pub struct KnowledgebaseEntry {
         ///Knowledgebase entry access level Possible values: `I` = Internal; `P` = Public.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub access: ::std::option::Option<crate::types::KnowledgebaseAccess>,
+        pub access: ::std::option::Option<::liveagent::types::KnowledgebaseAccess>,
         ///Inherited access level Possible values: `I` = Internal; `P` = Public.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub access_inherited: ::std::option::Option<crate::types::KnowledgebaseAccess>,
+        pub access_inherited: ::std::option::Option<
+            ::liveagent::types::KnowledgebaseAccess,
+        >,
         ///Article content
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub content: ::std::option::Option<::std::string::String>,
@@ -2204,13 +2212,13 @@ pub mod types {
         pub conversationid: ::std::option::Option<::std::string::String>,
         ///Date of last change
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub datechanged: ::std::option::Option<crate::LaDateTime>,
+        pub datechanged: ::std::option::Option<::liveagent::LaDateTime>,
         ///Date when entry was created
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub datecreated: ::std::option::Option<crate::LaDateTime>,
+        pub datecreated: ::std::option::Option<::liveagent::LaDateTime>,
         ///Was the entry deleted? (suggestion and topic only) Possible values: `Y` = Yes; `N` = No.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub deleted: ::std::option::Option<crate::types::YesNo>,
+        pub deleted: ::std::option::Option<::liveagent::types::YesNo>,
         ///Department identifier
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub departmentid: ::std::option::Option<::std::string::String>,
@@ -2233,13 +2241,13 @@ pub mod types {
         pub parent_entry_id: ::std::option::Option<::std::string::String>,
         ///Order within parent category
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub rorder: ::std::option::Option<crate::LaInt>,
+        pub rorder: ::std::option::Option<::liveagent::LaInt>,
         ///Status Possible values: `N` = New; `C` = Completed; `P` = Published; `D` = Draft; `I` = Init; `U` = Review; `L` = Planned; `S` = Started; `X` = Declined.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub rstatus: ::std::option::Option<crate::types::KnowledgebaseEntryStatus>,
+        pub rstatus: ::std::option::Option<::liveagent::types::KnowledgebaseEntryStatus>,
         ///Knowledgebase entry type Possible values: `H` = Home; `C` = Category; `A` = Article; `Q` = Forum; `R` = Topic; `G` = Suggestion category; `S` = Suggestion.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub rtype: ::std::option::Option<crate::types::KnowledgebaseEntryType>,
+        pub rtype: ::std::option::Option<::liveagent::types::KnowledgebaseEntryType>,
         ///Knowledgebase entry title
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub title: ::std::option::Option<::std::string::String>,
@@ -2251,10 +2259,10 @@ pub mod types {
         pub urlcode: ::std::option::Option<::std::string::String>,
         ///Number of views
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub views: ::std::option::Option<crate::LaInt>,
+        pub views: ::std::option::Option<::liveagent::LaInt>,
         ///Number of votes
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub votes: ::std::option::Option<crate::LaInt>,
+        pub votes: ::std::option::Option<::liveagent::LaInt>,
     }
     impl KnowledgebaseEntry {
         pub fn builder() -> builder::KnowledgebaseEntry {
@@ -2345,10 +2353,12 @@ pub mod types {
     pub struct KnowledgebaseSearchEntry {
         ///Entry access level Possible values: `I` = Internal; `P` = Public.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub access: ::std::option::Option<crate::types::KnowledgebaseAccess>,
+        pub access: ::std::option::Option<::liveagent::types::KnowledgebaseAccess>,
         ///Inherited access level Possible values: `I` = Internal; `P` = Public.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub access_inherited: ::std::option::Option<crate::types::KnowledgebaseAccess>,
+        pub access_inherited: ::std::option::Option<
+            ::liveagent::types::KnowledgebaseAccess,
+        >,
         ///Entry content (html) (HTML)
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub content_simple_html: ::std::option::Option<::std::string::String>,
@@ -2360,7 +2370,7 @@ pub mod types {
         pub conversationid: ::std::option::Option<::std::string::String>,
         ///Date of last change
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub datechanged: ::std::option::Option<crate::LaDateTime>,
+        pub datechanged: ::std::option::Option<::liveagent::LaDateTime>,
         ///Entry ID
         pub kb_entry_id: ::std::string::String,
         ///Knowledgebase ID
@@ -2368,10 +2378,10 @@ pub mod types {
         pub kb_id: ::std::option::Option<::std::string::String>,
         ///Status Possible values: `N` = New; `C` = Completed; `P` = Published; `D` = Draft; `I` = Init; `U` = Review; `L` = Planned; `S` = Started; `X` = Declined.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub rstatus: ::std::option::Option<crate::types::KnowledgebaseEntryStatus>,
+        pub rstatus: ::std::option::Option<::liveagent::types::KnowledgebaseEntryStatus>,
         ///Entry type Possible values: `H` = Home; `C` = Category; `A` = Article; `Q` = Forum; `R` = Topic; `G` = Suggestion category; `S` = Suggestion.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub rtype: ::std::option::Option<crate::types::KnowledgebaseEntryType>,
+        pub rtype: ::std::option::Option<::liveagent::types::KnowledgebaseEntryType>,
         ///Title
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub title: ::std::option::Option<::std::string::String>,
@@ -2392,7 +2402,7 @@ pub mod types {
             rename = "votesCount",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub votes_count: ::std::option::Option<crate::LaInt>,
+        pub votes_count: ::std::option::Option<::liveagent::LaInt>,
     }
     impl KnowledgebaseSearchEntry {
         pub fn builder() -> builder::KnowledgebaseSearchEntry {
@@ -2447,7 +2457,7 @@ pub mod types {
     pub struct Message {
         ///Date of message creation
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub datecreated: ::std::option::Option<crate::LaDateTime>,
+        pub datecreated: ::std::option::Option<::liveagent::LaDateTime>,
         ///Message body
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub message: ::std::option::Option<::std::string::String>,
@@ -2455,7 +2465,7 @@ pub mod types {
         pub messageid: ::std::string::String,
         ///Type of the message Possible values: `D` = Type disconnected; `E` = Type end; `F` = Type file; `Z` = Type formfield; `H` = Type header; `I` = Type internal; `M` = Type message; `B` = Type split; `X` = Type mixed message; `N` = Type note; `L` = Type note file; `Q` = Type quoted text; `C` = Type rating comment; `P` = Type positive rating; `W` = Type negative rating; `J` = Type status; `S` = Type system; `G` = Type tag; `O` = Type footer; `A` = Type header; `T` = Type title; `R` = Type transfer; `U` = Type useragent; `V` = Type voice; `1` = Type voice internal; `2` = Type merged; `0` = Type error footer; `Y` = Type message legacy; `K` = Type system public; `3` = Type invitation reroute; `5` = Type linked.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub rtype: ::std::option::Option<crate::types::MessageType>,
+        pub rtype: ::std::option::Option<::liveagent::types::MessageType>,
         ///Id of the message user
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub userid: ::std::option::Option<::std::string::String>,
@@ -2478,10 +2488,10 @@ pub mod types {
     pub struct MessageGroup {
         ///Date of creation
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub datecreated: ::std::option::Option<crate::LaDateTime>,
+        pub datecreated: ::std::option::Option<::liveagent::LaDateTime>,
         ///Date ofter latest message
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub datefinished: ::std::option::Option<crate::LaDateTime>,
+        pub datefinished: ::std::option::Option<::liveagent::LaDateTime>,
         ///Id of the group.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub messagegroupid: ::std::option::Option<::std::string::String>,
@@ -2490,10 +2500,10 @@ pub mod types {
         pub messages: ::std::vec::Vec<Message>,
         ///Status of the group Possible values: `D` = Status deleted; `P` = Status promoted; `V` = Status visible; `S` = Status splitted; `M` = Status merged; `I` = Status initializing; `C` = Status calling; `R` = Status connecting.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub rstatus: ::std::option::Option<crate::types::MessageGroupStatus>,
+        pub rstatus: ::std::option::Option<::liveagent::types::MessageGroupStatus>,
         ///Type of the group. Possible values: `P` = Type call; `V` = Type outgoing call; `1` = Type internal call; `C` = Type chat; `X` = Type delete; `F` = Type facebook; `I` = Type internal; `Z` = Type internal (collapsed by default); `K` = Type knowledgebase; `A` = Type knowledgebase start; `5` = Type offline; `M` = Type offline legacy; `U` = Type internal offline; `R` = Type resolve; `Y` = Type retweet; `S` = Type startinfo; `G` = Type tag; `T` = Type transfer; `W` = Type twitter; `O` = Type forwarded; `Q` = Type reply to forward; `J` = Type postpone; `B` = Type spam; `L` = Type split; `2` = Type merged; `3` = Type incoming email; `4` = Type outgoing email; `7` = Type received email; `6` = Type whatsapp.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub rtype: ::std::option::Option<crate::types::MessageGroupType>,
+        pub rtype: ::std::option::Option<::liveagent::types::MessageGroupType>,
         ///Id of the user who created the group.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub userid: ::std::option::Option<::std::string::String>,
@@ -2553,7 +2563,7 @@ pub mod types {
         pub status: ::std::string::String,
         ///Status code of executed request
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub statuscode: ::std::option::Option<crate::LaInt>,
+        pub statuscode: ::std::option::Option<::liveagent::LaInt>,
     }
     impl OkStatus {
         pub fn builder() -> builder::OkStatus {
@@ -2627,169 +2637,169 @@ pub mod types {
     pub struct PerformanceReportRow {
         ///Number of answers
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub answers: ::std::option::Option<crate::LaInt>,
+        pub answers: ::std::option::Option<::liveagent::LaInt>,
         ///Call average time (in seconds)
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub call_avg_time: ::std::option::Option<crate::LaInt>,
+        pub call_avg_time: ::std::option::Option<::liveagent::LaInt>,
         ///Internal calls average time (in seconds)
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub call_internal_avg_time: ::std::option::Option<crate::LaInt>,
+        pub call_internal_avg_time: ::std::option::Option<::liveagent::LaInt>,
         ///Internal calls time (in seconds)
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub call_internal_seconds: ::std::option::Option<crate::LaInt>,
+        pub call_internal_seconds: ::std::option::Option<::liveagent::LaInt>,
         ///Outgoing calls average time (in seconds)
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub call_outgoing_avg_time: ::std::option::Option<crate::LaInt>,
+        pub call_outgoing_avg_time: ::std::option::Option<::liveagent::LaInt>,
         ///Outgoing calls time (in seconds)
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub call_outgoing_seconds: ::std::option::Option<crate::LaInt>,
+        pub call_outgoing_seconds: ::std::option::Option<::liveagent::LaInt>,
         ///Call pickup average time (in seconds)
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub call_pickup_avg_time: ::std::option::Option<crate::LaInt>,
+        pub call_pickup_avg_time: ::std::option::Option<::liveagent::LaInt>,
         ///Call time total (in seconds)
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub call_seconds: ::std::option::Option<crate::LaInt>,
+        pub call_seconds: ::std::option::Option<::liveagent::LaInt>,
         ///Number of answered calls
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub calls: ::std::option::Option<crate::LaInt>,
+        pub calls: ::std::option::Option<::liveagent::LaInt>,
         ///Number of internal calls
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub calls_internal: ::std::option::Option<crate::LaInt>,
+        pub calls_internal: ::std::option::Option<::liveagent::LaInt>,
         ///Number of outgoing calls
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub calls_outgoing: ::std::option::Option<crate::LaInt>,
+        pub calls_outgoing: ::std::option::Option<::liveagent::LaInt>,
         ///Number of chat messages
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub chat_answers: ::std::option::Option<crate::LaInt>,
+        pub chat_answers: ::std::option::Option<::liveagent::LaInt>,
         ///Average time spent in chat (in seconds)
         #[serde(
             rename = "chatAvgTime",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub chat_avg_time: ::std::option::Option<crate::LaInt>,
+        pub chat_avg_time: ::std::option::Option<::liveagent::LaInt>,
         ///Number of picked up chats
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub chat_pickup: ::std::option::Option<crate::LaInt>,
+        pub chat_pickup: ::std::option::Option<::liveagent::LaInt>,
         ///Chat pickup average time (in seconds)
         #[serde(
             rename = "chatPickupAvgTime",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub chat_pickup_avg_time: ::std::option::Option<crate::LaInt>,
+        pub chat_pickup_avg_time: ::std::option::Option<::liveagent::LaInt>,
         ///Number of responded chats
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub chats: ::std::option::Option<crate::LaInt>,
+        pub chats: ::std::option::Option<::liveagent::LaInt>,
         ///Number of tickets
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub created_tickets: ::std::option::Option<crate::LaInt>,
+        pub created_tickets: ::std::option::Option<::liveagent::LaInt>,
         ///Date from
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub datetime: ::std::option::Option<crate::LaDateTime>,
+        pub datetime: ::std::option::Option<::liveagent::LaDateTime>,
         ///Date to
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub dateto: ::std::option::Option<crate::LaDateTime>,
+        pub dateto: ::std::option::Option<::liveagent::LaDateTime>,
         ///Number of finished calls
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub f_calls: ::std::option::Option<crate::LaInt>,
+        pub f_calls: ::std::option::Option<::liveagent::LaInt>,
         ///Number of finished chats
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub f_chats: ::std::option::Option<crate::LaInt>,
+        pub f_chats: ::std::option::Option<::liveagent::LaInt>,
         ///First assign average time
         #[serde(
             rename = "firstAssignAvgTime",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub first_assign_avg_time: ::std::option::Option<crate::LaInt>,
+        pub first_assign_avg_time: ::std::option::Option<::liveagent::LaInt>,
         ///First assign average time (in seconds) within SLA business hours
         #[serde(
             rename = "firstAssignAvgTimeSla",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub first_assign_avg_time_sla: ::std::option::Option<crate::LaInt>,
+        pub first_assign_avg_time_sla: ::std::option::Option<::liveagent::LaInt>,
         ///First resolve average time
         #[serde(
             rename = "firstResolveAvgTime",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub first_resolve_avg_time: ::std::option::Option<crate::LaInt>,
+        pub first_resolve_avg_time: ::std::option::Option<::liveagent::LaInt>,
         ///First resolve average time (in seconds) within SLA business hours
         #[serde(
             rename = "firstResolveAvgTimeSla",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub first_resolve_avg_time_sla: ::std::option::Option<crate::LaInt>,
+        pub first_resolve_avg_time_sla: ::std::option::Option<::liveagent::LaInt>,
         ///Number of incoming calls (including not answered)
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub i_calls: ::std::option::Option<crate::LaInt>,
+        pub i_calls: ::std::option::Option<::liveagent::LaInt>,
         ///Number of incoming chats (including not responded)
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub i_chats: ::std::option::Option<crate::LaInt>,
+        pub i_chats: ::std::option::Option<::liveagent::LaInt>,
         ///Number of incoming messages
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub i_messages: ::std::option::Option<crate::LaInt>,
+        pub i_messages: ::std::option::Option<::liveagent::LaInt>,
         ///Number of missed calls
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub missed_calls: ::std::option::Option<crate::LaInt>,
+        pub missed_calls: ::std::option::Option<::liveagent::LaInt>,
         ///Number of missed chats
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub missed_chats: ::std::option::Option<crate::LaInt>,
+        pub missed_chats: ::std::option::Option<::liveagent::LaInt>,
         ///New answer average time (in seconds)
         #[serde(
             rename = "newAnswerAvgTime",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub new_answer_avg_time: ::std::option::Option<crate::LaInt>,
+        pub new_answer_avg_time: ::std::option::Option<::liveagent::LaInt>,
         ///New answer average time (in seconds) within SLA business hours
         #[serde(
             rename = "newAnswerAvgTimeSla",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub new_answer_avg_time_sla: ::std::option::Option<crate::LaInt>,
+        pub new_answer_avg_time_sla: ::std::option::Option<::liveagent::LaInt>,
         ///Open answer average time (in seconds)
         #[serde(
             rename = "nextAnswerAvgTime",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub next_answer_avg_time: ::std::option::Option<crate::LaInt>,
+        pub next_answer_avg_time: ::std::option::Option<::liveagent::LaInt>,
         ///Open answer average time (in seconds) within SLA business hours
         #[serde(
             rename = "nextAnswerAvgTimeSla",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub next_answer_avg_time_sla: ::std::option::Option<crate::LaInt>,
+        pub next_answer_avg_time_sla: ::std::option::Option<::liveagent::LaInt>,
         ///Number of not rated
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub not_ranked: ::std::option::Option<crate::LaInt>,
+        pub not_ranked: ::std::option::Option<::liveagent::LaInt>,
         ///Not rated [%]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub not_ranked_p: ::std::option::Option<::std::string::String>,
         ///Number of notes
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub notes: ::std::option::Option<crate::LaInt>,
+        pub notes: ::std::option::Option<::liveagent::LaInt>,
         ///Number of offline calls
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub o_calls: ::std::option::Option<crate::LaInt>,
+        pub o_calls: ::std::option::Option<::liveagent::LaInt>,
         ///Number of negative ratings
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub punishments: ::std::option::Option<crate::LaInt>,
+        pub punishments: ::std::option::Option<::liveagent::LaInt>,
         ///Negative ratings [%]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub punishments_p: ::std::option::Option<::std::string::String>,
         ///Number of resolved tickets
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub resolved_tickets: ::std::option::Option<crate::LaInt>,
+        pub resolved_tickets: ::std::option::Option<::liveagent::LaInt>,
         ///Number of positive ratings
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub rewards: ::std::option::Option<crate::LaInt>,
+        pub rewards: ::std::option::Option<::liveagent::LaInt>,
         ///Positive ratings [%]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub rewards_p: ::std::option::Option<::std::string::String>,
         ///Number of unanswered calls
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub u_calls: ::std::option::Option<crate::LaInt>,
+        pub u_calls: ::std::option::Option<::liveagent::LaInt>,
         ///Number of unanswered chats
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub u_chats: ::std::option::Option<crate::LaInt>,
+        pub u_chats: ::std::option::Option<::liveagent::LaInt>,
     }
     impl PerformanceReportRow {
         pub fn builder() -> builder::PerformanceReportRow {
@@ -2807,7 +2817,9 @@ pub mod types {
     )]
     pub struct SetCustomerFieldsBody {
         ///Add custom field values (Same field can be added multiple times, if you need to update existing field value, delete it first). Json encoded array of custom fields. Example value: [{“code”:“varsymbol”,“value”:“43894209”},{“code”:“another_field”,“value”:“test value”}]
-        pub customfields: crate::JsonEncoded<crate::types::CustomFieldValues>,
+        pub customfields: ::liveagent::JsonEncoded<
+            ::liveagent::types::CustomFieldValues,
+        >,
     }
     impl SetCustomerFieldsBody {
         pub fn builder() -> builder::SetCustomerFieldsBody {
@@ -2830,46 +2842,46 @@ pub mod types {
             rename = "avgFulfilledTime",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub avg_fulfilled_time: ::std::option::Option<crate::LaInt>,
+        pub avg_fulfilled_time: ::std::option::Option<::liveagent::LaInt>,
         ///Average unfulfilled time
         #[serde(
             rename = "avgUnfulfilledTime",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub avg_unfulfilled_time: ::std::option::Option<crate::LaInt>,
+        pub avg_unfulfilled_time: ::std::option::Option<::liveagent::LaInt>,
         ///Date
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub date: ::std::option::Option<crate::LaDateTime>,
+        pub date: ::std::option::Option<::liveagent::LaDateTime>,
         ///Fulfilled
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub fulfilled: ::std::option::Option<crate::LaInt>,
+        pub fulfilled: ::std::option::Option<::liveagent::LaInt>,
         ///Maximum fulfilled time
         #[serde(
             rename = "maxFulfilledTime",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub max_fulfilled_time: ::std::option::Option<crate::LaInt>,
+        pub max_fulfilled_time: ::std::option::Option<::liveagent::LaInt>,
         ///Maximum unfulfilled time
         #[serde(
             rename = "maxUnfulfilledTime",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub max_unfulfilled_time: ::std::option::Option<crate::LaInt>,
+        pub max_unfulfilled_time: ::std::option::Option<::liveagent::LaInt>,
         ///Minimum fulfilled time
         #[serde(
             rename = "minFulfilledTime",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub min_fulfilled_time: ::std::option::Option<crate::LaInt>,
+        pub min_fulfilled_time: ::std::option::Option<::liveagent::LaInt>,
         ///Minimum unfulfilled time
         #[serde(
             rename = "minUnfulfilledTime",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub min_unfulfilled_time: ::std::option::Option<crate::LaInt>,
+        pub min_unfulfilled_time: ::std::option::Option<::liveagent::LaInt>,
         ///Unfulfilled
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub unfulfilled: ::std::option::Option<crate::LaInt>,
+        pub unfulfilled: ::std::option::Option<::liveagent::LaInt>,
     }
     impl SlaCompliance {
         pub fn builder() -> builder::SlaCompliance {
@@ -2904,13 +2916,13 @@ pub mod types {
         pub conversationid: ::std::option::Option<::std::string::String>,
         ///Minimum unfulfilled time (sic: the docs give this description to all five date fields of the SLA log.)
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub date_closed: ::std::option::Option<crate::LaDateTime>,
+        pub date_closed: ::std::option::Option<::liveagent::LaDateTime>,
         ///Minimum unfulfilled time (sic: the docs give this description to all five date fields of the SLA log.)
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub date_created: ::std::option::Option<crate::LaDateTime>,
+        pub date_created: ::std::option::Option<::liveagent::LaDateTime>,
         ///Minimum unfulfilled time (sic: the docs give this description to all five date fields of the SLA log.)
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub date_due: ::std::option::Option<crate::LaDateTime>,
+        pub date_due: ::std::option::Option<::liveagent::LaDateTime>,
         ///Department name
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub department_name: ::std::option::Option<::std::string::String>,
@@ -2934,10 +2946,10 @@ pub mod types {
         pub req_lastname: ::std::option::Option<::std::string::String>,
         ///Minimum unfulfilled time (sic: the docs give this description to all five date fields of the SLA log.)
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub server_date_closed: ::std::option::Option<crate::LaDateTime>,
+        pub server_date_closed: ::std::option::Option<::liveagent::LaDateTime>,
         ///Minimum unfulfilled time (sic: the docs give this description to all five date fields of the SLA log.)
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub server_date_due: ::std::option::Option<crate::LaDateTime>,
+        pub server_date_due: ::std::option::Option<::liveagent::LaDateTime>,
         ///SLA offset
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub sla: ::std::option::Option<::std::string::String>,
@@ -3059,7 +3071,7 @@ pub mod types {
         pub status: ::std::string::String,
         ///Status code of executed request
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub statuscode: ::std::option::Option<crate::LaInt>,
+        pub statuscode: ::std::option::Option<::liveagent::LaInt>,
     }
     impl TagCreated {
         pub fn builder() -> builder::TagCreated {
@@ -3181,157 +3193,157 @@ pub mod types {
     pub struct TagReportRow {
         ///Number of answers
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub answers: ::std::option::Option<crate::LaInt>,
+        pub answers: ::std::option::Option<::liveagent::LaInt>,
         ///Call average time (in seconds)
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub call_avg_time: ::std::option::Option<crate::LaInt>,
+        pub call_avg_time: ::std::option::Option<::liveagent::LaInt>,
         ///Internal calls average time (in seconds)
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub call_internal_avg_time: ::std::option::Option<crate::LaInt>,
+        pub call_internal_avg_time: ::std::option::Option<::liveagent::LaInt>,
         ///Internal calls time (in seconds)
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub call_internal_seconds: ::std::option::Option<crate::LaInt>,
+        pub call_internal_seconds: ::std::option::Option<::liveagent::LaInt>,
         ///Outgoing calls average time (in seconds)
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub call_outgoing_avg_time: ::std::option::Option<crate::LaInt>,
+        pub call_outgoing_avg_time: ::std::option::Option<::liveagent::LaInt>,
         ///Outgoing calls time (in seconds)
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub call_outgoing_seconds: ::std::option::Option<crate::LaInt>,
+        pub call_outgoing_seconds: ::std::option::Option<::liveagent::LaInt>,
         ///Call pickup average time (in seconds)
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub call_pickup_avg_time: ::std::option::Option<crate::LaInt>,
+        pub call_pickup_avg_time: ::std::option::Option<::liveagent::LaInt>,
         ///Call time total (in seconds)
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub call_seconds: ::std::option::Option<crate::LaInt>,
+        pub call_seconds: ::std::option::Option<::liveagent::LaInt>,
         ///Number of answered calls
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub calls: ::std::option::Option<crate::LaInt>,
+        pub calls: ::std::option::Option<::liveagent::LaInt>,
         ///Number of internal calls
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub calls_internal: ::std::option::Option<crate::LaInt>,
+        pub calls_internal: ::std::option::Option<::liveagent::LaInt>,
         ///Number of outgoing calls
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub calls_outgoing: ::std::option::Option<crate::LaInt>,
+        pub calls_outgoing: ::std::option::Option<::liveagent::LaInt>,
         ///Number of chat messages
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub chat_answers: ::std::option::Option<crate::LaInt>,
+        pub chat_answers: ::std::option::Option<::liveagent::LaInt>,
         ///Average time spent in chat (in seconds)
         #[serde(
             rename = "chatAvgTime",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub chat_avg_time: ::std::option::Option<crate::LaInt>,
+        pub chat_avg_time: ::std::option::Option<::liveagent::LaInt>,
         ///Number of picked up chats
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub chat_pickup: ::std::option::Option<crate::LaInt>,
+        pub chat_pickup: ::std::option::Option<::liveagent::LaInt>,
         ///Chat pickup average time (in seconds)
         #[serde(
             rename = "chatPickupAvgTime",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub chat_pickup_avg_time: ::std::option::Option<crate::LaInt>,
+        pub chat_pickup_avg_time: ::std::option::Option<::liveagent::LaInt>,
         ///Number of responded chats
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub chats: ::std::option::Option<crate::LaInt>,
+        pub chats: ::std::option::Option<::liveagent::LaInt>,
         ///Number of tickets
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub created_tickets: ::std::option::Option<crate::LaInt>,
+        pub created_tickets: ::std::option::Option<::liveagent::LaInt>,
         ///Number of finished calls
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub f_calls: ::std::option::Option<crate::LaInt>,
+        pub f_calls: ::std::option::Option<::liveagent::LaInt>,
         ///Number of finished chats
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub f_chats: ::std::option::Option<crate::LaInt>,
+        pub f_chats: ::std::option::Option<::liveagent::LaInt>,
         ///First assign average time
         #[serde(
             rename = "firstAssignAvgTime",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub first_assign_avg_time: ::std::option::Option<crate::LaInt>,
+        pub first_assign_avg_time: ::std::option::Option<::liveagent::LaInt>,
         ///First assign average time (in seconds) within SLA business hours
         #[serde(
             rename = "firstAssignAvgTimeSla",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub first_assign_avg_time_sla: ::std::option::Option<crate::LaInt>,
+        pub first_assign_avg_time_sla: ::std::option::Option<::liveagent::LaInt>,
         ///First resolve average time
         #[serde(
             rename = "firstResolveAvgTime",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub first_resolve_avg_time: ::std::option::Option<crate::LaInt>,
+        pub first_resolve_avg_time: ::std::option::Option<::liveagent::LaInt>,
         ///First resolve average time (in seconds) within SLA business hours
         #[serde(
             rename = "firstResolveAvgTimeSla",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub first_resolve_avg_time_sla: ::std::option::Option<crate::LaInt>,
+        pub first_resolve_avg_time_sla: ::std::option::Option<::liveagent::LaInt>,
         ///Number of incoming calls (including not answered)
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub i_calls: ::std::option::Option<crate::LaInt>,
+        pub i_calls: ::std::option::Option<::liveagent::LaInt>,
         ///Number of incoming chats (including not responded)
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub i_chats: ::std::option::Option<crate::LaInt>,
+        pub i_chats: ::std::option::Option<::liveagent::LaInt>,
         ///Number of incoming messages
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub i_messages: ::std::option::Option<crate::LaInt>,
+        pub i_messages: ::std::option::Option<::liveagent::LaInt>,
         ///Tag identifier
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub id: ::std::option::Option<::std::string::String>,
         ///Number of missed calls
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub missed_calls: ::std::option::Option<crate::LaInt>,
+        pub missed_calls: ::std::option::Option<::liveagent::LaInt>,
         ///Number of missed chats
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub missed_chats: ::std::option::Option<crate::LaInt>,
+        pub missed_chats: ::std::option::Option<::liveagent::LaInt>,
         ///New answer average time (in seconds)
         #[serde(
             rename = "newAnswerAvgTime",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub new_answer_avg_time: ::std::option::Option<crate::LaInt>,
+        pub new_answer_avg_time: ::std::option::Option<::liveagent::LaInt>,
         ///New answer average time (in seconds) within SLA business hours
         #[serde(
             rename = "newAnswerAvgTimeSla",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub new_answer_avg_time_sla: ::std::option::Option<crate::LaInt>,
+        pub new_answer_avg_time_sla: ::std::option::Option<::liveagent::LaInt>,
         ///Open answer average time (in seconds)
         #[serde(
             rename = "nextAnswerAvgTime",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub next_answer_avg_time: ::std::option::Option<crate::LaInt>,
+        pub next_answer_avg_time: ::std::option::Option<::liveagent::LaInt>,
         ///Open answer average time (in seconds) within SLA business hours
         #[serde(
             rename = "nextAnswerAvgTimeSla",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub next_answer_avg_time_sla: ::std::option::Option<crate::LaInt>,
+        pub next_answer_avg_time_sla: ::std::option::Option<::liveagent::LaInt>,
         ///Number of not rated
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub not_ranked: ::std::option::Option<crate::LaInt>,
+        pub not_ranked: ::std::option::Option<::liveagent::LaInt>,
         ///Not rated [%]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub not_ranked_p: ::std::option::Option<::std::string::String>,
         ///Number of notes
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub notes: ::std::option::Option<crate::LaInt>,
+        pub notes: ::std::option::Option<::liveagent::LaInt>,
         ///Number of offline calls
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub o_calls: ::std::option::Option<crate::LaInt>,
+        pub o_calls: ::std::option::Option<::liveagent::LaInt>,
         ///Number of negative ratings
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub punishments: ::std::option::Option<crate::LaInt>,
+        pub punishments: ::std::option::Option<::liveagent::LaInt>,
         ///Negative ratings [%]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub punishments_p: ::std::option::Option<::std::string::String>,
         ///Number of resolved tickets
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub resolved_tickets: ::std::option::Option<crate::LaInt>,
+        pub resolved_tickets: ::std::option::Option<::liveagent::LaInt>,
         ///Number of positive ratings
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub rewards: ::std::option::Option<crate::LaInt>,
+        pub rewards: ::std::option::Option<::liveagent::LaInt>,
         ///Positive ratings [%]
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub rewards_p: ::std::option::Option<::std::string::String>,
@@ -3343,10 +3355,10 @@ pub mod types {
         pub tag_name: ::std::option::Option<::std::string::String>,
         ///Number of unanswered calls
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub u_calls: ::std::option::Option<crate::LaInt>,
+        pub u_calls: ::std::option::Option<::liveagent::LaInt>,
         ///Number of unanswered chats
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub u_chats: ::std::option::Option<crate::LaInt>,
+        pub u_chats: ::std::option::Option<::liveagent::LaInt>,
     }
     impl TagReportRow {
         pub fn builder() -> builder::TagReportRow {
@@ -3456,43 +3468,43 @@ pub mod types {
         pub avg_slots: ::std::option::Option<::std::string::String>,
         ///Date
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub date: ::std::option::Option<crate::LaDateTime>,
+        pub date: ::std::option::Option<::liveagent::LaDateTime>,
         ///Maximum tickets in queue
         #[serde(
             rename = "maxQueue",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub max_queue: ::std::option::Option<crate::LaInt>,
+        pub max_queue: ::std::option::Option<::liveagent::LaInt>,
         ///Maximum work in progress tickets
         #[serde(
             rename = "maxService",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub max_service: ::std::option::Option<crate::LaInt>,
+        pub max_service: ::std::option::Option<::liveagent::LaInt>,
         ///Maximum agents
         #[serde(
             rename = "maxSlots",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub max_slots: ::std::option::Option<crate::LaInt>,
+        pub max_slots: ::std::option::Option<::liveagent::LaInt>,
         ///Minimum tickets in queue
         #[serde(
             rename = "minQueue",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub min_queue: ::std::option::Option<crate::LaInt>,
+        pub min_queue: ::std::option::Option<::liveagent::LaInt>,
         ///Minimum work in progress tickets
         #[serde(
             rename = "minService",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub min_service: ::std::option::Option<crate::LaInt>,
+        pub min_service: ::std::option::Option<::liveagent::LaInt>,
         ///Minimum agents
         #[serde(
             rename = "minSlots",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        pub min_slots: ::std::option::Option<crate::LaInt>,
+        pub min_slots: ::std::option::Option<::liveagent::LaInt>,
     }
     impl TicketsLoad {
         pub fn builder() -> builder::TicketsLoad {
@@ -3644,7 +3656,7 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub note: ::std::option::Option<::std::string::String>,
         ///Conversation status. Possible values: `A` = Answered; `R` = Resolved; `C` = Open.
-        pub status: crate::types::ConversationStatusChange,
+        pub status: ::liveagent::types::ConversationStatusChange,
         ///Agent identifier. Could be mail or userid. If not set, user “System” will be used.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub useridentifier: ::std::option::Option<::std::string::String>,
@@ -3719,7 +3731,7 @@ pub mod types {
     pub struct UploadFileBody {
         ///File data, base64 encoded. If data is set, name and type must also be set, and downloadUrl is ignored.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub data: ::std::option::Option<crate::Base64Data>,
+        pub data: ::std::option::Option<::liveagent::Base64Data>,
         ///File download URL, from where the API will download the file content. This parameter is used only if data is not set. Name and type are optional.
         #[serde(
             rename = "downloadUrl",
@@ -3823,7 +3835,7 @@ pub mod types {
                 ::std::string::String,
             >,
             gender: ::std::result::Result<
-                ::std::option::Option<crate::types::Gender>,
+                ::std::option::Option<::liveagent::types::Gender>,
                 ::std::string::String,
             >,
             lastname: ::std::result::Result<
@@ -3831,7 +3843,7 @@ pub mod types {
                 ::std::string::String,
             >,
             role: ::std::result::Result<
-                ::std::option::Option<crate::types::AgentRole>,
+                ::std::option::Option<::liveagent::types::AgentRole>,
                 ::std::string::String,
             >,
             systemname: ::std::result::Result<
@@ -3915,7 +3927,7 @@ pub mod types {
             }
             pub fn gender<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::types::Gender, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::types::Gender, Form>,
             {
                 self.gender = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
@@ -3935,7 +3947,7 @@ pub mod types {
             }
             pub fn role<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::types::AgentRole, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::types::AgentRole, Form>,
             {
                 self.role = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
@@ -4020,7 +4032,7 @@ pub mod types {
                 ::std::string::String,
             >,
             from_date: ::std::result::Result<
-                ::std::option::Option<crate::LaDateTime>,
+                ::std::option::Option<::liveagent::LaDateTime>,
                 ::std::string::String,
             >,
             hours_online: ::std::result::Result<
@@ -4028,7 +4040,7 @@ pub mod types {
                 ::std::string::String,
             >,
             id: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
             lastname: ::std::result::Result<
@@ -4036,7 +4048,7 @@ pub mod types {
                 ::std::string::String,
             >,
             to_date: ::std::result::Result<
-                ::std::option::Option<crate::LaDateTime>,
+                ::std::option::Option<::liveagent::LaDateTime>,
                 ::std::string::String,
             >,
             userid: ::std::result::Result<
@@ -4107,7 +4119,7 @@ pub mod types {
             }
             pub fn from_date<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaDateTime, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaDateTime, Form>,
             {
                 self.from_date = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
@@ -4127,7 +4139,7 @@ pub mod types {
             }
             pub fn id<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.id = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| format!("error converting supplied value for id: {e}"));
@@ -4145,7 +4157,7 @@ pub mod types {
             }
             pub fn to_date<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaDateTime, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaDateTime, Form>,
             {
                 self.to_date = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
@@ -4405,7 +4417,7 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct AgentReportRow {
             answers: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
             answers_ph: ::std::result::Result<
@@ -4413,31 +4425,31 @@ pub mod types {
                 ::std::string::String,
             >,
             call_avg_time: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
             call_internal_avg_time: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
             call_internal_seconds: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
             call_outgoing_avg_time: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
             call_outgoing_seconds: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
             call_pickup_avg_time: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
             call_seconds: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
             call_seconds_ph: ::std::result::Result<
@@ -4445,15 +4457,15 @@ pub mod types {
                 ::std::string::String,
             >,
             calls: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
             calls_internal: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
             calls_outgoing: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
             calls_ph: ::std::result::Result<
@@ -4461,7 +4473,7 @@ pub mod types {
                 ::std::string::String,
             >,
             chat_answers: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
             chat_answers_ph: ::std::result::Result<
@@ -4469,19 +4481,19 @@ pub mod types {
                 ::std::string::String,
             >,
             chat_avg_time: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
             chat_pickup: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
             chat_pickup_avg_time: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
             chats: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
             chats_ph: ::std::result::Result<
@@ -4493,23 +4505,23 @@ pub mod types {
                 ::std::string::String,
             >,
             created_tickets: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
             first_assign_avg_time: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
             first_assign_avg_time_sla: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
             first_resolve_avg_time: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
             first_resolve_avg_time_sla: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
             firstname: ::std::result::Result<
@@ -4525,7 +4537,7 @@ pub mod types {
                 ::std::string::String,
             >,
             missed_calls: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
             missed_calls_ph: ::std::result::Result<
@@ -4533,7 +4545,7 @@ pub mod types {
                 ::std::string::String,
             >,
             missed_chats: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
             missed_chats_ph: ::std::result::Result<
@@ -4541,23 +4553,23 @@ pub mod types {
                 ::std::string::String,
             >,
             new_answer_avg_time: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
             new_answer_avg_time_sla: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
             next_answer_avg_time: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
             next_answer_avg_time_sla: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
             not_ranked: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
             not_ranked_p: ::std::result::Result<
@@ -4569,15 +4581,15 @@ pub mod types {
                 ::std::string::String,
             >,
             notes: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
             o_calls: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
             punishments: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
             punishments_p: ::std::result::Result<
@@ -4589,11 +4601,11 @@ pub mod types {
                 ::std::string::String,
             >,
             resolved_tickets: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
             rewards: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
             rewards_p: ::std::result::Result<
@@ -4605,15 +4617,15 @@ pub mod types {
                 ::std::string::String,
             >,
             u_calls: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
             u_chats: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
             worktime: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
         }
@@ -4679,7 +4691,7 @@ pub mod types {
         impl AgentReportRow {
             pub fn answers<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.answers = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
@@ -4699,7 +4711,7 @@ pub mod types {
             }
             pub fn call_avg_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.call_avg_time = ::client_runtime::OptionalValue::into_optional(
                         value,
@@ -4711,7 +4723,7 @@ pub mod types {
             }
             pub fn call_internal_avg_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.call_internal_avg_time = ::client_runtime::OptionalValue::into_optional(
                         value,
@@ -4725,7 +4737,7 @@ pub mod types {
             }
             pub fn call_internal_seconds<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.call_internal_seconds = ::client_runtime::OptionalValue::into_optional(
                         value,
@@ -4739,7 +4751,7 @@ pub mod types {
             }
             pub fn call_outgoing_avg_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.call_outgoing_avg_time = ::client_runtime::OptionalValue::into_optional(
                         value,
@@ -4753,7 +4765,7 @@ pub mod types {
             }
             pub fn call_outgoing_seconds<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.call_outgoing_seconds = ::client_runtime::OptionalValue::into_optional(
                         value,
@@ -4767,7 +4779,7 @@ pub mod types {
             }
             pub fn call_pickup_avg_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.call_pickup_avg_time = ::client_runtime::OptionalValue::into_optional(
                         value,
@@ -4781,7 +4793,7 @@ pub mod types {
             }
             pub fn call_seconds<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.call_seconds = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
@@ -4805,7 +4817,7 @@ pub mod types {
             }
             pub fn calls<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.calls = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
@@ -4815,7 +4827,7 @@ pub mod types {
             }
             pub fn calls_internal<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.calls_internal = ::client_runtime::OptionalValue::into_optional(
                         value,
@@ -4829,7 +4841,7 @@ pub mod types {
             }
             pub fn calls_outgoing<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.calls_outgoing = ::client_runtime::OptionalValue::into_optional(
                         value,
@@ -4853,7 +4865,7 @@ pub mod types {
             }
             pub fn chat_answers<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.chat_answers = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
@@ -4877,7 +4889,7 @@ pub mod types {
             }
             pub fn chat_avg_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.chat_avg_time = ::client_runtime::OptionalValue::into_optional(
                         value,
@@ -4889,7 +4901,7 @@ pub mod types {
             }
             pub fn chat_pickup<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.chat_pickup = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
@@ -4899,7 +4911,7 @@ pub mod types {
             }
             pub fn chat_pickup_avg_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.chat_pickup_avg_time = ::client_runtime::OptionalValue::into_optional(
                         value,
@@ -4913,7 +4925,7 @@ pub mod types {
             }
             pub fn chats<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.chats = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
@@ -4943,7 +4955,7 @@ pub mod types {
             }
             pub fn created_tickets<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.created_tickets = ::client_runtime::OptionalValue::into_optional(
                         value,
@@ -4957,7 +4969,7 @@ pub mod types {
             }
             pub fn first_assign_avg_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.first_assign_avg_time = ::client_runtime::OptionalValue::into_optional(
                         value,
@@ -4971,7 +4983,7 @@ pub mod types {
             }
             pub fn first_assign_avg_time_sla<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.first_assign_avg_time_sla = ::client_runtime::OptionalValue::into_optional(
                         value,
@@ -4985,7 +4997,7 @@ pub mod types {
             }
             pub fn first_resolve_avg_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.first_resolve_avg_time = ::client_runtime::OptionalValue::into_optional(
                         value,
@@ -4999,7 +5011,7 @@ pub mod types {
             }
             pub fn first_resolve_avg_time_sla<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.first_resolve_avg_time_sla = ::client_runtime::OptionalValue::into_optional(
                         value,
@@ -5041,7 +5053,7 @@ pub mod types {
             }
             pub fn missed_calls<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.missed_calls = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
@@ -5065,7 +5077,7 @@ pub mod types {
             }
             pub fn missed_chats<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.missed_chats = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
@@ -5089,7 +5101,7 @@ pub mod types {
             }
             pub fn new_answer_avg_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.new_answer_avg_time = ::client_runtime::OptionalValue::into_optional(
                         value,
@@ -5103,7 +5115,7 @@ pub mod types {
             }
             pub fn new_answer_avg_time_sla<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.new_answer_avg_time_sla = ::client_runtime::OptionalValue::into_optional(
                         value,
@@ -5117,7 +5129,7 @@ pub mod types {
             }
             pub fn next_answer_avg_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.next_answer_avg_time = ::client_runtime::OptionalValue::into_optional(
                         value,
@@ -5131,7 +5143,7 @@ pub mod types {
             }
             pub fn next_answer_avg_time_sla<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.next_answer_avg_time_sla = ::client_runtime::OptionalValue::into_optional(
                         value,
@@ -5145,7 +5157,7 @@ pub mod types {
             }
             pub fn not_ranked<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.not_ranked = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
@@ -5177,7 +5189,7 @@ pub mod types {
             }
             pub fn notes<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.notes = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
@@ -5187,7 +5199,7 @@ pub mod types {
             }
             pub fn o_calls<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.o_calls = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
@@ -5197,7 +5209,7 @@ pub mod types {
             }
             pub fn punishments<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.punishments = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
@@ -5233,7 +5245,7 @@ pub mod types {
             }
             pub fn resolved_tickets<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.resolved_tickets = ::client_runtime::OptionalValue::into_optional(
                         value,
@@ -5247,7 +5259,7 @@ pub mod types {
             }
             pub fn rewards<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.rewards = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
@@ -5277,7 +5289,7 @@ pub mod types {
             }
             pub fn u_calls<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.u_calls = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
@@ -5287,7 +5299,7 @@ pub mod types {
             }
             pub fn u_chats<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.u_chats = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
@@ -5297,7 +5309,7 @@ pub mod types {
             }
             pub fn worktime<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.worktime = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
@@ -5606,7 +5618,7 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct ApplicationStatus {
             current_server_time: ::std::result::Result<
-                ::std::option::Option<crate::LaDateTime>,
+                ::std::option::Option<::liveagent::LaDateTime>,
                 ::std::string::String,
             >,
             liveagentversion: ::std::result::Result<
@@ -5625,7 +5637,7 @@ pub mod types {
         impl ApplicationStatus {
             pub fn current_server_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaDateTime, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaDateTime, Form>,
             {
                 self.current_server_time = ::client_runtime::OptionalValue::into_optional(
                         value,
@@ -5719,47 +5731,47 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct ChannelReportRow {
             answers: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
             call_avg_time: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
             call_internal_avg_time: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
             call_internal_seconds: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
             call_outgoing_avg_time: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
             call_outgoing_seconds: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
             call_pickup_avg_time: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
             call_seconds: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
             calls: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
             calls_internal: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
             calls_outgoing: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
             channel_name: ::std::result::Result<
@@ -5767,63 +5779,63 @@ pub mod types {
                 ::std::string::String,
             >,
             chat_answers: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
             chat_avg_time: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
             chat_pickup: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
             chat_pickup_avg_time: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
             chats: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
             created_tickets: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
             f_calls: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
             f_chats: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
             first_assign_avg_time: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
             first_assign_avg_time_sla: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
             first_resolve_avg_time: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
             first_resolve_avg_time_sla: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
             i_calls: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
             i_chats: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
             i_messages: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
             id: ::std::result::Result<
@@ -5831,31 +5843,31 @@ pub mod types {
                 ::std::string::String,
             >,
             missed_calls: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
             missed_chats: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
             new_answer_avg_time: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
             new_answer_avg_time_sla: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
             next_answer_avg_time: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
             next_answer_avg_time_sla: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
             not_ranked: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
             not_ranked_p: ::std::result::Result<
@@ -5863,15 +5875,15 @@ pub mod types {
                 ::std::string::String,
             >,
             notes: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
             o_calls: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
             punishments: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
             punishments_p: ::std::result::Result<
@@ -5879,11 +5891,11 @@ pub mod types {
                 ::std::string::String,
             >,
             resolved_tickets: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
             rewards: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
             rewards_p: ::std::result::Result<
@@ -5891,11 +5903,11 @@ pub mod types {
                 ::std::string::String,
             >,
             u_calls: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
             u_chats: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
         }
@@ -5953,7 +5965,7 @@ pub mod types {
         impl ChannelReportRow {
             pub fn answers<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.answers = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
@@ -5963,7 +5975,7 @@ pub mod types {
             }
             pub fn call_avg_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.call_avg_time = ::client_runtime::OptionalValue::into_optional(
                         value,
@@ -5975,7 +5987,7 @@ pub mod types {
             }
             pub fn call_internal_avg_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.call_internal_avg_time = ::client_runtime::OptionalValue::into_optional(
                         value,
@@ -5989,7 +6001,7 @@ pub mod types {
             }
             pub fn call_internal_seconds<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.call_internal_seconds = ::client_runtime::OptionalValue::into_optional(
                         value,
@@ -6003,7 +6015,7 @@ pub mod types {
             }
             pub fn call_outgoing_avg_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.call_outgoing_avg_time = ::client_runtime::OptionalValue::into_optional(
                         value,
@@ -6017,7 +6029,7 @@ pub mod types {
             }
             pub fn call_outgoing_seconds<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.call_outgoing_seconds = ::client_runtime::OptionalValue::into_optional(
                         value,
@@ -6031,7 +6043,7 @@ pub mod types {
             }
             pub fn call_pickup_avg_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.call_pickup_avg_time = ::client_runtime::OptionalValue::into_optional(
                         value,
@@ -6045,7 +6057,7 @@ pub mod types {
             }
             pub fn call_seconds<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.call_seconds = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
@@ -6055,7 +6067,7 @@ pub mod types {
             }
             pub fn calls<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.calls = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
@@ -6065,7 +6077,7 @@ pub mod types {
             }
             pub fn calls_internal<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.calls_internal = ::client_runtime::OptionalValue::into_optional(
                         value,
@@ -6079,7 +6091,7 @@ pub mod types {
             }
             pub fn calls_outgoing<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.calls_outgoing = ::client_runtime::OptionalValue::into_optional(
                         value,
@@ -6103,7 +6115,7 @@ pub mod types {
             }
             pub fn chat_answers<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.chat_answers = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
@@ -6113,7 +6125,7 @@ pub mod types {
             }
             pub fn chat_avg_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.chat_avg_time = ::client_runtime::OptionalValue::into_optional(
                         value,
@@ -6125,7 +6137,7 @@ pub mod types {
             }
             pub fn chat_pickup<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.chat_pickup = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
@@ -6135,7 +6147,7 @@ pub mod types {
             }
             pub fn chat_pickup_avg_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.chat_pickup_avg_time = ::client_runtime::OptionalValue::into_optional(
                         value,
@@ -6149,7 +6161,7 @@ pub mod types {
             }
             pub fn chats<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.chats = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
@@ -6159,7 +6171,7 @@ pub mod types {
             }
             pub fn created_tickets<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.created_tickets = ::client_runtime::OptionalValue::into_optional(
                         value,
@@ -6173,7 +6185,7 @@ pub mod types {
             }
             pub fn f_calls<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.f_calls = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
@@ -6183,7 +6195,7 @@ pub mod types {
             }
             pub fn f_chats<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.f_chats = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
@@ -6193,7 +6205,7 @@ pub mod types {
             }
             pub fn first_assign_avg_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.first_assign_avg_time = ::client_runtime::OptionalValue::into_optional(
                         value,
@@ -6207,7 +6219,7 @@ pub mod types {
             }
             pub fn first_assign_avg_time_sla<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.first_assign_avg_time_sla = ::client_runtime::OptionalValue::into_optional(
                         value,
@@ -6221,7 +6233,7 @@ pub mod types {
             }
             pub fn first_resolve_avg_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.first_resolve_avg_time = ::client_runtime::OptionalValue::into_optional(
                         value,
@@ -6235,7 +6247,7 @@ pub mod types {
             }
             pub fn first_resolve_avg_time_sla<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.first_resolve_avg_time_sla = ::client_runtime::OptionalValue::into_optional(
                         value,
@@ -6249,7 +6261,7 @@ pub mod types {
             }
             pub fn i_calls<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.i_calls = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
@@ -6259,7 +6271,7 @@ pub mod types {
             }
             pub fn i_chats<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.i_chats = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
@@ -6269,7 +6281,7 @@ pub mod types {
             }
             pub fn i_messages<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.i_messages = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
@@ -6287,7 +6299,7 @@ pub mod types {
             }
             pub fn missed_calls<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.missed_calls = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
@@ -6297,7 +6309,7 @@ pub mod types {
             }
             pub fn missed_chats<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.missed_chats = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
@@ -6307,7 +6319,7 @@ pub mod types {
             }
             pub fn new_answer_avg_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.new_answer_avg_time = ::client_runtime::OptionalValue::into_optional(
                         value,
@@ -6321,7 +6333,7 @@ pub mod types {
             }
             pub fn new_answer_avg_time_sla<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.new_answer_avg_time_sla = ::client_runtime::OptionalValue::into_optional(
                         value,
@@ -6335,7 +6347,7 @@ pub mod types {
             }
             pub fn next_answer_avg_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.next_answer_avg_time = ::client_runtime::OptionalValue::into_optional(
                         value,
@@ -6349,7 +6361,7 @@ pub mod types {
             }
             pub fn next_answer_avg_time_sla<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.next_answer_avg_time_sla = ::client_runtime::OptionalValue::into_optional(
                         value,
@@ -6363,7 +6375,7 @@ pub mod types {
             }
             pub fn not_ranked<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.not_ranked = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
@@ -6383,7 +6395,7 @@ pub mod types {
             }
             pub fn notes<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.notes = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
@@ -6393,7 +6405,7 @@ pub mod types {
             }
             pub fn o_calls<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.o_calls = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
@@ -6403,7 +6415,7 @@ pub mod types {
             }
             pub fn punishments<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.punishments = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
@@ -6425,7 +6437,7 @@ pub mod types {
             }
             pub fn resolved_tickets<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.resolved_tickets = ::client_runtime::OptionalValue::into_optional(
                         value,
@@ -6439,7 +6451,7 @@ pub mod types {
             }
             pub fn rewards<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.rewards = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
@@ -6459,7 +6471,7 @@ pub mod types {
             }
             pub fn u_calls<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.u_calls = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
@@ -6469,7 +6481,7 @@ pub mod types {
             }
             pub fn u_chats<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.u_chats = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
@@ -7120,7 +7132,7 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct CompanySummary {
             datecreated: ::std::result::Result<
-                ::std::option::Option<crate::LaDateTime>,
+                ::std::option::Option<::liveagent::LaDateTime>,
                 ::std::string::String,
             >,
             emails: ::std::result::Result<
@@ -7151,7 +7163,7 @@ pub mod types {
         impl CompanySummary {
             pub fn datecreated<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaDateTime, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaDateTime, Form>,
             {
                 self.datecreated = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
@@ -7230,7 +7242,7 @@ pub mod types {
                 ::std::string::String,
             >,
             channel_type: ::std::result::Result<
-                ::std::option::Option<crate::types::ChannelType>,
+                ::std::option::Option<::liveagent::types::ChannelType>,
                 ::std::string::String,
             >,
             code: ::std::result::Result<
@@ -7250,15 +7262,15 @@ pub mod types {
                 ::std::string::String,
             >,
             datechanged: ::std::result::Result<
-                ::std::option::Option<crate::LaDateTime>,
+                ::std::option::Option<::liveagent::LaDateTime>,
                 ::std::string::String,
             >,
             datecreated: ::std::result::Result<
-                ::std::option::Option<crate::LaDateTime>,
+                ::std::option::Option<::liveagent::LaDateTime>,
                 ::std::string::String,
             >,
             datedue: ::std::result::Result<
-                ::std::option::Option<crate::LaDateTime>,
+                ::std::option::Option<::liveagent::LaDateTime>,
                 ::std::string::String,
             >,
             departmentid: ::std::result::Result<
@@ -7298,7 +7310,7 @@ pub mod types {
                 ::std::string::String,
             >,
             status: ::std::result::Result<
-                ::std::option::Option<crate::types::ConversationStatus>,
+                ::std::option::Option<::liveagent::types::ConversationStatus>,
                 ::std::string::String,
             >,
             subject: ::std::result::Result<
@@ -7306,7 +7318,7 @@ pub mod types {
                 ::std::string::String,
             >,
             tags: ::std::result::Result<
-                ::std::option::Option<crate::CommaList<::std::string::String>>,
+                ::std::option::Option<::liveagent::CommaList<::std::string::String>>,
                 ::std::string::String,
             >,
         }
@@ -7352,7 +7364,10 @@ pub mod types {
             }
             pub fn channel_type<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::types::ChannelType, Form>,
+                T: ::client_runtime::OptionalValue<
+                    ::liveagent::types::ChannelType,
+                    Form,
+                >,
             {
                 self.channel_type = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
@@ -7410,7 +7425,7 @@ pub mod types {
             }
             pub fn datechanged<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaDateTime, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaDateTime, Form>,
             {
                 self.datechanged = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
@@ -7420,7 +7435,7 @@ pub mod types {
             }
             pub fn datecreated<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaDateTime, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaDateTime, Form>,
             {
                 self.datecreated = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
@@ -7430,7 +7445,7 @@ pub mod types {
             }
             pub fn datedue<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaDateTime, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaDateTime, Form>,
             {
                 self.datedue = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
@@ -7545,7 +7560,7 @@ pub mod types {
             pub fn status<T, Form>(mut self, value: T) -> Self
             where
                 T: ::client_runtime::OptionalValue<
-                    crate::types::ConversationStatus,
+                    ::liveagent::types::ConversationStatus,
                     Form,
                 >,
             {
@@ -7568,7 +7583,7 @@ pub mod types {
             pub fn tags<T, Form>(mut self, value: T) -> Self
             where
                 T: ::client_runtime::OptionalValue<
-                    crate::CommaList<::std::string::String>,
+                    ::liveagent::CommaList<::std::string::String>,
                     Form,
                 >,
             {
@@ -7832,7 +7847,7 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct ConversationSummary {
             channel_type: ::std::result::Result<
-                ::std::option::Option<crate::types::ChannelType>,
+                ::std::option::Option<::liveagent::types::ChannelType>,
                 ::std::string::String,
             >,
             code: ::std::result::Result<
@@ -7848,15 +7863,15 @@ pub mod types {
                 ::std::string::String,
             >,
             datechanged: ::std::result::Result<
-                ::std::option::Option<crate::LaDateTime>,
+                ::std::option::Option<::liveagent::LaDateTime>,
                 ::std::string::String,
             >,
             datecreated: ::std::result::Result<
-                ::std::option::Option<crate::LaDateTime>,
+                ::std::option::Option<::liveagent::LaDateTime>,
                 ::std::string::String,
             >,
             datedue: ::std::result::Result<
-                ::std::option::Option<crate::LaDateTime>,
+                ::std::option::Option<::liveagent::LaDateTime>,
                 ::std::string::String,
             >,
             departmentid: ::std::result::Result<
@@ -7892,7 +7907,7 @@ pub mod types {
                 ::std::string::String,
             >,
             status: ::std::result::Result<
-                ::std::option::Option<crate::types::ConversationStatus>,
+                ::std::option::Option<::liveagent::types::ConversationStatus>,
                 ::std::string::String,
             >,
             subject: ::std::result::Result<
@@ -7900,7 +7915,7 @@ pub mod types {
                 ::std::string::String,
             >,
             tags: ::std::result::Result<
-                ::std::option::Option<crate::CommaList<::std::string::String>>,
+                ::std::option::Option<::liveagent::CommaList<::std::string::String>>,
                 ::std::string::String,
             >,
         }
@@ -7933,7 +7948,10 @@ pub mod types {
         impl ConversationSummary {
             pub fn channel_type<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::types::ChannelType, Form>,
+                T: ::client_runtime::OptionalValue<
+                    ::liveagent::types::ChannelType,
+                    Form,
+                >,
             {
                 self.channel_type = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
@@ -7977,7 +7995,7 @@ pub mod types {
             }
             pub fn datechanged<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaDateTime, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaDateTime, Form>,
             {
                 self.datechanged = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
@@ -7987,7 +8005,7 @@ pub mod types {
             }
             pub fn datecreated<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaDateTime, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaDateTime, Form>,
             {
                 self.datecreated = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
@@ -7997,7 +8015,7 @@ pub mod types {
             }
             pub fn datedue<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaDateTime, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaDateTime, Form>,
             {
                 self.datedue = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
@@ -8102,7 +8120,7 @@ pub mod types {
             pub fn status<T, Form>(mut self, value: T) -> Self
             where
                 T: ::client_runtime::OptionalValue<
-                    crate::types::ConversationStatus,
+                    ::liveagent::types::ConversationStatus,
                     Form,
                 >,
             {
@@ -8125,7 +8143,7 @@ pub mod types {
             pub fn tags<T, Form>(mut self, value: T) -> Self
             where
                 T: ::client_runtime::OptionalValue<
-                    crate::CommaList<::std::string::String>,
+                    ::liveagent::CommaList<::std::string::String>,
                     Form,
                 >,
             {
@@ -8335,15 +8353,15 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct CreateConversationMessageBody {
             attachments: ::std::result::Result<
-                ::std::option::Option<crate::CommaList<::std::string::String>>,
+                ::std::option::Option<::liveagent::CommaList<::std::string::String>>,
                 ::std::string::String,
             >,
             do_not_send_mail: ::std::result::Result<
-                ::std::option::Option<crate::types::YesNo>,
+                ::std::option::Option<::liveagent::types::YesNo>,
                 ::std::string::String,
             >,
             is_html_message: ::std::result::Result<
-                ::std::option::Option<crate::types::YesNo>,
+                ::std::option::Option<::liveagent::types::YesNo>,
                 ::std::string::String,
             >,
             mail_messsage_id: ::std::result::Result<
@@ -8352,11 +8370,11 @@ pub mod types {
             >,
             message: ::std::result::Result<::std::string::String, ::std::string::String>,
             type_: ::std::result::Result<
-                ::std::option::Option<crate::types::MessageKind>,
+                ::std::option::Option<::liveagent::types::MessageKind>,
                 ::std::string::String,
             >,
             use_template: ::std::result::Result<
-                crate::types::YesNo,
+                ::liveagent::types::YesNo,
                 ::std::string::String,
             >,
             useridentifier: ::std::result::Result<
@@ -8384,7 +8402,7 @@ pub mod types {
             pub fn attachments<T, Form>(mut self, value: T) -> Self
             where
                 T: ::client_runtime::OptionalValue<
-                    crate::CommaList<::std::string::String>,
+                    ::liveagent::CommaList<::std::string::String>,
                     Form,
                 >,
             {
@@ -8396,7 +8414,7 @@ pub mod types {
             }
             pub fn do_not_send_mail<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::types::YesNo, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::types::YesNo, Form>,
             {
                 self.do_not_send_mail = ::client_runtime::OptionalValue::into_optional(
                         value,
@@ -8410,7 +8428,7 @@ pub mod types {
             }
             pub fn is_html_message<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::types::YesNo, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::types::YesNo, Form>,
             {
                 self.is_html_message = ::client_runtime::OptionalValue::into_optional(
                         value,
@@ -8450,7 +8468,10 @@ pub mod types {
             }
             pub fn type_<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::types::MessageKind, Form>,
+                T: ::client_runtime::OptionalValue<
+                    ::liveagent::types::MessageKind,
+                    Form,
+                >,
             {
                 self.type_ = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
@@ -8460,7 +8481,7 @@ pub mod types {
             }
             pub fn use_template<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<crate::types::YesNo>,
+                T: ::std::convert::TryInto<::liveagent::types::YesNo>,
                 T::Error: ::std::fmt::Display,
             {
                 self.use_template = value
@@ -8599,7 +8620,7 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct CreateKnowledgebaseCategoryBody {
             access: ::std::result::Result<
-                crate::types::KnowledgebaseAccess,
+                ::liveagent::types::KnowledgebaseAccess,
                 ::std::string::String,
             >,
             departmentid: ::std::result::Result<
@@ -8624,7 +8645,7 @@ pub mod types {
                 ::std::string::String,
             >,
             rtype: ::std::result::Result<
-                crate::types::KnowledgebaseCategoryType,
+                ::liveagent::types::KnowledgebaseCategoryType,
                 ::std::string::String,
             >,
             title: ::std::result::Result<::std::string::String, ::std::string::String>,
@@ -8655,7 +8676,7 @@ pub mod types {
         impl CreateKnowledgebaseCategoryBody {
             pub fn access<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<crate::types::KnowledgebaseAccess>,
+                T: ::std::convert::TryInto<::liveagent::types::KnowledgebaseAccess>,
                 T::Error: ::std::fmt::Display,
             {
                 self.access = value
@@ -8733,7 +8754,9 @@ pub mod types {
             }
             pub fn rtype<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<crate::types::KnowledgebaseCategoryType>,
+                T: ::std::convert::TryInto<
+                    ::liveagent::types::KnowledgebaseCategoryType,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.rtype = value
@@ -9182,7 +9205,7 @@ pub mod types {
             >,
             status: ::std::result::Result<::std::string::String, ::std::string::String>,
             statuscode: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
         }
@@ -9253,7 +9276,7 @@ pub mod types {
             }
             pub fn statuscode<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.statuscode = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
@@ -9698,71 +9721,71 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct DepartmentReportRow {
             answers: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
             call_avg_time: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
             call_internal_avg_time: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
             call_internal_seconds: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
             call_outgoing_avg_time: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
             call_outgoing_seconds: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
             call_pickup_avg_time: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
             call_seconds: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
             calls: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
             calls_internal: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
             calls_outgoing: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
             chat_answers: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
             chat_avg_time: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
             chat_pickup: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
             chat_pickup_avg_time: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
             chats: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
             created_tickets: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
             department_name: ::std::result::Result<
@@ -9770,39 +9793,39 @@ pub mod types {
                 ::std::string::String,
             >,
             f_calls: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
             f_chats: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
             first_assign_avg_time: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
             first_assign_avg_time_sla: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
             first_resolve_avg_time: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
             first_resolve_avg_time_sla: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
             i_calls: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
             i_chats: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
             i_messages: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
             id: ::std::result::Result<
@@ -9810,31 +9833,31 @@ pub mod types {
                 ::std::string::String,
             >,
             missed_calls: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
             missed_chats: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
             new_answer_avg_time: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
             new_answer_avg_time_sla: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
             next_answer_avg_time: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
             next_answer_avg_time_sla: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
             not_ranked: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
             not_ranked_p: ::std::result::Result<
@@ -9842,15 +9865,15 @@ pub mod types {
                 ::std::string::String,
             >,
             notes: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
             o_calls: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
             punishments: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
             punishments_p: ::std::result::Result<
@@ -9858,11 +9881,11 @@ pub mod types {
                 ::std::string::String,
             >,
             resolved_tickets: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
             rewards: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
             rewards_p: ::std::result::Result<
@@ -9870,11 +9893,11 @@ pub mod types {
                 ::std::string::String,
             >,
             u_calls: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
             u_chats: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
         }
@@ -9932,7 +9955,7 @@ pub mod types {
         impl DepartmentReportRow {
             pub fn answers<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.answers = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
@@ -9942,7 +9965,7 @@ pub mod types {
             }
             pub fn call_avg_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.call_avg_time = ::client_runtime::OptionalValue::into_optional(
                         value,
@@ -9954,7 +9977,7 @@ pub mod types {
             }
             pub fn call_internal_avg_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.call_internal_avg_time = ::client_runtime::OptionalValue::into_optional(
                         value,
@@ -9968,7 +9991,7 @@ pub mod types {
             }
             pub fn call_internal_seconds<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.call_internal_seconds = ::client_runtime::OptionalValue::into_optional(
                         value,
@@ -9982,7 +10005,7 @@ pub mod types {
             }
             pub fn call_outgoing_avg_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.call_outgoing_avg_time = ::client_runtime::OptionalValue::into_optional(
                         value,
@@ -9996,7 +10019,7 @@ pub mod types {
             }
             pub fn call_outgoing_seconds<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.call_outgoing_seconds = ::client_runtime::OptionalValue::into_optional(
                         value,
@@ -10010,7 +10033,7 @@ pub mod types {
             }
             pub fn call_pickup_avg_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.call_pickup_avg_time = ::client_runtime::OptionalValue::into_optional(
                         value,
@@ -10024,7 +10047,7 @@ pub mod types {
             }
             pub fn call_seconds<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.call_seconds = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
@@ -10034,7 +10057,7 @@ pub mod types {
             }
             pub fn calls<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.calls = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
@@ -10044,7 +10067,7 @@ pub mod types {
             }
             pub fn calls_internal<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.calls_internal = ::client_runtime::OptionalValue::into_optional(
                         value,
@@ -10058,7 +10081,7 @@ pub mod types {
             }
             pub fn calls_outgoing<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.calls_outgoing = ::client_runtime::OptionalValue::into_optional(
                         value,
@@ -10072,7 +10095,7 @@ pub mod types {
             }
             pub fn chat_answers<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.chat_answers = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
@@ -10082,7 +10105,7 @@ pub mod types {
             }
             pub fn chat_avg_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.chat_avg_time = ::client_runtime::OptionalValue::into_optional(
                         value,
@@ -10094,7 +10117,7 @@ pub mod types {
             }
             pub fn chat_pickup<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.chat_pickup = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
@@ -10104,7 +10127,7 @@ pub mod types {
             }
             pub fn chat_pickup_avg_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.chat_pickup_avg_time = ::client_runtime::OptionalValue::into_optional(
                         value,
@@ -10118,7 +10141,7 @@ pub mod types {
             }
             pub fn chats<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.chats = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
@@ -10128,7 +10151,7 @@ pub mod types {
             }
             pub fn created_tickets<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.created_tickets = ::client_runtime::OptionalValue::into_optional(
                         value,
@@ -10156,7 +10179,7 @@ pub mod types {
             }
             pub fn f_calls<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.f_calls = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
@@ -10166,7 +10189,7 @@ pub mod types {
             }
             pub fn f_chats<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.f_chats = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
@@ -10176,7 +10199,7 @@ pub mod types {
             }
             pub fn first_assign_avg_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.first_assign_avg_time = ::client_runtime::OptionalValue::into_optional(
                         value,
@@ -10190,7 +10213,7 @@ pub mod types {
             }
             pub fn first_assign_avg_time_sla<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.first_assign_avg_time_sla = ::client_runtime::OptionalValue::into_optional(
                         value,
@@ -10204,7 +10227,7 @@ pub mod types {
             }
             pub fn first_resolve_avg_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.first_resolve_avg_time = ::client_runtime::OptionalValue::into_optional(
                         value,
@@ -10218,7 +10241,7 @@ pub mod types {
             }
             pub fn first_resolve_avg_time_sla<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.first_resolve_avg_time_sla = ::client_runtime::OptionalValue::into_optional(
                         value,
@@ -10232,7 +10255,7 @@ pub mod types {
             }
             pub fn i_calls<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.i_calls = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
@@ -10242,7 +10265,7 @@ pub mod types {
             }
             pub fn i_chats<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.i_chats = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
@@ -10252,7 +10275,7 @@ pub mod types {
             }
             pub fn i_messages<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.i_messages = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
@@ -10270,7 +10293,7 @@ pub mod types {
             }
             pub fn missed_calls<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.missed_calls = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
@@ -10280,7 +10303,7 @@ pub mod types {
             }
             pub fn missed_chats<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.missed_chats = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
@@ -10290,7 +10313,7 @@ pub mod types {
             }
             pub fn new_answer_avg_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.new_answer_avg_time = ::client_runtime::OptionalValue::into_optional(
                         value,
@@ -10304,7 +10327,7 @@ pub mod types {
             }
             pub fn new_answer_avg_time_sla<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.new_answer_avg_time_sla = ::client_runtime::OptionalValue::into_optional(
                         value,
@@ -10318,7 +10341,7 @@ pub mod types {
             }
             pub fn next_answer_avg_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.next_answer_avg_time = ::client_runtime::OptionalValue::into_optional(
                         value,
@@ -10332,7 +10355,7 @@ pub mod types {
             }
             pub fn next_answer_avg_time_sla<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.next_answer_avg_time_sla = ::client_runtime::OptionalValue::into_optional(
                         value,
@@ -10346,7 +10369,7 @@ pub mod types {
             }
             pub fn not_ranked<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.not_ranked = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
@@ -10366,7 +10389,7 @@ pub mod types {
             }
             pub fn notes<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.notes = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
@@ -10376,7 +10399,7 @@ pub mod types {
             }
             pub fn o_calls<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.o_calls = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
@@ -10386,7 +10409,7 @@ pub mod types {
             }
             pub fn punishments<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.punishments = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
@@ -10408,7 +10431,7 @@ pub mod types {
             }
             pub fn resolved_tickets<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.resolved_tickets = ::client_runtime::OptionalValue::into_optional(
                         value,
@@ -10422,7 +10445,7 @@ pub mod types {
             }
             pub fn rewards<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.rewards = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
@@ -10442,7 +10465,7 @@ pub mod types {
             }
             pub fn u_calls<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.u_calls = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
@@ -10452,7 +10475,7 @@ pub mod types {
             }
             pub fn u_chats<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.u_chats = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
@@ -10672,7 +10695,7 @@ pub mod types {
                 ::std::string::String,
             >,
             statuscode: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
         }
@@ -10719,7 +10742,7 @@ pub mod types {
             }
             pub fn statuscode<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.statuscode = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
@@ -10794,7 +10817,7 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct File {
             created: ::std::result::Result<
-                ::std::option::Option<crate::LaDateTime>,
+                ::std::option::Option<::liveagent::LaDateTime>,
                 ::std::string::String,
             >,
             download_url: ::std::result::Result<
@@ -10802,7 +10825,7 @@ pub mod types {
                 ::std::string::String,
             >,
             downloads: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
             fileid: ::std::result::Result<::std::string::String, ::std::string::String>,
@@ -10811,7 +10834,7 @@ pub mod types {
                 ::std::string::String,
             >,
             filesize: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
             filetype: ::std::result::Result<
@@ -10835,7 +10858,7 @@ pub mod types {
         impl File {
             pub fn created<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaDateTime, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaDateTime, Form>,
             {
                 self.created = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
@@ -10855,7 +10878,7 @@ pub mod types {
             }
             pub fn downloads<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.downloads = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
@@ -10887,7 +10910,7 @@ pub mod types {
             }
             pub fn filesize<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.filesize = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
@@ -11037,11 +11060,11 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct KnowledgebaseArticle {
             access: ::std::result::Result<
-                ::std::option::Option<crate::types::KnowledgebaseAccess>,
+                ::std::option::Option<::liveagent::types::KnowledgebaseAccess>,
                 ::std::string::String,
             >,
             access_inherited: ::std::result::Result<
-                ::std::option::Option<crate::types::KnowledgebaseAccess>,
+                ::std::option::Option<::liveagent::types::KnowledgebaseAccess>,
                 ::std::string::String,
             >,
             content: ::std::result::Result<
@@ -11053,15 +11076,15 @@ pub mod types {
                 ::std::string::String,
             >,
             datechanged: ::std::result::Result<
-                ::std::option::Option<crate::LaDateTime>,
+                ::std::option::Option<::liveagent::LaDateTime>,
                 ::std::string::String,
             >,
             datecreated: ::std::result::Result<
-                ::std::option::Option<crate::LaDateTime>,
+                ::std::option::Option<::liveagent::LaDateTime>,
                 ::std::string::String,
             >,
             deleted: ::std::result::Result<
-                ::std::option::Option<crate::types::YesNo>,
+                ::std::option::Option<::liveagent::types::YesNo>,
                 ::std::string::String,
             >,
             departmentid: ::std::result::Result<
@@ -11093,15 +11116,15 @@ pub mod types {
                 ::std::string::String,
             >,
             rorder: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
             rstatus: ::std::result::Result<
-                ::std::option::Option<crate::types::KnowledgebaseEntryStatus>,
+                ::std::option::Option<::liveagent::types::KnowledgebaseEntryStatus>,
                 ::std::string::String,
             >,
             rtype: ::std::result::Result<
-                ::std::option::Option<crate::types::KnowledgebaseEntryType>,
+                ::std::option::Option<::liveagent::types::KnowledgebaseEntryType>,
                 ::std::string::String,
             >,
             title: ::std::result::Result<
@@ -11117,11 +11140,11 @@ pub mod types {
                 ::std::string::String,
             >,
             views: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
             votes: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
         }
@@ -11157,7 +11180,7 @@ pub mod types {
             pub fn access<T, Form>(mut self, value: T) -> Self
             where
                 T: ::client_runtime::OptionalValue<
-                    crate::types::KnowledgebaseAccess,
+                    ::liveagent::types::KnowledgebaseAccess,
                     Form,
                 >,
             {
@@ -11170,7 +11193,7 @@ pub mod types {
             pub fn access_inherited<T, Form>(mut self, value: T) -> Self
             where
                 T: ::client_runtime::OptionalValue<
-                    crate::types::KnowledgebaseAccess,
+                    ::liveagent::types::KnowledgebaseAccess,
                     Form,
                 >,
             {
@@ -11210,7 +11233,7 @@ pub mod types {
             }
             pub fn datechanged<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaDateTime, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaDateTime, Form>,
             {
                 self.datechanged = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
@@ -11220,7 +11243,7 @@ pub mod types {
             }
             pub fn datecreated<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaDateTime, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaDateTime, Form>,
             {
                 self.datecreated = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
@@ -11230,7 +11253,7 @@ pub mod types {
             }
             pub fn deleted<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::types::YesNo, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::types::YesNo, Form>,
             {
                 self.deleted = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
@@ -11320,7 +11343,7 @@ pub mod types {
             }
             pub fn rorder<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.rorder = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
@@ -11331,7 +11354,7 @@ pub mod types {
             pub fn rstatus<T, Form>(mut self, value: T) -> Self
             where
                 T: ::client_runtime::OptionalValue<
-                    crate::types::KnowledgebaseEntryStatus,
+                    ::liveagent::types::KnowledgebaseEntryStatus,
                     Form,
                 >,
             {
@@ -11344,7 +11367,7 @@ pub mod types {
             pub fn rtype<T, Form>(mut self, value: T) -> Self
             where
                 T: ::client_runtime::OptionalValue<
-                    crate::types::KnowledgebaseEntryType,
+                    ::liveagent::types::KnowledgebaseEntryType,
                     Form,
                 >,
             {
@@ -11386,7 +11409,7 @@ pub mod types {
             }
             pub fn views<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.views = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
@@ -11396,7 +11419,7 @@ pub mod types {
             }
             pub fn votes<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.votes = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
@@ -11558,19 +11581,19 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct KnowledgebaseCategory {
             access: ::std::result::Result<
-                ::std::option::Option<crate::types::KnowledgebaseAccess>,
+                ::std::option::Option<::liveagent::types::KnowledgebaseAccess>,
                 ::std::string::String,
             >,
             access_inherited: ::std::result::Result<
-                ::std::option::Option<crate::types::KnowledgebaseAccess>,
+                ::std::option::Option<::liveagent::types::KnowledgebaseAccess>,
                 ::std::string::String,
             >,
             datechanged: ::std::result::Result<
-                ::std::option::Option<crate::LaDateTime>,
+                ::std::option::Option<::liveagent::LaDateTime>,
                 ::std::string::String,
             >,
             datecreated: ::std::result::Result<
-                ::std::option::Option<crate::LaDateTime>,
+                ::std::option::Option<::liveagent::LaDateTime>,
                 ::std::string::String,
             >,
             departmentid: ::std::result::Result<
@@ -11598,11 +11621,11 @@ pub mod types {
                 ::std::string::String,
             >,
             rorder: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
             rstatus: ::std::result::Result<
-                ::std::option::Option<crate::types::KnowledgebaseEntryStatus>,
+                ::std::option::Option<::liveagent::types::KnowledgebaseEntryStatus>,
                 ::std::string::String,
             >,
             rtype: ::std::result::Result<
@@ -11622,7 +11645,7 @@ pub mod types {
                 ::std::string::String,
             >,
             views: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
         }
@@ -11653,7 +11676,7 @@ pub mod types {
             pub fn access<T, Form>(mut self, value: T) -> Self
             where
                 T: ::client_runtime::OptionalValue<
-                    crate::types::KnowledgebaseAccess,
+                    ::liveagent::types::KnowledgebaseAccess,
                     Form,
                 >,
             {
@@ -11666,7 +11689,7 @@ pub mod types {
             pub fn access_inherited<T, Form>(mut self, value: T) -> Self
             where
                 T: ::client_runtime::OptionalValue<
-                    crate::types::KnowledgebaseAccess,
+                    ::liveagent::types::KnowledgebaseAccess,
                     Form,
                 >,
             {
@@ -11682,7 +11705,7 @@ pub mod types {
             }
             pub fn datechanged<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaDateTime, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaDateTime, Form>,
             {
                 self.datechanged = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
@@ -11692,7 +11715,7 @@ pub mod types {
             }
             pub fn datecreated<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaDateTime, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaDateTime, Form>,
             {
                 self.datecreated = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
@@ -11768,7 +11791,7 @@ pub mod types {
             }
             pub fn rorder<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.rorder = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
@@ -11779,7 +11802,7 @@ pub mod types {
             pub fn rstatus<T, Form>(mut self, value: T) -> Self
             where
                 T: ::client_runtime::OptionalValue<
-                    crate::types::KnowledgebaseEntryStatus,
+                    ::liveagent::types::KnowledgebaseEntryStatus,
                     Form,
                 >,
             {
@@ -11831,7 +11854,7 @@ pub mod types {
             }
             pub fn views<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.views = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
@@ -11939,11 +11962,11 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct KnowledgebaseEntry {
             access: ::std::result::Result<
-                ::std::option::Option<crate::types::KnowledgebaseAccess>,
+                ::std::option::Option<::liveagent::types::KnowledgebaseAccess>,
                 ::std::string::String,
             >,
             access_inherited: ::std::result::Result<
-                ::std::option::Option<crate::types::KnowledgebaseAccess>,
+                ::std::option::Option<::liveagent::types::KnowledgebaseAccess>,
                 ::std::string::String,
             >,
             content: ::std::result::Result<
@@ -11955,15 +11978,15 @@ pub mod types {
                 ::std::string::String,
             >,
             datechanged: ::std::result::Result<
-                ::std::option::Option<crate::LaDateTime>,
+                ::std::option::Option<::liveagent::LaDateTime>,
                 ::std::string::String,
             >,
             datecreated: ::std::result::Result<
-                ::std::option::Option<crate::LaDateTime>,
+                ::std::option::Option<::liveagent::LaDateTime>,
                 ::std::string::String,
             >,
             deleted: ::std::result::Result<
-                ::std::option::Option<crate::types::YesNo>,
+                ::std::option::Option<::liveagent::types::YesNo>,
                 ::std::string::String,
             >,
             departmentid: ::std::result::Result<
@@ -11995,15 +12018,15 @@ pub mod types {
                 ::std::string::String,
             >,
             rorder: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
             rstatus: ::std::result::Result<
-                ::std::option::Option<crate::types::KnowledgebaseEntryStatus>,
+                ::std::option::Option<::liveagent::types::KnowledgebaseEntryStatus>,
                 ::std::string::String,
             >,
             rtype: ::std::result::Result<
-                ::std::option::Option<crate::types::KnowledgebaseEntryType>,
+                ::std::option::Option<::liveagent::types::KnowledgebaseEntryType>,
                 ::std::string::String,
             >,
             title: ::std::result::Result<
@@ -12019,11 +12042,11 @@ pub mod types {
                 ::std::string::String,
             >,
             views: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
             votes: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
         }
@@ -12059,7 +12082,7 @@ pub mod types {
             pub fn access<T, Form>(mut self, value: T) -> Self
             where
                 T: ::client_runtime::OptionalValue<
-                    crate::types::KnowledgebaseAccess,
+                    ::liveagent::types::KnowledgebaseAccess,
                     Form,
                 >,
             {
@@ -12072,7 +12095,7 @@ pub mod types {
             pub fn access_inherited<T, Form>(mut self, value: T) -> Self
             where
                 T: ::client_runtime::OptionalValue<
-                    crate::types::KnowledgebaseAccess,
+                    ::liveagent::types::KnowledgebaseAccess,
                     Form,
                 >,
             {
@@ -12112,7 +12135,7 @@ pub mod types {
             }
             pub fn datechanged<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaDateTime, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaDateTime, Form>,
             {
                 self.datechanged = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
@@ -12122,7 +12145,7 @@ pub mod types {
             }
             pub fn datecreated<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaDateTime, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaDateTime, Form>,
             {
                 self.datecreated = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
@@ -12132,7 +12155,7 @@ pub mod types {
             }
             pub fn deleted<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::types::YesNo, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::types::YesNo, Form>,
             {
                 self.deleted = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
@@ -12222,7 +12245,7 @@ pub mod types {
             }
             pub fn rorder<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.rorder = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
@@ -12233,7 +12256,7 @@ pub mod types {
             pub fn rstatus<T, Form>(mut self, value: T) -> Self
             where
                 T: ::client_runtime::OptionalValue<
-                    crate::types::KnowledgebaseEntryStatus,
+                    ::liveagent::types::KnowledgebaseEntryStatus,
                     Form,
                 >,
             {
@@ -12246,7 +12269,7 @@ pub mod types {
             pub fn rtype<T, Form>(mut self, value: T) -> Self
             where
                 T: ::client_runtime::OptionalValue<
-                    crate::types::KnowledgebaseEntryType,
+                    ::liveagent::types::KnowledgebaseEntryType,
                     Form,
                 >,
             {
@@ -12288,7 +12311,7 @@ pub mod types {
             }
             pub fn views<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.views = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
@@ -12298,7 +12321,7 @@ pub mod types {
             }
             pub fn votes<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.votes = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
@@ -12551,11 +12574,11 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct KnowledgebaseSearchEntry {
             access: ::std::result::Result<
-                ::std::option::Option<crate::types::KnowledgebaseAccess>,
+                ::std::option::Option<::liveagent::types::KnowledgebaseAccess>,
                 ::std::string::String,
             >,
             access_inherited: ::std::result::Result<
-                ::std::option::Option<crate::types::KnowledgebaseAccess>,
+                ::std::option::Option<::liveagent::types::KnowledgebaseAccess>,
                 ::std::string::String,
             >,
             content_simple_html: ::std::result::Result<
@@ -12571,7 +12594,7 @@ pub mod types {
                 ::std::string::String,
             >,
             datechanged: ::std::result::Result<
-                ::std::option::Option<crate::LaDateTime>,
+                ::std::option::Option<::liveagent::LaDateTime>,
                 ::std::string::String,
             >,
             kb_entry_id: ::std::result::Result<
@@ -12583,11 +12606,11 @@ pub mod types {
                 ::std::string::String,
             >,
             rstatus: ::std::result::Result<
-                ::std::option::Option<crate::types::KnowledgebaseEntryStatus>,
+                ::std::option::Option<::liveagent::types::KnowledgebaseEntryStatus>,
                 ::std::string::String,
             >,
             rtype: ::std::result::Result<
-                ::std::option::Option<crate::types::KnowledgebaseEntryType>,
+                ::std::option::Option<::liveagent::types::KnowledgebaseEntryType>,
                 ::std::string::String,
             >,
             title: ::std::result::Result<
@@ -12611,7 +12634,7 @@ pub mod types {
                 ::std::string::String,
             >,
             votes_count: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
         }
@@ -12641,7 +12664,7 @@ pub mod types {
             pub fn access<T, Form>(mut self, value: T) -> Self
             where
                 T: ::client_runtime::OptionalValue<
-                    crate::types::KnowledgebaseAccess,
+                    ::liveagent::types::KnowledgebaseAccess,
                     Form,
                 >,
             {
@@ -12654,7 +12677,7 @@ pub mod types {
             pub fn access_inherited<T, Form>(mut self, value: T) -> Self
             where
                 T: ::client_runtime::OptionalValue<
-                    crate::types::KnowledgebaseAccess,
+                    ::liveagent::types::KnowledgebaseAccess,
                     Form,
                 >,
             {
@@ -12708,7 +12731,7 @@ pub mod types {
             }
             pub fn datechanged<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaDateTime, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaDateTime, Form>,
             {
                 self.datechanged = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
@@ -12741,7 +12764,7 @@ pub mod types {
             pub fn rstatus<T, Form>(mut self, value: T) -> Self
             where
                 T: ::client_runtime::OptionalValue<
-                    crate::types::KnowledgebaseEntryStatus,
+                    ::liveagent::types::KnowledgebaseEntryStatus,
                     Form,
                 >,
             {
@@ -12754,7 +12777,7 @@ pub mod types {
             pub fn rtype<T, Form>(mut self, value: T) -> Self
             where
                 T: ::client_runtime::OptionalValue<
-                    crate::types::KnowledgebaseEntryType,
+                    ::liveagent::types::KnowledgebaseEntryType,
                     Form,
                 >,
             {
@@ -12816,7 +12839,7 @@ pub mod types {
             }
             pub fn votes_count<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.votes_count = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
@@ -12967,7 +12990,7 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct Message {
             datecreated: ::std::result::Result<
-                ::std::option::Option<crate::LaDateTime>,
+                ::std::option::Option<::liveagent::LaDateTime>,
                 ::std::string::String,
             >,
             message: ::std::result::Result<
@@ -12979,7 +13002,7 @@ pub mod types {
                 ::std::string::String,
             >,
             rtype: ::std::result::Result<
-                ::std::option::Option<crate::types::MessageType>,
+                ::std::option::Option<::liveagent::types::MessageType>,
                 ::std::string::String,
             >,
             userid: ::std::result::Result<
@@ -13001,7 +13024,7 @@ pub mod types {
         impl Message {
             pub fn datecreated<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaDateTime, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaDateTime, Form>,
             {
                 self.datecreated = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
@@ -13033,7 +13056,10 @@ pub mod types {
             }
             pub fn rtype<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::types::MessageType, Form>,
+                T: ::client_runtime::OptionalValue<
+                    ::liveagent::types::MessageType,
+                    Form,
+                >,
             {
                 self.rtype = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
@@ -13080,11 +13106,11 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct MessageGroup {
             datecreated: ::std::result::Result<
-                ::std::option::Option<crate::LaDateTime>,
+                ::std::option::Option<::liveagent::LaDateTime>,
                 ::std::string::String,
             >,
             datefinished: ::std::result::Result<
-                ::std::option::Option<crate::LaDateTime>,
+                ::std::option::Option<::liveagent::LaDateTime>,
                 ::std::string::String,
             >,
             messagegroupid: ::std::result::Result<
@@ -13096,11 +13122,11 @@ pub mod types {
                 ::std::string::String,
             >,
             rstatus: ::std::result::Result<
-                ::std::option::Option<crate::types::MessageGroupStatus>,
+                ::std::option::Option<::liveagent::types::MessageGroupStatus>,
                 ::std::string::String,
             >,
             rtype: ::std::result::Result<
-                ::std::option::Option<crate::types::MessageGroupType>,
+                ::std::option::Option<::liveagent::types::MessageGroupType>,
                 ::std::string::String,
             >,
             userid: ::std::result::Result<
@@ -13124,7 +13150,7 @@ pub mod types {
         impl MessageGroup {
             pub fn datecreated<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaDateTime, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaDateTime, Form>,
             {
                 self.datecreated = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
@@ -13134,7 +13160,7 @@ pub mod types {
             }
             pub fn datefinished<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaDateTime, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaDateTime, Form>,
             {
                 self.datefinished = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
@@ -13171,7 +13197,7 @@ pub mod types {
             pub fn rstatus<T, Form>(mut self, value: T) -> Self
             where
                 T: ::client_runtime::OptionalValue<
-                    crate::types::MessageGroupStatus,
+                    ::liveagent::types::MessageGroupStatus,
                     Form,
                 >,
             {
@@ -13183,7 +13209,10 @@ pub mod types {
             }
             pub fn rtype<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::types::MessageGroupType, Form>,
+                T: ::client_runtime::OptionalValue<
+                    ::liveagent::types::MessageGroupType,
+                    Form,
+                >,
             {
                 self.rtype = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
@@ -13321,7 +13350,7 @@ pub mod types {
         pub struct OkStatus {
             status: ::std::result::Result<::std::string::String, ::std::string::String>,
             statuscode: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
         }
@@ -13348,7 +13377,7 @@ pub mod types {
             }
             pub fn statuscode<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.statuscode = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
@@ -13509,143 +13538,143 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct PerformanceReportRow {
             answers: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
             call_avg_time: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
             call_internal_avg_time: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
             call_internal_seconds: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
             call_outgoing_avg_time: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
             call_outgoing_seconds: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
             call_pickup_avg_time: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
             call_seconds: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
             calls: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
             calls_internal: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
             calls_outgoing: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
             chat_answers: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
             chat_avg_time: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
             chat_pickup: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
             chat_pickup_avg_time: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
             chats: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
             created_tickets: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
             datetime: ::std::result::Result<
-                ::std::option::Option<crate::LaDateTime>,
+                ::std::option::Option<::liveagent::LaDateTime>,
                 ::std::string::String,
             >,
             dateto: ::std::result::Result<
-                ::std::option::Option<crate::LaDateTime>,
+                ::std::option::Option<::liveagent::LaDateTime>,
                 ::std::string::String,
             >,
             f_calls: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
             f_chats: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
             first_assign_avg_time: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
             first_assign_avg_time_sla: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
             first_resolve_avg_time: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
             first_resolve_avg_time_sla: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
             i_calls: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
             i_chats: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
             i_messages: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
             missed_calls: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
             missed_chats: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
             new_answer_avg_time: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
             new_answer_avg_time_sla: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
             next_answer_avg_time: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
             next_answer_avg_time_sla: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
             not_ranked: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
             not_ranked_p: ::std::result::Result<
@@ -13653,15 +13682,15 @@ pub mod types {
                 ::std::string::String,
             >,
             notes: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
             o_calls: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
             punishments: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
             punishments_p: ::std::result::Result<
@@ -13669,11 +13698,11 @@ pub mod types {
                 ::std::string::String,
             >,
             resolved_tickets: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
             rewards: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
             rewards_p: ::std::result::Result<
@@ -13681,11 +13710,11 @@ pub mod types {
                 ::std::string::String,
             >,
             u_calls: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
             u_chats: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
         }
@@ -13743,7 +13772,7 @@ pub mod types {
         impl PerformanceReportRow {
             pub fn answers<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.answers = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
@@ -13753,7 +13782,7 @@ pub mod types {
             }
             pub fn call_avg_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.call_avg_time = ::client_runtime::OptionalValue::into_optional(
                         value,
@@ -13765,7 +13794,7 @@ pub mod types {
             }
             pub fn call_internal_avg_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.call_internal_avg_time = ::client_runtime::OptionalValue::into_optional(
                         value,
@@ -13779,7 +13808,7 @@ pub mod types {
             }
             pub fn call_internal_seconds<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.call_internal_seconds = ::client_runtime::OptionalValue::into_optional(
                         value,
@@ -13793,7 +13822,7 @@ pub mod types {
             }
             pub fn call_outgoing_avg_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.call_outgoing_avg_time = ::client_runtime::OptionalValue::into_optional(
                         value,
@@ -13807,7 +13836,7 @@ pub mod types {
             }
             pub fn call_outgoing_seconds<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.call_outgoing_seconds = ::client_runtime::OptionalValue::into_optional(
                         value,
@@ -13821,7 +13850,7 @@ pub mod types {
             }
             pub fn call_pickup_avg_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.call_pickup_avg_time = ::client_runtime::OptionalValue::into_optional(
                         value,
@@ -13835,7 +13864,7 @@ pub mod types {
             }
             pub fn call_seconds<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.call_seconds = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
@@ -13845,7 +13874,7 @@ pub mod types {
             }
             pub fn calls<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.calls = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
@@ -13855,7 +13884,7 @@ pub mod types {
             }
             pub fn calls_internal<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.calls_internal = ::client_runtime::OptionalValue::into_optional(
                         value,
@@ -13869,7 +13898,7 @@ pub mod types {
             }
             pub fn calls_outgoing<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.calls_outgoing = ::client_runtime::OptionalValue::into_optional(
                         value,
@@ -13883,7 +13912,7 @@ pub mod types {
             }
             pub fn chat_answers<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.chat_answers = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
@@ -13893,7 +13922,7 @@ pub mod types {
             }
             pub fn chat_avg_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.chat_avg_time = ::client_runtime::OptionalValue::into_optional(
                         value,
@@ -13905,7 +13934,7 @@ pub mod types {
             }
             pub fn chat_pickup<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.chat_pickup = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
@@ -13915,7 +13944,7 @@ pub mod types {
             }
             pub fn chat_pickup_avg_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.chat_pickup_avg_time = ::client_runtime::OptionalValue::into_optional(
                         value,
@@ -13929,7 +13958,7 @@ pub mod types {
             }
             pub fn chats<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.chats = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
@@ -13939,7 +13968,7 @@ pub mod types {
             }
             pub fn created_tickets<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.created_tickets = ::client_runtime::OptionalValue::into_optional(
                         value,
@@ -13953,7 +13982,7 @@ pub mod types {
             }
             pub fn datetime<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaDateTime, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaDateTime, Form>,
             {
                 self.datetime = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
@@ -13963,7 +13992,7 @@ pub mod types {
             }
             pub fn dateto<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaDateTime, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaDateTime, Form>,
             {
                 self.dateto = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
@@ -13973,7 +14002,7 @@ pub mod types {
             }
             pub fn f_calls<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.f_calls = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
@@ -13983,7 +14012,7 @@ pub mod types {
             }
             pub fn f_chats<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.f_chats = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
@@ -13993,7 +14022,7 @@ pub mod types {
             }
             pub fn first_assign_avg_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.first_assign_avg_time = ::client_runtime::OptionalValue::into_optional(
                         value,
@@ -14007,7 +14036,7 @@ pub mod types {
             }
             pub fn first_assign_avg_time_sla<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.first_assign_avg_time_sla = ::client_runtime::OptionalValue::into_optional(
                         value,
@@ -14021,7 +14050,7 @@ pub mod types {
             }
             pub fn first_resolve_avg_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.first_resolve_avg_time = ::client_runtime::OptionalValue::into_optional(
                         value,
@@ -14035,7 +14064,7 @@ pub mod types {
             }
             pub fn first_resolve_avg_time_sla<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.first_resolve_avg_time_sla = ::client_runtime::OptionalValue::into_optional(
                         value,
@@ -14049,7 +14078,7 @@ pub mod types {
             }
             pub fn i_calls<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.i_calls = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
@@ -14059,7 +14088,7 @@ pub mod types {
             }
             pub fn i_chats<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.i_chats = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
@@ -14069,7 +14098,7 @@ pub mod types {
             }
             pub fn i_messages<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.i_messages = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
@@ -14079,7 +14108,7 @@ pub mod types {
             }
             pub fn missed_calls<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.missed_calls = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
@@ -14089,7 +14118,7 @@ pub mod types {
             }
             pub fn missed_chats<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.missed_chats = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
@@ -14099,7 +14128,7 @@ pub mod types {
             }
             pub fn new_answer_avg_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.new_answer_avg_time = ::client_runtime::OptionalValue::into_optional(
                         value,
@@ -14113,7 +14142,7 @@ pub mod types {
             }
             pub fn new_answer_avg_time_sla<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.new_answer_avg_time_sla = ::client_runtime::OptionalValue::into_optional(
                         value,
@@ -14127,7 +14156,7 @@ pub mod types {
             }
             pub fn next_answer_avg_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.next_answer_avg_time = ::client_runtime::OptionalValue::into_optional(
                         value,
@@ -14141,7 +14170,7 @@ pub mod types {
             }
             pub fn next_answer_avg_time_sla<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.next_answer_avg_time_sla = ::client_runtime::OptionalValue::into_optional(
                         value,
@@ -14155,7 +14184,7 @@ pub mod types {
             }
             pub fn not_ranked<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.not_ranked = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
@@ -14175,7 +14204,7 @@ pub mod types {
             }
             pub fn notes<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.notes = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
@@ -14185,7 +14214,7 @@ pub mod types {
             }
             pub fn o_calls<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.o_calls = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
@@ -14195,7 +14224,7 @@ pub mod types {
             }
             pub fn punishments<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.punishments = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
@@ -14217,7 +14246,7 @@ pub mod types {
             }
             pub fn resolved_tickets<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.resolved_tickets = ::client_runtime::OptionalValue::into_optional(
                         value,
@@ -14231,7 +14260,7 @@ pub mod types {
             }
             pub fn rewards<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.rewards = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
@@ -14251,7 +14280,7 @@ pub mod types {
             }
             pub fn u_calls<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.u_calls = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
@@ -14261,7 +14290,7 @@ pub mod types {
             }
             pub fn u_chats<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.u_chats = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
@@ -14379,7 +14408,7 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct SetCustomerFieldsBody {
             customfields: ::std::result::Result<
-                crate::JsonEncoded<crate::types::CustomFieldValues>,
+                ::liveagent::JsonEncoded<::liveagent::types::CustomFieldValues>,
                 ::std::string::String,
             >,
         }
@@ -14393,7 +14422,7 @@ pub mod types {
         impl SetCustomerFieldsBody {
             pub fn customfields<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<crate::types::CustomFieldValues>,
+                T: ::std::convert::TryInto<::liveagent::types::CustomFieldValues>,
                 T::Error: ::std::fmt::Display,
             {
                 self.customfields = value
@@ -14428,39 +14457,39 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct SlaCompliance {
             avg_fulfilled_time: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
             avg_unfulfilled_time: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
             date: ::std::result::Result<
-                ::std::option::Option<crate::LaDateTime>,
+                ::std::option::Option<::liveagent::LaDateTime>,
                 ::std::string::String,
             >,
             fulfilled: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
             max_fulfilled_time: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
             max_unfulfilled_time: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
             min_fulfilled_time: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
             min_unfulfilled_time: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
             unfulfilled: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
         }
@@ -14482,7 +14511,7 @@ pub mod types {
         impl SlaCompliance {
             pub fn avg_fulfilled_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.avg_fulfilled_time = ::client_runtime::OptionalValue::into_optional(
                         value,
@@ -14496,7 +14525,7 @@ pub mod types {
             }
             pub fn avg_unfulfilled_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.avg_unfulfilled_time = ::client_runtime::OptionalValue::into_optional(
                         value,
@@ -14510,7 +14539,7 @@ pub mod types {
             }
             pub fn date<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaDateTime, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaDateTime, Form>,
             {
                 self.date = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
@@ -14520,7 +14549,7 @@ pub mod types {
             }
             pub fn fulfilled<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.fulfilled = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
@@ -14530,7 +14559,7 @@ pub mod types {
             }
             pub fn max_fulfilled_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.max_fulfilled_time = ::client_runtime::OptionalValue::into_optional(
                         value,
@@ -14544,7 +14573,7 @@ pub mod types {
             }
             pub fn max_unfulfilled_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.max_unfulfilled_time = ::client_runtime::OptionalValue::into_optional(
                         value,
@@ -14558,7 +14587,7 @@ pub mod types {
             }
             pub fn min_fulfilled_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.min_fulfilled_time = ::client_runtime::OptionalValue::into_optional(
                         value,
@@ -14572,7 +14601,7 @@ pub mod types {
             }
             pub fn min_unfulfilled_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.min_unfulfilled_time = ::client_runtime::OptionalValue::into_optional(
                         value,
@@ -14586,7 +14615,7 @@ pub mod types {
             }
             pub fn unfulfilled<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.unfulfilled = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
@@ -14651,15 +14680,15 @@ pub mod types {
                 ::std::string::String,
             >,
             date_closed: ::std::result::Result<
-                ::std::option::Option<crate::LaDateTime>,
+                ::std::option::Option<::liveagent::LaDateTime>,
                 ::std::string::String,
             >,
             date_created: ::std::result::Result<
-                ::std::option::Option<crate::LaDateTime>,
+                ::std::option::Option<::liveagent::LaDateTime>,
                 ::std::string::String,
             >,
             date_due: ::std::result::Result<
-                ::std::option::Option<crate::LaDateTime>,
+                ::std::option::Option<::liveagent::LaDateTime>,
                 ::std::string::String,
             >,
             department_name: ::std::result::Result<
@@ -14691,11 +14720,11 @@ pub mod types {
                 ::std::string::String,
             >,
             server_date_closed: ::std::result::Result<
-                ::std::option::Option<crate::LaDateTime>,
+                ::std::option::Option<::liveagent::LaDateTime>,
                 ::std::string::String,
             >,
             server_date_due: ::std::result::Result<
-                ::std::option::Option<crate::LaDateTime>,
+                ::std::option::Option<::liveagent::LaDateTime>,
                 ::std::string::String,
             >,
             sla: ::std::result::Result<
@@ -14802,7 +14831,7 @@ pub mod types {
             }
             pub fn date_closed<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaDateTime, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaDateTime, Form>,
             {
                 self.date_closed = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
@@ -14812,7 +14841,7 @@ pub mod types {
             }
             pub fn date_created<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaDateTime, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaDateTime, Form>,
             {
                 self.date_created = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
@@ -14822,7 +14851,7 @@ pub mod types {
             }
             pub fn date_due<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaDateTime, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaDateTime, Form>,
             {
                 self.date_due = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
@@ -14908,7 +14937,7 @@ pub mod types {
             }
             pub fn server_date_closed<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaDateTime, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaDateTime, Form>,
             {
                 self.server_date_closed = ::client_runtime::OptionalValue::into_optional(
                         value,
@@ -14922,7 +14951,7 @@ pub mod types {
             }
             pub fn server_date_due<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaDateTime, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaDateTime, Form>,
             {
                 self.server_date_due = ::client_runtime::OptionalValue::into_optional(
                         value,
@@ -15268,7 +15297,7 @@ pub mod types {
             >,
             status: ::std::result::Result<::std::string::String, ::std::string::String>,
             statuscode: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
         }
@@ -15339,7 +15368,7 @@ pub mod types {
             }
             pub fn statuscode<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.statuscode = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
@@ -15647,107 +15676,107 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct TagReportRow {
             answers: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
             call_avg_time: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
             call_internal_avg_time: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
             call_internal_seconds: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
             call_outgoing_avg_time: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
             call_outgoing_seconds: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
             call_pickup_avg_time: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
             call_seconds: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
             calls: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
             calls_internal: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
             calls_outgoing: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
             chat_answers: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
             chat_avg_time: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
             chat_pickup: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
             chat_pickup_avg_time: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
             chats: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
             created_tickets: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
             f_calls: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
             f_chats: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
             first_assign_avg_time: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
             first_assign_avg_time_sla: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
             first_resolve_avg_time: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
             first_resolve_avg_time_sla: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
             i_calls: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
             i_chats: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
             i_messages: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
             id: ::std::result::Result<
@@ -15755,31 +15784,31 @@ pub mod types {
                 ::std::string::String,
             >,
             missed_calls: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
             missed_chats: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
             new_answer_avg_time: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
             new_answer_avg_time_sla: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
             next_answer_avg_time: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
             next_answer_avg_time_sla: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
             not_ranked: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
             not_ranked_p: ::std::result::Result<
@@ -15787,15 +15816,15 @@ pub mod types {
                 ::std::string::String,
             >,
             notes: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
             o_calls: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
             punishments: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
             punishments_p: ::std::result::Result<
@@ -15803,11 +15832,11 @@ pub mod types {
                 ::std::string::String,
             >,
             resolved_tickets: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
             rewards: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
             rewards_p: ::std::result::Result<
@@ -15819,11 +15848,11 @@ pub mod types {
                 ::std::string::String,
             >,
             u_calls: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
             u_chats: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
         }
@@ -15881,7 +15910,7 @@ pub mod types {
         impl TagReportRow {
             pub fn answers<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.answers = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
@@ -15891,7 +15920,7 @@ pub mod types {
             }
             pub fn call_avg_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.call_avg_time = ::client_runtime::OptionalValue::into_optional(
                         value,
@@ -15903,7 +15932,7 @@ pub mod types {
             }
             pub fn call_internal_avg_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.call_internal_avg_time = ::client_runtime::OptionalValue::into_optional(
                         value,
@@ -15917,7 +15946,7 @@ pub mod types {
             }
             pub fn call_internal_seconds<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.call_internal_seconds = ::client_runtime::OptionalValue::into_optional(
                         value,
@@ -15931,7 +15960,7 @@ pub mod types {
             }
             pub fn call_outgoing_avg_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.call_outgoing_avg_time = ::client_runtime::OptionalValue::into_optional(
                         value,
@@ -15945,7 +15974,7 @@ pub mod types {
             }
             pub fn call_outgoing_seconds<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.call_outgoing_seconds = ::client_runtime::OptionalValue::into_optional(
                         value,
@@ -15959,7 +15988,7 @@ pub mod types {
             }
             pub fn call_pickup_avg_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.call_pickup_avg_time = ::client_runtime::OptionalValue::into_optional(
                         value,
@@ -15973,7 +16002,7 @@ pub mod types {
             }
             pub fn call_seconds<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.call_seconds = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
@@ -15983,7 +16012,7 @@ pub mod types {
             }
             pub fn calls<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.calls = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
@@ -15993,7 +16022,7 @@ pub mod types {
             }
             pub fn calls_internal<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.calls_internal = ::client_runtime::OptionalValue::into_optional(
                         value,
@@ -16007,7 +16036,7 @@ pub mod types {
             }
             pub fn calls_outgoing<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.calls_outgoing = ::client_runtime::OptionalValue::into_optional(
                         value,
@@ -16021,7 +16050,7 @@ pub mod types {
             }
             pub fn chat_answers<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.chat_answers = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
@@ -16031,7 +16060,7 @@ pub mod types {
             }
             pub fn chat_avg_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.chat_avg_time = ::client_runtime::OptionalValue::into_optional(
                         value,
@@ -16043,7 +16072,7 @@ pub mod types {
             }
             pub fn chat_pickup<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.chat_pickup = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
@@ -16053,7 +16082,7 @@ pub mod types {
             }
             pub fn chat_pickup_avg_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.chat_pickup_avg_time = ::client_runtime::OptionalValue::into_optional(
                         value,
@@ -16067,7 +16096,7 @@ pub mod types {
             }
             pub fn chats<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.chats = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
@@ -16077,7 +16106,7 @@ pub mod types {
             }
             pub fn created_tickets<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.created_tickets = ::client_runtime::OptionalValue::into_optional(
                         value,
@@ -16091,7 +16120,7 @@ pub mod types {
             }
             pub fn f_calls<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.f_calls = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
@@ -16101,7 +16130,7 @@ pub mod types {
             }
             pub fn f_chats<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.f_chats = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
@@ -16111,7 +16140,7 @@ pub mod types {
             }
             pub fn first_assign_avg_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.first_assign_avg_time = ::client_runtime::OptionalValue::into_optional(
                         value,
@@ -16125,7 +16154,7 @@ pub mod types {
             }
             pub fn first_assign_avg_time_sla<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.first_assign_avg_time_sla = ::client_runtime::OptionalValue::into_optional(
                         value,
@@ -16139,7 +16168,7 @@ pub mod types {
             }
             pub fn first_resolve_avg_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.first_resolve_avg_time = ::client_runtime::OptionalValue::into_optional(
                         value,
@@ -16153,7 +16182,7 @@ pub mod types {
             }
             pub fn first_resolve_avg_time_sla<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.first_resolve_avg_time_sla = ::client_runtime::OptionalValue::into_optional(
                         value,
@@ -16167,7 +16196,7 @@ pub mod types {
             }
             pub fn i_calls<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.i_calls = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
@@ -16177,7 +16206,7 @@ pub mod types {
             }
             pub fn i_chats<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.i_chats = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
@@ -16187,7 +16216,7 @@ pub mod types {
             }
             pub fn i_messages<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.i_messages = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
@@ -16205,7 +16234,7 @@ pub mod types {
             }
             pub fn missed_calls<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.missed_calls = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
@@ -16215,7 +16244,7 @@ pub mod types {
             }
             pub fn missed_chats<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.missed_chats = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
@@ -16225,7 +16254,7 @@ pub mod types {
             }
             pub fn new_answer_avg_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.new_answer_avg_time = ::client_runtime::OptionalValue::into_optional(
                         value,
@@ -16239,7 +16268,7 @@ pub mod types {
             }
             pub fn new_answer_avg_time_sla<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.new_answer_avg_time_sla = ::client_runtime::OptionalValue::into_optional(
                         value,
@@ -16253,7 +16282,7 @@ pub mod types {
             }
             pub fn next_answer_avg_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.next_answer_avg_time = ::client_runtime::OptionalValue::into_optional(
                         value,
@@ -16267,7 +16296,7 @@ pub mod types {
             }
             pub fn next_answer_avg_time_sla<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.next_answer_avg_time_sla = ::client_runtime::OptionalValue::into_optional(
                         value,
@@ -16281,7 +16310,7 @@ pub mod types {
             }
             pub fn not_ranked<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.not_ranked = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
@@ -16301,7 +16330,7 @@ pub mod types {
             }
             pub fn notes<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.notes = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
@@ -16311,7 +16340,7 @@ pub mod types {
             }
             pub fn o_calls<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.o_calls = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
@@ -16321,7 +16350,7 @@ pub mod types {
             }
             pub fn punishments<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.punishments = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
@@ -16343,7 +16372,7 @@ pub mod types {
             }
             pub fn resolved_tickets<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.resolved_tickets = ::client_runtime::OptionalValue::into_optional(
                         value,
@@ -16357,7 +16386,7 @@ pub mod types {
             }
             pub fn rewards<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.rewards = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
@@ -16387,7 +16416,7 @@ pub mod types {
             }
             pub fn u_calls<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.u_calls = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
@@ -16397,7 +16426,7 @@ pub mod types {
             }
             pub fn u_chats<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.u_chats = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
@@ -16703,31 +16732,31 @@ pub mod types {
                 ::std::string::String,
             >,
             date: ::std::result::Result<
-                ::std::option::Option<crate::LaDateTime>,
+                ::std::option::Option<::liveagent::LaDateTime>,
                 ::std::string::String,
             >,
             max_queue: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
             max_service: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
             max_slots: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
             min_queue: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
             min_service: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
             min_slots: ::std::result::Result<
-                ::std::option::Option<crate::LaInt>,
+                ::std::option::Option<::liveagent::LaInt>,
                 ::std::string::String,
             >,
         }
@@ -16780,7 +16809,7 @@ pub mod types {
             }
             pub fn date<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaDateTime, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaDateTime, Form>,
             {
                 self.date = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
@@ -16790,7 +16819,7 @@ pub mod types {
             }
             pub fn max_queue<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.max_queue = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
@@ -16800,7 +16829,7 @@ pub mod types {
             }
             pub fn max_service<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.max_service = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
@@ -16810,7 +16839,7 @@ pub mod types {
             }
             pub fn max_slots<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.max_slots = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
@@ -16820,7 +16849,7 @@ pub mod types {
             }
             pub fn min_queue<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.min_queue = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
@@ -16830,7 +16859,7 @@ pub mod types {
             }
             pub fn min_service<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.min_service = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
@@ -16840,7 +16869,7 @@ pub mod types {
             }
             pub fn min_slots<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::LaInt, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
                 self.min_slots = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
@@ -17220,7 +17249,7 @@ pub mod types {
                 ::std::string::String,
             >,
             status: ::std::result::Result<
-                crate::types::ConversationStatusChange,
+                ::liveagent::types::ConversationStatusChange,
                 ::std::string::String,
             >,
             useridentifier: ::std::result::Result<
@@ -17250,7 +17279,7 @@ pub mod types {
             }
             pub fn status<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<crate::types::ConversationStatusChange>,
+                T: ::std::convert::TryInto<::liveagent::types::ConversationStatusChange>,
                 T::Error: ::std::fmt::Display,
             {
                 self.status = value
@@ -17457,7 +17486,7 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct UploadFileBody {
             data: ::std::result::Result<
-                ::std::option::Option<crate::Base64Data>,
+                ::std::option::Option<::liveagent::Base64Data>,
                 ::std::string::String,
             >,
             download_url: ::std::result::Result<
@@ -17486,7 +17515,7 @@ pub mod types {
         impl UploadFileBody {
             pub fn data<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<crate::Base64Data, Form>,
+                T: ::client_runtime::OptionalValue<::liveagent::Base64Data, Form>,
             {
                 self.data = ::client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
@@ -17551,11 +17580,12 @@ pub mod types {
     }
     /// Generation of default values for serde.
     pub mod defaults {
-        pub(super) fn create_conversation_message_body_use_template() -> crate::types::YesNo {
-            ::serde_json::from_str::<crate::types::YesNo>("\"Y\"").unwrap()
+        pub(super) fn create_conversation_message_body_use_template() -> ::liveagent::types::YesNo {
+            ::serde_json::from_str::<::liveagent::types::YesNo>("\"Y\"").unwrap()
         }
-        pub(super) fn create_knowledgebase_category_body_access() -> crate::types::KnowledgebaseAccess {
-            ::serde_json::from_str::<crate::types::KnowledgebaseAccess>("\"P\"").unwrap()
+        pub(super) fn create_knowledgebase_category_body_access() -> ::liveagent::types::KnowledgebaseAccess {
+            ::serde_json::from_str::<::liveagent::types::KnowledgebaseAccess>("\"P\"")
+                .unwrap()
         }
         pub(super) fn create_knowledgebase_category_body_kb_id() -> ::std::string::String {
             "kb_defa".to_string()
@@ -17563,8 +17593,10 @@ pub mod types {
         pub(super) fn create_knowledgebase_category_body_parent_entry_id() -> ::std::string::String {
             "0".to_string()
         }
-        pub(super) fn create_knowledgebase_category_body_rtype() -> crate::types::KnowledgebaseCategoryType {
-            ::serde_json::from_str::<crate::types::KnowledgebaseCategoryType>("\"C\"")
+        pub(super) fn create_knowledgebase_category_body_rtype() -> ::liveagent::types::KnowledgebaseCategoryType {
+            ::serde_json::from_str::<
+                ::liveagent::types::KnowledgebaseCategoryType,
+            >("\"C\"")
                 .unwrap()
         }
     }
@@ -19429,7 +19461,7 @@ Version: 2.0.0*/
 pub struct Client {
     pub(crate) baseurl: String,
     pub(crate) client: reqwest::Client,
-    pub(crate) inner: ::client_runtime::State<crate::ApiKey>,
+    pub(crate) inner: ::client_runtime::State<::liveagent::ApiKey>,
 }
 impl Client {
     /// Construct a new client with an existing `reqwest::Client`,
@@ -19441,7 +19473,7 @@ impl Client {
     pub fn new_with_client(
         baseurl: &str,
         client: reqwest::Client,
-        inner: ::client_runtime::State<crate::ApiKey>,
+        inner: ::client_runtime::State<::liveagent::ApiKey>,
     ) -> Self {
         Self {
             baseurl: baseurl.to_string(),
@@ -19450,7 +19482,7 @@ impl Client {
         }
     }
 }
-impl ClientInfo<::client_runtime::State<crate::ApiKey>> for Client {
+impl ClientInfo<::client_runtime::State<::liveagent::ApiKey>> for Client {
     fn api_version() -> &'static str {
         "2.0.0"
     }
@@ -19460,7 +19492,7 @@ impl ClientInfo<::client_runtime::State<crate::ApiKey>> for Client {
     fn client(&self) -> &reqwest::Client {
         &self.client
     }
-    fn inner(&self) -> &::client_runtime::State<crate::ApiKey> {
+    fn inner(&self) -> &::client_runtime::State<::liveagent::ApiKey> {
         &self.inner
     }
 }
@@ -19468,7 +19500,7 @@ const _: () = {
     #[allow(dead_code)]
     fn assert_client_hooks()
     where
-        Client: ClientHooks<::client_runtime::State<crate::ApiKey>>,
+        Client: ClientHooks<::client_runtime::State<::liveagent::ApiKey>>,
     {}
 };
 impl Client {
@@ -20368,7 +20400,7 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => {
                     ::client_runtime::decode::success_response::<
-                        crate::LiveAgent,
+                        ::liveagent::LiveAgent,
                         _,
                         _,
                     >(response)
@@ -20440,7 +20472,7 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => {
                     ::client_runtime::decode::success_response::<
-                        crate::LiveAgent,
+                        ::liveagent::LiveAgent,
                         _,
                         _,
                     >(response)
@@ -20512,7 +20544,7 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => {
                     ::client_runtime::decode::success_response::<
-                        crate::LiveAgent,
+                        ::liveagent::LiveAgent,
                         _,
                         _,
                     >(response)
@@ -20600,7 +20632,7 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => {
                     ::client_runtime::decode::success_response::<
-                        crate::LiveAgent,
+                        ::liveagent::LiveAgent,
                         _,
                         _,
                     >(response)
@@ -20692,7 +20724,7 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => {
                     ::client_runtime::decode::success_response::<
-                        crate::LiveAgent,
+                        ::liveagent::LiveAgent,
                         _,
                         _,
                     >(response)
@@ -20818,7 +20850,7 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => {
                     ::client_runtime::decode::success_response::<
-                        crate::LiveAgent,
+                        ::liveagent::LiveAgent,
                         _,
                         _,
                     >(response)
@@ -20850,18 +20882,18 @@ pub mod builder {
         client: &'a super::Client,
         agent: Result<Option<::std::string::String>, String>,
         channel_type: Result<
-            Option<crate::CommaList<crate::types::ChannelType>>,
+            Option<::liveagent::CommaList<::liveagent::types::ChannelType>>,
             String,
         >,
         cursor: Result<Option<::std::string::String>, String>,
-        datechanged: Result<Option<crate::OpDateTime>, String>,
-        datefrom: Result<Option<crate::LaDateTime>, String>,
-        dateto: Result<Option<crate::LaDateTime>, String>,
+        datechanged: Result<Option<::liveagent::OpDateTime>, String>,
+        datefrom: Result<Option<::liveagent::LaDateTime>, String>,
+        dateto: Result<Option<::liveagent::LaDateTime>, String>,
         department: Result<Option<::std::string::String>, String>,
         limit: Result<Option<i64>, String>,
         owneridentifier: Result<Option<::std::string::String>, String>,
         status: Result<
-            Option<crate::CommaList<crate::types::ConversationStatus>>,
+            Option<::liveagent::CommaList<::liveagent::types::ConversationStatus>>,
             String,
         >,
         subject: Result<Option<::std::string::String>, String>,
@@ -20898,13 +20930,15 @@ pub mod builder {
         }
         pub fn channel_type<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<crate::CommaList<crate::types::ChannelType>>,
+            V: std::convert::TryInto<
+                ::liveagent::CommaList<::liveagent::types::ChannelType>,
+            >,
         {
             self.channel_type = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `crate :: CommaList < crate :: types :: ChannelType >` for channel_type failed"
+                    "conversion to `:: liveagent :: CommaList < :: liveagent :: types :: ChannelType >` for channel_type failed"
                         .to_string()
                 });
             self
@@ -20924,38 +20958,40 @@ pub mod builder {
         }
         pub fn datechanged<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<crate::OpDateTime>,
+            V: std::convert::TryInto<::liveagent::OpDateTime>,
         {
             self.datechanged = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `crate :: OpDateTime` for datechanged failed"
+                    "conversion to `:: liveagent :: OpDateTime` for datechanged failed"
                         .to_string()
                 });
             self
         }
         pub fn datefrom<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<crate::LaDateTime>,
+            V: std::convert::TryInto<::liveagent::LaDateTime>,
         {
             self.datefrom = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `crate :: LaDateTime` for datefrom failed".to_string()
+                    "conversion to `:: liveagent :: LaDateTime` for datefrom failed"
+                        .to_string()
                 });
             self
         }
         pub fn dateto<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<crate::LaDateTime>,
+            V: std::convert::TryInto<::liveagent::LaDateTime>,
         {
             self.dateto = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `crate :: LaDateTime` for dateto failed".to_string()
+                    "conversion to `:: liveagent :: LaDateTime` for dateto failed"
+                        .to_string()
                 });
             self
         }
@@ -20997,13 +21033,15 @@ pub mod builder {
         }
         pub fn status<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<crate::CommaList<crate::types::ConversationStatus>>,
+            V: std::convert::TryInto<
+                ::liveagent::CommaList<::liveagent::types::ConversationStatus>,
+            >,
         {
             self.status = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `crate :: CommaList < crate :: types :: ConversationStatus >` for status failed"
+                    "conversion to `:: liveagent :: CommaList < :: liveagent :: types :: ConversationStatus >` for status failed"
                         .to_string()
                 });
             self
@@ -21100,7 +21138,7 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => {
                     ::client_runtime::decode::success_response::<
-                        crate::LiveAgent,
+                        ::liveagent::LiveAgent,
                         _,
                         _,
                     >(response)
@@ -21131,8 +21169,8 @@ pub mod builder {
     pub struct ListConversationMessages<'a> {
         client: &'a super::Client,
         conversationid: Result<::std::string::String, String>,
-        datefrom: Result<Option<crate::LaDateTime>, String>,
-        dateto: Result<Option<crate::LaDateTime>, String>,
+        datefrom: Result<Option<::liveagent::LaDateTime>, String>,
+        dateto: Result<Option<::liveagent::LaDateTime>, String>,
     }
     impl<'a> ListConversationMessages<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -21157,25 +21195,27 @@ pub mod builder {
         }
         pub fn datefrom<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<crate::LaDateTime>,
+            V: std::convert::TryInto<::liveagent::LaDateTime>,
         {
             self.datefrom = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `crate :: LaDateTime` for datefrom failed".to_string()
+                    "conversion to `:: liveagent :: LaDateTime` for datefrom failed"
+                        .to_string()
                 });
             self
         }
         pub fn dateto<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<crate::LaDateTime>,
+            V: std::convert::TryInto<::liveagent::LaDateTime>,
         {
             self.dateto = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `crate :: LaDateTime` for dateto failed".to_string()
+                    "conversion to `:: liveagent :: LaDateTime` for dateto failed"
+                        .to_string()
                 });
             self
         }
@@ -21224,7 +21264,7 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => {
                     ::client_runtime::decode::success_response::<
-                        crate::LiveAgent,
+                        ::liveagent::LiveAgent,
                         _,
                         _,
                     >(response)
@@ -21352,7 +21392,7 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => {
                     ::client_runtime::decode::success_response::<
-                        crate::LiveAgent,
+                        ::liveagent::LiveAgent,
                         _,
                         _,
                     >(response)
@@ -21480,7 +21520,7 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => {
                     ::client_runtime::decode::success_response::<
-                        crate::LiveAgent,
+                        ::liveagent::LiveAgent,
                         _,
                         _,
                     >(response)
@@ -21572,7 +21612,7 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => {
                     ::client_runtime::decode::success_response::<
-                        crate::LiveAgent,
+                        ::liveagent::LiveAgent,
                         _,
                         _,
                     >(response)
@@ -21698,7 +21738,7 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => {
                     ::client_runtime::decode::success_response::<
-                        crate::LiveAgent,
+                        ::liveagent::LiveAgent,
                         _,
                         _,
                     >(response)
@@ -21826,7 +21866,7 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => {
                     ::client_runtime::decode::success_response::<
-                        crate::LiveAgent,
+                        ::liveagent::LiveAgent,
                         _,
                         _,
                     >(response)
@@ -21954,7 +21994,7 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => {
                     ::client_runtime::decode::success_response::<
-                        crate::LiveAgent,
+                        ::liveagent::LiveAgent,
                         _,
                         _,
                     >(response)
@@ -22083,7 +22123,7 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => {
                     ::client_runtime::decode::success_response::<
-                        crate::LiveAgent,
+                        ::liveagent::LiveAgent,
                         _,
                         _,
                     >(response)
@@ -22177,7 +22217,7 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => {
                     ::client_runtime::decode::success_response::<
-                        crate::LiveAgent,
+                        ::liveagent::LiveAgent,
                         _,
                         _,
                     >(response)
@@ -22269,7 +22309,7 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => {
                     ::client_runtime::decode::success_response::<
-                        crate::LiveAgent,
+                        ::liveagent::LiveAgent,
                         _,
                         _,
                     >(response)
@@ -22396,7 +22436,7 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => {
                     ::client_runtime::decode::success_response::<
-                        crate::LiveAgent,
+                        ::liveagent::LiveAgent,
                         _,
                         _,
                     >(response)
@@ -22488,7 +22528,7 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => {
                     ::client_runtime::decode::success_response::<
-                        crate::LiveAgent,
+                        ::liveagent::LiveAgent,
                         _,
                         _,
                     >(response)
@@ -22560,7 +22600,7 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => {
                     ::client_runtime::decode::success_response::<
-                        crate::LiveAgent,
+                        ::liveagent::LiveAgent,
                         _,
                         _,
                     >(response)
@@ -22669,7 +22709,7 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => {
                     ::client_runtime::decode::success_response::<
-                        crate::LiveAgent,
+                        ::liveagent::LiveAgent,
                         _,
                         _,
                     >(response)
@@ -22757,7 +22797,7 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => {
                     ::client_runtime::decode::success_response::<
-                        crate::LiveAgent,
+                        ::liveagent::LiveAgent,
                         _,
                         _,
                     >(response)
@@ -22860,7 +22900,7 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => {
                     ::client_runtime::decode::success_response::<
-                        crate::LiveAgent,
+                        ::liveagent::LiveAgent,
                         _,
                         _,
                     >(response)
@@ -23038,7 +23078,7 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => {
                     ::client_runtime::decode::success_response::<
-                        crate::LiveAgent,
+                        ::liveagent::LiveAgent,
                         _,
                         _,
                     >(response)
@@ -23148,7 +23188,7 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => {
                     ::client_runtime::decode::success_response::<
-                        crate::LiveAgent,
+                        ::liveagent::LiveAgent,
                         _,
                         _,
                     >(response)
@@ -23240,7 +23280,7 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => {
                     ::client_runtime::decode::success_response::<
-                        crate::LiveAgent,
+                        ::liveagent::LiveAgent,
                         _,
                         _,
                     >(response)
@@ -23270,7 +23310,7 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct ListKnowledgebaseEntries<'a> {
         client: &'a super::Client,
-        date_changed: Result<Option<crate::LaDateTime>, String>,
+        date_changed: Result<Option<::liveagent::LaDateTime>, String>,
         entry_id: Result<Option<::std::string::String>, String>,
         kb_id: Result<Option<::std::string::String>, String>,
         limit: Result<Option<i64>, String>,
@@ -23293,13 +23333,13 @@ pub mod builder {
         }
         pub fn date_changed<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<crate::LaDateTime>,
+            V: std::convert::TryInto<::liveagent::LaDateTime>,
         {
             self.date_changed = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `crate :: LaDateTime` for date_changed failed"
+                    "conversion to `:: liveagent :: LaDateTime` for date_changed failed"
                         .to_string()
                 });
             self
@@ -23443,7 +23483,7 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => {
                     ::client_runtime::decode::success_response::<
-                        crate::LiveAgent,
+                        ::liveagent::LiveAgent,
                         _,
                         _,
                     >(response)
@@ -23545,7 +23585,7 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => {
                     ::client_runtime::decode::success_response::<
-                        crate::LiveAgent,
+                        ::liveagent::LiveAgent,
                         _,
                         _,
                     >(response)
@@ -23688,7 +23728,7 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => {
                     ::client_runtime::decode::success_response::<
-                        crate::LiveAgent,
+                        ::liveagent::LiveAgent,
                         _,
                         _,
                     >(response)
@@ -23760,7 +23800,7 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => {
                     ::client_runtime::decode::success_response::<
-                        crate::LiveAgent,
+                        ::liveagent::LiveAgent,
                         _,
                         _,
                     >(response)
@@ -23790,9 +23830,9 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct GetAgentsReport<'a> {
         client: &'a super::Client,
-        columns: Result<Option<crate::CommaList<::std::string::String>>, String>,
-        date_from: Result<crate::LaDateTime, String>,
-        date_to: Result<crate::LaDateTime, String>,
+        columns: Result<Option<::liveagent::CommaList<::std::string::String>>, String>,
+        date_from: Result<::liveagent::LaDateTime, String>,
+        date_to: Result<::liveagent::LaDateTime, String>,
         limitcount: Result<Option<i64>, String>,
         limitfrom: Result<Option<u64>, String>,
     }
@@ -23809,37 +23849,38 @@ pub mod builder {
         }
         pub fn columns<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<crate::CommaList<::std::string::String>>,
+            V: std::convert::TryInto<::liveagent::CommaList<::std::string::String>>,
         {
             self.columns = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `crate :: CommaList < :: std :: string :: String >` for columns failed"
+                    "conversion to `:: liveagent :: CommaList < :: std :: string :: String >` for columns failed"
                         .to_string()
                 });
             self
         }
         pub fn date_from<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<crate::LaDateTime>,
+            V: std::convert::TryInto<::liveagent::LaDateTime>,
         {
             self.date_from = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `crate :: LaDateTime` for date_from failed"
+                    "conversion to `:: liveagent :: LaDateTime` for date_from failed"
                         .to_string()
                 });
             self
         }
         pub fn date_to<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<crate::LaDateTime>,
+            V: std::convert::TryInto<::liveagent::LaDateTime>,
         {
             self.date_to = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `crate :: LaDateTime` for date_to failed".to_string()
+                    "conversion to `:: liveagent :: LaDateTime` for date_to failed"
+                        .to_string()
                 });
             self
         }
@@ -23910,7 +23951,7 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => {
                     ::client_runtime::decode::success_response::<
-                        crate::LiveAgent,
+                        ::liveagent::LiveAgent,
                         _,
                         _,
                     >(response)
@@ -23940,9 +23981,9 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct GetChannelsReport<'a> {
         client: &'a super::Client,
-        columns: Result<Option<crate::CommaList<::std::string::String>>, String>,
-        date_from: Result<crate::LaDateTime, String>,
-        date_to: Result<crate::LaDateTime, String>,
+        columns: Result<Option<::liveagent::CommaList<::std::string::String>>, String>,
+        date_from: Result<::liveagent::LaDateTime, String>,
+        date_to: Result<::liveagent::LaDateTime, String>,
         limitcount: Result<Option<i64>, String>,
         limitfrom: Result<Option<u64>, String>,
     }
@@ -23959,37 +24000,38 @@ pub mod builder {
         }
         pub fn columns<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<crate::CommaList<::std::string::String>>,
+            V: std::convert::TryInto<::liveagent::CommaList<::std::string::String>>,
         {
             self.columns = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `crate :: CommaList < :: std :: string :: String >` for columns failed"
+                    "conversion to `:: liveagent :: CommaList < :: std :: string :: String >` for columns failed"
                         .to_string()
                 });
             self
         }
         pub fn date_from<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<crate::LaDateTime>,
+            V: std::convert::TryInto<::liveagent::LaDateTime>,
         {
             self.date_from = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `crate :: LaDateTime` for date_from failed"
+                    "conversion to `:: liveagent :: LaDateTime` for date_from failed"
                         .to_string()
                 });
             self
         }
         pub fn date_to<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<crate::LaDateTime>,
+            V: std::convert::TryInto<::liveagent::LaDateTime>,
         {
             self.date_to = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `crate :: LaDateTime` for date_to failed".to_string()
+                    "conversion to `:: liveagent :: LaDateTime` for date_to failed"
+                        .to_string()
                 });
             self
         }
@@ -24060,7 +24102,7 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => {
                     ::client_runtime::decode::success_response::<
-                        crate::LiveAgent,
+                        ::liveagent::LiveAgent,
                         _,
                         _,
                     >(response)
@@ -24090,9 +24132,9 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct GetDepartmentsReport<'a> {
         client: &'a super::Client,
-        columns: Result<Option<crate::CommaList<::std::string::String>>, String>,
-        date_from: Result<crate::LaDateTime, String>,
-        date_to: Result<crate::LaDateTime, String>,
+        columns: Result<Option<::liveagent::CommaList<::std::string::String>>, String>,
+        date_from: Result<::liveagent::LaDateTime, String>,
+        date_to: Result<::liveagent::LaDateTime, String>,
         limitcount: Result<Option<i64>, String>,
         limitfrom: Result<Option<u64>, String>,
     }
@@ -24109,37 +24151,38 @@ pub mod builder {
         }
         pub fn columns<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<crate::CommaList<::std::string::String>>,
+            V: std::convert::TryInto<::liveagent::CommaList<::std::string::String>>,
         {
             self.columns = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `crate :: CommaList < :: std :: string :: String >` for columns failed"
+                    "conversion to `:: liveagent :: CommaList < :: std :: string :: String >` for columns failed"
                         .to_string()
                 });
             self
         }
         pub fn date_from<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<crate::LaDateTime>,
+            V: std::convert::TryInto<::liveagent::LaDateTime>,
         {
             self.date_from = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `crate :: LaDateTime` for date_from failed"
+                    "conversion to `:: liveagent :: LaDateTime` for date_from failed"
                         .to_string()
                 });
             self
         }
         pub fn date_to<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<crate::LaDateTime>,
+            V: std::convert::TryInto<::liveagent::LaDateTime>,
         {
             self.date_to = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `crate :: LaDateTime` for date_to failed".to_string()
+                    "conversion to `:: liveagent :: LaDateTime` for date_to failed"
+                        .to_string()
                 });
             self
         }
@@ -24210,7 +24253,7 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => {
                     ::client_runtime::decode::success_response::<
-                        crate::LiveAgent,
+                        ::liveagent::LiveAgent,
                         _,
                         _,
                     >(response)
@@ -24240,10 +24283,10 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct GetPerformanceReport<'a> {
         client: &'a super::Client,
-        columns: Result<Option<crate::CommaList<::std::string::String>>, String>,
-        date_from: Result<crate::LaDateTime, String>,
-        date_to: Result<crate::LaDateTime, String>,
-        group_by: Result<Option<crate::types::ReportGroupBy>, String>,
+        columns: Result<Option<::liveagent::CommaList<::std::string::String>>, String>,
+        date_from: Result<::liveagent::LaDateTime, String>,
+        date_to: Result<::liveagent::LaDateTime, String>,
+        group_by: Result<Option<::liveagent::types::ReportGroupBy>, String>,
         limitcount: Result<Option<i64>, String>,
         limitfrom: Result<Option<u64>, String>,
     }
@@ -24261,49 +24304,50 @@ pub mod builder {
         }
         pub fn columns<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<crate::CommaList<::std::string::String>>,
+            V: std::convert::TryInto<::liveagent::CommaList<::std::string::String>>,
         {
             self.columns = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `crate :: CommaList < :: std :: string :: String >` for columns failed"
+                    "conversion to `:: liveagent :: CommaList < :: std :: string :: String >` for columns failed"
                         .to_string()
                 });
             self
         }
         pub fn date_from<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<crate::LaDateTime>,
+            V: std::convert::TryInto<::liveagent::LaDateTime>,
         {
             self.date_from = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `crate :: LaDateTime` for date_from failed"
+                    "conversion to `:: liveagent :: LaDateTime` for date_from failed"
                         .to_string()
                 });
             self
         }
         pub fn date_to<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<crate::LaDateTime>,
+            V: std::convert::TryInto<::liveagent::LaDateTime>,
         {
             self.date_to = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `crate :: LaDateTime` for date_to failed".to_string()
+                    "conversion to `:: liveagent :: LaDateTime` for date_to failed"
+                        .to_string()
                 });
             self
         }
         pub fn group_by<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<crate::types::ReportGroupBy>,
+            V: std::convert::TryInto<::liveagent::types::ReportGroupBy>,
         {
             self.group_by = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `crate :: types :: ReportGroupBy` for group_by failed"
+                    "conversion to `:: liveagent :: types :: ReportGroupBy` for group_by failed"
                         .to_string()
                 });
             self
@@ -24385,7 +24429,7 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => {
                     ::client_runtime::decode::success_response::<
-                        crate::LiveAgent,
+                        ::liveagent::LiveAgent,
                         _,
                         _,
                     >(response)
@@ -24415,9 +24459,9 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct GetTagsReport<'a> {
         client: &'a super::Client,
-        columns: Result<Option<crate::CommaList<::std::string::String>>, String>,
-        date_from: Result<crate::LaDateTime, String>,
-        date_to: Result<crate::LaDateTime, String>,
+        columns: Result<Option<::liveagent::CommaList<::std::string::String>>, String>,
+        date_from: Result<::liveagent::LaDateTime, String>,
+        date_to: Result<::liveagent::LaDateTime, String>,
         limitcount: Result<Option<i64>, String>,
         limitfrom: Result<Option<u64>, String>,
     }
@@ -24434,37 +24478,38 @@ pub mod builder {
         }
         pub fn columns<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<crate::CommaList<::std::string::String>>,
+            V: std::convert::TryInto<::liveagent::CommaList<::std::string::String>>,
         {
             self.columns = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `crate :: CommaList < :: std :: string :: String >` for columns failed"
+                    "conversion to `:: liveagent :: CommaList < :: std :: string :: String >` for columns failed"
                         .to_string()
                 });
             self
         }
         pub fn date_from<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<crate::LaDateTime>,
+            V: std::convert::TryInto<::liveagent::LaDateTime>,
         {
             self.date_from = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `crate :: LaDateTime` for date_from failed"
+                    "conversion to `:: liveagent :: LaDateTime` for date_from failed"
                         .to_string()
                 });
             self
         }
         pub fn date_to<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<crate::LaDateTime>,
+            V: std::convert::TryInto<::liveagent::LaDateTime>,
         {
             self.date_to = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `crate :: LaDateTime` for date_to failed".to_string()
+                    "conversion to `:: liveagent :: LaDateTime` for date_to failed"
+                        .to_string()
                 });
             self
         }
@@ -24535,7 +24580,7 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => {
                     ::client_runtime::decode::success_response::<
-                        crate::LiveAgent,
+                        ::liveagent::LiveAgent,
                         _,
                         _,
                     >(response)
@@ -24566,9 +24611,9 @@ pub mod builder {
     pub struct GetTicketsAgentsAvailabilityReport<'a> {
         client: &'a super::Client,
         agentid: Result<Option<::std::string::String>, String>,
-        columns: Result<Option<crate::CommaList<::std::string::String>>, String>,
-        date_from: Result<Option<crate::LaDateTime>, String>,
-        date_to: Result<Option<crate::LaDateTime>, String>,
+        columns: Result<Option<::liveagent::CommaList<::std::string::String>>, String>,
+        date_from: Result<Option<::liveagent::LaDateTime>, String>,
+        date_to: Result<Option<::liveagent::LaDateTime>, String>,
         departmentid: Result<Option<::std::string::String>, String>,
         limitcount: Result<Option<i64>, String>,
         limitfrom: Result<Option<u64>, String>,
@@ -24601,39 +24646,40 @@ pub mod builder {
         }
         pub fn columns<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<crate::CommaList<::std::string::String>>,
+            V: std::convert::TryInto<::liveagent::CommaList<::std::string::String>>,
         {
             self.columns = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `crate :: CommaList < :: std :: string :: String >` for columns failed"
+                    "conversion to `:: liveagent :: CommaList < :: std :: string :: String >` for columns failed"
                         .to_string()
                 });
             self
         }
         pub fn date_from<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<crate::LaDateTime>,
+            V: std::convert::TryInto<::liveagent::LaDateTime>,
         {
             self.date_from = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `crate :: LaDateTime` for date_from failed"
+                    "conversion to `:: liveagent :: LaDateTime` for date_from failed"
                         .to_string()
                 });
             self
         }
         pub fn date_to<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<crate::LaDateTime>,
+            V: std::convert::TryInto<::liveagent::LaDateTime>,
         {
             self.date_to = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `crate :: LaDateTime` for date_to failed".to_string()
+                    "conversion to `:: liveagent :: LaDateTime` for date_to failed"
+                        .to_string()
                 });
             self
         }
@@ -24732,7 +24778,7 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => {
                     ::client_runtime::decode::success_response::<
-                        crate::LiveAgent,
+                        ::liveagent::LiveAgent,
                         _,
                         _,
                     >(response)
@@ -24763,8 +24809,8 @@ pub mod builder {
     pub struct GetTicketsLoadReport<'a> {
         client: &'a super::Client,
         agentid: Result<Option<::std::string::String>, String>,
-        date_from: Result<Option<crate::LaDateTime>, String>,
-        date_to: Result<Option<crate::LaDateTime>, String>,
+        date_from: Result<Option<::liveagent::LaDateTime>, String>,
+        date_to: Result<Option<::liveagent::LaDateTime>, String>,
         departmentid: Result<Option<::std::string::String>, String>,
         limitcount: Result<Option<i64>, String>,
         limitfrom: Result<Option<u64>, String>,
@@ -24796,26 +24842,27 @@ pub mod builder {
         }
         pub fn date_from<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<crate::LaDateTime>,
+            V: std::convert::TryInto<::liveagent::LaDateTime>,
         {
             self.date_from = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `crate :: LaDateTime` for date_from failed"
+                    "conversion to `:: liveagent :: LaDateTime` for date_from failed"
                         .to_string()
                 });
             self
         }
         pub fn date_to<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<crate::LaDateTime>,
+            V: std::convert::TryInto<::liveagent::LaDateTime>,
         {
             self.date_to = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `crate :: LaDateTime` for date_to failed".to_string()
+                    "conversion to `:: liveagent :: LaDateTime` for date_to failed"
+                        .to_string()
                 });
             self
         }
@@ -24911,7 +24958,7 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => {
                     ::client_runtime::decode::success_response::<
-                        crate::LiveAgent,
+                        ::liveagent::LiveAgent,
                         _,
                         _,
                     >(response)
@@ -24941,8 +24988,8 @@ pub mod builder {
     #[derive(Debug, Clone)]
     pub struct GetTicketsSlaComplianceReport<'a> {
         client: &'a super::Client,
-        date_from: Result<Option<crate::LaDateTime>, String>,
-        date_to: Result<Option<crate::LaDateTime>, String>,
+        date_from: Result<Option<::liveagent::LaDateTime>, String>,
+        date_to: Result<Option<::liveagent::LaDateTime>, String>,
         datetime: Result<Option<::std::string::String>, String>,
         departmentid: Result<Option<::std::string::String>, String>,
         limitcount: Result<Option<i64>, String>,
@@ -24966,26 +25013,27 @@ pub mod builder {
         }
         pub fn date_from<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<crate::LaDateTime>,
+            V: std::convert::TryInto<::liveagent::LaDateTime>,
         {
             self.date_from = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `crate :: LaDateTime` for date_from failed"
+                    "conversion to `:: liveagent :: LaDateTime` for date_from failed"
                         .to_string()
                 });
             self
         }
         pub fn date_to<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<crate::LaDateTime>,
+            V: std::convert::TryInto<::liveagent::LaDateTime>,
         {
             self.date_to = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `crate :: LaDateTime` for date_to failed".to_string()
+                    "conversion to `:: liveagent :: LaDateTime` for date_to failed"
+                        .to_string()
                 });
             self
         }
@@ -25126,7 +25174,7 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => {
                     ::client_runtime::decode::success_response::<
-                        crate::LiveAgent,
+                        ::liveagent::LiveAgent,
                         _,
                         _,
                     >(response)
@@ -25157,9 +25205,9 @@ pub mod builder {
     pub struct GetTicketsSlaLogReport<'a> {
         client: &'a super::Client,
         agentid: Result<Option<::std::string::String>, String>,
-        columns: Result<Option<crate::CommaList<::std::string::String>>, String>,
-        date_from: Result<crate::LaDateTime, String>,
-        date_to: Result<crate::LaDateTime, String>,
+        columns: Result<Option<::liveagent::CommaList<::std::string::String>>, String>,
+        date_from: Result<::liveagent::LaDateTime, String>,
+        date_to: Result<::liveagent::LaDateTime, String>,
         departmentid: Result<Option<::std::string::String>, String>,
         limitcount: Result<Option<i64>, String>,
         limitfrom: Result<Option<u64>, String>,
@@ -25196,37 +25244,38 @@ pub mod builder {
         }
         pub fn columns<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<crate::CommaList<::std::string::String>>,
+            V: std::convert::TryInto<::liveagent::CommaList<::std::string::String>>,
         {
             self.columns = value
                 .try_into()
                 .map(Some)
                 .map_err(|_| {
-                    "conversion to `crate :: CommaList < :: std :: string :: String >` for columns failed"
+                    "conversion to `:: liveagent :: CommaList < :: std :: string :: String >` for columns failed"
                         .to_string()
                 });
             self
         }
         pub fn date_from<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<crate::LaDateTime>,
+            V: std::convert::TryInto<::liveagent::LaDateTime>,
         {
             self.date_from = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `crate :: LaDateTime` for date_from failed"
+                    "conversion to `:: liveagent :: LaDateTime` for date_from failed"
                         .to_string()
                 });
             self
         }
         pub fn date_to<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<crate::LaDateTime>,
+            V: std::convert::TryInto<::liveagent::LaDateTime>,
         {
             self.date_to = value
                 .try_into()
                 .map_err(|_| {
-                    "conversion to `crate :: LaDateTime` for date_to failed".to_string()
+                    "conversion to `:: liveagent :: LaDateTime` for date_to failed"
+                        .to_string()
                 });
             self
         }
@@ -25357,7 +25406,7 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => {
                     ::client_runtime::decode::success_response::<
-                        crate::LiveAgent,
+                        ::liveagent::LiveAgent,
                         _,
                         _,
                     >(response)
@@ -25429,7 +25478,7 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => {
                     ::client_runtime::decode::success_response::<
-                        crate::LiveAgent,
+                        ::liveagent::LiveAgent,
                         _,
                         _,
                     >(response)
@@ -25520,7 +25569,7 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => {
                     ::client_runtime::decode::success_response::<
-                        crate::LiveAgent,
+                        ::liveagent::LiveAgent,
                         _,
                         _,
                     >(response)
@@ -25641,7 +25690,7 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => {
                     ::client_runtime::decode::success_response::<
-                        crate::LiveAgent,
+                        ::liveagent::LiveAgent,
                         _,
                         _,
                     >(response)
@@ -25732,7 +25781,7 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => {
                     ::client_runtime::decode::success_response::<
-                        crate::LiveAgent,
+                        ::liveagent::LiveAgent,
                         _,
                         _,
                     >(response)
@@ -25801,7 +25850,7 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => {
                     ::client_runtime::decode::success_response::<
-                        crate::LiveAgent,
+                        ::liveagent::LiveAgent,
                         _,
                         _,
                     >(response)
@@ -25905,7 +25954,7 @@ pub mod builder {
             match response.status().as_u16() {
                 200u16 => {
                     ::client_runtime::decode::success_response::<
-                        crate::LiveAgent,
+                        ::liveagent::LiveAgent,
                         _,
                         _,
                     >(response)
@@ -27016,93 +27065,309 @@ pub mod builder {
 pub mod prelude {
     pub use self::super::Client;
 }
-::client_runtime::api_glue! {
-    api: crate::LiveAgent,
-    client: Client,
-    rate_limit_per_minute: Some(180),
-    error_body: types::ErrorEnvelope { response },
-    envelopes: response {
-        types::AgentEnvelope => types::Agent,
-        types::AgentsOnlineStatusEnvelope => types::AgentsOnlineStatus,
-        types::AgentsReportEnvelope => types::AgentsReport,
-        types::ApplicationStatusEnvelope => types::ApplicationStatus,
-        types::ChannelsReportEnvelope => types::ChannelsReport,
-        types::CompanyEnvelope => types::Company,
-        types::CompanyListEnvelope => types::CompanyList,
-        types::ConversationEnvelope => types::Conversation,
-        types::ConversationListEnvelope => types::ConversationList,
-        types::ConversationTagListEnvelope => types::ConversationTagList,
-        types::CustomerGroupListEnvelope => types::CustomerGroupList,
-        types::CustomersGroupCreatedEnvelope => types::CustomersGroupCreated,
-        types::CustomersGroupEnvelope => types::CustomersGroup,
-        types::CustomersGroupListEnvelope => types::CustomersGroupList,
-        types::DepartmentsReportEnvelope => types::DepartmentsReport,
-        types::FileEnvelope => types::File,
-        types::KnowledgebaseArticleListEnvelope => types::KnowledgebaseArticleList,
-        types::KnowledgebaseCategoryEnvelope => types::KnowledgebaseCategory,
-        types::KnowledgebaseEntryListEnvelope => types::KnowledgebaseEntryList,
-        types::KnowledgebaseListEnvelope => types::KnowledgebaseList,
-        types::KnowledgebaseSearchResultEnvelope => types::KnowledgebaseSearchResult,
-        types::MessageGroupListEnvelope => types::MessageGroupList,
-        types::OkStatusEnvelope => types::OkStatus,
-        types::PerformanceReportEnvelope => types::PerformanceReport,
-        types::SuggestionCategoryListEnvelope => types::SuggestionCategoryList,
-        types::TagCreatedEnvelope => types::TagCreated,
-        types::TagDetailsEnvelope => types::TagDetails,
-        types::TagListEnvelope => types::TagList,
-        types::TagsReportEnvelope => types::TagsReport,
-        types::TicketsAgentsAvailabilityReportEnvelope => types::TicketsAgentsAvailabilityReport,
-        types::TicketsLoadReportEnvelope => types::TicketsLoadReport,
-        types::TicketsSlaComplianceReportEnvelope => types::TicketsSlaComplianceReport,
-        types::TicketsSlaLogReportEnvelope => types::TicketsSlaLogReport,
-    },
-    null_envelopes: [],
-    secured_operations: [
-        "add_conversation_tag",
-        "create_conversation_message",
-        "create_customers_group",
-        "create_knowledgebase_category",
-        "create_tag",
-        "delete_conversation",
-        "delete_conversation_tag",
-        "delete_customer_fields",
-        "delete_customers_group",
-        "delete_knowledgebase_entry",
-        "delete_tag",
-        "get_agent",
-        "get_agents_report",
-        "get_application_status",
-        "get_channels_report",
-        "get_company",
-        "get_conversation",
-        "get_customers_group",
-        "get_departments_report",
-        "get_file",
-        "get_performance_report",
-        "get_tag",
-        "get_tags_report",
-        "get_tickets_agents_availability_report",
-        "get_tickets_load_report",
-        "get_tickets_sla_compliance_report",
-        "get_tickets_sla_log_report",
-        "list_agents_online_status",
-        "list_companies",
-        "list_conversation_messages",
-        "list_conversation_tags",
-        "list_conversations",
-        "list_customer_groups",
-        "list_customers_groups",
-        "list_knowledgebase_articles",
-        "list_knowledgebase_entries",
-        "list_knowledgebases",
-        "list_suggestion_categories",
-        "list_tags",
-        "search_knowledgebase",
-        "set_customer_fields",
-        "update_conversation_status",
-        "update_customers_group",
-        "update_tag",
-        "upload_file",
-    ],
-    raw_body_operations: [],
+impl ::client_runtime::Envelope for types::AgentEnvelope {
+    type Payload = types::Agent;
+    fn into_payload(self) -> types::Agent {
+        self.response
+    }
 }
+impl ::client_runtime::Envelope for types::AgentsOnlineStatusEnvelope {
+    type Payload = types::AgentsOnlineStatus;
+    fn into_payload(self) -> types::AgentsOnlineStatus {
+        self.response
+    }
+}
+impl ::client_runtime::Envelope for types::AgentsReportEnvelope {
+    type Payload = types::AgentsReport;
+    fn into_payload(self) -> types::AgentsReport {
+        self.response
+    }
+}
+impl ::client_runtime::Envelope for types::ApplicationStatusEnvelope {
+    type Payload = types::ApplicationStatus;
+    fn into_payload(self) -> types::ApplicationStatus {
+        self.response
+    }
+}
+impl ::client_runtime::Envelope for types::ChannelsReportEnvelope {
+    type Payload = types::ChannelsReport;
+    fn into_payload(self) -> types::ChannelsReport {
+        self.response
+    }
+}
+impl ::client_runtime::Envelope for types::CompanyEnvelope {
+    type Payload = types::Company;
+    fn into_payload(self) -> types::Company {
+        self.response
+    }
+}
+impl ::client_runtime::Envelope for types::CompanyListEnvelope {
+    type Payload = types::CompanyList;
+    fn into_payload(self) -> types::CompanyList {
+        self.response
+    }
+}
+impl ::client_runtime::Envelope for types::ConversationEnvelope {
+    type Payload = types::Conversation;
+    fn into_payload(self) -> types::Conversation {
+        self.response
+    }
+}
+impl ::client_runtime::Envelope for types::ConversationListEnvelope {
+    type Payload = types::ConversationList;
+    fn into_payload(self) -> types::ConversationList {
+        self.response
+    }
+}
+impl ::client_runtime::Envelope for types::ConversationTagListEnvelope {
+    type Payload = types::ConversationTagList;
+    fn into_payload(self) -> types::ConversationTagList {
+        self.response
+    }
+}
+impl ::client_runtime::Envelope for types::CustomerGroupListEnvelope {
+    type Payload = types::CustomerGroupList;
+    fn into_payload(self) -> types::CustomerGroupList {
+        self.response
+    }
+}
+impl ::client_runtime::Envelope for types::CustomersGroupCreatedEnvelope {
+    type Payload = types::CustomersGroupCreated;
+    fn into_payload(self) -> types::CustomersGroupCreated {
+        self.response
+    }
+}
+impl ::client_runtime::Envelope for types::CustomersGroupEnvelope {
+    type Payload = types::CustomersGroup;
+    fn into_payload(self) -> types::CustomersGroup {
+        self.response
+    }
+}
+impl ::client_runtime::Envelope for types::CustomersGroupListEnvelope {
+    type Payload = types::CustomersGroupList;
+    fn into_payload(self) -> types::CustomersGroupList {
+        self.response
+    }
+}
+impl ::client_runtime::Envelope for types::DepartmentsReportEnvelope {
+    type Payload = types::DepartmentsReport;
+    fn into_payload(self) -> types::DepartmentsReport {
+        self.response
+    }
+}
+impl ::client_runtime::Envelope for types::FileEnvelope {
+    type Payload = types::File;
+    fn into_payload(self) -> types::File {
+        self.response
+    }
+}
+impl ::client_runtime::Envelope for types::KnowledgebaseArticleListEnvelope {
+    type Payload = types::KnowledgebaseArticleList;
+    fn into_payload(self) -> types::KnowledgebaseArticleList {
+        self.response
+    }
+}
+impl ::client_runtime::Envelope for types::KnowledgebaseCategoryEnvelope {
+    type Payload = types::KnowledgebaseCategory;
+    fn into_payload(self) -> types::KnowledgebaseCategory {
+        self.response
+    }
+}
+impl ::client_runtime::Envelope for types::KnowledgebaseEntryListEnvelope {
+    type Payload = types::KnowledgebaseEntryList;
+    fn into_payload(self) -> types::KnowledgebaseEntryList {
+        self.response
+    }
+}
+impl ::client_runtime::Envelope for types::KnowledgebaseListEnvelope {
+    type Payload = types::KnowledgebaseList;
+    fn into_payload(self) -> types::KnowledgebaseList {
+        self.response
+    }
+}
+impl ::client_runtime::Envelope for types::KnowledgebaseSearchResultEnvelope {
+    type Payload = types::KnowledgebaseSearchResult;
+    fn into_payload(self) -> types::KnowledgebaseSearchResult {
+        self.response
+    }
+}
+impl ::client_runtime::Envelope for types::MessageGroupListEnvelope {
+    type Payload = types::MessageGroupList;
+    fn into_payload(self) -> types::MessageGroupList {
+        self.response
+    }
+}
+impl ::client_runtime::Envelope for types::OkStatusEnvelope {
+    type Payload = types::OkStatus;
+    fn into_payload(self) -> types::OkStatus {
+        self.response
+    }
+}
+impl ::client_runtime::Envelope for types::PerformanceReportEnvelope {
+    type Payload = types::PerformanceReport;
+    fn into_payload(self) -> types::PerformanceReport {
+        self.response
+    }
+}
+impl ::client_runtime::Envelope for types::SuggestionCategoryListEnvelope {
+    type Payload = types::SuggestionCategoryList;
+    fn into_payload(self) -> types::SuggestionCategoryList {
+        self.response
+    }
+}
+impl ::client_runtime::Envelope for types::TagCreatedEnvelope {
+    type Payload = types::TagCreated;
+    fn into_payload(self) -> types::TagCreated {
+        self.response
+    }
+}
+impl ::client_runtime::Envelope for types::TagDetailsEnvelope {
+    type Payload = types::TagDetails;
+    fn into_payload(self) -> types::TagDetails {
+        self.response
+    }
+}
+impl ::client_runtime::Envelope for types::TagListEnvelope {
+    type Payload = types::TagList;
+    fn into_payload(self) -> types::TagList {
+        self.response
+    }
+}
+impl ::client_runtime::Envelope for types::TagsReportEnvelope {
+    type Payload = types::TagsReport;
+    fn into_payload(self) -> types::TagsReport {
+        self.response
+    }
+}
+impl ::client_runtime::Envelope for types::TicketsAgentsAvailabilityReportEnvelope {
+    type Payload = types::TicketsAgentsAvailabilityReport;
+    fn into_payload(self) -> types::TicketsAgentsAvailabilityReport {
+        self.response
+    }
+}
+impl ::client_runtime::Envelope for types::TicketsLoadReportEnvelope {
+    type Payload = types::TicketsLoadReport;
+    fn into_payload(self) -> types::TicketsLoadReport {
+        self.response
+    }
+}
+impl ::client_runtime::Envelope for types::TicketsSlaComplianceReportEnvelope {
+    type Payload = types::TicketsSlaComplianceReport;
+    fn into_payload(self) -> types::TicketsSlaComplianceReport {
+        self.response
+    }
+}
+impl ::client_runtime::Envelope for types::TicketsSlaLogReportEnvelope {
+    type Payload = types::TicketsSlaLogReport;
+    fn into_payload(self) -> types::TicketsSlaLogReport {
+        self.response
+    }
+}
+impl ::client_runtime::ErrorBody for types::ErrorEnvelope {
+    type Error = types::Error;
+    fn into_error(self) -> types::Error {
+        self.response
+    }
+}
+/// Authenticates the operations the spec secures; sends and inspects every request
+/// with the shared runtime.
+impl ClientHooks<::client_runtime::State<::liveagent::ApiKey>> for Client {
+    async fn pre<E>(
+        &self,
+        request: &mut reqwest::Request,
+        info: &OperationInfo,
+    ) -> ::std::result::Result<(), Error<E>> {
+        if SECURED_OPERATIONS.contains(&info.operation_id) {
+            ::client_runtime::Credentials::authenticate(
+                self.inner().credentials(),
+                request,
+            );
+        }
+        Ok(())
+    }
+    async fn exec(
+        &self,
+        request: reqwest::Request,
+        info: &OperationInfo,
+    ) -> reqwest::Result<reqwest::Response> {
+        let raw_body = RAW_BODY_OPERATIONS.contains(&info.operation_id);
+        ::client_runtime::exec::execute::<
+            ::liveagent::LiveAgent,
+            _,
+        >(self.client(), self.inner(), request, info, raw_body)
+            .await
+    }
+}
+impl ::client_runtime::ApiClient for Client {
+    type Credentials = ::liveagent::ApiKey;
+    type ErrorPayload = types::Error;
+    fn default_user_agent() -> ::std::string::String {
+        concat!("liveagent-rs/", env!("CARGO_PKG_VERSION")).to_owned()
+    }
+    fn default_rate_limit() -> ::std::option::Option<::client_runtime::RateLimit> {
+        Some(::client_runtime::RateLimit::per_minute(180u32))
+    }
+    fn from_parts(
+        base_url: &str,
+        http: reqwest::Client,
+        state: ::client_runtime::State<::liveagent::ApiKey>,
+    ) -> Self {
+        let base_url = ::client_runtime::Credentials::base_url(
+            state.credentials(),
+            base_url,
+        );
+        Client::new_with_client(&base_url, http, state)
+    }
+}
+/// Operations (as in `OperationInfo::operation_id`) whose success body is a file, not
+/// JSON: the exec hook passes their 2xx responses on unbuffered.
+pub(crate) const RAW_BODY_OPERATIONS: &[&str] = &[];
+/// Operations (as in `OperationInfo::operation_id`) whose spec names a security scheme:
+/// the `pre` hook authenticates these.
+pub(crate) const SECURED_OPERATIONS: &[&str] = &[
+    "add_conversation_tag",
+    "create_conversation_message",
+    "create_customers_group",
+    "create_knowledgebase_category",
+    "create_tag",
+    "delete_conversation",
+    "delete_conversation_tag",
+    "delete_customer_fields",
+    "delete_customers_group",
+    "delete_knowledgebase_entry",
+    "delete_tag",
+    "get_agent",
+    "get_agents_report",
+    "get_application_status",
+    "get_channels_report",
+    "get_company",
+    "get_conversation",
+    "get_customers_group",
+    "get_departments_report",
+    "get_file",
+    "get_performance_report",
+    "get_tag",
+    "get_tags_report",
+    "get_tickets_agents_availability_report",
+    "get_tickets_load_report",
+    "get_tickets_sla_compliance_report",
+    "get_tickets_sla_log_report",
+    "list_agents_online_status",
+    "list_companies",
+    "list_conversation_messages",
+    "list_conversation_tags",
+    "list_conversations",
+    "list_customer_groups",
+    "list_customers_groups",
+    "list_knowledgebase_articles",
+    "list_knowledgebase_entries",
+    "list_knowledgebases",
+    "list_suggestion_categories",
+    "list_tags",
+    "search_knowledgebase",
+    "set_customer_fields",
+    "update_conversation_status",
+    "update_customers_group",
+    "update_tag",
+    "upload_file",
+];

@@ -77,6 +77,10 @@
 
 #![warn(missing_docs)]
 
+// The generated code names this crate's items by absolute paths (`::liveagent::…`), the same in
+// the client, its CLI and its mocks: `cargo xtask generate` rewrites no paths.
+extern crate self as liveagent;
+
 mod custom_fields;
 mod formats;
 mod hooks;

@@ -3,6 +3,7 @@
 
 #[allow(unused_imports)]
 use client_runtime::{DownloadExt, ResultExt};
+use contiple::types;
 /// Calls the operation of a recorded request on the `contiple` client and returns the outcome as JSON.
 pub async fn call(
     client: &contiple::Client,
@@ -12,7 +13,7 @@ pub async fn call(
         "addAgent" => {
             #[allow(unused_mut)]
             let mut builder = client.add_agent();
-            if let Some(body) = call.body::<contiple::types::AddAgentBody>() {
+            if let Some(body) = call.body::<types::AddAgentBody>() {
                 builder = builder.body(body);
             }
             crate::outcome(builder.send().await.into_value().await)
@@ -20,7 +21,7 @@ pub async fn call(
         "addHelpCenterData" => {
             #[allow(unused_mut)]
             let mut builder = client.add_help_center_data();
-            if let Some(body) = call.body::<contiple::types::AddHelpCenterDataBody>() {
+            if let Some(body) = call.body::<types::AddHelpCenterDataBody>() {
                 builder = builder.body(body);
             }
             crate::outcome(builder.send().await.into_value().await)
@@ -51,7 +52,7 @@ pub async fn call(
                         >("OC-Client-IP", value),
                     );
             }
-            if let Some(body) = call.body::<contiple::types::CreateTicketBody>() {
+            if let Some(body) = call.body::<types::CreateTicketBody>() {
                 builder = builder.body(body);
             }
             crate::outcome(builder.send().await.into_value().await)
@@ -149,7 +150,7 @@ pub async fn call(
                 builder = builder
                     .type_(
                         crate::parse_param::<
-                            contiple::types::AttachmentReadingMethod,
+                            ::contiple::types::AttachmentReadingMethod,
                         >("type", value),
                     );
             }
@@ -180,7 +181,7 @@ pub async fn call(
                 builder = builder
                     .type_(
                         crate::parse_param::<
-                            contiple::types::AttachmentReadingMethod,
+                            ::contiple::types::AttachmentReadingMethod,
                         >("type", value),
                     );
             }
@@ -202,7 +203,7 @@ pub async fn call(
                 builder = builder
                     .type_(
                         crate::parse_param::<
-                            contiple::types::CustomerTicketAttachmentProcessMethod,
+                            ::contiple::types::CustomerTicketAttachmentProcessMethod,
                         >("type", value),
                     );
             }
@@ -214,7 +215,7 @@ pub async fn call(
             if let Some(value) = call.query("role") {
                 builder = builder
                     .role(
-                        crate::parse_param::<contiple::types::AgentRole>("role", value),
+                        crate::parse_param::<::contiple::types::AgentRole>("role", value),
                     );
             }
             if let Some(value) = call.query("name") {
@@ -247,7 +248,7 @@ pub async fn call(
                 builder = builder
                     .status(
                         crate::parse_param::<
-                            contiple::types::CustomerTicketStatus,
+                            ::contiple::types::CustomerTicketStatus,
                         >("status", value),
                     );
             }
@@ -261,7 +262,9 @@ pub async fn call(
                 builder = builder
                     .source(
                         crate::parse_param::<
-                            contiple::CommaList<contiple::types::CustomerTicketChannel>,
+                            ::contiple::CommaList<
+                                ::contiple::types::CustomerTicketChannel,
+                            >,
                         >("source", value),
                     );
             }
@@ -409,9 +412,7 @@ pub async fn call(
         "registerExternalAccount" => {
             #[allow(unused_mut)]
             let mut builder = client.register_external_account();
-            if let Some(body) = call
-                .body::<contiple::types::RegisterExternalAccountBody>()
-            {
+            if let Some(body) = call.body::<types::RegisterExternalAccountBody>() {
                 builder = builder.body(body);
             }
             crate::outcome(builder.send().await.into_value().await)
@@ -435,11 +436,11 @@ pub async fn call(
                 builder = builder
                     .attachments(
                         crate::parse_param::<
-                            contiple::CommaList<::std::string::String>,
+                            ::contiple::CommaList<::std::string::String>,
                         >("attachments", value),
                     );
             }
-            if let Some(body) = call.body::<contiple::types::ReinquireTicketBody>() {
+            if let Some(body) = call.body::<types::ReinquireTicketBody>() {
                 builder = builder.body(body);
             }
             crate::outcome(builder.send().await.into_value().await)
@@ -447,7 +448,7 @@ pub async fn call(
         "saveEmailSettings" => {
             #[allow(unused_mut)]
             let mut builder = client.save_email_settings();
-            if let Some(body) = call.body::<contiple::types::SaveEmailSettingsBody>() {
+            if let Some(body) = call.body::<types::SaveEmailSettingsBody>() {
                 builder = builder.body(body);
             }
             crate::outcome(builder.send().await.into_value().await)
@@ -458,8 +459,7 @@ pub async fn call(
             if let Some(value) = call.path("id") {
                 builder = builder.id(crate::parse_param::<i64>("id", value));
             }
-            if let Some(body) = call.body::<contiple::types::UpdateAgentAuthorityBody>()
-            {
+            if let Some(body) = call.body::<types::UpdateAgentAuthorityBody>() {
                 builder = builder.body(body);
             }
             crate::outcome(builder.send().await.into_value().await)
@@ -470,8 +470,7 @@ pub async fn call(
             if let Some(value) = call.path("id") {
                 builder = builder.id(crate::parse_param::<i64>("id", value));
             }
-            if let Some(body) = call.body::<contiple::types::UpdateExternalAccountBody>()
-            {
+            if let Some(body) = call.body::<types::UpdateExternalAccountBody>() {
                 builder = builder.body(body);
             }
             crate::outcome(builder.send().await.into_value().await)
@@ -486,8 +485,7 @@ pub async fn call(
         "verifyExternalAccount" => {
             #[allow(unused_mut)]
             let mut builder = client.verify_external_account();
-            if let Some(body) = call.body::<contiple::types::VerifyExternalAccountBody>()
-            {
+            if let Some(body) = call.body::<types::VerifyExternalAccountBody>() {
                 builder = builder.body(body);
             }
             crate::outcome(builder.send().await.into_value().await)
@@ -508,7 +506,7 @@ pub async fn decode(
             "addAgent" => {
                 crate::outcome(
                     ::client_runtime::exec::decode_bytes::<
-                        contiple::Contiple,
+                        ::contiple::Contiple,
                         contiple::types::AgentEnvelope,
                         contiple::types::ErrorEnvelope,
                     >(status, body)
@@ -518,7 +516,7 @@ pub async fn decode(
             "addHelpCenterData" => {
                 crate::outcome(
                     ::client_runtime::exec::decode_bytes::<
-                        contiple::Contiple,
+                        ::contiple::Contiple,
                         contiple::types::HelpCenterAdditionEnvelope,
                         contiple::types::ErrorEnvelope,
                     >(status, body)
@@ -528,7 +526,7 @@ pub async fn decode(
             "createRepresentativeEmail" => {
                 crate::outcome(
                     ::client_runtime::exec::decode_bytes::<
-                        contiple::Contiple,
+                        ::contiple::Contiple,
                         contiple::types::EmailSettingsEnvelope,
                         contiple::types::ErrorEnvelope,
                     >(status, body)
@@ -538,7 +536,7 @@ pub async fn decode(
             "createTicket" => {
                 crate::outcome(
                     ::client_runtime::exec::decode_bytes::<
-                        contiple::Contiple,
+                        ::contiple::Contiple,
                         contiple::types::CreatedTicketEnvelope,
                         contiple::types::ErrorEnvelope,
                     >(status, body)
@@ -548,7 +546,7 @@ pub async fn decode(
             "deleteAgent" => {
                 crate::outcome(
                     ::client_runtime::exec::decode_bytes::<
-                        contiple::Contiple,
+                        ::contiple::Contiple,
                         contiple::types::AgentDeleteEnvelope,
                         contiple::types::ErrorEnvelope,
                     >(status, body)
@@ -558,7 +556,7 @@ pub async fn decode(
             "deleteExternalAccount" => {
                 crate::outcome(
                     ::client_runtime::exec::decode_bytes::<
-                        contiple::Contiple,
+                        ::contiple::Contiple,
                         contiple::types::ExternalAccountSuccessEnvelope,
                         contiple::types::ErrorEnvelope,
                     >(status, body)
@@ -568,7 +566,7 @@ pub async fn decode(
             "disableExternalAccount" => {
                 crate::outcome(
                     ::client_runtime::exec::decode_bytes::<
-                        contiple::Contiple,
+                        ::contiple::Contiple,
                         contiple::types::ExternalAccountEnvelope,
                         contiple::types::ErrorEnvelope,
                     >(status, body)
@@ -578,7 +576,7 @@ pub async fn decode(
             "enableExternalAccount" => {
                 crate::outcome(
                     ::client_runtime::exec::decode_bytes::<
-                        contiple::Contiple,
+                        ::contiple::Contiple,
                         contiple::types::ExternalAccountEnvelope,
                         contiple::types::ErrorEnvelope,
                     >(status, body)
@@ -588,7 +586,7 @@ pub async fn decode(
             "getAgent" => {
                 crate::outcome(
                     ::client_runtime::exec::decode_bytes::<
-                        contiple::Contiple,
+                        ::contiple::Contiple,
                         contiple::types::AgentEnvelope,
                         contiple::types::ErrorEnvelope,
                     >(status, body)
@@ -598,7 +596,7 @@ pub async fn decode(
             "getCustomerTicket" => {
                 crate::outcome(
                     ::client_runtime::exec::decode_bytes::<
-                        contiple::Contiple,
+                        ::contiple::Contiple,
                         contiple::types::CustomerTicketDetailEnvelope,
                         contiple::types::ErrorEnvelope,
                     >(status, body)
@@ -608,7 +606,7 @@ pub async fn decode(
             "getEmailSettings" => {
                 crate::outcome(
                     ::client_runtime::exec::decode_bytes::<
-                        contiple::Contiple,
+                        ::contiple::Contiple,
                         contiple::types::EmailSettingsEnvelope,
                         contiple::types::ErrorEnvelope,
                     >(status, body)
@@ -618,7 +616,7 @@ pub async fn decode(
             "getFaq" => {
                 crate::outcome(
                     ::client_runtime::exec::decode_bytes::<
-                        contiple::Contiple,
+                        ::contiple::Contiple,
                         contiple::types::FaqDetailEnvelope,
                         contiple::types::ErrorEnvelope,
                     >(status, body)
@@ -628,7 +626,7 @@ pub async fn decode(
             "getNotice" => {
                 crate::outcome(
                     ::client_runtime::exec::decode_bytes::<
-                        contiple::Contiple,
+                        ::contiple::Contiple,
                         contiple::types::NoticeDetailEnvelope,
                         contiple::types::ErrorEnvelope,
                     >(status, body)
@@ -638,7 +636,7 @@ pub async fn decode(
             "getService" => {
                 crate::outcome(
                     ::client_runtime::exec::decode_bytes::<
-                        contiple::Contiple,
+                        ::contiple::Contiple,
                         contiple::types::ServiceDetailEnvelope,
                         contiple::types::ErrorEnvelope,
                     >(status, body)
@@ -648,7 +646,7 @@ pub async fn decode(
             "listAgents" => {
                 crate::outcome(
                     ::client_runtime::exec::decode_bytes::<
-                        contiple::Contiple,
+                        ::contiple::Contiple,
                         contiple::types::AgentListEnvelope,
                         contiple::types::ErrorEnvelope,
                     >(status, body)
@@ -658,7 +656,7 @@ pub async fn decode(
             "listCustomerTickets" => {
                 crate::outcome(
                     ::client_runtime::exec::decode_bytes::<
-                        contiple::Contiple,
+                        ::contiple::Contiple,
                         contiple::types::CustomerTicketListEnvelope,
                         contiple::types::ErrorEnvelope,
                     >(status, body)
@@ -668,7 +666,7 @@ pub async fn decode(
             "listFaqCategories" => {
                 crate::outcome(
                     ::client_runtime::exec::decode_bytes::<
-                        contiple::Contiple,
+                        ::contiple::Contiple,
                         contiple::types::FaqCategoryListEnvelope,
                         contiple::types::ErrorEnvelope,
                     >(status, body)
@@ -678,7 +676,7 @@ pub async fn decode(
             "listFaqs" => {
                 crate::outcome(
                     ::client_runtime::exec::decode_bytes::<
-                        contiple::Contiple,
+                        ::contiple::Contiple,
                         contiple::types::FaqListEnvelope,
                         contiple::types::ErrorEnvelope,
                     >(status, body)
@@ -688,7 +686,7 @@ pub async fn decode(
             "listNoticeCategories" => {
                 crate::outcome(
                     ::client_runtime::exec::decode_bytes::<
-                        contiple::Contiple,
+                        ::contiple::Contiple,
                         contiple::types::NoticeCategoryListEnvelope,
                         contiple::types::ErrorEnvelope,
                     >(status, body)
@@ -698,7 +696,7 @@ pub async fn decode(
             "listNoticeTags" => {
                 crate::outcome(
                     ::client_runtime::exec::decode_bytes::<
-                        contiple::Contiple,
+                        ::contiple::Contiple,
                         contiple::types::NoticeTagListEnvelope,
                         contiple::types::ErrorEnvelope,
                     >(status, body)
@@ -708,7 +706,7 @@ pub async fn decode(
             "listNotices" => {
                 crate::outcome(
                     ::client_runtime::exec::decode_bytes::<
-                        contiple::Contiple,
+                        ::contiple::Contiple,
                         contiple::types::NoticeListEnvelope,
                         contiple::types::ErrorEnvelope,
                     >(status, body)
@@ -718,7 +716,7 @@ pub async fn decode(
             "listTicketCategories" => {
                 crate::outcome(
                     ::client_runtime::exec::decode_bytes::<
-                        contiple::Contiple,
+                        ::contiple::Contiple,
                         contiple::types::TicketCategoryListEnvelope,
                         contiple::types::ErrorEnvelope,
                     >(status, body)
@@ -728,7 +726,7 @@ pub async fn decode(
             "listTicketUserFields" => {
                 crate::outcome(
                     ::client_runtime::exec::decode_bytes::<
-                        contiple::Contiple,
+                        ::contiple::Contiple,
                         contiple::types::TicketUserFieldListEnvelope,
                         contiple::types::ErrorEnvelope,
                     >(status, body)
@@ -738,7 +736,7 @@ pub async fn decode(
             "registerExternalAccount" => {
                 crate::outcome(
                     ::client_runtime::exec::decode_bytes::<
-                        contiple::Contiple,
+                        ::contiple::Contiple,
                         contiple::types::ExternalAccountEnvelope,
                         contiple::types::ErrorEnvelope,
                     >(status, body)
@@ -748,7 +746,7 @@ pub async fn decode(
             "reinquireTicket" => {
                 crate::outcome(
                     ::client_runtime::exec::decode_bytes::<
-                        contiple::Contiple,
+                        ::contiple::Contiple,
                         contiple::types::CustomerTicketCommentEnvelope,
                         contiple::types::ErrorEnvelope,
                     >(status, body)
@@ -758,7 +756,7 @@ pub async fn decode(
             "saveEmailSettings" => {
                 crate::outcome(
                     ::client_runtime::exec::decode_bytes::<
-                        contiple::Contiple,
+                        ::contiple::Contiple,
                         contiple::types::EmailSettingsSaveEnvelope,
                         contiple::types::ErrorEnvelope,
                     >(status, body)
@@ -768,7 +766,7 @@ pub async fn decode(
             "updateAgentAuthority" => {
                 crate::outcome(
                     ::client_runtime::exec::decode_bytes::<
-                        contiple::Contiple,
+                        ::contiple::Contiple,
                         contiple::types::AgentEnvelope,
                         contiple::types::ErrorEnvelope,
                     >(status, body)
@@ -778,7 +776,7 @@ pub async fn decode(
             "updateExternalAccount" => {
                 crate::outcome(
                     ::client_runtime::exec::decode_bytes::<
-                        contiple::Contiple,
+                        ::contiple::Contiple,
                         contiple::types::ExternalAccountEnvelope,
                         contiple::types::ErrorEnvelope,
                     >(status, body)
@@ -788,7 +786,7 @@ pub async fn decode(
             "uploadTicketAttachment" => {
                 crate::outcome(
                     ::client_runtime::exec::decode_bytes::<
-                        contiple::Contiple,
+                        ::contiple::Contiple,
                         contiple::types::UploadedTicketAttachmentEnvelope,
                         contiple::types::ErrorEnvelope,
                     >(status, body)
@@ -798,7 +796,7 @@ pub async fn decode(
             "verifyExternalAccount" => {
                 crate::outcome(
                     ::client_runtime::exec::decode_bytes::<
-                        contiple::Contiple,
+                        ::contiple::Contiple,
                         contiple::types::ExternalAccountSuccessEnvelope,
                         contiple::types::ErrorEnvelope,
                     >(status, body)

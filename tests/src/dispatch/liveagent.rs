@@ -3,6 +3,7 @@
 
 #[allow(unused_imports)]
 use client_runtime::{DownloadExt, ResultExt};
+use liveagent::types;
 /// Calls the operation of a recorded request on the `liveagent` client and returns the outcome as JSON.
 pub async fn call(
     client: &liveagent::Client,
@@ -20,7 +21,7 @@ pub async fn call(
                         >("conversationid", value),
                     );
             }
-            if let Some(body) = call.body::<liveagent::types::AddConversationTagBody>() {
+            if let Some(body) = call.body::<types::AddConversationTagBody>() {
                 builder = builder.body(body);
             }
             crate::outcome(builder.send().await.into_value().await)
@@ -36,9 +37,7 @@ pub async fn call(
                         >("conversationid", value),
                     );
             }
-            if let Some(body) = call
-                .body::<liveagent::types::CreateConversationMessageBody>()
-            {
+            if let Some(body) = call.body::<types::CreateConversationMessageBody>() {
                 builder = builder.body(body);
             }
             crate::outcome(builder.send().await.into_value().await)
@@ -46,8 +45,7 @@ pub async fn call(
         "createCustomersGroup" => {
             #[allow(unused_mut)]
             let mut builder = client.create_customers_group();
-            if let Some(body) = call.body::<liveagent::types::CreateCustomersGroupBody>()
-            {
+            if let Some(body) = call.body::<types::CreateCustomersGroupBody>() {
                 builder = builder.body(body);
             }
             crate::outcome(builder.send().await.into_value().await)
@@ -55,9 +53,7 @@ pub async fn call(
         "createKnowledgebaseCategory" => {
             #[allow(unused_mut)]
             let mut builder = client.create_knowledgebase_category();
-            if let Some(body) = call
-                .body::<liveagent::types::CreateKnowledgebaseCategoryBody>()
-            {
+            if let Some(body) = call.body::<types::CreateKnowledgebaseCategoryBody>() {
                 builder = builder.body(body);
             }
             crate::outcome(builder.send().await.into_value().await)
@@ -65,7 +61,7 @@ pub async fn call(
         "createTag" => {
             #[allow(unused_mut)]
             let mut builder = client.create_tag();
-            if let Some(body) = call.body::<liveagent::types::CreateTagBody>() {
+            if let Some(body) = call.body::<types::CreateTagBody>() {
                 builder = builder.body(body);
             }
             crate::outcome(builder.send().await.into_value().await)
@@ -81,7 +77,7 @@ pub async fn call(
                         >("conversationid", value),
                     );
             }
-            if let Some(body) = call.body::<liveagent::types::DeleteConversationBody>() {
+            if let Some(body) = call.body::<types::DeleteConversationBody>() {
                 builder = builder.body(body);
             }
             crate::outcome(builder.send().await.into_value().await)
@@ -97,9 +93,7 @@ pub async fn call(
                         >("conversationid", value),
                     );
             }
-            if let Some(body) = call
-                .body::<liveagent::types::DeleteConversationTagBody>()
-            {
+            if let Some(body) = call.body::<types::DeleteConversationTagBody>() {
                 builder = builder.body(body);
             }
             crate::outcome(builder.send().await.into_value().await)
@@ -115,8 +109,7 @@ pub async fn call(
                         >("customeridentifier", value),
                     );
             }
-            if let Some(body) = call.body::<liveagent::types::DeleteCustomerFieldsBody>()
-            {
+            if let Some(body) = call.body::<types::DeleteCustomerFieldsBody>() {
                 builder = builder.body(body);
             }
             crate::outcome(builder.send().await.into_value().await)
@@ -171,20 +164,20 @@ pub async fn call(
             if let Some(value) = call.query("date_from") {
                 builder = builder
                     .date_from(
-                        crate::parse_param::<liveagent::LaDateTime>("date_from", value),
+                        crate::parse_param::<::liveagent::LaDateTime>("date_from", value),
                     );
             }
             if let Some(value) = call.query("date_to") {
                 builder = builder
                     .date_to(
-                        crate::parse_param::<liveagent::LaDateTime>("date_to", value),
+                        crate::parse_param::<::liveagent::LaDateTime>("date_to", value),
                     );
             }
             if let Some(value) = call.query("columns") {
                 builder = builder
                     .columns(
                         crate::parse_param::<
-                            liveagent::CommaList<::std::string::String>,
+                            ::liveagent::CommaList<::std::string::String>,
                         >("columns", value),
                     );
             }
@@ -209,20 +202,20 @@ pub async fn call(
             if let Some(value) = call.query("date_from") {
                 builder = builder
                     .date_from(
-                        crate::parse_param::<liveagent::LaDateTime>("date_from", value),
+                        crate::parse_param::<::liveagent::LaDateTime>("date_from", value),
                     );
             }
             if let Some(value) = call.query("date_to") {
                 builder = builder
                     .date_to(
-                        crate::parse_param::<liveagent::LaDateTime>("date_to", value),
+                        crate::parse_param::<::liveagent::LaDateTime>("date_to", value),
                     );
             }
             if let Some(value) = call.query("columns") {
                 builder = builder
                     .columns(
                         crate::parse_param::<
-                            liveagent::CommaList<::std::string::String>,
+                            ::liveagent::CommaList<::std::string::String>,
                         >("columns", value),
                     );
             }
@@ -277,20 +270,20 @@ pub async fn call(
             if let Some(value) = call.query("date_from") {
                 builder = builder
                     .date_from(
-                        crate::parse_param::<liveagent::LaDateTime>("date_from", value),
+                        crate::parse_param::<::liveagent::LaDateTime>("date_from", value),
                     );
             }
             if let Some(value) = call.query("date_to") {
                 builder = builder
                     .date_to(
-                        crate::parse_param::<liveagent::LaDateTime>("date_to", value),
+                        crate::parse_param::<::liveagent::LaDateTime>("date_to", value),
                     );
             }
             if let Some(value) = call.query("columns") {
                 builder = builder
                     .columns(
                         crate::parse_param::<
-                            liveagent::CommaList<::std::string::String>,
+                            ::liveagent::CommaList<::std::string::String>,
                         >("columns", value),
                     );
             }
@@ -321,20 +314,20 @@ pub async fn call(
             if let Some(value) = call.query("date_from") {
                 builder = builder
                     .date_from(
-                        crate::parse_param::<liveagent::LaDateTime>("date_from", value),
+                        crate::parse_param::<::liveagent::LaDateTime>("date_from", value),
                     );
             }
             if let Some(value) = call.query("date_to") {
                 builder = builder
                     .date_to(
-                        crate::parse_param::<liveagent::LaDateTime>("date_to", value),
+                        crate::parse_param::<::liveagent::LaDateTime>("date_to", value),
                     );
             }
             if let Some(value) = call.query("columns") {
                 builder = builder
                     .columns(
                         crate::parse_param::<
-                            liveagent::CommaList<::std::string::String>,
+                            ::liveagent::CommaList<::std::string::String>,
                         >("columns", value),
                     );
             }
@@ -350,7 +343,7 @@ pub async fn call(
                 builder = builder
                     .group_by(
                         crate::parse_param::<
-                            liveagent::types::ReportGroupBy,
+                            ::liveagent::types::ReportGroupBy,
                         >("group_by", value),
                     );
             }
@@ -371,20 +364,20 @@ pub async fn call(
             if let Some(value) = call.query("date_from") {
                 builder = builder
                     .date_from(
-                        crate::parse_param::<liveagent::LaDateTime>("date_from", value),
+                        crate::parse_param::<::liveagent::LaDateTime>("date_from", value),
                     );
             }
             if let Some(value) = call.query("date_to") {
                 builder = builder
                     .date_to(
-                        crate::parse_param::<liveagent::LaDateTime>("date_to", value),
+                        crate::parse_param::<::liveagent::LaDateTime>("date_to", value),
                     );
             }
             if let Some(value) = call.query("columns") {
                 builder = builder
                     .columns(
                         crate::parse_param::<
-                            liveagent::CommaList<::std::string::String>,
+                            ::liveagent::CommaList<::std::string::String>,
                         >("columns", value),
                     );
             }
@@ -404,20 +397,20 @@ pub async fn call(
             if let Some(value) = call.query("date_from") {
                 builder = builder
                     .date_from(
-                        crate::parse_param::<liveagent::LaDateTime>("date_from", value),
+                        crate::parse_param::<::liveagent::LaDateTime>("date_from", value),
                     );
             }
             if let Some(value) = call.query("date_to") {
                 builder = builder
                     .date_to(
-                        crate::parse_param::<liveagent::LaDateTime>("date_to", value),
+                        crate::parse_param::<::liveagent::LaDateTime>("date_to", value),
                     );
             }
             if let Some(value) = call.query("columns") {
                 builder = builder
                     .columns(
                         crate::parse_param::<
-                            liveagent::CommaList<::std::string::String>,
+                            ::liveagent::CommaList<::std::string::String>,
                         >("columns", value),
                     );
             }
@@ -451,13 +444,13 @@ pub async fn call(
             if let Some(value) = call.query("date_from") {
                 builder = builder
                     .date_from(
-                        crate::parse_param::<liveagent::LaDateTime>("date_from", value),
+                        crate::parse_param::<::liveagent::LaDateTime>("date_from", value),
                     );
             }
             if let Some(value) = call.query("date_to") {
                 builder = builder
                     .date_to(
-                        crate::parse_param::<liveagent::LaDateTime>("date_to", value),
+                        crate::parse_param::<::liveagent::LaDateTime>("date_to", value),
                     );
             }
             if let Some(value) = call.query("limitcount") {
@@ -490,13 +483,13 @@ pub async fn call(
             if let Some(value) = call.query("date_from") {
                 builder = builder
                     .date_from(
-                        crate::parse_param::<liveagent::LaDateTime>("date_from", value),
+                        crate::parse_param::<::liveagent::LaDateTime>("date_from", value),
                     );
             }
             if let Some(value) = call.query("date_to") {
                 builder = builder
                     .date_to(
-                        crate::parse_param::<liveagent::LaDateTime>("date_to", value),
+                        crate::parse_param::<::liveagent::LaDateTime>("date_to", value),
                     );
             }
             if let Some(value) = call.query("limitcount") {
@@ -541,20 +534,20 @@ pub async fn call(
             if let Some(value) = call.query("date_from") {
                 builder = builder
                     .date_from(
-                        crate::parse_param::<liveagent::LaDateTime>("date_from", value),
+                        crate::parse_param::<::liveagent::LaDateTime>("date_from", value),
                     );
             }
             if let Some(value) = call.query("date_to") {
                 builder = builder
                     .date_to(
-                        crate::parse_param::<liveagent::LaDateTime>("date_to", value),
+                        crate::parse_param::<::liveagent::LaDateTime>("date_to", value),
                     );
             }
             if let Some(value) = call.query("columns") {
                 builder = builder
                     .columns(
                         crate::parse_param::<
-                            liveagent::CommaList<::std::string::String>,
+                            ::liveagent::CommaList<::std::string::String>,
                         >("columns", value),
                     );
             }
@@ -618,13 +611,13 @@ pub async fn call(
             if let Some(value) = call.query("datefrom") {
                 builder = builder
                     .datefrom(
-                        crate::parse_param::<liveagent::LaDateTime>("datefrom", value),
+                        crate::parse_param::<::liveagent::LaDateTime>("datefrom", value),
                     );
             }
             if let Some(value) = call.query("dateto") {
                 builder = builder
                     .dateto(
-                        crate::parse_param::<liveagent::LaDateTime>("dateto", value),
+                        crate::parse_param::<::liveagent::LaDateTime>("dateto", value),
                     );
             }
             crate::outcome(builder.send().await.into_value().await)
@@ -667,26 +660,30 @@ pub async fn call(
                 builder = builder
                     .status(
                         crate::parse_param::<
-                            liveagent::CommaList<liveagent::types::ConversationStatus>,
+                            ::liveagent::CommaList<
+                                ::liveagent::types::ConversationStatus,
+                            >,
                         >("status", value),
                     );
             }
             if let Some(value) = call.query("datefrom") {
                 builder = builder
                     .datefrom(
-                        crate::parse_param::<liveagent::LaDateTime>("datefrom", value),
+                        crate::parse_param::<::liveagent::LaDateTime>("datefrom", value),
                     );
             }
             if let Some(value) = call.query("dateto") {
                 builder = builder
                     .dateto(
-                        crate::parse_param::<liveagent::LaDateTime>("dateto", value),
+                        crate::parse_param::<::liveagent::LaDateTime>("dateto", value),
                     );
             }
             if let Some(value) = call.query("datechanged") {
                 builder = builder
                     .datechanged(
-                        crate::parse_param::<liveagent::OpDateTime>("datechanged", value),
+                        crate::parse_param::<
+                            ::liveagent::OpDateTime,
+                        >("datechanged", value),
                     );
             }
             if let Some(value) = call.query("subject") {
@@ -702,7 +699,7 @@ pub async fn call(
                 builder = builder
                     .channel_type(
                         crate::parse_param::<
-                            liveagent::CommaList<liveagent::types::ChannelType>,
+                            ::liveagent::CommaList<::liveagent::types::ChannelType>,
                         >("channel_type", value),
                     );
             }
@@ -802,7 +799,7 @@ pub async fn call(
                 builder = builder
                     .date_changed(
                         crate::parse_param::<
-                            liveagent::LaDateTime,
+                            ::liveagent::LaDateTime,
                         >("date_changed", value),
                     );
             }
@@ -864,7 +861,7 @@ pub async fn call(
                         >("customeridentifier", value),
                     );
             }
-            if let Some(body) = call.body::<liveagent::types::SetCustomerFieldsBody>() {
+            if let Some(body) = call.body::<types::SetCustomerFieldsBody>() {
                 builder = builder.body(body);
             }
             crate::outcome(builder.send().await.into_value().await)
@@ -880,9 +877,7 @@ pub async fn call(
                         >("conversationid", value),
                     );
             }
-            if let Some(body) = call
-                .body::<liveagent::types::UpdateConversationStatusBody>()
-            {
+            if let Some(body) = call.body::<types::UpdateConversationStatusBody>() {
                 builder = builder.body(body);
             }
             crate::outcome(builder.send().await.into_value().await)
@@ -896,8 +891,7 @@ pub async fn call(
                         crate::parse_param::<::std::string::String>("groupid", value),
                     );
             }
-            if let Some(body) = call.body::<liveagent::types::UpdateCustomersGroupBody>()
-            {
+            if let Some(body) = call.body::<types::UpdateCustomersGroupBody>() {
                 builder = builder.body(body);
             }
             crate::outcome(builder.send().await.into_value().await)
@@ -909,7 +903,7 @@ pub async fn call(
                 builder = builder
                     .tagid(crate::parse_param::<::std::string::String>("tagid", value));
             }
-            if let Some(body) = call.body::<liveagent::types::UpdateTagBody>() {
+            if let Some(body) = call.body::<types::UpdateTagBody>() {
                 builder = builder.body(body);
             }
             crate::outcome(builder.send().await.into_value().await)
@@ -917,7 +911,7 @@ pub async fn call(
         "uploadFile" => {
             #[allow(unused_mut)]
             let mut builder = client.upload_file();
-            if let Some(body) = call.body::<liveagent::types::UploadFileBody>() {
+            if let Some(body) = call.body::<types::UploadFileBody>() {
                 builder = builder.body(body);
             }
             crate::outcome(builder.send().await.into_value().await)
@@ -938,7 +932,7 @@ pub async fn decode(
             "addConversationTag" => {
                 crate::outcome(
                     ::client_runtime::exec::decode_bytes::<
-                        liveagent::LiveAgent,
+                        ::liveagent::LiveAgent,
                         liveagent::types::OkStatusEnvelope,
                         liveagent::types::ErrorEnvelope,
                     >(status, body)
@@ -948,7 +942,7 @@ pub async fn decode(
             "createConversationMessage" => {
                 crate::outcome(
                     ::client_runtime::exec::decode_bytes::<
-                        liveagent::LiveAgent,
+                        ::liveagent::LiveAgent,
                         liveagent::types::OkStatusEnvelope,
                         liveagent::types::ErrorEnvelope,
                     >(status, body)
@@ -958,7 +952,7 @@ pub async fn decode(
             "createCustomersGroup" => {
                 crate::outcome(
                     ::client_runtime::exec::decode_bytes::<
-                        liveagent::LiveAgent,
+                        ::liveagent::LiveAgent,
                         liveagent::types::CustomersGroupCreatedEnvelope,
                         liveagent::types::ErrorEnvelope,
                     >(status, body)
@@ -968,7 +962,7 @@ pub async fn decode(
             "createKnowledgebaseCategory" => {
                 crate::outcome(
                     ::client_runtime::exec::decode_bytes::<
-                        liveagent::LiveAgent,
+                        ::liveagent::LiveAgent,
                         liveagent::types::KnowledgebaseCategoryEnvelope,
                         liveagent::types::ErrorEnvelope,
                     >(status, body)
@@ -978,7 +972,7 @@ pub async fn decode(
             "createTag" => {
                 crate::outcome(
                     ::client_runtime::exec::decode_bytes::<
-                        liveagent::LiveAgent,
+                        ::liveagent::LiveAgent,
                         liveagent::types::TagCreatedEnvelope,
                         liveagent::types::ErrorEnvelope,
                     >(status, body)
@@ -988,7 +982,7 @@ pub async fn decode(
             "deleteConversation" => {
                 crate::outcome(
                     ::client_runtime::exec::decode_bytes::<
-                        liveagent::LiveAgent,
+                        ::liveagent::LiveAgent,
                         liveagent::types::OkStatusEnvelope,
                         liveagent::types::ErrorEnvelope,
                     >(status, body)
@@ -998,7 +992,7 @@ pub async fn decode(
             "deleteConversationTag" => {
                 crate::outcome(
                     ::client_runtime::exec::decode_bytes::<
-                        liveagent::LiveAgent,
+                        ::liveagent::LiveAgent,
                         liveagent::types::OkStatusEnvelope,
                         liveagent::types::ErrorEnvelope,
                     >(status, body)
@@ -1008,7 +1002,7 @@ pub async fn decode(
             "deleteCustomerFields" => {
                 crate::outcome(
                     ::client_runtime::exec::decode_bytes::<
-                        liveagent::LiveAgent,
+                        ::liveagent::LiveAgent,
                         liveagent::types::OkStatusEnvelope,
                         liveagent::types::ErrorEnvelope,
                     >(status, body)
@@ -1018,7 +1012,7 @@ pub async fn decode(
             "deleteCustomersGroup" => {
                 crate::outcome(
                     ::client_runtime::exec::decode_bytes::<
-                        liveagent::LiveAgent,
+                        ::liveagent::LiveAgent,
                         liveagent::types::OkStatusEnvelope,
                         liveagent::types::ErrorEnvelope,
                     >(status, body)
@@ -1028,7 +1022,7 @@ pub async fn decode(
             "deleteKnowledgebaseEntry" => {
                 crate::outcome(
                     ::client_runtime::exec::decode_bytes::<
-                        liveagent::LiveAgent,
+                        ::liveagent::LiveAgent,
                         liveagent::types::OkStatusEnvelope,
                         liveagent::types::ErrorEnvelope,
                     >(status, body)
@@ -1038,7 +1032,7 @@ pub async fn decode(
             "deleteTag" => {
                 crate::outcome(
                     ::client_runtime::exec::decode_bytes::<
-                        liveagent::LiveAgent,
+                        ::liveagent::LiveAgent,
                         liveagent::types::OkStatusEnvelope,
                         liveagent::types::ErrorEnvelope,
                     >(status, body)
@@ -1048,7 +1042,7 @@ pub async fn decode(
             "getAgent" => {
                 crate::outcome(
                     ::client_runtime::exec::decode_bytes::<
-                        liveagent::LiveAgent,
+                        ::liveagent::LiveAgent,
                         liveagent::types::AgentEnvelope,
                         liveagent::types::ErrorEnvelope,
                     >(status, body)
@@ -1058,7 +1052,7 @@ pub async fn decode(
             "getAgentsReport" => {
                 crate::outcome(
                     ::client_runtime::exec::decode_bytes::<
-                        liveagent::LiveAgent,
+                        ::liveagent::LiveAgent,
                         liveagent::types::AgentsReportEnvelope,
                         liveagent::types::ErrorEnvelope,
                     >(status, body)
@@ -1068,7 +1062,7 @@ pub async fn decode(
             "getApplicationStatus" => {
                 crate::outcome(
                     ::client_runtime::exec::decode_bytes::<
-                        liveagent::LiveAgent,
+                        ::liveagent::LiveAgent,
                         liveagent::types::ApplicationStatusEnvelope,
                         liveagent::types::ErrorEnvelope,
                     >(status, body)
@@ -1078,7 +1072,7 @@ pub async fn decode(
             "getChannelsReport" => {
                 crate::outcome(
                     ::client_runtime::exec::decode_bytes::<
-                        liveagent::LiveAgent,
+                        ::liveagent::LiveAgent,
                         liveagent::types::ChannelsReportEnvelope,
                         liveagent::types::ErrorEnvelope,
                     >(status, body)
@@ -1088,7 +1082,7 @@ pub async fn decode(
             "getCompany" => {
                 crate::outcome(
                     ::client_runtime::exec::decode_bytes::<
-                        liveagent::LiveAgent,
+                        ::liveagent::LiveAgent,
                         liveagent::types::CompanyEnvelope,
                         liveagent::types::ErrorEnvelope,
                     >(status, body)
@@ -1098,7 +1092,7 @@ pub async fn decode(
             "getConversation" => {
                 crate::outcome(
                     ::client_runtime::exec::decode_bytes::<
-                        liveagent::LiveAgent,
+                        ::liveagent::LiveAgent,
                         liveagent::types::ConversationEnvelope,
                         liveagent::types::ErrorEnvelope,
                     >(status, body)
@@ -1108,7 +1102,7 @@ pub async fn decode(
             "getCustomersGroup" => {
                 crate::outcome(
                     ::client_runtime::exec::decode_bytes::<
-                        liveagent::LiveAgent,
+                        ::liveagent::LiveAgent,
                         liveagent::types::CustomersGroupEnvelope,
                         liveagent::types::ErrorEnvelope,
                     >(status, body)
@@ -1118,7 +1112,7 @@ pub async fn decode(
             "getDepartmentsReport" => {
                 crate::outcome(
                     ::client_runtime::exec::decode_bytes::<
-                        liveagent::LiveAgent,
+                        ::liveagent::LiveAgent,
                         liveagent::types::DepartmentsReportEnvelope,
                         liveagent::types::ErrorEnvelope,
                     >(status, body)
@@ -1128,7 +1122,7 @@ pub async fn decode(
             "getFile" => {
                 crate::outcome(
                     ::client_runtime::exec::decode_bytes::<
-                        liveagent::LiveAgent,
+                        ::liveagent::LiveAgent,
                         liveagent::types::FileEnvelope,
                         liveagent::types::ErrorEnvelope,
                     >(status, body)
@@ -1138,7 +1132,7 @@ pub async fn decode(
             "getPerformanceReport" => {
                 crate::outcome(
                     ::client_runtime::exec::decode_bytes::<
-                        liveagent::LiveAgent,
+                        ::liveagent::LiveAgent,
                         liveagent::types::PerformanceReportEnvelope,
                         liveagent::types::ErrorEnvelope,
                     >(status, body)
@@ -1148,7 +1142,7 @@ pub async fn decode(
             "getTag" => {
                 crate::outcome(
                     ::client_runtime::exec::decode_bytes::<
-                        liveagent::LiveAgent,
+                        ::liveagent::LiveAgent,
                         liveagent::types::TagDetailsEnvelope,
                         liveagent::types::ErrorEnvelope,
                     >(status, body)
@@ -1158,7 +1152,7 @@ pub async fn decode(
             "getTagsReport" => {
                 crate::outcome(
                     ::client_runtime::exec::decode_bytes::<
-                        liveagent::LiveAgent,
+                        ::liveagent::LiveAgent,
                         liveagent::types::TagsReportEnvelope,
                         liveagent::types::ErrorEnvelope,
                     >(status, body)
@@ -1168,7 +1162,7 @@ pub async fn decode(
             "getTicketsAgentsAvailabilityReport" => {
                 crate::outcome(
                     ::client_runtime::exec::decode_bytes::<
-                        liveagent::LiveAgent,
+                        ::liveagent::LiveAgent,
                         liveagent::types::TicketsAgentsAvailabilityReportEnvelope,
                         liveagent::types::ErrorEnvelope,
                     >(status, body)
@@ -1178,7 +1172,7 @@ pub async fn decode(
             "getTicketsLoadReport" => {
                 crate::outcome(
                     ::client_runtime::exec::decode_bytes::<
-                        liveagent::LiveAgent,
+                        ::liveagent::LiveAgent,
                         liveagent::types::TicketsLoadReportEnvelope,
                         liveagent::types::ErrorEnvelope,
                     >(status, body)
@@ -1188,7 +1182,7 @@ pub async fn decode(
             "getTicketsSlaComplianceReport" => {
                 crate::outcome(
                     ::client_runtime::exec::decode_bytes::<
-                        liveagent::LiveAgent,
+                        ::liveagent::LiveAgent,
                         liveagent::types::TicketsSlaComplianceReportEnvelope,
                         liveagent::types::ErrorEnvelope,
                     >(status, body)
@@ -1198,7 +1192,7 @@ pub async fn decode(
             "getTicketsSlaLogReport" => {
                 crate::outcome(
                     ::client_runtime::exec::decode_bytes::<
-                        liveagent::LiveAgent,
+                        ::liveagent::LiveAgent,
                         liveagent::types::TicketsSlaLogReportEnvelope,
                         liveagent::types::ErrorEnvelope,
                     >(status, body)
@@ -1208,7 +1202,7 @@ pub async fn decode(
             "listAgentsOnlineStatus" => {
                 crate::outcome(
                     ::client_runtime::exec::decode_bytes::<
-                        liveagent::LiveAgent,
+                        ::liveagent::LiveAgent,
                         liveagent::types::AgentsOnlineStatusEnvelope,
                         liveagent::types::ErrorEnvelope,
                     >(status, body)
@@ -1218,7 +1212,7 @@ pub async fn decode(
             "listCompanies" => {
                 crate::outcome(
                     ::client_runtime::exec::decode_bytes::<
-                        liveagent::LiveAgent,
+                        ::liveagent::LiveAgent,
                         liveagent::types::CompanyListEnvelope,
                         liveagent::types::ErrorEnvelope,
                     >(status, body)
@@ -1228,7 +1222,7 @@ pub async fn decode(
             "listConversationMessages" => {
                 crate::outcome(
                     ::client_runtime::exec::decode_bytes::<
-                        liveagent::LiveAgent,
+                        ::liveagent::LiveAgent,
                         liveagent::types::MessageGroupListEnvelope,
                         liveagent::types::ErrorEnvelope,
                     >(status, body)
@@ -1238,7 +1232,7 @@ pub async fn decode(
             "listConversationTags" => {
                 crate::outcome(
                     ::client_runtime::exec::decode_bytes::<
-                        liveagent::LiveAgent,
+                        ::liveagent::LiveAgent,
                         liveagent::types::ConversationTagListEnvelope,
                         liveagent::types::ErrorEnvelope,
                     >(status, body)
@@ -1248,7 +1242,7 @@ pub async fn decode(
             "listConversations" => {
                 crate::outcome(
                     ::client_runtime::exec::decode_bytes::<
-                        liveagent::LiveAgent,
+                        ::liveagent::LiveAgent,
                         liveagent::types::ConversationListEnvelope,
                         liveagent::types::ErrorEnvelope,
                     >(status, body)
@@ -1258,7 +1252,7 @@ pub async fn decode(
             "listCustomerGroups" => {
                 crate::outcome(
                     ::client_runtime::exec::decode_bytes::<
-                        liveagent::LiveAgent,
+                        ::liveagent::LiveAgent,
                         liveagent::types::CustomerGroupListEnvelope,
                         liveagent::types::ErrorEnvelope,
                     >(status, body)
@@ -1268,7 +1262,7 @@ pub async fn decode(
             "listCustomersGroups" => {
                 crate::outcome(
                     ::client_runtime::exec::decode_bytes::<
-                        liveagent::LiveAgent,
+                        ::liveagent::LiveAgent,
                         liveagent::types::CustomersGroupListEnvelope,
                         liveagent::types::ErrorEnvelope,
                     >(status, body)
@@ -1278,7 +1272,7 @@ pub async fn decode(
             "listKnowledgebaseArticles" => {
                 crate::outcome(
                     ::client_runtime::exec::decode_bytes::<
-                        liveagent::LiveAgent,
+                        ::liveagent::LiveAgent,
                         liveagent::types::KnowledgebaseArticleListEnvelope,
                         liveagent::types::ErrorEnvelope,
                     >(status, body)
@@ -1288,7 +1282,7 @@ pub async fn decode(
             "listKnowledgebaseEntries" => {
                 crate::outcome(
                     ::client_runtime::exec::decode_bytes::<
-                        liveagent::LiveAgent,
+                        ::liveagent::LiveAgent,
                         liveagent::types::KnowledgebaseEntryListEnvelope,
                         liveagent::types::ErrorEnvelope,
                     >(status, body)
@@ -1298,7 +1292,7 @@ pub async fn decode(
             "listKnowledgebases" => {
                 crate::outcome(
                     ::client_runtime::exec::decode_bytes::<
-                        liveagent::LiveAgent,
+                        ::liveagent::LiveAgent,
                         liveagent::types::KnowledgebaseListEnvelope,
                         liveagent::types::ErrorEnvelope,
                     >(status, body)
@@ -1308,7 +1302,7 @@ pub async fn decode(
             "listSuggestionCategories" => {
                 crate::outcome(
                     ::client_runtime::exec::decode_bytes::<
-                        liveagent::LiveAgent,
+                        ::liveagent::LiveAgent,
                         liveagent::types::SuggestionCategoryListEnvelope,
                         liveagent::types::ErrorEnvelope,
                     >(status, body)
@@ -1318,7 +1312,7 @@ pub async fn decode(
             "listTags" => {
                 crate::outcome(
                     ::client_runtime::exec::decode_bytes::<
-                        liveagent::LiveAgent,
+                        ::liveagent::LiveAgent,
                         liveagent::types::TagListEnvelope,
                         liveagent::types::ErrorEnvelope,
                     >(status, body)
@@ -1328,7 +1322,7 @@ pub async fn decode(
             "searchKnowledgebase" => {
                 crate::outcome(
                     ::client_runtime::exec::decode_bytes::<
-                        liveagent::LiveAgent,
+                        ::liveagent::LiveAgent,
                         liveagent::types::KnowledgebaseSearchResultEnvelope,
                         liveagent::types::ErrorEnvelope,
                     >(status, body)
@@ -1338,7 +1332,7 @@ pub async fn decode(
             "setCustomerFields" => {
                 crate::outcome(
                     ::client_runtime::exec::decode_bytes::<
-                        liveagent::LiveAgent,
+                        ::liveagent::LiveAgent,
                         liveagent::types::OkStatusEnvelope,
                         liveagent::types::ErrorEnvelope,
                     >(status, body)
@@ -1348,7 +1342,7 @@ pub async fn decode(
             "updateConversationStatus" => {
                 crate::outcome(
                     ::client_runtime::exec::decode_bytes::<
-                        liveagent::LiveAgent,
+                        ::liveagent::LiveAgent,
                         liveagent::types::OkStatusEnvelope,
                         liveagent::types::ErrorEnvelope,
                     >(status, body)
@@ -1358,7 +1352,7 @@ pub async fn decode(
             "updateCustomersGroup" => {
                 crate::outcome(
                     ::client_runtime::exec::decode_bytes::<
-                        liveagent::LiveAgent,
+                        ::liveagent::LiveAgent,
                         liveagent::types::OkStatusEnvelope,
                         liveagent::types::ErrorEnvelope,
                     >(status, body)
@@ -1368,7 +1362,7 @@ pub async fn decode(
             "updateTag" => {
                 crate::outcome(
                     ::client_runtime::exec::decode_bytes::<
-                        liveagent::LiveAgent,
+                        ::liveagent::LiveAgent,
                         liveagent::types::OkStatusEnvelope,
                         liveagent::types::ErrorEnvelope,
                     >(status, body)
@@ -1378,7 +1372,7 @@ pub async fn decode(
             "uploadFile" => {
                 crate::outcome(
                     ::client_runtime::exec::decode_bytes::<
-                        liveagent::LiveAgent,
+                        ::liveagent::LiveAgent,
                         liveagent::types::FileEnvelope,
                         liveagent::types::ErrorEnvelope,
                     >(status, body)

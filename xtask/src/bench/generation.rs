@@ -72,7 +72,7 @@ pub fn run(root: &Path) -> anyhow::Result<Vec<Row>> {
 fn outputs(root: &Path) -> anyhow::Result<Vec<PathBuf>> {
     Ok(apis::discover(root)?
         .iter()
-        .flat_map(crate::generate::output_paths)
+        .flat_map(apis::Api::output_paths)
         .collect())
 }
 

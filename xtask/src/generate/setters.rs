@@ -17,35 +17,56 @@
 //!
 //! The operation builders' setters (progenitor's `builder` module) already take the inner
 //! type of optional parameters and are left alone.
+//!
+//! Every builder field of those two kinds must have its setter rewritten: a setter of a shape
+//! this module does not know fails generation instead of being left as typify wrote it.
 
 use quote::{format_ident, ToTokens};
 
-/// Rewrites the setters of `types::builder` in `file`; returns how many were rewritten.
+use super::ast::{self, expect_changes, single_type_argument, try_into_target};
+
+/// Rewrites the setters of `types::builder` in `file`: one per builder field of a kind this
+/// module handles (fails otherwise); returns how many were rewritten.
 pub fn rewrite_body_setters(file: &mut syn::File) -> anyhow::Result<usize> {
-    let types = find_module(&mut file.items, "types")
-        .ok_or_else(|| anyhow::anyhow!("progenitor's output has no `types` module"))?;
-    let builders = find_module(types, "builder")
-        .ok_or_else(|| anyhow::anyhow!("typify's output has no `types::builder` module"))?;
-    let mut rewritten = 0;
+    let builders = ast::module(ast::module(&mut file.items, "types")?, "builder")?;
+    let (mut expected, mut rewritten) = (0, 0);
     for item in builders {
-        let syn::Item::Impl(block) = item else {
-            continue;
-        };
-        for member in &mut block.items {
-            if let syn::ImplItem::Fn(setter) = member {
-                rewritten += usize::from(rewrite_setter(setter)?);
+        match item {
+            syn::Item::Struct(builder) => {
+                expected += builder
+                    .fields
+                    .iter()
+                    .filter_map(|field| result_ok_type(&field.ty))
+                    .filter(|ty| field_kind(ty).is_some())
+                    .count();
             }
+            syn::Item::Impl(block) => {
+                for member in &mut block.items {
+                    if let syn::ImplItem::Fn(setter) = member {
+                        rewritten += usize::from(rewrite_setter(setter)?);
+                    }
+                }
+            }
+            _ => {}
         }
     }
+    expect_changes("setters", rewritten, expected)?;
     Ok(rewritten)
 }
 
-/// The items of the inline module `name` among `items`.
-fn find_module<'a>(items: &'a mut [syn::Item], name: &str) -> Option<&'a mut Vec<syn::Item>> {
-    items.iter_mut().find_map(|item| match item {
-        syn::Item::Mod(m) if m.ident == name => m.content.as_mut().map(|(_, items)| items),
+/// `X` of a builder field's `Result<X, String>`.
+fn result_ok_type(ty: &syn::Type) -> Option<syn::Type> {
+    let syn::Type::Path(path) = ty else {
+        return None;
+    };
+    let last = path.path.segments.last()?;
+    let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
+        return None;
+    };
+    match args.args.first()? {
+        syn::GenericArgument::Type(ok) if last.ident == "Result" => Some(ok.clone()),
         _ => None,
-    })
+    }
 }
 
 /// What a setter's field holds, as far as the rewrite cares.
@@ -60,7 +81,7 @@ enum FieldKind {
 
 /// Rewrites one setter if its field is of a kind this module handles.
 fn rewrite_setter(setter: &mut syn::ImplItemFn) -> anyhow::Result<bool> {
-    let Some(target) = try_into_target(&setter.sig) else {
+    let Some(target) = try_into_target(&setter.sig, "T") else {
         return Ok(false);
     };
     let Some(kind) = field_kind(&target) else {
@@ -112,43 +133,6 @@ fn rewrite_setter(setter: &mut syn::ImplItemFn) -> anyhow::Result<bool> {
     Ok(true)
 }
 
-/// `X` of the setter's `T: TryInto<X>` bound.
-fn try_into_target(sig: &syn::Signature) -> Option<syn::Type> {
-    sig.generics
-        .where_clause
-        .as_ref()?
-        .predicates
-        .iter()
-        .find_map(|predicate| {
-            let syn::WherePredicate::Type(predicate) = predicate else {
-                return None;
-            };
-            if !matches!(&predicate.bounded_ty, syn::Type::Path(p) if p.path.is_ident("T")) {
-                return None;
-            }
-            predicate.bounds.iter().find_map(|bound| {
-                let syn::TypeParamBound::Trait(bound) = bound else {
-                    return None;
-                };
-                let last = bound.path.segments.last()?;
-                (last.ident == "TryInto")
-                    .then(|| single_type_argument(last))
-                    .flatten()
-            })
-        })
-}
-
-/// The one type argument of `Name<Arg>`.
-fn single_type_argument(segment: &syn::PathSegment) -> Option<syn::Type> {
-    let syn::PathArguments::AngleBracketed(args) = &segment.arguments else {
-        return None;
-    };
-    match args.args.first()? {
-        syn::GenericArgument::Type(ty) if args.args.len() == 1 => Some(ty.clone()),
-        _ => None,
-    }
-}
-
 /// `Some(Y)` if `ty` is a path type named `name` (its last segment) with one argument `Y`.
 fn unwrap_named(ty: &syn::Type, name: &str) -> Option<syn::Type> {
     let syn::Type::Path(path) = ty else {
@@ -196,11 +180,16 @@ mod tests {
 
     use super::rewrite_body_setters;
 
-    fn rewritten(setter: &str) -> String {
-        let mut file: syn::File = syn::parse_str(&format!(
-            "pub mod types {{ pub mod builder {{ impl Body {{ {setter} }} }} }}"
+    /// A builder module with one struct of `fields` and an impl of `setters`.
+    fn builder(fields: &str, setters: &str) -> syn::File {
+        syn::parse_str(&format!(
+            "pub mod types {{ pub mod builder {{ pub struct Body {{ {fields} }} impl Body {{ {setters} }} }} }}"
         ))
-        .unwrap();
+        .unwrap()
+    }
+
+    fn rewritten(field: &str, setter: &str) -> String {
+        let mut file = builder(&format!("f: Result<{field}, String>"), setter);
         assert_eq!(rewrite_body_setters(&mut file).unwrap(), 1);
         file.to_token_stream().to_string()
     }
@@ -208,6 +197,7 @@ mod tests {
     #[test]
     fn optional_fields_take_the_inner_value() {
         let text = rewritten(
+            "Option<String>",
             r#"pub fn color<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -230,6 +220,7 @@ mod tests {
     #[test]
     fn json_text_fields_take_the_value_to_encode() {
         let text = rewritten(
+            "JsonEncoded<Values>",
             r#"pub fn customfields<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<crate::JsonEncoded<crate::types::CustomFieldValues>>,
@@ -250,17 +241,28 @@ mod tests {
 
     #[test]
     fn other_setters_are_left_alone() {
-        let mut file: syn::File = syn::parse_str(
-            r#"pub mod types { pub mod builder { impl Body {
+        let mut file = builder(
+            "name: Result<String, String>, extra: Result<Option<::serde_json::Value>, String>",
+            r#"
                 pub fn name<T>(mut self, value: T) -> Self
                 where T: ::std::convert::TryInto<::std::string::String>, T::Error: ::std::fmt::Display,
                 { self.name = value.try_into().map_err(|e| format!("{e}")); self }
                 pub fn extra<T>(mut self, value: T) -> Self
                 where T: ::std::convert::TryInto<::std::option::Option<::serde_json::Value>>, T::Error: ::std::fmt::Display,
                 { self.extra = value.try_into().map_err(|e| format!("{e}")); self }
-            } } }"#,
-        )
-        .unwrap();
+            "#,
+        );
         assert_eq!(rewrite_body_setters(&mut file).unwrap(), 0);
+    }
+
+    #[test]
+    fn a_setter_of_an_unknown_shape_fails_generation() {
+        // typify changed how it writes setters: the optional field's setter is not rewritten.
+        let mut file = builder(
+            "color: Result<Option<String>, String>",
+            "pub fn color(mut self, value: impl Into<Option<String>>) -> Self { self.color = Ok(value.into()); self }",
+        );
+        let error = rewrite_body_setters(&mut file).unwrap_err().to_string();
+        assert!(error.contains("changed 0 places"), "{error}");
     }
 }

@@ -15,6 +15,9 @@
 //!   total: total           # optional: the payload member holding the number of rows
 //! ```
 //!
+//! What `x-pagination` may say, and that the parameters and members it names exist, are the
+//! model's rules ([`crate::model::Pagination`]); this pass only writes the code.
+//!
 //! The methods go inside progenitor's `builder` module, beside the builder, so that `stream()`
 //! can read the limit the caller set (the builder's fields are private to that module): that
 //! limit is the page size, else the limit parameter's `maximum`, else its `default`, else 100;
@@ -22,171 +25,86 @@
 //! (an empty page or the server's figures, never a short page alone); the doc comment of each
 //! `stream()` says so.
 
-use anyhow::{bail, Context};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
-use serde_json::Value;
 
-use crate::apis::Api;
-use crate::dispatch::setter_name;
-
-/// A `$ref`'s component name.
-fn ref_name(schema: &Value) -> Option<&str> {
-    let reference = schema
-        .get("$ref")
-        .or_else(|| schema["allOf"].get(0).and_then(|s| s.get("$ref")))?
-        .as_str()?;
-    reference.rsplit('/').next()
-}
+use super::ast::setter_name;
+use crate::model::{Operation, PageStyle, Pagination, Spec};
 
 /// The stream methods of every paginated operation of a spec.
-pub fn streams(api: &Api, raw: &Value) -> anyhow::Result<Vec<syn::Item>> {
-    let components = &raw["components"]["schemas"];
-    let envelope_field = api.settings.envelope_field;
-    let error_payload = format_ident!("{}", api.settings.error_envelope.2);
-    let mut items = Vec::new();
-    for item in raw["paths"]
-        .as_object()
+pub fn streams(spec: &Spec) -> anyhow::Result<Vec<syn::Item>> {
+    let error_payload = format_ident!("{}", spec.api.settings.error_envelope.2);
+    let mut paginated: Vec<(&Operation, &Pagination)> = spec
+        .operations
+        .iter()
+        .filter_map(|op| Some((op, op.pagination.as_ref()?)))
+        .collect();
+    // In the order of the spec's paths, then methods.
+    paginated.sort_by(|(a, _), (b, _)| (&a.path, &a.method).cmp(&(&b.path, &b.method)));
+    let streams = paginated
         .into_iter()
-        .flat_map(|p| p.values())
-    {
-        for op in item.as_object().into_iter().flat_map(|o| o.values()) {
-            let Some(paging) = op.get("x-pagination") else {
-                continue;
-            };
-            let id = op["operationId"]
-                .as_str()
-                .context("operation without operationId")?;
-            let item = stream_impl(id, op, paging, components, envelope_field, &error_payload)
-                .with_context(|| format!("{id}: x-pagination"))?;
-            items.push(syn::parse2(item)?);
-        }
-    }
-    Ok(items)
+        .map(|(op, paging)| stream_impl(op, paging, &error_payload));
+    Ok(streams.map(syn::parse2).collect::<Result<_, _>>()?)
 }
 
-fn stream_impl(
-    id: &str,
-    op: &Value,
-    paging: &Value,
-    components: &Value,
-    envelope_field: &str,
-    error_payload: &syn::Ident,
-) -> anyhow::Result<TokenStream> {
-    let field = |name: &str| -> anyhow::Result<&str> {
-        paging[name]
-            .as_str()
-            .with_context(|| format!("`{name}` is required"))
-    };
-    let parameter = |name: &str| -> anyhow::Result<&Value> {
-        op["parameters"]
-            .as_array()
-            .into_iter()
-            .flatten()
-            .find(|p| p["name"] == name)
-            .with_context(|| format!("names the parameter `{name}`, which the operation lacks"))
-    };
-    let style = field("style")?;
-    let items_member = field("items")?;
-    let limit = field("limit")?;
-    let limit_schema = &parameter(limit)?["schema"];
-    let maximum = limit_schema["maximum"].as_u64();
-    let default_size = maximum
-        .or_else(|| limit_schema["default"].as_u64())
-        .unwrap_or(100);
+fn stream_impl(op: &Operation, paging: &Pagination, error_payload: &syn::Ident) -> TokenStream {
+    let (style, limit, default_size, maximum) = (
+        paging.style.name(),
+        &paging.limit,
+        paging.default_size,
+        paging.maximum,
+    );
     let maximum_tokens = match maximum {
         Some(maximum) => quote! { Some(#maximum) },
         None => quote! { None },
     };
-
-    // The payload component, and the row component of its items.
-    let envelope = ref_name(&op["responses"]["200"]["content"]["application/json"]["schema"])
-        .context("the 200 response must reference an envelope component")?;
-    let payload = ref_name(&components[envelope]["properties"][envelope_field])
-        .with_context(|| format!("{envelope}.{envelope_field} must reference a component"))?;
-    let rows = &components[payload]["properties"][items_member];
-    anyhow::ensure!(
-        rows["type"] == "array",
-        "{payload}.{items_member} must be an array"
+    let builder = format_ident!(
+        "{}",
+        heck::ToUpperCamelCase::to_upper_camel_case(op.id.as_str())
     );
-    let row = ref_name(&rows["items"])
-        .with_context(|| format!("{payload}.{items_member} items must reference a component"))?;
-
-    let builder = format_ident!("{}", heck::ToUpperCamelCase::to_upper_camel_case(id));
-    let row_type = format_ident!("{}", row);
-    let items_ident = format_ident!("{}", setter_name(items_member));
+    let row_type = format_ident!("{}", paging.row);
+    let items_ident = format_ident!("{}", setter_name(&paging.items));
     let limit_setter = format_ident!("{}", setter_name(limit));
     let limit_field = &limit_setter;
     let paginate = quote! { ::client_runtime::paginate };
 
-    // The payload member holding a figure (`pages`, `total`), as a count.
-    let count_member = |key: &str| -> anyhow::Result<Option<TokenStream>> {
-        let Some(member) = paging[key].as_str() else {
-            return Ok(None);
-        };
-        anyhow::ensure!(
-            !components[payload]["properties"][member].is_null(),
-            "{payload} has no `{member}` member"
-        );
-        let member = format_ident!("{}", setter_name(member));
-        Ok(Some(
-            quote! { #paginate::AsCount::as_count(&payload.#member) },
-        ))
+    // A payload member holding a figure (`pages`, `total`), as a count.
+    let count_member = |member: &Option<String>| {
+        member.as_deref().map(|member| {
+            let member = format_ident!("{}", setter_name(member));
+            quote! { #paginate::AsCount::as_count(&payload.#member) }
+        })
     };
-    let total = count_member("total")?;
-    let (style_tokens, position_arm, pages) = match style {
-        "cursor" => {
-            let cursor = field("cursor")?;
-            parameter(cursor)?;
-            anyhow::ensure!(
-                !components[row]["properties"][cursor].is_null(),
-                "the row component {row} has no `{cursor}` member"
-            );
-            let setter = format_ident!("{}", setter_name(cursor));
-            (
-                quote! { #paginate::Style::Cursor(|row: &types::#row_type| #paginate::AsCursor::as_cursor(&row.#setter)) },
-                quote! { #paginate::Position::Cursor(cursor) => template.clone().#setter(cursor), },
-                None,
-            )
-        }
-        "offset" => {
-            let setter = format_ident!("{}", setter_name(field("offset")?));
-            parameter(field("offset")?)?;
-            (
-                quote! { #paginate::Style::Offset },
-                quote! { #paginate::Position::Offset(offset) => template.clone().#setter(offset), },
-                None,
-            )
-        }
-        "page" => {
-            let setter = format_ident!("{}", setter_name(field("page")?));
-            parameter(field("page")?)?;
-            (
-                quote! { #paginate::Style::Page },
-                quote! { #paginate::Position::Page(page) => template.clone().#setter(page), },
-                count_member("pages")?,
-            )
-        }
-        other => bail!("unknown style `{other}` (cursor, offset or page)"),
+    let total = count_member(&paging.total);
+    let pages = count_member(&paging.pages);
+    let setter = format_ident!("{}", setter_name(paging.style.parameter()));
+    let (style_tokens, position_arm) = match &paging.style {
+        PageStyle::Cursor(_) => (
+            quote! { #paginate::Style::Cursor(|row: &types::#row_type| #paginate::AsCursor::as_cursor(&row.#setter)) },
+            quote! { #paginate::Position::Cursor(cursor) => template.clone().#setter(cursor), },
+        ),
+        PageStyle::Offset(_) => (
+            quote! { #paginate::Style::Offset },
+            quote! { #paginate::Position::Offset(offset) => template.clone().#setter(offset), },
+        ),
+        PageStyle::Page(_) => (
+            quote! { #paginate::Style::Page },
+            quote! { #paginate::Position::Page(page) => template.clone().#setter(page), },
+        ),
     };
-    anyhow::ensure!(
-        style == "page" || paging["pages"].is_null(),
-        "`pages` is for the page style"
-    );
     let ends = {
         let mut ends = vec!["on an empty page".to_owned()];
-        if style == "cursor" {
+        if let PageStyle::Cursor(cursor) = &paging.style {
             ends.push(format!(
-                "when the last row has no `{}` or repeats the one just passed",
-                field("cursor")?
+                "when the last row has no `{cursor}` or repeats the one just passed"
             ));
         }
-        if let (Some(_), Some(member)) = (&pages, paging["pages"].as_str()) {
+        if let Some(member) = &paging.pages {
             ends.push(format!(
                 "when the payload's `{member}` says this was the last page"
             ));
         }
-        if let (Some(_), Some(member)) = (&total, paging["total"].as_str()) {
+        if let Some(member) = &paging.total {
             ends.push(format!("when its `{member}` says every row has arrived"));
         }
         match ends.split_last() {
@@ -224,7 +142,7 @@ fn stream_impl(
     let pages = pages.unwrap_or_else(|| quote! { None });
     let total = total.unwrap_or_else(|| quote! { None });
     let row = quote! { ::std::result::Result<types::#row_type, ::client_runtime::Error<types::#error_payload>> };
-    Ok(quote! {
+    quote! {
         impl<'a> #builder<'a> {
             #(#[doc = #doc_stream])*
             pub fn stream(self) -> #paginate::BoxStream<'a, #row> {
@@ -266,5 +184,5 @@ fn stream_impl(
                 })
             }
         }
-    })
+    }
 }

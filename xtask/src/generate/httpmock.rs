@@ -4,7 +4,6 @@
 //! (`server.get_tag(|when, then| { when.tagid("sh3j"); then.ok(&envelope); })`). Adjusted
 //! where progenitor 0.15 does not know our specs:
 //!
-//! - paths of the client crate (`crate::…`, the replacement types) point at the API crate;
 //! - a form body (`application/x-www-form-urlencoded`) is matched as the client sends it
 //!   (progenitor matches every typed body as JSON);
 //! - when the spec's server URL ends in a path variable that the client adds itself
@@ -13,43 +12,16 @@
 //! The hand-written operations (Contiple's multipart upload) have no generated mock.
 
 use std::collections::BTreeSet;
-use std::path::PathBuf;
 
 use anyhow::Context;
 use heck::ToUpperCamelCase;
 use progenitor::Generator;
 use quote::{format_ident, ToTokens};
-use serde_json::Value;
 use syn::visit_mut::VisitMut;
 
-use crate::apis::Api;
-use crate::dispatch::CratePaths;
-use crate::generate::Rendered;
-
-/// Where the generated mocks go: `crates/<api>-httpmock/src/generated.rs`.
-pub fn path(api: &Api) -> PathBuf {
-    crate::cli::crate_dir(api, "httpmock").join("src/generated.rs")
-}
-
-/// The `<Operation>When` types of operations whose body is a form.
-fn form_body_whens(raw: &Value) -> BTreeSet<String> {
-    let mut whens = BTreeSet::new();
-    for item in raw["paths"]
-        .as_object()
-        .into_iter()
-        .flat_map(|p| p.values())
-    {
-        for op in item.as_object().into_iter().flat_map(|o| o.values()) {
-            let form = op["requestBody"]["content"]
-                .get("application/x-www-form-urlencoded")
-                .is_some();
-            if let (true, Some(id)) = (form, op["operationId"].as_str()) {
-                whens.insert(format!("{}When", id.to_upper_camel_case()));
-            }
-        }
-    }
-    whens
-}
+use super::ast::{self, expect_changes};
+use super::client::Rendered;
+use crate::model::Spec;
 
 /// Rewrites `json_body_obj(value)` into a match of the form-encoded body.
 struct FormBody(usize);
@@ -116,26 +88,29 @@ impl VisitMut for PathPrefix {
 
 /// Whether the client adds the last segment of the spec's server URL itself: it is a
 /// variable (Contiple's `/{serviceId}`).
-fn client_adds_segment(raw: &Value) -> bool {
-    raw["servers"][0]["url"]
+fn client_adds_segment(spec: &Spec) -> bool {
+    spec.raw["servers"][0]["url"]
         .as_str()
         .and_then(|url| url.rsplit('/').next())
         .is_some_and(|last| last.starts_with('{') && last.ends_with('}'))
 }
 
 /// Generates one API's httpmock module.
-pub fn render(api: &Api, rendered: &Rendered) -> anyhow::Result<String> {
-    let text = std::fs::read_to_string(&api.spec_path)?;
-    let raw: Value = serde_yaml::from_str(&text)?;
+pub fn render(spec: &Spec, rendered: &Rendered) -> anyhow::Result<String> {
+    let api = &spec.api;
     let name = api.settings.name;
     let mut generator = Generator::new(&rendered.settings);
     let tokens = generator
-        .httpmock(&rendered.spec, name)
+        .httpmock(&rendered.openapi, name)
         .with_context(|| format!("generating the mocks of {}", api.spec_relative()))?;
     let mut file: syn::File = syn::parse2(tokens).context("parsing progenitor's mocks")?;
-    CratePaths(format_ident!("{}", name)).visit_file_mut(&mut file);
 
-    let forms = form_body_whens(&raw);
+    let forms: BTreeSet<String> = spec
+        .operations
+        .iter()
+        .filter(|op| op.form_body && op.hand_written.is_none())
+        .map(|op| format!("{}When", op.id.to_upper_camel_case()))
+        .collect();
     let operations = file
         .items
         .iter_mut()
@@ -154,36 +129,35 @@ pub fn render(api: &Api, rendered: &Rendered) -> anyhow::Result<String> {
         if is_form {
             let mut visitor = FormBody(0);
             visitor.visit_item_impl_mut(block);
-            anyhow::ensure!(visitor.0 == 1, "a form body must be matched once");
+            expect_changes("httpmock form body", visitor.0, 1)?;
             rewritten += 1;
         }
     }
-    anyhow::ensure!(
-        rewritten == forms.len(),
-        "form-body operations without a mock"
-    );
-    if client_adds_segment(&raw) {
+    expect_changes("httpmock form bodies", rewritten, forms.len())?;
+    if client_adds_segment(spec) {
         let mut prefix = PathPrefix(0);
         prefix.visit_file_mut(&mut file);
-        anyhow::ensure!(prefix.0 > 0, "no path pattern to prefix");
+        // One pattern per operation, and one per path parameter's matcher.
+        let patterns = spec
+            .operations
+            .iter()
+            .filter(|op| op.hand_written.is_none())
+            .map(|op| {
+                1 + op
+                    .parameters
+                    .iter()
+                    .filter(|p| p.location == "path")
+                    .count()
+            })
+            .sum();
+        expect_changes("httpmock path prefix", prefix.0, patterns)?;
     }
 
-    let header = format!(
+    let intro = format!(
         "//! Typed `httpmock` mocks of `{name}`, generated by `cargo xtask generate` from {spec}\n\
-         //! with progenitor's httpmock generator (adjustments: xtask/src/httpmock.rs).\n\
-         //! Do not edit it by hand: change the spec and run `cargo xtask generate`.\n\n",
+         //! with progenitor's httpmock generator (adjustments: xtask/src/generate/httpmock.rs).\n",
         spec = api.spec_relative()
     );
-    let header = api
-        .settings
-        .hand_written
-        .iter()
-        .fold(header, |header, hand| {
-            header
-                + &format!(
-                    "// `{}` has no generated mock: {}.\n",
-                    hand.operation_id, hand.why
-                )
-        });
+    let header = ast::header(spec, &intro, "has no generated mock");
     Ok(header + &prettyplease::unparse(&file))
 }

@@ -3,9 +3,8 @@
 //! argument has the type of the client's setter, then adjusted where progenitor 0.15 stops
 //! short:
 //!
-//! - paths of the client crate (`crate::…`, the replacement types) point at the API crate;
-//!   progenitor's `Error` and `ResponseValue` come from `progenitor_client` (the API crates
-//!   name their own `Error` type);
+//! - the client crate's items are imported by name; progenitor's `Error` and `ResponseValue`
+//!   come from `progenitor_client` (the API crates name their own `Error` type);
 //! - operations whose spec declares `x-pagination` get `--all`, which streams every page
 //!   through the builder's generated `stream()` (`cli_support::all_pages`), with the
 //!   operation's page-size argument, if given, as the page size (clamped to the documented
@@ -21,65 +20,20 @@
 //! [`GenerationSettings`]: progenitor::GenerationSettings
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::path::PathBuf;
 
 use anyhow::Context;
-use heck::{ToKebabCase, ToSnakeCase};
+use heck::ToKebabCase;
 use progenitor::Generator;
 use quote::{format_ident, quote};
-use serde_json::Value;
 use syn::visit_mut::VisitMut;
 
-use crate::apis::Api;
-use crate::dispatch::CratePaths;
-use crate::generate::Rendered;
+use super::ast::{self, expect_changes, setter_name};
+use super::client::Rendered;
+use crate::model::Spec;
 
-/// The CLI crate of an API: `crates/<api>-cli`.
-pub fn crate_dir(api: &Api, suffix: &str) -> PathBuf {
-    let crates = api
-        .generated_path
-        .ancestors()
-        .nth(3)
-        .expect("crates/<api>/src/generated.rs");
-    crates.join(format!("{}-{suffix}", api.settings.name))
-}
-
-/// Where the generated CLI goes: `crates/<api>-cli/src/generated.rs`.
-pub fn path(api: &Api) -> PathBuf {
-    crate_dir(api, "cli").join("src/generated.rs")
-}
-
-/// The operations whose spec declares `x-pagination` (snake-case id → the argument of its
-/// page-size parameter), and those whose success body is not JSON (snake-case ids).
-pub(crate) fn special_operations(raw: &Value) -> (BTreeMap<String, String>, BTreeSet<String>) {
-    let mut paginated = BTreeMap::new();
-    let mut downloads = BTreeSet::new();
-    for item in raw["paths"]
-        .as_object()
-        .into_iter()
-        .flat_map(|p| p.values())
-    {
-        for op in item.as_object().into_iter().flat_map(|o| o.values()) {
-            let Some(id) = op["operationId"].as_str() else {
-                continue;
-            };
-            if let Some(limit) = op["x-pagination"]["limit"].as_str() {
-                let arg = crate::dispatch::setter_name(limit).to_kebab_case();
-                paginated.insert(id.to_snake_case(), arg);
-            }
-            if op["responses"]["200"]["content"]
-                .as_object()
-                .is_some_and(|c| !c.is_empty() && !c.keys().any(|m| m.contains("json")))
-            {
-                downloads.insert(id.to_snake_case());
-            }
-        }
-    }
-    (paginated, downloads)
-}
-
-/// Drops `.arg(...)` calls whose argument mentions `id` (progenitor's `--json-body-template`).
-struct DropArg(&'static str);
+/// Drops `.arg(...)` calls whose argument mentions `id` (progenitor's `--json-body-template`),
+/// counting them.
+struct DropArg(&'static str, usize);
 
 impl VisitMut for DropArg {
     fn visit_expr_mut(&mut self, expr: &mut syn::Expr) {
@@ -93,6 +47,7 @@ impl VisitMut for DropArg {
                 break;
             }
             *expr = (*call.receiver).clone();
+            self.1 += 1;
         }
         syn::visit_mut::visit_expr_mut(self, expr);
     }
@@ -114,36 +69,6 @@ impl VisitMut for ReplaceTodo {
     }
 }
 
-/// Rewrites `crate` to the API crate inside macro invocations (`value_parser!(crate::…)`),
-/// which [`CratePaths`] does not see.
-struct MacroCratePaths(syn::Ident);
-
-impl MacroCratePaths {
-    fn rewrite(&self, tokens: proc_macro2::TokenStream) -> proc_macro2::TokenStream {
-        tokens
-            .into_iter()
-            .map(|tree| match tree {
-                proc_macro2::TokenTree::Ident(ident) if ident == "crate" => {
-                    proc_macro2::TokenTree::Ident(self.0.clone())
-                }
-                proc_macro2::TokenTree::Group(group) => {
-                    let mut rewritten =
-                        proc_macro2::Group::new(group.delimiter(), self.rewrite(group.stream()));
-                    rewritten.set_span(group.span());
-                    proc_macro2::TokenTree::Group(rewritten)
-                }
-                other => other,
-            })
-            .collect()
-    }
-}
-
-impl VisitMut for MacroCratePaths {
-    fn visit_macro_mut(&mut self, mac: &mut syn::Macro) {
-        mac.tokens = self.rewrite(mac.tokens.clone());
-    }
-}
-
 /// Appends `.arg(#arg)` to the command a `cli_<op>` function returns.
 fn add_arg(function: &mut syn::ImplItemFn, arg: &syn::Expr) -> anyhow::Result<()> {
     let Some(syn::Stmt::Expr(tail, None)) = function.block.stmts.last_mut() else {
@@ -155,20 +80,33 @@ fn add_arg(function: &mut syn::ImplItemFn, arg: &syn::Expr) -> anyhow::Result<()
 }
 
 /// Generates one API's CLI module.
-pub fn render(api: &Api, rendered: &Rendered) -> anyhow::Result<String> {
-    let text = std::fs::read_to_string(&api.spec_path)?;
-    let raw: Value = serde_yaml::from_str(&text)?;
-    let (paginated, downloads) = special_operations(&raw);
+pub fn render(spec: &Spec, rendered: &Rendered) -> anyhow::Result<String> {
+    let api = &spec.api;
+    let mut paginated = BTreeMap::new();
+    let mut downloads = BTreeSet::new();
+    for op in spec
+        .operations
+        .iter()
+        .filter(|op| op.hand_written.is_none())
+    {
+        if let Some(paging) = &op.pagination {
+            paginated.insert(
+                op.snake_id.clone(),
+                setter_name(&paging.limit).to_kebab_case(),
+            );
+        }
+        if op.raw_body {
+            downloads.insert(op.snake_id.clone());
+        }
+    }
     let name = api.settings.name;
     let krate = format_ident!("{}", name);
 
     let mut generator = Generator::new(&rendered.settings);
     let tokens = generator
-        .cli(&rendered.spec, name)
+        .cli(&rendered.openapi, name)
         .with_context(|| format!("generating the CLI of {}", api.spec_relative()))?;
     let mut file: syn::File = syn::parse2(tokens).context("parsing progenitor's CLI")?;
-    CratePaths(krate.clone()).visit_file_mut(&mut file);
-    MacroCratePaths(krate.clone()).visit_file_mut(&mut file);
 
     // `use <api>::*;` would bring the API crate's own `Error` alias.
     let glob = file
@@ -213,6 +151,7 @@ pub fn render(api: &Api, rendered: &Rendered) -> anyhow::Result<String> {
     let download: syn::Expr = syn::parse_quote! { ::cli_support::download(matches, r).await };
 
     let (mut seen_all, mut seen_downloads) = (BTreeSet::new(), BTreeSet::new());
+    let mut json_body_templates = 0;
     for item in &mut file.items {
         let syn::Item::Impl(block) = item else {
             continue;
@@ -225,7 +164,9 @@ pub fn render(api: &Api, rendered: &Rendered) -> anyhow::Result<String> {
             let syn::ImplItem::Fn(function) = item else {
                 continue;
             };
-            DropArg("json-body-template").visit_impl_item_fn_mut(function);
+            let mut drop = DropArg("json-body-template", 0);
+            drop.visit_impl_item_fn_mut(function);
+            json_body_templates += drop.1;
             let ident = function.sig.ident.to_string();
             if let Some(op) = ident.strip_prefix("cli_") {
                 if paginated.contains_key(op) {
@@ -251,12 +192,19 @@ pub fn render(api: &Api, rendered: &Rendered) -> anyhow::Result<String> {
                 if downloads.contains(op) {
                     let mut replace = ReplaceTodo(download.clone(), 0);
                     replace.visit_impl_item_fn_mut(function);
-                    anyhow::ensure!(replace.1 == 1, "{ident}: expected one todo!()");
+                    expect_changes(&format!("CLI download ({ident})"), replace.1, 1)?;
                     seen_downloads.insert(op.to_owned());
                 }
             }
         }
     }
+    // progenitor gives every operation with a body the placeholder flag.
+    let bodies = spec
+        .operations
+        .iter()
+        .filter(|op| op.hand_written.is_none() && !op.raw["requestBody"].is_null())
+        .count();
+    expect_changes("CLI json-body-template", json_body_templates, bodies)?;
     anyhow::ensure!(
         paginated.keys().eq(seen_all.iter()),
         "paginated operations without a CLI: {:?}",
@@ -332,22 +280,11 @@ pub fn render(api: &Api, rendered: &Rendered) -> anyhow::Result<String> {
     };
     file.items.extend(extra.items);
 
-    let header = format!(
+    let intro = format!(
         "//! The `{name}` command line, generated by `cargo xtask generate` from {spec} with\n\
-         //! progenitor's CLI generator (adjustments: xtask/src/cli.rs).\n\
-         //! Do not edit it by hand: change the spec and run `cargo xtask generate`.\n\n",
+         //! progenitor's CLI generator (adjustments: xtask/src/generate/cli.rs).\n",
         spec = api.spec_relative()
     );
-    let header = api
-        .settings
-        .hand_written
-        .iter()
-        .fold(header, |header, hand| {
-            header
-                + &format!(
-                    "// `{}` is written by hand in the CLI crate: {}.\n",
-                    hand.operation_id, hand.why
-                )
-        });
+    let header = ast::header(spec, &intro, "is written by hand in the CLI crate");
     Ok(header + &prettyplease::unparse(&file))
 }
