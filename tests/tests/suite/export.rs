@@ -9,11 +9,11 @@ use api_tests::faulty::{serve_faulty, Reply, Seen};
 use serde_json::{json, Value};
 
 #[allow(dead_code)]
-#[path = "../../crates/liveagent/examples/export_conversations.rs"]
+#[path = "../../../crates/liveagent/examples/export_conversations.rs"]
 mod export_conversations;
 
 #[allow(dead_code)]
-#[path = "../../crates/contiple/examples/export_tickets.rs"]
+#[path = "../../../crates/contiple/examples/export_tickets.rs"]
 mod export_tickets;
 
 /// The fault for request `number`, if any: a 503, a 429 waiting 1 s, a reset connection.

@@ -14,29 +14,29 @@ use mock_server::ReplayServer;
 use recording::{Api, CONTIPLE, LIVEAGENT};
 
 #[allow(dead_code)]
-#[path = "../../crates/liveagent/examples/find_tag.rs"]
+#[path = "../../../crates/liveagent/examples/find_tag.rs"]
 mod find_tag;
 #[allow(dead_code)]
-#[path = "../../crates/liveagent/examples/list_open_conversations.rs"]
+#[path = "../../../crates/liveagent/examples/list_open_conversations.rs"]
 mod list_open_conversations;
 #[allow(dead_code)]
-#[path = "../../crates/liveagent/examples/post_reply.rs"]
+#[path = "../../../crates/liveagent/examples/post_reply.rs"]
 mod post_reply;
 #[allow(dead_code)]
-#[path = "../../crates/liveagent/examples/tag_conversation.rs"]
+#[path = "../../../crates/liveagent/examples/tag_conversation.rs"]
 mod tag_conversation;
 #[allow(dead_code)]
-#[path = "../../crates/liveagent/examples/upload_file.rs"]
+#[path = "../../../crates/liveagent/examples/upload_file.rs"]
 mod upload_file;
 
 #[allow(dead_code)]
-#[path = "../../crates/contiple/examples/create_ticket_with_attachment.rs"]
+#[path = "../../../crates/contiple/examples/create_ticket_with_attachment.rs"]
 mod create_ticket_with_attachment;
 #[allow(dead_code)]
-#[path = "../../crates/contiple/examples/list_customer_tickets.rs"]
+#[path = "../../../crates/contiple/examples/list_customer_tickets.rs"]
 mod list_customer_tickets;
 #[allow(dead_code)]
-#[path = "../../crates/contiple/examples/reinquire.rs"]
+#[path = "../../../crates/contiple/examples/reinquire.rs"]
 mod reinquire;
 
 /// Fails unless `server` received exactly `rec`'s requests.
