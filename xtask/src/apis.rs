@@ -236,3 +236,28 @@ pub fn discover(root: &Path) -> anyhow::Result<Vec<Api>> {
     }
     Ok(apis)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{Api, Outputs, Settings, APIS};
+
+    #[test]
+    fn an_api_without_cli_or_mocks_writes_only_its_client_and_dispatcher() {
+        let full = &APIS[0];
+        static CLIENT_ONLY: std::sync::OnceLock<Settings> = std::sync::OnceLock::new();
+        let settings = CLIENT_ONLY.get_or_init(|| Settings {
+            outputs: Outputs {
+                cli: None,
+                httpmock: None,
+                ..full.outputs
+            },
+            ..*full
+        });
+        let paths = Api::in_memory(settings).output_paths();
+        assert_eq!(
+            paths,
+            [full.outputs.client, full.outputs.dispatch].map(std::path::PathBuf::from)
+        );
+        assert_eq!(Api::in_memory(full).output_paths().len(), 4);
+    }
+}

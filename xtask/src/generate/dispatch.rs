@@ -269,3 +269,55 @@ pub fn render_index(apis: &[&'static Settings]) -> anyhow::Result<(String, Strin
     let path = dir.join("mod.rs").to_string_lossy().replace('\\', "/");
     Ok((path, header.to_owned() + &prettyplease::unparse(&file)))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::render_index;
+    use crate::apis::{Outputs, Settings, APIS};
+
+    /// An API with no CLI or mock crate, its dispatcher at `dispatch`.
+    const fn bare(name: &'static str, dispatch: &'static str) -> Settings {
+        Settings {
+            name,
+            spec: "bare.yaml",
+            outputs: Outputs {
+                client: "crates/bare/src/generated.rs",
+                dispatch,
+                cli: None,
+                httpmock: None,
+            },
+            inner_type: "::bare::Key",
+            protocol: "::bare::Bare",
+            test_credentials: "::bare::Key::new(\"test\")",
+            rate_limit_per_minute: None,
+            formats: &[],
+            envelope_field: "result",
+            error_envelope: ("ErrorEnvelope", "error", "Error"),
+            hand_written: &[],
+        }
+    }
+
+    #[test]
+    fn the_index_has_a_module_and_an_arm_per_api() {
+        static BARE: Settings = bare("bare", "tests/src/dispatch/bare.rs");
+        let apis: Vec<&'static Settings> = APIS.iter().chain([&BARE]).collect();
+        let (path, text) = render_index(&apis).unwrap();
+        assert_eq!(path, "tests/src/dispatch/mod.rs");
+        for api in &apis {
+            let name = api.name;
+            assert!(text.contains(&format!("pub mod {name};")), "{text}");
+            assert!(text.contains(&format!("{name}::test_client(base_url)")), "{text}");
+            assert!(text.contains(&format!("\"{name}\" => {name}::decode(")), "{text}");
+        }
+    }
+
+    #[test]
+    fn a_dispatcher_not_named_after_its_api_or_elsewhere_is_refused() {
+        static MISNAMED: Settings = bare("bare", "tests/src/dispatch/other.rs");
+        static ELSEWHERE: Settings = bare("bare", "tests/src/elsewhere/bare.rs");
+        let error = render_index(&[&APIS[0], &MISNAMED]).unwrap_err().to_string();
+        assert!(error.contains("not named after the API"), "{error}");
+        let error = render_index(&[&APIS[0], &ELSEWHERE]).unwrap_err().to_string();
+        assert!(error.contains("one directory"), "{error}");
+    }
+}
