@@ -306,8 +306,14 @@ mod tests {
         for api in &apis {
             let name = api.name;
             assert!(text.contains(&format!("pub mod {name};")), "{text}");
-            assert!(text.contains(&format!("{name}::test_client(base_url)")), "{text}");
-            assert!(text.contains(&format!("\"{name}\" => {name}::decode(")), "{text}");
+            assert!(
+                text.contains(&format!("{name}::test_client(base_url)")),
+                "{text}"
+            );
+            assert!(
+                text.contains(&format!("\"{name}\" => {name}::decode(")),
+                "{text}"
+            );
         }
     }
 
@@ -315,9 +321,13 @@ mod tests {
     fn a_dispatcher_not_named_after_its_api_or_elsewhere_is_refused() {
         static MISNAMED: Settings = bare("bare", "tests/src/dispatch/other.rs");
         static ELSEWHERE: Settings = bare("bare", "tests/src/elsewhere/bare.rs");
-        let error = render_index(&[&APIS[0], &MISNAMED]).unwrap_err().to_string();
+        let error = render_index(&[&APIS[0], &MISNAMED])
+            .unwrap_err()
+            .to_string();
         assert!(error.contains("not named after the API"), "{error}");
-        let error = render_index(&[&APIS[0], &ELSEWHERE]).unwrap_err().to_string();
+        let error = render_index(&[&APIS[0], &ELSEWHERE])
+            .unwrap_err()
+            .to_string();
         assert!(error.contains("one directory"), "{error}");
     }
 }
