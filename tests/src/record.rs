@@ -25,7 +25,7 @@ use recording::{Api, RecordedRequest, RecordedResponse, SpecIndex};
 use serde_json::Value;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-use crate::{Call, ClientCredentials as _};
+use crate::Call;
 
 /// Bad input, found before anything is sent.
 #[derive(Debug)]
@@ -263,37 +263,12 @@ async fn captured_request(
     let api = plan.api;
     let operation = plan.operation.clone();
     let recorded = request.clone();
-    let recordings = plan.recordings.join(api.name);
     let spec_file = api.spec_file;
     // A value that does not parse as its parameter's type makes the dispatcher panic.
     let call = tokio::spawn(async move {
         let spec = SpecIndex::load(spec_file).expect("the spec loads");
         let call = Call::new(&spec, &operation, &recorded);
-        match api.name {
-            "liveagent" => {
-                let client = liveagent::ClientBuilder::new(
-                    uri,
-                    liveagent::ApiKey::new("recorder-capture-key"),
-                )
-                .retry(client_runtime::RetryPolicy::none())
-                .rate_limit(None)
-                .build()
-                .expect("the capture client builds");
-                crate::dispatch::liveagent::call(&client, &call).await;
-            }
-            "contiple" => {
-                let credentials = recording::load_credentials(&recordings)
-                    .expect("the test credentials load")
-                    .client_credentials();
-                let client = contiple::ClientBuilder::new(uri, credentials)
-                    .retry(client_runtime::RetryPolicy::none())
-                    .rate_limit(None)
-                    .build()
-                    .expect("the capture client builds");
-                crate::dispatch::contiple::call(&client, &call).await;
-            }
-            other => panic!("the recorder does not know the API {other}"),
-        }
+        crate::dispatch::call(api, &uri, &call).await;
     });
     if let Err(err) = call.await {
         let why = match err.try_into_panic() {

@@ -1,11 +1,11 @@
 //! Replaying one recording: serve it from the replay server (`mock-server`), call its operation
-//! through the generated dispatcher, compare what was sent with what was recorded, check that
-//! documented responses decode without losing a field, and build the snapshot of what is not
-//! the spec's (a synthetic case's result).
+//! on the API's replay client through the generated dispatcher, compare what was sent with
+//! what was recorded, check that documented responses decode without losing a field, and build
+//! the snapshot of what is not the spec's (a synthetic case's result).
 //!
-//! Each test binary turns every recording into its own test ([`trials`]), so one failure does
-//! not hide the rest, and asserts the snapshot itself (insta names snapshots after the calling
-//! binary).
+//! The replay harness (`tests/tests/replay.rs`) turns every recording of every API of the
+//! registry into its own test ([`trials`]), so one failure does not hide the rest, and asserts
+//! the snapshot itself (insta finds snapshots beside the calling file).
 
 use mock_server::ReplayServer;
 use recording::Api;
@@ -29,16 +29,11 @@ pub struct Replayed {
     pub failures: Vec<String>,
 }
 
-/// Replays `rec`: for each exchange in order, `call` builds a client for the given base URL,
-/// calls the exchange's operation with its recorded parameters (normally through the generated
-/// dispatcher) and returns the outcome JSON. The result is the one outcome, or the list of
-/// outcomes of a multi-exchange case.
-pub async fn replay(
-    api: &'static Api,
-    spec: &SpecIndex,
-    rec: &Recording,
-    call: impl AsyncFn(String, &Call<'_>) -> Value,
-) -> Replayed {
+/// Replays `rec`: for each exchange in order, the generated dispatcher builds the API's replay
+/// client for the replay server, calls the exchange's operation with its recorded parameters
+/// and returns the outcome JSON. The result is the one outcome, or the list of outcomes of a
+/// multi-exchange case.
+pub async fn replay(api: &'static Api, spec: &SpecIndex, rec: &Recording) -> Replayed {
     let name = rec.name();
     let mut failures = Vec::new();
     let exchanges = rec.exchanges();
@@ -48,7 +43,8 @@ pub async fn replay(
     let mut outcomes = Vec::new();
     for exchange in exchanges {
         let operation = rec.operation_of(exchange);
-        outcomes.push(call(server.uri(), &Call::new(spec, operation, &exchange.request)).await);
+        let call = Call::new(spec, operation, &exchange.request);
+        outcomes.push(crate::dispatch::call(api, &server.uri(), &call).await);
     }
     let keep: Vec<_> = exchanges.iter().map(|e| &e.request.headers).collect();
     let sent =
@@ -177,19 +173,22 @@ pub fn sent_mismatches(api: &Api, rec: &Recording, sent: &[SentRequest]) -> Vec<
     failures
 }
 
-/// Runs `test` once per recording of `api` as its own test (libtest-mimic), with the usual
-/// test-binary command line (filters, `--list`, ...).
-pub fn trials(api: &Api, test: fn(&Recording) -> Result<(), String>) -> ! {
+/// Runs `test` once per recording of each of `apis` as its own test (libtest-mimic), named
+/// `<api>::<recording>`, with the usual test-binary command line (filters, `--list`, ...).
+pub fn trials(
+    apis: &[&'static Api],
+    test: fn(&'static Api, &Recording) -> Result<(), String>,
+) -> ! {
     let args = libtest_mimic::Arguments::from_args();
-    let recordings = crate::load_all(api.name).expect("recordings load");
-    let trials = recordings
-        .into_iter()
-        .map(|rec| {
+    let mut trials = Vec::new();
+    for &api in apis {
+        let recordings = crate::load_all(api.name).expect("recordings load");
+        trials.extend(recordings.into_iter().map(|rec| {
             libtest_mimic::Trial::test(format!("{}::{}", api.name, rec.name()), move || {
-                test(&rec).map_err(Into::into)
+                test(api, &rec).map_err(Into::into)
             })
-        })
-        .collect();
+        }));
+    }
     libtest_mimic::run(&args, trials).exit()
 }
 

@@ -1,9 +1,11 @@
 //! Which specs exist and what each one generates: the per-API settings of the generator.
 //!
-//! Adding an API is one [`Settings`] entry here, its spec under `spec/` and a thin crate that
+//! Adding an API is one [`Settings`] entry here, its spec under `spec/`, a thin crate that
 //! declares `extern crate self as <name>;` (the generated code names its types by absolute
 //! paths, `::<name>::…`, so the same paths work in the client, its CLI and its mocks) and
-//! defines the hook state type, its custom formats' Rust types and its error detection.
+//! defines the hook state type, its custom formats' Rust types and its error detection, and
+//! the API's line in the registry of the recordings (`crates/recording/src/apis.rs`). The
+//! tests' dispatchers, the replay client included, are generated from this entry.
 
 use std::path::{Path, PathBuf};
 
@@ -54,12 +56,13 @@ pub struct HandWritten {
 pub struct Outputs {
     /// The client: `crates/<api>/src/generated.rs`.
     pub client: &'static str,
-    /// The tests' replay dispatcher: `tests/src/dispatch/<api>.rs`.
+    /// The tests' replay dispatcher: `tests/src/dispatch/<api>.rs`, a module of the generated
+    /// `tests/src/dispatch/mod.rs` (so its file name is the API's name).
     pub dispatch: &'static str,
-    /// The CLI's commands: `crates/<api>-cli/src/generated.rs`.
-    pub cli: &'static str,
-    /// The typed mocks: `crates/<api>-httpmock/src/generated.rs`.
-    pub httpmock: &'static str,
+    /// The CLI's commands, `crates/<api>-cli/src/generated.rs`, if the API has a CLI crate.
+    pub cli: Option<&'static str>,
+    /// The typed mocks, `crates/<api>-httpmock/src/generated.rs`, if the API has a mock crate.
+    pub httpmock: Option<&'static str>,
 }
 
 /// The generator settings of one API.
@@ -76,6 +79,10 @@ pub struct Settings {
     /// The type implementing `client_runtime::Api` for the API (its name, credentials and
     /// error envelope), defined in the crate's hand-written layer.
     pub protocol: &'static str,
+    /// The credentials of the replay tests' client: an expression of the `api-tests` crate
+    /// (`crate::…`) that evaluates to an `inner_type` (fixed fake keys: recordings compare
+    /// what the client sends, signatures included).
+    pub test_credentials: &'static str,
     /// The vendor's published rate limit, the client's default.
     pub rate_limit_per_minute: Option<u32>,
     /// The API's custom formats and the Rust types that replace components using them.
@@ -96,11 +103,12 @@ pub const APIS: &[Settings] = &[
         outputs: Outputs {
             client: "crates/liveagent/src/generated.rs",
             dispatch: "tests/src/dispatch/liveagent.rs",
-            cli: "crates/liveagent-cli/src/generated.rs",
-            httpmock: "crates/liveagent-httpmock/src/generated.rs",
+            cli: Some("crates/liveagent-cli/src/generated.rs"),
+            httpmock: Some("crates/liveagent-httpmock/src/generated.rs"),
         },
         inner_type: "::liveagent::ApiKey",
         protocol: "::liveagent::LiveAgent",
+        test_credentials: "::liveagent::ApiKey::new(crate::replay::TEST_API_KEY)",
         // 180 requests per minute per API key: the limit LiveAgent publishes for its API (not in
         // the v1 reference in shared/seeds; taken from the resilience issue, #10).
         rate_limit_per_minute: Some(180),
@@ -119,11 +127,14 @@ pub const APIS: &[Settings] = &[
         outputs: Outputs {
             client: "crates/contiple/src/generated.rs",
             dispatch: "tests/src/dispatch/contiple.rs",
-            cli: "crates/contiple-cli/src/generated.rs",
-            httpmock: "crates/contiple-httpmock/src/generated.rs",
+            cli: Some("crates/contiple-cli/src/generated.rs"),
+            httpmock: Some("crates/contiple-httpmock/src/generated.rs"),
         },
         inner_type: "::contiple::Credentials",
         protocol: "::contiple::Contiple",
+        // The fixed fake keys and frozen clock of `tests/recordings/contiple/credentials.json`.
+        test_credentials:
+            "crate::ClientCredentials::client_credentials(&crate::contiple_credentials())",
         // The Open API guide publishes no limit.
         rate_limit_per_minute: None,
         formats: &[("oc-epoch-millis", "::contiple::EpochMillis")],
@@ -170,10 +181,15 @@ impl Api {
             .replace('\\', "/")
     }
 
-    /// The files generation writes, in the order of [`Outputs`]' fields.
-    pub fn output_paths(&self) -> [PathBuf; 4] {
+    /// The files generation writes for this API, in the order of [`Outputs`]' fields, the
+    /// absent optional ones left out.
+    pub fn output_paths(&self) -> Vec<PathBuf> {
         let out = &self.settings.outputs;
-        [out.client, out.dispatch, out.cli, out.httpmock].map(|path| self.root.join(path))
+        [Some(out.client), Some(out.dispatch), out.cli, out.httpmock]
+            .into_iter()
+            .flatten()
+            .map(|path| self.root.join(path))
+            .collect()
     }
 
     /// The custom formats of this API, the shared ones included, with their Rust types.
@@ -219,4 +235,29 @@ pub fn discover(root: &Path) -> anyhow::Result<Vec<Api>> {
         });
     }
     Ok(apis)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Api, Outputs, Settings, APIS};
+
+    #[test]
+    fn an_api_without_cli_or_mocks_writes_only_its_client_and_dispatcher() {
+        let full = &APIS[0];
+        static CLIENT_ONLY: std::sync::OnceLock<Settings> = std::sync::OnceLock::new();
+        let settings = CLIENT_ONLY.get_or_init(|| Settings {
+            outputs: Outputs {
+                cli: None,
+                httpmock: None,
+                ..full.outputs
+            },
+            ..*full
+        });
+        let paths = Api::in_memory(settings).output_paths();
+        assert_eq!(
+            paths,
+            [full.outputs.client, full.outputs.dispatch].map(std::path::PathBuf::from)
+        );
+        assert_eq!(Api::in_memory(full).output_paths().len(), 4);
+    }
 }

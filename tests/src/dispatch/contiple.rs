@@ -4,6 +4,16 @@
 #[allow(unused_imports)]
 use client_runtime::{DownloadExt, ResultExt};
 use contiple::types;
+/// The replay tests' client builder at `base_url`: the recordings' test credentials,
+/// no retries and no rate limit (a recording is its exchanges).
+pub fn test_client(base_url: &str) -> ::client_runtime::ClientBuilder<contiple::Client> {
+    ::client_runtime::ClientBuilder::new(
+            base_url,
+            crate::ClientCredentials::client_credentials(&crate::contiple_credentials()),
+        )
+        .retry(::client_runtime::RetryPolicy::none())
+        .rate_limit(None)
+}
 /// Calls the operation of a recorded request on the `contiple` client and returns the outcome as JSON.
 pub async fn call(
     client: &contiple::Client,

@@ -4,6 +4,18 @@
 #[allow(unused_imports)]
 use client_runtime::{DownloadExt, ResultExt};
 use liveagent::types;
+/// The replay tests' client builder at `base_url`: the recordings' test credentials,
+/// no retries and no rate limit (a recording is its exchanges).
+pub fn test_client(
+    base_url: &str,
+) -> ::client_runtime::ClientBuilder<liveagent::Client> {
+    ::client_runtime::ClientBuilder::new(
+            base_url,
+            ::liveagent::ApiKey::new(crate::replay::TEST_API_KEY),
+        )
+        .retry(::client_runtime::RetryPolicy::none())
+        .rate_limit(None)
+}
 /// Calls the operation of a recorded request on the `liveagent` client and returns the outcome as JSON.
 pub async fn call(
     client: &liveagent::Client,

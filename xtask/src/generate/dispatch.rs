@@ -1,6 +1,11 @@
-//! The replay dispatcher of the tests (`tests/src/dispatch/<api>.rs`), generated from the spec
-//! and the generated client: one match arm per operation that calls the operation's builder
-//! with the parameters of a recorded request, so no test restates an operation's parameters.
+//! The replay dispatchers of the tests, generated from the spec and the generated client:
+//!
+//! - `tests/src/dispatch/<api>.rs` ([`render`]): one match arm per operation that calls the
+//!   operation's builder with the parameters of a recorded request, so no test restates an
+//!   operation's parameters; the decoding of each operation's success body; the replay
+//!   client (the settings' `test_credentials`, no retries, no rate limit);
+//! - `tests/src/dispatch/mod.rs` ([`render_index`]): the modules, and the same calls by API
+//!   name, so one replay harness and the fuzz tests serve every API of the registry.
 //!
 //! Each setter's Rust type is read from the generated builder's `TryInto<T>` bound, so the
 //! dispatcher always matches what progenitor generated.
@@ -13,6 +18,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::ast::{setter_name, try_into_target};
+use crate::apis::Settings;
 use crate::model::Spec;
 
 /// Setter name → the Rust type it converts into, per builder struct.
@@ -139,10 +145,20 @@ pub fn render(spec: &Spec, file: &syn::File) -> anyhow::Result<String> {
         " Calls the operation of a recorded request on the `{krate}` client and returns the \
          outcome as JSON."
     );
+    let credentials: syn::Expr = syn::parse_str(api.settings.test_credentials)
+        .with_context(|| format!("the test credentials of {krate}"))?;
     let tokens = quote! {
         #[allow(unused_imports)]
         use client_runtime::{DownloadExt, ResultExt};
         use #krate::types;
+
+        /// The replay tests' client builder at `base_url`: the recordings' test credentials,
+        /// no retries and no rate limit (a recording is its exchanges).
+        pub fn test_client(base_url: &str) -> ::client_runtime::ClientBuilder<#krate::Client> {
+            ::client_runtime::ClientBuilder::new(base_url, #credentials)
+                .retry(::client_runtime::RetryPolicy::none())
+                .rate_limit(None)
+        }
 
         #[doc = #doc]
         pub async fn call(client: &#krate::Client, call: &crate::Call<'_>) -> serde_json::Value {
@@ -173,4 +189,145 @@ pub fn render(spec: &Spec, file: &syn::File) -> anyhow::Result<String> {
         spec = api.spec_relative()
     );
     Ok(header + &prettyplease::unparse(&file))
+}
+
+/// Generates `mod.rs` of the dispatchers, beside them: their modules, and `call` and `decode`
+/// by API name. Returns its path relative to the workspace root, and its text.
+pub fn render_index(apis: &[&'static Settings]) -> anyhow::Result<(String, String)> {
+    let mut dir = None;
+    let mut modules = Vec::new();
+    let mut call_arms = Vec::new();
+    let mut decode_arms = Vec::new();
+    for settings in apis {
+        let name = settings.name;
+        let path = std::path::Path::new(settings.outputs.dispatch);
+        anyhow::ensure!(
+            path.file_stem().and_then(|s| s.to_str()) == Some(name),
+            "{name}: the dispatcher {} is not named after the API",
+            settings.outputs.dispatch
+        );
+        let parent = path.parent().context("a dispatcher's directory")?;
+        anyhow::ensure!(
+            *dir.get_or_insert(parent) == parent,
+            "{name}: every dispatcher must be in one directory"
+        );
+        let module = format_ident!("{}", name);
+        modules.push(quote! { pub mod #module; });
+        call_arms.push(quote! {
+            #name => #module::call(
+                &#module::test_client(base_url).build().expect("the test client builds"),
+                call,
+            ).await,
+        });
+        decode_arms.push(quote! {
+            #name => #module::decode(operation, status, body).await,
+        });
+    }
+    let dir = dir.context("no API has settings")?;
+    let tokens = quote! {
+        #(#modules)*
+
+        /// Calls the operation of a recorded request on the replay client of `api` at
+        /// `base_url` (each module's `test_client`) and returns the outcome as JSON.
+        ///
+        /// # Panics
+        ///
+        /// For an API without generator settings (`xtask/src/apis.rs`).
+        pub async fn call(
+            api: &::recording::Api,
+            base_url: &str,
+            call: &crate::Call<'_>,
+        ) -> serde_json::Value {
+            match api.name {
+                #(#call_arms)*
+                other => panic!("the API {other} has no generator settings in xtask/src/apis.rs"),
+            }
+        }
+
+        /// Decodes a response to an operation of `api` exactly as its client does: `None` for
+        /// an operation whose success body is not JSON.
+        ///
+        /// # Panics
+        ///
+        /// For an API without generator settings (`xtask/src/apis.rs`).
+        pub async fn decode(
+            api: &::recording::Api,
+            operation: &str,
+            status: ::reqwest::StatusCode,
+            body: ::bytes::Bytes,
+        ) -> Option<serde_json::Value> {
+            match api.name {
+                #(#decode_arms)*
+                other => panic!("the API {other} has no generator settings in xtask/src/apis.rs"),
+            }
+        }
+    };
+    let file: syn::File = syn::parse2(tokens).context("parsing the dispatchers' index")?;
+    let header = "//! The replay dispatchers of the tests, one module per API, and their calls by API name:\n\
+         //! generated by `cargo xtask generate` from the APIs' settings (`xtask/src/apis.rs`).\n\
+         //! Do not edit it by hand.\n\n";
+    let path = dir.join("mod.rs").to_string_lossy().replace('\\', "/");
+    Ok((path, header.to_owned() + &prettyplease::unparse(&file)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::render_index;
+    use crate::apis::{Outputs, Settings, APIS};
+
+    /// An API with no CLI or mock crate, its dispatcher at `dispatch`.
+    const fn bare(name: &'static str, dispatch: &'static str) -> Settings {
+        Settings {
+            name,
+            spec: "bare.yaml",
+            outputs: Outputs {
+                client: "crates/bare/src/generated.rs",
+                dispatch,
+                cli: None,
+                httpmock: None,
+            },
+            inner_type: "::bare::Key",
+            protocol: "::bare::Bare",
+            test_credentials: "::bare::Key::new(\"test\")",
+            rate_limit_per_minute: None,
+            formats: &[],
+            envelope_field: "result",
+            error_envelope: ("ErrorEnvelope", "error", "Error"),
+            hand_written: &[],
+        }
+    }
+
+    #[test]
+    fn the_index_has_a_module_and_an_arm_per_api() {
+        static BARE: Settings = bare("bare", "tests/src/dispatch/bare.rs");
+        let apis: Vec<&'static Settings> = APIS.iter().chain([&BARE]).collect();
+        let (path, text) = render_index(&apis).unwrap();
+        assert_eq!(path, "tests/src/dispatch/mod.rs");
+        for api in &apis {
+            let name = api.name;
+            assert!(text.contains(&format!("pub mod {name};")), "{text}");
+            assert!(
+                text.contains(&format!("{name}::test_client(base_url)")),
+                "{text}"
+            );
+            assert!(
+                text.contains(&format!("\"{name}\" => {name}::decode(")),
+                "{text}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_dispatcher_not_named_after_its_api_or_elsewhere_is_refused() {
+        static MISNAMED: Settings = bare("bare", "tests/src/dispatch/other.rs");
+        static ELSEWHERE: Settings = bare("bare", "tests/src/elsewhere/bare.rs");
+        let error = render_index(&[&APIS[0], &MISNAMED])
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("not named after the API"), "{error}");
+        let error = render_index(&[&APIS[0], &ELSEWHERE])
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("one directory"), "{error}");
+    }
 }

@@ -1,7 +1,7 @@
 //! `cargo xtask generate`: for every API, its spec (parsed once into the [`Spec`] model) →
 //! progenitor → the client `crates/<api>/src/generated.rs`, the tests' replay dispatcher, the
-//! CLI's commands and the typed mocks; the files each API writes are its
-//! [`Outputs`](crate::apis::Outputs).
+//! CLI's commands and the typed mocks (the last two if the API has them); the files each API
+//! writes are its [`Outputs`](crate::apis::Outputs). Then the dispatchers' `mod.rs`, for all.
 //!
 //! This module only orchestrates: it refuses a spec with problems (the rules of
 //! [`crate::model`]), renders every file of every API, and only then writes (or with
@@ -36,7 +36,9 @@ use crate::model::Spec;
 /// files are up to date (always true when writing).
 pub fn run(root: &Path, check: bool) -> anyhow::Result<bool> {
     let mut files: Vec<(PathBuf, String, String)> = Vec::new();
+    let mut dispatched = Vec::new();
     for api in apis::discover(root)? {
+        dispatched.push(api.settings);
         let spec = Spec::load(api)?;
         let name = spec.api.spec_relative();
         anyhow::ensure!(
@@ -49,15 +51,21 @@ pub fn run(root: &Path, check: bool) -> anyhow::Result<bool> {
                 .join("\n")
         );
         let client = client::render(&spec).with_context(|| format!("generating from {name}"))?;
-        let contents = [
-            client.text.clone(),
-            dispatch::render(&spec, &client.file)?,
-            cli::render(&spec, &client)?,
-            httpmock::render(&spec, &client)?,
-        ];
+        let outputs = &spec.api.settings.outputs;
+        let mut contents = vec![client.text.clone(), dispatch::render(&spec, &client.file)?];
+        if outputs.cli.is_some() {
+            contents.push(cli::render(&spec, &client)?);
+        }
+        if outputs.httpmock.is_some() {
+            contents.push(httpmock::render(&spec, &client)?);
+        }
         for (path, text) in spec.api.output_paths().into_iter().zip(contents) {
             files.push((path.clone(), spec.api.relative(&path), text));
         }
+    }
+    if !dispatched.is_empty() {
+        let (index, text) = dispatch::render_index(&dispatched)?;
+        files.push((root.join(&index), index, text));
     }
     let mut fresh = true;
     for (path, target, generated) in &files {
