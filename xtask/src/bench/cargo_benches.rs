@@ -9,7 +9,6 @@
 //! `--quick` runs only LiveAgent's decode bench, with short samples.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use anyhow::{bail, Context as _};
 
@@ -49,9 +48,8 @@ pub fn run(root: &Path, quick: bool) -> anyhow::Result<Vec<Row>> {
         let _ = std::fs::remove_dir_all(dir);
         std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
     }
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
     for benches in if quick { QUICK } else { ALL } {
-        let mut command = Command::new(&cargo);
+        let mut command = crate::process::cargo();
         command
             .current_dir(root)
             .args(["bench", "--package", benches.package]);
