@@ -91,13 +91,17 @@ impl Outcome {
 pub struct Tools {
     /// `target/consumers`.
     pub dir: PathBuf,
-    python: PathBuf,
-    generator: PathBuf,
-    python_client: PathBuf,
+    /// The virtualenv's `bin`: `python`, `openapi-generator-cli`, `openapi-python-client`.
+    venv_bin: PathBuf,
     node_bin: PathBuf,
 }
 
 impl Tools {
+    /// `venv/bin/<name>`.
+    fn venv(&self, name: &str) -> PathBuf {
+        self.venv_bin.join(name)
+    }
+
     /// `node_modules/.bin/<name>`.
     pub fn node(&self, name: &str) -> PathBuf {
         self.node_bin.join(name)
@@ -113,9 +117,7 @@ pub fn ensure_tools(root: &Path) -> anyhow::Result<Tools> {
         bail!("openapi-generator needs Java (a JRE 11 or later) on the PATH");
     }
     Ok(Tools {
-        python: venv.join("bin/python"),
-        generator: venv.join("bin/openapi-generator-cli"),
-        python_client: venv.join("bin/openapi-python-client"),
+        venv_bin: venv.join("bin"),
         node_bin,
         dir,
     })
@@ -332,7 +334,7 @@ pub(crate) fn generator(
     properties: &str,
 ) -> anyhow::Result<Outcome> {
     let started = Instant::now();
-    let output = Command::new(&tools.generator)
+    let output = Command::new(tools.venv("openapi-generator-cli"))
         .args(["generate", "-g", language, "-i"])
         .arg(bundle)
         .arg("-o")
@@ -466,7 +468,7 @@ fn python_client(tools: &Tools, stem: &str, bundle: &Path, out: &Path) -> anyhow
     let config = dir.join(format!("{stem}.yaml"));
     // No post hooks: they run `ruff`, which is not one of the consumers.
     std::fs::write(&config, "post_hooks: []\n")?;
-    let output = Command::new(&tools.python_client)
+    let output = Command::new(tools.venv("openapi-python-client"))
         .args(["generate", "--meta", "none", "--overwrite", "--path"])
         .arg(bundle)
         .arg("--output-path")
@@ -486,7 +488,7 @@ fn python_client(tools: &Tools, stem: &str, bundle: &Path, out: &Path) -> anyhow
     if errors == 0 {
         let script = dir.join("import_all.py");
         std::fs::write(&script, IMPORT_ALL)?;
-        let imported = Command::new(&tools.python)
+        let imported = Command::new(tools.venv("python"))
             .arg(&script)
             .arg(&dir)
             .arg(&package)

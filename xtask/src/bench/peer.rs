@@ -63,22 +63,14 @@ pub fn run(root: &Path, quick: bool) -> anyhow::Result<Vec<Row>> {
     eprintln!("peer: fetching the consumers' dependencies");
     process::run(cargo(&dir).arg("fetch"))?;
 
-    let mut sides = [
-        Side {
-            name: "ours",
-            client_lib: root.join("crates/liveagent/src/lib.rs"),
-            target: dir.join("target-ours"),
+    let mut sides =
+        [("ours", root.join("crates/liveagent")), ("peer", generated)].map(|(name, client)| Side {
+            name,
+            client_lib: client.join("src/lib.rs"),
+            target: dir.join(format!("target-{name}")),
             clean: Vec::new(),
             touch: Vec::new(),
-        },
-        Side {
-            name: "peer",
-            client_lib: generated.join("src/lib.rs"),
-            target: dir.join("target-peer"),
-            clean: Vec::new(),
-            touch: Vec::new(),
-        },
-    ];
+        });
     for run in 1..=runs {
         for side in &mut sides {
             let _ = std::fs::remove_dir_all(&side.target);
