@@ -54,30 +54,22 @@ use crate::model::Spec;
 /// The OpenAPI version of every bundle.
 pub const BUNDLE_OPENAPI: &str = "3.1.0";
 
-/// Where the bundle of a spec goes: `spec/dist/<stem>.json`.
-pub fn bundle_path(api: &Api) -> PathBuf {
-    dist_dir(&api.spec_path).join(format!("{}.json", spec_stem(api)))
+/// Where the bundle of a spec goes (`spec/dist/<stem>.json`), or with `versions` its version
+/// record (`spec/dist/<stem>.versions`).
+fn dist_path(api: &Api, extension: &str) -> PathBuf {
+    let dist = api.spec_path.with_file_name("dist");
+    dist.join(format!("{}.{extension}", spec_stem(api)))
 }
 
 /// The bundle of a spec, which `cargo xtask bundle` must have written.
 pub fn existing_bundle(api: &Api) -> anyhow::Result<PathBuf> {
-    let path = bundle_path(api);
+    let path = dist_path(api, "json");
     let relative = api.relative(&path);
     ensure!(
         path.exists(),
         "{relative} is missing: run `cargo xtask bundle`"
     );
     Ok(path)
-}
-
-fn versions_path(api: &Api) -> PathBuf {
-    dist_dir(&api.spec_path).join(format!("{}.versions", spec_stem(api)))
-}
-
-fn dist_dir(spec_path: &Path) -> PathBuf {
-    spec_path
-        .parent()
-        .map_or_else(|| PathBuf::from("dist"), |dir| dir.join("dist"))
 }
 
 /// `liveagent-v1` for `spec/liveagent-v1.yaml`.
@@ -117,8 +109,7 @@ pub fn run(root: &Path, check: bool) -> anyhow::Result<bool> {
             ));
         }
 
-        let path = bundle_path(api);
-        let ledger_path = versions_path(api);
+        let (path, ledger_path) = (dist_path(api, "json"), dist_path(api, "versions"));
         let mut ledger = Ledger::parse(&std::fs::read_to_string(&ledger_path).unwrap_or_default())
             .with_context(|| format!("reading {}", api.relative(&ledger_path)))?;
         let digest = format!("{:x}", Sha256::digest(rendered.as_bytes()));
