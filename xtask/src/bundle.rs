@@ -547,42 +547,30 @@ fn open_enum_description(map: &Mapping, values: &Value) -> String {
 /// The members of an `anyOf` rewritten for a `oneOf`, if they are scalars (no `$ref`) with
 /// pairwise disjoint types; `null` stays with the first member that allows it.
 fn disjoint_scalars(members: &[Value]) -> Option<Vec<Value>> {
+    let maps: Vec<&Mapping> = members
+        .iter()
+        .map(Value::as_mapping)
+        .collect::<Option<_>>()?;
     // `{type: number, multipleOf: 1}` beside an `integer` member says nothing more: in JSON
     // Schema 2020-12 a whole number such as `60.0` is an integer. Its `null` goes with it.
-    let is_integer = |m: &Value| {
-        m.as_mapping()
-            .is_some_and(|m| type_names(m).contains(&"integer"))
+    let has_integer = maps.iter().any(|m| type_names(m).contains(&"integer"));
+    let is_whole_number = |m: &Mapping| {
+        type_names(m).contains(&"number")
+            && m.get("multipleOf").and_then(Value::as_f64) == Some(1.0)
     };
-    let is_whole_number = |m: &Value| {
-        m.as_mapping().is_some_and(|m| {
-            type_names(m).contains(&"number")
-                && m.get("multipleOf").and_then(Value::as_f64) == Some(1.0)
-        })
-    };
-    let members: Vec<Value> = if members.iter().any(is_integer) {
-        members
-            .iter()
-            .filter(|m| !is_whole_number(m))
-            .cloned()
-            .collect()
-    } else {
-        members.to_vec()
-    };
-    let members = members.as_slice();
+    let maps: Vec<&Mapping> = maps
+        .into_iter()
+        .filter(|m| !(has_integer && is_whole_number(m)))
+        .collect();
     let mut seen: Vec<&str> = Vec::new();
-    for member in members {
-        let map = member.as_mapping()?;
+    for map in &maps {
         if has_any(map, &["$ref", "allOf", "anyOf", "oneOf", "enum"]) {
             return None;
         }
         for kind in type_names(map).into_iter().filter(|k| *k != "null") {
+            // `integer` is a subset of `number`: the two overlap.
+            let kind = if kind == "number" { "integer" } else { kind };
             if kind == "object" || kind == "array" || seen.contains(&kind) {
-                return None;
-            }
-            // `integer` is a subset of `number`.
-            let overlaps =
-                |a: &str, b: &str| matches!((a, b), ("integer", "number") | ("number", "integer"));
-            if seen.iter().any(|s| overlaps(s, kind)) {
                 return None;
             }
             seen.push(kind);
@@ -590,8 +578,8 @@ fn disjoint_scalars(members: &[Value]) -> Option<Vec<Value>> {
     }
     let mut null_taken = false;
     let mut out = Vec::new();
-    for member in members {
-        let mut map = member.as_mapping().cloned()?;
+    for map in maps {
+        let mut map = map.clone();
         let names = type_names(&map);
         if names.contains(&"null") {
             if null_taken {
