@@ -346,16 +346,11 @@ impl Bundler<'_> {
             let Some(target) = self.schemas.get(name).and_then(Value::as_mapping) else {
                 continue;
             };
-            if !is_scalar(target) {
-                continue;
+            if is_scalar(target) {
+                map.remove("allOf");
+                map.remove("$ref");
+                overlay(map, target);
             }
-            let mut copy = target.clone();
-            map.remove("allOf");
-            map.remove("$ref");
-            for (key, value) in std::mem::take(map) {
-                copy.insert(key, value);
-            }
-            *map = copy;
         }
     }
 
@@ -375,24 +370,13 @@ impl Bundler<'_> {
         if let Some(reference) = map.get("$ref").and_then(Value::as_str).map(str::to_owned) {
             let name = reference.rsplit('/').next().unwrap_or_default();
             if self.inlined.iter().any(|i| i == name) {
-                let mut copy = self
+                let component = self
                     .schemas
                     .get(name)
                     .and_then(Value::as_mapping)
-                    .cloned()
                     .with_context(|| format!("`$ref: {reference}` does not resolve"))?;
                 map.remove("$ref");
-                for (key, value) in std::mem::take(map) {
-                    // The use's own description, default, example and nullability win.
-                    if key.as_str() == Some("nullable") && copy.get("nullable").is_some() {
-                        let either = value.as_bool() == Some(true)
-                            || copy["nullable"].as_bool() == Some(true);
-                        copy.insert(key, Value::from(either));
-                    } else {
-                        copy.insert(key, value);
-                    }
-                }
-                *map = copy;
+                overlay(map, component);
             } else if map.get("nullable").and_then(Value::as_bool) == Some(true) {
                 // A nullable reference: the referenced schema or null.
                 map.remove("nullable");
@@ -506,6 +490,22 @@ impl Bundler<'_> {
         }
         Ok(())
     }
+}
+
+/// Makes `map`, a use of `component`, a copy of the component with the use's own keys on top
+/// (its description, default, example); nullable if either is.
+fn overlay(map: &mut Mapping, component: &Mapping) {
+    let mut copy = component.clone();
+    for (key, value) in std::mem::take(map) {
+        let value = match (key.as_str(), copy.get("nullable")) {
+            (Some("nullable"), Some(own)) => {
+                Value::from(value.as_bool() == Some(true) || own.as_bool() == Some(true))
+            }
+            _ => value,
+        };
+        copy.insert(key, value);
+    }
+    *map = copy;
 }
 
 /// `Some(ref)` for `allOf: [{$ref: ref}]`.
