@@ -48,24 +48,28 @@ use serde_yaml::{Mapping, Value};
 use sha2::{Digest, Sha256};
 
 use crate::apis::{self, Api, STANDARD_FORMATS};
+use crate::files;
 use crate::model::Spec;
 
 /// The OpenAPI version of every bundle.
 pub const BUNDLE_OPENAPI: &str = "3.1.0";
 
-/// Where the bundle of a spec goes: `spec/dist/<stem>.json`.
-pub fn bundle_path(api: &Api) -> PathBuf {
-    dist_dir(&api.spec_path).join(format!("{}.json", spec_stem(api)))
+/// Where the bundle of a spec goes (`spec/dist/<stem>.json`), or with `versions` its version
+/// record (`spec/dist/<stem>.versions`).
+fn dist_path(api: &Api, extension: &str) -> PathBuf {
+    let dist = api.spec_path.with_file_name("dist");
+    dist.join(format!("{}.{extension}", spec_stem(api)))
 }
 
-fn versions_path(api: &Api) -> PathBuf {
-    dist_dir(&api.spec_path).join(format!("{}.versions", spec_stem(api)))
-}
-
-fn dist_dir(spec_path: &Path) -> PathBuf {
-    spec_path
-        .parent()
-        .map_or_else(|| PathBuf::from("dist"), |dir| dir.join("dist"))
+/// The bundle of a spec, which `cargo xtask bundle` must have written.
+pub fn existing_bundle(api: &Api) -> anyhow::Result<PathBuf> {
+    let path = dist_path(api, "json");
+    let relative = api.relative(&path);
+    ensure!(
+        path.exists(),
+        "{relative} is missing: run `cargo xtask bundle`"
+    );
+    Ok(path)
 }
 
 /// `liveagent-v1` for `spec/liveagent-v1.yaml`.
@@ -80,60 +84,54 @@ pub fn spec_stem(api: &Api) -> String {
 /// Writes (or with `check`, compares) every bundle and its version record. Returns whether
 /// everything was up to date (always true when writing, unless a rule failed).
 pub fn run(root: &Path, check: bool) -> anyhow::Result<bool> {
-    let changelog_path = root.join("spec/CHANGELOG.md");
-    let changelog = std::fs::read_to_string(&changelog_path).unwrap_or_default();
+    let changelog = std::fs::read_to_string(root.join("spec/CHANGELOG.md")).unwrap_or_default();
     let mut fresh = true;
     for api in apis::discover(root)? {
         let spec = Spec::load(api)?;
-        let (api, source) = (&spec.api, &spec.source);
+        let api = &spec.api;
         let bundle =
-            portable(source).with_context(|| format!("bundling {}", api.spec_relative()))?;
+            portable(&spec.source).with_context(|| format!("bundling {}", api.spec_relative()))?;
         let rendered = to_json(&bundle)?;
-        let version = source["info"]["version"]
-            .as_str()
-            .unwrap_or_default()
-            .to_owned();
+        let version = spec.source["info"]["version"].as_str().unwrap_or_default();
         let stem = spec_stem(api);
 
         let mut problems = Vec::new();
-        if !is_semver(&version) {
+        let release = release(version);
+        if release.is_none() {
             problems.push(format!(
                 "info.version `{version}` is not semver (MAJOR.MINOR.PATCH)"
             ));
         }
-        if !changelog_has(&changelog, &stem, &version) {
+        if !changelog_has(&changelog, &stem, version) {
             problems.push(format!(
                 "spec/CHANGELOG.md has no `## {stem} {version}` section: record what a consumer \
                  notices in this version"
             ));
         }
 
-        let path = bundle_path(api);
-        let target = api.relative(&path);
-        let current = std::fs::read_to_string(&path).unwrap_or_default();
-        let ledger_path = versions_path(api);
-        let ledger_text = std::fs::read_to_string(&ledger_path).unwrap_or_default();
-        let mut ledger = Ledger::parse(&ledger_text)
+        let (path, ledger_path) = (dist_path(api, "json"), dist_path(api, "versions"));
+        let mut ledger = Ledger::parse(&std::fs::read_to_string(&ledger_path).unwrap_or_default())
             .with_context(|| format!("reading {}", api.relative(&ledger_path)))?;
-        let digest = sha256_hex(rendered.as_bytes());
-        match ledger.digest_of(&version) {
-            Some(recorded) if recorded != digest => problems.push(format!(
-                "{target} changed but info.version is still {version}: bump info.version in {} \
+        let digest = format!("{:x}", Sha256::digest(rendered.as_bytes()));
+        match ledger.entries.iter().find(|(v, _)| v == version) {
+            Some((_, recorded)) if *recorded != digest => problems.push(format!(
+                "{} changed but info.version is still {version}: bump info.version in {} \
                  (semver: patch for wording, minor for additions, major for breaking changes) \
                  and add a spec/CHANGELOG.md section",
+                api.relative(&path),
                 api.spec_relative()
             )),
             Some(_) => {}
             None => {
-                if let Some(latest) = ledger.latest() {
-                    if is_semver(&version) && semver_key(&version) <= semver_key(latest) {
+                if let (Some(release), Some(latest)) = (&release, ledger.latest()) {
+                    if *release <= latest {
                         problems.push(format!(
                             "info.version {version} is not greater than the last published \
                              version {latest}"
                         ));
                     }
                 }
-                ledger.entries.push((version.clone(), digest.clone()));
+                ledger.entries.push((version.to_owned(), digest));
             }
         }
         if !problems.is_empty() {
@@ -143,25 +141,8 @@ pub fn run(root: &Path, check: bool) -> anyhow::Result<bool> {
             fresh = false;
             continue;
         }
-
-        let ledger_rendered = ledger.render();
-        for (path, current, generated) in [
-            (&path, current.as_str(), rendered.as_str()),
-            (&ledger_path, ledger_text.as_str(), ledger_rendered.as_str()),
-        ] {
-            let target = api.relative(path);
-            if current == generated {
-                println!("{target}: up to date");
-            } else if check {
-                println!("{target}: stale; run `cargo xtask bundle`");
-                fresh = false;
-            } else {
-                if let Some(dir) = path.parent() {
-                    std::fs::create_dir_all(dir)?;
-                }
-                std::fs::write(path, generated).with_context(|| format!("writing {target}"))?;
-                println!("{target}: written");
-            }
+        for (path, text) in [(&path, rendered), (&ledger_path, ledger.render())] {
+            fresh &= files::write_or_check(path, &api.relative(path), &text, check, "bundle")?;
         }
     }
     Ok(fresh)
@@ -187,19 +168,9 @@ impl Ledger {
         Ok(Self { entries })
     }
 
-    fn digest_of(&self, version: &str) -> Option<&str> {
-        self.entries
-            .iter()
-            .find(|(v, _)| v == version)
-            .map(|(_, d)| d.as_str())
-    }
-
-    fn latest(&self) -> Option<&str> {
-        self.entries
-            .iter()
-            .map(|(v, _)| v.as_str())
-            .filter(|v| is_semver(v))
-            .max_by_key(|v| semver_key(v))
+    /// The greatest published version.
+    fn latest(&self) -> Option<semver::Version> {
+        self.entries.iter().filter_map(|(v, _)| release(v)).max()
     }
 
     fn render(&self) -> String {
@@ -214,28 +185,11 @@ impl Ledger {
     }
 }
 
-fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes)
-        .iter()
-        .fold(String::new(), |mut out, byte| {
-            let _ = write!(out, "{byte:02x}");
-            out
-        })
-}
-
-/// `MAJOR.MINOR.PATCH` with numeric parts (no pre-release: the bundles are releases).
-pub fn is_semver(version: &str) -> bool {
-    let parts: Vec<&str> = version.split('.').collect();
-    parts.len() == 3
-        && parts.iter().all(|p| {
-            !p.is_empty()
-                && p.chars().all(|c| c.is_ascii_digit())
-                && (p.len() == 1 || !p.starts_with('0'))
-        })
-}
-
-fn semver_key(version: &str) -> Vec<u64> {
-    version.split('.').map(|p| p.parse().unwrap_or(0)).collect()
+/// A release version, `MAJOR.MINOR.PATCH` (no pre-release or build: the bundles are releases).
+pub fn release(version: &str) -> Option<semver::Version> {
+    semver::Version::parse(version)
+        .ok()
+        .filter(|v| v.pre.is_empty() && v.build.is_empty())
 }
 
 /// Whether the changelog has a `## <stem> <version>` heading (anything may follow).
@@ -256,13 +210,13 @@ pub fn to_json(bundle: &Value) -> anyhow::Result<String> {
 
 /// The portable bundle of a source spec (see the module documentation).
 pub fn portable(source: &Value) -> anyhow::Result<Value> {
-    let mut doc = source.clone();
     ensure!(
         source["openapi"]
             .as_str()
             .is_some_and(|v| v.starts_with("3.0.")),
         "the source must be OpenAPI 3.0.x"
     );
+    let mut doc = source.clone();
     set(&mut doc, "openapi", Value::from(BUNDLE_OPENAPI));
 
     let schemas = source["components"]["schemas"]
@@ -271,65 +225,36 @@ pub fn portable(source: &Value) -> anyhow::Result<Value> {
         .unwrap_or_default();
     let inlined: Vec<String> = schemas
         .iter()
-        .filter(|(_, schema)| is_custom_scalar(schema))
+        .filter(|(_, schema)| schema.as_mapping().is_some_and(is_custom_scalar))
         .filter_map(|(name, _)| name.as_str().map(str::to_owned))
         .collect();
+    if let Some(map) = doc
+        .get_mut("components")
+        .and_then(|c| c.get_mut("schemas"))
+        .and_then(Value::as_mapping_mut)
+    {
+        map.retain(|name, _| !inlined.iter().any(|i| name.as_str() == Some(i.as_str())));
+    }
     let bundler = Bundler {
         schemas: &schemas,
         inlined: &inlined,
     };
-
-    if let Some(paths) = doc.get_mut("paths").and_then(Value::as_mapping_mut) {
-        for (_, item) in paths.iter_mut() {
-            bundler.path_item(item)?;
-        }
-    }
-    if let Some(components) = doc.get_mut("components").and_then(Value::as_mapping_mut) {
-        if let Some(map) = components
-            .get_mut("schemas")
-            .and_then(Value::as_mapping_mut)
-        {
-            map.retain(|name, _| {
-                !name
-                    .as_str()
-                    .is_some_and(|n| inlined.iter().any(|i| i == n))
-            });
-            for (name, schema) in map.iter_mut() {
-                let name = name.as_str().unwrap_or_default().to_owned();
-                bundler
-                    .schema(schema)
-                    .with_context(|| format!("components.schemas.{name}"))?;
-            }
-        }
-        for kind in ["parameters", "headers", "requestBodies", "responses"] {
-            if let Some(map) = components.get_mut(kind).and_then(Value::as_mapping_mut) {
-                for (name, item) in map.iter_mut() {
-                    let name = name.as_str().unwrap_or_default().to_owned();
-                    match kind {
-                        "parameters" | "headers" => bundler.parameter(item),
-                        "requestBodies" => bundler.body(item),
-                        _ => bundler.response(item),
-                    }
-                    .with_context(|| format!("components.{kind}.{name}"))?;
-                }
-            }
-        }
-    }
+    bundler.walk(&mut doc, "")?;
 
     drop_unreferenced_schemas(&mut doc);
     rename_reserved_schemas(&mut doc)?;
 
     let mut refs = Vec::new();
-    collect_uses(&doc, &mut refs, &mut Vec::new());
+    for_each_use(&mut doc, &mut |key, value| {
+        if key == "$ref" {
+            refs.extend(value.as_str().map(str::to_owned));
+        }
+    });
     for reference in refs {
         let name = reference
             .strip_prefix("#/components/")
             .with_context(|| format!("`$ref: {reference}` is not local"))?;
-        let mut parts = name.splitn(2, '/');
-        let (kind, name) = (
-            parts.next().unwrap_or_default(),
-            parts.next().unwrap_or_default(),
-        );
+        let (kind, name) = name.split_once('/').unwrap_or((name, ""));
         ensure!(
             doc["components"][kind].get(name).is_some(),
             "`$ref: {reference}` does not resolve in the bundle"
@@ -351,15 +276,12 @@ fn is_form(media_type: &str) -> bool {
 }
 
 /// A component that is a plain scalar with a custom (non-standard) format and no `enum`.
-fn is_custom_scalar(schema: &Value) -> bool {
-    let scalar = matches!(
-        schema["type"].as_str(),
-        Some("string" | "integer" | "number" | "boolean")
-    );
-    let custom = schema["format"]
-        .as_str()
+fn is_custom_scalar(schema: &Mapping) -> bool {
+    let custom = schema
+        .get("format")
+        .and_then(Value::as_str)
         .is_some_and(|f| !STANDARD_FORMATS.contains(&f));
-    scalar && custom && schema.get("enum").is_none()
+    is_scalar(schema) && custom && !schema.contains_key("enum")
 }
 
 struct Bundler<'a> {
@@ -368,67 +290,41 @@ struct Bundler<'a> {
 }
 
 impl Bundler<'_> {
-    fn path_item(&self, item: &mut Value) -> anyhow::Result<()> {
-        let Some(map) = item.as_mapping_mut() else {
-            return Ok(());
-        };
-        for (key, value) in map.iter_mut() {
-            let key = key.as_str().unwrap_or_default().to_owned();
-            if key == "parameters" {
-                self.parameters(value)?;
-            } else if value.get("responses").is_some() {
-                self.operation(value).with_context(|| key.clone())?;
-            }
-        }
-        Ok(())
-    }
-
-    fn operation(&self, op: &mut Value) -> anyhow::Result<()> {
-        if let Some(parameters) = op.get_mut("parameters") {
-            self.parameters(parameters)?;
-        }
-        if let Some(body) = op.get_mut("requestBody") {
-            self.body(body)?;
-        }
-        if let Some(responses) = op.get_mut("responses").and_then(Value::as_mapping_mut) {
-            for (_, response) in responses.iter_mut() {
-                self.response(response)?;
-            }
-        }
-        Ok(())
-    }
-
-    fn parameters(&self, list: &mut Value) -> anyhow::Result<()> {
-        if let Some(list) = list.as_sequence_mut() {
-            for parameter in list {
-                self.parameter(parameter)?;
-            }
-        }
-        Ok(())
-    }
-
-    /// A parameter or a header: a `schema` or a `content`.
-    fn parameter(&self, parameter: &mut Value) -> anyhow::Result<()> {
-        let name = parameter["name"].as_str().unwrap_or("header").to_owned();
-        if let Some(schema) = parameter.get_mut("schema") {
-            self.schema(schema)
-                .with_context(|| format!("parameter {name}"))?;
-        }
-        self.body(parameter)
-    }
-
-    /// Anything with a `content` map (request bodies, responses, parameters).
-    fn body(&self, body: &mut Value) -> anyhow::Result<()> {
-        if let Some(content) = body.get_mut("content").and_then(Value::as_mapping_mut) {
-            for (media_type, media) in content.iter_mut() {
-                let media_type = media_type.as_str().unwrap_or_default().to_owned();
-                if let Some(schema) = media.get_mut("schema") {
-                    if is_form(&media_type) {
-                        self.inline_form_fields(schema);
+    /// Rewrites every schema below `value` (whose key is `key`): the component schemas, and
+    /// the `schema` of every parameter, header and media type. Examples are data: skipped.
+    fn walk(&self, value: &mut Value, key: &str) -> anyhow::Result<()> {
+        match value {
+            Value::Mapping(map) => {
+                for (child_key, child) in map.iter_mut() {
+                    let child_key = child_key.as_str().unwrap_or_default();
+                    match child_key {
+                        "schema" => self.schema(child)?,
+                        "example" | "examples" => {}
+                        "schemas" if key == "components" => {
+                            for (name, schema) in child.as_mapping_mut().into_iter().flatten() {
+                                let name = name.as_str().unwrap_or_default();
+                                self.schema(schema)
+                                    .with_context(|| format!("components.schemas.{name}"))?;
+                            }
+                        }
+                        _ => {
+                            if let (true, Some(schema)) =
+                                (is_form(child_key), child.get_mut("schema"))
+                            {
+                                self.inline_form_fields(schema);
+                            }
+                            self.walk(child, child_key)
+                                .with_context(|| child_key.to_owned())?;
+                        }
                     }
-                    self.schema(schema).with_context(|| media_type.clone())?;
                 }
             }
+            Value::Sequence(items) => {
+                for item in items {
+                    self.walk(item, key)?;
+                }
+            }
+            _ => {}
         }
         Ok(())
     }
@@ -450,26 +346,12 @@ impl Bundler<'_> {
             let Some(target) = self.schemas.get(name).and_then(Value::as_mapping) else {
                 continue;
             };
-            if !is_scalar(target) {
-                continue;
-            }
-            let mut copy = target.clone();
-            map.remove("allOf");
-            map.remove("$ref");
-            for (key, value) in std::mem::take(map) {
-                copy.insert(key, value);
-            }
-            *map = copy;
-        }
-    }
-
-    fn response(&self, response: &mut Value) -> anyhow::Result<()> {
-        if let Some(headers) = response.get_mut("headers").and_then(Value::as_mapping_mut) {
-            for (_, header) in headers.iter_mut() {
-                self.parameter(header)?;
+            if is_scalar(target) {
+                map.remove("allOf");
+                map.remove("$ref");
+                overlay(map, target);
             }
         }
-        self.body(response)
     }
 
     /// Rewrites one schema (and everything below it) into its portable form.
@@ -488,24 +370,13 @@ impl Bundler<'_> {
         if let Some(reference) = map.get("$ref").and_then(Value::as_str).map(str::to_owned) {
             let name = reference.rsplit('/').next().unwrap_or_default();
             if self.inlined.iter().any(|i| i == name) {
-                let mut copy = self
+                let component = self
                     .schemas
                     .get(name)
                     .and_then(Value::as_mapping)
-                    .cloned()
                     .with_context(|| format!("`$ref: {reference}` does not resolve"))?;
                 map.remove("$ref");
-                for (key, value) in std::mem::take(map) {
-                    // The use's own description, default, example and nullability win.
-                    if key.as_str() == Some("nullable") && copy.get("nullable").is_some() {
-                        let either = value.as_bool() == Some(true)
-                            || copy["nullable"].as_bool() == Some(true);
-                        copy.insert(key, Value::from(either));
-                    } else {
-                        copy.insert(key, value);
-                    }
-                }
-                *map = copy;
+                overlay(map, component);
             } else if map.get("nullable").and_then(Value::as_bool) == Some(true) {
                 // A nullable reference: the referenced schema or null.
                 map.remove("nullable");
@@ -621,6 +492,22 @@ impl Bundler<'_> {
     }
 }
 
+/// Makes `map`, a use of `component`, a copy of the component with the use's own keys on top
+/// (its description, default, example); nullable if either is.
+fn overlay(map: &mut Mapping, component: &Mapping) {
+    let mut copy = component.clone();
+    for (key, value) in std::mem::take(map) {
+        let value = match (key.as_str(), copy.get("nullable")) {
+            (Some("nullable"), Some(own)) => {
+                Value::from(value.as_bool() == Some(true) || own.as_bool() == Some(true))
+            }
+            _ => value,
+        };
+        copy.insert(key, value);
+    }
+    *map = copy;
+}
+
 /// `Some(ref)` for `allOf: [{$ref: ref}]`.
 fn single_ref_all_of(map: &Mapping) -> Option<String> {
     let members = map.get("allOf")?.as_sequence()?;
@@ -660,42 +547,30 @@ fn open_enum_description(map: &Mapping, values: &Value) -> String {
 /// The members of an `anyOf` rewritten for a `oneOf`, if they are scalars (no `$ref`) with
 /// pairwise disjoint types; `null` stays with the first member that allows it.
 fn disjoint_scalars(members: &[Value]) -> Option<Vec<Value>> {
+    let maps: Vec<&Mapping> = members
+        .iter()
+        .map(Value::as_mapping)
+        .collect::<Option<_>>()?;
     // `{type: number, multipleOf: 1}` beside an `integer` member says nothing more: in JSON
     // Schema 2020-12 a whole number such as `60.0` is an integer. Its `null` goes with it.
-    let is_integer = |m: &Value| {
-        m.as_mapping()
-            .is_some_and(|m| type_names(m).contains(&"integer"))
+    let has_integer = maps.iter().any(|m| type_names(m).contains(&"integer"));
+    let is_whole_number = |m: &Mapping| {
+        type_names(m).contains(&"number")
+            && m.get("multipleOf").and_then(Value::as_f64) == Some(1.0)
     };
-    let is_whole_number = |m: &Value| {
-        m.as_mapping().is_some_and(|m| {
-            type_names(m).contains(&"number")
-                && m.get("multipleOf").and_then(Value::as_f64) == Some(1.0)
-        })
-    };
-    let members: Vec<Value> = if members.iter().any(is_integer) {
-        members
-            .iter()
-            .filter(|m| !is_whole_number(m))
-            .cloned()
-            .collect()
-    } else {
-        members.to_vec()
-    };
-    let members = members.as_slice();
+    let maps: Vec<&Mapping> = maps
+        .into_iter()
+        .filter(|m| !(has_integer && is_whole_number(m)))
+        .collect();
     let mut seen: Vec<&str> = Vec::new();
-    for member in members {
-        let map = member.as_mapping()?;
+    for map in &maps {
         if has_any(map, &["$ref", "allOf", "anyOf", "oneOf", "enum"]) {
             return None;
         }
         for kind in type_names(map).into_iter().filter(|k| *k != "null") {
+            // `integer` is a subset of `number`: the two overlap.
+            let kind = if kind == "number" { "integer" } else { kind };
             if kind == "object" || kind == "array" || seen.contains(&kind) {
-                return None;
-            }
-            // `integer` is a subset of `number`.
-            let overlaps =
-                |a: &str, b: &str| matches!((a, b), ("integer", "number") | ("number", "integer"));
-            if seen.iter().any(|s| overlaps(s, kind)) {
                 return None;
             }
             seen.push(kind);
@@ -703,8 +578,8 @@ fn disjoint_scalars(members: &[Value]) -> Option<Vec<Value>> {
     }
     let mut null_taken = false;
     let mut out = Vec::new();
-    for member in members {
-        let mut map = member.as_mapping().cloned()?;
+    for map in maps {
+        let mut map = map.clone();
         let names = type_names(&map);
         if names.contains(&"null") {
             if null_taken {
@@ -773,8 +648,15 @@ const RESERVED_NAMES: &[&str] = &[
 /// kept; the source has no unused component (`cargo xtask validate`).
 fn drop_unreferenced_schemas(doc: &mut Value) {
     loop {
-        let (mut refs, mut items) = (Vec::new(), Vec::new());
-        collect_uses(doc, &mut refs, &mut items);
+        let mut used = Vec::new();
+        for_each_use(doc, &mut |key, value| {
+            let name = value.as_str().unwrap_or_default();
+            let name = match key {
+                "$ref" => name.strip_prefix("#/components/schemas/"),
+                _ => Some(name),
+            };
+            used.extend(name.map(str::to_owned));
+        });
         let Some(schemas) = doc
             .get_mut("components")
             .and_then(|c| c.get_mut("schemas"))
@@ -783,11 +665,7 @@ fn drop_unreferenced_schemas(doc: &mut Value) {
             return;
         };
         let before = schemas.len();
-        schemas.retain(|name, _| {
-            let name = name.as_str().unwrap_or_default();
-            let reference = format!("#/components/schemas/{name}");
-            refs.contains(&reference) || items.iter().any(|i| i == name)
-        });
+        schemas.retain(|name, _| used.iter().any(|u| name.as_str() == Some(u.as_str())));
         if schemas.len() == before {
             return;
         }
@@ -804,13 +682,12 @@ fn rename_reserved_schemas(doc: &mut Value) -> anyhow::Result<()> {
     else {
         return Ok(());
     };
-    let mut renames: Vec<(String, String)> = Vec::new();
+    let mut renamed: Vec<String> = Vec::new();
     for (name, schema) in std::mem::take(schemas) {
         let name = name.as_str().unwrap_or_default().to_owned();
         if RESERVED_NAMES.contains(&name.as_str()) {
-            let renamed = format!("Api{name}");
-            renames.push((name, renamed.clone()));
-            schemas.insert(Value::from(renamed), schema);
+            schemas.insert(Value::from(format!("Api{name}")), schema);
+            renamed.push(name);
         } else {
             ensure!(
                 !schemas.contains_key(name.as_str()),
@@ -819,55 +696,34 @@ fn rename_reserved_schemas(doc: &mut Value) -> anyhow::Result<()> {
             schemas.insert(Value::from(name), schema);
         }
     }
-    if !renames.is_empty() {
-        rename_uses(doc, &renames);
-    }
+    for_each_use(doc, &mut |key, value| {
+        let prefix = if key == "$ref" {
+            "#/components/schemas/"
+        } else {
+            ""
+        };
+        let name = value.as_str().and_then(|v| v.strip_prefix(prefix));
+        if let Some(name) = name.filter(|name| renamed.iter().any(|r| r == name)) {
+            *value = Value::from(format!("{prefix}Api{name}"));
+        }
+    });
     Ok(())
 }
 
-fn rename_uses(value: &mut Value, renames: &[(String, String)]) {
+/// Calls `visit` with the key and the value of every `$ref` and every `x-item` of the
+/// document outside examples.
+fn for_each_use(value: &mut Value, visit: &mut impl FnMut(&str, &mut Value)) {
     match value {
         Value::Mapping(map) => {
             for (key, child) in map.iter_mut() {
                 match key.as_str() {
-                    Some("$ref") => {
-                        for (from, to) in renames {
-                            if child.as_str() == Some(&format!("#/components/schemas/{from}")) {
-                                *child = Value::from(format!("#/components/schemas/{to}"));
-                            }
-                        }
-                    }
-                    Some("x-item") => {
-                        for (from, to) in renames {
-                            if child.as_str() == Some(from.as_str()) {
-                                *child = Value::from(to.as_str());
-                            }
-                        }
-                    }
+                    Some(key @ ("$ref" | "x-item")) => visit(key, child),
                     Some("example" | "examples") => {}
-                    _ => rename_uses(child, renames),
+                    _ => for_each_use(child, visit),
                 }
             }
         }
-        Value::Sequence(items) => items.iter_mut().for_each(|item| rename_uses(item, renames)),
-        _ => {}
-    }
-}
-
-/// Every `$ref` string and every `x-item` component name of the document outside examples.
-fn collect_uses(value: &Value, refs: &mut Vec<String>, items: &mut Vec<String>) {
-    match value {
-        Value::Mapping(map) => {
-            for (key, child) in map {
-                match key.as_str() {
-                    Some("$ref") => refs.extend(child.as_str().map(str::to_owned)),
-                    Some("x-item") => items.extend(child.as_str().map(str::to_owned)),
-                    Some("example" | "examples") => {}
-                    _ => collect_uses(child, refs, items),
-                }
-            }
-        }
-        Value::Sequence(list) => list.iter().for_each(|item| collect_uses(item, refs, items)),
+        Value::Sequence(items) => items.iter_mut().for_each(|item| for_each_use(item, visit)),
         _ => {}
     }
 }
@@ -1039,12 +895,13 @@ components:
 
     #[test]
     fn semver_and_changelog_headings() {
-        assert!(is_semver("1.0.0"));
-        assert!(is_semver("10.2.33"));
-        assert!(!is_semver("1"));
-        assert!(!is_semver("1.0"));
-        assert!(!is_semver("1.01.0"));
-        assert!(!is_semver("1.0.0-beta"));
+        assert!(release("1.0.0").is_some());
+        assert!(release("10.2.33").is_some());
+        assert!(release("1").is_none());
+        assert!(release("1.0").is_none());
+        assert!(release("1.01.0").is_none());
+        assert!(release("1.0.0-beta").is_none());
+        assert!(release("1.0.0+build").is_none());
         let log = "# Changelog\n\n## liveagent-v1 1.1.0 (2026-01-02)\n\n- x\n";
         assert!(changelog_has(log, "liveagent-v1", "1.1.0"));
         assert!(!changelog_has(log, "liveagent-v1", "1.1"));

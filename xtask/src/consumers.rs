@@ -16,13 +16,12 @@
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::Command;
 use std::time::Instant;
 
 use anyhow::{bail, Context as _};
 
-use crate::apis;
-use crate::bundle;
+use crate::{apis, bundle, process};
 
 /// Python packages, installed into `target/consumers/venv`.
 pub const PIP_PINS: &[&str] = &[
@@ -67,17 +66,42 @@ pub(crate) struct Outcome {
     seconds: f64,
 }
 
+impl Outcome {
+    /// An outcome, passed when it has neither errors nor warnings, of a run started at
+    /// `started`.
+    fn new(spec: &str, consumer: &'static str, started: Instant, counts: (usize, usize)) -> Self {
+        let (errors, warnings) = counts;
+        Outcome {
+            spec: spec.to_owned(),
+            consumer,
+            ok: errors == 0 && warnings == 0,
+            errors,
+            warnings,
+            note: String::new(),
+            seconds: started.elapsed().as_secs_f64(),
+        }
+    }
+
+    fn note(self, note: String) -> Self {
+        Outcome { note, ..self }
+    }
+}
+
 /// The installed tools.
 pub struct Tools {
     /// `target/consumers`.
     pub dir: PathBuf,
-    python: PathBuf,
-    generator: PathBuf,
-    python_client: PathBuf,
+    /// The virtualenv's `bin`: `python`, `openapi-generator-cli`, `openapi-python-client`.
+    venv_bin: PathBuf,
     node_bin: PathBuf,
 }
 
 impl Tools {
+    /// `venv/bin/<name>`.
+    fn venv(&self, name: &str) -> PathBuf {
+        self.venv_bin.join(name)
+    }
+
     /// `node_modules/.bin/<name>`.
     pub fn node(&self, name: &str) -> PathBuf {
         self.node_bin.join(name)
@@ -93,9 +117,7 @@ pub fn ensure_tools(root: &Path) -> anyhow::Result<Tools> {
         bail!("openapi-generator needs Java (a JRE 11 or later) on the PATH");
     }
     Ok(Tools {
-        python: venv.join("bin/python"),
-        generator: venv.join("bin/openapi-generator-cli"),
-        python_client: venv.join("bin/openapi-python-client"),
+        venv_bin: venv.join("bin"),
         node_bin,
         dir,
     })
@@ -114,9 +136,9 @@ fn ensure_python(dir: &Path) -> anyhow::Result<PathBuf> {
             venv.display()
         );
         if !venv.join("bin/python").exists() {
-            run_quiet(Command::new("python3").args(["-m", "venv"]).arg(&venv))?;
+            process::run(Command::new("python3").args(["-m", "venv"]).arg(&venv))?;
         }
-        run_quiet(
+        process::run(
             Command::new(venv.join("bin/pip"))
                 .args(["install", "--quiet", "--disable-pip-version-check"])
                 .args(PIP_PINS),
@@ -144,7 +166,7 @@ pub fn ensure_node(root: &Path) -> anyhow::Result<PathBuf> {
         let names: Vec<String> = NPM_PINS.iter().map(|(n, v)| format!("{n}@{v}")).collect();
         println!("consumers: installing {} with npm", names.join(" "));
         std::fs::write(node.join("package.json"), &package)?;
-        run_quiet(
+        process::run(
             Command::new("npm")
                 .args(["install", "--no-audit", "--no-fund", "--loglevel=error"])
                 .current_dir(&node),
@@ -152,6 +174,20 @@ pub fn ensure_node(root: &Path) -> anyhow::Result<PathBuf> {
         std::fs::write(&stamp, &package)?;
     }
     Ok(node.join("node_modules/.bin"))
+}
+
+/// `redocly <subcommand>` from the workspace root with its configuration `redocly.yaml`, no
+/// telemetry and no update notice.
+pub fn redocly(root: &Path, node_bin: &Path, subcommand: &[&str]) -> Command {
+    let mut command = Command::new(node_bin.join("redocly"));
+    command
+        .args(subcommand)
+        .arg("--config")
+        .arg(root.join("redocly.yaml"))
+        .current_dir(root)
+        .env("REDOCLY_TELEMETRY", "off")
+        .env("REDOCLY_SUPPRESS_UPDATE_NOTICE", "true");
+    command
 }
 
 /// Runs every consumer on every bundle; prints a summary and returns whether all passed.
@@ -165,47 +201,27 @@ pub fn run(root: &Path) -> anyhow::Result<bool> {
     let mut outcomes = Vec::new();
     let mut rust_crates = Vec::new();
     for api in apis::discover(root)? {
-        let bundle_path = bundle::bundle_path(&api);
-        anyhow::ensure!(
-            bundle_path.exists(),
-            "{} is missing: run `cargo xtask bundle`",
-            api.relative(&bundle_path)
-        );
+        let bundle_path = bundle::existing_bundle(&api)?;
         let stem = bundle::spec_stem(&api);
         let snake = stem.replace('-', "_");
-        let redocly_bin = tools.node("redocly");
-        outcomes.push(redocly(root, &redocly_bin, &stem, bundle_path.as_os_str())?);
-
+        outcomes.push(lint(root, &tools.node_bin, &stem, bundle_path.as_os_str())?);
         let crate_name = format!("{stem}-client");
-        let mut rust = generator(
-            &tools,
-            &stem,
-            &bundle_path,
-            "rust",
-            &out.join("rust").join(&stem),
-            &format!("packageName={crate_name}"),
-        )?;
-        // Rust's own renames (`type` → `r#type`) are no problem of the spec: only the
-        // crate's compilation counts for Rust.
-        rust.ok = rust.errors == 0;
-        outcomes.push(rust);
+        for (language, properties) in [
+            ("rust", format!("packageName={crate_name}")),
+            ("python", format!("packageName={snake}_client")),
+            ("typescript-fetch", format!("npmName={stem}-client")),
+        ] {
+            let out = out.join(language).join(&stem);
+            outcomes.push(generator(
+                &tools,
+                &stem,
+                &bundle_path,
+                language,
+                &out,
+                &properties,
+            )?);
+        }
         rust_crates.push((stem.clone(), crate_name));
-        outcomes.push(generator(
-            &tools,
-            &stem,
-            &bundle_path,
-            "python",
-            &out.join("python").join(&stem),
-            &format!("packageName={snake}_client"),
-        )?);
-        outcomes.push(generator(
-            &tools,
-            &stem,
-            &bundle_path,
-            "typescript-fetch",
-            &out.join("typescript-fetch").join(&stem),
-            &format!("npmName={stem}-client"),
-        )?);
         outcomes.push(python_client(&tools, &stem, &bundle_path, &out)?);
         outcomes.push(typescript(root, &tools, &stem, &bundle_path, &out)?);
     }
@@ -246,11 +262,11 @@ pub fn run(root: &Path) -> anyhow::Result<bool> {
 /// `cargo xtask lint`: Redocly's generic rules (the `<spec>-source` APIs of `redocly.yaml`) on
 /// every YAML source `spec/*.yaml`; needs only Node. Returns whether every source is clean.
 pub fn lint_sources(root: &Path) -> anyhow::Result<bool> {
-    let redocly_bin = ensure_node(root)?.join("redocly");
+    let node_bin = ensure_node(root)?;
     let mut clean = true;
     for api in apis::discover(root)? {
         let stem = bundle::spec_stem(&api);
-        let outcome = redocly(root, &redocly_bin, &stem, format!("{stem}-source").as_ref())?;
+        let outcome = lint(root, &node_bin, &stem, format!("{stem}-source").as_ref())?;
         println!(
             "{}: redocly lint: {} error(s), {} warning(s){}",
             api.spec_relative(),
@@ -268,20 +284,15 @@ pub fn lint_sources(root: &Path) -> anyhow::Result<bool> {
 }
 
 /// `redocly lint` of `target` (a bundle's path, or an API name of `redocly.yaml`).
-fn redocly(
+fn lint(
     root: &Path,
-    redocly_bin: &Path,
+    node_bin: &Path,
     stem: &str,
     target: &std::ffi::OsStr,
 ) -> anyhow::Result<Outcome> {
     let started = Instant::now();
-    let output = Command::new(redocly_bin)
-        .args(["lint", "--format=json", "--config"])
-        .arg(root.join("redocly.yaml"))
+    let output = redocly(root, node_bin, &["lint", "--format=json"])
         .arg(target)
-        .current_dir(root)
-        .env("REDOCLY_TELEMETRY", "off")
-        .env("REDOCLY_SUPPRESS_UPDATE_NOTICE", "true")
         .output()
         .context("running redocly")?;
     let stdout = String::from_utf8_lossy(&output.stdout);
@@ -294,8 +305,6 @@ fn redocly(
             )
         })?;
     let count = |key: &str| report["totals"][key].as_u64().unwrap_or(0) as usize;
-    let (errors, warnings) = (count("errors"), count("warnings"));
-    let mut note = String::new();
     for problem in report["problems"].as_array().into_iter().flatten() {
         let pointer = problem["location"][0]["pointer"].as_str().unwrap_or("");
         println!(
@@ -305,22 +314,17 @@ fn redocly(
             problem["message"].as_str().unwrap_or("?"),
         );
     }
-    if count("ignored") > 0 {
-        note = format!("{} ignored", count("ignored"));
-    }
-    Ok(Outcome {
-        spec: stem.to_owned(),
-        consumer: "redocly lint (recommended)",
-        ok: errors == 0 && warnings == 0,
-        errors,
-        warnings,
-        note,
-        seconds: started.elapsed().as_secs_f64(),
-    })
+    let note = match count("ignored") {
+        0 => String::new(),
+        ignored => format!("{ignored} ignored"),
+    };
+    let counts = (count("errors"), count("warnings"));
+    Ok(Outcome::new(stem, "redocly lint (recommended)", started, counts).note(note))
 }
 
 /// Runs `openapi-generator-cli generate -g <language>` on a bundle into `out`, keeping its
-/// log as `out/xtask-generator.log`.
+/// log as `out/xtask-generator.log`. For Rust, only errors fail: its warnings are Rust's own
+/// renames (`type` → `r#type`), no problem of the spec, and the crate's compilation counts.
 pub(crate) fn generator(
     tools: &Tools,
     stem: &str,
@@ -330,7 +334,7 @@ pub(crate) fn generator(
     properties: &str,
 ) -> anyhow::Result<Outcome> {
     let started = Instant::now();
-    let output = Command::new(&tools.generator)
+    let output = Command::new(tools.venv("openapi-generator-cli"))
         .args(["generate", "-g", language, "-i"])
         .arg(bundle)
         .arg("-o")
@@ -338,20 +342,13 @@ pub(crate) fn generator(
         .arg(format!("--additional-properties={properties}"))
         .output()
         .context("running openapi-generator-cli")?;
-    let log = format!(
-        "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
+    let log = process::log(&output);
     std::fs::create_dir_all(out)?;
     std::fs::write(out.join("xtask-generator.log"), &log)?;
-    let mut errors = 0;
-    let mut warnings = 0;
-    let mut notices = 0;
+    let (mut errors, mut warnings, mut notices) = (0, 0, 0);
     for line in log.lines() {
         let is_error = line.contains(" ERROR ") || line.starts_with("Exception");
-        let is_warning = line.contains(" WARN ");
-        if !is_error && !is_warning {
+        if !is_error && !line.contains(" WARN ") {
             continue;
         }
         if GENERATOR_NOTICES
@@ -384,19 +381,16 @@ pub(crate) fn generator(
             "; the warnings are Rust identifier renames (`type` → `r#type`, `vec<string>` variant)"
         );
     }
-    Ok(Outcome {
-        spec: stem.to_owned(),
-        consumer: match language {
-            "rust" => "openapi-generator -g rust (generate)",
-            "python" => "openapi-generator -g python",
-            _ => "openapi-generator -g typescript-fetch",
-        },
-        ok: errors == 0 && warnings == 0,
-        errors,
-        warnings,
-        note,
-        seconds: started.elapsed().as_secs_f64(),
-    })
+    let consumer = match language {
+        "rust" => "openapi-generator -g rust (generate)",
+        "python" => "openapi-generator -g python",
+        _ => "openapi-generator -g typescript-fetch",
+    };
+    let mut outcome = Outcome::new(stem, consumer, started, (errors, warnings)).note(note);
+    if language == "rust" {
+        outcome.ok = errors == 0;
+    }
+    Ok(outcome)
 }
 
 /// `cargo check` of every generated Rust crate, in a workspace of their own whose lock file
@@ -424,17 +418,10 @@ fn cargo_check(
     let mut outcomes = Vec::new();
     for (stem, crate_name) in crates {
         let started = Instant::now();
-        let mut command = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
+        let mut command = process::cargo();
         command
-            .args([
-                "check",
-                "--quiet",
-                "--message-format",
-                "short",
-                "--no-default-features",
-                "-p",
-            ])
-            .arg(crate_name)
+            .args(["check", "--quiet", "--message-format", "short"])
+            .args(["--no-default-features", "-p", crate_name])
             .current_dir(dir)
             .env("CARGO_TARGET_DIR", tools.dir.join("cargo-target"))
             .env_remove("RUSTFLAGS");
@@ -449,15 +436,11 @@ fn cargo_check(
         if failed {
             print!("{text}");
         }
-        outcomes.push(Outcome {
-            spec: stem.clone(),
-            consumer: "openapi-generator -g rust: cargo check",
-            ok: !failed,
-            errors: if failed { errors.max(1) } else { errors },
-            warnings,
-            note: String::new(),
-            seconds: started.elapsed().as_secs_f64(),
-        });
+        let errors = if failed { errors.max(1) } else { errors };
+        let consumer = "openapi-generator -g rust: cargo check";
+        let mut outcome = Outcome::new(stem, consumer, started, (errors, warnings));
+        outcome.ok = !failed;
+        outcomes.push(outcome);
     }
     if !locked {
         std::fs::copy(dir.join("Cargo.lock"), &lock)?;
@@ -485,7 +468,7 @@ fn python_client(tools: &Tools, stem: &str, bundle: &Path, out: &Path) -> anyhow
     let config = dir.join(format!("{stem}.yaml"));
     // No post hooks: they run `ruff`, which is not one of the consumers.
     std::fs::write(&config, "post_hooks: []\n")?;
-    let output = Command::new(&tools.python_client)
+    let output = Command::new(tools.venv("openapi-python-client"))
         .args(["generate", "--meta", "none", "--overwrite", "--path"])
         .arg(bundle)
         .arg("--output-path")
@@ -495,11 +478,7 @@ fn python_client(tools: &Tools, stem: &str, bundle: &Path, out: &Path) -> anyhow
         .current_dir(&dir)
         .output()
         .context("running openapi-python-client")?;
-    let log = format!(
-        "{}{}",
-        String::from_utf8_lossy(&output.stdout),
-        String::from_utf8_lossy(&output.stderr)
-    );
+    let log = process::log(&output);
     let mut errors = usize::from(!output.status.success());
     let warnings = log.lines().filter(|l| l.contains("Warning")).count();
     if errors > 0 || warnings > 0 {
@@ -509,7 +488,7 @@ fn python_client(tools: &Tools, stem: &str, bundle: &Path, out: &Path) -> anyhow
     if errors == 0 {
         let script = dir.join("import_all.py");
         std::fs::write(&script, IMPORT_ALL)?;
-        let imported = Command::new(&tools.python)
+        let imported = Command::new(tools.venv("python"))
             .arg(&script)
             .arg(&dir)
             .arg(&package)
@@ -527,15 +506,8 @@ fn python_client(tools: &Tools, stem: &str, bundle: &Path, out: &Path) -> anyhow
             );
         }
     }
-    Ok(Outcome {
-        spec: stem.to_owned(),
-        consumer: "openapi-python-client (+ import)",
-        ok: errors == 0 && warnings == 0,
-        errors,
-        warnings,
-        note,
-        seconds: started.elapsed().as_secs_f64(),
-    })
+    let consumer = "openapi-python-client (+ import)";
+    Ok(Outcome::new(stem, consumer, started, (errors, warnings)).note(note))
 }
 
 fn typescript(
@@ -556,14 +528,13 @@ fn typescript(
         .current_dir(&dir)
         .output()
         .context("running openapi-typescript")?;
-    let mut errors = 0;
     let log = String::from_utf8_lossy(&generated.stderr).into_owned();
     let warnings = log
         .lines()
         .filter(|l| l.contains('⚠') || l.to_lowercase().contains("warn"))
         .count();
-    if !generated.status.success() || warnings > 0 {
-        errors += usize::from(!generated.status.success());
+    let mut errors = usize::from(!generated.status.success());
+    if errors > 0 || warnings > 0 {
         println!("{stem}: openapi-typescript:\n{log}");
     }
     let usage = format!("{stem}.usage.ts");
@@ -573,15 +544,9 @@ fn typescript(
     if errors == 0 {
         let checked = Command::new(tools.node("tsc"))
             .args([
-                "--strict",
-                "--noEmit",
-                "--target",
-                "es2022",
-                "--module",
-                "esnext",
-                "--moduleResolution",
-                "bundler",
+                "--strict", "--noEmit", "--target", "es2022", "--module", "esnext",
             ])
+            .args(["--moduleResolution", "bundler"])
             .arg(dir.join(&usage))
             .output()
             .context("running tsc")?;
@@ -594,28 +559,6 @@ fn typescript(
             println!("{stem}: tsc --strict --noEmit {usage}:\n{text}");
         }
     }
-    Ok(Outcome {
-        spec: stem.to_owned(),
-        consumer: "openapi-typescript + tsc --strict",
-        ok: errors == 0 && warnings == 0,
-        errors,
-        warnings,
-        note,
-        seconds: started.elapsed().as_secs_f64(),
-    })
-}
-
-/// Runs a command, failing with its output when it fails.
-fn run_quiet(command: &mut Command) -> anyhow::Result<Output> {
-    let output = command
-        .output()
-        .with_context(|| format!("running {command:?}"))?;
-    if !output.status.success() {
-        bail!(
-            "{command:?} failed:\n{}{}",
-            String::from_utf8_lossy(&output.stdout),
-            String::from_utf8_lossy(&output.stderr)
-        );
-    }
-    Ok(output)
+    let consumer = "openapi-typescript + tsc --strict";
+    Ok(Outcome::new(stem, consumer, started, (errors, warnings)).note(note))
 }

@@ -4,11 +4,8 @@
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
-use anyhow::{bail, Context as _};
-
-use crate::{apis, bundle, consumers};
+use crate::{apis, bundle, consumers, process};
 
 /// Builds every page; returns the paths written.
 pub fn build(root: &Path) -> anyhow::Result<Vec<PathBuf>> {
@@ -20,38 +17,20 @@ pub fn build(root: &Path) -> anyhow::Result<Vec<PathBuf>> {
         "<!DOCTYPE html>\n<html lang=\"en\">\n<head><meta charset=\"utf-8\"><title>API reference</title></head>\n<body>\n<h1>API reference</h1>\n<ul>\n",
     );
     for api in apis::discover(root)? {
-        let bundle_path = bundle::bundle_path(&api);
+        let bundle_path = bundle::existing_bundle(&api)?;
         let stem = bundle::spec_stem(&api);
-        let text = std::fs::read_to_string(&bundle_path).with_context(|| {
-            format!(
-                "reading {}: run `cargo xtask bundle`",
-                api.relative(&bundle_path)
-            )
-        })?;
-        let spec: serde_json::Value = serde_json::from_str(&text)?;
+        let spec: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&bundle_path)?)?;
         let title = spec["info"]["title"].as_str().unwrap_or(&stem).to_owned();
         let page = out.join(format!("{stem}.html"));
-        let output = Command::new(node_bin.join("redocly"))
-            .args(["build-docs", "--inlineBundle", "--config"])
-            .arg(root.join("redocly.yaml"))
-            .arg("--title")
-            .arg(&title)
-            .arg("-o")
-            .arg(&page)
-            .arg(&bundle_path)
-            .current_dir(root)
-            .env("REDOCLY_TELEMETRY", "off")
-            .env("REDOCLY_SUPPRESS_UPDATE_NOTICE", "true")
-            .output()
-            .context("running redocly build-docs")?;
-        if !output.status.success() {
-            bail!(
-                "redocly build-docs {} failed:\n{}{}",
-                api.relative(&bundle_path),
-                String::from_utf8_lossy(&output.stdout),
-                String::from_utf8_lossy(&output.stderr)
-            );
-        }
+        process::run(
+            consumers::redocly(root, &node_bin, &["build-docs", "--inlineBundle"])
+                .arg("--title")
+                .arg(&title)
+                .arg("-o")
+                .arg(&page)
+                .arg(&bundle_path),
+        )?;
         println!("{}: written", api.relative(&page));
         let _ = writeln!(
             index,

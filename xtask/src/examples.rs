@@ -1,10 +1,11 @@
 //! Every example of every spec, validated against its own schema with the `jsonschema` crate.
 //!
 //! The examples are read from the portable bundle, computed afresh from each spec's model (see
-//! [`crate::model`] and [`crate::bundle`]): its schemas are OpenAPI 3.1's JSON Schema 2020-12, and its examples are
-//! the source's, unchanged. Checked: the `example` and `examples` of every parameter, header,
-//! request body and response (inline or in `components`), and the `examples` of every
-//! component schema. Formats are asserted, our custom ones included ([`custom_formats`]).
+//! [`crate::model`] and [`crate::bundle`]): its schemas are OpenAPI 3.1's JSON Schema 2020-12,
+//! and its examples are the source's, unchanged. Checked: the `example` and `examples` of
+//! every parameter, header and media type of a request body or response (inline or in
+//! `components`), and the `examples` of every component schema. Formats are asserted, our
+//! custom ones included ([`custom_formats`]).
 
 use serde_json::{json, Value};
 
@@ -38,57 +39,36 @@ fn examples_of(location: &str, holder: &Value, schema: &Value, out: &mut Vec<Exa
     }
 }
 
-/// A parameter, header, request body or response: its `schema` or its `content`.
-fn collect_holder(location: &str, holder: &Value, out: &mut Vec<Example>) {
-    if let Some(schema) = holder.get("schema") {
-        examples_of(location, holder, schema, out);
-    }
-    for (media_type, media) in holder["content"].as_object().into_iter().flatten() {
-        if let Some(schema) = media.get("schema") {
-            examples_of(&format!("{location} ({media_type})"), media, schema, out);
+/// The examples of a bundle: those of everything below `value` (at `location`) that has a
+/// `schema` (parameters, headers, media types), without entering schemas or example data.
+fn collect(value: &Value, location: &str, out: &mut Vec<Example>) {
+    match value {
+        Value::Object(map) => {
+            if let Some(schema) = map.get("schema") {
+                examples_of(location, value, schema, out);
+            }
+            for (key, child) in map {
+                if !matches!(key.as_str(), "schema" | "schemas" | "example" | "examples") {
+                    collect(child, &format!("{location}.{key}"), out);
+                }
+            }
         }
-    }
-    for (name, header) in holder["headers"].as_object().into_iter().flatten() {
-        collect_holder(&format!("{location} header {name}"), header, out);
+        Value::Array(items) => {
+            for (index, item) in items.iter().enumerate() {
+                collect(item, &format!("{location}[{index}]"), out);
+            }
+        }
+        _ => {}
     }
 }
 
-/// The examples of `spec` (a bundle), its operations given as `(path, method)` by the model.
-fn collect(spec: &Value, operations: &[(&str, &str)]) -> Vec<Example> {
-    let mut out = Vec::new();
-    let mut paths: Vec<&str> = operations.iter().map(|(path, _)| *path).collect();
-    paths.dedup();
-    for path in paths {
-        for parameter in spec["paths"][path]["parameters"]
-            .as_array()
-            .into_iter()
-            .flatten()
-        {
-            let name = parameter["name"].as_str().unwrap_or("?");
-            collect_holder(&format!("{path} parameter {name}"), parameter, &mut out);
-        }
-    }
-    for (path, method) in operations {
-        let op = &spec["paths"][path][method];
-        let loc = format!("{} {path}", method.to_uppercase());
-        for parameter in op["parameters"].as_array().into_iter().flatten() {
-            let name = parameter["name"].as_str().unwrap_or("?");
-            collect_holder(&format!("{loc} parameter {name}"), parameter, &mut out);
-        }
-        if let Some(body) = op.get("requestBody") {
-            collect_holder(&format!("{loc} request body"), body, &mut out);
-        }
-        for (code, response) in op["responses"].as_object().into_iter().flatten() {
-            collect_holder(&format!("{loc} response {code}"), response, &mut out);
-        }
-    }
-    let components = &spec["components"];
-    for kind in ["parameters", "headers", "requestBodies", "responses"] {
-        for (name, holder) in components[kind].as_object().into_iter().flatten() {
-            collect_holder(&format!("components.{kind}.{name}"), holder, &mut out);
-        }
-    }
-    for (name, schema) in components["schemas"].as_object().into_iter().flatten() {
+/// The examples of a bundle's component schemas.
+fn component_examples(spec: &Value, out: &mut Vec<Example>) {
+    for (name, schema) in spec["components"]["schemas"]
+        .as_object()
+        .into_iter()
+        .flatten()
+    {
         for (index, value) in schema["examples"]
             .as_array()
             .into_iter()
@@ -102,7 +82,6 @@ fn collect(spec: &Value, operations: &[(&str, &str)]) -> Vec<Example> {
             });
         }
     }
-    out
 }
 
 /// Checks for our custom string formats; `int64` and `oc-epoch-millis` are integers, which
@@ -159,8 +138,12 @@ fn custom_formats() -> Vec<FormatCheck> {
 }
 
 /// Every example of one bundle that does not match its schema, as messages.
-fn invalid_examples(spec: &Value, operations: &[(&str, &str)]) -> (usize, Vec<String>) {
-    let examples = collect(spec, operations);
+fn invalid_examples(spec: &Value) -> (usize, Vec<String>) {
+    let mut examples = Vec::new();
+    for (key, value) in spec.as_object().into_iter().flatten() {
+        collect(value, key, &mut examples);
+    }
+    component_examples(spec, &mut examples);
     let mut problems = Vec::new();
     for example in &examples {
         // The schema with the bundle's components beside it, so that its `$ref`s resolve.
@@ -202,13 +185,7 @@ fn every_example_matches_its_schema() {
         let model = Spec::load(api).unwrap();
         let (api, portable) = (&model.api, bundle::portable(&model.source).unwrap());
         let spec: Value = serde_json::from_str(&bundle::to_json(&portable).unwrap()).unwrap();
-        let mut operations: Vec<(&str, &str)> = model
-            .operations
-            .iter()
-            .map(|op| (op.path.as_str(), op.method.as_str()))
-            .collect();
-        operations.sort();
-        let (count, invalid) = invalid_examples(&spec, &operations);
+        let (count, invalid) = invalid_examples(&spec);
         assert!(
             count > 20,
             "{}: only {count} examples found",
@@ -241,15 +218,16 @@ fn a_wrong_example_is_reported() {
             "examples": [{"id": 7}]
         }}}
     });
-    let (count, problems) = invalid_examples(&spec, &[("/x", "get")]);
+    let (count, problems) = invalid_examples(&spec);
     assert_eq!(count, 3);
     assert_eq!(problems.len(), 2, "{problems:#?}");
     assert!(
-        problems[0].starts_with("GET /x parameter when example"),
+        problems[0].starts_with("paths./x.get.parameters[0] example"),
         "{problems:#?}"
     );
     assert!(
-        problems[1].contains("response 200 (application/json) example: at `/id`"),
+        problems[1]
+            .starts_with("paths./x.get.responses.200.content.application/json example: at `/id`"),
         "{problems:#?}"
     );
 }

@@ -24,8 +24,10 @@ mod consumers;
 mod docs;
 #[cfg(test)]
 mod examples;
+mod files;
 mod generate;
 mod model;
+mod process;
 mod record;
 mod validate;
 

@@ -493,10 +493,7 @@ impl Spec {
             form_body: op["requestBody"]["content"]
                 .get("application/x-www-form-urlencoded")
                 .is_some(),
-            success: success["application/json"]["schema"]["$ref"]
-                .as_str()
-                .and_then(|r| r.rsplit('/').next())
-                .map(str::to_owned),
+            success: ref_name(&success["application/json"]["schema"]).map(str::to_owned),
             parameters,
             pagination: None,
             hand_written: self

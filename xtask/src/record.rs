@@ -5,63 +5,26 @@
 //! The recorder calls the operation through the generated clients, which xtask must not
 //! depend on (a stale or broken generated client would otherwise keep `cargo xtask generate`
 //! from running), so this module only runs it: `cargo run -p api-tests --bin mock-record`
-//! with the same arguments, and passes on its exit code (0 written, 1 the call failed, 2 bad
-//! input and nothing sent).
+//! with the same arguments, unread (the recorder defines them; `cargo xtask record --help`
+//! prints its help), and passes on its exit code (0 written, 1 the call failed, 2 bad input
+//! and nothing sent).
 
 use std::path::Path;
 use std::process::ExitCode;
 
 /// The recorder's arguments, as given to `cargo xtask record`.
 #[derive(clap::Args)]
+#[command(disable_help_flag = true)]
 pub struct Args {
-    /// The API: liveagent or contiple.
-    pub api: String,
-    /// The operation (the spec's operationId, e.g. getTag).
-    pub operation: String,
-    /// A path, query or header parameter, or a form field: NAME=VALUE (repeatable).
-    #[arg(long = "param", value_name = "NAME=VALUE")]
-    pub params: Vec<String>,
-    /// The JSON body: the text, or @FILE.
-    #[arg(long, value_name = "JSON|@FILE")]
-    pub body: Option<String>,
-    /// The file of an upload (Contiple's uploadTicketAttachment).
-    #[arg(long, value_name = "PATH")]
-    pub file: Option<String>,
-    /// The case name: the recording's file stem [default: recorded].
-    #[arg(long)]
-    pub case: Option<String>,
-    /// Overwrite an existing case.
-    #[arg(long)]
-    pub force: bool,
-}
-
-impl Args {
-    /// The recorder's command line.
-    fn forwarded(&self) -> Vec<String> {
-        let mut args = vec![self.api.clone(), self.operation.clone()];
-        for param in &self.params {
-            args.extend(["--param".to_owned(), param.clone()]);
-        }
-        for (flag, value) in [
-            ("--body", &self.body),
-            ("--file", &self.file),
-            ("--case", &self.case),
-        ] {
-            if let Some(value) = value {
-                args.extend([flag.to_owned(), value.clone()]);
-            }
-        }
-        if self.force {
-            args.push("--force".to_owned());
-        }
-        args
-    }
+    /// `<api> <operationId> [--param NAME=VALUE …] [--body JSON|@FILE] [--file PATH] [--case
+    /// NAME] [--force]`: the recorder's arguments (`--help` prints them).
+    #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+    pub forwarded: Vec<String>,
 }
 
 /// Runs the recorder from the workspace root.
 pub fn run(root: &Path, args: &Args) -> ExitCode {
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    let status = std::process::Command::new(cargo)
+    let status = crate::process::cargo()
         .current_dir(root)
         .args([
             "run",
@@ -72,7 +35,7 @@ pub fn run(root: &Path, args: &Args) -> ExitCode {
             "mock-record",
             "--",
         ])
-        .args(args.forwarded())
+        .args(&args.forwarded)
         .status();
     match status {
         Ok(status) => match status.code() {
@@ -88,32 +51,32 @@ pub fn run(root: &Path, args: &Args) -> ExitCode {
 
 #[cfg(test)]
 mod tests {
-    use super::Args;
+    use clap::Parser as _;
+
+    use crate::{Cli, Command};
+
+    fn forwarded(given: &[&str]) -> Vec<String> {
+        let cli = Cli::try_parse_from(["xtask", "record"].iter().chain(given)).unwrap();
+        let Command::Record(args) = cli.command else {
+            panic!("not the record command");
+        };
+        args.forwarded
+    }
 
     #[test]
     fn the_recorder_gets_the_same_arguments() {
-        let args = Args {
-            api: "liveagent".into(),
-            operation: "getTag".into(),
-            params: vec!["tagid=sh3j".into(), "x=1".into()],
-            body: None,
-            file: None,
-            case: Some("ok".into()),
-            force: true,
-        };
-        assert_eq!(
-            args.forwarded(),
-            [
-                "liveagent",
-                "getTag",
-                "--param",
-                "tagid=sh3j",
-                "--param",
-                "x=1",
-                "--case",
-                "ok",
-                "--force"
-            ]
-        );
+        let given = [
+            "liveagent",
+            "getTag",
+            "--param",
+            "tagid=sh3j",
+            "--param",
+            "x=1",
+            "--case",
+            "ok",
+            "--force",
+        ];
+        assert_eq!(forwarded(&given), given);
+        assert_eq!(forwarded(&["--help"]), ["--help"]);
     }
 }

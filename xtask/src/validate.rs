@@ -189,61 +189,50 @@ fn response_problems(spec: &Spec, responses: &Value) -> Vec<String> {
 /// Walks the raw tree outside example data for rules 2, 3, 4, 6 and 7; `names` says the keys
 /// of `value` are names (of properties, paths, media types…), not keywords.
 fn walk(value: &Value, path: &mut Vec<String>, names: bool, push: &mut impl FnMut(String, String)) {
-    let loc = location(path);
-    let loc = || loc.clone();
     match value {
         Value::Object(map) if !names => {
             let in_properties = path.len() >= 2 && path[path.len() - 2] == "properties";
             let is_component = path.len() == 3 && path[1] == "schemas" && path[0] == "components";
+            let mut messages = Vec::new();
             if let (true, Some(reference)) = (in_properties || is_component, map.get("$ref")) {
-                push(
-                    loc(),
-                    format!(
-                        "is a bare `$ref`, which cannot carry a description (OpenAPI 3.0 ignores \
+                messages.push(format!(
+                    "is a bare `$ref`, which cannot carry a description (OpenAPI 3.0 ignores \
                      `$ref` siblings): wrap it as `allOf: [{{$ref: {reference}}}]` and add a \
                      `description`"
-                    ),
-                );
+                ));
             }
             if map.contains_key("enum") && !is_component {
-                push(loc(), "inline `enum`: move the enum to components.schemas so generation can give it an Unknown variant".to_owned());
+                messages.push("inline `enum`: move the enum to components.schemas so generation can give it an Unknown variant".to_owned());
             }
             if path.len() >= 2
                 && path[path.len() - 2] == "content"
                 && is_json(&path[path.len() - 1])
                 && !map.contains_key("schema")
             {
-                push(
-                    loc(),
+                messages.push(
                     "JSON content has no `schema` (the generator needs one to type the body)"
                         .to_owned(),
                 );
             }
-            for (key, child) in map {
-                if key.starts_with("x-") {
-                    if !KNOWN_EXTENSIONS.contains(&key.as_str()) {
-                        push(
-                            loc(),
-                            format!(
-                            "unknown extension `{key}`: use one of ours ({}) or document a new \
-                             one in the README and in validate.rs",
-                            KNOWN_EXTENSIONS.join(", ")
-                        ),
-                        );
-                    } else if key == "x-docs-type" && !child.is_string() {
-                        push(
-                            loc(),
-                            "`x-docs-type` must be a string (the docs' stated type)".to_owned(),
-                        );
-                    } else if key == "x-docs-role" && child != "served-by-client-company" {
-                        push(
-                            loc(),
-                            "`x-docs-role` must be `served-by-client-company`".to_owned(),
-                        );
-                    }
-                    continue;
+            for (key, child) in map.iter().filter(|(key, _)| key.starts_with("x-")) {
+                if !KNOWN_EXTENSIONS.contains(&key.as_str()) {
+                    messages.push(format!(
+                        "unknown extension `{key}`: use one of ours ({}) or document a new one \
+                         in the README and in validate.rs",
+                        KNOWN_EXTENSIONS.join(", ")
+                    ));
+                } else if key == "x-docs-type" && !child.is_string() {
+                    messages
+                        .push("`x-docs-type` must be a string (the docs' stated type)".to_owned());
+                } else if key == "x-docs-role" && child != "served-by-client-company" {
+                    messages.push("`x-docs-role` must be `served-by-client-company`".to_owned());
                 }
-                if DATA_KEYWORDS.contains(&key.as_str()) {
+            }
+            for message in messages {
+                push(location(path), message);
+            }
+            for (key, child) in map {
+                if key.starts_with("x-") || DATA_KEYWORDS.contains(&key.as_str()) {
                     continue;
                 }
                 path.push(key.clone());

@@ -9,35 +9,25 @@
 //! `--quick` runs only LiveAgent's decode bench, with short samples.
 
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use anyhow::{bail, Context as _};
 
 use super::{Comparison, Row};
 
-/// One `cargo bench` invocation: a package and its bench targets.
-struct Benches {
-    package: &'static str,
-    targets: &'static [&'static str],
-}
+/// The package holding the benches.
+const PACKAGE: &str = "bench-support";
 
-/// Everything `cargo xtask bench` runs.
-const ALL: &[Benches] = &[Benches {
-    package: "bench-support",
-    targets: &[
-        "liveagent_decode",
-        "request",
-        "paginate_memory",
-        "error_render",
-        "contiple_decode",
-    ],
-}];
+/// Every bench `cargo xtask bench` runs.
+const ALL: &[&str] = &[
+    "liveagent_decode",
+    "request",
+    "paginate_memory",
+    "error_render",
+    "contiple_decode",
+];
 
 /// The smoke run of `--quick`.
-const QUICK: &[Benches] = &[Benches {
-    package: "bench-support",
-    targets: &["liveagent_decode"],
-}];
+const QUICK: &[&str] = &["liveagent_decode"];
 
 /// Runs the benches and turns their results into rows.
 pub fn run(root: &Path, quick: bool) -> anyhow::Result<Vec<Row>> {
@@ -49,39 +39,33 @@ pub fn run(root: &Path, quick: bool) -> anyhow::Result<Vec<Row>> {
         let _ = std::fs::remove_dir_all(dir);
         std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
     }
-    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
-    for benches in if quick { QUICK } else { ALL } {
-        let mut command = Command::new(&cargo);
-        command
-            .current_dir(root)
-            .args(["bench", "--package", benches.package]);
-        for target in benches.targets {
-            command.args(["--bench", target]);
-        }
-        command.arg("--");
-        if quick {
-            command.args([
-                "--warm-up-time",
-                "0.5",
-                "--measurement-time",
-                "1",
-                "--sample-size",
-                "10",
-            ]);
-        }
-        command
-            .env("CRITERION_HOME", &criterion_home)
-            .env("XTASK_BENCH_OUT", &raw)
-            .env("BENCH_QUICK", if quick { "1" } else { "0" });
-        eprintln!(
-            "running the benches of {} ({})",
-            benches.package,
-            benches.targets.join(", ")
-        );
-        let status = command.status().context("running cargo bench")?;
-        if !status.success() {
-            bail!("cargo bench of {} failed ({status})", benches.package);
-        }
+    let benches = if quick { QUICK } else { ALL };
+    let mut command = crate::process::cargo();
+    command
+        .current_dir(root)
+        .args(["bench", "--package", PACKAGE]);
+    for bench in benches {
+        command.args(["--bench", bench]);
+    }
+    command.arg("--");
+    if quick {
+        command.args([
+            "--warm-up-time",
+            "0.5",
+            "--measurement-time",
+            "1",
+            "--sample-size",
+            "10",
+        ]);
+    }
+    command
+        .env("CRITERION_HOME", &criterion_home)
+        .env("XTASK_BENCH_OUT", &raw)
+        .env("BENCH_QUICK", if quick { "1" } else { "0" });
+    eprintln!("running the benches of {PACKAGE} ({})", benches.join(", "));
+    let status = command.status().context("running cargo bench")?;
+    if !status.success() {
+        bail!("cargo bench of {PACKAGE} failed ({status})");
     }
 
     let results = Results { raw };

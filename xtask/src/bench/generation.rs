@@ -6,11 +6,11 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
 
-use anyhow::{bail, Context as _};
+use anyhow::Context as _;
 use sha2::{Digest, Sha256};
 
 use super::{median, Comparison, Row};
-use crate::apis;
+use crate::{apis, process};
 
 /// Timed runs (after one untimed run that brings the files up to date).
 const RUNS: usize = 5;
@@ -23,19 +23,8 @@ pub fn run(root: &Path) -> anyhow::Result<Vec<Row>> {
     let xtask = std::env::current_exe().context("locating the xtask binary")?;
     let generate = || -> anyhow::Result<f64> {
         let started = Instant::now();
-        let output = Command::new(&xtask)
-            .arg("generate")
-            .current_dir(root)
-            .output()
-            .context("running xtask generate")?;
-        let elapsed = started.elapsed().as_secs_f64();
-        if !output.status.success() {
-            bail!(
-                "xtask generate failed: {}",
-                String::from_utf8_lossy(&output.stderr)
-            );
-        }
-        Ok(elapsed)
+        process::run(Command::new(&xtask).arg("generate").current_dir(root))?;
+        Ok(started.elapsed().as_secs_f64())
     };
     eprintln!("timing `cargo xtask generate` ({RUNS} runs)");
     generate()?;

@@ -34,7 +34,7 @@ use std::time::{Instant, SystemTime};
 use anyhow::Context as _;
 
 use super::{median, Comparison, Row};
-use crate::{apis, bundle, consumers};
+use crate::{apis, bundle, consumers, process};
 
 /// The spec whose clients are compared.
 const STEM: &str = "liveagent-v1";
@@ -61,26 +61,16 @@ pub fn run(root: &Path, quick: bool) -> anyhow::Result<Vec<Row>> {
     let generated = generate_peer(root, &dir)?;
     write_workspace(root, &dir, &generated)?;
     eprintln!("peer: fetching the consumers' dependencies");
-    let mut fetch = cargo(&dir);
-    fetch.arg("fetch");
-    run_cargo(&mut fetch)?;
+    process::run(cargo(&dir).arg("fetch"))?;
 
-    let mut sides = [
-        Side {
-            name: "ours",
-            client_lib: root.join("crates/liveagent/src/lib.rs"),
-            target: dir.join("target-ours"),
+    let mut sides =
+        [("ours", root.join("crates/liveagent")), ("peer", generated)].map(|(name, client)| Side {
+            name,
+            client_lib: client.join("src/lib.rs"),
+            target: dir.join(format!("target-{name}")),
             clean: Vec::new(),
             touch: Vec::new(),
-        },
-        Side {
-            name: "peer",
-            client_lib: generated.join("src/lib.rs"),
-            target: dir.join("target-peer"),
-            clean: Vec::new(),
-            touch: Vec::new(),
-        },
-    ];
+        });
     for run in 1..=runs {
         for side in &mut sides {
             let _ = std::fs::remove_dir_all(&side.target);
@@ -127,12 +117,7 @@ fn generate_peer(root: &Path, dir: &Path) -> anyhow::Result<PathBuf> {
         .into_iter()
         .find(|api| bundle::spec_stem(api) == STEM)
         .with_context(|| format!("no API with the bundle {STEM}"))?;
-    let bundle_path = bundle::bundle_path(&api);
-    anyhow::ensure!(
-        bundle_path.exists(),
-        "{} is missing: run `cargo xtask bundle`",
-        api.relative(&bundle_path)
-    );
+    let bundle_path = bundle::existing_bundle(&api)?;
     let out = dir.join("openapi-generator");
     let _ = std::fs::remove_dir_all(&out);
     eprintln!("peer: generating the openapi-generator rust client of {STEM}");
@@ -246,7 +231,7 @@ fn write_workspace(root: &Path, dir: &Path, generated: &Path) -> anyhow::Result<
 
 /// `cargo` in the consumers' workspace, with neither the caller's flags nor its target dir.
 fn cargo(dir: &Path) -> Command {
-    let mut command = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
+    let mut command = process::cargo();
     command
         .current_dir(dir)
         .env_remove("RUSTFLAGS")
@@ -265,21 +250,8 @@ fn build(dir: &Path, side: &Side) -> anyhow::Result<f64> {
         .env("CARGO_TARGET_DIR", &side.target)
         .env("CARGO_INCREMENTAL", "0");
     let started = Instant::now();
-    run_cargo(&mut command)?;
+    process::run(&mut command)?;
     Ok(started.elapsed().as_secs_f64())
-}
-
-/// Runs a cargo command, failing with its output when it fails.
-fn run_cargo(command: &mut Command) -> anyhow::Result<()> {
-    let output = command
-        .output()
-        .with_context(|| format!("running {command:?}"))?;
-    anyhow::ensure!(
-        output.status.success(),
-        "{command:?} failed:\n{}",
-        String::from_utf8_lossy(&output.stderr)
-    );
-    Ok(())
 }
 
 /// Gives a file a new modification time without changing its contents.

@@ -47,19 +47,19 @@ pub fn try_into_target(sig: &syn::Signature, param: &str) -> Option<syn::Type> {
             };
             let last = bound.path.segments.last()?;
             (last.ident == "TryInto")
-                .then(|| single_type_argument(last))
+                .then(|| first_type_argument(last))
                 .flatten()
         })
     })
 }
 
-/// The one type argument of `Name<Arg>`.
-pub fn single_type_argument(segment: &syn::PathSegment) -> Option<syn::Type> {
+/// The first type argument of `Name<Arg, …>`.
+pub fn first_type_argument(segment: &syn::PathSegment) -> Option<syn::Type> {
     let syn::PathArguments::AngleBracketed(args) = &segment.arguments else {
         return None;
     };
     match args.args.first()? {
-        syn::GenericArgument::Type(ty) if args.args.len() == 1 => Some(ty.clone()),
+        syn::GenericArgument::Type(ty) => Some(ty.clone()),
         _ => None,
     }
 }

@@ -17,7 +17,7 @@ use heck::ToUpperCamelCase;
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::ast::{setter_name, try_into_target};
+use super::ast::{self, setter_name, try_into_target};
 use crate::apis::Settings;
 use crate::model::Spec;
 
@@ -26,16 +26,9 @@ type Setters = BTreeMap<String, BTreeMap<String, syn::Type>>;
 
 /// Reads every builder's setters from the generated client.
 fn builder_setters(file: &syn::File) -> anyhow::Result<Setters> {
-    let builder = file
-        .items
-        .iter()
-        .find_map(|item| match item {
-            syn::Item::Mod(m) if m.ident == "builder" => m.content.as_ref(),
-            _ => None,
-        })
-        .context("progenitor's output has no `builder` module")?;
+    let mut items = file.items.clone();
     let mut setters = Setters::new();
-    for item in &builder.1 {
+    for item in ast::module(&mut items, "builder")?.iter() {
         let syn::Item::Impl(block) = item else {
             continue;
         };

@@ -111,16 +111,8 @@ pub fn render(spec: &Spec, rendered: &Rendered) -> anyhow::Result<String> {
         .filter(|op| op.form_body && op.hand_written.is_none())
         .map(|op| format!("{}When", op.id.to_upper_camel_case()))
         .collect();
-    let operations = file
-        .items
-        .iter_mut()
-        .find_map(|item| match item {
-            syn::Item::Mod(m) if m.ident == "operations" => m.content.as_mut(),
-            _ => None,
-        })
-        .context("progenitor's mocks have no `operations` module")?;
     let mut rewritten = 0;
-    for item in &mut operations.1 {
+    for item in ast::module(&mut file.items, "operations")? {
         let syn::Item::Impl(block) = item else {
             continue;
         };

@@ -23,7 +23,7 @@
 
 use quote::{format_ident, ToTokens};
 
-use super::ast::{self, expect_changes, single_type_argument, try_into_target};
+use super::ast::{self, expect_changes, first_type_argument, try_into_target};
 
 /// Rewrites the setters of `types::builder` in `file`: one per builder field of a kind this
 /// module handles (fails otherwise); returns how many were rewritten.
@@ -36,7 +36,7 @@ pub fn rewrite_body_setters(file: &mut syn::File) -> anyhow::Result<usize> {
                 expected += builder
                     .fields
                     .iter()
-                    .filter_map(|field| result_ok_type(&field.ty))
+                    .filter_map(|field| unwrap_named(&field.ty, "Result"))
                     .filter(|ty| field_kind(ty).is_some())
                     .count();
             }
@@ -52,21 +52,6 @@ pub fn rewrite_body_setters(file: &mut syn::File) -> anyhow::Result<usize> {
     }
     expect_changes("setters", rewritten, expected)?;
     Ok(rewritten)
-}
-
-/// `X` of a builder field's `Result<X, String>`.
-fn result_ok_type(ty: &syn::Type) -> Option<syn::Type> {
-    let syn::Type::Path(path) = ty else {
-        return None;
-    };
-    let last = path.path.segments.last()?;
-    let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
-        return None;
-    };
-    match args.args.first()? {
-        syn::GenericArgument::Type(ok) if last.ident == "Result" => Some(ok.clone()),
-        _ => None,
-    }
 }
 
 /// What a setter's field holds, as far as the rewrite cares.
@@ -133,14 +118,15 @@ fn rewrite_setter(setter: &mut syn::ImplItemFn) -> anyhow::Result<bool> {
     Ok(true)
 }
 
-/// `Some(Y)` if `ty` is a path type named `name` (its last segment) with one argument `Y`.
+/// `Some(Y)` if `ty` is a path type named `name` (its last segment) whose first argument is
+/// `Y`: `Option<Y>`, `JsonEncoded<Y>`, `Result<Y, E>`.
 fn unwrap_named(ty: &syn::Type, name: &str) -> Option<syn::Type> {
     let syn::Type::Path(path) = ty else {
         return None;
     };
     let last = path.path.segments.last()?;
     (last.ident == name)
-        .then(|| single_type_argument(last))
+        .then(|| first_type_argument(last))
         .flatten()
 }
 

@@ -14,20 +14,13 @@ use syn::visit_mut::VisitMut;
 
 /// Rewrites the success arms in `file`'s `builder` module; returns how many were rewritten.
 pub fn route_success_bodies(file: &mut syn::File, protocol: &str) -> anyhow::Result<usize> {
-    let protocol: syn::Type = syn::parse_str(protocol)?;
-    let builder = file
-        .items
-        .iter_mut()
-        .find_map(|item| match item {
-            syn::Item::Mod(m) if m.ident == "builder" => Some(m),
-            _ => None,
-        })
-        .ok_or_else(|| anyhow::anyhow!("progenitor's output has no `builder` module"))?;
     let mut rewrite = SuccessArms {
-        protocol,
+        protocol: syn::parse_str(protocol)?,
         rewritten: 0,
     };
-    rewrite.visit_item_mod_mut(builder);
+    for item in super::ast::module(&mut file.items, "builder")? {
+        rewrite.visit_item_mut(item);
+    }
     Ok(rewrite.rewritten)
 }
 
