@@ -16595,226 +16595,63 @@ pub mod builder {
 pub mod prelude {
     pub use self::super::Client;
 }
-/// The envelope's payload is always `null`: there is nothing to unwrap.
-impl ::client_runtime::Envelope for types::AgentDeleteEnvelope {
-    type Payload = ();
-    fn into_payload(self) {}
+::client_runtime::api_glue! {
+    api: ::contiple::Contiple,
+    client: Client,
+    rate_limit_per_minute: None,
+    error_body: types::ErrorEnvelope { header },
+    envelopes: result {
+        types::AgentEnvelope => types::AgentResult,
+        types::AgentListEnvelope => types::AgentListResult,
+        types::CreatedTicketEnvelope => types::CreatedTicketResult,
+        types::CustomerTicketCommentEnvelope => types::CustomerTicketCommentResult,
+        types::CustomerTicketDetailEnvelope => types::CustomerTicketDetailResult,
+        types::CustomerTicketListEnvelope => types::CustomerTicketListResult,
+        types::EmailSettingsEnvelope => types::EmailSettingsResult,
+        types::ExternalAccountEnvelope => types::ExternalAccountResult,
+        types::ExternalAccountSuccessEnvelope => types::ExternalAccountSuccessResult,
+        types::FaqCategoryListEnvelope => types::FaqCategoryListResult,
+        types::FaqDetailEnvelope => types::FaqDetailResult,
+        types::FaqListEnvelope => types::FaqListResult,
+        types::HelpCenterAdditionEnvelope => types::HelpCenterAdditionResult,
+        types::NoticeCategoryListEnvelope => types::NoticeCategoryListResult,
+        types::NoticeDetailEnvelope => types::NoticeDetailResult,
+        types::NoticeListEnvelope => types::NoticeListResult,
+        types::NoticeTagListEnvelope => types::NoticeTagListResult,
+        types::ServiceDetailEnvelope => types::ServiceDetailResult,
+        types::TicketCategoryListEnvelope => types::TicketCategoryListResult,
+        types::TicketUserFieldListEnvelope => types::TicketUserFieldListResult,
+        types::UploadedTicketAttachmentEnvelope => types::UploadedTicketAttachmentResult,
+    },
+    null_envelopes: [
+        types::AgentDeleteEnvelope,
+        types::EmailSettingsSaveEnvelope,
+    ],
+    secured_operations: [
+        "add_agent",
+        "add_help_center_data",
+        "create_representative_email",
+        "create_ticket",
+        "delete_agent",
+        "delete_external_account",
+        "disable_external_account",
+        "enable_external_account",
+        "get_agent",
+        "get_customer_ticket",
+        "get_email_settings",
+        "list_agents",
+        "list_customer_tickets",
+        "register_external_account",
+        "reinquire_ticket",
+        "save_email_settings",
+        "update_agent_authority",
+        "update_external_account",
+        "upload_ticket_attachment",
+        "verify_external_account",
+    ],
+    raw_body_operations: [
+        "get_faq_attachment",
+        "get_notice_attachment",
+        "get_ticket_attachment",
+    ],
 }
-impl ::client_runtime::Envelope for types::AgentEnvelope {
-    type Payload = types::AgentResult;
-    fn into_payload(self) -> types::AgentResult {
-        self.result
-    }
-}
-impl ::client_runtime::Envelope for types::AgentListEnvelope {
-    type Payload = types::AgentListResult;
-    fn into_payload(self) -> types::AgentListResult {
-        self.result
-    }
-}
-impl ::client_runtime::Envelope for types::CreatedTicketEnvelope {
-    type Payload = types::CreatedTicketResult;
-    fn into_payload(self) -> types::CreatedTicketResult {
-        self.result
-    }
-}
-impl ::client_runtime::Envelope for types::CustomerTicketCommentEnvelope {
-    type Payload = types::CustomerTicketCommentResult;
-    fn into_payload(self) -> types::CustomerTicketCommentResult {
-        self.result
-    }
-}
-impl ::client_runtime::Envelope for types::CustomerTicketDetailEnvelope {
-    type Payload = types::CustomerTicketDetailResult;
-    fn into_payload(self) -> types::CustomerTicketDetailResult {
-        self.result
-    }
-}
-impl ::client_runtime::Envelope for types::CustomerTicketListEnvelope {
-    type Payload = types::CustomerTicketListResult;
-    fn into_payload(self) -> types::CustomerTicketListResult {
-        self.result
-    }
-}
-impl ::client_runtime::Envelope for types::EmailSettingsEnvelope {
-    type Payload = types::EmailSettingsResult;
-    fn into_payload(self) -> types::EmailSettingsResult {
-        self.result
-    }
-}
-/// The envelope's payload is always `null`: there is nothing to unwrap.
-impl ::client_runtime::Envelope for types::EmailSettingsSaveEnvelope {
-    type Payload = ();
-    fn into_payload(self) {}
-}
-impl ::client_runtime::Envelope for types::ExternalAccountEnvelope {
-    type Payload = types::ExternalAccountResult;
-    fn into_payload(self) -> types::ExternalAccountResult {
-        self.result
-    }
-}
-impl ::client_runtime::Envelope for types::ExternalAccountSuccessEnvelope {
-    type Payload = types::ExternalAccountSuccessResult;
-    fn into_payload(self) -> types::ExternalAccountSuccessResult {
-        self.result
-    }
-}
-impl ::client_runtime::Envelope for types::FaqCategoryListEnvelope {
-    type Payload = types::FaqCategoryListResult;
-    fn into_payload(self) -> types::FaqCategoryListResult {
-        self.result
-    }
-}
-impl ::client_runtime::Envelope for types::FaqDetailEnvelope {
-    type Payload = types::FaqDetailResult;
-    fn into_payload(self) -> types::FaqDetailResult {
-        self.result
-    }
-}
-impl ::client_runtime::Envelope for types::FaqListEnvelope {
-    type Payload = types::FaqListResult;
-    fn into_payload(self) -> types::FaqListResult {
-        self.result
-    }
-}
-impl ::client_runtime::Envelope for types::HelpCenterAdditionEnvelope {
-    type Payload = types::HelpCenterAdditionResult;
-    fn into_payload(self) -> types::HelpCenterAdditionResult {
-        self.result
-    }
-}
-impl ::client_runtime::Envelope for types::NoticeCategoryListEnvelope {
-    type Payload = types::NoticeCategoryListResult;
-    fn into_payload(self) -> types::NoticeCategoryListResult {
-        self.result
-    }
-}
-impl ::client_runtime::Envelope for types::NoticeDetailEnvelope {
-    type Payload = types::NoticeDetailResult;
-    fn into_payload(self) -> types::NoticeDetailResult {
-        self.result
-    }
-}
-impl ::client_runtime::Envelope for types::NoticeListEnvelope {
-    type Payload = types::NoticeListResult;
-    fn into_payload(self) -> types::NoticeListResult {
-        self.result
-    }
-}
-impl ::client_runtime::Envelope for types::NoticeTagListEnvelope {
-    type Payload = types::NoticeTagListResult;
-    fn into_payload(self) -> types::NoticeTagListResult {
-        self.result
-    }
-}
-impl ::client_runtime::Envelope for types::ServiceDetailEnvelope {
-    type Payload = types::ServiceDetailResult;
-    fn into_payload(self) -> types::ServiceDetailResult {
-        self.result
-    }
-}
-impl ::client_runtime::Envelope for types::TicketCategoryListEnvelope {
-    type Payload = types::TicketCategoryListResult;
-    fn into_payload(self) -> types::TicketCategoryListResult {
-        self.result
-    }
-}
-impl ::client_runtime::Envelope for types::TicketUserFieldListEnvelope {
-    type Payload = types::TicketUserFieldListResult;
-    fn into_payload(self) -> types::TicketUserFieldListResult {
-        self.result
-    }
-}
-impl ::client_runtime::Envelope for types::UploadedTicketAttachmentEnvelope {
-    type Payload = types::UploadedTicketAttachmentResult;
-    fn into_payload(self) -> types::UploadedTicketAttachmentResult {
-        self.result
-    }
-}
-impl ::client_runtime::ErrorBody for types::ErrorEnvelope {
-    type Error = types::ResponseHeader;
-    fn into_error(self) -> types::ResponseHeader {
-        self.header
-    }
-}
-/// Authenticates the operations the spec secures; sends and inspects every request
-/// with the shared runtime.
-impl ClientHooks<::client_runtime::State<::contiple::Credentials>> for Client {
-    async fn pre<E>(
-        &self,
-        request: &mut reqwest::Request,
-        info: &OperationInfo,
-    ) -> ::std::result::Result<(), Error<E>> {
-        if SECURED_OPERATIONS.contains(&info.operation_id) {
-            ::client_runtime::Credentials::authenticate(
-                self.inner().credentials(),
-                request,
-            );
-        }
-        Ok(())
-    }
-    async fn exec(
-        &self,
-        request: reqwest::Request,
-        info: &OperationInfo,
-    ) -> reqwest::Result<reqwest::Response> {
-        let raw_body = RAW_BODY_OPERATIONS.contains(&info.operation_id);
-        ::client_runtime::exec::execute::<
-            ::contiple::Contiple,
-            _,
-        >(self.client(), self.inner(), request, info, raw_body)
-            .await
-    }
-}
-impl ::client_runtime::ApiClient for Client {
-    type Credentials = ::contiple::Credentials;
-    type ErrorPayload = types::ResponseHeader;
-    fn default_user_agent() -> ::std::string::String {
-        concat!("contiple-rs/", env!("CARGO_PKG_VERSION")).to_owned()
-    }
-    fn default_rate_limit() -> ::std::option::Option<::client_runtime::RateLimit> {
-        None
-    }
-    fn from_parts(
-        base_url: &str,
-        http: reqwest::Client,
-        state: ::client_runtime::State<::contiple::Credentials>,
-    ) -> Self {
-        let base_url = ::client_runtime::Credentials::base_url(
-            state.credentials(),
-            base_url,
-        );
-        Client::new_with_client(&base_url, http, state)
-    }
-}
-/// Operations (as in `OperationInfo::operation_id`) whose success body is a file, not
-/// JSON: the exec hook passes their 2xx responses on unbuffered.
-pub(crate) const RAW_BODY_OPERATIONS: &[&str] = &[
-    "get_faq_attachment",
-    "get_notice_attachment",
-    "get_ticket_attachment",
-];
-/// Operations (as in `OperationInfo::operation_id`) whose spec names a security scheme:
-/// the `pre` hook authenticates these.
-pub(crate) const SECURED_OPERATIONS: &[&str] = &[
-    "add_agent",
-    "add_help_center_data",
-    "create_representative_email",
-    "create_ticket",
-    "delete_agent",
-    "delete_external_account",
-    "disable_external_account",
-    "enable_external_account",
-    "get_agent",
-    "get_customer_ticket",
-    "get_email_settings",
-    "list_agents",
-    "list_customer_tickets",
-    "register_external_account",
-    "reinquire_ticket",
-    "save_email_settings",
-    "update_agent_authority",
-    "update_external_account",
-    "upload_ticket_attachment",
-    "verify_external_account",
-];

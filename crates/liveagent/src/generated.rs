@@ -27065,309 +27065,93 @@ pub mod builder {
 pub mod prelude {
     pub use self::super::Client;
 }
-impl ::client_runtime::Envelope for types::AgentEnvelope {
-    type Payload = types::Agent;
-    fn into_payload(self) -> types::Agent {
-        self.response
-    }
+::client_runtime::api_glue! {
+    api: ::liveagent::LiveAgent,
+    client: Client,
+    rate_limit_per_minute: Some(180),
+    error_body: types::ErrorEnvelope { response },
+    envelopes: response {
+        types::AgentEnvelope => types::Agent,
+        types::AgentsOnlineStatusEnvelope => types::AgentsOnlineStatus,
+        types::AgentsReportEnvelope => types::AgentsReport,
+        types::ApplicationStatusEnvelope => types::ApplicationStatus,
+        types::ChannelsReportEnvelope => types::ChannelsReport,
+        types::CompanyEnvelope => types::Company,
+        types::CompanyListEnvelope => types::CompanyList,
+        types::ConversationEnvelope => types::Conversation,
+        types::ConversationListEnvelope => types::ConversationList,
+        types::ConversationTagListEnvelope => types::ConversationTagList,
+        types::CustomerGroupListEnvelope => types::CustomerGroupList,
+        types::CustomersGroupCreatedEnvelope => types::CustomersGroupCreated,
+        types::CustomersGroupEnvelope => types::CustomersGroup,
+        types::CustomersGroupListEnvelope => types::CustomersGroupList,
+        types::DepartmentsReportEnvelope => types::DepartmentsReport,
+        types::FileEnvelope => types::File,
+        types::KnowledgebaseArticleListEnvelope => types::KnowledgebaseArticleList,
+        types::KnowledgebaseCategoryEnvelope => types::KnowledgebaseCategory,
+        types::KnowledgebaseEntryListEnvelope => types::KnowledgebaseEntryList,
+        types::KnowledgebaseListEnvelope => types::KnowledgebaseList,
+        types::KnowledgebaseSearchResultEnvelope => types::KnowledgebaseSearchResult,
+        types::MessageGroupListEnvelope => types::MessageGroupList,
+        types::OkStatusEnvelope => types::OkStatus,
+        types::PerformanceReportEnvelope => types::PerformanceReport,
+        types::SuggestionCategoryListEnvelope => types::SuggestionCategoryList,
+        types::TagCreatedEnvelope => types::TagCreated,
+        types::TagDetailsEnvelope => types::TagDetails,
+        types::TagListEnvelope => types::TagList,
+        types::TagsReportEnvelope => types::TagsReport,
+        types::TicketsAgentsAvailabilityReportEnvelope => types::TicketsAgentsAvailabilityReport,
+        types::TicketsLoadReportEnvelope => types::TicketsLoadReport,
+        types::TicketsSlaComplianceReportEnvelope => types::TicketsSlaComplianceReport,
+        types::TicketsSlaLogReportEnvelope => types::TicketsSlaLogReport,
+    },
+    null_envelopes: [],
+    secured_operations: [
+        "add_conversation_tag",
+        "create_conversation_message",
+        "create_customers_group",
+        "create_knowledgebase_category",
+        "create_tag",
+        "delete_conversation",
+        "delete_conversation_tag",
+        "delete_customer_fields",
+        "delete_customers_group",
+        "delete_knowledgebase_entry",
+        "delete_tag",
+        "get_agent",
+        "get_agents_report",
+        "get_application_status",
+        "get_channels_report",
+        "get_company",
+        "get_conversation",
+        "get_customers_group",
+        "get_departments_report",
+        "get_file",
+        "get_performance_report",
+        "get_tag",
+        "get_tags_report",
+        "get_tickets_agents_availability_report",
+        "get_tickets_load_report",
+        "get_tickets_sla_compliance_report",
+        "get_tickets_sla_log_report",
+        "list_agents_online_status",
+        "list_companies",
+        "list_conversation_messages",
+        "list_conversation_tags",
+        "list_conversations",
+        "list_customer_groups",
+        "list_customers_groups",
+        "list_knowledgebase_articles",
+        "list_knowledgebase_entries",
+        "list_knowledgebases",
+        "list_suggestion_categories",
+        "list_tags",
+        "search_knowledgebase",
+        "set_customer_fields",
+        "update_conversation_status",
+        "update_customers_group",
+        "update_tag",
+        "upload_file",
+    ],
+    raw_body_operations: [],
 }
-impl ::client_runtime::Envelope for types::AgentsOnlineStatusEnvelope {
-    type Payload = types::AgentsOnlineStatus;
-    fn into_payload(self) -> types::AgentsOnlineStatus {
-        self.response
-    }
-}
-impl ::client_runtime::Envelope for types::AgentsReportEnvelope {
-    type Payload = types::AgentsReport;
-    fn into_payload(self) -> types::AgentsReport {
-        self.response
-    }
-}
-impl ::client_runtime::Envelope for types::ApplicationStatusEnvelope {
-    type Payload = types::ApplicationStatus;
-    fn into_payload(self) -> types::ApplicationStatus {
-        self.response
-    }
-}
-impl ::client_runtime::Envelope for types::ChannelsReportEnvelope {
-    type Payload = types::ChannelsReport;
-    fn into_payload(self) -> types::ChannelsReport {
-        self.response
-    }
-}
-impl ::client_runtime::Envelope for types::CompanyEnvelope {
-    type Payload = types::Company;
-    fn into_payload(self) -> types::Company {
-        self.response
-    }
-}
-impl ::client_runtime::Envelope for types::CompanyListEnvelope {
-    type Payload = types::CompanyList;
-    fn into_payload(self) -> types::CompanyList {
-        self.response
-    }
-}
-impl ::client_runtime::Envelope for types::ConversationEnvelope {
-    type Payload = types::Conversation;
-    fn into_payload(self) -> types::Conversation {
-        self.response
-    }
-}
-impl ::client_runtime::Envelope for types::ConversationListEnvelope {
-    type Payload = types::ConversationList;
-    fn into_payload(self) -> types::ConversationList {
-        self.response
-    }
-}
-impl ::client_runtime::Envelope for types::ConversationTagListEnvelope {
-    type Payload = types::ConversationTagList;
-    fn into_payload(self) -> types::ConversationTagList {
-        self.response
-    }
-}
-impl ::client_runtime::Envelope for types::CustomerGroupListEnvelope {
-    type Payload = types::CustomerGroupList;
-    fn into_payload(self) -> types::CustomerGroupList {
-        self.response
-    }
-}
-impl ::client_runtime::Envelope for types::CustomersGroupCreatedEnvelope {
-    type Payload = types::CustomersGroupCreated;
-    fn into_payload(self) -> types::CustomersGroupCreated {
-        self.response
-    }
-}
-impl ::client_runtime::Envelope for types::CustomersGroupEnvelope {
-    type Payload = types::CustomersGroup;
-    fn into_payload(self) -> types::CustomersGroup {
-        self.response
-    }
-}
-impl ::client_runtime::Envelope for types::CustomersGroupListEnvelope {
-    type Payload = types::CustomersGroupList;
-    fn into_payload(self) -> types::CustomersGroupList {
-        self.response
-    }
-}
-impl ::client_runtime::Envelope for types::DepartmentsReportEnvelope {
-    type Payload = types::DepartmentsReport;
-    fn into_payload(self) -> types::DepartmentsReport {
-        self.response
-    }
-}
-impl ::client_runtime::Envelope for types::FileEnvelope {
-    type Payload = types::File;
-    fn into_payload(self) -> types::File {
-        self.response
-    }
-}
-impl ::client_runtime::Envelope for types::KnowledgebaseArticleListEnvelope {
-    type Payload = types::KnowledgebaseArticleList;
-    fn into_payload(self) -> types::KnowledgebaseArticleList {
-        self.response
-    }
-}
-impl ::client_runtime::Envelope for types::KnowledgebaseCategoryEnvelope {
-    type Payload = types::KnowledgebaseCategory;
-    fn into_payload(self) -> types::KnowledgebaseCategory {
-        self.response
-    }
-}
-impl ::client_runtime::Envelope for types::KnowledgebaseEntryListEnvelope {
-    type Payload = types::KnowledgebaseEntryList;
-    fn into_payload(self) -> types::KnowledgebaseEntryList {
-        self.response
-    }
-}
-impl ::client_runtime::Envelope for types::KnowledgebaseListEnvelope {
-    type Payload = types::KnowledgebaseList;
-    fn into_payload(self) -> types::KnowledgebaseList {
-        self.response
-    }
-}
-impl ::client_runtime::Envelope for types::KnowledgebaseSearchResultEnvelope {
-    type Payload = types::KnowledgebaseSearchResult;
-    fn into_payload(self) -> types::KnowledgebaseSearchResult {
-        self.response
-    }
-}
-impl ::client_runtime::Envelope for types::MessageGroupListEnvelope {
-    type Payload = types::MessageGroupList;
-    fn into_payload(self) -> types::MessageGroupList {
-        self.response
-    }
-}
-impl ::client_runtime::Envelope for types::OkStatusEnvelope {
-    type Payload = types::OkStatus;
-    fn into_payload(self) -> types::OkStatus {
-        self.response
-    }
-}
-impl ::client_runtime::Envelope for types::PerformanceReportEnvelope {
-    type Payload = types::PerformanceReport;
-    fn into_payload(self) -> types::PerformanceReport {
-        self.response
-    }
-}
-impl ::client_runtime::Envelope for types::SuggestionCategoryListEnvelope {
-    type Payload = types::SuggestionCategoryList;
-    fn into_payload(self) -> types::SuggestionCategoryList {
-        self.response
-    }
-}
-impl ::client_runtime::Envelope for types::TagCreatedEnvelope {
-    type Payload = types::TagCreated;
-    fn into_payload(self) -> types::TagCreated {
-        self.response
-    }
-}
-impl ::client_runtime::Envelope for types::TagDetailsEnvelope {
-    type Payload = types::TagDetails;
-    fn into_payload(self) -> types::TagDetails {
-        self.response
-    }
-}
-impl ::client_runtime::Envelope for types::TagListEnvelope {
-    type Payload = types::TagList;
-    fn into_payload(self) -> types::TagList {
-        self.response
-    }
-}
-impl ::client_runtime::Envelope for types::TagsReportEnvelope {
-    type Payload = types::TagsReport;
-    fn into_payload(self) -> types::TagsReport {
-        self.response
-    }
-}
-impl ::client_runtime::Envelope for types::TicketsAgentsAvailabilityReportEnvelope {
-    type Payload = types::TicketsAgentsAvailabilityReport;
-    fn into_payload(self) -> types::TicketsAgentsAvailabilityReport {
-        self.response
-    }
-}
-impl ::client_runtime::Envelope for types::TicketsLoadReportEnvelope {
-    type Payload = types::TicketsLoadReport;
-    fn into_payload(self) -> types::TicketsLoadReport {
-        self.response
-    }
-}
-impl ::client_runtime::Envelope for types::TicketsSlaComplianceReportEnvelope {
-    type Payload = types::TicketsSlaComplianceReport;
-    fn into_payload(self) -> types::TicketsSlaComplianceReport {
-        self.response
-    }
-}
-impl ::client_runtime::Envelope for types::TicketsSlaLogReportEnvelope {
-    type Payload = types::TicketsSlaLogReport;
-    fn into_payload(self) -> types::TicketsSlaLogReport {
-        self.response
-    }
-}
-impl ::client_runtime::ErrorBody for types::ErrorEnvelope {
-    type Error = types::Error;
-    fn into_error(self) -> types::Error {
-        self.response
-    }
-}
-/// Authenticates the operations the spec secures; sends and inspects every request
-/// with the shared runtime.
-impl ClientHooks<::client_runtime::State<::liveagent::ApiKey>> for Client {
-    async fn pre<E>(
-        &self,
-        request: &mut reqwest::Request,
-        info: &OperationInfo,
-    ) -> ::std::result::Result<(), Error<E>> {
-        if SECURED_OPERATIONS.contains(&info.operation_id) {
-            ::client_runtime::Credentials::authenticate(
-                self.inner().credentials(),
-                request,
-            );
-        }
-        Ok(())
-    }
-    async fn exec(
-        &self,
-        request: reqwest::Request,
-        info: &OperationInfo,
-    ) -> reqwest::Result<reqwest::Response> {
-        let raw_body = RAW_BODY_OPERATIONS.contains(&info.operation_id);
-        ::client_runtime::exec::execute::<
-            ::liveagent::LiveAgent,
-            _,
-        >(self.client(), self.inner(), request, info, raw_body)
-            .await
-    }
-}
-impl ::client_runtime::ApiClient for Client {
-    type Credentials = ::liveagent::ApiKey;
-    type ErrorPayload = types::Error;
-    fn default_user_agent() -> ::std::string::String {
-        concat!("liveagent-rs/", env!("CARGO_PKG_VERSION")).to_owned()
-    }
-    fn default_rate_limit() -> ::std::option::Option<::client_runtime::RateLimit> {
-        Some(::client_runtime::RateLimit::per_minute(180u32))
-    }
-    fn from_parts(
-        base_url: &str,
-        http: reqwest::Client,
-        state: ::client_runtime::State<::liveagent::ApiKey>,
-    ) -> Self {
-        let base_url = ::client_runtime::Credentials::base_url(
-            state.credentials(),
-            base_url,
-        );
-        Client::new_with_client(&base_url, http, state)
-    }
-}
-/// Operations (as in `OperationInfo::operation_id`) whose success body is a file, not
-/// JSON: the exec hook passes their 2xx responses on unbuffered.
-pub(crate) const RAW_BODY_OPERATIONS: &[&str] = &[];
-/// Operations (as in `OperationInfo::operation_id`) whose spec names a security scheme:
-/// the `pre` hook authenticates these.
-pub(crate) const SECURED_OPERATIONS: &[&str] = &[
-    "add_conversation_tag",
-    "create_conversation_message",
-    "create_customers_group",
-    "create_knowledgebase_category",
-    "create_tag",
-    "delete_conversation",
-    "delete_conversation_tag",
-    "delete_customer_fields",
-    "delete_customers_group",
-    "delete_knowledgebase_entry",
-    "delete_tag",
-    "get_agent",
-    "get_agents_report",
-    "get_application_status",
-    "get_channels_report",
-    "get_company",
-    "get_conversation",
-    "get_customers_group",
-    "get_departments_report",
-    "get_file",
-    "get_performance_report",
-    "get_tag",
-    "get_tags_report",
-    "get_tickets_agents_availability_report",
-    "get_tickets_load_report",
-    "get_tickets_sla_compliance_report",
-    "get_tickets_sla_log_report",
-    "list_agents_online_status",
-    "list_companies",
-    "list_conversation_messages",
-    "list_conversation_tags",
-    "list_conversations",
-    "list_customer_groups",
-    "list_customers_groups",
-    "list_knowledgebase_articles",
-    "list_knowledgebase_entries",
-    "list_knowledgebases",
-    "list_suggestion_categories",
-    "list_tags",
-    "search_knowledgebase",
-    "set_customer_fields",
-    "update_conversation_status",
-    "update_customers_group",
-    "update_tag",
-    "upload_file",
-];
