@@ -55,12 +55,12 @@ pub const GENERATOR_NOTICES: &[(&str, &str)] = &[
 ];
 
 /// What one consumer made of one bundle.
-pub(crate) struct Outcome {
+pub struct Outcome {
     spec: String,
     consumer: &'static str,
     ok: bool,
     /// Errors counted in the consumer's output (a failed run counts one).
-    pub(crate) errors: usize,
+    pub errors: usize,
     warnings: usize,
     note: String,
     seconds: f64,
@@ -325,7 +325,7 @@ fn lint(
 /// Runs `openapi-generator-cli generate -g <language>` on a bundle into `out`, keeping its
 /// log as `out/xtask-generator.log`. For Rust, only errors fail: its warnings are Rust's own
 /// renames (`type` → `r#type`), no problem of the spec, and the crate's compilation counts.
-pub(crate) fn generator(
+pub fn generator(
     tools: &Tools,
     stem: &str,
     bundle: &Path,

@@ -1,40 +1,29 @@
-//! `cargo xtask`: maintainer tasks for the API clients.
+//! `cargo xtask`: maintainer tasks for the API clients. This is only the CLI; the tasks are in
+//! the library (`lib.rs`).
 //!
 //! - `cargo xtask generate` regenerates every `crates/<api>/src/generated.rs`, the tests'
 //!   replay dispatcher `tests/src/dispatch/<api>.rs`, the CLI's commands
 //!   (`crates/<api>-cli/src/generated.rs`) and the typed mocks
 //!   (`crates/<api>-httpmock/src/generated.rs`) from the spec under `spec/`; `--check` only
 //!   compares and fails when a checked-in file is stale.
-//! - `cargo xtask validate` checks every spec for this project's own rules (see [`validate`]);
-//!   `cargo xtask lint` runs Redocly's generic rules (`redocly.yaml`) on the YAML sources.
+//! - `cargo xtask validate` checks every spec for this project's own rules (see
+//!   [`xtask::validate`]); `cargo xtask lint` runs Redocly's generic rules (`redocly.yaml`) on
+//!   the YAML sources.
 //! - `cargo xtask bundle` writes the portable OpenAPI 3.1 bundles under `spec/dist/` that
 //!   other languages generate from; `--check` fails when one is stale.
 //! - `cargo xtask consumers` generates clients from those bundles with Redocly,
 //!   openapi-generator, openapi-python-client and openapi-typescript, and checks them.
 //! - `cargo xtask docs` renders an HTML reference per API into `target/docs/`.
 //! - `cargo xtask bench [--quick] [--peer]` runs the benchmarks and prints each figure as a
-//!   ratio against a baseline measured in the same run (see [`bench`]).
+//!   ratio against a baseline measured in the same run: the bench tool is its own crate,
+//!   `xtask/bench` (see [`xtask::bench_tool`]).
 //! - `cargo xtask record <api> <operationId> [--param NAME=VALUE …]` records an exchange with
-//!   the live API (see [`record`]).
+//!   the live API (see [`xtask::record`]).
 
-mod apis;
-mod bench;
-mod bundle;
-mod consumers;
-mod docs;
-#[cfg(test)]
-mod examples;
-mod files;
-mod generate;
-mod model;
-mod process;
-mod record;
-mod validate;
-
-use std::path::PathBuf;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
+use xtask::{bench_tool, bundle, consumers, docs, generate, record, validate};
 
 /// Maintainer tasks for the LiveAgent and Contiple API clients.
 #[derive(Parser)]
@@ -69,23 +58,15 @@ enum Command {
     Docs,
     /// Run the benchmarks and print every figure as a ratio against a baseline of the same run
     /// (also written to `target/bench/summary.json`).
-    Bench(bench::Args),
+    Bench(bench_tool::Args),
     /// Record one exchange with the live API (credentials from the environment) as
     /// `tests/recordings/<api>/<operationId>/<case>.json`.
     Record(record::Args),
 }
 
-/// The workspace root: the parent of this crate's directory.
-fn workspace_root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("xtask lives one level below the workspace root")
-        .to_path_buf()
-}
-
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let root = workspace_root();
+    let root = xtask::workspace_root();
     let result = match cli.command {
         Command::Generate { check } => generate::run(&root, check),
         Command::Validate => validate::run(&root),
@@ -94,7 +75,7 @@ fn main() -> ExitCode {
         Command::Consumers => consumers::run(&root),
         Command::Docs => docs::build(&root).map(|_| true),
         Command::Record(args) => return record::run(&root, &args),
-        Command::Bench(args) => bench::run(&root, &args),
+        Command::Bench(args) => return bench_tool::run(&root, &args),
     };
     match result {
         Ok(true) => ExitCode::SUCCESS,
@@ -103,5 +84,49 @@ fn main() -> ExitCode {
             eprintln!("error: {err:#}");
             ExitCode::FAILURE
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser as _;
+
+    use super::{Cli, Command};
+
+    fn forwarded(given: &[&str]) -> Vec<String> {
+        let cli = Cli::try_parse_from(given).unwrap();
+        match cli.command {
+            Command::Record(args) => args.forwarded,
+            Command::Bench(args) => args.forwarded,
+            _ => panic!("not a command that forwards its arguments"),
+        }
+    }
+
+    #[test]
+    fn the_recorder_gets_the_same_arguments() {
+        let given = [
+            "liveagent",
+            "getTag",
+            "--param",
+            "tagid=sh3j",
+            "--param",
+            "x=1",
+            "--case",
+            "ok",
+            "--force",
+        ];
+        let command = ["xtask", "record"];
+        assert_eq!(forwarded(&[&command[..], &given].concat()), given);
+        assert_eq!(forwarded(&["xtask", "record", "--help"]), ["--help"]);
+    }
+
+    #[test]
+    fn the_bench_tool_gets_the_same_arguments() {
+        assert_eq!(
+            forwarded(&["xtask", "bench", "--quick", "--peer"]),
+            ["--quick", "--peer"]
+        );
+        assert_eq!(forwarded(&["xtask", "bench", "--help"]), ["--help"]);
+        assert!(forwarded(&["xtask", "bench"]).is_empty());
     }
 }

@@ -1,7 +1,7 @@
 //! Running the tools xtask drives: cargo, and commands whose failure is an error that shows
 //! their output.
 
-use std::process::{Command, Output};
+use std::process::{Command, ExitCode, Output};
 
 use anyhow::Context as _;
 
@@ -30,4 +30,19 @@ pub fn run(command: &mut Command) -> anyhow::Result<Output> {
         log(&output)
     );
     Ok(output)
+}
+
+/// Runs a command with this process's stdin, stdout and stderr and passes on its exit code
+/// (failure when it was killed by a signal or could not start: `what` names it then).
+pub fn pass_on(command: &mut Command, what: &str) -> ExitCode {
+    match command.status() {
+        Ok(status) => match status.code() {
+            Some(code) => ExitCode::from(u8::try_from(code).unwrap_or(1)),
+            None => ExitCode::FAILURE,
+        },
+        Err(err) => {
+            eprintln!("error: running {what}: {err}");
+            ExitCode::FAILURE
+        }
+    }
 }

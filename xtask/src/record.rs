@@ -24,59 +24,19 @@ pub struct Args {
 
 /// Runs the recorder from the workspace root.
 pub fn run(root: &Path, args: &Args) -> ExitCode {
-    let status = crate::process::cargo()
-        .current_dir(root)
-        .args([
-            "run",
-            "--quiet",
-            "-p",
-            "api-tests",
-            "--bin",
-            "mock-record",
-            "--",
-        ])
-        .args(&args.forwarded)
-        .status();
-    match status {
-        Ok(status) => match status.code() {
-            Some(code) => ExitCode::from(u8::try_from(code).unwrap_or(1)),
-            None => ExitCode::FAILURE,
-        },
-        Err(err) => {
-            eprintln!("error: running the recorder: {err}");
-            ExitCode::FAILURE
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use clap::Parser as _;
-
-    use crate::{Cli, Command};
-
-    fn forwarded(given: &[&str]) -> Vec<String> {
-        let cli = Cli::try_parse_from(["xtask", "record"].iter().chain(given)).unwrap();
-        let Command::Record(args) = cli.command else {
-            panic!("not the record command");
-        };
-        args.forwarded
-    }
-
-    #[test]
-    fn the_recorder_gets_the_same_arguments() {
-        let given = [
-            "liveagent",
-            "getTag",
-            "--param",
-            "tagid=sh3j",
-            "--param",
-            "x=1",
-            "--case",
-            "ok",
-            "--force",
-        ];
-        assert_eq!(forwarded(&given), given);
-        assert_eq!(forwarded(&["--help"]), ["--help"]);
-    }
+    crate::process::pass_on(
+        crate::process::cargo()
+            .current_dir(root)
+            .args([
+                "run",
+                "--quiet",
+                "-p",
+                "api-tests",
+                "--bin",
+                "mock-record",
+                "--",
+            ])
+            .args(&args.forwarded),
+        "the recorder",
+    )
 }

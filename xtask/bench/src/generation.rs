@@ -1,6 +1,7 @@
 //! Generation: `cargo xtask generate` for the whole workspace once xtask is built, timed as a
-//! user runs it (this xtask binary, as built by the `cargo xtask` alias), against a 2 s
-//! budget; and its output compared byte for byte from run to run.
+//! user runs it (the xtask binary next to this bench tool's, as built by the `cargo xtask`
+//! alias in the same profile), against a 2 s budget; and its output compared byte for byte
+//! from run to run.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -10,7 +11,7 @@ use anyhow::Context as _;
 use sha2::{Digest, Sha256};
 
 use super::{median, Comparison, Row};
-use crate::{apis, process};
+use xtask::{apis, process};
 
 /// Timed runs (after one untimed run that brings the files up to date).
 const RUNS: usize = 5;
@@ -20,7 +21,7 @@ const BUDGET: f64 = 2.0;
 
 /// Runs the generator [`RUNS`] times and returns the time and determinism rows.
 pub fn run(root: &Path) -> anyhow::Result<Vec<Row>> {
-    let xtask = std::env::current_exe().context("locating the xtask binary")?;
+    let xtask = xtask_binary()?;
     let generate = || -> anyhow::Result<f64> {
         let started = Instant::now();
         process::run(Command::new(&xtask).arg("generate").current_dir(root))?;
@@ -55,6 +56,19 @@ pub fn run(root: &Path) -> anyhow::Result<Vec<Row>> {
             0.0,
         ),
     ])
+}
+
+/// The xtask binary: `cargo xtask bench` runs this tool after building xtask in the same
+/// profile, so it is in the same directory.
+fn xtask_binary() -> anyhow::Result<PathBuf> {
+    let bench_tool = std::env::current_exe().context("locating the bench tool's binary")?;
+    let xtask = bench_tool.with_file_name(format!("xtask{}", std::env::consts::EXE_SUFFIX));
+    anyhow::ensure!(
+        xtask.is_file(),
+        "{} not found: run the benches with `cargo xtask bench`",
+        xtask.display()
+    );
+    Ok(xtask)
 }
 
 /// Every file `cargo xtask generate` writes.

@@ -40,7 +40,7 @@ pub fn run(root: &Path, quick: bool) -> anyhow::Result<Vec<Row>> {
         std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
     }
     let benches = if quick { QUICK } else { ALL };
-    let mut command = crate::process::cargo();
+    let mut command = xtask::process::cargo();
     command
         .current_dir(root)
         .args(["bench", "--package", PACKAGE]);

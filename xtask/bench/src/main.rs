@@ -1,5 +1,7 @@
-//! `cargo xtask bench [--quick] [--peer]`: runs the benchmarks and reports every figure as a
-//! ratio against a baseline measured in the same run, never as an absolute time.
+//! `xtask-bench`, the bench tool of `cargo xtask bench [--quick] [--peer]` (which runs it with
+//! `cargo run -p xtask-bench`): runs the benchmarks and reports every figure as a ratio
+//! against a baseline measured in the same run, never as an absolute time. It reuses xtask's
+//! library (`xtask::{apis, bundle, consumers, process}`).
 //!
 //! - criterion benches in `crates/bench-support/benches/`: decoding, the
 //!   client's response path, per-request overhead on loopback, pagination memory;
@@ -18,8 +20,10 @@ mod peer;
 
 use std::fmt::Write as _;
 use std::path::Path;
+use std::process::ExitCode;
 
 use anyhow::Context as _;
+use clap::Parser as _;
 use serde::Serialize;
 
 /// How a ratio is held against its target.
@@ -96,7 +100,12 @@ impl Row {
 }
 
 /// What `cargo xtask bench` was asked to do.
-#[derive(clap::Args)]
+#[derive(clap::Parser)]
+#[command(
+    name = "cargo xtask bench",
+    about = "Run the benchmarks and print every figure as a ratio against a baseline of the \
+             same run (also written to `target/bench/summary.json`)."
+)]
 pub struct Args {
     /// Short samples of one small case: a smoke run (CI), not figures to publish.
     #[arg(long)]
@@ -107,9 +116,20 @@ pub struct Args {
     pub peer: bool,
 }
 
+fn main() -> ExitCode {
+    let args = Args::parse();
+    match run(&xtask::workspace_root(), &args) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(err) => {
+            eprintln!("error: {err:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
 /// Runs the benchmarks, prints the table and writes `target/bench/summary.json`. Fails only
 /// when a benchmark cannot run: a missed target is reported, not an error.
-pub fn run(root: &Path, args: &Args) -> anyhow::Result<bool> {
+pub fn run(root: &Path, args: &Args) -> anyhow::Result<()> {
     let mut rows = cargo_benches::run(root, args.quick)?;
     if !args.quick {
         rows.extend(generation::run(root)?);
@@ -126,7 +146,7 @@ pub fn run(root: &Path, args: &Args) -> anyhow::Result<bool> {
         .with_context(|| format!("writing {}", summary.display()))?;
     std::fs::write(dir.join("summary.md"), &table)?;
     eprintln!("wrote {}", summary.display());
-    Ok(true)
+    Ok(())
 }
 
 /// The rows as a markdown table.

@@ -34,7 +34,7 @@ use std::time::{Instant, SystemTime};
 use anyhow::Context as _;
 
 use super::{median, Comparison, Row};
-use crate::{apis, bundle, consumers, process};
+use xtask::{apis, bundle, consumers, process};
 
 /// The spec whose clients are compared.
 const STEM: &str = "liveagent-v1";

@@ -1,0 +1,27 @@
+//! The library of `cargo xtask` (the CLI is `main.rs`): generation, validation, bundles,
+//! consumers, docs and recording, and what the bench tool `xtask/bench` (package `xtask-bench`)
+//! reuses of them: [`apis`], [`bundle`], [`consumers`], [`process`].
+
+pub mod apis;
+pub mod bench_tool;
+pub mod bundle;
+pub mod consumers;
+pub mod docs;
+#[cfg(test)]
+mod examples;
+mod files;
+pub mod generate;
+mod model;
+pub mod process;
+pub mod record;
+pub mod validate;
+
+use std::path::PathBuf;
+
+/// The workspace root: the parent of this crate's directory.
+pub fn workspace_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives one level below the workspace root")
+        .to_path_buf()
+}
