@@ -187,10 +187,10 @@ where
 }
 
 /// A call's outcome as JSON: the decoded body, or the error's fields.
-pub fn outcome<T, E>(result: Result<T, client_runtime::Error<E>>) -> Value
+pub fn outcome<T, E>(result: Result<T, helpdesk_client_runtime::Error<E>>) -> Value
 where
     T: Serialize,
-    E: client_runtime::ApiError,
+    E: helpdesk_client_runtime::ApiError,
 {
     match result {
         Ok(value) => {
@@ -202,10 +202,10 @@ where
 
 /// A download's outcome as JSON: content type and disposition, and the bytes as base64.
 pub fn download_outcome<E>(
-    result: Result<client_runtime::Download, client_runtime::Error<E>>,
+    result: Result<helpdesk_client_runtime::Download, helpdesk_client_runtime::Error<E>>,
 ) -> Value
 where
-    E: client_runtime::ApiError,
+    E: helpdesk_client_runtime::ApiError,
 {
     match result {
         Ok(download) => json!({ "ok": {
@@ -217,7 +217,9 @@ where
     }
 }
 
-fn error_outcome<E: client_runtime::ApiError>(err: &client_runtime::Error<E>) -> Value {
+fn error_outcome<E: helpdesk_client_runtime::ApiError>(
+    err: &helpdesk_client_runtime::Error<E>,
+) -> Value {
     json!({ "error": {
         "display": err.to_string(),
         "status": err.status().map(|s| s.as_u16()),

@@ -11,8 +11,8 @@
 
 use std::time::Duration;
 
-use client_runtime::RetryPolicy;
 use contiple::Credentials;
+use helpdesk_client_runtime::RetryPolicy;
 use liveagent::{ApiKey, ClientBuilder, ResultExt};
 use wiremock::ResponseTemplate;
 

@@ -6,13 +6,13 @@
 //!   clients exist (the `render` rows of `cargo xtask bench` time it at 1 and 10,000 clients;
 //!   tests assert no timings).
 //! - Dropping every client of a key leaves nothing of it in the runtime: its secrets are gone
-//!   ([`client_runtime::redact::Secrets::watch`]) and so is its shared rate limiter
-//!   ([`client_runtime::Limiter::shared_count`]).
+//!   ([`helpdesk_client_runtime::redact::Secrets::watch`]) and so is its shared rate limiter
+//!   ([`helpdesk_client_runtime::Limiter::shared_count`]).
 //!
 //! The response is synthetic: an error envelope of 64 KiB that echoes the key.
 //! This file holds one test, so that the process-wide limiter count is this test's alone.
 
-use client_runtime::{Limiter, ResultExt as _, RetryPolicy};
+use helpdesk_client_runtime::{Limiter, ResultExt as _, RetryPolicy};
 use liveagent::ClientInfo as _;
 use liveagent::{ApiKey, Client, ClientBuilder};
 

@@ -2,13 +2,13 @@
 //! Every response here is synthetic (made up for the behaviour under test).
 //!
 //! The retry and limiter timing rules are also unit-tested on tokio's paused clock in
-//! `client-runtime` (`retry.rs`, `limit.rs`); these tests drive real sockets with short
+//! `helpdesk-client-runtime` (`retry.rs`, `limit.rs`); these tests drive real sockets with short
 //! delays.
 
 use std::time::{Duration, Instant};
 
 use bench_support::{CountingAllocator, PeakScope};
-use client_runtime::{RateLimit, RetryPolicy};
+use helpdesk_client_runtime::{RateLimit, RetryPolicy};
 use liveagent::{ApiKey, ClientBuilder, ResultExt};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use wiremock::{Mock, MockServer, ResponseTemplate};

@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context};
 
-/// Custom formats every API may use: the Rust types come from `client-runtime`, re-exported
+/// Custom formats every API may use: the Rust types come from `helpdesk-client-runtime`, re-exported
 /// by each crate (`{api}` stands for the crate's name). `{item}` stands for the type named by
 /// the component's `x-item`.
 pub const SHARED_FORMATS: &[(&str, &str)] = &[
@@ -74,9 +74,9 @@ pub struct Settings {
     /// What generation writes.
     pub outputs: Outputs,
     /// The Rust type of the client's hook state (`with_inner_type`): the API's credentials,
-    /// implementing `client_runtime::Credentials`, defined in the crate's hand-written layer.
+    /// implementing `helpdesk_client_runtime::Credentials`, defined in the crate's hand-written layer.
     pub inner_type: &'static str,
-    /// The type implementing `client_runtime::Api` for the API (its name, credentials and
+    /// The type implementing `helpdesk_client_runtime::Api` for the API (its name, credentials and
     /// error envelope), defined in the crate's hand-written layer.
     pub protocol: &'static str,
     /// The credentials of the replay tests' client: an expression of the `api-tests` crate

@@ -1340,11 +1340,11 @@ impl<T: CliConfig> Cli<T> {
         }
         self.config.execute_list_notices(matches, &mut request)?;
         if matches.get_flag("all") {
-            let rows = match ::cli_support::page_size(matches, "page-size")? {
+            let rows = match ::helpdesk_cli_support::page_size(matches, "page-size")? {
                 Some(page_size) => request.stream_with_page_size(page_size),
                 None => request.stream(),
             };
-            return ::cli_support::all_pages(rows).await;
+            return ::helpdesk_cli_support::all_pages(rows).await;
         }
         let result = request.send().await;
         match result {
@@ -1398,7 +1398,7 @@ impl<T: CliConfig> Cli<T> {
         self.config.execute_get_notice_attachment(matches, &mut request)?;
         let result = request.send().await;
         match result {
-            Ok(r) => ::cli_support::download(matches, r).await,
+            Ok(r) => ::helpdesk_cli_support::download(matches, r).await,
             Err(r) => {
                 self.config.error(&r);
                 Err(anyhow::Error::new(r))
@@ -1451,11 +1451,11 @@ impl<T: CliConfig> Cli<T> {
         }
         self.config.execute_list_faqs(matches, &mut request)?;
         if matches.get_flag("all") {
-            let rows = match ::cli_support::page_size(matches, "page-size")? {
+            let rows = match ::helpdesk_cli_support::page_size(matches, "page-size")? {
                 Some(page_size) => request.stream_with_page_size(page_size),
                 None => request.stream(),
             };
-            return ::cli_support::all_pages(rows).await;
+            return ::helpdesk_cli_support::all_pages(rows).await;
         }
         let result = request.send().await;
         match result {
@@ -1509,7 +1509,7 @@ impl<T: CliConfig> Cli<T> {
         self.config.execute_get_faq_attachment(matches, &mut request)?;
         let result = request.send().await;
         match result {
-            Ok(r) => ::cli_support::download(matches, r).await,
+            Ok(r) => ::helpdesk_cli_support::download(matches, r).await,
             Err(r) => {
                 self.config.error(&r);
                 Err(anyhow::Error::new(r))
@@ -1689,11 +1689,11 @@ impl<T: CliConfig> Cli<T> {
         }
         self.config.execute_list_customer_tickets(matches, &mut request)?;
         if matches.get_flag("all") {
-            let rows = match ::cli_support::page_size(matches, "page-size")? {
+            let rows = match ::helpdesk_cli_support::page_size(matches, "page-size")? {
                 Some(page_size) => request.stream_with_page_size(page_size),
                 None => request.stream(),
             };
-            return ::cli_support::all_pages(rows).await;
+            return ::helpdesk_cli_support::all_pages(rows).await;
         }
         let result = request.send().await;
         match result {
@@ -1750,7 +1750,7 @@ impl<T: CliConfig> Cli<T> {
         self.config.execute_get_ticket_attachment(matches, &mut request)?;
         let result = request.send().await;
         match result {
-            Ok(r) => ::cli_support::download(matches, r).await,
+            Ok(r) => ::helpdesk_cli_support::download(matches, r).await,
             Err(r) => {
                 self.config.error(&r);
                 Err(anyhow::Error::new(r))
@@ -1817,11 +1817,11 @@ impl<T: CliConfig> Cli<T> {
         }
         self.config.execute_list_agents(matches, &mut request)?;
         if matches.get_flag("all") {
-            let rows = match ::cli_support::page_size(matches, "page-size")? {
+            let rows = match ::helpdesk_cli_support::page_size(matches, "page-size")? {
                 Some(page_size) => request.stream_with_page_size(page_size),
                 None => request.stream(),
             };
-            return ::cli_support::all_pages(rows).await;
+            return ::helpdesk_cli_support::all_pages(rows).await;
         }
         let result = request.send().await;
         match result {
@@ -2599,7 +2599,7 @@ pub const DOWNLOADS: &[&str] = &[
 ];
 /// JSON on stdout: the payload, or the whole body with `--envelope`; errors are
 /// reported by the caller of `Cli::execute`.
-impl CliConfig for ::cli_support::Output {
+impl CliConfig for ::helpdesk_cli_support::Output {
     fn success_item<T>(&self, value: &ResponseValue<T>)
     where
         T: schemars::JsonSchema + serde::Serialize + std::fmt::Debug,

@@ -7,13 +7,13 @@
 //! writes that operation by hand and so does this file ([`upload_command`]). Credentials come
 //! from `CONTIPLE_BASE_URL`, `CONTIPLE_SERVICE_ID`, `CONTIPLE_ORGANIZATION_ID`,
 //! `CONTIPLE_SECURITY_KEY` or the matching flags; every `openapi/v1` call is signed by the
-//! client. Output, `--all`, downloads and exit codes are `cli_support`'s.
+//! client. Output, `--all`, downloads and exit codes are `helpdesk_cli_support`'s.
 
 use std::process::ExitCode;
 
-use cli_support::{fail, Exit, Output};
 use contiple::{ClientBuilder, Credentials};
 use generated::{Cli, CliCommand};
+use helpdesk_cli_support::{fail, Exit, Output};
 
 #[rustfmt::skip]
 #[allow(clippy::all, clippy::pedantic, missing_docs, unused_imports, unused_mut, unused_variables, dead_code)]
@@ -63,28 +63,28 @@ fn command() -> clap::Command {
         )
         .subcommand_required(true)
         .arg_required_else_help(true)
-        .arg(cli_support::credential_arg(
+        .arg(helpdesk_cli_support::credential_arg(
             "base-url",
             BASE_URL_ENV,
             "The Online Contact URL, e.g. https://nhn-cs.oc.nhncloud.com",
         ))
-        .arg(cli_support::credential_arg("service-id", SERVICE_ID_ENV, "The service id"))
-        .arg(cli_support::credential_arg(
+        .arg(helpdesk_cli_support::credential_arg("service-id", SERVICE_ID_ENV, "The service id"))
+        .arg(helpdesk_cli_support::credential_arg(
             "organization-id",
             ORGANIZATION_ID_ENV,
             "The NHN Cloud organization id",
         ))
-        .arg(cli_support::credential_arg(
+        .arg(helpdesk_cli_support::credential_arg(
             "security-key",
             SECURITY_KEY_ENV,
             "The service's security key (prefer the environment variable: flags show in the process list)",
         ))
-        .args(cli_support::common_args())
+        .args(helpdesk_cli_support::common_args())
         .subcommand(upload_command());
     for operation in CliCommand::iter() {
         root = root.subcommand(
             Cli::<Output>::get_command(operation)
-                .name(cli_support::kebab(operation.operation_id())),
+                .name(helpdesk_cli_support::kebab(operation.operation_id())),
         );
     }
     root
@@ -92,7 +92,7 @@ fn command() -> clap::Command {
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let matches = match cli_support::parse(command(), std::env::args_os()) {
+    let matches = match helpdesk_cli_support::parse(command(), std::env::args_os()) {
         Ok(matches) => matches,
         Err(code) => return code,
     };
@@ -108,14 +108,14 @@ async fn main() -> ExitCode {
         return upload(&client, sub, &output).await;
     }
     let Some(operation) =
-        CliCommand::iter().find(|op| cli_support::kebab(op.operation_id()) == name)
+        CliCommand::iter().find(|op| helpdesk_cli_support::kebab(op.operation_id()) == name)
     else {
         return fail(Exit::Usage, &format!("unknown operation `{name}`"));
     };
     let cli = Cli::new(client, output);
     match cli.execute(operation, sub).await {
         Ok(()) => ExitCode::SUCCESS,
-        Err(err) => cli_support::report::<contiple::types::ErrorEnvelope>(err).await,
+        Err(err) => helpdesk_cli_support::report::<contiple::types::ErrorEnvelope>(err).await,
     }
 }
 
@@ -150,26 +150,29 @@ async fn upload(
             output.item(&envelope);
             ExitCode::SUCCESS
         }
-        Err(err) => fail(cli_support::exit_of(&err), &err.to_string()),
+        Err(err) => fail(helpdesk_cli_support::exit_of(&err), &err.to_string()),
     }
 }
 
 /// The client, from the flags and the environment; nothing is sent if one is missing.
-fn client(matches: &clap::ArgMatches) -> Result<contiple::Client, cli_support::Usage> {
-    let base_url = cli_support::base_url(matches, BASE_URL_ENV)?;
-    let service = cli_support::required(matches, "service-id", SERVICE_ID_ENV, "service id")?;
-    let organization = cli_support::required(
+fn client(matches: &clap::ArgMatches) -> Result<contiple::Client, helpdesk_cli_support::Usage> {
+    let base_url = helpdesk_cli_support::base_url(matches, BASE_URL_ENV)?;
+    let service =
+        helpdesk_cli_support::required(matches, "service-id", SERVICE_ID_ENV, "service id")?;
+    let organization = helpdesk_cli_support::required(
         matches,
         "organization-id",
         ORGANIZATION_ID_ENV,
         "organization id",
     )?;
-    let key = cli_support::required(matches, "security-key", SECURITY_KEY_ENV, "security key")?;
+    let key =
+        helpdesk_cli_support::required(matches, "security-key", SECURITY_KEY_ENV, "security key")?;
     let credentials = Credentials::new(service, organization, key);
-    let builder = cli_support::configure(ClientBuilder::new(base_url, credentials), matches);
+    let builder =
+        helpdesk_cli_support::configure(ClientBuilder::new(base_url, credentials), matches);
     builder
         .build()
-        .map_err(|err| cli_support::Usage(err.to_string()))
+        .map_err(|err| helpdesk_cli_support::Usage(err.to_string()))
 }
 
 #[cfg(test)]

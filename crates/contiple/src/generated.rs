@@ -3048,9 +3048,11 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
             pub fn visible<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<i64, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<i64, Form>,
             {
-                self.visible = ::client_runtime::OptionalValue::into_optional(value)
+                self.visible = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for visible: {e}")
                     });
@@ -3555,12 +3557,14 @@ sample method appends a `memberno` it never declares as a parameter.*/
         impl CreateTicketBody {
             pub fn attachments<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<
+                T: ::helpdesk_client_runtime::OptionalValue<
                     ::std::vec::Vec<super::CreateTicketAttachment>,
                     Form,
                 >,
             {
-                self.attachments = ::client_runtime::OptionalValue::into_optional(value)
+                self.attachments = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for attachments: {e}")
                     });
@@ -3604,9 +3608,11 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
             pub fn language<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.language = ::client_runtime::OptionalValue::into_optional(value)
+                self.language = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for language: {e}")
                     });
@@ -3614,12 +3620,14 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
             pub fn source<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<
+                T: ::helpdesk_client_runtime::OptionalValue<
                     ::contiple::types::CreateTicketSource,
                     Form,
                 >,
             {
-                self.source = ::client_runtime::OptionalValue::into_optional(value)
+                self.source = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for source: {e}")
                     });
@@ -3639,9 +3647,11 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
             pub fn type_one<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.type_one = ::client_runtime::OptionalValue::into_optional(value)
+                self.type_one = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for type_one: {e}")
                     });
@@ -3649,9 +3659,11 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
             pub fn type_two<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.type_two = ::client_runtime::OptionalValue::into_optional(value)
+                self.type_two = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for type_two: {e}")
                     });
@@ -3659,12 +3671,14 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
             pub fn user_fields<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<
+                T: ::helpdesk_client_runtime::OptionalValue<
                     ::std::vec::Vec<super::CreateTicketUserField>,
                     Form,
                 >,
             {
-                self.user_fields = ::client_runtime::OptionalValue::into_optional(value)
+                self.user_fields = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for user_fields: {e}")
                     });
@@ -3747,9 +3761,11 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
             pub fn phone<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.phone = ::client_runtime::OptionalValue::into_optional(value)
+                self.phone = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for phone: {e}")
                     });
@@ -3757,9 +3773,11 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
             pub fn usercode<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.usercode = ::client_runtime::OptionalValue::into_optional(value)
+                self.usercode = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for usercode: {e}")
                     });
@@ -3942,12 +3960,14 @@ sample method appends a `memberno` it never declares as a parameter.*/
         impl CreatedTicket {
             pub fn attachments<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<
+                T: ::helpdesk_client_runtime::OptionalValue<
                     ::std::vec::Vec<super::UploadedTicketAttachment>,
                     Form,
                 >,
             {
-                self.attachments = ::client_runtime::OptionalValue::into_optional(value)
+                self.attachments = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for attachments: {e}")
                     });
@@ -3955,9 +3975,9 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
             pub fn category_full_name<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.category_full_name = ::client_runtime::OptionalValue::into_optional(
+                self.category_full_name = ::helpdesk_client_runtime::OptionalValue::into_optional(
                         value,
                     )
                     .map_err(|e| {
@@ -3969,9 +3989,11 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
             pub fn category_id<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<i64, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<i64, Form>,
             {
-                self.category_id = ::client_runtime::OptionalValue::into_optional(value)
+                self.category_id = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for category_id: {e}")
                     });
@@ -3979,9 +4001,9 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
             pub fn category_name<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.category_name = ::client_runtime::OptionalValue::into_optional(
+                self.category_name = ::helpdesk_client_runtime::OptionalValue::into_optional(
                         value,
                     )
                     .map_err(|e| {
@@ -3991,9 +4013,11 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
             pub fn content<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.content = ::client_runtime::OptionalValue::into_optional(value)
+                self.content = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for content: {e}")
                     });
@@ -4001,12 +4025,14 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
             pub fn contents<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<
+                T: ::helpdesk_client_runtime::OptionalValue<
                     ::std::vec::Vec<super::CustomerTicketContent>,
                     Form,
                 >,
             {
-                self.contents = ::client_runtime::OptionalValue::into_optional(value)
+                self.contents = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for contents: {e}")
                     });
@@ -4014,9 +4040,14 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
             pub fn created_dt<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::contiple::EpochMillis, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<
+                    ::contiple::EpochMillis,
+                    Form,
+                >,
             {
-                self.created_dt = ::client_runtime::OptionalValue::into_optional(value)
+                self.created_dt = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for created_dt: {e}")
                     });
@@ -4024,9 +4055,11 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
             pub fn display_dt<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.display_dt = ::client_runtime::OptionalValue::into_optional(value)
+                self.display_dt = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for display_dt: {e}")
                     });
@@ -4034,12 +4067,14 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
             pub fn status<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<
+                T: ::helpdesk_client_runtime::OptionalValue<
                     ::contiple::types::CreatedTicketStatus,
                     Form,
                 >,
             {
-                self.status = ::client_runtime::OptionalValue::into_optional(value)
+                self.status = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for status: {e}")
                     });
@@ -4047,9 +4082,11 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
             pub fn status_name<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.status_name = ::client_runtime::OptionalValue::into_optional(value)
+                self.status_name = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for status_name: {e}")
                     });
@@ -4057,9 +4094,11 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
             pub fn subject<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.subject = ::client_runtime::OptionalValue::into_optional(value)
+                self.subject = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for subject: {e}")
                     });
@@ -4079,9 +4118,14 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
             pub fn updated_dt<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::contiple::EpochMillis, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<
+                    ::contiple::EpochMillis,
+                    Form,
+                >,
             {
-                self.updated_dt = ::client_runtime::OptionalValue::into_optional(value)
+                self.updated_dt = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for updated_dt: {e}")
                     });
@@ -4297,9 +4341,11 @@ sample method appends a `memberno` it never declares as a parameter.*/
         impl CustomerDataResponse {
             pub fn result_code<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.result_code = ::client_runtime::OptionalValue::into_optional(value)
+                self.result_code = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for result_code: {e}")
                     });
@@ -4307,9 +4353,14 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
             pub fn result_data<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<super::CustomerDataResultData, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<
+                    super::CustomerDataResultData,
+                    Form,
+                >,
             {
-                self.result_data = ::client_runtime::OptionalValue::into_optional(value)
+                self.result_data = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for result_data: {e}")
                     });
@@ -4317,9 +4368,11 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
             pub fn result_msg<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.result_msg = ::client_runtime::OptionalValue::into_optional(value)
+                self.result_msg = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for result_msg: {e}")
                     });
@@ -4370,9 +4423,11 @@ sample method appends a `memberno` it never declares as a parameter.*/
         impl CustomerDataResultData {
             pub fn cust_id<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.cust_id = ::client_runtime::OptionalValue::into_optional(value)
+                self.cust_id = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for cust_id: {e}")
                     });
@@ -4380,9 +4435,11 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
             pub fn cust_name<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.cust_name = ::client_runtime::OptionalValue::into_optional(value)
+                self.cust_name = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for cust_name: {e}")
                     });
@@ -4466,9 +4523,11 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
             pub fn content_type<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.content_type = ::client_runtime::OptionalValue::into_optional(value)
+                self.content_type = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for content_type: {e}")
                     });
@@ -4476,9 +4535,14 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
             pub fn created_dt<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::contiple::EpochMillis, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<
+                    ::contiple::EpochMillis,
+                    Form,
+                >,
             {
-                self.created_dt = ::client_runtime::OptionalValue::into_optional(value)
+                self.created_dt = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for created_dt: {e}")
                     });
@@ -4486,9 +4550,11 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
             pub fn disposition<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.disposition = ::client_runtime::OptionalValue::into_optional(value)
+                self.disposition = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for disposition: {e}")
                     });
@@ -4496,9 +4562,11 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
             pub fn file_name<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.file_name = ::client_runtime::OptionalValue::into_optional(value)
+                self.file_name = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for file_name: {e}")
                     });
@@ -4506,9 +4574,11 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
             pub fn size<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<i64, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<i64, Form>,
             {
-                self.size = ::client_runtime::OptionalValue::into_optional(value)
+                self.size = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for size: {e}")
                     });
@@ -4692,12 +4762,14 @@ sample method appends a `memberno` it never declares as a parameter.*/
         impl CustomerTicketContent {
             pub fn attachments<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<
+                T: ::helpdesk_client_runtime::OptionalValue<
                     ::std::vec::Vec<super::CustomerTicketAttachment>,
                     Form,
                 >,
             {
-                self.attachments = ::client_runtime::OptionalValue::into_optional(value)
+                self.attachments = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for attachments: {e}")
                     });
@@ -4705,9 +4777,11 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
             pub fn content<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.content = ::client_runtime::OptionalValue::into_optional(value)
+                self.content = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for content: {e}")
                     });
@@ -4715,9 +4789,14 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
             pub fn created_dt<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::contiple::EpochMillis, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<
+                    ::contiple::EpochMillis,
+                    Form,
+                >,
             {
-                self.created_dt = ::client_runtime::OptionalValue::into_optional(value)
+                self.created_dt = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for created_dt: {e}")
                     });
@@ -4725,9 +4804,11 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
             pub fn display_dt<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.display_dt = ::client_runtime::OptionalValue::into_optional(value)
+                self.display_dt = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for display_dt: {e}")
                     });
@@ -4735,12 +4816,14 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
             pub fn type_<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<
+                T: ::helpdesk_client_runtime::OptionalValue<
                     ::contiple::types::CustomerTicketContentType,
                     Form,
                 >,
             {
-                self.type_ = ::client_runtime::OptionalValue::into_optional(value)
+                self.type_ = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for type_: {e}")
                     });
@@ -4748,9 +4831,11 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
             pub fn type_name<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.type_name = ::client_runtime::OptionalValue::into_optional(value)
+                self.type_name = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for type_name: {e}")
                     });
@@ -4863,12 +4948,14 @@ sample method appends a `memberno` it never declares as a parameter.*/
         impl CustomerTicketDetail {
             pub fn attachments<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<
+                T: ::helpdesk_client_runtime::OptionalValue<
                     ::std::vec::Vec<super::CustomerTicketAttachment>,
                     Form,
                 >,
             {
-                self.attachments = ::client_runtime::OptionalValue::into_optional(value)
+                self.attachments = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for attachments: {e}")
                     });
@@ -4876,9 +4963,9 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
             pub fn category_full_name<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.category_full_name = ::client_runtime::OptionalValue::into_optional(
+                self.category_full_name = ::helpdesk_client_runtime::OptionalValue::into_optional(
                         value,
                     )
                     .map_err(|e| {
@@ -4890,9 +4977,11 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
             pub fn category_id<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<i64, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<i64, Form>,
             {
-                self.category_id = ::client_runtime::OptionalValue::into_optional(value)
+                self.category_id = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for category_id: {e}")
                     });
@@ -4900,9 +4989,9 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
             pub fn category_name<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.category_name = ::client_runtime::OptionalValue::into_optional(
+                self.category_name = ::helpdesk_client_runtime::OptionalValue::into_optional(
                         value,
                     )
                     .map_err(|e| {
@@ -4912,9 +5001,11 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
             pub fn content<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.content = ::client_runtime::OptionalValue::into_optional(value)
+                self.content = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for content: {e}")
                     });
@@ -4922,12 +5013,14 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
             pub fn contents<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<
+                T: ::helpdesk_client_runtime::OptionalValue<
                     ::std::vec::Vec<super::CustomerTicketContent>,
                     Form,
                 >,
             {
-                self.contents = ::client_runtime::OptionalValue::into_optional(value)
+                self.contents = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for contents: {e}")
                     });
@@ -4935,9 +5028,14 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
             pub fn created_dt<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::contiple::EpochMillis, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<
+                    ::contiple::EpochMillis,
+                    Form,
+                >,
             {
-                self.created_dt = ::client_runtime::OptionalValue::into_optional(value)
+                self.created_dt = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for created_dt: {e}")
                     });
@@ -4945,9 +5043,11 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
             pub fn display_dt<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.display_dt = ::client_runtime::OptionalValue::into_optional(value)
+                self.display_dt = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for display_dt: {e}")
                     });
@@ -4955,12 +5055,14 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
             pub fn status<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<
+                T: ::helpdesk_client_runtime::OptionalValue<
                     ::contiple::types::CustomerTicketStatus,
                     Form,
                 >,
             {
-                self.status = ::client_runtime::OptionalValue::into_optional(value)
+                self.status = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for status: {e}")
                     });
@@ -4968,9 +5070,11 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
             pub fn status_name<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.status_name = ::client_runtime::OptionalValue::into_optional(value)
+                self.status_name = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for status_name: {e}")
                     });
@@ -4978,9 +5082,11 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
             pub fn subject<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.subject = ::client_runtime::OptionalValue::into_optional(value)
+                self.subject = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for subject: {e}")
                     });
@@ -5000,9 +5106,14 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
             pub fn updated_dt<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::contiple::EpochMillis, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<
+                    ::contiple::EpochMillis,
+                    Form,
+                >,
             {
-                self.updated_dt = ::client_runtime::OptionalValue::into_optional(value)
+                self.updated_dt = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for updated_dt: {e}")
                     });
@@ -5163,9 +5274,11 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
             pub fn page_num<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<i64, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<i64, Form>,
             {
-                self.page_num = ::client_runtime::OptionalValue::into_optional(value)
+                self.page_num = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for page_num: {e}")
                     });
@@ -5173,9 +5286,11 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
             pub fn page_size<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<i64, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<i64, Form>,
             {
-                self.page_size = ::client_runtime::OptionalValue::into_optional(value)
+                self.page_size = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for page_size: {e}")
                     });
@@ -5183,9 +5298,11 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
             pub fn pages<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<i64, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<i64, Form>,
             {
-                self.pages = ::client_runtime::OptionalValue::into_optional(value)
+                self.pages = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for pages: {e}")
                     });
@@ -5193,9 +5310,11 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
             pub fn total<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<i64, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<i64, Form>,
             {
-                self.total = ::client_runtime::OptionalValue::into_optional(value)
+                self.total = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for total: {e}")
                     });
@@ -5343,9 +5462,11 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
             pub fn page_num<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<i64, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<i64, Form>,
             {
-                self.page_num = ::client_runtime::OptionalValue::into_optional(value)
+                self.page_num = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for page_num: {e}")
                     });
@@ -5353,9 +5474,11 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
             pub fn page_size<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<i64, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<i64, Form>,
             {
-                self.page_size = ::client_runtime::OptionalValue::into_optional(value)
+                self.page_size = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for page_size: {e}")
                     });
@@ -5363,9 +5486,11 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
             pub fn pages<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<i64, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<i64, Form>,
             {
-                self.pages = ::client_runtime::OptionalValue::into_optional(value)
+                self.pages = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for pages: {e}")
                     });
@@ -5373,9 +5498,11 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
             pub fn total<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<i64, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<i64, Form>,
             {
-                self.total = ::client_runtime::OptionalValue::into_optional(value)
+                self.total = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for total: {e}")
                     });
@@ -5486,12 +5613,14 @@ sample method appends a `memberno` it never declares as a parameter.*/
         impl CustomerTicketSummary {
             pub fn attachments<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<
+                T: ::helpdesk_client_runtime::OptionalValue<
                     ::std::vec::Vec<super::CustomerTicketAttachment>,
                     Form,
                 >,
             {
-                self.attachments = ::client_runtime::OptionalValue::into_optional(value)
+                self.attachments = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for attachments: {e}")
                     });
@@ -5499,9 +5628,9 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
             pub fn category_full_name<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.category_full_name = ::client_runtime::OptionalValue::into_optional(
+                self.category_full_name = ::helpdesk_client_runtime::OptionalValue::into_optional(
                         value,
                     )
                     .map_err(|e| {
@@ -5513,9 +5642,11 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
             pub fn category_id<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<i64, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<i64, Form>,
             {
-                self.category_id = ::client_runtime::OptionalValue::into_optional(value)
+                self.category_id = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for category_id: {e}")
                     });
@@ -5523,9 +5654,9 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
             pub fn category_name<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.category_name = ::client_runtime::OptionalValue::into_optional(
+                self.category_name = ::helpdesk_client_runtime::OptionalValue::into_optional(
                         value,
                     )
                     .map_err(|e| {
@@ -5535,9 +5666,11 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
             pub fn content<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.content = ::client_runtime::OptionalValue::into_optional(value)
+                self.content = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for content: {e}")
                     });
@@ -5545,12 +5678,14 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
             pub fn contents<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<
+                T: ::helpdesk_client_runtime::OptionalValue<
                     ::std::vec::Vec<super::CustomerTicketContent>,
                     Form,
                 >,
             {
-                self.contents = ::client_runtime::OptionalValue::into_optional(value)
+                self.contents = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for contents: {e}")
                     });
@@ -5558,9 +5693,14 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
             pub fn created_dt<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::contiple::EpochMillis, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<
+                    ::contiple::EpochMillis,
+                    Form,
+                >,
             {
-                self.created_dt = ::client_runtime::OptionalValue::into_optional(value)
+                self.created_dt = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for created_dt: {e}")
                     });
@@ -5568,9 +5708,11 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
             pub fn display_dt<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.display_dt = ::client_runtime::OptionalValue::into_optional(value)
+                self.display_dt = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for display_dt: {e}")
                     });
@@ -5578,12 +5720,14 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
             pub fn status<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<
+                T: ::helpdesk_client_runtime::OptionalValue<
                     ::contiple::types::CustomerTicketStatus,
                     Form,
                 >,
             {
-                self.status = ::client_runtime::OptionalValue::into_optional(value)
+                self.status = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for status: {e}")
                     });
@@ -5591,9 +5735,11 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
             pub fn status_name<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.status_name = ::client_runtime::OptionalValue::into_optional(value)
+                self.status_name = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for status_name: {e}")
                     });
@@ -5601,9 +5747,11 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
             pub fn subject<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.subject = ::client_runtime::OptionalValue::into_optional(value)
+                self.subject = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for subject: {e}")
                     });
@@ -5623,9 +5771,14 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
             pub fn updated_dt<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::contiple::EpochMillis, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<
+                    ::contiple::EpochMillis,
+                    Form,
+                >,
             {
-                self.updated_dt = ::client_runtime::OptionalValue::into_optional(value)
+                self.updated_dt = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for updated_dt: {e}")
                     });
@@ -5716,9 +5869,11 @@ sample method appends a `memberno` it never declares as a parameter.*/
         impl EmailSettings {
             pub fn display_mail<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.display_mail = ::client_runtime::OptionalValue::into_optional(value)
+                self.display_mail = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for display_mail: {e}")
                     });
@@ -5754,9 +5909,11 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
             pub fn name<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.name = ::client_runtime::OptionalValue::into_optional(value)
+                self.name = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for name: {e}")
                     });
@@ -5764,9 +5921,11 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
             pub fn template<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.template = ::client_runtime::OptionalValue::into_optional(value)
+                self.template = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for template: {e}")
                     });
@@ -5774,9 +5933,14 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
             pub fn updated_dt<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::contiple::EpochMillis, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<
+                    ::contiple::EpochMillis,
+                    Form,
+                >,
             {
-                self.updated_dt = ::client_runtime::OptionalValue::into_optional(value)
+                self.updated_dt = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for updated_dt: {e}")
                     });
@@ -6079,9 +6243,11 @@ sample method appends a `memberno` it never declares as a parameter.*/
         impl ExternalAccount {
             pub fn active<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<bool, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<bool, Form>,
             {
-                self.active = ::client_runtime::OptionalValue::into_optional(value)
+                self.active = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for active: {e}")
                     });
@@ -6089,9 +6255,14 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
             pub fn created_dt<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::contiple::EpochMillis, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<
+                    ::contiple::EpochMillis,
+                    Form,
+                >,
             {
-                self.created_dt = ::client_runtime::OptionalValue::into_optional(value)
+                self.created_dt = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for created_dt: {e}")
                     });
@@ -6111,9 +6282,9 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
             pub fn id<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<i64, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<i64, Form>,
             {
-                self.id = ::client_runtime::OptionalValue::into_optional(value)
+                self.id = ::helpdesk_client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| format!("error converting supplied value for id: {e}"));
                 self
             }
@@ -6155,9 +6326,11 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
             pub fn password<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.password = ::client_runtime::OptionalValue::into_optional(value)
+                self.password = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for password: {e}")
                     });
@@ -6189,9 +6362,14 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
             pub fn updated_dt<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::contiple::EpochMillis, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<
+                    ::contiple::EpochMillis,
+                    Form,
+                >,
             {
-                self.updated_dt = ::client_runtime::OptionalValue::into_optional(value)
+                self.updated_dt = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for updated_dt: {e}")
                     });
@@ -6533,9 +6711,9 @@ sample method appends a `memberno` it never declares as a parameter.*/
         impl FaqArticle {
             pub fn attachment_yn<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.attachment_yn = ::client_runtime::OptionalValue::into_optional(
+                self.attachment_yn = ::helpdesk_client_runtime::OptionalValue::into_optional(
                         value,
                     )
                     .map_err(|e| {
@@ -6545,12 +6723,14 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
             pub fn attachments<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<
+                T: ::helpdesk_client_runtime::OptionalValue<
                     ::std::vec::Vec<super::FaqAttachment>,
                     Form,
                 >,
             {
-                self.attachments = ::client_runtime::OptionalValue::into_optional(value)
+                self.attachments = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for attachments: {e}")
                     });
@@ -6558,9 +6738,11 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
             pub fn category<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<super::FaqCategory, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<super::FaqCategory, Form>,
             {
-                self.category = ::client_runtime::OptionalValue::into_optional(value)
+                self.category = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for category: {e}")
                     });
@@ -6568,9 +6750,9 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
             pub fn category_full_name<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.category_full_name = ::client_runtime::OptionalValue::into_optional(
+                self.category_full_name = ::helpdesk_client_runtime::OptionalValue::into_optional(
                         value,
                     )
                     .map_err(|e| {
@@ -6582,9 +6764,11 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
             pub fn category_id<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<i64, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<i64, Form>,
             {
-                self.category_id = ::client_runtime::OptionalValue::into_optional(value)
+                self.category_id = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for category_id: {e}")
                     });
@@ -6592,9 +6776,9 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
             pub fn category_name<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.category_name = ::client_runtime::OptionalValue::into_optional(
+                self.category_name = ::helpdesk_client_runtime::OptionalValue::into_optional(
                         value,
                     )
                     .map_err(|e| {
@@ -6604,9 +6788,11 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
             pub fn content<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.content = ::client_runtime::OptionalValue::into_optional(value)
+                self.content = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for content: {e}")
                     });
@@ -6614,9 +6800,14 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
             pub fn created_dt<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::contiple::EpochMillis, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<
+                    ::contiple::EpochMillis,
+                    Form,
+                >,
             {
-                self.created_dt = ::client_runtime::OptionalValue::into_optional(value)
+                self.created_dt = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for created_dt: {e}")
                     });
@@ -6636,9 +6827,11 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
             pub fn is_new<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<bool, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<bool, Form>,
             {
-                self.is_new = ::client_runtime::OptionalValue::into_optional(value)
+                self.is_new = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for is_new: {e}")
                     });
@@ -6646,9 +6839,11 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
             pub fn is_recommend<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<bool, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<bool, Form>,
             {
-                self.is_recommend = ::client_runtime::OptionalValue::into_optional(value)
+                self.is_recommend = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for is_recommend: {e}")
                     });
@@ -6656,9 +6851,11 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
             pub fn is_top<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<bool, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<bool, Form>,
             {
-                self.is_top = ::client_runtime::OptionalValue::into_optional(value)
+                self.is_top = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for is_top: {e}")
                     });
@@ -6666,12 +6863,12 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
             pub fn parent_category_list<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<
+                T: ::helpdesk_client_runtime::OptionalValue<
                     ::std::vec::Vec<super::FaqCategory>,
                     Form,
                 >,
             {
-                self.parent_category_list = ::client_runtime::OptionalValue::into_optional(
+                self.parent_category_list = ::helpdesk_client_runtime::OptionalValue::into_optional(
                         value,
                     )
                     .map_err(|e| {
@@ -6683,9 +6880,11 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
             pub fn read_cnt<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<i64, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<i64, Form>,
             {
-                self.read_cnt = ::client_runtime::OptionalValue::into_optional(value)
+                self.read_cnt = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for read_cnt: {e}")
                     });
@@ -6693,9 +6892,11 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
             pub fn title<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.title = ::client_runtime::OptionalValue::into_optional(value)
+                self.title = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for title: {e}")
                     });
@@ -6703,9 +6904,14 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
             pub fn updated_dt<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::contiple::EpochMillis, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<
+                    ::contiple::EpochMillis,
+                    Form,
+                >,
             {
-                self.updated_dt = ::client_runtime::OptionalValue::into_optional(value)
+                self.updated_dt = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for updated_dt: {e}")
                     });
@@ -6805,9 +7011,11 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
             pub fn content_type<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.content_type = ::client_runtime::OptionalValue::into_optional(value)
+                self.content_type = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for content_type: {e}")
                     });
@@ -6815,9 +7023,11 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
             pub fn file_name<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.file_name = ::client_runtime::OptionalValue::into_optional(value)
+                self.file_name = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for file_name: {e}")
                     });
@@ -6825,9 +7035,11 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
             pub fn size<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<i64, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<i64, Form>,
             {
-                self.size = ::client_runtime::OptionalValue::into_optional(value)
+                self.size = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for size: {e}")
                     });
@@ -6918,7 +7130,7 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
             pub fn languages<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<
+                T: ::helpdesk_client_runtime::OptionalValue<
                     ::std::collections::HashMap<
                         ::std::string::String,
                         ::std::string::String,
@@ -6926,7 +7138,9 @@ sample method appends a `memberno` it never declares as a parameter.*/
                     Form,
                 >,
             {
-                self.languages = ::client_runtime::OptionalValue::into_optional(value)
+                self.languages = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for languages: {e}")
                     });
@@ -6934,9 +7148,11 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
             pub fn level<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<i64, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<i64, Form>,
             {
-                self.level = ::client_runtime::OptionalValue::into_optional(value)
+                self.level = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for level: {e}")
                     });
@@ -6944,9 +7160,11 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
             pub fn name<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.name = ::client_runtime::OptionalValue::into_optional(value)
+                self.name = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for name: {e}")
                     });
@@ -6954,9 +7172,11 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
             pub fn order_no<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<i64, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<i64, Form>,
             {
-                self.order_no = ::client_runtime::OptionalValue::into_optional(value)
+                self.order_no = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for order_no: {e}")
                     });
@@ -6964,9 +7184,11 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
             pub fn parent<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<i64, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<i64, Form>,
             {
-                self.parent = ::client_runtime::OptionalValue::into_optional(value)
+                self.parent = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for parent: {e}")
                     });
@@ -6974,9 +7196,11 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
             pub fn path<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.path = ::client_runtime::OptionalValue::into_optional(value)
+                self.path = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for path: {e}")
                     });
@@ -7323,9 +7547,11 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
             pub fn page_num<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<i64, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<i64, Form>,
             {
-                self.page_num = ::client_runtime::OptionalValue::into_optional(value)
+                self.page_num = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for page_num: {e}")
                     });
@@ -7333,9 +7559,11 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
             pub fn page_size<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<i64, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<i64, Form>,
             {
-                self.page_size = ::client_runtime::OptionalValue::into_optional(value)
+                self.page_size = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for page_size: {e}")
                     });
@@ -7343,9 +7571,11 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
             pub fn pages<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<i64, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<i64, Form>,
             {
-                self.pages = ::client_runtime::OptionalValue::into_optional(value)
+                self.pages = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for pages: {e}")
                     });
@@ -7353,9 +7583,11 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
             pub fn total<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<i64, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<i64, Form>,
             {
-                self.total = ::client_runtime::OptionalValue::into_optional(value)
+                self.total = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for total: {e}")
                     });
@@ -7524,9 +7756,11 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
             pub fn usercode<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.usercode = ::client_runtime::OptionalValue::into_optional(value)
+                self.usercode = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for usercode: {e}")
                     });
@@ -7574,12 +7808,14 @@ sample method appends a `memberno` it never declares as a parameter.*/
         impl MemberTokenVerification {
             pub fn login<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<
+                T: ::helpdesk_client_runtime::OptionalValue<
                     ::contiple::types::MemberLoginFlag,
                     Form,
                 >,
             {
-                self.login = ::client_runtime::OptionalValue::into_optional(value)
+                self.login = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for login: {e}")
                     });
@@ -7587,9 +7823,11 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
             pub fn usercode<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.usercode = ::client_runtime::OptionalValue::into_optional(value)
+                self.usercode = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for usercode: {e}")
                     });
@@ -7663,9 +7901,11 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
             pub fn content_type<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.content_type = ::client_runtime::OptionalValue::into_optional(value)
+                self.content_type = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for content_type: {e}")
                     });
@@ -7673,9 +7913,11 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
             pub fn file_name<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.file_name = ::client_runtime::OptionalValue::into_optional(value)
+                self.file_name = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for file_name: {e}")
                     });
@@ -7683,9 +7925,11 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
             pub fn size<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<i64, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<i64, Form>,
             {
-                self.size = ::client_runtime::OptionalValue::into_optional(value)
+                self.size = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for size: {e}")
                     });
@@ -7776,7 +8020,7 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
             pub fn languages<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<
+                T: ::helpdesk_client_runtime::OptionalValue<
                     ::std::collections::HashMap<
                         ::std::string::String,
                         ::std::string::String,
@@ -7784,7 +8028,9 @@ sample method appends a `memberno` it never declares as a parameter.*/
                     Form,
                 >,
             {
-                self.languages = ::client_runtime::OptionalValue::into_optional(value)
+                self.languages = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for languages: {e}")
                     });
@@ -7792,9 +8038,11 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
             pub fn level<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<i64, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<i64, Form>,
             {
-                self.level = ::client_runtime::OptionalValue::into_optional(value)
+                self.level = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for level: {e}")
                     });
@@ -7802,9 +8050,11 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
             pub fn name<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.name = ::client_runtime::OptionalValue::into_optional(value)
+                self.name = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for name: {e}")
                     });
@@ -7812,9 +8062,11 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
             pub fn order_no<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<i64, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<i64, Form>,
             {
-                self.order_no = ::client_runtime::OptionalValue::into_optional(value)
+                self.order_no = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for order_no: {e}")
                     });
@@ -7822,9 +8074,11 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
             pub fn parent<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<i64, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<i64, Form>,
             {
-                self.parent = ::client_runtime::OptionalValue::into_optional(value)
+                self.parent = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for parent: {e}")
                     });
@@ -7832,9 +8086,11 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
             pub fn path<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.path = ::client_runtime::OptionalValue::into_optional(value)
+                self.path = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for path: {e}")
                     });
@@ -8052,9 +8308,9 @@ sample method appends a `memberno` it never declares as a parameter.*/
         impl NoticeDetail {
             pub fn attachment_yn<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.attachment_yn = ::client_runtime::OptionalValue::into_optional(
+                self.attachment_yn = ::helpdesk_client_runtime::OptionalValue::into_optional(
                         value,
                     )
                     .map_err(|e| {
@@ -8064,12 +8320,14 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
             pub fn attachments<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<
+                T: ::helpdesk_client_runtime::OptionalValue<
                     ::std::vec::Vec<super::NoticeAttachment>,
                     Form,
                 >,
             {
-                self.attachments = ::client_runtime::OptionalValue::into_optional(value)
+                self.attachments = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for attachments: {e}")
                     });
@@ -8077,9 +8335,11 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
             pub fn category_id<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<i64, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<i64, Form>,
             {
-                self.category_id = ::client_runtime::OptionalValue::into_optional(value)
+                self.category_id = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for category_id: {e}")
                     });
@@ -8087,9 +8347,9 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
             pub fn category_name<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.category_name = ::client_runtime::OptionalValue::into_optional(
+                self.category_name = ::helpdesk_client_runtime::OptionalValue::into_optional(
                         value,
                     )
                     .map_err(|e| {
@@ -8099,9 +8359,11 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
             pub fn content<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.content = ::client_runtime::OptionalValue::into_optional(value)
+                self.content = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for content: {e}")
                     });
@@ -8109,9 +8371,11 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
             pub fn display_dt<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.display_dt = ::client_runtime::OptionalValue::into_optional(value)
+                self.display_dt = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for display_dt: {e}")
                     });
@@ -8119,9 +8383,11 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
             pub fn is_new<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<bool, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<bool, Form>,
             {
-                self.is_new = ::client_runtime::OptionalValue::into_optional(value)
+                self.is_new = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for is_new: {e}")
                     });
@@ -8129,9 +8395,11 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
             pub fn is_top<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<bool, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<bool, Form>,
             {
-                self.is_top = ::client_runtime::OptionalValue::into_optional(value)
+                self.is_top = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for is_top: {e}")
                     });
@@ -8151,9 +8419,11 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
             pub fn read_cnt<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<i64, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<i64, Form>,
             {
-                self.read_cnt = ::client_runtime::OptionalValue::into_optional(value)
+                self.read_cnt = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for read_cnt: {e}")
                     });
@@ -8161,12 +8431,14 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
             pub fn tags<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<
+                T: ::helpdesk_client_runtime::OptionalValue<
                     ::std::vec::Vec<super::NoticeTag>,
                     Form,
                 >,
             {
-                self.tags = ::client_runtime::OptionalValue::into_optional(value)
+                self.tags = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for tags: {e}")
                     });
@@ -8174,9 +8446,11 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
             pub fn title<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.title = ::client_runtime::OptionalValue::into_optional(value)
+                self.title = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for title: {e}")
                     });
@@ -8184,9 +8458,14 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
             pub fn updated_dt<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::contiple::EpochMillis, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<
+                    ::contiple::EpochMillis,
+                    Form,
+                >,
             {
-                self.updated_dt = ::client_runtime::OptionalValue::into_optional(value)
+                self.updated_dt = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for updated_dt: {e}")
                     });
@@ -8444,9 +8723,11 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
             pub fn page_num<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<i64, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<i64, Form>,
             {
-                self.page_num = ::client_runtime::OptionalValue::into_optional(value)
+                self.page_num = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for page_num: {e}")
                     });
@@ -8454,9 +8735,11 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
             pub fn page_size<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<i64, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<i64, Form>,
             {
-                self.page_size = ::client_runtime::OptionalValue::into_optional(value)
+                self.page_size = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for page_size: {e}")
                     });
@@ -8464,9 +8747,11 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
             pub fn pages<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<i64, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<i64, Form>,
             {
-                self.pages = ::client_runtime::OptionalValue::into_optional(value)
+                self.pages = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for pages: {e}")
                     });
@@ -8474,9 +8759,11 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
             pub fn total<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<i64, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<i64, Form>,
             {
-                self.total = ::client_runtime::OptionalValue::into_optional(value)
+                self.total = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for total: {e}")
                     });
@@ -8567,9 +8854,11 @@ sample method appends a `memberno` it never declares as a parameter.*/
         impl NoticeSummary {
             pub fn category_id<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<i64, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<i64, Form>,
             {
-                self.category_id = ::client_runtime::OptionalValue::into_optional(value)
+                self.category_id = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for category_id: {e}")
                     });
@@ -8577,9 +8866,9 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
             pub fn category_name<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.category_name = ::client_runtime::OptionalValue::into_optional(
+                self.category_name = ::helpdesk_client_runtime::OptionalValue::into_optional(
                         value,
                     )
                     .map_err(|e| {
@@ -8589,9 +8878,11 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
             pub fn content<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.content = ::client_runtime::OptionalValue::into_optional(value)
+                self.content = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for content: {e}")
                     });
@@ -8599,9 +8890,11 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
             pub fn display_dt<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.display_dt = ::client_runtime::OptionalValue::into_optional(value)
+                self.display_dt = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for display_dt: {e}")
                     });
@@ -8609,9 +8902,11 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
             pub fn is_new<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<bool, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<bool, Form>,
             {
-                self.is_new = ::client_runtime::OptionalValue::into_optional(value)
+                self.is_new = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for is_new: {e}")
                     });
@@ -8619,9 +8914,11 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
             pub fn is_top<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<bool, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<bool, Form>,
             {
-                self.is_top = ::client_runtime::OptionalValue::into_optional(value)
+                self.is_top = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for is_top: {e}")
                     });
@@ -8641,9 +8938,11 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
             pub fn tag_str<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.tag_str = ::client_runtime::OptionalValue::into_optional(value)
+                self.tag_str = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for tag_str: {e}")
                     });
@@ -8651,9 +8950,11 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
             pub fn title<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.title = ::client_runtime::OptionalValue::into_optional(value)
+                self.title = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for title: {e}")
                     });
@@ -8661,9 +8962,14 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
             pub fn updated_dt<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::contiple::EpochMillis, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<
+                    ::contiple::EpochMillis,
+                    Form,
+                >,
             {
-                self.updated_dt = ::client_runtime::OptionalValue::into_optional(value)
+                self.updated_dt = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for updated_dt: {e}")
                     });
@@ -8734,7 +9040,7 @@ sample method appends a `memberno` it never declares as a parameter.*/
         impl NoticeTag {
             pub fn languages<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<
+                T: ::helpdesk_client_runtime::OptionalValue<
                     ::std::collections::HashMap<
                         ::std::string::String,
                         ::std::string::String,
@@ -8742,7 +9048,9 @@ sample method appends a `memberno` it never declares as a parameter.*/
                     Form,
                 >,
             {
-                self.languages = ::client_runtime::OptionalValue::into_optional(value)
+                self.languages = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for languages: {e}")
                     });
@@ -8750,9 +9058,9 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
             pub fn tag<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.tag = ::client_runtime::OptionalValue::into_optional(value)
+                self.tag = ::helpdesk_client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for tag: {e}")
                     });
@@ -9133,9 +9441,9 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
             pub fn result_message<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.result_message = ::client_runtime::OptionalValue::into_optional(
+                self.result_message = ::helpdesk_client_runtime::OptionalValue::into_optional(
                         value,
                     )
                     .map_err(|e| {
@@ -9194,9 +9502,11 @@ sample method appends a `memberno` it never declares as a parameter.*/
         impl SaveEmailSettingsBody {
             pub fn display_mail<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.display_mail = ::client_runtime::OptionalValue::into_optional(value)
+                self.display_mail = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for display_mail: {e}")
                     });
@@ -9204,12 +9514,14 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
             pub fn name<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<
+                T: ::helpdesk_client_runtime::OptionalValue<
                     super::SaveEmailSettingsBodyName,
                     Form,
                 >,
             {
-                self.name = ::client_runtime::OptionalValue::into_optional(value)
+                self.name = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for name: {e}")
                     });
@@ -9217,9 +9529,11 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
             pub fn template<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.template = ::client_runtime::OptionalValue::into_optional(value)
+                self.template = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for template: {e}")
                     });
@@ -9291,9 +9605,11 @@ sample method appends a `memberno` it never declares as a parameter.*/
         impl ServiceDetail {
             pub fn language<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.language = ::client_runtime::OptionalValue::into_optional(value)
+                self.language = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for language: {e}")
                     });
@@ -9301,12 +9617,14 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
             pub fn languages<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<
+                T: ::helpdesk_client_runtime::OptionalValue<
                     ::std::vec::Vec<super::ServiceLanguage>,
                     Form,
                 >,
             {
-                self.languages = ::client_runtime::OptionalValue::into_optional(value)
+                self.languages = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for languages: {e}")
                     });
@@ -9314,9 +9632,9 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
             pub fn multi_language<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<bool, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<bool, Form>,
             {
-                self.multi_language = ::client_runtime::OptionalValue::into_optional(
+                self.multi_language = ::helpdesk_client_runtime::OptionalValue::into_optional(
                         value,
                     )
                     .map_err(|e| {
@@ -9328,9 +9646,11 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
             pub fn name<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.name = ::client_runtime::OptionalValue::into_optional(value)
+                self.name = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for name: {e}")
                     });
@@ -9338,9 +9658,11 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
             pub fn profile<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<super::ServiceProfile, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<super::ServiceProfile, Form>,
             {
-                self.profile = ::client_runtime::OptionalValue::into_optional(value)
+                self.profile = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for profile: {e}")
                     });
@@ -9515,9 +9837,11 @@ sample method appends a `memberno` it never declares as a parameter.*/
         impl ServiceLanguage {
             pub fn code<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.code = ::client_runtime::OptionalValue::into_optional(value)
+                self.code = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for code: {e}")
                     });
@@ -9525,9 +9849,11 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
             pub fn name<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.name = ::client_runtime::OptionalValue::into_optional(value)
+                self.name = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for name: {e}")
                     });
@@ -9535,9 +9861,11 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
             pub fn order_no<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<i64, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<i64, Form>,
             {
-                self.order_no = ::client_runtime::OptionalValue::into_optional(value)
+                self.order_no = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for order_no: {e}")
                     });
@@ -9582,9 +9910,11 @@ sample method appends a `memberno` it never declares as a parameter.*/
         impl ServiceProfile {
             pub fn file_url<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.file_url = ::client_runtime::OptionalValue::into_optional(value)
+                self.file_url = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for file_url: {e}")
                     });
@@ -9667,7 +9997,7 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
             pub fn languages<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<
+                T: ::helpdesk_client_runtime::OptionalValue<
                     ::std::collections::HashMap<
                         ::std::string::String,
                         ::std::string::String,
@@ -9675,7 +10005,9 @@ sample method appends a `memberno` it never declares as a parameter.*/
                     Form,
                 >,
             {
-                self.languages = ::client_runtime::OptionalValue::into_optional(value)
+                self.languages = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for languages: {e}")
                     });
@@ -9683,9 +10015,11 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
             pub fn level<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<i64, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<i64, Form>,
             {
-                self.level = ::client_runtime::OptionalValue::into_optional(value)
+                self.level = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for level: {e}")
                     });
@@ -9693,9 +10027,11 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
             pub fn name<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.name = ::client_runtime::OptionalValue::into_optional(value)
+                self.name = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for name: {e}")
                     });
@@ -9703,9 +10039,11 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
             pub fn order_no<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<i64, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<i64, Form>,
             {
-                self.order_no = ::client_runtime::OptionalValue::into_optional(value)
+                self.order_no = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for order_no: {e}")
                     });
@@ -9713,9 +10051,11 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
             pub fn parent<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<i64, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<i64, Form>,
             {
-                self.parent = ::client_runtime::OptionalValue::into_optional(value)
+                self.parent = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for parent: {e}")
                     });
@@ -9723,9 +10063,11 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
             pub fn path<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.path = ::client_runtime::OptionalValue::into_optional(value)
+                self.path = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for path: {e}")
                     });
@@ -9938,9 +10280,11 @@ sample method appends a `memberno` it never declares as a parameter.*/
         impl TicketUserField {
             pub fn code<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.code = ::client_runtime::OptionalValue::into_optional(value)
+                self.code = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for code: {e}")
                     });
@@ -9948,9 +10292,11 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
             pub fn description<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.description = ::client_runtime::OptionalValue::into_optional(value)
+                self.description = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for description: {e}")
                     });
@@ -9958,9 +10304,11 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
             pub fn encrypt<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<bool, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<bool, Form>,
             {
-                self.encrypt = ::client_runtime::OptionalValue::into_optional(value)
+                self.encrypt = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for encrypt: {e}")
                     });
@@ -9980,9 +10328,11 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
             pub fn holding_text<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<bool, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<bool, Form>,
             {
-                self.holding_text = ::client_runtime::OptionalValue::into_optional(value)
+                self.holding_text = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for holding_text: {e}")
                     });
@@ -9990,9 +10340,11 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
             pub fn length<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<i64, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<i64, Form>,
             {
-                self.length = ::client_runtime::OptionalValue::into_optional(value)
+                self.length = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for length: {e}")
                     });
@@ -10000,12 +10352,14 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
             pub fn options<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<
+                T: ::helpdesk_client_runtime::OptionalValue<
                     ::std::vec::Vec<::std::string::String>,
                     Form,
                 >,
             {
-                self.options = ::client_runtime::OptionalValue::into_optional(value)
+                self.options = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for options: {e}")
                     });
@@ -10013,9 +10367,11 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
             pub fn placeholder<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.placeholder = ::client_runtime::OptionalValue::into_optional(value)
+                self.placeholder = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for placeholder: {e}")
                     });
@@ -10023,9 +10379,11 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
             pub fn required<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<bool, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<bool, Form>,
             {
-                self.required = ::client_runtime::OptionalValue::into_optional(value)
+                self.required = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for required: {e}")
                     });
@@ -10033,9 +10391,11 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
             pub fn title<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.title = ::client_runtime::OptionalValue::into_optional(value)
+                self.title = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for title: {e}")
                     });
@@ -10043,12 +10403,14 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
             pub fn type_<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<
+                T: ::helpdesk_client_runtime::OptionalValue<
                     ::contiple::types::TicketFieldType,
                     Form,
                 >,
             {
-                self.type_ = ::client_runtime::OptionalValue::into_optional(value)
+                self.type_ = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for type_: {e}")
                     });
@@ -10056,9 +10418,11 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
             pub fn value<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.value = ::client_runtime::OptionalValue::into_optional(value)
+                self.value = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for value: {e}")
                     });
@@ -10292,9 +10656,11 @@ sample method appends a `memberno` it never declares as a parameter.*/
         impl UpdateExternalAccountBody {
             pub fn active<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<bool, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<bool, Form>,
             {
-                self.active = ::client_runtime::OptionalValue::into_optional(value)
+                self.active = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for active: {e}")
                     });
@@ -10514,9 +10880,11 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
             pub fn content_type<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.content_type = ::client_runtime::OptionalValue::into_optional(value)
+                self.content_type = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for content_type: {e}")
                     });
@@ -10524,9 +10892,14 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
             pub fn created_dt<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::contiple::EpochMillis, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<
+                    ::contiple::EpochMillis,
+                    Form,
+                >,
             {
-                self.created_dt = ::client_runtime::OptionalValue::into_optional(value)
+                self.created_dt = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for created_dt: {e}")
                     });
@@ -10534,9 +10907,11 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
             pub fn disposition<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.disposition = ::client_runtime::OptionalValue::into_optional(value)
+                self.disposition = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for disposition: {e}")
                     });
@@ -10544,9 +10919,11 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
             pub fn file_name<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.file_name = ::client_runtime::OptionalValue::into_optional(value)
+                self.file_name = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for file_name: {e}")
                     });
@@ -10554,9 +10931,11 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
             pub fn size<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<i64, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<i64, Form>,
             {
-                self.size = ::client_runtime::OptionalValue::into_optional(value)
+                self.size = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for size: {e}")
                     });
@@ -10737,9 +11116,11 @@ sample method appends a `memberno` it never declares as a parameter.*/
         impl VerifyExternalAccountBody {
             pub fn active<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<bool, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<bool, Form>,
             {
-                self.active = ::client_runtime::OptionalValue::into_optional(value)
+                self.active = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for active: {e}")
                     });
@@ -10759,9 +11140,9 @@ sample method appends a `memberno` it never declares as a parameter.*/
             }
             pub fn id<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<i64, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<i64, Form>,
             {
-                self.id = ::client_runtime::OptionalValue::into_optional(value)
+                self.id = ::helpdesk_client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| format!("error converting supplied value for id: {e}"));
                 self
             }
@@ -11865,7 +12246,7 @@ sample method appends a `memberno` it never declares as a parameter.*/
 pub struct Client {
     pub(crate) baseurl: String,
     pub(crate) client: reqwest::Client,
-    pub(crate) inner: ::client_runtime::State<::contiple::Credentials>,
+    pub(crate) inner: ::helpdesk_client_runtime::State<::contiple::Credentials>,
 }
 impl Client {
     /// Construct a new client with an existing `reqwest::Client`,
@@ -11877,7 +12258,7 @@ impl Client {
     pub fn new_with_client(
         baseurl: &str,
         client: reqwest::Client,
-        inner: ::client_runtime::State<::contiple::Credentials>,
+        inner: ::helpdesk_client_runtime::State<::contiple::Credentials>,
     ) -> Self {
         Self {
             baseurl: baseurl.to_string(),
@@ -11886,7 +12267,7 @@ impl Client {
         }
     }
 }
-impl ClientInfo<::client_runtime::State<::contiple::Credentials>> for Client {
+impl ClientInfo<::helpdesk_client_runtime::State<::contiple::Credentials>> for Client {
     fn api_version() -> &'static str {
         "2.1.0"
     }
@@ -11896,7 +12277,7 @@ impl ClientInfo<::client_runtime::State<::contiple::Credentials>> for Client {
     fn client(&self) -> &reqwest::Client {
         &self.client
     }
-    fn inner(&self) -> &::client_runtime::State<::contiple::Credentials> {
+    fn inner(&self) -> &::helpdesk_client_runtime::State<::contiple::Credentials> {
         &self.inner
     }
 }
@@ -11904,7 +12285,7 @@ const _: () = {
     #[allow(dead_code)]
     fn assert_client_hooks()
     where
-        Client: ClientHooks<::client_runtime::State<::contiple::Credentials>>,
+        Client: ClientHooks<::helpdesk_client_runtime::State<::contiple::Credentials>>,
     {}
 };
 impl Client {
@@ -12690,7 +13071,7 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => {
-                    ::client_runtime::decode::success_response::<
+                    ::helpdesk_client_runtime::decode::success_response::<
                         ::contiple::Contiple,
                         _,
                         _,
@@ -12781,7 +13162,7 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => {
-                    ::client_runtime::decode::success_response::<
+                    ::helpdesk_client_runtime::decode::success_response::<
                         ::contiple::Contiple,
                         _,
                         _,
@@ -12872,7 +13253,7 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => {
-                    ::client_runtime::decode::success_response::<
+                    ::helpdesk_client_runtime::decode::success_response::<
                         ::contiple::Contiple,
                         _,
                         _,
@@ -13062,7 +13443,7 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => {
-                    ::client_runtime::decode::success_response::<
+                    ::helpdesk_client_runtime::decode::success_response::<
                         ::contiple::Contiple,
                         _,
                         _,
@@ -13168,7 +13549,7 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => {
-                    ::client_runtime::decode::success_response::<
+                    ::helpdesk_client_runtime::decode::success_response::<
                         ::contiple::Contiple,
                         _,
                         _,
@@ -13354,7 +13735,7 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => {
-                    ::client_runtime::decode::success_response::<
+                    ::helpdesk_client_runtime::decode::success_response::<
                         ::contiple::Contiple,
                         _,
                         _,
@@ -13518,7 +13899,7 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => {
-                    ::client_runtime::decode::success_response::<
+                    ::helpdesk_client_runtime::decode::success_response::<
                         ::contiple::Contiple,
                         _,
                         _,
@@ -13624,7 +14005,7 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => {
-                    ::client_runtime::decode::success_response::<
+                    ::helpdesk_client_runtime::decode::success_response::<
                         ::contiple::Contiple,
                         _,
                         _,
@@ -13838,7 +14219,7 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => {
-                    ::client_runtime::decode::success_response::<
+                    ::helpdesk_client_runtime::decode::success_response::<
                         ::contiple::Contiple,
                         _,
                         _,
@@ -13944,7 +14325,7 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => {
-                    ::client_runtime::decode::success_response::<
+                    ::helpdesk_client_runtime::decode::success_response::<
                         ::contiple::Contiple,
                         _,
                         _,
@@ -14086,7 +14467,7 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => {
-                    ::client_runtime::decode::success_response::<
+                    ::helpdesk_client_runtime::decode::success_response::<
                         ::contiple::Contiple,
                         _,
                         _,
@@ -14194,7 +14575,7 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => {
-                    ::client_runtime::decode::success_response::<
+                    ::helpdesk_client_runtime::decode::success_response::<
                         ::contiple::Contiple,
                         _,
                         _,
@@ -14411,7 +14792,7 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => {
-                    ::client_runtime::decode::success_response::<
+                    ::helpdesk_client_runtime::decode::success_response::<
                         ::contiple::Contiple,
                         _,
                         _,
@@ -14536,7 +14917,7 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => {
-                    ::client_runtime::decode::success_response::<
+                    ::helpdesk_client_runtime::decode::success_response::<
                         ::contiple::Contiple,
                         _,
                         _,
@@ -14796,7 +15177,7 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => {
-                    ::client_runtime::decode::success_response::<
+                    ::helpdesk_client_runtime::decode::success_response::<
                         ::contiple::Contiple,
                         _,
                         _,
@@ -14932,7 +15313,7 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => {
-                    ::client_runtime::decode::success_response::<
+                    ::helpdesk_client_runtime::decode::success_response::<
                         ::contiple::Contiple,
                         _,
                         _,
@@ -15018,7 +15399,7 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => {
-                    ::client_runtime::decode::success_response::<
+                    ::helpdesk_client_runtime::decode::success_response::<
                         ::contiple::Contiple,
                         _,
                         _,
@@ -15139,7 +15520,7 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => {
-                    ::client_runtime::decode::success_response::<
+                    ::helpdesk_client_runtime::decode::success_response::<
                         ::contiple::Contiple,
                         _,
                         _,
@@ -15228,7 +15609,7 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => {
-                    ::client_runtime::decode::success_response::<
+                    ::helpdesk_client_runtime::decode::success_response::<
                         ::contiple::Contiple,
                         _,
                         _,
@@ -15329,7 +15710,7 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => {
-                    ::client_runtime::decode::success_response::<
+                    ::helpdesk_client_runtime::decode::success_response::<
                         ::contiple::Contiple,
                         _,
                         _,
@@ -15419,7 +15800,7 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => {
-                    ::client_runtime::decode::success_response::<
+                    ::helpdesk_client_runtime::decode::success_response::<
                         ::contiple::Contiple,
                         _,
                         _,
@@ -15491,7 +15872,7 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => {
-                    ::client_runtime::decode::success_response::<
+                    ::helpdesk_client_runtime::decode::success_response::<
                         ::contiple::Contiple,
                         _,
                         _,
@@ -15599,7 +15980,7 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => {
-                    ::client_runtime::decode::success_response::<
+                    ::helpdesk_client_runtime::decode::success_response::<
                         ::contiple::Contiple,
                         _,
                         _,
@@ -15711,7 +16092,7 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => {
-                    ::client_runtime::decode::success_response::<
+                    ::helpdesk_client_runtime::decode::success_response::<
                         ::contiple::Contiple,
                         _,
                         _,
@@ -15821,7 +16202,7 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => {
-                    ::client_runtime::decode::success_response::<
+                    ::helpdesk_client_runtime::decode::success_response::<
                         ::contiple::Contiple,
                         _,
                         _,
@@ -15946,7 +16327,7 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => {
-                    ::client_runtime::decode::success_response::<
+                    ::helpdesk_client_runtime::decode::success_response::<
                         ::contiple::Contiple,
                         _,
                         _,
@@ -16035,7 +16416,7 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => {
-                    ::client_runtime::decode::success_response::<
+                    ::helpdesk_client_runtime::decode::success_response::<
                         ::contiple::Contiple,
                         _,
                         _,
@@ -16124,7 +16505,7 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => {
-                    ::client_runtime::decode::success_response::<
+                    ::helpdesk_client_runtime::decode::success_response::<
                         ::contiple::Contiple,
                         _,
                         _,
@@ -16213,7 +16594,7 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => {
-                    ::client_runtime::decode::success_response::<
+                    ::helpdesk_client_runtime::decode::success_response::<
                         ::contiple::Contiple,
                         _,
                         _,
@@ -16246,18 +16627,18 @@ pub mod builder {
         /// The stream ends on an empty page, when the payload's `pages` says this was the last page, or when its `total` says every row has arrived; never on a page shorter than the page size alone, as servers may send fewer rows than asked for. Where nothing else ends it, a last full page costs one more request, answered with an empty page: an accepted cost of losing no row.
         pub fn stream(
             self,
-        ) -> ::client_runtime::paginate::BoxStream<
+        ) -> ::helpdesk_client_runtime::paginate::BoxStream<
             'a,
             ::std::result::Result<
                 types::FaqArticle,
-                ::client_runtime::Error<types::ResponseHeader>,
+                ::helpdesk_client_runtime::Error<types::ResponseHeader>,
             >,
         > {
             let requested = match &self.page_size {
                 Ok(limit) => *limit,
                 Err(_) => None,
             };
-            let page_size = ::client_runtime::paginate::page_size(
+            let page_size = ::helpdesk_client_runtime::paginate::page_size(
                 requested,
                 200u64,
                 Some(200u64),
@@ -16273,14 +16654,14 @@ pub mod builder {
         pub fn stream_with_page_size(
             self,
             page_size: u64,
-        ) -> ::client_runtime::paginate::BoxStream<
+        ) -> ::helpdesk_client_runtime::paginate::BoxStream<
             'a,
             ::std::result::Result<
                 types::FaqArticle,
-                ::client_runtime::Error<types::ResponseHeader>,
+                ::helpdesk_client_runtime::Error<types::ResponseHeader>,
             >,
         > {
-            let page_size = ::client_runtime::paginate::page_size(
+            let page_size = ::helpdesk_client_runtime::paginate::page_size(
                 Some(page_size),
                 200u64,
                 Some(200u64),
@@ -16290,35 +16671,35 @@ pub mod builder {
         /// The stream of `template`'s pages (its page size already set).
         fn stream_pages(
             template: Self,
-        ) -> ::client_runtime::paginate::BoxStream<
+        ) -> ::helpdesk_client_runtime::paginate::BoxStream<
             'a,
             ::std::result::Result<
                 types::FaqArticle,
-                ::client_runtime::Error<types::ResponseHeader>,
+                ::helpdesk_client_runtime::Error<types::ResponseHeader>,
             >,
         > {
-            ::client_runtime::paginate::rows(
-                ::client_runtime::paginate::Style::Page,
+            ::helpdesk_client_runtime::paginate::rows(
+                ::helpdesk_client_runtime::paginate::Style::Page,
                 move |position| {
                     let request = match position {
-                        ::client_runtime::paginate::Position::Page(page) => {
+                        ::helpdesk_client_runtime::paginate::Position::Page(page) => {
                             template.clone().page(page)
                         }
                         _ => template.clone(),
                     };
                     async move {
-                        let payload = ::client_runtime::ResultExt::payload(
+                        let payload = ::helpdesk_client_runtime::ResultExt::payload(
                                 request.send().await,
                             )
                             .await?;
-                        Ok(::client_runtime::paginate::Page {
-                            pages: ::client_runtime::paginate::AsCount::as_count(
+                        Ok(::helpdesk_client_runtime::paginate::Page {
+                            pages: ::helpdesk_client_runtime::paginate::AsCount::as_count(
                                 &payload.pages,
                             ),
-                            total: ::client_runtime::paginate::AsCount::as_count(
+                            total: ::helpdesk_client_runtime::paginate::AsCount::as_count(
                                 &payload.total,
                             ),
-                            rows: ::client_runtime::paginate::IntoRows::into_rows(
+                            rows: ::helpdesk_client_runtime::paginate::IntoRows::into_rows(
                                 payload.contents,
                             ),
                         })
@@ -16335,18 +16716,18 @@ pub mod builder {
         /// The stream ends on an empty page, when the payload's `pages` says this was the last page, or when its `total` says every row has arrived; never on a page shorter than the page size alone, as servers may send fewer rows than asked for. Where nothing else ends it, a last full page costs one more request, answered with an empty page: an accepted cost of losing no row.
         pub fn stream(
             self,
-        ) -> ::client_runtime::paginate::BoxStream<
+        ) -> ::helpdesk_client_runtime::paginate::BoxStream<
             'a,
             ::std::result::Result<
                 types::NoticeSummary,
-                ::client_runtime::Error<types::ResponseHeader>,
+                ::helpdesk_client_runtime::Error<types::ResponseHeader>,
             >,
         > {
             let requested = match &self.page_size {
                 Ok(limit) => *limit,
                 Err(_) => None,
             };
-            let page_size = ::client_runtime::paginate::page_size(
+            let page_size = ::helpdesk_client_runtime::paginate::page_size(
                 requested,
                 200u64,
                 Some(200u64),
@@ -16362,14 +16743,14 @@ pub mod builder {
         pub fn stream_with_page_size(
             self,
             page_size: u64,
-        ) -> ::client_runtime::paginate::BoxStream<
+        ) -> ::helpdesk_client_runtime::paginate::BoxStream<
             'a,
             ::std::result::Result<
                 types::NoticeSummary,
-                ::client_runtime::Error<types::ResponseHeader>,
+                ::helpdesk_client_runtime::Error<types::ResponseHeader>,
             >,
         > {
-            let page_size = ::client_runtime::paginate::page_size(
+            let page_size = ::helpdesk_client_runtime::paginate::page_size(
                 Some(page_size),
                 200u64,
                 Some(200u64),
@@ -16379,35 +16760,35 @@ pub mod builder {
         /// The stream of `template`'s pages (its page size already set).
         fn stream_pages(
             template: Self,
-        ) -> ::client_runtime::paginate::BoxStream<
+        ) -> ::helpdesk_client_runtime::paginate::BoxStream<
             'a,
             ::std::result::Result<
                 types::NoticeSummary,
-                ::client_runtime::Error<types::ResponseHeader>,
+                ::helpdesk_client_runtime::Error<types::ResponseHeader>,
             >,
         > {
-            ::client_runtime::paginate::rows(
-                ::client_runtime::paginate::Style::Page,
+            ::helpdesk_client_runtime::paginate::rows(
+                ::helpdesk_client_runtime::paginate::Style::Page,
                 move |position| {
                     let request = match position {
-                        ::client_runtime::paginate::Position::Page(page) => {
+                        ::helpdesk_client_runtime::paginate::Position::Page(page) => {
                             template.clone().page(page)
                         }
                         _ => template.clone(),
                     };
                     async move {
-                        let payload = ::client_runtime::ResultExt::payload(
+                        let payload = ::helpdesk_client_runtime::ResultExt::payload(
                                 request.send().await,
                             )
                             .await?;
-                        Ok(::client_runtime::paginate::Page {
-                            pages: ::client_runtime::paginate::AsCount::as_count(
+                        Ok(::helpdesk_client_runtime::paginate::Page {
+                            pages: ::helpdesk_client_runtime::paginate::AsCount::as_count(
                                 &payload.pages,
                             ),
-                            total: ::client_runtime::paginate::AsCount::as_count(
+                            total: ::helpdesk_client_runtime::paginate::AsCount::as_count(
                                 &payload.total,
                             ),
-                            rows: ::client_runtime::paginate::IntoRows::into_rows(
+                            rows: ::helpdesk_client_runtime::paginate::IntoRows::into_rows(
                                 payload.contents,
                             ),
                         })
@@ -16424,18 +16805,18 @@ pub mod builder {
         /// The stream ends on an empty page, when the payload's `pages` says this was the last page, or when its `total` says every row has arrived; never on a page shorter than the page size alone, as servers may send fewer rows than asked for. Where nothing else ends it, a last full page costs one more request, answered with an empty page: an accepted cost of losing no row.
         pub fn stream(
             self,
-        ) -> ::client_runtime::paginate::BoxStream<
+        ) -> ::helpdesk_client_runtime::paginate::BoxStream<
             'a,
             ::std::result::Result<
                 types::CustomerTicketSummary,
-                ::client_runtime::Error<types::ResponseHeader>,
+                ::helpdesk_client_runtime::Error<types::ResponseHeader>,
             >,
         > {
             let requested = match &self.page_size {
                 Ok(limit) => *limit,
                 Err(_) => None,
             };
-            let page_size = ::client_runtime::paginate::page_size(
+            let page_size = ::helpdesk_client_runtime::paginate::page_size(
                 requested,
                 200u64,
                 Some(200u64),
@@ -16451,14 +16832,14 @@ pub mod builder {
         pub fn stream_with_page_size(
             self,
             page_size: u64,
-        ) -> ::client_runtime::paginate::BoxStream<
+        ) -> ::helpdesk_client_runtime::paginate::BoxStream<
             'a,
             ::std::result::Result<
                 types::CustomerTicketSummary,
-                ::client_runtime::Error<types::ResponseHeader>,
+                ::helpdesk_client_runtime::Error<types::ResponseHeader>,
             >,
         > {
-            let page_size = ::client_runtime::paginate::page_size(
+            let page_size = ::helpdesk_client_runtime::paginate::page_size(
                 Some(page_size),
                 200u64,
                 Some(200u64),
@@ -16468,35 +16849,35 @@ pub mod builder {
         /// The stream of `template`'s pages (its page size already set).
         fn stream_pages(
             template: Self,
-        ) -> ::client_runtime::paginate::BoxStream<
+        ) -> ::helpdesk_client_runtime::paginate::BoxStream<
             'a,
             ::std::result::Result<
                 types::CustomerTicketSummary,
-                ::client_runtime::Error<types::ResponseHeader>,
+                ::helpdesk_client_runtime::Error<types::ResponseHeader>,
             >,
         > {
-            ::client_runtime::paginate::rows(
-                ::client_runtime::paginate::Style::Page,
+            ::helpdesk_client_runtime::paginate::rows(
+                ::helpdesk_client_runtime::paginate::Style::Page,
                 move |position| {
                     let request = match position {
-                        ::client_runtime::paginate::Position::Page(page) => {
+                        ::helpdesk_client_runtime::paginate::Position::Page(page) => {
                             template.clone().page(page)
                         }
                         _ => template.clone(),
                     };
                     async move {
-                        let payload = ::client_runtime::ResultExt::payload(
+                        let payload = ::helpdesk_client_runtime::ResultExt::payload(
                                 request.send().await,
                             )
                             .await?;
-                        Ok(::client_runtime::paginate::Page {
-                            pages: ::client_runtime::paginate::AsCount::as_count(
+                        Ok(::helpdesk_client_runtime::paginate::Page {
+                            pages: ::helpdesk_client_runtime::paginate::AsCount::as_count(
                                 &payload.pages,
                             ),
-                            total: ::client_runtime::paginate::AsCount::as_count(
+                            total: ::helpdesk_client_runtime::paginate::AsCount::as_count(
                                 &payload.total,
                             ),
-                            rows: ::client_runtime::paginate::IntoRows::into_rows(
+                            rows: ::helpdesk_client_runtime::paginate::IntoRows::into_rows(
                                 payload.contents,
                             ),
                         })
@@ -16513,18 +16894,18 @@ pub mod builder {
         /// The stream ends on an empty page; never on a page shorter than the page size alone, as servers may send fewer rows than asked for. Where nothing else ends it, a last full page costs one more request, answered with an empty page: an accepted cost of losing no row.
         pub fn stream(
             self,
-        ) -> ::client_runtime::paginate::BoxStream<
+        ) -> ::helpdesk_client_runtime::paginate::BoxStream<
             'a,
             ::std::result::Result<
                 types::Agent,
-                ::client_runtime::Error<types::ResponseHeader>,
+                ::helpdesk_client_runtime::Error<types::ResponseHeader>,
             >,
         > {
             let requested = match &self.page_size {
                 Ok(limit) => *limit,
                 Err(_) => None,
             };
-            let page_size = ::client_runtime::paginate::page_size(
+            let page_size = ::helpdesk_client_runtime::paginate::page_size(
                 requested,
                 10u64,
                 None,
@@ -16540,14 +16921,14 @@ pub mod builder {
         pub fn stream_with_page_size(
             self,
             page_size: u64,
-        ) -> ::client_runtime::paginate::BoxStream<
+        ) -> ::helpdesk_client_runtime::paginate::BoxStream<
             'a,
             ::std::result::Result<
                 types::Agent,
-                ::client_runtime::Error<types::ResponseHeader>,
+                ::helpdesk_client_runtime::Error<types::ResponseHeader>,
             >,
         > {
-            let page_size = ::client_runtime::paginate::page_size(
+            let page_size = ::helpdesk_client_runtime::paginate::page_size(
                 Some(page_size),
                 10u64,
                 None,
@@ -16557,31 +16938,31 @@ pub mod builder {
         /// The stream of `template`'s pages (its page size already set).
         fn stream_pages(
             template: Self,
-        ) -> ::client_runtime::paginate::BoxStream<
+        ) -> ::helpdesk_client_runtime::paginate::BoxStream<
             'a,
             ::std::result::Result<
                 types::Agent,
-                ::client_runtime::Error<types::ResponseHeader>,
+                ::helpdesk_client_runtime::Error<types::ResponseHeader>,
             >,
         > {
-            ::client_runtime::paginate::rows(
-                ::client_runtime::paginate::Style::Page,
+            ::helpdesk_client_runtime::paginate::rows(
+                ::helpdesk_client_runtime::paginate::Style::Page,
                 move |position| {
                     let request = match position {
-                        ::client_runtime::paginate::Position::Page(page) => {
+                        ::helpdesk_client_runtime::paginate::Position::Page(page) => {
                             template.clone().page(page)
                         }
                         _ => template.clone(),
                     };
                     async move {
-                        let payload = ::client_runtime::ResultExt::payload(
+                        let payload = ::helpdesk_client_runtime::ResultExt::payload(
                                 request.send().await,
                             )
                             .await?;
-                        Ok(::client_runtime::paginate::Page {
+                        Ok(::helpdesk_client_runtime::paginate::Page {
                             pages: None,
                             total: None,
-                            rows: ::client_runtime::paginate::IntoRows::into_rows(
+                            rows: ::helpdesk_client_runtime::paginate::IntoRows::into_rows(
                                 payload.contents,
                             ),
                         })
@@ -16595,7 +16976,7 @@ pub mod builder {
 pub mod prelude {
     pub use self::super::Client;
 }
-::client_runtime::api_glue! {
+::helpdesk_client_runtime::api_glue! {
     api: ::contiple::Contiple,
     client: Client,
     rate_limit_per_minute: None,

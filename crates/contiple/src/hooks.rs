@@ -1,12 +1,12 @@
 //! Error detection: what is Contiple's own in the client's `exec` hook (the shared runtime's
-//! [`client_runtime::exec::execute`], hooked up by its `api_glue!`, which the generated client
+//! [`helpdesk_client_runtime::exec::execute`], hooked up by its `api_glue!`, which the generated client
 //! invokes).
 //!
 //! [`Contiple`] tells it the API's name, its credentials and how an error envelope looks:
 //! `"header": {"isSuccessful": false}`, which Contiple may send with HTTP 200. Signing, the
 //! `pre` hook's part, is in [`crate::signing`].
 
-use client_runtime::{Api, ErrorEnvelope, MarkerValue};
+use helpdesk_client_runtime::{Api, ErrorEnvelope, MarkerValue};
 
 use crate::{types, Credentials};
 
@@ -36,7 +36,11 @@ impl Api for Contiple {
     /// `{"header": {"resultCode", "resultMessage", "isSuccessful"}}` with any scalar types.
     fn loose_error(body: &serde_json::Value) -> Option<types::ResponseHeader> {
         let header = body.get("header")?.as_object()?;
-        let text = |name: &str| header.get(name).and_then(client_runtime::loose_text);
+        let text = |name: &str| {
+            header
+                .get(name)
+                .and_then(helpdesk_client_runtime::loose_text)
+        };
         Some(types::ResponseHeader {
             result_code: text("resultCode")
                 .and_then(|code| code.trim().parse::<f64>().ok())

@@ -13,7 +13,7 @@
 //! - [`member`]: the member authentication token, the help-center member URL and the
 //!   token-verification answers a service serves.
 //!
-//! The rest comes from the shared `client-runtime` crate and is re-exported here:
+//! The rest comes from the shared `helpdesk-client-runtime` crate and is re-exported here:
 //! [`ClientBuilder`] (a checked base URL, no redirect following, no `Referer`, timeouts, user
 //! agent, your own `reqwest::ClientBuilder`), [`Error`] (one typed error with the HTTP status,
 //! headers and raw body), [`ResultExt::payload`] (unwraps `{"header": ..., "result": ...}`)
@@ -57,11 +57,11 @@ mod upload;
 #[allow(clippy::all, clippy::pedantic, missing_docs, unused_imports)]
 mod generated;
 
-pub use client_runtime::{
+pub use generated::*;
+pub use helpdesk_client_runtime::{
     install_crypto_provider, Base64Data, CommaList, Download, DownloadExt, Envelope, JsonEncoded,
     ResultExt,
 };
-pub use generated::*;
 pub use hooks::Contiple;
 pub use signing::Credentials;
 pub use timestamp::EpochMillis;
@@ -69,7 +69,7 @@ pub use upload::{MAX_FILE_NAME_CHARS, MAX_UPLOAD_BYTES, UPLOAD_EXTENSIONS};
 
 /// A failed Contiple call: the shared runtime's error with Contiple's error payload (the
 /// envelope's `header`: `resultCode`, `resultMessage`, `isSuccessful`).
-pub type Error = client_runtime::Error<types::ResponseHeader>;
+pub type Error = helpdesk_client_runtime::Error<types::ResponseHeader>;
 
 /// Builds a [`Client`]: timeouts, user agent, or a `reqwest::ClientBuilder` of your own.
 ///
@@ -82,7 +82,7 @@ pub type Error = client_runtime::Error<types::ResponseHeader>;
 ///     .build()?;
 /// # Ok::<(), contiple::Error>(())
 /// ```
-pub type ClientBuilder = client_runtime::ClientBuilder<Client>;
+pub type ClientBuilder = helpdesk_client_runtime::ClientBuilder<Client>;
 
 impl Client {
     /// A client for the service `service_id` at `base_url` (e.g.

@@ -85,7 +85,7 @@ impl Client {
         let info = OperationInfo {
             operation_id: "upload_ticket_attachment",
         };
-        let response = client_runtime::exec::execute::<Contiple, _>(
+        let response = helpdesk_client_runtime::exec::execute::<Contiple, _>(
             self.client(),
             self.inner(),
             request,
@@ -93,7 +93,8 @@ impl Client {
             false,
         )
         .await;
-        client_runtime::decode_response::<Contiple, _, types::ErrorEnvelope>(response).await
+        helpdesk_client_runtime::decode_response::<Contiple, _, types::ErrorEnvelope>(response)
+            .await
     }
 }
 

@@ -2015,11 +2015,11 @@ impl<T: CliConfig> Cli<T> {
         }
         self.config.execute_list_conversations(matches, &mut request)?;
         if matches.get_flag("all") {
-            let rows = match ::cli_support::page_size(matches, "limit")? {
+            let rows = match ::helpdesk_cli_support::page_size(matches, "limit")? {
                 Some(page_size) => request.stream_with_page_size(page_size),
                 None => request.stream(),
             };
-            return ::cli_support::all_pages(rows).await;
+            return ::helpdesk_cli_support::all_pages(rows).await;
         }
         let result = request.send().await;
         match result {
@@ -2559,11 +2559,11 @@ impl<T: CliConfig> Cli<T> {
         }
         self.config.execute_list_knowledgebase_articles(matches, &mut request)?;
         if matches.get_flag("all") {
-            let rows = match ::cli_support::page_size(matches, "limit")? {
+            let rows = match ::helpdesk_cli_support::page_size(matches, "limit")? {
                 Some(page_size) => request.stream_with_page_size(page_size),
                 None => request.stream(),
             };
-            return ::cli_support::all_pages(rows).await;
+            return ::helpdesk_cli_support::all_pages(rows).await;
         }
         let result = request.send().await;
         match result {
@@ -2686,11 +2686,11 @@ impl<T: CliConfig> Cli<T> {
         }
         self.config.execute_list_knowledgebase_entries(matches, &mut request)?;
         if matches.get_flag("all") {
-            let rows = match ::cli_support::page_size(matches, "limit")? {
+            let rows = match ::helpdesk_cli_support::page_size(matches, "limit")? {
                 Some(page_size) => request.stream_with_page_size(page_size),
                 None => request.stream(),
             };
-            return ::cli_support::all_pages(rows).await;
+            return ::helpdesk_cli_support::all_pages(rows).await;
         }
         let result = request.send().await;
         match result {
@@ -2717,11 +2717,11 @@ impl<T: CliConfig> Cli<T> {
         }
         self.config.execute_list_knowledgebases(matches, &mut request)?;
         if matches.get_flag("all") {
-            let rows = match ::cli_support::page_size(matches, "limit")? {
+            let rows = match ::helpdesk_cli_support::page_size(matches, "limit")? {
                 Some(page_size) => request.stream_with_page_size(page_size),
                 None => request.stream(),
             };
-            return ::cli_support::all_pages(rows).await;
+            return ::helpdesk_cli_support::all_pages(rows).await;
         }
         let result = request.send().await;
         match result {
@@ -2807,11 +2807,11 @@ impl<T: CliConfig> Cli<T> {
         }
         self.config.execute_get_agents_report(matches, &mut request)?;
         if matches.get_flag("all") {
-            let rows = match ::cli_support::page_size(matches, "limitcount")? {
+            let rows = match ::helpdesk_cli_support::page_size(matches, "limitcount")? {
                 Some(page_size) => request.stream_with_page_size(page_size),
                 None => request.stream(),
             };
-            return ::cli_support::all_pages(rows).await;
+            return ::helpdesk_cli_support::all_pages(rows).await;
         }
         let result = request.send().await;
         match result {
@@ -2849,11 +2849,11 @@ impl<T: CliConfig> Cli<T> {
         }
         self.config.execute_get_channels_report(matches, &mut request)?;
         if matches.get_flag("all") {
-            let rows = match ::cli_support::page_size(matches, "limitcount")? {
+            let rows = match ::helpdesk_cli_support::page_size(matches, "limitcount")? {
                 Some(page_size) => request.stream_with_page_size(page_size),
                 None => request.stream(),
             };
-            return ::cli_support::all_pages(rows).await;
+            return ::helpdesk_cli_support::all_pages(rows).await;
         }
         let result = request.send().await;
         match result {
@@ -2891,11 +2891,11 @@ impl<T: CliConfig> Cli<T> {
         }
         self.config.execute_get_departments_report(matches, &mut request)?;
         if matches.get_flag("all") {
-            let rows = match ::cli_support::page_size(matches, "limitcount")? {
+            let rows = match ::helpdesk_cli_support::page_size(matches, "limitcount")? {
                 Some(page_size) => request.stream_with_page_size(page_size),
                 None => request.stream(),
             };
-            return ::cli_support::all_pages(rows).await;
+            return ::helpdesk_cli_support::all_pages(rows).await;
         }
         let result = request.send().await;
         match result {
@@ -2938,11 +2938,11 @@ impl<T: CliConfig> Cli<T> {
         }
         self.config.execute_get_performance_report(matches, &mut request)?;
         if matches.get_flag("all") {
-            let rows = match ::cli_support::page_size(matches, "limitcount")? {
+            let rows = match ::helpdesk_cli_support::page_size(matches, "limitcount")? {
                 Some(page_size) => request.stream_with_page_size(page_size),
                 None => request.stream(),
             };
-            return ::cli_support::all_pages(rows).await;
+            return ::helpdesk_cli_support::all_pages(rows).await;
         }
         let result = request.send().await;
         match result {
@@ -2980,11 +2980,11 @@ impl<T: CliConfig> Cli<T> {
         }
         self.config.execute_get_tags_report(matches, &mut request)?;
         if matches.get_flag("all") {
-            let rows = match ::cli_support::page_size(matches, "limitcount")? {
+            let rows = match ::helpdesk_cli_support::page_size(matches, "limitcount")? {
                 Some(page_size) => request.stream_with_page_size(page_size),
                 None => request.stream(),
             };
-            return ::cli_support::all_pages(rows).await;
+            return ::helpdesk_cli_support::all_pages(rows).await;
         }
         let result = request.send().await;
         match result {
@@ -3029,11 +3029,11 @@ impl<T: CliConfig> Cli<T> {
         self.config
             .execute_get_tickets_agents_availability_report(matches, &mut request)?;
         if matches.get_flag("all") {
-            let rows = match ::cli_support::page_size(matches, "limitcount")? {
+            let rows = match ::helpdesk_cli_support::page_size(matches, "limitcount")? {
                 Some(page_size) => request.stream_with_page_size(page_size),
                 None => request.stream(),
             };
-            return ::cli_support::all_pages(rows).await;
+            return ::helpdesk_cli_support::all_pages(rows).await;
         }
         let result = request.send().await;
         match result {
@@ -3072,11 +3072,11 @@ impl<T: CliConfig> Cli<T> {
         }
         self.config.execute_get_tickets_load_report(matches, &mut request)?;
         if matches.get_flag("all") {
-            let rows = match ::cli_support::page_size(matches, "limitcount")? {
+            let rows = match ::helpdesk_cli_support::page_size(matches, "limitcount")? {
                 Some(page_size) => request.stream_with_page_size(page_size),
                 None => request.stream(),
             };
-            return ::cli_support::all_pages(rows).await;
+            return ::helpdesk_cli_support::all_pages(rows).await;
         }
         let result = request.send().await;
         match result {
@@ -3121,11 +3121,11 @@ impl<T: CliConfig> Cli<T> {
         }
         self.config.execute_get_tickets_sla_compliance_report(matches, &mut request)?;
         if matches.get_flag("all") {
-            let rows = match ::cli_support::page_size(matches, "limitcount")? {
+            let rows = match ::helpdesk_cli_support::page_size(matches, "limitcount")? {
                 Some(page_size) => request.stream_with_page_size(page_size),
                 None => request.stream(),
             };
-            return ::cli_support::all_pages(rows).await;
+            return ::helpdesk_cli_support::all_pages(rows).await;
         }
         let result = request.send().await;
         match result {
@@ -3175,11 +3175,11 @@ impl<T: CliConfig> Cli<T> {
         }
         self.config.execute_get_tickets_sla_log_report(matches, &mut request)?;
         if matches.get_flag("all") {
-            let rows = match ::cli_support::page_size(matches, "limitcount")? {
+            let rows = match ::helpdesk_cli_support::page_size(matches, "limitcount")? {
                 Some(page_size) => request.stream_with_page_size(page_size),
                 None => request.stream(),
             };
-            return ::cli_support::all_pages(rows).await;
+            return ::helpdesk_cli_support::all_pages(rows).await;
         }
         let result = request.send().await;
         match result {
@@ -3833,7 +3833,7 @@ pub const PAGINATED: &[&str] = &[
 pub const DOWNLOADS: &[&str] = &[];
 /// JSON on stdout: the payload, or the whole body with `--envelope`; errors are
 /// reported by the caller of `Cli::execute`.
-impl CliConfig for ::cli_support::Output {
+impl CliConfig for ::helpdesk_cli_support::Output {
     fn success_item<T>(&self, value: &ResponseValue<T>)
     where
         T: schemars::JsonSchema + serde::Serialize + std::fmt::Debug,

@@ -4,12 +4,12 @@
 //! The subcommands, their arguments and help text are generated from the spec by progenitor's
 //! CLI generator (`generated.rs`, written by `cargo xtask generate`); this file adds the
 //! credentials (`LIVEAGENT_BASE_URL`, `LIVEAGENT_API_KEY` or `--base-url`, `--api-key`) and
-//! hands output, `--all`, downloads and exit codes to `cli_support`.
+//! hands output, `--all`, downloads and exit codes to `helpdesk_cli_support`.
 
 use std::process::ExitCode;
 
-use cli_support::{fail, Exit, Output};
 use generated::{Cli, CliCommand};
+use helpdesk_cli_support::{fail, Exit, Output};
 use liveagent::{ApiKey, ClientBuilder};
 
 #[rustfmt::skip]
@@ -31,21 +31,21 @@ fn command() -> clap::Command {
         )
         .subcommand_required(true)
         .arg_required_else_help(true)
-        .arg(cli_support::credential_arg(
+        .arg(helpdesk_cli_support::credential_arg(
             "base-url",
             BASE_URL_ENV,
             "The account's API URL, e.g. https://example.ladesk.com/api",
         ))
-        .arg(cli_support::credential_arg(
+        .arg(helpdesk_cli_support::credential_arg(
             "api-key",
             API_KEY_ENV,
             "The API key (prefer the environment variable: flags show in the process list)",
         ))
-        .args(cli_support::common_args());
+        .args(helpdesk_cli_support::common_args());
     for operation in CliCommand::iter() {
         root = root.subcommand(
             Cli::<Output>::get_command(operation)
-                .name(cli_support::kebab(operation.operation_id())),
+                .name(helpdesk_cli_support::kebab(operation.operation_id())),
         );
     }
     root
@@ -53,7 +53,7 @@ fn command() -> clap::Command {
 
 #[tokio::main]
 async fn main() -> ExitCode {
-    let matches = match cli_support::parse(command(), std::env::args_os()) {
+    let matches = match helpdesk_cli_support::parse(command(), std::env::args_os()) {
         Ok(matches) => matches,
         Err(code) => return code,
     };
@@ -61,7 +61,7 @@ async fn main() -> ExitCode {
         return fail(Exit::Usage, "no operation given (see `liveagent --help`)");
     };
     let Some(operation) =
-        CliCommand::iter().find(|op| cli_support::kebab(op.operation_id()) == name)
+        CliCommand::iter().find(|op| helpdesk_cli_support::kebab(op.operation_id()) == name)
     else {
         return fail(Exit::Usage, &format!("unknown operation `{name}`"));
     };
@@ -75,18 +75,19 @@ async fn main() -> ExitCode {
     );
     match cli.execute(operation, sub).await {
         Ok(()) => ExitCode::SUCCESS,
-        Err(err) => cli_support::report::<liveagent::types::ErrorEnvelope>(err).await,
+        Err(err) => helpdesk_cli_support::report::<liveagent::types::ErrorEnvelope>(err).await,
     }
 }
 
 /// The client, from the flags and the environment; nothing is sent if one is missing.
-fn client(matches: &clap::ArgMatches) -> Result<liveagent::Client, cli_support::Usage> {
-    let base_url = cli_support::base_url(matches, BASE_URL_ENV)?;
-    let key = cli_support::required(matches, "api-key", API_KEY_ENV, "API key")?;
-    let builder = cli_support::configure(ClientBuilder::new(base_url, ApiKey::new(key)), matches);
+fn client(matches: &clap::ArgMatches) -> Result<liveagent::Client, helpdesk_cli_support::Usage> {
+    let base_url = helpdesk_cli_support::base_url(matches, BASE_URL_ENV)?;
+    let key = helpdesk_cli_support::required(matches, "api-key", API_KEY_ENV, "API key")?;
+    let builder =
+        helpdesk_cli_support::configure(ClientBuilder::new(base_url, ApiKey::new(key)), matches);
     builder
         .build()
-        .map_err(|err| cli_support::Usage(err.to_string()))
+        .map_err(|err| helpdesk_cli_support::Usage(err.to_string()))
 }
 
 #[cfg(test)]

@@ -9,7 +9,7 @@ use std::process::{Command, Output};
 
 use api_tests::capped::{self, ids};
 use api_tests::{cli, Call, SpecIndex};
-use client_runtime::RetryPolicy;
+use helpdesk_client_runtime::RetryPolicy;
 use mock_server::{Options, ReplayServer};
 use serde_json::Value;
 

@@ -759,7 +759,7 @@ impl JsonSchema for OpDateTime {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use client_runtime::wire_checks::{decode_err, round_trip};
+    use helpdesk_client_runtime::wire_checks::{decode_err, round_trip};
     use serde_json::json;
 
     #[derive(Debug, Serialize, Deserialize)]
@@ -1112,7 +1112,7 @@ mod tests {
 
     #[test]
     fn comma_lists_of_la_ints() {
-        use client_runtime::CommaList;
+        use helpdesk_client_runtime::CommaList;
 
         let ints: CommaList<LaInt> = round_trip(r#""7,-1""#);
         assert_eq!(ints[0], 7);

@@ -3774,17 +3774,19 @@ pub mod types {
         impl AddConversationTagBody {
             pub fn id<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.id = ::client_runtime::OptionalValue::into_optional(value)
+                self.id = ::helpdesk_client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| format!("error converting supplied value for id: {e}"));
                 self
             }
             pub fn name<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.name = ::client_runtime::OptionalValue::into_optional(value)
+                self.name = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for name: {e}")
                     });
@@ -3871,9 +3873,11 @@ pub mod types {
         impl Agent {
             pub fn authtoken<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.authtoken = ::client_runtime::OptionalValue::into_optional(value)
+                self.authtoken = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for authtoken: {e}")
                     });
@@ -3881,9 +3885,9 @@ pub mod types {
             }
             pub fn browsercookiename<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.browsercookiename = ::client_runtime::OptionalValue::into_optional(
+                self.browsercookiename = ::helpdesk_client_runtime::OptionalValue::into_optional(
                         value,
                     )
                     .map_err(|e| {
@@ -3907,9 +3911,11 @@ pub mod types {
             }
             pub fn email<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.email = ::client_runtime::OptionalValue::into_optional(value)
+                self.email = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for email: {e}")
                     });
@@ -3917,9 +3923,11 @@ pub mod types {
             }
             pub fn firstname<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.firstname = ::client_runtime::OptionalValue::into_optional(value)
+                self.firstname = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for firstname: {e}")
                     });
@@ -3927,9 +3935,14 @@ pub mod types {
             }
             pub fn gender<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::types::Gender, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<
+                    ::liveagent::types::Gender,
+                    Form,
+                >,
             {
-                self.gender = ::client_runtime::OptionalValue::into_optional(value)
+                self.gender = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for gender: {e}")
                     });
@@ -3937,9 +3950,11 @@ pub mod types {
             }
             pub fn lastname<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.lastname = ::client_runtime::OptionalValue::into_optional(value)
+                self.lastname = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for lastname: {e}")
                     });
@@ -3947,9 +3962,14 @@ pub mod types {
             }
             pub fn role<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::types::AgentRole, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<
+                    ::liveagent::types::AgentRole,
+                    Form,
+                >,
             {
-                self.role = ::client_runtime::OptionalValue::into_optional(value)
+                self.role = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for role: {e}")
                     });
@@ -3957,9 +3977,11 @@ pub mod types {
             }
             pub fn systemname<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.systemname = ::client_runtime::OptionalValue::into_optional(value)
+                self.systemname = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for systemname: {e}")
                     });
@@ -4075,9 +4097,11 @@ pub mod types {
         impl AgentAvailability {
             pub fn contactid<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.contactid = ::client_runtime::OptionalValue::into_optional(value)
+                self.contactid = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for contactid: {e}")
                     });
@@ -4085,9 +4109,9 @@ pub mod types {
             }
             pub fn department_name<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.department_name = ::client_runtime::OptionalValue::into_optional(
+                self.department_name = ::helpdesk_client_runtime::OptionalValue::into_optional(
                         value,
                     )
                     .map_err(|e| {
@@ -4099,9 +4123,11 @@ pub mod types {
             }
             pub fn departmentid<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.departmentid = ::client_runtime::OptionalValue::into_optional(value)
+                self.departmentid = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for departmentid: {e}")
                     });
@@ -4109,9 +4135,11 @@ pub mod types {
             }
             pub fn firstname<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.firstname = ::client_runtime::OptionalValue::into_optional(value)
+                self.firstname = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for firstname: {e}")
                     });
@@ -4119,9 +4147,14 @@ pub mod types {
             }
             pub fn from_date<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaDateTime, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<
+                    ::liveagent::LaDateTime,
+                    Form,
+                >,
             {
-                self.from_date = ::client_runtime::OptionalValue::into_optional(value)
+                self.from_date = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for from_date: {e}")
                     });
@@ -4129,9 +4162,11 @@ pub mod types {
             }
             pub fn hours_online<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.hours_online = ::client_runtime::OptionalValue::into_optional(value)
+                self.hours_online = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for hours_online: {e}")
                     });
@@ -4139,17 +4174,19 @@ pub mod types {
             }
             pub fn id<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.id = ::client_runtime::OptionalValue::into_optional(value)
+                self.id = ::helpdesk_client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| format!("error converting supplied value for id: {e}"));
                 self
             }
             pub fn lastname<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.lastname = ::client_runtime::OptionalValue::into_optional(value)
+                self.lastname = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for lastname: {e}")
                     });
@@ -4157,9 +4194,14 @@ pub mod types {
             }
             pub fn to_date<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaDateTime, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<
+                    ::liveagent::LaDateTime,
+                    Form,
+                >,
             {
-                self.to_date = ::client_runtime::OptionalValue::into_optional(value)
+                self.to_date = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for to_date: {e}")
                     });
@@ -4167,9 +4209,11 @@ pub mod types {
             }
             pub fn userid<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.userid = ::client_runtime::OptionalValue::into_optional(value)
+                self.userid = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for userid: {e}")
                     });
@@ -4300,9 +4344,11 @@ pub mod types {
         impl AgentOnlineState {
             pub fn avatar_url<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.avatar_url = ::client_runtime::OptionalValue::into_optional(value)
+                self.avatar_url = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for avatar_url: {e}")
                     });
@@ -4310,9 +4356,11 @@ pub mod types {
             }
             pub fn contactid<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.contactid = ::client_runtime::OptionalValue::into_optional(value)
+                self.contactid = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for contactid: {e}")
                     });
@@ -4320,9 +4368,11 @@ pub mod types {
             }
             pub fn firstname<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.firstname = ::client_runtime::OptionalValue::into_optional(value)
+                self.firstname = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for firstname: {e}")
                     });
@@ -4340,9 +4390,11 @@ pub mod types {
             }
             pub fn lastname<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.lastname = ::client_runtime::OptionalValue::into_optional(value)
+                self.lastname = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for lastname: {e}")
                     });
@@ -4350,9 +4402,9 @@ pub mod types {
             }
             pub fn online_status<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.online_status = ::client_runtime::OptionalValue::into_optional(
+                self.online_status = ::helpdesk_client_runtime::OptionalValue::into_optional(
                         value,
                     )
                     .map_err(|e| {
@@ -4362,9 +4414,9 @@ pub mod types {
             }
             pub fn preset_status<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.preset_status = ::client_runtime::OptionalValue::into_optional(
+                self.preset_status = ::helpdesk_client_runtime::OptionalValue::into_optional(
                         value,
                     )
                     .map_err(|e| {
@@ -4374,9 +4426,11 @@ pub mod types {
             }
             pub fn username<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.username = ::client_runtime::OptionalValue::into_optional(value)
+                self.username = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for username: {e}")
                     });
@@ -4691,9 +4745,11 @@ pub mod types {
         impl AgentReportRow {
             pub fn answers<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.answers = ::client_runtime::OptionalValue::into_optional(value)
+                self.answers = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for answers: {e}")
                     });
@@ -4701,9 +4757,11 @@ pub mod types {
             }
             pub fn answers_ph<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.answers_ph = ::client_runtime::OptionalValue::into_optional(value)
+                self.answers_ph = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for answers_ph: {e}")
                     });
@@ -4711,9 +4769,9 @@ pub mod types {
             }
             pub fn call_avg_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.call_avg_time = ::client_runtime::OptionalValue::into_optional(
+                self.call_avg_time = ::helpdesk_client_runtime::OptionalValue::into_optional(
                         value,
                     )
                     .map_err(|e| {
@@ -4723,9 +4781,9 @@ pub mod types {
             }
             pub fn call_internal_avg_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.call_internal_avg_time = ::client_runtime::OptionalValue::into_optional(
+                self.call_internal_avg_time = ::helpdesk_client_runtime::OptionalValue::into_optional(
                         value,
                     )
                     .map_err(|e| {
@@ -4737,9 +4795,9 @@ pub mod types {
             }
             pub fn call_internal_seconds<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.call_internal_seconds = ::client_runtime::OptionalValue::into_optional(
+                self.call_internal_seconds = ::helpdesk_client_runtime::OptionalValue::into_optional(
                         value,
                     )
                     .map_err(|e| {
@@ -4751,9 +4809,9 @@ pub mod types {
             }
             pub fn call_outgoing_avg_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.call_outgoing_avg_time = ::client_runtime::OptionalValue::into_optional(
+                self.call_outgoing_avg_time = ::helpdesk_client_runtime::OptionalValue::into_optional(
                         value,
                     )
                     .map_err(|e| {
@@ -4765,9 +4823,9 @@ pub mod types {
             }
             pub fn call_outgoing_seconds<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.call_outgoing_seconds = ::client_runtime::OptionalValue::into_optional(
+                self.call_outgoing_seconds = ::helpdesk_client_runtime::OptionalValue::into_optional(
                         value,
                     )
                     .map_err(|e| {
@@ -4779,9 +4837,9 @@ pub mod types {
             }
             pub fn call_pickup_avg_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.call_pickup_avg_time = ::client_runtime::OptionalValue::into_optional(
+                self.call_pickup_avg_time = ::helpdesk_client_runtime::OptionalValue::into_optional(
                         value,
                     )
                     .map_err(|e| {
@@ -4793,9 +4851,11 @@ pub mod types {
             }
             pub fn call_seconds<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.call_seconds = ::client_runtime::OptionalValue::into_optional(value)
+                self.call_seconds = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for call_seconds: {e}")
                     });
@@ -4803,9 +4863,9 @@ pub mod types {
             }
             pub fn call_seconds_ph<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.call_seconds_ph = ::client_runtime::OptionalValue::into_optional(
+                self.call_seconds_ph = ::helpdesk_client_runtime::OptionalValue::into_optional(
                         value,
                     )
                     .map_err(|e| {
@@ -4817,9 +4877,11 @@ pub mod types {
             }
             pub fn calls<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.calls = ::client_runtime::OptionalValue::into_optional(value)
+                self.calls = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for calls: {e}")
                     });
@@ -4827,9 +4889,9 @@ pub mod types {
             }
             pub fn calls_internal<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.calls_internal = ::client_runtime::OptionalValue::into_optional(
+                self.calls_internal = ::helpdesk_client_runtime::OptionalValue::into_optional(
                         value,
                     )
                     .map_err(|e| {
@@ -4841,9 +4903,9 @@ pub mod types {
             }
             pub fn calls_outgoing<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.calls_outgoing = ::client_runtime::OptionalValue::into_optional(
+                self.calls_outgoing = ::helpdesk_client_runtime::OptionalValue::into_optional(
                         value,
                     )
                     .map_err(|e| {
@@ -4855,9 +4917,11 @@ pub mod types {
             }
             pub fn calls_ph<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.calls_ph = ::client_runtime::OptionalValue::into_optional(value)
+                self.calls_ph = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for calls_ph: {e}")
                     });
@@ -4865,9 +4929,11 @@ pub mod types {
             }
             pub fn chat_answers<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.chat_answers = ::client_runtime::OptionalValue::into_optional(value)
+                self.chat_answers = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for chat_answers: {e}")
                     });
@@ -4875,9 +4941,9 @@ pub mod types {
             }
             pub fn chat_answers_ph<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.chat_answers_ph = ::client_runtime::OptionalValue::into_optional(
+                self.chat_answers_ph = ::helpdesk_client_runtime::OptionalValue::into_optional(
                         value,
                     )
                     .map_err(|e| {
@@ -4889,9 +4955,9 @@ pub mod types {
             }
             pub fn chat_avg_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.chat_avg_time = ::client_runtime::OptionalValue::into_optional(
+                self.chat_avg_time = ::helpdesk_client_runtime::OptionalValue::into_optional(
                         value,
                     )
                     .map_err(|e| {
@@ -4901,9 +4967,11 @@ pub mod types {
             }
             pub fn chat_pickup<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.chat_pickup = ::client_runtime::OptionalValue::into_optional(value)
+                self.chat_pickup = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for chat_pickup: {e}")
                     });
@@ -4911,9 +4979,9 @@ pub mod types {
             }
             pub fn chat_pickup_avg_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.chat_pickup_avg_time = ::client_runtime::OptionalValue::into_optional(
+                self.chat_pickup_avg_time = ::helpdesk_client_runtime::OptionalValue::into_optional(
                         value,
                     )
                     .map_err(|e| {
@@ -4925,9 +4993,11 @@ pub mod types {
             }
             pub fn chats<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.chats = ::client_runtime::OptionalValue::into_optional(value)
+                self.chats = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for chats: {e}")
                     });
@@ -4935,9 +5005,11 @@ pub mod types {
             }
             pub fn chats_ph<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.chats_ph = ::client_runtime::OptionalValue::into_optional(value)
+                self.chats_ph = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for chats_ph: {e}")
                     });
@@ -4945,9 +5017,11 @@ pub mod types {
             }
             pub fn contactid<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.contactid = ::client_runtime::OptionalValue::into_optional(value)
+                self.contactid = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for contactid: {e}")
                     });
@@ -4955,9 +5029,9 @@ pub mod types {
             }
             pub fn created_tickets<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.created_tickets = ::client_runtime::OptionalValue::into_optional(
+                self.created_tickets = ::helpdesk_client_runtime::OptionalValue::into_optional(
                         value,
                     )
                     .map_err(|e| {
@@ -4969,9 +5043,9 @@ pub mod types {
             }
             pub fn first_assign_avg_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.first_assign_avg_time = ::client_runtime::OptionalValue::into_optional(
+                self.first_assign_avg_time = ::helpdesk_client_runtime::OptionalValue::into_optional(
                         value,
                     )
                     .map_err(|e| {
@@ -4983,9 +5057,9 @@ pub mod types {
             }
             pub fn first_assign_avg_time_sla<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.first_assign_avg_time_sla = ::client_runtime::OptionalValue::into_optional(
+                self.first_assign_avg_time_sla = ::helpdesk_client_runtime::OptionalValue::into_optional(
                         value,
                     )
                     .map_err(|e| {
@@ -4997,9 +5071,9 @@ pub mod types {
             }
             pub fn first_resolve_avg_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.first_resolve_avg_time = ::client_runtime::OptionalValue::into_optional(
+                self.first_resolve_avg_time = ::helpdesk_client_runtime::OptionalValue::into_optional(
                         value,
                     )
                     .map_err(|e| {
@@ -5011,9 +5085,9 @@ pub mod types {
             }
             pub fn first_resolve_avg_time_sla<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.first_resolve_avg_time_sla = ::client_runtime::OptionalValue::into_optional(
+                self.first_resolve_avg_time_sla = ::helpdesk_client_runtime::OptionalValue::into_optional(
                         value,
                     )
                     .map_err(|e| {
@@ -5025,9 +5099,11 @@ pub mod types {
             }
             pub fn firstname<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.firstname = ::client_runtime::OptionalValue::into_optional(value)
+                self.firstname = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for firstname: {e}")
                     });
@@ -5035,17 +5111,19 @@ pub mod types {
             }
             pub fn id<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.id = ::client_runtime::OptionalValue::into_optional(value)
+                self.id = ::helpdesk_client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| format!("error converting supplied value for id: {e}"));
                 self
             }
             pub fn lastname<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.lastname = ::client_runtime::OptionalValue::into_optional(value)
+                self.lastname = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for lastname: {e}")
                     });
@@ -5053,9 +5131,11 @@ pub mod types {
             }
             pub fn missed_calls<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.missed_calls = ::client_runtime::OptionalValue::into_optional(value)
+                self.missed_calls = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for missed_calls: {e}")
                     });
@@ -5063,9 +5143,9 @@ pub mod types {
             }
             pub fn missed_calls_ph<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.missed_calls_ph = ::client_runtime::OptionalValue::into_optional(
+                self.missed_calls_ph = ::helpdesk_client_runtime::OptionalValue::into_optional(
                         value,
                     )
                     .map_err(|e| {
@@ -5077,9 +5157,11 @@ pub mod types {
             }
             pub fn missed_chats<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.missed_chats = ::client_runtime::OptionalValue::into_optional(value)
+                self.missed_chats = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for missed_chats: {e}")
                     });
@@ -5087,9 +5169,9 @@ pub mod types {
             }
             pub fn missed_chats_ph<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.missed_chats_ph = ::client_runtime::OptionalValue::into_optional(
+                self.missed_chats_ph = ::helpdesk_client_runtime::OptionalValue::into_optional(
                         value,
                     )
                     .map_err(|e| {
@@ -5101,9 +5183,9 @@ pub mod types {
             }
             pub fn new_answer_avg_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.new_answer_avg_time = ::client_runtime::OptionalValue::into_optional(
+                self.new_answer_avg_time = ::helpdesk_client_runtime::OptionalValue::into_optional(
                         value,
                     )
                     .map_err(|e| {
@@ -5115,9 +5197,9 @@ pub mod types {
             }
             pub fn new_answer_avg_time_sla<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.new_answer_avg_time_sla = ::client_runtime::OptionalValue::into_optional(
+                self.new_answer_avg_time_sla = ::helpdesk_client_runtime::OptionalValue::into_optional(
                         value,
                     )
                     .map_err(|e| {
@@ -5129,9 +5211,9 @@ pub mod types {
             }
             pub fn next_answer_avg_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.next_answer_avg_time = ::client_runtime::OptionalValue::into_optional(
+                self.next_answer_avg_time = ::helpdesk_client_runtime::OptionalValue::into_optional(
                         value,
                     )
                     .map_err(|e| {
@@ -5143,9 +5225,9 @@ pub mod types {
             }
             pub fn next_answer_avg_time_sla<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.next_answer_avg_time_sla = ::client_runtime::OptionalValue::into_optional(
+                self.next_answer_avg_time_sla = ::helpdesk_client_runtime::OptionalValue::into_optional(
                         value,
                     )
                     .map_err(|e| {
@@ -5157,9 +5239,11 @@ pub mod types {
             }
             pub fn not_ranked<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.not_ranked = ::client_runtime::OptionalValue::into_optional(value)
+                self.not_ranked = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for not_ranked: {e}")
                     });
@@ -5167,9 +5251,11 @@ pub mod types {
             }
             pub fn not_ranked_p<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.not_ranked_p = ::client_runtime::OptionalValue::into_optional(value)
+                self.not_ranked_p = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for not_ranked_p: {e}")
                     });
@@ -5177,9 +5263,9 @@ pub mod types {
             }
             pub fn not_ranked_ph<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.not_ranked_ph = ::client_runtime::OptionalValue::into_optional(
+                self.not_ranked_ph = ::helpdesk_client_runtime::OptionalValue::into_optional(
                         value,
                     )
                     .map_err(|e| {
@@ -5189,9 +5275,11 @@ pub mod types {
             }
             pub fn notes<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.notes = ::client_runtime::OptionalValue::into_optional(value)
+                self.notes = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for notes: {e}")
                     });
@@ -5199,9 +5287,11 @@ pub mod types {
             }
             pub fn o_calls<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.o_calls = ::client_runtime::OptionalValue::into_optional(value)
+                self.o_calls = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for o_calls: {e}")
                     });
@@ -5209,9 +5299,11 @@ pub mod types {
             }
             pub fn punishments<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.punishments = ::client_runtime::OptionalValue::into_optional(value)
+                self.punishments = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for punishments: {e}")
                     });
@@ -5219,9 +5311,9 @@ pub mod types {
             }
             pub fn punishments_p<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.punishments_p = ::client_runtime::OptionalValue::into_optional(
+                self.punishments_p = ::helpdesk_client_runtime::OptionalValue::into_optional(
                         value,
                     )
                     .map_err(|e| {
@@ -5231,9 +5323,9 @@ pub mod types {
             }
             pub fn punishments_ph<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.punishments_ph = ::client_runtime::OptionalValue::into_optional(
+                self.punishments_ph = ::helpdesk_client_runtime::OptionalValue::into_optional(
                         value,
                     )
                     .map_err(|e| {
@@ -5245,9 +5337,9 @@ pub mod types {
             }
             pub fn resolved_tickets<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.resolved_tickets = ::client_runtime::OptionalValue::into_optional(
+                self.resolved_tickets = ::helpdesk_client_runtime::OptionalValue::into_optional(
                         value,
                     )
                     .map_err(|e| {
@@ -5259,9 +5351,11 @@ pub mod types {
             }
             pub fn rewards<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.rewards = ::client_runtime::OptionalValue::into_optional(value)
+                self.rewards = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for rewards: {e}")
                     });
@@ -5269,9 +5363,11 @@ pub mod types {
             }
             pub fn rewards_p<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.rewards_p = ::client_runtime::OptionalValue::into_optional(value)
+                self.rewards_p = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for rewards_p: {e}")
                     });
@@ -5279,9 +5375,11 @@ pub mod types {
             }
             pub fn rewards_ph<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.rewards_ph = ::client_runtime::OptionalValue::into_optional(value)
+                self.rewards_ph = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for rewards_ph: {e}")
                     });
@@ -5289,9 +5387,11 @@ pub mod types {
             }
             pub fn u_calls<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.u_calls = ::client_runtime::OptionalValue::into_optional(value)
+                self.u_calls = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for u_calls: {e}")
                     });
@@ -5299,9 +5399,11 @@ pub mod types {
             }
             pub fn u_chats<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.u_chats = ::client_runtime::OptionalValue::into_optional(value)
+                self.u_chats = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for u_chats: {e}")
                     });
@@ -5309,9 +5411,11 @@ pub mod types {
             }
             pub fn worktime<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.worktime = ::client_runtime::OptionalValue::into_optional(value)
+                self.worktime = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for worktime: {e}")
                     });
@@ -5637,9 +5741,12 @@ pub mod types {
         impl ApplicationStatus {
             pub fn current_server_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaDateTime, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<
+                    ::liveagent::LaDateTime,
+                    Form,
+                >,
             {
-                self.current_server_time = ::client_runtime::OptionalValue::into_optional(
+                self.current_server_time = ::helpdesk_client_runtime::OptionalValue::into_optional(
                         value,
                     )
                     .map_err(|e| {
@@ -5651,9 +5758,9 @@ pub mod types {
             }
             pub fn liveagentversion<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.liveagentversion = ::client_runtime::OptionalValue::into_optional(
+                self.liveagentversion = ::helpdesk_client_runtime::OptionalValue::into_optional(
                         value,
                     )
                     .map_err(|e| {
@@ -5965,9 +6072,11 @@ pub mod types {
         impl ChannelReportRow {
             pub fn answers<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.answers = ::client_runtime::OptionalValue::into_optional(value)
+                self.answers = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for answers: {e}")
                     });
@@ -5975,9 +6084,9 @@ pub mod types {
             }
             pub fn call_avg_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.call_avg_time = ::client_runtime::OptionalValue::into_optional(
+                self.call_avg_time = ::helpdesk_client_runtime::OptionalValue::into_optional(
                         value,
                     )
                     .map_err(|e| {
@@ -5987,9 +6096,9 @@ pub mod types {
             }
             pub fn call_internal_avg_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.call_internal_avg_time = ::client_runtime::OptionalValue::into_optional(
+                self.call_internal_avg_time = ::helpdesk_client_runtime::OptionalValue::into_optional(
                         value,
                     )
                     .map_err(|e| {
@@ -6001,9 +6110,9 @@ pub mod types {
             }
             pub fn call_internal_seconds<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.call_internal_seconds = ::client_runtime::OptionalValue::into_optional(
+                self.call_internal_seconds = ::helpdesk_client_runtime::OptionalValue::into_optional(
                         value,
                     )
                     .map_err(|e| {
@@ -6015,9 +6124,9 @@ pub mod types {
             }
             pub fn call_outgoing_avg_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.call_outgoing_avg_time = ::client_runtime::OptionalValue::into_optional(
+                self.call_outgoing_avg_time = ::helpdesk_client_runtime::OptionalValue::into_optional(
                         value,
                     )
                     .map_err(|e| {
@@ -6029,9 +6138,9 @@ pub mod types {
             }
             pub fn call_outgoing_seconds<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.call_outgoing_seconds = ::client_runtime::OptionalValue::into_optional(
+                self.call_outgoing_seconds = ::helpdesk_client_runtime::OptionalValue::into_optional(
                         value,
                     )
                     .map_err(|e| {
@@ -6043,9 +6152,9 @@ pub mod types {
             }
             pub fn call_pickup_avg_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.call_pickup_avg_time = ::client_runtime::OptionalValue::into_optional(
+                self.call_pickup_avg_time = ::helpdesk_client_runtime::OptionalValue::into_optional(
                         value,
                     )
                     .map_err(|e| {
@@ -6057,9 +6166,11 @@ pub mod types {
             }
             pub fn call_seconds<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.call_seconds = ::client_runtime::OptionalValue::into_optional(value)
+                self.call_seconds = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for call_seconds: {e}")
                     });
@@ -6067,9 +6178,11 @@ pub mod types {
             }
             pub fn calls<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.calls = ::client_runtime::OptionalValue::into_optional(value)
+                self.calls = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for calls: {e}")
                     });
@@ -6077,9 +6190,9 @@ pub mod types {
             }
             pub fn calls_internal<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.calls_internal = ::client_runtime::OptionalValue::into_optional(
+                self.calls_internal = ::helpdesk_client_runtime::OptionalValue::into_optional(
                         value,
                     )
                     .map_err(|e| {
@@ -6091,9 +6204,9 @@ pub mod types {
             }
             pub fn calls_outgoing<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.calls_outgoing = ::client_runtime::OptionalValue::into_optional(
+                self.calls_outgoing = ::helpdesk_client_runtime::OptionalValue::into_optional(
                         value,
                     )
                     .map_err(|e| {
@@ -6105,9 +6218,11 @@ pub mod types {
             }
             pub fn channel_name<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.channel_name = ::client_runtime::OptionalValue::into_optional(value)
+                self.channel_name = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for channel_name: {e}")
                     });
@@ -6115,9 +6230,11 @@ pub mod types {
             }
             pub fn chat_answers<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.chat_answers = ::client_runtime::OptionalValue::into_optional(value)
+                self.chat_answers = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for chat_answers: {e}")
                     });
@@ -6125,9 +6242,9 @@ pub mod types {
             }
             pub fn chat_avg_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.chat_avg_time = ::client_runtime::OptionalValue::into_optional(
+                self.chat_avg_time = ::helpdesk_client_runtime::OptionalValue::into_optional(
                         value,
                     )
                     .map_err(|e| {
@@ -6137,9 +6254,11 @@ pub mod types {
             }
             pub fn chat_pickup<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.chat_pickup = ::client_runtime::OptionalValue::into_optional(value)
+                self.chat_pickup = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for chat_pickup: {e}")
                     });
@@ -6147,9 +6266,9 @@ pub mod types {
             }
             pub fn chat_pickup_avg_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.chat_pickup_avg_time = ::client_runtime::OptionalValue::into_optional(
+                self.chat_pickup_avg_time = ::helpdesk_client_runtime::OptionalValue::into_optional(
                         value,
                     )
                     .map_err(|e| {
@@ -6161,9 +6280,11 @@ pub mod types {
             }
             pub fn chats<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.chats = ::client_runtime::OptionalValue::into_optional(value)
+                self.chats = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for chats: {e}")
                     });
@@ -6171,9 +6292,9 @@ pub mod types {
             }
             pub fn created_tickets<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.created_tickets = ::client_runtime::OptionalValue::into_optional(
+                self.created_tickets = ::helpdesk_client_runtime::OptionalValue::into_optional(
                         value,
                     )
                     .map_err(|e| {
@@ -6185,9 +6306,11 @@ pub mod types {
             }
             pub fn f_calls<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.f_calls = ::client_runtime::OptionalValue::into_optional(value)
+                self.f_calls = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for f_calls: {e}")
                     });
@@ -6195,9 +6318,11 @@ pub mod types {
             }
             pub fn f_chats<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.f_chats = ::client_runtime::OptionalValue::into_optional(value)
+                self.f_chats = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for f_chats: {e}")
                     });
@@ -6205,9 +6330,9 @@ pub mod types {
             }
             pub fn first_assign_avg_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.first_assign_avg_time = ::client_runtime::OptionalValue::into_optional(
+                self.first_assign_avg_time = ::helpdesk_client_runtime::OptionalValue::into_optional(
                         value,
                     )
                     .map_err(|e| {
@@ -6219,9 +6344,9 @@ pub mod types {
             }
             pub fn first_assign_avg_time_sla<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.first_assign_avg_time_sla = ::client_runtime::OptionalValue::into_optional(
+                self.first_assign_avg_time_sla = ::helpdesk_client_runtime::OptionalValue::into_optional(
                         value,
                     )
                     .map_err(|e| {
@@ -6233,9 +6358,9 @@ pub mod types {
             }
             pub fn first_resolve_avg_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.first_resolve_avg_time = ::client_runtime::OptionalValue::into_optional(
+                self.first_resolve_avg_time = ::helpdesk_client_runtime::OptionalValue::into_optional(
                         value,
                     )
                     .map_err(|e| {
@@ -6247,9 +6372,9 @@ pub mod types {
             }
             pub fn first_resolve_avg_time_sla<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.first_resolve_avg_time_sla = ::client_runtime::OptionalValue::into_optional(
+                self.first_resolve_avg_time_sla = ::helpdesk_client_runtime::OptionalValue::into_optional(
                         value,
                     )
                     .map_err(|e| {
@@ -6261,9 +6386,11 @@ pub mod types {
             }
             pub fn i_calls<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.i_calls = ::client_runtime::OptionalValue::into_optional(value)
+                self.i_calls = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for i_calls: {e}")
                     });
@@ -6271,9 +6398,11 @@ pub mod types {
             }
             pub fn i_chats<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.i_chats = ::client_runtime::OptionalValue::into_optional(value)
+                self.i_chats = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for i_chats: {e}")
                     });
@@ -6281,9 +6410,11 @@ pub mod types {
             }
             pub fn i_messages<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.i_messages = ::client_runtime::OptionalValue::into_optional(value)
+                self.i_messages = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for i_messages: {e}")
                     });
@@ -6291,17 +6422,19 @@ pub mod types {
             }
             pub fn id<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.id = ::client_runtime::OptionalValue::into_optional(value)
+                self.id = ::helpdesk_client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| format!("error converting supplied value for id: {e}"));
                 self
             }
             pub fn missed_calls<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.missed_calls = ::client_runtime::OptionalValue::into_optional(value)
+                self.missed_calls = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for missed_calls: {e}")
                     });
@@ -6309,9 +6442,11 @@ pub mod types {
             }
             pub fn missed_chats<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.missed_chats = ::client_runtime::OptionalValue::into_optional(value)
+                self.missed_chats = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for missed_chats: {e}")
                     });
@@ -6319,9 +6454,9 @@ pub mod types {
             }
             pub fn new_answer_avg_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.new_answer_avg_time = ::client_runtime::OptionalValue::into_optional(
+                self.new_answer_avg_time = ::helpdesk_client_runtime::OptionalValue::into_optional(
                         value,
                     )
                     .map_err(|e| {
@@ -6333,9 +6468,9 @@ pub mod types {
             }
             pub fn new_answer_avg_time_sla<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.new_answer_avg_time_sla = ::client_runtime::OptionalValue::into_optional(
+                self.new_answer_avg_time_sla = ::helpdesk_client_runtime::OptionalValue::into_optional(
                         value,
                     )
                     .map_err(|e| {
@@ -6347,9 +6482,9 @@ pub mod types {
             }
             pub fn next_answer_avg_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.next_answer_avg_time = ::client_runtime::OptionalValue::into_optional(
+                self.next_answer_avg_time = ::helpdesk_client_runtime::OptionalValue::into_optional(
                         value,
                     )
                     .map_err(|e| {
@@ -6361,9 +6496,9 @@ pub mod types {
             }
             pub fn next_answer_avg_time_sla<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.next_answer_avg_time_sla = ::client_runtime::OptionalValue::into_optional(
+                self.next_answer_avg_time_sla = ::helpdesk_client_runtime::OptionalValue::into_optional(
                         value,
                     )
                     .map_err(|e| {
@@ -6375,9 +6510,11 @@ pub mod types {
             }
             pub fn not_ranked<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.not_ranked = ::client_runtime::OptionalValue::into_optional(value)
+                self.not_ranked = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for not_ranked: {e}")
                     });
@@ -6385,9 +6522,11 @@ pub mod types {
             }
             pub fn not_ranked_p<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.not_ranked_p = ::client_runtime::OptionalValue::into_optional(value)
+                self.not_ranked_p = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for not_ranked_p: {e}")
                     });
@@ -6395,9 +6534,11 @@ pub mod types {
             }
             pub fn notes<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.notes = ::client_runtime::OptionalValue::into_optional(value)
+                self.notes = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for notes: {e}")
                     });
@@ -6405,9 +6546,11 @@ pub mod types {
             }
             pub fn o_calls<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.o_calls = ::client_runtime::OptionalValue::into_optional(value)
+                self.o_calls = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for o_calls: {e}")
                     });
@@ -6415,9 +6558,11 @@ pub mod types {
             }
             pub fn punishments<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.punishments = ::client_runtime::OptionalValue::into_optional(value)
+                self.punishments = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for punishments: {e}")
                     });
@@ -6425,9 +6570,9 @@ pub mod types {
             }
             pub fn punishments_p<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.punishments_p = ::client_runtime::OptionalValue::into_optional(
+                self.punishments_p = ::helpdesk_client_runtime::OptionalValue::into_optional(
                         value,
                     )
                     .map_err(|e| {
@@ -6437,9 +6582,9 @@ pub mod types {
             }
             pub fn resolved_tickets<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.resolved_tickets = ::client_runtime::OptionalValue::into_optional(
+                self.resolved_tickets = ::helpdesk_client_runtime::OptionalValue::into_optional(
                         value,
                     )
                     .map_err(|e| {
@@ -6451,9 +6596,11 @@ pub mod types {
             }
             pub fn rewards<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.rewards = ::client_runtime::OptionalValue::into_optional(value)
+                self.rewards = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for rewards: {e}")
                     });
@@ -6461,9 +6608,11 @@ pub mod types {
             }
             pub fn rewards_p<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.rewards_p = ::client_runtime::OptionalValue::into_optional(value)
+                self.rewards_p = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for rewards_p: {e}")
                     });
@@ -6471,9 +6620,11 @@ pub mod types {
             }
             pub fn u_calls<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.u_calls = ::client_runtime::OptionalValue::into_optional(value)
+                self.u_calls = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for u_calls: {e}")
                     });
@@ -6481,9 +6632,11 @@ pub mod types {
             }
             pub fn u_chats<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.u_chats = ::client_runtime::OptionalValue::into_optional(value)
+                self.u_chats = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for u_chats: {e}")
                     });
@@ -6754,9 +6907,11 @@ pub mod types {
             }
             pub fn datecreated<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.datecreated = ::client_runtime::OptionalValue::into_optional(value)
+                self.datecreated = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for datecreated: {e}")
                     });
@@ -6798,17 +6953,19 @@ pub mod types {
             }
             pub fn ip<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.ip = ::client_runtime::OptionalValue::into_optional(value)
+                self.ip = ::helpdesk_client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| format!("error converting supplied value for ip: {e}"));
                 self
             }
             pub fn language<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.language = ::client_runtime::OptionalValue::into_optional(value)
+                self.language = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for language: {e}")
                     });
@@ -6816,9 +6973,11 @@ pub mod types {
             }
             pub fn name<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.name = ::client_runtime::OptionalValue::into_optional(value)
+                self.name = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for name: {e}")
                     });
@@ -6906,9 +7065,11 @@ pub mod types {
         impl CompanyCustomField {
             pub fn code<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.code = ::client_runtime::OptionalValue::into_optional(value)
+                self.code = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for code: {e}")
                     });
@@ -6916,9 +7077,11 @@ pub mod types {
             }
             pub fn value<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.value = ::client_runtime::OptionalValue::into_optional(value)
+                self.value = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for value: {e}")
                     });
@@ -7015,9 +7178,11 @@ pub mod types {
             }
             pub fn groupname<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.groupname = ::client_runtime::OptionalValue::into_optional(value)
+                self.groupname = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for groupname: {e}")
                     });
@@ -7163,9 +7328,14 @@ pub mod types {
         impl CompanySummary {
             pub fn datecreated<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaDateTime, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<
+                    ::liveagent::LaDateTime,
+                    Form,
+                >,
             {
-                self.datecreated = ::client_runtime::OptionalValue::into_optional(value)
+                self.datecreated = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for datecreated: {e}")
                     });
@@ -7173,9 +7343,11 @@ pub mod types {
             }
             pub fn emails<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.emails = ::client_runtime::OptionalValue::into_optional(value)
+                self.emails = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for emails: {e}")
                     });
@@ -7193,17 +7365,19 @@ pub mod types {
             }
             pub fn ip<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.ip = ::client_runtime::OptionalValue::into_optional(value)
+                self.ip = ::helpdesk_client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| format!("error converting supplied value for ip: {e}"));
                 self
             }
             pub fn name<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.name = ::client_runtime::OptionalValue::into_optional(value)
+                self.name = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for name: {e}")
                     });
@@ -7354,9 +7528,11 @@ pub mod types {
         impl Conversation {
             pub fn assignedto<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.assignedto = ::client_runtime::OptionalValue::into_optional(value)
+                self.assignedto = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for assignedto: {e}")
                     });
@@ -7364,12 +7540,14 @@ pub mod types {
             }
             pub fn channel_type<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<
+                T: ::helpdesk_client_runtime::OptionalValue<
                     ::liveagent::types::ChannelType,
                     Form,
                 >,
             {
-                self.channel_type = ::client_runtime::OptionalValue::into_optional(value)
+                self.channel_type = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for channel_type: {e}")
                     });
@@ -7377,9 +7555,11 @@ pub mod types {
             }
             pub fn code<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.code = ::client_runtime::OptionalValue::into_optional(value)
+                self.code = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for code: {e}")
                     });
@@ -7401,9 +7581,11 @@ pub mod types {
             }
             pub fn cursor<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.cursor = ::client_runtime::OptionalValue::into_optional(value)
+                self.cursor = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for cursor: {e}")
                     });
@@ -7425,9 +7607,14 @@ pub mod types {
             }
             pub fn datechanged<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaDateTime, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<
+                    ::liveagent::LaDateTime,
+                    Form,
+                >,
             {
-                self.datechanged = ::client_runtime::OptionalValue::into_optional(value)
+                self.datechanged = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for datechanged: {e}")
                     });
@@ -7435,9 +7622,14 @@ pub mod types {
             }
             pub fn datecreated<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaDateTime, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<
+                    ::liveagent::LaDateTime,
+                    Form,
+                >,
             {
-                self.datecreated = ::client_runtime::OptionalValue::into_optional(value)
+                self.datecreated = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for datecreated: {e}")
                     });
@@ -7445,9 +7637,14 @@ pub mod types {
             }
             pub fn datedue<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaDateTime, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<
+                    ::liveagent::LaDateTime,
+                    Form,
+                >,
             {
-                self.datedue = ::client_runtime::OptionalValue::into_optional(value)
+                self.datedue = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for datedue: {e}")
                     });
@@ -7455,9 +7652,11 @@ pub mod types {
             }
             pub fn departmentid<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.departmentid = ::client_runtime::OptionalValue::into_optional(value)
+                self.departmentid = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for departmentid: {e}")
                     });
@@ -7465,9 +7664,9 @@ pub mod types {
             }
             pub fn departmentname<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.departmentname = ::client_runtime::OptionalValue::into_optional(
+                self.departmentname = ::helpdesk_client_runtime::OptionalValue::into_optional(
                         value,
                     )
                     .map_err(|e| {
@@ -7479,9 +7678,9 @@ pub mod types {
             }
             pub fn messagegroupsin<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.messagegroupsin = ::client_runtime::OptionalValue::into_optional(
+                self.messagegroupsin = ::helpdesk_client_runtime::OptionalValue::into_optional(
                         value,
                     )
                     .map_err(|e| {
@@ -7493,9 +7692,9 @@ pub mod types {
             }
             pub fn messagegroupsout<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.messagegroupsout = ::client_runtime::OptionalValue::into_optional(
+                self.messagegroupsout = ::helpdesk_client_runtime::OptionalValue::into_optional(
                         value,
                     )
                     .map_err(|e| {
@@ -7507,9 +7706,11 @@ pub mod types {
             }
             pub fn owneremail<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.owneremail = ::client_runtime::OptionalValue::into_optional(value)
+                self.owneremail = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for owneremail: {e}")
                     });
@@ -7517,9 +7718,11 @@ pub mod types {
             }
             pub fn ownername<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.ownername = ::client_runtime::OptionalValue::into_optional(value)
+                self.ownername = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for ownername: {e}")
                     });
@@ -7527,9 +7730,11 @@ pub mod types {
             }
             pub fn ownernote<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.ownernote = ::client_runtime::OptionalValue::into_optional(value)
+                self.ownernote = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for ownernote: {e}")
                     });
@@ -7537,9 +7742,11 @@ pub mod types {
             }
             pub fn preview<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.preview = ::client_runtime::OptionalValue::into_optional(value)
+                self.preview = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for preview: {e}")
                     });
@@ -7547,9 +7754,9 @@ pub mod types {
             }
             pub fn publicurlcode<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.publicurlcode = ::client_runtime::OptionalValue::into_optional(
+                self.publicurlcode = ::helpdesk_client_runtime::OptionalValue::into_optional(
                         value,
                     )
                     .map_err(|e| {
@@ -7559,12 +7766,14 @@ pub mod types {
             }
             pub fn status<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<
+                T: ::helpdesk_client_runtime::OptionalValue<
                     ::liveagent::types::ConversationStatus,
                     Form,
                 >,
             {
-                self.status = ::client_runtime::OptionalValue::into_optional(value)
+                self.status = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for status: {e}")
                     });
@@ -7572,9 +7781,11 @@ pub mod types {
             }
             pub fn subject<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.subject = ::client_runtime::OptionalValue::into_optional(value)
+                self.subject = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for subject: {e}")
                     });
@@ -7582,12 +7793,14 @@ pub mod types {
             }
             pub fn tags<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<
+                T: ::helpdesk_client_runtime::OptionalValue<
                     ::liveagent::CommaList<::std::string::String>,
                     Form,
                 >,
             {
-                self.tags = ::client_runtime::OptionalValue::into_optional(value)
+                self.tags = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for tags: {e}")
                     });
@@ -7673,9 +7886,11 @@ pub mod types {
         impl ConversationCustomField {
             pub fn code<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.code = ::client_runtime::OptionalValue::into_optional(value)
+                self.code = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for code: {e}")
                     });
@@ -7683,9 +7898,11 @@ pub mod types {
             }
             pub fn value<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.value = ::client_runtime::OptionalValue::into_optional(value)
+                self.value = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for value: {e}")
                     });
@@ -7948,12 +8165,14 @@ pub mod types {
         impl ConversationSummary {
             pub fn channel_type<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<
+                T: ::helpdesk_client_runtime::OptionalValue<
                     ::liveagent::types::ChannelType,
                     Form,
                 >,
             {
-                self.channel_type = ::client_runtime::OptionalValue::into_optional(value)
+                self.channel_type = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for channel_type: {e}")
                     });
@@ -7961,9 +8180,11 @@ pub mod types {
             }
             pub fn code<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.code = ::client_runtime::OptionalValue::into_optional(value)
+                self.code = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for code: {e}")
                     });
@@ -7985,9 +8206,11 @@ pub mod types {
             }
             pub fn cursor<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.cursor = ::client_runtime::OptionalValue::into_optional(value)
+                self.cursor = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for cursor: {e}")
                     });
@@ -7995,9 +8218,14 @@ pub mod types {
             }
             pub fn datechanged<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaDateTime, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<
+                    ::liveagent::LaDateTime,
+                    Form,
+                >,
             {
-                self.datechanged = ::client_runtime::OptionalValue::into_optional(value)
+                self.datechanged = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for datechanged: {e}")
                     });
@@ -8005,9 +8233,14 @@ pub mod types {
             }
             pub fn datecreated<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaDateTime, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<
+                    ::liveagent::LaDateTime,
+                    Form,
+                >,
             {
-                self.datecreated = ::client_runtime::OptionalValue::into_optional(value)
+                self.datecreated = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for datecreated: {e}")
                     });
@@ -8015,9 +8248,14 @@ pub mod types {
             }
             pub fn datedue<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaDateTime, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<
+                    ::liveagent::LaDateTime,
+                    Form,
+                >,
             {
-                self.datedue = ::client_runtime::OptionalValue::into_optional(value)
+                self.datedue = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for datedue: {e}")
                     });
@@ -8025,9 +8263,11 @@ pub mod types {
             }
             pub fn departmentid<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.departmentid = ::client_runtime::OptionalValue::into_optional(value)
+                self.departmentid = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for departmentid: {e}")
                     });
@@ -8035,9 +8275,9 @@ pub mod types {
             }
             pub fn departmentname<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.departmentname = ::client_runtime::OptionalValue::into_optional(
+                self.departmentname = ::helpdesk_client_runtime::OptionalValue::into_optional(
                         value,
                     )
                     .map_err(|e| {
@@ -8049,9 +8289,9 @@ pub mod types {
             }
             pub fn messagegroupsin<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.messagegroupsin = ::client_runtime::OptionalValue::into_optional(
+                self.messagegroupsin = ::helpdesk_client_runtime::OptionalValue::into_optional(
                         value,
                     )
                     .map_err(|e| {
@@ -8063,9 +8303,9 @@ pub mod types {
             }
             pub fn messagegroupsout<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.messagegroupsout = ::client_runtime::OptionalValue::into_optional(
+                self.messagegroupsout = ::helpdesk_client_runtime::OptionalValue::into_optional(
                         value,
                     )
                     .map_err(|e| {
@@ -8077,9 +8317,11 @@ pub mod types {
             }
             pub fn owneremail<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.owneremail = ::client_runtime::OptionalValue::into_optional(value)
+                self.owneremail = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for owneremail: {e}")
                     });
@@ -8087,9 +8329,11 @@ pub mod types {
             }
             pub fn ownername<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.ownername = ::client_runtime::OptionalValue::into_optional(value)
+                self.ownername = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for ownername: {e}")
                     });
@@ -8097,9 +8341,11 @@ pub mod types {
             }
             pub fn preview<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.preview = ::client_runtime::OptionalValue::into_optional(value)
+                self.preview = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for preview: {e}")
                     });
@@ -8107,9 +8353,9 @@ pub mod types {
             }
             pub fn publicurlcode<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.publicurlcode = ::client_runtime::OptionalValue::into_optional(
+                self.publicurlcode = ::helpdesk_client_runtime::OptionalValue::into_optional(
                         value,
                     )
                     .map_err(|e| {
@@ -8119,12 +8365,14 @@ pub mod types {
             }
             pub fn status<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<
+                T: ::helpdesk_client_runtime::OptionalValue<
                     ::liveagent::types::ConversationStatus,
                     Form,
                 >,
             {
-                self.status = ::client_runtime::OptionalValue::into_optional(value)
+                self.status = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for status: {e}")
                     });
@@ -8132,9 +8380,11 @@ pub mod types {
             }
             pub fn subject<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.subject = ::client_runtime::OptionalValue::into_optional(value)
+                self.subject = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for subject: {e}")
                     });
@@ -8142,12 +8392,14 @@ pub mod types {
             }
             pub fn tags<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<
+                T: ::helpdesk_client_runtime::OptionalValue<
                     ::liveagent::CommaList<::std::string::String>,
                     Form,
                 >,
             {
-                self.tags = ::client_runtime::OptionalValue::into_optional(value)
+                self.tags = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for tags: {e}")
                     });
@@ -8235,9 +8487,11 @@ pub mod types {
             }
             pub fn name<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.name = ::client_runtime::OptionalValue::into_optional(value)
+                self.name = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for name: {e}")
                     });
@@ -8401,12 +8655,14 @@ pub mod types {
         impl CreateConversationMessageBody {
             pub fn attachments<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<
+                T: ::helpdesk_client_runtime::OptionalValue<
                     ::liveagent::CommaList<::std::string::String>,
                     Form,
                 >,
             {
-                self.attachments = ::client_runtime::OptionalValue::into_optional(value)
+                self.attachments = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for attachments: {e}")
                     });
@@ -8414,9 +8670,12 @@ pub mod types {
             }
             pub fn do_not_send_mail<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::types::YesNo, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<
+                    ::liveagent::types::YesNo,
+                    Form,
+                >,
             {
-                self.do_not_send_mail = ::client_runtime::OptionalValue::into_optional(
+                self.do_not_send_mail = ::helpdesk_client_runtime::OptionalValue::into_optional(
                         value,
                     )
                     .map_err(|e| {
@@ -8428,9 +8687,12 @@ pub mod types {
             }
             pub fn is_html_message<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::types::YesNo, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<
+                    ::liveagent::types::YesNo,
+                    Form,
+                >,
             {
-                self.is_html_message = ::client_runtime::OptionalValue::into_optional(
+                self.is_html_message = ::helpdesk_client_runtime::OptionalValue::into_optional(
                         value,
                     )
                     .map_err(|e| {
@@ -8442,9 +8704,9 @@ pub mod types {
             }
             pub fn mail_messsage_id<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.mail_messsage_id = ::client_runtime::OptionalValue::into_optional(
+                self.mail_messsage_id = ::helpdesk_client_runtime::OptionalValue::into_optional(
                         value,
                     )
                     .map_err(|e| {
@@ -8468,12 +8730,14 @@ pub mod types {
             }
             pub fn type_<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<
+                T: ::helpdesk_client_runtime::OptionalValue<
                     ::liveagent::types::MessageKind,
                     Form,
                 >,
             {
-                self.type_ = ::client_runtime::OptionalValue::into_optional(value)
+                self.type_ = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for type_: {e}")
                     });
@@ -8493,9 +8757,9 @@ pub mod types {
             }
             pub fn useridentifier<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.useridentifier = ::client_runtime::OptionalValue::into_optional(
+                self.useridentifier = ::helpdesk_client_runtime::OptionalValue::into_optional(
                         value,
                     )
                     .map_err(|e| {
@@ -8563,9 +8827,11 @@ pub mod types {
         impl CreateCustomersGroupBody {
             pub fn bg_color<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.bg_color = ::client_runtime::OptionalValue::into_optional(value)
+                self.bg_color = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for bg_color: {e}")
                     });
@@ -8573,9 +8839,11 @@ pub mod types {
             }
             pub fn color<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.color = ::client_runtime::OptionalValue::into_optional(value)
+                self.color = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for color: {e}")
                     });
@@ -8688,9 +8956,11 @@ pub mod types {
             }
             pub fn departmentid<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.departmentid = ::client_runtime::OptionalValue::into_optional(value)
+                self.departmentid = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for departmentid: {e}")
                     });
@@ -8698,9 +8968,11 @@ pub mod types {
             }
             pub fn description<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.description = ::client_runtime::OptionalValue::into_optional(value)
+                self.description = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for description: {e}")
                     });
@@ -8720,9 +8992,11 @@ pub mod types {
             }
             pub fn keywords<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.keywords = ::client_runtime::OptionalValue::into_optional(value)
+                self.keywords = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for keywords: {e}")
                     });
@@ -8744,9 +9018,11 @@ pub mod types {
             }
             pub fn rorder<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.rorder = ::client_runtime::OptionalValue::into_optional(value)
+                self.rorder = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for rorder: {e}")
                     });
@@ -8838,9 +9114,11 @@ pub mod types {
         impl CreateTagBody {
             pub fn bg_color<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.bg_color = ::client_runtime::OptionalValue::into_optional(value)
+                self.bg_color = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for bg_color: {e}")
                     });
@@ -8848,9 +9126,11 @@ pub mod types {
             }
             pub fn color<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.color = ::client_runtime::OptionalValue::into_optional(value)
+                self.color = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for color: {e}")
                     });
@@ -9067,9 +9347,11 @@ pub mod types {
             }
             pub fn groupname<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.groupname = ::client_runtime::OptionalValue::into_optional(value)
+                self.groupname = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for groupname: {e}")
                     });
@@ -9126,9 +9408,11 @@ pub mod types {
         impl CustomersGroup {
             pub fn bg_color<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.bg_color = ::client_runtime::OptionalValue::into_optional(value)
+                self.bg_color = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for bg_color: {e}")
                     });
@@ -9136,9 +9420,11 @@ pub mod types {
             }
             pub fn color<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.color = ::client_runtime::OptionalValue::into_optional(value)
+                self.color = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for color: {e}")
                     });
@@ -9156,9 +9442,11 @@ pub mod types {
             }
             pub fn name<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.name = ::client_runtime::OptionalValue::into_optional(value)
+                self.name = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for name: {e}")
                     });
@@ -9224,9 +9512,11 @@ pub mod types {
         impl CustomersGroupCreated {
             pub fn bg_color<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.bg_color = ::client_runtime::OptionalValue::into_optional(value)
+                self.bg_color = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for bg_color: {e}")
                     });
@@ -9234,9 +9524,11 @@ pub mod types {
             }
             pub fn color<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.color = ::client_runtime::OptionalValue::into_optional(value)
+                self.color = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for color: {e}")
                     });
@@ -9254,9 +9546,11 @@ pub mod types {
             }
             pub fn name<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.name = ::client_runtime::OptionalValue::into_optional(value)
+                self.name = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for name: {e}")
                     });
@@ -9276,9 +9570,11 @@ pub mod types {
             }
             pub fn statuscode<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.statuscode = ::client_runtime::OptionalValue::into_optional(value)
+                self.statuscode = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for statuscode: {e}")
                     });
@@ -9521,9 +9817,11 @@ pub mod types {
             }
             pub fn name<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.name = ::client_runtime::OptionalValue::into_optional(value)
+                self.name = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for name: {e}")
                     });
@@ -9573,9 +9871,11 @@ pub mod types {
         impl DeleteConversationBody {
             pub fn note<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.note = ::client_runtime::OptionalValue::into_optional(value)
+                self.note = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for note: {e}")
                     });
@@ -9583,9 +9883,9 @@ pub mod types {
             }
             pub fn useridentifier<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.useridentifier = ::client_runtime::OptionalValue::into_optional(
+                self.useridentifier = ::helpdesk_client_runtime::OptionalValue::into_optional(
                         value,
                     )
                     .map_err(|e| {
@@ -9639,17 +9939,19 @@ pub mod types {
         impl DeleteConversationTagBody {
             pub fn id<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.id = ::client_runtime::OptionalValue::into_optional(value)
+                self.id = ::helpdesk_client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| format!("error converting supplied value for id: {e}"));
                 self
             }
             pub fn name<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.name = ::client_runtime::OptionalValue::into_optional(value)
+                self.name = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for name: {e}")
                     });
@@ -9694,9 +9996,11 @@ pub mod types {
         impl DeleteCustomerFieldsBody {
             pub fn code<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.code = ::client_runtime::OptionalValue::into_optional(value)
+                self.code = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for code: {e}")
                     });
@@ -9955,9 +10259,11 @@ pub mod types {
         impl DepartmentReportRow {
             pub fn answers<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.answers = ::client_runtime::OptionalValue::into_optional(value)
+                self.answers = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for answers: {e}")
                     });
@@ -9965,9 +10271,9 @@ pub mod types {
             }
             pub fn call_avg_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.call_avg_time = ::client_runtime::OptionalValue::into_optional(
+                self.call_avg_time = ::helpdesk_client_runtime::OptionalValue::into_optional(
                         value,
                     )
                     .map_err(|e| {
@@ -9977,9 +10283,9 @@ pub mod types {
             }
             pub fn call_internal_avg_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.call_internal_avg_time = ::client_runtime::OptionalValue::into_optional(
+                self.call_internal_avg_time = ::helpdesk_client_runtime::OptionalValue::into_optional(
                         value,
                     )
                     .map_err(|e| {
@@ -9991,9 +10297,9 @@ pub mod types {
             }
             pub fn call_internal_seconds<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.call_internal_seconds = ::client_runtime::OptionalValue::into_optional(
+                self.call_internal_seconds = ::helpdesk_client_runtime::OptionalValue::into_optional(
                         value,
                     )
                     .map_err(|e| {
@@ -10005,9 +10311,9 @@ pub mod types {
             }
             pub fn call_outgoing_avg_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.call_outgoing_avg_time = ::client_runtime::OptionalValue::into_optional(
+                self.call_outgoing_avg_time = ::helpdesk_client_runtime::OptionalValue::into_optional(
                         value,
                     )
                     .map_err(|e| {
@@ -10019,9 +10325,9 @@ pub mod types {
             }
             pub fn call_outgoing_seconds<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.call_outgoing_seconds = ::client_runtime::OptionalValue::into_optional(
+                self.call_outgoing_seconds = ::helpdesk_client_runtime::OptionalValue::into_optional(
                         value,
                     )
                     .map_err(|e| {
@@ -10033,9 +10339,9 @@ pub mod types {
             }
             pub fn call_pickup_avg_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.call_pickup_avg_time = ::client_runtime::OptionalValue::into_optional(
+                self.call_pickup_avg_time = ::helpdesk_client_runtime::OptionalValue::into_optional(
                         value,
                     )
                     .map_err(|e| {
@@ -10047,9 +10353,11 @@ pub mod types {
             }
             pub fn call_seconds<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.call_seconds = ::client_runtime::OptionalValue::into_optional(value)
+                self.call_seconds = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for call_seconds: {e}")
                     });
@@ -10057,9 +10365,11 @@ pub mod types {
             }
             pub fn calls<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.calls = ::client_runtime::OptionalValue::into_optional(value)
+                self.calls = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for calls: {e}")
                     });
@@ -10067,9 +10377,9 @@ pub mod types {
             }
             pub fn calls_internal<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.calls_internal = ::client_runtime::OptionalValue::into_optional(
+                self.calls_internal = ::helpdesk_client_runtime::OptionalValue::into_optional(
                         value,
                     )
                     .map_err(|e| {
@@ -10081,9 +10391,9 @@ pub mod types {
             }
             pub fn calls_outgoing<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.calls_outgoing = ::client_runtime::OptionalValue::into_optional(
+                self.calls_outgoing = ::helpdesk_client_runtime::OptionalValue::into_optional(
                         value,
                     )
                     .map_err(|e| {
@@ -10095,9 +10405,11 @@ pub mod types {
             }
             pub fn chat_answers<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.chat_answers = ::client_runtime::OptionalValue::into_optional(value)
+                self.chat_answers = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for chat_answers: {e}")
                     });
@@ -10105,9 +10417,9 @@ pub mod types {
             }
             pub fn chat_avg_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.chat_avg_time = ::client_runtime::OptionalValue::into_optional(
+                self.chat_avg_time = ::helpdesk_client_runtime::OptionalValue::into_optional(
                         value,
                     )
                     .map_err(|e| {
@@ -10117,9 +10429,11 @@ pub mod types {
             }
             pub fn chat_pickup<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.chat_pickup = ::client_runtime::OptionalValue::into_optional(value)
+                self.chat_pickup = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for chat_pickup: {e}")
                     });
@@ -10127,9 +10441,9 @@ pub mod types {
             }
             pub fn chat_pickup_avg_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.chat_pickup_avg_time = ::client_runtime::OptionalValue::into_optional(
+                self.chat_pickup_avg_time = ::helpdesk_client_runtime::OptionalValue::into_optional(
                         value,
                     )
                     .map_err(|e| {
@@ -10141,9 +10455,11 @@ pub mod types {
             }
             pub fn chats<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.chats = ::client_runtime::OptionalValue::into_optional(value)
+                self.chats = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for chats: {e}")
                     });
@@ -10151,9 +10467,9 @@ pub mod types {
             }
             pub fn created_tickets<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.created_tickets = ::client_runtime::OptionalValue::into_optional(
+                self.created_tickets = ::helpdesk_client_runtime::OptionalValue::into_optional(
                         value,
                     )
                     .map_err(|e| {
@@ -10165,9 +10481,9 @@ pub mod types {
             }
             pub fn department_name<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.department_name = ::client_runtime::OptionalValue::into_optional(
+                self.department_name = ::helpdesk_client_runtime::OptionalValue::into_optional(
                         value,
                     )
                     .map_err(|e| {
@@ -10179,9 +10495,11 @@ pub mod types {
             }
             pub fn f_calls<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.f_calls = ::client_runtime::OptionalValue::into_optional(value)
+                self.f_calls = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for f_calls: {e}")
                     });
@@ -10189,9 +10507,11 @@ pub mod types {
             }
             pub fn f_chats<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.f_chats = ::client_runtime::OptionalValue::into_optional(value)
+                self.f_chats = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for f_chats: {e}")
                     });
@@ -10199,9 +10519,9 @@ pub mod types {
             }
             pub fn first_assign_avg_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.first_assign_avg_time = ::client_runtime::OptionalValue::into_optional(
+                self.first_assign_avg_time = ::helpdesk_client_runtime::OptionalValue::into_optional(
                         value,
                     )
                     .map_err(|e| {
@@ -10213,9 +10533,9 @@ pub mod types {
             }
             pub fn first_assign_avg_time_sla<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.first_assign_avg_time_sla = ::client_runtime::OptionalValue::into_optional(
+                self.first_assign_avg_time_sla = ::helpdesk_client_runtime::OptionalValue::into_optional(
                         value,
                     )
                     .map_err(|e| {
@@ -10227,9 +10547,9 @@ pub mod types {
             }
             pub fn first_resolve_avg_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.first_resolve_avg_time = ::client_runtime::OptionalValue::into_optional(
+                self.first_resolve_avg_time = ::helpdesk_client_runtime::OptionalValue::into_optional(
                         value,
                     )
                     .map_err(|e| {
@@ -10241,9 +10561,9 @@ pub mod types {
             }
             pub fn first_resolve_avg_time_sla<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.first_resolve_avg_time_sla = ::client_runtime::OptionalValue::into_optional(
+                self.first_resolve_avg_time_sla = ::helpdesk_client_runtime::OptionalValue::into_optional(
                         value,
                     )
                     .map_err(|e| {
@@ -10255,9 +10575,11 @@ pub mod types {
             }
             pub fn i_calls<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.i_calls = ::client_runtime::OptionalValue::into_optional(value)
+                self.i_calls = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for i_calls: {e}")
                     });
@@ -10265,9 +10587,11 @@ pub mod types {
             }
             pub fn i_chats<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.i_chats = ::client_runtime::OptionalValue::into_optional(value)
+                self.i_chats = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for i_chats: {e}")
                     });
@@ -10275,9 +10599,11 @@ pub mod types {
             }
             pub fn i_messages<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.i_messages = ::client_runtime::OptionalValue::into_optional(value)
+                self.i_messages = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for i_messages: {e}")
                     });
@@ -10285,17 +10611,19 @@ pub mod types {
             }
             pub fn id<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.id = ::client_runtime::OptionalValue::into_optional(value)
+                self.id = ::helpdesk_client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| format!("error converting supplied value for id: {e}"));
                 self
             }
             pub fn missed_calls<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.missed_calls = ::client_runtime::OptionalValue::into_optional(value)
+                self.missed_calls = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for missed_calls: {e}")
                     });
@@ -10303,9 +10631,11 @@ pub mod types {
             }
             pub fn missed_chats<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.missed_chats = ::client_runtime::OptionalValue::into_optional(value)
+                self.missed_chats = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for missed_chats: {e}")
                     });
@@ -10313,9 +10643,9 @@ pub mod types {
             }
             pub fn new_answer_avg_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.new_answer_avg_time = ::client_runtime::OptionalValue::into_optional(
+                self.new_answer_avg_time = ::helpdesk_client_runtime::OptionalValue::into_optional(
                         value,
                     )
                     .map_err(|e| {
@@ -10327,9 +10657,9 @@ pub mod types {
             }
             pub fn new_answer_avg_time_sla<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.new_answer_avg_time_sla = ::client_runtime::OptionalValue::into_optional(
+                self.new_answer_avg_time_sla = ::helpdesk_client_runtime::OptionalValue::into_optional(
                         value,
                     )
                     .map_err(|e| {
@@ -10341,9 +10671,9 @@ pub mod types {
             }
             pub fn next_answer_avg_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.next_answer_avg_time = ::client_runtime::OptionalValue::into_optional(
+                self.next_answer_avg_time = ::helpdesk_client_runtime::OptionalValue::into_optional(
                         value,
                     )
                     .map_err(|e| {
@@ -10355,9 +10685,9 @@ pub mod types {
             }
             pub fn next_answer_avg_time_sla<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.next_answer_avg_time_sla = ::client_runtime::OptionalValue::into_optional(
+                self.next_answer_avg_time_sla = ::helpdesk_client_runtime::OptionalValue::into_optional(
                         value,
                     )
                     .map_err(|e| {
@@ -10369,9 +10699,11 @@ pub mod types {
             }
             pub fn not_ranked<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.not_ranked = ::client_runtime::OptionalValue::into_optional(value)
+                self.not_ranked = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for not_ranked: {e}")
                     });
@@ -10379,9 +10711,11 @@ pub mod types {
             }
             pub fn not_ranked_p<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.not_ranked_p = ::client_runtime::OptionalValue::into_optional(value)
+                self.not_ranked_p = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for not_ranked_p: {e}")
                     });
@@ -10389,9 +10723,11 @@ pub mod types {
             }
             pub fn notes<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.notes = ::client_runtime::OptionalValue::into_optional(value)
+                self.notes = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for notes: {e}")
                     });
@@ -10399,9 +10735,11 @@ pub mod types {
             }
             pub fn o_calls<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.o_calls = ::client_runtime::OptionalValue::into_optional(value)
+                self.o_calls = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for o_calls: {e}")
                     });
@@ -10409,9 +10747,11 @@ pub mod types {
             }
             pub fn punishments<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.punishments = ::client_runtime::OptionalValue::into_optional(value)
+                self.punishments = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for punishments: {e}")
                     });
@@ -10419,9 +10759,9 @@ pub mod types {
             }
             pub fn punishments_p<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.punishments_p = ::client_runtime::OptionalValue::into_optional(
+                self.punishments_p = ::helpdesk_client_runtime::OptionalValue::into_optional(
                         value,
                     )
                     .map_err(|e| {
@@ -10431,9 +10771,9 @@ pub mod types {
             }
             pub fn resolved_tickets<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.resolved_tickets = ::client_runtime::OptionalValue::into_optional(
+                self.resolved_tickets = ::helpdesk_client_runtime::OptionalValue::into_optional(
                         value,
                     )
                     .map_err(|e| {
@@ -10445,9 +10785,11 @@ pub mod types {
             }
             pub fn rewards<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.rewards = ::client_runtime::OptionalValue::into_optional(value)
+                self.rewards = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for rewards: {e}")
                     });
@@ -10455,9 +10797,11 @@ pub mod types {
             }
             pub fn rewards_p<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.rewards_p = ::client_runtime::OptionalValue::into_optional(value)
+                self.rewards_p = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for rewards_p: {e}")
                     });
@@ -10465,9 +10809,11 @@ pub mod types {
             }
             pub fn u_calls<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.u_calls = ::client_runtime::OptionalValue::into_optional(value)
+                self.u_calls = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for u_calls: {e}")
                     });
@@ -10475,9 +10821,11 @@ pub mod types {
             }
             pub fn u_chats<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.u_chats = ::client_runtime::OptionalValue::into_optional(value)
+                self.u_chats = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for u_chats: {e}")
                     });
@@ -10712,9 +11060,11 @@ pub mod types {
         impl Error {
             pub fn debugmessage<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.debugmessage = ::client_runtime::OptionalValue::into_optional(value)
+                self.debugmessage = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for debugmessage: {e}")
                     });
@@ -10722,9 +11072,11 @@ pub mod types {
             }
             pub fn errormessage<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.errormessage = ::client_runtime::OptionalValue::into_optional(value)
+                self.errormessage = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for errormessage: {e}")
                     });
@@ -10732,9 +11084,11 @@ pub mod types {
             }
             pub fn status<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.status = ::client_runtime::OptionalValue::into_optional(value)
+                self.status = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for status: {e}")
                     });
@@ -10742,9 +11096,11 @@ pub mod types {
             }
             pub fn statuscode<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.statuscode = ::client_runtime::OptionalValue::into_optional(value)
+                self.statuscode = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for statuscode: {e}")
                     });
@@ -10858,9 +11214,14 @@ pub mod types {
         impl File {
             pub fn created<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaDateTime, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<
+                    ::liveagent::LaDateTime,
+                    Form,
+                >,
             {
-                self.created = ::client_runtime::OptionalValue::into_optional(value)
+                self.created = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for created: {e}")
                     });
@@ -10868,9 +11229,11 @@ pub mod types {
             }
             pub fn download_url<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.download_url = ::client_runtime::OptionalValue::into_optional(value)
+                self.download_url = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for download_url: {e}")
                     });
@@ -10878,9 +11241,11 @@ pub mod types {
             }
             pub fn downloads<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.downloads = ::client_runtime::OptionalValue::into_optional(value)
+                self.downloads = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for downloads: {e}")
                     });
@@ -10900,9 +11265,11 @@ pub mod types {
             }
             pub fn filename<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.filename = ::client_runtime::OptionalValue::into_optional(value)
+                self.filename = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for filename: {e}")
                     });
@@ -10910,9 +11277,11 @@ pub mod types {
             }
             pub fn filesize<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.filesize = ::client_runtime::OptionalValue::into_optional(value)
+                self.filesize = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for filesize: {e}")
                     });
@@ -10920,9 +11289,11 @@ pub mod types {
             }
             pub fn filetype<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.filetype = ::client_runtime::OptionalValue::into_optional(value)
+                self.filetype = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for filetype: {e}")
                     });
@@ -11029,9 +11400,11 @@ pub mod types {
             }
             pub fn name<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.name = ::client_runtime::OptionalValue::into_optional(value)
+                self.name = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for name: {e}")
                     });
@@ -11179,12 +11552,14 @@ pub mod types {
         impl KnowledgebaseArticle {
             pub fn access<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<
+                T: ::helpdesk_client_runtime::OptionalValue<
                     ::liveagent::types::KnowledgebaseAccess,
                     Form,
                 >,
             {
-                self.access = ::client_runtime::OptionalValue::into_optional(value)
+                self.access = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for access: {e}")
                     });
@@ -11192,12 +11567,12 @@ pub mod types {
             }
             pub fn access_inherited<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<
+                T: ::helpdesk_client_runtime::OptionalValue<
                     ::liveagent::types::KnowledgebaseAccess,
                     Form,
                 >,
             {
-                self.access_inherited = ::client_runtime::OptionalValue::into_optional(
+                self.access_inherited = ::helpdesk_client_runtime::OptionalValue::into_optional(
                         value,
                     )
                     .map_err(|e| {
@@ -11209,9 +11584,11 @@ pub mod types {
             }
             pub fn content<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.content = ::client_runtime::OptionalValue::into_optional(value)
+                self.content = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for content: {e}")
                     });
@@ -11219,9 +11596,9 @@ pub mod types {
             }
             pub fn conversationid<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.conversationid = ::client_runtime::OptionalValue::into_optional(
+                self.conversationid = ::helpdesk_client_runtime::OptionalValue::into_optional(
                         value,
                     )
                     .map_err(|e| {
@@ -11233,9 +11610,14 @@ pub mod types {
             }
             pub fn datechanged<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaDateTime, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<
+                    ::liveagent::LaDateTime,
+                    Form,
+                >,
             {
-                self.datechanged = ::client_runtime::OptionalValue::into_optional(value)
+                self.datechanged = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for datechanged: {e}")
                     });
@@ -11243,9 +11625,14 @@ pub mod types {
             }
             pub fn datecreated<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaDateTime, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<
+                    ::liveagent::LaDateTime,
+                    Form,
+                >,
             {
-                self.datecreated = ::client_runtime::OptionalValue::into_optional(value)
+                self.datecreated = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for datecreated: {e}")
                     });
@@ -11253,9 +11640,14 @@ pub mod types {
             }
             pub fn deleted<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::types::YesNo, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<
+                    ::liveagent::types::YesNo,
+                    Form,
+                >,
             {
-                self.deleted = ::client_runtime::OptionalValue::into_optional(value)
+                self.deleted = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for deleted: {e}")
                     });
@@ -11263,9 +11655,11 @@ pub mod types {
             }
             pub fn departmentid<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.departmentid = ::client_runtime::OptionalValue::into_optional(value)
+                self.departmentid = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for departmentid: {e}")
                     });
@@ -11273,9 +11667,11 @@ pub mod types {
             }
             pub fn description<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.description = ::client_runtime::OptionalValue::into_optional(value)
+                self.description = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for description: {e}")
                     });
@@ -11295,9 +11691,11 @@ pub mod types {
             }
             pub fn kb_id<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.kb_id = ::client_runtime::OptionalValue::into_optional(value)
+                self.kb_id = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for kb_id: {e}")
                     });
@@ -11305,9 +11703,11 @@ pub mod types {
             }
             pub fn keywords<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.keywords = ::client_runtime::OptionalValue::into_optional(value)
+                self.keywords = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for keywords: {e}")
                     });
@@ -11315,9 +11715,9 @@ pub mod types {
             }
             pub fn metadescription<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.metadescription = ::client_runtime::OptionalValue::into_optional(
+                self.metadescription = ::helpdesk_client_runtime::OptionalValue::into_optional(
                         value,
                     )
                     .map_err(|e| {
@@ -11329,9 +11729,9 @@ pub mod types {
             }
             pub fn parent_entry_id<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.parent_entry_id = ::client_runtime::OptionalValue::into_optional(
+                self.parent_entry_id = ::helpdesk_client_runtime::OptionalValue::into_optional(
                         value,
                     )
                     .map_err(|e| {
@@ -11343,9 +11743,11 @@ pub mod types {
             }
             pub fn rorder<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.rorder = ::client_runtime::OptionalValue::into_optional(value)
+                self.rorder = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for rorder: {e}")
                     });
@@ -11353,12 +11755,14 @@ pub mod types {
             }
             pub fn rstatus<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<
+                T: ::helpdesk_client_runtime::OptionalValue<
                     ::liveagent::types::KnowledgebaseEntryStatus,
                     Form,
                 >,
             {
-                self.rstatus = ::client_runtime::OptionalValue::into_optional(value)
+                self.rstatus = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for rstatus: {e}")
                     });
@@ -11366,12 +11770,14 @@ pub mod types {
             }
             pub fn rtype<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<
+                T: ::helpdesk_client_runtime::OptionalValue<
                     ::liveagent::types::KnowledgebaseEntryType,
                     Form,
                 >,
             {
-                self.rtype = ::client_runtime::OptionalValue::into_optional(value)
+                self.rtype = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for rtype: {e}")
                     });
@@ -11379,9 +11785,11 @@ pub mod types {
             }
             pub fn title<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.title = ::client_runtime::OptionalValue::into_optional(value)
+                self.title = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for title: {e}")
                     });
@@ -11389,9 +11797,11 @@ pub mod types {
             }
             pub fn treepath<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.treepath = ::client_runtime::OptionalValue::into_optional(value)
+                self.treepath = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for treepath: {e}")
                     });
@@ -11399,9 +11809,11 @@ pub mod types {
             }
             pub fn urlcode<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.urlcode = ::client_runtime::OptionalValue::into_optional(value)
+                self.urlcode = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for urlcode: {e}")
                     });
@@ -11409,9 +11821,11 @@ pub mod types {
             }
             pub fn views<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.views = ::client_runtime::OptionalValue::into_optional(value)
+                self.views = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for views: {e}")
                     });
@@ -11419,9 +11833,11 @@ pub mod types {
             }
             pub fn votes<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.votes = ::client_runtime::OptionalValue::into_optional(value)
+                self.votes = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for votes: {e}")
                     });
@@ -11675,12 +12091,14 @@ pub mod types {
         impl KnowledgebaseCategory {
             pub fn access<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<
+                T: ::helpdesk_client_runtime::OptionalValue<
                     ::liveagent::types::KnowledgebaseAccess,
                     Form,
                 >,
             {
-                self.access = ::client_runtime::OptionalValue::into_optional(value)
+                self.access = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for access: {e}")
                     });
@@ -11688,12 +12106,12 @@ pub mod types {
             }
             pub fn access_inherited<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<
+                T: ::helpdesk_client_runtime::OptionalValue<
                     ::liveagent::types::KnowledgebaseAccess,
                     Form,
                 >,
             {
-                self.access_inherited = ::client_runtime::OptionalValue::into_optional(
+                self.access_inherited = ::helpdesk_client_runtime::OptionalValue::into_optional(
                         value,
                     )
                     .map_err(|e| {
@@ -11705,9 +12123,14 @@ pub mod types {
             }
             pub fn datechanged<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaDateTime, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<
+                    ::liveagent::LaDateTime,
+                    Form,
+                >,
             {
-                self.datechanged = ::client_runtime::OptionalValue::into_optional(value)
+                self.datechanged = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for datechanged: {e}")
                     });
@@ -11715,9 +12138,14 @@ pub mod types {
             }
             pub fn datecreated<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaDateTime, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<
+                    ::liveagent::LaDateTime,
+                    Form,
+                >,
             {
-                self.datecreated = ::client_runtime::OptionalValue::into_optional(value)
+                self.datecreated = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for datecreated: {e}")
                     });
@@ -11725,9 +12153,11 @@ pub mod types {
             }
             pub fn departmentid<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.departmentid = ::client_runtime::OptionalValue::into_optional(value)
+                self.departmentid = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for departmentid: {e}")
                     });
@@ -11735,9 +12165,11 @@ pub mod types {
             }
             pub fn description<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.description = ::client_runtime::OptionalValue::into_optional(value)
+                self.description = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for description: {e}")
                     });
@@ -11757,9 +12189,11 @@ pub mod types {
             }
             pub fn kb_id<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.kb_id = ::client_runtime::OptionalValue::into_optional(value)
+                self.kb_id = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for kb_id: {e}")
                     });
@@ -11767,9 +12201,11 @@ pub mod types {
             }
             pub fn keywords<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.keywords = ::client_runtime::OptionalValue::into_optional(value)
+                self.keywords = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for keywords: {e}")
                     });
@@ -11777,9 +12213,9 @@ pub mod types {
             }
             pub fn parent_entry_id<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.parent_entry_id = ::client_runtime::OptionalValue::into_optional(
+                self.parent_entry_id = ::helpdesk_client_runtime::OptionalValue::into_optional(
                         value,
                     )
                     .map_err(|e| {
@@ -11791,9 +12227,11 @@ pub mod types {
             }
             pub fn rorder<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.rorder = ::client_runtime::OptionalValue::into_optional(value)
+                self.rorder = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for rorder: {e}")
                     });
@@ -11801,12 +12239,14 @@ pub mod types {
             }
             pub fn rstatus<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<
+                T: ::helpdesk_client_runtime::OptionalValue<
                     ::liveagent::types::KnowledgebaseEntryStatus,
                     Form,
                 >,
             {
-                self.rstatus = ::client_runtime::OptionalValue::into_optional(value)
+                self.rstatus = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for rstatus: {e}")
                     });
@@ -11814,9 +12254,11 @@ pub mod types {
             }
             pub fn rtype<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.rtype = ::client_runtime::OptionalValue::into_optional(value)
+                self.rtype = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for rtype: {e}")
                     });
@@ -11824,9 +12266,11 @@ pub mod types {
             }
             pub fn title<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.title = ::client_runtime::OptionalValue::into_optional(value)
+                self.title = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for title: {e}")
                     });
@@ -11834,9 +12278,11 @@ pub mod types {
             }
             pub fn treepath<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.treepath = ::client_runtime::OptionalValue::into_optional(value)
+                self.treepath = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for treepath: {e}")
                     });
@@ -11844,9 +12290,11 @@ pub mod types {
             }
             pub fn urlcode<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.urlcode = ::client_runtime::OptionalValue::into_optional(value)
+                self.urlcode = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for urlcode: {e}")
                     });
@@ -11854,9 +12302,11 @@ pub mod types {
             }
             pub fn views<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.views = ::client_runtime::OptionalValue::into_optional(value)
+                self.views = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for views: {e}")
                     });
@@ -12081,12 +12531,14 @@ pub mod types {
         impl KnowledgebaseEntry {
             pub fn access<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<
+                T: ::helpdesk_client_runtime::OptionalValue<
                     ::liveagent::types::KnowledgebaseAccess,
                     Form,
                 >,
             {
-                self.access = ::client_runtime::OptionalValue::into_optional(value)
+                self.access = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for access: {e}")
                     });
@@ -12094,12 +12546,12 @@ pub mod types {
             }
             pub fn access_inherited<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<
+                T: ::helpdesk_client_runtime::OptionalValue<
                     ::liveagent::types::KnowledgebaseAccess,
                     Form,
                 >,
             {
-                self.access_inherited = ::client_runtime::OptionalValue::into_optional(
+                self.access_inherited = ::helpdesk_client_runtime::OptionalValue::into_optional(
                         value,
                     )
                     .map_err(|e| {
@@ -12111,9 +12563,11 @@ pub mod types {
             }
             pub fn content<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.content = ::client_runtime::OptionalValue::into_optional(value)
+                self.content = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for content: {e}")
                     });
@@ -12121,9 +12575,9 @@ pub mod types {
             }
             pub fn conversationid<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.conversationid = ::client_runtime::OptionalValue::into_optional(
+                self.conversationid = ::helpdesk_client_runtime::OptionalValue::into_optional(
                         value,
                     )
                     .map_err(|e| {
@@ -12135,9 +12589,14 @@ pub mod types {
             }
             pub fn datechanged<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaDateTime, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<
+                    ::liveagent::LaDateTime,
+                    Form,
+                >,
             {
-                self.datechanged = ::client_runtime::OptionalValue::into_optional(value)
+                self.datechanged = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for datechanged: {e}")
                     });
@@ -12145,9 +12604,14 @@ pub mod types {
             }
             pub fn datecreated<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaDateTime, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<
+                    ::liveagent::LaDateTime,
+                    Form,
+                >,
             {
-                self.datecreated = ::client_runtime::OptionalValue::into_optional(value)
+                self.datecreated = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for datecreated: {e}")
                     });
@@ -12155,9 +12619,14 @@ pub mod types {
             }
             pub fn deleted<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::types::YesNo, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<
+                    ::liveagent::types::YesNo,
+                    Form,
+                >,
             {
-                self.deleted = ::client_runtime::OptionalValue::into_optional(value)
+                self.deleted = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for deleted: {e}")
                     });
@@ -12165,9 +12634,11 @@ pub mod types {
             }
             pub fn departmentid<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.departmentid = ::client_runtime::OptionalValue::into_optional(value)
+                self.departmentid = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for departmentid: {e}")
                     });
@@ -12175,9 +12646,11 @@ pub mod types {
             }
             pub fn description<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.description = ::client_runtime::OptionalValue::into_optional(value)
+                self.description = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for description: {e}")
                     });
@@ -12197,9 +12670,11 @@ pub mod types {
             }
             pub fn kb_id<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.kb_id = ::client_runtime::OptionalValue::into_optional(value)
+                self.kb_id = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for kb_id: {e}")
                     });
@@ -12207,9 +12682,11 @@ pub mod types {
             }
             pub fn keywords<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.keywords = ::client_runtime::OptionalValue::into_optional(value)
+                self.keywords = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for keywords: {e}")
                     });
@@ -12217,9 +12694,9 @@ pub mod types {
             }
             pub fn metadescription<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.metadescription = ::client_runtime::OptionalValue::into_optional(
+                self.metadescription = ::helpdesk_client_runtime::OptionalValue::into_optional(
                         value,
                     )
                     .map_err(|e| {
@@ -12231,9 +12708,9 @@ pub mod types {
             }
             pub fn parent_entry_id<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.parent_entry_id = ::client_runtime::OptionalValue::into_optional(
+                self.parent_entry_id = ::helpdesk_client_runtime::OptionalValue::into_optional(
                         value,
                     )
                     .map_err(|e| {
@@ -12245,9 +12722,11 @@ pub mod types {
             }
             pub fn rorder<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.rorder = ::client_runtime::OptionalValue::into_optional(value)
+                self.rorder = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for rorder: {e}")
                     });
@@ -12255,12 +12734,14 @@ pub mod types {
             }
             pub fn rstatus<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<
+                T: ::helpdesk_client_runtime::OptionalValue<
                     ::liveagent::types::KnowledgebaseEntryStatus,
                     Form,
                 >,
             {
-                self.rstatus = ::client_runtime::OptionalValue::into_optional(value)
+                self.rstatus = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for rstatus: {e}")
                     });
@@ -12268,12 +12749,14 @@ pub mod types {
             }
             pub fn rtype<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<
+                T: ::helpdesk_client_runtime::OptionalValue<
                     ::liveagent::types::KnowledgebaseEntryType,
                     Form,
                 >,
             {
-                self.rtype = ::client_runtime::OptionalValue::into_optional(value)
+                self.rtype = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for rtype: {e}")
                     });
@@ -12281,9 +12764,11 @@ pub mod types {
             }
             pub fn title<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.title = ::client_runtime::OptionalValue::into_optional(value)
+                self.title = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for title: {e}")
                     });
@@ -12291,9 +12776,11 @@ pub mod types {
             }
             pub fn treepath<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.treepath = ::client_runtime::OptionalValue::into_optional(value)
+                self.treepath = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for treepath: {e}")
                     });
@@ -12301,9 +12788,11 @@ pub mod types {
             }
             pub fn urlcode<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.urlcode = ::client_runtime::OptionalValue::into_optional(value)
+                self.urlcode = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for urlcode: {e}")
                     });
@@ -12311,9 +12800,11 @@ pub mod types {
             }
             pub fn views<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.views = ::client_runtime::OptionalValue::into_optional(value)
+                self.views = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for views: {e}")
                     });
@@ -12321,9 +12812,11 @@ pub mod types {
             }
             pub fn votes<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.votes = ::client_runtime::OptionalValue::into_optional(value)
+                self.votes = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for votes: {e}")
                     });
@@ -12663,12 +13156,14 @@ pub mod types {
         impl KnowledgebaseSearchEntry {
             pub fn access<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<
+                T: ::helpdesk_client_runtime::OptionalValue<
                     ::liveagent::types::KnowledgebaseAccess,
                     Form,
                 >,
             {
-                self.access = ::client_runtime::OptionalValue::into_optional(value)
+                self.access = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for access: {e}")
                     });
@@ -12676,12 +13171,12 @@ pub mod types {
             }
             pub fn access_inherited<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<
+                T: ::helpdesk_client_runtime::OptionalValue<
                     ::liveagent::types::KnowledgebaseAccess,
                     Form,
                 >,
             {
-                self.access_inherited = ::client_runtime::OptionalValue::into_optional(
+                self.access_inherited = ::helpdesk_client_runtime::OptionalValue::into_optional(
                         value,
                     )
                     .map_err(|e| {
@@ -12693,9 +13188,9 @@ pub mod types {
             }
             pub fn content_simple_html<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.content_simple_html = ::client_runtime::OptionalValue::into_optional(
+                self.content_simple_html = ::helpdesk_client_runtime::OptionalValue::into_optional(
                         value,
                     )
                     .map_err(|e| {
@@ -12707,9 +13202,11 @@ pub mod types {
             }
             pub fn content_text<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.content_text = ::client_runtime::OptionalValue::into_optional(value)
+                self.content_text = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for content_text: {e}")
                     });
@@ -12717,9 +13214,9 @@ pub mod types {
             }
             pub fn conversationid<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.conversationid = ::client_runtime::OptionalValue::into_optional(
+                self.conversationid = ::helpdesk_client_runtime::OptionalValue::into_optional(
                         value,
                     )
                     .map_err(|e| {
@@ -12731,9 +13228,14 @@ pub mod types {
             }
             pub fn datechanged<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaDateTime, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<
+                    ::liveagent::LaDateTime,
+                    Form,
+                >,
             {
-                self.datechanged = ::client_runtime::OptionalValue::into_optional(value)
+                self.datechanged = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for datechanged: {e}")
                     });
@@ -12753,9 +13255,11 @@ pub mod types {
             }
             pub fn kb_id<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.kb_id = ::client_runtime::OptionalValue::into_optional(value)
+                self.kb_id = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for kb_id: {e}")
                     });
@@ -12763,12 +13267,14 @@ pub mod types {
             }
             pub fn rstatus<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<
+                T: ::helpdesk_client_runtime::OptionalValue<
                     ::liveagent::types::KnowledgebaseEntryStatus,
                     Form,
                 >,
             {
-                self.rstatus = ::client_runtime::OptionalValue::into_optional(value)
+                self.rstatus = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for rstatus: {e}")
                     });
@@ -12776,12 +13282,14 @@ pub mod types {
             }
             pub fn rtype<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<
+                T: ::helpdesk_client_runtime::OptionalValue<
                     ::liveagent::types::KnowledgebaseEntryType,
                     Form,
                 >,
             {
-                self.rtype = ::client_runtime::OptionalValue::into_optional(value)
+                self.rtype = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for rtype: {e}")
                     });
@@ -12789,9 +13297,11 @@ pub mod types {
             }
             pub fn title<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.title = ::client_runtime::OptionalValue::into_optional(value)
+                self.title = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for title: {e}")
                     });
@@ -12799,9 +13309,11 @@ pub mod types {
             }
             pub fn title_clear<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.title_clear = ::client_runtime::OptionalValue::into_optional(value)
+                self.title_clear = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for title_clear: {e}")
                     });
@@ -12809,9 +13321,11 @@ pub mod types {
             }
             pub fn treepath<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.treepath = ::client_runtime::OptionalValue::into_optional(value)
+                self.treepath = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for treepath: {e}")
                     });
@@ -12819,9 +13333,9 @@ pub mod types {
             }
             pub fn url<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.url = ::client_runtime::OptionalValue::into_optional(value)
+                self.url = ::helpdesk_client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for url: {e}")
                     });
@@ -12829,9 +13343,11 @@ pub mod types {
             }
             pub fn urlcode<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.urlcode = ::client_runtime::OptionalValue::into_optional(value)
+                self.urlcode = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for urlcode: {e}")
                     });
@@ -12839,9 +13355,11 @@ pub mod types {
             }
             pub fn votes_count<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.votes_count = ::client_runtime::OptionalValue::into_optional(value)
+                self.votes_count = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for votes_count: {e}")
                     });
@@ -13024,9 +13542,14 @@ pub mod types {
         impl Message {
             pub fn datecreated<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaDateTime, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<
+                    ::liveagent::LaDateTime,
+                    Form,
+                >,
             {
-                self.datecreated = ::client_runtime::OptionalValue::into_optional(value)
+                self.datecreated = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for datecreated: {e}")
                     });
@@ -13034,9 +13557,11 @@ pub mod types {
             }
             pub fn message<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.message = ::client_runtime::OptionalValue::into_optional(value)
+                self.message = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for message: {e}")
                     });
@@ -13056,12 +13581,14 @@ pub mod types {
             }
             pub fn rtype<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<
+                T: ::helpdesk_client_runtime::OptionalValue<
                     ::liveagent::types::MessageType,
                     Form,
                 >,
             {
-                self.rtype = ::client_runtime::OptionalValue::into_optional(value)
+                self.rtype = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for rtype: {e}")
                     });
@@ -13069,9 +13596,11 @@ pub mod types {
             }
             pub fn userid<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.userid = ::client_runtime::OptionalValue::into_optional(value)
+                self.userid = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for userid: {e}")
                     });
@@ -13150,9 +13679,14 @@ pub mod types {
         impl MessageGroup {
             pub fn datecreated<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaDateTime, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<
+                    ::liveagent::LaDateTime,
+                    Form,
+                >,
             {
-                self.datecreated = ::client_runtime::OptionalValue::into_optional(value)
+                self.datecreated = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for datecreated: {e}")
                     });
@@ -13160,9 +13694,14 @@ pub mod types {
             }
             pub fn datefinished<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaDateTime, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<
+                    ::liveagent::LaDateTime,
+                    Form,
+                >,
             {
-                self.datefinished = ::client_runtime::OptionalValue::into_optional(value)
+                self.datefinished = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for datefinished: {e}")
                     });
@@ -13170,9 +13709,9 @@ pub mod types {
             }
             pub fn messagegroupid<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.messagegroupid = ::client_runtime::OptionalValue::into_optional(
+                self.messagegroupid = ::helpdesk_client_runtime::OptionalValue::into_optional(
                         value,
                     )
                     .map_err(|e| {
@@ -13196,12 +13735,14 @@ pub mod types {
             }
             pub fn rstatus<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<
+                T: ::helpdesk_client_runtime::OptionalValue<
                     ::liveagent::types::MessageGroupStatus,
                     Form,
                 >,
             {
-                self.rstatus = ::client_runtime::OptionalValue::into_optional(value)
+                self.rstatus = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for rstatus: {e}")
                     });
@@ -13209,12 +13750,14 @@ pub mod types {
             }
             pub fn rtype<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<
+                T: ::helpdesk_client_runtime::OptionalValue<
                     ::liveagent::types::MessageGroupType,
                     Form,
                 >,
             {
-                self.rtype = ::client_runtime::OptionalValue::into_optional(value)
+                self.rtype = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for rtype: {e}")
                     });
@@ -13222,9 +13765,11 @@ pub mod types {
             }
             pub fn userid<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.userid = ::client_runtime::OptionalValue::into_optional(value)
+                self.userid = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for userid: {e}")
                     });
@@ -13377,9 +13922,11 @@ pub mod types {
             }
             pub fn statuscode<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.statuscode = ::client_runtime::OptionalValue::into_optional(value)
+                self.statuscode = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for statuscode: {e}")
                     });
@@ -13772,9 +14319,11 @@ pub mod types {
         impl PerformanceReportRow {
             pub fn answers<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.answers = ::client_runtime::OptionalValue::into_optional(value)
+                self.answers = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for answers: {e}")
                     });
@@ -13782,9 +14331,9 @@ pub mod types {
             }
             pub fn call_avg_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.call_avg_time = ::client_runtime::OptionalValue::into_optional(
+                self.call_avg_time = ::helpdesk_client_runtime::OptionalValue::into_optional(
                         value,
                     )
                     .map_err(|e| {
@@ -13794,9 +14343,9 @@ pub mod types {
             }
             pub fn call_internal_avg_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.call_internal_avg_time = ::client_runtime::OptionalValue::into_optional(
+                self.call_internal_avg_time = ::helpdesk_client_runtime::OptionalValue::into_optional(
                         value,
                     )
                     .map_err(|e| {
@@ -13808,9 +14357,9 @@ pub mod types {
             }
             pub fn call_internal_seconds<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.call_internal_seconds = ::client_runtime::OptionalValue::into_optional(
+                self.call_internal_seconds = ::helpdesk_client_runtime::OptionalValue::into_optional(
                         value,
                     )
                     .map_err(|e| {
@@ -13822,9 +14371,9 @@ pub mod types {
             }
             pub fn call_outgoing_avg_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.call_outgoing_avg_time = ::client_runtime::OptionalValue::into_optional(
+                self.call_outgoing_avg_time = ::helpdesk_client_runtime::OptionalValue::into_optional(
                         value,
                     )
                     .map_err(|e| {
@@ -13836,9 +14385,9 @@ pub mod types {
             }
             pub fn call_outgoing_seconds<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.call_outgoing_seconds = ::client_runtime::OptionalValue::into_optional(
+                self.call_outgoing_seconds = ::helpdesk_client_runtime::OptionalValue::into_optional(
                         value,
                     )
                     .map_err(|e| {
@@ -13850,9 +14399,9 @@ pub mod types {
             }
             pub fn call_pickup_avg_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.call_pickup_avg_time = ::client_runtime::OptionalValue::into_optional(
+                self.call_pickup_avg_time = ::helpdesk_client_runtime::OptionalValue::into_optional(
                         value,
                     )
                     .map_err(|e| {
@@ -13864,9 +14413,11 @@ pub mod types {
             }
             pub fn call_seconds<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.call_seconds = ::client_runtime::OptionalValue::into_optional(value)
+                self.call_seconds = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for call_seconds: {e}")
                     });
@@ -13874,9 +14425,11 @@ pub mod types {
             }
             pub fn calls<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.calls = ::client_runtime::OptionalValue::into_optional(value)
+                self.calls = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for calls: {e}")
                     });
@@ -13884,9 +14437,9 @@ pub mod types {
             }
             pub fn calls_internal<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.calls_internal = ::client_runtime::OptionalValue::into_optional(
+                self.calls_internal = ::helpdesk_client_runtime::OptionalValue::into_optional(
                         value,
                     )
                     .map_err(|e| {
@@ -13898,9 +14451,9 @@ pub mod types {
             }
             pub fn calls_outgoing<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.calls_outgoing = ::client_runtime::OptionalValue::into_optional(
+                self.calls_outgoing = ::helpdesk_client_runtime::OptionalValue::into_optional(
                         value,
                     )
                     .map_err(|e| {
@@ -13912,9 +14465,11 @@ pub mod types {
             }
             pub fn chat_answers<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.chat_answers = ::client_runtime::OptionalValue::into_optional(value)
+                self.chat_answers = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for chat_answers: {e}")
                     });
@@ -13922,9 +14477,9 @@ pub mod types {
             }
             pub fn chat_avg_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.chat_avg_time = ::client_runtime::OptionalValue::into_optional(
+                self.chat_avg_time = ::helpdesk_client_runtime::OptionalValue::into_optional(
                         value,
                     )
                     .map_err(|e| {
@@ -13934,9 +14489,11 @@ pub mod types {
             }
             pub fn chat_pickup<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.chat_pickup = ::client_runtime::OptionalValue::into_optional(value)
+                self.chat_pickup = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for chat_pickup: {e}")
                     });
@@ -13944,9 +14501,9 @@ pub mod types {
             }
             pub fn chat_pickup_avg_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.chat_pickup_avg_time = ::client_runtime::OptionalValue::into_optional(
+                self.chat_pickup_avg_time = ::helpdesk_client_runtime::OptionalValue::into_optional(
                         value,
                     )
                     .map_err(|e| {
@@ -13958,9 +14515,11 @@ pub mod types {
             }
             pub fn chats<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.chats = ::client_runtime::OptionalValue::into_optional(value)
+                self.chats = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for chats: {e}")
                     });
@@ -13968,9 +14527,9 @@ pub mod types {
             }
             pub fn created_tickets<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.created_tickets = ::client_runtime::OptionalValue::into_optional(
+                self.created_tickets = ::helpdesk_client_runtime::OptionalValue::into_optional(
                         value,
                     )
                     .map_err(|e| {
@@ -13982,9 +14541,14 @@ pub mod types {
             }
             pub fn datetime<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaDateTime, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<
+                    ::liveagent::LaDateTime,
+                    Form,
+                >,
             {
-                self.datetime = ::client_runtime::OptionalValue::into_optional(value)
+                self.datetime = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for datetime: {e}")
                     });
@@ -13992,9 +14556,14 @@ pub mod types {
             }
             pub fn dateto<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaDateTime, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<
+                    ::liveagent::LaDateTime,
+                    Form,
+                >,
             {
-                self.dateto = ::client_runtime::OptionalValue::into_optional(value)
+                self.dateto = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for dateto: {e}")
                     });
@@ -14002,9 +14571,11 @@ pub mod types {
             }
             pub fn f_calls<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.f_calls = ::client_runtime::OptionalValue::into_optional(value)
+                self.f_calls = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for f_calls: {e}")
                     });
@@ -14012,9 +14583,11 @@ pub mod types {
             }
             pub fn f_chats<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.f_chats = ::client_runtime::OptionalValue::into_optional(value)
+                self.f_chats = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for f_chats: {e}")
                     });
@@ -14022,9 +14595,9 @@ pub mod types {
             }
             pub fn first_assign_avg_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.first_assign_avg_time = ::client_runtime::OptionalValue::into_optional(
+                self.first_assign_avg_time = ::helpdesk_client_runtime::OptionalValue::into_optional(
                         value,
                     )
                     .map_err(|e| {
@@ -14036,9 +14609,9 @@ pub mod types {
             }
             pub fn first_assign_avg_time_sla<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.first_assign_avg_time_sla = ::client_runtime::OptionalValue::into_optional(
+                self.first_assign_avg_time_sla = ::helpdesk_client_runtime::OptionalValue::into_optional(
                         value,
                     )
                     .map_err(|e| {
@@ -14050,9 +14623,9 @@ pub mod types {
             }
             pub fn first_resolve_avg_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.first_resolve_avg_time = ::client_runtime::OptionalValue::into_optional(
+                self.first_resolve_avg_time = ::helpdesk_client_runtime::OptionalValue::into_optional(
                         value,
                     )
                     .map_err(|e| {
@@ -14064,9 +14637,9 @@ pub mod types {
             }
             pub fn first_resolve_avg_time_sla<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.first_resolve_avg_time_sla = ::client_runtime::OptionalValue::into_optional(
+                self.first_resolve_avg_time_sla = ::helpdesk_client_runtime::OptionalValue::into_optional(
                         value,
                     )
                     .map_err(|e| {
@@ -14078,9 +14651,11 @@ pub mod types {
             }
             pub fn i_calls<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.i_calls = ::client_runtime::OptionalValue::into_optional(value)
+                self.i_calls = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for i_calls: {e}")
                     });
@@ -14088,9 +14663,11 @@ pub mod types {
             }
             pub fn i_chats<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.i_chats = ::client_runtime::OptionalValue::into_optional(value)
+                self.i_chats = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for i_chats: {e}")
                     });
@@ -14098,9 +14675,11 @@ pub mod types {
             }
             pub fn i_messages<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.i_messages = ::client_runtime::OptionalValue::into_optional(value)
+                self.i_messages = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for i_messages: {e}")
                     });
@@ -14108,9 +14687,11 @@ pub mod types {
             }
             pub fn missed_calls<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.missed_calls = ::client_runtime::OptionalValue::into_optional(value)
+                self.missed_calls = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for missed_calls: {e}")
                     });
@@ -14118,9 +14699,11 @@ pub mod types {
             }
             pub fn missed_chats<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.missed_chats = ::client_runtime::OptionalValue::into_optional(value)
+                self.missed_chats = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for missed_chats: {e}")
                     });
@@ -14128,9 +14711,9 @@ pub mod types {
             }
             pub fn new_answer_avg_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.new_answer_avg_time = ::client_runtime::OptionalValue::into_optional(
+                self.new_answer_avg_time = ::helpdesk_client_runtime::OptionalValue::into_optional(
                         value,
                     )
                     .map_err(|e| {
@@ -14142,9 +14725,9 @@ pub mod types {
             }
             pub fn new_answer_avg_time_sla<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.new_answer_avg_time_sla = ::client_runtime::OptionalValue::into_optional(
+                self.new_answer_avg_time_sla = ::helpdesk_client_runtime::OptionalValue::into_optional(
                         value,
                     )
                     .map_err(|e| {
@@ -14156,9 +14739,9 @@ pub mod types {
             }
             pub fn next_answer_avg_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.next_answer_avg_time = ::client_runtime::OptionalValue::into_optional(
+                self.next_answer_avg_time = ::helpdesk_client_runtime::OptionalValue::into_optional(
                         value,
                     )
                     .map_err(|e| {
@@ -14170,9 +14753,9 @@ pub mod types {
             }
             pub fn next_answer_avg_time_sla<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.next_answer_avg_time_sla = ::client_runtime::OptionalValue::into_optional(
+                self.next_answer_avg_time_sla = ::helpdesk_client_runtime::OptionalValue::into_optional(
                         value,
                     )
                     .map_err(|e| {
@@ -14184,9 +14767,11 @@ pub mod types {
             }
             pub fn not_ranked<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.not_ranked = ::client_runtime::OptionalValue::into_optional(value)
+                self.not_ranked = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for not_ranked: {e}")
                     });
@@ -14194,9 +14779,11 @@ pub mod types {
             }
             pub fn not_ranked_p<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.not_ranked_p = ::client_runtime::OptionalValue::into_optional(value)
+                self.not_ranked_p = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for not_ranked_p: {e}")
                     });
@@ -14204,9 +14791,11 @@ pub mod types {
             }
             pub fn notes<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.notes = ::client_runtime::OptionalValue::into_optional(value)
+                self.notes = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for notes: {e}")
                     });
@@ -14214,9 +14803,11 @@ pub mod types {
             }
             pub fn o_calls<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.o_calls = ::client_runtime::OptionalValue::into_optional(value)
+                self.o_calls = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for o_calls: {e}")
                     });
@@ -14224,9 +14815,11 @@ pub mod types {
             }
             pub fn punishments<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.punishments = ::client_runtime::OptionalValue::into_optional(value)
+                self.punishments = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for punishments: {e}")
                     });
@@ -14234,9 +14827,9 @@ pub mod types {
             }
             pub fn punishments_p<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.punishments_p = ::client_runtime::OptionalValue::into_optional(
+                self.punishments_p = ::helpdesk_client_runtime::OptionalValue::into_optional(
                         value,
                     )
                     .map_err(|e| {
@@ -14246,9 +14839,9 @@ pub mod types {
             }
             pub fn resolved_tickets<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.resolved_tickets = ::client_runtime::OptionalValue::into_optional(
+                self.resolved_tickets = ::helpdesk_client_runtime::OptionalValue::into_optional(
                         value,
                     )
                     .map_err(|e| {
@@ -14260,9 +14853,11 @@ pub mod types {
             }
             pub fn rewards<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.rewards = ::client_runtime::OptionalValue::into_optional(value)
+                self.rewards = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for rewards: {e}")
                     });
@@ -14270,9 +14865,11 @@ pub mod types {
             }
             pub fn rewards_p<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.rewards_p = ::client_runtime::OptionalValue::into_optional(value)
+                self.rewards_p = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for rewards_p: {e}")
                     });
@@ -14280,9 +14877,11 @@ pub mod types {
             }
             pub fn u_calls<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.u_calls = ::client_runtime::OptionalValue::into_optional(value)
+                self.u_calls = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for u_calls: {e}")
                     });
@@ -14290,9 +14889,11 @@ pub mod types {
             }
             pub fn u_chats<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.u_chats = ::client_runtime::OptionalValue::into_optional(value)
+                self.u_chats = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for u_chats: {e}")
                     });
@@ -14511,9 +15112,9 @@ pub mod types {
         impl SlaCompliance {
             pub fn avg_fulfilled_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.avg_fulfilled_time = ::client_runtime::OptionalValue::into_optional(
+                self.avg_fulfilled_time = ::helpdesk_client_runtime::OptionalValue::into_optional(
                         value,
                     )
                     .map_err(|e| {
@@ -14525,9 +15126,9 @@ pub mod types {
             }
             pub fn avg_unfulfilled_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.avg_unfulfilled_time = ::client_runtime::OptionalValue::into_optional(
+                self.avg_unfulfilled_time = ::helpdesk_client_runtime::OptionalValue::into_optional(
                         value,
                     )
                     .map_err(|e| {
@@ -14539,9 +15140,14 @@ pub mod types {
             }
             pub fn date<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaDateTime, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<
+                    ::liveagent::LaDateTime,
+                    Form,
+                >,
             {
-                self.date = ::client_runtime::OptionalValue::into_optional(value)
+                self.date = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for date: {e}")
                     });
@@ -14549,9 +15155,11 @@ pub mod types {
             }
             pub fn fulfilled<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.fulfilled = ::client_runtime::OptionalValue::into_optional(value)
+                self.fulfilled = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for fulfilled: {e}")
                     });
@@ -14559,9 +15167,9 @@ pub mod types {
             }
             pub fn max_fulfilled_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.max_fulfilled_time = ::client_runtime::OptionalValue::into_optional(
+                self.max_fulfilled_time = ::helpdesk_client_runtime::OptionalValue::into_optional(
                         value,
                     )
                     .map_err(|e| {
@@ -14573,9 +15181,9 @@ pub mod types {
             }
             pub fn max_unfulfilled_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.max_unfulfilled_time = ::client_runtime::OptionalValue::into_optional(
+                self.max_unfulfilled_time = ::helpdesk_client_runtime::OptionalValue::into_optional(
                         value,
                     )
                     .map_err(|e| {
@@ -14587,9 +15195,9 @@ pub mod types {
             }
             pub fn min_fulfilled_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.min_fulfilled_time = ::client_runtime::OptionalValue::into_optional(
+                self.min_fulfilled_time = ::helpdesk_client_runtime::OptionalValue::into_optional(
                         value,
                     )
                     .map_err(|e| {
@@ -14601,9 +15209,9 @@ pub mod types {
             }
             pub fn min_unfulfilled_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.min_unfulfilled_time = ::client_runtime::OptionalValue::into_optional(
+                self.min_unfulfilled_time = ::helpdesk_client_runtime::OptionalValue::into_optional(
                         value,
                     )
                     .map_err(|e| {
@@ -14615,9 +15223,11 @@ pub mod types {
             }
             pub fn unfulfilled<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.unfulfilled = ::client_runtime::OptionalValue::into_optional(value)
+                self.unfulfilled = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for unfulfilled: {e}")
                     });
@@ -14769,9 +15379,9 @@ pub mod types {
         impl SlaLog {
             pub fn agent_firstname<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.agent_firstname = ::client_runtime::OptionalValue::into_optional(
+                self.agent_firstname = ::helpdesk_client_runtime::OptionalValue::into_optional(
                         value,
                     )
                     .map_err(|e| {
@@ -14783,9 +15393,9 @@ pub mod types {
             }
             pub fn agent_lastname<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.agent_lastname = ::client_runtime::OptionalValue::into_optional(
+                self.agent_lastname = ::helpdesk_client_runtime::OptionalValue::into_optional(
                         value,
                     )
                     .map_err(|e| {
@@ -14797,9 +15407,11 @@ pub mod types {
             }
             pub fn agentid<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.agentid = ::client_runtime::OptionalValue::into_optional(value)
+                self.agentid = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for agentid: {e}")
                     });
@@ -14807,9 +15419,11 @@ pub mod types {
             }
             pub fn code<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.code = ::client_runtime::OptionalValue::into_optional(value)
+                self.code = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for code: {e}")
                     });
@@ -14817,9 +15431,9 @@ pub mod types {
             }
             pub fn conversationid<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.conversationid = ::client_runtime::OptionalValue::into_optional(
+                self.conversationid = ::helpdesk_client_runtime::OptionalValue::into_optional(
                         value,
                     )
                     .map_err(|e| {
@@ -14831,9 +15445,14 @@ pub mod types {
             }
             pub fn date_closed<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaDateTime, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<
+                    ::liveagent::LaDateTime,
+                    Form,
+                >,
             {
-                self.date_closed = ::client_runtime::OptionalValue::into_optional(value)
+                self.date_closed = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for date_closed: {e}")
                     });
@@ -14841,9 +15460,14 @@ pub mod types {
             }
             pub fn date_created<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaDateTime, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<
+                    ::liveagent::LaDateTime,
+                    Form,
+                >,
             {
-                self.date_created = ::client_runtime::OptionalValue::into_optional(value)
+                self.date_created = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for date_created: {e}")
                     });
@@ -14851,9 +15475,14 @@ pub mod types {
             }
             pub fn date_due<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaDateTime, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<
+                    ::liveagent::LaDateTime,
+                    Form,
+                >,
             {
-                self.date_due = ::client_runtime::OptionalValue::into_optional(value)
+                self.date_due = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for date_due: {e}")
                     });
@@ -14861,9 +15490,9 @@ pub mod types {
             }
             pub fn department_name<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.department_name = ::client_runtime::OptionalValue::into_optional(
+                self.department_name = ::helpdesk_client_runtime::OptionalValue::into_optional(
                         value,
                     )
                     .map_err(|e| {
@@ -14875,9 +15504,11 @@ pub mod types {
             }
             pub fn departmentid<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.departmentid = ::client_runtime::OptionalValue::into_optional(value)
+                self.departmentid = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for departmentid: {e}")
                     });
@@ -14885,17 +15516,19 @@ pub mod types {
             }
             pub fn id<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.id = ::client_runtime::OptionalValue::into_optional(value)
+                self.id = ::helpdesk_client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| format!("error converting supplied value for id: {e}"));
                 self
             }
             pub fn levelid<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.levelid = ::client_runtime::OptionalValue::into_optional(value)
+                self.levelid = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for levelid: {e}")
                     });
@@ -14903,9 +15536,9 @@ pub mod types {
             }
             pub fn req_contactid<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.req_contactid = ::client_runtime::OptionalValue::into_optional(
+                self.req_contactid = ::helpdesk_client_runtime::OptionalValue::into_optional(
                         value,
                     )
                     .map_err(|e| {
@@ -14915,9 +15548,9 @@ pub mod types {
             }
             pub fn req_firstname<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.req_firstname = ::client_runtime::OptionalValue::into_optional(
+                self.req_firstname = ::helpdesk_client_runtime::OptionalValue::into_optional(
                         value,
                     )
                     .map_err(|e| {
@@ -14927,9 +15560,11 @@ pub mod types {
             }
             pub fn req_lastname<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.req_lastname = ::client_runtime::OptionalValue::into_optional(value)
+                self.req_lastname = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for req_lastname: {e}")
                     });
@@ -14937,9 +15572,12 @@ pub mod types {
             }
             pub fn server_date_closed<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaDateTime, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<
+                    ::liveagent::LaDateTime,
+                    Form,
+                >,
             {
-                self.server_date_closed = ::client_runtime::OptionalValue::into_optional(
+                self.server_date_closed = ::helpdesk_client_runtime::OptionalValue::into_optional(
                         value,
                     )
                     .map_err(|e| {
@@ -14951,9 +15589,12 @@ pub mod types {
             }
             pub fn server_date_due<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaDateTime, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<
+                    ::liveagent::LaDateTime,
+                    Form,
+                >,
             {
-                self.server_date_due = ::client_runtime::OptionalValue::into_optional(
+                self.server_date_due = ::helpdesk_client_runtime::OptionalValue::into_optional(
                         value,
                     )
                     .map_err(|e| {
@@ -14965,9 +15606,9 @@ pub mod types {
             }
             pub fn sla<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.sla = ::client_runtime::OptionalValue::into_optional(value)
+                self.sla = ::helpdesk_client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| {
                         format!("error converting supplied value for sla: {e}")
                     });
@@ -14975,9 +15616,11 @@ pub mod types {
             }
             pub fn sla_level_id<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.sla_level_id = ::client_runtime::OptionalValue::into_optional(value)
+                self.sla_level_id = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for sla_level_id: {e}")
                     });
@@ -14985,9 +15628,9 @@ pub mod types {
             }
             pub fn sla_level_name<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.sla_level_name = ::client_runtime::OptionalValue::into_optional(
+                self.sla_level_name = ::helpdesk_client_runtime::OptionalValue::into_optional(
                         value,
                     )
                     .map_err(|e| {
@@ -15087,9 +15730,11 @@ pub mod types {
             }
             pub fn path<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.path = ::client_runtime::OptionalValue::into_optional(value)
+                self.path = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for path: {e}")
                     });
@@ -15097,9 +15742,11 @@ pub mod types {
             }
             pub fn title<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.title = ::client_runtime::OptionalValue::into_optional(value)
+                self.title = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for title: {e}")
                     });
@@ -15252,9 +15899,11 @@ pub mod types {
             }
             pub fn name<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.name = ::client_runtime::OptionalValue::into_optional(value)
+                self.name = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for name: {e}")
                     });
@@ -15316,9 +15965,11 @@ pub mod types {
         impl TagCreated {
             pub fn bg_color<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.bg_color = ::client_runtime::OptionalValue::into_optional(value)
+                self.bg_color = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for bg_color: {e}")
                     });
@@ -15326,9 +15977,11 @@ pub mod types {
             }
             pub fn color<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.color = ::client_runtime::OptionalValue::into_optional(value)
+                self.color = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for color: {e}")
                     });
@@ -15346,9 +15999,11 @@ pub mod types {
             }
             pub fn name<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.name = ::client_runtime::OptionalValue::into_optional(value)
+                self.name = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for name: {e}")
                     });
@@ -15368,9 +16023,11 @@ pub mod types {
             }
             pub fn statuscode<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.statuscode = ::client_runtime::OptionalValue::into_optional(value)
+                self.statuscode = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for statuscode: {e}")
                     });
@@ -15478,9 +16135,11 @@ pub mod types {
         impl TagDetails {
             pub fn bg_color<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.bg_color = ::client_runtime::OptionalValue::into_optional(value)
+                self.bg_color = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for bg_color: {e}")
                     });
@@ -15488,9 +16147,11 @@ pub mod types {
             }
             pub fn color<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.color = ::client_runtime::OptionalValue::into_optional(value)
+                self.color = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for color: {e}")
                     });
@@ -15508,9 +16169,11 @@ pub mod types {
             }
             pub fn is_archived<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.is_archived = ::client_runtime::OptionalValue::into_optional(value)
+                self.is_archived = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for is_archived: {e}")
                     });
@@ -15518,9 +16181,11 @@ pub mod types {
             }
             pub fn name<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.name = ::client_runtime::OptionalValue::into_optional(value)
+                self.name = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for name: {e}")
                     });
@@ -15910,9 +16575,11 @@ pub mod types {
         impl TagReportRow {
             pub fn answers<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.answers = ::client_runtime::OptionalValue::into_optional(value)
+                self.answers = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for answers: {e}")
                     });
@@ -15920,9 +16587,9 @@ pub mod types {
             }
             pub fn call_avg_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.call_avg_time = ::client_runtime::OptionalValue::into_optional(
+                self.call_avg_time = ::helpdesk_client_runtime::OptionalValue::into_optional(
                         value,
                     )
                     .map_err(|e| {
@@ -15932,9 +16599,9 @@ pub mod types {
             }
             pub fn call_internal_avg_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.call_internal_avg_time = ::client_runtime::OptionalValue::into_optional(
+                self.call_internal_avg_time = ::helpdesk_client_runtime::OptionalValue::into_optional(
                         value,
                     )
                     .map_err(|e| {
@@ -15946,9 +16613,9 @@ pub mod types {
             }
             pub fn call_internal_seconds<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.call_internal_seconds = ::client_runtime::OptionalValue::into_optional(
+                self.call_internal_seconds = ::helpdesk_client_runtime::OptionalValue::into_optional(
                         value,
                     )
                     .map_err(|e| {
@@ -15960,9 +16627,9 @@ pub mod types {
             }
             pub fn call_outgoing_avg_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.call_outgoing_avg_time = ::client_runtime::OptionalValue::into_optional(
+                self.call_outgoing_avg_time = ::helpdesk_client_runtime::OptionalValue::into_optional(
                         value,
                     )
                     .map_err(|e| {
@@ -15974,9 +16641,9 @@ pub mod types {
             }
             pub fn call_outgoing_seconds<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.call_outgoing_seconds = ::client_runtime::OptionalValue::into_optional(
+                self.call_outgoing_seconds = ::helpdesk_client_runtime::OptionalValue::into_optional(
                         value,
                     )
                     .map_err(|e| {
@@ -15988,9 +16655,9 @@ pub mod types {
             }
             pub fn call_pickup_avg_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.call_pickup_avg_time = ::client_runtime::OptionalValue::into_optional(
+                self.call_pickup_avg_time = ::helpdesk_client_runtime::OptionalValue::into_optional(
                         value,
                     )
                     .map_err(|e| {
@@ -16002,9 +16669,11 @@ pub mod types {
             }
             pub fn call_seconds<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.call_seconds = ::client_runtime::OptionalValue::into_optional(value)
+                self.call_seconds = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for call_seconds: {e}")
                     });
@@ -16012,9 +16681,11 @@ pub mod types {
             }
             pub fn calls<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.calls = ::client_runtime::OptionalValue::into_optional(value)
+                self.calls = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for calls: {e}")
                     });
@@ -16022,9 +16693,9 @@ pub mod types {
             }
             pub fn calls_internal<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.calls_internal = ::client_runtime::OptionalValue::into_optional(
+                self.calls_internal = ::helpdesk_client_runtime::OptionalValue::into_optional(
                         value,
                     )
                     .map_err(|e| {
@@ -16036,9 +16707,9 @@ pub mod types {
             }
             pub fn calls_outgoing<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.calls_outgoing = ::client_runtime::OptionalValue::into_optional(
+                self.calls_outgoing = ::helpdesk_client_runtime::OptionalValue::into_optional(
                         value,
                     )
                     .map_err(|e| {
@@ -16050,9 +16721,11 @@ pub mod types {
             }
             pub fn chat_answers<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.chat_answers = ::client_runtime::OptionalValue::into_optional(value)
+                self.chat_answers = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for chat_answers: {e}")
                     });
@@ -16060,9 +16733,9 @@ pub mod types {
             }
             pub fn chat_avg_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.chat_avg_time = ::client_runtime::OptionalValue::into_optional(
+                self.chat_avg_time = ::helpdesk_client_runtime::OptionalValue::into_optional(
                         value,
                     )
                     .map_err(|e| {
@@ -16072,9 +16745,11 @@ pub mod types {
             }
             pub fn chat_pickup<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.chat_pickup = ::client_runtime::OptionalValue::into_optional(value)
+                self.chat_pickup = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for chat_pickup: {e}")
                     });
@@ -16082,9 +16757,9 @@ pub mod types {
             }
             pub fn chat_pickup_avg_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.chat_pickup_avg_time = ::client_runtime::OptionalValue::into_optional(
+                self.chat_pickup_avg_time = ::helpdesk_client_runtime::OptionalValue::into_optional(
                         value,
                     )
                     .map_err(|e| {
@@ -16096,9 +16771,11 @@ pub mod types {
             }
             pub fn chats<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.chats = ::client_runtime::OptionalValue::into_optional(value)
+                self.chats = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for chats: {e}")
                     });
@@ -16106,9 +16783,9 @@ pub mod types {
             }
             pub fn created_tickets<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.created_tickets = ::client_runtime::OptionalValue::into_optional(
+                self.created_tickets = ::helpdesk_client_runtime::OptionalValue::into_optional(
                         value,
                     )
                     .map_err(|e| {
@@ -16120,9 +16797,11 @@ pub mod types {
             }
             pub fn f_calls<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.f_calls = ::client_runtime::OptionalValue::into_optional(value)
+                self.f_calls = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for f_calls: {e}")
                     });
@@ -16130,9 +16809,11 @@ pub mod types {
             }
             pub fn f_chats<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.f_chats = ::client_runtime::OptionalValue::into_optional(value)
+                self.f_chats = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for f_chats: {e}")
                     });
@@ -16140,9 +16821,9 @@ pub mod types {
             }
             pub fn first_assign_avg_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.first_assign_avg_time = ::client_runtime::OptionalValue::into_optional(
+                self.first_assign_avg_time = ::helpdesk_client_runtime::OptionalValue::into_optional(
                         value,
                     )
                     .map_err(|e| {
@@ -16154,9 +16835,9 @@ pub mod types {
             }
             pub fn first_assign_avg_time_sla<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.first_assign_avg_time_sla = ::client_runtime::OptionalValue::into_optional(
+                self.first_assign_avg_time_sla = ::helpdesk_client_runtime::OptionalValue::into_optional(
                         value,
                     )
                     .map_err(|e| {
@@ -16168,9 +16849,9 @@ pub mod types {
             }
             pub fn first_resolve_avg_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.first_resolve_avg_time = ::client_runtime::OptionalValue::into_optional(
+                self.first_resolve_avg_time = ::helpdesk_client_runtime::OptionalValue::into_optional(
                         value,
                     )
                     .map_err(|e| {
@@ -16182,9 +16863,9 @@ pub mod types {
             }
             pub fn first_resolve_avg_time_sla<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.first_resolve_avg_time_sla = ::client_runtime::OptionalValue::into_optional(
+                self.first_resolve_avg_time_sla = ::helpdesk_client_runtime::OptionalValue::into_optional(
                         value,
                     )
                     .map_err(|e| {
@@ -16196,9 +16877,11 @@ pub mod types {
             }
             pub fn i_calls<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.i_calls = ::client_runtime::OptionalValue::into_optional(value)
+                self.i_calls = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for i_calls: {e}")
                     });
@@ -16206,9 +16889,11 @@ pub mod types {
             }
             pub fn i_chats<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.i_chats = ::client_runtime::OptionalValue::into_optional(value)
+                self.i_chats = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for i_chats: {e}")
                     });
@@ -16216,9 +16901,11 @@ pub mod types {
             }
             pub fn i_messages<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.i_messages = ::client_runtime::OptionalValue::into_optional(value)
+                self.i_messages = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for i_messages: {e}")
                     });
@@ -16226,17 +16913,19 @@ pub mod types {
             }
             pub fn id<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.id = ::client_runtime::OptionalValue::into_optional(value)
+                self.id = ::helpdesk_client_runtime::OptionalValue::into_optional(value)
                     .map_err(|e| format!("error converting supplied value for id: {e}"));
                 self
             }
             pub fn missed_calls<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.missed_calls = ::client_runtime::OptionalValue::into_optional(value)
+                self.missed_calls = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for missed_calls: {e}")
                     });
@@ -16244,9 +16933,11 @@ pub mod types {
             }
             pub fn missed_chats<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.missed_chats = ::client_runtime::OptionalValue::into_optional(value)
+                self.missed_chats = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for missed_chats: {e}")
                     });
@@ -16254,9 +16945,9 @@ pub mod types {
             }
             pub fn new_answer_avg_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.new_answer_avg_time = ::client_runtime::OptionalValue::into_optional(
+                self.new_answer_avg_time = ::helpdesk_client_runtime::OptionalValue::into_optional(
                         value,
                     )
                     .map_err(|e| {
@@ -16268,9 +16959,9 @@ pub mod types {
             }
             pub fn new_answer_avg_time_sla<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.new_answer_avg_time_sla = ::client_runtime::OptionalValue::into_optional(
+                self.new_answer_avg_time_sla = ::helpdesk_client_runtime::OptionalValue::into_optional(
                         value,
                     )
                     .map_err(|e| {
@@ -16282,9 +16973,9 @@ pub mod types {
             }
             pub fn next_answer_avg_time<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.next_answer_avg_time = ::client_runtime::OptionalValue::into_optional(
+                self.next_answer_avg_time = ::helpdesk_client_runtime::OptionalValue::into_optional(
                         value,
                     )
                     .map_err(|e| {
@@ -16296,9 +16987,9 @@ pub mod types {
             }
             pub fn next_answer_avg_time_sla<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.next_answer_avg_time_sla = ::client_runtime::OptionalValue::into_optional(
+                self.next_answer_avg_time_sla = ::helpdesk_client_runtime::OptionalValue::into_optional(
                         value,
                     )
                     .map_err(|e| {
@@ -16310,9 +17001,11 @@ pub mod types {
             }
             pub fn not_ranked<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.not_ranked = ::client_runtime::OptionalValue::into_optional(value)
+                self.not_ranked = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for not_ranked: {e}")
                     });
@@ -16320,9 +17013,11 @@ pub mod types {
             }
             pub fn not_ranked_p<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.not_ranked_p = ::client_runtime::OptionalValue::into_optional(value)
+                self.not_ranked_p = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for not_ranked_p: {e}")
                     });
@@ -16330,9 +17025,11 @@ pub mod types {
             }
             pub fn notes<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.notes = ::client_runtime::OptionalValue::into_optional(value)
+                self.notes = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for notes: {e}")
                     });
@@ -16340,9 +17037,11 @@ pub mod types {
             }
             pub fn o_calls<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.o_calls = ::client_runtime::OptionalValue::into_optional(value)
+                self.o_calls = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for o_calls: {e}")
                     });
@@ -16350,9 +17049,11 @@ pub mod types {
             }
             pub fn punishments<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.punishments = ::client_runtime::OptionalValue::into_optional(value)
+                self.punishments = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for punishments: {e}")
                     });
@@ -16360,9 +17061,9 @@ pub mod types {
             }
             pub fn punishments_p<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.punishments_p = ::client_runtime::OptionalValue::into_optional(
+                self.punishments_p = ::helpdesk_client_runtime::OptionalValue::into_optional(
                         value,
                     )
                     .map_err(|e| {
@@ -16372,9 +17073,9 @@ pub mod types {
             }
             pub fn resolved_tickets<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.resolved_tickets = ::client_runtime::OptionalValue::into_optional(
+                self.resolved_tickets = ::helpdesk_client_runtime::OptionalValue::into_optional(
                         value,
                     )
                     .map_err(|e| {
@@ -16386,9 +17087,11 @@ pub mod types {
             }
             pub fn rewards<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.rewards = ::client_runtime::OptionalValue::into_optional(value)
+                self.rewards = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for rewards: {e}")
                     });
@@ -16396,9 +17099,11 @@ pub mod types {
             }
             pub fn rewards_p<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.rewards_p = ::client_runtime::OptionalValue::into_optional(value)
+                self.rewards_p = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for rewards_p: {e}")
                     });
@@ -16406,9 +17111,11 @@ pub mod types {
             }
             pub fn tag_name<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.tag_name = ::client_runtime::OptionalValue::into_optional(value)
+                self.tag_name = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for tag_name: {e}")
                     });
@@ -16416,9 +17123,11 @@ pub mod types {
             }
             pub fn u_calls<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.u_calls = ::client_runtime::OptionalValue::into_optional(value)
+                self.u_calls = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for u_calls: {e}")
                     });
@@ -16426,9 +17135,11 @@ pub mod types {
             }
             pub fn u_chats<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.u_chats = ::client_runtime::OptionalValue::into_optional(value)
+                self.u_chats = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for u_chats: {e}")
                     });
@@ -16779,9 +17490,11 @@ pub mod types {
         impl TicketsLoad {
             pub fn avg_queue<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.avg_queue = ::client_runtime::OptionalValue::into_optional(value)
+                self.avg_queue = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for avg_queue: {e}")
                     });
@@ -16789,9 +17502,11 @@ pub mod types {
             }
             pub fn avg_service<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.avg_service = ::client_runtime::OptionalValue::into_optional(value)
+                self.avg_service = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for avg_service: {e}")
                     });
@@ -16799,9 +17514,11 @@ pub mod types {
             }
             pub fn avg_slots<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.avg_slots = ::client_runtime::OptionalValue::into_optional(value)
+                self.avg_slots = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for avg_slots: {e}")
                     });
@@ -16809,9 +17526,14 @@ pub mod types {
             }
             pub fn date<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaDateTime, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<
+                    ::liveagent::LaDateTime,
+                    Form,
+                >,
             {
-                self.date = ::client_runtime::OptionalValue::into_optional(value)
+                self.date = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for date: {e}")
                     });
@@ -16819,9 +17541,11 @@ pub mod types {
             }
             pub fn max_queue<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.max_queue = ::client_runtime::OptionalValue::into_optional(value)
+                self.max_queue = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for max_queue: {e}")
                     });
@@ -16829,9 +17553,11 @@ pub mod types {
             }
             pub fn max_service<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.max_service = ::client_runtime::OptionalValue::into_optional(value)
+                self.max_service = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for max_service: {e}")
                     });
@@ -16839,9 +17565,11 @@ pub mod types {
             }
             pub fn max_slots<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.max_slots = ::client_runtime::OptionalValue::into_optional(value)
+                self.max_slots = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for max_slots: {e}")
                     });
@@ -16849,9 +17577,11 @@ pub mod types {
             }
             pub fn min_queue<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.min_queue = ::client_runtime::OptionalValue::into_optional(value)
+                self.min_queue = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for min_queue: {e}")
                     });
@@ -16859,9 +17589,11 @@ pub mod types {
             }
             pub fn min_service<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.min_service = ::client_runtime::OptionalValue::into_optional(value)
+                self.min_service = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for min_service: {e}")
                     });
@@ -16869,9 +17601,11 @@ pub mod types {
             }
             pub fn min_slots<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::LaInt, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::liveagent::LaInt, Form>,
             {
-                self.min_slots = ::client_runtime::OptionalValue::into_optional(value)
+                self.min_slots = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for min_slots: {e}")
                     });
@@ -17204,9 +17938,11 @@ pub mod types {
         impl UniqueFieldValue {
             pub fn code<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.code = ::client_runtime::OptionalValue::into_optional(value)
+                self.code = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for code: {e}")
                     });
@@ -17214,9 +17950,11 @@ pub mod types {
             }
             pub fn value<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.value = ::client_runtime::OptionalValue::into_optional(value)
+                self.value = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for value: {e}")
                     });
@@ -17269,9 +18007,11 @@ pub mod types {
         impl UpdateConversationStatusBody {
             pub fn note<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.note = ::client_runtime::OptionalValue::into_optional(value)
+                self.note = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for note: {e}")
                     });
@@ -17291,9 +18031,9 @@ pub mod types {
             }
             pub fn useridentifier<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.useridentifier = ::client_runtime::OptionalValue::into_optional(
+                self.useridentifier = ::helpdesk_client_runtime::OptionalValue::into_optional(
                         value,
                     )
                     .map_err(|e| {
@@ -17354,9 +18094,11 @@ pub mod types {
         impl UpdateCustomersGroupBody {
             pub fn bg_color<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.bg_color = ::client_runtime::OptionalValue::into_optional(value)
+                self.bg_color = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for bg_color: {e}")
                     });
@@ -17364,9 +18106,11 @@ pub mod types {
             }
             pub fn color<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.color = ::client_runtime::OptionalValue::into_optional(value)
+                self.color = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for color: {e}")
                     });
@@ -17374,9 +18118,11 @@ pub mod types {
             }
             pub fn name<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.name = ::client_runtime::OptionalValue::into_optional(value)
+                self.name = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for name: {e}")
                     });
@@ -17433,9 +18179,11 @@ pub mod types {
         impl UpdateTagBody {
             pub fn bg_color<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.bg_color = ::client_runtime::OptionalValue::into_optional(value)
+                self.bg_color = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for bg_color: {e}")
                     });
@@ -17443,9 +18191,11 @@ pub mod types {
             }
             pub fn color<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.color = ::client_runtime::OptionalValue::into_optional(value)
+                self.color = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for color: {e}")
                     });
@@ -17453,9 +18203,11 @@ pub mod types {
             }
             pub fn name<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.name = ::client_runtime::OptionalValue::into_optional(value)
+                self.name = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for name: {e}")
                     });
@@ -17515,9 +18267,14 @@ pub mod types {
         impl UploadFileBody {
             pub fn data<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::liveagent::Base64Data, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<
+                    ::liveagent::Base64Data,
+                    Form,
+                >,
             {
-                self.data = ::client_runtime::OptionalValue::into_optional(value)
+                self.data = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for data: {e}")
                     });
@@ -17525,9 +18282,11 @@ pub mod types {
             }
             pub fn download_url<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.download_url = ::client_runtime::OptionalValue::into_optional(value)
+                self.download_url = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for download_url: {e}")
                     });
@@ -17535,9 +18294,11 @@ pub mod types {
             }
             pub fn name<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.name = ::client_runtime::OptionalValue::into_optional(value)
+                self.name = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for name: {e}")
                     });
@@ -17545,9 +18306,11 @@ pub mod types {
             }
             pub fn type_<T, Form>(mut self, value: T) -> Self
             where
-                T: ::client_runtime::OptionalValue<::std::string::String, Form>,
+                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
             {
-                self.type_ = ::client_runtime::OptionalValue::into_optional(value)
+                self.type_ = ::helpdesk_client_runtime::OptionalValue::into_optional(
+                        value,
+                    )
                     .map_err(|e| {
                         format!("error converting supplied value for type_: {e}")
                     });
@@ -19461,7 +20224,7 @@ Version: 2.0.0*/
 pub struct Client {
     pub(crate) baseurl: String,
     pub(crate) client: reqwest::Client,
-    pub(crate) inner: ::client_runtime::State<::liveagent::ApiKey>,
+    pub(crate) inner: ::helpdesk_client_runtime::State<::liveagent::ApiKey>,
 }
 impl Client {
     /// Construct a new client with an existing `reqwest::Client`,
@@ -19473,7 +20236,7 @@ impl Client {
     pub fn new_with_client(
         baseurl: &str,
         client: reqwest::Client,
-        inner: ::client_runtime::State<::liveagent::ApiKey>,
+        inner: ::helpdesk_client_runtime::State<::liveagent::ApiKey>,
     ) -> Self {
         Self {
             baseurl: baseurl.to_string(),
@@ -19482,7 +20245,7 @@ impl Client {
         }
     }
 }
-impl ClientInfo<::client_runtime::State<::liveagent::ApiKey>> for Client {
+impl ClientInfo<::helpdesk_client_runtime::State<::liveagent::ApiKey>> for Client {
     fn api_version() -> &'static str {
         "2.0.0"
     }
@@ -19492,7 +20255,7 @@ impl ClientInfo<::client_runtime::State<::liveagent::ApiKey>> for Client {
     fn client(&self) -> &reqwest::Client {
         &self.client
     }
-    fn inner(&self) -> &::client_runtime::State<::liveagent::ApiKey> {
+    fn inner(&self) -> &::helpdesk_client_runtime::State<::liveagent::ApiKey> {
         &self.inner
     }
 }
@@ -19500,7 +20263,7 @@ const _: () = {
     #[allow(dead_code)]
     fn assert_client_hooks()
     where
-        Client: ClientHooks<::client_runtime::State<::liveagent::ApiKey>>,
+        Client: ClientHooks<::helpdesk_client_runtime::State<::liveagent::ApiKey>>,
     {}
 };
 impl Client {
@@ -20399,7 +21162,7 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => {
-                    ::client_runtime::decode::success_response::<
+                    ::helpdesk_client_runtime::decode::success_response::<
                         ::liveagent::LiveAgent,
                         _,
                         _,
@@ -20471,7 +21234,7 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => {
-                    ::client_runtime::decode::success_response::<
+                    ::helpdesk_client_runtime::decode::success_response::<
                         ::liveagent::LiveAgent,
                         _,
                         _,
@@ -20543,7 +21306,7 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => {
-                    ::client_runtime::decode::success_response::<
+                    ::helpdesk_client_runtime::decode::success_response::<
                         ::liveagent::LiveAgent,
                         _,
                         _,
@@ -20631,7 +21394,7 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => {
-                    ::client_runtime::decode::success_response::<
+                    ::helpdesk_client_runtime::decode::success_response::<
                         ::liveagent::LiveAgent,
                         _,
                         _,
@@ -20723,7 +21486,7 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => {
-                    ::client_runtime::decode::success_response::<
+                    ::helpdesk_client_runtime::decode::success_response::<
                         ::liveagent::LiveAgent,
                         _,
                         _,
@@ -20849,7 +21612,7 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => {
-                    ::client_runtime::decode::success_response::<
+                    ::helpdesk_client_runtime::decode::success_response::<
                         ::liveagent::LiveAgent,
                         _,
                         _,
@@ -21137,7 +21900,7 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => {
-                    ::client_runtime::decode::success_response::<
+                    ::helpdesk_client_runtime::decode::success_response::<
                         ::liveagent::LiveAgent,
                         _,
                         _,
@@ -21263,7 +22026,7 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => {
-                    ::client_runtime::decode::success_response::<
+                    ::helpdesk_client_runtime::decode::success_response::<
                         ::liveagent::LiveAgent,
                         _,
                         _,
@@ -21391,7 +22154,7 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => {
-                    ::client_runtime::decode::success_response::<
+                    ::helpdesk_client_runtime::decode::success_response::<
                         ::liveagent::LiveAgent,
                         _,
                         _,
@@ -21519,7 +22282,7 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => {
-                    ::client_runtime::decode::success_response::<
+                    ::helpdesk_client_runtime::decode::success_response::<
                         ::liveagent::LiveAgent,
                         _,
                         _,
@@ -21611,7 +22374,7 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => {
-                    ::client_runtime::decode::success_response::<
+                    ::helpdesk_client_runtime::decode::success_response::<
                         ::liveagent::LiveAgent,
                         _,
                         _,
@@ -21737,7 +22500,7 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => {
-                    ::client_runtime::decode::success_response::<
+                    ::helpdesk_client_runtime::decode::success_response::<
                         ::liveagent::LiveAgent,
                         _,
                         _,
@@ -21865,7 +22628,7 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => {
-                    ::client_runtime::decode::success_response::<
+                    ::helpdesk_client_runtime::decode::success_response::<
                         ::liveagent::LiveAgent,
                         _,
                         _,
@@ -21993,7 +22756,7 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => {
-                    ::client_runtime::decode::success_response::<
+                    ::helpdesk_client_runtime::decode::success_response::<
                         ::liveagent::LiveAgent,
                         _,
                         _,
@@ -22122,7 +22885,7 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => {
-                    ::client_runtime::decode::success_response::<
+                    ::helpdesk_client_runtime::decode::success_response::<
                         ::liveagent::LiveAgent,
                         _,
                         _,
@@ -22216,7 +22979,7 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => {
-                    ::client_runtime::decode::success_response::<
+                    ::helpdesk_client_runtime::decode::success_response::<
                         ::liveagent::LiveAgent,
                         _,
                         _,
@@ -22308,7 +23071,7 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => {
-                    ::client_runtime::decode::success_response::<
+                    ::helpdesk_client_runtime::decode::success_response::<
                         ::liveagent::LiveAgent,
                         _,
                         _,
@@ -22435,7 +23198,7 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => {
-                    ::client_runtime::decode::success_response::<
+                    ::helpdesk_client_runtime::decode::success_response::<
                         ::liveagent::LiveAgent,
                         _,
                         _,
@@ -22527,7 +23290,7 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => {
-                    ::client_runtime::decode::success_response::<
+                    ::helpdesk_client_runtime::decode::success_response::<
                         ::liveagent::LiveAgent,
                         _,
                         _,
@@ -22599,7 +23362,7 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => {
-                    ::client_runtime::decode::success_response::<
+                    ::helpdesk_client_runtime::decode::success_response::<
                         ::liveagent::LiveAgent,
                         _,
                         _,
@@ -22708,7 +23471,7 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => {
-                    ::client_runtime::decode::success_response::<
+                    ::helpdesk_client_runtime::decode::success_response::<
                         ::liveagent::LiveAgent,
                         _,
                         _,
@@ -22796,7 +23559,7 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => {
-                    ::client_runtime::decode::success_response::<
+                    ::helpdesk_client_runtime::decode::success_response::<
                         ::liveagent::LiveAgent,
                         _,
                         _,
@@ -22899,7 +23662,7 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => {
-                    ::client_runtime::decode::success_response::<
+                    ::helpdesk_client_runtime::decode::success_response::<
                         ::liveagent::LiveAgent,
                         _,
                         _,
@@ -23077,7 +23840,7 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => {
-                    ::client_runtime::decode::success_response::<
+                    ::helpdesk_client_runtime::decode::success_response::<
                         ::liveagent::LiveAgent,
                         _,
                         _,
@@ -23187,7 +23950,7 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => {
-                    ::client_runtime::decode::success_response::<
+                    ::helpdesk_client_runtime::decode::success_response::<
                         ::liveagent::LiveAgent,
                         _,
                         _,
@@ -23279,7 +24042,7 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => {
-                    ::client_runtime::decode::success_response::<
+                    ::helpdesk_client_runtime::decode::success_response::<
                         ::liveagent::LiveAgent,
                         _,
                         _,
@@ -23482,7 +24245,7 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => {
-                    ::client_runtime::decode::success_response::<
+                    ::helpdesk_client_runtime::decode::success_response::<
                         ::liveagent::LiveAgent,
                         _,
                         _,
@@ -23584,7 +24347,7 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => {
-                    ::client_runtime::decode::success_response::<
+                    ::helpdesk_client_runtime::decode::success_response::<
                         ::liveagent::LiveAgent,
                         _,
                         _,
@@ -23727,7 +24490,7 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => {
-                    ::client_runtime::decode::success_response::<
+                    ::helpdesk_client_runtime::decode::success_response::<
                         ::liveagent::LiveAgent,
                         _,
                         _,
@@ -23799,7 +24562,7 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => {
-                    ::client_runtime::decode::success_response::<
+                    ::helpdesk_client_runtime::decode::success_response::<
                         ::liveagent::LiveAgent,
                         _,
                         _,
@@ -23950,7 +24713,7 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => {
-                    ::client_runtime::decode::success_response::<
+                    ::helpdesk_client_runtime::decode::success_response::<
                         ::liveagent::LiveAgent,
                         _,
                         _,
@@ -24101,7 +24864,7 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => {
-                    ::client_runtime::decode::success_response::<
+                    ::helpdesk_client_runtime::decode::success_response::<
                         ::liveagent::LiveAgent,
                         _,
                         _,
@@ -24252,7 +25015,7 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => {
-                    ::client_runtime::decode::success_response::<
+                    ::helpdesk_client_runtime::decode::success_response::<
                         ::liveagent::LiveAgent,
                         _,
                         _,
@@ -24428,7 +25191,7 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => {
-                    ::client_runtime::decode::success_response::<
+                    ::helpdesk_client_runtime::decode::success_response::<
                         ::liveagent::LiveAgent,
                         _,
                         _,
@@ -24579,7 +25342,7 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => {
-                    ::client_runtime::decode::success_response::<
+                    ::helpdesk_client_runtime::decode::success_response::<
                         ::liveagent::LiveAgent,
                         _,
                         _,
@@ -24777,7 +25540,7 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => {
-                    ::client_runtime::decode::success_response::<
+                    ::helpdesk_client_runtime::decode::success_response::<
                         ::liveagent::LiveAgent,
                         _,
                         _,
@@ -24957,7 +25720,7 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => {
-                    ::client_runtime::decode::success_response::<
+                    ::helpdesk_client_runtime::decode::success_response::<
                         ::liveagent::LiveAgent,
                         _,
                         _,
@@ -25173,7 +25936,7 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => {
-                    ::client_runtime::decode::success_response::<
+                    ::helpdesk_client_runtime::decode::success_response::<
                         ::liveagent::LiveAgent,
                         _,
                         _,
@@ -25405,7 +26168,7 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => {
-                    ::client_runtime::decode::success_response::<
+                    ::helpdesk_client_runtime::decode::success_response::<
                         ::liveagent::LiveAgent,
                         _,
                         _,
@@ -25477,7 +26240,7 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => {
-                    ::client_runtime::decode::success_response::<
+                    ::helpdesk_client_runtime::decode::success_response::<
                         ::liveagent::LiveAgent,
                         _,
                         _,
@@ -25568,7 +26331,7 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => {
-                    ::client_runtime::decode::success_response::<
+                    ::helpdesk_client_runtime::decode::success_response::<
                         ::liveagent::LiveAgent,
                         _,
                         _,
@@ -25689,7 +26452,7 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => {
-                    ::client_runtime::decode::success_response::<
+                    ::helpdesk_client_runtime::decode::success_response::<
                         ::liveagent::LiveAgent,
                         _,
                         _,
@@ -25780,7 +26543,7 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => {
-                    ::client_runtime::decode::success_response::<
+                    ::helpdesk_client_runtime::decode::success_response::<
                         ::liveagent::LiveAgent,
                         _,
                         _,
@@ -25849,7 +26612,7 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => {
-                    ::client_runtime::decode::success_response::<
+                    ::helpdesk_client_runtime::decode::success_response::<
                         ::liveagent::LiveAgent,
                         _,
                         _,
@@ -25953,7 +26716,7 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => {
-                    ::client_runtime::decode::success_response::<
+                    ::helpdesk_client_runtime::decode::success_response::<
                         ::liveagent::LiveAgent,
                         _,
                         _,
@@ -25986,18 +26749,18 @@ pub mod builder {
         /// The stream ends on an empty page, or when the last row has no `cursor` or repeats the one just passed; never on a page shorter than the page size alone, as servers may send fewer rows than asked for. Where nothing else ends it, a last full page costs one more request, answered with an empty page: an accepted cost of losing no row.
         pub fn stream(
             self,
-        ) -> ::client_runtime::paginate::BoxStream<
+        ) -> ::helpdesk_client_runtime::paginate::BoxStream<
             'a,
             ::std::result::Result<
                 types::ConversationSummary,
-                ::client_runtime::Error<types::Error>,
+                ::helpdesk_client_runtime::Error<types::Error>,
             >,
         > {
             let requested = match &self.limit {
                 Ok(limit) => *limit,
                 Err(_) => None,
             };
-            let page_size = ::client_runtime::paginate::page_size(
+            let page_size = ::helpdesk_client_runtime::paginate::page_size(
                 requested,
                 1000u64,
                 Some(1000u64),
@@ -26009,14 +26772,14 @@ pub mod builder {
         pub fn stream_with_page_size(
             self,
             page_size: u64,
-        ) -> ::client_runtime::paginate::BoxStream<
+        ) -> ::helpdesk_client_runtime::paginate::BoxStream<
             'a,
             ::std::result::Result<
                 types::ConversationSummary,
-                ::client_runtime::Error<types::Error>,
+                ::helpdesk_client_runtime::Error<types::Error>,
             >,
         > {
-            let page_size = ::client_runtime::paginate::page_size(
+            let page_size = ::helpdesk_client_runtime::paginate::page_size(
                 Some(page_size),
                 1000u64,
                 Some(1000u64),
@@ -26026,33 +26789,33 @@ pub mod builder {
         /// The stream of `template`'s pages (its page size already set).
         fn stream_pages(
             template: Self,
-        ) -> ::client_runtime::paginate::BoxStream<
+        ) -> ::helpdesk_client_runtime::paginate::BoxStream<
             'a,
             ::std::result::Result<
                 types::ConversationSummary,
-                ::client_runtime::Error<types::Error>,
+                ::helpdesk_client_runtime::Error<types::Error>,
             >,
         > {
-            ::client_runtime::paginate::rows(
-                ::client_runtime::paginate::Style::Cursor(|
+            ::helpdesk_client_runtime::paginate::rows(
+                ::helpdesk_client_runtime::paginate::Style::Cursor(|
                     row: &types::ConversationSummary|
-                ::client_runtime::paginate::AsCursor::as_cursor(&row.cursor)),
+                ::helpdesk_client_runtime::paginate::AsCursor::as_cursor(&row.cursor)),
                 move |position| {
                     let request = match position {
-                        ::client_runtime::paginate::Position::Cursor(cursor) => {
+                        ::helpdesk_client_runtime::paginate::Position::Cursor(cursor) => {
                             template.clone().cursor(cursor)
                         }
                         _ => template.clone(),
                     };
                     async move {
-                        let payload = ::client_runtime::ResultExt::payload(
+                        let payload = ::helpdesk_client_runtime::ResultExt::payload(
                                 request.send().await,
                             )
                             .await?;
-                        Ok(::client_runtime::paginate::Page {
+                        Ok(::helpdesk_client_runtime::paginate::Page {
                             pages: None,
                             total: None,
-                            rows: ::client_runtime::paginate::IntoRows::into_rows(
+                            rows: ::helpdesk_client_runtime::paginate::IntoRows::into_rows(
                                 payload.conversations,
                             ),
                         })
@@ -26069,18 +26832,18 @@ pub mod builder {
         /// The stream ends on an empty page; never on a page shorter than the page size alone, as servers may send fewer rows than asked for. Where nothing else ends it, a last full page costs one more request, answered with an empty page: an accepted cost of losing no row.
         pub fn stream(
             self,
-        ) -> ::client_runtime::paginate::BoxStream<
+        ) -> ::helpdesk_client_runtime::paginate::BoxStream<
             'a,
             ::std::result::Result<
                 types::KnowledgebaseArticle,
-                ::client_runtime::Error<types::Error>,
+                ::helpdesk_client_runtime::Error<types::Error>,
             >,
         > {
             let requested = match &self.limit {
                 Ok(limit) => *limit,
                 Err(_) => None,
             };
-            let page_size = ::client_runtime::paginate::page_size(
+            let page_size = ::helpdesk_client_runtime::paginate::page_size(
                 requested,
                 500u64,
                 Some(500u64),
@@ -26092,14 +26855,14 @@ pub mod builder {
         pub fn stream_with_page_size(
             self,
             page_size: u64,
-        ) -> ::client_runtime::paginate::BoxStream<
+        ) -> ::helpdesk_client_runtime::paginate::BoxStream<
             'a,
             ::std::result::Result<
                 types::KnowledgebaseArticle,
-                ::client_runtime::Error<types::Error>,
+                ::helpdesk_client_runtime::Error<types::Error>,
             >,
         > {
-            let page_size = ::client_runtime::paginate::page_size(
+            let page_size = ::helpdesk_client_runtime::paginate::page_size(
                 Some(page_size),
                 500u64,
                 Some(500u64),
@@ -26109,31 +26872,31 @@ pub mod builder {
         /// The stream of `template`'s pages (its page size already set).
         fn stream_pages(
             template: Self,
-        ) -> ::client_runtime::paginate::BoxStream<
+        ) -> ::helpdesk_client_runtime::paginate::BoxStream<
             'a,
             ::std::result::Result<
                 types::KnowledgebaseArticle,
-                ::client_runtime::Error<types::Error>,
+                ::helpdesk_client_runtime::Error<types::Error>,
             >,
         > {
-            ::client_runtime::paginate::rows(
-                ::client_runtime::paginate::Style::Offset,
+            ::helpdesk_client_runtime::paginate::rows(
+                ::helpdesk_client_runtime::paginate::Style::Offset,
                 move |position| {
                     let request = match position {
-                        ::client_runtime::paginate::Position::Offset(offset) => {
+                        ::helpdesk_client_runtime::paginate::Position::Offset(offset) => {
                             template.clone().offset(offset)
                         }
                         _ => template.clone(),
                     };
                     async move {
-                        let payload = ::client_runtime::ResultExt::payload(
+                        let payload = ::helpdesk_client_runtime::ResultExt::payload(
                                 request.send().await,
                             )
                             .await?;
-                        Ok(::client_runtime::paginate::Page {
+                        Ok(::helpdesk_client_runtime::paginate::Page {
                             pages: None,
                             total: None,
-                            rows: ::client_runtime::paginate::IntoRows::into_rows(
+                            rows: ::helpdesk_client_runtime::paginate::IntoRows::into_rows(
                                 payload.articles,
                             ),
                         })
@@ -26150,18 +26913,18 @@ pub mod builder {
         /// The stream ends on an empty page; never on a page shorter than the page size alone, as servers may send fewer rows than asked for. Where nothing else ends it, a last full page costs one more request, answered with an empty page: an accepted cost of losing no row.
         pub fn stream(
             self,
-        ) -> ::client_runtime::paginate::BoxStream<
+        ) -> ::helpdesk_client_runtime::paginate::BoxStream<
             'a,
             ::std::result::Result<
                 types::KnowledgebaseEntry,
-                ::client_runtime::Error<types::Error>,
+                ::helpdesk_client_runtime::Error<types::Error>,
             >,
         > {
             let requested = match &self.limit {
                 Ok(limit) => *limit,
                 Err(_) => None,
             };
-            let page_size = ::client_runtime::paginate::page_size(
+            let page_size = ::helpdesk_client_runtime::paginate::page_size(
                 requested,
                 500u64,
                 Some(500u64),
@@ -26173,14 +26936,14 @@ pub mod builder {
         pub fn stream_with_page_size(
             self,
             page_size: u64,
-        ) -> ::client_runtime::paginate::BoxStream<
+        ) -> ::helpdesk_client_runtime::paginate::BoxStream<
             'a,
             ::std::result::Result<
                 types::KnowledgebaseEntry,
-                ::client_runtime::Error<types::Error>,
+                ::helpdesk_client_runtime::Error<types::Error>,
             >,
         > {
-            let page_size = ::client_runtime::paginate::page_size(
+            let page_size = ::helpdesk_client_runtime::paginate::page_size(
                 Some(page_size),
                 500u64,
                 Some(500u64),
@@ -26190,31 +26953,31 @@ pub mod builder {
         /// The stream of `template`'s pages (its page size already set).
         fn stream_pages(
             template: Self,
-        ) -> ::client_runtime::paginate::BoxStream<
+        ) -> ::helpdesk_client_runtime::paginate::BoxStream<
             'a,
             ::std::result::Result<
                 types::KnowledgebaseEntry,
-                ::client_runtime::Error<types::Error>,
+                ::helpdesk_client_runtime::Error<types::Error>,
             >,
         > {
-            ::client_runtime::paginate::rows(
-                ::client_runtime::paginate::Style::Offset,
+            ::helpdesk_client_runtime::paginate::rows(
+                ::helpdesk_client_runtime::paginate::Style::Offset,
                 move |position| {
                     let request = match position {
-                        ::client_runtime::paginate::Position::Offset(offset) => {
+                        ::helpdesk_client_runtime::paginate::Position::Offset(offset) => {
                             template.clone().offset(offset)
                         }
                         _ => template.clone(),
                     };
                     async move {
-                        let payload = ::client_runtime::ResultExt::payload(
+                        let payload = ::helpdesk_client_runtime::ResultExt::payload(
                                 request.send().await,
                             )
                             .await?;
-                        Ok(::client_runtime::paginate::Page {
+                        Ok(::helpdesk_client_runtime::paginate::Page {
                             pages: None,
                             total: None,
-                            rows: ::client_runtime::paginate::IntoRows::into_rows(
+                            rows: ::helpdesk_client_runtime::paginate::IntoRows::into_rows(
                                 payload.entries,
                             ),
                         })
@@ -26231,18 +26994,18 @@ pub mod builder {
         /// The stream ends on an empty page; never on a page shorter than the page size alone, as servers may send fewer rows than asked for. Where nothing else ends it, a last full page costs one more request, answered with an empty page: an accepted cost of losing no row.
         pub fn stream(
             self,
-        ) -> ::client_runtime::paginate::BoxStream<
+        ) -> ::helpdesk_client_runtime::paginate::BoxStream<
             'a,
             ::std::result::Result<
                 types::Knowledgebase,
-                ::client_runtime::Error<types::Error>,
+                ::helpdesk_client_runtime::Error<types::Error>,
             >,
         > {
             let requested = match &self.limit {
                 Ok(limit) => *limit,
                 Err(_) => None,
             };
-            let page_size = ::client_runtime::paginate::page_size(
+            let page_size = ::helpdesk_client_runtime::paginate::page_size(
                 requested,
                 500u64,
                 Some(500u64),
@@ -26254,14 +27017,14 @@ pub mod builder {
         pub fn stream_with_page_size(
             self,
             page_size: u64,
-        ) -> ::client_runtime::paginate::BoxStream<
+        ) -> ::helpdesk_client_runtime::paginate::BoxStream<
             'a,
             ::std::result::Result<
                 types::Knowledgebase,
-                ::client_runtime::Error<types::Error>,
+                ::helpdesk_client_runtime::Error<types::Error>,
             >,
         > {
-            let page_size = ::client_runtime::paginate::page_size(
+            let page_size = ::helpdesk_client_runtime::paginate::page_size(
                 Some(page_size),
                 500u64,
                 Some(500u64),
@@ -26271,31 +27034,31 @@ pub mod builder {
         /// The stream of `template`'s pages (its page size already set).
         fn stream_pages(
             template: Self,
-        ) -> ::client_runtime::paginate::BoxStream<
+        ) -> ::helpdesk_client_runtime::paginate::BoxStream<
             'a,
             ::std::result::Result<
                 types::Knowledgebase,
-                ::client_runtime::Error<types::Error>,
+                ::helpdesk_client_runtime::Error<types::Error>,
             >,
         > {
-            ::client_runtime::paginate::rows(
-                ::client_runtime::paginate::Style::Offset,
+            ::helpdesk_client_runtime::paginate::rows(
+                ::helpdesk_client_runtime::paginate::Style::Offset,
                 move |position| {
                     let request = match position {
-                        ::client_runtime::paginate::Position::Offset(offset) => {
+                        ::helpdesk_client_runtime::paginate::Position::Offset(offset) => {
                             template.clone().offset(offset)
                         }
                         _ => template.clone(),
                     };
                     async move {
-                        let payload = ::client_runtime::ResultExt::payload(
+                        let payload = ::helpdesk_client_runtime::ResultExt::payload(
                                 request.send().await,
                             )
                             .await?;
-                        Ok(::client_runtime::paginate::Page {
+                        Ok(::helpdesk_client_runtime::paginate::Page {
                             pages: None,
                             total: None,
-                            rows: ::client_runtime::paginate::IntoRows::into_rows(
+                            rows: ::helpdesk_client_runtime::paginate::IntoRows::into_rows(
                                 payload.knowledgebases,
                             ),
                         })
@@ -26312,18 +27075,18 @@ pub mod builder {
         /// The stream ends on an empty page; never on a page shorter than the page size alone, as servers may send fewer rows than asked for. Where nothing else ends it, a last full page costs one more request, answered with an empty page: an accepted cost of losing no row.
         pub fn stream(
             self,
-        ) -> ::client_runtime::paginate::BoxStream<
+        ) -> ::helpdesk_client_runtime::paginate::BoxStream<
             'a,
             ::std::result::Result<
                 types::AgentReportRow,
-                ::client_runtime::Error<types::Error>,
+                ::helpdesk_client_runtime::Error<types::Error>,
             >,
         > {
             let requested = match &self.limitcount {
                 Ok(limit) => *limit,
                 Err(_) => None,
             };
-            let page_size = ::client_runtime::paginate::page_size(
+            let page_size = ::helpdesk_client_runtime::paginate::page_size(
                 requested,
                 1000u64,
                 Some(1000u64),
@@ -26339,14 +27102,14 @@ pub mod builder {
         pub fn stream_with_page_size(
             self,
             page_size: u64,
-        ) -> ::client_runtime::paginate::BoxStream<
+        ) -> ::helpdesk_client_runtime::paginate::BoxStream<
             'a,
             ::std::result::Result<
                 types::AgentReportRow,
-                ::client_runtime::Error<types::Error>,
+                ::helpdesk_client_runtime::Error<types::Error>,
             >,
         > {
-            let page_size = ::client_runtime::paginate::page_size(
+            let page_size = ::helpdesk_client_runtime::paginate::page_size(
                 Some(page_size),
                 1000u64,
                 Some(1000u64),
@@ -26356,31 +27119,31 @@ pub mod builder {
         /// The stream of `template`'s pages (its page size already set).
         fn stream_pages(
             template: Self,
-        ) -> ::client_runtime::paginate::BoxStream<
+        ) -> ::helpdesk_client_runtime::paginate::BoxStream<
             'a,
             ::std::result::Result<
                 types::AgentReportRow,
-                ::client_runtime::Error<types::Error>,
+                ::helpdesk_client_runtime::Error<types::Error>,
             >,
         > {
-            ::client_runtime::paginate::rows(
-                ::client_runtime::paginate::Style::Offset,
+            ::helpdesk_client_runtime::paginate::rows(
+                ::helpdesk_client_runtime::paginate::Style::Offset,
                 move |position| {
                     let request = match position {
-                        ::client_runtime::paginate::Position::Offset(offset) => {
+                        ::helpdesk_client_runtime::paginate::Position::Offset(offset) => {
                             template.clone().limitfrom(offset)
                         }
                         _ => template.clone(),
                     };
                     async move {
-                        let payload = ::client_runtime::ResultExt::payload(
+                        let payload = ::helpdesk_client_runtime::ResultExt::payload(
                                 request.send().await,
                             )
                             .await?;
-                        Ok(::client_runtime::paginate::Page {
+                        Ok(::helpdesk_client_runtime::paginate::Page {
                             pages: None,
                             total: None,
-                            rows: ::client_runtime::paginate::IntoRows::into_rows(
+                            rows: ::helpdesk_client_runtime::paginate::IntoRows::into_rows(
                                 payload.agents,
                             ),
                         })
@@ -26397,18 +27160,18 @@ pub mod builder {
         /// The stream ends on an empty page; never on a page shorter than the page size alone, as servers may send fewer rows than asked for. Where nothing else ends it, a last full page costs one more request, answered with an empty page: an accepted cost of losing no row.
         pub fn stream(
             self,
-        ) -> ::client_runtime::paginate::BoxStream<
+        ) -> ::helpdesk_client_runtime::paginate::BoxStream<
             'a,
             ::std::result::Result<
                 types::ChannelReportRow,
-                ::client_runtime::Error<types::Error>,
+                ::helpdesk_client_runtime::Error<types::Error>,
             >,
         > {
             let requested = match &self.limitcount {
                 Ok(limit) => *limit,
                 Err(_) => None,
             };
-            let page_size = ::client_runtime::paginate::page_size(
+            let page_size = ::helpdesk_client_runtime::paginate::page_size(
                 requested,
                 1000u64,
                 Some(1000u64),
@@ -26424,14 +27187,14 @@ pub mod builder {
         pub fn stream_with_page_size(
             self,
             page_size: u64,
-        ) -> ::client_runtime::paginate::BoxStream<
+        ) -> ::helpdesk_client_runtime::paginate::BoxStream<
             'a,
             ::std::result::Result<
                 types::ChannelReportRow,
-                ::client_runtime::Error<types::Error>,
+                ::helpdesk_client_runtime::Error<types::Error>,
             >,
         > {
-            let page_size = ::client_runtime::paginate::page_size(
+            let page_size = ::helpdesk_client_runtime::paginate::page_size(
                 Some(page_size),
                 1000u64,
                 Some(1000u64),
@@ -26441,31 +27204,31 @@ pub mod builder {
         /// The stream of `template`'s pages (its page size already set).
         fn stream_pages(
             template: Self,
-        ) -> ::client_runtime::paginate::BoxStream<
+        ) -> ::helpdesk_client_runtime::paginate::BoxStream<
             'a,
             ::std::result::Result<
                 types::ChannelReportRow,
-                ::client_runtime::Error<types::Error>,
+                ::helpdesk_client_runtime::Error<types::Error>,
             >,
         > {
-            ::client_runtime::paginate::rows(
-                ::client_runtime::paginate::Style::Offset,
+            ::helpdesk_client_runtime::paginate::rows(
+                ::helpdesk_client_runtime::paginate::Style::Offset,
                 move |position| {
                     let request = match position {
-                        ::client_runtime::paginate::Position::Offset(offset) => {
+                        ::helpdesk_client_runtime::paginate::Position::Offset(offset) => {
                             template.clone().limitfrom(offset)
                         }
                         _ => template.clone(),
                     };
                     async move {
-                        let payload = ::client_runtime::ResultExt::payload(
+                        let payload = ::helpdesk_client_runtime::ResultExt::payload(
                                 request.send().await,
                             )
                             .await?;
-                        Ok(::client_runtime::paginate::Page {
+                        Ok(::helpdesk_client_runtime::paginate::Page {
                             pages: None,
                             total: None,
-                            rows: ::client_runtime::paginate::IntoRows::into_rows(
+                            rows: ::helpdesk_client_runtime::paginate::IntoRows::into_rows(
                                 payload.channels,
                             ),
                         })
@@ -26482,18 +27245,18 @@ pub mod builder {
         /// The stream ends on an empty page; never on a page shorter than the page size alone, as servers may send fewer rows than asked for. Where nothing else ends it, a last full page costs one more request, answered with an empty page: an accepted cost of losing no row.
         pub fn stream(
             self,
-        ) -> ::client_runtime::paginate::BoxStream<
+        ) -> ::helpdesk_client_runtime::paginate::BoxStream<
             'a,
             ::std::result::Result<
                 types::DepartmentReportRow,
-                ::client_runtime::Error<types::Error>,
+                ::helpdesk_client_runtime::Error<types::Error>,
             >,
         > {
             let requested = match &self.limitcount {
                 Ok(limit) => *limit,
                 Err(_) => None,
             };
-            let page_size = ::client_runtime::paginate::page_size(
+            let page_size = ::helpdesk_client_runtime::paginate::page_size(
                 requested,
                 1000u64,
                 Some(1000u64),
@@ -26509,14 +27272,14 @@ pub mod builder {
         pub fn stream_with_page_size(
             self,
             page_size: u64,
-        ) -> ::client_runtime::paginate::BoxStream<
+        ) -> ::helpdesk_client_runtime::paginate::BoxStream<
             'a,
             ::std::result::Result<
                 types::DepartmentReportRow,
-                ::client_runtime::Error<types::Error>,
+                ::helpdesk_client_runtime::Error<types::Error>,
             >,
         > {
-            let page_size = ::client_runtime::paginate::page_size(
+            let page_size = ::helpdesk_client_runtime::paginate::page_size(
                 Some(page_size),
                 1000u64,
                 Some(1000u64),
@@ -26526,31 +27289,31 @@ pub mod builder {
         /// The stream of `template`'s pages (its page size already set).
         fn stream_pages(
             template: Self,
-        ) -> ::client_runtime::paginate::BoxStream<
+        ) -> ::helpdesk_client_runtime::paginate::BoxStream<
             'a,
             ::std::result::Result<
                 types::DepartmentReportRow,
-                ::client_runtime::Error<types::Error>,
+                ::helpdesk_client_runtime::Error<types::Error>,
             >,
         > {
-            ::client_runtime::paginate::rows(
-                ::client_runtime::paginate::Style::Offset,
+            ::helpdesk_client_runtime::paginate::rows(
+                ::helpdesk_client_runtime::paginate::Style::Offset,
                 move |position| {
                     let request = match position {
-                        ::client_runtime::paginate::Position::Offset(offset) => {
+                        ::helpdesk_client_runtime::paginate::Position::Offset(offset) => {
                             template.clone().limitfrom(offset)
                         }
                         _ => template.clone(),
                     };
                     async move {
-                        let payload = ::client_runtime::ResultExt::payload(
+                        let payload = ::helpdesk_client_runtime::ResultExt::payload(
                                 request.send().await,
                             )
                             .await?;
-                        Ok(::client_runtime::paginate::Page {
+                        Ok(::helpdesk_client_runtime::paginate::Page {
                             pages: None,
                             total: None,
-                            rows: ::client_runtime::paginate::IntoRows::into_rows(
+                            rows: ::helpdesk_client_runtime::paginate::IntoRows::into_rows(
                                 payload.departments,
                             ),
                         })
@@ -26567,18 +27330,18 @@ pub mod builder {
         /// The stream ends on an empty page; never on a page shorter than the page size alone, as servers may send fewer rows than asked for. Where nothing else ends it, a last full page costs one more request, answered with an empty page: an accepted cost of losing no row.
         pub fn stream(
             self,
-        ) -> ::client_runtime::paginate::BoxStream<
+        ) -> ::helpdesk_client_runtime::paginate::BoxStream<
             'a,
             ::std::result::Result<
                 types::PerformanceReportRow,
-                ::client_runtime::Error<types::Error>,
+                ::helpdesk_client_runtime::Error<types::Error>,
             >,
         > {
             let requested = match &self.limitcount {
                 Ok(limit) => *limit,
                 Err(_) => None,
             };
-            let page_size = ::client_runtime::paginate::page_size(
+            let page_size = ::helpdesk_client_runtime::paginate::page_size(
                 requested,
                 1000u64,
                 Some(1000u64),
@@ -26594,14 +27357,14 @@ pub mod builder {
         pub fn stream_with_page_size(
             self,
             page_size: u64,
-        ) -> ::client_runtime::paginate::BoxStream<
+        ) -> ::helpdesk_client_runtime::paginate::BoxStream<
             'a,
             ::std::result::Result<
                 types::PerformanceReportRow,
-                ::client_runtime::Error<types::Error>,
+                ::helpdesk_client_runtime::Error<types::Error>,
             >,
         > {
-            let page_size = ::client_runtime::paginate::page_size(
+            let page_size = ::helpdesk_client_runtime::paginate::page_size(
                 Some(page_size),
                 1000u64,
                 Some(1000u64),
@@ -26611,31 +27374,31 @@ pub mod builder {
         /// The stream of `template`'s pages (its page size already set).
         fn stream_pages(
             template: Self,
-        ) -> ::client_runtime::paginate::BoxStream<
+        ) -> ::helpdesk_client_runtime::paginate::BoxStream<
             'a,
             ::std::result::Result<
                 types::PerformanceReportRow,
-                ::client_runtime::Error<types::Error>,
+                ::helpdesk_client_runtime::Error<types::Error>,
             >,
         > {
-            ::client_runtime::paginate::rows(
-                ::client_runtime::paginate::Style::Offset,
+            ::helpdesk_client_runtime::paginate::rows(
+                ::helpdesk_client_runtime::paginate::Style::Offset,
                 move |position| {
                     let request = match position {
-                        ::client_runtime::paginate::Position::Offset(offset) => {
+                        ::helpdesk_client_runtime::paginate::Position::Offset(offset) => {
                             template.clone().limitfrom(offset)
                         }
                         _ => template.clone(),
                     };
                     async move {
-                        let payload = ::client_runtime::ResultExt::payload(
+                        let payload = ::helpdesk_client_runtime::ResultExt::payload(
                                 request.send().await,
                             )
                             .await?;
-                        Ok(::client_runtime::paginate::Page {
+                        Ok(::helpdesk_client_runtime::paginate::Page {
                             pages: None,
                             total: None,
-                            rows: ::client_runtime::paginate::IntoRows::into_rows(
+                            rows: ::helpdesk_client_runtime::paginate::IntoRows::into_rows(
                                 payload.performance,
                             ),
                         })
@@ -26652,18 +27415,18 @@ pub mod builder {
         /// The stream ends on an empty page; never on a page shorter than the page size alone, as servers may send fewer rows than asked for. Where nothing else ends it, a last full page costs one more request, answered with an empty page: an accepted cost of losing no row.
         pub fn stream(
             self,
-        ) -> ::client_runtime::paginate::BoxStream<
+        ) -> ::helpdesk_client_runtime::paginate::BoxStream<
             'a,
             ::std::result::Result<
                 types::TagReportRow,
-                ::client_runtime::Error<types::Error>,
+                ::helpdesk_client_runtime::Error<types::Error>,
             >,
         > {
             let requested = match &self.limitcount {
                 Ok(limit) => *limit,
                 Err(_) => None,
             };
-            let page_size = ::client_runtime::paginate::page_size(
+            let page_size = ::helpdesk_client_runtime::paginate::page_size(
                 requested,
                 1000u64,
                 Some(1000u64),
@@ -26679,14 +27442,14 @@ pub mod builder {
         pub fn stream_with_page_size(
             self,
             page_size: u64,
-        ) -> ::client_runtime::paginate::BoxStream<
+        ) -> ::helpdesk_client_runtime::paginate::BoxStream<
             'a,
             ::std::result::Result<
                 types::TagReportRow,
-                ::client_runtime::Error<types::Error>,
+                ::helpdesk_client_runtime::Error<types::Error>,
             >,
         > {
-            let page_size = ::client_runtime::paginate::page_size(
+            let page_size = ::helpdesk_client_runtime::paginate::page_size(
                 Some(page_size),
                 1000u64,
                 Some(1000u64),
@@ -26696,31 +27459,31 @@ pub mod builder {
         /// The stream of `template`'s pages (its page size already set).
         fn stream_pages(
             template: Self,
-        ) -> ::client_runtime::paginate::BoxStream<
+        ) -> ::helpdesk_client_runtime::paginate::BoxStream<
             'a,
             ::std::result::Result<
                 types::TagReportRow,
-                ::client_runtime::Error<types::Error>,
+                ::helpdesk_client_runtime::Error<types::Error>,
             >,
         > {
-            ::client_runtime::paginate::rows(
-                ::client_runtime::paginate::Style::Offset,
+            ::helpdesk_client_runtime::paginate::rows(
+                ::helpdesk_client_runtime::paginate::Style::Offset,
                 move |position| {
                     let request = match position {
-                        ::client_runtime::paginate::Position::Offset(offset) => {
+                        ::helpdesk_client_runtime::paginate::Position::Offset(offset) => {
                             template.clone().limitfrom(offset)
                         }
                         _ => template.clone(),
                     };
                     async move {
-                        let payload = ::client_runtime::ResultExt::payload(
+                        let payload = ::helpdesk_client_runtime::ResultExt::payload(
                                 request.send().await,
                             )
                             .await?;
-                        Ok(::client_runtime::paginate::Page {
+                        Ok(::helpdesk_client_runtime::paginate::Page {
                             pages: None,
                             total: None,
-                            rows: ::client_runtime::paginate::IntoRows::into_rows(
+                            rows: ::helpdesk_client_runtime::paginate::IntoRows::into_rows(
                                 payload.tags,
                             ),
                         })
@@ -26737,18 +27500,18 @@ pub mod builder {
         /// The stream ends on an empty page; never on a page shorter than the page size alone, as servers may send fewer rows than asked for. Where nothing else ends it, a last full page costs one more request, answered with an empty page: an accepted cost of losing no row.
         pub fn stream(
             self,
-        ) -> ::client_runtime::paginate::BoxStream<
+        ) -> ::helpdesk_client_runtime::paginate::BoxStream<
             'a,
             ::std::result::Result<
                 types::AgentAvailability,
-                ::client_runtime::Error<types::Error>,
+                ::helpdesk_client_runtime::Error<types::Error>,
             >,
         > {
             let requested = match &self.limitcount {
                 Ok(limit) => *limit,
                 Err(_) => None,
             };
-            let page_size = ::client_runtime::paginate::page_size(
+            let page_size = ::helpdesk_client_runtime::paginate::page_size(
                 requested,
                 1000u64,
                 Some(1000u64),
@@ -26764,14 +27527,14 @@ pub mod builder {
         pub fn stream_with_page_size(
             self,
             page_size: u64,
-        ) -> ::client_runtime::paginate::BoxStream<
+        ) -> ::helpdesk_client_runtime::paginate::BoxStream<
             'a,
             ::std::result::Result<
                 types::AgentAvailability,
-                ::client_runtime::Error<types::Error>,
+                ::helpdesk_client_runtime::Error<types::Error>,
             >,
         > {
-            let page_size = ::client_runtime::paginate::page_size(
+            let page_size = ::helpdesk_client_runtime::paginate::page_size(
                 Some(page_size),
                 1000u64,
                 Some(1000u64),
@@ -26781,31 +27544,31 @@ pub mod builder {
         /// The stream of `template`'s pages (its page size already set).
         fn stream_pages(
             template: Self,
-        ) -> ::client_runtime::paginate::BoxStream<
+        ) -> ::helpdesk_client_runtime::paginate::BoxStream<
             'a,
             ::std::result::Result<
                 types::AgentAvailability,
-                ::client_runtime::Error<types::Error>,
+                ::helpdesk_client_runtime::Error<types::Error>,
             >,
         > {
-            ::client_runtime::paginate::rows(
-                ::client_runtime::paginate::Style::Offset,
+            ::helpdesk_client_runtime::paginate::rows(
+                ::helpdesk_client_runtime::paginate::Style::Offset,
                 move |position| {
                     let request = match position {
-                        ::client_runtime::paginate::Position::Offset(offset) => {
+                        ::helpdesk_client_runtime::paginate::Position::Offset(offset) => {
                             template.clone().limitfrom(offset)
                         }
                         _ => template.clone(),
                     };
                     async move {
-                        let payload = ::client_runtime::ResultExt::payload(
+                        let payload = ::helpdesk_client_runtime::ResultExt::payload(
                                 request.send().await,
                             )
                             .await?;
-                        Ok(::client_runtime::paginate::Page {
+                        Ok(::helpdesk_client_runtime::paginate::Page {
                             pages: None,
                             total: None,
-                            rows: ::client_runtime::paginate::IntoRows::into_rows(
+                            rows: ::helpdesk_client_runtime::paginate::IntoRows::into_rows(
                                 payload.agentsavailability,
                             ),
                         })
@@ -26822,18 +27585,18 @@ pub mod builder {
         /// The stream ends on an empty page; never on a page shorter than the page size alone, as servers may send fewer rows than asked for. Where nothing else ends it, a last full page costs one more request, answered with an empty page: an accepted cost of losing no row.
         pub fn stream(
             self,
-        ) -> ::client_runtime::paginate::BoxStream<
+        ) -> ::helpdesk_client_runtime::paginate::BoxStream<
             'a,
             ::std::result::Result<
                 types::TicketsLoad,
-                ::client_runtime::Error<types::Error>,
+                ::helpdesk_client_runtime::Error<types::Error>,
             >,
         > {
             let requested = match &self.limitcount {
                 Ok(limit) => *limit,
                 Err(_) => None,
             };
-            let page_size = ::client_runtime::paginate::page_size(
+            let page_size = ::helpdesk_client_runtime::paginate::page_size(
                 requested,
                 1000u64,
                 Some(1000u64),
@@ -26849,14 +27612,14 @@ pub mod builder {
         pub fn stream_with_page_size(
             self,
             page_size: u64,
-        ) -> ::client_runtime::paginate::BoxStream<
+        ) -> ::helpdesk_client_runtime::paginate::BoxStream<
             'a,
             ::std::result::Result<
                 types::TicketsLoad,
-                ::client_runtime::Error<types::Error>,
+                ::helpdesk_client_runtime::Error<types::Error>,
             >,
         > {
-            let page_size = ::client_runtime::paginate::page_size(
+            let page_size = ::helpdesk_client_runtime::paginate::page_size(
                 Some(page_size),
                 1000u64,
                 Some(1000u64),
@@ -26866,31 +27629,31 @@ pub mod builder {
         /// The stream of `template`'s pages (its page size already set).
         fn stream_pages(
             template: Self,
-        ) -> ::client_runtime::paginate::BoxStream<
+        ) -> ::helpdesk_client_runtime::paginate::BoxStream<
             'a,
             ::std::result::Result<
                 types::TicketsLoad,
-                ::client_runtime::Error<types::Error>,
+                ::helpdesk_client_runtime::Error<types::Error>,
             >,
         > {
-            ::client_runtime::paginate::rows(
-                ::client_runtime::paginate::Style::Offset,
+            ::helpdesk_client_runtime::paginate::rows(
+                ::helpdesk_client_runtime::paginate::Style::Offset,
                 move |position| {
                     let request = match position {
-                        ::client_runtime::paginate::Position::Offset(offset) => {
+                        ::helpdesk_client_runtime::paginate::Position::Offset(offset) => {
                             template.clone().limitfrom(offset)
                         }
                         _ => template.clone(),
                     };
                     async move {
-                        let payload = ::client_runtime::ResultExt::payload(
+                        let payload = ::helpdesk_client_runtime::ResultExt::payload(
                                 request.send().await,
                             )
                             .await?;
-                        Ok(::client_runtime::paginate::Page {
+                        Ok(::helpdesk_client_runtime::paginate::Page {
                             pages: None,
                             total: None,
-                            rows: ::client_runtime::paginate::IntoRows::into_rows(
+                            rows: ::helpdesk_client_runtime::paginate::IntoRows::into_rows(
                                 payload.loads,
                             ),
                         })
@@ -26907,18 +27670,18 @@ pub mod builder {
         /// The stream ends on an empty page; never on a page shorter than the page size alone, as servers may send fewer rows than asked for. Where nothing else ends it, a last full page costs one more request, answered with an empty page: an accepted cost of losing no row.
         pub fn stream(
             self,
-        ) -> ::client_runtime::paginate::BoxStream<
+        ) -> ::helpdesk_client_runtime::paginate::BoxStream<
             'a,
             ::std::result::Result<
                 types::SlaCompliance,
-                ::client_runtime::Error<types::Error>,
+                ::helpdesk_client_runtime::Error<types::Error>,
             >,
         > {
             let requested = match &self.limitcount {
                 Ok(limit) => *limit,
                 Err(_) => None,
             };
-            let page_size = ::client_runtime::paginate::page_size(
+            let page_size = ::helpdesk_client_runtime::paginate::page_size(
                 requested,
                 1000u64,
                 Some(1000u64),
@@ -26934,14 +27697,14 @@ pub mod builder {
         pub fn stream_with_page_size(
             self,
             page_size: u64,
-        ) -> ::client_runtime::paginate::BoxStream<
+        ) -> ::helpdesk_client_runtime::paginate::BoxStream<
             'a,
             ::std::result::Result<
                 types::SlaCompliance,
-                ::client_runtime::Error<types::Error>,
+                ::helpdesk_client_runtime::Error<types::Error>,
             >,
         > {
-            let page_size = ::client_runtime::paginate::page_size(
+            let page_size = ::helpdesk_client_runtime::paginate::page_size(
                 Some(page_size),
                 1000u64,
                 Some(1000u64),
@@ -26951,31 +27714,31 @@ pub mod builder {
         /// The stream of `template`'s pages (its page size already set).
         fn stream_pages(
             template: Self,
-        ) -> ::client_runtime::paginate::BoxStream<
+        ) -> ::helpdesk_client_runtime::paginate::BoxStream<
             'a,
             ::std::result::Result<
                 types::SlaCompliance,
-                ::client_runtime::Error<types::Error>,
+                ::helpdesk_client_runtime::Error<types::Error>,
             >,
         > {
-            ::client_runtime::paginate::rows(
-                ::client_runtime::paginate::Style::Offset,
+            ::helpdesk_client_runtime::paginate::rows(
+                ::helpdesk_client_runtime::paginate::Style::Offset,
                 move |position| {
                     let request = match position {
-                        ::client_runtime::paginate::Position::Offset(offset) => {
+                        ::helpdesk_client_runtime::paginate::Position::Offset(offset) => {
                             template.clone().limitfrom(offset)
                         }
                         _ => template.clone(),
                     };
                     async move {
-                        let payload = ::client_runtime::ResultExt::payload(
+                        let payload = ::helpdesk_client_runtime::ResultExt::payload(
                                 request.send().await,
                             )
                             .await?;
-                        Ok(::client_runtime::paginate::Page {
+                        Ok(::helpdesk_client_runtime::paginate::Page {
                             pages: None,
                             total: None,
-                            rows: ::client_runtime::paginate::IntoRows::into_rows(
+                            rows: ::helpdesk_client_runtime::paginate::IntoRows::into_rows(
                                 payload.slacompliances,
                             ),
                         })
@@ -26992,15 +27755,18 @@ pub mod builder {
         /// The stream ends on an empty page; never on a page shorter than the page size alone, as servers may send fewer rows than asked for. Where nothing else ends it, a last full page costs one more request, answered with an empty page: an accepted cost of losing no row.
         pub fn stream(
             self,
-        ) -> ::client_runtime::paginate::BoxStream<
+        ) -> ::helpdesk_client_runtime::paginate::BoxStream<
             'a,
-            ::std::result::Result<types::SlaLog, ::client_runtime::Error<types::Error>>,
+            ::std::result::Result<
+                types::SlaLog,
+                ::helpdesk_client_runtime::Error<types::Error>,
+            >,
         > {
             let requested = match &self.limitcount {
                 Ok(limit) => *limit,
                 Err(_) => None,
             };
-            let page_size = ::client_runtime::paginate::page_size(
+            let page_size = ::helpdesk_client_runtime::paginate::page_size(
                 requested,
                 1000u64,
                 Some(1000u64),
@@ -27016,11 +27782,14 @@ pub mod builder {
         pub fn stream_with_page_size(
             self,
             page_size: u64,
-        ) -> ::client_runtime::paginate::BoxStream<
+        ) -> ::helpdesk_client_runtime::paginate::BoxStream<
             'a,
-            ::std::result::Result<types::SlaLog, ::client_runtime::Error<types::Error>>,
+            ::std::result::Result<
+                types::SlaLog,
+                ::helpdesk_client_runtime::Error<types::Error>,
+            >,
         > {
-            let page_size = ::client_runtime::paginate::page_size(
+            let page_size = ::helpdesk_client_runtime::paginate::page_size(
                 Some(page_size),
                 1000u64,
                 Some(1000u64),
@@ -27030,28 +27799,31 @@ pub mod builder {
         /// The stream of `template`'s pages (its page size already set).
         fn stream_pages(
             template: Self,
-        ) -> ::client_runtime::paginate::BoxStream<
+        ) -> ::helpdesk_client_runtime::paginate::BoxStream<
             'a,
-            ::std::result::Result<types::SlaLog, ::client_runtime::Error<types::Error>>,
+            ::std::result::Result<
+                types::SlaLog,
+                ::helpdesk_client_runtime::Error<types::Error>,
+            >,
         > {
-            ::client_runtime::paginate::rows(
-                ::client_runtime::paginate::Style::Offset,
+            ::helpdesk_client_runtime::paginate::rows(
+                ::helpdesk_client_runtime::paginate::Style::Offset,
                 move |position| {
                     let request = match position {
-                        ::client_runtime::paginate::Position::Offset(offset) => {
+                        ::helpdesk_client_runtime::paginate::Position::Offset(offset) => {
                             template.clone().limitfrom(offset)
                         }
                         _ => template.clone(),
                     };
                     async move {
-                        let payload = ::client_runtime::ResultExt::payload(
+                        let payload = ::helpdesk_client_runtime::ResultExt::payload(
                                 request.send().await,
                             )
                             .await?;
-                        Ok(::client_runtime::paginate::Page {
+                        Ok(::helpdesk_client_runtime::paginate::Page {
                             pages: None,
                             total: None,
-                            rows: ::client_runtime::paginate::IntoRows::into_rows(
+                            rows: ::helpdesk_client_runtime::paginate::IntoRows::into_rows(
                                 payload.slalogs,
                             ),
                         })
@@ -27065,7 +27837,7 @@ pub mod builder {
 pub mod prelude {
     pub use self::super::Client;
 }
-::client_runtime::api_glue! {
+::helpdesk_client_runtime::api_glue! {
     api: ::liveagent::LiveAgent,
     client: Client,
     rate_limit_per_minute: Some(180),

@@ -2,12 +2,12 @@
 //! by the shared runtime's `api_glue!`, which the generated client invokes).
 //!
 //! The generated [`crate::Client`] carries an [`ApiKey`] as its hook state; its `pre` hook
-//! calls [`client_runtime::Credentials::authenticate`], which adds the `apikey` query
+//! calls [`helpdesk_client_runtime::Credentials::authenticate`], which adds the `apikey` query
 //! parameter, how LiveAgent v1 authenticates. Its `exec` hook is the shared runtime's;
 //! [`LiveAgent`] tells it the API's name and how an error envelope looks: `{"response":
 //! {"status": "ERROR", ...}}`, which LiveAgent may send with a success status.
 
-use client_runtime::{Api, ErrorEnvelope, MarkerValue};
+use helpdesk_client_runtime::{Api, ErrorEnvelope, MarkerValue};
 use secrecy::{ExposeSecret as _, SecretString};
 
 use crate::types;
@@ -74,7 +74,11 @@ impl Api for LiveAgent {
     /// `{"response": {"status": "ERROR", ...}}` with any scalar types.
     fn loose_error(body: &serde_json::Value) -> Option<types::Error> {
         let response = body.get("response")?.as_object()?;
-        let text = |name: &str| response.get(name).and_then(client_runtime::loose_text);
+        let text = |name: &str| {
+            response
+                .get(name)
+                .and_then(helpdesk_client_runtime::loose_text)
+        };
         if text("status").as_deref() != Some("ERROR") {
             return None;
         }
@@ -87,7 +91,7 @@ impl Api for LiveAgent {
     }
 }
 
-impl client_runtime::Credentials for ApiKey {
+impl helpdesk_client_runtime::Credentials for ApiKey {
     /// LiveAgent v1 authenticates with the `apikey` query parameter.
     fn authenticate(&self, request: &mut reqwest::Request) {
         request
@@ -105,7 +109,7 @@ impl client_runtime::Credentials for ApiKey {
     fn rate_limit_key(&self) -> String {
         format!(
             "liveagent:{}",
-            client_runtime::secret_fingerprint(self.expose())
+            helpdesk_client_runtime::secret_fingerprint(self.expose())
         )
     }
 }

@@ -9,7 +9,7 @@
 //! - [`LiveAgent`]: how an error envelope looks, for the shared runtime's response inspection;
 //! - the wire formats of LiveAgent's JSON: [`LaInt`], [`LaDateTime`], [`OpDateTime`].
 //!
-//! The rest comes from the shared `client-runtime` crate and is re-exported here:
+//! The rest comes from the shared `helpdesk-client-runtime` crate and is re-exported here:
 //! [`Client::new`] and [`ClientBuilder`] (a checked base URL, no redirect following, no
 //! `Referer`, timeouts, user agent, or your own `reqwest::ClientBuilder`); [`Error`] and
 //! [`ResultExt::payload`] (one typed error carrying the HTTP status, headers and raw body, and
@@ -89,16 +89,16 @@ mod hooks;
 #[allow(clippy::all, clippy::pedantic, missing_docs, unused_imports)]
 mod generated;
 
-pub use client_runtime::{
-    install_crypto_provider, Base64Data, CommaList, DownloadExt, Envelope, JsonEncoded, ResultExt,
-};
 pub use formats::{LaDateTime, LaInt, OpDateTime};
 pub use generated::*;
+pub use helpdesk_client_runtime::{
+    install_crypto_provider, Base64Data, CommaList, DownloadExt, Envelope, JsonEncoded, ResultExt,
+};
 pub use hooks::{ApiKey, LiveAgent};
 
 /// A failed LiveAgent call: the shared runtime's error with LiveAgent's error payload
 /// (`statuscode`, `errormessage`, `debugmessage`).
-pub type Error = client_runtime::Error<types::Error>;
+pub type Error = helpdesk_client_runtime::Error<types::Error>;
 
 /// Builds a [`Client`]: timeouts, user agent, or a `reqwest::ClientBuilder` of your own.
 ///
@@ -110,7 +110,7 @@ pub type Error = client_runtime::Error<types::Error>;
 ///     .build()?;
 /// # Ok::<(), liveagent::Error>(())
 /// ```
-pub type ClientBuilder = client_runtime::ClientBuilder<Client>;
+pub type ClientBuilder = helpdesk_client_runtime::ClientBuilder<Client>;
 
 impl Client {
     /// A client for the API at `base_url` (e.g. `https://example.ladesk.com/api`; a self-hosted

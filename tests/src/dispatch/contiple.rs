@@ -2,16 +2,18 @@
 //! Do not edit it by hand: change the spec and run `cargo xtask generate`.
 
 #[allow(unused_imports)]
-use client_runtime::{DownloadExt, ResultExt};
+use helpdesk_client_runtime::{DownloadExt, ResultExt};
 use contiple::types;
 /// The replay tests' client builder at `base_url`: the recordings' test credentials,
 /// no retries and no rate limit (a recording is its exchanges).
-pub fn test_client(base_url: &str) -> ::client_runtime::ClientBuilder<contiple::Client> {
-    ::client_runtime::ClientBuilder::new(
+pub fn test_client(
+    base_url: &str,
+) -> ::helpdesk_client_runtime::ClientBuilder<contiple::Client> {
+    ::helpdesk_client_runtime::ClientBuilder::new(
             base_url,
             crate::ClientCredentials::client_credentials(&crate::contiple_credentials()),
         )
-        .retry(::client_runtime::RetryPolicy::none())
+        .retry(::helpdesk_client_runtime::RetryPolicy::none())
         .rate_limit(None)
 }
 /// Calls the operation of a recorded request on the `contiple` client and returns the outcome as JSON.
@@ -515,7 +517,7 @@ pub async fn decode(
         match operation {
             "addAgent" => {
                 crate::outcome(
-                    ::client_runtime::exec::decode_bytes::<
+                    ::helpdesk_client_runtime::exec::decode_bytes::<
                         ::contiple::Contiple,
                         contiple::types::AgentEnvelope,
                         contiple::types::ErrorEnvelope,
@@ -525,7 +527,7 @@ pub async fn decode(
             }
             "addHelpCenterData" => {
                 crate::outcome(
-                    ::client_runtime::exec::decode_bytes::<
+                    ::helpdesk_client_runtime::exec::decode_bytes::<
                         ::contiple::Contiple,
                         contiple::types::HelpCenterAdditionEnvelope,
                         contiple::types::ErrorEnvelope,
@@ -535,7 +537,7 @@ pub async fn decode(
             }
             "createRepresentativeEmail" => {
                 crate::outcome(
-                    ::client_runtime::exec::decode_bytes::<
+                    ::helpdesk_client_runtime::exec::decode_bytes::<
                         ::contiple::Contiple,
                         contiple::types::EmailSettingsEnvelope,
                         contiple::types::ErrorEnvelope,
@@ -545,7 +547,7 @@ pub async fn decode(
             }
             "createTicket" => {
                 crate::outcome(
-                    ::client_runtime::exec::decode_bytes::<
+                    ::helpdesk_client_runtime::exec::decode_bytes::<
                         ::contiple::Contiple,
                         contiple::types::CreatedTicketEnvelope,
                         contiple::types::ErrorEnvelope,
@@ -555,7 +557,7 @@ pub async fn decode(
             }
             "deleteAgent" => {
                 crate::outcome(
-                    ::client_runtime::exec::decode_bytes::<
+                    ::helpdesk_client_runtime::exec::decode_bytes::<
                         ::contiple::Contiple,
                         contiple::types::AgentDeleteEnvelope,
                         contiple::types::ErrorEnvelope,
@@ -565,7 +567,7 @@ pub async fn decode(
             }
             "deleteExternalAccount" => {
                 crate::outcome(
-                    ::client_runtime::exec::decode_bytes::<
+                    ::helpdesk_client_runtime::exec::decode_bytes::<
                         ::contiple::Contiple,
                         contiple::types::ExternalAccountSuccessEnvelope,
                         contiple::types::ErrorEnvelope,
@@ -575,7 +577,7 @@ pub async fn decode(
             }
             "disableExternalAccount" => {
                 crate::outcome(
-                    ::client_runtime::exec::decode_bytes::<
+                    ::helpdesk_client_runtime::exec::decode_bytes::<
                         ::contiple::Contiple,
                         contiple::types::ExternalAccountEnvelope,
                         contiple::types::ErrorEnvelope,
@@ -585,7 +587,7 @@ pub async fn decode(
             }
             "enableExternalAccount" => {
                 crate::outcome(
-                    ::client_runtime::exec::decode_bytes::<
+                    ::helpdesk_client_runtime::exec::decode_bytes::<
                         ::contiple::Contiple,
                         contiple::types::ExternalAccountEnvelope,
                         contiple::types::ErrorEnvelope,
@@ -595,7 +597,7 @@ pub async fn decode(
             }
             "getAgent" => {
                 crate::outcome(
-                    ::client_runtime::exec::decode_bytes::<
+                    ::helpdesk_client_runtime::exec::decode_bytes::<
                         ::contiple::Contiple,
                         contiple::types::AgentEnvelope,
                         contiple::types::ErrorEnvelope,
@@ -605,7 +607,7 @@ pub async fn decode(
             }
             "getCustomerTicket" => {
                 crate::outcome(
-                    ::client_runtime::exec::decode_bytes::<
+                    ::helpdesk_client_runtime::exec::decode_bytes::<
                         ::contiple::Contiple,
                         contiple::types::CustomerTicketDetailEnvelope,
                         contiple::types::ErrorEnvelope,
@@ -615,7 +617,7 @@ pub async fn decode(
             }
             "getEmailSettings" => {
                 crate::outcome(
-                    ::client_runtime::exec::decode_bytes::<
+                    ::helpdesk_client_runtime::exec::decode_bytes::<
                         ::contiple::Contiple,
                         contiple::types::EmailSettingsEnvelope,
                         contiple::types::ErrorEnvelope,
@@ -625,7 +627,7 @@ pub async fn decode(
             }
             "getFaq" => {
                 crate::outcome(
-                    ::client_runtime::exec::decode_bytes::<
+                    ::helpdesk_client_runtime::exec::decode_bytes::<
                         ::contiple::Contiple,
                         contiple::types::FaqDetailEnvelope,
                         contiple::types::ErrorEnvelope,
@@ -635,7 +637,7 @@ pub async fn decode(
             }
             "getNotice" => {
                 crate::outcome(
-                    ::client_runtime::exec::decode_bytes::<
+                    ::helpdesk_client_runtime::exec::decode_bytes::<
                         ::contiple::Contiple,
                         contiple::types::NoticeDetailEnvelope,
                         contiple::types::ErrorEnvelope,
@@ -645,7 +647,7 @@ pub async fn decode(
             }
             "getService" => {
                 crate::outcome(
-                    ::client_runtime::exec::decode_bytes::<
+                    ::helpdesk_client_runtime::exec::decode_bytes::<
                         ::contiple::Contiple,
                         contiple::types::ServiceDetailEnvelope,
                         contiple::types::ErrorEnvelope,
@@ -655,7 +657,7 @@ pub async fn decode(
             }
             "listAgents" => {
                 crate::outcome(
-                    ::client_runtime::exec::decode_bytes::<
+                    ::helpdesk_client_runtime::exec::decode_bytes::<
                         ::contiple::Contiple,
                         contiple::types::AgentListEnvelope,
                         contiple::types::ErrorEnvelope,
@@ -665,7 +667,7 @@ pub async fn decode(
             }
             "listCustomerTickets" => {
                 crate::outcome(
-                    ::client_runtime::exec::decode_bytes::<
+                    ::helpdesk_client_runtime::exec::decode_bytes::<
                         ::contiple::Contiple,
                         contiple::types::CustomerTicketListEnvelope,
                         contiple::types::ErrorEnvelope,
@@ -675,7 +677,7 @@ pub async fn decode(
             }
             "listFaqCategories" => {
                 crate::outcome(
-                    ::client_runtime::exec::decode_bytes::<
+                    ::helpdesk_client_runtime::exec::decode_bytes::<
                         ::contiple::Contiple,
                         contiple::types::FaqCategoryListEnvelope,
                         contiple::types::ErrorEnvelope,
@@ -685,7 +687,7 @@ pub async fn decode(
             }
             "listFaqs" => {
                 crate::outcome(
-                    ::client_runtime::exec::decode_bytes::<
+                    ::helpdesk_client_runtime::exec::decode_bytes::<
                         ::contiple::Contiple,
                         contiple::types::FaqListEnvelope,
                         contiple::types::ErrorEnvelope,
@@ -695,7 +697,7 @@ pub async fn decode(
             }
             "listNoticeCategories" => {
                 crate::outcome(
-                    ::client_runtime::exec::decode_bytes::<
+                    ::helpdesk_client_runtime::exec::decode_bytes::<
                         ::contiple::Contiple,
                         contiple::types::NoticeCategoryListEnvelope,
                         contiple::types::ErrorEnvelope,
@@ -705,7 +707,7 @@ pub async fn decode(
             }
             "listNoticeTags" => {
                 crate::outcome(
-                    ::client_runtime::exec::decode_bytes::<
+                    ::helpdesk_client_runtime::exec::decode_bytes::<
                         ::contiple::Contiple,
                         contiple::types::NoticeTagListEnvelope,
                         contiple::types::ErrorEnvelope,
@@ -715,7 +717,7 @@ pub async fn decode(
             }
             "listNotices" => {
                 crate::outcome(
-                    ::client_runtime::exec::decode_bytes::<
+                    ::helpdesk_client_runtime::exec::decode_bytes::<
                         ::contiple::Contiple,
                         contiple::types::NoticeListEnvelope,
                         contiple::types::ErrorEnvelope,
@@ -725,7 +727,7 @@ pub async fn decode(
             }
             "listTicketCategories" => {
                 crate::outcome(
-                    ::client_runtime::exec::decode_bytes::<
+                    ::helpdesk_client_runtime::exec::decode_bytes::<
                         ::contiple::Contiple,
                         contiple::types::TicketCategoryListEnvelope,
                         contiple::types::ErrorEnvelope,
@@ -735,7 +737,7 @@ pub async fn decode(
             }
             "listTicketUserFields" => {
                 crate::outcome(
-                    ::client_runtime::exec::decode_bytes::<
+                    ::helpdesk_client_runtime::exec::decode_bytes::<
                         ::contiple::Contiple,
                         contiple::types::TicketUserFieldListEnvelope,
                         contiple::types::ErrorEnvelope,
@@ -745,7 +747,7 @@ pub async fn decode(
             }
             "registerExternalAccount" => {
                 crate::outcome(
-                    ::client_runtime::exec::decode_bytes::<
+                    ::helpdesk_client_runtime::exec::decode_bytes::<
                         ::contiple::Contiple,
                         contiple::types::ExternalAccountEnvelope,
                         contiple::types::ErrorEnvelope,
@@ -755,7 +757,7 @@ pub async fn decode(
             }
             "reinquireTicket" => {
                 crate::outcome(
-                    ::client_runtime::exec::decode_bytes::<
+                    ::helpdesk_client_runtime::exec::decode_bytes::<
                         ::contiple::Contiple,
                         contiple::types::CustomerTicketCommentEnvelope,
                         contiple::types::ErrorEnvelope,
@@ -765,7 +767,7 @@ pub async fn decode(
             }
             "saveEmailSettings" => {
                 crate::outcome(
-                    ::client_runtime::exec::decode_bytes::<
+                    ::helpdesk_client_runtime::exec::decode_bytes::<
                         ::contiple::Contiple,
                         contiple::types::EmailSettingsSaveEnvelope,
                         contiple::types::ErrorEnvelope,
@@ -775,7 +777,7 @@ pub async fn decode(
             }
             "updateAgentAuthority" => {
                 crate::outcome(
-                    ::client_runtime::exec::decode_bytes::<
+                    ::helpdesk_client_runtime::exec::decode_bytes::<
                         ::contiple::Contiple,
                         contiple::types::AgentEnvelope,
                         contiple::types::ErrorEnvelope,
@@ -785,7 +787,7 @@ pub async fn decode(
             }
             "updateExternalAccount" => {
                 crate::outcome(
-                    ::client_runtime::exec::decode_bytes::<
+                    ::helpdesk_client_runtime::exec::decode_bytes::<
                         ::contiple::Contiple,
                         contiple::types::ExternalAccountEnvelope,
                         contiple::types::ErrorEnvelope,
@@ -795,7 +797,7 @@ pub async fn decode(
             }
             "uploadTicketAttachment" => {
                 crate::outcome(
-                    ::client_runtime::exec::decode_bytes::<
+                    ::helpdesk_client_runtime::exec::decode_bytes::<
                         ::contiple::Contiple,
                         contiple::types::UploadedTicketAttachmentEnvelope,
                         contiple::types::ErrorEnvelope,
@@ -805,7 +807,7 @@ pub async fn decode(
             }
             "verifyExternalAccount" => {
                 crate::outcome(
-                    ::client_runtime::exec::decode_bytes::<
+                    ::helpdesk_client_runtime::exec::decode_bytes::<
                         ::contiple::Contiple,
                         contiple::types::ExternalAccountSuccessEnvelope,
                         contiple::types::ErrorEnvelope,

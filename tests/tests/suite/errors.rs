@@ -6,7 +6,7 @@
 use std::io::{Read, Write};
 use std::time::Duration;
 
-use client_runtime::{ErrorKind, RetryPolicy};
+use helpdesk_client_runtime::{ErrorKind, RetryPolicy};
 use liveagent::{ApiKey, Client};
 
 const API_KEY: &str = "test-api-key-not-a-secret";

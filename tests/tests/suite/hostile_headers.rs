@@ -36,7 +36,7 @@ use api_tests::faulty::{serve_faulty, Reply};
 use api_tests::{
     contiple_credentials, load_all, Api, Call, ClientCredentials as _, RecordedRequest, SpecIndex,
 };
-use client_runtime::RetryPolicy;
+use helpdesk_client_runtime::RetryPolicy;
 use proptest::prelude::*;
 use proptest::test_runner::{Config, RngAlgorithm, TestCaseError, TestRunner};
 use serde_json::{json, Value};
@@ -837,8 +837,8 @@ fn a_huge_retry_after_after_a_second() {
 }
 
 /// A call that must fail: its error's status, `Display` and `Debug`.
-fn failure<E: client_runtime::ApiError>(
-    result: Result<(), client_runtime::Error<E>>,
+fn failure<E: helpdesk_client_runtime::ApiError>(
+    result: Result<(), helpdesk_client_runtime::Error<E>>,
 ) -> (Option<u16>, String, String) {
     let err = result.expect_err("a 503 is an error");
     (

@@ -8,8 +8,8 @@
 use std::sync::{Arc, Mutex};
 
 use api_tests::capped::{self, ids, CAP};
-use client_runtime::RetryPolicy;
 use futures::{StreamExt, TryStreamExt};
+use helpdesk_client_runtime::RetryPolicy;
 use serde_json::{json, Value};
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 

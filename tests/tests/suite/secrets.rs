@@ -7,7 +7,7 @@
 
 use std::fmt::Write as _;
 
-use client_runtime::{ResultExt as _, RetryPolicy, MAX_ERROR_BODY};
+use helpdesk_client_runtime::{ResultExt as _, RetryPolicy, MAX_ERROR_BODY};
 use wiremock::ResponseTemplate;
 
 /// Keys with reserved characters, so that their spellings differ.
@@ -77,7 +77,9 @@ fn leaked(key: &str, text: &str) -> Option<String> {
 }
 
 /// Everything an error exposes, as text.
-fn exposed<E: client_runtime::ApiError>(err: &client_runtime::Error<E>) -> String {
+fn exposed<E: helpdesk_client_runtime::ApiError>(
+    err: &helpdesk_client_runtime::Error<E>,
+) -> String {
     let mut text = format!("{err} | {err:?}");
     let mut source = std::error::Error::source(err);
     while let Some(current) = source {

@@ -6,13 +6,13 @@
 //! - the client crate's items are imported by name; progenitor's `Error` and `ResponseValue`
 //!   come from `progenitor_client` (the API crates name their own `Error` type);
 //! - operations whose spec declares `x-pagination` get `--all`, which streams every page
-//!   through the builder's generated `stream()` (`cli_support::all_pages`), with the
+//!   through the builder's generated `stream()` (`helpdesk_cli_support::all_pages`), with the
 //!   operation's page-size argument, if given, as the page size (clamped to the documented
 //!   maximum);
 //! - operations whose success body is a file, for which progenitor emits `todo!()`, get
-//!   `--output` and write the file (`cli_support::download`);
+//!   `--output` and write the file (`helpdesk_cli_support::download`);
 //! - the placeholder `--json-body-template` flag (help text "XXX", no effect) is dropped;
-//! - `cli_support::Output` implements the generated `CliConfig`: JSON on stdout.
+//! - `helpdesk_cli_support::Output` implements the generated `CliConfig`: JSON on stdout.
 //!
 //! Operations the API's settings name as hand-written (Contiple's multipart upload) are not
 //! in progenitor's input; the CLI crate writes their subcommand by hand.
@@ -140,15 +140,16 @@ pub fn render(spec: &Spec, rendered: &Rendered) -> anyhow::Result<String> {
     let all_branch = |limit: &str| -> syn::Stmt {
         syn::parse_quote! {
             if matches.get_flag("all") {
-                let rows = match ::cli_support::page_size(matches, #limit)? {
+                let rows = match ::helpdesk_cli_support::page_size(matches, #limit)? {
                     Some(page_size) => request.stream_with_page_size(page_size),
                     None => request.stream(),
                 };
-                return ::cli_support::all_pages(rows).await;
+                return ::helpdesk_cli_support::all_pages(rows).await;
             }
         }
     };
-    let download: syn::Expr = syn::parse_quote! { ::cli_support::download(matches, r).await };
+    let download: syn::Expr =
+        syn::parse_quote! { ::helpdesk_cli_support::download(matches, r).await };
 
     let (mut all_branches, mut download_branches, mut json_body_templates) = (0, 0, 0);
     for item in &mut file.items {
@@ -224,7 +225,7 @@ pub fn render(spec: &Spec, rendered: &Rendered) -> anyhow::Result<String> {
 
         /// JSON on stdout: the payload, or the whole body with `--envelope`; errors are
         /// reported by the caller of `Cli::execute`.
-        impl CliConfig for ::cli_support::Output {
+        impl CliConfig for ::helpdesk_cli_support::Output {
             fn success_item<T>(&self, value: &ResponseValue<T>)
             where
                 #bounds,

@@ -157,10 +157,12 @@ fn operation_lists(spec: &Spec, file: &mut syn::File) -> anyhow::Result<[Vec<Str
 pub fn render(spec: &Spec) -> anyhow::Result<Rendered> {
     let api_settings = spec.api.settings;
     let openapi = progenitor_input(spec)?;
-    let inner_type: proc_macro2::TokenStream =
-        format!("::client_runtime::State<{}>", api_settings.inner_type)
-            .parse()
-            .map_err(|e| anyhow::anyhow!("inner type: {e}"))?;
+    let inner_type: proc_macro2::TokenStream = format!(
+        "::helpdesk_client_runtime::State<{}>",
+        api_settings.inner_type
+    )
+    .parse()
+    .map_err(|e| anyhow::anyhow!("inner type: {e}"))?;
     let mut settings = GenerationSettings::new();
     settings
         .with_interface(InterfaceStyle::Builder)
@@ -260,7 +262,7 @@ fn glue(spec: &Spec, secured_ops: &[String], raw_ops: &[String]) -> anyhow::Resu
         .rate_limit_per_minute
         .map_or_else(|| "None".to_owned(), |requests| format!("Some({requests})"));
     let glue = format!(
-        "::client_runtime::api_glue! {{\n    \
+        "::helpdesk_client_runtime::api_glue! {{\n    \
          api: {api_type},\n    \
          client: Client,\n    \
          rate_limit_per_minute: {rate_limit},\n    \

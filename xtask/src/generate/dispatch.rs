@@ -129,7 +129,7 @@ pub fn render(spec: &Spec, file: &syn::File) -> anyhow::Result<String> {
         let success = format_ident!("{}", success);
         decode_arms.push(quote! {
             #id => crate::outcome(
-                ::client_runtime::exec::decode_bytes::<#protocol, #krate::types::#success, #krate::types::#error_body>(status, body).await,
+                ::helpdesk_client_runtime::exec::decode_bytes::<#protocol, #krate::types::#success, #krate::types::#error_body>(status, body).await,
             ),
         });
     }
@@ -142,14 +142,14 @@ pub fn render(spec: &Spec, file: &syn::File) -> anyhow::Result<String> {
         .with_context(|| format!("the test credentials of {krate}"))?;
     let tokens = quote! {
         #[allow(unused_imports)]
-        use client_runtime::{DownloadExt, ResultExt};
+        use helpdesk_client_runtime::{DownloadExt, ResultExt};
         use #krate::types;
 
         /// The replay tests' client builder at `base_url`: the recordings' test credentials,
         /// no retries and no rate limit (a recording is its exchanges).
-        pub fn test_client(base_url: &str) -> ::client_runtime::ClientBuilder<#krate::Client> {
-            ::client_runtime::ClientBuilder::new(base_url, #credentials)
-                .retry(::client_runtime::RetryPolicy::none())
+        pub fn test_client(base_url: &str) -> ::helpdesk_client_runtime::ClientBuilder<#krate::Client> {
+            ::helpdesk_client_runtime::ClientBuilder::new(base_url, #credentials)
+                .retry(::helpdesk_client_runtime::RetryPolicy::none())
                 .rate_limit(None)
         }
 

@@ -1,6 +1,6 @@
 //! Pagination streams: for every operation whose spec declares `x-pagination`, a `stream()`
 //! (and `stream_with_page_size(n)`) method on its generated builder that yields the rows of
-//! every page, built on `client_runtime::paginate`. progenitor 0.15 generates streams only for
+//! every page, built on `helpdesk_client_runtime::paginate`. progenitor 0.15 generates streams only for
 //! dropshot-style APIs, so the paging style is declared in the spec:
 //!
 //! ```yaml
@@ -21,7 +21,7 @@
 //! The methods go inside progenitor's `builder` module, beside the builder, so that `stream()`
 //! can read the limit the caller set (the builder's fields are private to that module): that
 //! limit is the page size, else the limit parameter's `maximum`, else its `default`, else 100;
-//! any page size is clamped to the `maximum`. How a stream ends is `client_runtime::paginate`'s
+//! any page size is clamped to the `maximum`. How a stream ends is `helpdesk_client_runtime::paginate`'s
 //! (an empty page or the server's figures, never a short page alone); the doc comment of each
 //! `stream()` says so.
 
@@ -66,7 +66,7 @@ fn stream_impl(op: &Operation, paging: &Pagination, error_payload: &syn::Ident) 
     let items_ident = format_ident!("{}", setter_name(&paging.items));
     let limit_setter = format_ident!("{}", setter_name(limit));
     let limit_field = &limit_setter;
-    let paginate = quote! { ::client_runtime::paginate };
+    let paginate = quote! { ::helpdesk_client_runtime::paginate };
 
     // A payload member holding a figure (`pages`, `total`), as a count.
     let count_member = |member: &Option<String>| {
@@ -141,7 +141,7 @@ fn stream_impl(op: &Operation, paging: &Pagination, error_payload: &syn::Ident) 
     );
     let pages = pages.unwrap_or_else(|| quote! { None });
     let total = total.unwrap_or_else(|| quote! { None });
-    let row = quote! { ::std::result::Result<types::#row_type, ::client_runtime::Error<types::#error_payload>> };
+    let row = quote! { ::std::result::Result<types::#row_type, ::helpdesk_client_runtime::Error<types::#error_payload>> };
     quote! {
         impl<'a> #builder<'a> {
             #(#[doc = #doc_stream])*
@@ -174,7 +174,7 @@ fn stream_impl(op: &Operation, paging: &Pagination, error_payload: &syn::Ident) 
                         _ => template.clone(),
                     };
                     async move {
-                        let payload = ::client_runtime::ResultExt::payload(request.send().await).await?;
+                        let payload = ::helpdesk_client_runtime::ResultExt::payload(request.send().await).await?;
                         Ok(#paginate::Page {
                             pages: #pages,
                             total: #total,

@@ -9,7 +9,7 @@
 //! value themselves. typify and progenitor have no setting for either, so this module
 //! rewrites those two kinds of setter, and only those:
 //!
-//! - optional fields (`Option<Y>`): `T: client_runtime::OptionalValue<Y, Form>`, which takes
+//! - optional fields (`Option<Y>`): `T: helpdesk_client_runtime::OptionalValue<Y, Form>`, which takes
 //!   anything convertible into `Y`, or an `Option` of it (skipped for `serde_json::Value`,
 //!   which converts from `Option` itself, so both forms would apply);
 //! - JSON-text fields (`JsonEncoded<Y>`, `Option<JsonEncoded<Y>>`): the same, with `Y`'s
@@ -81,8 +81,8 @@ fn rewrite_setter(setter: &mut syn::ImplItemFn) -> anyhow::Result<bool> {
     let message = format!("error converting supplied value for {field}: {{e}}");
     let (bound, value): (syn::WherePredicate, syn::Expr) = match kind {
         FieldKind::Optional(inner) => (
-            syn::parse_quote! { T: ::client_runtime::OptionalValue<#inner, Form> },
-            syn::parse_quote! { ::client_runtime::OptionalValue::into_optional(value) },
+            syn::parse_quote! { T: ::helpdesk_client_runtime::OptionalValue<#inner, Form> },
+            syn::parse_quote! { ::helpdesk_client_runtime::OptionalValue::into_optional(value) },
         ),
         FieldKind::JsonText(inner) => (
             syn::parse_quote! { T: ::std::convert::TryInto<#inner> },
@@ -91,9 +91,9 @@ fn rewrite_setter(setter: &mut syn::ImplItemFn) -> anyhow::Result<bool> {
             },
         ),
         FieldKind::OptionalJsonText(inner) => (
-            syn::parse_quote! { T: ::client_runtime::OptionalValue<#inner, Form> },
+            syn::parse_quote! { T: ::helpdesk_client_runtime::OptionalValue<#inner, Form> },
             syn::parse_quote! {
-                ::client_runtime::OptionalValue::into_optional(value)
+                ::helpdesk_client_runtime::OptionalValue::into_optional(value)
                     .map(|value| value.map(crate::JsonEncoded))
             },
         ),
@@ -196,11 +196,11 @@ mod tests {
         assert!(text.contains("pub fn color < T , Form >"), "{text}");
         assert!(
             text.contains(
-                "T : :: client_runtime :: OptionalValue < :: std :: string :: String , Form >"
+                "T : :: helpdesk_client_runtime :: OptionalValue < :: std :: string :: String , Form >"
             ),
             "{text}"
         );
-        assert!(text.contains("self . color = :: client_runtime :: OptionalValue :: into_optional (value) . map_err"), "{text}");
+        assert!(text.contains("self . color = :: helpdesk_client_runtime :: OptionalValue :: into_optional (value) . map_err"), "{text}");
     }
 
     #[test]

@@ -99,7 +99,7 @@ impl ErrorEnvelope {
 /// success body is a file (passed on unbuffered).
 ///
 /// ```ignore
-/// ::client_runtime::api_glue! {
+/// ::helpdesk_client_runtime::api_glue! {
 ///     api: crate::LiveAgent,
 ///     client: Client,
 ///     rate_limit_per_minute: Some(180),

@@ -14,8 +14,8 @@ use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
 use std::time::Duration;
 
-use client_runtime::{ApiError, ErrorBody, RetryPolicy};
 use futures::TryStreamExt;
+use helpdesk_client_runtime::{ApiError, ErrorBody, RetryPolicy};
 use serde::Serialize;
 
 /// The exit code of each outcome.
@@ -73,7 +73,7 @@ impl std::error::Error for Failure {}
 /// Prints `error: <message>` on one line of stderr and returns the code. The client's errors
 /// come redacted with its secrets; `apikey=` values are masked here too.
 pub fn fail(exit: Exit, message: &str) -> ExitCode {
-    let message = client_runtime::redact::mask_query_keys(message);
+    let message = helpdesk_client_runtime::redact::mask_query_keys(message);
     let one_line: Vec<&str> = message
         .lines()
         .map(str::trim)
@@ -184,12 +184,12 @@ pub fn base_url(matches: &clap::ArgMatches, env: &str) -> Result<String, Usage> 
     if !(url.starts_with("http://") || url.starts_with("https://")) {
         return Err(Usage(format!(
             "base URL `{}` has no scheme: it must start with http:// or https:// ({env} or --base-url)",
-            client_runtime::redact::mask_query_keys(&url)
+            helpdesk_client_runtime::redact::mask_query_keys(&url)
         )));
     }
-    client_runtime::check_base_url::<()>(&url).map_err(|err| {
+    helpdesk_client_runtime::check_base_url::<()>(&url).map_err(|err| {
         let message = match err {
-            client_runtime::Error::InvalidRequest(message) => message,
+            helpdesk_client_runtime::Error::InvalidRequest(message) => message,
             _ => "invalid".to_owned(),
         };
         Usage(format!("{message} ({env} or --base-url)"))
@@ -199,10 +199,10 @@ pub fn base_url(matches: &clap::ArgMatches, env: &str) -> Result<String, Usage> 
 
 /// The client settings the common arguments choose: timeout and retries. The rate limit
 /// stays the vendor's.
-pub fn configure<C: client_runtime::ApiClient>(
-    builder: client_runtime::ClientBuilder<C>,
+pub fn configure<C: helpdesk_client_runtime::ApiClient>(
+    builder: helpdesk_client_runtime::ClientBuilder<C>,
     matches: &clap::ArgMatches,
-) -> client_runtime::ClientBuilder<C> {
+) -> helpdesk_client_runtime::ClientBuilder<C> {
     let mut builder = builder.user_agent(concat!("sdk-cli/", env!("CARGO_PKG_VERSION")));
     if let Some(seconds) = matches.get_one::<u64>("timeout") {
         builder = builder.timeout(Duration::from_secs(*seconds));
@@ -280,7 +280,10 @@ pub fn page_size(matches: &clap::ArgMatches, arg: &str) -> Result<Option<u64>, U
 /// `--all`: every row of every page (the builder's generated `stream()`), one JSON line each,
 /// with a progress bar on stderr when stderr is a terminal.
 pub async fn all_pages<T, E>(
-    mut rows: client_runtime::paginate::BoxStream<'_, Result<T, client_runtime::Error<E>>>,
+    mut rows: helpdesk_client_runtime::paginate::BoxStream<
+        '_,
+        Result<T, helpdesk_client_runtime::Error<E>>,
+    >,
 ) -> anyhow::Result<()>
 where
     T: Serialize,
@@ -332,11 +335,9 @@ pub async fn download(
     };
     let mut stream = response.into_inner().into_inner();
     let mut written = 0usize;
-    while let Some(chunk) = stream
-        .try_next()
-        .await
-        .map_err(|err| anyhow::Error::new(client_runtime::Error::<Never>::from_transport(err)))?
-    {
+    while let Some(chunk) = stream.try_next().await.map_err(|err| {
+        anyhow::Error::new(helpdesk_client_runtime::Error::<Never>::from_transport(err))
+    })? {
         written += chunk.len();
         sink.write_all(&chunk)
             .map_err(|err| Failure(format!("writing {}: {err}", path.display())))?;
@@ -371,16 +372,16 @@ impl ApiError for Never {
 }
 
 /// The exit code of a client error's kind.
-pub fn exit_of<E>(err: &client_runtime::Error<E>) -> Exit {
+pub fn exit_of<E>(err: &helpdesk_client_runtime::Error<E>) -> Exit {
     match err {
-        client_runtime::Error::Api { .. } => Exit::Api,
-        client_runtime::Error::Decode { .. }
-        | client_runtime::Error::NotJson { .. }
-        | client_runtime::Error::UnexpectedStatus { .. }
-        | client_runtime::Error::BodyTooLarge { .. } => Exit::Response,
-        client_runtime::Error::Timeout { .. } => Exit::Timeout,
-        client_runtime::Error::Transport { .. } => Exit::Transport,
-        client_runtime::Error::InvalidRequest(_) => Exit::Usage,
+        helpdesk_client_runtime::Error::Api { .. } => Exit::Api,
+        helpdesk_client_runtime::Error::Decode { .. }
+        | helpdesk_client_runtime::Error::NotJson { .. }
+        | helpdesk_client_runtime::Error::UnexpectedStatus { .. }
+        | helpdesk_client_runtime::Error::BodyTooLarge { .. } => Exit::Response,
+        helpdesk_client_runtime::Error::Timeout { .. } => Exit::Timeout,
+        helpdesk_client_runtime::Error::Transport { .. } => Exit::Transport,
+        helpdesk_client_runtime::Error::InvalidRequest(_) => Exit::Usage,
         _ => Exit::Failure,
     }
 }
@@ -394,15 +395,15 @@ where
 {
     let err = match err.downcast::<progenitor_client::Error<G>>() {
         Ok(generated) => {
-            let typed = client_runtime::Error::<G::Error>::from_generated(generated).await;
+            let typed = helpdesk_client_runtime::Error::<G::Error>::from_generated(generated).await;
             return fail(exit_of(&typed), &typed.to_string());
         }
         Err(err) => err,
     };
-    if let Some(typed) = err.downcast_ref::<client_runtime::Error<G::Error>>() {
+    if let Some(typed) = err.downcast_ref::<helpdesk_client_runtime::Error<G::Error>>() {
         return fail(exit_of(typed), &typed.to_string());
     }
-    if let Some(typed) = err.downcast_ref::<client_runtime::Error<Never>>() {
+    if let Some(typed) = err.downcast_ref::<helpdesk_client_runtime::Error<Never>>() {
         return fail(exit_of(typed), &typed.to_string());
     }
     if let Some(usage) = err.downcast_ref::<Usage>() {
