@@ -18,6 +18,9 @@
 //! 6. No `x-` extension other than ours ([`KNOWN_EXTENSIONS`], documented in the README).
 //! 7. `x-docs-role` is `served-by-client-company`; every entry of `x-client-company-schemas`
 //!    is a `$ref` to a schema carrying it; `x-docs-type` is a string.
+//! 8. Descriptions, summaries and `x-enum-descriptions` speak to users: notes on how the
+//!    vendor's docs were read ([`DOCS_NOTE_PHRASES`]) go to `x-docs-notes`, a string beside
+//!    the `description` or `summary` it annotates (kept in the bundles, not in generated code).
 //!
 //! Generic lint is Redocly's, run on the same YAML sources by `cargo xtask lint` with the
 //! rules of `redocly.yaml`: operationId present and unique, one tag, summaries, descriptions,
@@ -40,8 +43,13 @@ pub const KNOWN_EXTENSIONS: &[&str] = &[
     "x-enum-descriptions",
     "x-docs-type",
     "x-docs-role",
+    "x-docs-notes",
     "x-client-company-schemas",
 ];
+
+/// Telltales of a note on the vendor's docs (lowercase, `|`-separated): it goes to `x-docs-notes`.
+pub const DOCS_NOTE_PHRASES: &str = "the docs|docs'|(docs:|docs quirk|verbatim|(sic|sic:|english guide|\
+    japanese guide|korean guide|english edition|japanese edition|japanese page|interface table|result table|parameter table";
 
 /// The top-level extension listing schemas that a client company's own server serves.
 const SCHEMA_ROOTS: &str = "x-client-company-schemas";
@@ -186,7 +194,7 @@ fn response_problems(spec: &Spec, responses: &Value) -> Vec<String> {
     problems
 }
 
-/// Walks the raw tree outside example data for rules 2, 3, 4, 6 and 7; `names` says the keys
+/// Walks the raw tree outside example data for rules 2, 3, 4, 6, 7 and 8; `names` says the keys
 /// of `value` are names (of properties, paths, media types…), not keywords.
 fn walk(value: &Value, path: &mut Vec<String>, names: bool, push: &mut impl FnMut(String, String)) {
     match value {
@@ -194,6 +202,7 @@ fn walk(value: &Value, path: &mut Vec<String>, names: bool, push: &mut impl FnMu
             let in_properties = path.len() >= 2 && path[path.len() - 2] == "properties";
             let is_component = path.len() == 3 && path[1] == "schemas" && path[0] == "components";
             let mut messages = Vec::new();
+            let has_text = map.contains_key("description") || map.contains_key("summary");
             if let (true, Some(reference)) = (in_properties || is_component, map.get("$ref")) {
                 messages.push(format!(
                     "is a bare `$ref`, which cannot carry a description (OpenAPI 3.0 ignores \
@@ -226,6 +235,24 @@ fn walk(value: &Value, path: &mut Vec<String>, names: bool, push: &mut impl FnMu
                         .push("`x-docs-type` must be a string (the docs' stated type)".to_owned());
                 } else if key == "x-docs-role" && child != "served-by-client-company" {
                     messages.push("`x-docs-role` must be `served-by-client-company`".to_owned());
+                } else if key == "x-docs-notes" && !(child.is_string() && has_text) {
+                    messages.push(
+                        "`x-docs-notes` must be a string beside a `description` or `summary`"
+                            .to_owned(),
+                    );
+                }
+            }
+            let enum_texts = map.get("x-enum-descriptions").and_then(Value::as_array);
+            let texts = ["description", "summary"]
+                .iter()
+                .filter_map(|k| map.get(*k));
+            for text in texts
+                .chain(enum_texts.into_iter().flatten())
+                .filter_map(Value::as_str)
+            {
+                let lower = text.to_lowercase();
+                if let Some(phrase) = DOCS_NOTE_PHRASES.split('|').find(|p| lower.contains(p)) {
+                    messages.push(format!("a description holds a note on the vendor's docs (`{phrase}`): move it to `x-docs-notes`"));
                 }
             }
             for message in messages {
@@ -288,7 +315,7 @@ mod tests {
     /// A small spec that follows every rule, with each of our extensions.
     const VALID: &str = r##"
 openapi: 3.0.3
-info: {title: Test, version: "1"}
+info: {title: Test, version: "1", description: A test API., x-docs-notes: The docs' example, verbatim.}
 paths:
   /tags:
     get:
@@ -359,6 +386,11 @@ components:
     const CASES: &str = r##"
 openapi: 3.0.3 | openapi: 3.1.0 | openapi | version `3.1.0` is not 3.0.x
 x-enum-varnames: [Active, Archived] | x-nullable: true | components.schemas.TagStatus | unknown extension `x-nullable`
+description: The tag's id. | description: The tag's id (typed String in the docs). | components.schemas.Tag.properties.id | note on the vendor's docs (`the docs`): move it to `x-docs-notes`
+summary: List tags | summary: List tags (docs quirk) | GET /tags | note on the vendor's docs (`docs quirk`)
+[In use., No longer in use.] | [In use., Not in the result table.] | components.schemas.TagStatus | note on the vendor's docs (`result table`)
+description: The tag's id. | description: The tag's id., x-docs-notes: [The docs say so.] | components.schemas.Tag.properties.id | `x-docs-notes` must be a string beside
+type: integer, description: The tag's id. | type: integer, x-docs-notes: Typed String in the docs. | components.schemas.Tag.properties.id | `x-docs-notes` must be a string beside
 format: la-datetime | format: la-date | components.schemas.When | unknown format `la-date`: the API's custom formats are `la-int`
 format: la-datetime | format: oc-epoch-millis | components.schemas.When | unknown format `oc-epoch-millis`
 format: la-datetime | format: comma-list | components.schemas.When | format `comma-list` needs `x-item`
