@@ -55,7 +55,7 @@ impl<T: CliConfig> Cli<T> {
     pub fn cli_get_service() -> ::clap::Command {
         ::clap::Command::new("")
             .about(
-                "Service details\n\nQuery service information via service ID. Documented URL: `https://{domain}.oc.nhncloud.com/{serviceId}/api/v2/service.json`\n(dev: `https://{domain}.oc.alpha-nhncloud.com/{serviceId}/api/v2/service.json`). Access restriction: no need\n(`/api/v2/`, no signature). The only request parameter is the service ID in the path (the server URL here).\n\nDocs quirks: the result table types `profile` as a String (\"Service background image\"), but the example\nreturns an object `{\"fileUrl\": \"...\"}`, which is how it is modelled. The example's `serviceId` is `APISample`\nwhile the overview's Java examples use `APISimple`.",
+                "Service details\n\nQuery service information via service ID. Documented URL:\n`https://{domain}.oc.nhncloud.com/{serviceId}/api/v2/service.json` (dev:\n`https://{domain}.oc.alpha-nhncloud.com/{serviceId}/api/v2/service.json`). Access restriction: no need\n(`/api/v2/`, no signature). The only request parameter is the service ID in the path (the server URL here).",
             )
     }
     pub fn cli_list_notice_categories() -> ::clap::Command {
@@ -68,7 +68,7 @@ impl<T: CliConfig> Cli<T> {
                     .help("Language Code. Service help center default language code."),
             )
             .about(
-                "Heading list\n\nObtain a list of headings (notice categories). Documented URL:\n`https://{domain}.oc.nhncloud.com/{serviceId}/api/v2/notice/categories.json` (dev:\n`https://{domain}.oc.alpha-nhncloud.com/{serviceId}/api/v2/notice/categories.json`). Access restriction: no\nneed (`/api/v2/`, no signature).\n\nHeadings are flat: the docs give `parent` (fixed value 0), `level` (fixed value 1) and `path` (fixed value\n`\"\\\\\"`, a single backslash) as fixed values.",
+                "Heading list\n\nObtain a list of headings (notice categories). Documented URL:\n`https://{domain}.oc.nhncloud.com/{serviceId}/api/v2/notice/categories.json` (dev:\n`https://{domain}.oc.alpha-nhncloud.com/{serviceId}/api/v2/notice/categories.json`). Access restriction: no\nneed (`/api/v2/`, no signature).\n\nHeadings are flat: `parent` (fixed value 0), `level` (fixed value 1) and `path` (fixed value\n`\"\\\\\"`, a single backslash) are fixed.",
             )
     }
     pub fn cli_list_notice_tags() -> ::clap::Command {
@@ -78,12 +78,10 @@ impl<T: CliConfig> Cli<T> {
                     .long("language")
                     .value_parser(::clap::value_parser!(::std::string::String))
                     .required(false)
-                    .help(
-                        "Tag Keyword. Tag search phrase. (Sic: the variable is `language`, but the docs name it \"Tag Keyword\" and describe it as a tag search phrase, not a language code.)",
-                    ),
+                    .help("Tag Keyword. Tag search phrase."),
             )
             .about(
-                "Tag list\n\nObtain a list of notice tags. Documented URL: `https://{domain}.oc.nhncloud.com/{serviceId}/api/v2/notice/tags.json`\n(dev: `https://{domain}.oc.alpha-nhncloud.com/{serviceId}/api/v2/notice/tags.json`). Access restriction: no\nneed (`/api/v2/`, no signature).\n\nDocs quirk: the only query parameter's variable is `language`, but both editions name it \"Tag Keyword\" and\ndescribe it as \"Tag search phrase\" (not as a language code as on the other lists). It is kept as documented.",
+                "Tag list\n\nObtain a list of notice tags. Documented URL:\n`https://{domain}.oc.nhncloud.com/{serviceId}/api/v2/notice/tags.json` (dev:\n`https://{domain}.oc.alpha-nhncloud.com/{serviceId}/api/v2/notice/tags.json`). Access restriction: no need\n(`/api/v2/`, no signature).",
             )
     }
     pub fn cli_list_notices() -> ::clap::Command {
@@ -142,7 +140,7 @@ impl<T: CliConfig> Cli<T> {
                     .help("Tag ID."),
             )
             .about(
-                "Notice list\n\nHelp Center notice list. Documented URL: `https://{domain}.oc.nhncloud.com/{serviceId}/api/v2/notice/list.json`\n(dev: `https://{domain}.oc.alpha-nhncloud.com/{serviceId}/api/v2/notice/list.json`).\n\nDocs quirks: the interface table gives the access restriction as \"Common authentication\", but the path is\nunder `/api/v2/`, which the overview's Security Key URL table lists as \"Direct use without authentication\";\nthe overview wins (`security: []`). The result table types `tagStr` as Integer and `isNew` as String, but\nthe example returns `tagStr` as a (comma-separated) string, omits it on a notice without tags, and returns\n`isNew` as a boolean; `displayDt` is documented as `yyyyMMddHHmmss` but the example shows `2022.07.08`.\nThe schema follows the example.",
+                "Notice list\n\nHelp Center notice list. Documented URL: `https://{domain}.oc.nhncloud.com/{serviceId}/api/v2/notice/list.json`\n(dev: `https://{domain}.oc.alpha-nhncloud.com/{serviceId}/api/v2/notice/list.json`).",
             )
             .arg(
                 ::clap::Arg::new("all")
@@ -170,7 +168,7 @@ impl<T: CliConfig> Cli<T> {
                     .help("Language Code. Service help center default language code."),
             )
             .about(
-                "Notice details\n\nObtain the contents of notice through notice ID. Documented URL:\n`https://{domain}.oc.nhncloud.com/{serviceId}/api/v2/notice/detail/{id}.json` (dev:\n`https://{domain}.oc.alpha-nhncloud.com/{serviceId}/api/v2/notice/detail/{id}.json`). Access restriction: no\nneed (`/api/v2/`, no signature).\n\nDocs quirks: the result table types `attachmentYn` as Boolean (\"true: included; false: not included\") but the\nexample returns the string `\"Y\"`; `isNew` is typed String but is a boolean in the example; `displayDt` is\ndocumented as `yyyyMMddHHmmss` but the example shows `2022.07.08`. The schema follows the example. The\n`tags` entries carry only `tagId` and `tag` (no `languages`).",
+                "Notice details\n\nObtain the contents of notice through notice ID. Documented URL:\n`https://{domain}.oc.nhncloud.com/{serviceId}/api/v2/notice/detail/{id}.json` (dev:\n`https://{domain}.oc.alpha-nhncloud.com/{serviceId}/api/v2/notice/detail/{id}.json`). Access restriction: no\nneed (`/api/v2/`, no signature).",
             )
     }
     pub fn cli_get_notice_attachment() -> ::clap::Command {
@@ -196,7 +194,7 @@ impl<T: CliConfig> Cli<T> {
                     ),
             )
             .about(
-                "Open and download notice attachments\n\nOpen and Download Notice Attachments. Documented URL:\n`https://{domain}.oc.nhncloud.com/{serviceId}/api/v2/notice/attachments/{id}` (dev:\n`https://{domain}.oc.alpha-nhncloud.com/{serviceId}/api/v2/notice/attachments/{id}`). Access restriction: no\nneed (`/api/v2/`, no signature).\n\nThe result is the file itself (\"Result Data: File\"), although the interface table says the result format is\nJSON. The docs give no example and do not document the response's content type or headers.",
+                "Open and download notice attachments\n\nOpen and Download Notice Attachments. Documented URL:\n`https://{domain}.oc.nhncloud.com/{serviceId}/api/v2/notice/attachments/{id}` (dev:\n`https://{domain}.oc.alpha-nhncloud.com/{serviceId}/api/v2/notice/attachments/{id}`). Access restriction: no\nneed (`/api/v2/`, no signature).\n\nThe response body is the file itself (\"Result Data: File\"); its content type and headers are not specified.",
             )
             .arg(
                 ::clap::Arg::new("output")
@@ -218,7 +216,7 @@ impl<T: CliConfig> Cli<T> {
                     .help("Language Code. Service help center default language code."),
             )
             .about(
-                "FAQ category list\n\nAcquire FAQ category list. Documented URL: `https://{domain}.oc.nhncloud.com/{serviceId}/api/v2/helpdoc/categories.json`\n(dev: `https://{domain}.oc.alpha-nhncloud.com/{serviceId}/api/v2/helpdoc/categories.json`). Access\nrestriction: no need (`/api/v2/`, no signature).\n\nDocs quirk: the English edition's response example lacks its opening `{` (the Japanese edition has it); it\nis restored here.",
+                "FAQ category list\n\nAcquire FAQ category list. Documented URL:\n`https://{domain}.oc.nhncloud.com/{serviceId}/api/v2/helpdoc/categories.json` (dev:\n`https://{domain}.oc.alpha-nhncloud.com/{serviceId}/api/v2/helpdoc/categories.json`). Access restriction: no\nneed (`/api/v2/`, no signature).",
             )
     }
     pub fn cli_list_faqs() -> ::clap::Command {
@@ -272,7 +270,7 @@ impl<T: CliConfig> Cli<T> {
                     ),
             )
             .about(
-                "FAQ list\n\nHelp center FAQ list. Documented URL: `https://{domain}.oc.nhncloud.com/{serviceId}/api/v2/helpdoc/list.json`\n(dev: `https://{domain}.oc.alpha-nhncloud.com/{serviceId}/api/v2/helpdoc/list.json`). Access restriction: no\nneed (`/api/v2/`, no signature).\n\nDocs quirks: the result table lists only `helpDocId`, `title`, `content`, `isRecommend`, `isTop`,\n`createdDt`, `updatedDt`, `categoryId`, `categoryName` and `isNew`, but every item of the example also\ncarries the FAQ-detail fields `readCnt`, `attachmentYn`, `parentCategoryList`, `category`,\n`categoryFullName` and `attachments`, all `null`; list items therefore share the `FaqArticle` schema with\nthe details. `isNew` is typed String but is a boolean in the example, and its description refers to a\n`displayDt` field that FAQs do not have.",
+                "FAQ list\n\nHelp center FAQ list. Documented URL: `https://{domain}.oc.nhncloud.com/{serviceId}/api/v2/helpdoc/list.json`\n(dev: `https://{domain}.oc.alpha-nhncloud.com/{serviceId}/api/v2/helpdoc/list.json`). Access restriction: no\nneed (`/api/v2/`, no signature).",
             )
             .arg(
                 ::clap::Arg::new("all")
@@ -300,7 +298,7 @@ impl<T: CliConfig> Cli<T> {
                     .help("Language Code. Service help center default language code."),
             )
             .about(
-                "FAQ details\n\nObtain the contents of FAQ via FAQ ID. Documented URL:\n`https://{domain}.oc.nhncloud.com/{serviceId}/api/v2/helpdoc/detail/{id}.json` (dev:\n`https://{domain}.oc.alpha-nhncloud.com/{serviceId}/api/v2/helpdoc/detail/{id}.json`). Access restriction:\nno need (`/api/v2/`, no signature).\n\nDocs quirks: `attachmentYn` is typed Boolean but the example returns `\"Y\"`; `isNew` is typed String but is a\nboolean in the example (the schema follows the example). `parentCategoryList.level` and `category.level`\nare described as \"Depth of category(0, 1, 2)\", but the example (and the category list, \"Depth(1, 2, 3)\")\nshows 1, 2, 3. The `category` rows have no data type in the table; `category` carries no `path` or\n`orderNo` in the example. `categoryId` is described as \"Announcement category ID\" and `isNew` as \"Whether\nthe notice is new or not\" (copied from the notice page).",
+                "FAQ details\n\nObtain the contents of FAQ via FAQ ID. Documented URL:\n`https://{domain}.oc.nhncloud.com/{serviceId}/api/v2/helpdoc/detail/{id}.json` (dev:\n`https://{domain}.oc.alpha-nhncloud.com/{serviceId}/api/v2/helpdoc/detail/{id}.json`). Access restriction:\nno need (`/api/v2/`, no signature).",
             )
     }
     pub fn cli_get_faq_attachment() -> ::clap::Command {
@@ -326,7 +324,7 @@ impl<T: CliConfig> Cli<T> {
                     ),
             )
             .about(
-                "Open and download FAQ attachments\n\nOpen/download FAQ attachments. Documented URL:\n`https://{domain}.oc.nhncloud.com/{serviceId}/api/v2/helpdoc/attachments/{id}` (dev:\n`https://{domain}.oc.alpha-nhncloud.com/{serviceId}/api/v2/helpdoc/attachments/{id}`). Access restriction:\nno need (`/api/v2/`, no signature).\n\nThe result is the file itself (\"Result Data: File\"), although the interface table says the result format is\nJSON. The docs give no example and do not document the response's content type or headers.",
+                "Open and download FAQ attachments\n\nOpen/download FAQ attachments. Documented URL:\n`https://{domain}.oc.nhncloud.com/{serviceId}/api/v2/helpdoc/attachments/{id}` (dev:\n`https://{domain}.oc.alpha-nhncloud.com/{serviceId}/api/v2/helpdoc/attachments/{id}`). Access restriction:\nno need (`/api/v2/`, no signature).\n\nThe response body is the file itself (\"Result Data: File\"); its content type and headers are not specified.",
             )
             .arg(
                 ::clap::Arg::new("output")
@@ -386,7 +384,7 @@ impl<T: CliConfig> Cli<T> {
                     .help("Language Code. Service help center default language code."),
             )
             .about(
-                "List of submission type fields\n\nCheck the list of corresponding fields through the submission type. Documented URL:\n`https://{domain}.oc.nhncloud.com/{serviceId}/api/v2/ticket/field/user/{categoryId}.json` (dev:\n`https://{domain}.oc.alpha-nhncloud.com/{serviceId}/api/v2/ticket/field/user/{categoryId}.json`).\n\nDocs quirk: the interface table gives the access restriction as \"Common authentication\", but the path is\nunder `/api/v2/`, which the overview's Security Key URL table lists as \"Direct use without authentication\";\nthe overview wins (`security: []`).\n\nEach field's `code` is what `createTicket` expects in `userFields[].code` (system fields such as `mail`,\n`subject`, `content` map to the ticket body's own properties).",
+                "List of submission type fields\n\nCheck the list of corresponding fields through the submission type. Documented URL:\n`https://{domain}.oc.nhncloud.com/{serviceId}/api/v2/ticket/field/user/{categoryId}.json` (dev:\n`https://{domain}.oc.alpha-nhncloud.com/{serviceId}/api/v2/ticket/field/user/{categoryId}.json`).\n\nEach field's `code` is what `createTicket` expects in `userFields[].code` (system fields such as `mail`,\n`subject`, `content` map to the ticket body's own properties).",
             )
     }
     pub fn cli_create_ticket() -> ::clap::Command {
@@ -396,9 +394,7 @@ impl<T: CliConfig> Cli<T> {
                     .long("category-id")
                     .value_parser(::clap::value_parser!(i64))
                     .required_unless_present("json-body")
-                    .help(
-                        "Category. Category (Submission type) ID. (The docs' request example sends it as the string `\"2542\"`; the table types it Integer.)",
-                    ),
+                    .help("Category. Category (Submission type) ID."),
             )
             .arg(
                 ::clap::Arg::new("content")
@@ -414,9 +410,7 @@ impl<T: CliConfig> Cli<T> {
                     .long("language")
                     .value_parser(::clap::value_parser!(::std::string::String))
                     .required(false)
-                    .help(
-                        "Language. Not in the Create Ticket parameter table; the overview's Java POST example sends `?language=ko` (and signs it). The body has its own `language` property.",
-                    ),
+                    .help("Language. The body has its own `language` property."),
             )
             .arg(
                 ::clap::Arg::new("oc-client-ip")
@@ -468,7 +462,7 @@ impl<T: CliConfig> Cli<T> {
                     .help("Path to a file that contains the full json body."),
             )
             .about(
-                "Create ticket\n\nCreate new ticket. Documented URL: `https://{domain}.oc.nhncloud.com/{serviceId}/openapi/v1/ticket.json`\n(dev: `https://{domain}.oc.alpha-nhncloud.com/{serviceId}/openapi/v1/ticket.json`). Access restriction:\ncommon authentication (signed; the signed message includes the JSON body exactly as sent).\n\nThe ticket information is the JSON request body. For services using the 'Security Service' feature, send the\ncustomer's IP in `OC-Client-IP`: spam is judged on that IP.\n\nDocs quirks: the request example sends `categoryId` as the string `\"2542\"` although the table types it\nInteger (the schema follows the table; the response returns `2542` as a number). The result table types\n`attachments.size` and `attachments.createdDt` as String, but the example returns numbers. The success\nexample carries fields not in the result table (`categoryName`, `categoryFullName`, `statusName`,\n`contents`, `displayDt`, all `null`). The `language` query parameter is not in this page's parameter table:\nit comes from the overview's Java POST example (`/APISimple/openapi/v1/ticket.json?language=ko`, whose\nsignature includes `ko&`).\n\nDocumented failures (the docs do not state their HTTP status):\n\nValidation failure (Result Data (Failure): `result.contents[]` with `objectName` String \"User field: field\ncode\", `field` String \"User field: field ID\", `validate` String \"invalid: an invalid value, length: Maximum\nlength exceeded, required: Please enter an item\", `key` and `message` String `\"validate.ticket.\" +\nobjectName + \".\" + validate`; the example also carries `rejectValue`), verbatim:\n\n```text\n{\n  \"header\": {\n    \"resultCode\": 400,\n    \"resultMessage\": null,\n    \"isSuccessful\": false\n  },\n  \"result\": {\n    \"contents\": [\n      {\n        \"objectName\": \"mail\",\n        \"field\": \"3\",\n        \"validate\": \"invalid\",\n        \"key\": \"validate.ticket.mail.invalid\",\n        \"message\": \"validate.ticket.mail.invalid\",\n        \"rejectValue\": \"\"\n      },\n      {\n        \"objectName\": \"phone\",\n        \"field\": \"4\",\n        \"validate\": \"length\",\n        \"key\": \"validate.ticket.phone.length\",\n        \"message\": \"validate.ticket.phone.length\",\n        \"rejectValue\": \"\"\n      },\n      {\n        \"objectName\": \"textbox\",\n        \"field\": \"721\",\n        \"validate\": \"length\",\n        \"key\": \"validate.ticket.textbox.length\",\n        \"message\": \"validate.ticket.textbox.length\",\n        \"rejectValue\": \"\"\n      },\n      {\n        \"objectName\": \"checkbox\",\n        \"field\": \"722\",\n        \"validate\": \"invalid\",\n        \"key\": \"validate.ticket.checkbox.invalid\",\n        \"message\": \"validate.ticket.checkbox.invalid\",\n        \"rejectValue\": \"\"\n      },\n      {\n        \"objectName\": \"dropdown\",\n        \"field\": \"723\",\n        \"validate\": \"invalid\",\n        \"key\": \"validate.ticket.dropdown.invalid\",\n        \"message\": \"validate.ticket.dropdown.invalid\",\n        \"rejectValue\": \"\"\n      }\n    ]\n  }\n}\n```\n\nCreation failed due to the application of spam policy, verbatim (the docs elide `result`; the Japanese\nedition's `resultMessage` is \"お問い合わせ回数が上限を超えました。暫く経ってからお問い合わせください。\"):\n\n```text\n{\n    \"header\": {\n        \"resultCode\": 1002,\n        \"resultMessage\": \"The number of inquiries has exceeded the limit. Please try again later.\",\n        \"isSuccessful\": false\n    },\n    \"result\": {…...}\n}\n```",
+                "Create ticket\n\nCreate new ticket. Documented URL: `https://{domain}.oc.nhncloud.com/{serviceId}/openapi/v1/ticket.json`\n(dev: `https://{domain}.oc.alpha-nhncloud.com/{serviceId}/openapi/v1/ticket.json`). Access restriction:\ncommon authentication (signed; the signed message includes the JSON body exactly as sent).\n\nThe ticket information is the JSON request body. For services using the 'Security Service' feature, send the\ncustomer's IP in `OC-Client-IP`: spam is judged on that IP.\n\nFailures (HTTP status not specified):\n\nValidation failure (Result Data (Failure): `result.contents[]` with `objectName` String \"User field: field\ncode\", `field` String \"User field: field ID\", `validate` String \"invalid: an invalid value, length: Maximum\nlength exceeded, required: Please enter an item\", `key` and `message` String `\"validate.ticket.\" +\nobjectName + \".\" + validate`; the example also carries `rejectValue`), e.g.:\n\n```text\n{\n  \"header\": {\n    \"resultCode\": 400,\n    \"resultMessage\": null,\n    \"isSuccessful\": false\n  },\n  \"result\": {\n    \"contents\": [\n      {\n        \"objectName\": \"mail\",\n        \"field\": \"3\",\n        \"validate\": \"invalid\",\n        \"key\": \"validate.ticket.mail.invalid\",\n        \"message\": \"validate.ticket.mail.invalid\",\n        \"rejectValue\": \"\"\n      },\n      {\n        \"objectName\": \"phone\",\n        \"field\": \"4\",\n        \"validate\": \"length\",\n        \"key\": \"validate.ticket.phone.length\",\n        \"message\": \"validate.ticket.phone.length\",\n        \"rejectValue\": \"\"\n      },\n      {\n        \"objectName\": \"textbox\",\n        \"field\": \"721\",\n        \"validate\": \"length\",\n        \"key\": \"validate.ticket.textbox.length\",\n        \"message\": \"validate.ticket.textbox.length\",\n        \"rejectValue\": \"\"\n      },\n      {\n        \"objectName\": \"checkbox\",\n        \"field\": \"722\",\n        \"validate\": \"invalid\",\n        \"key\": \"validate.ticket.checkbox.invalid\",\n        \"message\": \"validate.ticket.checkbox.invalid\",\n        \"rejectValue\": \"\"\n      },\n      {\n        \"objectName\": \"dropdown\",\n        \"field\": \"723\",\n        \"validate\": \"invalid\",\n        \"key\": \"validate.ticket.dropdown.invalid\",\n        \"message\": \"validate.ticket.dropdown.invalid\",\n        \"rejectValue\": \"\"\n      }\n    ]\n  }\n}\n```\n\nCreation failed due to the application of spam policy, e.g. (`result` elided):\n\n```text\n{\n    \"header\": {\n        \"resultCode\": 1002,\n        \"resultMessage\": \"The number of inquiries has exceeded the limit. Please try again later.\",\n        \"isSuccessful\": false\n    },\n    \"result\": {…...}\n}\n```",
             )
     }
     pub fn cli_add_help_center_data() -> ::clap::Command {
@@ -500,7 +494,7 @@ impl<T: CliConfig> Cli<T> {
                     .help("Path to a file that contains the full json body."),
             )
             .about(
-                "Add specified data to help center\n\nSave additionally needed customer information to DB. Documented URL:\n`https://{domain}.oc.nhncloud.com /{serviceId}/hc/openapi/v1/addition.json`; dev:\n`https://{domain}.oc.alpha-nhncloud.com /{serviceId}/hc/openapi/v1/addition.json` (sic: both English URLs have\na space before `/{serviceId}`; the Japanese edition has none).\n\nSigned (`ocSignature`): this page has no access-restriction column and the path is not literally under\n`/{serviceId}/openapi/v1/*`, but it is an `openapi/v1` path (unlike the unauthenticated `/api/v2/*`) and the\ndocs say of `content` \"When creating token, encoding is unnecessary\", i.e. the request is signed and the\ncontent enters the signature unencoded.\n\nThe returned `content` is the `additionId`: when calling the inquiry page, pass it as the `additionId`\nparameter, e.g. `https://nhn-cs.alpha-oc.nhncloud.com/hangame/hc/ticket/?additionId=ef1bd9560xxxxx` (English\nedition; the Japanese edition writes the host `nhn-cs.oc.alpha-nhncloud.com`).\n\nUnsure: the docs say `content` is \"Sent by request body format\" and give no location for `visible`; both are\nmodelled as properties of a JSON body.",
+                "Add specified data to help center\n\nSave additionally needed customer information to DB. URL:\n`https://{domain}.oc.nhncloud.com/{serviceId}/hc/openapi/v1/addition.json` (dev:\n`https://{domain}.oc.alpha-nhncloud.com/{serviceId}/hc/openapi/v1/addition.json`).\n\nSigned (`ocSignature`); `content` enters the signature unencoded (\"When creating token, encoding is\nunnecessary\").\n\nThe returned `content` is the `additionId`: when calling the inquiry page, pass it as the `additionId`\nparameter, e.g. `https://nhn-cs.alpha-oc.nhncloud.com/hangame/hc/ticket/?additionId=ef1bd9560xxxxx`.\n\n`content` (\"Sent by request body format\") and `visible` are properties of a JSON body.",
             )
     }
     pub fn cli_list_customer_tickets() -> ::clap::Command {
@@ -575,7 +569,7 @@ impl<T: CliConfig> Cli<T> {
                     .help("User code (unique), {usercode} which is set in URL path."),
             )
             .about(
-                "Customer ticket list\n\nView a list of tickets for customers who meet the search criteria (docs: \"Customer Ticket List\"). Documented URL: `https://{domain}.oc.nhncloud.com/{serviceId}/openapi/v1/ticket/enduser/{usercode}/list.json` (dev test: `https://{domain}.oc.alpha-nhncloud.com/...`, production test: `https://{domain}.oc.beta-nhncloud.com/...`, the latter named only in the Japanese ticket-history page). Access restriction: common authentication (HMAC `Authorization` + `X-TC-Timestamp`).\n\nMethod: the interface tables of the English guide, the Japanese guide and the Japanese ticket-history page all say POST, but every parameter is typed `query`, and the overview's API list and its Java example (\"General Request(GET)\", `.../usercode/list.json?categoryId=1&language=ko`) call it with GET and query parameters. This spec follows the overview: GET with query parameters.\n\nThe docs' result table lists only ticketId ... displayDt per item; their example also shows `content`, `contents` and `attachments` (all null) on every item, so those are described as well.\n\nThe example is the docs' response example verbatim.",
+                "Customer ticket list\n\nView a list of tickets for customers who meet the search criteria. Documented URL:\n`https://{domain}.oc.nhncloud.com/{serviceId}/openapi/v1/ticket/enduser/{usercode}/list.json` (dev test:\n`https://{domain}.oc.alpha-nhncloud.com/...`, production test: `https://{domain}.oc.beta-nhncloud.com/...`).\nAccess restriction: common authentication (HMAC `Authorization` + `X-TC-Timestamp`).\n\nMethod GET with query parameters.",
             )
             .arg(
                 ::clap::Arg::new("all")
@@ -612,7 +606,7 @@ impl<T: CliConfig> Cli<T> {
                     ),
             )
             .about(
-                "Ticket details\n\nInquire ticket details received by the customer (docs: \"Ticket Details\"). Documented URL: `https://{domain}.oc.nhncloud.com/{serviceId}/openapi/v1/ticket/enduser/{usercode}/{ticketId}/detail.json` (dev test: `https://{domain}.oc.alpha-nhncloud.com/...`, production test: `https://{domain}.oc.beta-nhncloud.com/...`). Method GET. Access restriction: common authentication.\n\nThe docs' result table also lists `result.total`, `result.pages`, `result.pageNum` and `result.pageSize` (apparently copied from the list table); the example does not show them, so they are optional here. The table describes `subject` as \"Service ID\"; it is the ticket title (the list table says so). The example's `contents[].type` values are `reply` and `enduser`, while the table documents `enduser` and `csuser`.\n\nThe example is the docs' response example verbatim.",
+                "Ticket details\n\nInquire ticket details received by the customer. Documented URL: `https://{domain}.oc.nhncloud.com/{serviceId}/openapi/v1/ticket/enduser/{usercode}/{ticketId}/detail.json` (dev test: `https://{domain}.oc.alpha-nhncloud.com/...`, production test: `https://{domain}.oc.beta-nhncloud.com/...`). Method GET. Access restriction: common authentication.",
             )
     }
     pub fn cli_get_ticket_attachment() -> ::clap::Command {
@@ -640,7 +634,7 @@ impl<T: CliConfig> Cli<T> {
                     ),
             )
             .about(
-                "Open and download ticket attachments\n\nOpen/download ticket attachments (docs: \"Open and Download Ticket Attachments\"). Documented URL: `https://{domain}.oc.nhncloud.com/{serviceId}/api/v2/ticket/attachments/{id}` (dev test: `https://{domain}.oc.alpha-nhncloud.com/...`, production test: `https://{domain}.oc.beta-nhncloud.com/...`). Method GET. Access restriction: none (\"No need\"; `/api/v2/*` is \"Direct use without authentication\").\n\nThe interface table says the result format is JSON, but the result data is \"File\": the response body is the file itself.",
+                "Open and download ticket attachments\n\nOpen/download ticket attachments. Documented URL:\n`https://{domain}.oc.nhncloud.com/{serviceId}/api/v2/ticket/attachments/{id}` (dev test:\n`https://{domain}.oc.alpha-nhncloud.com/...`, production test: `https://{domain}.oc.beta-nhncloud.com/...`).\nMethod GET. Access restriction: none (\"No need\"; `/api/v2/*` is \"Direct use without authentication\").\n\nThe response body is the file itself (\"Result Data: File\").",
             )
             .arg(
                 ::clap::Arg::new("output")
@@ -699,7 +693,7 @@ impl<T: CliConfig> Cli<T> {
                     .help("Path to a file that contains the full json body."),
             )
             .about(
-                "Customer re-inquiry\n\nRe-inquiry based on ticket ID (docs: \"Customer Re-Inquiry\"). Documented URL: `https://{domain}.oc.nhncloud.com/{serviceId}/openapi/v1/ticket/enduser/{usercode}/{ticketId}/comment.json` (dev test: `https://{domain}.oc.alpha-nhncloud.com/...`, production test: `https://{domain}.oc.beta-nhncloud.com/...`; the overview's API list writes the path without its leading slash). Method POST. Access restriction: common authentication.\n\nThe docs put `comment` in the body and `attachments` in the query string. They give no request example; the body is modelled as a JSON object with `comment`, like the other JSON bodies of this API.\n\nThe example is the docs' response example verbatim.",
+                "Customer re-inquiry\n\nRe-inquiry based on ticket ID. Documented URL:\n`https://{domain}.oc.nhncloud.com/{serviceId}/openapi/v1/ticket/enduser/{usercode}/{ticketId}/comment.json` (dev\ntest: `https://{domain}.oc.alpha-nhncloud.com/...`, production test:\n`https://{domain}.oc.beta-nhncloud.com/...`). Method POST. Access restriction: common authentication.\n\n`comment` travels in the JSON body, `attachments` in the query string.",
             )
     }
     pub fn cli_list_agents() -> ::clap::Command {
@@ -735,7 +729,7 @@ impl<T: CliConfig> Cli<T> {
                     ),
             )
             .about(
-                "View agent list\n\nView agent list (docs: \"View Agent List\"). Documented URL: `https://{domain}.oc.nhncloud.com/{serviceId}/openapi/v1/users.json` (dev: `https://{domain}.oc.alpha-nhncloud.com/{serviceId}/openapi/v1/users.json`). Method GET. The agent pages have no access-restriction column; like every `/openapi/v1/*` URL the call is signed with the service's security key.\n\nThe docs' parameter table has no variable-type column; on this GET the parameters are query parameters. The result table types `userId` as \"I\" (Int elsewhere) and splits the `uuid` description into two cells (\"IAM | User ID\"). The docs show no paging fields in the result, only `contents`.\n\nThe example is the docs' response example with one trailing comma removed (the docs' JSON is not valid as printed).",
+                "View agent list\n\nView agent list. Documented URL: `https://{domain}.oc.nhncloud.com/{serviceId}/openapi/v1/users.json` (dev: `https://{domain}.oc.alpha-nhncloud.com/{serviceId}/openapi/v1/users.json`). Method GET. The agent pages have no access-restriction column; like every `/openapi/v1/*` URL the call is signed with the service's security key.",
             )
             .arg(
                 ::clap::Arg::new("all")
@@ -756,7 +750,7 @@ impl<T: CliConfig> Cli<T> {
                     .help("User ID, {id} set in URL path (the agent's `userId`)."),
             )
             .about(
-                "Obtain agent information\n\nObtain detailed agent information through agent ID (docs: \"Obtain Agent Information\"). Documented URL: `https://{domain}.oc.nhncloud.com/{serviceId}/openapi/v1/users/{id}.json` (dev: `https://{domain}.oc.alpha-nhncloud.com/...`). Method GET. Signed with the service's security key (`/openapi/v1/*`).\n\nThe English result table is headed `result.contents` but the example (and the Japanese table) use `result.content`.\n\nThe example is the docs' response example repaired to valid JSON: the docs print `\"\"uuid\"\": \"\"ef1bd956-...\"` with doubled quotes, a trailing comma and one surplus closing brace; the values are unchanged.",
+                "Obtain agent information\n\nObtain detailed agent information through agent ID. Documented URL: `https://{domain}.oc.nhncloud.com/{serviceId}/openapi/v1/users/{id}.json` (dev: `https://{domain}.oc.alpha-nhncloud.com/...`). Method GET. Signed with the service's security key (`/openapi/v1/*`).",
             )
     }
     pub fn cli_update_agent_authority() -> ::clap::Command {
@@ -766,9 +760,7 @@ impl<T: CliConfig> Cli<T> {
                     .long("id")
                     .value_parser(::clap::value_parser!(i64))
                     .required(true)
-                    .help(
-                        "User ID, {id} set in URL path (the agent's `userId`; the docs type it String on this operation).",
-                    ),
+                    .help("User ID, {id} set in URL path (the agent's `userId`)."),
             )
             .arg(
                 ::clap::Arg::new("role")
@@ -788,7 +780,7 @@ impl<T: CliConfig> Cli<T> {
                     .help("Path to a file that contains the full json body."),
             )
             .about(
-                "Change agent authority\n\nChange agent authority in service (docs: \"Change Agent Authority\"). Documented URL: `https://{domain}.oc.nhncloud.com/{serviceId}/openapi/v1/users/{id}.json` (dev: `https://{domain}.oc.alpha-nhncloud.com/...`). Method PUT. Signed with the service's security key (`/openapi/v1/*`).\n\nThe docs type the path `id` as String here but as Int for GET and DELETE on the same URL (and `userId` is Int); it is an integer here too. The docs' parameter table has no variable-type column, so where `role` travels is not stated; it is modelled as a JSON body like the other PUT/POST bodies of this API. The Japanese result table is headed `result.contents`, the English one and the example `result.content`.\n\nThe example is the docs' response example with one trailing comma removed.",
+                "Change agent authority\n\nChange agent authority in service. Documented URL: `https://{domain}.oc.nhncloud.com/{serviceId}/openapi/v1/users/{id}.json` (dev: `https://{domain}.oc.alpha-nhncloud.com/...`). Method PUT. Signed with the service's security key (`/openapi/v1/*`).",
             )
     }
     pub fn cli_delete_agent() -> ::clap::Command {
@@ -801,7 +793,7 @@ impl<T: CliConfig> Cli<T> {
                     .help("User ID, {id} set in URL path (the agent's `userId`)."),
             )
             .about(
-                "Delete agent\n\nDelete agent in selected service (docs: \"Delete Agent\"). Documented URL: `https://{domain}.oc.nhncloud.com/{serviceId}/openapi/v1/users/{id}.json` (dev: `https://{domain}.oc.alpha-nhncloud.com/...`; the Japanese page has a stray space before `/{serviceId}`). The interface table gives protocol \"HTTPS/80\" and call direction \"IN(DELETE)\": method DELETE. Signed with the service's security key (`/openapi/v1/*`).\n\nResult data: \"None\", and the docs give no response example. The body is assumed to be the common envelope with `result: null`; the example below is NOT from the docs: it is built from the overview's common success header.",
+                "Delete agent\n\nDelete agent in selected service. Documented URL:\n`https://{domain}.oc.nhncloud.com/{serviceId}/openapi/v1/users/{id}.json` (dev:\n`https://{domain}.oc.alpha-nhncloud.com/...`). Method DELETE. Signed with the service's security key\n(`/openapi/v1/*`).\n\nResult data: \"None\"; the body is the common envelope with `result: null`.",
             )
     }
     pub fn cli_add_agent() -> ::clap::Command {
@@ -831,7 +823,7 @@ impl<T: CliConfig> Cli<T> {
                     .help("Path to a file that contains the full json body."),
             )
             .about(
-                "Add agent\n\nAdd and give authority to agent in selected service (docs: \"Add Agent\"). Documented URL: `https://{domain}.oc.nhncloud.com/{serviceId}/openapi/v1/adduser.json` (dev: `https://{domain}.oc.alpha-nhncloud.com/...`). Method POST. Signed with the service's security key (`/openapi/v1/*`).\n\nThe docs' parameter table has no variable-type column (and leaves the Name cell of `id` and `role` empty), so where they travel is not stated; they are modelled as a JSON body like the other POST bodies of this API. The English result table is headed `result.contents`; the example and the Japanese table use `result.content`.\n\nThe example is the docs' response example with one trailing comma removed.",
+                "Add agent\n\nAdd and give authority to agent in selected service. Documented URL: `https://{domain}.oc.nhncloud.com/{serviceId}/openapi/v1/adduser.json` (dev: `https://{domain}.oc.alpha-nhncloud.com/...`). Method POST. Signed with the service's security key (`/openapi/v1/*`).",
             )
     }
     pub fn cli_create_representative_email() -> ::clap::Command {
@@ -846,13 +838,13 @@ impl<T: CliConfig> Cli<T> {
                     ),
             )
             .about(
-                "Create representative account\n\nCreate service representative account (cannot be modified after creation). Format: `**@oc.nhncloud.com` (docs: \"Create representative account\"). Documented URL: `https://{domain}.oc.nhncloud.com/{serviceId}/openapi/v1/mail/create.json` (dev: `https://{domain}.oc.alpha-nhncloud.com/...`). Method POST, no body: the docs give `mail` in a \"Query String\" section (`mail=mail`). Access restriction: common authentication.\n\nThe result table types `external` as String (\"List of external accounts\") but the example shows an object (`{}`).\n\nThe example is the docs' response example verbatim.",
+                "Create representative account\n\nCreate service representative account (cannot be modified after creation). Format: `**@oc.nhncloud.com`. Documented URL: `https://{domain}.oc.nhncloud.com/{serviceId}/openapi/v1/mail/create.json` (dev: `https://{domain}.oc.alpha-nhncloud.com/...`). Method POST, no body: `mail` is a query parameter (`mail=mail`). Access restriction: common authentication.",
             )
     }
     pub fn cli_get_email_settings() -> ::clap::Command {
         ::clap::Command::new("")
             .about(
-                "Query email information\n\nView all email information in the service (docs: \"Query email information\"). Documented URL: `https://{domain}.oc.nhncloud.com/{serviceId}/openapi/v1/mail.json` (dev: `https://{domain}.oc.alpha-nhncloud.com/...`). Method GET. Access restriction: common authentication.\n\nThe result table types `external` as String (\"List of external accounts\") but the example shows an object (`{}`).\n\nThe example is the docs' response example verbatim.",
+                "Query email information\n\nView all email information in the service. Documented URL: `https://{domain}.oc.nhncloud.com/{serviceId}/openapi/v1/mail.json` (dev: `https://{domain}.oc.alpha-nhncloud.com/...`). Method GET. Access restriction: common authentication.",
             )
     }
     pub fn cli_save_email_settings() -> ::clap::Command {
@@ -891,7 +883,7 @@ impl<T: CliConfig> Cli<T> {
                     .help("Path to a file that contains the full json body."),
             )
             .about(
-                "Save email information\n\nSave email information (docs: \"Save email information\"). Documented URL: `https://{domain}.oc.nhncloud.com/{serviceId}/openapi/v1/mail.json` (dev: `https://{domain}.oc.alpha-nhncloud.com/...`). Method POST with a JSON request body (\"Email Setting Information (JSON)\", required). Access restriction: common authentication.\n\nThe result table has one empty `result` row; the example's `result` is null.\n\nThe example is the docs' response example verbatim.",
+                "Save email information\n\nSave email information. Documented URL: `https://{domain}.oc.nhncloud.com/{serviceId}/openapi/v1/mail.json` (dev: `https://{domain}.oc.alpha-nhncloud.com/...`). Method POST with a JSON request body (\"Email Setting Information (JSON)\", required). Access restriction: common authentication.",
             )
     }
     pub fn cli_verify_external_account() -> ::clap::Command {
@@ -902,7 +894,7 @@ impl<T: CliConfig> Cli<T> {
                     .value_parser(::clap::value_parser!(bool))
                     .required(false)
                     .help(
-                        "External account status (true: enable, false: disable); only required for modification (the docs' Required column says O).",
+                        "External account status (true: enable, false: disable); only required for modification.",
                     ),
             )
             .arg(
@@ -978,7 +970,7 @@ impl<T: CliConfig> Cli<T> {
                     .help("Path to a file that contains the full json body."),
             )
             .about(
-                "Check validation of external account\n\nCheck validation of external account (docs: \"Check Validation of External Account\"). Documented URL: `https://{domain}.oc.nhncloud.com/{serviceId}/openapi/v1/mail/external/verify.json` (dev: `https://{domain}.oc.alpha-nhncloud.com/...`). Method POST with a JSON request body (\"External account information (JSON)\", required). Access restriction: common authentication. Registering and editing an external account is possible only after this check.\n\nThe Required column marks `active` O, but its own text says \"Only required for modification\" (a new account has no `id` and, per the registration body, no `active`); it is optional here.\n\nThe request and response examples are the docs' examples repaired to valid JSON (the request lacks the commas after `\"active\":true` and `\"ssl\":true`; the response has a trailing comma); the values are unchanged.",
+                "Check validation of external account\n\nCheck validation of external account. Documented URL:\n`https://{domain}.oc.nhncloud.com/{serviceId}/openapi/v1/mail/external/verify.json` (dev:\n`https://{domain}.oc.alpha-nhncloud.com/...`). Method POST with a JSON request body (\"External account\ninformation (JSON)\", required). Access restriction: common authentication. Registering and editing an external\naccount is possible only after this check.\n\n`active` is only required for modification; it is optional here.",
             )
     }
     pub fn cli_register_external_account() -> ::clap::Command {
@@ -1047,7 +1039,7 @@ impl<T: CliConfig> Cli<T> {
                     .help("Path to a file that contains the full json body."),
             )
             .about(
-                "Register external account\n\nRegister external account (can register after validation checked) (docs: \"Register External Account\"). Documented URL: `https://{domain}.oc.nhncloud.com/{serviceId}/openapi/v1/mail/external.json` (dev: `https://{domain}.oc.alpha-nhncloud.com/...`). Method POST with a JSON request body (\"External account information (JSON)\", required). Access restriction: common authentication.\n\nThe request and response examples are the docs' examples repaired to valid JSON (commas missing after `\"active\":true` and `\"ssl\":true`); the values are unchanged. The response shows the password masked (`********`).",
+                "Register external account\n\nRegister external account (can register after validation checked). Documented URL: `https://{domain}.oc.nhncloud.com/{serviceId}/openapi/v1/mail/external.json` (dev: `https://{domain}.oc.alpha-nhncloud.com/...`). Method POST with a JSON request body (\"External account information (JSON)\", required). Access restriction: common authentication.",
             )
     }
     pub fn cli_update_external_account() -> ::clap::Command {
@@ -1130,7 +1122,7 @@ impl<T: CliConfig> Cli<T> {
                     .help("Path to a file that contains the full json body."),
             )
             .about(
-                "Edit external account\n\nEdit external account (editable after validation checked) (docs: \"Edit External Account\"). Documented URL: `https://{domain}.oc.nhncloud.com/{serviceId}/openapi/v1/mail/external/{id}.json` (dev: `https://{domain}.oc.alpha-nhncloud.com/...`). Method PUT with a JSON request body (\"External account information (JSON)\", required). Access restriction: common authentication.\n\nThe result table marks `active` O, yet the docs' example returns `\"id\":null`, `\"active\":null` and `\"createdDt\":null`.\n\nThe request and response examples are the docs' examples repaired to valid JSON (commas missing after `\"active\":...` and `\"ssl\":true`); the values are unchanged.",
+                "Edit external account\n\nEdit external account (editable after validation checked). Documented URL: `https://{domain}.oc.nhncloud.com/{serviceId}/openapi/v1/mail/external/{id}.json` (dev: `https://{domain}.oc.alpha-nhncloud.com/...`). Method PUT with a JSON request body (\"External account information (JSON)\", required). Access restriction: common authentication.",
             )
     }
     pub fn cli_delete_external_account() -> ::clap::Command {
@@ -1143,7 +1135,7 @@ impl<T: CliConfig> Cli<T> {
                     .help("External account ID, {id} which is set in URL path."),
             )
             .about(
-                "Delete external account\n\nDelete disabled external account (docs: \"Delete External Account\"). Documented URL: `https://{domain}.oc.nhncloud.com/{serviceId}/openapi/v1/mail/external/{id}.json` (dev: `https://{domain}.oc.alpha-nhncloud.com/...`). Method DELETE. Access restriction: common authentication. Only a disabled account can be deleted (see `disableExternalAccount`).\n\nThe example is the docs' response example verbatim.",
+                "Delete external account\n\nDelete disabled external account. Documented URL: `https://{domain}.oc.nhncloud.com/{serviceId}/openapi/v1/mail/external/{id}.json` (dev: `https://{domain}.oc.alpha-nhncloud.com/...`). Method DELETE. Access restriction: common authentication. Only a disabled account can be deleted (see `disableExternalAccount`).",
             )
     }
     pub fn cli_enable_external_account() -> ::clap::Command {
@@ -1156,7 +1148,7 @@ impl<T: CliConfig> Cli<T> {
                     .help("External account ID, {id} which is set in URL path."),
             )
             .about(
-                "Enable external account\n\nEnable disabled external account (docs: \"Enable External Account\"). Documented URL: `https://{domain}.oc.nhncloud.com/{serviceId}/openapi/v1/mail/external/{id}/enable.json` (dev: `https://{domain}.oc.alpha-nhncloud.com/...`). Method PUT, no body. Access restriction: common authentication.\n\nThe result table lists `password` as always present (O), but the example has no `password`.\n\nThe example is the docs' response example repaired to valid JSON (commas missing after `\"active\":true` and `\"ssl\":true`, and the final closing brace missing); the values are unchanged.",
+                "Enable external account\n\nEnable disabled external account. Documented URL: `https://{domain}.oc.nhncloud.com/{serviceId}/openapi/v1/mail/external/{id}/enable.json` (dev: `https://{domain}.oc.alpha-nhncloud.com/...`). Method PUT, no body. Access restriction: common authentication.",
             )
     }
     pub fn cli_disable_external_account() -> ::clap::Command {
@@ -1169,7 +1161,7 @@ impl<T: CliConfig> Cli<T> {
                     .help("External account ID, {id} which is set in URL path."),
             )
             .about(
-                "Disable external account\n\nDisable enabled external account (docs: \"Disable External Account\"). Documented URL: `https://{domain}.oc.nhncloud.com/{serviceId}/openapi/v1/mail/external/{id}/disable.json` (dev: `https://{domain}.oc.alpha-nhncloud.com/...`). Method PUT, no body. Access restriction: common authentication.\n\nThe result table lists `password` as always present (O), but the example has no `password`.\n\nThe example is the docs' response example repaired to valid JSON (commas missing after `\"active\":false` and `\"ssl\":true`, and the final closing brace missing); the values are unchanged.",
+                "Disable external account\n\nDisable enabled external account. Documented URL: `https://{domain}.oc.nhncloud.com/{serviceId}/openapi/v1/mail/external/{id}/disable.json` (dev: `https://{domain}.oc.alpha-nhncloud.com/...`). Method PUT, no body. Access restriction: common authentication.",
             )
     }
     pub async fn execute(

@@ -9,7 +9,7 @@ use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderE
 /// Types used as operation parameters and responses.
 #[allow(clippy::all)]
 pub mod types {
-    ///Body of `addAgent` (the docs do not say whether these travel as JSON body or parameters).
+    ///Body of `addAgent`.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -62,7 +62,7 @@ pub mod types {
     pub struct Agent {
         ///User authority. ROLE_FRONT_ADMIN: Administrator, ROLE_FRONT_AGENT: Agent.
         pub role: ::contiple::types::AgentRole,
-        ///User ID (the docs' list table types it "I"; Int elsewhere).
+        ///User ID.
         #[serde(rename = "userId")]
         pub user_id: i64,
         ///User code.
@@ -77,7 +77,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///Response of `deleteAgent`. The docs say the result data is "None" and give no example; `result` is assumed to be null or absent.
+    ///Response of `deleteAgent`; `result` is null or absent.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -138,7 +138,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///The `result` of the agent list. The docs show no paging fields, only `contents`.
+    ///The `result` of the agent list.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -156,7 +156,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///The `result` of the agent detail, add and authority-change calls (the English tables of get and add say `result.contents`, the Japanese table of the authority change too; every example uses `result.content`).
+    ///The `result` of the agent detail, add and authority-change calls.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -206,7 +206,7 @@ pub mod types {
         ///Attachment. Attachment (Up to 5 cases).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub attachments: ::std::option::Option<::std::vec::Vec<CreateTicketAttachment>>,
-        ///Category. Category (Submission type) ID. (The docs' request example sends it as the string `"2542"`; the table types it Integer.)
+        ///Category. Category (Submission type) ID.
         #[serde(rename = "categoryId")]
         pub category_id: i64,
         ///Contents. In principle, only simple text is allowed. If you submit it as Base64 contents, it may be a problem because of many contents when checking the ticket. For images, upload them in attachment format or import them into html img src=""/{serviceId}/api/v2/ticket/attachments/{attachmentId}""/
@@ -348,7 +348,7 @@ pub mod types {
     pub struct CreateTicketUserField {
         ///Field Code. User field code.
         pub code: ::std::string::String,
-        /**User Input Value. User input value in user field. Typed String in the docs, but a checkbox takes an array.
+        /**User Input Value. User input value in user field. A string, except for a checkbox, which takes an array.
 Format by field type:
 - text (Simple text): "Contents"
 - checkbox (Check box): ["Item1", "Item2"]
@@ -358,7 +358,7 @@ Format by field type:
 - datetime (Date/time): YYYY-MM-DD HH:mm ("2022-07-11 00:00")
 - date_period (Date period): YYYY-MM-DD ~ YYYY-MM-DD ("2022-07-01 ~ 2022-07-31")
 - datetime_period (Date/time period): YYYY-MM-DD HH:mm ~ YYYY-MM-DD HH:mm ("2022-07-01 00:00 ~ 2022-07-31 23:59")
-- agree (Agree to the terms): true, false (the docs' example sends the string "true")*/
+- agree (Agree to the terms): true, false*/
         pub value: CreateTicketUserFieldValue,
     }
     impl CreateTicketUserField {
@@ -366,7 +366,7 @@ Format by field type:
             Default::default()
         }
     }
-    /**User Input Value. User input value in user field. Typed String in the docs, but a checkbox takes an array.
+    /**User Input Value. User input value in user field. A string, except for a checkbox, which takes an array.
 Format by field type:
 - text (Simple text): "Contents"
 - checkbox (Check box): ["Item1", "Item2"]
@@ -376,7 +376,7 @@ Format by field type:
 - datetime (Date/time): YYYY-MM-DD HH:mm ("2022-07-11 00:00")
 - date_period (Date period): YYYY-MM-DD ~ YYYY-MM-DD ("2022-07-01 ~ 2022-07-31")
 - datetime_period (Date/time period): YYYY-MM-DD HH:mm ~ YYYY-MM-DD HH:mm ("2022-07-01 00:00 ~ 2022-07-31 23:59")
-- agree (Agree to the terms): true, false (the docs' example sends the string "true")*/
+- agree (Agree to the terms): true, false*/
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -406,12 +406,12 @@ Format by field type:
         schemars::JsonSchema
     )]
     pub struct CreatedTicket {
-        ///Attachment. (The result table types `attachments.size` and `attachments.createdDt` as String and describes `createdDt` as "Updated time"; the example returns numbers.)
+        ///Attachment.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub attachments: ::std::option::Option<
             ::std::vec::Vec<UploadedTicketAttachment>,
         >,
-        ///Not in the docs' result table; `null` in the example (full path of the submission type).
+        ///Full path of the submission type (may be `null`).
         #[serde(
             rename = "categoryFullName",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -423,7 +423,7 @@ Format by field type:
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub category_id: ::std::option::Option<i64>,
-        ///Not in the docs' result table; `null` in the example (submission type name).
+        ///Submission type name (may be `null`).
         #[serde(
             rename = "categoryName",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -432,7 +432,7 @@ Format by field type:
         ///Ticket contents.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub content: ::std::option::Option<::std::string::String>,
-        ///Not in this page's result table; `null` in the example. Typed as the Ticket Details page types the same ticket object: `contents` Array, "Ticket details" (processing history entries).
+        ///Ticket details (processing history entries); may be `null`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub contents: ::std::option::Option<::std::vec::Vec<CustomerTicketContent>>,
         ///Created time.
@@ -441,7 +441,7 @@ Format by field type:
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub created_dt: ::std::option::Option<::contiple::EpochMillis>,
-        ///Not in this page's result table; `null` in the example. Typed as the Ticket Details page types the same ticket object: `displayDt` String, "Exposure time (yyyy.MM.dd)".
+        ///Exposure time (yyyy.MM.dd); may be `null`.
         #[serde(
             rename = "displayDt",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -450,7 +450,7 @@ Format by field type:
         ///Ticket status (Fixed value: new (unassigned); open (Processing); closed (Processed)).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub status: ::std::option::Option<::contiple::types::CreatedTicketStatus>,
-        ///Not in the docs' result table; `null` in the example (name of the status).
+        ///Name of the status (may be `null`).
         #[serde(
             rename = "statusName",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -514,9 +514,9 @@ Format by field type:
     }
     /**Served by the client company: its own server implements this API, which is not an operation of this API.
 Customer data connection: when a call inquiry has been requested, Online Contact obtains the customer
-information for the media number from the client company through an API (Request URL: API URL of client
-company; Response Type: JSON). This is the request parameter that API receives (the docs give neither the
-HTTP method nor where the parameter travels); the response is `CustomerDataResponse`.*/
+information for the media number from the client company through an API (Request URL: API URL of client company;
+Response Type: JSON). This is the request parameter that API receives (its HTTP method and where the parameter
+travels are not specified); the response is `CustomerDataResponse`.*/
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -538,8 +538,7 @@ HTTP method nor where the parameter travels); the response is `CustomerDataRespo
     /**Served by the client company: the JSON body its customer-data API (see `CustomerDataRequest`) must return.
 The data in the variable resultData could be set as desired by the client company, and all of the data
 returned by the API are displayed to the screen. If the variable in the resultData is added as ticket field
-in Online Contact, the variable name and field code should be identical for adequate mapping.
-The example is the docs' one without its `..` elisions (the Japanese edition's `custName` is "テスト").*/
+in Online Contact, the variable name and field code should be identical for adequate mapping.*/
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -574,7 +573,7 @@ The example is the docs' one without its `..` elisions (the Japanese edition's `
             Default::default()
         }
     }
-    ///Served by the client company. `resultData` of `CustomerDataResponse`, a map whose variables the client company chooses; the docs list `custId` and `custName` (without descriptions) followed by "...".
+    ///Served by the client company. `resultData` of `CustomerDataResponse`, a map whose variables the client company chooses, e.g. `custId` and `custName`.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -585,13 +584,13 @@ The example is the docs' one without its `..` elisions (the Japanese edition's `
         schemars::JsonSchema
     )]
     pub struct CustomerDataResultData {
-        ///Customer ID (the docs' table gives no description).
+        ///Customer ID.
         #[serde(
             rename = "custId",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub cust_id: ::std::option::Option<::std::string::String>,
-        ///Customer name (the docs' table gives no description).
+        ///Customer name.
         #[serde(
             rename = "custName",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -628,7 +627,7 @@ The example is the docs' one without its `..` elisions (the Japanese edition's `
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub created_dt: ::std::option::Option<::contiple::EpochMillis>,
-        ///Attachment processing type (attachment: attachment file; the only value the docs list).
+        ///Attachment processing type (attachment: attachment file).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub disposition: ::std::option::Option<::std::string::String>,
         ///Attachment name.
@@ -709,16 +708,16 @@ The example is the docs' one without its `..` elisions (the Japanese edition's `
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub created_dt: ::std::option::Option<::contiple::EpochMillis>,
-        ///Content exposure time, format yyyy.MM.dd (null in the docs' re-inquiry example).
+        ///Content exposure time, format yyyy.MM.dd.
         #[serde(
             rename = "displayDt",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub display_dt: ::std::option::Option<::std::string::String>,
-        ///Type of inquiry. enduser: Inquiry (submitted), csuser: answer (submitted); the docs' example shows `reply` for answers. For a re-inquiry the fixed value is enduser.
+        ///Type of inquiry. enduser: Inquiry (submitted), csuser: answer (submitted); answers may also come as `reply`. For a re-inquiry the fixed value is enduser.
         #[serde(rename = "type", skip_serializing_if = "::std::option::Option::is_none")]
         pub type_: ::std::option::Option<::contiple::types::CustomerTicketContentType>,
-        ///Content type name (null in the docs' re-inquiry example).
+        ///Content type name.
         #[serde(
             rename = "typeName",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -790,7 +789,7 @@ The example is the docs' one without its `..` elisions (the Japanese edition's `
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub status_name: ::std::option::Option<::std::string::String>,
-        ///Ticket title (the docs' detail table says "Service ID", a copy error; the list table says "Ticket title").
+        ///Ticket title.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub subject: ::std::option::Option<::std::string::String>,
         ///Ticket ID.
@@ -828,7 +827,7 @@ The example is the docs' one without its `..` elisions (the Japanese edition's `
             Default::default()
         }
     }
-    ///The `result` of the ticket details. The docs' result table also lists the paging fields `total`, `pages`, `pageNum` and `pageSize`; their example shows only `content`.
+    ///The `result` of the ticket details: `content`, and the paging fields `total`, `pages`, `pageNum` and `pageSize` when present.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -840,22 +839,22 @@ The example is the docs' one without its `..` elisions (the Japanese edition's `
     pub struct CustomerTicketDetailResult {
         ///The ticket.
         pub content: CustomerTicketDetail,
-        ///Page (listed in the docs' table, absent from their example).
+        ///Page.
         #[serde(
             rename = "pageNum",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub page_num: ::std::option::Option<i64>,
-        ///Number of cases per page (listed in the docs' table, absent from their example).
+        ///Number of cases per page.
         #[serde(
             rename = "pageSize",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub page_size: ::std::option::Option<i64>,
-        ///Total pages (listed in the docs' table, absent from their example).
+        ///Total pages.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub pages: ::std::option::Option<i64>,
-        ///Total number of cases (listed in the docs' table, absent from their example).
+        ///Total number of cases.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub total: ::std::option::Option<i64>,
     }
@@ -930,7 +929,7 @@ The example is the docs' one without its `..` elisions (the Japanese edition's `
         schemars::JsonSchema
     )]
     pub struct CustomerTicketSummary {
-        ///Attachments (inquiry). Not in the docs' list result table; null in every item of the list example.
+        ///Attachments (inquiry).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub attachments: ::std::option::Option<
             ::std::vec::Vec<CustomerTicketAttachment>,
@@ -953,10 +952,10 @@ The example is the docs' one without its `..` elisions (the Japanese edition's `
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub category_name: ::std::option::Option<::std::string::String>,
-        ///Inquiry contents. Not in the docs' list result table; null in every item of the list example.
+        ///Inquiry contents.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub content: ::std::option::Option<::std::string::String>,
-        ///Ticket details. Not in the docs' list result table; null in every item of the list example.
+        ///Ticket details.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub contents: ::std::option::Option<::std::vec::Vec<CustomerTicketContent>>,
         ///Created time.
@@ -1014,7 +1013,7 @@ The example is the docs' one without its `..` elisions (the Japanese edition's `
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub display_mail: ::std::option::Option<::std::string::String>,
-        ///List of external accounts. The docs' table types it String, but their examples show an (empty) JSON object `{}`; its members are not documented.
+        ///List of external accounts: a JSON object (empty in the examples) whose members are not specified.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub external: ::std::option::Option<
             ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -1077,7 +1076,7 @@ The example is the docs' one without its `..` elisions (the Japanese edition's `
             Default::default()
         }
     }
-    ///Response of `saveEmailSettings`; the docs' result is null.
+    ///Response of `saveEmailSettings`; `result` is null.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -1089,7 +1088,7 @@ The example is the docs' one without its `..` elisions (the Japanese edition's `
     pub struct EmailSettingsSaveEnvelope {
         ///Common result header.
         pub header: ResponseHeader,
-        ///No result data (null in the docs' example).
+        ///No result data.
         pub result: ::serde_json::Value,
     }
     impl EmailSettingsSaveEnvelope {
@@ -1109,7 +1108,7 @@ The example is the docs' one without its `..` elisions (the Japanese edition's `
     pub struct ErrorEnvelope {
         ///Common response header; `isSuccessful` is false and `resultCode` carries the error code.
         pub header: ResponseHeader,
-        ///`null` on failure (overview). Some documented failures carry a body instead: the attachment upload's `{"content": {"exception": "OcException", "message": "..."}}`, ticket creation's validation list `{"contents": [{"objectName", "field", "validate", "key", "message", "rejectValue"}, ...]}`, and the spam-policy failure's elided `{…...}`.
+        ///`null` on failure. Some documented failures carry a body instead: the attachment upload's `{"content": {"exception": "OcException", "message": "..."}}`, ticket creation's validation list `{"contents": [{"objectName", "field", "validate", "key", "message", "rejectValue"}, ...]}`, and the spam-policy failure's elided `{…...}`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub result: ::std::option::Option<::serde_json::Value>,
     }
@@ -1118,7 +1117,7 @@ The example is the docs' one without its `..` elisions (the Japanese edition's `
             Default::default()
         }
     }
-    ///An external (IMAP) mail account from which mail is turned into tickets. The docs' tables mark `password` as always present, but the enable/disable examples omit it; the edit example returns `id`, `active` and `createdDt` as null.
+    ///An external (IMAP) mail account from which mail is turned into tickets.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -1128,10 +1127,10 @@ The example is the docs' one without its `..` elisions (the Japanese edition's `
         schemars::JsonSchema
     )]
     pub struct ExternalAccount {
-        ///External account status (true: enable, false: disable). Fixed value true after registering or enabling, false after disabling; null in the docs' edit example.
+        ///External account status (true: enable, false: disable). Fixed value true after registering or enabling, false after disabling; may be null.
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
         pub active: ::std::option::Option<bool>,
-        ///Created time (null in the docs' edit example).
+        ///Created time.
         #[serde(
             rename = "createdDt",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -1139,7 +1138,7 @@ The example is the docs' one without its `..` elisions (the Japanese edition's `
         pub created_dt: ::std::option::Option<::contiple::EpochMillis>,
         ///Mail server.
         pub host: ::std::string::String,
-        ///External account ID (null in the docs' edit example).
+        ///External account ID.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub id: ::std::option::Option<i64>,
         ///External account address.
@@ -1149,7 +1148,7 @@ The example is the docs' one without its `..` elisions (the Japanese edition's `
         pub mail_del: bool,
         ///External account name.
         pub name: ::std::string::String,
-        ///External account password (masked as `********` in the docs' examples; absent from the enable/disable examples).
+        ///External account password.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub password: ::std::option::Option<::std::string::String>,
         ///Port (example: 993).
@@ -1254,7 +1253,7 @@ The example is the docs' one without its `..` elisions (the Japanese edition's `
         schemars::JsonSchema
     )]
     pub struct FaqArticle {
-        ///Whether attachments are included. Typed Boolean in the docs, but the details example returns the string `"Y"`. (Details only; `null` in the list example.)
+        ///Whether attachments are included. (Details only; `null` in the list example.)
         #[serde(
             rename = "attachmentYn",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -1263,7 +1262,7 @@ The example is the docs' one without its `..` elisions (the Japanese edition's `
         ///Attachment. (Details only; `null` in the list example.)
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub attachments: ::std::option::Option<::std::vec::Vec<FaqAttachment>>,
-        ///Category information. (Details only; `null` in the list example. The docs give its rows `categoryId`, `parent`, `name`, `level` and `languages` without data types; it has no `path` or `orderNo`.)
+        ///Category information (details only; `null` in list items): `categoryId`, `parent`, `name`, `level` and `languages`, no `path` or `orderNo`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub category: ::std::option::Option<FaqCategory>,
         ///Full path of category (names joined with `>`, e.g. `유형1>유형1-1>유형1-1-1`). (Details only; `null` in the list example.)
@@ -1296,7 +1295,7 @@ The example is the docs' one without its `..` elisions (the Japanese edition's `
         ///FAQ ID.
         #[serde(rename = "helpDocId")]
         pub help_doc_id: i64,
-        ///Whether the FAQ is new or not (true: Displayed time(displayDt) value is today, false: Displayed time(displayDt) value is not today). Typed String in the docs, but a boolean in the examples.
+        ///Whether the FAQ is new or not (true: Displayed time(displayDt) value is today, false: Displayed time(displayDt) value is not today).
         #[serde(
             rename = "isNew",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -1596,7 +1595,7 @@ and `response.addHeader("Access-Control-Allow-Credentials", "true")`; sample pro
 method loginStatus). If the user is logged out the help center calls the service's Login URL; if logged in,
 the service calls the Remote Login API with the member authentication token described on
 `MemberTokenVerification`.
-The example is the docs' logged-in body; their logged-out body is `{"login": "false", "usercode": null}`.*/
+Logged-out body: `{"login": "false", "usercode": null}`.*/
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -1606,7 +1605,7 @@ The example is the docs' logged-in body; their logged-out body is `{"login": "fa
         schemars::JsonSchema
     )]
     pub struct MemberLoginStatus {
-        ///Login status. Logged-in: true, Logged-out: false. (The table names this row "javascript function" and types it Boolean; the examples send a string.)
+        ///Login status. Logged-in: "true", Logged-out: "false" (as strings).
         pub login: ::contiple::types::MemberLoginFlag,
         ///User ID (Unique), Varchar(50). Required if login status is true.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1617,41 +1616,32 @@ The example is the docs' logged-in body; their logged-out body is `{"login": "fa
             Default::default()
         }
     }
-    /**Served by the client company: its own server implements this API, which is not an operation of this API.
-Member Integration (GET method), "Token Verification URL (Service Side)": URL supported by the service side
-(registered in Service Management > Help Center > Member Integration), called by the help center with GET,
-UTF-8, JSON result. "Service side checks the login status with token and usercode, and sends JSON format
-result value." Request parameters: `usercode` (VARCHAR(50), required: User ID (Unique value)) and `token`
-(VARCHAR, required: Token passed to Online Contact when the user logs in via GET method). The docs give no
-result table, only the two examples; the example here is the logged-in one, the logged-out one is
-`{"login": "false", "usercode": null}`. On success the user reaches the 'Inquiry' or 'Inquiry History'
-page; on failure the inquiry is submitted as a non-member inquiry.
+    /**Served by the client company: its own server implements this API, which is not an operation of this API. Member
+Integration (GET method), "Token Verification URL (Service Side)": URL supported by the service side (registered
+in Service Management > Help Center > Member Integration), called by the help center with GET, UTF-8, JSON
+result. "Service side checks the login status with token and usercode, and sends JSON format result value."
+Request parameters: `usercode` (VARCHAR(50), required: User ID (Unique value)) and `token` (VARCHAR, required:
+Token passed to Online Contact when the user logs in via GET method). The example is the logged-in result; the
+logged-out one is `{"login": "false", "usercode": null}`. On success the user reaches the 'Inquiry' or 'Inquiry
+History' page; on failure the inquiry is submitted as a non-member inquiry.
 
 The client app opens the help center as
 `https://{org}.oc.nhncloud.com/{service}/hc/?usercode={user_id}&username={user_name}&email={user_email}&phone={user_phonenumber}&time={ms}&token={token}`
-(also `/hc/ticket/` and `/hc/ticket/list/`), with `service` (VARCHAR(50), required), `usercode`
-(VARCHAR(50), required), `username` (VARCHAR(50), optional), `email` (VARCHAR(100), required on the GET
-page, optional on the POST page), `phone` (VARCHAR(20), optional), `memberno` (VARCHAR(50), optional),
-`time` (Long, required, milliseconds; the POST page: a timeout alert is shown when the call time exceeds
-3 minutes) and `token`.
+(also `/hc/ticket/` and `/hc/ticket/list/`), with `service` (VARCHAR(50), required), `usercode` (VARCHAR(50),
+required), `username` (VARCHAR(50), optional), `email` (VARCHAR(100), required on the GET page, optional on the
+POST page), `phone` (VARCHAR(20), optional), `memberno` (VARCHAR(50), optional), `time` (Long, required,
+milliseconds; the POST page: a timeout alert is shown when the call time exceeds 3 minutes) and `token`.
 
-Member authentication token (both member-integration pages):
-`Base64(HmacSHA256(key = OC organization key, message))`, key and message in UTF-8. The key is the "OC
-Organization Key" from Global Management → Contract Service Status → Organization Information (the sample
-project's `oc.apikey` property), not the Open API service key. The message joins with `&`, in this order:
-service ID, usercode, then username, email, phone, memberno and returnUrl each only when not blank
-(null or empty values are left out), then time, with nothing after time:
-`service&usercode[&username][&email][&phone][&memberno][&returnUrl]&time`. The parameter tables write it
-`SHA256Digest(service + usercode + username + email + phone + memberno + returnUrl + time)` (GET page) and
-`SHA256Digest(service & usercode & username & email & phone & memberno & returnUrl & time)` (POST page,
-client side; the server-side remote login's formula omits returnUrl), but the sample code is an HmacSHA256
-with Base64 output. Korean characters go into the message unencoded; the token must be encoded with
-encodeURIComponent() when used as a URL parameter.
-Docs' sample: `getSHA256Token("hangame", "testusercode", "testUsername", "test@email.com", "123456789",
-null, 1660095873001L, "7cf2828608274a49a3f06152b2188927")` outputs
-`Ah9M58CQ9RFTShjFuqziQr+0MjmJxN6+bzWxMD71moo=`, i.e. the HMAC of
-`hangame&testusercode&testUsername&test@email.com&123456789&1660095873001` (this output checks out). The
-sample method appends a `memberno` it never declares as a parameter.*/
+Member authentication token (both member-integration pages): `Base64(HmacSHA256(key = OC organization key,
+message))`, key and message in UTF-8. The key is the "OC Organization Key" from Global Management → Contract
+Service Status → Organization Information (the sample project's `oc.apikey` property), not the Open API service
+key. The message joins with `&`, in this order: service ID, usercode, then username, email, phone, memberno and
+returnUrl each only when not blank (null or empty values are left out), then time, with nothing after time:
+`service&usercode[&username][&email][&phone][&memberno][&returnUrl]&time`. Korean characters go into the message
+unencoded; the token must be encoded with encodeURIComponent() when used as a URL parameter. Sample:
+`getSHA256Token("hangame", "testusercode", "testUsername", "test@email.com", "123456789", null, 1660095873001L,
+"7cf2828608274a49a3f06152b2188927")` outputs `Ah9M58CQ9RFTShjFuqziQr+0MjmJxN6+bzWxMD71moo=`, i.e. the HMAC of
+`hangame&testusercode&testUsername&test@email.com&123456789&1660095873001`.*/
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -1798,7 +1788,7 @@ sample method appends a `memberno` it never declares as a parameter.*/
         schemars::JsonSchema
     )]
     pub struct NoticeDetail {
-        ///Whether attachments are included, value (true: included; false: not included). Typed Boolean in the docs, but the example returns the string `"Y"`.
+        ///Whether attachments are included, value (true: included; false: not included).
         #[serde(
             rename = "attachmentYn",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -1822,13 +1812,13 @@ sample method appends a `memberno` it never declares as a parameter.*/
         ///Notice contents (HTML in the example).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub content: ::std::option::Option<::std::string::String>,
-        ///Displayed time (yyyyMMddHHmmss per the docs; the example shows `2022.07.08`).
+        ///Displayed time, e.g. `2022.07.08`.
         #[serde(
             rename = "displayDt",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub display_dt: ::std::option::Option<::std::string::String>,
-        ///Whether the notice is new or not. true: Displayed time(displayDt) value is today, false: Displayed time(displayDt) value is not today. Typed String in the docs, but a boolean in the example.
+        ///Whether the notice is new or not. true: Displayed time(displayDt) value is today, false: Displayed time(displayDt) value is not today.
         #[serde(
             rename = "isNew",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -1986,13 +1976,13 @@ sample method appends a `memberno` it never declares as a parameter.*/
         ///Notice contents.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub content: ::std::option::Option<::std::string::String>,
-        ///Displayed time (yyyyMMddHHmmss per the docs; the example shows `2022.07.08`).
+        ///Displayed time, e.g. `2022.07.08`.
         #[serde(
             rename = "displayDt",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub display_dt: ::std::option::Option<::std::string::String>,
-        ///Whether the notice is new or not. true: Displayed time(displayDt) value is today, false: Displayed time(displayDt) value is not today. Typed String in the docs, but a boolean in the example.
+        ///Whether the notice is new or not. true: Displayed time(displayDt) value is today, false: Displayed time(displayDt) value is not today.
         #[serde(
             rename = "isNew",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -2007,7 +1997,7 @@ sample method appends a `memberno` it never declares as a parameter.*/
         ///Notice ID.
         #[serde(rename = "noticeId")]
         pub notice_id: i64,
-        ///Tag name. Typed Integer in the docs, but the example returns the tag names as a string, joined with commas when there are several (`태그1,태그2`), and omits the field for a notice without tags.
+        ///Tag names, as a string joined with commas when there are several (`태그1,태그2`); absent for a notice without tags.
         #[serde(
             rename = "tagStr",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -2227,7 +2217,7 @@ sample method appends a `memberno` it never declares as a parameter.*/
         ///Result code, success is 200. Return codes: 200 SUCCESS; 400 Bad Request; 403 Access Denied (Forbidden); 404 Not Data Found; 500 Server Error; 9007 Related data exists; 9005 No related data; 1001, 1002 Inquiry limit exceeded (when using the 'Spam Management → Spam Inquiry Blocking' feature).
         #[serde(rename = "resultCode")]
         pub result_code: i64,
-        ///Result message (error). An empty string on success in the docs' examples; `null` in ticket creation's validation-failure example.
+        ///Result message (error). An empty string on success; `null` in ticket creation's validation failure.
         #[serde(
             rename = "resultMessage",
             deserialize_with = "::std::option::Option::deserialize"
@@ -2357,7 +2347,7 @@ sample method appends a `memberno` it never declares as a parameter.*/
         ///Service name.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
-        ///Service background image. (Typed String in the docs; the example returns an object with a `fileUrl`.)
+        ///Service background image, an object with a `fileUrl`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub profile: ::std::option::Option<ServiceProfile>,
         ///Service ID.
@@ -2436,7 +2426,7 @@ sample method appends a `memberno` it never declares as a parameter.*/
             Default::default()
         }
     }
-    ///The service background image (`profile`), as shown in the docs' example.
+    ///The service background image (`profile`).
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -2447,7 +2437,7 @@ sample method appends a `memberno` it never declares as a parameter.*/
         schemars::JsonSchema
     )]
     pub struct ServiceProfile {
-        ///URL of the image file (not in the docs' table; shown in the example).
+        ///URL of the image file.
         #[serde(
             rename = "fileUrl",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -2632,7 +2622,7 @@ sample method appends a `memberno` it never declares as a parameter.*/
             Default::default()
         }
     }
-    ///Body of `updateAgentAuthority` (the docs do not say whether `role` travels as JSON body or parameter).
+    ///Body of `updateAgentAuthority`.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -2861,7 +2851,7 @@ sample method appends a `memberno` it never declares as a parameter.*/
         schemars::JsonSchema
     )]
     pub struct VerifyExternalAccountBody {
-        ///External account status (true: enable, false: disable); only required for modification (the docs' Required column says O).
+        ///External account status (true: enable, false: disable); only required for modification.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub active: ::std::option::Option<bool>,
         ///Mail server.
@@ -11312,7 +11302,7 @@ sample method appends a `memberno` it never declares as a parameter.*/
         FrontAdmin,
         ///`ROLE_FRONT_AGENT`: Agent
         FrontAgent,
-        /// A value the spec does not list, kept verbatim.
+        /// A value the spec does not list, kept as sent.
         Unknown(::std::string::String),
     }
     impl ::serde::Serialize for AgentRole {
@@ -11397,7 +11387,7 @@ sample method appends a `memberno` it never declares as a parameter.*/
         Download,
         ///`open`: open
         Open,
-        /// A value the spec does not list, kept verbatim.
+        /// A value the spec does not list, kept as sent.
         Unknown(::std::string::String),
     }
     impl ::serde::Serialize for AttachmentReadingMethod {
@@ -11484,7 +11474,7 @@ sample method appends a `memberno` it never declares as a parameter.*/
         Spweb,
         ///`api`: API
         Api,
-        /// A value the spec does not list, kept verbatim.
+        /// A value the spec does not list, kept as sent.
         Unknown(::std::string::String),
     }
     impl ::serde::Serialize for CreateTicketSource {
@@ -11573,7 +11563,7 @@ sample method appends a `memberno` it never declares as a parameter.*/
         Open,
         ///`closed`: Processed
         Closed,
-        /// A value the spec does not list, kept verbatim.
+        /// A value the spec does not list, kept as sent.
         Unknown(::std::string::String),
     }
     impl ::serde::Serialize for CreatedTicketStatus {
@@ -11660,7 +11650,7 @@ sample method appends a `memberno` it never declares as a parameter.*/
         Open,
         ///`download`: Download file
         Download,
-        /// A value the spec does not list, kept verbatim.
+        /// A value the spec does not list, kept as sent.
         Unknown(::std::string::String),
     }
     impl ::serde::Serialize for CustomerTicketAttachmentProcessMethod {
@@ -11747,7 +11737,7 @@ sample method appends a `memberno` it never declares as a parameter.*/
         SpWeb,
         ///`api`: API
         Api,
-        /// A value the spec does not list, kept verbatim.
+        /// A value the spec does not list, kept as sent.
         Unknown(::std::string::String),
     }
     impl ::serde::Serialize for CustomerTicketChannel {
@@ -11825,7 +11815,7 @@ sample method appends a `memberno` it never declares as a parameter.*/
                 .into()
         }
     }
-    ///Type of a ticket content entry. The docs' table documents `enduser` (inquiry) and `csuser` (answer); their example of ticket details shows `reply` for the answers instead of `csuser`. A customer re-inquiry is always `enduser` (fixed value). Servers may add values; clients must accept unknown ones.
+    ///Type of a ticket content entry: `enduser` (inquiry) or `csuser` (answer); ticket details show `reply` for the answers. A customer re-inquiry is always `enduser` (fixed value). Servers may add values; clients must accept unknown ones.
     ///
     /// Values the spec does not list decode into `Unknown` instead of failing.
     #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -11834,9 +11824,9 @@ sample method appends a `memberno` it never declares as a parameter.*/
         EndUser,
         ///`csuser`: Answer (submitted) by an agent
         CsUser,
-        ///`reply`: Answer by an agent (the value the docs' example shows; not listed in the docs' table)
+        ///`reply`: Answer by an agent
         Reply,
-        /// A value the spec does not list, kept verbatim.
+        /// A value the spec does not list, kept as sent.
         Unknown(::std::string::String),
     }
     impl ::serde::Serialize for CustomerTicketContentType {
@@ -11903,7 +11893,7 @@ sample method appends a `memberno` it never declares as a parameter.*/
                 metadata: Some(
                     Box::new(::schemars::schema::Metadata {
                         description: Some(
-                            "Type of a ticket content entry. The docs' table documents `enduser` (inquiry) and `csuser` (answer); their example of ticket details shows `reply` for the answers instead of `csuser`. A customer re-inquiry is always `enduser` (fixed value). Servers may add values; clients must accept unknown ones. Known values: `enduser`, `csuser`, `reply`; other values are kept as given."
+                            "Type of a ticket content entry: `enduser` (inquiry) or `csuser` (answer); ticket details show `reply` for the answers. A customer re-inquiry is always `enduser` (fixed value). Servers may add values; clients must accept unknown ones. Known values: `enduser`, `csuser`, `reply`; other values are kept as given."
                                 .to_owned(),
                         ),
                         ..Default::default()
@@ -11914,7 +11904,7 @@ sample method appends a `memberno` it never declares as a parameter.*/
                 .into()
         }
     }
-    ///Ticket status. new: Unassigned, open: Processing, reply: Pending, solved: Resolved, closed: Completed. (The docs' examples pair these with Korean status names of the service's own wording, e.g. reply = "추가 확인".) Servers may add values; clients must accept unknown ones.
+    ///Ticket status. new: Unassigned, open: Processing, reply: Pending, solved: Resolved, closed: Completed. Servers may add values; clients must accept unknown ones.
     ///
     /// Values the spec does not list decode into `Unknown` instead of failing.
     #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -11929,7 +11919,7 @@ sample method appends a `memberno` it never declares as a parameter.*/
         Solved,
         ///`closed`: Completed (完了)
         Closed,
-        /// A value the spec does not list, kept verbatim.
+        /// A value the spec does not list, kept as sent.
         Unknown(::std::string::String),
     }
     impl ::serde::Serialize for CustomerTicketStatus {
@@ -12006,7 +11996,7 @@ sample method appends a `memberno` it never declares as a parameter.*/
                 metadata: Some(
                     Box::new(::schemars::schema::Metadata {
                         description: Some(
-                            "Ticket status. new: Unassigned, open: Processing, reply: Pending, solved: Resolved, closed: Completed. (The docs' examples pair these with Korean status names of the service's own wording, e.g. reply = \"추가 확인\".) Servers may add values; clients must accept unknown ones. Known values: `new`, `open`, `reply`, `solved`, `closed`; other values are kept as given."
+                            "Ticket status. new: Unassigned, open: Processing, reply: Pending, solved: Resolved, closed: Completed. Servers may add values; clients must accept unknown ones. Known values: `new`, `open`, `reply`, `solved`, `closed`; other values are kept as given."
                                 .to_owned(),
                         ),
                         ..Default::default()
@@ -12026,7 +12016,7 @@ sample method appends a `memberno` it never declares as a parameter.*/
         True,
         ///`false`: Logged out
         False,
-        /// A value the spec does not list, kept verbatim.
+        /// A value the spec does not list, kept as sent.
         Unknown(::std::string::String),
     }
     impl ::serde::Serialize for MemberLoginFlag {
@@ -12102,14 +12092,14 @@ sample method appends a `memberno` it never declares as a parameter.*/
                 .into()
         }
     }
-    ///Type of a submission-type field. The docs' result table gives no value list; the values are the ones the docs describe for `userFields.value` plus the ones seen in the example. Servers may add values; clients must accept unknown ones.
+    ///Type of a submission-type field. Servers may add values; clients must accept unknown ones.
     ///
     /// Values the spec does not list decode into `Unknown` instead of failing.
     #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
     pub enum TicketFieldType {
         ///`text`: Simple text
         Text,
-        ///`textarea`: Not described by the docs; the example uses it for the `content` field (inquiry contents)
+        ///`textarea`: Inquiry contents (the `content` field)
         Textarea,
         ///`checkbox`: Check box
         Checkbox,
@@ -12127,11 +12117,11 @@ sample method appends a `memberno` it never declares as a parameter.*/
         DatetimePeriod,
         ///`agree`: Agree to the terms
         Agree,
-        ///`file`: Not described by the docs; the example uses it for the `attachment` field
+        ///`file`: Attachment (the `attachment` field)
         File,
-        ///`caption`: Not described by the docs; the example uses it for a simple-text (caption) field
+        ///`caption`: Simple text (caption) field
         Caption,
-        /// A value the spec does not list, kept verbatim.
+        /// A value the spec does not list, kept as sent.
         Unknown(::std::string::String),
     }
     impl ::serde::Serialize for TicketFieldType {
@@ -12229,7 +12219,7 @@ sample method appends a `memberno` it never declares as a parameter.*/
                 metadata: Some(
                     Box::new(::schemars::schema::Metadata {
                         description: Some(
-                            "Type of a submission-type field. The docs' result table gives no value list; the values are the ones the docs describe for `userFields.value` plus the ones seen in the example. Servers may add values; clients must accept unknown ones. Known values: `text`, `textarea`, `checkbox`, `dropdown`, `radio`, `date`, `datetime`, `date_period`, `datetime_period`, `agree`, `file`, `caption`; other values are kept as given."
+                            "Type of a submission-type field. Servers may add values; clients must accept unknown ones. Known values: `text`, `textarea`, `checkbox`, `dropdown`, `radio`, `date`, `datetime`, `date_period`, `datetime_period`, `agree`, `file`, `caption`; other values are kept as given."
                                 .to_owned(),
                         ),
                         ..Default::default()
@@ -12242,7 +12232,7 @@ sample method appends a `memberno` it never declares as a parameter.*/
     }
 }
 #[derive(Clone, Debug)]
-#[doc = "Client for Contiple (NHN Cloud Online Contact) Open API\n\nThe Open API of NHN Cloud Online Contact (Contiple), as documented in its \"API Guide for Developers\": help-center\nnotices and FAQs, inquiry submission types and their fields, ticket attachment upload and ticket creation,\ncustomer inquiry history, agent management and email settings.\n\nTo use it, enable it under Service Management → Authentication (**Enable**). Enabling generates the service's\nsecurity key (\"Service Key\"), which both signs requests and encrypts transmitted data; **Change API Key** replaces it.\n\n## Envelopes\nEvery response body is `{\"header\": {\"resultCode\": ..., \"resultMessage\": ..., \"isSuccessful\": ...}, \"result\": ...}`.\nA detail is returned as `result.content`, a list as `result.contents` (plus paging fields on paged lists). On\nfailure `isSuccessful` is `false` and, per the overview, `result` is `null`, e.g.\n`{\"header\": {\"resultCode\": 403, \"resultMessage\": \"Access Denied\", \"isSuccessful\": false}, \"result\": null}`\n(some operations document failure bodies that do carry a `result`; see their descriptions).\n\n## Return codes\n200 SUCCESS; 400 Bad Request; 403 Access Denied (Forbidden); 404 Not Data Found; 500 Server Error;\n9007 Related data exists; 9005 No related data; 1001, 1002 Inquiry limit exceeded (when using the\n'Spam Management → Spam Inquiry Blocking' feature). These are `header.resultCode` values; the docs do not say\nwhich HTTP status accompanies 9005, 9007, 1001 and 1002.\n400 is returned when: the Authorization is blank; X-TC-Timestamp is not numeric; X-TC-Timestamp is expired\n(valid for 5 minutes); the request is multipart but the file is null; the Authorization is incorrect.\n403 is returned when: the securityKey is null; the clientIp is not allowed.\n\n## Which paths need signing\nThe overview's \"Security Key URL\" table: `/{serviceId}/openapi/v1/*` requires the service's security key\n(signed requests, `security: [{ocSignature: [], ocTimestamp: []}]` here); `/{serviceId}/api/v2/*` is for \"direct use without\nauthentication\" (`security: []`). The help-center `/{serviceId}/hc/openapi/v1/addition.json` is also signed\n(see `addHelpCenterData`). Paths in this spec are relative to the service: the server URL ends in `/{serviceId}`.\n\n## Signing a request (scheme `ocSignature`)\nEvery signed request carries two headers:\n- `Authorization`: the authentication string generated with the security key;\n- `X-TC-Timestamp`: the current UTC time in milliseconds (`new Date().getTime()`), valid for 5 minutes.\n\nThe authentication string is `Base64(HmacSHA256(key = the service's security key (UTF-8 bytes),\nmessage = UTF-8 bytes of M))`, where M is the concatenation, with no other separators, of:\n1. the NHN Cloud organization ID (Global Management → Contract Service Status → Organization Information);\n2. the request URI exactly as sent (the server's `getRequestURI()`), i.e. the path including the service id,\n   still percent-encoded, without the query string, e.g. `/APISimple/openapi/v1/ticket.json`;\n3. for a multipart upload: the hex MD5 of the uploaded file's bytes (`DigestUtils.appendMd5DigestAsHex`);\n   otherwise: the decoded values of the query parameters (only the first value of a repeated name) sorted by\n   parameter name (case-sensitive) and joined with `&`\n   (`categoryId=1&language=ko` → `1&ko`), then, if there is a body, `&` (only when there were parameters)\n   followed by the body string exactly as sent;\n4. the `X-TC-Timestamp` value (no `&` before it).\n\nExample (overview, GET): organization id `WopqM8euoYw89B7i`, key `431402c0eaaf46d889f243db9e7492e2`,\n`GET /APISimple/openapi/v1/ticket/enduser/usercode/list.json?categoryId=1&language=ko` signs\n`WopqM8euoYw89B7i/APISimple/openapi/v1/ticket/enduser/usercode/list.json1&ko` + timestamp; the POST example\n(`/APISimple/openapi/v1/ticket.json?language=ko` with a JSON body) signs organization id + URI + `ko&` + body +\ntimestamp. The docs' Java examples use `http://` URLs; their upload example sets `Content-Type: application/json`\non a multipart request and refers to variables it never defines (`signString`, `ticketUploadUrl`).\n\nFor services using the 'Security Service' feature, spam policies based on the customer's IP can be enabled in\nService Management → Security Service → Spam Management; when creating tickets through the Open API, send the\ncustomer's IP in the `OC-Client-IP` request header and spam is judged on that IP.\n\n## Schemas served by the client company\nThe docs also specify APIs that the client company's own server implements and Online Contact calls (customer\ndata connection, member-integration token verification and login status). They are not operations of this API;\ntheir bodies are documented as components marked `x-docs-role: served-by-client-company` and listed under the\ntop-level `x-client-company-schemas`. The member authentication token algorithm is described on\n`MemberTokenVerification`.\n\nVersion: 2.1.0"]
+#[doc = "Client for Contiple (NHN Cloud Online Contact) Open API\n\nThe Open API of NHN Cloud Online Contact (Contiple), as documented in its \"API Guide for Developers\": help-center\nnotices and FAQs, inquiry submission types and their fields, ticket attachment upload and ticket creation,\ncustomer inquiry history, agent management and email settings.\n\nTo use it, enable it under Service Management → Authentication (**Enable**). Enabling generates the service's\nsecurity key (\"Service Key\"), which both signs requests and encrypts transmitted data; **Change API Key** replaces\nit.\n\n## Envelopes\nEvery response body is `{\"header\": {\"resultCode\": ..., \"resultMessage\": ..., \"isSuccessful\": ...}, \"result\": ...}`.\nA detail is returned as `result.content`, a list as `result.contents` (plus paging fields on paged lists). On\nfailure `isSuccessful` is `false` and `result` is `null`, e.g.\n`{\"header\": {\"resultCode\": 403, \"resultMessage\": \"Access Denied\", \"isSuccessful\": false}, \"result\": null}`\n(some operations document failure bodies that do carry a `result`; see their descriptions).\n\n## Return codes\n200 SUCCESS; 400 Bad Request; 403 Access Denied (Forbidden); 404 Not Data Found; 500 Server Error;\n9007 Related data exists; 9005 No related data; 1001, 1002 Inquiry limit exceeded (when using the\n'Spam Management → Spam Inquiry Blocking' feature). These are `header.resultCode` values; the HTTP status\nthat accompanies 9005, 9007, 1001 and 1002 is not specified.\n400 is returned when: the Authorization is blank; X-TC-Timestamp is not numeric; X-TC-Timestamp is expired\n(valid for 5 minutes); the request is multipart but the file is null; the Authorization is incorrect.\n403 is returned when: the securityKey is null; the clientIp is not allowed.\n\n## Which paths need signing\n`/{serviceId}/openapi/v1/*` requires the service's security key\n(signed requests, `security: [{ocSignature: [], ocTimestamp: []}]` here); `/{serviceId}/api/v2/*` is for \"direct use without\nauthentication\" (`security: []`). The help-center `/{serviceId}/hc/openapi/v1/addition.json` is also signed\n(see `addHelpCenterData`). Paths in this spec are relative to the service: the server URL ends in `/{serviceId}`.\n\n## Signing a request (scheme `ocSignature`)\nEvery signed request carries two headers:\n- `Authorization`: the authentication string generated with the security key;\n- `X-TC-Timestamp`: the current UTC time in milliseconds (`new Date().getTime()`), valid for 5 minutes.\n\nThe authentication string is `Base64(HmacSHA256(key = the service's security key (UTF-8 bytes),\nmessage = UTF-8 bytes of M))`, where M is the concatenation, with no other separators, of:\n1. the NHN Cloud organization ID (Global Management → Contract Service Status → Organization Information);\n2. the request URI exactly as sent (the server's `getRequestURI()`), i.e. the path including the service id,\n   still percent-encoded, without the query string, e.g. `/APISimple/openapi/v1/ticket.json`;\n3. for a multipart upload: the hex MD5 of the uploaded file's bytes (`DigestUtils.appendMd5DigestAsHex`);\n   otherwise: the decoded values of the query parameters (only the first value of a repeated name) sorted by\n   parameter name (case-sensitive) and joined with `&`\n   (`categoryId=1&language=ko` → `1&ko`), then, if there is a body, `&` (only when there were parameters)\n   followed by the body string exactly as sent;\n4. the `X-TC-Timestamp` value (no `&` before it).\n\nExample (GET): organization id `WopqM8euoYw89B7i`, key `431402c0eaaf46d889f243db9e7492e2`,\n`GET /APISimple/openapi/v1/ticket/enduser/usercode/list.json?categoryId=1&language=ko` signs\n`WopqM8euoYw89B7i/APISimple/openapi/v1/ticket/enduser/usercode/list.json1&ko` + timestamp; the POST example\n(`/APISimple/openapi/v1/ticket.json?language=ko` with a JSON body) signs organization id + URI + `ko&` + body +\ntimestamp.\n\nFor services using the 'Security Service' feature, spam policies based on the customer's IP can be enabled in\nService Management → Security Service → Spam Management; when creating tickets through the Open API, send the\ncustomer's IP in the `OC-Client-IP` request header and spam is judged on that IP.\n\n## Schemas served by the client company\nOnline Contact also calls APIs that the client company's own server implements (customer\ndata connection, member-integration token verification and login status). They are not operations of this API;\ntheir bodies are documented as components marked `x-docs-role: served-by-client-company` and listed under the\ntop-level `x-client-company-schemas`. The member authentication token algorithm is described on\n`MemberTokenVerification`.\n\nVersion: 2.2.0"]
 pub struct Client {
     pub(crate) baseurl: String,
     pub(crate) client: reqwest::Client,
@@ -12269,7 +12259,7 @@ impl Client {
 }
 impl ClientInfo<::helpdesk_client_runtime::State<::contiple::Credentials>> for Client {
     fn api_version() -> &'static str {
-        "2.1.0"
+        "2.2.0"
     }
     fn baseurl(&self) -> &str {
         self.baseurl.as_str()
@@ -12291,13 +12281,10 @@ const _: () = {
 impl Client {
     /**Service details
 
-Query service information via service ID. Documented URL: `https://{domain}.oc.nhncloud.com/{serviceId}/api/v2/service.json`
-(dev: `https://{domain}.oc.alpha-nhncloud.com/{serviceId}/api/v2/service.json`). Access restriction: no need
+Query service information via service ID. Documented URL:
+`https://{domain}.oc.nhncloud.com/{serviceId}/api/v2/service.json` (dev:
+`https://{domain}.oc.alpha-nhncloud.com/{serviceId}/api/v2/service.json`). Access restriction: no need
 (`/api/v2/`, no signature). The only request parameter is the service ID in the path (the server URL here).
-
-Docs quirks: the result table types `profile` as a String ("Service background image"), but the example
-returns an object `{"fileUrl": "..."}`, which is how it is modelled. The example's `serviceId` is `APISample`
-while the overview's Java examples use `APISimple`.
 
 Sends a `GET` request to `/api/v2/service.json`
 
@@ -12316,8 +12303,8 @@ Obtain a list of headings (notice categories). Documented URL:
 `https://{domain}.oc.alpha-nhncloud.com/{serviceId}/api/v2/notice/categories.json`). Access restriction: no
 need (`/api/v2/`, no signature).
 
-Headings are flat: the docs give `parent` (fixed value 0), `level` (fixed value 1) and `path` (fixed value
-`"\\"`, a single backslash) as fixed values.
+Headings are flat: `parent` (fixed value 0), `level` (fixed value 1) and `path` (fixed value
+`"\\"`, a single backslash) are fixed.
 
 Sends a `GET` request to `/api/v2/notice/categories.json`
 
@@ -12334,17 +12321,15 @@ let response = client.list_notice_categories()
     }
     /**Tag list
 
-Obtain a list of notice tags. Documented URL: `https://{domain}.oc.nhncloud.com/{serviceId}/api/v2/notice/tags.json`
-(dev: `https://{domain}.oc.alpha-nhncloud.com/{serviceId}/api/v2/notice/tags.json`). Access restriction: no
-need (`/api/v2/`, no signature).
-
-Docs quirk: the only query parameter's variable is `language`, but both editions name it "Tag Keyword" and
-describe it as "Tag search phrase" (not as a language code as on the other lists). It is kept as documented.
+Obtain a list of notice tags. Documented URL:
+`https://{domain}.oc.nhncloud.com/{serviceId}/api/v2/notice/tags.json` (dev:
+`https://{domain}.oc.alpha-nhncloud.com/{serviceId}/api/v2/notice/tags.json`). Access restriction: no need
+(`/api/v2/`, no signature).
 
 Sends a `GET` request to `/api/v2/notice/tags.json`
 
 Arguments:
-- `language`: Tag Keyword. Tag search phrase. (Sic: the variable is `language`, but the docs name it "Tag Keyword" and describe it as a tag search phrase, not a language code.)
+- `language`: Tag Keyword. Tag search phrase.
 ```ignore
 let response = client.list_notice_tags()
     .language(language)
@@ -12358,13 +12343,6 @@ let response = client.list_notice_tags()
 
 Help Center notice list. Documented URL: `https://{domain}.oc.nhncloud.com/{serviceId}/api/v2/notice/list.json`
 (dev: `https://{domain}.oc.alpha-nhncloud.com/{serviceId}/api/v2/notice/list.json`).
-
-Docs quirks: the interface table gives the access restriction as "Common authentication", but the path is
-under `/api/v2/`, which the overview's Security Key URL table lists as "Direct use without authentication";
-the overview wins (`security: []`). The result table types `tagStr` as Integer and `isNew` as String, but
-the example returns `tagStr` as a (comma-separated) string, omits it on a notice without tags, and returns
-`isNew` as a boolean; `displayDt` is documented as `yyyyMMddHHmmss` but the example shows `2022.07.08`.
-The schema follows the example.
 
 Sends a `GET` request to `/api/v2/notice/list.json`
 
@@ -12398,11 +12376,6 @@ Obtain the contents of notice through notice ID. Documented URL:
 `https://{domain}.oc.alpha-nhncloud.com/{serviceId}/api/v2/notice/detail/{id}.json`). Access restriction: no
 need (`/api/v2/`, no signature).
 
-Docs quirks: the result table types `attachmentYn` as Boolean ("true: included; false: not included") but the
-example returns the string `"Y"`; `isNew` is typed String but is a boolean in the example; `displayDt` is
-documented as `yyyyMMddHHmmss` but the example shows `2022.07.08`. The schema follows the example. The
-`tags` entries carry only `tagId` and `tag` (no `languages`).
-
 Sends a `GET` request to `/api/v2/notice/detail/{id}.json`
 
 Arguments:
@@ -12425,8 +12398,7 @@ Open and Download Notice Attachments. Documented URL:
 `https://{domain}.oc.alpha-nhncloud.com/{serviceId}/api/v2/notice/attachments/{id}`). Access restriction: no
 need (`/api/v2/`, no signature).
 
-The result is the file itself ("Result Data: File"), although the interface table says the result format is
-JSON. The docs give no example and do not document the response's content type or headers.
+The response body is the file itself ("Result Data: File"); its content type and headers are not specified.
 
 Sends a `GET` request to `/api/v2/notice/attachments/{id}`
 
@@ -12445,12 +12417,10 @@ let response = client.get_notice_attachment()
     }
     /**FAQ category list
 
-Acquire FAQ category list. Documented URL: `https://{domain}.oc.nhncloud.com/{serviceId}/api/v2/helpdoc/categories.json`
-(dev: `https://{domain}.oc.alpha-nhncloud.com/{serviceId}/api/v2/helpdoc/categories.json`). Access
-restriction: no need (`/api/v2/`, no signature).
-
-Docs quirk: the English edition's response example lacks its opening `{` (the Japanese edition has it); it
-is restored here.
+Acquire FAQ category list. Documented URL:
+`https://{domain}.oc.nhncloud.com/{serviceId}/api/v2/helpdoc/categories.json` (dev:
+`https://{domain}.oc.alpha-nhncloud.com/{serviceId}/api/v2/helpdoc/categories.json`). Access restriction: no
+need (`/api/v2/`, no signature).
 
 Sends a `GET` request to `/api/v2/helpdoc/categories.json`
 
@@ -12470,13 +12440,6 @@ let response = client.list_faq_categories()
 Help center FAQ list. Documented URL: `https://{domain}.oc.nhncloud.com/{serviceId}/api/v2/helpdoc/list.json`
 (dev: `https://{domain}.oc.alpha-nhncloud.com/{serviceId}/api/v2/helpdoc/list.json`). Access restriction: no
 need (`/api/v2/`, no signature).
-
-Docs quirks: the result table lists only `helpDocId`, `title`, `content`, `isRecommend`, `isTop`,
-`createdDt`, `updatedDt`, `categoryId`, `categoryName` and `isNew`, but every item of the example also
-carries the FAQ-detail fields `readCnt`, `attachmentYn`, `parentCategoryList`, `category`,
-`categoryFullName` and `attachments`, all `null`; list items therefore share the `FaqArticle` schema with
-the details. `isNew` is typed String but is a boolean in the example, and its description refers to a
-`displayDt` field that FAQs do not have.
 
 Sends a `GET` request to `/api/v2/helpdoc/list.json`
 
@@ -12508,13 +12471,6 @@ Obtain the contents of FAQ via FAQ ID. Documented URL:
 `https://{domain}.oc.alpha-nhncloud.com/{serviceId}/api/v2/helpdoc/detail/{id}.json`). Access restriction:
 no need (`/api/v2/`, no signature).
 
-Docs quirks: `attachmentYn` is typed Boolean but the example returns `"Y"`; `isNew` is typed String but is a
-boolean in the example (the schema follows the example). `parentCategoryList.level` and `category.level`
-are described as "Depth of category(0, 1, 2)", but the example (and the category list, "Depth(1, 2, 3)")
-shows 1, 2, 3. The `category` rows have no data type in the table; `category` carries no `path` or
-`orderNo` in the example. `categoryId` is described as "Announcement category ID" and `isNew` as "Whether
-the notice is new or not" (copied from the notice page).
-
 Sends a `GET` request to `/api/v2/helpdoc/detail/{id}.json`
 
 Arguments:
@@ -12537,8 +12493,7 @@ Open/download FAQ attachments. Documented URL:
 `https://{domain}.oc.alpha-nhncloud.com/{serviceId}/api/v2/helpdoc/attachments/{id}`). Access restriction:
 no need (`/api/v2/`, no signature).
 
-The result is the file itself ("Result Data: File"), although the interface table says the result format is
-JSON. The docs give no example and do not document the response's content type or headers.
+The response body is the file itself ("Result Data: File"); its content type and headers are not specified.
 
 Sends a `GET` request to `/api/v2/helpdoc/attachments/{id}`
 
@@ -12588,10 +12543,6 @@ Check the list of corresponding fields through the submission type. Documented U
 `https://{domain}.oc.nhncloud.com/{serviceId}/api/v2/ticket/field/user/{categoryId}.json` (dev:
 `https://{domain}.oc.alpha-nhncloud.com/{serviceId}/api/v2/ticket/field/user/{categoryId}.json`).
 
-Docs quirk: the interface table gives the access restriction as "Common authentication", but the path is
-under `/api/v2/`, which the overview's Security Key URL table lists as "Direct use without authentication";
-the overview wins (`security: []`).
-
 Each field's `code` is what `createTicket` expects in `userFields[].code` (system fields such as `mail`,
 `subject`, `content` map to the ticket body's own properties).
 
@@ -12619,20 +12570,12 @@ common authentication (signed; the signed message includes the JSON body exactly
 The ticket information is the JSON request body. For services using the 'Security Service' feature, send the
 customer's IP in `OC-Client-IP`: spam is judged on that IP.
 
-Docs quirks: the request example sends `categoryId` as the string `"2542"` although the table types it
-Integer (the schema follows the table; the response returns `2542` as a number). The result table types
-`attachments.size` and `attachments.createdDt` as String, but the example returns numbers. The success
-example carries fields not in the result table (`categoryName`, `categoryFullName`, `statusName`,
-`contents`, `displayDt`, all `null`). The `language` query parameter is not in this page's parameter table:
-it comes from the overview's Java POST example (`/APISimple/openapi/v1/ticket.json?language=ko`, whose
-signature includes `ko&`).
-
-Documented failures (the docs do not state their HTTP status):
+Failures (HTTP status not specified):
 
 Validation failure (Result Data (Failure): `result.contents[]` with `objectName` String "User field: field
 code", `field` String "User field: field ID", `validate` String "invalid: an invalid value, length: Maximum
 length exceeded, required: Please enter an item", `key` and `message` String `"validate.ticket." +
-objectName + "." + validate`; the example also carries `rejectValue`), verbatim:
+objectName + "." + validate`; the example also carries `rejectValue`), e.g.:
 
 ```text
 {
@@ -12688,8 +12631,7 @@ objectName + "." + validate`; the example also carries `rejectValue`), verbatim:
 }
 ```
 
-Creation failed due to the application of spam policy, verbatim (the docs elide `result`; the Japanese
-edition's `resultMessage` is "お問い合わせ回数が上限を超えました。暫く経ってからお問い合わせください。"):
+Creation failed due to the application of spam policy, e.g. (`result` elided):
 
 ```text
 {
@@ -12705,9 +12647,9 @@ edition's `resultMessage` is "お問い合わせ回数が上限を超えまし�
 Sends a `POST` request to `/openapi/v1/ticket.json`
 
 Arguments:
-- `language`: Language. Not in the Create Ticket parameter table; the overview's Java POST example sends `?language=ko` (and signs it). The body has its own `language` property.
+- `language`: Language. The body has its own `language` property.
 - `oc_client_ip`: Customer IP address. For services that use the 'Security Service' feature with spam policies based on the customer's IP (Service Management → Security Service → Spam Management), the system determines spam based on this IP.
-- `body`: Ticket Information. Ticket information (JSON). The example is the docs' request body, with `categoryId` sent as the number 2542 (the docs' example quotes it; their table types it Integer).
+- `body`: Ticket Information. Ticket information (JSON).
 ```ignore
 let response = client.create_ticket()
     .language(language)
@@ -12719,19 +12661,39 @@ let response = client.create_ticket()
     pub fn create_ticket(&self) -> builder::CreateTicket<'_> {
         builder::CreateTicket::new(self)
     }
-    #[doc = "Add specified data to help center\n\nSave additionally needed customer information to DB. Documented URL:\n`https://{domain}.oc.nhncloud.com /{serviceId}/hc/openapi/v1/addition.json`; dev:\n`https://{domain}.oc.alpha-nhncloud.com /{serviceId}/hc/openapi/v1/addition.json` (sic: both English URLs have\na space before `/{serviceId}`; the Japanese edition has none).\n\nSigned (`ocSignature`): this page has no access-restriction column and the path is not literally under\n`/{serviceId}/openapi/v1/*`, but it is an `openapi/v1` path (unlike the unauthenticated `/api/v2/*`) and the\ndocs say of `content` \"When creating token, encoding is unnecessary\", i.e. the request is signed and the\ncontent enters the signature unencoded.\n\nThe returned `content` is the `additionId`: when calling the inquiry page, pass it as the `additionId`\nparameter, e.g. `https://nhn-cs.alpha-oc.nhncloud.com/hangame/hc/ticket/?additionId=ef1bd9560xxxxx` (English\nedition; the Japanese edition writes the host `nhn-cs.oc.alpha-nhncloud.com`).\n\nUnsure: the docs say `content` is \"Sent by request body format\" and give no location for `visible`; both are\nmodelled as properties of a JSON body.\n\nSends a `POST` request to `/hc/openapi/v1/addition.json`\n\n```ignore\nlet response = client.add_help_center_data()\n    .body(body)\n    .send()\n    .await;\n```"]
+    /**Add specified data to help center
+
+Save additionally needed customer information to DB. URL:
+`https://{domain}.oc.nhncloud.com/{serviceId}/hc/openapi/v1/addition.json` (dev:
+`https://{domain}.oc.alpha-nhncloud.com/{serviceId}/hc/openapi/v1/addition.json`).
+
+Signed (`ocSignature`); `content` enters the signature unencoded ("When creating token, encoding is
+unnecessary").
+
+The returned `content` is the `additionId`: when calling the inquiry page, pass it as the `additionId`
+parameter, e.g. `https://nhn-cs.alpha-oc.nhncloud.com/hangame/hc/ticket/?additionId=ef1bd9560xxxxx`.
+
+`content` ("Sent by request body format") and `visible` are properties of a JSON body.
+
+Sends a `POST` request to `/hc/openapi/v1/addition.json`
+
+```ignore
+let response = client.add_help_center_data()
+    .body(body)
+    .send()
+    .await;
+```*/
     pub fn add_help_center_data(&self) -> builder::AddHelpCenterData<'_> {
         builder::AddHelpCenterData::new(self)
     }
     /**Customer ticket list
 
-View a list of tickets for customers who meet the search criteria (docs: "Customer Ticket List"). Documented URL: `https://{domain}.oc.nhncloud.com/{serviceId}/openapi/v1/ticket/enduser/{usercode}/list.json` (dev test: `https://{domain}.oc.alpha-nhncloud.com/...`, production test: `https://{domain}.oc.beta-nhncloud.com/...`, the latter named only in the Japanese ticket-history page). Access restriction: common authentication (HMAC `Authorization` + `X-TC-Timestamp`).
+View a list of tickets for customers who meet the search criteria. Documented URL:
+`https://{domain}.oc.nhncloud.com/{serviceId}/openapi/v1/ticket/enduser/{usercode}/list.json` (dev test:
+`https://{domain}.oc.alpha-nhncloud.com/...`, production test: `https://{domain}.oc.beta-nhncloud.com/...`).
+Access restriction: common authentication (HMAC `Authorization` + `X-TC-Timestamp`).
 
-Method: the interface tables of the English guide, the Japanese guide and the Japanese ticket-history page all say POST, but every parameter is typed `query`, and the overview's API list and its Java example ("General Request(GET)", `.../usercode/list.json?categoryId=1&language=ko`) call it with GET and query parameters. This spec follows the overview: GET with query parameters.
-
-The docs' result table lists only ticketId ... displayDt per item; their example also shows `content`, `contents` and `attachments` (all null) on every item, so those are described as well.
-
-The example is the docs' response example verbatim.
+Method GET with query parameters.
 
 Sends a `GET` request to `/openapi/v1/ticket/enduser/{usercode}/list.json`
 
@@ -12762,11 +12724,7 @@ let response = client.list_customer_tickets()
     }
     /**Ticket details
 
-Inquire ticket details received by the customer (docs: "Ticket Details"). Documented URL: `https://{domain}.oc.nhncloud.com/{serviceId}/openapi/v1/ticket/enduser/{usercode}/{ticketId}/detail.json` (dev test: `https://{domain}.oc.alpha-nhncloud.com/...`, production test: `https://{domain}.oc.beta-nhncloud.com/...`). Method GET. Access restriction: common authentication.
-
-The docs' result table also lists `result.total`, `result.pages`, `result.pageNum` and `result.pageSize` (apparently copied from the list table); the example does not show them, so they are optional here. The table describes `subject` as "Service ID"; it is the ticket title (the list table says so). The example's `contents[].type` values are `reply` and `enduser`, while the table documents `enduser` and `csuser`.
-
-The example is the docs' response example verbatim.
+Inquire ticket details received by the customer. Documented URL: `https://{domain}.oc.nhncloud.com/{serviceId}/openapi/v1/ticket/enduser/{usercode}/{ticketId}/detail.json` (dev test: `https://{domain}.oc.alpha-nhncloud.com/...`, production test: `https://{domain}.oc.beta-nhncloud.com/...`). Method GET. Access restriction: common authentication.
 
 Sends a `GET` request to `/openapi/v1/ticket/enduser/{usercode}/{ticketId}/detail.json`
 
@@ -12785,17 +12743,18 @@ let response = client.get_customer_ticket()
     pub fn get_customer_ticket(&self) -> builder::GetCustomerTicket<'_> {
         builder::GetCustomerTicket::new(self)
     }
-    #[doc = "Open and download ticket attachments\n\nOpen/download ticket attachments (docs: \"Open and Download Ticket Attachments\"). Documented URL: `https://{domain}.oc.nhncloud.com/{serviceId}/api/v2/ticket/attachments/{id}` (dev test: `https://{domain}.oc.alpha-nhncloud.com/...`, production test: `https://{domain}.oc.beta-nhncloud.com/...`). Method GET. Access restriction: none (\"No need\"; `/api/v2/*` is \"Direct use without authentication\").\n\nThe interface table says the result format is JSON, but the result data is \"File\": the response body is the file itself.\n\nSends a `GET` request to `/api/v2/ticket/attachments/{id}`\n\nArguments:\n- `id`: Attachment ID, {id} which is set in URL path (the `attachmentId` of a ticket attachment).\n- `type_`: Process method. Default value: open with browser (download: download file, open: open with browser).\n```ignore\nlet response = client.get_ticket_attachment()\n    .id(id)\n    .type_(type_)\n    .send()\n    .await;\n```"]
+    #[doc = "Open and download ticket attachments\n\nOpen/download ticket attachments. Documented URL:\n`https://{domain}.oc.nhncloud.com/{serviceId}/api/v2/ticket/attachments/{id}` (dev test:\n`https://{domain}.oc.alpha-nhncloud.com/...`, production test: `https://{domain}.oc.beta-nhncloud.com/...`).\nMethod GET. Access restriction: none (\"No need\"; `/api/v2/*` is \"Direct use without authentication\").\n\nThe response body is the file itself (\"Result Data: File\").\n\nSends a `GET` request to `/api/v2/ticket/attachments/{id}`\n\nArguments:\n- `id`: Attachment ID, {id} which is set in URL path (the `attachmentId` of a ticket attachment).\n- `type_`: Process method. Default value: open with browser (download: download file, open: open with browser).\n```ignore\nlet response = client.get_ticket_attachment()\n    .id(id)\n    .type_(type_)\n    .send()\n    .await;\n```"]
     pub fn get_ticket_attachment(&self) -> builder::GetTicketAttachment<'_> {
         builder::GetTicketAttachment::new(self)
     }
     /**Customer re-inquiry
 
-Re-inquiry based on ticket ID (docs: "Customer Re-Inquiry"). Documented URL: `https://{domain}.oc.nhncloud.com/{serviceId}/openapi/v1/ticket/enduser/{usercode}/{ticketId}/comment.json` (dev test: `https://{domain}.oc.alpha-nhncloud.com/...`, production test: `https://{domain}.oc.beta-nhncloud.com/...`; the overview's API list writes the path without its leading slash). Method POST. Access restriction: common authentication.
+Re-inquiry based on ticket ID. Documented URL:
+`https://{domain}.oc.nhncloud.com/{serviceId}/openapi/v1/ticket/enduser/{usercode}/{ticketId}/comment.json` (dev
+test: `https://{domain}.oc.alpha-nhncloud.com/...`, production test:
+`https://{domain}.oc.beta-nhncloud.com/...`). Method POST. Access restriction: common authentication.
 
-The docs put `comment` in the body and `attachments` in the query string. They give no request example; the body is modelled as a JSON object with `comment`, like the other JSON bodies of this API.
-
-The example is the docs' response example verbatim.
+`comment` travels in the JSON body, `attachments` in the query string.
 
 Sends a `POST` request to `/openapi/v1/ticket/enduser/{usercode}/{ticketId}/comment.json`
 
@@ -12816,33 +12775,29 @@ let response = client.reinquire_ticket()
     pub fn reinquire_ticket(&self) -> builder::ReinquireTicket<'_> {
         builder::ReinquireTicket::new(self)
     }
-    #[doc = "View agent list\n\nView agent list (docs: \"View Agent List\"). Documented URL: `https://{domain}.oc.nhncloud.com/{serviceId}/openapi/v1/users.json` (dev: `https://{domain}.oc.alpha-nhncloud.com/{serviceId}/openapi/v1/users.json`). Method GET. The agent pages have no access-restriction column; like every `/openapi/v1/*` URL the call is signed with the service's security key.\n\nThe docs' parameter table has no variable-type column; on this GET the parameters are query parameters. The result table types `userId` as \"I\" (Int elsewhere) and splits the `uuid` description into two cells (\"IAM | User ID\"). The docs show no paging fields in the result, only `contents`.\n\nThe example is the docs' response example with one trailing comma removed (the docs' JSON is not valid as printed).\n\nSends a `GET` request to `/openapi/v1/users.json`\n\nArguments:\n- `name`: User name.\n- `page`: Number of pages. Default = 1.\n- `page_size`: Items by page. Default = 10.\n- `role`: User authority. ROLE_FRONT_ADMIN: Administrator, ROLE_FRONT_AGENT: Agent.\n```ignore\nlet response = client.list_agents()\n    .name(name)\n    .page(page)\n    .page_size(page_size)\n    .role(role)\n    .send()\n    .await;\n```"]
+    #[doc = "View agent list\n\nView agent list. Documented URL: `https://{domain}.oc.nhncloud.com/{serviceId}/openapi/v1/users.json` (dev: `https://{domain}.oc.alpha-nhncloud.com/{serviceId}/openapi/v1/users.json`). Method GET. The agent pages have no access-restriction column; like every `/openapi/v1/*` URL the call is signed with the service's security key.\n\nSends a `GET` request to `/openapi/v1/users.json`\n\nArguments:\n- `name`: User name.\n- `page`: Number of pages. Default = 1.\n- `page_size`: Items by page. Default = 10.\n- `role`: User authority. ROLE_FRONT_ADMIN: Administrator, ROLE_FRONT_AGENT: Agent.\n```ignore\nlet response = client.list_agents()\n    .name(name)\n    .page(page)\n    .page_size(page_size)\n    .role(role)\n    .send()\n    .await;\n```"]
     pub fn list_agents(&self) -> builder::ListAgents<'_> {
         builder::ListAgents::new(self)
     }
-    #[doc = "Obtain agent information\n\nObtain detailed agent information through agent ID (docs: \"Obtain Agent Information\"). Documented URL: `https://{domain}.oc.nhncloud.com/{serviceId}/openapi/v1/users/{id}.json` (dev: `https://{domain}.oc.alpha-nhncloud.com/...`). Method GET. Signed with the service's security key (`/openapi/v1/*`).\n\nThe English result table is headed `result.contents` but the example (and the Japanese table) use `result.content`.\n\nThe example is the docs' response example repaired to valid JSON: the docs print `\"\"uuid\"\": \"\"ef1bd956-...\"` with doubled quotes, a trailing comma and one surplus closing brace; the values are unchanged.\n\nSends a `GET` request to `/openapi/v1/users/{id}.json`\n\nArguments:\n- `id`: User ID, {id} set in URL path (the agent's `userId`).\n```ignore\nlet response = client.get_agent()\n    .id(id)\n    .send()\n    .await;\n```"]
+    #[doc = "Obtain agent information\n\nObtain detailed agent information through agent ID. Documented URL: `https://{domain}.oc.nhncloud.com/{serviceId}/openapi/v1/users/{id}.json` (dev: `https://{domain}.oc.alpha-nhncloud.com/...`). Method GET. Signed with the service's security key (`/openapi/v1/*`).\n\nSends a `GET` request to `/openapi/v1/users/{id}.json`\n\nArguments:\n- `id`: User ID, {id} set in URL path (the agent's `userId`).\n```ignore\nlet response = client.get_agent()\n    .id(id)\n    .send()\n    .await;\n```"]
     pub fn get_agent(&self) -> builder::GetAgent<'_> {
         builder::GetAgent::new(self)
     }
-    #[doc = "Change agent authority\n\nChange agent authority in service (docs: \"Change Agent Authority\"). Documented URL: `https://{domain}.oc.nhncloud.com/{serviceId}/openapi/v1/users/{id}.json` (dev: `https://{domain}.oc.alpha-nhncloud.com/...`). Method PUT. Signed with the service's security key (`/openapi/v1/*`).\n\nThe docs type the path `id` as String here but as Int for GET and DELETE on the same URL (and `userId` is Int); it is an integer here too. The docs' parameter table has no variable-type column, so where `role` travels is not stated; it is modelled as a JSON body like the other PUT/POST bodies of this API. The Japanese result table is headed `result.contents`, the English one and the example `result.content`.\n\nThe example is the docs' response example with one trailing comma removed.\n\nSends a `PUT` request to `/openapi/v1/users/{id}.json`\n\nArguments:\n- `id`: User ID, {id} set in URL path (the agent's `userId`; the docs type it String on this operation).\n- `body`\n```ignore\nlet response = client.update_agent_authority()\n    .id(id)\n    .body(body)\n    .send()\n    .await;\n```"]
+    #[doc = "Change agent authority\n\nChange agent authority in service. Documented URL: `https://{domain}.oc.nhncloud.com/{serviceId}/openapi/v1/users/{id}.json` (dev: `https://{domain}.oc.alpha-nhncloud.com/...`). Method PUT. Signed with the service's security key (`/openapi/v1/*`).\n\nSends a `PUT` request to `/openapi/v1/users/{id}.json`\n\nArguments:\n- `id`: User ID, {id} set in URL path (the agent's `userId`).\n- `body`\n```ignore\nlet response = client.update_agent_authority()\n    .id(id)\n    .body(body)\n    .send()\n    .await;\n```"]
     pub fn update_agent_authority(&self) -> builder::UpdateAgentAuthority<'_> {
         builder::UpdateAgentAuthority::new(self)
     }
-    #[doc = "Delete agent\n\nDelete agent in selected service (docs: \"Delete Agent\"). Documented URL: `https://{domain}.oc.nhncloud.com/{serviceId}/openapi/v1/users/{id}.json` (dev: `https://{domain}.oc.alpha-nhncloud.com/...`; the Japanese page has a stray space before `/{serviceId}`). The interface table gives protocol \"HTTPS/80\" and call direction \"IN(DELETE)\": method DELETE. Signed with the service's security key (`/openapi/v1/*`).\n\nResult data: \"None\", and the docs give no response example. The body is assumed to be the common envelope with `result: null`; the example below is NOT from the docs: it is built from the overview's common success header.\n\nSends a `DELETE` request to `/openapi/v1/users/{id}.json`\n\nArguments:\n- `id`: User ID, {id} set in URL path (the agent's `userId`).\n```ignore\nlet response = client.delete_agent()\n    .id(id)\n    .send()\n    .await;\n```"]
+    #[doc = "Delete agent\n\nDelete agent in selected service. Documented URL:\n`https://{domain}.oc.nhncloud.com/{serviceId}/openapi/v1/users/{id}.json` (dev:\n`https://{domain}.oc.alpha-nhncloud.com/...`). Method DELETE. Signed with the service's security key\n(`/openapi/v1/*`).\n\nResult data: \"None\"; the body is the common envelope with `result: null`.\n\nSends a `DELETE` request to `/openapi/v1/users/{id}.json`\n\nArguments:\n- `id`: User ID, {id} set in URL path (the agent's `userId`).\n```ignore\nlet response = client.delete_agent()\n    .id(id)\n    .send()\n    .await;\n```"]
     pub fn delete_agent(&self) -> builder::DeleteAgent<'_> {
         builder::DeleteAgent::new(self)
     }
-    #[doc = "Add agent\n\nAdd and give authority to agent in selected service (docs: \"Add Agent\"). Documented URL: `https://{domain}.oc.nhncloud.com/{serviceId}/openapi/v1/adduser.json` (dev: `https://{domain}.oc.alpha-nhncloud.com/...`). Method POST. Signed with the service's security key (`/openapi/v1/*`).\n\nThe docs' parameter table has no variable-type column (and leaves the Name cell of `id` and `role` empty), so where they travel is not stated; they are modelled as a JSON body like the other POST bodies of this API. The English result table is headed `result.contents`; the example and the Japanese table use `result.content`.\n\nThe example is the docs' response example with one trailing comma removed.\n\nSends a `POST` request to `/openapi/v1/adduser.json`\n\n```ignore\nlet response = client.add_agent()\n    .body(body)\n    .send()\n    .await;\n```"]
+    #[doc = "Add agent\n\nAdd and give authority to agent in selected service. Documented URL: `https://{domain}.oc.nhncloud.com/{serviceId}/openapi/v1/adduser.json` (dev: `https://{domain}.oc.alpha-nhncloud.com/...`). Method POST. Signed with the service's security key (`/openapi/v1/*`).\n\nSends a `POST` request to `/openapi/v1/adduser.json`\n\n```ignore\nlet response = client.add_agent()\n    .body(body)\n    .send()\n    .await;\n```"]
     pub fn add_agent(&self) -> builder::AddAgent<'_> {
         builder::AddAgent::new(self)
     }
     /**Create representative account
 
-Create service representative account (cannot be modified after creation). Format: `**@oc.nhncloud.com` (docs: "Create representative account"). Documented URL: `https://{domain}.oc.nhncloud.com/{serviceId}/openapi/v1/mail/create.json` (dev: `https://{domain}.oc.alpha-nhncloud.com/...`). Method POST, no body: the docs give `mail` in a "Query String" section (`mail=mail`). Access restriction: common authentication.
-
-The result table types `external` as String ("List of external accounts") but the example shows an object (`{}`).
-
-The example is the docs' response example verbatim.
+Create service representative account (cannot be modified after creation). Format: `**@oc.nhncloud.com`. Documented URL: `https://{domain}.oc.nhncloud.com/{serviceId}/openapi/v1/mail/create.json` (dev: `https://{domain}.oc.alpha-nhncloud.com/...`). Method POST, no body: `mail` is a query parameter (`mail=mail`). Access restriction: common authentication.
 
 Sends a `POST` request to `/openapi/v1/mail/create.json`
 
@@ -12859,11 +12814,7 @@ let response = client.create_representative_email()
     }
     /**Query email information
 
-View all email information in the service (docs: "Query email information"). Documented URL: `https://{domain}.oc.nhncloud.com/{serviceId}/openapi/v1/mail.json` (dev: `https://{domain}.oc.alpha-nhncloud.com/...`). Method GET. Access restriction: common authentication.
-
-The result table types `external` as String ("List of external accounts") but the example shows an object (`{}`).
-
-The example is the docs' response example verbatim.
+View all email information in the service. Documented URL: `https://{domain}.oc.nhncloud.com/{serviceId}/openapi/v1/mail.json` (dev: `https://{domain}.oc.alpha-nhncloud.com/...`). Method GET. Access restriction: common authentication.
 
 Sends a `GET` request to `/openapi/v1/mail.json`
 
@@ -12877,11 +12828,7 @@ let response = client.get_email_settings()
     }
     /**Save email information
 
-Save email information (docs: "Save email information"). Documented URL: `https://{domain}.oc.nhncloud.com/{serviceId}/openapi/v1/mail.json` (dev: `https://{domain}.oc.alpha-nhncloud.com/...`). Method POST with a JSON request body ("Email Setting Information (JSON)", required). Access restriction: common authentication.
-
-The result table has one empty `result` row; the example's `result` is null.
-
-The example is the docs' response example verbatim.
+Save email information. Documented URL: `https://{domain}.oc.nhncloud.com/{serviceId}/openapi/v1/mail.json` (dev: `https://{domain}.oc.alpha-nhncloud.com/...`). Method POST with a JSON request body ("Email Setting Information (JSON)", required). Access restriction: common authentication.
 
 Sends a `POST` request to `/openapi/v1/mail.json`
 
@@ -12896,11 +12843,13 @@ let response = client.save_email_settings()
     }
     /**Check validation of external account
 
-Check validation of external account (docs: "Check Validation of External Account"). Documented URL: `https://{domain}.oc.nhncloud.com/{serviceId}/openapi/v1/mail/external/verify.json` (dev: `https://{domain}.oc.alpha-nhncloud.com/...`). Method POST with a JSON request body ("External account information (JSON)", required). Access restriction: common authentication. Registering and editing an external account is possible only after this check.
+Check validation of external account. Documented URL:
+`https://{domain}.oc.nhncloud.com/{serviceId}/openapi/v1/mail/external/verify.json` (dev:
+`https://{domain}.oc.alpha-nhncloud.com/...`). Method POST with a JSON request body ("External account
+information (JSON)", required). Access restriction: common authentication. Registering and editing an external
+account is possible only after this check.
 
-The Required column marks `active` O, but its own text says "Only required for modification" (a new account has no `id` and, per the registration body, no `active`); it is optional here.
-
-The request and response examples are the docs' examples repaired to valid JSON (the request lacks the commas after `"active":true` and `"ssl":true`; the response has a trailing comma); the values are unchanged.
+`active` is only required for modification; it is optional here.
 
 Sends a `POST` request to `/openapi/v1/mail/external/verify.json`
 
@@ -12915,9 +12864,7 @@ let response = client.verify_external_account()
     }
     /**Register external account
 
-Register external account (can register after validation checked) (docs: "Register External Account"). Documented URL: `https://{domain}.oc.nhncloud.com/{serviceId}/openapi/v1/mail/external.json` (dev: `https://{domain}.oc.alpha-nhncloud.com/...`). Method POST with a JSON request body ("External account information (JSON)", required). Access restriction: common authentication.
-
-The request and response examples are the docs' examples repaired to valid JSON (commas missing after `"active":true` and `"ssl":true`); the values are unchanged. The response shows the password masked (`********`).
+Register external account (can register after validation checked). Documented URL: `https://{domain}.oc.nhncloud.com/{serviceId}/openapi/v1/mail/external.json` (dev: `https://{domain}.oc.alpha-nhncloud.com/...`). Method POST with a JSON request body ("External account information (JSON)", required). Access restriction: common authentication.
 
 Sends a `POST` request to `/openapi/v1/mail/external.json`
 
@@ -12932,11 +12879,7 @@ let response = client.register_external_account()
     }
     /**Edit external account
 
-Edit external account (editable after validation checked) (docs: "Edit External Account"). Documented URL: `https://{domain}.oc.nhncloud.com/{serviceId}/openapi/v1/mail/external/{id}.json` (dev: `https://{domain}.oc.alpha-nhncloud.com/...`). Method PUT with a JSON request body ("External account information (JSON)", required). Access restriction: common authentication.
-
-The result table marks `active` O, yet the docs' example returns `"id":null`, `"active":null` and `"createdDt":null`.
-
-The request and response examples are the docs' examples repaired to valid JSON (commas missing after `"active":...` and `"ssl":true`); the values are unchanged.
+Edit external account (editable after validation checked). Documented URL: `https://{domain}.oc.nhncloud.com/{serviceId}/openapi/v1/mail/external/{id}.json` (dev: `https://{domain}.oc.alpha-nhncloud.com/...`). Method PUT with a JSON request body ("External account information (JSON)", required). Access restriction: common authentication.
 
 Sends a `PUT` request to `/openapi/v1/mail/external/{id}.json`
 
@@ -12955,9 +12898,7 @@ let response = client.update_external_account()
     }
     /**Delete external account
 
-Delete disabled external account (docs: "Delete External Account"). Documented URL: `https://{domain}.oc.nhncloud.com/{serviceId}/openapi/v1/mail/external/{id}.json` (dev: `https://{domain}.oc.alpha-nhncloud.com/...`). Method DELETE. Access restriction: common authentication. Only a disabled account can be deleted (see `disableExternalAccount`).
-
-The example is the docs' response example verbatim.
+Delete disabled external account. Documented URL: `https://{domain}.oc.nhncloud.com/{serviceId}/openapi/v1/mail/external/{id}.json` (dev: `https://{domain}.oc.alpha-nhncloud.com/...`). Method DELETE. Access restriction: common authentication. Only a disabled account can be deleted (see `disableExternalAccount`).
 
 Sends a `DELETE` request to `/openapi/v1/mail/external/{id}.json`
 
@@ -12974,11 +12915,7 @@ let response = client.delete_external_account()
     }
     /**Enable external account
 
-Enable disabled external account (docs: "Enable External Account"). Documented URL: `https://{domain}.oc.nhncloud.com/{serviceId}/openapi/v1/mail/external/{id}/enable.json` (dev: `https://{domain}.oc.alpha-nhncloud.com/...`). Method PUT, no body. Access restriction: common authentication.
-
-The result table lists `password` as always present (O), but the example has no `password`.
-
-The example is the docs' response example repaired to valid JSON (commas missing after `"active":true` and `"ssl":true`, and the final closing brace missing); the values are unchanged.
+Enable disabled external account. Documented URL: `https://{domain}.oc.nhncloud.com/{serviceId}/openapi/v1/mail/external/{id}/enable.json` (dev: `https://{domain}.oc.alpha-nhncloud.com/...`). Method PUT, no body. Access restriction: common authentication.
 
 Sends a `PUT` request to `/openapi/v1/mail/external/{id}/enable.json`
 
@@ -12995,11 +12932,7 @@ let response = client.enable_external_account()
     }
     /**Disable external account
 
-Disable enabled external account (docs: "Disable External Account"). Documented URL: `https://{domain}.oc.nhncloud.com/{serviceId}/openapi/v1/mail/external/{id}/disable.json` (dev: `https://{domain}.oc.alpha-nhncloud.com/...`). Method PUT, no body. Access restriction: common authentication.
-
-The result table lists `password` as always present (O), but the example has no `password`.
-
-The example is the docs' response example repaired to valid JSON (commas missing after `"active":false` and `"ssl":true`, and the final closing brace missing); the values are unchanged.
+Disable enabled external account. Documented URL: `https://{domain}.oc.nhncloud.com/{serviceId}/openapi/v1/mail/external/{id}/disable.json` (dev: `https://{domain}.oc.alpha-nhncloud.com/...`). Method PUT, no body. Access restriction: common authentication.
 
 Sends a `PUT` request to `/openapi/v1/mail/external/{id}/disable.json`
 
@@ -16889,7 +16822,7 @@ pub mod builder {
     impl<'a> ListAgents<'a> {
         /// Every row of every page, as a stream (page style): pages are fetched one at a time as the rows are used; an error is yielded once and ends the stream.
         ///
-        /// The page size (the `pageSize` parameter) is the value given to `.page_size(n)` on this builder, else 10; at least 1; the docs give no maximum. (A value that does not convert is reported by the first request.)
+        /// The page size (the `pageSize` parameter) is the value given to `.page_size(n)` on this builder, else 10; at least 1; the spec sets no maximum. (A value that does not convert is reported by the first request.)
         ///
         /// The stream ends on an empty page; never on a page shorter than the page size alone, as servers may send fewer rows than asked for. Where nothing else ends it, a last full page costs one more request, answered with an empty page: an accepted cost of losing no row.
         pub fn stream(
@@ -16917,7 +16850,7 @@ pub mod builder {
             };
             Self::stream_pages(template)
         }
-        /// [`Self::stream`] with pages of `page_size` rows (the `pageSize` parameter, at least 1; the docs give no maximum), whatever `pageSize` this builder holds.
+        /// [`Self::stream`] with pages of `page_size` rows (the `pageSize` parameter, at least 1; the spec sets no maximum), whatever `pageSize` this builder holds.
         pub fn stream_with_page_size(
             self,
             page_size: u64,

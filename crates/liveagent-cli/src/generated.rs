@@ -678,7 +678,7 @@ impl<T: CliConfig> Cli<T> {
                     .long("fileid")
                     .value_parser(::clap::value_parser!(::std::string::String))
                     .required(true)
-                    .help("File identifier. (The docs leave this description empty.)"),
+                    .help("File identifier."),
             )
             .about("Get file details")
     }

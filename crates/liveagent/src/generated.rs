@@ -49,7 +49,7 @@ pub mod types {
         pub browsercookiename: ::std::option::Option<::std::string::String>,
         ///Id of agent contact.
         pub contactid: ::std::string::String,
-        ///Agent email. (The docs' table leaves this row's name empty; their example names it `email`.)
+        ///Agent email.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub email: ::std::option::Option<::std::string::String>,
         ///Agent first name.
@@ -150,27 +150,27 @@ pub mod types {
         schemars::JsonSchema
     )]
     pub struct AgentOnlineState {
-        ///Agent’s avatar url. The docs type this field `int`, but their example carries a non-numeric string, so it is modelled as a string.
+        ///Agent’s avatar url.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub avatar_url: ::std::option::Option<::std::string::String>,
         ///Contact id of agent
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub contactid: ::std::option::Option<::std::string::String>,
-        ///Agent’s first name. The docs type this field `int`, but their example carries a non-numeric string, so it is modelled as a string.
+        ///Agent’s first name.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub firstname: ::std::option::Option<::std::string::String>,
         ///User id of agent
         pub id: ::std::string::String,
-        ///Agent’s last name. The docs type this field `int`, but their example carries a non-numeric string, so it is modelled as a string.
+        ///Agent’s last name.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub lastname: ::std::option::Option<::std::string::String>,
-        ///Agent’s current online status (string consisting of: M-messages, P-phone, T-chat, R-read or F-offline). The docs type this field `int`, but their example carries a non-numeric string, so it is modelled as a string.
+        ///Agent’s current online status (string consisting of: M-messages, P-phone, T-chat, R-read or F-offline).
         #[serde(
             rename = "onlineStatus",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub online_status: ::std::option::Option<::std::string::String>,
-        ///Agent’s preset online status (string consisting of: M-messages, P-phone, T-chat, R-read or F-offline). The docs type this field `int`, but their example carries a non-numeric string, so it is modelled as a string.
+        ///Agent’s preset online status (string consisting of: M-messages, P-phone, T-chat, R-read or F-offline).
         #[serde(
             rename = "presetStatus",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -1856,7 +1856,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///Error details, as in the docs' error response example.
+    ///Error details.
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -1876,7 +1876,7 @@ pub mod types {
         ///`ERROR`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub status: ::std::option::Option<::std::string::String>,
-        ///Status code of the error, as in the docs' example (`500`).
+        ///Status code of the error (e.g. `500`).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub statuscode: ::std::option::Option<::liveagent::LaInt>,
     }
@@ -2914,13 +2914,13 @@ pub mod types {
         ///Conversation identifier
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub conversationid: ::std::option::Option<::std::string::String>,
-        ///Minimum unfulfilled time (sic: the docs give this description to all five date fields of the SLA log.)
+        ///Minimum unfulfilled time.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub date_closed: ::std::option::Option<::liveagent::LaDateTime>,
-        ///Minimum unfulfilled time (sic: the docs give this description to all five date fields of the SLA log.)
+        ///Minimum unfulfilled time.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub date_created: ::std::option::Option<::liveagent::LaDateTime>,
-        ///Minimum unfulfilled time (sic: the docs give this description to all five date fields of the SLA log.)
+        ///Minimum unfulfilled time.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub date_due: ::std::option::Option<::liveagent::LaDateTime>,
         ///Department name
@@ -2944,10 +2944,10 @@ pub mod types {
         ///Requester last name
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub req_lastname: ::std::option::Option<::std::string::String>,
-        ///Minimum unfulfilled time (sic: the docs give this description to all five date fields of the SLA log.)
+        ///Minimum unfulfilled time.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub server_date_closed: ::std::option::Option<::liveagent::LaDateTime>,
-        ///Minimum unfulfilled time (sic: the docs give this description to all five date fields of the SLA log.)
+        ///Minimum unfulfilled time.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub server_date_due: ::std::option::Option<::liveagent::LaDateTime>,
         ///SLA offset
@@ -18406,7 +18406,7 @@ pub mod types {
         Agent,
         ///`O`: Owner
         Owner,
-        /// A value the spec does not list, kept verbatim.
+        /// A value the spec does not list, kept as sent.
         Unknown(::std::string::String),
     }
     impl ::serde::Serialize for AgentRole {
@@ -18523,7 +18523,7 @@ pub mod types {
         InstagramMention,
         ///`1`: Whatsapp
         Whatsapp,
-        /// A value the spec does not list, kept verbatim.
+        /// A value the spec does not list, kept as sent.
         Unknown(::std::string::String),
     }
     impl ::serde::Serialize for ChannelType {
@@ -18668,7 +18668,7 @@ pub mod types {
         Postponed,
         ///`L`: Closed
         Closed,
-        /// A value the spec does not list, kept verbatim.
+        /// A value the spec does not list, kept as sent.
         Unknown(::std::string::String),
     }
     impl ::serde::Serialize for ConversationStatus {
@@ -18785,7 +18785,7 @@ pub mod types {
         Resolved,
         ///`C`: Open
         Open,
-        /// A value the spec does not list, kept verbatim.
+        /// A value the spec does not list, kept as sent.
         Unknown(::std::string::String),
     }
     impl ::serde::Serialize for ConversationStatusChange {
@@ -18874,7 +18874,7 @@ pub mod types {
         Female,
         ///`O`: Other
         Other,
-        /// A value the spec does not list, kept verbatim.
+        /// A value the spec does not list, kept as sent.
         Unknown(::std::string::String),
     }
     impl ::serde::Serialize for Gender {
@@ -18961,7 +18961,7 @@ pub mod types {
         Internal,
         ///`P`: Public
         Public,
-        /// A value the spec does not list, kept verbatim.
+        /// A value the spec does not list, kept as sent.
         Unknown(::std::string::String),
     }
     impl ::serde::Serialize for KnowledgebaseAccess {
@@ -19048,7 +19048,7 @@ pub mod types {
         Forum,
         ///`G`: Suggestion category
         SuggestionCategory,
-        /// A value the spec does not list, kept verbatim.
+        /// A value the spec does not list, kept as sent.
         Unknown(::std::string::String),
     }
     impl ::serde::Serialize for KnowledgebaseCategoryType {
@@ -19153,7 +19153,7 @@ pub mod types {
         Started,
         ///`X`: Declined
         Declined,
-        /// A value the spec does not list, kept verbatim.
+        /// A value the spec does not list, kept as sent.
         Unknown(::std::string::String),
     }
     impl ::serde::Serialize for KnowledgebaseEntryStatus {
@@ -19272,7 +19272,7 @@ pub mod types {
         SuggestionCategory,
         ///`S`: Suggestion
         Suggestion,
-        /// A value the spec does not list, kept verbatim.
+        /// A value the spec does not list, kept as sent.
         Unknown(::std::string::String),
     }
     impl ::serde::Serialize for KnowledgebaseEntryType {
@@ -19387,7 +19387,7 @@ pub mod types {
         Calling,
         ///`R`: Status connecting
         Connecting,
-        /// A value the spec does not list, kept verbatim.
+        /// A value the spec does not list, kept as sent.
         Unknown(::std::string::String),
     }
     impl ::serde::Serialize for MessageGroupStatus {
@@ -19547,7 +19547,7 @@ pub mod types {
         ReceivedEmail,
         ///`6`: Type whatsapp
         Whatsapp,
-        /// A value the spec does not list, kept verbatim.
+        /// A value the spec does not list, kept as sent.
         Unknown(::std::string::String),
     }
     impl ::serde::Serialize for MessageGroupType {
@@ -19716,7 +19716,7 @@ pub mod types {
         Message,
         ///`N`: Note
         Note,
-        /// A value the spec does not list, kept verbatim.
+        /// A value the spec does not list, kept as sent.
         Unknown(::std::string::String),
     }
     impl ::serde::Serialize for MessageKind {
@@ -19792,7 +19792,7 @@ pub mod types {
                 .into()
         }
     }
-    ///Type of a message. The docs name both `H` and `A` "Type header"; `A` is `HeaderA` here. Servers may add values; clients must accept unknown ones.
+    ///Type of a message. `H` and `A` are both a "Type header"; `A` is `HeaderA` here. Servers may add values; clients must accept unknown ones.
     ///
     /// Values the spec does not list decode into `Unknown` instead of failing.
     #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -19859,7 +19859,7 @@ pub mod types {
         InvitationReroute,
         ///`5`: Type linked
         Linked,
-        /// A value the spec does not list, kept verbatim.
+        /// A value the spec does not list, kept as sent.
         Unknown(::std::string::String),
     }
     impl ::serde::Serialize for MessageType {
@@ -20014,7 +20014,7 @@ pub mod types {
                 metadata: Some(
                     Box::new(::schemars::schema::Metadata {
                         description: Some(
-                            "Type of a message. The docs name both `H` and `A` \"Type header\"; `A` is `HeaderA` here. Servers may add values; clients must accept unknown ones. Known values: `D`, `E`, `F`, `Z`, `H`, `I`, `M`, `B`, `X`, `N`, `L`, `Q`, `C`, `P`, `W`, `J`, `S`, `G`, `O`, `A`, `T`, `R`, `U`, `V`, `1`, `2`, `0`, `Y`, `K`, `3`, `5`; other values are kept as given."
+                            "Type of a message. `H` and `A` are both a \"Type header\"; `A` is `HeaderA` here. Servers may add values; clients must accept unknown ones. Known values: `D`, `E`, `F`, `Z`, `H`, `I`, `M`, `B`, `X`, `N`, `L`, `Q`, `C`, `P`, `W`, `J`, `S`, `G`, `O`, `A`, `T`, `R`, `U`, `V`, `1`, `2`, `0`, `Y`, `K`, `3`, `5`; other values are kept as given."
                                 .to_owned(),
                         ),
                         ..Default::default()
@@ -20025,7 +20025,7 @@ pub mod types {
                 .into()
         }
     }
-    ///Time interval to group a report by (the docs type this `text` and list the allowed values). Servers may add values; clients must accept unknown ones.
+    ///Time interval to group a report by. Servers may add values; clients must accept unknown ones.
     ///
     /// Values the spec does not list decode into `Unknown` instead of failing.
     #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -20038,7 +20038,7 @@ pub mod types {
         Week,
         ///`month`: Group by month
         Month,
-        /// A value the spec does not list, kept verbatim.
+        /// A value the spec does not list, kept as sent.
         Unknown(::std::string::String),
     }
     impl ::serde::Serialize for ReportGroupBy {
@@ -20112,7 +20112,7 @@ pub mod types {
                 metadata: Some(
                     Box::new(::schemars::schema::Metadata {
                         description: Some(
-                            "Time interval to group a report by (the docs type this `text` and list the allowed values). Servers may add values; clients must accept unknown ones. Known values: `hour`, `day`, `week`, `month`; other values are kept as given."
+                            "Time interval to group a report by. Servers may add values; clients must accept unknown ones. Known values: `hour`, `day`, `week`, `month`; other values are kept as given."
                                 .to_owned(),
                         ),
                         ..Default::default()
@@ -20132,7 +20132,7 @@ pub mod types {
         Yes,
         ///`N`: No
         No,
-        /// A value the spec does not list, kept verbatim.
+        /// A value the spec does not list, kept as sent.
         Unknown(::std::string::String),
     }
     impl ::serde::Serialize for YesNo {
@@ -20214,13 +20214,15 @@ pub mod types {
 
 LiveAgent REST API version 1, as documented in the LiveAgent API reference.
 
-Every response is wrapped in a `{"response": {...}}` envelope; errors are `{"response": {"status": "ERROR", ...}}`. Authenticate with the `apikey` parameter (sent here as a query parameter). The docs also describe XML and YAML response formats and give an XML example for every operation; this spec describes the JSON format.
+Every response is wrapped in a `{"response": {...}}` envelope; errors are `{"response": {"status": "ERROR", ...}}`.
+Authenticate with the `apikey` parameter (sent here as a query parameter). The API also answers in XML and YAML;
+this spec describes the JSON format.
 
-POST, PUT and DELETE parameters are form fields. The docs' PHP examples send PUT and DELETE fields with `http_build_query` (URL-encoded) and POST fields as a PHP array (multipart); the public PHP client URL-encodes all three, as this spec does.
+POST, PUT and DELETE parameters are form fields, sent URL-encoded (as the public PHP client sends all three).
 
 Datetimes are `YYYY-MM-DD HH:MM:SS` in the time zone set in the account's `/accounts/settings.php` (GMT by default).
 
-Version: 2.0.0*/
+Version: 2.1.0*/
 pub struct Client {
     pub(crate) baseurl: String,
     pub(crate) client: reqwest::Client,
@@ -20247,7 +20249,7 @@ impl Client {
 }
 impl ClientInfo<::helpdesk_client_runtime::State<::liveagent::ApiKey>> for Client {
     fn api_version() -> &'static str {
-        "2.0.0"
+        "2.1.0"
     }
     fn baseurl(&self) -> &str {
         self.baseurl.as_str()
@@ -20616,7 +20618,7 @@ let response = client.create_customers_group()
 Sends a `GET` request to `/files/{fileid}`
 
 Arguments:
-- `fileid`: File identifier. (The docs leave this description empty.)
+- `fileid`: File identifier.
 ```ignore
 let response = client.get_file()
     .fileid(fileid)

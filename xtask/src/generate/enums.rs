@@ -45,7 +45,7 @@ pub fn tokens(open_enum: &EnumComponent) -> TokenStream {
                 #[doc = #variant_docs]
                 #idents,
             )*
-            /// A value the spec does not list, kept verbatim.
+            /// A value the spec does not list, kept as sent.
             Unknown(::std::string::String),
         }
 

@@ -114,7 +114,7 @@ fn stream_impl(op: &Operation, paging: &Pagination, error_payload: &syn::Ident) 
     };
     let bound = match maximum {
         Some(maximum) => format!("at least 1 and at most {maximum}, the documented maximum"),
-        None => "at least 1; the docs give no maximum".to_owned(),
+        None => "at least 1; the spec sets no maximum".to_owned(),
     };
     let doc_stream = [
         format!(
