@@ -129,7 +129,7 @@ impl<T: CliConfig> Cli<T> {
                     .value_parser(::clap::value_parser!(::std::string::String))
                     .required(false)
                     .help(
-                        "Sort Order. Can be sorted by isTop, createdDt, updatedDt, displayDt fields, separated by [,] when sorting multiple fields. asc: ascending order; desc: descending order. Format: `field1:sort,field2:sort,……`; example: `isTop:desc,createdDt:asc`; default sort: `isTop:desc,displayDt:desc,updatedDt:desc`.",
+                        "Sort Order. Can be sorted by isTop, createdDt, updatedDt, displayDt fields, separated by `,` when sorting multiple fields. asc: ascending order; desc: descending order. Format: `field1:sort,field2:sort,……`; example: `isTop:desc,createdDt:asc`; default sort: `isTop:desc,displayDt:desc,updatedDt:desc`.",
                     ),
             )
             .arg(
@@ -266,7 +266,7 @@ impl<T: CliConfig> Cli<T> {
                     .value_parser(::clap::value_parser!(::std::string::String))
                     .required(false)
                     .help(
-                        "Sort Field. Can be sorted by isTop, isRecommend, createdDt, updatedDt fields, separated by [,] when sorting multiple fields. asc: ascending order; desc: descending order. Format: `field1:sort,field2:sort,……`; example: `isTop:desc,createdDt:asc`; default sort (if category ID is not empty value): `isTop:desc,isRecommend:desc,updatedDt:desc`; default sort (if category ID is empty value): `isTop:desc,updatedDt:desc`.",
+                        "Sort Field. Can be sorted by isTop, isRecommend, createdDt, updatedDt fields, separated by `,` when sorting multiple fields. asc: ascending order; desc: descending order. Format: `field1:sort,field2:sort,……`; example: `isTop:desc,createdDt:asc`; default sort (if category ID is not empty value): `isTop:desc,isRecommend:desc,updatedDt:desc`; default sort (if category ID is empty value): `isTop:desc,updatedDt:desc`.",
                     ),
             )
             .about(

@@ -12352,7 +12352,7 @@ Arguments:
 - `page`: Page. Default value: 1.
 - `page_size`: Number of exposures per page. Default value: 10; max=200.
 - `query`: Search Keywords. Search keywords (Search scope: title, content).
-- `sort`: Sort Order. Can be sorted by isTop, createdDt, updatedDt, displayDt fields, separated by [,] when sorting multiple fields. asc: ascending order; desc: descending order. Format: `field1:sort,field2:sort,……`; example: `isTop:desc,createdDt:asc`; default sort: `isTop:desc,displayDt:desc,updatedDt:desc`.
+- `sort`: Sort Order. Can be sorted by isTop, createdDt, updatedDt, displayDt fields, separated by `,` when sorting multiple fields. asc: ascending order; desc: descending order. Format: `field1:sort,field2:sort,……`; example: `isTop:desc,createdDt:asc`; default sort: `isTop:desc,displayDt:desc,updatedDt:desc`.
 - `tag_id`: Tag ID.
 ```ignore
 let response = client.list_notices()
@@ -12449,7 +12449,7 @@ Arguments:
 - `page`: Page. Page number (Default value: 1).
 - `page_size`: Number of exposures per page. Number of data per page (Default value: 10, MAX: 200).
 - `query`: Keyword. Search keywords (Search scope: FAQ title, content).
-- `sort`: Sort Field. Can be sorted by isTop, isRecommend, createdDt, updatedDt fields, separated by [,] when sorting multiple fields. asc: ascending order; desc: descending order. Format: `field1:sort,field2:sort,……`; example: `isTop:desc,createdDt:asc`; default sort (if category ID is not empty value): `isTop:desc,isRecommend:desc,updatedDt:desc`; default sort (if category ID is empty value): `isTop:desc,updatedDt:desc`.
+- `sort`: Sort Field. Can be sorted by isTop, isRecommend, createdDt, updatedDt fields, separated by `,` when sorting multiple fields. asc: ascending order; desc: descending order. Format: `field1:sort,field2:sort,……`; example: `isTop:desc,createdDt:asc`; default sort (if category ID is not empty value): `isTop:desc,isRecommend:desc,updatedDt:desc`; default sort (if category ID is empty value): `isTop:desc,updatedDt:desc`.
 ```ignore
 let response = client.list_faqs()
     .category_id(category_id)
