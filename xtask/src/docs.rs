@@ -1,6 +1,7 @@
 //! `cargo xtask docs`: a static HTML reference per API, rendered by `@redocly/cli build-docs`
 //! from its portable bundle into `target/docs/<spec>.html`, with Redoc's script inlined so the
-//! page works offline; `target/docs/index.html` links them.
+//! page works offline; `target/docs/index.html` links them. Vendor extensions, `x-docs-notes`
+//! among them, are not shown (Redoc's `showExtensions` stays off).
 
 use std::fmt::Write as _;
 use std::path::{Path, PathBuf};

@@ -1,6 +1,6 @@
 //! The rendered API reference: `cargo xtask docs` builds `target/docs/<spec>.html` from every
 //! bundle, and headless Chromium opens each page, expands the navigation as a reader would and
-//! finds every operation's summary in the rendered text.
+//! finds every operation's summary in the rendered text, and no `x-docs-notes`.
 //!
 //! Needs Debian's `chromium` (or `CHROMIUM=/path/to/chrome`). Outside CI the test is skipped,
 //! with a message, when no Chromium is installed; in CI (`CI` set) it fails instead.
@@ -155,6 +155,7 @@ fn every_operation_summary_is_rendered() {
         .collect();
     bundles.sort();
     assert!(!bundles.is_empty(), "no bundle under spec/dist");
+    let mut described = 0;
     for bundle in bundles {
         let stem = bundle.file_stem().unwrap().to_str().unwrap().to_owned();
         let spec: serde_json::Value =
@@ -184,10 +185,48 @@ fn every_operation_summary_is_rendered() {
             missing.len(),
             summaries.len()
         );
+        // Notes on the vendor's docs (`x-docs-notes`) are for maintainers: Redoc leaves vendor
+        // extensions out (`showExtensions` is off), while a description beside them shows.
+        let mut pairs = Vec::new();
+        docs_notes(&spec, &mut pairs);
+        let head = |t: &str| squash(t).chars().take(60).collect::<String>();
+        let shown: Vec<String> = pairs
+            .iter()
+            .map(|(_, n)| head(n))
+            .filter(|n| text.contains(n))
+            .collect();
+        assert!(
+            !pairs.is_empty() && shown.is_empty(),
+            "{stem}: x-docs-notes rendered: {shown:#?}"
+        );
+        described += pairs
+            .iter()
+            .filter(|(d, _)| text.contains(&head(d)))
+            .count();
         println!(
             "{stem}: all {} operation summaries rendered",
             summaries.len()
         );
     }
+    assert!(
+        described > 0,
+        "no description beside an x-docs-notes is rendered"
+    );
     let _ = std::fs::remove_dir_all(&scratch);
+}
+
+/// Every `(description or summary, x-docs-notes)` pair of a bundle.
+fn docs_notes(value: &serde_json::Value, pairs: &mut Vec<(String, String)>) {
+    match value {
+        serde_json::Value::Object(map) => {
+            if let Some(notes) = map.get("x-docs-notes").and_then(|n| n.as_str()) {
+                let text = map.get("description").or(map.get("summary"));
+                let text = text.and_then(|t| t.as_str()).unwrap_or_default();
+                pairs.push((text.to_owned(), notes.to_owned()));
+            }
+            map.values().for_each(|child| docs_notes(child, pairs));
+        }
+        serde_json::Value::Array(items) => items.iter().for_each(|child| docs_notes(child, pairs)),
+        _ => {}
+    }
 }
