@@ -1572,6 +1572,13 @@ impl<T: CliConfig> Cli<T> {
         matches: &::clap::ArgMatches,
     ) -> anyhow::Result<()> {
         let mut request = self.client.create_ticket();
+        if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
+            let body_txt = std::fs::read_to_string(value)
+                .with_context(|| format!("failed to read {}", value.display()))?;
+            let body_value = serde_json::from_str::<types::CreateTicketBody>(&body_txt)
+                .with_context(|| format!("failed to parse {}", value.display()))?;
+            request = request.body(body_value);
+        }
         if let Some(value) = matches.get_one::<i64>("category-id") {
             request = request.body_map(|body| { body.category_id(value.clone()) });
         }
@@ -1599,13 +1606,6 @@ impl<T: CliConfig> Cli<T> {
         if let Some(value) = matches.get_one::<::std::string::String>("type-two") {
             request = request.body_map(|body| { body.type_two(value.clone()) });
         }
-        if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
-            let body_txt = std::fs::read_to_string(value)
-                .with_context(|| format!("failed to read {}", value.display()))?;
-            let body_value = serde_json::from_str::<types::CreateTicketBody>(&body_txt)
-                .with_context(|| format!("failed to parse {}", value.display()))?;
-            request = request.body(body_value);
-        }
         self.config.execute_create_ticket(matches, &mut request)?;
         let result = request.send().await;
         match result {
@@ -1624,12 +1624,6 @@ impl<T: CliConfig> Cli<T> {
         matches: &::clap::ArgMatches,
     ) -> anyhow::Result<()> {
         let mut request = self.client.add_help_center_data();
-        if let Some(value) = matches.get_one::<::std::string::String>("content") {
-            request = request.body_map(|body| { body.content(value.clone()) });
-        }
-        if let Some(value) = matches.get_one::<i64>("visible") {
-            request = request.body_map(|body| { body.visible(value.clone()) });
-        }
         if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
             let body_txt = std::fs::read_to_string(value)
                 .with_context(|| format!("failed to read {}", value.display()))?;
@@ -1638,6 +1632,12 @@ impl<T: CliConfig> Cli<T> {
             >(&body_txt)
                 .with_context(|| format!("failed to parse {}", value.display()))?;
             request = request.body(body_value);
+        }
+        if let Some(value) = matches.get_one::<::std::string::String>("content") {
+            request = request.body_map(|body| { body.content(value.clone()) });
+        }
+        if let Some(value) = matches.get_one::<i64>("visible") {
+            request = request.body_map(|body| { body.visible(value.clone()) });
         }
         self.config.execute_add_help_center_data(matches, &mut request)?;
         let result = request.send().await;
@@ -1762,6 +1762,15 @@ impl<T: CliConfig> Cli<T> {
         matches: &::clap::ArgMatches,
     ) -> anyhow::Result<()> {
         let mut request = self.client.reinquire_ticket();
+        if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
+            let body_txt = std::fs::read_to_string(value)
+                .with_context(|| format!("failed to read {}", value.display()))?;
+            let body_value = serde_json::from_str::<
+                types::ReinquireTicketBody,
+            >(&body_txt)
+                .with_context(|| format!("failed to parse {}", value.display()))?;
+            request = request.body(body_value);
+        }
         if let Some(value) = matches
             .get_one::<::contiple::CommaList<::std::string::String>>("attachments")
         {
@@ -1775,15 +1784,6 @@ impl<T: CliConfig> Cli<T> {
         }
         if let Some(value) = matches.get_one::<::std::string::String>("usercode") {
             request = request.usercode(value.clone());
-        }
-        if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
-            let body_txt = std::fs::read_to_string(value)
-                .with_context(|| format!("failed to read {}", value.display()))?;
-            let body_value = serde_json::from_str::<
-                types::ReinquireTicketBody,
-            >(&body_txt)
-                .with_context(|| format!("failed to parse {}", value.display()))?;
-            request = request.body(body_value);
         }
         self.config.execute_reinquire_ticket(matches, &mut request)?;
         let result = request.send().await;
@@ -1861,12 +1861,6 @@ impl<T: CliConfig> Cli<T> {
         matches: &::clap::ArgMatches,
     ) -> anyhow::Result<()> {
         let mut request = self.client.update_agent_authority();
-        if let Some(value) = matches.get_one::<i64>("id") {
-            request = request.id(value.clone());
-        }
-        if let Some(value) = matches.get_one::<::contiple::types::AgentRole>("role") {
-            request = request.body_map(|body| { body.role(value.clone()) });
-        }
         if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
             let body_txt = std::fs::read_to_string(value)
                 .with_context(|| format!("failed to read {}", value.display()))?;
@@ -1875,6 +1869,12 @@ impl<T: CliConfig> Cli<T> {
             >(&body_txt)
                 .with_context(|| format!("failed to parse {}", value.display()))?;
             request = request.body(body_value);
+        }
+        if let Some(value) = matches.get_one::<i64>("id") {
+            request = request.id(value.clone());
+        }
+        if let Some(value) = matches.get_one::<::contiple::types::AgentRole>("role") {
+            request = request.body_map(|body| { body.role(value.clone()) });
         }
         self.config.execute_update_agent_authority(matches, &mut request)?;
         let result = request.send().await;
@@ -1915,18 +1915,18 @@ impl<T: CliConfig> Cli<T> {
         matches: &::clap::ArgMatches,
     ) -> anyhow::Result<()> {
         let mut request = self.client.add_agent();
-        if let Some(value) = matches.get_one::<::std::string::String>("id") {
-            request = request.body_map(|body| { body.id(value.clone()) });
-        }
-        if let Some(value) = matches.get_one::<::contiple::types::AgentRole>("role") {
-            request = request.body_map(|body| { body.role(value.clone()) });
-        }
         if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
             let body_txt = std::fs::read_to_string(value)
                 .with_context(|| format!("failed to read {}", value.display()))?;
             let body_value = serde_json::from_str::<types::AddAgentBody>(&body_txt)
                 .with_context(|| format!("failed to parse {}", value.display()))?;
             request = request.body(body_value);
+        }
+        if let Some(value) = matches.get_one::<::std::string::String>("id") {
+            request = request.body_map(|body| { body.id(value.clone()) });
+        }
+        if let Some(value) = matches.get_one::<::contiple::types::AgentRole>("role") {
+            request = request.body_map(|body| { body.role(value.clone()) });
         }
         self.config.execute_add_agent(matches, &mut request)?;
         let result = request.send().await;
@@ -1985,6 +1985,15 @@ impl<T: CliConfig> Cli<T> {
         matches: &::clap::ArgMatches,
     ) -> anyhow::Result<()> {
         let mut request = self.client.save_email_settings();
+        if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
+            let body_txt = std::fs::read_to_string(value)
+                .with_context(|| format!("failed to read {}", value.display()))?;
+            let body_value = serde_json::from_str::<
+                types::SaveEmailSettingsBody,
+            >(&body_txt)
+                .with_context(|| format!("failed to parse {}", value.display()))?;
+            request = request.body(body_value);
+        }
         if let Some(value) = matches.get_one::<::std::string::String>("display-mail") {
             request = request.body_map(|body| { body.display_mail(value.clone()) });
         }
@@ -1994,15 +2003,6 @@ impl<T: CliConfig> Cli<T> {
         }
         if let Some(value) = matches.get_one::<::std::string::String>("template") {
             request = request.body_map(|body| { body.template(value.clone()) });
-        }
-        if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
-            let body_txt = std::fs::read_to_string(value)
-                .with_context(|| format!("failed to read {}", value.display()))?;
-            let body_value = serde_json::from_str::<
-                types::SaveEmailSettingsBody,
-            >(&body_txt)
-                .with_context(|| format!("failed to parse {}", value.display()))?;
-            request = request.body(body_value);
         }
         self.config.execute_save_email_settings(matches, &mut request)?;
         let result = request.send().await;
@@ -2022,6 +2022,15 @@ impl<T: CliConfig> Cli<T> {
         matches: &::clap::ArgMatches,
     ) -> anyhow::Result<()> {
         let mut request = self.client.verify_external_account();
+        if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
+            let body_txt = std::fs::read_to_string(value)
+                .with_context(|| format!("failed to read {}", value.display()))?;
+            let body_value = serde_json::from_str::<
+                types::VerifyExternalAccountBody,
+            >(&body_txt)
+                .with_context(|| format!("failed to parse {}", value.display()))?;
+            request = request.body(body_value);
+        }
         if let Some(value) = matches.get_one::<bool>("active") {
             request = request.body_map(|body| { body.active(value.clone()) });
         }
@@ -2051,15 +2060,6 @@ impl<T: CliConfig> Cli<T> {
         if let Some(value) = matches.get_one::<bool>("ssl") {
             request = request.body_map(|body| { body.ssl(value.clone()) });
         }
-        if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
-            let body_txt = std::fs::read_to_string(value)
-                .with_context(|| format!("failed to read {}", value.display()))?;
-            let body_value = serde_json::from_str::<
-                types::VerifyExternalAccountBody,
-            >(&body_txt)
-                .with_context(|| format!("failed to parse {}", value.display()))?;
-            request = request.body(body_value);
-        }
         self.config.execute_verify_external_account(matches, &mut request)?;
         let result = request.send().await;
         match result {
@@ -2078,6 +2078,15 @@ impl<T: CliConfig> Cli<T> {
         matches: &::clap::ArgMatches,
     ) -> anyhow::Result<()> {
         let mut request = self.client.register_external_account();
+        if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
+            let body_txt = std::fs::read_to_string(value)
+                .with_context(|| format!("failed to read {}", value.display()))?;
+            let body_value = serde_json::from_str::<
+                types::RegisterExternalAccountBody,
+            >(&body_txt)
+                .with_context(|| format!("failed to parse {}", value.display()))?;
+            request = request.body(body_value);
+        }
         if let Some(value) = matches.get_one::<::std::string::String>("host") {
             request = request.body_map(|body| { body.host(value.clone()) });
         }
@@ -2101,15 +2110,6 @@ impl<T: CliConfig> Cli<T> {
         if let Some(value) = matches.get_one::<bool>("ssl") {
             request = request.body_map(|body| { body.ssl(value.clone()) });
         }
-        if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
-            let body_txt = std::fs::read_to_string(value)
-                .with_context(|| format!("failed to read {}", value.display()))?;
-            let body_value = serde_json::from_str::<
-                types::RegisterExternalAccountBody,
-            >(&body_txt)
-                .with_context(|| format!("failed to parse {}", value.display()))?;
-            request = request.body(body_value);
-        }
         self.config.execute_register_external_account(matches, &mut request)?;
         let result = request.send().await;
         match result {
@@ -2128,6 +2128,15 @@ impl<T: CliConfig> Cli<T> {
         matches: &::clap::ArgMatches,
     ) -> anyhow::Result<()> {
         let mut request = self.client.update_external_account();
+        if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
+            let body_txt = std::fs::read_to_string(value)
+                .with_context(|| format!("failed to read {}", value.display()))?;
+            let body_value = serde_json::from_str::<
+                types::UpdateExternalAccountBody,
+            >(&body_txt)
+                .with_context(|| format!("failed to parse {}", value.display()))?;
+            request = request.body(body_value);
+        }
         if let Some(value) = matches.get_one::<bool>("active") {
             request = request.body_map(|body| { body.active(value.clone()) });
         }
@@ -2156,15 +2165,6 @@ impl<T: CliConfig> Cli<T> {
         }
         if let Some(value) = matches.get_one::<bool>("ssl") {
             request = request.body_map(|body| { body.ssl(value.clone()) });
-        }
-        if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
-            let body_txt = std::fs::read_to_string(value)
-                .with_context(|| format!("failed to read {}", value.display()))?;
-            let body_value = serde_json::from_str::<
-                types::UpdateExternalAccountBody,
-            >(&body_txt)
-                .with_context(|| format!("failed to parse {}", value.display()))?;
-            request = request.body(body_value);
         }
         self.config.execute_update_external_account(matches, &mut request)?;
         let result = request.send().await;
