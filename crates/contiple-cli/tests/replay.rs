@@ -332,7 +332,13 @@ fn a_body_flag_overrides_that_field_of_the_json_body_file() {
     let file = file.display().to_string();
     let output = run(
         &server.uri(),
-        &["add-agent", "--json-body", &file, "--role", "ROLE_FRONT_AGENT"],
+        &[
+            "add-agent",
+            "--json-body",
+            &file,
+            "--role",
+            "ROLE_FRONT_AGENT",
+        ],
     );
     assert!(output.status.success(), "{output:?}");
     let received = rt.block_on(server.received_requests()).unwrap();
@@ -350,12 +356,20 @@ fn dash_h_fits_on_a_screen() {
     let output = Command::new(BIN).arg("-h").env_clear().output().unwrap();
     assert!(output.status.success(), "{output:?}");
     let help = String::from_utf8_lossy(&output.stdout);
-    assert!(help.lines().count() <= 50, "{} lines:\n{help}", help.lines().count());
+    assert!(
+        help.lines().count() <= 50,
+        "{} lines:\n{help}",
+        help.lines().count()
+    );
     assert!(
         help.lines()
             .any(|l| l.trim_start().starts_with("add-agent ") && l.ends_with(" Add agent")),
         "an operation and its summary on one line: {help}"
     );
-    let long = Command::new(BIN).arg("--help").env_clear().output().unwrap();
+    let long = Command::new(BIN)
+        .arg("--help")
+        .env_clear()
+        .output()
+        .unwrap();
     assert!(String::from_utf8_lossy(&long.stdout).contains("Exit codes:"));
 }

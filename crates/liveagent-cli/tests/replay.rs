@@ -306,7 +306,11 @@ fn a_body_flag_overrides_that_field_of_the_json_body_file() {
     let received = rt.block_on(server.received_requests()).unwrap();
     assert_eq!(received.len(), 1);
     let sent = form_fields(&received[0].body);
-    let expected = [("bg_color", "0000FF"), ("color", "FFFFFF"), ("name", "Flag")];
+    let expected = [
+        ("bg_color", "0000FF"),
+        ("color", "FFFFFF"),
+        ("name", "Flag"),
+    ];
     let expected = expected
         .iter()
         .map(|(n, v)| ((*n).to_owned(), (*v).to_owned()))
@@ -320,12 +324,20 @@ fn dash_h_is_one_line_per_operation() {
     assert!(output.status.success(), "{output:?}");
     let help = String::from_utf8_lossy(&output.stdout);
     // 45 operations and `help`, 7 options, 7 lines of usage and headings.
-    assert!(help.lines().count() <= 60, "{} lines:\n{help}", help.lines().count());
+    assert!(
+        help.lines().count() <= 60,
+        "{} lines:\n{help}",
+        help.lines().count()
+    );
     assert!(
         help.lines()
             .any(|l| l.trim_start().starts_with("create-tag ") && l.ends_with(" Add a tag")),
         "an operation and its summary on one line: {help}"
     );
-    let long = Command::new(BIN).arg("--help").env_clear().output().unwrap();
+    let long = Command::new(BIN)
+        .arg("--help")
+        .env_clear()
+        .output()
+        .unwrap();
     assert!(String::from_utf8_lossy(&long.stdout).contains("Exit codes:"));
 }
