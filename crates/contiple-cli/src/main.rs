@@ -58,8 +58,8 @@ fn command() -> clap::Command {
     let mut root = clap::Command::new("contiple")
         .version(env!("CARGO_PKG_VERSION"))
         .about("The Contiple (NHN Cloud Online Contact) Open API: one subcommand per operation; the payload as JSON on stdout")
-        // `-h` fits on a screen: one line per operation (no width makes clap put the help
-        // text under long names), and the exit codes only in `--help`.
+        // `-h` fits on a screen: one line per operation (width 0, no wrapping: clap never
+        // moves the help text under long names), and the exit codes only in `--help`.
         .term_width(0)
         .after_long_help(
             "Exit codes: 0 ok, 1 local failure, 2 bad input (nothing sent), 3 API error, \
