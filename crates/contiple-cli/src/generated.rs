@@ -465,7 +465,7 @@ impl<T: CliConfig> Cli<T> {
                     .value_name("JSON-FILE")
                     .required(true)
                     .value_parser(::clap::value_parser!(std::path::PathBuf))
-                    .help("Path to a file that contains the full json body."),
+                    .help("A JSON file holding the whole body; a flag given beside it overrides that field"),
             )
             .about(
                 "Create ticket\n\nCreate new ticket. Documented URL: `https://{domain}.oc.nhncloud.com/{serviceId}/openapi/v1/ticket.json`\n(dev: `https://{domain}.oc.alpha-nhncloud.com/{serviceId}/openapi/v1/ticket.json`). Access restriction:\ncommon authentication (signed; the signed message includes the JSON body exactly as sent).\n\nThe ticket information is the JSON request body. For services using the 'Security Service' feature, send the\ncustomer's IP in `OC-Client-IP`: spam is judged on that IP.\n\nDocs quirks: the request example sends `categoryId` as the string `\"2542\"` although the table types it\nInteger (the schema follows the table; the response returns `2542` as a number). The result table types\n`attachments.size` and `attachments.createdDt` as String, but the example returns numbers. The success\nexample carries fields not in the result table (`categoryName`, `categoryFullName`, `statusName`,\n`contents`, `displayDt`, all `null`). The `language` query parameter is not in this page's parameter table:\nit comes from the overview's Java POST example (`/APISimple/openapi/v1/ticket.json?language=ko`, whose\nsignature includes `ko&`).\n\nDocumented failures (the docs do not state their HTTP status):\n\nValidation failure (Result Data (Failure): `result.contents[]` with `objectName` String \"User field: field\ncode\", `field` String \"User field: field ID\", `validate` String \"invalid: an invalid value, length: Maximum\nlength exceeded, required: Please enter an item\", `key` and `message` String `\"validate.ticket.\" +\nobjectName + \".\" + validate`; the example also carries `rejectValue`), verbatim:\n\n```text\n{\n  \"header\": {\n    \"resultCode\": 400,\n    \"resultMessage\": null,\n    \"isSuccessful\": false\n  },\n  \"result\": {\n    \"contents\": [\n      {\n        \"objectName\": \"mail\",\n        \"field\": \"3\",\n        \"validate\": \"invalid\",\n        \"key\": \"validate.ticket.mail.invalid\",\n        \"message\": \"validate.ticket.mail.invalid\",\n        \"rejectValue\": \"\"\n      },\n      {\n        \"objectName\": \"phone\",\n        \"field\": \"4\",\n        \"validate\": \"length\",\n        \"key\": \"validate.ticket.phone.length\",\n        \"message\": \"validate.ticket.phone.length\",\n        \"rejectValue\": \"\"\n      },\n      {\n        \"objectName\": \"textbox\",\n        \"field\": \"721\",\n        \"validate\": \"length\",\n        \"key\": \"validate.ticket.textbox.length\",\n        \"message\": \"validate.ticket.textbox.length\",\n        \"rejectValue\": \"\"\n      },\n      {\n        \"objectName\": \"checkbox\",\n        \"field\": \"722\",\n        \"validate\": \"invalid\",\n        \"key\": \"validate.ticket.checkbox.invalid\",\n        \"message\": \"validate.ticket.checkbox.invalid\",\n        \"rejectValue\": \"\"\n      },\n      {\n        \"objectName\": \"dropdown\",\n        \"field\": \"723\",\n        \"validate\": \"invalid\",\n        \"key\": \"validate.ticket.dropdown.invalid\",\n        \"message\": \"validate.ticket.dropdown.invalid\",\n        \"rejectValue\": \"\"\n      }\n    ]\n  }\n}\n```\n\nCreation failed due to the application of spam policy, verbatim (the docs elide `result`; the Japanese\nedition's `resultMessage` is \"お問い合わせ回数が上限を超えました。暫く経ってからお問い合わせください。\"):\n\n```text\n{\n    \"header\": {\n        \"resultCode\": 1002,\n        \"resultMessage\": \"The number of inquiries has exceeded the limit. Please try again later.\",\n        \"isSuccessful\": false\n    },\n    \"result\": {…...}\n}\n```",
@@ -497,7 +497,7 @@ impl<T: CliConfig> Cli<T> {
                     .value_name("JSON-FILE")
                     .required(false)
                     .value_parser(::clap::value_parser!(std::path::PathBuf))
-                    .help("Path to a file that contains the full json body."),
+                    .help("A JSON file holding the whole body; a flag given beside it overrides that field"),
             )
             .about(
                 "Add specified data to help center\n\nSave additionally needed customer information to DB. Documented URL:\n`https://{domain}.oc.nhncloud.com /{serviceId}/hc/openapi/v1/addition.json`; dev:\n`https://{domain}.oc.alpha-nhncloud.com /{serviceId}/hc/openapi/v1/addition.json` (sic: both English URLs have\na space before `/{serviceId}`; the Japanese edition has none).\n\nSigned (`ocSignature`): this page has no access-restriction column and the path is not literally under\n`/{serviceId}/openapi/v1/*`, but it is an `openapi/v1` path (unlike the unauthenticated `/api/v2/*`) and the\ndocs say of `content` \"When creating token, encoding is unnecessary\", i.e. the request is signed and the\ncontent enters the signature unencoded.\n\nThe returned `content` is the `additionId`: when calling the inquiry page, pass it as the `additionId`\nparameter, e.g. `https://nhn-cs.alpha-oc.nhncloud.com/hangame/hc/ticket/?additionId=ef1bd9560xxxxx` (English\nedition; the Japanese edition writes the host `nhn-cs.oc.alpha-nhncloud.com`).\n\nUnsure: the docs say `content` is \"Sent by request body format\" and give no location for `visible`; both are\nmodelled as properties of a JSON body.",
@@ -696,7 +696,7 @@ impl<T: CliConfig> Cli<T> {
                     .value_name("JSON-FILE")
                     .required(false)
                     .value_parser(::clap::value_parser!(std::path::PathBuf))
-                    .help("Path to a file that contains the full json body."),
+                    .help("A JSON file holding the whole body; a flag given beside it overrides that field"),
             )
             .about(
                 "Customer re-inquiry\n\nRe-inquiry based on ticket ID (docs: \"Customer Re-Inquiry\"). Documented URL: `https://{domain}.oc.nhncloud.com/{serviceId}/openapi/v1/ticket/enduser/{usercode}/{ticketId}/comment.json` (dev test: `https://{domain}.oc.alpha-nhncloud.com/...`, production test: `https://{domain}.oc.beta-nhncloud.com/...`; the overview's API list writes the path without its leading slash). Method POST. Access restriction: common authentication.\n\nThe docs put `comment` in the body and `attachments` in the query string. They give no request example; the body is modelled as a JSON object with `comment`, like the other JSON bodies of this API.\n\nThe example is the docs' response example verbatim.",
@@ -785,7 +785,7 @@ impl<T: CliConfig> Cli<T> {
                     .value_name("JSON-FILE")
                     .required(false)
                     .value_parser(::clap::value_parser!(std::path::PathBuf))
-                    .help("Path to a file that contains the full json body."),
+                    .help("A JSON file holding the whole body; a flag given beside it overrides that field"),
             )
             .about(
                 "Change agent authority\n\nChange agent authority in service (docs: \"Change Agent Authority\"). Documented URL: `https://{domain}.oc.nhncloud.com/{serviceId}/openapi/v1/users/{id}.json` (dev: `https://{domain}.oc.alpha-nhncloud.com/...`). Method PUT. Signed with the service's security key (`/openapi/v1/*`).\n\nThe docs type the path `id` as String here but as Int for GET and DELETE on the same URL (and `userId` is Int); it is an integer here too. The docs' parameter table has no variable-type column, so where `role` travels is not stated; it is modelled as a JSON body like the other PUT/POST bodies of this API. The Japanese result table is headed `result.contents`, the English one and the example `result.content`.\n\nThe example is the docs' response example with one trailing comma removed.",
@@ -828,7 +828,7 @@ impl<T: CliConfig> Cli<T> {
                     .value_name("JSON-FILE")
                     .required(false)
                     .value_parser(::clap::value_parser!(std::path::PathBuf))
-                    .help("Path to a file that contains the full json body."),
+                    .help("A JSON file holding the whole body; a flag given beside it overrides that field"),
             )
             .about(
                 "Add agent\n\nAdd and give authority to agent in selected service (docs: \"Add Agent\"). Documented URL: `https://{domain}.oc.nhncloud.com/{serviceId}/openapi/v1/adduser.json` (dev: `https://{domain}.oc.alpha-nhncloud.com/...`). Method POST. Signed with the service's security key (`/openapi/v1/*`).\n\nThe docs' parameter table has no variable-type column (and leaves the Name cell of `id` and `role` empty), so where they travel is not stated; they are modelled as a JSON body like the other POST bodies of this API. The English result table is headed `result.contents`; the example and the Japanese table use `result.content`.\n\nThe example is the docs' response example with one trailing comma removed.",
@@ -888,7 +888,7 @@ impl<T: CliConfig> Cli<T> {
                     .value_name("JSON-FILE")
                     .required(false)
                     .value_parser(::clap::value_parser!(std::path::PathBuf))
-                    .help("Path to a file that contains the full json body."),
+                    .help("A JSON file holding the whole body; a flag given beside it overrides that field"),
             )
             .about(
                 "Save email information\n\nSave email information (docs: \"Save email information\"). Documented URL: `https://{domain}.oc.nhncloud.com/{serviceId}/openapi/v1/mail.json` (dev: `https://{domain}.oc.alpha-nhncloud.com/...`). Method POST with a JSON request body (\"Email Setting Information (JSON)\", required). Access restriction: common authentication.\n\nThe result table has one empty `result` row; the example's `result` is null.\n\nThe example is the docs' response example verbatim.",
@@ -975,7 +975,7 @@ impl<T: CliConfig> Cli<T> {
                     .value_name("JSON-FILE")
                     .required(false)
                     .value_parser(::clap::value_parser!(std::path::PathBuf))
-                    .help("Path to a file that contains the full json body."),
+                    .help("A JSON file holding the whole body; a flag given beside it overrides that field"),
             )
             .about(
                 "Check validation of external account\n\nCheck validation of external account (docs: \"Check Validation of External Account\"). Documented URL: `https://{domain}.oc.nhncloud.com/{serviceId}/openapi/v1/mail/external/verify.json` (dev: `https://{domain}.oc.alpha-nhncloud.com/...`). Method POST with a JSON request body (\"External account information (JSON)\", required). Access restriction: common authentication. Registering and editing an external account is possible only after this check.\n\nThe Required column marks `active` O, but its own text says \"Only required for modification\" (a new account has no `id` and, per the registration body, no `active`); it is optional here.\n\nThe request and response examples are the docs' examples repaired to valid JSON (the request lacks the commas after `\"active\":true` and `\"ssl\":true`; the response has a trailing comma); the values are unchanged.",
@@ -1044,7 +1044,7 @@ impl<T: CliConfig> Cli<T> {
                     .value_name("JSON-FILE")
                     .required(false)
                     .value_parser(::clap::value_parser!(std::path::PathBuf))
-                    .help("Path to a file that contains the full json body."),
+                    .help("A JSON file holding the whole body; a flag given beside it overrides that field"),
             )
             .about(
                 "Register external account\n\nRegister external account (can register after validation checked) (docs: \"Register External Account\"). Documented URL: `https://{domain}.oc.nhncloud.com/{serviceId}/openapi/v1/mail/external.json` (dev: `https://{domain}.oc.alpha-nhncloud.com/...`). Method POST with a JSON request body (\"External account information (JSON)\", required). Access restriction: common authentication.\n\nThe request and response examples are the docs' examples repaired to valid JSON (commas missing after `\"active\":true` and `\"ssl\":true`); the values are unchanged. The response shows the password masked (`********`).",
@@ -1127,7 +1127,7 @@ impl<T: CliConfig> Cli<T> {
                     .value_name("JSON-FILE")
                     .required(false)
                     .value_parser(::clap::value_parser!(std::path::PathBuf))
-                    .help("Path to a file that contains the full json body."),
+                    .help("A JSON file holding the whole body; a flag given beside it overrides that field"),
             )
             .about(
                 "Edit external account\n\nEdit external account (editable after validation checked) (docs: \"Edit External Account\"). Documented URL: `https://{domain}.oc.nhncloud.com/{serviceId}/openapi/v1/mail/external/{id}.json` (dev: `https://{domain}.oc.alpha-nhncloud.com/...`). Method PUT with a JSON request body (\"External account information (JSON)\", required). Access restriction: common authentication.\n\nThe result table marks `active` O, yet the docs' example returns `\"id\":null`, `\"active\":null` and `\"createdDt\":null`.\n\nThe request and response examples are the docs' examples repaired to valid JSON (commas missing after `\"active\":...` and `\"ssl\":true`); the values are unchanged.",

@@ -157,7 +157,7 @@ impl<T: CliConfig> Cli<T> {
                     .value_name("JSON-FILE")
                     .required(false)
                     .value_parser(::clap::value_parser!(std::path::PathBuf))
-                    .help("Path to a file that contains the full json body."),
+                    .help("A JSON file holding the whole body; a flag given beside it overrides that field"),
             )
             .about("Delete a conversation")
     }
@@ -378,7 +378,7 @@ impl<T: CliConfig> Cli<T> {
                     .value_name("JSON-FILE")
                     .required(false)
                     .value_parser(::clap::value_parser!(std::path::PathBuf))
-                    .help("Path to a file that contains the full json body."),
+                    .help("A JSON file holding the whole body; a flag given beside it overrides that field"),
             )
             .about("Add a new message to a conversation")
     }
@@ -428,7 +428,7 @@ impl<T: CliConfig> Cli<T> {
                     .value_name("JSON-FILE")
                     .required(false)
                     .value_parser(::clap::value_parser!(std::path::PathBuf))
-                    .help("Path to a file that contains the full json body."),
+                    .help("A JSON file holding the whole body; a flag given beside it overrides that field"),
             )
             .about("Change the status of a conversation")
     }
@@ -476,7 +476,7 @@ impl<T: CliConfig> Cli<T> {
                     .value_name("JSON-FILE")
                     .required(false)
                     .value_parser(::clap::value_parser!(std::path::PathBuf))
-                    .help("Path to a file that contains the full json body."),
+                    .help("A JSON file holding the whole body; a flag given beside it overrides that field"),
             )
             .about("Assign a tag to a conversation")
     }
@@ -511,7 +511,7 @@ impl<T: CliConfig> Cli<T> {
                     .value_name("JSON-FILE")
                     .required(false)
                     .value_parser(::clap::value_parser!(std::path::PathBuf))
-                    .help("Path to a file that contains the full json body."),
+                    .help("A JSON file holding the whole body; a flag given beside it overrides that field"),
             )
             .about("Remove a tag from a conversation")
     }
@@ -530,7 +530,7 @@ impl<T: CliConfig> Cli<T> {
                     .value_name("JSON-FILE")
                     .required(true)
                     .value_parser(::clap::value_parser!(std::path::PathBuf))
-                    .help("Path to a file that contains the full json body."),
+                    .help("A JSON file holding the whole body; a flag given beside it overrides that field"),
             )
             .about("Add custom field values to a customer")
     }
@@ -558,7 +558,7 @@ impl<T: CliConfig> Cli<T> {
                     .value_name("JSON-FILE")
                     .required(false)
                     .value_parser(::clap::value_parser!(std::path::PathBuf))
-                    .help("Path to a file that contains the full json body."),
+                    .help("A JSON file holding the whole body; a flag given beside it overrides that field"),
             )
             .about("Delete custom field values from a customer's contact")
     }
@@ -620,7 +620,7 @@ impl<T: CliConfig> Cli<T> {
                     .value_name("JSON-FILE")
                     .required(false)
                     .value_parser(::clap::value_parser!(std::path::PathBuf))
-                    .help("Path to a file that contains the full json body."),
+                    .help("A JSON file holding the whole body; a flag given beside it overrides that field"),
             )
             .about("Change a customers group")
     }
@@ -667,7 +667,7 @@ impl<T: CliConfig> Cli<T> {
                     .value_name("JSON-FILE")
                     .required(false)
                     .value_parser(::clap::value_parser!(std::path::PathBuf))
-                    .help("Path to a file that contains the full json body."),
+                    .help("A JSON file holding the whole body; a flag given beside it overrides that field"),
             )
             .about("Add a customers group")
     }
@@ -722,7 +722,7 @@ impl<T: CliConfig> Cli<T> {
                     .value_name("JSON-FILE")
                     .required(false)
                     .value_parser(::clap::value_parser!(std::path::PathBuf))
-                    .help("Path to a file that contains the full json body."),
+                    .help("A JSON file holding the whole body; a flag given beside it overrides that field"),
             )
             .about("Add a file")
     }
@@ -873,7 +873,7 @@ impl<T: CliConfig> Cli<T> {
                     .value_name("JSON-FILE")
                     .required(false)
                     .value_parser(::clap::value_parser!(std::path::PathBuf))
-                    .help("Path to a file that contains the full json body."),
+                    .help("A JSON file holding the whole body; a flag given beside it overrides that field"),
             )
             .about("Add a knowledgebase category, suggestion category or forum")
     }
@@ -1662,7 +1662,7 @@ impl<T: CliConfig> Cli<T> {
                     .value_name("JSON-FILE")
                     .required(false)
                     .value_parser(::clap::value_parser!(std::path::PathBuf))
-                    .help("Path to a file that contains the full json body."),
+                    .help("A JSON file holding the whole body; a flag given beside it overrides that field"),
             )
             .about("Change a tag")
     }
@@ -1709,7 +1709,7 @@ impl<T: CliConfig> Cli<T> {
                     .value_name("JSON-FILE")
                     .required(false)
                     .value_parser(::clap::value_parser!(std::path::PathBuf))
-                    .help("Path to a file that contains the full json body."),
+                    .help("A JSON file holding the whole body; a flag given beside it overrides that field"),
             )
             .about("Add a tag")
     }

@@ -13,7 +13,8 @@
 //!   `--output` and write the file (`helpdesk_cli_support::download`);
 //! - the placeholder `--json-body-template` flag (help text "XXX", no effect) is dropped;
 //! - `--json-body` sets the whole body before the flags set its fields (progenitor sets it
-//!   after them, dropping them), so a flag given beside the file overrides that field;
+//!   after them, dropping them), so a flag given beside the file overrides that field, as
+//!   its help says;
 //! - `helpdesk_cli_support::Output` implements the generated `CliConfig`: JSON on stdout.
 //!
 //! Operations the API's settings name as hand-written (Contiple's multipart upload) are not
@@ -289,5 +290,14 @@ pub fn render(spec: &Spec, rendered: &Rendered) -> anyhow::Result<String> {
         spec = api.spec_relative()
     );
     let header = ast::header(spec, &intro, "is written by hand in the CLI crate");
-    Ok(header + &prettyplease::unparse(&file))
+    let code = prettyplease::unparse(&file);
+    let json_body_help = "\"Path to a file that contains the full json body.\"";
+    expect_changes(
+        "CLI --json-body help",
+        code.matches(json_body_help).count(),
+        bodies,
+    )?;
+    let help =
+        "\"A JSON file holding the whole body; a flag given beside it overrides that field\"";
+    Ok(header + &code.replace(json_body_help, help))
 }
