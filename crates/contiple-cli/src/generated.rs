@@ -459,7 +459,7 @@ impl<T: CliConfig> Cli<T> {
                     .value_name("JSON-FILE")
                     .required(true)
                     .value_parser(::clap::value_parser!(std::path::PathBuf))
-                    .help("Path to a file that contains the full json body."),
+                    .help("A JSON file holding the whole body; a flag given beside it overrides that field"),
             )
             .about(
                 "Create ticket\n\nCreate new ticket. Documented URL: `https://{domain}.oc.nhncloud.com/{serviceId}/openapi/v1/ticket.json`\n(dev: `https://{domain}.oc.alpha-nhncloud.com/{serviceId}/openapi/v1/ticket.json`). Access restriction:\ncommon authentication (signed; the signed message includes the JSON body exactly as sent).\n\nThe ticket information is the JSON request body. For services using the 'Security Service' feature, send the\ncustomer's IP in `OC-Client-IP`: spam is judged on that IP.\n\nFailures (HTTP status not specified):\n\nValidation failure (Result Data (Failure): `result.contents[]` with `objectName` String \"User field: field\ncode\", `field` String \"User field: field ID\", `validate` String \"invalid: an invalid value, length: Maximum\nlength exceeded, required: Please enter an item\", `key` and `message` String `\"validate.ticket.\" +\nobjectName + \".\" + validate`; the example also carries `rejectValue`), e.g.:\n\n```text\n{\n  \"header\": {\n    \"resultCode\": 400,\n    \"resultMessage\": null,\n    \"isSuccessful\": false\n  },\n  \"result\": {\n    \"contents\": [\n      {\n        \"objectName\": \"mail\",\n        \"field\": \"3\",\n        \"validate\": \"invalid\",\n        \"key\": \"validate.ticket.mail.invalid\",\n        \"message\": \"validate.ticket.mail.invalid\",\n        \"rejectValue\": \"\"\n      },\n      {\n        \"objectName\": \"phone\",\n        \"field\": \"4\",\n        \"validate\": \"length\",\n        \"key\": \"validate.ticket.phone.length\",\n        \"message\": \"validate.ticket.phone.length\",\n        \"rejectValue\": \"\"\n      },\n      {\n        \"objectName\": \"textbox\",\n        \"field\": \"721\",\n        \"validate\": \"length\",\n        \"key\": \"validate.ticket.textbox.length\",\n        \"message\": \"validate.ticket.textbox.length\",\n        \"rejectValue\": \"\"\n      },\n      {\n        \"objectName\": \"checkbox\",\n        \"field\": \"722\",\n        \"validate\": \"invalid\",\n        \"key\": \"validate.ticket.checkbox.invalid\",\n        \"message\": \"validate.ticket.checkbox.invalid\",\n        \"rejectValue\": \"\"\n      },\n      {\n        \"objectName\": \"dropdown\",\n        \"field\": \"723\",\n        \"validate\": \"invalid\",\n        \"key\": \"validate.ticket.dropdown.invalid\",\n        \"message\": \"validate.ticket.dropdown.invalid\",\n        \"rejectValue\": \"\"\n      }\n    ]\n  }\n}\n```\n\nCreation failed due to the application of spam policy, e.g. (`result` elided):\n\n```text\n{\n    \"header\": {\n        \"resultCode\": 1002,\n        \"resultMessage\": \"The number of inquiries has exceeded the limit. Please try again later.\",\n        \"isSuccessful\": false\n    },\n    \"result\": {…...}\n}\n```",
@@ -491,7 +491,7 @@ impl<T: CliConfig> Cli<T> {
                     .value_name("JSON-FILE")
                     .required(false)
                     .value_parser(::clap::value_parser!(std::path::PathBuf))
-                    .help("Path to a file that contains the full json body."),
+                    .help("A JSON file holding the whole body; a flag given beside it overrides that field"),
             )
             .about(
                 "Add specified data to help center\n\nSave additionally needed customer information to DB. URL:\n`https://{domain}.oc.nhncloud.com/{serviceId}/hc/openapi/v1/addition.json` (dev:\n`https://{domain}.oc.alpha-nhncloud.com/{serviceId}/hc/openapi/v1/addition.json`).\n\nSigned (`ocSignature`); `content` enters the signature unencoded (\"When creating token, encoding is\nunnecessary\").\n\nThe returned `content` is the `additionId`: when calling the inquiry page, pass it as the `additionId`\nparameter, e.g. `https://nhn-cs.alpha-oc.nhncloud.com/hangame/hc/ticket/?additionId=ef1bd9560xxxxx`.\n\n`content` (\"Sent by request body format\") and `visible` are properties of a JSON body.",
@@ -690,7 +690,7 @@ impl<T: CliConfig> Cli<T> {
                     .value_name("JSON-FILE")
                     .required(false)
                     .value_parser(::clap::value_parser!(std::path::PathBuf))
-                    .help("Path to a file that contains the full json body."),
+                    .help("A JSON file holding the whole body; a flag given beside it overrides that field"),
             )
             .about(
                 "Customer re-inquiry\n\nRe-inquiry based on ticket ID. Documented URL:\n`https://{domain}.oc.nhncloud.com/{serviceId}/openapi/v1/ticket/enduser/{usercode}/{ticketId}/comment.json` (dev\ntest: `https://{domain}.oc.alpha-nhncloud.com/...`, production test:\n`https://{domain}.oc.beta-nhncloud.com/...`). Method POST. Access restriction: common authentication.\n\n`comment` travels in the JSON body, `attachments` in the query string.",
@@ -777,7 +777,7 @@ impl<T: CliConfig> Cli<T> {
                     .value_name("JSON-FILE")
                     .required(false)
                     .value_parser(::clap::value_parser!(std::path::PathBuf))
-                    .help("Path to a file that contains the full json body."),
+                    .help("A JSON file holding the whole body; a flag given beside it overrides that field"),
             )
             .about(
                 "Change agent authority\n\nChange agent authority in service. Documented URL: `https://{domain}.oc.nhncloud.com/{serviceId}/openapi/v1/users/{id}.json` (dev: `https://{domain}.oc.alpha-nhncloud.com/...`). Method PUT. Signed with the service's security key (`/openapi/v1/*`).",
@@ -820,7 +820,7 @@ impl<T: CliConfig> Cli<T> {
                     .value_name("JSON-FILE")
                     .required(false)
                     .value_parser(::clap::value_parser!(std::path::PathBuf))
-                    .help("Path to a file that contains the full json body."),
+                    .help("A JSON file holding the whole body; a flag given beside it overrides that field"),
             )
             .about(
                 "Add agent\n\nAdd and give authority to agent in selected service. Documented URL: `https://{domain}.oc.nhncloud.com/{serviceId}/openapi/v1/adduser.json` (dev: `https://{domain}.oc.alpha-nhncloud.com/...`). Method POST. Signed with the service's security key (`/openapi/v1/*`).",
@@ -880,7 +880,7 @@ impl<T: CliConfig> Cli<T> {
                     .value_name("JSON-FILE")
                     .required(false)
                     .value_parser(::clap::value_parser!(std::path::PathBuf))
-                    .help("Path to a file that contains the full json body."),
+                    .help("A JSON file holding the whole body; a flag given beside it overrides that field"),
             )
             .about(
                 "Save email information\n\nSave email information. Documented URL: `https://{domain}.oc.nhncloud.com/{serviceId}/openapi/v1/mail.json` (dev: `https://{domain}.oc.alpha-nhncloud.com/...`). Method POST with a JSON request body (\"Email Setting Information (JSON)\", required). Access restriction: common authentication.",
@@ -967,7 +967,7 @@ impl<T: CliConfig> Cli<T> {
                     .value_name("JSON-FILE")
                     .required(false)
                     .value_parser(::clap::value_parser!(std::path::PathBuf))
-                    .help("Path to a file that contains the full json body."),
+                    .help("A JSON file holding the whole body; a flag given beside it overrides that field"),
             )
             .about(
                 "Check validation of external account\n\nCheck validation of external account. Documented URL:\n`https://{domain}.oc.nhncloud.com/{serviceId}/openapi/v1/mail/external/verify.json` (dev:\n`https://{domain}.oc.alpha-nhncloud.com/...`). Method POST with a JSON request body (\"External account\ninformation (JSON)\", required). Access restriction: common authentication. Registering and editing an external\naccount is possible only after this check.\n\n`active` is only required for modification; it is optional here.",
@@ -1036,7 +1036,7 @@ impl<T: CliConfig> Cli<T> {
                     .value_name("JSON-FILE")
                     .required(false)
                     .value_parser(::clap::value_parser!(std::path::PathBuf))
-                    .help("Path to a file that contains the full json body."),
+                    .help("A JSON file holding the whole body; a flag given beside it overrides that field"),
             )
             .about(
                 "Register external account\n\nRegister external account (can register after validation checked). Documented URL: `https://{domain}.oc.nhncloud.com/{serviceId}/openapi/v1/mail/external.json` (dev: `https://{domain}.oc.alpha-nhncloud.com/...`). Method POST with a JSON request body (\"External account information (JSON)\", required). Access restriction: common authentication.",
@@ -1119,7 +1119,7 @@ impl<T: CliConfig> Cli<T> {
                     .value_name("JSON-FILE")
                     .required(false)
                     .value_parser(::clap::value_parser!(std::path::PathBuf))
-                    .help("Path to a file that contains the full json body."),
+                    .help("A JSON file holding the whole body; a flag given beside it overrides that field"),
             )
             .about(
                 "Edit external account\n\nEdit external account (editable after validation checked). Documented URL: `https://{domain}.oc.nhncloud.com/{serviceId}/openapi/v1/mail/external/{id}.json` (dev: `https://{domain}.oc.alpha-nhncloud.com/...`). Method PUT with a JSON request body (\"External account information (JSON)\", required). Access restriction: common authentication.",
@@ -1564,6 +1564,13 @@ impl<T: CliConfig> Cli<T> {
         matches: &::clap::ArgMatches,
     ) -> anyhow::Result<()> {
         let mut request = self.client.create_ticket();
+        if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
+            let body_txt = std::fs::read_to_string(value)
+                .with_context(|| format!("failed to read {}", value.display()))?;
+            let body_value = serde_json::from_str::<types::CreateTicketBody>(&body_txt)
+                .with_context(|| format!("failed to parse {}", value.display()))?;
+            request = request.body(body_value);
+        }
         if let Some(value) = matches.get_one::<i64>("category-id") {
             request = request.body_map(|body| { body.category_id(value.clone()) });
         }
@@ -1591,13 +1598,6 @@ impl<T: CliConfig> Cli<T> {
         if let Some(value) = matches.get_one::<::std::string::String>("type-two") {
             request = request.body_map(|body| { body.type_two(value.clone()) });
         }
-        if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
-            let body_txt = std::fs::read_to_string(value)
-                .with_context(|| format!("failed to read {}", value.display()))?;
-            let body_value = serde_json::from_str::<types::CreateTicketBody>(&body_txt)
-                .with_context(|| format!("failed to parse {}", value.display()))?;
-            request = request.body(body_value);
-        }
         self.config.execute_create_ticket(matches, &mut request)?;
         let result = request.send().await;
         match result {
@@ -1616,12 +1616,6 @@ impl<T: CliConfig> Cli<T> {
         matches: &::clap::ArgMatches,
     ) -> anyhow::Result<()> {
         let mut request = self.client.add_help_center_data();
-        if let Some(value) = matches.get_one::<::std::string::String>("content") {
-            request = request.body_map(|body| { body.content(value.clone()) });
-        }
-        if let Some(value) = matches.get_one::<i64>("visible") {
-            request = request.body_map(|body| { body.visible(value.clone()) });
-        }
         if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
             let body_txt = std::fs::read_to_string(value)
                 .with_context(|| format!("failed to read {}", value.display()))?;
@@ -1630,6 +1624,12 @@ impl<T: CliConfig> Cli<T> {
             >(&body_txt)
                 .with_context(|| format!("failed to parse {}", value.display()))?;
             request = request.body(body_value);
+        }
+        if let Some(value) = matches.get_one::<::std::string::String>("content") {
+            request = request.body_map(|body| { body.content(value.clone()) });
+        }
+        if let Some(value) = matches.get_one::<i64>("visible") {
+            request = request.body_map(|body| { body.visible(value.clone()) });
         }
         self.config.execute_add_help_center_data(matches, &mut request)?;
         let result = request.send().await;
@@ -1754,6 +1754,15 @@ impl<T: CliConfig> Cli<T> {
         matches: &::clap::ArgMatches,
     ) -> anyhow::Result<()> {
         let mut request = self.client.reinquire_ticket();
+        if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
+            let body_txt = std::fs::read_to_string(value)
+                .with_context(|| format!("failed to read {}", value.display()))?;
+            let body_value = serde_json::from_str::<
+                types::ReinquireTicketBody,
+            >(&body_txt)
+                .with_context(|| format!("failed to parse {}", value.display()))?;
+            request = request.body(body_value);
+        }
         if let Some(value) = matches
             .get_one::<::contiple::CommaList<::std::string::String>>("attachments")
         {
@@ -1767,15 +1776,6 @@ impl<T: CliConfig> Cli<T> {
         }
         if let Some(value) = matches.get_one::<::std::string::String>("usercode") {
             request = request.usercode(value.clone());
-        }
-        if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
-            let body_txt = std::fs::read_to_string(value)
-                .with_context(|| format!("failed to read {}", value.display()))?;
-            let body_value = serde_json::from_str::<
-                types::ReinquireTicketBody,
-            >(&body_txt)
-                .with_context(|| format!("failed to parse {}", value.display()))?;
-            request = request.body(body_value);
         }
         self.config.execute_reinquire_ticket(matches, &mut request)?;
         let result = request.send().await;
@@ -1853,12 +1853,6 @@ impl<T: CliConfig> Cli<T> {
         matches: &::clap::ArgMatches,
     ) -> anyhow::Result<()> {
         let mut request = self.client.update_agent_authority();
-        if let Some(value) = matches.get_one::<i64>("id") {
-            request = request.id(value.clone());
-        }
-        if let Some(value) = matches.get_one::<::contiple::types::AgentRole>("role") {
-            request = request.body_map(|body| { body.role(value.clone()) });
-        }
         if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
             let body_txt = std::fs::read_to_string(value)
                 .with_context(|| format!("failed to read {}", value.display()))?;
@@ -1867,6 +1861,12 @@ impl<T: CliConfig> Cli<T> {
             >(&body_txt)
                 .with_context(|| format!("failed to parse {}", value.display()))?;
             request = request.body(body_value);
+        }
+        if let Some(value) = matches.get_one::<i64>("id") {
+            request = request.id(value.clone());
+        }
+        if let Some(value) = matches.get_one::<::contiple::types::AgentRole>("role") {
+            request = request.body_map(|body| { body.role(value.clone()) });
         }
         self.config.execute_update_agent_authority(matches, &mut request)?;
         let result = request.send().await;
@@ -1907,18 +1907,18 @@ impl<T: CliConfig> Cli<T> {
         matches: &::clap::ArgMatches,
     ) -> anyhow::Result<()> {
         let mut request = self.client.add_agent();
-        if let Some(value) = matches.get_one::<::std::string::String>("id") {
-            request = request.body_map(|body| { body.id(value.clone()) });
-        }
-        if let Some(value) = matches.get_one::<::contiple::types::AgentRole>("role") {
-            request = request.body_map(|body| { body.role(value.clone()) });
-        }
         if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
             let body_txt = std::fs::read_to_string(value)
                 .with_context(|| format!("failed to read {}", value.display()))?;
             let body_value = serde_json::from_str::<types::AddAgentBody>(&body_txt)
                 .with_context(|| format!("failed to parse {}", value.display()))?;
             request = request.body(body_value);
+        }
+        if let Some(value) = matches.get_one::<::std::string::String>("id") {
+            request = request.body_map(|body| { body.id(value.clone()) });
+        }
+        if let Some(value) = matches.get_one::<::contiple::types::AgentRole>("role") {
+            request = request.body_map(|body| { body.role(value.clone()) });
         }
         self.config.execute_add_agent(matches, &mut request)?;
         let result = request.send().await;
@@ -1977,6 +1977,15 @@ impl<T: CliConfig> Cli<T> {
         matches: &::clap::ArgMatches,
     ) -> anyhow::Result<()> {
         let mut request = self.client.save_email_settings();
+        if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
+            let body_txt = std::fs::read_to_string(value)
+                .with_context(|| format!("failed to read {}", value.display()))?;
+            let body_value = serde_json::from_str::<
+                types::SaveEmailSettingsBody,
+            >(&body_txt)
+                .with_context(|| format!("failed to parse {}", value.display()))?;
+            request = request.body(body_value);
+        }
         if let Some(value) = matches.get_one::<::std::string::String>("display-mail") {
             request = request.body_map(|body| { body.display_mail(value.clone()) });
         }
@@ -1986,15 +1995,6 @@ impl<T: CliConfig> Cli<T> {
         }
         if let Some(value) = matches.get_one::<::std::string::String>("template") {
             request = request.body_map(|body| { body.template(value.clone()) });
-        }
-        if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
-            let body_txt = std::fs::read_to_string(value)
-                .with_context(|| format!("failed to read {}", value.display()))?;
-            let body_value = serde_json::from_str::<
-                types::SaveEmailSettingsBody,
-            >(&body_txt)
-                .with_context(|| format!("failed to parse {}", value.display()))?;
-            request = request.body(body_value);
         }
         self.config.execute_save_email_settings(matches, &mut request)?;
         let result = request.send().await;
@@ -2014,6 +2014,15 @@ impl<T: CliConfig> Cli<T> {
         matches: &::clap::ArgMatches,
     ) -> anyhow::Result<()> {
         let mut request = self.client.verify_external_account();
+        if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
+            let body_txt = std::fs::read_to_string(value)
+                .with_context(|| format!("failed to read {}", value.display()))?;
+            let body_value = serde_json::from_str::<
+                types::VerifyExternalAccountBody,
+            >(&body_txt)
+                .with_context(|| format!("failed to parse {}", value.display()))?;
+            request = request.body(body_value);
+        }
         if let Some(value) = matches.get_one::<bool>("active") {
             request = request.body_map(|body| { body.active(value.clone()) });
         }
@@ -2043,15 +2052,6 @@ impl<T: CliConfig> Cli<T> {
         if let Some(value) = matches.get_one::<bool>("ssl") {
             request = request.body_map(|body| { body.ssl(value.clone()) });
         }
-        if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
-            let body_txt = std::fs::read_to_string(value)
-                .with_context(|| format!("failed to read {}", value.display()))?;
-            let body_value = serde_json::from_str::<
-                types::VerifyExternalAccountBody,
-            >(&body_txt)
-                .with_context(|| format!("failed to parse {}", value.display()))?;
-            request = request.body(body_value);
-        }
         self.config.execute_verify_external_account(matches, &mut request)?;
         let result = request.send().await;
         match result {
@@ -2070,6 +2070,15 @@ impl<T: CliConfig> Cli<T> {
         matches: &::clap::ArgMatches,
     ) -> anyhow::Result<()> {
         let mut request = self.client.register_external_account();
+        if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
+            let body_txt = std::fs::read_to_string(value)
+                .with_context(|| format!("failed to read {}", value.display()))?;
+            let body_value = serde_json::from_str::<
+                types::RegisterExternalAccountBody,
+            >(&body_txt)
+                .with_context(|| format!("failed to parse {}", value.display()))?;
+            request = request.body(body_value);
+        }
         if let Some(value) = matches.get_one::<::std::string::String>("host") {
             request = request.body_map(|body| { body.host(value.clone()) });
         }
@@ -2093,15 +2102,6 @@ impl<T: CliConfig> Cli<T> {
         if let Some(value) = matches.get_one::<bool>("ssl") {
             request = request.body_map(|body| { body.ssl(value.clone()) });
         }
-        if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
-            let body_txt = std::fs::read_to_string(value)
-                .with_context(|| format!("failed to read {}", value.display()))?;
-            let body_value = serde_json::from_str::<
-                types::RegisterExternalAccountBody,
-            >(&body_txt)
-                .with_context(|| format!("failed to parse {}", value.display()))?;
-            request = request.body(body_value);
-        }
         self.config.execute_register_external_account(matches, &mut request)?;
         let result = request.send().await;
         match result {
@@ -2120,6 +2120,15 @@ impl<T: CliConfig> Cli<T> {
         matches: &::clap::ArgMatches,
     ) -> anyhow::Result<()> {
         let mut request = self.client.update_external_account();
+        if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
+            let body_txt = std::fs::read_to_string(value)
+                .with_context(|| format!("failed to read {}", value.display()))?;
+            let body_value = serde_json::from_str::<
+                types::UpdateExternalAccountBody,
+            >(&body_txt)
+                .with_context(|| format!("failed to parse {}", value.display()))?;
+            request = request.body(body_value);
+        }
         if let Some(value) = matches.get_one::<bool>("active") {
             request = request.body_map(|body| { body.active(value.clone()) });
         }
@@ -2148,15 +2157,6 @@ impl<T: CliConfig> Cli<T> {
         }
         if let Some(value) = matches.get_one::<bool>("ssl") {
             request = request.body_map(|body| { body.ssl(value.clone()) });
-        }
-        if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
-            let body_txt = std::fs::read_to_string(value)
-                .with_context(|| format!("failed to read {}", value.display()))?;
-            let body_value = serde_json::from_str::<
-                types::UpdateExternalAccountBody,
-            >(&body_txt)
-                .with_context(|| format!("failed to parse {}", value.display()))?;
-            request = request.body(body_value);
         }
         self.config.execute_update_external_account(matches, &mut request)?;
         let result = request.send().await;

@@ -30,7 +30,8 @@ const UPLOAD: &str = "upload-ticket-attachment";
 /// `upload-ticket-attachment`: the multipart upload the client writes by hand.
 fn upload_command() -> clap::Command {
     clap::Command::new(UPLOAD)
-        .about(
+        .about("Upload a ticket attachment")
+        .long_about(
             "Upload a ticket attachment\n\nUploads a file (under 10 MB; jpg, png, gif, bmp, jpeg, \
              tif, tiff, pdf, txt, hwp, xls, xlsx, doc, docx, ppt, pptx, mp3, wav, zip) for \
              createTicket's attachmentIds; prints the attachment.",
@@ -57,7 +58,10 @@ fn command() -> clap::Command {
     let mut root = clap::Command::new("contiple")
         .version(env!("CARGO_PKG_VERSION"))
         .about("The Contiple (NHN Cloud Online Contact) Open API: one subcommand per operation; the payload as JSON on stdout")
-        .after_help(
+        // `-h` fits on a screen: one line per operation (width 0, no wrapping: clap never
+        // moves the help text under long names), and the exit codes only in `--help`.
+        .term_width(0)
+        .after_long_help(
             "Exit codes: 0 ok, 1 local failure, 2 bad input (nothing sent), 3 API error, \
              4 response not as documented, 5 timeout, 6 connection failure.",
         )
@@ -82,10 +86,10 @@ fn command() -> clap::Command {
         .args(helpdesk_cli_support::common_args())
         .subcommand(upload_command());
     for operation in CliCommand::iter() {
-        root = root.subcommand(
-            Cli::<Output>::get_command(operation)
-                .name(helpdesk_cli_support::kebab(operation.operation_id())),
-        );
+        root = root.subcommand(helpdesk_cli_support::operation_command(
+            Cli::<Output>::get_command(operation),
+            helpdesk_cli_support::kebab(operation.operation_id()),
+        ));
     }
     root
 }

@@ -3,8 +3,9 @@
 //! the exit code and output must be what the client itself gives for the same request. The
 //! binary signs with the system clock; the server checks each signature with the recordings'
 //! credentials. Plus downloads, `--all` against synthetic servers that cap pages below the
-//! size asked for, bad input (exit 2, nothing sent), a wrong key, and the key kept out of the
-//! output.
+//! size asked for, bad input (exit 2, nothing sent), a wrong key, the key kept out of the
+//! output, a download to stdout, a body flag over `--json-body` (against a plain mock server,
+//! which shows what was sent) and the size of `-h`.
 
 use std::collections::BTreeSet;
 use std::process::{Command, Output};
@@ -268,4 +269,107 @@ fn all_yields_every_row_of_a_server_that_caps_pages() {
     let output = run(&server.uri(), &["list-agents", "--all"]);
     assert!(output.status.success(), "{output:?}");
     assert_eq!(column(&output, "usercode"), ids("u", ROWS));
+}
+
+#[test]
+fn output_dash_writes_the_download_to_stdout_unchanged() {
+    let rt = runtime();
+    let server = rt
+        .block_on(ReplayServer::start(Options::new(&api_tests::CONTIPLE)))
+        .unwrap();
+    let recording: Value = serde_json::from_str(
+        &std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../../tests/recordings/contiple/getFaqAttachment/ok.json"
+        ))
+        .unwrap(),
+    )
+    .unwrap();
+    let expected = base64::engine::general_purpose::STANDARD
+        .decode(recording["response"]["body_base64"].as_str().unwrap())
+        .unwrap();
+    let output = run(
+        &server.uri(),
+        &[
+            "get-faq-attachment",
+            "--id",
+            "badf8fac176e42cc85e232e19759ad2f",
+            "--type",
+            "open",
+            "--output",
+            "-",
+        ],
+    );
+    assert!(output.status.success(), "{output:?}");
+    assert_eq!(output.stdout, expected, "the file's bytes, nothing else");
+    assert!(output.stderr.is_empty(), "{output:?}");
+}
+
+#[test]
+fn a_body_flag_overrides_that_field_of_the_json_body_file() {
+    let rt = runtime();
+    let server = rt.block_on(wiremock::MockServer::start());
+    // The documented example response of `addAgent`, with the role the flag asks for.
+    let added = serde_json::json!({
+        "header": {"resultCode": 200, "resultMessage": "", "isSuccessful": true},
+        "result": {"content": {
+            "userId": 10058, "usercode": "example", "username": "Example",
+            "uuid": "ef1bd956-6c13-4391-8256-1eb0d840355a", "role": "ROLE_FRONT_AGENT"
+        }}
+    });
+    rt.block_on(
+        wiremock::Mock::given(wiremock::matchers::method("POST"))
+            .respond_with(wiremock::ResponseTemplate::new(200).set_body_json(added))
+            .mount(&server),
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("agent.json");
+    std::fs::write(
+        &file,
+        r#"{"id": "ef1bd956-6c13-4391-8256-1eb0d840355a", "role": "ROLE_FRONT_ADMIN"}"#,
+    )
+    .unwrap();
+    let file = file.display().to_string();
+    let output = run(
+        &server.uri(),
+        &[
+            "add-agent",
+            "--json-body",
+            &file,
+            "--role",
+            "ROLE_FRONT_AGENT",
+        ],
+    );
+    assert!(output.status.success(), "{output:?}");
+    let received = rt.block_on(server.received_requests()).unwrap();
+    assert_eq!(received.len(), 1);
+    let sent: Value = serde_json::from_slice(&received[0].body).unwrap();
+    assert_eq!(
+        sent,
+        serde_json::json!({"id": "ef1bd956-6c13-4391-8256-1eb0d840355a", "role": "ROLE_FRONT_AGENT"}),
+        "the flag's role, the file's id"
+    );
+}
+
+#[test]
+fn dash_h_fits_on_a_screen() {
+    let output = Command::new(BIN).arg("-h").env_clear().output().unwrap();
+    assert!(output.status.success(), "{output:?}");
+    let help = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        help.lines().count() <= 50,
+        "{} lines:\n{help}",
+        help.lines().count()
+    );
+    assert!(
+        help.lines()
+            .any(|l| l.trim_start().starts_with("add-agent ") && l.ends_with(" Add agent")),
+        "an operation and its summary on one line: {help}"
+    );
+    let long = Command::new(BIN)
+        .arg("--help")
+        .env_clear()
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&long.stdout).contains("Exit codes:"));
 }

@@ -1,7 +1,8 @@
 //! What the `liveagent` and `contiple` command lines share around their generated commands:
-//! the global arguments and credentials ([`Settings`]), JSON output ([`Output`]), `--all`
-//! ([`all_pages`]), downloads ([`download`]), one-line usage errors ([`parse`]) and the exit
-//! code of every error kind ([`Exit`], [`report`]).
+//! the global arguments and credentials ([`credential_arg`], [`common_args`]), each operation's
+//! short and long help ([`operation_command`]), JSON output ([`Output`]), `--all`
+//! ([`all_pages`], in [`stream`]), downloads ([`download`]), one-line usage errors ([`parse`])
+//! and the exit code of every error kind ([`Exit`], [`report`]).
 //!
 //! Credentials come from the environment or flags and are never printed: `--help` names the
 //! variables, not their values; errors go through the runtime's redaction, which masks every
@@ -9,14 +10,18 @@
 
 #![warn(missing_docs)]
 
+pub mod stream;
+
 use std::fmt;
-use std::io::{IsTerminal, Write};
+use std::io::Write;
 use std::process::ExitCode;
 use std::time::Duration;
 
 use futures::TryStreamExt;
 use helpdesk_client_runtime::{ApiError, ErrorBody, RetryPolicy};
 use serde::Serialize;
+
+pub use stream::all_pages;
 
 /// The exit code of each outcome.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -277,45 +282,6 @@ pub fn page_size(matches: &clap::ArgMatches, arg: &str) -> Result<Option<u64>, U
     }
 }
 
-/// `--all`: every row of every page (the builder's generated `stream()`), one JSON line each,
-/// with a progress bar on stderr when stderr is a terminal.
-pub async fn all_pages<T, E>(
-    mut rows: helpdesk_client_runtime::paginate::BoxStream<
-        '_,
-        Result<T, helpdesk_client_runtime::Error<E>>,
-    >,
-) -> anyhow::Result<()>
-where
-    T: Serialize,
-    E: ApiError,
-{
-    let progress = if std::io::stderr().is_terminal() {
-        let bar =
-            indicatif::ProgressBar::with_draw_target(None, indicatif::ProgressDrawTarget::stderr());
-        bar.set_style(
-            indicatif::ProgressStyle::with_template("{spinner} {pos} rows {per_sec} {elapsed}")
-                .expect("a valid template"),
-        );
-        bar.enable_steady_tick(Duration::from_millis(120));
-        bar
-    } else {
-        indicatif::ProgressBar::hidden()
-    };
-    let output = Output::new(false, "");
-    let result = loop {
-        match rows.try_next().await {
-            Ok(Some(row)) => {
-                progress.suspend(|| output.row(&row));
-                progress.inc(1);
-            }
-            Ok(None) => break Ok(()),
-            Err(err) => break Err(anyhow::Error::new(err)),
-        }
-    };
-    progress.finish_and_clear();
-    result
-}
-
 /// Writes a downloaded file to `--output` (`-`: stdout), chunk by chunk.
 pub async fn download(
     matches: &clap::ArgMatches,
@@ -419,4 +385,27 @@ where
 /// The subcommand name of an operation id (`get_tag` → `get-tag`).
 pub fn kebab(operation_id: &str) -> String {
     operation_id.replace('_', "-")
+}
+
+/// An operation's subcommand as the root command lists it: named `name`; `-h` and the list of
+/// subcommands show the first sentence of its help text ([`first_sentence`]), `--help` the
+/// whole text.
+pub fn operation_command(command: clap::Command, name: String) -> clap::Command {
+    let command = command.name(name);
+    match command.get_about().map(ToString::to_string) {
+        Some(about) if command.get_long_about().is_none() => {
+            let short = first_sentence(&about);
+            command.about(short).long_about(about)
+        }
+        _ => command,
+    }
+}
+
+/// The first sentence of a text's first paragraph, on one line, without its final period:
+/// an operation's summary (the first paragraph of its help text).
+pub fn first_sentence(text: &str) -> String {
+    let paragraph = text.trim().split("\n\n").next().unwrap_or_default();
+    let line = paragraph.split_whitespace().collect::<Vec<_>>().join(" ");
+    let sentence = line.split(". ").next().unwrap_or_default();
+    sentence.trim_end_matches('.').to_owned()
 }

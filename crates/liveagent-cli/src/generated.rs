@@ -157,7 +157,7 @@ impl<T: CliConfig> Cli<T> {
                     .value_name("JSON-FILE")
                     .required(false)
                     .value_parser(::clap::value_parser!(std::path::PathBuf))
-                    .help("Path to a file that contains the full json body."),
+                    .help("A JSON file holding the whole body; a flag given beside it overrides that field"),
             )
             .about("Delete a conversation")
     }
@@ -378,7 +378,7 @@ impl<T: CliConfig> Cli<T> {
                     .value_name("JSON-FILE")
                     .required(false)
                     .value_parser(::clap::value_parser!(std::path::PathBuf))
-                    .help("Path to a file that contains the full json body."),
+                    .help("A JSON file holding the whole body; a flag given beside it overrides that field"),
             )
             .about("Add a new message to a conversation")
     }
@@ -428,7 +428,7 @@ impl<T: CliConfig> Cli<T> {
                     .value_name("JSON-FILE")
                     .required(false)
                     .value_parser(::clap::value_parser!(std::path::PathBuf))
-                    .help("Path to a file that contains the full json body."),
+                    .help("A JSON file holding the whole body; a flag given beside it overrides that field"),
             )
             .about("Change the status of a conversation")
     }
@@ -476,7 +476,7 @@ impl<T: CliConfig> Cli<T> {
                     .value_name("JSON-FILE")
                     .required(false)
                     .value_parser(::clap::value_parser!(std::path::PathBuf))
-                    .help("Path to a file that contains the full json body."),
+                    .help("A JSON file holding the whole body; a flag given beside it overrides that field"),
             )
             .about("Assign a tag to a conversation")
     }
@@ -511,7 +511,7 @@ impl<T: CliConfig> Cli<T> {
                     .value_name("JSON-FILE")
                     .required(false)
                     .value_parser(::clap::value_parser!(std::path::PathBuf))
-                    .help("Path to a file that contains the full json body."),
+                    .help("A JSON file holding the whole body; a flag given beside it overrides that field"),
             )
             .about("Remove a tag from a conversation")
     }
@@ -530,7 +530,7 @@ impl<T: CliConfig> Cli<T> {
                     .value_name("JSON-FILE")
                     .required(true)
                     .value_parser(::clap::value_parser!(std::path::PathBuf))
-                    .help("Path to a file that contains the full json body."),
+                    .help("A JSON file holding the whole body; a flag given beside it overrides that field"),
             )
             .about("Add custom field values to a customer")
     }
@@ -558,7 +558,7 @@ impl<T: CliConfig> Cli<T> {
                     .value_name("JSON-FILE")
                     .required(false)
                     .value_parser(::clap::value_parser!(std::path::PathBuf))
-                    .help("Path to a file that contains the full json body."),
+                    .help("A JSON file holding the whole body; a flag given beside it overrides that field"),
             )
             .about("Delete custom field values from a customer's contact")
     }
@@ -620,7 +620,7 @@ impl<T: CliConfig> Cli<T> {
                     .value_name("JSON-FILE")
                     .required(false)
                     .value_parser(::clap::value_parser!(std::path::PathBuf))
-                    .help("Path to a file that contains the full json body."),
+                    .help("A JSON file holding the whole body; a flag given beside it overrides that field"),
             )
             .about("Change a customers group")
     }
@@ -667,7 +667,7 @@ impl<T: CliConfig> Cli<T> {
                     .value_name("JSON-FILE")
                     .required(false)
                     .value_parser(::clap::value_parser!(std::path::PathBuf))
-                    .help("Path to a file that contains the full json body."),
+                    .help("A JSON file holding the whole body; a flag given beside it overrides that field"),
             )
             .about("Add a customers group")
     }
@@ -722,7 +722,7 @@ impl<T: CliConfig> Cli<T> {
                     .value_name("JSON-FILE")
                     .required(false)
                     .value_parser(::clap::value_parser!(std::path::PathBuf))
-                    .help("Path to a file that contains the full json body."),
+                    .help("A JSON file holding the whole body; a flag given beside it overrides that field"),
             )
             .about("Add a file")
     }
@@ -873,7 +873,7 @@ impl<T: CliConfig> Cli<T> {
                     .value_name("JSON-FILE")
                     .required(false)
                     .value_parser(::clap::value_parser!(std::path::PathBuf))
-                    .help("Path to a file that contains the full json body."),
+                    .help("A JSON file holding the whole body; a flag given beside it overrides that field"),
             )
             .about("Add a knowledgebase category, suggestion category or forum")
     }
@@ -1662,7 +1662,7 @@ impl<T: CliConfig> Cli<T> {
                     .value_name("JSON-FILE")
                     .required(false)
                     .value_parser(::clap::value_parser!(std::path::PathBuf))
-                    .help("Path to a file that contains the full json body."),
+                    .help("A JSON file holding the whole body; a flag given beside it overrides that field"),
             )
             .about("Change a tag")
     }
@@ -1709,7 +1709,7 @@ impl<T: CliConfig> Cli<T> {
                     .value_name("JSON-FILE")
                     .required(false)
                     .value_parser(::clap::value_parser!(std::path::PathBuf))
-                    .help("Path to a file that contains the full json body."),
+                    .help("A JSON file holding the whole body; a flag given beside it overrides that field"),
             )
             .about("Add a tag")
     }
@@ -1935,15 +1935,6 @@ impl<T: CliConfig> Cli<T> {
         matches: &::clap::ArgMatches,
     ) -> anyhow::Result<()> {
         let mut request = self.client.delete_conversation();
-        if let Some(value) = matches.get_one::<::std::string::String>("conversationid") {
-            request = request.conversationid(value.clone());
-        }
-        if let Some(value) = matches.get_one::<::std::string::String>("note") {
-            request = request.body_map(|body| { body.note(value.clone()) });
-        }
-        if let Some(value) = matches.get_one::<::std::string::String>("useridentifier") {
-            request = request.body_map(|body| { body.useridentifier(value.clone()) });
-        }
         if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
             let body_txt = std::fs::read_to_string(value)
                 .with_context(|| format!("failed to read {}", value.display()))?;
@@ -1952,6 +1943,15 @@ impl<T: CliConfig> Cli<T> {
             >(&body_txt)
                 .with_context(|| format!("failed to parse {}", value.display()))?;
             request = request.body(body_value);
+        }
+        if let Some(value) = matches.get_one::<::std::string::String>("conversationid") {
+            request = request.conversationid(value.clone());
+        }
+        if let Some(value) = matches.get_one::<::std::string::String>("note") {
+            request = request.body_map(|body| { body.note(value.clone()) });
+        }
+        if let Some(value) = matches.get_one::<::std::string::String>("useridentifier") {
+            request = request.body_map(|body| { body.useridentifier(value.clone()) });
         }
         self.config.execute_delete_conversation(matches, &mut request)?;
         let result = request.send().await;
@@ -2065,6 +2065,15 @@ impl<T: CliConfig> Cli<T> {
         matches: &::clap::ArgMatches,
     ) -> anyhow::Result<()> {
         let mut request = self.client.create_conversation_message();
+        if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
+            let body_txt = std::fs::read_to_string(value)
+                .with_context(|| format!("failed to read {}", value.display()))?;
+            let body_value = serde_json::from_str::<
+                types::CreateConversationMessageBody,
+            >(&body_txt)
+                .with_context(|| format!("failed to parse {}", value.display()))?;
+            request = request.body(body_value);
+        }
         if let Some(value) = matches.get_one::<::std::string::String>("conversationid") {
             request = request.conversationid(value.clone());
         }
@@ -2095,15 +2104,6 @@ impl<T: CliConfig> Cli<T> {
         if let Some(value) = matches.get_one::<::std::string::String>("useridentifier") {
             request = request.body_map(|body| { body.useridentifier(value.clone()) });
         }
-        if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
-            let body_txt = std::fs::read_to_string(value)
-                .with_context(|| format!("failed to read {}", value.display()))?;
-            let body_value = serde_json::from_str::<
-                types::CreateConversationMessageBody,
-            >(&body_txt)
-                .with_context(|| format!("failed to parse {}", value.display()))?;
-            request = request.body(body_value);
-        }
         self.config.execute_create_conversation_message(matches, &mut request)?;
         let result = request.send().await;
         match result {
@@ -2122,6 +2122,15 @@ impl<T: CliConfig> Cli<T> {
         matches: &::clap::ArgMatches,
     ) -> anyhow::Result<()> {
         let mut request = self.client.update_conversation_status();
+        if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
+            let body_txt = std::fs::read_to_string(value)
+                .with_context(|| format!("failed to read {}", value.display()))?;
+            let body_value = serde_json::from_str::<
+                types::UpdateConversationStatusBody,
+            >(&body_txt)
+                .with_context(|| format!("failed to parse {}", value.display()))?;
+            request = request.body(body_value);
+        }
         if let Some(value) = matches.get_one::<::std::string::String>("conversationid") {
             request = request.conversationid(value.clone());
         }
@@ -2135,15 +2144,6 @@ impl<T: CliConfig> Cli<T> {
         }
         if let Some(value) = matches.get_one::<::std::string::String>("useridentifier") {
             request = request.body_map(|body| { body.useridentifier(value.clone()) });
-        }
-        if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
-            let body_txt = std::fs::read_to_string(value)
-                .with_context(|| format!("failed to read {}", value.display()))?;
-            let body_value = serde_json::from_str::<
-                types::UpdateConversationStatusBody,
-            >(&body_txt)
-                .with_context(|| format!("failed to parse {}", value.display()))?;
-            request = request.body(body_value);
         }
         self.config.execute_update_conversation_status(matches, &mut request)?;
         let result = request.send().await;
@@ -2184,15 +2184,6 @@ impl<T: CliConfig> Cli<T> {
         matches: &::clap::ArgMatches,
     ) -> anyhow::Result<()> {
         let mut request = self.client.add_conversation_tag();
-        if let Some(value) = matches.get_one::<::std::string::String>("conversationid") {
-            request = request.conversationid(value.clone());
-        }
-        if let Some(value) = matches.get_one::<::std::string::String>("id") {
-            request = request.body_map(|body| { body.id(value.clone()) });
-        }
-        if let Some(value) = matches.get_one::<::std::string::String>("name") {
-            request = request.body_map(|body| { body.name(value.clone()) });
-        }
         if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
             let body_txt = std::fs::read_to_string(value)
                 .with_context(|| format!("failed to read {}", value.display()))?;
@@ -2201,6 +2192,15 @@ impl<T: CliConfig> Cli<T> {
             >(&body_txt)
                 .with_context(|| format!("failed to parse {}", value.display()))?;
             request = request.body(body_value);
+        }
+        if let Some(value) = matches.get_one::<::std::string::String>("conversationid") {
+            request = request.conversationid(value.clone());
+        }
+        if let Some(value) = matches.get_one::<::std::string::String>("id") {
+            request = request.body_map(|body| { body.id(value.clone()) });
+        }
+        if let Some(value) = matches.get_one::<::std::string::String>("name") {
+            request = request.body_map(|body| { body.name(value.clone()) });
         }
         self.config.execute_add_conversation_tag(matches, &mut request)?;
         let result = request.send().await;
@@ -2220,15 +2220,6 @@ impl<T: CliConfig> Cli<T> {
         matches: &::clap::ArgMatches,
     ) -> anyhow::Result<()> {
         let mut request = self.client.delete_conversation_tag();
-        if let Some(value) = matches.get_one::<::std::string::String>("conversationid") {
-            request = request.conversationid(value.clone());
-        }
-        if let Some(value) = matches.get_one::<::std::string::String>("id") {
-            request = request.body_map(|body| { body.id(value.clone()) });
-        }
-        if let Some(value) = matches.get_one::<::std::string::String>("name") {
-            request = request.body_map(|body| { body.name(value.clone()) });
-        }
         if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
             let body_txt = std::fs::read_to_string(value)
                 .with_context(|| format!("failed to read {}", value.display()))?;
@@ -2237,6 +2228,15 @@ impl<T: CliConfig> Cli<T> {
             >(&body_txt)
                 .with_context(|| format!("failed to parse {}", value.display()))?;
             request = request.body(body_value);
+        }
+        if let Some(value) = matches.get_one::<::std::string::String>("conversationid") {
+            request = request.conversationid(value.clone());
+        }
+        if let Some(value) = matches.get_one::<::std::string::String>("id") {
+            request = request.body_map(|body| { body.id(value.clone()) });
+        }
+        if let Some(value) = matches.get_one::<::std::string::String>("name") {
+            request = request.body_map(|body| { body.name(value.clone()) });
         }
         self.config.execute_delete_conversation_tag(matches, &mut request)?;
         let result = request.send().await;
@@ -2256,11 +2256,6 @@ impl<T: CliConfig> Cli<T> {
         matches: &::clap::ArgMatches,
     ) -> anyhow::Result<()> {
         let mut request = self.client.set_customer_fields();
-        if let Some(value) = matches
-            .get_one::<::std::string::String>("customeridentifier")
-        {
-            request = request.customeridentifier(value.clone());
-        }
         if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
             let body_txt = std::fs::read_to_string(value)
                 .with_context(|| format!("failed to read {}", value.display()))?;
@@ -2269,6 +2264,11 @@ impl<T: CliConfig> Cli<T> {
             >(&body_txt)
                 .with_context(|| format!("failed to parse {}", value.display()))?;
             request = request.body(body_value);
+        }
+        if let Some(value) = matches
+            .get_one::<::std::string::String>("customeridentifier")
+        {
+            request = request.customeridentifier(value.clone());
         }
         self.config.execute_set_customer_fields(matches, &mut request)?;
         let result = request.send().await;
@@ -2288,14 +2288,6 @@ impl<T: CliConfig> Cli<T> {
         matches: &::clap::ArgMatches,
     ) -> anyhow::Result<()> {
         let mut request = self.client.delete_customer_fields();
-        if let Some(value) = matches.get_one::<::std::string::String>("code") {
-            request = request.body_map(|body| { body.code(value.clone()) });
-        }
-        if let Some(value) = matches
-            .get_one::<::std::string::String>("customeridentifier")
-        {
-            request = request.customeridentifier(value.clone());
-        }
         if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
             let body_txt = std::fs::read_to_string(value)
                 .with_context(|| format!("failed to read {}", value.display()))?;
@@ -2304,6 +2296,14 @@ impl<T: CliConfig> Cli<T> {
             >(&body_txt)
                 .with_context(|| format!("failed to parse {}", value.display()))?;
             request = request.body(body_value);
+        }
+        if let Some(value) = matches.get_one::<::std::string::String>("code") {
+            request = request.body_map(|body| { body.code(value.clone()) });
+        }
+        if let Some(value) = matches
+            .get_one::<::std::string::String>("customeridentifier")
+        {
+            request = request.customeridentifier(value.clone());
         }
         self.config.execute_delete_customer_fields(matches, &mut request)?;
         let result = request.send().await;
@@ -2367,6 +2367,15 @@ impl<T: CliConfig> Cli<T> {
         matches: &::clap::ArgMatches,
     ) -> anyhow::Result<()> {
         let mut request = self.client.update_customers_group();
+        if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
+            let body_txt = std::fs::read_to_string(value)
+                .with_context(|| format!("failed to read {}", value.display()))?;
+            let body_value = serde_json::from_str::<
+                types::UpdateCustomersGroupBody,
+            >(&body_txt)
+                .with_context(|| format!("failed to parse {}", value.display()))?;
+            request = request.body(body_value);
+        }
         if let Some(value) = matches.get_one::<::std::string::String>("bg-color") {
             request = request.body_map(|body| { body.bg_color(value.clone()) });
         }
@@ -2378,15 +2387,6 @@ impl<T: CliConfig> Cli<T> {
         }
         if let Some(value) = matches.get_one::<::std::string::String>("name") {
             request = request.body_map(|body| { body.name(value.clone()) });
-        }
-        if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
-            let body_txt = std::fs::read_to_string(value)
-                .with_context(|| format!("failed to read {}", value.display()))?;
-            let body_value = serde_json::from_str::<
-                types::UpdateCustomersGroupBody,
-            >(&body_txt)
-                .with_context(|| format!("failed to parse {}", value.display()))?;
-            request = request.body(body_value);
         }
         self.config.execute_update_customers_group(matches, &mut request)?;
         let result = request.send().await;
@@ -2445,15 +2445,6 @@ impl<T: CliConfig> Cli<T> {
         matches: &::clap::ArgMatches,
     ) -> anyhow::Result<()> {
         let mut request = self.client.create_customers_group();
-        if let Some(value) = matches.get_one::<::std::string::String>("bg-color") {
-            request = request.body_map(|body| { body.bg_color(value.clone()) });
-        }
-        if let Some(value) = matches.get_one::<::std::string::String>("color") {
-            request = request.body_map(|body| { body.color(value.clone()) });
-        }
-        if let Some(value) = matches.get_one::<::std::string::String>("name") {
-            request = request.body_map(|body| { body.name(value.clone()) });
-        }
         if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
             let body_txt = std::fs::read_to_string(value)
                 .with_context(|| format!("failed to read {}", value.display()))?;
@@ -2462,6 +2453,15 @@ impl<T: CliConfig> Cli<T> {
             >(&body_txt)
                 .with_context(|| format!("failed to parse {}", value.display()))?;
             request = request.body(body_value);
+        }
+        if let Some(value) = matches.get_one::<::std::string::String>("bg-color") {
+            request = request.body_map(|body| { body.bg_color(value.clone()) });
+        }
+        if let Some(value) = matches.get_one::<::std::string::String>("color") {
+            request = request.body_map(|body| { body.color(value.clone()) });
+        }
+        if let Some(value) = matches.get_one::<::std::string::String>("name") {
+            request = request.body_map(|body| { body.name(value.clone()) });
         }
         self.config.execute_create_customers_group(matches, &mut request)?;
         let result = request.send().await;
@@ -2502,6 +2502,13 @@ impl<T: CliConfig> Cli<T> {
         matches: &::clap::ArgMatches,
     ) -> anyhow::Result<()> {
         let mut request = self.client.upload_file();
+        if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
+            let body_txt = std::fs::read_to_string(value)
+                .with_context(|| format!("failed to read {}", value.display()))?;
+            let body_value = serde_json::from_str::<types::UploadFileBody>(&body_txt)
+                .with_context(|| format!("failed to parse {}", value.display()))?;
+            request = request.body(body_value);
+        }
         if let Some(value) = matches.get_one::<::liveagent::Base64Data>("data") {
             request = request.body_map(|body| { body.data(value.clone()) });
         }
@@ -2513,13 +2520,6 @@ impl<T: CliConfig> Cli<T> {
         }
         if let Some(value) = matches.get_one::<::std::string::String>("type") {
             request = request.body_map(|body| { body.type_(value.clone()) });
-        }
-        if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
-            let body_txt = std::fs::read_to_string(value)
-                .with_context(|| format!("failed to read {}", value.display()))?;
-            let body_value = serde_json::from_str::<types::UploadFileBody>(&body_txt)
-                .with_context(|| format!("failed to parse {}", value.display()))?;
-            request = request.body(body_value);
         }
         self.config.execute_upload_file(matches, &mut request)?;
         let result = request.send().await;
@@ -2582,6 +2582,15 @@ impl<T: CliConfig> Cli<T> {
         matches: &::clap::ArgMatches,
     ) -> anyhow::Result<()> {
         let mut request = self.client.create_knowledgebase_category();
+        if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
+            let body_txt = std::fs::read_to_string(value)
+                .with_context(|| format!("failed to read {}", value.display()))?;
+            let body_value = serde_json::from_str::<
+                types::CreateKnowledgebaseCategoryBody,
+            >(&body_txt)
+                .with_context(|| format!("failed to parse {}", value.display()))?;
+            request = request.body(body_value);
+        }
         if let Some(value) = matches
             .get_one::<::liveagent::types::KnowledgebaseAccess>("access")
         {
@@ -2613,15 +2622,6 @@ impl<T: CliConfig> Cli<T> {
         }
         if let Some(value) = matches.get_one::<::std::string::String>("title") {
             request = request.body_map(|body| { body.title(value.clone()) });
-        }
-        if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
-            let body_txt = std::fs::read_to_string(value)
-                .with_context(|| format!("failed to read {}", value.display()))?;
-            let body_value = serde_json::from_str::<
-                types::CreateKnowledgebaseCategoryBody,
-            >(&body_txt)
-                .with_context(|| format!("failed to parse {}", value.display()))?;
-            request = request.body(body_value);
         }
         self.config.execute_create_knowledgebase_category(matches, &mut request)?;
         let result = request.send().await;
@@ -3237,6 +3237,13 @@ impl<T: CliConfig> Cli<T> {
         matches: &::clap::ArgMatches,
     ) -> anyhow::Result<()> {
         let mut request = self.client.update_tag();
+        if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
+            let body_txt = std::fs::read_to_string(value)
+                .with_context(|| format!("failed to read {}", value.display()))?;
+            let body_value = serde_json::from_str::<types::UpdateTagBody>(&body_txt)
+                .with_context(|| format!("failed to parse {}", value.display()))?;
+            request = request.body(body_value);
+        }
         if let Some(value) = matches.get_one::<::std::string::String>("bg-color") {
             request = request.body_map(|body| { body.bg_color(value.clone()) });
         }
@@ -3248,13 +3255,6 @@ impl<T: CliConfig> Cli<T> {
         }
         if let Some(value) = matches.get_one::<::std::string::String>("tagid") {
             request = request.tagid(value.clone());
-        }
-        if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
-            let body_txt = std::fs::read_to_string(value)
-                .with_context(|| format!("failed to read {}", value.display()))?;
-            let body_value = serde_json::from_str::<types::UpdateTagBody>(&body_txt)
-                .with_context(|| format!("failed to parse {}", value.display()))?;
-            request = request.body(body_value);
         }
         self.config.execute_update_tag(matches, &mut request)?;
         let result = request.send().await;
@@ -3313,6 +3313,13 @@ impl<T: CliConfig> Cli<T> {
         matches: &::clap::ArgMatches,
     ) -> anyhow::Result<()> {
         let mut request = self.client.create_tag();
+        if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
+            let body_txt = std::fs::read_to_string(value)
+                .with_context(|| format!("failed to read {}", value.display()))?;
+            let body_value = serde_json::from_str::<types::CreateTagBody>(&body_txt)
+                .with_context(|| format!("failed to parse {}", value.display()))?;
+            request = request.body(body_value);
+        }
         if let Some(value) = matches.get_one::<::std::string::String>("bg-color") {
             request = request.body_map(|body| { body.bg_color(value.clone()) });
         }
@@ -3321,13 +3328,6 @@ impl<T: CliConfig> Cli<T> {
         }
         if let Some(value) = matches.get_one::<::std::string::String>("name") {
             request = request.body_map(|body| { body.name(value.clone()) });
-        }
-        if let Some(value) = matches.get_one::<std::path::PathBuf>("json-body") {
-            let body_txt = std::fs::read_to_string(value)
-                .with_context(|| format!("failed to read {}", value.display()))?;
-            let body_value = serde_json::from_str::<types::CreateTagBody>(&body_txt)
-                .with_context(|| format!("failed to parse {}", value.display()))?;
-            request = request.body(body_value);
         }
         self.config.execute_create_tag(matches, &mut request)?;
         let result = request.send().await;

@@ -25,7 +25,10 @@ fn command() -> clap::Command {
     let mut root = clap::Command::new("liveagent")
         .version(env!("CARGO_PKG_VERSION"))
         .about("The LiveAgent v1 REST API: one subcommand per operation; the payload as JSON on stdout")
-        .after_help(
+        // `-h` fits on a screen: one line per operation (width 0, no wrapping: clap never
+        // moves the help text under long names), and the exit codes only in `--help`.
+        .term_width(0)
+        .after_long_help(
             "Exit codes: 0 ok, 1 local failure, 2 bad input (nothing sent), 3 API error, \
              4 response not as documented, 5 timeout, 6 connection failure.",
         )
@@ -43,10 +46,10 @@ fn command() -> clap::Command {
         ))
         .args(helpdesk_cli_support::common_args());
     for operation in CliCommand::iter() {
-        root = root.subcommand(
-            Cli::<Output>::get_command(operation)
-                .name(helpdesk_cli_support::kebab(operation.operation_id())),
-        );
+        root = root.subcommand(helpdesk_cli_support::operation_command(
+            Cli::<Output>::get_command(operation),
+            helpdesk_cli_support::kebab(operation.operation_id()),
+        ));
     }
     root
 }

@@ -2,7 +2,8 @@
 //! sent through its subcommand, and the exit code and output must be what the client itself
 //! gives for the same request; plus the documented examples, `--all` (also against synthetic
 //! servers that cap pages below the size asked for), `--envelope`, bad input (exit 2, nothing
-//! sent) and secrets kept out of the output.
+//! sent), secrets kept out of the output, a body flag over `--json-body` (against a plain
+//! mock server, which shows what was sent) and the size of `-h`.
 
 use std::collections::BTreeSet;
 use std::process::{Command, Output};
@@ -262,4 +263,81 @@ fn the_key_never_shows() {
             assert!(!text.contains(KEY), "{args:?} shows the key: {text}");
         }
     }
+}
+
+/// The fields of a form body whose names and values need no decoding.
+fn form_fields(body: &[u8]) -> std::collections::BTreeMap<String, String> {
+    String::from_utf8_lossy(body)
+        .split('&')
+        .filter_map(|pair| pair.split_once('='))
+        .map(|(name, value)| (name.to_owned(), value.to_owned()))
+        .collect()
+}
+
+#[test]
+fn a_body_flag_overrides_that_field_of_the_json_body_file() {
+    let rt = runtime();
+    let server = rt.block_on(wiremock::MockServer::start());
+    // The documented example response of `createTag`.
+    let created = serde_json::json!({"response": {
+        "status": "OK", "statuscode": "0", "id": "sh3j",
+        "name": "Flag", "color": "FFFFFF", "bg_color": "0000FF"
+    }});
+    rt.block_on(
+        wiremock::Mock::given(wiremock::matchers::method("POST"))
+            .and(wiremock::matchers::path("/tags"))
+            .respond_with(wiremock::ResponseTemplate::new(200).set_body_json(created))
+            .mount(&server),
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("tag.json");
+    std::fs::write(
+        &file,
+        r#"{"name": "VIP", "color": "FFFFFF", "bg_color": "0000FF"}"#,
+    )
+    .unwrap();
+    let file = file.display().to_string();
+    let output = run(
+        &server.uri(),
+        &["create-tag", "--json-body", &file, "--name", "Flag"],
+    );
+    assert!(output.status.success(), "{output:?}");
+    assert_eq!(stdout_json(&output)["name"], "Flag");
+    let received = rt.block_on(server.received_requests()).unwrap();
+    assert_eq!(received.len(), 1);
+    let sent = form_fields(&received[0].body);
+    let expected = [
+        ("bg_color", "0000FF"),
+        ("color", "FFFFFF"),
+        ("name", "Flag"),
+    ];
+    let expected = expected
+        .iter()
+        .map(|(n, v)| ((*n).to_owned(), (*v).to_owned()))
+        .collect();
+    assert_eq!(sent, expected, "the flag's name, the file's other fields");
+}
+
+#[test]
+fn dash_h_is_one_line_per_operation() {
+    let output = Command::new(BIN).arg("-h").env_clear().output().unwrap();
+    assert!(output.status.success(), "{output:?}");
+    let help = String::from_utf8_lossy(&output.stdout);
+    // 45 operations and `help`, 7 options, 7 lines of usage and headings.
+    assert!(
+        help.lines().count() <= 60,
+        "{} lines:\n{help}",
+        help.lines().count()
+    );
+    assert!(
+        help.lines()
+            .any(|l| l.trim_start().starts_with("create-tag ") && l.ends_with(" Add a tag")),
+        "an operation and its summary on one line: {help}"
+    );
+    let long = Command::new(BIN)
+        .arg("--help")
+        .env_clear()
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&long.stdout).contains("Exit codes:"));
 }

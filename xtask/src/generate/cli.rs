@@ -12,6 +12,9 @@
 //! - operations whose success body is a file, for which progenitor emits `todo!()`, get
 //!   `--output` and write the file (`helpdesk_cli_support::download`);
 //! - the placeholder `--json-body-template` flag (help text "XXX", no effect) is dropped;
+//! - `--json-body` sets the whole body before the flags set its fields (progenitor sets it
+//!   after them, dropping them), so a flag given beside the file overrides that field, as
+//!   its help says;
 //! - `helpdesk_cli_support::Output` implements the generated `CliConfig`: JSON on stdout.
 //!
 //! Operations the API's settings name as hand-written (Contiple's multipart upload) are not
@@ -152,6 +155,7 @@ pub fn render(spec: &Spec, rendered: &Rendered) -> anyhow::Result<String> {
         syn::parse_quote! { ::helpdesk_cli_support::download(matches, r).await };
 
     let (mut all_branches, mut download_branches, mut json_body_templates) = (0, 0, 0);
+    let mut json_bodies_first = 0;
     for item in &mut file.items {
         let syn::Item::Impl(block) = item else {
             continue;
@@ -176,6 +180,16 @@ pub fn render(spec: &Spec, rendered: &Rendered) -> anyhow::Result<String> {
                     add_arg(function, &output_arg)?;
                 }
             } else if let Some(op) = ident.strip_prefix("execute_") {
+                // After `let mut request = …;`: the file first, then each flag over it.
+                let stmts = &mut function.block.stmts;
+                if let Some(at) = stmts.iter().position(|stmt| {
+                    matches!(stmt, syn::Stmt::Expr(syn::Expr::If(branch), _)
+                        if quote!(#branch).to_string().contains("\"json-body\""))
+                }) {
+                    let json_body = stmts.remove(at);
+                    stmts.insert(1, json_body);
+                    json_bodies_first += 1;
+                }
                 if let Some(limit) = paginated.get(op) {
                     let at = function
                         .block
@@ -205,6 +219,7 @@ pub fn render(spec: &Spec, rendered: &Rendered) -> anyhow::Result<String> {
         .filter(|op| op.hand_written.is_none() && !op.raw["requestBody"].is_null())
         .count();
     expect_changes("CLI json-body-template", json_body_templates, bodies)?;
+    expect_changes("CLI --json-body first", json_bodies_first, bodies)?;
     expect_changes("CLI --all", all_branches, paginated.len())?;
     expect_changes("CLI download", download_branches, downloads.len())?;
 
@@ -275,5 +290,14 @@ pub fn render(spec: &Spec, rendered: &Rendered) -> anyhow::Result<String> {
         spec = api.spec_relative()
     );
     let header = ast::header(spec, &intro, "is written by hand in the CLI crate");
-    Ok(header + &prettyplease::unparse(&file))
+    let code = prettyplease::unparse(&file);
+    let json_body_help = "\"Path to a file that contains the full json body.\"";
+    expect_changes(
+        "CLI --json-body help",
+        code.matches(json_body_help).count(),
+        bodies,
+    )?;
+    let help =
+        "\"A JSON file holding the whole body; a flag given beside it overrides that field\"";
+    Ok(header + &code.replace(json_body_help, help))
 }
