@@ -12249,12 +12249,7 @@ pub struct Client {
     pub(crate) inner: ::helpdesk_client_runtime::State<::contiple::Credentials>,
 }
 impl Client {
-    /// Construct a new client with an existing `reqwest::Client`,
-    /// allowing more control over its configuration.
-    ///
-    /// `baseurl` is the base URL provided to the internal
-    /// `reqwest::Client`, and should include a scheme and hostname,
-    /// as well as port and a path stem if applicable.
+    /// Low level, for [`ClientBuilder`](crate::ClientBuilder): use [`Client::new`] or `ClientBuilder`, which check the base URL and build the state (credentials, retries, rate limit).
     pub fn new_with_client(
         baseurl: &str,
         client: reqwest::Client,
@@ -16629,10 +16624,7 @@ pub mod builder {
             self,
         ) -> ::helpdesk_client_runtime::paginate::BoxStream<
             'a,
-            ::std::result::Result<
-                types::FaqArticle,
-                ::helpdesk_client_runtime::Error<types::ResponseHeader>,
-            >,
+            ::std::result::Result<types::FaqArticle, ::contiple::Error>,
         > {
             let requested = match &self.page_size {
                 Ok(limit) => *limit,
@@ -16656,10 +16648,7 @@ pub mod builder {
             page_size: u64,
         ) -> ::helpdesk_client_runtime::paginate::BoxStream<
             'a,
-            ::std::result::Result<
-                types::FaqArticle,
-                ::helpdesk_client_runtime::Error<types::ResponseHeader>,
-            >,
+            ::std::result::Result<types::FaqArticle, ::contiple::Error>,
         > {
             let page_size = ::helpdesk_client_runtime::paginate::page_size(
                 Some(page_size),
@@ -16673,10 +16662,7 @@ pub mod builder {
             template: Self,
         ) -> ::helpdesk_client_runtime::paginate::BoxStream<
             'a,
-            ::std::result::Result<
-                types::FaqArticle,
-                ::helpdesk_client_runtime::Error<types::ResponseHeader>,
-            >,
+            ::std::result::Result<types::FaqArticle, ::contiple::Error>,
         > {
             ::helpdesk_client_runtime::paginate::rows(
                 ::helpdesk_client_runtime::paginate::Style::Page,
@@ -16718,10 +16704,7 @@ pub mod builder {
             self,
         ) -> ::helpdesk_client_runtime::paginate::BoxStream<
             'a,
-            ::std::result::Result<
-                types::NoticeSummary,
-                ::helpdesk_client_runtime::Error<types::ResponseHeader>,
-            >,
+            ::std::result::Result<types::NoticeSummary, ::contiple::Error>,
         > {
             let requested = match &self.page_size {
                 Ok(limit) => *limit,
@@ -16745,10 +16728,7 @@ pub mod builder {
             page_size: u64,
         ) -> ::helpdesk_client_runtime::paginate::BoxStream<
             'a,
-            ::std::result::Result<
-                types::NoticeSummary,
-                ::helpdesk_client_runtime::Error<types::ResponseHeader>,
-            >,
+            ::std::result::Result<types::NoticeSummary, ::contiple::Error>,
         > {
             let page_size = ::helpdesk_client_runtime::paginate::page_size(
                 Some(page_size),
@@ -16762,10 +16742,7 @@ pub mod builder {
             template: Self,
         ) -> ::helpdesk_client_runtime::paginate::BoxStream<
             'a,
-            ::std::result::Result<
-                types::NoticeSummary,
-                ::helpdesk_client_runtime::Error<types::ResponseHeader>,
-            >,
+            ::std::result::Result<types::NoticeSummary, ::contiple::Error>,
         > {
             ::helpdesk_client_runtime::paginate::rows(
                 ::helpdesk_client_runtime::paginate::Style::Page,
@@ -16807,10 +16784,7 @@ pub mod builder {
             self,
         ) -> ::helpdesk_client_runtime::paginate::BoxStream<
             'a,
-            ::std::result::Result<
-                types::CustomerTicketSummary,
-                ::helpdesk_client_runtime::Error<types::ResponseHeader>,
-            >,
+            ::std::result::Result<types::CustomerTicketSummary, ::contiple::Error>,
         > {
             let requested = match &self.page_size {
                 Ok(limit) => *limit,
@@ -16834,10 +16808,7 @@ pub mod builder {
             page_size: u64,
         ) -> ::helpdesk_client_runtime::paginate::BoxStream<
             'a,
-            ::std::result::Result<
-                types::CustomerTicketSummary,
-                ::helpdesk_client_runtime::Error<types::ResponseHeader>,
-            >,
+            ::std::result::Result<types::CustomerTicketSummary, ::contiple::Error>,
         > {
             let page_size = ::helpdesk_client_runtime::paginate::page_size(
                 Some(page_size),
@@ -16851,10 +16822,7 @@ pub mod builder {
             template: Self,
         ) -> ::helpdesk_client_runtime::paginate::BoxStream<
             'a,
-            ::std::result::Result<
-                types::CustomerTicketSummary,
-                ::helpdesk_client_runtime::Error<types::ResponseHeader>,
-            >,
+            ::std::result::Result<types::CustomerTicketSummary, ::contiple::Error>,
         > {
             ::helpdesk_client_runtime::paginate::rows(
                 ::helpdesk_client_runtime::paginate::Style::Page,
@@ -16896,10 +16864,7 @@ pub mod builder {
             self,
         ) -> ::helpdesk_client_runtime::paginate::BoxStream<
             'a,
-            ::std::result::Result<
-                types::Agent,
-                ::helpdesk_client_runtime::Error<types::ResponseHeader>,
-            >,
+            ::std::result::Result<types::Agent, ::contiple::Error>,
         > {
             let requested = match &self.page_size {
                 Ok(limit) => *limit,
@@ -16923,10 +16888,7 @@ pub mod builder {
             page_size: u64,
         ) -> ::helpdesk_client_runtime::paginate::BoxStream<
             'a,
-            ::std::result::Result<
-                types::Agent,
-                ::helpdesk_client_runtime::Error<types::ResponseHeader>,
-            >,
+            ::std::result::Result<types::Agent, ::contiple::Error>,
         > {
             let page_size = ::helpdesk_client_runtime::paginate::page_size(
                 Some(page_size),
@@ -16940,10 +16902,7 @@ pub mod builder {
             template: Self,
         ) -> ::helpdesk_client_runtime::paginate::BoxStream<
             'a,
-            ::std::result::Result<
-                types::Agent,
-                ::helpdesk_client_runtime::Error<types::ResponseHeader>,
-            >,
+            ::std::result::Result<types::Agent, ::contiple::Error>,
         > {
             ::helpdesk_client_runtime::paginate::rows(
                 ::helpdesk_client_runtime::paginate::Style::Page,

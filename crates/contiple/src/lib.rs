@@ -53,37 +53,7 @@ pub mod signing;
 mod timestamp;
 mod upload;
 
-#[rustfmt::skip]
-#[allow(clippy::all, clippy::pedantic, missing_docs, unused_imports)]
-mod generated;
-
-pub use generated::*;
-pub use helpdesk_client_runtime::{
-    install_crypto_provider, Base64Data, CommaList, Download, DownloadExt, Envelope, JsonEncoded,
-    ResultExt,
-};
-pub use hooks::Contiple;
-pub use signing::Credentials;
-pub use timestamp::EpochMillis;
-pub use upload::{MAX_FILE_NAME_CHARS, MAX_UPLOAD_BYTES, UPLOAD_EXTENSIONS};
-
-/// A failed Contiple call: the shared runtime's error with Contiple's error payload (the
-/// envelope's `header`: `resultCode`, `resultMessage`, `isSuccessful`).
-pub type Error = helpdesk_client_runtime::Error<types::ResponseHeader>;
-
-/// Builds a [`Client`]: timeouts, user agent, or a `reqwest::ClientBuilder` of your own.
-///
-/// ```
-/// use std::time::Duration;
-/// use contiple::{ClientBuilder, Credentials};
-/// let credentials = Credentials::new("APISimple", "org-id", "security-key");
-/// let client = ClientBuilder::new("https://nhn-cs.oc.nhncloud.com", credentials)
-///     .timeout(Duration::from_secs(30))
-///     .build()?;
-/// # Ok::<(), contiple::Error>(())
-/// ```
-pub type ClientBuilder = helpdesk_client_runtime::ClientBuilder<Client>;
-
+// Before the generated module: rustdoc lists `Client::new` first among the client's methods.
 impl Client {
     /// A client for the service `service_id` at `base_url` (e.g.
     /// `https://nhn-cs.oc.nhncloud.com`, or the alpha `https://{domain}.oc.alpha-nhncloud.com`),
@@ -105,3 +75,39 @@ impl Client {
         .build()
     }
 }
+
+#[rustfmt::skip]
+#[allow(clippy::all, clippy::pedantic, missing_docs, unused_imports)]
+mod generated;
+
+pub use generated::{builder, types, Client};
+pub use helpdesk_client_runtime::reexports::*;
+pub use hooks::Contiple;
+pub use signing::Credentials;
+pub use timestamp::EpochMillis;
+pub use upload::{MAX_FILE_NAME_CHARS, MAX_UPLOAD_BYTES, UPLOAD_EXTENSIONS};
+
+/// `use contiple::prelude::*;`: the client and the traits its calls are completed with.
+pub mod prelude {
+    pub use crate::{Client, DownloadExt, ResultExt};
+}
+
+/// A failed Contiple call: the shared runtime's error with Contiple's error payload (the
+/// envelope's `header`: `resultCode`, `resultMessage`, `isSuccessful`).
+pub type Error = helpdesk_client_runtime::Error<types::ResponseHeader>;
+
+/// Builds a [`Client`]: timeouts, user agent, retries, rate limit, or a
+/// `reqwest::ClientBuilder` of your own.
+///
+/// ```
+/// use std::time::Duration;
+/// use contiple::{ClientBuilder, Credentials, RetryPolicy};
+///
+/// let credentials = Credentials::new("APISimple", "org-id", "security-key");
+/// let client = ClientBuilder::new("https://nhn-cs.oc.nhncloud.com", credentials)
+///     .timeout(Duration::from_secs(30))
+///     .retry(RetryPolicy::none())
+///     .build()?;
+/// # Ok::<(), contiple::Error>(())
+/// ```
+pub type ClientBuilder = helpdesk_client_runtime::ClientBuilder<Client>;

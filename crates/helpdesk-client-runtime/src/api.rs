@@ -88,8 +88,10 @@ impl ErrorEnvelope {
 /// - progenitor's `ClientHooks` for the client: its `pre` hook authenticates the secured
 ///   operations ([`crate::Credentials::authenticate`]), its `exec` hook is
 ///   [`crate::exec::execute`];
-/// - [`crate::ApiClient`], for [`crate::ClientBuilder`]: the default `User-Agent`
-///   (`<crate>-rs/<version>`) and rate limit, and the base URL the credentials choose;
+/// - [`crate::ApiClient`], for [`crate::ClientBuilder`] and [`crate::RawRequest`]: the default
+///   `User-Agent` (`<crate>-rs/<version>`) and rate limit, the base URL the credentials choose,
+///   the error body and the envelope's payload member;
+/// - the client's `raw(method, path)` method ([`crate::RawRequest`]);
 /// - [`crate::Envelope`] for every envelope component (`null_envelopes`: those whose payload
 ///   is always `null`), [`crate::ErrorBody`] for the error envelope and [`crate::ApiError`] for
 ///   its payload, from the API's [`Api`] impl.
@@ -211,8 +213,26 @@ macro_rules! api_glue {
             }
         }
 
+        impl $client {
+            /// A request to an endpoint the spec does not document: `path` is relative to the
+            /// client's base URL. It goes through the same authentication, retries, rate
+            /// limit, body cap, redaction and error detection as every generated operation;
+            /// [`RawRequest::send`](crate::RawRequest::send) returns the envelope's payload
+            /// as JSON. The crate's documentation has an example.
+            pub fn raw(
+                &self,
+                method: $crate::reexports::Method,
+                path: &str,
+            ) -> $crate::RawRequest<'_, Self> {
+                $crate::RawRequest::new(self, method, path)
+            }
+        }
+
         impl $crate::ApiClient for $client {
             type Api = $api;
+            type ErrorBody = $error_body;
+
+            const PAYLOAD_MEMBER: &'static str = stringify!($field);
 
             const USER_AGENT: &'static str =
                 concat!(env!("CARGO_PKG_NAME"), "-rs/", env!("CARGO_PKG_VERSION"));
@@ -230,6 +250,18 @@ macro_rules! api_glue {
             ) -> Self {
                 let base_url = $crate::Credentials::base_url(state.credentials(), base_url);
                 $client::new_with_client(&base_url, http, state)
+            }
+
+            fn base_url(&self) -> &str {
+                ::progenitor_client::ClientInfo::baseurl(self)
+            }
+
+            fn http(&self) -> &::reqwest::Client {
+                ::progenitor_client::ClientInfo::client(self)
+            }
+
+            fn state(&self) -> &$crate::State<<$api as $crate::Api>::Credentials> {
+                ::progenitor_client::ClientInfo::inner(self)
             }
         }
     };
@@ -281,5 +313,32 @@ pub(crate) mod testing {
         fn loose_error(_: &serde_json::Value) -> Option<()> {
             None
         }
+    }
+
+    impl crate::ApiError for () {
+        const API: &'static str = "Test";
+        const CODE_FIELD: &'static str = "statuscode";
+
+        fn code(&self) -> Option<String> {
+            None
+        }
+
+        fn message(&self) -> Option<String> {
+            None
+        }
+
+        fn from_loose_json(_: &serde_json::Value) -> Option<()> {
+            None
+        }
+    }
+
+    /// An error body without a payload.
+    #[derive(serde::Deserialize, serde::Serialize)]
+    pub(crate) struct NoErrorBody {}
+
+    impl crate::ErrorBody for NoErrorBody {
+        type Error = ();
+
+        fn into_error(self) {}
     }
 }

@@ -639,7 +639,7 @@ fn is_timeout(err: &reqwest::Error) -> bool {
     false
 }
 
-fn error_chain(err: &dyn std::error::Error) -> String {
+pub(crate) fn error_chain(err: &dyn std::error::Error) -> String {
     let mut text = err.to_string();
     let mut source = err.source();
     while let Some(current) = source {

@@ -20227,12 +20227,7 @@ pub struct Client {
     pub(crate) inner: ::helpdesk_client_runtime::State<::liveagent::ApiKey>,
 }
 impl Client {
-    /// Construct a new client with an existing `reqwest::Client`,
-    /// allowing more control over its configuration.
-    ///
-    /// `baseurl` is the base URL provided to the internal
-    /// `reqwest::Client`, and should include a scheme and hostname,
-    /// as well as port and a path stem if applicable.
+    /// Low level, for [`ClientBuilder`](crate::ClientBuilder): use [`Client::new`] or `ClientBuilder`, which check the base URL and build the state (credentials, retries, rate limit).
     pub fn new_with_client(
         baseurl: &str,
         client: reqwest::Client,
@@ -26751,10 +26746,7 @@ pub mod builder {
             self,
         ) -> ::helpdesk_client_runtime::paginate::BoxStream<
             'a,
-            ::std::result::Result<
-                types::ConversationSummary,
-                ::helpdesk_client_runtime::Error<types::Error>,
-            >,
+            ::std::result::Result<types::ConversationSummary, ::liveagent::Error>,
         > {
             let requested = match &self.limit {
                 Ok(limit) => *limit,
@@ -26774,10 +26766,7 @@ pub mod builder {
             page_size: u64,
         ) -> ::helpdesk_client_runtime::paginate::BoxStream<
             'a,
-            ::std::result::Result<
-                types::ConversationSummary,
-                ::helpdesk_client_runtime::Error<types::Error>,
-            >,
+            ::std::result::Result<types::ConversationSummary, ::liveagent::Error>,
         > {
             let page_size = ::helpdesk_client_runtime::paginate::page_size(
                 Some(page_size),
@@ -26791,10 +26780,7 @@ pub mod builder {
             template: Self,
         ) -> ::helpdesk_client_runtime::paginate::BoxStream<
             'a,
-            ::std::result::Result<
-                types::ConversationSummary,
-                ::helpdesk_client_runtime::Error<types::Error>,
-            >,
+            ::std::result::Result<types::ConversationSummary, ::liveagent::Error>,
         > {
             ::helpdesk_client_runtime::paginate::rows(
                 ::helpdesk_client_runtime::paginate::Style::Cursor(|
@@ -26834,10 +26820,7 @@ pub mod builder {
             self,
         ) -> ::helpdesk_client_runtime::paginate::BoxStream<
             'a,
-            ::std::result::Result<
-                types::KnowledgebaseArticle,
-                ::helpdesk_client_runtime::Error<types::Error>,
-            >,
+            ::std::result::Result<types::KnowledgebaseArticle, ::liveagent::Error>,
         > {
             let requested = match &self.limit {
                 Ok(limit) => *limit,
@@ -26857,10 +26840,7 @@ pub mod builder {
             page_size: u64,
         ) -> ::helpdesk_client_runtime::paginate::BoxStream<
             'a,
-            ::std::result::Result<
-                types::KnowledgebaseArticle,
-                ::helpdesk_client_runtime::Error<types::Error>,
-            >,
+            ::std::result::Result<types::KnowledgebaseArticle, ::liveagent::Error>,
         > {
             let page_size = ::helpdesk_client_runtime::paginate::page_size(
                 Some(page_size),
@@ -26874,10 +26854,7 @@ pub mod builder {
             template: Self,
         ) -> ::helpdesk_client_runtime::paginate::BoxStream<
             'a,
-            ::std::result::Result<
-                types::KnowledgebaseArticle,
-                ::helpdesk_client_runtime::Error<types::Error>,
-            >,
+            ::std::result::Result<types::KnowledgebaseArticle, ::liveagent::Error>,
         > {
             ::helpdesk_client_runtime::paginate::rows(
                 ::helpdesk_client_runtime::paginate::Style::Offset,
@@ -26915,10 +26892,7 @@ pub mod builder {
             self,
         ) -> ::helpdesk_client_runtime::paginate::BoxStream<
             'a,
-            ::std::result::Result<
-                types::KnowledgebaseEntry,
-                ::helpdesk_client_runtime::Error<types::Error>,
-            >,
+            ::std::result::Result<types::KnowledgebaseEntry, ::liveagent::Error>,
         > {
             let requested = match &self.limit {
                 Ok(limit) => *limit,
@@ -26938,10 +26912,7 @@ pub mod builder {
             page_size: u64,
         ) -> ::helpdesk_client_runtime::paginate::BoxStream<
             'a,
-            ::std::result::Result<
-                types::KnowledgebaseEntry,
-                ::helpdesk_client_runtime::Error<types::Error>,
-            >,
+            ::std::result::Result<types::KnowledgebaseEntry, ::liveagent::Error>,
         > {
             let page_size = ::helpdesk_client_runtime::paginate::page_size(
                 Some(page_size),
@@ -26955,10 +26926,7 @@ pub mod builder {
             template: Self,
         ) -> ::helpdesk_client_runtime::paginate::BoxStream<
             'a,
-            ::std::result::Result<
-                types::KnowledgebaseEntry,
-                ::helpdesk_client_runtime::Error<types::Error>,
-            >,
+            ::std::result::Result<types::KnowledgebaseEntry, ::liveagent::Error>,
         > {
             ::helpdesk_client_runtime::paginate::rows(
                 ::helpdesk_client_runtime::paginate::Style::Offset,
@@ -26996,10 +26964,7 @@ pub mod builder {
             self,
         ) -> ::helpdesk_client_runtime::paginate::BoxStream<
             'a,
-            ::std::result::Result<
-                types::Knowledgebase,
-                ::helpdesk_client_runtime::Error<types::Error>,
-            >,
+            ::std::result::Result<types::Knowledgebase, ::liveagent::Error>,
         > {
             let requested = match &self.limit {
                 Ok(limit) => *limit,
@@ -27019,10 +26984,7 @@ pub mod builder {
             page_size: u64,
         ) -> ::helpdesk_client_runtime::paginate::BoxStream<
             'a,
-            ::std::result::Result<
-                types::Knowledgebase,
-                ::helpdesk_client_runtime::Error<types::Error>,
-            >,
+            ::std::result::Result<types::Knowledgebase, ::liveagent::Error>,
         > {
             let page_size = ::helpdesk_client_runtime::paginate::page_size(
                 Some(page_size),
@@ -27036,10 +26998,7 @@ pub mod builder {
             template: Self,
         ) -> ::helpdesk_client_runtime::paginate::BoxStream<
             'a,
-            ::std::result::Result<
-                types::Knowledgebase,
-                ::helpdesk_client_runtime::Error<types::Error>,
-            >,
+            ::std::result::Result<types::Knowledgebase, ::liveagent::Error>,
         > {
             ::helpdesk_client_runtime::paginate::rows(
                 ::helpdesk_client_runtime::paginate::Style::Offset,
@@ -27077,10 +27036,7 @@ pub mod builder {
             self,
         ) -> ::helpdesk_client_runtime::paginate::BoxStream<
             'a,
-            ::std::result::Result<
-                types::AgentReportRow,
-                ::helpdesk_client_runtime::Error<types::Error>,
-            >,
+            ::std::result::Result<types::AgentReportRow, ::liveagent::Error>,
         > {
             let requested = match &self.limitcount {
                 Ok(limit) => *limit,
@@ -27104,10 +27060,7 @@ pub mod builder {
             page_size: u64,
         ) -> ::helpdesk_client_runtime::paginate::BoxStream<
             'a,
-            ::std::result::Result<
-                types::AgentReportRow,
-                ::helpdesk_client_runtime::Error<types::Error>,
-            >,
+            ::std::result::Result<types::AgentReportRow, ::liveagent::Error>,
         > {
             let page_size = ::helpdesk_client_runtime::paginate::page_size(
                 Some(page_size),
@@ -27121,10 +27074,7 @@ pub mod builder {
             template: Self,
         ) -> ::helpdesk_client_runtime::paginate::BoxStream<
             'a,
-            ::std::result::Result<
-                types::AgentReportRow,
-                ::helpdesk_client_runtime::Error<types::Error>,
-            >,
+            ::std::result::Result<types::AgentReportRow, ::liveagent::Error>,
         > {
             ::helpdesk_client_runtime::paginate::rows(
                 ::helpdesk_client_runtime::paginate::Style::Offset,
@@ -27162,10 +27112,7 @@ pub mod builder {
             self,
         ) -> ::helpdesk_client_runtime::paginate::BoxStream<
             'a,
-            ::std::result::Result<
-                types::ChannelReportRow,
-                ::helpdesk_client_runtime::Error<types::Error>,
-            >,
+            ::std::result::Result<types::ChannelReportRow, ::liveagent::Error>,
         > {
             let requested = match &self.limitcount {
                 Ok(limit) => *limit,
@@ -27189,10 +27136,7 @@ pub mod builder {
             page_size: u64,
         ) -> ::helpdesk_client_runtime::paginate::BoxStream<
             'a,
-            ::std::result::Result<
-                types::ChannelReportRow,
-                ::helpdesk_client_runtime::Error<types::Error>,
-            >,
+            ::std::result::Result<types::ChannelReportRow, ::liveagent::Error>,
         > {
             let page_size = ::helpdesk_client_runtime::paginate::page_size(
                 Some(page_size),
@@ -27206,10 +27150,7 @@ pub mod builder {
             template: Self,
         ) -> ::helpdesk_client_runtime::paginate::BoxStream<
             'a,
-            ::std::result::Result<
-                types::ChannelReportRow,
-                ::helpdesk_client_runtime::Error<types::Error>,
-            >,
+            ::std::result::Result<types::ChannelReportRow, ::liveagent::Error>,
         > {
             ::helpdesk_client_runtime::paginate::rows(
                 ::helpdesk_client_runtime::paginate::Style::Offset,
@@ -27247,10 +27188,7 @@ pub mod builder {
             self,
         ) -> ::helpdesk_client_runtime::paginate::BoxStream<
             'a,
-            ::std::result::Result<
-                types::DepartmentReportRow,
-                ::helpdesk_client_runtime::Error<types::Error>,
-            >,
+            ::std::result::Result<types::DepartmentReportRow, ::liveagent::Error>,
         > {
             let requested = match &self.limitcount {
                 Ok(limit) => *limit,
@@ -27274,10 +27212,7 @@ pub mod builder {
             page_size: u64,
         ) -> ::helpdesk_client_runtime::paginate::BoxStream<
             'a,
-            ::std::result::Result<
-                types::DepartmentReportRow,
-                ::helpdesk_client_runtime::Error<types::Error>,
-            >,
+            ::std::result::Result<types::DepartmentReportRow, ::liveagent::Error>,
         > {
             let page_size = ::helpdesk_client_runtime::paginate::page_size(
                 Some(page_size),
@@ -27291,10 +27226,7 @@ pub mod builder {
             template: Self,
         ) -> ::helpdesk_client_runtime::paginate::BoxStream<
             'a,
-            ::std::result::Result<
-                types::DepartmentReportRow,
-                ::helpdesk_client_runtime::Error<types::Error>,
-            >,
+            ::std::result::Result<types::DepartmentReportRow, ::liveagent::Error>,
         > {
             ::helpdesk_client_runtime::paginate::rows(
                 ::helpdesk_client_runtime::paginate::Style::Offset,
@@ -27332,10 +27264,7 @@ pub mod builder {
             self,
         ) -> ::helpdesk_client_runtime::paginate::BoxStream<
             'a,
-            ::std::result::Result<
-                types::PerformanceReportRow,
-                ::helpdesk_client_runtime::Error<types::Error>,
-            >,
+            ::std::result::Result<types::PerformanceReportRow, ::liveagent::Error>,
         > {
             let requested = match &self.limitcount {
                 Ok(limit) => *limit,
@@ -27359,10 +27288,7 @@ pub mod builder {
             page_size: u64,
         ) -> ::helpdesk_client_runtime::paginate::BoxStream<
             'a,
-            ::std::result::Result<
-                types::PerformanceReportRow,
-                ::helpdesk_client_runtime::Error<types::Error>,
-            >,
+            ::std::result::Result<types::PerformanceReportRow, ::liveagent::Error>,
         > {
             let page_size = ::helpdesk_client_runtime::paginate::page_size(
                 Some(page_size),
@@ -27376,10 +27302,7 @@ pub mod builder {
             template: Self,
         ) -> ::helpdesk_client_runtime::paginate::BoxStream<
             'a,
-            ::std::result::Result<
-                types::PerformanceReportRow,
-                ::helpdesk_client_runtime::Error<types::Error>,
-            >,
+            ::std::result::Result<types::PerformanceReportRow, ::liveagent::Error>,
         > {
             ::helpdesk_client_runtime::paginate::rows(
                 ::helpdesk_client_runtime::paginate::Style::Offset,
@@ -27417,10 +27340,7 @@ pub mod builder {
             self,
         ) -> ::helpdesk_client_runtime::paginate::BoxStream<
             'a,
-            ::std::result::Result<
-                types::TagReportRow,
-                ::helpdesk_client_runtime::Error<types::Error>,
-            >,
+            ::std::result::Result<types::TagReportRow, ::liveagent::Error>,
         > {
             let requested = match &self.limitcount {
                 Ok(limit) => *limit,
@@ -27444,10 +27364,7 @@ pub mod builder {
             page_size: u64,
         ) -> ::helpdesk_client_runtime::paginate::BoxStream<
             'a,
-            ::std::result::Result<
-                types::TagReportRow,
-                ::helpdesk_client_runtime::Error<types::Error>,
-            >,
+            ::std::result::Result<types::TagReportRow, ::liveagent::Error>,
         > {
             let page_size = ::helpdesk_client_runtime::paginate::page_size(
                 Some(page_size),
@@ -27461,10 +27378,7 @@ pub mod builder {
             template: Self,
         ) -> ::helpdesk_client_runtime::paginate::BoxStream<
             'a,
-            ::std::result::Result<
-                types::TagReportRow,
-                ::helpdesk_client_runtime::Error<types::Error>,
-            >,
+            ::std::result::Result<types::TagReportRow, ::liveagent::Error>,
         > {
             ::helpdesk_client_runtime::paginate::rows(
                 ::helpdesk_client_runtime::paginate::Style::Offset,
@@ -27502,10 +27416,7 @@ pub mod builder {
             self,
         ) -> ::helpdesk_client_runtime::paginate::BoxStream<
             'a,
-            ::std::result::Result<
-                types::AgentAvailability,
-                ::helpdesk_client_runtime::Error<types::Error>,
-            >,
+            ::std::result::Result<types::AgentAvailability, ::liveagent::Error>,
         > {
             let requested = match &self.limitcount {
                 Ok(limit) => *limit,
@@ -27529,10 +27440,7 @@ pub mod builder {
             page_size: u64,
         ) -> ::helpdesk_client_runtime::paginate::BoxStream<
             'a,
-            ::std::result::Result<
-                types::AgentAvailability,
-                ::helpdesk_client_runtime::Error<types::Error>,
-            >,
+            ::std::result::Result<types::AgentAvailability, ::liveagent::Error>,
         > {
             let page_size = ::helpdesk_client_runtime::paginate::page_size(
                 Some(page_size),
@@ -27546,10 +27454,7 @@ pub mod builder {
             template: Self,
         ) -> ::helpdesk_client_runtime::paginate::BoxStream<
             'a,
-            ::std::result::Result<
-                types::AgentAvailability,
-                ::helpdesk_client_runtime::Error<types::Error>,
-            >,
+            ::std::result::Result<types::AgentAvailability, ::liveagent::Error>,
         > {
             ::helpdesk_client_runtime::paginate::rows(
                 ::helpdesk_client_runtime::paginate::Style::Offset,
@@ -27587,10 +27492,7 @@ pub mod builder {
             self,
         ) -> ::helpdesk_client_runtime::paginate::BoxStream<
             'a,
-            ::std::result::Result<
-                types::TicketsLoad,
-                ::helpdesk_client_runtime::Error<types::Error>,
-            >,
+            ::std::result::Result<types::TicketsLoad, ::liveagent::Error>,
         > {
             let requested = match &self.limitcount {
                 Ok(limit) => *limit,
@@ -27614,10 +27516,7 @@ pub mod builder {
             page_size: u64,
         ) -> ::helpdesk_client_runtime::paginate::BoxStream<
             'a,
-            ::std::result::Result<
-                types::TicketsLoad,
-                ::helpdesk_client_runtime::Error<types::Error>,
-            >,
+            ::std::result::Result<types::TicketsLoad, ::liveagent::Error>,
         > {
             let page_size = ::helpdesk_client_runtime::paginate::page_size(
                 Some(page_size),
@@ -27631,10 +27530,7 @@ pub mod builder {
             template: Self,
         ) -> ::helpdesk_client_runtime::paginate::BoxStream<
             'a,
-            ::std::result::Result<
-                types::TicketsLoad,
-                ::helpdesk_client_runtime::Error<types::Error>,
-            >,
+            ::std::result::Result<types::TicketsLoad, ::liveagent::Error>,
         > {
             ::helpdesk_client_runtime::paginate::rows(
                 ::helpdesk_client_runtime::paginate::Style::Offset,
@@ -27672,10 +27568,7 @@ pub mod builder {
             self,
         ) -> ::helpdesk_client_runtime::paginate::BoxStream<
             'a,
-            ::std::result::Result<
-                types::SlaCompliance,
-                ::helpdesk_client_runtime::Error<types::Error>,
-            >,
+            ::std::result::Result<types::SlaCompliance, ::liveagent::Error>,
         > {
             let requested = match &self.limitcount {
                 Ok(limit) => *limit,
@@ -27699,10 +27592,7 @@ pub mod builder {
             page_size: u64,
         ) -> ::helpdesk_client_runtime::paginate::BoxStream<
             'a,
-            ::std::result::Result<
-                types::SlaCompliance,
-                ::helpdesk_client_runtime::Error<types::Error>,
-            >,
+            ::std::result::Result<types::SlaCompliance, ::liveagent::Error>,
         > {
             let page_size = ::helpdesk_client_runtime::paginate::page_size(
                 Some(page_size),
@@ -27716,10 +27606,7 @@ pub mod builder {
             template: Self,
         ) -> ::helpdesk_client_runtime::paginate::BoxStream<
             'a,
-            ::std::result::Result<
-                types::SlaCompliance,
-                ::helpdesk_client_runtime::Error<types::Error>,
-            >,
+            ::std::result::Result<types::SlaCompliance, ::liveagent::Error>,
         > {
             ::helpdesk_client_runtime::paginate::rows(
                 ::helpdesk_client_runtime::paginate::Style::Offset,
@@ -27757,10 +27644,7 @@ pub mod builder {
             self,
         ) -> ::helpdesk_client_runtime::paginate::BoxStream<
             'a,
-            ::std::result::Result<
-                types::SlaLog,
-                ::helpdesk_client_runtime::Error<types::Error>,
-            >,
+            ::std::result::Result<types::SlaLog, ::liveagent::Error>,
         > {
             let requested = match &self.limitcount {
                 Ok(limit) => *limit,
@@ -27784,10 +27668,7 @@ pub mod builder {
             page_size: u64,
         ) -> ::helpdesk_client_runtime::paginate::BoxStream<
             'a,
-            ::std::result::Result<
-                types::SlaLog,
-                ::helpdesk_client_runtime::Error<types::Error>,
-            >,
+            ::std::result::Result<types::SlaLog, ::liveagent::Error>,
         > {
             let page_size = ::helpdesk_client_runtime::paginate::page_size(
                 Some(page_size),
@@ -27801,10 +27682,7 @@ pub mod builder {
             template: Self,
         ) -> ::helpdesk_client_runtime::paginate::BoxStream<
             'a,
-            ::std::result::Result<
-                types::SlaLog,
-                ::helpdesk_client_runtime::Error<types::Error>,
-            >,
+            ::std::result::Result<types::SlaLog, ::liveagent::Error>,
         > {
             ::helpdesk_client_runtime::paginate::rows(
                 ::helpdesk_client_runtime::paginate::Style::Offset,

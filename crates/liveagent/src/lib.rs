@@ -85,33 +85,7 @@ mod custom_fields;
 mod formats;
 mod hooks;
 
-#[rustfmt::skip]
-#[allow(clippy::all, clippy::pedantic, missing_docs, unused_imports)]
-mod generated;
-
-pub use formats::{LaDateTime, LaInt, OpDateTime};
-pub use generated::*;
-pub use helpdesk_client_runtime::{
-    install_crypto_provider, Base64Data, CommaList, DownloadExt, Envelope, JsonEncoded, ResultExt,
-};
-pub use hooks::{ApiKey, LiveAgent};
-
-/// A failed LiveAgent call: the shared runtime's error with LiveAgent's error payload
-/// (`statuscode`, `errormessage`, `debugmessage`).
-pub type Error = helpdesk_client_runtime::Error<types::Error>;
-
-/// Builds a [`Client`]: timeouts, user agent, or a `reqwest::ClientBuilder` of your own.
-///
-/// ```
-/// use std::time::Duration;
-/// let client = liveagent::ClientBuilder::new("https://example.ladesk.com/api", liveagent::ApiKey::new("key"))
-///     .timeout(Duration::from_secs(30))
-///     .user_agent("my-service/1.0")
-///     .build()?;
-/// # Ok::<(), liveagent::Error>(())
-/// ```
-pub type ClientBuilder = helpdesk_client_runtime::ClientBuilder<Client>;
-
+// Before the generated module: rustdoc lists `Client::new` first among the client's methods.
 impl Client {
     /// A client for the API at `base_url` (e.g. `https://example.ladesk.com/api`; a self-hosted
     /// installation's `https://host/api` works too) with the default settings of
@@ -123,6 +97,40 @@ impl Client {
         ClientBuilder::new(base_url, api_key.into()).build()
     }
 }
+
+#[rustfmt::skip]
+#[allow(clippy::all, clippy::pedantic, missing_docs, unused_imports)]
+mod generated;
+
+pub use formats::{LaDateTime, LaInt, OpDateTime};
+pub use generated::{builder, types, Client};
+pub use helpdesk_client_runtime::reexports::*;
+pub use hooks::{ApiKey, LiveAgent};
+
+/// `use liveagent::prelude::*;`: the client and the traits its calls are completed with.
+pub mod prelude {
+    pub use crate::{Client, DownloadExt, ResultExt};
+}
+
+/// A failed LiveAgent call: the shared runtime's error with LiveAgent's error payload
+/// (`statuscode`, `errormessage`, `debugmessage`).
+pub type Error = helpdesk_client_runtime::Error<types::Error>;
+
+/// Builds a [`Client`]: timeouts, user agent, retries, rate limit, or a `reqwest::ClientBuilder`
+/// of your own.
+///
+/// ```
+/// use std::time::Duration;
+/// use liveagent::{ApiKey, ClientBuilder, RetryPolicy};
+///
+/// let client = ClientBuilder::new("https://example.ladesk.com/api", ApiKey::new("key"))
+///     .timeout(Duration::from_secs(30))
+///     .user_agent("my-service/1.0")
+///     .retry(RetryPolicy::none())
+///     .build()?;
+/// # Ok::<(), liveagent::Error>(())
+/// ```
+pub type ClientBuilder = helpdesk_client_runtime::ClientBuilder<Client>;
 
 #[cfg(test)]
 mod tests {
