@@ -1,6 +1,63 @@
 //! Rust client for the [Contiple](https://www.contiple.com) (NHN Cloud Online Contact) Open
 //! API.
 //!
+//! Start with [`Client::new`]: the API's URL, the service id, the organization id and the
+//! service's security key. Every operation is a method on [`Client`] with a builder for its
+//! parameters; `.send().await` sends it (signed) and [`.payload()`](ResultExt::payload)
+//! unwraps Contiple's `{"header": ..., "result": ...}` envelope:
+//!
+//! ```
+//! use contiple::prelude::*;
+//!
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), contiple::Error> {
+//! # let server = wiremock::MockServer::start().await;
+//! # wiremock::Mock::given(wiremock::matchers::path("/APISimple/openapi/v1/ticket/enduser/user1/list.json"))
+//! #     .respond_with(wiremock::ResponseTemplate::new(200).set_body_raw(
+//! #         r#"{"header":{"resultCode":200,"resultMessage":"","isSuccessful":true},"result":{"contents":[{"ticketId":"T1658213182227yb9hI","subject":"Type 11","status":"reply","createdDt":1658213182000}],"total":1,"pages":1,"pageNum":1,"pageSize":10}}"#,
+//! #         "application/json",
+//! #     ))
+//! #     .mount(&server)
+//! #     .await;
+//! # let base_url = server.uri();
+//! // base_url is e.g. "https://nhn-cs.oc.nhncloud.com"
+//! let client = Client::new(&base_url, "APISimple", "org-id", "security-key")?;
+//! let tickets = client.list_customer_tickets().usercode("user1").send().await.payload().await?;
+//! for ticket in &tickets.contents {
+//!     println!("{} {:?}", ticket.ticket_id, ticket.subject);
+//! }
+//! assert_eq!(tickets.contents.len(), 1);
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! Depending on this crate is enough: [`prelude`] brings [`Client`] and the traits calls are
+//! completed with ([`ResultExt`], [`DownloadExt`]); [`ClientBuilder`] sets timeouts, the user
+//! agent, retries ([`RetryPolicy`]) and the rate limit ([`RateLimit`]); paginated operations
+//! have `.stream()` ([`BoxStream`] of rows) and [`paginate`] writes them out; [`Error`] is the
+//! one error of every call (its [`ErrorKind`], [`RawResponse`]). `send()` itself returns
+//! progenitor's error ([`SendError`]), which `.payload()` and `?` turn into [`Error`].
+//!
+//! # Endpoints the spec does not have
+//!
+//! [`Client::raw`] sends a request to any path under the base URL and service id, signed and
+//! with the same retries, rate limit, body cap, redaction and [`Error`] as the generated
+//! operations, and returns the envelope's `result` as JSON (`null` when there is none):
+//!
+//! ```no_run
+//! use contiple::prelude::*;
+//! use contiple::Method;
+//!
+//! # async fn run() -> Result<(), contiple::Error> {
+//! let client = Client::new("https://nhn-cs.oc.nhncloud.com", "APISimple", "org-id", "security-key")?;
+//! let agents = client.raw(Method::GET, "openapi/v1/users.json").send().await?;
+//! println!("{agents}");
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! # What this crate adds to the generated client
+//!
 //! The client and its types are generated from `spec/contiple.yaml` by `cargo xtask generate`
 //! (see [`Client`] and [`types`]); this crate adds what generation cannot do:
 //!
@@ -20,26 +77,12 @@
 //! and [`DownloadExt::download`] for attachments; `?` also works on `send().await` directly.
 //!
 //! Examples of the top tasks (list a customer's tickets, open a ticket with an attachment,
-//! re-inquire) are in the crate's `examples/` directory.
+//! re-inquire, export) are in the crate's `examples/` directory.
 //!
 //! Features: TLS is `rustls` (default; rustls with the `ring` crypto provider, which the
 //! client's builder installs as the process default when none is, see
 //! [`install_crypto_provider`]), `rustls-aws-lc` (rustls with aws-lc-rs, reqwest's own default;
 //! building `aws-lc-sys` needs cmake and a C compiler) or `native-tls`.
-//!
-//! # Example
-//!
-//! ```no_run
-//! use contiple::{Client, ResultExt};
-//!
-//! # async fn run() -> Result<(), contiple::Error> {
-//! let client = Client::new("https://nhn-cs.oc.nhncloud.com", "APISimple", "org-id", "security-key")?;
-//! let tickets = client.list_customer_tickets().usercode("user1").send().await.payload().await?;
-//! for ticket in tickets.contents {
-//!     println!("{:?} {:?}", ticket.ticket_id, ticket.subject);
-//! }
-//! # Ok(()) }
-//! ```
 
 #![warn(missing_docs)]
 
