@@ -90,34 +90,39 @@
 // the client, its CLI and its mocks: `cargo xtask generate` rewrites no paths.
 extern crate self as contiple;
 
+/// `Client::new`, in a module before the generated one: rustdoc lists the methods of the
+/// client's impl blocks in the order of their modules, so `new` comes first.
+mod constructor {
+    use crate::{Client, ClientBuilder, Credentials, Error};
+
+    impl Client {
+        /// A client for the service `service_id` at `base_url` (e.g.
+        /// `https://nhn-cs.oc.nhncloud.com`, or the alpha `https://{domain}.oc.alpha-nhncloud.com`),
+        /// signing with the organization id and the service's security key, with the default
+        /// settings of [`ClientBuilder`].
+        ///
+        /// Fails with [`Error::InvalidRequest`] when `base_url` is not an `http` or `https` URL
+        /// without query, fragment or credentials.
+        pub fn new(
+            base_url: &str,
+            service_id: &str,
+            organization_id: &str,
+            security_key: &str,
+        ) -> Result<Self, Error> {
+            ClientBuilder::new(
+                base_url,
+                Credentials::new(service_id, organization_id, security_key),
+            )
+            .build()
+        }
+    }
+}
+
 mod hooks;
 pub mod member;
 pub mod signing;
 mod timestamp;
 mod upload;
-
-// Before the generated module: rustdoc lists `Client::new` first among the client's methods.
-impl Client {
-    /// A client for the service `service_id` at `base_url` (e.g.
-    /// `https://nhn-cs.oc.nhncloud.com`, or the alpha `https://{domain}.oc.alpha-nhncloud.com`),
-    /// signing with the organization id and the service's security key, with the default
-    /// settings of [`ClientBuilder`].
-    ///
-    /// Fails with [`Error::InvalidRequest`] when `base_url` is not an `http` or `https` URL
-    /// without query, fragment or credentials.
-    pub fn new(
-        base_url: &str,
-        service_id: &str,
-        organization_id: &str,
-        security_key: &str,
-    ) -> Result<Self, Error> {
-        ClientBuilder::new(
-            base_url,
-            Credentials::new(service_id, organization_id, security_key),
-        )
-        .build()
-    }
-}
 
 #[rustfmt::skip]
 #[allow(clippy::all, clippy::pedantic, missing_docs, unused_imports)]

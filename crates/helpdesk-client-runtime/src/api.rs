@@ -18,10 +18,10 @@ use crate::exec::Marker;
 /// One API, as the shared runtime needs to know it: implemented once by each API crate on a
 /// marker type (`liveagent::LiveAgent`, `contiple::Contiple`).
 pub trait Api: Send + Sync + 'static {
-    /// The API's name in messages (`LiveAgent`).
+    /// The API's name in messages (`LiveAgent`, `Contiple`).
     const NAME: &'static str;
 
-    /// The API crate's name, in logs and the default `User-Agent` (`liveagent`): its impl
+    /// The API crate's name, in logs and the default `User-Agent` (`liveagent`, `contiple`): its impl
     /// says `env!("CARGO_PKG_NAME")`.
     const CRATE: &'static str;
 

@@ -20,7 +20,7 @@ pub trait ApiClient: Sized {
     /// The API the client calls.
     type Api: Api;
 
-    /// The `User-Agent` header sent unless the caller sets another (`liveagent-rs/0.2.0`).
+    /// The `User-Agent` header sent unless the caller sets another (`<crate>-rs/<version>`).
     const USER_AGENT: &'static str;
 
     /// The vendor's published rate limit, applied unless the caller sets another (or none).
@@ -113,7 +113,7 @@ impl<C: ApiClient> ClientBuilder<C> {
 
     /// The client-side rate limit, shared by every client with the same credentials in the
     /// process; `None` turns it off. Default: the vendor's published limit, if any
-    /// (LiveAgent: 180 requests per minute per API key).
+    /// (LiveAgent: 180 requests per minute per API key; Contiple: none).
     pub fn rate_limit(mut self, limit: Option<RateLimit>) -> Self {
         self.rate_limit = limit;
         self

@@ -144,16 +144,21 @@ mod custom_fields;
 mod formats;
 mod hooks;
 
-// Before the generated module: rustdoc lists `Client::new` first among the client's methods.
-impl Client {
-    /// A client for the API at `base_url` (e.g. `https://example.ladesk.com/api`; a self-hosted
-    /// installation's `https://host/api` works too) with the default settings of
-    /// [`ClientBuilder`].
-    ///
-    /// Fails with [`Error::InvalidRequest`] when `base_url` is not an `http` or `https` URL
-    /// without query, fragment or credentials.
-    pub fn new(base_url: &str, api_key: impl Into<ApiKey>) -> Result<Self, Error> {
-        ClientBuilder::new(base_url, api_key.into()).build()
+/// `Client::new`, in a module before the generated one: rustdoc lists the methods of the
+/// client's impl blocks in the order of their modules, so `new` comes first.
+mod constructor {
+    use crate::{ApiKey, Client, ClientBuilder, Error};
+
+    impl Client {
+        /// A client for the API at `base_url` (e.g. `https://example.ladesk.com/api`; a self-hosted
+        /// installation's `https://host/api` works too) with the default settings of
+        /// [`ClientBuilder`].
+        ///
+        /// Fails with [`Error::InvalidRequest`] when `base_url` is not an `http` or `https` URL
+        /// without query, fragment or credentials.
+        pub fn new(base_url: &str, api_key: impl Into<ApiKey>) -> Result<Self, Error> {
+            ClientBuilder::new(base_url, api_key.into()).build()
+        }
     }
 }
 
