@@ -2,7 +2,7 @@
 //! everything a user needs is reachable from the API crate. It builds a client without retries,
 //! streams every conversation, reads a tag with a raw request, and, run with
 //! `LIVEAGENT_URL=https://example.ladesk.com/api LIVEAGENT_API_KEY=… cargo run -p user-liveagent`,
-//! prints them.
+//! prints them (with `-- --open-conversation`, it also creates a conversation).
 //!
 //! Its tests run the same code against a synthetic server (wiremock): the raw request carries
 //! the API key, returns the envelope's payload, turns an error envelope into `Error::Api`,
@@ -34,6 +34,23 @@ async fn tag(client: &Client) -> Result<serde_json::Value, liveagent::Error> {
     client.raw(Method::GET, "tags/sh3j").send().await
 }
 
+/// Creates a conversation, then reads the departments: two endpoints the spec does not have,
+/// reached with raw requests (the fields are those of LiveAgent's v1 `POST conversations`).
+async fn open_conversation(client: &Client) -> Result<serde_json::Value, liveagent::Error> {
+    let created = client
+        .raw(Method::POST, "conversations")
+        .form(&[
+            ("message", "Where is my order?"),
+            ("useridentifier", "jane@example.com"),
+            ("subject", "Order 1234"),
+        ])
+        .send()
+        .await?;
+    println!("created conversation {}", created["conversationid"]);
+    let departments = client.raw(Method::GET, "departments").send().await?;
+    Ok(departments["departments"].clone())
+}
+
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let (Ok(base_url), Ok(api_key)) = (
@@ -46,6 +63,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let client = client(&base_url, &api_key)?;
     println!("conversations: {:?}", conversation_ids(&client).await?);
     println!("tag sh3j: {}", tag(&client).await?);
+    if std::env::args().any(|arg| arg == "--open-conversation") {
+        println!("departments: {}", open_conversation(&client).await?);
+    }
     Ok(())
 }
 
@@ -107,25 +127,29 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn synthetic_raw_post_sends_a_form() {
+    async fn synthetic_raw_post_sends_a_form_and_raw_get_reads_departments() {
         let (server, client) = server().await;
         Mock::given(method("POST"))
             .and(path("/api/conversations"))
             .and(query_param("apikey", KEY))
             .and(body_string(
-                "message=Hello&useridentifier=jane%40example.com",
+                "message=Where+is+my+order%3F&useridentifier=jane%40example.com&subject=Order+1234",
             ))
             .respond_with(ok(json!({"conversationid": "a1b2c3d4"})))
             .expect(1)
             .mount(&server)
             .await;
-        let created = client
-            .raw(Method::POST, "conversations")
-            .form(&[("message", "Hello"), ("useridentifier", "jane@example.com")])
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(created["conversationid"], "a1b2c3d4");
+        Mock::given(method("GET"))
+            .and(path("/api/departments"))
+            .and(query_param("apikey", KEY))
+            .respond_with(ok(
+                json!({"departments": [{"departmentid": "d1", "name": "Support"}]}),
+            ))
+            .expect(1)
+            .mount(&server)
+            .await;
+        let departments = open_conversation(&client).await.unwrap();
+        assert_eq!(departments[0]["name"], "Support");
     }
 
     #[tokio::test]
