@@ -169,7 +169,10 @@ mod generated;
 pub use formats::{LaDateTime, LaInt, OpDateTime};
 pub use generated::{builder, types, Client};
 pub use helpdesk_client_runtime::reexports::*;
+// The `reqwest` and `serde_json` crates themselves, as links (see the runtime's `reexports`).
 pub use hooks::{ApiKey, LiveAgent};
+#[doc(no_inline)]
+pub use {reqwest, serde_json};
 
 /// `use liveagent::prelude::*;`: the client and the traits its calls are completed with.
 pub mod prelude {
