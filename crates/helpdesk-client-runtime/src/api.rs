@@ -218,7 +218,8 @@ macro_rules! api_glue {
             /// client's base URL. It goes through the same authentication, retries, rate
             /// limit, body cap, redaction and error detection as every generated operation;
             /// [`RawRequest::send`](crate::RawRequest::send) returns the envelope's payload
-            /// as JSON. The crate's documentation has an example.
+            /// as JSON. Example: [the crate's
+            /// documentation](crate#endpoints-the-spec-does-not-have).
             pub fn raw(
                 &self,
                 method: $crate::reexports::Method,
