@@ -10,8 +10,8 @@
 //! and prints one JSON object per ticket to stdout; progress and retries go to stderr. The
 //! client retries 503s, 429s with `Retry-After` and reset connections.
 
+use contiple::paginate::{report_every, write_json_lines};
 use contiple::Client;
-use helpdesk_client_runtime::paginate::{report_every, write_json_lines};
 
 /// Writes every ticket of `usercode` to `out`, one JSON object per line; returns how many.
 pub async fn export(

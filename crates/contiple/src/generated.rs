@@ -12239,12 +12239,7 @@ pub struct Client {
     pub(crate) inner: ::helpdesk_client_runtime::State<::contiple::Credentials>,
 }
 impl Client {
-    /// Construct a new client with an existing `reqwest::Client`,
-    /// allowing more control over its configuration.
-    ///
-    /// `baseurl` is the base URL provided to the internal
-    /// `reqwest::Client`, and should include a scheme and hostname,
-    /// as well as port and a path stem if applicable.
+    /// Low level, for [`ClientBuilder`](crate::ClientBuilder): use [`Client::new`] or `ClientBuilder`, which check the base URL and build the state (credentials, retries, rate limit).
     pub fn new_with_client(
         baseurl: &str,
         client: reqwest::Client,
@@ -16562,10 +16557,7 @@ pub mod builder {
             self,
         ) -> ::helpdesk_client_runtime::paginate::BoxStream<
             'a,
-            ::std::result::Result<
-                types::FaqArticle,
-                ::helpdesk_client_runtime::Error<types::ResponseHeader>,
-            >,
+            ::std::result::Result<types::FaqArticle, ::contiple::Error>,
         > {
             let requested = match &self.page_size {
                 Ok(limit) => *limit,
@@ -16589,10 +16581,7 @@ pub mod builder {
             page_size: u64,
         ) -> ::helpdesk_client_runtime::paginate::BoxStream<
             'a,
-            ::std::result::Result<
-                types::FaqArticle,
-                ::helpdesk_client_runtime::Error<types::ResponseHeader>,
-            >,
+            ::std::result::Result<types::FaqArticle, ::contiple::Error>,
         > {
             let page_size = ::helpdesk_client_runtime::paginate::page_size(
                 Some(page_size),
@@ -16606,10 +16595,7 @@ pub mod builder {
             template: Self,
         ) -> ::helpdesk_client_runtime::paginate::BoxStream<
             'a,
-            ::std::result::Result<
-                types::FaqArticle,
-                ::helpdesk_client_runtime::Error<types::ResponseHeader>,
-            >,
+            ::std::result::Result<types::FaqArticle, ::contiple::Error>,
         > {
             ::helpdesk_client_runtime::paginate::rows(
                 ::helpdesk_client_runtime::paginate::Style::Page,
@@ -16651,10 +16637,7 @@ pub mod builder {
             self,
         ) -> ::helpdesk_client_runtime::paginate::BoxStream<
             'a,
-            ::std::result::Result<
-                types::NoticeSummary,
-                ::helpdesk_client_runtime::Error<types::ResponseHeader>,
-            >,
+            ::std::result::Result<types::NoticeSummary, ::contiple::Error>,
         > {
             let requested = match &self.page_size {
                 Ok(limit) => *limit,
@@ -16678,10 +16661,7 @@ pub mod builder {
             page_size: u64,
         ) -> ::helpdesk_client_runtime::paginate::BoxStream<
             'a,
-            ::std::result::Result<
-                types::NoticeSummary,
-                ::helpdesk_client_runtime::Error<types::ResponseHeader>,
-            >,
+            ::std::result::Result<types::NoticeSummary, ::contiple::Error>,
         > {
             let page_size = ::helpdesk_client_runtime::paginate::page_size(
                 Some(page_size),
@@ -16695,10 +16675,7 @@ pub mod builder {
             template: Self,
         ) -> ::helpdesk_client_runtime::paginate::BoxStream<
             'a,
-            ::std::result::Result<
-                types::NoticeSummary,
-                ::helpdesk_client_runtime::Error<types::ResponseHeader>,
-            >,
+            ::std::result::Result<types::NoticeSummary, ::contiple::Error>,
         > {
             ::helpdesk_client_runtime::paginate::rows(
                 ::helpdesk_client_runtime::paginate::Style::Page,
@@ -16740,10 +16717,7 @@ pub mod builder {
             self,
         ) -> ::helpdesk_client_runtime::paginate::BoxStream<
             'a,
-            ::std::result::Result<
-                types::CustomerTicketSummary,
-                ::helpdesk_client_runtime::Error<types::ResponseHeader>,
-            >,
+            ::std::result::Result<types::CustomerTicketSummary, ::contiple::Error>,
         > {
             let requested = match &self.page_size {
                 Ok(limit) => *limit,
@@ -16767,10 +16741,7 @@ pub mod builder {
             page_size: u64,
         ) -> ::helpdesk_client_runtime::paginate::BoxStream<
             'a,
-            ::std::result::Result<
-                types::CustomerTicketSummary,
-                ::helpdesk_client_runtime::Error<types::ResponseHeader>,
-            >,
+            ::std::result::Result<types::CustomerTicketSummary, ::contiple::Error>,
         > {
             let page_size = ::helpdesk_client_runtime::paginate::page_size(
                 Some(page_size),
@@ -16784,10 +16755,7 @@ pub mod builder {
             template: Self,
         ) -> ::helpdesk_client_runtime::paginate::BoxStream<
             'a,
-            ::std::result::Result<
-                types::CustomerTicketSummary,
-                ::helpdesk_client_runtime::Error<types::ResponseHeader>,
-            >,
+            ::std::result::Result<types::CustomerTicketSummary, ::contiple::Error>,
         > {
             ::helpdesk_client_runtime::paginate::rows(
                 ::helpdesk_client_runtime::paginate::Style::Page,
@@ -16829,10 +16797,7 @@ pub mod builder {
             self,
         ) -> ::helpdesk_client_runtime::paginate::BoxStream<
             'a,
-            ::std::result::Result<
-                types::Agent,
-                ::helpdesk_client_runtime::Error<types::ResponseHeader>,
-            >,
+            ::std::result::Result<types::Agent, ::contiple::Error>,
         > {
             let requested = match &self.page_size {
                 Ok(limit) => *limit,
@@ -16856,10 +16821,7 @@ pub mod builder {
             page_size: u64,
         ) -> ::helpdesk_client_runtime::paginate::BoxStream<
             'a,
-            ::std::result::Result<
-                types::Agent,
-                ::helpdesk_client_runtime::Error<types::ResponseHeader>,
-            >,
+            ::std::result::Result<types::Agent, ::contiple::Error>,
         > {
             let page_size = ::helpdesk_client_runtime::paginate::page_size(
                 Some(page_size),
@@ -16873,10 +16835,7 @@ pub mod builder {
             template: Self,
         ) -> ::helpdesk_client_runtime::paginate::BoxStream<
             'a,
-            ::std::result::Result<
-                types::Agent,
-                ::helpdesk_client_runtime::Error<types::ResponseHeader>,
-            >,
+            ::std::result::Result<types::Agent, ::contiple::Error>,
         > {
             ::helpdesk_client_runtime::paginate::rows(
                 ::helpdesk_client_runtime::paginate::Style::Page,

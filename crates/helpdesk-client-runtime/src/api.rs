@@ -18,10 +18,10 @@ use crate::exec::Marker;
 /// One API, as the shared runtime needs to know it: implemented once by each API crate on a
 /// marker type (`liveagent::LiveAgent`, `contiple::Contiple`).
 pub trait Api: Send + Sync + 'static {
-    /// The API's name in messages (`LiveAgent`).
+    /// The API's name in messages (`LiveAgent`, `Contiple`).
     const NAME: &'static str;
 
-    /// The API crate's name, in logs and the default `User-Agent` (`liveagent`): its impl
+    /// The API crate's name, in logs and the default `User-Agent` (`liveagent`, `contiple`): its impl
     /// says `env!("CARGO_PKG_NAME")`.
     const CRATE: &'static str;
 
@@ -88,8 +88,10 @@ impl ErrorEnvelope {
 /// - progenitor's `ClientHooks` for the client: its `pre` hook authenticates the secured
 ///   operations ([`crate::Credentials::authenticate`]), its `exec` hook is
 ///   [`crate::exec::execute`];
-/// - [`crate::ApiClient`], for [`crate::ClientBuilder`]: the default `User-Agent`
-///   (`<crate>-rs/<version>`) and rate limit, and the base URL the credentials choose;
+/// - [`crate::ApiClient`], for [`crate::ClientBuilder`] and [`crate::RawRequest`]: the default
+///   `User-Agent` (`<crate>-rs/<version>`) and rate limit, the base URL the credentials choose,
+///   the error body and the envelope's payload member;
+/// - the client's `raw(method, path)` method ([`crate::RawRequest`]);
 /// - [`crate::Envelope`] for every envelope component (`null_envelopes`: those whose payload
 ///   is always `null`), [`crate::ErrorBody`] for the error envelope and [`crate::ApiError`] for
 ///   its payload, from the API's [`Api`] impl.
@@ -211,8 +213,27 @@ macro_rules! api_glue {
             }
         }
 
+        impl $client {
+            /// A request to an endpoint the spec does not document: `path` is relative to the
+            /// client's base URL. It goes through the same authentication, retries, rate
+            /// limit, body cap, redaction and error detection as every generated operation;
+            /// [`RawRequest::send`](crate::RawRequest::send) returns the envelope's payload
+            /// as JSON. Example: [the crate's
+            /// documentation](crate#endpoints-the-spec-does-not-have).
+            pub fn raw(
+                &self,
+                method: $crate::reexports::Method,
+                path: &str,
+            ) -> $crate::RawRequest<'_, Self> {
+                $crate::RawRequest::new(self, method, path)
+            }
+        }
+
         impl $crate::ApiClient for $client {
             type Api = $api;
+            type ErrorBody = $error_body;
+
+            const PAYLOAD_MEMBER: &'static str = stringify!($field);
 
             const USER_AGENT: &'static str =
                 concat!(env!("CARGO_PKG_NAME"), "-rs/", env!("CARGO_PKG_VERSION"));
@@ -230,6 +251,18 @@ macro_rules! api_glue {
             ) -> Self {
                 let base_url = $crate::Credentials::base_url(state.credentials(), base_url);
                 $client::new_with_client(&base_url, http, state)
+            }
+
+            fn base_url(&self) -> &str {
+                ::progenitor_client::ClientInfo::baseurl(self)
+            }
+
+            fn http(&self) -> &::reqwest::Client {
+                ::progenitor_client::ClientInfo::client(self)
+            }
+
+            fn state(&self) -> &$crate::State<<$api as $crate::Api>::Credentials> {
+                ::progenitor_client::ClientInfo::inner(self)
             }
         }
     };
@@ -281,5 +314,32 @@ pub(crate) mod testing {
         fn loose_error(_: &serde_json::Value) -> Option<()> {
             None
         }
+    }
+
+    impl crate::ApiError for () {
+        const API: &'static str = "Test";
+        const CODE_FIELD: &'static str = "statuscode";
+
+        fn code(&self) -> Option<String> {
+            None
+        }
+
+        fn message(&self) -> Option<String> {
+            None
+        }
+
+        fn from_loose_json(_: &serde_json::Value) -> Option<()> {
+            None
+        }
+    }
+
+    /// An error body without a payload.
+    #[derive(serde::Deserialize, serde::Serialize)]
+    pub(crate) struct NoErrorBody {}
+
+    impl crate::ErrorBody for NoErrorBody {
+        type Error = ();
+
+        fn into_error(self) {}
     }
 }

@@ -6,6 +6,7 @@ use std::fmt;
 use std::time::Duration;
 
 use crate::api::Api;
+use crate::error::ErrorBody;
 use crate::limit::{Limiter, RateLimit};
 use crate::retry::RetryPolicy;
 use crate::state::{Runtime, State, DEFAULT_MAX_BODY_BYTES};
@@ -19,16 +20,31 @@ pub trait ApiClient: Sized {
     /// The API the client calls.
     type Api: Api;
 
-    /// The `User-Agent` header sent unless the caller sets another (`liveagent-rs/0.2.0`).
+    /// The `User-Agent` header sent unless the caller sets another (`<crate>-rs/<version>`).
     const USER_AGENT: &'static str;
 
     /// The vendor's published rate limit, applied unless the caller sets another (or none).
     const RATE_LIMIT: Option<RateLimit>;
 
+    /// The generated type of the API's error body, which [`crate::RawRequest`] decodes with.
+    type ErrorBody: ErrorBody<Error = <Self::Api as Api>::ErrorPayload>;
+
+    /// The member of the API's success envelope that holds the payload (`response`).
+    const PAYLOAD_MEMBER: &'static str;
+
     /// The client for the API at `base_url` (already checked, without a trailing `/`; see
     /// [`crate::Credentials::base_url`]).
     fn from_parts(base_url: &str, http: reqwest::Client, state: State<CredentialsOf<Self>>)
         -> Self;
+
+    /// The client's base URL, as its generated operations use it.
+    fn base_url(&self) -> &str;
+
+    /// The client's HTTP client.
+    fn http(&self) -> &reqwest::Client;
+
+    /// The client's hook state: credentials, runtime settings, secrets.
+    fn state(&self) -> &State<CredentialsOf<Self>>;
 }
 
 /// Builds a client of type `C` (each API crate names it `ClientBuilder`).
@@ -97,7 +113,7 @@ impl<C: ApiClient> ClientBuilder<C> {
 
     /// The client-side rate limit, shared by every client with the same credentials in the
     /// process; `None` turns it off. Default: the vendor's published limit, if any
-    /// (LiveAgent: 180 requests per minute per API key).
+    /// (LiveAgent: 180 requests per minute per API key; Contiple: none).
     pub fn rate_limit(mut self, limit: Option<RateLimit>) -> Self {
         self.rate_limit = limit;
         self
@@ -229,15 +245,30 @@ mod tests {
         feature = "native-tls"
     ))]
     fn an_https_client_builds_with_the_tls_feature() {
-        use crate::api::testing::{NoAuth, Status};
-        struct Client;
+        use crate::api::testing::{NoAuth, NoErrorBody, Status};
+        struct Client(reqwest::Client, crate::State<NoAuth>);
         impl super::ApiClient for Client {
             type Api = Status;
+            type ErrorBody = NoErrorBody;
+            const PAYLOAD_MEMBER: &'static str = "response";
             const USER_AGENT: &'static str = "test";
             const RATE_LIMIT: Option<crate::RateLimit> = None;
-            fn from_parts(base_url: &str, _: reqwest::Client, _: crate::State<NoAuth>) -> Self {
+            fn from_parts(
+                base_url: &str,
+                http: reqwest::Client,
+                state: crate::State<NoAuth>,
+            ) -> Self {
                 assert_eq!(base_url, "https://example.ladesk.com/api");
-                Client
+                Client(http, state)
+            }
+            fn base_url(&self) -> &str {
+                "https://example.ladesk.com/api"
+            }
+            fn http(&self) -> &reqwest::Client {
+                &self.0
+            }
+            fn state(&self) -> &crate::State<NoAuth> {
+                &self.1
             }
         }
         super::ClientBuilder::<Client>::new("https://example.ladesk.com/api/", NoAuth)

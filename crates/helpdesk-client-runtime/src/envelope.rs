@@ -23,7 +23,7 @@ pub trait Envelope {
     fn into_payload(self) -> Self::Payload;
 }
 
-/// Completes a generated call: `client.get_tag().tagid("x").send().await.payload().await?`.
+/// Completes a generated call: `client.operation().parameter(…).send().await.payload().await?`.
 pub trait ResultExt<T, E> {
     /// The envelope's payload, or an [`Error`].
     fn payload(self) -> impl Future<Output = Result<T::Payload, Error<E>>> + Send

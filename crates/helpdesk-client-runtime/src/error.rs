@@ -23,9 +23,9 @@ use crate::redact::{mask_query_keys, Secrets};
 /// `{"status": "ERROR", "statuscode", "errormessage"}`, Contiple's `header`), as [`Error`]
 /// shows it. Implemented by [`crate::api_glue!`] from the API's [`crate::Api`] impl.
 pub trait ApiError: fmt::Debug + Send + Sync + 'static {
-    /// The API's name, for messages (`LiveAgent`).
+    /// The API's name, for messages (`LiveAgent`, `Contiple`).
     const API: &'static str;
-    /// The name of the payload's code field, for messages (`statuscode`).
+    /// The name of the payload's code field, for messages (`statuscode`, `resultCode`).
     const CODE_FIELD: &'static str;
 
     /// The API's own error code, if the payload has one.
@@ -195,7 +195,7 @@ pub enum Error<E> {
         response: Box<RawResponse>,
     },
     /// The response body is larger than the client's cap
-    /// ([`crate::ClientBuilder::max_body_bytes`]); reading stopped there.
+    /// (the client builder's `max_body_bytes`); reading stopped there.
     BodyTooLarge {
         /// The response, with the start of the body.
         response: Box<RawResponse>,
@@ -639,7 +639,7 @@ fn is_timeout(err: &reqwest::Error) -> bool {
     false
 }
 
-fn error_chain(err: &dyn std::error::Error) -> String {
+pub(crate) fn error_chain(err: &dyn std::error::Error) -> String {
     let mut text = err.to_string();
     let mut source = err.source();
     while let Some(current) = source {

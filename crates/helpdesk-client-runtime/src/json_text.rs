@@ -2,8 +2,8 @@
 
 use serde::{de::DeserializeOwned, Deserialize, Deserializer, Serialize, Serializer};
 
-/// A value that travels as JSON text inside a single form field or string, as LiveAgent's
-/// `customfields` parameter does (`customfields=[{"code":"x","value":"y"}]`).
+/// A value that travels as JSON text inside a single form field or string, such as a form
+/// parameter whose value is a JSON array (`fields=[{"code":"x","value":"y"}]`).
 #[derive(Clone, Debug, PartialEq, Eq, Default)]
 pub struct JsonEncoded<T>(pub T);
 

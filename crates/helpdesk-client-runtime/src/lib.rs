@@ -27,7 +27,11 @@
 //!   ([`ClientBuilder::max_body_bytes`]) fail with [`Error::BodyTooLarge`]; one tracing span
 //!   per request (`api_request`: api, operation, method, path, status, attempt, latency);
 //! - wire formats both APIs use: [`CommaList`], [`JsonEncoded`], [`Base64Data`];
-//! - [`OptionalValue`]: what the generated body builders' optional-field setters accept.
+//! - [`OptionalValue`]: what the generated body builders' optional-field setters accept;
+//! - [`RawRequest`]: `client.raw(method, path)`, the escape hatch to endpoints a spec does not
+//!   document, through the same path as the generated operations;
+//! - [`reexports`]: what every API crate re-exports at its root, so that a user needs no other
+//!   dependency for anything the crate's public signatures take or return.
 //!
 //! # Defaults
 //!
@@ -63,7 +67,9 @@ mod json_text;
 pub mod limit;
 mod optional_value;
 pub mod paginate;
+mod raw;
 pub mod redact;
+pub mod reexports;
 pub mod retry;
 mod state;
 mod strict_json;
@@ -80,6 +86,7 @@ pub use error::{loose_text, ApiError, Error, ErrorBody, ErrorKind, RawResponse, 
 pub use json_text::JsonEncoded;
 pub use limit::{Limiter, RateLimit};
 pub use optional_value::{Given, MaybeGiven, OptionalValue};
+pub use raw::RawRequest;
 pub use retry::RetryPolicy;
 pub use state::{Runtime, State, DEFAULT_MAX_BODY_BYTES};
 

@@ -11,7 +11,7 @@
 //! to stderr. 503s, 429s with `Retry-After` and reset connections are retried by the client,
 //! so a flaky server loses or duplicates no row.
 
-use helpdesk_client_runtime::paginate::{report_every, write_json_lines};
+use liveagent::paginate::{report_every, write_json_lines};
 use liveagent::{ApiKey, Client};
 
 /// Writes every conversation to `out`, one JSON object per line; returns how many.

@@ -20229,12 +20229,7 @@ pub struct Client {
     pub(crate) inner: ::helpdesk_client_runtime::State<::liveagent::ApiKey>,
 }
 impl Client {
-    /// Construct a new client with an existing `reqwest::Client`,
-    /// allowing more control over its configuration.
-    ///
-    /// `baseurl` is the base URL provided to the internal
-    /// `reqwest::Client`, and should include a scheme and hostname,
-    /// as well as port and a path stem if applicable.
+    /// Low level, for [`ClientBuilder`](crate::ClientBuilder): use [`Client::new`] or `ClientBuilder`, which check the base URL and build the state (credentials, retries, rate limit).
     pub fn new_with_client(
         baseurl: &str,
         client: reqwest::Client,
@@ -26753,10 +26748,7 @@ pub mod builder {
             self,
         ) -> ::helpdesk_client_runtime::paginate::BoxStream<
             'a,
-            ::std::result::Result<
-                types::ConversationSummary,
-                ::helpdesk_client_runtime::Error<types::Error>,
-            >,
+            ::std::result::Result<types::ConversationSummary, ::liveagent::Error>,
         > {
             let requested = match &self.limit {
                 Ok(limit) => *limit,
@@ -26776,10 +26768,7 @@ pub mod builder {
             page_size: u64,
         ) -> ::helpdesk_client_runtime::paginate::BoxStream<
             'a,
-            ::std::result::Result<
-                types::ConversationSummary,
-                ::helpdesk_client_runtime::Error<types::Error>,
-            >,
+            ::std::result::Result<types::ConversationSummary, ::liveagent::Error>,
         > {
             let page_size = ::helpdesk_client_runtime::paginate::page_size(
                 Some(page_size),
@@ -26793,10 +26782,7 @@ pub mod builder {
             template: Self,
         ) -> ::helpdesk_client_runtime::paginate::BoxStream<
             'a,
-            ::std::result::Result<
-                types::ConversationSummary,
-                ::helpdesk_client_runtime::Error<types::Error>,
-            >,
+            ::std::result::Result<types::ConversationSummary, ::liveagent::Error>,
         > {
             ::helpdesk_client_runtime::paginate::rows(
                 ::helpdesk_client_runtime::paginate::Style::Cursor(|
@@ -26836,10 +26822,7 @@ pub mod builder {
             self,
         ) -> ::helpdesk_client_runtime::paginate::BoxStream<
             'a,
-            ::std::result::Result<
-                types::KnowledgebaseArticle,
-                ::helpdesk_client_runtime::Error<types::Error>,
-            >,
+            ::std::result::Result<types::KnowledgebaseArticle, ::liveagent::Error>,
         > {
             let requested = match &self.limit {
                 Ok(limit) => *limit,
@@ -26859,10 +26842,7 @@ pub mod builder {
             page_size: u64,
         ) -> ::helpdesk_client_runtime::paginate::BoxStream<
             'a,
-            ::std::result::Result<
-                types::KnowledgebaseArticle,
-                ::helpdesk_client_runtime::Error<types::Error>,
-            >,
+            ::std::result::Result<types::KnowledgebaseArticle, ::liveagent::Error>,
         > {
             let page_size = ::helpdesk_client_runtime::paginate::page_size(
                 Some(page_size),
@@ -26876,10 +26856,7 @@ pub mod builder {
             template: Self,
         ) -> ::helpdesk_client_runtime::paginate::BoxStream<
             'a,
-            ::std::result::Result<
-                types::KnowledgebaseArticle,
-                ::helpdesk_client_runtime::Error<types::Error>,
-            >,
+            ::std::result::Result<types::KnowledgebaseArticle, ::liveagent::Error>,
         > {
             ::helpdesk_client_runtime::paginate::rows(
                 ::helpdesk_client_runtime::paginate::Style::Offset,
@@ -26917,10 +26894,7 @@ pub mod builder {
             self,
         ) -> ::helpdesk_client_runtime::paginate::BoxStream<
             'a,
-            ::std::result::Result<
-                types::KnowledgebaseEntry,
-                ::helpdesk_client_runtime::Error<types::Error>,
-            >,
+            ::std::result::Result<types::KnowledgebaseEntry, ::liveagent::Error>,
         > {
             let requested = match &self.limit {
                 Ok(limit) => *limit,
@@ -26940,10 +26914,7 @@ pub mod builder {
             page_size: u64,
         ) -> ::helpdesk_client_runtime::paginate::BoxStream<
             'a,
-            ::std::result::Result<
-                types::KnowledgebaseEntry,
-                ::helpdesk_client_runtime::Error<types::Error>,
-            >,
+            ::std::result::Result<types::KnowledgebaseEntry, ::liveagent::Error>,
         > {
             let page_size = ::helpdesk_client_runtime::paginate::page_size(
                 Some(page_size),
@@ -26957,10 +26928,7 @@ pub mod builder {
             template: Self,
         ) -> ::helpdesk_client_runtime::paginate::BoxStream<
             'a,
-            ::std::result::Result<
-                types::KnowledgebaseEntry,
-                ::helpdesk_client_runtime::Error<types::Error>,
-            >,
+            ::std::result::Result<types::KnowledgebaseEntry, ::liveagent::Error>,
         > {
             ::helpdesk_client_runtime::paginate::rows(
                 ::helpdesk_client_runtime::paginate::Style::Offset,
@@ -26998,10 +26966,7 @@ pub mod builder {
             self,
         ) -> ::helpdesk_client_runtime::paginate::BoxStream<
             'a,
-            ::std::result::Result<
-                types::Knowledgebase,
-                ::helpdesk_client_runtime::Error<types::Error>,
-            >,
+            ::std::result::Result<types::Knowledgebase, ::liveagent::Error>,
         > {
             let requested = match &self.limit {
                 Ok(limit) => *limit,
@@ -27021,10 +26986,7 @@ pub mod builder {
             page_size: u64,
         ) -> ::helpdesk_client_runtime::paginate::BoxStream<
             'a,
-            ::std::result::Result<
-                types::Knowledgebase,
-                ::helpdesk_client_runtime::Error<types::Error>,
-            >,
+            ::std::result::Result<types::Knowledgebase, ::liveagent::Error>,
         > {
             let page_size = ::helpdesk_client_runtime::paginate::page_size(
                 Some(page_size),
@@ -27038,10 +27000,7 @@ pub mod builder {
             template: Self,
         ) -> ::helpdesk_client_runtime::paginate::BoxStream<
             'a,
-            ::std::result::Result<
-                types::Knowledgebase,
-                ::helpdesk_client_runtime::Error<types::Error>,
-            >,
+            ::std::result::Result<types::Knowledgebase, ::liveagent::Error>,
         > {
             ::helpdesk_client_runtime::paginate::rows(
                 ::helpdesk_client_runtime::paginate::Style::Offset,
@@ -27079,10 +27038,7 @@ pub mod builder {
             self,
         ) -> ::helpdesk_client_runtime::paginate::BoxStream<
             'a,
-            ::std::result::Result<
-                types::AgentReportRow,
-                ::helpdesk_client_runtime::Error<types::Error>,
-            >,
+            ::std::result::Result<types::AgentReportRow, ::liveagent::Error>,
         > {
             let requested = match &self.limitcount {
                 Ok(limit) => *limit,
@@ -27106,10 +27062,7 @@ pub mod builder {
             page_size: u64,
         ) -> ::helpdesk_client_runtime::paginate::BoxStream<
             'a,
-            ::std::result::Result<
-                types::AgentReportRow,
-                ::helpdesk_client_runtime::Error<types::Error>,
-            >,
+            ::std::result::Result<types::AgentReportRow, ::liveagent::Error>,
         > {
             let page_size = ::helpdesk_client_runtime::paginate::page_size(
                 Some(page_size),
@@ -27123,10 +27076,7 @@ pub mod builder {
             template: Self,
         ) -> ::helpdesk_client_runtime::paginate::BoxStream<
             'a,
-            ::std::result::Result<
-                types::AgentReportRow,
-                ::helpdesk_client_runtime::Error<types::Error>,
-            >,
+            ::std::result::Result<types::AgentReportRow, ::liveagent::Error>,
         > {
             ::helpdesk_client_runtime::paginate::rows(
                 ::helpdesk_client_runtime::paginate::Style::Offset,
@@ -27164,10 +27114,7 @@ pub mod builder {
             self,
         ) -> ::helpdesk_client_runtime::paginate::BoxStream<
             'a,
-            ::std::result::Result<
-                types::ChannelReportRow,
-                ::helpdesk_client_runtime::Error<types::Error>,
-            >,
+            ::std::result::Result<types::ChannelReportRow, ::liveagent::Error>,
         > {
             let requested = match &self.limitcount {
                 Ok(limit) => *limit,
@@ -27191,10 +27138,7 @@ pub mod builder {
             page_size: u64,
         ) -> ::helpdesk_client_runtime::paginate::BoxStream<
             'a,
-            ::std::result::Result<
-                types::ChannelReportRow,
-                ::helpdesk_client_runtime::Error<types::Error>,
-            >,
+            ::std::result::Result<types::ChannelReportRow, ::liveagent::Error>,
         > {
             let page_size = ::helpdesk_client_runtime::paginate::page_size(
                 Some(page_size),
@@ -27208,10 +27152,7 @@ pub mod builder {
             template: Self,
         ) -> ::helpdesk_client_runtime::paginate::BoxStream<
             'a,
-            ::std::result::Result<
-                types::ChannelReportRow,
-                ::helpdesk_client_runtime::Error<types::Error>,
-            >,
+            ::std::result::Result<types::ChannelReportRow, ::liveagent::Error>,
         > {
             ::helpdesk_client_runtime::paginate::rows(
                 ::helpdesk_client_runtime::paginate::Style::Offset,
@@ -27249,10 +27190,7 @@ pub mod builder {
             self,
         ) -> ::helpdesk_client_runtime::paginate::BoxStream<
             'a,
-            ::std::result::Result<
-                types::DepartmentReportRow,
-                ::helpdesk_client_runtime::Error<types::Error>,
-            >,
+            ::std::result::Result<types::DepartmentReportRow, ::liveagent::Error>,
         > {
             let requested = match &self.limitcount {
                 Ok(limit) => *limit,
@@ -27276,10 +27214,7 @@ pub mod builder {
             page_size: u64,
         ) -> ::helpdesk_client_runtime::paginate::BoxStream<
             'a,
-            ::std::result::Result<
-                types::DepartmentReportRow,
-                ::helpdesk_client_runtime::Error<types::Error>,
-            >,
+            ::std::result::Result<types::DepartmentReportRow, ::liveagent::Error>,
         > {
             let page_size = ::helpdesk_client_runtime::paginate::page_size(
                 Some(page_size),
@@ -27293,10 +27228,7 @@ pub mod builder {
             template: Self,
         ) -> ::helpdesk_client_runtime::paginate::BoxStream<
             'a,
-            ::std::result::Result<
-                types::DepartmentReportRow,
-                ::helpdesk_client_runtime::Error<types::Error>,
-            >,
+            ::std::result::Result<types::DepartmentReportRow, ::liveagent::Error>,
         > {
             ::helpdesk_client_runtime::paginate::rows(
                 ::helpdesk_client_runtime::paginate::Style::Offset,
@@ -27334,10 +27266,7 @@ pub mod builder {
             self,
         ) -> ::helpdesk_client_runtime::paginate::BoxStream<
             'a,
-            ::std::result::Result<
-                types::PerformanceReportRow,
-                ::helpdesk_client_runtime::Error<types::Error>,
-            >,
+            ::std::result::Result<types::PerformanceReportRow, ::liveagent::Error>,
         > {
             let requested = match &self.limitcount {
                 Ok(limit) => *limit,
@@ -27361,10 +27290,7 @@ pub mod builder {
             page_size: u64,
         ) -> ::helpdesk_client_runtime::paginate::BoxStream<
             'a,
-            ::std::result::Result<
-                types::PerformanceReportRow,
-                ::helpdesk_client_runtime::Error<types::Error>,
-            >,
+            ::std::result::Result<types::PerformanceReportRow, ::liveagent::Error>,
         > {
             let page_size = ::helpdesk_client_runtime::paginate::page_size(
                 Some(page_size),
@@ -27378,10 +27304,7 @@ pub mod builder {
             template: Self,
         ) -> ::helpdesk_client_runtime::paginate::BoxStream<
             'a,
-            ::std::result::Result<
-                types::PerformanceReportRow,
-                ::helpdesk_client_runtime::Error<types::Error>,
-            >,
+            ::std::result::Result<types::PerformanceReportRow, ::liveagent::Error>,
         > {
             ::helpdesk_client_runtime::paginate::rows(
                 ::helpdesk_client_runtime::paginate::Style::Offset,
@@ -27419,10 +27342,7 @@ pub mod builder {
             self,
         ) -> ::helpdesk_client_runtime::paginate::BoxStream<
             'a,
-            ::std::result::Result<
-                types::TagReportRow,
-                ::helpdesk_client_runtime::Error<types::Error>,
-            >,
+            ::std::result::Result<types::TagReportRow, ::liveagent::Error>,
         > {
             let requested = match &self.limitcount {
                 Ok(limit) => *limit,
@@ -27446,10 +27366,7 @@ pub mod builder {
             page_size: u64,
         ) -> ::helpdesk_client_runtime::paginate::BoxStream<
             'a,
-            ::std::result::Result<
-                types::TagReportRow,
-                ::helpdesk_client_runtime::Error<types::Error>,
-            >,
+            ::std::result::Result<types::TagReportRow, ::liveagent::Error>,
         > {
             let page_size = ::helpdesk_client_runtime::paginate::page_size(
                 Some(page_size),
@@ -27463,10 +27380,7 @@ pub mod builder {
             template: Self,
         ) -> ::helpdesk_client_runtime::paginate::BoxStream<
             'a,
-            ::std::result::Result<
-                types::TagReportRow,
-                ::helpdesk_client_runtime::Error<types::Error>,
-            >,
+            ::std::result::Result<types::TagReportRow, ::liveagent::Error>,
         > {
             ::helpdesk_client_runtime::paginate::rows(
                 ::helpdesk_client_runtime::paginate::Style::Offset,
@@ -27504,10 +27418,7 @@ pub mod builder {
             self,
         ) -> ::helpdesk_client_runtime::paginate::BoxStream<
             'a,
-            ::std::result::Result<
-                types::AgentAvailability,
-                ::helpdesk_client_runtime::Error<types::Error>,
-            >,
+            ::std::result::Result<types::AgentAvailability, ::liveagent::Error>,
         > {
             let requested = match &self.limitcount {
                 Ok(limit) => *limit,
@@ -27531,10 +27442,7 @@ pub mod builder {
             page_size: u64,
         ) -> ::helpdesk_client_runtime::paginate::BoxStream<
             'a,
-            ::std::result::Result<
-                types::AgentAvailability,
-                ::helpdesk_client_runtime::Error<types::Error>,
-            >,
+            ::std::result::Result<types::AgentAvailability, ::liveagent::Error>,
         > {
             let page_size = ::helpdesk_client_runtime::paginate::page_size(
                 Some(page_size),
@@ -27548,10 +27456,7 @@ pub mod builder {
             template: Self,
         ) -> ::helpdesk_client_runtime::paginate::BoxStream<
             'a,
-            ::std::result::Result<
-                types::AgentAvailability,
-                ::helpdesk_client_runtime::Error<types::Error>,
-            >,
+            ::std::result::Result<types::AgentAvailability, ::liveagent::Error>,
         > {
             ::helpdesk_client_runtime::paginate::rows(
                 ::helpdesk_client_runtime::paginate::Style::Offset,
@@ -27589,10 +27494,7 @@ pub mod builder {
             self,
         ) -> ::helpdesk_client_runtime::paginate::BoxStream<
             'a,
-            ::std::result::Result<
-                types::TicketsLoad,
-                ::helpdesk_client_runtime::Error<types::Error>,
-            >,
+            ::std::result::Result<types::TicketsLoad, ::liveagent::Error>,
         > {
             let requested = match &self.limitcount {
                 Ok(limit) => *limit,
@@ -27616,10 +27518,7 @@ pub mod builder {
             page_size: u64,
         ) -> ::helpdesk_client_runtime::paginate::BoxStream<
             'a,
-            ::std::result::Result<
-                types::TicketsLoad,
-                ::helpdesk_client_runtime::Error<types::Error>,
-            >,
+            ::std::result::Result<types::TicketsLoad, ::liveagent::Error>,
         > {
             let page_size = ::helpdesk_client_runtime::paginate::page_size(
                 Some(page_size),
@@ -27633,10 +27532,7 @@ pub mod builder {
             template: Self,
         ) -> ::helpdesk_client_runtime::paginate::BoxStream<
             'a,
-            ::std::result::Result<
-                types::TicketsLoad,
-                ::helpdesk_client_runtime::Error<types::Error>,
-            >,
+            ::std::result::Result<types::TicketsLoad, ::liveagent::Error>,
         > {
             ::helpdesk_client_runtime::paginate::rows(
                 ::helpdesk_client_runtime::paginate::Style::Offset,
@@ -27674,10 +27570,7 @@ pub mod builder {
             self,
         ) -> ::helpdesk_client_runtime::paginate::BoxStream<
             'a,
-            ::std::result::Result<
-                types::SlaCompliance,
-                ::helpdesk_client_runtime::Error<types::Error>,
-            >,
+            ::std::result::Result<types::SlaCompliance, ::liveagent::Error>,
         > {
             let requested = match &self.limitcount {
                 Ok(limit) => *limit,
@@ -27701,10 +27594,7 @@ pub mod builder {
             page_size: u64,
         ) -> ::helpdesk_client_runtime::paginate::BoxStream<
             'a,
-            ::std::result::Result<
-                types::SlaCompliance,
-                ::helpdesk_client_runtime::Error<types::Error>,
-            >,
+            ::std::result::Result<types::SlaCompliance, ::liveagent::Error>,
         > {
             let page_size = ::helpdesk_client_runtime::paginate::page_size(
                 Some(page_size),
@@ -27718,10 +27608,7 @@ pub mod builder {
             template: Self,
         ) -> ::helpdesk_client_runtime::paginate::BoxStream<
             'a,
-            ::std::result::Result<
-                types::SlaCompliance,
-                ::helpdesk_client_runtime::Error<types::Error>,
-            >,
+            ::std::result::Result<types::SlaCompliance, ::liveagent::Error>,
         > {
             ::helpdesk_client_runtime::paginate::rows(
                 ::helpdesk_client_runtime::paginate::Style::Offset,
@@ -27759,10 +27646,7 @@ pub mod builder {
             self,
         ) -> ::helpdesk_client_runtime::paginate::BoxStream<
             'a,
-            ::std::result::Result<
-                types::SlaLog,
-                ::helpdesk_client_runtime::Error<types::Error>,
-            >,
+            ::std::result::Result<types::SlaLog, ::liveagent::Error>,
         > {
             let requested = match &self.limitcount {
                 Ok(limit) => *limit,
@@ -27786,10 +27670,7 @@ pub mod builder {
             page_size: u64,
         ) -> ::helpdesk_client_runtime::paginate::BoxStream<
             'a,
-            ::std::result::Result<
-                types::SlaLog,
-                ::helpdesk_client_runtime::Error<types::Error>,
-            >,
+            ::std::result::Result<types::SlaLog, ::liveagent::Error>,
         > {
             let page_size = ::helpdesk_client_runtime::paginate::page_size(
                 Some(page_size),
@@ -27803,10 +27684,7 @@ pub mod builder {
             template: Self,
         ) -> ::helpdesk_client_runtime::paginate::BoxStream<
             'a,
-            ::std::result::Result<
-                types::SlaLog,
-                ::helpdesk_client_runtime::Error<types::Error>,
-            >,
+            ::std::result::Result<types::SlaLog, ::liveagent::Error>,
         > {
             ::helpdesk_client_runtime::paginate::rows(
                 ::helpdesk_client_runtime::paginate::Style::Offset,

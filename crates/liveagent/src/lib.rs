@@ -1,33 +1,12 @@
 //! Rust client for the [LiveAgent](https://www.liveagent.com) v1 REST API.
 //!
-//! The client and its types are generated from `spec/liveagent-v1.yaml` by
-//! `cargo xtask generate` (see [`Client`] and [`types`]); this crate adds the few things
-//! generation cannot do:
-//!
-//! - [`ApiKey`]: every request carries the `apikey` query parameter, added by the client's
-//!   hooks, and the key never shows in `Debug`, errors or logs;
-//! - [`LiveAgent`]: how an error envelope looks, for the shared runtime's response inspection;
-//! - the wire formats of LiveAgent's JSON: [`LaInt`], [`LaDateTime`], [`OpDateTime`].
-//!
-//! The rest comes from the shared `helpdesk-client-runtime` crate and is re-exported here:
-//! [`Client::new`] and [`ClientBuilder`] (a checked base URL, no redirect following, no
-//! `Referer`, timeouts, user agent, or your own `reqwest::ClientBuilder`); [`Error`] and
-//! [`ResultExt::payload`] (one typed error carrying the HTTP status, headers and raw body, and
-//! unwrapping of the `{"response": ...}` envelope; `?` also works on `send().await` directly);
-//! [`CommaList`], [`JsonEncoded`] and [`Base64Data`].
-//!
-//! Examples of the top tasks (list open conversations, reply, tag, upload a file) are in the
-//! crate's `examples/` directory.
-//!
-//! Features: TLS is `rustls` (default; rustls with the `ring` crypto provider, which the
-//! client's builder installs as the process default when none is, see
-//! [`install_crypto_provider`]), `rustls-aws-lc` (rustls with aws-lc-rs, reqwest's own default;
-//! building `aws-lc-sys` needs cmake and a C compiler) or `native-tls`.
-//!
-//! # Example
+//! Start with [`Client::new`]: the account's API URL and an API key. Every operation is a
+//! method on [`Client`] with a builder for its parameters; `.send().await` sends it and
+//! [`.payload()`](ResultExt::payload) unwraps LiveAgent's `{"response": ...}` envelope:
 //!
 //! ```
-//! use liveagent::{ApiKey, Client, ResultExt};
+//! use liveagent::prelude::*;
+//! use liveagent::ApiKey;
 //!
 //! # #[tokio::main(flavor = "current_thread")]
 //! # async fn main() -> Result<(), liveagent::Error> {
@@ -49,12 +28,92 @@
 //! # }
 //! ```
 //!
+//! Depending on this crate is enough: [`prelude`] brings [`Client`] and the traits calls are
+//! completed with ([`ResultExt`], [`DownloadExt`]); [`ClientBuilder`] sets timeouts, the user
+//! agent, retries ([`RetryPolicy`]) and the rate limit ([`RateLimit`]); paginated operations
+//! have `.stream()` ([`BoxStream`] of rows) and [`paginate`] writes them out; [`Error`] is the
+//! one error of every call (its [`ErrorKind`], [`RawResponse`]). `send()` itself returns
+//! progenitor's error ([`SendError`]), which `.payload()` and `?` turn into [`Error`].
+//!
+//! # Endpoints the spec does not have
+//!
+//! [`Client::raw`] sends a request to any path under the base URL, with the same API key,
+//! retries, rate limit, body cap, redaction and [`Error`] as the generated operations, and
+//! returns the payload of the `{"response": ...}` envelope as JSON:
+//!
+//! ```
+//! use liveagent::prelude::*;
+//! use liveagent::{ApiKey, Method};
+//!
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() -> Result<(), liveagent::Error> {
+//! # let server = wiremock::MockServer::start().await;
+//! # wiremock::Mock::given(wiremock::matchers::path("/api/conversations"))
+//! #     .respond_with(wiremock::ResponseTemplate::new(200).set_body_raw(
+//! #         r#"{"response":{"conversationid":"a1b2c3d4","code":"AX4-B4T-FD8"}}"#,
+//! #         "application/json",
+//! #     ))
+//! #     .mount(&server)
+//! #     .await;
+//! # wiremock::Mock::given(wiremock::matchers::path("/api/departments"))
+//! #     .respond_with(wiremock::ResponseTemplate::new(200).set_body_raw(
+//! #         r#"{"response":{"departments":[{"departmentid":"a5j9t4d8","name":"Support"}]}}"#,
+//! #         "application/json",
+//! #     ))
+//! #     .mount(&server)
+//! #     .await;
+//! # let base_url = format!("{}/api", server.uri());
+//! let client = Client::new(&base_url, ApiKey::new("your-api-key"))?;
+//! let created = client
+//!     .raw(Method::POST, "conversations")
+//!     .form(&[
+//!         ("message", "Where is my order?"),
+//!         ("useridentifier", "jane@example.com"),
+//!         ("subject", "Order 1234"),
+//!     ])
+//!     .send()
+//!     .await?;
+//! println!("created {}", created["conversationid"]);
+//!
+//! let departments = client.raw(Method::GET, "departments").send().await?;
+//! assert_eq!(departments["departments"][0]["name"], "Support");
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! # What this crate adds to the generated client
+//!
+//! The client and its types are generated from `spec/liveagent-v1.yaml` by
+//! `cargo xtask generate` (see [`Client`] and [`types`]); this crate adds the few things
+//! generation cannot do:
+//!
+//! - [`ApiKey`]: every request carries the `apikey` query parameter, added by the client's
+//!   hooks, and the key never shows in `Debug`, errors or logs;
+//! - [`LiveAgent`]: how an error envelope looks, for the shared runtime's response inspection;
+//! - the wire formats of LiveAgent's JSON: [`LaInt`], [`LaDateTime`], [`OpDateTime`].
+//!
+//! The rest comes from the shared `helpdesk-client-runtime` crate and is re-exported here:
+//! [`ClientBuilder`] (a checked base URL, no redirect following, no `Referer`, timeouts, user
+//! agent, or your own `reqwest::ClientBuilder`); [`Error`] (one typed error carrying the HTTP
+//! status, headers and raw body); [`CommaList`], [`JsonEncoded`] and [`Base64Data`].
+//!
+//! Examples of the top tasks (list open conversations, reply, tag, upload a file, export) are
+//! in the crate's `examples/` directory.
+//!
+//! Features: TLS is `rustls` (default; rustls with the `ring` crypto provider, which the
+//! client's builder installs as the process default when none is, see
+//! [`install_crypto_provider`]), `rustls-aws-lc` (rustls with aws-lc-rs, reqwest's own default;
+//! building `aws-lc-sys` needs cmake and a C compiler) or `native-tls`.
+//!
+//! # Filters
+//!
 //! Setters take what callers have: `&str`, numbers, enum values, arrays or comma text for
 //! comma lists; LiveAgent's datetime filters have their own type:
 //!
 //! ```no_run
+//! use liveagent::prelude::*;
 //! use liveagent::types::ConversationStatus;
-//! use liveagent::{ApiKey, Client, OpDateTime, ResultExt};
+//! use liveagent::{ApiKey, OpDateTime};
 //!
 //! # async fn run() -> Result<(), liveagent::Error> {
 //! let client = Client::new("https://example.ladesk.com/api", ApiKey::new("your-api-key"))?;
@@ -85,44 +144,60 @@ mod custom_fields;
 mod formats;
 mod hooks;
 
+/// `Client::new`, in a module before the generated one: rustdoc lists the methods of the
+/// client's impl blocks in the order of their modules, so `new` comes first.
+mod constructor {
+    use crate::{ApiKey, Client, ClientBuilder, Error};
+
+    impl Client {
+        /// A client for the API at `base_url` (e.g. `https://example.ladesk.com/api`; a self-hosted
+        /// installation's `https://host/api` works too) with the default settings of
+        /// [`ClientBuilder`].
+        ///
+        /// Fails with [`Error::InvalidRequest`] when `base_url` is not an `http` or `https` URL
+        /// without query, fragment or credentials.
+        pub fn new(base_url: &str, api_key: impl Into<ApiKey>) -> Result<Self, Error> {
+            ClientBuilder::new(base_url, api_key.into()).build()
+        }
+    }
+}
+
 #[rustfmt::skip]
 #[allow(clippy::all, clippy::pedantic, missing_docs, unused_imports)]
 mod generated;
 
 pub use formats::{LaDateTime, LaInt, OpDateTime};
-pub use generated::*;
-pub use helpdesk_client_runtime::{
-    install_crypto_provider, Base64Data, CommaList, DownloadExt, Envelope, JsonEncoded, ResultExt,
-};
+pub use generated::{builder, types, Client};
+pub use helpdesk_client_runtime::reexports::*;
+// The `reqwest` and `serde_json` crates themselves, as links (see the runtime's `reexports`).
 pub use hooks::{ApiKey, LiveAgent};
+#[doc(no_inline)]
+pub use {reqwest, serde_json};
+
+/// `use liveagent::prelude::*;`: the client and the traits its calls are completed with.
+pub mod prelude {
+    pub use crate::{Client, DownloadExt, ResultExt};
+}
 
 /// A failed LiveAgent call: the shared runtime's error with LiveAgent's error payload
 /// (`statuscode`, `errormessage`, `debugmessage`).
 pub type Error = helpdesk_client_runtime::Error<types::Error>;
 
-/// Builds a [`Client`]: timeouts, user agent, or a `reqwest::ClientBuilder` of your own.
+/// Builds a [`Client`]: timeouts, user agent, retries, rate limit, or a `reqwest::ClientBuilder`
+/// of your own.
 ///
 /// ```
 /// use std::time::Duration;
-/// let client = liveagent::ClientBuilder::new("https://example.ladesk.com/api", liveagent::ApiKey::new("key"))
+/// use liveagent::{ApiKey, ClientBuilder, RetryPolicy};
+///
+/// let client = ClientBuilder::new("https://example.ladesk.com/api", ApiKey::new("key"))
 ///     .timeout(Duration::from_secs(30))
 ///     .user_agent("my-service/1.0")
+///     .retry(RetryPolicy::none())
 ///     .build()?;
 /// # Ok::<(), liveagent::Error>(())
 /// ```
 pub type ClientBuilder = helpdesk_client_runtime::ClientBuilder<Client>;
-
-impl Client {
-    /// A client for the API at `base_url` (e.g. `https://example.ladesk.com/api`; a self-hosted
-    /// installation's `https://host/api` works too) with the default settings of
-    /// [`ClientBuilder`].
-    ///
-    /// Fails with [`Error::InvalidRequest`] when `base_url` is not an `http` or `https` URL
-    /// without query, fragment or credentials.
-    pub fn new(base_url: &str, api_key: impl Into<ApiKey>) -> Result<Self, Error> {
-        ClientBuilder::new(base_url, api_key.into()).build()
-    }
-}
 
 #[cfg(test)]
 mod tests {

@@ -64,7 +64,8 @@ fn progenitor_input(spec: &Spec) -> anyhow::Result<openapiv3::OpenAPI> {
 
 /// Removes progenitor's `Client::new(baseurl, inner)`: it builds its own `reqwest::Client`
 /// (following redirects, unwrapping the build, keeping the base URL unchecked). Each crate's
-/// hand-written layer defines `Client::new` instead, on top of the kept `new_with_client`.
+/// hand-written layer defines `Client::new` instead, on top of the kept `new_with_client`, whose
+/// docs send readers there.
 fn remove_default_constructor(file: &mut syn::File) -> anyhow::Result<()> {
     let mut removed = 0;
     for item in &mut file.items {
@@ -77,6 +78,19 @@ fn remove_default_constructor(file: &mut syn::File) -> anyhow::Result<()> {
                     .items
                     .retain(|i| !matches!(i, syn::ImplItem::Fn(f) if f.sig.ident == "new"));
                 removed += before - block.items.len();
+                for item in &mut block.items {
+                    if let syn::ImplItem::Fn(f) = item {
+                        if f.sig.ident == "new_with_client" {
+                            f.attrs.retain(|a| !a.path().is_ident("doc"));
+                            f.attrs.insert(
+                                0,
+                                syn::parse_quote! {
+                                    /// Low level, for [`ClientBuilder`](crate::ClientBuilder): use [`Client::new`] or `ClientBuilder`, which check the base URL and build the state (credentials, retries, rate limit).
+                                },
+                            );
+                        }
+                    }
+                }
             }
         }
     }

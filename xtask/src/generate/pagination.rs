@@ -33,7 +33,10 @@ use crate::model::{Operation, PageStyle, Pagination, Spec};
 
 /// The stream methods of every paginated operation of a spec.
 pub fn streams(spec: &Spec) -> anyhow::Result<Vec<syn::Item>> {
-    let error_payload = format_ident!("{}", spec.api.settings.error_envelope.2);
+    // The crate's own alias of the runtime's error (`::liveagent::Error`).
+    let error: TokenStream = format!("::{}::Error", spec.api.settings.name)
+        .parse()
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
     let mut paginated: Vec<(&Operation, &Pagination)> = spec
         .operations
         .iter()
@@ -43,11 +46,11 @@ pub fn streams(spec: &Spec) -> anyhow::Result<Vec<syn::Item>> {
     paginated.sort_by(|(a, _), (b, _)| (&a.path, &a.method).cmp(&(&b.path, &b.method)));
     let streams = paginated
         .into_iter()
-        .map(|(op, paging)| stream_impl(op, paging, &error_payload));
+        .map(|(op, paging)| stream_impl(op, paging, &error));
     Ok(streams.map(syn::parse2).collect::<Result<_, _>>()?)
 }
 
-fn stream_impl(op: &Operation, paging: &Pagination, error_payload: &syn::Ident) -> TokenStream {
+fn stream_impl(op: &Operation, paging: &Pagination, error: &TokenStream) -> TokenStream {
     let (style, limit, default_size, maximum) = (
         paging.style.name(),
         &paging.limit,
@@ -141,7 +144,7 @@ fn stream_impl(op: &Operation, paging: &Pagination, error_payload: &syn::Ident) 
     );
     let pages = pages.unwrap_or_else(|| quote! { None });
     let total = total.unwrap_or_else(|| quote! { None });
-    let row = quote! { ::std::result::Result<types::#row_type, ::helpdesk_client_runtime::Error<types::#error_payload>> };
+    let row = quote! { ::std::result::Result<types::#row_type, #error> };
     quote! {
         impl<'a> #builder<'a> {
             #(#[doc = #doc_stream])*
