@@ -3,17 +3,16 @@
 //! reuses of them: [`apis`], [`bundle`], [`consumers`], [`process`].
 
 pub mod apis;
-pub mod bench_tool;
 pub mod bundle;
 pub mod consumers;
 pub mod docs;
 #[cfg(test)]
 mod examples;
 mod files;
+pub mod forward;
 pub mod generate;
 mod model;
 pub mod process;
-pub mod record;
 pub mod validate;
 
 use std::path::PathBuf;

@@ -16,14 +16,15 @@
 //! - `cargo xtask docs` renders an HTML reference per API into `target/docs/`.
 //! - `cargo xtask bench [--quick] [--peer]` runs the benchmarks and prints each figure as a
 //!   ratio against a baseline measured in the same run: the bench tool is its own crate,
-//!   `xtask/bench` (see [`xtask::bench_tool`]).
+//!   `xtask/bench` (see [`xtask::forward`]).
 //! - `cargo xtask record <api> <operationId> [--param NAME=VALUE …]` records an exchange with
-//!   the live API (see [`xtask::record`]).
+//!   the live API (see [`xtask::forward`]).
 
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
-use xtask::{bench_tool, bundle, consumers, docs, generate, record, validate};
+use xtask::forward::{self, Forwarded};
+use xtask::{bundle, consumers, docs, generate, validate};
 
 /// Maintainer tasks for the LiveAgent and Contiple API clients.
 #[derive(Parser)]
@@ -58,10 +59,10 @@ enum Command {
     Docs,
     /// Run the benchmarks and print every figure as a ratio against a baseline of the same run
     /// (also written to `target/bench/summary.json`).
-    Bench(bench_tool::Args),
+    Bench(Forwarded),
     /// Record one exchange with the live API (credentials from the environment) as
     /// `tests/recordings/<api>/<operationId>/<case>.json`.
-    Record(record::Args),
+    Record(Forwarded),
 }
 
 fn main() -> ExitCode {
@@ -74,8 +75,8 @@ fn main() -> ExitCode {
         Command::Bundle { check } => bundle::run(&root, check),
         Command::Consumers => consumers::run(&root),
         Command::Docs => docs::build(&root).map(|_| true),
-        Command::Record(args) => return record::run(&root, &args),
-        Command::Bench(args) => return bench_tool::run(&root, &args),
+        Command::Record(args) => return forward::record(&root, &args),
+        Command::Bench(args) => return forward::bench(&root, &args),
     };
     match result {
         Ok(true) => ExitCode::SUCCESS,
@@ -96,8 +97,7 @@ mod tests {
     fn forwarded(given: &[&str]) -> Vec<String> {
         let cli = Cli::try_parse_from(given).unwrap();
         match cli.command {
-            Command::Record(args) => args.forwarded,
-            Command::Bench(args) => args.forwarded,
+            Command::Record(args) | Command::Bench(args) => args.args,
             _ => panic!("not a command that forwards its arguments"),
         }
     }
