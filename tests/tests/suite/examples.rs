@@ -20,6 +20,9 @@ mod find_tag;
 #[path = "../../../crates/liveagent/examples/list_open_conversations.rs"]
 mod list_open_conversations;
 #[allow(dead_code)]
+#[path = "../../../crates/liveagent/examples/quickstart.rs"]
+mod liveagent_quickstart;
+#[allow(dead_code)]
 #[path = "../../../crates/liveagent/examples/post_reply.rs"]
 mod post_reply;
 #[allow(dead_code)]
@@ -29,6 +32,9 @@ mod tag_conversation;
 #[path = "../../../crates/liveagent/examples/upload_file.rs"]
 mod upload_file;
 
+#[allow(dead_code)]
+#[path = "../../../crates/contiple/examples/quickstart.rs"]
+mod contiple_quickstart;
 #[allow(dead_code)]
 #[path = "../../../crates/contiple/examples/create_ticket_with_attachment.rs"]
 mod create_ticket_with_attachment;
@@ -107,6 +113,15 @@ async fn liveagent_find_tag() {
 }
 
 #[tokio::test]
+async fn liveagent_quickstart() {
+    let conversations = run_liveagent("getTag", "example_quickstart", async |client| {
+        liveagent_quickstart::print_tag_and_conversations(client).await
+    })
+    .await;
+    assert_eq!(conversations, 2, "the docs example's two rows, in one page");
+}
+
+#[tokio::test]
 async fn liveagent_list_open_conversations() {
     let since = NaiveDate::from_ymd_opt(2024, 1, 1).expect("a date");
     let conversations = run_liveagent(
@@ -180,6 +195,17 @@ async fn contiple_list_customer_tickets() {
     .await;
     assert_eq!(tickets.len(), 10);
     assert_eq!(tickets[0].ticket_id, "T1658213182227yb9hI");
+}
+
+#[tokio::test]
+async fn contiple_quickstart() {
+    let printed = run_contiple(
+        "listCustomerTickets",
+        "example_list_customer_tickets",
+        async |client| contiple_quickstart::print_tickets(client, "st18888").await,
+    )
+    .await;
+    assert_eq!(printed, 10, "the docs example's page of ten tickets");
 }
 
 #[tokio::test]
