@@ -25,17 +25,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
 /// Prints the customer's 20 most recently updated tickets; returns how many it printed.
 pub async fn print_tickets(client: &Client, usercode: &str) -> Result<usize, contiple::Error> {
-    let list = client
-        .list_customer_tickets()
-        .usercode(usercode)
-        .page_size(20);
-    let page = list.send().await.payload().await?;
+    let request = client.list_customer_tickets().usercode(usercode);
+    let page = request.page_size(20).send().await.payload().await?;
     for ticket in &page.contents {
-        println!(
-            "{} {}",
-            ticket.ticket_id,
-            ticket.subject.as_deref().unwrap_or_default()
-        );
+        let subject = ticket.subject.as_deref().unwrap_or_default();
+        println!("{} {subject}", ticket.ticket_id);
     }
     Ok(page.contents.len())
 }

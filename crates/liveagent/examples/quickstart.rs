@@ -18,22 +18,14 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
 
 /// Prints tag `sh3j`, then every conversation, page after page; returns how many there are.
 pub async fn print_tag_and_conversations(client: &Client) -> Result<usize, liveagent::Error> {
-    let tag = client
-        .get_tag()
-        .tagid("sh3j")
-        .send()
-        .await
-        .payload()
-        .await?;
+    let request = client.get_tag().tagid("sh3j");
+    let tag = request.send().await.payload().await?;
     println!("tag {}: {}", tag.id, tag.name.unwrap_or_default());
     let mut conversations = client.list_conversations().stream();
     let mut count = 0;
     while let Some(conversation) = conversations.try_next().await? {
-        println!(
-            "{} {}",
-            conversation.conversationid,
-            conversation.subject.unwrap_or_default()
-        );
+        let subject = conversation.subject.unwrap_or_default();
+        println!("{} {subject}", conversation.conversationid);
         count += 1;
     }
     Ok(count)
