@@ -20,11 +20,11 @@ mod find_tag;
 #[path = "../../../crates/liveagent/examples/list_open_conversations.rs"]
 mod list_open_conversations;
 #[allow(dead_code)]
-#[path = "../../../crates/liveagent/examples/quickstart.rs"]
-mod liveagent_quickstart;
-#[allow(dead_code)]
 #[path = "../../../crates/liveagent/examples/post_reply.rs"]
 mod post_reply;
+#[allow(dead_code)]
+#[path = "../../../crates/liveagent/examples/print_conversations.rs"]
+mod print_conversations;
 #[allow(dead_code)]
 #[path = "../../../crates/liveagent/examples/tag_conversation.rs"]
 mod tag_conversation;
@@ -33,14 +33,14 @@ mod tag_conversation;
 mod upload_file;
 
 #[allow(dead_code)]
-#[path = "../../../crates/contiple/examples/quickstart.rs"]
-mod contiple_quickstart;
-#[allow(dead_code)]
 #[path = "../../../crates/contiple/examples/create_ticket_with_attachment.rs"]
 mod create_ticket_with_attachment;
 #[allow(dead_code)]
 #[path = "../../../crates/contiple/examples/list_customer_tickets.rs"]
 mod list_customer_tickets;
+#[allow(dead_code)]
+#[path = "../../../crates/contiple/examples/print_tickets.rs"]
+mod print_tickets;
 #[allow(dead_code)]
 #[path = "../../../crates/contiple/examples/reinquire.rs"]
 mod reinquire;
@@ -113,10 +113,12 @@ async fn liveagent_find_tag() {
 }
 
 #[tokio::test]
-async fn liveagent_quickstart() {
-    let conversations = run_liveagent("getTag", "example_quickstart", async |client| {
-        liveagent_quickstart::print_tag_and_conversations(client).await
-    })
+async fn liveagent_print_conversations() {
+    let conversations = run_liveagent(
+        "listConversations",
+        "example_print_conversations",
+        async |client| print_conversations::print_tag_and_conversations(client).await,
+    )
     .await;
     assert_eq!(conversations, 2, "the docs example's two rows, in one page");
 }
@@ -198,11 +200,11 @@ async fn contiple_list_customer_tickets() {
 }
 
 #[tokio::test]
-async fn contiple_quickstart() {
+async fn contiple_print_tickets() {
     let printed = run_contiple(
         "listCustomerTickets",
         "example_list_customer_tickets",
-        async |client| contiple_quickstart::print_tickets(client, "st18888").await,
+        async |client| print_tickets::print_tickets(client, "st18888").await,
     )
     .await;
     assert_eq!(printed, 10, "the docs example's page of ten tickets");

@@ -2,7 +2,7 @@
 //!
 //! ```sh
 //! LIVEAGENT_BASE_URL=https://example.ladesk.com/api LIVEAGENT_API_KEY=... \
-//!     cargo run -p liveagent --example quickstart
+//!     cargo run -p liveagent --example print_conversations
 //! ```
 
 use futures::TryStreamExt as _;

@@ -3,7 +3,7 @@
 //! ```sh
 //! CONTIPLE_BASE_URL=https://nhn-cs.oc.nhncloud.com CONTIPLE_SERVICE_ID=... \
 //! CONTIPLE_ORGANIZATION_ID=... CONTIPLE_SECURITY_KEY=... \
-//!     cargo run -p contiple --example quickstart -- <usercode>
+//!     cargo run -p contiple --example print_tickets -- <usercode>
 //! ```
 
 use contiple::prelude::*;
@@ -18,7 +18,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     )?;
     let usercode = std::env::args()
         .nth(1)
-        .ok_or("usage: quickstart <usercode>")?;
+        .ok_or("usage: print_tickets <usercode>")?;
     print_tickets(&client, &usercode).await?;
     Ok(())
 }
