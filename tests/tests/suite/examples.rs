@@ -23,6 +23,9 @@ mod list_open_conversations;
 #[path = "../../../crates/liveagent/examples/post_reply.rs"]
 mod post_reply;
 #[allow(dead_code)]
+#[path = "../../../crates/liveagent/examples/print_conversations.rs"]
+mod print_conversations;
+#[allow(dead_code)]
 #[path = "../../../crates/liveagent/examples/tag_conversation.rs"]
 mod tag_conversation;
 #[allow(dead_code)]
@@ -35,6 +38,9 @@ mod create_ticket_with_attachment;
 #[allow(dead_code)]
 #[path = "../../../crates/contiple/examples/list_customer_tickets.rs"]
 mod list_customer_tickets;
+#[allow(dead_code)]
+#[path = "../../../crates/contiple/examples/print_tickets.rs"]
+mod print_tickets;
 #[allow(dead_code)]
 #[path = "../../../crates/contiple/examples/reinquire.rs"]
 mod reinquire;
@@ -104,6 +110,17 @@ async fn liveagent_find_tag() {
     })
     .await;
     assert!(missing.is_none());
+}
+
+#[tokio::test]
+async fn liveagent_print_conversations() {
+    let conversations = run_liveagent(
+        "listConversations",
+        "example_print_conversations",
+        async |client| print_conversations::print_tag_and_conversations(client).await,
+    )
+    .await;
+    assert_eq!(conversations, 2, "the docs example's two rows, in one page");
 }
 
 #[tokio::test]
@@ -180,6 +197,17 @@ async fn contiple_list_customer_tickets() {
     .await;
     assert_eq!(tickets.len(), 10);
     assert_eq!(tickets[0].ticket_id, "T1658213182227yb9hI");
+}
+
+#[tokio::test]
+async fn contiple_print_tickets() {
+    let printed = run_contiple(
+        "listCustomerTickets",
+        "example_list_customer_tickets",
+        async |client| print_tickets::print_tickets(client, "st18888").await,
+    )
+    .await;
+    assert_eq!(printed, 10, "the docs example's page of ten tickets");
 }
 
 #[tokio::test]

@@ -1,9 +1,10 @@
 //! The READMEs' Rust snippets are the examples' code. Every ```` ```rust ```` block of the
 //! workspace README and the crates' READMEs follows an `<!-- example: <path> -->` line, and its
-//! lines (those not hidden with `# `) appear verbatim and contiguously in that example; every
-//! example under `crates/*/examples/` is shown in the workspace README. The snippets also
-//! compile as doctests (`tests/src/lib.rs`), and the examples run against the recordings
-//! (`examples.rs`).
+//! lines (those not hidden with `# `) appear verbatim and contiguously in that file: an example
+//! under `crates/*/examples/`, or a user crate's source under `tests/` (`client.raw`'s snippet
+//! is `tests/user-liveagent`'s); every example under `crates/*/examples/` is shown in the
+//! workspace README. The snippets also compile as doctests (`tests/src/lib.rs`), the examples
+//! run against the recordings (`examples.rs`) and the user crates' tests run their code.
 
 use std::path::{Path, PathBuf};
 
