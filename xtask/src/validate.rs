@@ -48,8 +48,8 @@ pub const KNOWN_EXTENSIONS: &[&str] = &[
 ];
 
 /// Telltales of a note on the vendor's docs (lowercase, `|`-separated): it goes to `x-docs-notes`.
-pub const DOCS_NOTE_PHRASES: &str = "the docs|docs'|(docs:|docs quirk|verbatim|(sic|sic:|english guide|\
-    japanese guide|korean guide|english edition|japanese edition|japanese page|interface table|result table|parameter table";
+pub const DOCS_NOTE_PHRASES: &str = "the docs|docs'|(docs:|docs quirk|verbatim|(sic|sic:|english guide|japanese guide|korean guide|documented url|method get|method post|method put|method delete|result data:|data (failure|\"no need\"|direct use without|\
+    english edition|japanese edition|japanese page|interface table|result table|parameter table|details table|page's table|table marks";
 
 /// The top-level extension listing schemas that a client company's own server serves.
 const SCHEMA_ROOTS: &str = "x-client-company-schemas";
@@ -387,7 +387,7 @@ components:
 openapi: 3.0.3 | openapi: 3.1.0 | openapi | version `3.1.0` is not 3.0.x
 x-enum-varnames: [Active, Archived] | x-nullable: true | components.schemas.TagStatus | unknown extension `x-nullable`
 description: The tag's id. | description: The tag's id (typed String in the docs). | components.schemas.Tag.properties.id | note on the vendor's docs (`the docs`): move it to `x-docs-notes`
-summary: List tags | summary: List tags (docs quirk) | GET /tags | note on the vendor's docs (`docs quirk`)
+summary: List tags | summary: List tags. Method GET. | GET /tags | note on the vendor's docs (`method get`)
 [In use., No longer in use.] | [In use., Not in the result table.] | components.schemas.TagStatus | note on the vendor's docs (`result table`)
 description: The tag's id. | description: The tag's id., x-docs-notes: [The docs say so.] | components.schemas.Tag.properties.id | `x-docs-notes` must be a string beside
 type: integer, description: The tag's id. | type: integer, x-docs-notes: Typed String in the docs. | components.schemas.Tag.properties.id | `x-docs-notes` must be a string beside
