@@ -55,7 +55,7 @@ impl<T: CliConfig> Cli<T> {
     pub fn cli_get_service() -> ::clap::Command {
         ::clap::Command::new("")
             .about(
-                "Service details\n\nQuery service information via service ID. Documented URL:\n`https://{domain}.oc.nhncloud.com/{serviceId}/api/v2/service.json` (dev:\n`https://{domain}.oc.alpha-nhncloud.com/{serviceId}/api/v2/service.json`). Access restriction: no need\n(`/api/v2/`, no signature). The only request parameter is the service ID in the path (the server URL here).",
+                "Service details\n\nQuery service information via service ID. No authentication (`/api/v2/`, no signature). The only request\nparameter is the service ID in the path (the server URL here).",
             )
     }
     pub fn cli_list_notice_categories() -> ::clap::Command {
@@ -68,7 +68,7 @@ impl<T: CliConfig> Cli<T> {
                     .help("Language Code. Service help center default language code."),
             )
             .about(
-                "Heading list\n\nObtain a list of headings (notice categories). Documented URL:\n`https://{domain}.oc.nhncloud.com/{serviceId}/api/v2/notice/categories.json` (dev:\n`https://{domain}.oc.alpha-nhncloud.com/{serviceId}/api/v2/notice/categories.json`). Access restriction: no\nneed (`/api/v2/`, no signature).\n\nHeadings are flat: `parent` (fixed value 0), `level` (fixed value 1) and `path` (fixed value\n`\"\\\\\"`, a single backslash) are fixed.",
+                "Heading list\n\nObtain a list of headings (notice categories). No authentication (`/api/v2/`, no signature).\n\nHeadings are flat: `parent` (fixed value 0), `level` (fixed value 1) and `path` (fixed value\n`\"\\\\\"`, a single backslash) are fixed.",
             )
     }
     pub fn cli_list_notice_tags() -> ::clap::Command {
@@ -81,7 +81,7 @@ impl<T: CliConfig> Cli<T> {
                     .help("Tag Keyword. Tag search phrase."),
             )
             .about(
-                "Tag list\n\nObtain a list of notice tags. Documented URL:\n`https://{domain}.oc.nhncloud.com/{serviceId}/api/v2/notice/tags.json` (dev:\n`https://{domain}.oc.alpha-nhncloud.com/{serviceId}/api/v2/notice/tags.json`). Access restriction: no need\n(`/api/v2/`, no signature).",
+                "Tag list\n\nObtain a list of notice tags. No authentication (`/api/v2/`, no signature).",
             )
     }
     pub fn cli_list_notices() -> ::clap::Command {
@@ -140,7 +140,7 @@ impl<T: CliConfig> Cli<T> {
                     .help("Tag ID."),
             )
             .about(
-                "Notice list\n\nHelp Center notice list. Documented URL: `https://{domain}.oc.nhncloud.com/{serviceId}/api/v2/notice/list.json`\n(dev: `https://{domain}.oc.alpha-nhncloud.com/{serviceId}/api/v2/notice/list.json`).",
+                "Notice list\n\nHelp Center notice list. No authentication (`/api/v2/`, no signature).",
             )
             .arg(
                 ::clap::Arg::new("all")
@@ -168,7 +168,7 @@ impl<T: CliConfig> Cli<T> {
                     .help("Language Code. Service help center default language code."),
             )
             .about(
-                "Notice details\n\nObtain the contents of notice through notice ID. Documented URL:\n`https://{domain}.oc.nhncloud.com/{serviceId}/api/v2/notice/detail/{id}.json` (dev:\n`https://{domain}.oc.alpha-nhncloud.com/{serviceId}/api/v2/notice/detail/{id}.json`). Access restriction: no\nneed (`/api/v2/`, no signature).",
+                "Notice details\n\nObtain the contents of notice through notice ID. No authentication (`/api/v2/`, no signature).",
             )
     }
     pub fn cli_get_notice_attachment() -> ::clap::Command {
@@ -194,7 +194,7 @@ impl<T: CliConfig> Cli<T> {
                     ),
             )
             .about(
-                "Open and download notice attachments\n\nOpen and Download Notice Attachments. Documented URL:\n`https://{domain}.oc.nhncloud.com/{serviceId}/api/v2/notice/attachments/{id}` (dev:\n`https://{domain}.oc.alpha-nhncloud.com/{serviceId}/api/v2/notice/attachments/{id}`). Access restriction: no\nneed (`/api/v2/`, no signature).\n\nThe response body is the file itself (\"Result Data: File\"); its content type and headers are not specified.",
+                "Open and download notice attachments\n\nOpen and Download Notice Attachments. No authentication (`/api/v2/`, no signature).\n\nThe response body is the file itself; its content type and headers are not specified.",
             )
             .arg(
                 ::clap::Arg::new("output")
@@ -216,7 +216,7 @@ impl<T: CliConfig> Cli<T> {
                     .help("Language Code. Service help center default language code."),
             )
             .about(
-                "FAQ category list\n\nAcquire FAQ category list. Documented URL:\n`https://{domain}.oc.nhncloud.com/{serviceId}/api/v2/helpdoc/categories.json` (dev:\n`https://{domain}.oc.alpha-nhncloud.com/{serviceId}/api/v2/helpdoc/categories.json`). Access restriction: no\nneed (`/api/v2/`, no signature).",
+                "FAQ category list\n\nAcquire FAQ category list. No authentication (`/api/v2/`, no signature).",
             )
     }
     pub fn cli_list_faqs() -> ::clap::Command {
@@ -270,7 +270,7 @@ impl<T: CliConfig> Cli<T> {
                     ),
             )
             .about(
-                "FAQ list\n\nHelp center FAQ list. Documented URL: `https://{domain}.oc.nhncloud.com/{serviceId}/api/v2/helpdoc/list.json`\n(dev: `https://{domain}.oc.alpha-nhncloud.com/{serviceId}/api/v2/helpdoc/list.json`). Access restriction: no\nneed (`/api/v2/`, no signature).",
+                "FAQ list\n\nHelp center FAQ list. No authentication (`/api/v2/`, no signature).",
             )
             .arg(
                 ::clap::Arg::new("all")
@@ -298,7 +298,7 @@ impl<T: CliConfig> Cli<T> {
                     .help("Language Code. Service help center default language code."),
             )
             .about(
-                "FAQ details\n\nObtain the contents of FAQ via FAQ ID. Documented URL:\n`https://{domain}.oc.nhncloud.com/{serviceId}/api/v2/helpdoc/detail/{id}.json` (dev:\n`https://{domain}.oc.alpha-nhncloud.com/{serviceId}/api/v2/helpdoc/detail/{id}.json`). Access restriction:\nno need (`/api/v2/`, no signature).",
+                "FAQ details\n\nObtain the contents of FAQ via FAQ ID. No authentication (`/api/v2/`, no signature).",
             )
     }
     pub fn cli_get_faq_attachment() -> ::clap::Command {
@@ -324,7 +324,7 @@ impl<T: CliConfig> Cli<T> {
                     ),
             )
             .about(
-                "Open and download FAQ attachments\n\nOpen/download FAQ attachments. Documented URL:\n`https://{domain}.oc.nhncloud.com/{serviceId}/api/v2/helpdoc/attachments/{id}` (dev:\n`https://{domain}.oc.alpha-nhncloud.com/{serviceId}/api/v2/helpdoc/attachments/{id}`). Access restriction:\nno need (`/api/v2/`, no signature).\n\nThe response body is the file itself (\"Result Data: File\"); its content type and headers are not specified.",
+                "Open and download FAQ attachments\n\nOpen/download FAQ attachments. No authentication (`/api/v2/`, no signature).\n\nThe response body is the file itself; its content type and headers are not specified.",
             )
             .arg(
                 ::clap::Arg::new("output")
@@ -364,7 +364,7 @@ impl<T: CliConfig> Cli<T> {
                     ),
             )
             .about(
-                "Submission type list\n\nInquire list of in-service submission types (ticket categories). Documented URL:\n`https://{domain}.oc.nhncloud.com/{serviceId}/api/v2/ticket/categories.json` (dev:\n`https://{domain}.oc.alpha-nhncloud.com/{serviceId}/api/v2/ticket/categories.json`). Access restriction: no\nneed (`/api/v2/`, no signature).\n\nSubmission types nest up to 5 levels; `path` joins the category IDs of each depth with backslashes\n(`\\2536\\2538\\`; a single `\\` at level 1).",
+                "Submission type list\n\nInquire list of in-service submission types (ticket categories). No authentication (`/api/v2/`, no signature).\n\nSubmission types nest up to 5 levels; `path` joins the category IDs of each depth with backslashes\n(`\\2536\\2538\\`; a single `\\` at level 1).",
             )
     }
     pub fn cli_list_ticket_user_fields() -> ::clap::Command {
@@ -384,7 +384,7 @@ impl<T: CliConfig> Cli<T> {
                     .help("Language Code. Service help center default language code."),
             )
             .about(
-                "List of submission type fields\n\nCheck the list of corresponding fields through the submission type. Documented URL:\n`https://{domain}.oc.nhncloud.com/{serviceId}/api/v2/ticket/field/user/{categoryId}.json` (dev:\n`https://{domain}.oc.alpha-nhncloud.com/{serviceId}/api/v2/ticket/field/user/{categoryId}.json`).\n\nEach field's `code` is what `createTicket` expects in `userFields[].code` (system fields such as `mail`,\n`subject`, `content` map to the ticket body's own properties).",
+                "List of submission type fields\n\nCheck the list of corresponding fields through the submission type. No authentication (`/api/v2/`, no\nsignature).\n\nEach field's `code` is what `createTicket` expects in `userFields[].code` (system fields such as `mail`,\n`subject`, `content` map to the ticket body's own properties).",
             )
     }
     pub fn cli_create_ticket() -> ::clap::Command {
@@ -462,7 +462,7 @@ impl<T: CliConfig> Cli<T> {
                     .help("A JSON file holding the whole body; a flag given beside it overrides that field"),
             )
             .about(
-                "Create ticket\n\nCreate new ticket. Documented URL: `https://{domain}.oc.nhncloud.com/{serviceId}/openapi/v1/ticket.json`\n(dev: `https://{domain}.oc.alpha-nhncloud.com/{serviceId}/openapi/v1/ticket.json`). Access restriction:\ncommon authentication (signed; the signed message includes the JSON body exactly as sent).\n\nThe ticket information is the JSON request body. For services using the 'Security Service' feature, send the\ncustomer's IP in `OC-Client-IP`: spam is judged on that IP.\n\nFailures (HTTP status not specified):\n\nValidation failure (Result Data (Failure): `result.contents[]` with `objectName` String \"User field: field\ncode\", `field` String \"User field: field ID\", `validate` String \"invalid: an invalid value, length: Maximum\nlength exceeded, required: Please enter an item\", `key` and `message` String `\"validate.ticket.\" +\nobjectName + \".\" + validate`; the example also carries `rejectValue`), e.g.:\n\n```text\n{\n  \"header\": {\n    \"resultCode\": 400,\n    \"resultMessage\": null,\n    \"isSuccessful\": false\n  },\n  \"result\": {\n    \"contents\": [\n      {\n        \"objectName\": \"mail\",\n        \"field\": \"3\",\n        \"validate\": \"invalid\",\n        \"key\": \"validate.ticket.mail.invalid\",\n        \"message\": \"validate.ticket.mail.invalid\",\n        \"rejectValue\": \"\"\n      },\n      {\n        \"objectName\": \"phone\",\n        \"field\": \"4\",\n        \"validate\": \"length\",\n        \"key\": \"validate.ticket.phone.length\",\n        \"message\": \"validate.ticket.phone.length\",\n        \"rejectValue\": \"\"\n      },\n      {\n        \"objectName\": \"textbox\",\n        \"field\": \"721\",\n        \"validate\": \"length\",\n        \"key\": \"validate.ticket.textbox.length\",\n        \"message\": \"validate.ticket.textbox.length\",\n        \"rejectValue\": \"\"\n      },\n      {\n        \"objectName\": \"checkbox\",\n        \"field\": \"722\",\n        \"validate\": \"invalid\",\n        \"key\": \"validate.ticket.checkbox.invalid\",\n        \"message\": \"validate.ticket.checkbox.invalid\",\n        \"rejectValue\": \"\"\n      },\n      {\n        \"objectName\": \"dropdown\",\n        \"field\": \"723\",\n        \"validate\": \"invalid\",\n        \"key\": \"validate.ticket.dropdown.invalid\",\n        \"message\": \"validate.ticket.dropdown.invalid\",\n        \"rejectValue\": \"\"\n      }\n    ]\n  }\n}\n```\n\nCreation failed due to the application of spam policy, e.g. (`result` elided):\n\n```text\n{\n    \"header\": {\n        \"resultCode\": 1002,\n        \"resultMessage\": \"The number of inquiries has exceeded the limit. Please try again later.\",\n        \"isSuccessful\": false\n    },\n    \"result\": {…...}\n}\n```",
+                "Create ticket\n\nCreate new ticket. Access restriction: common authentication (signed; the signed message includes the JSON body\nexactly as sent).\n\nThe ticket information is the JSON request body. For services using the 'Security Service' feature, send the\ncustomer's IP in `OC-Client-IP`: spam is judged on that IP.\n\nFailures (HTTP status not specified):\n\nValidation failure (`result.contents[]` with `objectName` String \"User field: field\ncode\", `field` String \"User field: field ID\", `validate` String \"invalid: an invalid value, length: Maximum\nlength exceeded, required: Please enter an item\", `key` and `message` String `\"validate.ticket.\" +\nobjectName + \".\" + validate`; the example also carries `rejectValue`), e.g.:\n\n```text\n{\n  \"header\": {\n    \"resultCode\": 400,\n    \"resultMessage\": null,\n    \"isSuccessful\": false\n  },\n  \"result\": {\n    \"contents\": [\n      {\n        \"objectName\": \"mail\",\n        \"field\": \"3\",\n        \"validate\": \"invalid\",\n        \"key\": \"validate.ticket.mail.invalid\",\n        \"message\": \"validate.ticket.mail.invalid\",\n        \"rejectValue\": \"\"\n      },\n      {\n        \"objectName\": \"phone\",\n        \"field\": \"4\",\n        \"validate\": \"length\",\n        \"key\": \"validate.ticket.phone.length\",\n        \"message\": \"validate.ticket.phone.length\",\n        \"rejectValue\": \"\"\n      },\n      {\n        \"objectName\": \"textbox\",\n        \"field\": \"721\",\n        \"validate\": \"length\",\n        \"key\": \"validate.ticket.textbox.length\",\n        \"message\": \"validate.ticket.textbox.length\",\n        \"rejectValue\": \"\"\n      },\n      {\n        \"objectName\": \"checkbox\",\n        \"field\": \"722\",\n        \"validate\": \"invalid\",\n        \"key\": \"validate.ticket.checkbox.invalid\",\n        \"message\": \"validate.ticket.checkbox.invalid\",\n        \"rejectValue\": \"\"\n      },\n      {\n        \"objectName\": \"dropdown\",\n        \"field\": \"723\",\n        \"validate\": \"invalid\",\n        \"key\": \"validate.ticket.dropdown.invalid\",\n        \"message\": \"validate.ticket.dropdown.invalid\",\n        \"rejectValue\": \"\"\n      }\n    ]\n  }\n}\n```\n\nCreation failed due to the application of spam policy, e.g. (`result` elided):\n\n```text\n{\n    \"header\": {\n        \"resultCode\": 1002,\n        \"resultMessage\": \"The number of inquiries has exceeded the limit. Please try again later.\",\n        \"isSuccessful\": false\n    },\n    \"result\": {…...}\n}\n```",
             )
     }
     pub fn cli_add_help_center_data() -> ::clap::Command {
@@ -569,7 +569,7 @@ impl<T: CliConfig> Cli<T> {
                     .help("User code (unique), {usercode} which is set in URL path."),
             )
             .about(
-                "Customer ticket list\n\nView a list of tickets for customers who meet the search criteria. Documented URL:\n`https://{domain}.oc.nhncloud.com/{serviceId}/openapi/v1/ticket/enduser/{usercode}/list.json` (dev test:\n`https://{domain}.oc.alpha-nhncloud.com/...`, production test: `https://{domain}.oc.beta-nhncloud.com/...`).\nAccess restriction: common authentication (HMAC `Authorization` + `X-TC-Timestamp`).\n\nMethod GET with query parameters.",
+                "Customer ticket list\n\nView a list of tickets for customers who meet the search criteria. Access restriction: common authentication\n(signed: HMAC `Authorization` + `X-TC-Timestamp`).",
             )
             .arg(
                 ::clap::Arg::new("all")
@@ -606,7 +606,7 @@ impl<T: CliConfig> Cli<T> {
                     ),
             )
             .about(
-                "Ticket details\n\nInquire ticket details received by the customer. Documented URL: `https://{domain}.oc.nhncloud.com/{serviceId}/openapi/v1/ticket/enduser/{usercode}/{ticketId}/detail.json` (dev test: `https://{domain}.oc.alpha-nhncloud.com/...`, production test: `https://{domain}.oc.beta-nhncloud.com/...`). Method GET. Access restriction: common authentication.",
+                "Ticket details\n\nInquire ticket details received by the customer. Access restriction: common authentication (signed: HMAC\n`Authorization` + `X-TC-Timestamp`).",
             )
     }
     pub fn cli_get_ticket_attachment() -> ::clap::Command {
@@ -634,7 +634,7 @@ impl<T: CliConfig> Cli<T> {
                     ),
             )
             .about(
-                "Open and download ticket attachments\n\nOpen/download ticket attachments. Documented URL:\n`https://{domain}.oc.nhncloud.com/{serviceId}/api/v2/ticket/attachments/{id}` (dev test:\n`https://{domain}.oc.alpha-nhncloud.com/...`, production test: `https://{domain}.oc.beta-nhncloud.com/...`).\nMethod GET. Access restriction: none (\"No need\"; `/api/v2/*` is \"Direct use without authentication\").\n\nThe response body is the file itself (\"Result Data: File\").",
+                "Open and download ticket attachments\n\nOpen/download ticket attachments. No authentication (`/api/v2/`, no signature).\n\nThe response body is the file itself.",
             )
             .arg(
                 ::clap::Arg::new("output")
@@ -693,7 +693,7 @@ impl<T: CliConfig> Cli<T> {
                     .help("A JSON file holding the whole body; a flag given beside it overrides that field"),
             )
             .about(
-                "Customer re-inquiry\n\nRe-inquiry based on ticket ID. Documented URL:\n`https://{domain}.oc.nhncloud.com/{serviceId}/openapi/v1/ticket/enduser/{usercode}/{ticketId}/comment.json` (dev\ntest: `https://{domain}.oc.alpha-nhncloud.com/...`, production test:\n`https://{domain}.oc.beta-nhncloud.com/...`). Method POST. Access restriction: common authentication.\n\n`comment` travels in the JSON body, `attachments` in the query string.",
+                "Customer re-inquiry\n\nRe-inquiry based on ticket ID. Access restriction: common authentication (signed: HMAC `Authorization` +\n`X-TC-Timestamp`).\n\n`comment` travels in the JSON body, `attachments` in the query string.",
             )
     }
     pub fn cli_list_agents() -> ::clap::Command {
@@ -729,7 +729,7 @@ impl<T: CliConfig> Cli<T> {
                     ),
             )
             .about(
-                "View agent list\n\nView agent list. Documented URL: `https://{domain}.oc.nhncloud.com/{serviceId}/openapi/v1/users.json` (dev: `https://{domain}.oc.alpha-nhncloud.com/{serviceId}/openapi/v1/users.json`). Method GET. The agent pages have no access-restriction column; like every `/openapi/v1/*` URL the call is signed with the service's security key.",
+                "View agent list\n\nView agent list. Signed with the service's security key, like every `/openapi/v1/*` call.",
             )
             .arg(
                 ::clap::Arg::new("all")
@@ -750,7 +750,7 @@ impl<T: CliConfig> Cli<T> {
                     .help("User ID, {id} set in URL path (the agent's `userId`)."),
             )
             .about(
-                "Obtain agent information\n\nObtain detailed agent information through agent ID. Documented URL: `https://{domain}.oc.nhncloud.com/{serviceId}/openapi/v1/users/{id}.json` (dev: `https://{domain}.oc.alpha-nhncloud.com/...`). Method GET. Signed with the service's security key (`/openapi/v1/*`).",
+                "Obtain agent information\n\nObtain detailed agent information through agent ID. Signed with the service's security key (`/openapi/v1/*`).",
             )
     }
     pub fn cli_update_agent_authority() -> ::clap::Command {
@@ -780,7 +780,7 @@ impl<T: CliConfig> Cli<T> {
                     .help("A JSON file holding the whole body; a flag given beside it overrides that field"),
             )
             .about(
-                "Change agent authority\n\nChange agent authority in service. Documented URL: `https://{domain}.oc.nhncloud.com/{serviceId}/openapi/v1/users/{id}.json` (dev: `https://{domain}.oc.alpha-nhncloud.com/...`). Method PUT. Signed with the service's security key (`/openapi/v1/*`).",
+                "Change agent authority\n\nChange agent authority in service. Signed with the service's security key (`/openapi/v1/*`).",
             )
     }
     pub fn cli_delete_agent() -> ::clap::Command {
@@ -793,7 +793,7 @@ impl<T: CliConfig> Cli<T> {
                     .help("User ID, {id} set in URL path (the agent's `userId`)."),
             )
             .about(
-                "Delete agent\n\nDelete agent in selected service. Documented URL:\n`https://{domain}.oc.nhncloud.com/{serviceId}/openapi/v1/users/{id}.json` (dev:\n`https://{domain}.oc.alpha-nhncloud.com/...`). Method DELETE. Signed with the service's security key\n(`/openapi/v1/*`).\n\nResult data: \"None\"; the body is the common envelope with `result: null`.",
+                "Delete agent\n\nDelete agent in selected service. Signed with the service's security key (`/openapi/v1/*`).\n\nThe body is the common envelope with `result: null`.",
             )
     }
     pub fn cli_add_agent() -> ::clap::Command {
@@ -823,7 +823,7 @@ impl<T: CliConfig> Cli<T> {
                     .help("A JSON file holding the whole body; a flag given beside it overrides that field"),
             )
             .about(
-                "Add agent\n\nAdd and give authority to agent in selected service. Documented URL: `https://{domain}.oc.nhncloud.com/{serviceId}/openapi/v1/adduser.json` (dev: `https://{domain}.oc.alpha-nhncloud.com/...`). Method POST. Signed with the service's security key (`/openapi/v1/*`).",
+                "Add agent\n\nAdd and give authority to agent in selected service. Signed with the service's security key (`/openapi/v1/*`).",
             )
     }
     pub fn cli_create_representative_email() -> ::clap::Command {
@@ -838,13 +838,13 @@ impl<T: CliConfig> Cli<T> {
                     ),
             )
             .about(
-                "Create representative account\n\nCreate service representative account (cannot be modified after creation). Format: `**@oc.nhncloud.com`. Documented URL: `https://{domain}.oc.nhncloud.com/{serviceId}/openapi/v1/mail/create.json` (dev: `https://{domain}.oc.alpha-nhncloud.com/...`). Method POST, no body: `mail` is a query parameter (`mail=mail`). Access restriction: common authentication.",
+                "Create representative account\n\nCreate service representative account (cannot be modified after creation). Format: `**@oc.nhncloud.com`. No\nrequest body: `mail` is a query parameter. Access restriction: common authentication (signed: HMAC\n`Authorization` + `X-TC-Timestamp`).",
             )
     }
     pub fn cli_get_email_settings() -> ::clap::Command {
         ::clap::Command::new("")
             .about(
-                "Query email information\n\nView all email information in the service. Documented URL: `https://{domain}.oc.nhncloud.com/{serviceId}/openapi/v1/mail.json` (dev: `https://{domain}.oc.alpha-nhncloud.com/...`). Method GET. Access restriction: common authentication.",
+                "Query email information\n\nView all email information in the service. Access restriction: common authentication (signed: HMAC\n`Authorization` + `X-TC-Timestamp`).",
             )
     }
     pub fn cli_save_email_settings() -> ::clap::Command {
@@ -883,7 +883,7 @@ impl<T: CliConfig> Cli<T> {
                     .help("A JSON file holding the whole body; a flag given beside it overrides that field"),
             )
             .about(
-                "Save email information\n\nSave email information. Documented URL: `https://{domain}.oc.nhncloud.com/{serviceId}/openapi/v1/mail.json` (dev: `https://{domain}.oc.alpha-nhncloud.com/...`). Method POST with a JSON request body (\"Email Setting Information (JSON)\", required). Access restriction: common authentication.",
+                "Save email information\n\nSave email information. Access restriction: common authentication (signed: HMAC `Authorization` +\n`X-TC-Timestamp`).",
             )
     }
     pub fn cli_verify_external_account() -> ::clap::Command {
@@ -970,7 +970,7 @@ impl<T: CliConfig> Cli<T> {
                     .help("A JSON file holding the whole body; a flag given beside it overrides that field"),
             )
             .about(
-                "Check validation of external account\n\nCheck validation of external account. Documented URL:\n`https://{domain}.oc.nhncloud.com/{serviceId}/openapi/v1/mail/external/verify.json` (dev:\n`https://{domain}.oc.alpha-nhncloud.com/...`). Method POST with a JSON request body (\"External account\ninformation (JSON)\", required). Access restriction: common authentication. Registering and editing an external\naccount is possible only after this check.\n\n`active` is only required for modification; it is optional here.",
+                "Check validation of external account\n\nCheck validation of external account. Access restriction: common authentication (signed: HMAC `Authorization` +\n`X-TC-Timestamp`). Registering and editing an external account is possible only after this check.\n\n`active` is only required for modification; it is optional here.",
             )
     }
     pub fn cli_register_external_account() -> ::clap::Command {
@@ -1039,7 +1039,7 @@ impl<T: CliConfig> Cli<T> {
                     .help("A JSON file holding the whole body; a flag given beside it overrides that field"),
             )
             .about(
-                "Register external account\n\nRegister external account (can register after validation checked). Documented URL: `https://{domain}.oc.nhncloud.com/{serviceId}/openapi/v1/mail/external.json` (dev: `https://{domain}.oc.alpha-nhncloud.com/...`). Method POST with a JSON request body (\"External account information (JSON)\", required). Access restriction: common authentication.",
+                "Register external account\n\nRegister external account (can register after validation checked). Access restriction: common authentication\n(signed: HMAC `Authorization` + `X-TC-Timestamp`).",
             )
     }
     pub fn cli_update_external_account() -> ::clap::Command {
@@ -1122,7 +1122,7 @@ impl<T: CliConfig> Cli<T> {
                     .help("A JSON file holding the whole body; a flag given beside it overrides that field"),
             )
             .about(
-                "Edit external account\n\nEdit external account (editable after validation checked). Documented URL: `https://{domain}.oc.nhncloud.com/{serviceId}/openapi/v1/mail/external/{id}.json` (dev: `https://{domain}.oc.alpha-nhncloud.com/...`). Method PUT with a JSON request body (\"External account information (JSON)\", required). Access restriction: common authentication.",
+                "Edit external account\n\nEdit external account (editable after validation checked). Access restriction: common authentication (signed:\nHMAC `Authorization` + `X-TC-Timestamp`).",
             )
     }
     pub fn cli_delete_external_account() -> ::clap::Command {
@@ -1135,7 +1135,7 @@ impl<T: CliConfig> Cli<T> {
                     .help("External account ID, {id} which is set in URL path."),
             )
             .about(
-                "Delete external account\n\nDelete disabled external account. Documented URL: `https://{domain}.oc.nhncloud.com/{serviceId}/openapi/v1/mail/external/{id}.json` (dev: `https://{domain}.oc.alpha-nhncloud.com/...`). Method DELETE. Access restriction: common authentication. Only a disabled account can be deleted (see `disableExternalAccount`).",
+                "Delete external account\n\nDelete disabled external account. Access restriction: common authentication (signed: HMAC `Authorization` +\n`X-TC-Timestamp`). Only a disabled account can be deleted (see `disableExternalAccount`).",
             )
     }
     pub fn cli_enable_external_account() -> ::clap::Command {
@@ -1148,7 +1148,7 @@ impl<T: CliConfig> Cli<T> {
                     .help("External account ID, {id} which is set in URL path."),
             )
             .about(
-                "Enable external account\n\nEnable disabled external account. Documented URL: `https://{domain}.oc.nhncloud.com/{serviceId}/openapi/v1/mail/external/{id}/enable.json` (dev: `https://{domain}.oc.alpha-nhncloud.com/...`). Method PUT, no body. Access restriction: common authentication.",
+                "Enable external account\n\nEnable disabled external account. Access restriction: common authentication (signed: HMAC `Authorization` +\n`X-TC-Timestamp`).",
             )
     }
     pub fn cli_disable_external_account() -> ::clap::Command {
@@ -1161,7 +1161,7 @@ impl<T: CliConfig> Cli<T> {
                     .help("External account ID, {id} which is set in URL path."),
             )
             .about(
-                "Disable external account\n\nDisable enabled external account. Documented URL: `https://{domain}.oc.nhncloud.com/{serviceId}/openapi/v1/mail/external/{id}/disable.json` (dev: `https://{domain}.oc.alpha-nhncloud.com/...`). Method PUT, no body. Access restriction: common authentication.",
+                "Disable external account\n\nDisable enabled external account. Access restriction: common authentication (signed: HMAC `Authorization` +\n`X-TC-Timestamp`).",
             )
     }
     pub async fn execute(

@@ -1235,7 +1235,7 @@ in Online Contact, the variable name and field code should be identical for adeq
         schemars::JsonSchema
     )]
     pub struct ExternalAccountSuccessResult {
-        ///SUCCESS (success); for delete, "SUCCESS" = delete success. The validation check's table marks it Required O, the delete table leaves Required blank.
+        ///SUCCESS (success); for delete, "SUCCESS" = delete success.
         pub content: ::std::string::String,
     }
     impl ExternalAccountSuccessResult {
@@ -1271,7 +1271,7 @@ in Online Contact, the variable name and field code should be identical for adeq
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub category_full_name: ::std::option::Option<::std::string::String>,
-        ///FAQ category ID. ("Announcement category ID" in the details table.)
+        ///FAQ category ID.
         #[serde(
             rename = "categoryId",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -1301,13 +1301,13 @@ in Online Contact, the variable name and field code should be identical for adeq
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub is_new: ::std::option::Option<bool>,
-        ///Fixed by category (true: Fixed; false: Not fixed). ("recommendation" in the details table.)
+        ///Fixed by category (true: Fixed; false: Not fixed).
         #[serde(
             rename = "isRecommend",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub is_recommend: ::std::option::Option<bool>,
-        ///Fixed in main screen (true: Fixed; false: Not fixed). ("Top fixed" in the details table.)
+        ///Fixed in main screen (true: Fixed; false: Not fixed).
         #[serde(
             rename = "isTop",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -1387,18 +1387,18 @@ in Online Contact, the variable name and field code should be identical for adeq
         ///Category ID.
         #[serde(rename = "categoryId")]
         pub category_id: i64,
-        ///Multilingual name, value (language code → category name in that language); "Multilingual category name" in the FAQ details table.
+        ///Multilingual name, value (language code → category name in that language).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub languages: ::std::option::Option<
             ::std::collections::HashMap<::std::string::String, ::std::string::String>,
         >,
-        ///Depth (1, 2, 3). (The FAQ details table says "Depth of category(0, 1, 2)", but its example shows 1, 2, 3.)
+        ///Depth (1, 2, 3).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub level: ::std::option::Option<i64>,
         ///Category name.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
-        ///Sort order (Default value: 0); "Category display order" in the FAQ details table. Absent from an FAQ's `category`.
+        ///Sort order (Default value: 0). Absent from an FAQ's `category`.
         #[serde(
             rename = "orderNo",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -1407,7 +1407,7 @@ in Online Contact, the variable name and field code should be identical for adeq
         ///Parent category ID (0 at the top level).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub parent: ::std::option::Option<i64>,
-        ///Depth path (\level1\level2\; the IDs of the ancestors joined with backslashes, a single `\` at the top level; "Depth path of category (Associate each depth ID with \\)" in the FAQ details table). Absent from an FAQ's `category`.
+        ///Depth path (\level1\level2\; the IDs of the ancestors joined with backslashes, a single `\` at the top level). Absent from an FAQ's `category`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub path: ::std::option::Option<::std::string::String>,
     }
@@ -12007,7 +12007,7 @@ unencoded; the token must be encoded with encodeURIComponent() when used as a UR
                 .into()
         }
     }
-    ///Login status as the client company's member-integration APIs return it. The POST page's table types `login` Boolean, but every example of both pages sends it as the string "true" or "false". Servers may add values; clients must accept unknown ones.
+    ///Login status as the client company's member-integration APIs return it, as the string "true" or "false". Servers may add values; clients must accept unknown ones.
     ///
     /// Values the spec does not list decode into `Unknown` instead of failing.
     #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -12081,7 +12081,7 @@ unencoded; the token must be encoded with encodeURIComponent() when used as a UR
                 metadata: Some(
                     Box::new(::schemars::schema::Metadata {
                         description: Some(
-                            "Login status as the client company's member-integration APIs return it. The POST page's table types `login` Boolean, but every example of both pages sends it as the string \"true\" or \"false\". Servers may add values; clients must accept unknown ones. Known values: `true`, `false`; other values are kept as given."
+                            "Login status as the client company's member-integration APIs return it, as the string \"true\" or \"false\". Servers may add values; clients must accept unknown ones. Known values: `true`, `false`; other values are kept as given."
                                 .to_owned(),
                         ),
                         ..Default::default()
@@ -12232,7 +12232,7 @@ unencoded; the token must be encoded with encodeURIComponent() when used as a UR
     }
 }
 #[derive(Clone, Debug)]
-#[doc = "Client for Contiple (NHN Cloud Online Contact) Open API\n\nThe Open API of NHN Cloud Online Contact (Contiple), as documented in its \"API Guide for Developers\": help-center\nnotices and FAQs, inquiry submission types and their fields, ticket attachment upload and ticket creation,\ncustomer inquiry history, agent management and email settings.\n\nTo use it, enable it under Service Management → Authentication (**Enable**). Enabling generates the service's\nsecurity key (\"Service Key\"), which both signs requests and encrypts transmitted data; **Change API Key** replaces\nit.\n\n## Envelopes\nEvery response body is `{\"header\": {\"resultCode\": ..., \"resultMessage\": ..., \"isSuccessful\": ...}, \"result\": ...}`.\nA detail is returned as `result.content`, a list as `result.contents` (plus paging fields on paged lists). On\nfailure `isSuccessful` is `false` and `result` is `null`, e.g.\n`{\"header\": {\"resultCode\": 403, \"resultMessage\": \"Access Denied\", \"isSuccessful\": false}, \"result\": null}`\n(some operations document failure bodies that do carry a `result`; see their descriptions).\n\n## Return codes\n200 SUCCESS; 400 Bad Request; 403 Access Denied (Forbidden); 404 Not Data Found; 500 Server Error;\n9007 Related data exists; 9005 No related data; 1001, 1002 Inquiry limit exceeded (when using the\n'Spam Management → Spam Inquiry Blocking' feature). These are `header.resultCode` values; the HTTP status\nthat accompanies 9005, 9007, 1001 and 1002 is not specified.\n400 is returned when: the Authorization is blank; X-TC-Timestamp is not numeric; X-TC-Timestamp is expired\n(valid for 5 minutes); the request is multipart but the file is null; the Authorization is incorrect.\n403 is returned when: the securityKey is null; the clientIp is not allowed.\n\n## Which paths need signing\n`/{serviceId}/openapi/v1/*` requires the service's security key\n(signed requests, `security: [{ocSignature: [], ocTimestamp: []}]` here); `/{serviceId}/api/v2/*` is for \"direct use without\nauthentication\" (`security: []`). The help-center `/{serviceId}/hc/openapi/v1/addition.json` is also signed\n(see `addHelpCenterData`). Paths in this spec are relative to the service: the server URL ends in `/{serviceId}`.\n\n## Signing a request (scheme `ocSignature`)\nEvery signed request carries two headers:\n- `Authorization`: the authentication string generated with the security key;\n- `X-TC-Timestamp`: the current UTC time in milliseconds (`new Date().getTime()`), valid for 5 minutes.\n\nThe authentication string is `Base64(HmacSHA256(key = the service's security key (UTF-8 bytes),\nmessage = UTF-8 bytes of M))`, where M is the concatenation, with no other separators, of:\n1. the NHN Cloud organization ID (Global Management → Contract Service Status → Organization Information);\n2. the request URI exactly as sent (the server's `getRequestURI()`), i.e. the path including the service id,\n   still percent-encoded, without the query string, e.g. `/APISimple/openapi/v1/ticket.json`;\n3. for a multipart upload: the hex MD5 of the uploaded file's bytes (`DigestUtils.appendMd5DigestAsHex`);\n   otherwise: the decoded values of the query parameters (only the first value of a repeated name) sorted by\n   parameter name (case-sensitive) and joined with `&`\n   (`categoryId=1&language=ko` → `1&ko`), then, if there is a body, `&` (only when there were parameters)\n   followed by the body string exactly as sent;\n4. the `X-TC-Timestamp` value (no `&` before it).\n\nExample (GET): organization id `WopqM8euoYw89B7i`, key `431402c0eaaf46d889f243db9e7492e2`,\n`GET /APISimple/openapi/v1/ticket/enduser/usercode/list.json?categoryId=1&language=ko` signs\n`WopqM8euoYw89B7i/APISimple/openapi/v1/ticket/enduser/usercode/list.json1&ko` + timestamp; the POST example\n(`/APISimple/openapi/v1/ticket.json?language=ko` with a JSON body) signs organization id + URI + `ko&` + body +\ntimestamp.\n\nFor services using the 'Security Service' feature, spam policies based on the customer's IP can be enabled in\nService Management → Security Service → Spam Management; when creating tickets through the Open API, send the\ncustomer's IP in the `OC-Client-IP` request header and spam is judged on that IP.\n\n## Schemas served by the client company\nOnline Contact also calls APIs that the client company's own server implements (customer\ndata connection, member-integration token verification and login status). They are not operations of this API;\ntheir bodies are documented as components marked `x-docs-role: served-by-client-company` and listed under the\ntop-level `x-client-company-schemas`. The member authentication token algorithm is described on\n`MemberTokenVerification`.\n\nVersion: 2.2.0"]
+#[doc = "Client for Contiple (NHN Cloud Online Contact) Open API\n\nThe Open API of NHN Cloud Online Contact (Contiple), as documented in its \"API Guide for Developers\": help-center\nnotices and FAQs, inquiry submission types and their fields, ticket attachment upload and ticket creation,\ncustomer inquiry history, agent management and email settings.\n\nTo use it, enable it under Service Management → Authentication (**Enable**). Enabling generates the service's\nsecurity key (\"Service Key\"), which both signs requests and encrypts transmitted data; **Change API Key** replaces\nit.\n\n## Envelopes\nEvery response body is `{\"header\": {\"resultCode\": ..., \"resultMessage\": ..., \"isSuccessful\": ...}, \"result\": ...}`.\nA detail is returned as `result.content`, a list as `result.contents` (plus paging fields on paged lists). On\nfailure `isSuccessful` is `false` and `result` is `null`, e.g.\n`{\"header\": {\"resultCode\": 403, \"resultMessage\": \"Access Denied\", \"isSuccessful\": false}, \"result\": null}`\n(some operations document failure bodies that do carry a `result`; see their descriptions).\n\n## Return codes\n200 SUCCESS; 400 Bad Request; 403 Access Denied (Forbidden); 404 Not Data Found; 500 Server Error;\n9007 Related data exists; 9005 No related data; 1001, 1002 Inquiry limit exceeded (when using the\n'Spam Management → Spam Inquiry Blocking' feature). These are `header.resultCode` values; the HTTP status\nthat accompanies 9005, 9007, 1001 and 1002 is not specified.\n400 is returned when: the Authorization is blank; X-TC-Timestamp is not numeric; X-TC-Timestamp is expired\n(valid for 5 minutes); the request is multipart but the file is null; the Authorization is incorrect.\n403 is returned when: the securityKey is null; the clientIp is not allowed.\n\n## Which paths need signing\n`/{serviceId}/openapi/v1/*` requires the service's security key\n(signed requests, `security: [{ocSignature: [], ocTimestamp: []}]` here); `/{serviceId}/api/v2/*` needs no\nauthentication (`security: []`). The help-center `/{serviceId}/hc/openapi/v1/addition.json` is also signed\n(see `addHelpCenterData`). Paths in this spec are relative to the service: the server URL ends in `/{serviceId}`.\n\n## Signing a request (scheme `ocSignature`)\nEvery signed request carries two headers:\n- `Authorization`: the authentication string generated with the security key;\n- `X-TC-Timestamp`: the current UTC time in milliseconds (`new Date().getTime()`), valid for 5 minutes.\n\nThe authentication string is `Base64(HmacSHA256(key = the service's security key (UTF-8 bytes),\nmessage = UTF-8 bytes of M))`, where M is the concatenation, with no other separators, of:\n1. the NHN Cloud organization ID (Global Management → Contract Service Status → Organization Information);\n2. the request URI exactly as sent (the server's `getRequestURI()`), i.e. the path including the service id,\n   still percent-encoded, without the query string, e.g. `/APISimple/openapi/v1/ticket.json`;\n3. for a multipart upload: the hex MD5 of the uploaded file's bytes (`DigestUtils.appendMd5DigestAsHex`);\n   otherwise: the decoded values of the query parameters (only the first value of a repeated name) sorted by\n   parameter name (case-sensitive) and joined with `&`\n   (`categoryId=1&language=ko` → `1&ko`), then, if there is a body, `&` (only when there were parameters)\n   followed by the body string exactly as sent;\n4. the `X-TC-Timestamp` value (no `&` before it).\n\nExample (GET): organization id `WopqM8euoYw89B7i`, key `431402c0eaaf46d889f243db9e7492e2`,\n`GET /APISimple/openapi/v1/ticket/enduser/usercode/list.json?categoryId=1&language=ko` signs\n`WopqM8euoYw89B7i/APISimple/openapi/v1/ticket/enduser/usercode/list.json1&ko` + timestamp; the POST example\n(`/APISimple/openapi/v1/ticket.json?language=ko` with a JSON body) signs organization id + URI + `ko&` + body +\ntimestamp.\n\nFor services using the 'Security Service' feature, spam policies based on the customer's IP can be enabled in\nService Management → Security Service → Spam Management; when creating tickets through the Open API, send the\ncustomer's IP in the `OC-Client-IP` request header and spam is judged on that IP.\n\n## Schemas served by the client company\nOnline Contact also calls APIs that the client company's own server implements (customer\ndata connection, member-integration token verification and login status). They are not operations of this API;\ntheir bodies are documented as components marked `x-docs-role: served-by-client-company` and listed under the\ntop-level `x-client-company-schemas`. The member authentication token algorithm is described on\n`MemberTokenVerification`.\n\nVersion: 2.2.0"]
 pub struct Client {
     pub(crate) baseurl: String,
     pub(crate) client: reqwest::Client,
@@ -12276,10 +12276,8 @@ const _: () = {
 impl Client {
     /**Service details
 
-Query service information via service ID. Documented URL:
-`https://{domain}.oc.nhncloud.com/{serviceId}/api/v2/service.json` (dev:
-`https://{domain}.oc.alpha-nhncloud.com/{serviceId}/api/v2/service.json`). Access restriction: no need
-(`/api/v2/`, no signature). The only request parameter is the service ID in the path (the server URL here).
+Query service information via service ID. No authentication (`/api/v2/`, no signature). The only request
+parameter is the service ID in the path (the server URL here).
 
 Sends a `GET` request to `/api/v2/service.json`
 
@@ -12293,10 +12291,7 @@ let response = client.get_service()
     }
     /**Heading list
 
-Obtain a list of headings (notice categories). Documented URL:
-`https://{domain}.oc.nhncloud.com/{serviceId}/api/v2/notice/categories.json` (dev:
-`https://{domain}.oc.alpha-nhncloud.com/{serviceId}/api/v2/notice/categories.json`). Access restriction: no
-need (`/api/v2/`, no signature).
+Obtain a list of headings (notice categories). No authentication (`/api/v2/`, no signature).
 
 Headings are flat: `parent` (fixed value 0), `level` (fixed value 1) and `path` (fixed value
 `"\\"`, a single backslash) are fixed.
@@ -12316,10 +12311,7 @@ let response = client.list_notice_categories()
     }
     /**Tag list
 
-Obtain a list of notice tags. Documented URL:
-`https://{domain}.oc.nhncloud.com/{serviceId}/api/v2/notice/tags.json` (dev:
-`https://{domain}.oc.alpha-nhncloud.com/{serviceId}/api/v2/notice/tags.json`). Access restriction: no need
-(`/api/v2/`, no signature).
+Obtain a list of notice tags. No authentication (`/api/v2/`, no signature).
 
 Sends a `GET` request to `/api/v2/notice/tags.json`
 
@@ -12336,8 +12328,7 @@ let response = client.list_notice_tags()
     }
     /**Notice list
 
-Help Center notice list. Documented URL: `https://{domain}.oc.nhncloud.com/{serviceId}/api/v2/notice/list.json`
-(dev: `https://{domain}.oc.alpha-nhncloud.com/{serviceId}/api/v2/notice/list.json`).
+Help Center notice list. No authentication (`/api/v2/`, no signature).
 
 Sends a `GET` request to `/api/v2/notice/list.json`
 
@@ -12366,10 +12357,7 @@ let response = client.list_notices()
     }
     /**Notice details
 
-Obtain the contents of notice through notice ID. Documented URL:
-`https://{domain}.oc.nhncloud.com/{serviceId}/api/v2/notice/detail/{id}.json` (dev:
-`https://{domain}.oc.alpha-nhncloud.com/{serviceId}/api/v2/notice/detail/{id}.json`). Access restriction: no
-need (`/api/v2/`, no signature).
+Obtain the contents of notice through notice ID. No authentication (`/api/v2/`, no signature).
 
 Sends a `GET` request to `/api/v2/notice/detail/{id}.json`
 
@@ -12388,12 +12376,9 @@ let response = client.get_notice()
     }
     /**Open and download notice attachments
 
-Open and Download Notice Attachments. Documented URL:
-`https://{domain}.oc.nhncloud.com/{serviceId}/api/v2/notice/attachments/{id}` (dev:
-`https://{domain}.oc.alpha-nhncloud.com/{serviceId}/api/v2/notice/attachments/{id}`). Access restriction: no
-need (`/api/v2/`, no signature).
+Open and Download Notice Attachments. No authentication (`/api/v2/`, no signature).
 
-The response body is the file itself ("Result Data: File"); its content type and headers are not specified.
+The response body is the file itself; its content type and headers are not specified.
 
 Sends a `GET` request to `/api/v2/notice/attachments/{id}`
 
@@ -12412,10 +12397,7 @@ let response = client.get_notice_attachment()
     }
     /**FAQ category list
 
-Acquire FAQ category list. Documented URL:
-`https://{domain}.oc.nhncloud.com/{serviceId}/api/v2/helpdoc/categories.json` (dev:
-`https://{domain}.oc.alpha-nhncloud.com/{serviceId}/api/v2/helpdoc/categories.json`). Access restriction: no
-need (`/api/v2/`, no signature).
+Acquire FAQ category list. No authentication (`/api/v2/`, no signature).
 
 Sends a `GET` request to `/api/v2/helpdoc/categories.json`
 
@@ -12432,9 +12414,7 @@ let response = client.list_faq_categories()
     }
     /**FAQ list
 
-Help center FAQ list. Documented URL: `https://{domain}.oc.nhncloud.com/{serviceId}/api/v2/helpdoc/list.json`
-(dev: `https://{domain}.oc.alpha-nhncloud.com/{serviceId}/api/v2/helpdoc/list.json`). Access restriction: no
-need (`/api/v2/`, no signature).
+Help center FAQ list. No authentication (`/api/v2/`, no signature).
 
 Sends a `GET` request to `/api/v2/helpdoc/list.json`
 
@@ -12461,10 +12441,7 @@ let response = client.list_faqs()
     }
     /**FAQ details
 
-Obtain the contents of FAQ via FAQ ID. Documented URL:
-`https://{domain}.oc.nhncloud.com/{serviceId}/api/v2/helpdoc/detail/{id}.json` (dev:
-`https://{domain}.oc.alpha-nhncloud.com/{serviceId}/api/v2/helpdoc/detail/{id}.json`). Access restriction:
-no need (`/api/v2/`, no signature).
+Obtain the contents of FAQ via FAQ ID. No authentication (`/api/v2/`, no signature).
 
 Sends a `GET` request to `/api/v2/helpdoc/detail/{id}.json`
 
@@ -12483,12 +12460,9 @@ let response = client.get_faq()
     }
     /**Open and download FAQ attachments
 
-Open/download FAQ attachments. Documented URL:
-`https://{domain}.oc.nhncloud.com/{serviceId}/api/v2/helpdoc/attachments/{id}` (dev:
-`https://{domain}.oc.alpha-nhncloud.com/{serviceId}/api/v2/helpdoc/attachments/{id}`). Access restriction:
-no need (`/api/v2/`, no signature).
+Open/download FAQ attachments. No authentication (`/api/v2/`, no signature).
 
-The response body is the file itself ("Result Data: File"); its content type and headers are not specified.
+The response body is the file itself; its content type and headers are not specified.
 
 Sends a `GET` request to `/api/v2/helpdoc/attachments/{id}`
 
@@ -12507,10 +12481,7 @@ let response = client.get_faq_attachment()
     }
     /**Submission type list
 
-Inquire list of in-service submission types (ticket categories). Documented URL:
-`https://{domain}.oc.nhncloud.com/{serviceId}/api/v2/ticket/categories.json` (dev:
-`https://{domain}.oc.alpha-nhncloud.com/{serviceId}/api/v2/ticket/categories.json`). Access restriction: no
-need (`/api/v2/`, no signature).
+Inquire list of in-service submission types (ticket categories). No authentication (`/api/v2/`, no signature).
 
 Submission types nest up to 5 levels; `path` joins the category IDs of each depth with backslashes
 (`\2536\2538\`; a single `\` at level 1).
@@ -12534,9 +12505,8 @@ let response = client.list_ticket_categories()
     }
     /**List of submission type fields
 
-Check the list of corresponding fields through the submission type. Documented URL:
-`https://{domain}.oc.nhncloud.com/{serviceId}/api/v2/ticket/field/user/{categoryId}.json` (dev:
-`https://{domain}.oc.alpha-nhncloud.com/{serviceId}/api/v2/ticket/field/user/{categoryId}.json`).
+Check the list of corresponding fields through the submission type. No authentication (`/api/v2/`, no
+signature).
 
 Each field's `code` is what `createTicket` expects in `userFields[].code` (system fields such as `mail`,
 `subject`, `content` map to the ticket body's own properties).
@@ -12558,16 +12528,15 @@ let response = client.list_ticket_user_fields()
     }
     /**Create ticket
 
-Create new ticket. Documented URL: `https://{domain}.oc.nhncloud.com/{serviceId}/openapi/v1/ticket.json`
-(dev: `https://{domain}.oc.alpha-nhncloud.com/{serviceId}/openapi/v1/ticket.json`). Access restriction:
-common authentication (signed; the signed message includes the JSON body exactly as sent).
+Create new ticket. Access restriction: common authentication (signed; the signed message includes the JSON body
+exactly as sent).
 
 The ticket information is the JSON request body. For services using the 'Security Service' feature, send the
 customer's IP in `OC-Client-IP`: spam is judged on that IP.
 
 Failures (HTTP status not specified):
 
-Validation failure (Result Data (Failure): `result.contents[]` with `objectName` String "User field: field
+Validation failure (`result.contents[]` with `objectName` String "User field: field
 code", `field` String "User field: field ID", `validate` String "invalid: an invalid value, length: Maximum
 length exceeded, required: Please enter an item", `key` and `message` String `"validate.ticket." +
 objectName + "." + validate`; the example also carries `rejectValue`), e.g.:
@@ -12683,12 +12652,8 @@ let response = client.add_help_center_data()
     }
     /**Customer ticket list
 
-View a list of tickets for customers who meet the search criteria. Documented URL:
-`https://{domain}.oc.nhncloud.com/{serviceId}/openapi/v1/ticket/enduser/{usercode}/list.json` (dev test:
-`https://{domain}.oc.alpha-nhncloud.com/...`, production test: `https://{domain}.oc.beta-nhncloud.com/...`).
-Access restriction: common authentication (HMAC `Authorization` + `X-TC-Timestamp`).
-
-Method GET with query parameters.
+View a list of tickets for customers who meet the search criteria. Access restriction: common authentication
+(signed: HMAC `Authorization` + `X-TC-Timestamp`).
 
 Sends a `GET` request to `/openapi/v1/ticket/enduser/{usercode}/list.json`
 
@@ -12719,7 +12684,8 @@ let response = client.list_customer_tickets()
     }
     /**Ticket details
 
-Inquire ticket details received by the customer. Documented URL: `https://{domain}.oc.nhncloud.com/{serviceId}/openapi/v1/ticket/enduser/{usercode}/{ticketId}/detail.json` (dev test: `https://{domain}.oc.alpha-nhncloud.com/...`, production test: `https://{domain}.oc.beta-nhncloud.com/...`). Method GET. Access restriction: common authentication.
+Inquire ticket details received by the customer. Access restriction: common authentication (signed: HMAC
+`Authorization` + `X-TC-Timestamp`).
 
 Sends a `GET` request to `/openapi/v1/ticket/enduser/{usercode}/{ticketId}/detail.json`
 
@@ -12738,16 +12704,31 @@ let response = client.get_customer_ticket()
     pub fn get_customer_ticket(&self) -> builder::GetCustomerTicket<'_> {
         builder::GetCustomerTicket::new(self)
     }
-    #[doc = "Open and download ticket attachments\n\nOpen/download ticket attachments. Documented URL:\n`https://{domain}.oc.nhncloud.com/{serviceId}/api/v2/ticket/attachments/{id}` (dev test:\n`https://{domain}.oc.alpha-nhncloud.com/...`, production test: `https://{domain}.oc.beta-nhncloud.com/...`).\nMethod GET. Access restriction: none (\"No need\"; `/api/v2/*` is \"Direct use without authentication\").\n\nThe response body is the file itself (\"Result Data: File\").\n\nSends a `GET` request to `/api/v2/ticket/attachments/{id}`\n\nArguments:\n- `id`: Attachment ID, {id} which is set in URL path (the `attachmentId` of a ticket attachment).\n- `type_`: Process method. Default value: open with browser (download: download file, open: open with browser).\n```ignore\nlet response = client.get_ticket_attachment()\n    .id(id)\n    .type_(type_)\n    .send()\n    .await;\n```"]
+    /**Open and download ticket attachments
+
+Open/download ticket attachments. No authentication (`/api/v2/`, no signature).
+
+The response body is the file itself.
+
+Sends a `GET` request to `/api/v2/ticket/attachments/{id}`
+
+Arguments:
+- `id`: Attachment ID, {id} which is set in URL path (the `attachmentId` of a ticket attachment).
+- `type_`: Process method. Default value: open with browser (download: download file, open: open with browser).
+```ignore
+let response = client.get_ticket_attachment()
+    .id(id)
+    .type_(type_)
+    .send()
+    .await;
+```*/
     pub fn get_ticket_attachment(&self) -> builder::GetTicketAttachment<'_> {
         builder::GetTicketAttachment::new(self)
     }
     /**Customer re-inquiry
 
-Re-inquiry based on ticket ID. Documented URL:
-`https://{domain}.oc.nhncloud.com/{serviceId}/openapi/v1/ticket/enduser/{usercode}/{ticketId}/comment.json` (dev
-test: `https://{domain}.oc.alpha-nhncloud.com/...`, production test:
-`https://{domain}.oc.beta-nhncloud.com/...`). Method POST. Access restriction: common authentication.
+Re-inquiry based on ticket ID. Access restriction: common authentication (signed: HMAC `Authorization` +
+`X-TC-Timestamp`).
 
 `comment` travels in the JSON body, `attachments` in the query string.
 
@@ -12770,29 +12751,31 @@ let response = client.reinquire_ticket()
     pub fn reinquire_ticket(&self) -> builder::ReinquireTicket<'_> {
         builder::ReinquireTicket::new(self)
     }
-    #[doc = "View agent list\n\nView agent list. Documented URL: `https://{domain}.oc.nhncloud.com/{serviceId}/openapi/v1/users.json` (dev: `https://{domain}.oc.alpha-nhncloud.com/{serviceId}/openapi/v1/users.json`). Method GET. The agent pages have no access-restriction column; like every `/openapi/v1/*` URL the call is signed with the service's security key.\n\nSends a `GET` request to `/openapi/v1/users.json`\n\nArguments:\n- `name`: User name.\n- `page`: Number of pages. Default = 1.\n- `page_size`: Items by page. Default = 10.\n- `role`: User authority. ROLE_FRONT_ADMIN: Administrator, ROLE_FRONT_AGENT: Agent.\n```ignore\nlet response = client.list_agents()\n    .name(name)\n    .page(page)\n    .page_size(page_size)\n    .role(role)\n    .send()\n    .await;\n```"]
+    #[doc = "View agent list\n\nView agent list. Signed with the service's security key, like every `/openapi/v1/*` call.\n\nSends a `GET` request to `/openapi/v1/users.json`\n\nArguments:\n- `name`: User name.\n- `page`: Number of pages. Default = 1.\n- `page_size`: Items by page. Default = 10.\n- `role`: User authority. ROLE_FRONT_ADMIN: Administrator, ROLE_FRONT_AGENT: Agent.\n```ignore\nlet response = client.list_agents()\n    .name(name)\n    .page(page)\n    .page_size(page_size)\n    .role(role)\n    .send()\n    .await;\n```"]
     pub fn list_agents(&self) -> builder::ListAgents<'_> {
         builder::ListAgents::new(self)
     }
-    #[doc = "Obtain agent information\n\nObtain detailed agent information through agent ID. Documented URL: `https://{domain}.oc.nhncloud.com/{serviceId}/openapi/v1/users/{id}.json` (dev: `https://{domain}.oc.alpha-nhncloud.com/...`). Method GET. Signed with the service's security key (`/openapi/v1/*`).\n\nSends a `GET` request to `/openapi/v1/users/{id}.json`\n\nArguments:\n- `id`: User ID, {id} set in URL path (the agent's `userId`).\n```ignore\nlet response = client.get_agent()\n    .id(id)\n    .send()\n    .await;\n```"]
+    #[doc = "Obtain agent information\n\nObtain detailed agent information through agent ID. Signed with the service's security key (`/openapi/v1/*`).\n\nSends a `GET` request to `/openapi/v1/users/{id}.json`\n\nArguments:\n- `id`: User ID, {id} set in URL path (the agent's `userId`).\n```ignore\nlet response = client.get_agent()\n    .id(id)\n    .send()\n    .await;\n```"]
     pub fn get_agent(&self) -> builder::GetAgent<'_> {
         builder::GetAgent::new(self)
     }
-    #[doc = "Change agent authority\n\nChange agent authority in service. Documented URL: `https://{domain}.oc.nhncloud.com/{serviceId}/openapi/v1/users/{id}.json` (dev: `https://{domain}.oc.alpha-nhncloud.com/...`). Method PUT. Signed with the service's security key (`/openapi/v1/*`).\n\nSends a `PUT` request to `/openapi/v1/users/{id}.json`\n\nArguments:\n- `id`: User ID, {id} set in URL path (the agent's `userId`).\n- `body`\n```ignore\nlet response = client.update_agent_authority()\n    .id(id)\n    .body(body)\n    .send()\n    .await;\n```"]
+    #[doc = "Change agent authority\n\nChange agent authority in service. Signed with the service's security key (`/openapi/v1/*`).\n\nSends a `PUT` request to `/openapi/v1/users/{id}.json`\n\nArguments:\n- `id`: User ID, {id} set in URL path (the agent's `userId`).\n- `body`\n```ignore\nlet response = client.update_agent_authority()\n    .id(id)\n    .body(body)\n    .send()\n    .await;\n```"]
     pub fn update_agent_authority(&self) -> builder::UpdateAgentAuthority<'_> {
         builder::UpdateAgentAuthority::new(self)
     }
-    #[doc = "Delete agent\n\nDelete agent in selected service. Documented URL:\n`https://{domain}.oc.nhncloud.com/{serviceId}/openapi/v1/users/{id}.json` (dev:\n`https://{domain}.oc.alpha-nhncloud.com/...`). Method DELETE. Signed with the service's security key\n(`/openapi/v1/*`).\n\nResult data: \"None\"; the body is the common envelope with `result: null`.\n\nSends a `DELETE` request to `/openapi/v1/users/{id}.json`\n\nArguments:\n- `id`: User ID, {id} set in URL path (the agent's `userId`).\n```ignore\nlet response = client.delete_agent()\n    .id(id)\n    .send()\n    .await;\n```"]
+    #[doc = "Delete agent\n\nDelete agent in selected service. Signed with the service's security key (`/openapi/v1/*`).\n\nThe body is the common envelope with `result: null`.\n\nSends a `DELETE` request to `/openapi/v1/users/{id}.json`\n\nArguments:\n- `id`: User ID, {id} set in URL path (the agent's `userId`).\n```ignore\nlet response = client.delete_agent()\n    .id(id)\n    .send()\n    .await;\n```"]
     pub fn delete_agent(&self) -> builder::DeleteAgent<'_> {
         builder::DeleteAgent::new(self)
     }
-    #[doc = "Add agent\n\nAdd and give authority to agent in selected service. Documented URL: `https://{domain}.oc.nhncloud.com/{serviceId}/openapi/v1/adduser.json` (dev: `https://{domain}.oc.alpha-nhncloud.com/...`). Method POST. Signed with the service's security key (`/openapi/v1/*`).\n\nSends a `POST` request to `/openapi/v1/adduser.json`\n\n```ignore\nlet response = client.add_agent()\n    .body(body)\n    .send()\n    .await;\n```"]
+    #[doc = "Add agent\n\nAdd and give authority to agent in selected service. Signed with the service's security key (`/openapi/v1/*`).\n\nSends a `POST` request to `/openapi/v1/adduser.json`\n\n```ignore\nlet response = client.add_agent()\n    .body(body)\n    .send()\n    .await;\n```"]
     pub fn add_agent(&self) -> builder::AddAgent<'_> {
         builder::AddAgent::new(self)
     }
     /**Create representative account
 
-Create service representative account (cannot be modified after creation). Format: `**@oc.nhncloud.com`. Documented URL: `https://{domain}.oc.nhncloud.com/{serviceId}/openapi/v1/mail/create.json` (dev: `https://{domain}.oc.alpha-nhncloud.com/...`). Method POST, no body: `mail` is a query parameter (`mail=mail`). Access restriction: common authentication.
+Create service representative account (cannot be modified after creation). Format: `**@oc.nhncloud.com`. No
+request body: `mail` is a query parameter. Access restriction: common authentication (signed: HMAC
+`Authorization` + `X-TC-Timestamp`).
 
 Sends a `POST` request to `/openapi/v1/mail/create.json`
 
@@ -12809,7 +12792,8 @@ let response = client.create_representative_email()
     }
     /**Query email information
 
-View all email information in the service. Documented URL: `https://{domain}.oc.nhncloud.com/{serviceId}/openapi/v1/mail.json` (dev: `https://{domain}.oc.alpha-nhncloud.com/...`). Method GET. Access restriction: common authentication.
+View all email information in the service. Access restriction: common authentication (signed: HMAC
+`Authorization` + `X-TC-Timestamp`).
 
 Sends a `GET` request to `/openapi/v1/mail.json`
 
@@ -12823,7 +12807,8 @@ let response = client.get_email_settings()
     }
     /**Save email information
 
-Save email information. Documented URL: `https://{domain}.oc.nhncloud.com/{serviceId}/openapi/v1/mail.json` (dev: `https://{domain}.oc.alpha-nhncloud.com/...`). Method POST with a JSON request body ("Email Setting Information (JSON)", required). Access restriction: common authentication.
+Save email information. Access restriction: common authentication (signed: HMAC `Authorization` +
+`X-TC-Timestamp`).
 
 Sends a `POST` request to `/openapi/v1/mail.json`
 
@@ -12838,11 +12823,8 @@ let response = client.save_email_settings()
     }
     /**Check validation of external account
 
-Check validation of external account. Documented URL:
-`https://{domain}.oc.nhncloud.com/{serviceId}/openapi/v1/mail/external/verify.json` (dev:
-`https://{domain}.oc.alpha-nhncloud.com/...`). Method POST with a JSON request body ("External account
-information (JSON)", required). Access restriction: common authentication. Registering and editing an external
-account is possible only after this check.
+Check validation of external account. Access restriction: common authentication (signed: HMAC `Authorization` +
+`X-TC-Timestamp`). Registering and editing an external account is possible only after this check.
 
 `active` is only required for modification; it is optional here.
 
@@ -12859,7 +12841,8 @@ let response = client.verify_external_account()
     }
     /**Register external account
 
-Register external account (can register after validation checked). Documented URL: `https://{domain}.oc.nhncloud.com/{serviceId}/openapi/v1/mail/external.json` (dev: `https://{domain}.oc.alpha-nhncloud.com/...`). Method POST with a JSON request body ("External account information (JSON)", required). Access restriction: common authentication.
+Register external account (can register after validation checked). Access restriction: common authentication
+(signed: HMAC `Authorization` + `X-TC-Timestamp`).
 
 Sends a `POST` request to `/openapi/v1/mail/external.json`
 
@@ -12874,7 +12857,8 @@ let response = client.register_external_account()
     }
     /**Edit external account
 
-Edit external account (editable after validation checked). Documented URL: `https://{domain}.oc.nhncloud.com/{serviceId}/openapi/v1/mail/external/{id}.json` (dev: `https://{domain}.oc.alpha-nhncloud.com/...`). Method PUT with a JSON request body ("External account information (JSON)", required). Access restriction: common authentication.
+Edit external account (editable after validation checked). Access restriction: common authentication (signed:
+HMAC `Authorization` + `X-TC-Timestamp`).
 
 Sends a `PUT` request to `/openapi/v1/mail/external/{id}.json`
 
@@ -12893,7 +12877,8 @@ let response = client.update_external_account()
     }
     /**Delete external account
 
-Delete disabled external account. Documented URL: `https://{domain}.oc.nhncloud.com/{serviceId}/openapi/v1/mail/external/{id}.json` (dev: `https://{domain}.oc.alpha-nhncloud.com/...`). Method DELETE. Access restriction: common authentication. Only a disabled account can be deleted (see `disableExternalAccount`).
+Delete disabled external account. Access restriction: common authentication (signed: HMAC `Authorization` +
+`X-TC-Timestamp`). Only a disabled account can be deleted (see `disableExternalAccount`).
 
 Sends a `DELETE` request to `/openapi/v1/mail/external/{id}.json`
 
@@ -12910,7 +12895,8 @@ let response = client.delete_external_account()
     }
     /**Enable external account
 
-Enable disabled external account. Documented URL: `https://{domain}.oc.nhncloud.com/{serviceId}/openapi/v1/mail/external/{id}/enable.json` (dev: `https://{domain}.oc.alpha-nhncloud.com/...`). Method PUT, no body. Access restriction: common authentication.
+Enable disabled external account. Access restriction: common authentication (signed: HMAC `Authorization` +
+`X-TC-Timestamp`).
 
 Sends a `PUT` request to `/openapi/v1/mail/external/{id}/enable.json`
 
@@ -12927,7 +12913,8 @@ let response = client.enable_external_account()
     }
     /**Disable external account
 
-Disable enabled external account. Documented URL: `https://{domain}.oc.nhncloud.com/{serviceId}/openapi/v1/mail/external/{id}/disable.json` (dev: `https://{domain}.oc.alpha-nhncloud.com/...`). Method PUT, no body. Access restriction: common authentication.
+Disable enabled external account. Access restriction: common authentication (signed: HMAC `Authorization` +
+`X-TC-Timestamp`).
 
 Sends a `PUT` request to `/openapi/v1/mail/external/{id}/disable.json`
 
