@@ -2,72 +2,29 @@
 //! when stderr is a terminal ("1,234 rows, 13 pages, 120 rows/s, 00:00:04"), which leaves one
 //! summary line when it clears ("1,234 rows in 13 pages, 4.2 s").
 //!
-//! Pages are counted, not estimated: a page is one request of the stream, and the runtime
-//! sends every request in one `api_request` tracing span (see
-//! `helpdesk_client_runtime::exec::execute`). A minimal tracing subscriber counts those spans
-//! for the task that consumes the stream (a tokio task-local counter), so nothing else the
-//! process sends is counted. The empty page that ends a stream is a page. After an error, or
-//! if another subscriber was installed first, the summary gives rows and time only.
+//! Pages are counted, not estimated: the runtime's paging loop counts every page it fetches
+//! for the future that reads the stream (`paginate::counting_pages`), the empty page that ends
+//! a stream included. After an error the summary gives rows and time only.
 
 use std::fmt;
 use std::io::IsTerminal;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use futures::TryStreamExt;
-use helpdesk_client_runtime::paginate::BoxStream;
+use helpdesk_client_runtime::paginate::{counting_pages, BoxStream};
 use helpdesk_client_runtime::ApiError;
 use serde::Serialize;
 
 use crate::Output;
-
-/// The name of the tracing span the runtime opens for each request it sends.
-const REQUEST_SPAN: &str = "api_request";
-
-tokio::task_local! {
-    /// The requests of the stream being consumed by this task.
-    static REQUESTS: Arc<AtomicU64>;
-}
-
-/// Counts the runtime's request spans of the task consuming a stream ([`REQUESTS`]); every
-/// other span and event is disabled.
-struct RequestCounter;
-
-impl tracing::Subscriber for RequestCounter {
-    fn enabled(&self, metadata: &tracing::Metadata<'_>) -> bool {
-        metadata.is_span() && metadata.name() == REQUEST_SPAN
-    }
-
-    fn new_span(&self, _span: &tracing::span::Attributes<'_>) -> tracing::span::Id {
-        let _ = REQUESTS.try_with(|requests| requests.fetch_add(1, Ordering::Relaxed));
-        tracing::span::Id::from_u64(1)
-    }
-
-    fn record(&self, _span: &tracing::span::Id, _values: &tracing::span::Record<'_>) {}
-
-    fn record_follows_from(&self, _span: &tracing::span::Id, _follows: &tracing::span::Id) {}
-
-    fn event(&self, _event: &tracing::Event<'_>) {}
-
-    fn enter(&self, _span: &tracing::span::Id) {}
-
-    fn exit(&self, _span: &tracing::span::Id) {}
-}
-
-/// Installs [`RequestCounter`] as the process's subscriber, once; `false` if another
-/// subscriber was there first (then pages are not counted).
-fn counting_requests() -> bool {
-    static INSTALLED: OnceLock<bool> = OnceLock::new();
-    *INSTALLED.get_or_init(|| tracing::subscriber::set_global_default(RequestCounter).is_ok())
-}
 
 /// What one `--all` run delivered: rows, pages (when counted) and time.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Tally {
     /// Rows written.
     pub rows: u64,
-    /// Pages received, if counted (not after an error).
+    /// Pages received (not counted after an error).
     pub pages: Option<u64>,
     /// Time from the first request to the end of the stream.
     pub elapsed: Duration,
@@ -162,32 +119,28 @@ pub async fn write_rows<T, E>(
 where
     E: ApiError,
 {
-    let requests = Arc::new(AtomicU64::new(0));
-    let counted = counting_requests();
+    let pages = Arc::new(AtomicU64::new(0));
     let started = Instant::now();
     let mut written = 0u64;
-    let result = REQUESTS
-        .scope(requests.clone(), async {
-            loop {
-                match rows.try_next().await {
-                    Ok(Some(row)) => {
-                        progress.suspend(|| write(&row));
-                        progress.inc(1);
-                        written += 1;
-                        if counted {
-                            let pages = requests.load(Ordering::Relaxed);
-                            progress.set_message(format!(", {}", count(pages, "page", "pages")));
-                        }
-                    }
-                    Ok(None) => break Ok(()),
-                    Err(err) => break Err(anyhow::Error::new(err)),
+    let result = counting_pages(pages.clone(), async {
+        loop {
+            match rows.try_next().await {
+                Ok(Some(row)) => {
+                    progress.suspend(|| write(&row));
+                    progress.inc(1);
+                    written += 1;
+                    let pages = pages.load(Ordering::Relaxed);
+                    progress.set_message(format!(", {}", count(pages, "page", "pages")));
                 }
+                Ok(None) => break Ok(()),
+                Err(err) => break Err(anyhow::Error::new(err)),
             }
-        })
-        .await;
+        }
+    })
+    .await;
     let tally = Tally {
         rows: written,
-        pages: (counted && result.is_ok()).then(|| requests.load(Ordering::Relaxed)),
+        pages: result.is_ok().then(|| pages.load(Ordering::Relaxed)),
         elapsed: started.elapsed(),
     };
     (tally, result)

@@ -1,5 +1,5 @@
-//! `--all`'s tally: the summary line's wording, and pages counted from the requests a real
-//! client sends (a synthetic server that caps pages, `api_tests::capped`), not estimated.
+//! `--all`'s tally: the summary line's wording, and pages counted as a real client fetches
+//! them from a synthetic server that caps pages (`api_tests::capped`), not estimated.
 
 use std::time::Duration;
 

@@ -27,9 +27,12 @@
 //! checked or saturating arithmetic (a page number that would overflow ends the stream).
 //!
 //! [`page_size`] is the size a stream asks for: the caller's own limit if set, else the
-//! stream's default, clamped to the documented maximum.
+//! stream's default, clamped to the documented maximum. [`counting_pages`] counts the pages
+//! the streams read by one future fetch (a progress display's figure).
 
 use std::future::Future;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::Arc;
 
 pub use futures::stream::BoxStream;
 use futures::stream::{StreamExt, TryStreamExt};
@@ -186,6 +189,17 @@ struct State<F> {
     seen: u64,
 }
 
+tokio::task_local! {
+    /// The pages fetched by the streams that [`counting_pages`]'s future reads.
+    static PAGES: Arc<AtomicU64>;
+}
+
+/// Runs `work` and adds to `pages` every page that the streams of this module fetch while
+/// `work` reads them (the empty page that ends a stream included), as each page arrives.
+pub async fn counting_pages<F: Future>(pages: Arc<AtomicU64>, work: F) -> F::Output {
+    PAGES.scope(pages, work).await
+}
+
 /// The rows of every page: `fetch` requests the page at a [`Position`] (the page size is the
 /// caller's to set on the request; see [`page_size`]). Ends as the module docs say.
 pub fn rows<'a, T, E, F, Fut>(style: Style<T>, fetch: F) -> BoxStream<'a, Result<T, Error<E>>>
@@ -205,6 +219,7 @@ where
             return Ok::<_, Error<E>>(None);
         };
         let page = (state.fetch)(position.clone()).await?;
+        let _ = PAGES.try_with(|pages| pages.fetch_add(1, Ordering::Relaxed));
         let count = u64::try_from(page.rows.len()).unwrap_or(u64::MAX);
         state.seen = state.seen.saturating_add(count);
         state.next = style.next(&position, &page, state.seen);
