@@ -252,18 +252,6 @@ macro_rules! api_glue {
                 let base_url = $crate::Credentials::base_url(state.credentials(), base_url);
                 $client::new_with_client(&base_url, http, state)
             }
-
-            fn base_url(&self) -> &str {
-                ::progenitor_client::ClientInfo::baseurl(self)
-            }
-
-            fn http(&self) -> &::reqwest::Client {
-                ::progenitor_client::ClientInfo::client(self)
-            }
-
-            fn state(&self) -> &$crate::State<<$api as $crate::Api>::Credentials> {
-                ::progenitor_client::ClientInfo::inner(self)
-            }
         }
     };
 }

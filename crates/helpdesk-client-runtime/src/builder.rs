@@ -13,7 +13,7 @@ use crate::state::{Runtime, State, DEFAULT_MAX_BODY_BYTES};
 use crate::Error;
 
 /// The credentials type of client `C`'s API.
-type CredentialsOf<C> = <<C as ApiClient>::Api as Api>::Credentials;
+pub(crate) type CredentialsOf<C> = <<C as ApiClient>::Api as Api>::Credentials;
 
 /// What [`ClientBuilder`] needs of a generated `Client`: written by [`crate::api_glue!`].
 pub trait ApiClient: Sized {
@@ -36,15 +36,6 @@ pub trait ApiClient: Sized {
     /// [`crate::Credentials::base_url`]).
     fn from_parts(base_url: &str, http: reqwest::Client, state: State<CredentialsOf<Self>>)
         -> Self;
-
-    /// The client's base URL, as its generated operations use it.
-    fn base_url(&self) -> &str;
-
-    /// The client's HTTP client.
-    fn http(&self) -> &reqwest::Client;
-
-    /// The client's hook state: credentials, runtime settings, secrets.
-    fn state(&self) -> &State<CredentialsOf<Self>>;
 }
 
 /// Builds a client of type `C` (each API crate names it `ClientBuilder`).
@@ -246,29 +237,16 @@ mod tests {
     ))]
     fn an_https_client_builds_with_the_tls_feature() {
         use crate::api::testing::{NoAuth, NoErrorBody, Status};
-        struct Client(reqwest::Client, crate::State<NoAuth>);
+        struct Client;
         impl super::ApiClient for Client {
             type Api = Status;
             type ErrorBody = NoErrorBody;
             const PAYLOAD_MEMBER: &'static str = "response";
             const USER_AGENT: &'static str = "test";
             const RATE_LIMIT: Option<crate::RateLimit> = None;
-            fn from_parts(
-                base_url: &str,
-                http: reqwest::Client,
-                state: crate::State<NoAuth>,
-            ) -> Self {
+            fn from_parts(base_url: &str, _: reqwest::Client, _: crate::State<NoAuth>) -> Self {
                 assert_eq!(base_url, "https://example.ladesk.com/api");
-                Client(http, state)
-            }
-            fn base_url(&self) -> &str {
-                "https://example.ladesk.com/api"
-            }
-            fn http(&self) -> &reqwest::Client {
-                &self.0
-            }
-            fn state(&self) -> &crate::State<NoAuth> {
-                &self.1
+                Client
             }
         }
         super::ClientBuilder::<Client>::new("https://example.ladesk.com/api/", NoAuth)

@@ -4,13 +4,13 @@
 //! generated operations: authentication or signing, retries, the rate limiter, the body cap,
 //! redaction of the client's secrets, error-envelope detection and the same typed [`Error`].
 
-use progenitor_client::OperationInfo;
+use progenitor_client::{ClientInfo, OperationInfo};
 use serde::Serialize;
 
 use crate::api::Api;
-use crate::builder::ApiClient;
+use crate::builder::{ApiClient, CredentialsOf};
 use crate::error::error_chain;
-use crate::Error;
+use crate::{Error, State};
 
 /// The error type of client `C`'s calls (each API crate names it `Error`).
 type ErrorOf<C> = Error<<<C as ApiClient>::Api as Api>::ErrorPayload>;
@@ -33,16 +33,19 @@ pub struct RawRequest<'c, C> {
     request: reqwest::RequestBuilder,
 }
 
-impl<'c, C: ApiClient> RawRequest<'c, C> {
+impl<'c, C> RawRequest<'c, C>
+where
+    C: ApiClient + ClientInfo<State<CredentialsOf<C>>>,
+{
     /// A request with `method` to `path`, relative to `client`'s base URL (a leading `/` is
     /// ignored); [`crate::api_glue!`]'s `raw` method calls this.
     pub fn new(client: &'c C, method: reqwest::Method, path: &str) -> Self {
         let url = format!(
             "{}/{}",
-            client.base_url().trim_end_matches('/'),
+            client.baseurl().trim_end_matches('/'),
             path.trim_start_matches('/')
         );
-        let request = client.http().request(method, url);
+        let request = client.client().request(method, url);
         Self { client, request }
     }
 
@@ -72,7 +75,7 @@ impl<'c, C: ApiClient> RawRequest<'c, C> {
     /// Sends the request; the payload of the API's success envelope (`null` when the
     /// envelope has none), or an [`Error`] (see [`RawRequest`]).
     pub async fn send(self) -> Result<serde_json::Value, ErrorOf<C>> {
-        let state = self.client.state();
+        let state = self.client.inner();
         let mut request = self.request.build().map_err(|err| {
             let message = error_chain(&err.without_url());
             Error::InvalidRequest(state.secrets().redact_string(&message))
@@ -82,7 +85,7 @@ impl<'c, C: ApiClient> RawRequest<'c, C> {
             operation_id: "raw",
         };
         let response =
-            crate::exec::execute::<C::Api, _>(self.client.http(), state, request, &info, false)
+            crate::exec::execute::<C::Api, _>(self.client.client(), state, request, &info, false)
                 .await;
         let mut envelope: serde_json::Map<String, serde_json::Value> =
             crate::decode_response::<C::Api, _, C::ErrorBody>(response).await?;
