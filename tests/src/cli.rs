@@ -3,6 +3,7 @@
 //! same request calls for. Used by the CLI crates' tests against the replay server.
 
 use std::path::Path;
+use std::process::Command;
 
 use heck::{ToKebabCase, ToSnakeCase};
 use serde_json::Value;
@@ -83,4 +84,27 @@ pub fn expected_exit(outcome: &Value) -> i32 {
         "InvalidRequest" => 2,
         _ => 1,
     }
+}
+
+/// Checks the short help of the command line `bin`: `-h` has at most `max_lines` lines, one
+/// per operation with its summary (`subcommand` listed with `summary` on its line), and
+/// `--help` adds the exit codes.
+pub fn assert_short_help(bin: &str, max_lines: usize, subcommand: &str, summary: &str) {
+    let output = Command::new(bin).arg("-h").env_clear().output().unwrap();
+    assert!(output.status.success(), "{output:?}");
+    let help = String::from_utf8_lossy(&output.stdout);
+    let lines = help.lines().count();
+    assert!(lines <= max_lines, "{lines} lines:\n{help}");
+    assert!(
+        help.lines()
+            .any(|l| l.trim_start().starts_with(&format!("{subcommand} "))
+                && l.ends_with(&format!(" {summary}"))),
+        "an operation and its summary on one line: {help}"
+    );
+    let long = Command::new(bin)
+        .arg("--help")
+        .env_clear()
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&long.stdout).contains("Exit codes:"));
 }

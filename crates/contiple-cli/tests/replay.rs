@@ -353,23 +353,5 @@ fn a_body_flag_overrides_that_field_of_the_json_body_file() {
 
 #[test]
 fn dash_h_fits_on_a_screen() {
-    let output = Command::new(BIN).arg("-h").env_clear().output().unwrap();
-    assert!(output.status.success(), "{output:?}");
-    let help = String::from_utf8_lossy(&output.stdout);
-    assert!(
-        help.lines().count() <= 50,
-        "{} lines:\n{help}",
-        help.lines().count()
-    );
-    assert!(
-        help.lines()
-            .any(|l| l.trim_start().starts_with("add-agent ") && l.ends_with(" Add agent")),
-        "an operation and its summary on one line: {help}"
-    );
-    let long = Command::new(BIN)
-        .arg("--help")
-        .env_clear()
-        .output()
-        .unwrap();
-    assert!(String::from_utf8_lossy(&long.stdout).contains("Exit codes:"));
+    cli::assert_short_help(BIN, 50, "add-agent", "Add agent");
 }

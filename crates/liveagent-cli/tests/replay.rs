@@ -320,24 +320,6 @@ fn a_body_flag_overrides_that_field_of_the_json_body_file() {
 
 #[test]
 fn dash_h_is_one_line_per_operation() {
-    let output = Command::new(BIN).arg("-h").env_clear().output().unwrap();
-    assert!(output.status.success(), "{output:?}");
-    let help = String::from_utf8_lossy(&output.stdout);
     // 45 operations and `help`, 7 options, 7 lines of usage and headings.
-    assert!(
-        help.lines().count() <= 60,
-        "{} lines:\n{help}",
-        help.lines().count()
-    );
-    assert!(
-        help.lines()
-            .any(|l| l.trim_start().starts_with("create-tag ") && l.ends_with(" Add a tag")),
-        "an operation and its summary on one line: {help}"
-    );
-    let long = Command::new(BIN)
-        .arg("--help")
-        .env_clear()
-        .output()
-        .unwrap();
-    assert!(String::from_utf8_lossy(&long.stdout).contains("Exit codes:"));
+    cli::assert_short_help(BIN, 60, "create-tag", "Add a tag");
 }
