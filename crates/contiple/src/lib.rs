@@ -130,11 +130,12 @@ mod generated;
 
 pub use generated::{builder, types, Client};
 pub use helpdesk_client_runtime::reexports::*;
-// The `reqwest` and `serde_json` crates themselves, as links (see the runtime's `reexports`).
 pub use hooks::Contiple;
 pub use signing::Credentials;
 pub use timestamp::EpochMillis;
 pub use upload::{MAX_FILE_NAME_CHARS, MAX_UPLOAD_BYTES, UPLOAD_EXTENSIONS};
+
+// The `reqwest` and `serde_json` crates themselves, as links (see the runtime's `reexports`).
 #[doc(no_inline)]
 pub use {reqwest, serde_json};
 

@@ -169,8 +169,9 @@ mod generated;
 pub use formats::{LaDateTime, LaInt, OpDateTime};
 pub use generated::{builder, types, Client};
 pub use helpdesk_client_runtime::reexports::*;
-// The `reqwest` and `serde_json` crates themselves, as links (see the runtime's `reexports`).
 pub use hooks::{ApiKey, LiveAgent};
+
+// The `reqwest` and `serde_json` crates themselves, as links (see the runtime's `reexports`).
 #[doc(no_inline)]
 pub use {reqwest, serde_json};
 
