@@ -2,6 +2,7 @@
 //! Do not edit it by hand: change the spec and run `cargo xtask generate`.
 
 // `uploadTicketAttachment` is written by hand in the crate: progenitor 0.15 cannot generate multipart/form-data bodies.
+// Struct builders (`types::builder`) for the 12 request-input types only; the 74 types that are only read have none (xtask/src/generate/input_builders.rs).
 #[allow(unused_imports)]
 pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};
 #[allow(unused_imports)]
@@ -10,14 +11,8 @@ use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderE
 #[allow(clippy::all)]
 pub mod types {
     ///Body of `addAgent`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
     pub struct AddAgentBody {
         ///IAM user UUID.
         pub id: ::std::string::String,
@@ -30,14 +25,8 @@ pub mod types {
         }
     }
     ///Body of `addHelpCenterData`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
     pub struct AddHelpCenterDataBody {
         ///Additional Customer Information. Additional customer information. Sent by request body format. When creating token, encoding is unnecessary.
         pub content: ::std::string::String,
@@ -51,14 +40,8 @@ pub mod types {
         }
     }
     ///An agent (user) of the service.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
     pub struct Agent {
         ///User authority. ROLE_FRONT_ADMIN: Administrator, ROLE_FRONT_AGENT: Agent.
         pub role: ::contiple::types::AgentRole,
@@ -72,20 +55,9 @@ pub mod types {
         ///IAM user ID.
         pub uuid: ::std::string::String,
     }
-    impl Agent {
-        pub fn builder() -> builder::Agent {
-            Default::default()
-        }
-    }
     ///Response of `deleteAgent`; `result` is null or absent.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
     pub struct AgentDeleteEnvelope {
         ///Common result header.
         pub header: ResponseHeader,
@@ -93,96 +65,41 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub result: ::std::option::Option<::serde_json::Value>,
     }
-    impl AgentDeleteEnvelope {
-        pub fn builder() -> builder::AgentDeleteEnvelope {
-            Default::default()
-        }
-    }
     ///Response of `getAgent`, `addAgent` and `updateAgentAuthority`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
     pub struct AgentEnvelope {
         ///Common result header.
         pub header: ResponseHeader,
         ///The agent.
         pub result: AgentResult,
     }
-    impl AgentEnvelope {
-        pub fn builder() -> builder::AgentEnvelope {
-            Default::default()
-        }
-    }
     ///Response of `listAgents`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
     pub struct AgentListEnvelope {
         ///Common result header.
         pub header: ResponseHeader,
         ///The agent list.
         pub result: AgentListResult,
     }
-    impl AgentListEnvelope {
-        pub fn builder() -> builder::AgentListEnvelope {
-            Default::default()
-        }
-    }
     ///The `result` of the agent list.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
     pub struct AgentListResult {
         ///The agents.
         pub contents: ::std::vec::Vec<Agent>,
     }
-    impl AgentListResult {
-        pub fn builder() -> builder::AgentListResult {
-            Default::default()
-        }
-    }
     ///The `result` of the agent detail, add and authority-change calls.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
     pub struct AgentResult {
         ///The agent.
         pub content: Agent,
     }
-    impl AgentResult {
-        pub fn builder() -> builder::AgentResult {
-            Default::default()
-        }
-    }
     ///One entry of `CreateTicketBody.attachments`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
     pub struct CreateTicketAttachment {
         ///Attachment ID (`attachmentId` returned by `uploadTicketAttachment`).
         #[serde(rename = "attachmentId")]
@@ -194,14 +111,8 @@ pub mod types {
         }
     }
     ///Body of `createTicket` (Ticket Information, JSON).
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
     pub struct CreateTicketBody {
         ///Attachment. Attachment (Up to 5 cases).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -247,18 +158,9 @@ pub mod types {
         }
     }
     ///Title. Title (max=255).
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
+    #[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
     pub struct CreateTicketBodySubject(::std::string::String);
     impl ::std::ops::Deref for CreateTicketBodySubject {
         type Target = ::std::string::String;
@@ -311,14 +213,8 @@ pub mod types {
         }
     }
     ///`endUser` of `CreateTicketBody`: customer information.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
     pub struct CreateTicketEndUser {
         ///Mail. Mail (If mail information is set in Service Management → Ticket → Email Settings menu, mail will be sent to the customer at the time of ticket processing.)
         pub email: ::std::string::String,
@@ -337,14 +233,8 @@ pub mod types {
         }
     }
     ///One entry of `CreateTicketBody.userFields`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
     pub struct CreateTicketUserField {
         ///Field Code. User field code.
         pub code: ::std::string::String,
@@ -377,15 +267,9 @@ Format by field type:
 - date_period (Date period): YYYY-MM-DD ~ YYYY-MM-DD ("2022-07-01 ~ 2022-07-31")
 - datetime_period (Date/time period): YYYY-MM-DD HH:mm ~ YYYY-MM-DD HH:mm ("2022-07-01 00:00 ~ 2022-07-31 23:59")
 - agree (Agree to the terms): true, false*/
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(untagged)]
+    #[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
     pub enum CreateTicketUserFieldValue {
         String(::std::string::String),
         Array(::std::vec::Vec<::std::string::String>),
@@ -397,14 +281,8 @@ Format by field type:
         }
     }
     ///The ticket created by `createTicket`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
     pub struct CreatedTicket {
         ///Attachment.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -469,85 +347,40 @@ Format by field type:
         )]
         pub updated_dt: ::std::option::Option<::contiple::EpochMillis>,
     }
-    impl CreatedTicket {
-        pub fn builder() -> builder::CreatedTicket {
-            Default::default()
-        }
-    }
     ///The response envelope of `createTicket`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
     pub struct CreatedTicketEnvelope {
         ///Common response header.
         pub header: ResponseHeader,
         ///The created ticket.
         pub result: CreatedTicketResult,
     }
-    impl CreatedTicketEnvelope {
-        pub fn builder() -> builder::CreatedTicketEnvelope {
-            Default::default()
-        }
-    }
     ///`result` of `createTicket`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
     pub struct CreatedTicketResult {
         ///The created ticket.
         pub content: CreatedTicket,
-    }
-    impl CreatedTicketResult {
-        pub fn builder() -> builder::CreatedTicketResult {
-            Default::default()
-        }
     }
     /**Served by the client company: its own server implements this API, which is not an operation of this API.
 Customer data connection: when a call inquiry has been requested, Online Contact obtains the customer
 information for the media number from the client company through an API (Request URL: API URL of client company;
 Response Type: JSON). This is the request parameter that API receives (its HTTP method and where the parameter
 travels are not specified); the response is `CustomerDataResponse`.*/
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
     pub struct CustomerDataRequest {
         ///Media number of received call.
         #[serde(rename = "telNo")]
         pub tel_no: ::std::string::String,
     }
-    impl CustomerDataRequest {
-        pub fn builder() -> builder::CustomerDataRequest {
-            Default::default()
-        }
-    }
     /**Served by the client company: the JSON body its customer-data API (see `CustomerDataRequest`) must return.
 The data in the variable resultData could be set as desired by the client company, and all of the data
 returned by the API are displayed to the screen. If the variable in the resultData is added as ticket field
 in Online Contact, the variable name and field code should be identical for adequate mapping.*/
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
     pub struct CustomerDataResponse {
         ///Success: 0, Fail: other.
         #[serde(
@@ -568,21 +401,9 @@ in Online Contact, the variable name and field code should be identical for adeq
         )]
         pub result_msg: ::std::option::Option<::std::string::String>,
     }
-    impl CustomerDataResponse {
-        pub fn builder() -> builder::CustomerDataResponse {
-            Default::default()
-        }
-    }
     ///Served by the client company. `resultData` of `CustomerDataResponse`, a map whose variables the client company chooses, e.g. `custId` and `custName`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
     pub struct CustomerDataResultData {
         ///Customer ID.
         #[serde(
@@ -597,20 +418,9 @@ in Online Contact, the variable name and field code should be identical for adeq
         )]
         pub cust_name: ::std::option::Option<::std::string::String>,
     }
-    impl CustomerDataResultData {
-        pub fn builder() -> builder::CustomerDataResultData {
-            Default::default()
-        }
-    }
     ///An attachment of a ticket inquiry or of a ticket processing (answer / re-inquiry) entry.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
     pub struct CustomerTicketAttachment {
         ///Attachment ID (use it with `getTicketAttachment`).
         #[serde(rename = "attachmentId")]
@@ -640,59 +450,25 @@ in Online Contact, the variable name and field code should be identical for adeq
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub size: ::std::option::Option<i64>,
     }
-    impl CustomerTicketAttachment {
-        pub fn builder() -> builder::CustomerTicketAttachment {
-            Default::default()
-        }
-    }
     ///Response of `reinquireTicket`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
     pub struct CustomerTicketCommentEnvelope {
         ///Common result header.
         pub header: ResponseHeader,
         ///The stored re-inquiry.
         pub result: CustomerTicketCommentResult,
     }
-    impl CustomerTicketCommentEnvelope {
-        pub fn builder() -> builder::CustomerTicketCommentEnvelope {
-            Default::default()
-        }
-    }
     ///The `result` of a customer re-inquiry.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
     pub struct CustomerTicketCommentResult {
         ///The re-inquiry as stored (type fixed value enduser).
         pub content: CustomerTicketContent,
     }
-    impl CustomerTicketCommentResult {
-        pub fn builder() -> builder::CustomerTicketCommentResult {
-            Default::default()
-        }
-    }
     ///One entry of a ticket's processing history (`contents` of the ticket details), or the stored customer re-inquiry.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
     pub struct CustomerTicketContent {
         ///Attachments (ticket processing); null when there are none.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -724,20 +500,9 @@ in Online Contact, the variable name and field code should be identical for adeq
         )]
         pub type_name: ::std::option::Option<::std::string::String>,
     }
-    impl CustomerTicketContent {
-        pub fn builder() -> builder::CustomerTicketContent {
-            Default::default()
-        }
-    }
     ///A ticket received from the customer, with its processing history.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
     pub struct CustomerTicketDetail {
         ///Attachments (inquiry); null when there are none.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -802,40 +567,18 @@ in Online Contact, the variable name and field code should be identical for adeq
         )]
         pub updated_dt: ::std::option::Option<::contiple::EpochMillis>,
     }
-    impl CustomerTicketDetail {
-        pub fn builder() -> builder::CustomerTicketDetail {
-            Default::default()
-        }
-    }
     ///Response of `getCustomerTicket`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
     pub struct CustomerTicketDetailEnvelope {
         ///Common result header.
         pub header: ResponseHeader,
         ///The ticket details.
         pub result: CustomerTicketDetailResult,
     }
-    impl CustomerTicketDetailEnvelope {
-        pub fn builder() -> builder::CustomerTicketDetailEnvelope {
-            Default::default()
-        }
-    }
     ///The `result` of the ticket details: `content`, and the paging fields `total`, `pages`, `pageNum` and `pageSize` when present.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
     pub struct CustomerTicketDetailResult {
         ///The ticket.
         pub content: CustomerTicketDetail,
@@ -858,40 +601,18 @@ in Online Contact, the variable name and field code should be identical for adeq
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub total: ::std::option::Option<i64>,
     }
-    impl CustomerTicketDetailResult {
-        pub fn builder() -> builder::CustomerTicketDetailResult {
-            Default::default()
-        }
-    }
     ///Response of `listCustomerTickets`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
     pub struct CustomerTicketListEnvelope {
         ///Common result header.
         pub header: ResponseHeader,
         ///The ticket list.
         pub result: CustomerTicketListResult,
     }
-    impl CustomerTicketListEnvelope {
-        pub fn builder() -> builder::CustomerTicketListEnvelope {
-            Default::default()
-        }
-    }
     ///The `result` of the customer ticket list.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
     pub struct CustomerTicketListResult {
         ///The tickets of this page.
         pub contents: ::std::vec::Vec<CustomerTicketSummary>,
@@ -914,20 +635,9 @@ in Online Contact, the variable name and field code should be identical for adeq
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub total: ::std::option::Option<i64>,
     }
-    impl CustomerTicketListResult {
-        pub fn builder() -> builder::CustomerTicketListResult {
-            Default::default()
-        }
-    }
     ///One ticket in the customer ticket list.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
     pub struct CustomerTicketSummary {
         ///Attachments (inquiry).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -992,20 +702,9 @@ in Online Contact, the variable name and field code should be identical for adeq
         )]
         pub updated_dt: ::std::option::Option<::contiple::EpochMillis>,
     }
-    impl CustomerTicketSummary {
-        pub fn builder() -> builder::CustomerTicketSummary {
-            Default::default()
-        }
-    }
     ///The email settings of the service.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
     pub struct EmailSettings {
         ///Sender address.
         #[serde(
@@ -1033,78 +732,34 @@ in Online Contact, the variable name and field code should be identical for adeq
         )]
         pub updated_dt: ::std::option::Option<::contiple::EpochMillis>,
     }
-    impl EmailSettings {
-        pub fn builder() -> builder::EmailSettings {
-            Default::default()
-        }
-    }
     ///Response of `createRepresentativeEmail` and `getEmailSettings`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
     pub struct EmailSettingsEnvelope {
         ///Common result header.
         pub header: ResponseHeader,
         ///The email settings.
         pub result: EmailSettingsResult,
     }
-    impl EmailSettingsEnvelope {
-        pub fn builder() -> builder::EmailSettingsEnvelope {
-            Default::default()
-        }
-    }
     ///The `result` of the email settings calls.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
     pub struct EmailSettingsResult {
         ///The email settings.
         pub content: EmailSettings,
     }
-    impl EmailSettingsResult {
-        pub fn builder() -> builder::EmailSettingsResult {
-            Default::default()
-        }
-    }
     ///Response of `saveEmailSettings`; `result` is null.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
     pub struct EmailSettingsSaveEnvelope {
         ///Common result header.
         pub header: ResponseHeader,
         ///No result data.
         pub result: ::serde_json::Value,
     }
-    impl EmailSettingsSaveEnvelope {
-        pub fn builder() -> builder::EmailSettingsSaveEnvelope {
-            Default::default()
-        }
-    }
     ///The envelope of a failed request.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
     pub struct ErrorEnvelope {
         ///Common response header; `isSuccessful` is false and `resultCode` carries the error code.
         pub header: ResponseHeader,
@@ -1112,20 +767,9 @@ in Online Contact, the variable name and field code should be identical for adeq
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub result: ::std::option::Option<::serde_json::Value>,
     }
-    impl ErrorEnvelope {
-        pub fn builder() -> builder::ErrorEnvelope {
-            Default::default()
-        }
-    }
     ///An external (IMAP) mail account from which mail is turned into tickets.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
     pub struct ExternalAccount {
         ///External account status (true: enable, false: disable). Fixed value true after registering or enabling, false after disabling; may be null.
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
@@ -1162,96 +806,41 @@ in Online Contact, the variable name and field code should be identical for adeq
         )]
         pub updated_dt: ::std::option::Option<::contiple::EpochMillis>,
     }
-    impl ExternalAccount {
-        pub fn builder() -> builder::ExternalAccount {
-            Default::default()
-        }
-    }
     ///Response of `registerExternalAccount`, `updateExternalAccount`, `enableExternalAccount` and `disableExternalAccount`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
     pub struct ExternalAccountEnvelope {
         ///Common result header.
         pub header: ResponseHeader,
         ///The external account.
         pub result: ExternalAccountResult,
     }
-    impl ExternalAccountEnvelope {
-        pub fn builder() -> builder::ExternalAccountEnvelope {
-            Default::default()
-        }
-    }
     ///The `result` of the external account register, edit, enable and disable calls.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
     pub struct ExternalAccountResult {
         ///The external account.
         pub content: ExternalAccount,
     }
-    impl ExternalAccountResult {
-        pub fn builder() -> builder::ExternalAccountResult {
-            Default::default()
-        }
-    }
     ///Response of `verifyExternalAccount` and `deleteExternalAccount`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
     pub struct ExternalAccountSuccessEnvelope {
         ///Common result header.
         pub header: ResponseHeader,
         ///The outcome.
         pub result: ExternalAccountSuccessResult,
     }
-    impl ExternalAccountSuccessEnvelope {
-        pub fn builder() -> builder::ExternalAccountSuccessEnvelope {
-            Default::default()
-        }
-    }
     ///The `result` of the external account validation check and delete calls.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
     pub struct ExternalAccountSuccessResult {
         ///SUCCESS (success); for delete, "SUCCESS" = delete success.
         pub content: ::std::string::String,
     }
-    impl ExternalAccountSuccessResult {
-        pub fn builder() -> builder::ExternalAccountSuccessResult {
-            Default::default()
-        }
-    }
     ///An FAQ, as returned by `listFaqs` (list items, where the detail-only fields are `null`) and `getFaq`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
     pub struct FaqArticle {
         ///Whether attachments are included. (Details only; `null` in the list example.)
         #[serde(
@@ -1335,20 +924,9 @@ in Online Contact, the variable name and field code should be identical for adeq
         )]
         pub updated_dt: ::std::option::Option<::contiple::EpochMillis>,
     }
-    impl FaqArticle {
-        pub fn builder() -> builder::FaqArticle {
-            Default::default()
-        }
-    }
     ///One attachment of an FAQ.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
     pub struct FaqAttachment {
         ///Attachment ID (the `id` of `getFaqAttachment`).
         #[serde(rename = "attachmentId")]
@@ -1369,20 +947,9 @@ in Online Contact, the variable name and field code should be identical for adeq
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub size: ::std::option::Option<i64>,
     }
-    impl FaqAttachment {
-        pub fn builder() -> builder::FaqAttachment {
-            Default::default()
-        }
-    }
     ///An FAQ category (`listFaqCategories`; also `parentCategoryList` entries and `category` of an FAQ).
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
     pub struct FaqCategory {
         ///Category ID.
         #[serde(rename = "categoryId")]
@@ -1411,116 +978,50 @@ in Online Contact, the variable name and field code should be identical for adeq
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub path: ::std::option::Option<::std::string::String>,
     }
-    impl FaqCategory {
-        pub fn builder() -> builder::FaqCategory {
-            Default::default()
-        }
-    }
     ///The response envelope of `listFaqCategories`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
     pub struct FaqCategoryListEnvelope {
         ///Common response header.
         pub header: ResponseHeader,
         ///The FAQ categories.
         pub result: FaqCategoryListResult,
     }
-    impl FaqCategoryListEnvelope {
-        pub fn builder() -> builder::FaqCategoryListEnvelope {
-            Default::default()
-        }
-    }
     ///`result` of `listFaqCategories`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
     pub struct FaqCategoryListResult {
         ///FAQ categories of every depth.
         pub contents: ::std::vec::Vec<FaqCategory>,
     }
-    impl FaqCategoryListResult {
-        pub fn builder() -> builder::FaqCategoryListResult {
-            Default::default()
-        }
-    }
     ///The response envelope of `getFaq`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
     pub struct FaqDetailEnvelope {
         ///Common response header.
         pub header: ResponseHeader,
         ///The FAQ.
         pub result: FaqDetailResult,
     }
-    impl FaqDetailEnvelope {
-        pub fn builder() -> builder::FaqDetailEnvelope {
-            Default::default()
-        }
-    }
     ///`result` of `getFaq`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
     pub struct FaqDetailResult {
         ///The FAQ.
         pub content: FaqArticle,
     }
-    impl FaqDetailResult {
-        pub fn builder() -> builder::FaqDetailResult {
-            Default::default()
-        }
-    }
     ///The response envelope of `listFaqs`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
     pub struct FaqListEnvelope {
         ///Common response header.
         pub header: ResponseHeader,
         ///One page of FAQs.
         pub result: FaqListResult,
     }
-    impl FaqListEnvelope {
-        pub fn builder() -> builder::FaqListEnvelope {
-            Default::default()
-        }
-    }
     ///`result` of `listFaqs`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
     pub struct FaqListResult {
         ///The FAQs of this page.
         pub contents: ::std::vec::Vec<FaqArticle>,
@@ -1543,48 +1044,21 @@ in Online Contact, the variable name and field code should be identical for adeq
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub total: ::std::option::Option<i64>,
     }
-    impl FaqListResult {
-        pub fn builder() -> builder::FaqListResult {
-            Default::default()
-        }
-    }
     ///The response envelope of `addHelpCenterData`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
     pub struct HelpCenterAdditionEnvelope {
         ///Common response header.
         pub header: ResponseHeader,
         ///The created addition ID.
         pub result: HelpCenterAdditionResult,
     }
-    impl HelpCenterAdditionEnvelope {
-        pub fn builder() -> builder::HelpCenterAdditionEnvelope {
-            Default::default()
-        }
-    }
     ///`result` of `addHelpCenterData`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
     pub struct HelpCenterAdditionResult {
         ///additionId. Created ID. When calling the inquiry page, assign this value as the parameter `additionId`.
         pub content: ::std::string::String,
-    }
-    impl HelpCenterAdditionResult {
-        pub fn builder() -> builder::HelpCenterAdditionResult {
-            Default::default()
-        }
     }
     /**Served by the client company: its own server implements this API, which is not an operation of this API.
 Member Integration (POST method), "POST Login Status API (User)": URL provided by the user (registered in
@@ -1596,25 +1070,14 @@ method loginStatus). If the user is logged out the help center calls the service
 the service calls the Remote Login API with the member authentication token described on
 `MemberTokenVerification`.
 Logged-out body: `{"login": "false", "usercode": null}`.*/
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
     pub struct MemberLoginStatus {
         ///Login status. Logged-in: "true", Logged-out: "false" (as strings).
         pub login: ::contiple::types::MemberLoginFlag,
         ///User ID (Unique), Varchar(50). Required if login status is true.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub usercode: ::std::option::Option<::std::string::String>,
-    }
-    impl MemberLoginStatus {
-        pub fn builder() -> builder::MemberLoginStatus {
-            Default::default()
-        }
     }
     /**Served by the client company: its own server implements this API, which is not an operation of this API. Member
 Integration (GET method), "Token Verification URL (Service Side)": URL supported by the service side (registered
@@ -1642,15 +1105,8 @@ unencoded; the token must be encoded with encodeURIComponent() when used as a UR
 `getSHA256Token("hangame", "testusercode", "testUsername", "test@email.com", "123456789", null, 1660095873001L,
 "7cf2828608274a49a3f06152b2188927")` outputs `Ah9M58CQ9RFTShjFuqziQr+0MjmJxN6+bzWxMD71moo=`, i.e. the HMAC of
 `hangame&testusercode&testUsername&test@email.com&123456789&1660095873001`.*/
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
     pub struct MemberTokenVerification {
         ///Login status ("true" when logged in, "false" when logged out, as strings in the examples).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -1659,20 +1115,9 @@ unencoded; the token must be encoded with encodeURIComponent() when used as a UR
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub usercode: ::std::option::Option<::std::string::String>,
     }
-    impl MemberTokenVerification {
-        pub fn builder() -> builder::MemberTokenVerification {
-            Default::default()
-        }
-    }
     ///One attachment of a notice.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
     pub struct NoticeAttachment {
         ///Attachment ID (the `id` of `getNoticeAttachment`).
         #[serde(rename = "attachmentId")]
@@ -1693,20 +1138,9 @@ unencoded; the token must be encoded with encodeURIComponent() when used as a UR
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub size: ::std::option::Option<i64>,
     }
-    impl NoticeAttachment {
-        pub fn builder() -> builder::NoticeAttachment {
-            Default::default()
-        }
-    }
     ///A notice heading (category).
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
     pub struct NoticeCategory {
         ///Heading ID.
         #[serde(rename = "categoryId")]
@@ -1735,58 +1169,25 @@ unencoded; the token must be encoded with encodeURIComponent() when used as a UR
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub path: ::std::option::Option<::std::string::String>,
     }
-    impl NoticeCategory {
-        pub fn builder() -> builder::NoticeCategory {
-            Default::default()
-        }
-    }
     ///The response envelope of `listNoticeCategories`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
     pub struct NoticeCategoryListEnvelope {
         ///Common response header.
         pub header: ResponseHeader,
         ///The headings.
         pub result: NoticeCategoryListResult,
     }
-    impl NoticeCategoryListEnvelope {
-        pub fn builder() -> builder::NoticeCategoryListEnvelope {
-            Default::default()
-        }
-    }
     ///`result` of `listNoticeCategories`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
     pub struct NoticeCategoryListResult {
         ///The headings.
         pub contents: ::std::vec::Vec<NoticeCategory>,
     }
-    impl NoticeCategoryListResult {
-        pub fn builder() -> builder::NoticeCategoryListResult {
-            Default::default()
-        }
-    }
     ///A notice, as returned by `getNotice`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
     pub struct NoticeDetail {
         ///Whether attachments are included, value (true: included; false: not included).
         #[serde(
@@ -1852,78 +1253,34 @@ unencoded; the token must be encoded with encodeURIComponent() when used as a UR
         )]
         pub updated_dt: ::std::option::Option<::contiple::EpochMillis>,
     }
-    impl NoticeDetail {
-        pub fn builder() -> builder::NoticeDetail {
-            Default::default()
-        }
-    }
     ///The response envelope of `getNotice`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
     pub struct NoticeDetailEnvelope {
         ///Common response header.
         pub header: ResponseHeader,
         ///The notice.
         pub result: NoticeDetailResult,
     }
-    impl NoticeDetailEnvelope {
-        pub fn builder() -> builder::NoticeDetailEnvelope {
-            Default::default()
-        }
-    }
     ///`result` of `getNotice`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
     pub struct NoticeDetailResult {
         ///The notice.
         pub content: NoticeDetail,
     }
-    impl NoticeDetailResult {
-        pub fn builder() -> builder::NoticeDetailResult {
-            Default::default()
-        }
-    }
     ///The response envelope of `listNotices`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
     pub struct NoticeListEnvelope {
         ///Common response header.
         pub header: ResponseHeader,
         ///One page of notices.
         pub result: NoticeListResult,
     }
-    impl NoticeListEnvelope {
-        pub fn builder() -> builder::NoticeListEnvelope {
-            Default::default()
-        }
-    }
     ///`result` of `listNotices`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
     pub struct NoticeListResult {
         ///The notices of this page.
         pub contents: ::std::vec::Vec<NoticeSummary>,
@@ -1946,20 +1303,9 @@ unencoded; the token must be encoded with encodeURIComponent() when used as a UR
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub total: ::std::option::Option<i64>,
     }
-    impl NoticeListResult {
-        pub fn builder() -> builder::NoticeListResult {
-            Default::default()
-        }
-    }
     ///One notice of `listNotices`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
     pub struct NoticeSummary {
         ///Notice category ID.
         #[serde(
@@ -2013,20 +1359,9 @@ unencoded; the token must be encoded with encodeURIComponent() when used as a UR
         )]
         pub updated_dt: ::std::option::Option<::contiple::EpochMillis>,
     }
-    impl NoticeSummary {
-        pub fn builder() -> builder::NoticeSummary {
-            Default::default()
-        }
-    }
     ///A notice tag (`listNoticeTags`; also the `tags` of a notice, which carry only `tagId` and `tag`).
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
     pub struct NoticeTag {
         ///Multilingual name, value (Language code: Corresponding language code name). Absent from a notice's `tags`.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2040,58 +1375,25 @@ unencoded; the token must be encoded with encodeURIComponent() when used as a UR
         #[serde(rename = "tagId")]
         pub tag_id: i64,
     }
-    impl NoticeTag {
-        pub fn builder() -> builder::NoticeTag {
-            Default::default()
-        }
-    }
     ///The response envelope of `listNoticeTags`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
     pub struct NoticeTagListEnvelope {
         ///Common response header.
         pub header: ResponseHeader,
         ///The tags.
         pub result: NoticeTagListResult,
     }
-    impl NoticeTagListEnvelope {
-        pub fn builder() -> builder::NoticeTagListEnvelope {
-            Default::default()
-        }
-    }
     ///`result` of `listNoticeTags`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
     pub struct NoticeTagListResult {
         ///The tags.
         pub contents: ::std::vec::Vec<NoticeTag>,
     }
-    impl NoticeTagListResult {
-        pub fn builder() -> builder::NoticeTagListResult {
-            Default::default()
-        }
-    }
     ///External account information (JSON) to register.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
     pub struct RegisterExternalAccountBody {
         ///Mail server.
         pub host: ::std::string::String,
@@ -2115,18 +1417,9 @@ unencoded; the token must be encoded with encodeURIComponent() when used as a UR
         }
     }
     ///External account name (length: min=1, max=20).
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
+    #[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
     pub struct RegisterExternalAccountBodyName(::std::string::String);
     impl ::std::ops::Deref for RegisterExternalAccountBodyName {
         type Target = ::std::string::String;
@@ -2184,14 +1477,8 @@ unencoded; the token must be encoded with encodeURIComponent() when used as a UR
         }
     }
     ///Body of a customer re-inquiry.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
     pub struct ReinquireTicketBody {
         ///The contents of re-inquiry.
         pub comment: ::std::string::String,
@@ -2202,14 +1489,8 @@ unencoded; the token must be encoded with encodeURIComponent() when used as a UR
         }
     }
     ///The `header` of every response envelope.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
     pub struct ResponseHeader {
         ///Execution result (Success: true, Failure: false).
         #[serde(rename = "isSuccessful")]
@@ -2224,21 +1505,9 @@ unencoded; the token must be encoded with encodeURIComponent() when used as a UR
         )]
         pub result_message: ::std::option::Option<::std::string::String>,
     }
-    impl ResponseHeader {
-        pub fn builder() -> builder::ResponseHeader {
-            Default::default()
-        }
-    }
     ///Email setting information (JSON). Every field is optional.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
     pub struct SaveEmailSettingsBody {
         ///Sender address (example: noreply@oc.nhncloud.com).
         #[serde(
@@ -2259,18 +1528,9 @@ unencoded; the token must be encoded with encodeURIComponent() when used as a UR
         }
     }
     ///Sender name (length: min = 0, max = 45).
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
+    #[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
     pub struct SaveEmailSettingsBodyName(::std::string::String);
     impl ::std::ops::Deref for SaveEmailSettingsBodyName {
         type Target = ::std::string::String;
@@ -2323,14 +1583,8 @@ unencoded; the token must be encoded with encodeURIComponent() when used as a UR
         }
     }
     ///Service information, as returned by `getService`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
     pub struct ServiceDetail {
         ///Service default language code.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2354,59 +1608,25 @@ unencoded; the token must be encoded with encodeURIComponent() when used as a UR
         #[serde(rename = "serviceId")]
         pub service_id: ::std::string::String,
     }
-    impl ServiceDetail {
-        pub fn builder() -> builder::ServiceDetail {
-            Default::default()
-        }
-    }
     ///The response envelope of `getService`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
     pub struct ServiceDetailEnvelope {
         ///Common response header.
         pub header: ResponseHeader,
         ///The service information.
         pub result: ServiceDetailResult,
     }
-    impl ServiceDetailEnvelope {
-        pub fn builder() -> builder::ServiceDetailEnvelope {
-            Default::default()
-        }
-    }
     ///`result` of `getService`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
     pub struct ServiceDetailResult {
         ///The service information.
         pub content: ServiceDetail,
     }
-    impl ServiceDetailResult {
-        pub fn builder() -> builder::ServiceDetailResult {
-            Default::default()
-        }
-    }
     ///One entry of a service's language list.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
     pub struct ServiceLanguage {
         ///Language code.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2421,21 +1641,9 @@ unencoded; the token must be encoded with encodeURIComponent() when used as a UR
         )]
         pub order_no: ::std::option::Option<i64>,
     }
-    impl ServiceLanguage {
-        pub fn builder() -> builder::ServiceLanguage {
-            Default::default()
-        }
-    }
     ///The service background image (`profile`).
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Default,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
     pub struct ServiceProfile {
         ///URL of the image file.
         #[serde(
@@ -2444,20 +1652,9 @@ unencoded; the token must be encoded with encodeURIComponent() when used as a UR
         )]
         pub file_url: ::std::option::Option<::std::string::String>,
     }
-    impl ServiceProfile {
-        pub fn builder() -> builder::ServiceProfile {
-            Default::default()
-        }
-    }
     ///A submission type (ticket category).
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
     pub struct TicketCategory {
         ///Submission type ID.
         #[serde(rename = "categoryId")]
@@ -2486,58 +1683,25 @@ unencoded; the token must be encoded with encodeURIComponent() when used as a UR
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub path: ::std::option::Option<::std::string::String>,
     }
-    impl TicketCategory {
-        pub fn builder() -> builder::TicketCategory {
-            Default::default()
-        }
-    }
     ///The response envelope of `listTicketCategories`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
     pub struct TicketCategoryListEnvelope {
         ///Common response header.
         pub header: ResponseHeader,
         ///The submission types.
         pub result: TicketCategoryListResult,
     }
-    impl TicketCategoryListEnvelope {
-        pub fn builder() -> builder::TicketCategoryListEnvelope {
-            Default::default()
-        }
-    }
     ///`result` of `listTicketCategories`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
     pub struct TicketCategoryListResult {
         ///Submission types of every level.
         pub contents: ::std::vec::Vec<TicketCategory>,
     }
-    impl TicketCategoryListResult {
-        pub fn builder() -> builder::TicketCategoryListResult {
-            Default::default()
-        }
-    }
     ///A field of a submission type (`listTicketUserFields`).
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
     pub struct TicketUserField {
         ///Field code.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2579,58 +1743,25 @@ unencoded; the token must be encoded with encodeURIComponent() when used as a UR
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub value: ::std::option::Option<::std::string::String>,
     }
-    impl TicketUserField {
-        pub fn builder() -> builder::TicketUserField {
-            Default::default()
-        }
-    }
     ///The response envelope of `listTicketUserFields`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
     pub struct TicketUserFieldListEnvelope {
         ///Common response header.
         pub header: ResponseHeader,
         ///The submission type's fields.
         pub result: TicketUserFieldListResult,
     }
-    impl TicketUserFieldListEnvelope {
-        pub fn builder() -> builder::TicketUserFieldListEnvelope {
-            Default::default()
-        }
-    }
     ///`result` of `listTicketUserFields`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
     pub struct TicketUserFieldListResult {
         ///The submission type's fields.
         pub contents: ::std::vec::Vec<TicketUserField>,
     }
-    impl TicketUserFieldListResult {
-        pub fn builder() -> builder::TicketUserFieldListResult {
-            Default::default()
-        }
-    }
     ///Body of `updateAgentAuthority`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
     pub struct UpdateAgentAuthorityBody {
         ///User authority. ROLE_FRONT_ADMIN: Administrator, ROLE_FRONT_AGENT: Agent.
         pub role: ::contiple::types::AgentRole,
@@ -2641,14 +1772,8 @@ unencoded; the token must be encoded with encodeURIComponent() when used as a UR
         }
     }
     ///External account information (JSON) to save over the account.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
     pub struct UpdateExternalAccountBody {
         ///External account status (true: enable, false: disable).
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2675,18 +1800,9 @@ unencoded; the token must be encoded with encodeURIComponent() when used as a UR
         }
     }
     ///External account name (length: min=1, max=20).
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
+    #[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
     pub struct UpdateExternalAccountBodyName(::std::string::String);
     impl ::std::ops::Deref for UpdateExternalAccountBodyName {
         type Target = ::std::string::String;
@@ -2743,32 +1859,15 @@ unencoded; the token must be encoded with encodeURIComponent() when used as a UR
         }
     }
     ///Multipart form of `uploadTicketAttachment`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
     pub struct UploadTicketAttachmentBody {
         ///File. Submit file through form. Supported file types: jpg, png, gif, bmp, jpeg, tif, tiff, pdf, txt, hwp, xls, xlsx, doc, docx, ppt, pptx, mp3, wav, zip. Size<10M, File name length<100.
         pub file: ::std::string::String,
     }
-    impl UploadTicketAttachmentBody {
-        pub fn builder() -> builder::UploadTicketAttachmentBody {
-            Default::default()
-        }
-    }
     ///A ticket attachment, as returned by `uploadTicketAttachment` and in `createTicket`'s result.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
     pub struct UploadedTicketAttachment {
         ///Attachment ID.
         #[serde(rename = "attachmentId")]
@@ -2798,58 +1897,25 @@ unencoded; the token must be encoded with encodeURIComponent() when used as a UR
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub size: ::std::option::Option<i64>,
     }
-    impl UploadedTicketAttachment {
-        pub fn builder() -> builder::UploadedTicketAttachment {
-            Default::default()
-        }
-    }
     ///The response envelope of `uploadTicketAttachment`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
     pub struct UploadedTicketAttachmentEnvelope {
         ///Common response header.
         pub header: ResponseHeader,
         ///The uploaded attachment.
         pub result: UploadedTicketAttachmentResult,
     }
-    impl UploadedTicketAttachmentEnvelope {
-        pub fn builder() -> builder::UploadedTicketAttachmentEnvelope {
-            Default::default()
-        }
-    }
     ///`result` of `uploadTicketAttachment`.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
     pub struct UploadedTicketAttachmentResult {
         ///The uploaded attachment.
         pub content: UploadedTicketAttachment,
     }
-    impl UploadedTicketAttachmentResult {
-        pub fn builder() -> builder::UploadedTicketAttachmentResult {
-            Default::default()
-        }
-    }
     ///External account information (JSON) to check.
-    #[derive(
-        ::serde::Deserialize,
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        PartialEq,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
     pub struct VerifyExternalAccountBody {
         ///External account status (true: enable, false: disable); only required for modification.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -2879,18 +1945,9 @@ unencoded; the token must be encoded with encodeURIComponent() when used as a UR
         }
     }
     ///External account name (length: min=1, max=20).
-    #[derive(
-        ::serde::Serialize,
-        Clone,
-        Debug,
-        Eq,
-        Hash,
-        Ord,
-        PartialEq,
-        PartialOrd,
-        schemars::JsonSchema
-    )]
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
     #[serde(transparent)]
+    #[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
     pub struct VerifyExternalAccountBodyName(::std::string::String);
     impl ::std::ops::Deref for VerifyExternalAccountBodyName {
         type Target = ::std::string::String;
@@ -3068,380 +2125,6 @@ unencoded; the token must be encoded with encodeURIComponent() when used as a UR
                     content: Ok(value.content),
                     visible: Ok(value.visible),
                 }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct Agent {
-            role: ::std::result::Result<
-                ::contiple::types::AgentRole,
-                ::std::string::String,
-            >,
-            user_id: ::std::result::Result<i64, ::std::string::String>,
-            usercode: ::std::result::Result<
-                ::std::string::String,
-                ::std::string::String,
-            >,
-            username: ::std::result::Result<
-                ::std::string::String,
-                ::std::string::String,
-            >,
-            uuid: ::std::result::Result<::std::string::String, ::std::string::String>,
-        }
-        impl ::std::default::Default for Agent {
-            fn default() -> Self {
-                Self {
-                    role: Err("no value supplied for role".to_string()),
-                    user_id: Err("no value supplied for user_id".to_string()),
-                    usercode: Err("no value supplied for usercode".to_string()),
-                    username: Err("no value supplied for username".to_string()),
-                    uuid: Err("no value supplied for uuid".to_string()),
-                }
-            }
-        }
-        impl Agent {
-            pub fn role<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::contiple::types::AgentRole>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.role = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for role: {e}")
-                    });
-                self
-            }
-            pub fn user_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<i64>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.user_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for user_id: {e}")
-                    });
-                self
-            }
-            pub fn usercode<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.usercode = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for usercode: {e}")
-                    });
-                self
-            }
-            pub fn username<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.username = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for username: {e}")
-                    });
-                self
-            }
-            pub fn uuid<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.uuid = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for uuid: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<Agent> for super::Agent {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: Agent,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    role: value.role?,
-                    user_id: value.user_id?,
-                    usercode: value.usercode?,
-                    username: value.username?,
-                    uuid: value.uuid?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::Agent> for Agent {
-            fn from(value: super::Agent) -> Self {
-                Self {
-                    role: Ok(value.role),
-                    user_id: Ok(value.user_id),
-                    usercode: Ok(value.usercode),
-                    username: Ok(value.username),
-                    uuid: Ok(value.uuid),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct AgentDeleteEnvelope {
-            header: ::std::result::Result<super::ResponseHeader, ::std::string::String>,
-            result: ::std::result::Result<
-                ::std::option::Option<::serde_json::Value>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for AgentDeleteEnvelope {
-            fn default() -> Self {
-                Self {
-                    header: Err("no value supplied for header".to_string()),
-                    result: Ok(Default::default()),
-                }
-            }
-        }
-        impl AgentDeleteEnvelope {
-            pub fn header<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::ResponseHeader>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.header = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for header: {e}")
-                    });
-                self
-            }
-            pub fn result<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::serde_json::Value>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.result = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for result: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<AgentDeleteEnvelope>
-        for super::AgentDeleteEnvelope {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: AgentDeleteEnvelope,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    header: value.header?,
-                    result: value.result?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::AgentDeleteEnvelope> for AgentDeleteEnvelope {
-            fn from(value: super::AgentDeleteEnvelope) -> Self {
-                Self {
-                    header: Ok(value.header),
-                    result: Ok(value.result),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct AgentEnvelope {
-            header: ::std::result::Result<super::ResponseHeader, ::std::string::String>,
-            result: ::std::result::Result<super::AgentResult, ::std::string::String>,
-        }
-        impl ::std::default::Default for AgentEnvelope {
-            fn default() -> Self {
-                Self {
-                    header: Err("no value supplied for header".to_string()),
-                    result: Err("no value supplied for result".to_string()),
-                }
-            }
-        }
-        impl AgentEnvelope {
-            pub fn header<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::ResponseHeader>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.header = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for header: {e}")
-                    });
-                self
-            }
-            pub fn result<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::AgentResult>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.result = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for result: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<AgentEnvelope> for super::AgentEnvelope {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: AgentEnvelope,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    header: value.header?,
-                    result: value.result?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::AgentEnvelope> for AgentEnvelope {
-            fn from(value: super::AgentEnvelope) -> Self {
-                Self {
-                    header: Ok(value.header),
-                    result: Ok(value.result),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct AgentListEnvelope {
-            header: ::std::result::Result<super::ResponseHeader, ::std::string::String>,
-            result: ::std::result::Result<super::AgentListResult, ::std::string::String>,
-        }
-        impl ::std::default::Default for AgentListEnvelope {
-            fn default() -> Self {
-                Self {
-                    header: Err("no value supplied for header".to_string()),
-                    result: Err("no value supplied for result".to_string()),
-                }
-            }
-        }
-        impl AgentListEnvelope {
-            pub fn header<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::ResponseHeader>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.header = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for header: {e}")
-                    });
-                self
-            }
-            pub fn result<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::AgentListResult>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.result = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for result: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<AgentListEnvelope> for super::AgentListEnvelope {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: AgentListEnvelope,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    header: value.header?,
-                    result: value.result?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::AgentListEnvelope> for AgentListEnvelope {
-            fn from(value: super::AgentListEnvelope) -> Self {
-                Self {
-                    header: Ok(value.header),
-                    result: Ok(value.result),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct AgentListResult {
-            contents: ::std::result::Result<
-                ::std::vec::Vec<super::Agent>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for AgentListResult {
-            fn default() -> Self {
-                Self {
-                    contents: Err("no value supplied for contents".to_string()),
-                }
-            }
-        }
-        impl AgentListResult {
-            pub fn contents<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::Agent>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.contents = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for contents: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<AgentListResult> for super::AgentListResult {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: AgentListResult,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { contents: value.contents? })
-            }
-        }
-        impl ::std::convert::From<super::AgentListResult> for AgentListResult {
-            fn from(value: super::AgentListResult) -> Self {
-                Self {
-                    contents: Ok(value.contents),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct AgentResult {
-            content: ::std::result::Result<super::Agent, ::std::string::String>,
-        }
-        impl ::std::default::Default for AgentResult {
-            fn default() -> Self {
-                Self {
-                    content: Err("no value supplied for content".to_string()),
-                }
-            }
-        }
-        impl AgentResult {
-            pub fn content<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::Agent>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.content = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for content: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<AgentResult> for super::AgentResult {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: AgentResult,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { content: value.content? })
-            }
-        }
-        impl ::std::convert::From<super::AgentResult> for AgentResult {
-            fn from(value: super::AgentResult) -> Self {
-                Self { content: Ok(value.content) }
             }
         }
         #[derive(Clone, Debug)]
@@ -3874,5330 +2557,6 @@ unencoded; the token must be encoded with encodeURIComponent() when used as a UR
             }
         }
         #[derive(Clone, Debug)]
-        pub struct CreatedTicket {
-            attachments: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<super::UploadedTicketAttachment>>,
-                ::std::string::String,
-            >,
-            category_full_name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            category_id: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-            category_name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            content: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            contents: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<super::CustomerTicketContent>>,
-                ::std::string::String,
-            >,
-            created_dt: ::std::result::Result<
-                ::std::option::Option<::contiple::EpochMillis>,
-                ::std::string::String,
-            >,
-            display_dt: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            status: ::std::result::Result<
-                ::std::option::Option<::contiple::types::CreatedTicketStatus>,
-                ::std::string::String,
-            >,
-            status_name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            subject: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            ticket_id: ::std::result::Result<
-                ::std::string::String,
-                ::std::string::String,
-            >,
-            updated_dt: ::std::result::Result<
-                ::std::option::Option<::contiple::EpochMillis>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for CreatedTicket {
-            fn default() -> Self {
-                Self {
-                    attachments: Ok(Default::default()),
-                    category_full_name: Ok(Default::default()),
-                    category_id: Ok(Default::default()),
-                    category_name: Ok(Default::default()),
-                    content: Ok(Default::default()),
-                    contents: Ok(Default::default()),
-                    created_dt: Ok(Default::default()),
-                    display_dt: Ok(Default::default()),
-                    status: Ok(Default::default()),
-                    status_name: Ok(Default::default()),
-                    subject: Ok(Default::default()),
-                    ticket_id: Err("no value supplied for ticket_id".to_string()),
-                    updated_dt: Ok(Default::default()),
-                }
-            }
-        }
-        impl CreatedTicket {
-            pub fn attachments<T, Form>(mut self, value: T) -> Self
-            where
-                T: ::helpdesk_client_runtime::OptionalValue<
-                    ::std::vec::Vec<super::UploadedTicketAttachment>,
-                    Form,
-                >,
-            {
-                self.attachments = ::helpdesk_client_runtime::OptionalValue::into_optional(
-                        value,
-                    )
-                    .map_err(|e| {
-                        format!("error converting supplied value for attachments: {e}")
-                    });
-                self
-            }
-            pub fn category_full_name<T, Form>(mut self, value: T) -> Self
-            where
-                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
-            {
-                self.category_full_name = ::helpdesk_client_runtime::OptionalValue::into_optional(
-                        value,
-                    )
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for category_full_name: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn category_id<T, Form>(mut self, value: T) -> Self
-            where
-                T: ::helpdesk_client_runtime::OptionalValue<i64, Form>,
-            {
-                self.category_id = ::helpdesk_client_runtime::OptionalValue::into_optional(
-                        value,
-                    )
-                    .map_err(|e| {
-                        format!("error converting supplied value for category_id: {e}")
-                    });
-                self
-            }
-            pub fn category_name<T, Form>(mut self, value: T) -> Self
-            where
-                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
-            {
-                self.category_name = ::helpdesk_client_runtime::OptionalValue::into_optional(
-                        value,
-                    )
-                    .map_err(|e| {
-                        format!("error converting supplied value for category_name: {e}")
-                    });
-                self
-            }
-            pub fn content<T, Form>(mut self, value: T) -> Self
-            where
-                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
-            {
-                self.content = ::helpdesk_client_runtime::OptionalValue::into_optional(
-                        value,
-                    )
-                    .map_err(|e| {
-                        format!("error converting supplied value for content: {e}")
-                    });
-                self
-            }
-            pub fn contents<T, Form>(mut self, value: T) -> Self
-            where
-                T: ::helpdesk_client_runtime::OptionalValue<
-                    ::std::vec::Vec<super::CustomerTicketContent>,
-                    Form,
-                >,
-            {
-                self.contents = ::helpdesk_client_runtime::OptionalValue::into_optional(
-                        value,
-                    )
-                    .map_err(|e| {
-                        format!("error converting supplied value for contents: {e}")
-                    });
-                self
-            }
-            pub fn created_dt<T, Form>(mut self, value: T) -> Self
-            where
-                T: ::helpdesk_client_runtime::OptionalValue<
-                    ::contiple::EpochMillis,
-                    Form,
-                >,
-            {
-                self.created_dt = ::helpdesk_client_runtime::OptionalValue::into_optional(
-                        value,
-                    )
-                    .map_err(|e| {
-                        format!("error converting supplied value for created_dt: {e}")
-                    });
-                self
-            }
-            pub fn display_dt<T, Form>(mut self, value: T) -> Self
-            where
-                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
-            {
-                self.display_dt = ::helpdesk_client_runtime::OptionalValue::into_optional(
-                        value,
-                    )
-                    .map_err(|e| {
-                        format!("error converting supplied value for display_dt: {e}")
-                    });
-                self
-            }
-            pub fn status<T, Form>(mut self, value: T) -> Self
-            where
-                T: ::helpdesk_client_runtime::OptionalValue<
-                    ::contiple::types::CreatedTicketStatus,
-                    Form,
-                >,
-            {
-                self.status = ::helpdesk_client_runtime::OptionalValue::into_optional(
-                        value,
-                    )
-                    .map_err(|e| {
-                        format!("error converting supplied value for status: {e}")
-                    });
-                self
-            }
-            pub fn status_name<T, Form>(mut self, value: T) -> Self
-            where
-                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
-            {
-                self.status_name = ::helpdesk_client_runtime::OptionalValue::into_optional(
-                        value,
-                    )
-                    .map_err(|e| {
-                        format!("error converting supplied value for status_name: {e}")
-                    });
-                self
-            }
-            pub fn subject<T, Form>(mut self, value: T) -> Self
-            where
-                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
-            {
-                self.subject = ::helpdesk_client_runtime::OptionalValue::into_optional(
-                        value,
-                    )
-                    .map_err(|e| {
-                        format!("error converting supplied value for subject: {e}")
-                    });
-                self
-            }
-            pub fn ticket_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.ticket_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for ticket_id: {e}")
-                    });
-                self
-            }
-            pub fn updated_dt<T, Form>(mut self, value: T) -> Self
-            where
-                T: ::helpdesk_client_runtime::OptionalValue<
-                    ::contiple::EpochMillis,
-                    Form,
-                >,
-            {
-                self.updated_dt = ::helpdesk_client_runtime::OptionalValue::into_optional(
-                        value,
-                    )
-                    .map_err(|e| {
-                        format!("error converting supplied value for updated_dt: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<CreatedTicket> for super::CreatedTicket {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: CreatedTicket,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    attachments: value.attachments?,
-                    category_full_name: value.category_full_name?,
-                    category_id: value.category_id?,
-                    category_name: value.category_name?,
-                    content: value.content?,
-                    contents: value.contents?,
-                    created_dt: value.created_dt?,
-                    display_dt: value.display_dt?,
-                    status: value.status?,
-                    status_name: value.status_name?,
-                    subject: value.subject?,
-                    ticket_id: value.ticket_id?,
-                    updated_dt: value.updated_dt?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::CreatedTicket> for CreatedTicket {
-            fn from(value: super::CreatedTicket) -> Self {
-                Self {
-                    attachments: Ok(value.attachments),
-                    category_full_name: Ok(value.category_full_name),
-                    category_id: Ok(value.category_id),
-                    category_name: Ok(value.category_name),
-                    content: Ok(value.content),
-                    contents: Ok(value.contents),
-                    created_dt: Ok(value.created_dt),
-                    display_dt: Ok(value.display_dt),
-                    status: Ok(value.status),
-                    status_name: Ok(value.status_name),
-                    subject: Ok(value.subject),
-                    ticket_id: Ok(value.ticket_id),
-                    updated_dt: Ok(value.updated_dt),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct CreatedTicketEnvelope {
-            header: ::std::result::Result<super::ResponseHeader, ::std::string::String>,
-            result: ::std::result::Result<
-                super::CreatedTicketResult,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for CreatedTicketEnvelope {
-            fn default() -> Self {
-                Self {
-                    header: Err("no value supplied for header".to_string()),
-                    result: Err("no value supplied for result".to_string()),
-                }
-            }
-        }
-        impl CreatedTicketEnvelope {
-            pub fn header<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::ResponseHeader>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.header = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for header: {e}")
-                    });
-                self
-            }
-            pub fn result<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::CreatedTicketResult>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.result = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for result: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<CreatedTicketEnvelope>
-        for super::CreatedTicketEnvelope {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: CreatedTicketEnvelope,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    header: value.header?,
-                    result: value.result?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::CreatedTicketEnvelope>
-        for CreatedTicketEnvelope {
-            fn from(value: super::CreatedTicketEnvelope) -> Self {
-                Self {
-                    header: Ok(value.header),
-                    result: Ok(value.result),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct CreatedTicketResult {
-            content: ::std::result::Result<super::CreatedTicket, ::std::string::String>,
-        }
-        impl ::std::default::Default for CreatedTicketResult {
-            fn default() -> Self {
-                Self {
-                    content: Err("no value supplied for content".to_string()),
-                }
-            }
-        }
-        impl CreatedTicketResult {
-            pub fn content<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::CreatedTicket>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.content = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for content: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<CreatedTicketResult>
-        for super::CreatedTicketResult {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: CreatedTicketResult,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { content: value.content? })
-            }
-        }
-        impl ::std::convert::From<super::CreatedTicketResult> for CreatedTicketResult {
-            fn from(value: super::CreatedTicketResult) -> Self {
-                Self { content: Ok(value.content) }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct CustomerDataRequest {
-            tel_no: ::std::result::Result<::std::string::String, ::std::string::String>,
-        }
-        impl ::std::default::Default for CustomerDataRequest {
-            fn default() -> Self {
-                Self {
-                    tel_no: Err("no value supplied for tel_no".to_string()),
-                }
-            }
-        }
-        impl CustomerDataRequest {
-            pub fn tel_no<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.tel_no = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for tel_no: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<CustomerDataRequest>
-        for super::CustomerDataRequest {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: CustomerDataRequest,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { tel_no: value.tel_no? })
-            }
-        }
-        impl ::std::convert::From<super::CustomerDataRequest> for CustomerDataRequest {
-            fn from(value: super::CustomerDataRequest) -> Self {
-                Self { tel_no: Ok(value.tel_no) }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct CustomerDataResponse {
-            result_code: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            result_data: ::std::result::Result<
-                ::std::option::Option<super::CustomerDataResultData>,
-                ::std::string::String,
-            >,
-            result_msg: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for CustomerDataResponse {
-            fn default() -> Self {
-                Self {
-                    result_code: Ok(Default::default()),
-                    result_data: Ok(Default::default()),
-                    result_msg: Ok(Default::default()),
-                }
-            }
-        }
-        impl CustomerDataResponse {
-            pub fn result_code<T, Form>(mut self, value: T) -> Self
-            where
-                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
-            {
-                self.result_code = ::helpdesk_client_runtime::OptionalValue::into_optional(
-                        value,
-                    )
-                    .map_err(|e| {
-                        format!("error converting supplied value for result_code: {e}")
-                    });
-                self
-            }
-            pub fn result_data<T, Form>(mut self, value: T) -> Self
-            where
-                T: ::helpdesk_client_runtime::OptionalValue<
-                    super::CustomerDataResultData,
-                    Form,
-                >,
-            {
-                self.result_data = ::helpdesk_client_runtime::OptionalValue::into_optional(
-                        value,
-                    )
-                    .map_err(|e| {
-                        format!("error converting supplied value for result_data: {e}")
-                    });
-                self
-            }
-            pub fn result_msg<T, Form>(mut self, value: T) -> Self
-            where
-                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
-            {
-                self.result_msg = ::helpdesk_client_runtime::OptionalValue::into_optional(
-                        value,
-                    )
-                    .map_err(|e| {
-                        format!("error converting supplied value for result_msg: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<CustomerDataResponse>
-        for super::CustomerDataResponse {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: CustomerDataResponse,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    result_code: value.result_code?,
-                    result_data: value.result_data?,
-                    result_msg: value.result_msg?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::CustomerDataResponse> for CustomerDataResponse {
-            fn from(value: super::CustomerDataResponse) -> Self {
-                Self {
-                    result_code: Ok(value.result_code),
-                    result_data: Ok(value.result_data),
-                    result_msg: Ok(value.result_msg),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct CustomerDataResultData {
-            cust_id: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            cust_name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for CustomerDataResultData {
-            fn default() -> Self {
-                Self {
-                    cust_id: Ok(Default::default()),
-                    cust_name: Ok(Default::default()),
-                }
-            }
-        }
-        impl CustomerDataResultData {
-            pub fn cust_id<T, Form>(mut self, value: T) -> Self
-            where
-                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
-            {
-                self.cust_id = ::helpdesk_client_runtime::OptionalValue::into_optional(
-                        value,
-                    )
-                    .map_err(|e| {
-                        format!("error converting supplied value for cust_id: {e}")
-                    });
-                self
-            }
-            pub fn cust_name<T, Form>(mut self, value: T) -> Self
-            where
-                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
-            {
-                self.cust_name = ::helpdesk_client_runtime::OptionalValue::into_optional(
-                        value,
-                    )
-                    .map_err(|e| {
-                        format!("error converting supplied value for cust_name: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<CustomerDataResultData>
-        for super::CustomerDataResultData {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: CustomerDataResultData,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    cust_id: value.cust_id?,
-                    cust_name: value.cust_name?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::CustomerDataResultData>
-        for CustomerDataResultData {
-            fn from(value: super::CustomerDataResultData) -> Self {
-                Self {
-                    cust_id: Ok(value.cust_id),
-                    cust_name: Ok(value.cust_name),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct CustomerTicketAttachment {
-            attachment_id: ::std::result::Result<
-                ::std::string::String,
-                ::std::string::String,
-            >,
-            content_type: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            created_dt: ::std::result::Result<
-                ::std::option::Option<::contiple::EpochMillis>,
-                ::std::string::String,
-            >,
-            disposition: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            file_name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            size: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for CustomerTicketAttachment {
-            fn default() -> Self {
-                Self {
-                    attachment_id: Err(
-                        "no value supplied for attachment_id".to_string(),
-                    ),
-                    content_type: Ok(Default::default()),
-                    created_dt: Ok(Default::default()),
-                    disposition: Ok(Default::default()),
-                    file_name: Ok(Default::default()),
-                    size: Ok(Default::default()),
-                }
-            }
-        }
-        impl CustomerTicketAttachment {
-            pub fn attachment_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.attachment_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for attachment_id: {e}")
-                    });
-                self
-            }
-            pub fn content_type<T, Form>(mut self, value: T) -> Self
-            where
-                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
-            {
-                self.content_type = ::helpdesk_client_runtime::OptionalValue::into_optional(
-                        value,
-                    )
-                    .map_err(|e| {
-                        format!("error converting supplied value for content_type: {e}")
-                    });
-                self
-            }
-            pub fn created_dt<T, Form>(mut self, value: T) -> Self
-            where
-                T: ::helpdesk_client_runtime::OptionalValue<
-                    ::contiple::EpochMillis,
-                    Form,
-                >,
-            {
-                self.created_dt = ::helpdesk_client_runtime::OptionalValue::into_optional(
-                        value,
-                    )
-                    .map_err(|e| {
-                        format!("error converting supplied value for created_dt: {e}")
-                    });
-                self
-            }
-            pub fn disposition<T, Form>(mut self, value: T) -> Self
-            where
-                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
-            {
-                self.disposition = ::helpdesk_client_runtime::OptionalValue::into_optional(
-                        value,
-                    )
-                    .map_err(|e| {
-                        format!("error converting supplied value for disposition: {e}")
-                    });
-                self
-            }
-            pub fn file_name<T, Form>(mut self, value: T) -> Self
-            where
-                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
-            {
-                self.file_name = ::helpdesk_client_runtime::OptionalValue::into_optional(
-                        value,
-                    )
-                    .map_err(|e| {
-                        format!("error converting supplied value for file_name: {e}")
-                    });
-                self
-            }
-            pub fn size<T, Form>(mut self, value: T) -> Self
-            where
-                T: ::helpdesk_client_runtime::OptionalValue<i64, Form>,
-            {
-                self.size = ::helpdesk_client_runtime::OptionalValue::into_optional(
-                        value,
-                    )
-                    .map_err(|e| {
-                        format!("error converting supplied value for size: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<CustomerTicketAttachment>
-        for super::CustomerTicketAttachment {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: CustomerTicketAttachment,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    attachment_id: value.attachment_id?,
-                    content_type: value.content_type?,
-                    created_dt: value.created_dt?,
-                    disposition: value.disposition?,
-                    file_name: value.file_name?,
-                    size: value.size?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::CustomerTicketAttachment>
-        for CustomerTicketAttachment {
-            fn from(value: super::CustomerTicketAttachment) -> Self {
-                Self {
-                    attachment_id: Ok(value.attachment_id),
-                    content_type: Ok(value.content_type),
-                    created_dt: Ok(value.created_dt),
-                    disposition: Ok(value.disposition),
-                    file_name: Ok(value.file_name),
-                    size: Ok(value.size),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct CustomerTicketCommentEnvelope {
-            header: ::std::result::Result<super::ResponseHeader, ::std::string::String>,
-            result: ::std::result::Result<
-                super::CustomerTicketCommentResult,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for CustomerTicketCommentEnvelope {
-            fn default() -> Self {
-                Self {
-                    header: Err("no value supplied for header".to_string()),
-                    result: Err("no value supplied for result".to_string()),
-                }
-            }
-        }
-        impl CustomerTicketCommentEnvelope {
-            pub fn header<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::ResponseHeader>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.header = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for header: {e}")
-                    });
-                self
-            }
-            pub fn result<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::CustomerTicketCommentResult>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.result = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for result: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<CustomerTicketCommentEnvelope>
-        for super::CustomerTicketCommentEnvelope {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: CustomerTicketCommentEnvelope,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    header: value.header?,
-                    result: value.result?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::CustomerTicketCommentEnvelope>
-        for CustomerTicketCommentEnvelope {
-            fn from(value: super::CustomerTicketCommentEnvelope) -> Self {
-                Self {
-                    header: Ok(value.header),
-                    result: Ok(value.result),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct CustomerTicketCommentResult {
-            content: ::std::result::Result<
-                super::CustomerTicketContent,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for CustomerTicketCommentResult {
-            fn default() -> Self {
-                Self {
-                    content: Err("no value supplied for content".to_string()),
-                }
-            }
-        }
-        impl CustomerTicketCommentResult {
-            pub fn content<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::CustomerTicketContent>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.content = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for content: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<CustomerTicketCommentResult>
-        for super::CustomerTicketCommentResult {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: CustomerTicketCommentResult,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { content: value.content? })
-            }
-        }
-        impl ::std::convert::From<super::CustomerTicketCommentResult>
-        for CustomerTicketCommentResult {
-            fn from(value: super::CustomerTicketCommentResult) -> Self {
-                Self { content: Ok(value.content) }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct CustomerTicketContent {
-            attachments: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<super::CustomerTicketAttachment>>,
-                ::std::string::String,
-            >,
-            content: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            created_dt: ::std::result::Result<
-                ::std::option::Option<::contiple::EpochMillis>,
-                ::std::string::String,
-            >,
-            display_dt: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            type_: ::std::result::Result<
-                ::std::option::Option<::contiple::types::CustomerTicketContentType>,
-                ::std::string::String,
-            >,
-            type_name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for CustomerTicketContent {
-            fn default() -> Self {
-                Self {
-                    attachments: Ok(Default::default()),
-                    content: Ok(Default::default()),
-                    created_dt: Ok(Default::default()),
-                    display_dt: Ok(Default::default()),
-                    type_: Ok(Default::default()),
-                    type_name: Ok(Default::default()),
-                }
-            }
-        }
-        impl CustomerTicketContent {
-            pub fn attachments<T, Form>(mut self, value: T) -> Self
-            where
-                T: ::helpdesk_client_runtime::OptionalValue<
-                    ::std::vec::Vec<super::CustomerTicketAttachment>,
-                    Form,
-                >,
-            {
-                self.attachments = ::helpdesk_client_runtime::OptionalValue::into_optional(
-                        value,
-                    )
-                    .map_err(|e| {
-                        format!("error converting supplied value for attachments: {e}")
-                    });
-                self
-            }
-            pub fn content<T, Form>(mut self, value: T) -> Self
-            where
-                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
-            {
-                self.content = ::helpdesk_client_runtime::OptionalValue::into_optional(
-                        value,
-                    )
-                    .map_err(|e| {
-                        format!("error converting supplied value for content: {e}")
-                    });
-                self
-            }
-            pub fn created_dt<T, Form>(mut self, value: T) -> Self
-            where
-                T: ::helpdesk_client_runtime::OptionalValue<
-                    ::contiple::EpochMillis,
-                    Form,
-                >,
-            {
-                self.created_dt = ::helpdesk_client_runtime::OptionalValue::into_optional(
-                        value,
-                    )
-                    .map_err(|e| {
-                        format!("error converting supplied value for created_dt: {e}")
-                    });
-                self
-            }
-            pub fn display_dt<T, Form>(mut self, value: T) -> Self
-            where
-                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
-            {
-                self.display_dt = ::helpdesk_client_runtime::OptionalValue::into_optional(
-                        value,
-                    )
-                    .map_err(|e| {
-                        format!("error converting supplied value for display_dt: {e}")
-                    });
-                self
-            }
-            pub fn type_<T, Form>(mut self, value: T) -> Self
-            where
-                T: ::helpdesk_client_runtime::OptionalValue<
-                    ::contiple::types::CustomerTicketContentType,
-                    Form,
-                >,
-            {
-                self.type_ = ::helpdesk_client_runtime::OptionalValue::into_optional(
-                        value,
-                    )
-                    .map_err(|e| {
-                        format!("error converting supplied value for type_: {e}")
-                    });
-                self
-            }
-            pub fn type_name<T, Form>(mut self, value: T) -> Self
-            where
-                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
-            {
-                self.type_name = ::helpdesk_client_runtime::OptionalValue::into_optional(
-                        value,
-                    )
-                    .map_err(|e| {
-                        format!("error converting supplied value for type_name: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<CustomerTicketContent>
-        for super::CustomerTicketContent {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: CustomerTicketContent,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    attachments: value.attachments?,
-                    content: value.content?,
-                    created_dt: value.created_dt?,
-                    display_dt: value.display_dt?,
-                    type_: value.type_?,
-                    type_name: value.type_name?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::CustomerTicketContent>
-        for CustomerTicketContent {
-            fn from(value: super::CustomerTicketContent) -> Self {
-                Self {
-                    attachments: Ok(value.attachments),
-                    content: Ok(value.content),
-                    created_dt: Ok(value.created_dt),
-                    display_dt: Ok(value.display_dt),
-                    type_: Ok(value.type_),
-                    type_name: Ok(value.type_name),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct CustomerTicketDetail {
-            attachments: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<super::CustomerTicketAttachment>>,
-                ::std::string::String,
-            >,
-            category_full_name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            category_id: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-            category_name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            content: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            contents: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<super::CustomerTicketContent>>,
-                ::std::string::String,
-            >,
-            created_dt: ::std::result::Result<
-                ::std::option::Option<::contiple::EpochMillis>,
-                ::std::string::String,
-            >,
-            display_dt: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            status: ::std::result::Result<
-                ::std::option::Option<::contiple::types::CustomerTicketStatus>,
-                ::std::string::String,
-            >,
-            status_name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            subject: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            ticket_id: ::std::result::Result<
-                ::std::string::String,
-                ::std::string::String,
-            >,
-            updated_dt: ::std::result::Result<
-                ::std::option::Option<::contiple::EpochMillis>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for CustomerTicketDetail {
-            fn default() -> Self {
-                Self {
-                    attachments: Ok(Default::default()),
-                    category_full_name: Ok(Default::default()),
-                    category_id: Ok(Default::default()),
-                    category_name: Ok(Default::default()),
-                    content: Ok(Default::default()),
-                    contents: Ok(Default::default()),
-                    created_dt: Ok(Default::default()),
-                    display_dt: Ok(Default::default()),
-                    status: Ok(Default::default()),
-                    status_name: Ok(Default::default()),
-                    subject: Ok(Default::default()),
-                    ticket_id: Err("no value supplied for ticket_id".to_string()),
-                    updated_dt: Ok(Default::default()),
-                }
-            }
-        }
-        impl CustomerTicketDetail {
-            pub fn attachments<T, Form>(mut self, value: T) -> Self
-            where
-                T: ::helpdesk_client_runtime::OptionalValue<
-                    ::std::vec::Vec<super::CustomerTicketAttachment>,
-                    Form,
-                >,
-            {
-                self.attachments = ::helpdesk_client_runtime::OptionalValue::into_optional(
-                        value,
-                    )
-                    .map_err(|e| {
-                        format!("error converting supplied value for attachments: {e}")
-                    });
-                self
-            }
-            pub fn category_full_name<T, Form>(mut self, value: T) -> Self
-            where
-                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
-            {
-                self.category_full_name = ::helpdesk_client_runtime::OptionalValue::into_optional(
-                        value,
-                    )
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for category_full_name: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn category_id<T, Form>(mut self, value: T) -> Self
-            where
-                T: ::helpdesk_client_runtime::OptionalValue<i64, Form>,
-            {
-                self.category_id = ::helpdesk_client_runtime::OptionalValue::into_optional(
-                        value,
-                    )
-                    .map_err(|e| {
-                        format!("error converting supplied value for category_id: {e}")
-                    });
-                self
-            }
-            pub fn category_name<T, Form>(mut self, value: T) -> Self
-            where
-                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
-            {
-                self.category_name = ::helpdesk_client_runtime::OptionalValue::into_optional(
-                        value,
-                    )
-                    .map_err(|e| {
-                        format!("error converting supplied value for category_name: {e}")
-                    });
-                self
-            }
-            pub fn content<T, Form>(mut self, value: T) -> Self
-            where
-                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
-            {
-                self.content = ::helpdesk_client_runtime::OptionalValue::into_optional(
-                        value,
-                    )
-                    .map_err(|e| {
-                        format!("error converting supplied value for content: {e}")
-                    });
-                self
-            }
-            pub fn contents<T, Form>(mut self, value: T) -> Self
-            where
-                T: ::helpdesk_client_runtime::OptionalValue<
-                    ::std::vec::Vec<super::CustomerTicketContent>,
-                    Form,
-                >,
-            {
-                self.contents = ::helpdesk_client_runtime::OptionalValue::into_optional(
-                        value,
-                    )
-                    .map_err(|e| {
-                        format!("error converting supplied value for contents: {e}")
-                    });
-                self
-            }
-            pub fn created_dt<T, Form>(mut self, value: T) -> Self
-            where
-                T: ::helpdesk_client_runtime::OptionalValue<
-                    ::contiple::EpochMillis,
-                    Form,
-                >,
-            {
-                self.created_dt = ::helpdesk_client_runtime::OptionalValue::into_optional(
-                        value,
-                    )
-                    .map_err(|e| {
-                        format!("error converting supplied value for created_dt: {e}")
-                    });
-                self
-            }
-            pub fn display_dt<T, Form>(mut self, value: T) -> Self
-            where
-                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
-            {
-                self.display_dt = ::helpdesk_client_runtime::OptionalValue::into_optional(
-                        value,
-                    )
-                    .map_err(|e| {
-                        format!("error converting supplied value for display_dt: {e}")
-                    });
-                self
-            }
-            pub fn status<T, Form>(mut self, value: T) -> Self
-            where
-                T: ::helpdesk_client_runtime::OptionalValue<
-                    ::contiple::types::CustomerTicketStatus,
-                    Form,
-                >,
-            {
-                self.status = ::helpdesk_client_runtime::OptionalValue::into_optional(
-                        value,
-                    )
-                    .map_err(|e| {
-                        format!("error converting supplied value for status: {e}")
-                    });
-                self
-            }
-            pub fn status_name<T, Form>(mut self, value: T) -> Self
-            where
-                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
-            {
-                self.status_name = ::helpdesk_client_runtime::OptionalValue::into_optional(
-                        value,
-                    )
-                    .map_err(|e| {
-                        format!("error converting supplied value for status_name: {e}")
-                    });
-                self
-            }
-            pub fn subject<T, Form>(mut self, value: T) -> Self
-            where
-                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
-            {
-                self.subject = ::helpdesk_client_runtime::OptionalValue::into_optional(
-                        value,
-                    )
-                    .map_err(|e| {
-                        format!("error converting supplied value for subject: {e}")
-                    });
-                self
-            }
-            pub fn ticket_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.ticket_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for ticket_id: {e}")
-                    });
-                self
-            }
-            pub fn updated_dt<T, Form>(mut self, value: T) -> Self
-            where
-                T: ::helpdesk_client_runtime::OptionalValue<
-                    ::contiple::EpochMillis,
-                    Form,
-                >,
-            {
-                self.updated_dt = ::helpdesk_client_runtime::OptionalValue::into_optional(
-                        value,
-                    )
-                    .map_err(|e| {
-                        format!("error converting supplied value for updated_dt: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<CustomerTicketDetail>
-        for super::CustomerTicketDetail {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: CustomerTicketDetail,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    attachments: value.attachments?,
-                    category_full_name: value.category_full_name?,
-                    category_id: value.category_id?,
-                    category_name: value.category_name?,
-                    content: value.content?,
-                    contents: value.contents?,
-                    created_dt: value.created_dt?,
-                    display_dt: value.display_dt?,
-                    status: value.status?,
-                    status_name: value.status_name?,
-                    subject: value.subject?,
-                    ticket_id: value.ticket_id?,
-                    updated_dt: value.updated_dt?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::CustomerTicketDetail> for CustomerTicketDetail {
-            fn from(value: super::CustomerTicketDetail) -> Self {
-                Self {
-                    attachments: Ok(value.attachments),
-                    category_full_name: Ok(value.category_full_name),
-                    category_id: Ok(value.category_id),
-                    category_name: Ok(value.category_name),
-                    content: Ok(value.content),
-                    contents: Ok(value.contents),
-                    created_dt: Ok(value.created_dt),
-                    display_dt: Ok(value.display_dt),
-                    status: Ok(value.status),
-                    status_name: Ok(value.status_name),
-                    subject: Ok(value.subject),
-                    ticket_id: Ok(value.ticket_id),
-                    updated_dt: Ok(value.updated_dt),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct CustomerTicketDetailEnvelope {
-            header: ::std::result::Result<super::ResponseHeader, ::std::string::String>,
-            result: ::std::result::Result<
-                super::CustomerTicketDetailResult,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for CustomerTicketDetailEnvelope {
-            fn default() -> Self {
-                Self {
-                    header: Err("no value supplied for header".to_string()),
-                    result: Err("no value supplied for result".to_string()),
-                }
-            }
-        }
-        impl CustomerTicketDetailEnvelope {
-            pub fn header<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::ResponseHeader>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.header = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for header: {e}")
-                    });
-                self
-            }
-            pub fn result<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::CustomerTicketDetailResult>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.result = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for result: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<CustomerTicketDetailEnvelope>
-        for super::CustomerTicketDetailEnvelope {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: CustomerTicketDetailEnvelope,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    header: value.header?,
-                    result: value.result?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::CustomerTicketDetailEnvelope>
-        for CustomerTicketDetailEnvelope {
-            fn from(value: super::CustomerTicketDetailEnvelope) -> Self {
-                Self {
-                    header: Ok(value.header),
-                    result: Ok(value.result),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct CustomerTicketDetailResult {
-            content: ::std::result::Result<
-                super::CustomerTicketDetail,
-                ::std::string::String,
-            >,
-            page_num: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-            page_size: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-            pages: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-            total: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for CustomerTicketDetailResult {
-            fn default() -> Self {
-                Self {
-                    content: Err("no value supplied for content".to_string()),
-                    page_num: Ok(Default::default()),
-                    page_size: Ok(Default::default()),
-                    pages: Ok(Default::default()),
-                    total: Ok(Default::default()),
-                }
-            }
-        }
-        impl CustomerTicketDetailResult {
-            pub fn content<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::CustomerTicketDetail>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.content = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for content: {e}")
-                    });
-                self
-            }
-            pub fn page_num<T, Form>(mut self, value: T) -> Self
-            where
-                T: ::helpdesk_client_runtime::OptionalValue<i64, Form>,
-            {
-                self.page_num = ::helpdesk_client_runtime::OptionalValue::into_optional(
-                        value,
-                    )
-                    .map_err(|e| {
-                        format!("error converting supplied value for page_num: {e}")
-                    });
-                self
-            }
-            pub fn page_size<T, Form>(mut self, value: T) -> Self
-            where
-                T: ::helpdesk_client_runtime::OptionalValue<i64, Form>,
-            {
-                self.page_size = ::helpdesk_client_runtime::OptionalValue::into_optional(
-                        value,
-                    )
-                    .map_err(|e| {
-                        format!("error converting supplied value for page_size: {e}")
-                    });
-                self
-            }
-            pub fn pages<T, Form>(mut self, value: T) -> Self
-            where
-                T: ::helpdesk_client_runtime::OptionalValue<i64, Form>,
-            {
-                self.pages = ::helpdesk_client_runtime::OptionalValue::into_optional(
-                        value,
-                    )
-                    .map_err(|e| {
-                        format!("error converting supplied value for pages: {e}")
-                    });
-                self
-            }
-            pub fn total<T, Form>(mut self, value: T) -> Self
-            where
-                T: ::helpdesk_client_runtime::OptionalValue<i64, Form>,
-            {
-                self.total = ::helpdesk_client_runtime::OptionalValue::into_optional(
-                        value,
-                    )
-                    .map_err(|e| {
-                        format!("error converting supplied value for total: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<CustomerTicketDetailResult>
-        for super::CustomerTicketDetailResult {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: CustomerTicketDetailResult,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    content: value.content?,
-                    page_num: value.page_num?,
-                    page_size: value.page_size?,
-                    pages: value.pages?,
-                    total: value.total?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::CustomerTicketDetailResult>
-        for CustomerTicketDetailResult {
-            fn from(value: super::CustomerTicketDetailResult) -> Self {
-                Self {
-                    content: Ok(value.content),
-                    page_num: Ok(value.page_num),
-                    page_size: Ok(value.page_size),
-                    pages: Ok(value.pages),
-                    total: Ok(value.total),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct CustomerTicketListEnvelope {
-            header: ::std::result::Result<super::ResponseHeader, ::std::string::String>,
-            result: ::std::result::Result<
-                super::CustomerTicketListResult,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for CustomerTicketListEnvelope {
-            fn default() -> Self {
-                Self {
-                    header: Err("no value supplied for header".to_string()),
-                    result: Err("no value supplied for result".to_string()),
-                }
-            }
-        }
-        impl CustomerTicketListEnvelope {
-            pub fn header<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::ResponseHeader>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.header = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for header: {e}")
-                    });
-                self
-            }
-            pub fn result<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::CustomerTicketListResult>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.result = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for result: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<CustomerTicketListEnvelope>
-        for super::CustomerTicketListEnvelope {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: CustomerTicketListEnvelope,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    header: value.header?,
-                    result: value.result?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::CustomerTicketListEnvelope>
-        for CustomerTicketListEnvelope {
-            fn from(value: super::CustomerTicketListEnvelope) -> Self {
-                Self {
-                    header: Ok(value.header),
-                    result: Ok(value.result),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct CustomerTicketListResult {
-            contents: ::std::result::Result<
-                ::std::vec::Vec<super::CustomerTicketSummary>,
-                ::std::string::String,
-            >,
-            page_num: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-            page_size: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-            pages: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-            total: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for CustomerTicketListResult {
-            fn default() -> Self {
-                Self {
-                    contents: Err("no value supplied for contents".to_string()),
-                    page_num: Ok(Default::default()),
-                    page_size: Ok(Default::default()),
-                    pages: Ok(Default::default()),
-                    total: Ok(Default::default()),
-                }
-            }
-        }
-        impl CustomerTicketListResult {
-            pub fn contents<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::vec::Vec<super::CustomerTicketSummary>,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.contents = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for contents: {e}")
-                    });
-                self
-            }
-            pub fn page_num<T, Form>(mut self, value: T) -> Self
-            where
-                T: ::helpdesk_client_runtime::OptionalValue<i64, Form>,
-            {
-                self.page_num = ::helpdesk_client_runtime::OptionalValue::into_optional(
-                        value,
-                    )
-                    .map_err(|e| {
-                        format!("error converting supplied value for page_num: {e}")
-                    });
-                self
-            }
-            pub fn page_size<T, Form>(mut self, value: T) -> Self
-            where
-                T: ::helpdesk_client_runtime::OptionalValue<i64, Form>,
-            {
-                self.page_size = ::helpdesk_client_runtime::OptionalValue::into_optional(
-                        value,
-                    )
-                    .map_err(|e| {
-                        format!("error converting supplied value for page_size: {e}")
-                    });
-                self
-            }
-            pub fn pages<T, Form>(mut self, value: T) -> Self
-            where
-                T: ::helpdesk_client_runtime::OptionalValue<i64, Form>,
-            {
-                self.pages = ::helpdesk_client_runtime::OptionalValue::into_optional(
-                        value,
-                    )
-                    .map_err(|e| {
-                        format!("error converting supplied value for pages: {e}")
-                    });
-                self
-            }
-            pub fn total<T, Form>(mut self, value: T) -> Self
-            where
-                T: ::helpdesk_client_runtime::OptionalValue<i64, Form>,
-            {
-                self.total = ::helpdesk_client_runtime::OptionalValue::into_optional(
-                        value,
-                    )
-                    .map_err(|e| {
-                        format!("error converting supplied value for total: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<CustomerTicketListResult>
-        for super::CustomerTicketListResult {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: CustomerTicketListResult,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    contents: value.contents?,
-                    page_num: value.page_num?,
-                    page_size: value.page_size?,
-                    pages: value.pages?,
-                    total: value.total?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::CustomerTicketListResult>
-        for CustomerTicketListResult {
-            fn from(value: super::CustomerTicketListResult) -> Self {
-                Self {
-                    contents: Ok(value.contents),
-                    page_num: Ok(value.page_num),
-                    page_size: Ok(value.page_size),
-                    pages: Ok(value.pages),
-                    total: Ok(value.total),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct CustomerTicketSummary {
-            attachments: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<super::CustomerTicketAttachment>>,
-                ::std::string::String,
-            >,
-            category_full_name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            category_id: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-            category_name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            content: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            contents: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<super::CustomerTicketContent>>,
-                ::std::string::String,
-            >,
-            created_dt: ::std::result::Result<
-                ::std::option::Option<::contiple::EpochMillis>,
-                ::std::string::String,
-            >,
-            display_dt: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            status: ::std::result::Result<
-                ::std::option::Option<::contiple::types::CustomerTicketStatus>,
-                ::std::string::String,
-            >,
-            status_name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            subject: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            ticket_id: ::std::result::Result<
-                ::std::string::String,
-                ::std::string::String,
-            >,
-            updated_dt: ::std::result::Result<
-                ::std::option::Option<::contiple::EpochMillis>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for CustomerTicketSummary {
-            fn default() -> Self {
-                Self {
-                    attachments: Ok(Default::default()),
-                    category_full_name: Ok(Default::default()),
-                    category_id: Ok(Default::default()),
-                    category_name: Ok(Default::default()),
-                    content: Ok(Default::default()),
-                    contents: Ok(Default::default()),
-                    created_dt: Ok(Default::default()),
-                    display_dt: Ok(Default::default()),
-                    status: Ok(Default::default()),
-                    status_name: Ok(Default::default()),
-                    subject: Ok(Default::default()),
-                    ticket_id: Err("no value supplied for ticket_id".to_string()),
-                    updated_dt: Ok(Default::default()),
-                }
-            }
-        }
-        impl CustomerTicketSummary {
-            pub fn attachments<T, Form>(mut self, value: T) -> Self
-            where
-                T: ::helpdesk_client_runtime::OptionalValue<
-                    ::std::vec::Vec<super::CustomerTicketAttachment>,
-                    Form,
-                >,
-            {
-                self.attachments = ::helpdesk_client_runtime::OptionalValue::into_optional(
-                        value,
-                    )
-                    .map_err(|e| {
-                        format!("error converting supplied value for attachments: {e}")
-                    });
-                self
-            }
-            pub fn category_full_name<T, Form>(mut self, value: T) -> Self
-            where
-                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
-            {
-                self.category_full_name = ::helpdesk_client_runtime::OptionalValue::into_optional(
-                        value,
-                    )
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for category_full_name: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn category_id<T, Form>(mut self, value: T) -> Self
-            where
-                T: ::helpdesk_client_runtime::OptionalValue<i64, Form>,
-            {
-                self.category_id = ::helpdesk_client_runtime::OptionalValue::into_optional(
-                        value,
-                    )
-                    .map_err(|e| {
-                        format!("error converting supplied value for category_id: {e}")
-                    });
-                self
-            }
-            pub fn category_name<T, Form>(mut self, value: T) -> Self
-            where
-                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
-            {
-                self.category_name = ::helpdesk_client_runtime::OptionalValue::into_optional(
-                        value,
-                    )
-                    .map_err(|e| {
-                        format!("error converting supplied value for category_name: {e}")
-                    });
-                self
-            }
-            pub fn content<T, Form>(mut self, value: T) -> Self
-            where
-                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
-            {
-                self.content = ::helpdesk_client_runtime::OptionalValue::into_optional(
-                        value,
-                    )
-                    .map_err(|e| {
-                        format!("error converting supplied value for content: {e}")
-                    });
-                self
-            }
-            pub fn contents<T, Form>(mut self, value: T) -> Self
-            where
-                T: ::helpdesk_client_runtime::OptionalValue<
-                    ::std::vec::Vec<super::CustomerTicketContent>,
-                    Form,
-                >,
-            {
-                self.contents = ::helpdesk_client_runtime::OptionalValue::into_optional(
-                        value,
-                    )
-                    .map_err(|e| {
-                        format!("error converting supplied value for contents: {e}")
-                    });
-                self
-            }
-            pub fn created_dt<T, Form>(mut self, value: T) -> Self
-            where
-                T: ::helpdesk_client_runtime::OptionalValue<
-                    ::contiple::EpochMillis,
-                    Form,
-                >,
-            {
-                self.created_dt = ::helpdesk_client_runtime::OptionalValue::into_optional(
-                        value,
-                    )
-                    .map_err(|e| {
-                        format!("error converting supplied value for created_dt: {e}")
-                    });
-                self
-            }
-            pub fn display_dt<T, Form>(mut self, value: T) -> Self
-            where
-                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
-            {
-                self.display_dt = ::helpdesk_client_runtime::OptionalValue::into_optional(
-                        value,
-                    )
-                    .map_err(|e| {
-                        format!("error converting supplied value for display_dt: {e}")
-                    });
-                self
-            }
-            pub fn status<T, Form>(mut self, value: T) -> Self
-            where
-                T: ::helpdesk_client_runtime::OptionalValue<
-                    ::contiple::types::CustomerTicketStatus,
-                    Form,
-                >,
-            {
-                self.status = ::helpdesk_client_runtime::OptionalValue::into_optional(
-                        value,
-                    )
-                    .map_err(|e| {
-                        format!("error converting supplied value for status: {e}")
-                    });
-                self
-            }
-            pub fn status_name<T, Form>(mut self, value: T) -> Self
-            where
-                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
-            {
-                self.status_name = ::helpdesk_client_runtime::OptionalValue::into_optional(
-                        value,
-                    )
-                    .map_err(|e| {
-                        format!("error converting supplied value for status_name: {e}")
-                    });
-                self
-            }
-            pub fn subject<T, Form>(mut self, value: T) -> Self
-            where
-                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
-            {
-                self.subject = ::helpdesk_client_runtime::OptionalValue::into_optional(
-                        value,
-                    )
-                    .map_err(|e| {
-                        format!("error converting supplied value for subject: {e}")
-                    });
-                self
-            }
-            pub fn ticket_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.ticket_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for ticket_id: {e}")
-                    });
-                self
-            }
-            pub fn updated_dt<T, Form>(mut self, value: T) -> Self
-            where
-                T: ::helpdesk_client_runtime::OptionalValue<
-                    ::contiple::EpochMillis,
-                    Form,
-                >,
-            {
-                self.updated_dt = ::helpdesk_client_runtime::OptionalValue::into_optional(
-                        value,
-                    )
-                    .map_err(|e| {
-                        format!("error converting supplied value for updated_dt: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<CustomerTicketSummary>
-        for super::CustomerTicketSummary {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: CustomerTicketSummary,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    attachments: value.attachments?,
-                    category_full_name: value.category_full_name?,
-                    category_id: value.category_id?,
-                    category_name: value.category_name?,
-                    content: value.content?,
-                    contents: value.contents?,
-                    created_dt: value.created_dt?,
-                    display_dt: value.display_dt?,
-                    status: value.status?,
-                    status_name: value.status_name?,
-                    subject: value.subject?,
-                    ticket_id: value.ticket_id?,
-                    updated_dt: value.updated_dt?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::CustomerTicketSummary>
-        for CustomerTicketSummary {
-            fn from(value: super::CustomerTicketSummary) -> Self {
-                Self {
-                    attachments: Ok(value.attachments),
-                    category_full_name: Ok(value.category_full_name),
-                    category_id: Ok(value.category_id),
-                    category_name: Ok(value.category_name),
-                    content: Ok(value.content),
-                    contents: Ok(value.contents),
-                    created_dt: Ok(value.created_dt),
-                    display_dt: Ok(value.display_dt),
-                    status: Ok(value.status),
-                    status_name: Ok(value.status_name),
-                    subject: Ok(value.subject),
-                    ticket_id: Ok(value.ticket_id),
-                    updated_dt: Ok(value.updated_dt),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct EmailSettings {
-            display_mail: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            external: ::std::result::Result<
-                ::std::option::Option<
-                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                >,
-                ::std::string::String,
-            >,
-            mail: ::std::result::Result<::std::string::String, ::std::string::String>,
-            name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            template: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            updated_dt: ::std::result::Result<
-                ::std::option::Option<::contiple::EpochMillis>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for EmailSettings {
-            fn default() -> Self {
-                Self {
-                    display_mail: Ok(Default::default()),
-                    external: Ok(Default::default()),
-                    mail: Err("no value supplied for mail".to_string()),
-                    name: Ok(Default::default()),
-                    template: Ok(Default::default()),
-                    updated_dt: Ok(Default::default()),
-                }
-            }
-        }
-        impl EmailSettings {
-            pub fn display_mail<T, Form>(mut self, value: T) -> Self
-            where
-                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
-            {
-                self.display_mail = ::helpdesk_client_runtime::OptionalValue::into_optional(
-                        value,
-                    )
-                    .map_err(|e| {
-                        format!("error converting supplied value for display_mail: {e}")
-                    });
-                self
-            }
-            pub fn external<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<
-                    ::std::option::Option<
-                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                    >,
-                >,
-                T::Error: ::std::fmt::Display,
-            {
-                self.external = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for external: {e}")
-                    });
-                self
-            }
-            pub fn mail<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.mail = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for mail: {e}")
-                    });
-                self
-            }
-            pub fn name<T, Form>(mut self, value: T) -> Self
-            where
-                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
-            {
-                self.name = ::helpdesk_client_runtime::OptionalValue::into_optional(
-                        value,
-                    )
-                    .map_err(|e| {
-                        format!("error converting supplied value for name: {e}")
-                    });
-                self
-            }
-            pub fn template<T, Form>(mut self, value: T) -> Self
-            where
-                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
-            {
-                self.template = ::helpdesk_client_runtime::OptionalValue::into_optional(
-                        value,
-                    )
-                    .map_err(|e| {
-                        format!("error converting supplied value for template: {e}")
-                    });
-                self
-            }
-            pub fn updated_dt<T, Form>(mut self, value: T) -> Self
-            where
-                T: ::helpdesk_client_runtime::OptionalValue<
-                    ::contiple::EpochMillis,
-                    Form,
-                >,
-            {
-                self.updated_dt = ::helpdesk_client_runtime::OptionalValue::into_optional(
-                        value,
-                    )
-                    .map_err(|e| {
-                        format!("error converting supplied value for updated_dt: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<EmailSettings> for super::EmailSettings {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: EmailSettings,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    display_mail: value.display_mail?,
-                    external: value.external?,
-                    mail: value.mail?,
-                    name: value.name?,
-                    template: value.template?,
-                    updated_dt: value.updated_dt?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::EmailSettings> for EmailSettings {
-            fn from(value: super::EmailSettings) -> Self {
-                Self {
-                    display_mail: Ok(value.display_mail),
-                    external: Ok(value.external),
-                    mail: Ok(value.mail),
-                    name: Ok(value.name),
-                    template: Ok(value.template),
-                    updated_dt: Ok(value.updated_dt),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct EmailSettingsEnvelope {
-            header: ::std::result::Result<super::ResponseHeader, ::std::string::String>,
-            result: ::std::result::Result<
-                super::EmailSettingsResult,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for EmailSettingsEnvelope {
-            fn default() -> Self {
-                Self {
-                    header: Err("no value supplied for header".to_string()),
-                    result: Err("no value supplied for result".to_string()),
-                }
-            }
-        }
-        impl EmailSettingsEnvelope {
-            pub fn header<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::ResponseHeader>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.header = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for header: {e}")
-                    });
-                self
-            }
-            pub fn result<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::EmailSettingsResult>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.result = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for result: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<EmailSettingsEnvelope>
-        for super::EmailSettingsEnvelope {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: EmailSettingsEnvelope,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    header: value.header?,
-                    result: value.result?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::EmailSettingsEnvelope>
-        for EmailSettingsEnvelope {
-            fn from(value: super::EmailSettingsEnvelope) -> Self {
-                Self {
-                    header: Ok(value.header),
-                    result: Ok(value.result),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct EmailSettingsResult {
-            content: ::std::result::Result<super::EmailSettings, ::std::string::String>,
-        }
-        impl ::std::default::Default for EmailSettingsResult {
-            fn default() -> Self {
-                Self {
-                    content: Err("no value supplied for content".to_string()),
-                }
-            }
-        }
-        impl EmailSettingsResult {
-            pub fn content<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::EmailSettings>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.content = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for content: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<EmailSettingsResult>
-        for super::EmailSettingsResult {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: EmailSettingsResult,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { content: value.content? })
-            }
-        }
-        impl ::std::convert::From<super::EmailSettingsResult> for EmailSettingsResult {
-            fn from(value: super::EmailSettingsResult) -> Self {
-                Self { content: Ok(value.content) }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct EmailSettingsSaveEnvelope {
-            header: ::std::result::Result<super::ResponseHeader, ::std::string::String>,
-            result: ::std::result::Result<::serde_json::Value, ::std::string::String>,
-        }
-        impl ::std::default::Default for EmailSettingsSaveEnvelope {
-            fn default() -> Self {
-                Self {
-                    header: Err("no value supplied for header".to_string()),
-                    result: Err("no value supplied for result".to_string()),
-                }
-            }
-        }
-        impl EmailSettingsSaveEnvelope {
-            pub fn header<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::ResponseHeader>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.header = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for header: {e}")
-                    });
-                self
-            }
-            pub fn result<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::serde_json::Value>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.result = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for result: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<EmailSettingsSaveEnvelope>
-        for super::EmailSettingsSaveEnvelope {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: EmailSettingsSaveEnvelope,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    header: value.header?,
-                    result: value.result?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::EmailSettingsSaveEnvelope>
-        for EmailSettingsSaveEnvelope {
-            fn from(value: super::EmailSettingsSaveEnvelope) -> Self {
-                Self {
-                    header: Ok(value.header),
-                    result: Ok(value.result),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct ErrorEnvelope {
-            header: ::std::result::Result<super::ResponseHeader, ::std::string::String>,
-            result: ::std::result::Result<
-                ::std::option::Option<::serde_json::Value>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for ErrorEnvelope {
-            fn default() -> Self {
-                Self {
-                    header: Err("no value supplied for header".to_string()),
-                    result: Ok(Default::default()),
-                }
-            }
-        }
-        impl ErrorEnvelope {
-            pub fn header<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::ResponseHeader>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.header = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for header: {e}")
-                    });
-                self
-            }
-            pub fn result<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::serde_json::Value>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.result = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for result: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<ErrorEnvelope> for super::ErrorEnvelope {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: ErrorEnvelope,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    header: value.header?,
-                    result: value.result?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::ErrorEnvelope> for ErrorEnvelope {
-            fn from(value: super::ErrorEnvelope) -> Self {
-                Self {
-                    header: Ok(value.header),
-                    result: Ok(value.result),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct ExternalAccount {
-            active: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            created_dt: ::std::result::Result<
-                ::std::option::Option<::contiple::EpochMillis>,
-                ::std::string::String,
-            >,
-            host: ::std::result::Result<::std::string::String, ::std::string::String>,
-            id: ::std::result::Result<::std::option::Option<i64>, ::std::string::String>,
-            mail: ::std::result::Result<::std::string::String, ::std::string::String>,
-            mail_del: ::std::result::Result<bool, ::std::string::String>,
-            name: ::std::result::Result<::std::string::String, ::std::string::String>,
-            password: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            port: ::std::result::Result<i64, ::std::string::String>,
-            ssl: ::std::result::Result<bool, ::std::string::String>,
-            updated_dt: ::std::result::Result<
-                ::std::option::Option<::contiple::EpochMillis>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for ExternalAccount {
-            fn default() -> Self {
-                Self {
-                    active: Err("no value supplied for active".to_string()),
-                    created_dt: Ok(Default::default()),
-                    host: Err("no value supplied for host".to_string()),
-                    id: Ok(Default::default()),
-                    mail: Err("no value supplied for mail".to_string()),
-                    mail_del: Err("no value supplied for mail_del".to_string()),
-                    name: Err("no value supplied for name".to_string()),
-                    password: Ok(Default::default()),
-                    port: Err("no value supplied for port".to_string()),
-                    ssl: Err("no value supplied for ssl".to_string()),
-                    updated_dt: Ok(Default::default()),
-                }
-            }
-        }
-        impl ExternalAccount {
-            pub fn active<T, Form>(mut self, value: T) -> Self
-            where
-                T: ::helpdesk_client_runtime::OptionalValue<bool, Form>,
-            {
-                self.active = ::helpdesk_client_runtime::OptionalValue::into_optional(
-                        value,
-                    )
-                    .map_err(|e| {
-                        format!("error converting supplied value for active: {e}")
-                    });
-                self
-            }
-            pub fn created_dt<T, Form>(mut self, value: T) -> Self
-            where
-                T: ::helpdesk_client_runtime::OptionalValue<
-                    ::contiple::EpochMillis,
-                    Form,
-                >,
-            {
-                self.created_dt = ::helpdesk_client_runtime::OptionalValue::into_optional(
-                        value,
-                    )
-                    .map_err(|e| {
-                        format!("error converting supplied value for created_dt: {e}")
-                    });
-                self
-            }
-            pub fn host<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.host = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for host: {e}")
-                    });
-                self
-            }
-            pub fn id<T, Form>(mut self, value: T) -> Self
-            where
-                T: ::helpdesk_client_runtime::OptionalValue<i64, Form>,
-            {
-                self.id = ::helpdesk_client_runtime::OptionalValue::into_optional(value)
-                    .map_err(|e| format!("error converting supplied value for id: {e}"));
-                self
-            }
-            pub fn mail<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.mail = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for mail: {e}")
-                    });
-                self
-            }
-            pub fn mail_del<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<bool>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.mail_del = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for mail_del: {e}")
-                    });
-                self
-            }
-            pub fn name<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.name = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for name: {e}")
-                    });
-                self
-            }
-            pub fn password<T, Form>(mut self, value: T) -> Self
-            where
-                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
-            {
-                self.password = ::helpdesk_client_runtime::OptionalValue::into_optional(
-                        value,
-                    )
-                    .map_err(|e| {
-                        format!("error converting supplied value for password: {e}")
-                    });
-                self
-            }
-            pub fn port<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<i64>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.port = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for port: {e}")
-                    });
-                self
-            }
-            pub fn ssl<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<bool>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.ssl = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for ssl: {e}")
-                    });
-                self
-            }
-            pub fn updated_dt<T, Form>(mut self, value: T) -> Self
-            where
-                T: ::helpdesk_client_runtime::OptionalValue<
-                    ::contiple::EpochMillis,
-                    Form,
-                >,
-            {
-                self.updated_dt = ::helpdesk_client_runtime::OptionalValue::into_optional(
-                        value,
-                    )
-                    .map_err(|e| {
-                        format!("error converting supplied value for updated_dt: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<ExternalAccount> for super::ExternalAccount {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: ExternalAccount,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    active: value.active?,
-                    created_dt: value.created_dt?,
-                    host: value.host?,
-                    id: value.id?,
-                    mail: value.mail?,
-                    mail_del: value.mail_del?,
-                    name: value.name?,
-                    password: value.password?,
-                    port: value.port?,
-                    ssl: value.ssl?,
-                    updated_dt: value.updated_dt?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::ExternalAccount> for ExternalAccount {
-            fn from(value: super::ExternalAccount) -> Self {
-                Self {
-                    active: Ok(value.active),
-                    created_dt: Ok(value.created_dt),
-                    host: Ok(value.host),
-                    id: Ok(value.id),
-                    mail: Ok(value.mail),
-                    mail_del: Ok(value.mail_del),
-                    name: Ok(value.name),
-                    password: Ok(value.password),
-                    port: Ok(value.port),
-                    ssl: Ok(value.ssl),
-                    updated_dt: Ok(value.updated_dt),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct ExternalAccountEnvelope {
-            header: ::std::result::Result<super::ResponseHeader, ::std::string::String>,
-            result: ::std::result::Result<
-                super::ExternalAccountResult,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for ExternalAccountEnvelope {
-            fn default() -> Self {
-                Self {
-                    header: Err("no value supplied for header".to_string()),
-                    result: Err("no value supplied for result".to_string()),
-                }
-            }
-        }
-        impl ExternalAccountEnvelope {
-            pub fn header<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::ResponseHeader>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.header = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for header: {e}")
-                    });
-                self
-            }
-            pub fn result<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::ExternalAccountResult>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.result = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for result: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<ExternalAccountEnvelope>
-        for super::ExternalAccountEnvelope {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: ExternalAccountEnvelope,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    header: value.header?,
-                    result: value.result?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::ExternalAccountEnvelope>
-        for ExternalAccountEnvelope {
-            fn from(value: super::ExternalAccountEnvelope) -> Self {
-                Self {
-                    header: Ok(value.header),
-                    result: Ok(value.result),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct ExternalAccountResult {
-            content: ::std::result::Result<
-                super::ExternalAccount,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for ExternalAccountResult {
-            fn default() -> Self {
-                Self {
-                    content: Err("no value supplied for content".to_string()),
-                }
-            }
-        }
-        impl ExternalAccountResult {
-            pub fn content<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::ExternalAccount>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.content = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for content: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<ExternalAccountResult>
-        for super::ExternalAccountResult {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: ExternalAccountResult,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { content: value.content? })
-            }
-        }
-        impl ::std::convert::From<super::ExternalAccountResult>
-        for ExternalAccountResult {
-            fn from(value: super::ExternalAccountResult) -> Self {
-                Self { content: Ok(value.content) }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct ExternalAccountSuccessEnvelope {
-            header: ::std::result::Result<super::ResponseHeader, ::std::string::String>,
-            result: ::std::result::Result<
-                super::ExternalAccountSuccessResult,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for ExternalAccountSuccessEnvelope {
-            fn default() -> Self {
-                Self {
-                    header: Err("no value supplied for header".to_string()),
-                    result: Err("no value supplied for result".to_string()),
-                }
-            }
-        }
-        impl ExternalAccountSuccessEnvelope {
-            pub fn header<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::ResponseHeader>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.header = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for header: {e}")
-                    });
-                self
-            }
-            pub fn result<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::ExternalAccountSuccessResult>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.result = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for result: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<ExternalAccountSuccessEnvelope>
-        for super::ExternalAccountSuccessEnvelope {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: ExternalAccountSuccessEnvelope,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    header: value.header?,
-                    result: value.result?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::ExternalAccountSuccessEnvelope>
-        for ExternalAccountSuccessEnvelope {
-            fn from(value: super::ExternalAccountSuccessEnvelope) -> Self {
-                Self {
-                    header: Ok(value.header),
-                    result: Ok(value.result),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct ExternalAccountSuccessResult {
-            content: ::std::result::Result<::std::string::String, ::std::string::String>,
-        }
-        impl ::std::default::Default for ExternalAccountSuccessResult {
-            fn default() -> Self {
-                Self {
-                    content: Err("no value supplied for content".to_string()),
-                }
-            }
-        }
-        impl ExternalAccountSuccessResult {
-            pub fn content<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.content = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for content: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<ExternalAccountSuccessResult>
-        for super::ExternalAccountSuccessResult {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: ExternalAccountSuccessResult,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { content: value.content? })
-            }
-        }
-        impl ::std::convert::From<super::ExternalAccountSuccessResult>
-        for ExternalAccountSuccessResult {
-            fn from(value: super::ExternalAccountSuccessResult) -> Self {
-                Self { content: Ok(value.content) }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct FaqArticle {
-            attachment_yn: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            attachments: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<super::FaqAttachment>>,
-                ::std::string::String,
-            >,
-            category: ::std::result::Result<
-                ::std::option::Option<super::FaqCategory>,
-                ::std::string::String,
-            >,
-            category_full_name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            category_id: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-            category_name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            content: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            created_dt: ::std::result::Result<
-                ::std::option::Option<::contiple::EpochMillis>,
-                ::std::string::String,
-            >,
-            help_doc_id: ::std::result::Result<i64, ::std::string::String>,
-            is_new: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            is_recommend: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            is_top: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            parent_category_list: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<super::FaqCategory>>,
-                ::std::string::String,
-            >,
-            read_cnt: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-            title: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            updated_dt: ::std::result::Result<
-                ::std::option::Option<::contiple::EpochMillis>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for FaqArticle {
-            fn default() -> Self {
-                Self {
-                    attachment_yn: Ok(Default::default()),
-                    attachments: Ok(Default::default()),
-                    category: Ok(Default::default()),
-                    category_full_name: Ok(Default::default()),
-                    category_id: Ok(Default::default()),
-                    category_name: Ok(Default::default()),
-                    content: Ok(Default::default()),
-                    created_dt: Ok(Default::default()),
-                    help_doc_id: Err("no value supplied for help_doc_id".to_string()),
-                    is_new: Ok(Default::default()),
-                    is_recommend: Ok(Default::default()),
-                    is_top: Ok(Default::default()),
-                    parent_category_list: Ok(Default::default()),
-                    read_cnt: Ok(Default::default()),
-                    title: Ok(Default::default()),
-                    updated_dt: Ok(Default::default()),
-                }
-            }
-        }
-        impl FaqArticle {
-            pub fn attachment_yn<T, Form>(mut self, value: T) -> Self
-            where
-                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
-            {
-                self.attachment_yn = ::helpdesk_client_runtime::OptionalValue::into_optional(
-                        value,
-                    )
-                    .map_err(|e| {
-                        format!("error converting supplied value for attachment_yn: {e}")
-                    });
-                self
-            }
-            pub fn attachments<T, Form>(mut self, value: T) -> Self
-            where
-                T: ::helpdesk_client_runtime::OptionalValue<
-                    ::std::vec::Vec<super::FaqAttachment>,
-                    Form,
-                >,
-            {
-                self.attachments = ::helpdesk_client_runtime::OptionalValue::into_optional(
-                        value,
-                    )
-                    .map_err(|e| {
-                        format!("error converting supplied value for attachments: {e}")
-                    });
-                self
-            }
-            pub fn category<T, Form>(mut self, value: T) -> Self
-            where
-                T: ::helpdesk_client_runtime::OptionalValue<super::FaqCategory, Form>,
-            {
-                self.category = ::helpdesk_client_runtime::OptionalValue::into_optional(
-                        value,
-                    )
-                    .map_err(|e| {
-                        format!("error converting supplied value for category: {e}")
-                    });
-                self
-            }
-            pub fn category_full_name<T, Form>(mut self, value: T) -> Self
-            where
-                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
-            {
-                self.category_full_name = ::helpdesk_client_runtime::OptionalValue::into_optional(
-                        value,
-                    )
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for category_full_name: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn category_id<T, Form>(mut self, value: T) -> Self
-            where
-                T: ::helpdesk_client_runtime::OptionalValue<i64, Form>,
-            {
-                self.category_id = ::helpdesk_client_runtime::OptionalValue::into_optional(
-                        value,
-                    )
-                    .map_err(|e| {
-                        format!("error converting supplied value for category_id: {e}")
-                    });
-                self
-            }
-            pub fn category_name<T, Form>(mut self, value: T) -> Self
-            where
-                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
-            {
-                self.category_name = ::helpdesk_client_runtime::OptionalValue::into_optional(
-                        value,
-                    )
-                    .map_err(|e| {
-                        format!("error converting supplied value for category_name: {e}")
-                    });
-                self
-            }
-            pub fn content<T, Form>(mut self, value: T) -> Self
-            where
-                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
-            {
-                self.content = ::helpdesk_client_runtime::OptionalValue::into_optional(
-                        value,
-                    )
-                    .map_err(|e| {
-                        format!("error converting supplied value for content: {e}")
-                    });
-                self
-            }
-            pub fn created_dt<T, Form>(mut self, value: T) -> Self
-            where
-                T: ::helpdesk_client_runtime::OptionalValue<
-                    ::contiple::EpochMillis,
-                    Form,
-                >,
-            {
-                self.created_dt = ::helpdesk_client_runtime::OptionalValue::into_optional(
-                        value,
-                    )
-                    .map_err(|e| {
-                        format!("error converting supplied value for created_dt: {e}")
-                    });
-                self
-            }
-            pub fn help_doc_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<i64>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.help_doc_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for help_doc_id: {e}")
-                    });
-                self
-            }
-            pub fn is_new<T, Form>(mut self, value: T) -> Self
-            where
-                T: ::helpdesk_client_runtime::OptionalValue<bool, Form>,
-            {
-                self.is_new = ::helpdesk_client_runtime::OptionalValue::into_optional(
-                        value,
-                    )
-                    .map_err(|e| {
-                        format!("error converting supplied value for is_new: {e}")
-                    });
-                self
-            }
-            pub fn is_recommend<T, Form>(mut self, value: T) -> Self
-            where
-                T: ::helpdesk_client_runtime::OptionalValue<bool, Form>,
-            {
-                self.is_recommend = ::helpdesk_client_runtime::OptionalValue::into_optional(
-                        value,
-                    )
-                    .map_err(|e| {
-                        format!("error converting supplied value for is_recommend: {e}")
-                    });
-                self
-            }
-            pub fn is_top<T, Form>(mut self, value: T) -> Self
-            where
-                T: ::helpdesk_client_runtime::OptionalValue<bool, Form>,
-            {
-                self.is_top = ::helpdesk_client_runtime::OptionalValue::into_optional(
-                        value,
-                    )
-                    .map_err(|e| {
-                        format!("error converting supplied value for is_top: {e}")
-                    });
-                self
-            }
-            pub fn parent_category_list<T, Form>(mut self, value: T) -> Self
-            where
-                T: ::helpdesk_client_runtime::OptionalValue<
-                    ::std::vec::Vec<super::FaqCategory>,
-                    Form,
-                >,
-            {
-                self.parent_category_list = ::helpdesk_client_runtime::OptionalValue::into_optional(
-                        value,
-                    )
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for parent_category_list: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn read_cnt<T, Form>(mut self, value: T) -> Self
-            where
-                T: ::helpdesk_client_runtime::OptionalValue<i64, Form>,
-            {
-                self.read_cnt = ::helpdesk_client_runtime::OptionalValue::into_optional(
-                        value,
-                    )
-                    .map_err(|e| {
-                        format!("error converting supplied value for read_cnt: {e}")
-                    });
-                self
-            }
-            pub fn title<T, Form>(mut self, value: T) -> Self
-            where
-                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
-            {
-                self.title = ::helpdesk_client_runtime::OptionalValue::into_optional(
-                        value,
-                    )
-                    .map_err(|e| {
-                        format!("error converting supplied value for title: {e}")
-                    });
-                self
-            }
-            pub fn updated_dt<T, Form>(mut self, value: T) -> Self
-            where
-                T: ::helpdesk_client_runtime::OptionalValue<
-                    ::contiple::EpochMillis,
-                    Form,
-                >,
-            {
-                self.updated_dt = ::helpdesk_client_runtime::OptionalValue::into_optional(
-                        value,
-                    )
-                    .map_err(|e| {
-                        format!("error converting supplied value for updated_dt: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<FaqArticle> for super::FaqArticle {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: FaqArticle,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    attachment_yn: value.attachment_yn?,
-                    attachments: value.attachments?,
-                    category: value.category?,
-                    category_full_name: value.category_full_name?,
-                    category_id: value.category_id?,
-                    category_name: value.category_name?,
-                    content: value.content?,
-                    created_dt: value.created_dt?,
-                    help_doc_id: value.help_doc_id?,
-                    is_new: value.is_new?,
-                    is_recommend: value.is_recommend?,
-                    is_top: value.is_top?,
-                    parent_category_list: value.parent_category_list?,
-                    read_cnt: value.read_cnt?,
-                    title: value.title?,
-                    updated_dt: value.updated_dt?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::FaqArticle> for FaqArticle {
-            fn from(value: super::FaqArticle) -> Self {
-                Self {
-                    attachment_yn: Ok(value.attachment_yn),
-                    attachments: Ok(value.attachments),
-                    category: Ok(value.category),
-                    category_full_name: Ok(value.category_full_name),
-                    category_id: Ok(value.category_id),
-                    category_name: Ok(value.category_name),
-                    content: Ok(value.content),
-                    created_dt: Ok(value.created_dt),
-                    help_doc_id: Ok(value.help_doc_id),
-                    is_new: Ok(value.is_new),
-                    is_recommend: Ok(value.is_recommend),
-                    is_top: Ok(value.is_top),
-                    parent_category_list: Ok(value.parent_category_list),
-                    read_cnt: Ok(value.read_cnt),
-                    title: Ok(value.title),
-                    updated_dt: Ok(value.updated_dt),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct FaqAttachment {
-            attachment_id: ::std::result::Result<
-                ::std::string::String,
-                ::std::string::String,
-            >,
-            content_type: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            file_name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            size: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for FaqAttachment {
-            fn default() -> Self {
-                Self {
-                    attachment_id: Err(
-                        "no value supplied for attachment_id".to_string(),
-                    ),
-                    content_type: Ok(Default::default()),
-                    file_name: Ok(Default::default()),
-                    size: Ok(Default::default()),
-                }
-            }
-        }
-        impl FaqAttachment {
-            pub fn attachment_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.attachment_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for attachment_id: {e}")
-                    });
-                self
-            }
-            pub fn content_type<T, Form>(mut self, value: T) -> Self
-            where
-                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
-            {
-                self.content_type = ::helpdesk_client_runtime::OptionalValue::into_optional(
-                        value,
-                    )
-                    .map_err(|e| {
-                        format!("error converting supplied value for content_type: {e}")
-                    });
-                self
-            }
-            pub fn file_name<T, Form>(mut self, value: T) -> Self
-            where
-                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
-            {
-                self.file_name = ::helpdesk_client_runtime::OptionalValue::into_optional(
-                        value,
-                    )
-                    .map_err(|e| {
-                        format!("error converting supplied value for file_name: {e}")
-                    });
-                self
-            }
-            pub fn size<T, Form>(mut self, value: T) -> Self
-            where
-                T: ::helpdesk_client_runtime::OptionalValue<i64, Form>,
-            {
-                self.size = ::helpdesk_client_runtime::OptionalValue::into_optional(
-                        value,
-                    )
-                    .map_err(|e| {
-                        format!("error converting supplied value for size: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<FaqAttachment> for super::FaqAttachment {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: FaqAttachment,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    attachment_id: value.attachment_id?,
-                    content_type: value.content_type?,
-                    file_name: value.file_name?,
-                    size: value.size?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::FaqAttachment> for FaqAttachment {
-            fn from(value: super::FaqAttachment) -> Self {
-                Self {
-                    attachment_id: Ok(value.attachment_id),
-                    content_type: Ok(value.content_type),
-                    file_name: Ok(value.file_name),
-                    size: Ok(value.size),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct FaqCategory {
-            category_id: ::std::result::Result<i64, ::std::string::String>,
-            languages: ::std::result::Result<
-                ::std::option::Option<
-                    ::std::collections::HashMap<
-                        ::std::string::String,
-                        ::std::string::String,
-                    >,
-                >,
-                ::std::string::String,
-            >,
-            level: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-            name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            order_no: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-            parent: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-            path: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for FaqCategory {
-            fn default() -> Self {
-                Self {
-                    category_id: Err("no value supplied for category_id".to_string()),
-                    languages: Ok(Default::default()),
-                    level: Ok(Default::default()),
-                    name: Ok(Default::default()),
-                    order_no: Ok(Default::default()),
-                    parent: Ok(Default::default()),
-                    path: Ok(Default::default()),
-                }
-            }
-        }
-        impl FaqCategory {
-            pub fn category_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<i64>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.category_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for category_id: {e}")
-                    });
-                self
-            }
-            pub fn languages<T, Form>(mut self, value: T) -> Self
-            where
-                T: ::helpdesk_client_runtime::OptionalValue<
-                    ::std::collections::HashMap<
-                        ::std::string::String,
-                        ::std::string::String,
-                    >,
-                    Form,
-                >,
-            {
-                self.languages = ::helpdesk_client_runtime::OptionalValue::into_optional(
-                        value,
-                    )
-                    .map_err(|e| {
-                        format!("error converting supplied value for languages: {e}")
-                    });
-                self
-            }
-            pub fn level<T, Form>(mut self, value: T) -> Self
-            where
-                T: ::helpdesk_client_runtime::OptionalValue<i64, Form>,
-            {
-                self.level = ::helpdesk_client_runtime::OptionalValue::into_optional(
-                        value,
-                    )
-                    .map_err(|e| {
-                        format!("error converting supplied value for level: {e}")
-                    });
-                self
-            }
-            pub fn name<T, Form>(mut self, value: T) -> Self
-            where
-                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
-            {
-                self.name = ::helpdesk_client_runtime::OptionalValue::into_optional(
-                        value,
-                    )
-                    .map_err(|e| {
-                        format!("error converting supplied value for name: {e}")
-                    });
-                self
-            }
-            pub fn order_no<T, Form>(mut self, value: T) -> Self
-            where
-                T: ::helpdesk_client_runtime::OptionalValue<i64, Form>,
-            {
-                self.order_no = ::helpdesk_client_runtime::OptionalValue::into_optional(
-                        value,
-                    )
-                    .map_err(|e| {
-                        format!("error converting supplied value for order_no: {e}")
-                    });
-                self
-            }
-            pub fn parent<T, Form>(mut self, value: T) -> Self
-            where
-                T: ::helpdesk_client_runtime::OptionalValue<i64, Form>,
-            {
-                self.parent = ::helpdesk_client_runtime::OptionalValue::into_optional(
-                        value,
-                    )
-                    .map_err(|e| {
-                        format!("error converting supplied value for parent: {e}")
-                    });
-                self
-            }
-            pub fn path<T, Form>(mut self, value: T) -> Self
-            where
-                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
-            {
-                self.path = ::helpdesk_client_runtime::OptionalValue::into_optional(
-                        value,
-                    )
-                    .map_err(|e| {
-                        format!("error converting supplied value for path: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<FaqCategory> for super::FaqCategory {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: FaqCategory,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    category_id: value.category_id?,
-                    languages: value.languages?,
-                    level: value.level?,
-                    name: value.name?,
-                    order_no: value.order_no?,
-                    parent: value.parent?,
-                    path: value.path?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::FaqCategory> for FaqCategory {
-            fn from(value: super::FaqCategory) -> Self {
-                Self {
-                    category_id: Ok(value.category_id),
-                    languages: Ok(value.languages),
-                    level: Ok(value.level),
-                    name: Ok(value.name),
-                    order_no: Ok(value.order_no),
-                    parent: Ok(value.parent),
-                    path: Ok(value.path),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct FaqCategoryListEnvelope {
-            header: ::std::result::Result<super::ResponseHeader, ::std::string::String>,
-            result: ::std::result::Result<
-                super::FaqCategoryListResult,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for FaqCategoryListEnvelope {
-            fn default() -> Self {
-                Self {
-                    header: Err("no value supplied for header".to_string()),
-                    result: Err("no value supplied for result".to_string()),
-                }
-            }
-        }
-        impl FaqCategoryListEnvelope {
-            pub fn header<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::ResponseHeader>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.header = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for header: {e}")
-                    });
-                self
-            }
-            pub fn result<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::FaqCategoryListResult>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.result = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for result: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<FaqCategoryListEnvelope>
-        for super::FaqCategoryListEnvelope {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: FaqCategoryListEnvelope,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    header: value.header?,
-                    result: value.result?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::FaqCategoryListEnvelope>
-        for FaqCategoryListEnvelope {
-            fn from(value: super::FaqCategoryListEnvelope) -> Self {
-                Self {
-                    header: Ok(value.header),
-                    result: Ok(value.result),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct FaqCategoryListResult {
-            contents: ::std::result::Result<
-                ::std::vec::Vec<super::FaqCategory>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for FaqCategoryListResult {
-            fn default() -> Self {
-                Self {
-                    contents: Err("no value supplied for contents".to_string()),
-                }
-            }
-        }
-        impl FaqCategoryListResult {
-            pub fn contents<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::FaqCategory>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.contents = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for contents: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<FaqCategoryListResult>
-        for super::FaqCategoryListResult {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: FaqCategoryListResult,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { contents: value.contents? })
-            }
-        }
-        impl ::std::convert::From<super::FaqCategoryListResult>
-        for FaqCategoryListResult {
-            fn from(value: super::FaqCategoryListResult) -> Self {
-                Self {
-                    contents: Ok(value.contents),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct FaqDetailEnvelope {
-            header: ::std::result::Result<super::ResponseHeader, ::std::string::String>,
-            result: ::std::result::Result<super::FaqDetailResult, ::std::string::String>,
-        }
-        impl ::std::default::Default for FaqDetailEnvelope {
-            fn default() -> Self {
-                Self {
-                    header: Err("no value supplied for header".to_string()),
-                    result: Err("no value supplied for result".to_string()),
-                }
-            }
-        }
-        impl FaqDetailEnvelope {
-            pub fn header<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::ResponseHeader>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.header = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for header: {e}")
-                    });
-                self
-            }
-            pub fn result<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::FaqDetailResult>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.result = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for result: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<FaqDetailEnvelope> for super::FaqDetailEnvelope {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: FaqDetailEnvelope,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    header: value.header?,
-                    result: value.result?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::FaqDetailEnvelope> for FaqDetailEnvelope {
-            fn from(value: super::FaqDetailEnvelope) -> Self {
-                Self {
-                    header: Ok(value.header),
-                    result: Ok(value.result),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct FaqDetailResult {
-            content: ::std::result::Result<super::FaqArticle, ::std::string::String>,
-        }
-        impl ::std::default::Default for FaqDetailResult {
-            fn default() -> Self {
-                Self {
-                    content: Err("no value supplied for content".to_string()),
-                }
-            }
-        }
-        impl FaqDetailResult {
-            pub fn content<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::FaqArticle>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.content = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for content: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<FaqDetailResult> for super::FaqDetailResult {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: FaqDetailResult,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { content: value.content? })
-            }
-        }
-        impl ::std::convert::From<super::FaqDetailResult> for FaqDetailResult {
-            fn from(value: super::FaqDetailResult) -> Self {
-                Self { content: Ok(value.content) }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct FaqListEnvelope {
-            header: ::std::result::Result<super::ResponseHeader, ::std::string::String>,
-            result: ::std::result::Result<super::FaqListResult, ::std::string::String>,
-        }
-        impl ::std::default::Default for FaqListEnvelope {
-            fn default() -> Self {
-                Self {
-                    header: Err("no value supplied for header".to_string()),
-                    result: Err("no value supplied for result".to_string()),
-                }
-            }
-        }
-        impl FaqListEnvelope {
-            pub fn header<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::ResponseHeader>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.header = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for header: {e}")
-                    });
-                self
-            }
-            pub fn result<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::FaqListResult>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.result = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for result: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<FaqListEnvelope> for super::FaqListEnvelope {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: FaqListEnvelope,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    header: value.header?,
-                    result: value.result?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::FaqListEnvelope> for FaqListEnvelope {
-            fn from(value: super::FaqListEnvelope) -> Self {
-                Self {
-                    header: Ok(value.header),
-                    result: Ok(value.result),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct FaqListResult {
-            contents: ::std::result::Result<
-                ::std::vec::Vec<super::FaqArticle>,
-                ::std::string::String,
-            >,
-            page_num: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-            page_size: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-            pages: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-            total: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for FaqListResult {
-            fn default() -> Self {
-                Self {
-                    contents: Err("no value supplied for contents".to_string()),
-                    page_num: Ok(Default::default()),
-                    page_size: Ok(Default::default()),
-                    pages: Ok(Default::default()),
-                    total: Ok(Default::default()),
-                }
-            }
-        }
-        impl FaqListResult {
-            pub fn contents<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::FaqArticle>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.contents = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for contents: {e}")
-                    });
-                self
-            }
-            pub fn page_num<T, Form>(mut self, value: T) -> Self
-            where
-                T: ::helpdesk_client_runtime::OptionalValue<i64, Form>,
-            {
-                self.page_num = ::helpdesk_client_runtime::OptionalValue::into_optional(
-                        value,
-                    )
-                    .map_err(|e| {
-                        format!("error converting supplied value for page_num: {e}")
-                    });
-                self
-            }
-            pub fn page_size<T, Form>(mut self, value: T) -> Self
-            where
-                T: ::helpdesk_client_runtime::OptionalValue<i64, Form>,
-            {
-                self.page_size = ::helpdesk_client_runtime::OptionalValue::into_optional(
-                        value,
-                    )
-                    .map_err(|e| {
-                        format!("error converting supplied value for page_size: {e}")
-                    });
-                self
-            }
-            pub fn pages<T, Form>(mut self, value: T) -> Self
-            where
-                T: ::helpdesk_client_runtime::OptionalValue<i64, Form>,
-            {
-                self.pages = ::helpdesk_client_runtime::OptionalValue::into_optional(
-                        value,
-                    )
-                    .map_err(|e| {
-                        format!("error converting supplied value for pages: {e}")
-                    });
-                self
-            }
-            pub fn total<T, Form>(mut self, value: T) -> Self
-            where
-                T: ::helpdesk_client_runtime::OptionalValue<i64, Form>,
-            {
-                self.total = ::helpdesk_client_runtime::OptionalValue::into_optional(
-                        value,
-                    )
-                    .map_err(|e| {
-                        format!("error converting supplied value for total: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<FaqListResult> for super::FaqListResult {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: FaqListResult,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    contents: value.contents?,
-                    page_num: value.page_num?,
-                    page_size: value.page_size?,
-                    pages: value.pages?,
-                    total: value.total?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::FaqListResult> for FaqListResult {
-            fn from(value: super::FaqListResult) -> Self {
-                Self {
-                    contents: Ok(value.contents),
-                    page_num: Ok(value.page_num),
-                    page_size: Ok(value.page_size),
-                    pages: Ok(value.pages),
-                    total: Ok(value.total),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct HelpCenterAdditionEnvelope {
-            header: ::std::result::Result<super::ResponseHeader, ::std::string::String>,
-            result: ::std::result::Result<
-                super::HelpCenterAdditionResult,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for HelpCenterAdditionEnvelope {
-            fn default() -> Self {
-                Self {
-                    header: Err("no value supplied for header".to_string()),
-                    result: Err("no value supplied for result".to_string()),
-                }
-            }
-        }
-        impl HelpCenterAdditionEnvelope {
-            pub fn header<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::ResponseHeader>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.header = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for header: {e}")
-                    });
-                self
-            }
-            pub fn result<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::HelpCenterAdditionResult>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.result = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for result: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<HelpCenterAdditionEnvelope>
-        for super::HelpCenterAdditionEnvelope {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: HelpCenterAdditionEnvelope,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    header: value.header?,
-                    result: value.result?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::HelpCenterAdditionEnvelope>
-        for HelpCenterAdditionEnvelope {
-            fn from(value: super::HelpCenterAdditionEnvelope) -> Self {
-                Self {
-                    header: Ok(value.header),
-                    result: Ok(value.result),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct HelpCenterAdditionResult {
-            content: ::std::result::Result<::std::string::String, ::std::string::String>,
-        }
-        impl ::std::default::Default for HelpCenterAdditionResult {
-            fn default() -> Self {
-                Self {
-                    content: Err("no value supplied for content".to_string()),
-                }
-            }
-        }
-        impl HelpCenterAdditionResult {
-            pub fn content<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.content = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for content: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<HelpCenterAdditionResult>
-        for super::HelpCenterAdditionResult {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: HelpCenterAdditionResult,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { content: value.content? })
-            }
-        }
-        impl ::std::convert::From<super::HelpCenterAdditionResult>
-        for HelpCenterAdditionResult {
-            fn from(value: super::HelpCenterAdditionResult) -> Self {
-                Self { content: Ok(value.content) }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct MemberLoginStatus {
-            login: ::std::result::Result<
-                ::contiple::types::MemberLoginFlag,
-                ::std::string::String,
-            >,
-            usercode: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for MemberLoginStatus {
-            fn default() -> Self {
-                Self {
-                    login: Err("no value supplied for login".to_string()),
-                    usercode: Ok(Default::default()),
-                }
-            }
-        }
-        impl MemberLoginStatus {
-            pub fn login<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::contiple::types::MemberLoginFlag>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.login = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for login: {e}")
-                    });
-                self
-            }
-            pub fn usercode<T, Form>(mut self, value: T) -> Self
-            where
-                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
-            {
-                self.usercode = ::helpdesk_client_runtime::OptionalValue::into_optional(
-                        value,
-                    )
-                    .map_err(|e| {
-                        format!("error converting supplied value for usercode: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<MemberLoginStatus> for super::MemberLoginStatus {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: MemberLoginStatus,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    login: value.login?,
-                    usercode: value.usercode?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::MemberLoginStatus> for MemberLoginStatus {
-            fn from(value: super::MemberLoginStatus) -> Self {
-                Self {
-                    login: Ok(value.login),
-                    usercode: Ok(value.usercode),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct MemberTokenVerification {
-            login: ::std::result::Result<
-                ::std::option::Option<::contiple::types::MemberLoginFlag>,
-                ::std::string::String,
-            >,
-            usercode: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for MemberTokenVerification {
-            fn default() -> Self {
-                Self {
-                    login: Ok(Default::default()),
-                    usercode: Ok(Default::default()),
-                }
-            }
-        }
-        impl MemberTokenVerification {
-            pub fn login<T, Form>(mut self, value: T) -> Self
-            where
-                T: ::helpdesk_client_runtime::OptionalValue<
-                    ::contiple::types::MemberLoginFlag,
-                    Form,
-                >,
-            {
-                self.login = ::helpdesk_client_runtime::OptionalValue::into_optional(
-                        value,
-                    )
-                    .map_err(|e| {
-                        format!("error converting supplied value for login: {e}")
-                    });
-                self
-            }
-            pub fn usercode<T, Form>(mut self, value: T) -> Self
-            where
-                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
-            {
-                self.usercode = ::helpdesk_client_runtime::OptionalValue::into_optional(
-                        value,
-                    )
-                    .map_err(|e| {
-                        format!("error converting supplied value for usercode: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<MemberTokenVerification>
-        for super::MemberTokenVerification {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: MemberTokenVerification,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    login: value.login?,
-                    usercode: value.usercode?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::MemberTokenVerification>
-        for MemberTokenVerification {
-            fn from(value: super::MemberTokenVerification) -> Self {
-                Self {
-                    login: Ok(value.login),
-                    usercode: Ok(value.usercode),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct NoticeAttachment {
-            attachment_id: ::std::result::Result<
-                ::std::string::String,
-                ::std::string::String,
-            >,
-            content_type: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            file_name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            size: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for NoticeAttachment {
-            fn default() -> Self {
-                Self {
-                    attachment_id: Err(
-                        "no value supplied for attachment_id".to_string(),
-                    ),
-                    content_type: Ok(Default::default()),
-                    file_name: Ok(Default::default()),
-                    size: Ok(Default::default()),
-                }
-            }
-        }
-        impl NoticeAttachment {
-            pub fn attachment_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.attachment_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for attachment_id: {e}")
-                    });
-                self
-            }
-            pub fn content_type<T, Form>(mut self, value: T) -> Self
-            where
-                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
-            {
-                self.content_type = ::helpdesk_client_runtime::OptionalValue::into_optional(
-                        value,
-                    )
-                    .map_err(|e| {
-                        format!("error converting supplied value for content_type: {e}")
-                    });
-                self
-            }
-            pub fn file_name<T, Form>(mut self, value: T) -> Self
-            where
-                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
-            {
-                self.file_name = ::helpdesk_client_runtime::OptionalValue::into_optional(
-                        value,
-                    )
-                    .map_err(|e| {
-                        format!("error converting supplied value for file_name: {e}")
-                    });
-                self
-            }
-            pub fn size<T, Form>(mut self, value: T) -> Self
-            where
-                T: ::helpdesk_client_runtime::OptionalValue<i64, Form>,
-            {
-                self.size = ::helpdesk_client_runtime::OptionalValue::into_optional(
-                        value,
-                    )
-                    .map_err(|e| {
-                        format!("error converting supplied value for size: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<NoticeAttachment> for super::NoticeAttachment {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: NoticeAttachment,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    attachment_id: value.attachment_id?,
-                    content_type: value.content_type?,
-                    file_name: value.file_name?,
-                    size: value.size?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::NoticeAttachment> for NoticeAttachment {
-            fn from(value: super::NoticeAttachment) -> Self {
-                Self {
-                    attachment_id: Ok(value.attachment_id),
-                    content_type: Ok(value.content_type),
-                    file_name: Ok(value.file_name),
-                    size: Ok(value.size),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct NoticeCategory {
-            category_id: ::std::result::Result<i64, ::std::string::String>,
-            languages: ::std::result::Result<
-                ::std::option::Option<
-                    ::std::collections::HashMap<
-                        ::std::string::String,
-                        ::std::string::String,
-                    >,
-                >,
-                ::std::string::String,
-            >,
-            level: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-            name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            order_no: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-            parent: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-            path: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for NoticeCategory {
-            fn default() -> Self {
-                Self {
-                    category_id: Err("no value supplied for category_id".to_string()),
-                    languages: Ok(Default::default()),
-                    level: Ok(Default::default()),
-                    name: Ok(Default::default()),
-                    order_no: Ok(Default::default()),
-                    parent: Ok(Default::default()),
-                    path: Ok(Default::default()),
-                }
-            }
-        }
-        impl NoticeCategory {
-            pub fn category_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<i64>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.category_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for category_id: {e}")
-                    });
-                self
-            }
-            pub fn languages<T, Form>(mut self, value: T) -> Self
-            where
-                T: ::helpdesk_client_runtime::OptionalValue<
-                    ::std::collections::HashMap<
-                        ::std::string::String,
-                        ::std::string::String,
-                    >,
-                    Form,
-                >,
-            {
-                self.languages = ::helpdesk_client_runtime::OptionalValue::into_optional(
-                        value,
-                    )
-                    .map_err(|e| {
-                        format!("error converting supplied value for languages: {e}")
-                    });
-                self
-            }
-            pub fn level<T, Form>(mut self, value: T) -> Self
-            where
-                T: ::helpdesk_client_runtime::OptionalValue<i64, Form>,
-            {
-                self.level = ::helpdesk_client_runtime::OptionalValue::into_optional(
-                        value,
-                    )
-                    .map_err(|e| {
-                        format!("error converting supplied value for level: {e}")
-                    });
-                self
-            }
-            pub fn name<T, Form>(mut self, value: T) -> Self
-            where
-                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
-            {
-                self.name = ::helpdesk_client_runtime::OptionalValue::into_optional(
-                        value,
-                    )
-                    .map_err(|e| {
-                        format!("error converting supplied value for name: {e}")
-                    });
-                self
-            }
-            pub fn order_no<T, Form>(mut self, value: T) -> Self
-            where
-                T: ::helpdesk_client_runtime::OptionalValue<i64, Form>,
-            {
-                self.order_no = ::helpdesk_client_runtime::OptionalValue::into_optional(
-                        value,
-                    )
-                    .map_err(|e| {
-                        format!("error converting supplied value for order_no: {e}")
-                    });
-                self
-            }
-            pub fn parent<T, Form>(mut self, value: T) -> Self
-            where
-                T: ::helpdesk_client_runtime::OptionalValue<i64, Form>,
-            {
-                self.parent = ::helpdesk_client_runtime::OptionalValue::into_optional(
-                        value,
-                    )
-                    .map_err(|e| {
-                        format!("error converting supplied value for parent: {e}")
-                    });
-                self
-            }
-            pub fn path<T, Form>(mut self, value: T) -> Self
-            where
-                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
-            {
-                self.path = ::helpdesk_client_runtime::OptionalValue::into_optional(
-                        value,
-                    )
-                    .map_err(|e| {
-                        format!("error converting supplied value for path: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<NoticeCategory> for super::NoticeCategory {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: NoticeCategory,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    category_id: value.category_id?,
-                    languages: value.languages?,
-                    level: value.level?,
-                    name: value.name?,
-                    order_no: value.order_no?,
-                    parent: value.parent?,
-                    path: value.path?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::NoticeCategory> for NoticeCategory {
-            fn from(value: super::NoticeCategory) -> Self {
-                Self {
-                    category_id: Ok(value.category_id),
-                    languages: Ok(value.languages),
-                    level: Ok(value.level),
-                    name: Ok(value.name),
-                    order_no: Ok(value.order_no),
-                    parent: Ok(value.parent),
-                    path: Ok(value.path),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct NoticeCategoryListEnvelope {
-            header: ::std::result::Result<super::ResponseHeader, ::std::string::String>,
-            result: ::std::result::Result<
-                super::NoticeCategoryListResult,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for NoticeCategoryListEnvelope {
-            fn default() -> Self {
-                Self {
-                    header: Err("no value supplied for header".to_string()),
-                    result: Err("no value supplied for result".to_string()),
-                }
-            }
-        }
-        impl NoticeCategoryListEnvelope {
-            pub fn header<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::ResponseHeader>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.header = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for header: {e}")
-                    });
-                self
-            }
-            pub fn result<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::NoticeCategoryListResult>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.result = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for result: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<NoticeCategoryListEnvelope>
-        for super::NoticeCategoryListEnvelope {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: NoticeCategoryListEnvelope,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    header: value.header?,
-                    result: value.result?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::NoticeCategoryListEnvelope>
-        for NoticeCategoryListEnvelope {
-            fn from(value: super::NoticeCategoryListEnvelope) -> Self {
-                Self {
-                    header: Ok(value.header),
-                    result: Ok(value.result),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct NoticeCategoryListResult {
-            contents: ::std::result::Result<
-                ::std::vec::Vec<super::NoticeCategory>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for NoticeCategoryListResult {
-            fn default() -> Self {
-                Self {
-                    contents: Err("no value supplied for contents".to_string()),
-                }
-            }
-        }
-        impl NoticeCategoryListResult {
-            pub fn contents<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::NoticeCategory>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.contents = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for contents: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<NoticeCategoryListResult>
-        for super::NoticeCategoryListResult {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: NoticeCategoryListResult,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { contents: value.contents? })
-            }
-        }
-        impl ::std::convert::From<super::NoticeCategoryListResult>
-        for NoticeCategoryListResult {
-            fn from(value: super::NoticeCategoryListResult) -> Self {
-                Self {
-                    contents: Ok(value.contents),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct NoticeDetail {
-            attachment_yn: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            attachments: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<super::NoticeAttachment>>,
-                ::std::string::String,
-            >,
-            category_id: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-            category_name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            content: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            display_dt: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            is_new: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            is_top: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            notice_id: ::std::result::Result<i64, ::std::string::String>,
-            read_cnt: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-            tags: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<super::NoticeTag>>,
-                ::std::string::String,
-            >,
-            title: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            updated_dt: ::std::result::Result<
-                ::std::option::Option<::contiple::EpochMillis>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for NoticeDetail {
-            fn default() -> Self {
-                Self {
-                    attachment_yn: Ok(Default::default()),
-                    attachments: Ok(Default::default()),
-                    category_id: Ok(Default::default()),
-                    category_name: Ok(Default::default()),
-                    content: Ok(Default::default()),
-                    display_dt: Ok(Default::default()),
-                    is_new: Ok(Default::default()),
-                    is_top: Ok(Default::default()),
-                    notice_id: Err("no value supplied for notice_id".to_string()),
-                    read_cnt: Ok(Default::default()),
-                    tags: Ok(Default::default()),
-                    title: Ok(Default::default()),
-                    updated_dt: Ok(Default::default()),
-                }
-            }
-        }
-        impl NoticeDetail {
-            pub fn attachment_yn<T, Form>(mut self, value: T) -> Self
-            where
-                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
-            {
-                self.attachment_yn = ::helpdesk_client_runtime::OptionalValue::into_optional(
-                        value,
-                    )
-                    .map_err(|e| {
-                        format!("error converting supplied value for attachment_yn: {e}")
-                    });
-                self
-            }
-            pub fn attachments<T, Form>(mut self, value: T) -> Self
-            where
-                T: ::helpdesk_client_runtime::OptionalValue<
-                    ::std::vec::Vec<super::NoticeAttachment>,
-                    Form,
-                >,
-            {
-                self.attachments = ::helpdesk_client_runtime::OptionalValue::into_optional(
-                        value,
-                    )
-                    .map_err(|e| {
-                        format!("error converting supplied value for attachments: {e}")
-                    });
-                self
-            }
-            pub fn category_id<T, Form>(mut self, value: T) -> Self
-            where
-                T: ::helpdesk_client_runtime::OptionalValue<i64, Form>,
-            {
-                self.category_id = ::helpdesk_client_runtime::OptionalValue::into_optional(
-                        value,
-                    )
-                    .map_err(|e| {
-                        format!("error converting supplied value for category_id: {e}")
-                    });
-                self
-            }
-            pub fn category_name<T, Form>(mut self, value: T) -> Self
-            where
-                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
-            {
-                self.category_name = ::helpdesk_client_runtime::OptionalValue::into_optional(
-                        value,
-                    )
-                    .map_err(|e| {
-                        format!("error converting supplied value for category_name: {e}")
-                    });
-                self
-            }
-            pub fn content<T, Form>(mut self, value: T) -> Self
-            where
-                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
-            {
-                self.content = ::helpdesk_client_runtime::OptionalValue::into_optional(
-                        value,
-                    )
-                    .map_err(|e| {
-                        format!("error converting supplied value for content: {e}")
-                    });
-                self
-            }
-            pub fn display_dt<T, Form>(mut self, value: T) -> Self
-            where
-                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
-            {
-                self.display_dt = ::helpdesk_client_runtime::OptionalValue::into_optional(
-                        value,
-                    )
-                    .map_err(|e| {
-                        format!("error converting supplied value for display_dt: {e}")
-                    });
-                self
-            }
-            pub fn is_new<T, Form>(mut self, value: T) -> Self
-            where
-                T: ::helpdesk_client_runtime::OptionalValue<bool, Form>,
-            {
-                self.is_new = ::helpdesk_client_runtime::OptionalValue::into_optional(
-                        value,
-                    )
-                    .map_err(|e| {
-                        format!("error converting supplied value for is_new: {e}")
-                    });
-                self
-            }
-            pub fn is_top<T, Form>(mut self, value: T) -> Self
-            where
-                T: ::helpdesk_client_runtime::OptionalValue<bool, Form>,
-            {
-                self.is_top = ::helpdesk_client_runtime::OptionalValue::into_optional(
-                        value,
-                    )
-                    .map_err(|e| {
-                        format!("error converting supplied value for is_top: {e}")
-                    });
-                self
-            }
-            pub fn notice_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<i64>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.notice_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for notice_id: {e}")
-                    });
-                self
-            }
-            pub fn read_cnt<T, Form>(mut self, value: T) -> Self
-            where
-                T: ::helpdesk_client_runtime::OptionalValue<i64, Form>,
-            {
-                self.read_cnt = ::helpdesk_client_runtime::OptionalValue::into_optional(
-                        value,
-                    )
-                    .map_err(|e| {
-                        format!("error converting supplied value for read_cnt: {e}")
-                    });
-                self
-            }
-            pub fn tags<T, Form>(mut self, value: T) -> Self
-            where
-                T: ::helpdesk_client_runtime::OptionalValue<
-                    ::std::vec::Vec<super::NoticeTag>,
-                    Form,
-                >,
-            {
-                self.tags = ::helpdesk_client_runtime::OptionalValue::into_optional(
-                        value,
-                    )
-                    .map_err(|e| {
-                        format!("error converting supplied value for tags: {e}")
-                    });
-                self
-            }
-            pub fn title<T, Form>(mut self, value: T) -> Self
-            where
-                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
-            {
-                self.title = ::helpdesk_client_runtime::OptionalValue::into_optional(
-                        value,
-                    )
-                    .map_err(|e| {
-                        format!("error converting supplied value for title: {e}")
-                    });
-                self
-            }
-            pub fn updated_dt<T, Form>(mut self, value: T) -> Self
-            where
-                T: ::helpdesk_client_runtime::OptionalValue<
-                    ::contiple::EpochMillis,
-                    Form,
-                >,
-            {
-                self.updated_dt = ::helpdesk_client_runtime::OptionalValue::into_optional(
-                        value,
-                    )
-                    .map_err(|e| {
-                        format!("error converting supplied value for updated_dt: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<NoticeDetail> for super::NoticeDetail {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: NoticeDetail,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    attachment_yn: value.attachment_yn?,
-                    attachments: value.attachments?,
-                    category_id: value.category_id?,
-                    category_name: value.category_name?,
-                    content: value.content?,
-                    display_dt: value.display_dt?,
-                    is_new: value.is_new?,
-                    is_top: value.is_top?,
-                    notice_id: value.notice_id?,
-                    read_cnt: value.read_cnt?,
-                    tags: value.tags?,
-                    title: value.title?,
-                    updated_dt: value.updated_dt?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::NoticeDetail> for NoticeDetail {
-            fn from(value: super::NoticeDetail) -> Self {
-                Self {
-                    attachment_yn: Ok(value.attachment_yn),
-                    attachments: Ok(value.attachments),
-                    category_id: Ok(value.category_id),
-                    category_name: Ok(value.category_name),
-                    content: Ok(value.content),
-                    display_dt: Ok(value.display_dt),
-                    is_new: Ok(value.is_new),
-                    is_top: Ok(value.is_top),
-                    notice_id: Ok(value.notice_id),
-                    read_cnt: Ok(value.read_cnt),
-                    tags: Ok(value.tags),
-                    title: Ok(value.title),
-                    updated_dt: Ok(value.updated_dt),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct NoticeDetailEnvelope {
-            header: ::std::result::Result<super::ResponseHeader, ::std::string::String>,
-            result: ::std::result::Result<
-                super::NoticeDetailResult,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for NoticeDetailEnvelope {
-            fn default() -> Self {
-                Self {
-                    header: Err("no value supplied for header".to_string()),
-                    result: Err("no value supplied for result".to_string()),
-                }
-            }
-        }
-        impl NoticeDetailEnvelope {
-            pub fn header<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::ResponseHeader>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.header = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for header: {e}")
-                    });
-                self
-            }
-            pub fn result<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::NoticeDetailResult>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.result = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for result: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<NoticeDetailEnvelope>
-        for super::NoticeDetailEnvelope {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: NoticeDetailEnvelope,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    header: value.header?,
-                    result: value.result?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::NoticeDetailEnvelope> for NoticeDetailEnvelope {
-            fn from(value: super::NoticeDetailEnvelope) -> Self {
-                Self {
-                    header: Ok(value.header),
-                    result: Ok(value.result),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct NoticeDetailResult {
-            content: ::std::result::Result<super::NoticeDetail, ::std::string::String>,
-        }
-        impl ::std::default::Default for NoticeDetailResult {
-            fn default() -> Self {
-                Self {
-                    content: Err("no value supplied for content".to_string()),
-                }
-            }
-        }
-        impl NoticeDetailResult {
-            pub fn content<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::NoticeDetail>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.content = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for content: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<NoticeDetailResult> for super::NoticeDetailResult {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: NoticeDetailResult,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { content: value.content? })
-            }
-        }
-        impl ::std::convert::From<super::NoticeDetailResult> for NoticeDetailResult {
-            fn from(value: super::NoticeDetailResult) -> Self {
-                Self { content: Ok(value.content) }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct NoticeListEnvelope {
-            header: ::std::result::Result<super::ResponseHeader, ::std::string::String>,
-            result: ::std::result::Result<
-                super::NoticeListResult,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for NoticeListEnvelope {
-            fn default() -> Self {
-                Self {
-                    header: Err("no value supplied for header".to_string()),
-                    result: Err("no value supplied for result".to_string()),
-                }
-            }
-        }
-        impl NoticeListEnvelope {
-            pub fn header<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::ResponseHeader>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.header = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for header: {e}")
-                    });
-                self
-            }
-            pub fn result<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::NoticeListResult>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.result = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for result: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<NoticeListEnvelope> for super::NoticeListEnvelope {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: NoticeListEnvelope,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    header: value.header?,
-                    result: value.result?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::NoticeListEnvelope> for NoticeListEnvelope {
-            fn from(value: super::NoticeListEnvelope) -> Self {
-                Self {
-                    header: Ok(value.header),
-                    result: Ok(value.result),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct NoticeListResult {
-            contents: ::std::result::Result<
-                ::std::vec::Vec<super::NoticeSummary>,
-                ::std::string::String,
-            >,
-            page_num: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-            page_size: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-            pages: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-            total: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for NoticeListResult {
-            fn default() -> Self {
-                Self {
-                    contents: Err("no value supplied for contents".to_string()),
-                    page_num: Ok(Default::default()),
-                    page_size: Ok(Default::default()),
-                    pages: Ok(Default::default()),
-                    total: Ok(Default::default()),
-                }
-            }
-        }
-        impl NoticeListResult {
-            pub fn contents<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::NoticeSummary>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.contents = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for contents: {e}")
-                    });
-                self
-            }
-            pub fn page_num<T, Form>(mut self, value: T) -> Self
-            where
-                T: ::helpdesk_client_runtime::OptionalValue<i64, Form>,
-            {
-                self.page_num = ::helpdesk_client_runtime::OptionalValue::into_optional(
-                        value,
-                    )
-                    .map_err(|e| {
-                        format!("error converting supplied value for page_num: {e}")
-                    });
-                self
-            }
-            pub fn page_size<T, Form>(mut self, value: T) -> Self
-            where
-                T: ::helpdesk_client_runtime::OptionalValue<i64, Form>,
-            {
-                self.page_size = ::helpdesk_client_runtime::OptionalValue::into_optional(
-                        value,
-                    )
-                    .map_err(|e| {
-                        format!("error converting supplied value for page_size: {e}")
-                    });
-                self
-            }
-            pub fn pages<T, Form>(mut self, value: T) -> Self
-            where
-                T: ::helpdesk_client_runtime::OptionalValue<i64, Form>,
-            {
-                self.pages = ::helpdesk_client_runtime::OptionalValue::into_optional(
-                        value,
-                    )
-                    .map_err(|e| {
-                        format!("error converting supplied value for pages: {e}")
-                    });
-                self
-            }
-            pub fn total<T, Form>(mut self, value: T) -> Self
-            where
-                T: ::helpdesk_client_runtime::OptionalValue<i64, Form>,
-            {
-                self.total = ::helpdesk_client_runtime::OptionalValue::into_optional(
-                        value,
-                    )
-                    .map_err(|e| {
-                        format!("error converting supplied value for total: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<NoticeListResult> for super::NoticeListResult {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: NoticeListResult,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    contents: value.contents?,
-                    page_num: value.page_num?,
-                    page_size: value.page_size?,
-                    pages: value.pages?,
-                    total: value.total?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::NoticeListResult> for NoticeListResult {
-            fn from(value: super::NoticeListResult) -> Self {
-                Self {
-                    contents: Ok(value.contents),
-                    page_num: Ok(value.page_num),
-                    page_size: Ok(value.page_size),
-                    pages: Ok(value.pages),
-                    total: Ok(value.total),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct NoticeSummary {
-            category_id: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-            category_name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            content: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            display_dt: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            is_new: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            is_top: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            notice_id: ::std::result::Result<i64, ::std::string::String>,
-            tag_str: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            title: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            updated_dt: ::std::result::Result<
-                ::std::option::Option<::contiple::EpochMillis>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for NoticeSummary {
-            fn default() -> Self {
-                Self {
-                    category_id: Ok(Default::default()),
-                    category_name: Ok(Default::default()),
-                    content: Ok(Default::default()),
-                    display_dt: Ok(Default::default()),
-                    is_new: Ok(Default::default()),
-                    is_top: Ok(Default::default()),
-                    notice_id: Err("no value supplied for notice_id".to_string()),
-                    tag_str: Ok(Default::default()),
-                    title: Ok(Default::default()),
-                    updated_dt: Ok(Default::default()),
-                }
-            }
-        }
-        impl NoticeSummary {
-            pub fn category_id<T, Form>(mut self, value: T) -> Self
-            where
-                T: ::helpdesk_client_runtime::OptionalValue<i64, Form>,
-            {
-                self.category_id = ::helpdesk_client_runtime::OptionalValue::into_optional(
-                        value,
-                    )
-                    .map_err(|e| {
-                        format!("error converting supplied value for category_id: {e}")
-                    });
-                self
-            }
-            pub fn category_name<T, Form>(mut self, value: T) -> Self
-            where
-                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
-            {
-                self.category_name = ::helpdesk_client_runtime::OptionalValue::into_optional(
-                        value,
-                    )
-                    .map_err(|e| {
-                        format!("error converting supplied value for category_name: {e}")
-                    });
-                self
-            }
-            pub fn content<T, Form>(mut self, value: T) -> Self
-            where
-                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
-            {
-                self.content = ::helpdesk_client_runtime::OptionalValue::into_optional(
-                        value,
-                    )
-                    .map_err(|e| {
-                        format!("error converting supplied value for content: {e}")
-                    });
-                self
-            }
-            pub fn display_dt<T, Form>(mut self, value: T) -> Self
-            where
-                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
-            {
-                self.display_dt = ::helpdesk_client_runtime::OptionalValue::into_optional(
-                        value,
-                    )
-                    .map_err(|e| {
-                        format!("error converting supplied value for display_dt: {e}")
-                    });
-                self
-            }
-            pub fn is_new<T, Form>(mut self, value: T) -> Self
-            where
-                T: ::helpdesk_client_runtime::OptionalValue<bool, Form>,
-            {
-                self.is_new = ::helpdesk_client_runtime::OptionalValue::into_optional(
-                        value,
-                    )
-                    .map_err(|e| {
-                        format!("error converting supplied value for is_new: {e}")
-                    });
-                self
-            }
-            pub fn is_top<T, Form>(mut self, value: T) -> Self
-            where
-                T: ::helpdesk_client_runtime::OptionalValue<bool, Form>,
-            {
-                self.is_top = ::helpdesk_client_runtime::OptionalValue::into_optional(
-                        value,
-                    )
-                    .map_err(|e| {
-                        format!("error converting supplied value for is_top: {e}")
-                    });
-                self
-            }
-            pub fn notice_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<i64>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.notice_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for notice_id: {e}")
-                    });
-                self
-            }
-            pub fn tag_str<T, Form>(mut self, value: T) -> Self
-            where
-                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
-            {
-                self.tag_str = ::helpdesk_client_runtime::OptionalValue::into_optional(
-                        value,
-                    )
-                    .map_err(|e| {
-                        format!("error converting supplied value for tag_str: {e}")
-                    });
-                self
-            }
-            pub fn title<T, Form>(mut self, value: T) -> Self
-            where
-                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
-            {
-                self.title = ::helpdesk_client_runtime::OptionalValue::into_optional(
-                        value,
-                    )
-                    .map_err(|e| {
-                        format!("error converting supplied value for title: {e}")
-                    });
-                self
-            }
-            pub fn updated_dt<T, Form>(mut self, value: T) -> Self
-            where
-                T: ::helpdesk_client_runtime::OptionalValue<
-                    ::contiple::EpochMillis,
-                    Form,
-                >,
-            {
-                self.updated_dt = ::helpdesk_client_runtime::OptionalValue::into_optional(
-                        value,
-                    )
-                    .map_err(|e| {
-                        format!("error converting supplied value for updated_dt: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<NoticeSummary> for super::NoticeSummary {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: NoticeSummary,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    category_id: value.category_id?,
-                    category_name: value.category_name?,
-                    content: value.content?,
-                    display_dt: value.display_dt?,
-                    is_new: value.is_new?,
-                    is_top: value.is_top?,
-                    notice_id: value.notice_id?,
-                    tag_str: value.tag_str?,
-                    title: value.title?,
-                    updated_dt: value.updated_dt?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::NoticeSummary> for NoticeSummary {
-            fn from(value: super::NoticeSummary) -> Self {
-                Self {
-                    category_id: Ok(value.category_id),
-                    category_name: Ok(value.category_name),
-                    content: Ok(value.content),
-                    display_dt: Ok(value.display_dt),
-                    is_new: Ok(value.is_new),
-                    is_top: Ok(value.is_top),
-                    notice_id: Ok(value.notice_id),
-                    tag_str: Ok(value.tag_str),
-                    title: Ok(value.title),
-                    updated_dt: Ok(value.updated_dt),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct NoticeTag {
-            languages: ::std::result::Result<
-                ::std::option::Option<
-                    ::std::collections::HashMap<
-                        ::std::string::String,
-                        ::std::string::String,
-                    >,
-                >,
-                ::std::string::String,
-            >,
-            tag: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            tag_id: ::std::result::Result<i64, ::std::string::String>,
-        }
-        impl ::std::default::Default for NoticeTag {
-            fn default() -> Self {
-                Self {
-                    languages: Ok(Default::default()),
-                    tag: Ok(Default::default()),
-                    tag_id: Err("no value supplied for tag_id".to_string()),
-                }
-            }
-        }
-        impl NoticeTag {
-            pub fn languages<T, Form>(mut self, value: T) -> Self
-            where
-                T: ::helpdesk_client_runtime::OptionalValue<
-                    ::std::collections::HashMap<
-                        ::std::string::String,
-                        ::std::string::String,
-                    >,
-                    Form,
-                >,
-            {
-                self.languages = ::helpdesk_client_runtime::OptionalValue::into_optional(
-                        value,
-                    )
-                    .map_err(|e| {
-                        format!("error converting supplied value for languages: {e}")
-                    });
-                self
-            }
-            pub fn tag<T, Form>(mut self, value: T) -> Self
-            where
-                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
-            {
-                self.tag = ::helpdesk_client_runtime::OptionalValue::into_optional(value)
-                    .map_err(|e| {
-                        format!("error converting supplied value for tag: {e}")
-                    });
-                self
-            }
-            pub fn tag_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<i64>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.tag_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for tag_id: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<NoticeTag> for super::NoticeTag {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: NoticeTag,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    languages: value.languages?,
-                    tag: value.tag?,
-                    tag_id: value.tag_id?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::NoticeTag> for NoticeTag {
-            fn from(value: super::NoticeTag) -> Self {
-                Self {
-                    languages: Ok(value.languages),
-                    tag: Ok(value.tag),
-                    tag_id: Ok(value.tag_id),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct NoticeTagListEnvelope {
-            header: ::std::result::Result<super::ResponseHeader, ::std::string::String>,
-            result: ::std::result::Result<
-                super::NoticeTagListResult,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for NoticeTagListEnvelope {
-            fn default() -> Self {
-                Self {
-                    header: Err("no value supplied for header".to_string()),
-                    result: Err("no value supplied for result".to_string()),
-                }
-            }
-        }
-        impl NoticeTagListEnvelope {
-            pub fn header<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::ResponseHeader>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.header = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for header: {e}")
-                    });
-                self
-            }
-            pub fn result<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::NoticeTagListResult>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.result = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for result: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<NoticeTagListEnvelope>
-        for super::NoticeTagListEnvelope {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: NoticeTagListEnvelope,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    header: value.header?,
-                    result: value.result?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::NoticeTagListEnvelope>
-        for NoticeTagListEnvelope {
-            fn from(value: super::NoticeTagListEnvelope) -> Self {
-                Self {
-                    header: Ok(value.header),
-                    result: Ok(value.result),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct NoticeTagListResult {
-            contents: ::std::result::Result<
-                ::std::vec::Vec<super::NoticeTag>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for NoticeTagListResult {
-            fn default() -> Self {
-                Self {
-                    contents: Err("no value supplied for contents".to_string()),
-                }
-            }
-        }
-        impl NoticeTagListResult {
-            pub fn contents<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::NoticeTag>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.contents = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for contents: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<NoticeTagListResult>
-        for super::NoticeTagListResult {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: NoticeTagListResult,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { contents: value.contents? })
-            }
-        }
-        impl ::std::convert::From<super::NoticeTagListResult> for NoticeTagListResult {
-            fn from(value: super::NoticeTagListResult) -> Self {
-                Self {
-                    contents: Ok(value.contents),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
         pub struct RegisterExternalAccountBody {
             host: ::std::result::Result<::std::string::String, ::std::string::String>,
             mail: ::std::result::Result<::std::string::String, ::std::string::String>,
@@ -9383,89 +2742,6 @@ unencoded; the token must be encoded with encodeURIComponent() when used as a UR
             }
         }
         #[derive(Clone, Debug)]
-        pub struct ResponseHeader {
-            is_successful: ::std::result::Result<bool, ::std::string::String>,
-            result_code: ::std::result::Result<i64, ::std::string::String>,
-            result_message: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for ResponseHeader {
-            fn default() -> Self {
-                Self {
-                    is_successful: Err(
-                        "no value supplied for is_successful".to_string(),
-                    ),
-                    result_code: Err("no value supplied for result_code".to_string()),
-                    result_message: Err(
-                        "no value supplied for result_message".to_string(),
-                    ),
-                }
-            }
-        }
-        impl ResponseHeader {
-            pub fn is_successful<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<bool>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.is_successful = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for is_successful: {e}")
-                    });
-                self
-            }
-            pub fn result_code<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<i64>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.result_code = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for result_code: {e}")
-                    });
-                self
-            }
-            pub fn result_message<T, Form>(mut self, value: T) -> Self
-            where
-                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
-            {
-                self.result_message = ::helpdesk_client_runtime::OptionalValue::into_optional(
-                        value,
-                    )
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for result_message: {e}"
-                        )
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<ResponseHeader> for super::ResponseHeader {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: ResponseHeader,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    is_successful: value.is_successful?,
-                    result_code: value.result_code?,
-                    result_message: value.result_message?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::ResponseHeader> for ResponseHeader {
-            fn from(value: super::ResponseHeader) -> Self {
-                Self {
-                    is_successful: Ok(value.is_successful),
-                    result_code: Ok(value.result_code),
-                    result_message: Ok(value.result_message),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
         pub struct SaveEmailSettingsBody {
             display_mail: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -9550,1019 +2826,6 @@ unencoded; the token must be encoded with encodeURIComponent() when used as a UR
                     display_mail: Ok(value.display_mail),
                     name: Ok(value.name),
                     template: Ok(value.template),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct ServiceDetail {
-            language: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            languages: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<super::ServiceLanguage>>,
-                ::std::string::String,
-            >,
-            multi_language: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            profile: ::std::result::Result<
-                ::std::option::Option<super::ServiceProfile>,
-                ::std::string::String,
-            >,
-            service_id: ::std::result::Result<
-                ::std::string::String,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for ServiceDetail {
-            fn default() -> Self {
-                Self {
-                    language: Ok(Default::default()),
-                    languages: Ok(Default::default()),
-                    multi_language: Ok(Default::default()),
-                    name: Ok(Default::default()),
-                    profile: Ok(Default::default()),
-                    service_id: Err("no value supplied for service_id".to_string()),
-                }
-            }
-        }
-        impl ServiceDetail {
-            pub fn language<T, Form>(mut self, value: T) -> Self
-            where
-                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
-            {
-                self.language = ::helpdesk_client_runtime::OptionalValue::into_optional(
-                        value,
-                    )
-                    .map_err(|e| {
-                        format!("error converting supplied value for language: {e}")
-                    });
-                self
-            }
-            pub fn languages<T, Form>(mut self, value: T) -> Self
-            where
-                T: ::helpdesk_client_runtime::OptionalValue<
-                    ::std::vec::Vec<super::ServiceLanguage>,
-                    Form,
-                >,
-            {
-                self.languages = ::helpdesk_client_runtime::OptionalValue::into_optional(
-                        value,
-                    )
-                    .map_err(|e| {
-                        format!("error converting supplied value for languages: {e}")
-                    });
-                self
-            }
-            pub fn multi_language<T, Form>(mut self, value: T) -> Self
-            where
-                T: ::helpdesk_client_runtime::OptionalValue<bool, Form>,
-            {
-                self.multi_language = ::helpdesk_client_runtime::OptionalValue::into_optional(
-                        value,
-                    )
-                    .map_err(|e| {
-                        format!(
-                            "error converting supplied value for multi_language: {e}"
-                        )
-                    });
-                self
-            }
-            pub fn name<T, Form>(mut self, value: T) -> Self
-            where
-                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
-            {
-                self.name = ::helpdesk_client_runtime::OptionalValue::into_optional(
-                        value,
-                    )
-                    .map_err(|e| {
-                        format!("error converting supplied value for name: {e}")
-                    });
-                self
-            }
-            pub fn profile<T, Form>(mut self, value: T) -> Self
-            where
-                T: ::helpdesk_client_runtime::OptionalValue<super::ServiceProfile, Form>,
-            {
-                self.profile = ::helpdesk_client_runtime::OptionalValue::into_optional(
-                        value,
-                    )
-                    .map_err(|e| {
-                        format!("error converting supplied value for profile: {e}")
-                    });
-                self
-            }
-            pub fn service_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.service_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for service_id: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<ServiceDetail> for super::ServiceDetail {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: ServiceDetail,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    language: value.language?,
-                    languages: value.languages?,
-                    multi_language: value.multi_language?,
-                    name: value.name?,
-                    profile: value.profile?,
-                    service_id: value.service_id?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::ServiceDetail> for ServiceDetail {
-            fn from(value: super::ServiceDetail) -> Self {
-                Self {
-                    language: Ok(value.language),
-                    languages: Ok(value.languages),
-                    multi_language: Ok(value.multi_language),
-                    name: Ok(value.name),
-                    profile: Ok(value.profile),
-                    service_id: Ok(value.service_id),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct ServiceDetailEnvelope {
-            header: ::std::result::Result<super::ResponseHeader, ::std::string::String>,
-            result: ::std::result::Result<
-                super::ServiceDetailResult,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for ServiceDetailEnvelope {
-            fn default() -> Self {
-                Self {
-                    header: Err("no value supplied for header".to_string()),
-                    result: Err("no value supplied for result".to_string()),
-                }
-            }
-        }
-        impl ServiceDetailEnvelope {
-            pub fn header<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::ResponseHeader>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.header = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for header: {e}")
-                    });
-                self
-            }
-            pub fn result<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::ServiceDetailResult>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.result = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for result: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<ServiceDetailEnvelope>
-        for super::ServiceDetailEnvelope {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: ServiceDetailEnvelope,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    header: value.header?,
-                    result: value.result?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::ServiceDetailEnvelope>
-        for ServiceDetailEnvelope {
-            fn from(value: super::ServiceDetailEnvelope) -> Self {
-                Self {
-                    header: Ok(value.header),
-                    result: Ok(value.result),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct ServiceDetailResult {
-            content: ::std::result::Result<super::ServiceDetail, ::std::string::String>,
-        }
-        impl ::std::default::Default for ServiceDetailResult {
-            fn default() -> Self {
-                Self {
-                    content: Err("no value supplied for content".to_string()),
-                }
-            }
-        }
-        impl ServiceDetailResult {
-            pub fn content<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::ServiceDetail>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.content = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for content: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<ServiceDetailResult>
-        for super::ServiceDetailResult {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: ServiceDetailResult,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { content: value.content? })
-            }
-        }
-        impl ::std::convert::From<super::ServiceDetailResult> for ServiceDetailResult {
-            fn from(value: super::ServiceDetailResult) -> Self {
-                Self { content: Ok(value.content) }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct ServiceLanguage {
-            code: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            order_no: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for ServiceLanguage {
-            fn default() -> Self {
-                Self {
-                    code: Ok(Default::default()),
-                    name: Ok(Default::default()),
-                    order_no: Ok(Default::default()),
-                }
-            }
-        }
-        impl ServiceLanguage {
-            pub fn code<T, Form>(mut self, value: T) -> Self
-            where
-                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
-            {
-                self.code = ::helpdesk_client_runtime::OptionalValue::into_optional(
-                        value,
-                    )
-                    .map_err(|e| {
-                        format!("error converting supplied value for code: {e}")
-                    });
-                self
-            }
-            pub fn name<T, Form>(mut self, value: T) -> Self
-            where
-                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
-            {
-                self.name = ::helpdesk_client_runtime::OptionalValue::into_optional(
-                        value,
-                    )
-                    .map_err(|e| {
-                        format!("error converting supplied value for name: {e}")
-                    });
-                self
-            }
-            pub fn order_no<T, Form>(mut self, value: T) -> Self
-            where
-                T: ::helpdesk_client_runtime::OptionalValue<i64, Form>,
-            {
-                self.order_no = ::helpdesk_client_runtime::OptionalValue::into_optional(
-                        value,
-                    )
-                    .map_err(|e| {
-                        format!("error converting supplied value for order_no: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<ServiceLanguage> for super::ServiceLanguage {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: ServiceLanguage,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    code: value.code?,
-                    name: value.name?,
-                    order_no: value.order_no?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::ServiceLanguage> for ServiceLanguage {
-            fn from(value: super::ServiceLanguage) -> Self {
-                Self {
-                    code: Ok(value.code),
-                    name: Ok(value.name),
-                    order_no: Ok(value.order_no),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct ServiceProfile {
-            file_url: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for ServiceProfile {
-            fn default() -> Self {
-                Self {
-                    file_url: Ok(Default::default()),
-                }
-            }
-        }
-        impl ServiceProfile {
-            pub fn file_url<T, Form>(mut self, value: T) -> Self
-            where
-                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
-            {
-                self.file_url = ::helpdesk_client_runtime::OptionalValue::into_optional(
-                        value,
-                    )
-                    .map_err(|e| {
-                        format!("error converting supplied value for file_url: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<ServiceProfile> for super::ServiceProfile {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: ServiceProfile,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { file_url: value.file_url? })
-            }
-        }
-        impl ::std::convert::From<super::ServiceProfile> for ServiceProfile {
-            fn from(value: super::ServiceProfile) -> Self {
-                Self {
-                    file_url: Ok(value.file_url),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct TicketCategory {
-            category_id: ::std::result::Result<i64, ::std::string::String>,
-            languages: ::std::result::Result<
-                ::std::option::Option<
-                    ::std::collections::HashMap<
-                        ::std::string::String,
-                        ::std::string::String,
-                    >,
-                >,
-                ::std::string::String,
-            >,
-            level: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-            name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            order_no: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-            parent: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-            path: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for TicketCategory {
-            fn default() -> Self {
-                Self {
-                    category_id: Err("no value supplied for category_id".to_string()),
-                    languages: Ok(Default::default()),
-                    level: Ok(Default::default()),
-                    name: Ok(Default::default()),
-                    order_no: Ok(Default::default()),
-                    parent: Ok(Default::default()),
-                    path: Ok(Default::default()),
-                }
-            }
-        }
-        impl TicketCategory {
-            pub fn category_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<i64>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.category_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for category_id: {e}")
-                    });
-                self
-            }
-            pub fn languages<T, Form>(mut self, value: T) -> Self
-            where
-                T: ::helpdesk_client_runtime::OptionalValue<
-                    ::std::collections::HashMap<
-                        ::std::string::String,
-                        ::std::string::String,
-                    >,
-                    Form,
-                >,
-            {
-                self.languages = ::helpdesk_client_runtime::OptionalValue::into_optional(
-                        value,
-                    )
-                    .map_err(|e| {
-                        format!("error converting supplied value for languages: {e}")
-                    });
-                self
-            }
-            pub fn level<T, Form>(mut self, value: T) -> Self
-            where
-                T: ::helpdesk_client_runtime::OptionalValue<i64, Form>,
-            {
-                self.level = ::helpdesk_client_runtime::OptionalValue::into_optional(
-                        value,
-                    )
-                    .map_err(|e| {
-                        format!("error converting supplied value for level: {e}")
-                    });
-                self
-            }
-            pub fn name<T, Form>(mut self, value: T) -> Self
-            where
-                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
-            {
-                self.name = ::helpdesk_client_runtime::OptionalValue::into_optional(
-                        value,
-                    )
-                    .map_err(|e| {
-                        format!("error converting supplied value for name: {e}")
-                    });
-                self
-            }
-            pub fn order_no<T, Form>(mut self, value: T) -> Self
-            where
-                T: ::helpdesk_client_runtime::OptionalValue<i64, Form>,
-            {
-                self.order_no = ::helpdesk_client_runtime::OptionalValue::into_optional(
-                        value,
-                    )
-                    .map_err(|e| {
-                        format!("error converting supplied value for order_no: {e}")
-                    });
-                self
-            }
-            pub fn parent<T, Form>(mut self, value: T) -> Self
-            where
-                T: ::helpdesk_client_runtime::OptionalValue<i64, Form>,
-            {
-                self.parent = ::helpdesk_client_runtime::OptionalValue::into_optional(
-                        value,
-                    )
-                    .map_err(|e| {
-                        format!("error converting supplied value for parent: {e}")
-                    });
-                self
-            }
-            pub fn path<T, Form>(mut self, value: T) -> Self
-            where
-                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
-            {
-                self.path = ::helpdesk_client_runtime::OptionalValue::into_optional(
-                        value,
-                    )
-                    .map_err(|e| {
-                        format!("error converting supplied value for path: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<TicketCategory> for super::TicketCategory {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: TicketCategory,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    category_id: value.category_id?,
-                    languages: value.languages?,
-                    level: value.level?,
-                    name: value.name?,
-                    order_no: value.order_no?,
-                    parent: value.parent?,
-                    path: value.path?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::TicketCategory> for TicketCategory {
-            fn from(value: super::TicketCategory) -> Self {
-                Self {
-                    category_id: Ok(value.category_id),
-                    languages: Ok(value.languages),
-                    level: Ok(value.level),
-                    name: Ok(value.name),
-                    order_no: Ok(value.order_no),
-                    parent: Ok(value.parent),
-                    path: Ok(value.path),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct TicketCategoryListEnvelope {
-            header: ::std::result::Result<super::ResponseHeader, ::std::string::String>,
-            result: ::std::result::Result<
-                super::TicketCategoryListResult,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for TicketCategoryListEnvelope {
-            fn default() -> Self {
-                Self {
-                    header: Err("no value supplied for header".to_string()),
-                    result: Err("no value supplied for result".to_string()),
-                }
-            }
-        }
-        impl TicketCategoryListEnvelope {
-            pub fn header<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::ResponseHeader>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.header = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for header: {e}")
-                    });
-                self
-            }
-            pub fn result<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::TicketCategoryListResult>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.result = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for result: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<TicketCategoryListEnvelope>
-        for super::TicketCategoryListEnvelope {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: TicketCategoryListEnvelope,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    header: value.header?,
-                    result: value.result?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::TicketCategoryListEnvelope>
-        for TicketCategoryListEnvelope {
-            fn from(value: super::TicketCategoryListEnvelope) -> Self {
-                Self {
-                    header: Ok(value.header),
-                    result: Ok(value.result),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct TicketCategoryListResult {
-            contents: ::std::result::Result<
-                ::std::vec::Vec<super::TicketCategory>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for TicketCategoryListResult {
-            fn default() -> Self {
-                Self {
-                    contents: Err("no value supplied for contents".to_string()),
-                }
-            }
-        }
-        impl TicketCategoryListResult {
-            pub fn contents<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::TicketCategory>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.contents = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for contents: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<TicketCategoryListResult>
-        for super::TicketCategoryListResult {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: TicketCategoryListResult,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { contents: value.contents? })
-            }
-        }
-        impl ::std::convert::From<super::TicketCategoryListResult>
-        for TicketCategoryListResult {
-            fn from(value: super::TicketCategoryListResult) -> Self {
-                Self {
-                    contents: Ok(value.contents),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct TicketUserField {
-            code: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            description: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            encrypt: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            field_id: ::std::result::Result<i64, ::std::string::String>,
-            holding_text: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            length: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-            options: ::std::result::Result<
-                ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-                ::std::string::String,
-            >,
-            placeholder: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            required: ::std::result::Result<
-                ::std::option::Option<bool>,
-                ::std::string::String,
-            >,
-            title: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            type_: ::std::result::Result<
-                ::std::option::Option<::contiple::types::TicketFieldType>,
-                ::std::string::String,
-            >,
-            value: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for TicketUserField {
-            fn default() -> Self {
-                Self {
-                    code: Ok(Default::default()),
-                    description: Ok(Default::default()),
-                    encrypt: Ok(Default::default()),
-                    field_id: Err("no value supplied for field_id".to_string()),
-                    holding_text: Ok(Default::default()),
-                    length: Ok(Default::default()),
-                    options: Ok(Default::default()),
-                    placeholder: Ok(Default::default()),
-                    required: Ok(Default::default()),
-                    title: Ok(Default::default()),
-                    type_: Ok(Default::default()),
-                    value: Ok(Default::default()),
-                }
-            }
-        }
-        impl TicketUserField {
-            pub fn code<T, Form>(mut self, value: T) -> Self
-            where
-                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
-            {
-                self.code = ::helpdesk_client_runtime::OptionalValue::into_optional(
-                        value,
-                    )
-                    .map_err(|e| {
-                        format!("error converting supplied value for code: {e}")
-                    });
-                self
-            }
-            pub fn description<T, Form>(mut self, value: T) -> Self
-            where
-                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
-            {
-                self.description = ::helpdesk_client_runtime::OptionalValue::into_optional(
-                        value,
-                    )
-                    .map_err(|e| {
-                        format!("error converting supplied value for description: {e}")
-                    });
-                self
-            }
-            pub fn encrypt<T, Form>(mut self, value: T) -> Self
-            where
-                T: ::helpdesk_client_runtime::OptionalValue<bool, Form>,
-            {
-                self.encrypt = ::helpdesk_client_runtime::OptionalValue::into_optional(
-                        value,
-                    )
-                    .map_err(|e| {
-                        format!("error converting supplied value for encrypt: {e}")
-                    });
-                self
-            }
-            pub fn field_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<i64>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.field_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for field_id: {e}")
-                    });
-                self
-            }
-            pub fn holding_text<T, Form>(mut self, value: T) -> Self
-            where
-                T: ::helpdesk_client_runtime::OptionalValue<bool, Form>,
-            {
-                self.holding_text = ::helpdesk_client_runtime::OptionalValue::into_optional(
-                        value,
-                    )
-                    .map_err(|e| {
-                        format!("error converting supplied value for holding_text: {e}")
-                    });
-                self
-            }
-            pub fn length<T, Form>(mut self, value: T) -> Self
-            where
-                T: ::helpdesk_client_runtime::OptionalValue<i64, Form>,
-            {
-                self.length = ::helpdesk_client_runtime::OptionalValue::into_optional(
-                        value,
-                    )
-                    .map_err(|e| {
-                        format!("error converting supplied value for length: {e}")
-                    });
-                self
-            }
-            pub fn options<T, Form>(mut self, value: T) -> Self
-            where
-                T: ::helpdesk_client_runtime::OptionalValue<
-                    ::std::vec::Vec<::std::string::String>,
-                    Form,
-                >,
-            {
-                self.options = ::helpdesk_client_runtime::OptionalValue::into_optional(
-                        value,
-                    )
-                    .map_err(|e| {
-                        format!("error converting supplied value for options: {e}")
-                    });
-                self
-            }
-            pub fn placeholder<T, Form>(mut self, value: T) -> Self
-            where
-                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
-            {
-                self.placeholder = ::helpdesk_client_runtime::OptionalValue::into_optional(
-                        value,
-                    )
-                    .map_err(|e| {
-                        format!("error converting supplied value for placeholder: {e}")
-                    });
-                self
-            }
-            pub fn required<T, Form>(mut self, value: T) -> Self
-            where
-                T: ::helpdesk_client_runtime::OptionalValue<bool, Form>,
-            {
-                self.required = ::helpdesk_client_runtime::OptionalValue::into_optional(
-                        value,
-                    )
-                    .map_err(|e| {
-                        format!("error converting supplied value for required: {e}")
-                    });
-                self
-            }
-            pub fn title<T, Form>(mut self, value: T) -> Self
-            where
-                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
-            {
-                self.title = ::helpdesk_client_runtime::OptionalValue::into_optional(
-                        value,
-                    )
-                    .map_err(|e| {
-                        format!("error converting supplied value for title: {e}")
-                    });
-                self
-            }
-            pub fn type_<T, Form>(mut self, value: T) -> Self
-            where
-                T: ::helpdesk_client_runtime::OptionalValue<
-                    ::contiple::types::TicketFieldType,
-                    Form,
-                >,
-            {
-                self.type_ = ::helpdesk_client_runtime::OptionalValue::into_optional(
-                        value,
-                    )
-                    .map_err(|e| {
-                        format!("error converting supplied value for type_: {e}")
-                    });
-                self
-            }
-            pub fn value<T, Form>(mut self, value: T) -> Self
-            where
-                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
-            {
-                self.value = ::helpdesk_client_runtime::OptionalValue::into_optional(
-                        value,
-                    )
-                    .map_err(|e| {
-                        format!("error converting supplied value for value: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<TicketUserField> for super::TicketUserField {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: TicketUserField,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    code: value.code?,
-                    description: value.description?,
-                    encrypt: value.encrypt?,
-                    field_id: value.field_id?,
-                    holding_text: value.holding_text?,
-                    length: value.length?,
-                    options: value.options?,
-                    placeholder: value.placeholder?,
-                    required: value.required?,
-                    title: value.title?,
-                    type_: value.type_?,
-                    value: value.value?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::TicketUserField> for TicketUserField {
-            fn from(value: super::TicketUserField) -> Self {
-                Self {
-                    code: Ok(value.code),
-                    description: Ok(value.description),
-                    encrypt: Ok(value.encrypt),
-                    field_id: Ok(value.field_id),
-                    holding_text: Ok(value.holding_text),
-                    length: Ok(value.length),
-                    options: Ok(value.options),
-                    placeholder: Ok(value.placeholder),
-                    required: Ok(value.required),
-                    title: Ok(value.title),
-                    type_: Ok(value.type_),
-                    value: Ok(value.value),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct TicketUserFieldListEnvelope {
-            header: ::std::result::Result<super::ResponseHeader, ::std::string::String>,
-            result: ::std::result::Result<
-                super::TicketUserFieldListResult,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for TicketUserFieldListEnvelope {
-            fn default() -> Self {
-                Self {
-                    header: Err("no value supplied for header".to_string()),
-                    result: Err("no value supplied for result".to_string()),
-                }
-            }
-        }
-        impl TicketUserFieldListEnvelope {
-            pub fn header<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::ResponseHeader>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.header = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for header: {e}")
-                    });
-                self
-            }
-            pub fn result<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::TicketUserFieldListResult>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.result = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for result: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<TicketUserFieldListEnvelope>
-        for super::TicketUserFieldListEnvelope {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: TicketUserFieldListEnvelope,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    header: value.header?,
-                    result: value.result?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::TicketUserFieldListEnvelope>
-        for TicketUserFieldListEnvelope {
-            fn from(value: super::TicketUserFieldListEnvelope) -> Self {
-                Self {
-                    header: Ok(value.header),
-                    result: Ok(value.result),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct TicketUserFieldListResult {
-            contents: ::std::result::Result<
-                ::std::vec::Vec<super::TicketUserField>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for TicketUserFieldListResult {
-            fn default() -> Self {
-                Self {
-                    contents: Err("no value supplied for contents".to_string()),
-                }
-            }
-        }
-        impl TicketUserFieldListResult {
-            pub fn contents<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::vec::Vec<super::TicketUserField>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.contents = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for contents: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<TicketUserFieldListResult>
-        for super::TicketUserFieldListResult {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: TicketUserFieldListResult,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { contents: value.contents? })
-            }
-        }
-        impl ::std::convert::From<super::TicketUserFieldListResult>
-        for TicketUserFieldListResult {
-            fn from(value: super::TicketUserFieldListResult) -> Self {
-                Self {
-                    contents: Ok(value.contents),
                 }
             }
         }
@@ -10772,299 +3035,6 @@ unencoded; the token must be encoded with encodeURIComponent() when used as a UR
                     port: Ok(value.port),
                     ssl: Ok(value.ssl),
                 }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct UploadTicketAttachmentBody {
-            file: ::std::result::Result<::std::string::String, ::std::string::String>,
-        }
-        impl ::std::default::Default for UploadTicketAttachmentBody {
-            fn default() -> Self {
-                Self {
-                    file: Err("no value supplied for file".to_string()),
-                }
-            }
-        }
-        impl UploadTicketAttachmentBody {
-            pub fn file<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.file = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for file: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<UploadTicketAttachmentBody>
-        for super::UploadTicketAttachmentBody {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: UploadTicketAttachmentBody,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { file: value.file? })
-            }
-        }
-        impl ::std::convert::From<super::UploadTicketAttachmentBody>
-        for UploadTicketAttachmentBody {
-            fn from(value: super::UploadTicketAttachmentBody) -> Self {
-                Self { file: Ok(value.file) }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct UploadedTicketAttachment {
-            attachment_id: ::std::result::Result<
-                ::std::string::String,
-                ::std::string::String,
-            >,
-            content_type: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            created_dt: ::std::result::Result<
-                ::std::option::Option<::contiple::EpochMillis>,
-                ::std::string::String,
-            >,
-            disposition: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            file_name: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            size: ::std::result::Result<
-                ::std::option::Option<i64>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for UploadedTicketAttachment {
-            fn default() -> Self {
-                Self {
-                    attachment_id: Err(
-                        "no value supplied for attachment_id".to_string(),
-                    ),
-                    content_type: Ok(Default::default()),
-                    created_dt: Ok(Default::default()),
-                    disposition: Ok(Default::default()),
-                    file_name: Ok(Default::default()),
-                    size: Ok(Default::default()),
-                }
-            }
-        }
-        impl UploadedTicketAttachment {
-            pub fn attachment_id<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.attachment_id = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for attachment_id: {e}")
-                    });
-                self
-            }
-            pub fn content_type<T, Form>(mut self, value: T) -> Self
-            where
-                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
-            {
-                self.content_type = ::helpdesk_client_runtime::OptionalValue::into_optional(
-                        value,
-                    )
-                    .map_err(|e| {
-                        format!("error converting supplied value for content_type: {e}")
-                    });
-                self
-            }
-            pub fn created_dt<T, Form>(mut self, value: T) -> Self
-            where
-                T: ::helpdesk_client_runtime::OptionalValue<
-                    ::contiple::EpochMillis,
-                    Form,
-                >,
-            {
-                self.created_dt = ::helpdesk_client_runtime::OptionalValue::into_optional(
-                        value,
-                    )
-                    .map_err(|e| {
-                        format!("error converting supplied value for created_dt: {e}")
-                    });
-                self
-            }
-            pub fn disposition<T, Form>(mut self, value: T) -> Self
-            where
-                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
-            {
-                self.disposition = ::helpdesk_client_runtime::OptionalValue::into_optional(
-                        value,
-                    )
-                    .map_err(|e| {
-                        format!("error converting supplied value for disposition: {e}")
-                    });
-                self
-            }
-            pub fn file_name<T, Form>(mut self, value: T) -> Self
-            where
-                T: ::helpdesk_client_runtime::OptionalValue<::std::string::String, Form>,
-            {
-                self.file_name = ::helpdesk_client_runtime::OptionalValue::into_optional(
-                        value,
-                    )
-                    .map_err(|e| {
-                        format!("error converting supplied value for file_name: {e}")
-                    });
-                self
-            }
-            pub fn size<T, Form>(mut self, value: T) -> Self
-            where
-                T: ::helpdesk_client_runtime::OptionalValue<i64, Form>,
-            {
-                self.size = ::helpdesk_client_runtime::OptionalValue::into_optional(
-                        value,
-                    )
-                    .map_err(|e| {
-                        format!("error converting supplied value for size: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<UploadedTicketAttachment>
-        for super::UploadedTicketAttachment {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: UploadedTicketAttachment,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    attachment_id: value.attachment_id?,
-                    content_type: value.content_type?,
-                    created_dt: value.created_dt?,
-                    disposition: value.disposition?,
-                    file_name: value.file_name?,
-                    size: value.size?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::UploadedTicketAttachment>
-        for UploadedTicketAttachment {
-            fn from(value: super::UploadedTicketAttachment) -> Self {
-                Self {
-                    attachment_id: Ok(value.attachment_id),
-                    content_type: Ok(value.content_type),
-                    created_dt: Ok(value.created_dt),
-                    disposition: Ok(value.disposition),
-                    file_name: Ok(value.file_name),
-                    size: Ok(value.size),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct UploadedTicketAttachmentEnvelope {
-            header: ::std::result::Result<super::ResponseHeader, ::std::string::String>,
-            result: ::std::result::Result<
-                super::UploadedTicketAttachmentResult,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for UploadedTicketAttachmentEnvelope {
-            fn default() -> Self {
-                Self {
-                    header: Err("no value supplied for header".to_string()),
-                    result: Err("no value supplied for result".to_string()),
-                }
-            }
-        }
-        impl UploadedTicketAttachmentEnvelope {
-            pub fn header<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::ResponseHeader>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.header = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for header: {e}")
-                    });
-                self
-            }
-            pub fn result<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::UploadedTicketAttachmentResult>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.result = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for result: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<UploadedTicketAttachmentEnvelope>
-        for super::UploadedTicketAttachmentEnvelope {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: UploadedTicketAttachmentEnvelope,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    header: value.header?,
-                    result: value.result?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::UploadedTicketAttachmentEnvelope>
-        for UploadedTicketAttachmentEnvelope {
-            fn from(value: super::UploadedTicketAttachmentEnvelope) -> Self {
-                Self {
-                    header: Ok(value.header),
-                    result: Ok(value.result),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
-        pub struct UploadedTicketAttachmentResult {
-            content: ::std::result::Result<
-                super::UploadedTicketAttachment,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for UploadedTicketAttachmentResult {
-            fn default() -> Self {
-                Self {
-                    content: Err("no value supplied for content".to_string()),
-                }
-            }
-        }
-        impl UploadedTicketAttachmentResult {
-            pub fn content<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<super::UploadedTicketAttachment>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.content = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for content: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<UploadedTicketAttachmentResult>
-        for super::UploadedTicketAttachmentResult {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: UploadedTicketAttachmentResult,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { content: value.content? })
-            }
-        }
-        impl ::std::convert::From<super::UploadedTicketAttachmentResult>
-        for UploadedTicketAttachmentResult {
-            fn from(value: super::UploadedTicketAttachmentResult) -> Self {
-                Self { content: Ok(value.content) }
             }
         }
         #[derive(Clone, Debug)]
@@ -11355,6 +3325,7 @@ unencoded; the token must be encoded with encodeURIComponent() when used as a UR
             }
         }
     }
+    #[cfg(feature = "json-schema")]
     impl ::schemars::JsonSchema for AgentRole {
         fn schema_name() -> ::std::string::String {
             "AgentRole".to_owned()
@@ -11440,6 +3411,7 @@ unencoded; the token must be encoded with encodeURIComponent() when used as a UR
             }
         }
     }
+    #[cfg(feature = "json-schema")]
     impl ::schemars::JsonSchema for AttachmentReadingMethod {
         fn schema_name() -> ::std::string::String {
             "AttachmentReadingMethod".to_owned()
@@ -11529,6 +3501,7 @@ unencoded; the token must be encoded with encodeURIComponent() when used as a UR
             }
         }
     }
+    #[cfg(feature = "json-schema")]
     impl ::schemars::JsonSchema for CreateTicketSource {
         fn schema_name() -> ::std::string::String {
             "CreateTicketSource".to_owned()
@@ -11618,6 +3591,7 @@ unencoded; the token must be encoded with encodeURIComponent() when used as a UR
             }
         }
     }
+    #[cfg(feature = "json-schema")]
     impl ::schemars::JsonSchema for CreatedTicketStatus {
         fn schema_name() -> ::std::string::String {
             "CreatedTicketStatus".to_owned()
@@ -11703,6 +3677,7 @@ unencoded; the token must be encoded with encodeURIComponent() when used as a UR
             }
         }
     }
+    #[cfg(feature = "json-schema")]
     impl ::schemars::JsonSchema for CustomerTicketAttachmentProcessMethod {
         fn schema_name() -> ::std::string::String {
             "CustomerTicketAttachmentProcessMethod".to_owned()
@@ -11792,6 +3767,7 @@ unencoded; the token must be encoded with encodeURIComponent() when used as a UR
             }
         }
     }
+    #[cfg(feature = "json-schema")]
     impl ::schemars::JsonSchema for CustomerTicketChannel {
         fn schema_name() -> ::std::string::String {
             "CustomerTicketChannel".to_owned()
@@ -11881,6 +3857,7 @@ unencoded; the token must be encoded with encodeURIComponent() when used as a UR
             }
         }
     }
+    #[cfg(feature = "json-schema")]
     impl ::schemars::JsonSchema for CustomerTicketContentType {
         fn schema_name() -> ::std::string::String {
             "CustomerTicketContentType".to_owned()
@@ -11984,6 +3961,7 @@ unencoded; the token must be encoded with encodeURIComponent() when used as a UR
             }
         }
     }
+    #[cfg(feature = "json-schema")]
     impl ::schemars::JsonSchema for CustomerTicketStatus {
         fn schema_name() -> ::std::string::String {
             "CustomerTicketStatus".to_owned()
@@ -12069,6 +4047,7 @@ unencoded; the token must be encoded with encodeURIComponent() when used as a UR
             }
         }
     }
+    #[cfg(feature = "json-schema")]
     impl ::schemars::JsonSchema for MemberLoginFlag {
         fn schema_name() -> ::std::string::String {
             "MemberLoginFlag".to_owned()
@@ -12207,6 +4186,7 @@ unencoded; the token must be encoded with encodeURIComponent() when used as a UR
             }
         }
     }
+    #[cfg(feature = "json-schema")]
     impl ::schemars::JsonSchema for TicketFieldType {
         fn schema_name() -> ::std::string::String {
             "TicketFieldType".to_owned()

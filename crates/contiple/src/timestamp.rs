@@ -5,7 +5,9 @@ use std::fmt;
 use std::str::FromStr;
 
 use chrono::{DateTime, TimeZone, Utc};
+#[cfg(feature = "json-schema")]
 use schemars::schema::{InstanceType, Metadata, Schema, SchemaObject};
+#[cfg(feature = "json-schema")]
 use schemars::{JsonSchema, SchemaGenerator};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
@@ -72,6 +74,7 @@ impl<'de> Deserialize<'de> for EpochMillis {
     }
 }
 
+#[cfg(feature = "json-schema")]
 impl JsonSchema for EpochMillis {
     fn schema_name() -> String {
         "EpochMillis".to_owned()

@@ -81,6 +81,7 @@ impl<'de> Deserialize<'de> for Base64Data {
     }
 }
 
+#[cfg(feature = "json-schema")]
 impl schemars::JsonSchema for Base64Data {
     fn schema_name() -> String {
         "Base64Data".to_owned()

@@ -2,13 +2,16 @@
 //! built from whatever a caller has: an array, a slice, a `Vec` of anything convertible into
 //! the items, or the comma-separated text itself.
 
+#[cfg(feature = "json-schema")]
 use std::borrow::Cow;
 use std::fmt;
 use std::marker::PhantomData;
 use std::ops::{Deref, DerefMut};
 use std::str::FromStr;
 
+#[cfg(feature = "json-schema")]
 use schemars::schema::{InstanceType, Metadata, Schema, SchemaObject};
+#[cfg(feature = "json-schema")]
 use schemars::{JsonSchema, SchemaGenerator};
 use serde::de::{self, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
@@ -215,6 +218,7 @@ where
     }
 }
 
+#[cfg(feature = "json-schema")]
 impl<T: JsonSchema> JsonSchema for CommaList<T> {
     fn schema_name() -> String {
         format!("CommaList_of_{}", T::schema_name())
@@ -322,6 +326,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(feature = "json-schema")]
     fn comma_list_schema() {
         assert_eq!(CommaList::<String>::schema_name(), "CommaList_of_String");
         let schema =

@@ -36,6 +36,7 @@ impl<'de, T: DeserializeOwned> Deserialize<'de> for JsonEncoded<T> {
     }
 }
 
+#[cfg(feature = "json-schema")]
 impl<T: schemars::JsonSchema> schemars::JsonSchema for JsonEncoded<T> {
     fn schema_name() -> String {
         format!("JsonEncoded_of_{}", T::schema_name())

@@ -43,10 +43,9 @@
 //!
 //! # Why these crates
 //!
-//! - `backon` for the backoff delays: well kept, and it hands out plain delays, so the retry
-//!   loop can prefer a server's `Retry-After`.
-//! - `governor` for the limiter: a GCRA limiter with pluggable clocks; ours runs on tokio's
-//!   time, so paused-clock tests need no real waiting.
+//! - No backoff or rate-limiter crate: the backoff ([`retry`]) and the GCRA limiter
+//!   ([`limit`]) are a few dozen lines each here, where `backon` and `governor` cost a user's
+//!   clean build fourteen packages (Cargo.toml says why each dependency stays).
 //! - `serde_path_to_error` to name the JSON path of a decode failure; `tracing` for spans and
 //!   events (bridge `log` with `tracing-log` to see reqwest's own logs in the same place);
 //!   `httpdate` for `Retry-After` dates.

@@ -6,20 +6,18 @@
 //! entry goes with the last of them (dead entries are pruned as the map grows), so a process
 //! that makes and drops clients for thousands of keys does not accumulate limiters.
 //!
-//! Built on [`governor`] (the well-kept GCRA implementation) with a clock on tokio's time, so
-//! that waiting respects a paused tokio clock in tests. GCRA allows a burst and then a steady
-//! rate; to keep "at most N in any window" true, the burst is N/6 and the steady rate spreads
-//! the other 5N/6 over the window.
+//! The algorithm is GCRA (the generic cell rate algorithm, as `governor` implements it): one
+//! number per limiter, the theoretical arrival time of the next request, under a mutex held for
+//! a comparison and an addition. It is written here (30 lines) rather than taken from
+//! `governor`, whose dependencies (a clock crate, a spin lock, `parking_lot`, `hashbrown`, …)
+//! cost a user's clean build a dozen packages for what this file needs. The clock is tokio's, so
+//! waiting respects a paused tokio clock in tests. GCRA allows a burst and then a steady rate; to
+//! keep "at most N in any window" true, the burst is N/6 and the steady rate spreads the other
+//! 5N/6 over the window.
 
 use std::collections::HashMap;
-use std::num::NonZeroU32;
 use std::sync::{Arc, Mutex, OnceLock, Weak};
 use std::time::Duration;
-
-use governor::clock::Clock;
-use governor::middleware::NoOpMiddleware;
-use governor::state::{InMemoryState, NotKeyed};
-use governor::Quota;
 
 /// At most `requests` requests in any window of `per`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -39,39 +37,54 @@ impl RateLimit {
         }
     }
 
-    fn quota(&self) -> Quota {
+    /// The GCRA parameters: the emission interval (the steady rate) and the burst.
+    fn gcra(&self) -> Gcra {
         let requests = self.requests.max(1);
         let burst = (requests / 6).max(1);
         let steady = (requests - burst).max(1);
-        let period = self.per / steady;
-        Quota::with_period(period.max(Duration::from_nanos(1)))
-            .expect("a positive period")
-            .allow_burst(NonZeroU32::new(burst).expect("burst is at least 1"))
+        let interval = (self.per / steady).max(Duration::from_nanos(1));
+        Gcra {
+            origin: tokio::time::Instant::now(),
+            interval,
+            // The burst beyond the first request.
+            tolerance: interval.saturating_mul(burst - 1),
+            next_arrival: Mutex::new(Duration::ZERO),
+        }
     }
 }
 
-/// governor's clock on tokio's time: durations since the limiter was made.
-#[derive(Clone, Debug)]
-struct TokioClock {
+/// GCRA: a request may go at `now` unless `now` is earlier than the theoretical arrival time
+/// of the next request less the tolerance; each request moves that time one interval on.
+#[derive(Debug)]
+struct Gcra {
+    /// The clock's zero: times are durations since it.
     origin: tokio::time::Instant,
+    /// The emission interval: one request per `interval` in the steady state.
+    interval: Duration,
+    /// How far ahead of the steady rate requests may run (`interval × (burst − 1)`).
+    tolerance: Duration,
+    /// The theoretical arrival time of the next request.
+    next_arrival: Mutex<Duration>,
 }
 
-impl Clock for TokioClock {
-    type Instant = Duration;
-
-    fn now(&self) -> Duration {
-        self.origin.elapsed()
+impl Gcra {
+    /// Takes a slot now, or says how long to wait for one.
+    fn check(&self) -> Result<(), Duration> {
+        let now = self.origin.elapsed();
+        let mut next_arrival = self.next_arrival.lock().unwrap_or_else(|e| e.into_inner());
+        let earliest = next_arrival.saturating_sub(self.tolerance);
+        if now < earliest {
+            return Err(earliest - now);
+        }
+        *next_arrival = (*next_arrival).max(now).saturating_add(self.interval);
+        Ok(())
     }
 }
-
-type Governor =
-    governor::RateLimiter<NotKeyed, InMemoryState, TokioClock, NoOpMiddleware<Duration>>;
 
 /// A rate limiter; cheap to clone (clones share the budget).
 #[derive(Clone)]
 pub struct Limiter {
-    governor: Arc<Governor>,
-    clock: TokioClock,
+    gcra: Arc<Gcra>,
     limit: RateLimit,
     /// For a shared limiter: what keeps its entry in the shared map alive (held, never read).
     #[allow(dead_code)]
@@ -106,15 +119,8 @@ impl std::fmt::Debug for Limiter {
 impl Limiter {
     /// A limiter of its own.
     pub fn new(limit: RateLimit) -> Self {
-        let clock = TokioClock {
-            origin: tokio::time::Instant::now(),
-        };
         Self {
-            governor: Arc::new(governor::RateLimiter::direct_with_clock(
-                limit.quota(),
-                clock.clone(),
-            )),
-            clock,
+            gcra: Arc::new(limit.gcra()),
             limit,
             owner: None,
         }
@@ -142,8 +148,7 @@ impl Limiter {
     /// A handle on a shared limiter that keeps its entry alive.
     fn holding(limiter: Arc<Limiter>) -> Self {
         Self {
-            governor: limiter.governor.clone(),
-            clock: limiter.clock.clone(),
+            gcra: limiter.gcra.clone(),
             limit: limiter.limit,
             owner: Some(limiter),
         }
@@ -166,8 +171,7 @@ impl Limiter {
 
     /// Waits until a request may be sent.
     pub async fn acquire(&self) {
-        while let Err(not_until) = self.governor.check() {
-            let wait = not_until.wait_time_from(self.clock.now());
+        while let Err(wait) = self.gcra.check() {
             tokio::time::sleep(wait.max(Duration::from_millis(1))).await;
         }
     }
@@ -186,8 +190,8 @@ mod tests {
         let a = Limiter::shared("limit-test:a", limit);
         let a2 = Limiter::shared("limit-test:a", limit);
         let b = Limiter::shared("limit-test:b", limit);
-        assert!(Arc::ptr_eq(&a.governor, &a2.governor));
-        assert!(!Arc::ptr_eq(&a.governor, &b.governor));
+        assert!(Arc::ptr_eq(&a.gcra, &a2.gcra));
+        assert!(!Arc::ptr_eq(&a.gcra, &b.gcra));
         let weak = Arc::downgrade(a.owner.as_ref().unwrap());
         drop((a, b));
         assert!(weak.upgrade().is_some(), "a2 still holds it");

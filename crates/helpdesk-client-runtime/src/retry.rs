@@ -3,10 +3,9 @@
 //! Retried: HTTP 429, 502, 503 and 504, connection failures (refused, reset) and timeouts, for
 //! GET, HEAD, PUT, DELETE and OPTIONS; POST and PATCH only when the caller opts in
 //! ([`RetryPolicy::retry_non_idempotent`]), since the server may have acted on the first
-//! attempt. The wait is exponential with jitter, from [`backon`] (chosen as the well-kept
-//! backoff crate with a plain iterator of delays, so that the loop can honour `Retry-After`
-//! instead when the server sends one, in seconds or as an HTTP date). Every retry is logged at
-//! `warn` with the attempt number and the reason.
+//! attempt. The wait is exponential with jitter ([`Backoff`], a plain iterator of delays, so that
+//! the loop can honour `Retry-After` instead when the server sends one, in seconds or as an HTTP
+//! date). Every retry is logged at `warn` with the attempt number and the reason.
 //!
 //! A `Retry-After` is whatever the server sends: huge, negative, fractional, garbage, a date in
 //! year 9999. The loop asks the policy first (retryable? attempts left?) and only then adds
@@ -17,7 +16,6 @@ use std::fmt;
 use std::future::Future;
 use std::time::Duration;
 
-use backon::BackoffBuilder;
 use reqwest::StatusCode;
 
 /// How a client retries failed requests.
@@ -71,13 +69,62 @@ impl RetryPolicy {
     }
 
     /// The backoff delays, with jitter.
-    fn delays(&self) -> impl Iterator<Item = Duration> {
-        backon::ExponentialBuilder::default()
-            .with_min_delay(self.min_delay)
-            .with_max_delay(self.max_delay)
-            .with_jitter()
-            .without_max_times()
-            .build()
+    fn delays(&self) -> Backoff {
+        Backoff {
+            next: self.min_delay,
+            max: self.max_delay,
+            jitter: Jitter::new(),
+        }
+    }
+}
+
+/// Exponential backoff with jitter: `min_delay`, doubling up to `max_delay`, each delay plus a
+/// random fraction of itself (at most `max_delay` in all), without end (the loop counts the
+/// attempts). Written here rather than taken from `backon`: it is these ten lines, and the
+/// crate and its random-number dependency cost a user's build two packages.
+#[derive(Debug)]
+struct Backoff {
+    next: Duration,
+    max: Duration,
+    jitter: Jitter,
+}
+
+impl Iterator for Backoff {
+    type Item = Duration;
+
+    fn next(&mut self) -> Option<Duration> {
+        let base = self.next.min(self.max);
+        self.next = base.saturating_mul(2);
+        // `try_from`: near `Duration::MAX` the f64 product may round past it (no panic).
+        let extra = Duration::try_from_secs_f64(base.as_secs_f64() * self.jitter.fraction())
+            .unwrap_or(Duration::ZERO);
+        Some(base.saturating_add(extra).min(self.max))
+    }
+}
+
+/// Random fractions in `[0, 1)` for jitter, from the standard library's randomly keyed hasher
+/// (no random-number crate: jitter needs spread, not cryptographic quality).
+#[derive(Debug)]
+struct Jitter {
+    state: std::collections::hash_map::RandomState,
+    counter: u64,
+}
+
+impl Jitter {
+    fn new() -> Self {
+        Self {
+            state: std::collections::hash_map::RandomState::new(),
+            counter: 0,
+        }
+    }
+
+    fn fraction(&mut self) -> f64 {
+        use std::hash::{BuildHasher, Hasher};
+        let mut hasher = self.state.build_hasher();
+        hasher.write_u64(self.counter);
+        self.counter = self.counter.wrapping_add(1);
+        // The top 53 bits: a uniform f64 in [0, 1).
+        (hasher.finish() >> 11) as f64 / (1u64 << 53) as f64
     }
 }
 
@@ -424,6 +471,35 @@ mod tests {
         .await;
         // The first wait fits `Duration::MAX` exactly; after it, nothing more fits.
         assert_eq!((result, calls.load(Ordering::SeqCst)), (503, 2));
+    }
+
+    #[test]
+    fn backoff_doubles_with_jitter_up_to_the_maximum() {
+        let policy = RetryPolicy {
+            min_delay: Duration::from_millis(100),
+            max_delay: Duration::from_secs(1),
+            ..RetryPolicy::default()
+        };
+        let delays: Vec<Duration> = policy.delays().take(8).collect();
+        for (n, delay) in delays.iter().enumerate() {
+            // Without jitter: 100, 200, 400, 800 ms, then 1 s; jitter adds up to as much again.
+            let base = Duration::from_millis(100 * (1 << n.min(4))).min(Duration::from_secs(1));
+            assert!(
+                *delay >= base && *delay <= (base * 2).min(Duration::from_secs(1)),
+                "delay {n}: {delay:?}"
+            );
+        }
+        // Jitter spreads: two runs of 4 delays are not all equal.
+        let first: Vec<Duration> = policy.delays().take(4).collect();
+        let second: Vec<Duration> = policy.delays().take(4).collect();
+        assert_ne!(first, second);
+        // Huge bounds saturate instead of overflowing.
+        let huge = RetryPolicy {
+            min_delay: Duration::MAX,
+            max_delay: Duration::MAX,
+            ..RetryPolicy::default()
+        };
+        assert_eq!(huge.delays().nth(3), Some(Duration::MAX));
     }
 
     #[test]

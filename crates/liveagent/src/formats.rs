@@ -18,6 +18,7 @@
 //! without changes. [`OpDateTime`] is meant for requests and always writes
 //! an explicit operator prefix.
 
+#[cfg(feature = "json-schema")]
 use std::borrow::Cow;
 use std::cmp::Ordering;
 use std::convert::Infallible;
@@ -26,14 +27,17 @@ use std::hash::{Hash, Hasher};
 use std::str::FromStr;
 
 use chrono::{Datelike, NaiveDate, NaiveDateTime, NaiveTime, Timelike};
+#[cfg(feature = "json-schema")]
 use schemars::schema::{
     InstanceType, Metadata, Schema, SchemaObject, StringValidation, SubschemaValidation,
 };
+#[cfg(feature = "json-schema")]
 use schemars::{JsonSchema, SchemaGenerator};
 use serde::de::{self, Unexpected, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 /// Builds a `{"type": "string", "format": ..., "description": ...}` schema.
+#[cfg(feature = "json-schema")]
 fn string_schema(format: &str, description: &str) -> Schema {
     SchemaObject {
         metadata: Some(Box::new(Metadata {
@@ -95,6 +99,7 @@ impl std::error::Error for ParseFormatError {}
 /// What the [`LaInt`] visitor expects, used in error messages.
 const LA_INT_EXPECTING: &str = "an integer or a string of digits";
 /// The string form: digits with an optional `-`, or empty (no value).
+#[cfg(feature = "json-schema")]
 const LA_INT_PATTERN: &str = "^(-?[0-9]+)?$";
 /// Reason used when a digit string does not fit in an `i64`.
 const LA_INT_RANGE: &str = "an integer that fits in a 64-bit signed integer";
@@ -334,6 +339,7 @@ impl<'de> Deserialize<'de> for LaInt {
     }
 }
 
+#[cfg(feature = "json-schema")]
 impl JsonSchema for LaInt {
     fn schema_name() -> String {
         "LaInt".to_owned()
@@ -562,6 +568,7 @@ impl<'de> Deserialize<'de> for LaDateTime {
     }
 }
 
+#[cfg(feature = "json-schema")]
 impl JsonSchema for LaDateTime {
     fn schema_name() -> String {
         "LaDateTime".to_owned()
@@ -734,6 +741,7 @@ impl<'de> Deserialize<'de> for OpDateTime {
     }
 }
 
+#[cfg(feature = "json-schema")]
 impl JsonSchema for OpDateTime {
     fn schema_name() -> String {
         "OpDateTime".to_owned()
@@ -911,6 +919,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(feature = "json-schema")]
     fn la_int_schema() {
         let schema = serde_json::to_value(schemars::schema_for!(LaInt)).expect("schema");
         assert_eq!(schema["title"], "LaInt");
@@ -1017,6 +1026,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(feature = "json-schema")]
     fn la_datetime_schema() {
         let schema = serde_json::to_value(schemars::schema_for!(LaDateTime)).expect("schema");
         assert_eq!(schema["type"], "string");
@@ -1104,6 +1114,7 @@ mod tests {
     }
 
     #[test]
+    #[cfg(feature = "json-schema")]
     fn op_datetime_schema() {
         let schema = serde_json::to_value(schemars::schema_for!(OpDateTime)).expect("schema");
         assert_eq!(schema["type"], "string");

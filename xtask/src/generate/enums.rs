@@ -35,6 +35,7 @@ pub fn tokens(open_enum: &EnumComponent) -> TokenStream {
         .join(", ");
     let schema_doc = format!("{doc} Known values: {known}; other values are kept as given.");
     let name_str = &open_enum.name;
+    let feature = super::json_schema::FEATURE;
     quote! {
         #[doc = #doc]
         ///
@@ -98,6 +99,7 @@ pub fn tokens(open_enum: &EnumComponent) -> TokenStream {
             }
         }
 
+        #[cfg(feature = #feature)]
         impl ::schemars::JsonSchema for #name {
             fn schema_name() -> ::std::string::String {
                 #name_str.to_owned()

@@ -21,6 +21,8 @@ mod client;
 mod dispatch;
 mod enums;
 mod httpmock;
+mod input_builders;
+mod json_schema;
 mod pagination;
 mod setters;
 mod strict_decoding;
