@@ -276,8 +276,7 @@ if "--crate-name" in args:
     name = args[args.index("--crate-name") + 1]
     peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     with open(os.environ["RUSTC_PEAK_LOG"], "a") as log:
-        log.write(f"{name} {peak}
-")
+        log.write(f"{name} {peak}\n")
 sys.exit(code)
 "#;
 
