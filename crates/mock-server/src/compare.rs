@@ -91,20 +91,26 @@ pub fn path_difference(sent: &str, recorded: &str) -> Option<String> {
     if same {
         return None;
     }
-    let at = a
+    let same_at = |x: &String, y: &String| percent_decode(x) == percent_decode(y);
+    let at = a.iter().zip(&b).take_while(|(x, y)| same_at(x, y)).count();
+    // The segments that differ, between the common start and the common end.
+    let shortest = a.len().min(b.len());
+    let tail = a
         .iter()
-        .zip(&b)
-        .position(|(x, y)| percent_decode(x) != percent_decode(y))
-        .unwrap_or(a.len().min(b.len()));
-    let rest = |v: &[String]| match v.get(at..) {
-        Some(r) if !r.is_empty() => format!("`{}`", r.join("/")),
-        _ => "nothing".to_owned(),
+        .rev()
+        .zip(b.iter().rev())
+        .take(shortest - at)
+        .take_while(|(x, y)| same_at(x, y))
+        .count();
+    let middle = |v: &[String]| match &v[at..v.len() - tail] {
+        [] => "nothing".to_owned(),
+        part => format!("`{}`", part.join("/")),
     };
     // Segment 1 is the first after the leading `/`.
     Some(format!(
         "path segment {at}: sent {}, recorded {}",
-        rest(&a),
-        rest(&b)
+        middle(&a),
+        middle(&b)
     ))
 }
 
