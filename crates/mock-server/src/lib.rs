@@ -1,17 +1,29 @@
 //! The replay server: answers every operation of one API from `tests/recordings/<api>/`, so that
-//! the CLI, a user's service or a test can run against recorded traffic instead of the live
-//! API. The replay tests run every recording through it ([`ReplayServer::serving`]).
+//! the CLI, a user's service, a test or a client generated in another language can run against
+//! recorded traffic instead of the live API. The replay tests run every recording through it
+//! ([`ReplayServer::serving`]); `cargo xtask consumers` runs the Python and TypeScript clients
+//! generated from `spec/dist/` against it.
 //!
-//! A request is answered with the response of the recorded exchange whose request it matches:
-//! method, path, query parameters (LiveAgent's `apikey` aside, which must be there once), the
-//! header parameters recorded, and the body (form fields, JSON text compared as JSON, or a
-//! multipart upload's file). Contiple requests whose recording is signed must carry a valid
-//! signature: it is recomputed from the request as received, with the key and organization id
-//! of `contiple/credentials.json` and the request's own `X-TC-Timestamp`. When several cases
-//! match, the `x-mock-case` request header picks one, else the server's preferred case, else
-//! `ok`, else a documented (non-synthetic) one. Anything else gets the API's own error
-//! envelope: 404 for a route or parameters no recording has, 401 for a missing key or a bad
-//! signature. Every answer names its recording in `x-mock-recording`.
+//! A request is answered in this order:
+//!
+//! 1. LiveAgent's `apikey` query parameter must be there once (else 401).
+//! 2. The request is found to an operation of the spec by method and path (else 404).
+//! 3. A Contiple operation the spec secures must be signed: the signature is recomputed from
+//!    the request as received, with the key and organization id of `contiple/credentials.json`
+//!    and the request's own `X-TC-Timestamp` (else 401).
+//! 4. The request is validated against the spec, as Prism does ([`validate`]): only the
+//!    operation's parameters, every required one, each of its type, and a body of its media type
+//!    with declared, typed fields (else 400 naming the field).
+//! 5. It is compared with the recorded requests as HTTP means them ([`compare`]): path
+//!    segments percent-decoded, query parameters, header parameters and form fields as typed
+//!    values in any order with a parameter left out standing for its documented `default`, JSON
+//!    bodies as JSON values. When several cases match, the `x-mock-case` request header picks
+//!    one, else the server's preferred case, else `ok`, else a documented (non-synthetic) one.
+//!    When none matches, the 404 names the closest recording and every difference ("query
+//!    `limit`: sent 20, recorded absent").
+//!
+//! Every rejection is in the API's own error envelope and is also logged to stderr; every
+//! answer names its recording in `x-mock-recording`.
 //!
 //! The server listens on 127.0.0.1 only; it is built on wiremock's server with one responder.
 //! The APIs are the registry's (`recording::APIS`).
@@ -23,9 +35,14 @@ use std::path::PathBuf;
 
 use anyhow::Context;
 use base64::Engine as _;
-use recording::{Api, ContipleCredentials, Exchange, Recording, SentRequest};
-use serde_json::Value;
+use recording::{Api, ContipleCredentials, Exchange, Recording, SentRequest, SpecIndex};
 use wiremock::{Mock, MockServer, ResponseTemplate};
+
+pub mod compare;
+pub mod operations;
+pub mod validate;
+
+use operations::{Operation, Operations};
 
 /// The header that picks a case when several recordings match a request.
 pub const CASE_HEADER: &str = "x-mock-case";
@@ -103,7 +120,7 @@ impl ReplayServer {
         } else {
             None
         };
-        let replay = Replay::new(&options, &recordings, credentials);
+        let replay = Replay::new(&options, &recordings, credentials)?;
         let server = MockServer::builder()
             .listener(listener)
             .disable_request_recording()
@@ -123,7 +140,7 @@ impl ReplayServer {
         } else {
             None
         };
-        let replay = Replay::new(&Options::new(api), recordings, credentials);
+        let replay = Replay::new(&Options::new(api), recordings, credentials)?;
         Self::mount(MockServer::start().await, replay).await
     }
 
@@ -161,6 +178,7 @@ impl ReplayServer {
 /// The responder: every recorded exchange of one API.
 struct Replay {
     api: &'static Api,
+    operations: Operations,
     exchanges: Vec<Candidate>,
     prefer_case: Option<String>,
     credentials: Option<ContipleCredentials>,
@@ -170,6 +188,7 @@ struct Replay {
 /// One recorded exchange and where it comes from.
 struct Candidate {
     file: String,
+    operation: String,
     case: String,
     synthetic: bool,
     exchange: Exchange,
@@ -180,43 +199,75 @@ impl Replay {
         options: &Options,
         recordings: &[Recording],
         credentials: Option<ContipleCredentials>,
-    ) -> Self {
+    ) -> anyhow::Result<Self> {
         let api = options.api;
+        let operations = Operations::from_spec(SpecIndex::of(api)?.document());
         let exchanges = recordings
             .iter()
             .flat_map(|rec| {
                 rec.exchanges().iter().map(move |exchange| Candidate {
                     file: format!("{}/{}/{}.json", api.name, rec.operation, rec.case),
+                    operation: rec.operation_of(exchange).to_owned(),
                     case: rec.case.clone(),
                     synthetic: rec.synthetic,
                     exchange: exchange.clone(),
                 })
             })
             .collect();
-        Self {
+        Ok(Self {
             api,
+            operations,
             exchanges,
             prefer_case: options.prefer_case.clone(),
             credentials,
             cases: recordings.len(),
-        }
+        })
     }
 
-    /// Whether a received request is the recorded one.
-    fn matches(&self, sent: &SentRequest, recorded: &recording::RecordedRequest) -> bool {
-        let received = &sent.request;
-        received.method == recorded.method
-            && received.path == recorded.path
-            && received.query == recorded.query
-            && recorded
-                .headers
-                .iter()
-                .filter(|(name, _)| !self.is_signature_header(name))
-                .all(|(name, value)| sent.all_headers.get(name) == Some(value))
-            && received.form == recorded.form
-            && same_json_text(received.body_text.as_deref(), recorded.body_text.as_deref())
-            && received.file_name == recorded.file_name
-            && received.file_base64 == recorded.file_base64
+    /// How a received request differs from a recorded exchange (nothing: it is that request).
+    fn differences(&self, sent: &SentRequest, candidate: &Candidate) -> Vec<String> {
+        let op = self.operations.get(&candidate.operation);
+        compare::differences(
+            &self.operations,
+            op,
+            sent,
+            &candidate.exchange.request,
+            |name| self.is_signature_header(name),
+        )
+    }
+
+    /// The 404 for a request no recording matches: the closest recording of its operation
+    /// (else of its route) and every difference.
+    fn no_match(
+        &self,
+        sent: &SentRequest,
+        op: Option<&Operation>,
+        asked: Option<&str>,
+    ) -> (u16, String) {
+        let what = format!("{} {}", sent.request.method, sent.request.path);
+        let closest = self
+            .exchanges
+            .iter()
+            .filter(|c| op.is_none_or(|op| op.id == c.operation))
+            .filter(|c| asked.is_none_or(|case| c.case == case))
+            .map(|c| (self.differences(sent, c), c))
+            .min_by_key(|(diffs, c)| (diffs.len(), c.case != "ok"));
+        let message = match (closest, op) {
+            (Some((diffs, candidate)), _) => format!(
+                "no recording {}of {what} matches this request; the closest, {}: {}",
+                asked.map(|c| format!("(case `{c}`) ")).unwrap_or_default(),
+                candidate.file,
+                diffs.join("; ")
+            ),
+            (None, Some(op)) => match asked {
+                Some(case) => format!("no case `{case}` of {} ({what}) is recorded", op.id),
+                None => format!("no recording of {} ({what})", op.id),
+            },
+            (None, None) => {
+                format!("no recording of {what}: no operation of the spec has this route")
+            }
+        };
+        (404, message)
     }
 
     /// The preferred of several matching exchanges.
@@ -302,35 +353,61 @@ impl Replay {
 
 impl wiremock::Respond for Replay {
     fn respond(&self, request: &wiremock::Request) -> ResponseTemplate {
+        match self.answer(request) {
+            Ok(template) => template,
+            Err((status, code, message)) => {
+                eprintln!(
+                    "mock-server: {status} {} {}: {message}",
+                    request.method,
+                    request.url.path()
+                );
+                error(self.api, status, code, &message)
+            }
+        }
+    }
+}
+
+impl Replay {
+    /// The recorded response to a request, or the status, envelope code and message of its
+    /// rejection.
+    fn answer(&self, request: &wiremock::Request) -> Result<ResponseTemplate, (u16, u16, String)> {
         let strip = self.api.auth_query;
-        let sent = match recording::parse_sent(request, strip, &Default::default()) {
-            Ok(sent) => sent,
-            Err(err) => return error(self.api, 400, 400, &format!("malformed request: {err:#}")),
-        };
+        let sent = recording::parse_sent(request, strip, &Default::default())
+            .map_err(|err| (400, 400, format!("malformed request: {err:#}")))?;
         if let Some(name) = strip {
             if sent.apikey_count != Some(1) || sent.apikey.as_deref().is_none_or(str::is_empty) {
-                let message = format!("the {name} query parameter must be sent once");
-                return error(self.api, 401, 401, &message);
+                let message = match sent.apikey_count {
+                    Some(0) | None => format!("the {name} query parameter is missing"),
+                    Some(1) => format!("the {name} query parameter is empty"),
+                    Some(n) => {
+                        format!("the {name} query parameter must be sent once, not {n} times")
+                    }
+                };
+                return Err((401, 401, message));
             }
+        }
+        let op = self
+            .operations
+            .find(&sent.request.method, &sent.request.path);
+        let mut verified = false;
+        if let Some(op) = op {
+            if self.credentials.is_some() && self.spec_secures(&op.id) {
+                self.verify_signature(request, &sent)
+                    .map_err(|why| (401, 403, format!("Access Denied: {why}")))?;
+                verified = true;
+            }
+            validate::validate(&self.operations, op, &sent, strip)
+                .map_err(|why| (400, 400, format!("invalid request to {}: {why}", op.id)))?;
         }
         let matching: Vec<&Candidate> = self
             .exchanges
             .iter()
-            .filter(|c| self.matches(&sent, &c.exchange.request))
+            .filter(|c| self.differences(&sent, c).is_empty())
             .collect();
         let asked = sent.all_headers.get(CASE_HEADER).map(String::as_str);
         let Some(chosen) = self.choose(matching, asked) else {
-            let route = self.exchanges.iter().any(|c| {
-                c.exchange.request.method == sent.request.method
-                    && c.exchange.request.path == sent.request.path
-            });
-            let what = format!("{} {}", sent.request.method, sent.request.path);
-            let message = match (asked, route) {
-                (Some(case), _) => format!("no case `{case}` of {what} matches this request"),
-                (None, true) => format!("no recording of {what} has these parameters"),
-                (None, false) => format!("no recording of {what}"),
-            };
-            return error(self.api, 404, 404, &message);
+            let (status, message) = self.no_match(&sent, op, asked);
+            return Err((status, status, message));
         };
         let signed = chosen
             .exchange
@@ -338,16 +415,20 @@ impl wiremock::Respond for Replay {
             .headers
             .keys()
             .any(|h| self.is_signature_header(h));
-        if signed {
-            if let Err(why) = self.verify_signature(request, &sent) {
-                return error(self.api, 401, 403, &format!("Access Denied: {why}"));
-            }
+        if signed && !verified {
+            self.verify_signature(request, &sent)
+                .map_err(|why| (401, 403, format!("Access Denied: {why}")))?;
         }
-        chosen
+        Ok(chosen
             .exchange
             .response
             .template()
-            .insert_header(RECORDING_HEADER, chosen.file.as_str())
+            .insert_header(RECORDING_HEADER, chosen.file.as_str()))
+    }
+
+    /// Whether the spec secures an operation (its own `security`, or the document's).
+    fn spec_secures(&self, id: &str) -> bool {
+        SpecIndex::of(self.api).is_ok_and(|spec| spec.is_secured(id))
     }
 }
 
@@ -358,19 +439,5 @@ impl Replay {
             .signature_headers
             .iter()
             .any(|h| name.eq_ignore_ascii_case(h))
-    }
-}
-
-/// JSON bodies are the same when they are the same JSON (or the same text).
-fn same_json_text(received: Option<&str>, recorded: Option<&str>) -> bool {
-    match (received, recorded) {
-        (Some(a), Some(b)) => {
-            a == b
-                || matches!(
-                    (serde_json::from_str::<Value>(a), serde_json::from_str::<Value>(b)),
-                    (Ok(x), Ok(y)) if x == y
-                )
-        }
-        (a, b) => a == b,
     }
 }

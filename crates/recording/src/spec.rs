@@ -49,6 +49,12 @@ impl SpecIndex {
         Ok(spec)
     }
 
+    /// The whole document, as JSON (the replay server reads parameters and body schemas from
+    /// it).
+    pub fn document(&self) -> &Value {
+        &self.spec
+    }
+
     /// The response a recording that stores none stands for: the 200 response's JSON
     /// `example`, served as its media type.
     pub fn documented_response(&self, id: &str) -> Option<RecordedResponse> {

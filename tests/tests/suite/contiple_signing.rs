@@ -345,3 +345,55 @@ async fn failures_are_api_errors_with_the_result_code() {
         "Contiple API error (HTTP 200 OK, resultCode 403): Access Denied"
     );
 }
+
+/// The vectors the other languages' signing helpers are checked with
+/// (`xtask/consumers/helpers/signing-vectors.json`, run by `cargo xtask consumers`) are
+/// `contiple::signing`'s.
+#[test]
+fn the_helpers_vectors_are_contiple_signings() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../xtask/consumers/helpers/signing-vectors.json");
+    let text = std::fs::read_to_string(&path).expect("the vectors are checked in");
+    let vectors: serde_json::Value = serde_json::from_str(&text).expect("the vectors are JSON");
+    let text_of = |v: &serde_json::Value| v.as_str().unwrap_or_default().to_owned();
+    let mut count = 0;
+    for v in vectors["messages"].as_array().expect("messages") {
+        let query: Vec<(String, String)> = v["query"]
+            .as_array()
+            .expect("query pairs")
+            .iter()
+            .map(|pair| (text_of(&pair[0]), text_of(&pair[1])))
+            .collect();
+        let message = contiple::signing::signing_message(
+            v["organization_id"].as_str().unwrap_or_default(),
+            v["path"].as_str().unwrap_or_default(),
+            query.iter().map(|(n, v)| (n.as_str(), v.as_str())),
+            v["body"].as_str(),
+            v["timestamp_ms"].as_i64().expect("a timestamp"),
+        );
+        assert_eq!(message, text_of(&v["message"]));
+        count += 1;
+    }
+    for v in vectors["uploads"].as_array().expect("uploads") {
+        let file = base64::engine::general_purpose::STANDARD
+            .decode(text_of(&v["file_base64"]))
+            .expect("base64");
+        let message = contiple::signing::upload_signing_message(
+            v["organization_id"].as_str().unwrap_or_default(),
+            v["path"].as_str().unwrap_or_default(),
+            &file,
+            v["timestamp_ms"].as_i64().expect("a timestamp"),
+        );
+        assert_eq!(message, text_of(&v["message"]));
+        count += 1;
+    }
+    for v in vectors["signatures"].as_array().expect("signatures") {
+        let signature = contiple::signing::signature(
+            v["key"].as_str().unwrap_or_default(),
+            v["message"].as_str().unwrap_or_default(),
+        );
+        assert_eq!(signature, text_of(&v["signature"]));
+        count += 1;
+    }
+    assert_eq!(count, 6, "every vector checked");
+}
