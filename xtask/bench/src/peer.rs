@@ -141,8 +141,11 @@ struct Side {
     /// The consumer's `main.rs` template.
     main: &'static str,
     clean: Vec<f64>,
+    /// CPU seconds (user + system, rustc and build scripts included) of the clean build.
+    clean_cpu: Vec<f64>,
     clean_rustls: Vec<f64>,
     touch: Vec<f64>,
+    touch_cpu: Vec<f64>,
     peak_mib: Vec<f64>,
     incremental: Vec<f64>,
 }
@@ -193,8 +196,10 @@ pub fn run(root: &Path, quick: bool) -> anyhow::Result<Vec<Row>> {
                 client_crate: crate_name,
                 main,
                 clean: Vec::new(),
+                clean_cpu: Vec::new(),
                 clean_rustls: Vec::new(),
                 touch: Vec::new(),
+                touch_cpu: Vec::new(),
                 peak_mib: Vec::new(),
                 incremental: Vec::new(),
             }
@@ -204,12 +209,15 @@ pub fn run(root: &Path, quick: bool) -> anyhow::Result<Vec<Row>> {
             for side in &mut sides {
                 measure(&dir, side)?;
                 eprintln!(
-                    "peer: run {run}/{runs} {}: clean debug build {:.1} s (rustls {:.1} s), \
-                     client crate alone {:.1} s ({:.0} MiB peak), incremental rebuild {:.2} s",
+                    "peer: run {run}/{runs} {}: clean debug build {:.1} s ({:.1} s CPU; rustls \
+                     {:.1} s), client crate alone {:.1} s ({:.1} s CPU, {:.0} MiB peak), \
+                     incremental rebuild {:.2} s",
                     side.consumer,
                     side.clean.last().unwrap_or(&f64::NAN),
+                    side.clean_cpu.last().unwrap_or(&f64::NAN),
                     side.clean_rustls.last().unwrap_or(&f64::NAN),
                     side.touch.last().unwrap_or(&f64::NAN),
+                    side.touch_cpu.last().unwrap_or(&f64::NAN),
                     side.peak_mib.last().unwrap_or(&f64::NAN),
                     side.incremental.last().unwrap_or(&f64::NAN),
                 );
@@ -230,6 +238,14 @@ pub fn run(root: &Path, quick: bool) -> anyhow::Result<Vec<Row>> {
                 1.0,
             ),
             Row::new(
+                format!("build: clean debug, {name} vs the peer, CPU seconds (defaults)"),
+                median(&ours.clean_cpu),
+                median(&peer.clean_cpu),
+                "s",
+                Comparison::AtMost,
+                1.0,
+            ),
+            Row::new(
                 format!("build: clean debug, {name}, both on rustls"),
                 median(&ours.clean),
                 median(&peer.clean_rustls),
@@ -241,6 +257,14 @@ pub fn run(root: &Path, quick: bool) -> anyhow::Result<Vec<Row>> {
                 format!("build: {name} client crate alone (touch, debug)"),
                 median(&ours.touch),
                 median(&peer.touch),
+                "s",
+                Comparison::AtMost,
+                0.7,
+            ),
+            Row::new(
+                format!("build: {name} client crate alone, CPU seconds"),
+                median(&ours.touch_cpu),
+                median(&peer.touch_cpu),
                 "s",
                 Comparison::AtMost,
                 0.7,
@@ -287,17 +311,24 @@ fn measure(dir: &Path, side: &mut Side) -> anyhow::Result<()> {
     let peer = side.consumer.starts_with("peer");
     if peer {
         let _ = std::fs::remove_dir_all(&side.target);
-        side.clean_rustls.push(build(
-            dir,
-            side,
-            &["--no-default-features", "--features", "rustls"],
-            false,
-        )?);
+        side.clean_rustls.push(
+            build(
+                dir,
+                side,
+                &["--no-default-features", "--features", "rustls"],
+                false,
+            )?
+            .0,
+        );
     }
     let _ = std::fs::remove_dir_all(&side.target);
-    side.clean.push(build(dir, side, &[], false)?);
+    let (wall, cpu) = build(dir, side, &[], false)?;
+    side.clean.push(wall);
+    side.clean_cpu.push(cpu);
     renew_mtime(&side.client_lib)?;
-    side.touch.push(build(dir, side, &[], false)?);
+    let (wall, cpu) = build(dir, side, &[], false)?;
+    side.touch.push(wall);
+    side.touch_cpu.push(cpu);
     // Peak memory: the same touch build through the wrapper (untimed).
     let log = side.target.join("rustc-peak.log");
     let _ = std::fs::remove_file(&log);
@@ -329,7 +360,7 @@ fn measure(dir: &Path, side: &mut Side) -> anyhow::Result<()> {
     // A user's incremental rebuild: warm the incremental cache, change one line, time it.
     build(dir, side, &[], true)?;
     std::fs::write(&main, side.main.replace("{url}", URLS[1]))?;
-    side.incremental.push(build(dir, side, &[], true)?);
+    side.incremental.push(build(dir, side, &[], true)?.0);
     Ok(())
 }
 
@@ -455,8 +486,14 @@ fn cargo(dir: &Path) -> Command {
 }
 
 /// Builds one side's consumer with `features` (cargo arguments), incrementally or not; returns
-/// the wall-clock seconds.
-fn build(dir: &Path, side: &Side, features: &[&str], incremental: bool) -> anyhow::Result<f64> {
+/// the wall-clock seconds and the CPU seconds (user + system of cargo and everything it ran:
+/// on a machine shared with other builds, less sensitive to their load than wall-clock time).
+fn build(
+    dir: &Path,
+    side: &Side,
+    features: &[&str],
+    incremental: bool,
+) -> anyhow::Result<(f64, f64)> {
     let mut command = cargo(dir);
     command
         .args(["build", "--frozen", "-p"])
@@ -464,9 +501,23 @@ fn build(dir: &Path, side: &Side, features: &[&str], incremental: bool) -> anyho
         .args(features)
         .env("CARGO_TARGET_DIR", &side.target)
         .env("CARGO_INCREMENTAL", if incremental { "1" } else { "0" });
+    let cpu_before = children_cpu_seconds();
     let started = Instant::now();
     process::run(&mut command)?;
-    Ok(started.elapsed().as_secs_f64())
+    let wall = started.elapsed().as_secs_f64();
+    Ok((wall, children_cpu_seconds() - cpu_before))
+}
+
+/// User + system CPU seconds of this process's waited-for children and their descendants.
+fn children_cpu_seconds() -> f64 {
+    // SAFETY: `getrusage` fills the zeroed struct it is given and reads nothing else.
+    let usage = unsafe {
+        let mut usage: libc::rusage = std::mem::zeroed();
+        libc::getrusage(libc::RUSAGE_CHILDREN, &mut usage);
+        usage
+    };
+    let seconds = |t: libc::timeval| t.tv_sec as f64 + t.tv_usec as f64 / 1e6;
+    seconds(usage.ru_utime) + seconds(usage.ru_stime)
 }
 
 /// Gives a file a new modification time without changing its contents.
