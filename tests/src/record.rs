@@ -107,7 +107,7 @@ fn checked_base_url(name: &str) -> anyhow::Result<String> {
             "{name} `{url}` has no scheme: it must start with http:// or https://"
         )));
     }
-    helpdesk_client_runtime::check_base_url::<()>(&url)
+    helpdesk_client_runtime::__private::check_base_url::<()>(&url)
         .map_err(|_| usage(format!("{name} is not a plain http(s) URL")))?;
     Ok(url)
 }
@@ -301,7 +301,7 @@ async fn send_live(
     captured: &wiremock::Request,
     test_service_id: Option<&str>,
 ) -> anyhow::Result<reqwest::Response> {
-    helpdesk_client_runtime::install_crypto_provider();
+    helpdesk_client_runtime::__private::install_crypto_provider();
     let http = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
         .timeout(std::time::Duration::from_secs(60))
@@ -377,7 +377,7 @@ async fn send_live(
     http.execute(request).await.map_err(|err| {
         anyhow::anyhow!(
             "calling the live API: {}",
-            helpdesk_client_runtime::redact::mask_query_keys(&err.without_url().to_string())
+            helpdesk_client_runtime::__private::mask_query_keys(&err.without_url().to_string())
         )
     })
 }

@@ -6,14 +6,14 @@
 //!   clients exist (the `render` rows of `cargo xtask bench` time it at 1 and 10,000 clients;
 //!   tests assert no timings).
 //! - Dropping every client of a key leaves nothing of it in the runtime: its secrets are gone
-//!   ([`helpdesk_client_runtime::redact::Secrets::watch`]) and so is its shared rate limiter
-//!   ([`helpdesk_client_runtime::Limiter::shared_count`]).
+//!   ([`helpdesk_client_runtime::__private::Secrets::watch`]) and so is its shared rate limiter
+//!   ([`helpdesk_client_runtime::__private::Limiter::shared_count`]).
 //!
 //! The response is synthetic: an error envelope of 64 KiB that echoes the key.
 //! This file holds one test, so that the process-wide limiter count is this test's alone.
 
-use helpdesk_client_runtime::{Limiter, ResultExt as _, RetryPolicy};
-use liveagent::ClientInfo as _;
+use helpdesk_client_runtime::__private::{ClientInfo as _, Limiter};
+use helpdesk_client_runtime::{ResultExt as _, RetryPolicy};
 use liveagent::{ApiKey, Client, ClientBuilder};
 
 const CLIENTS: usize = 10_000;

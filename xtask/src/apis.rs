@@ -74,7 +74,7 @@ pub struct Settings {
     /// What generation writes.
     pub outputs: Outputs,
     /// The Rust type of the client's hook state (`with_inner_type`): the API's credentials,
-    /// implementing `helpdesk_client_runtime::Credentials`, defined in the crate's hand-written layer.
+    /// implementing `helpdesk_client_runtime::__private::Credentials`, defined in the crate's hand-written layer.
     pub inner_type: &'static str,
     /// The type implementing `helpdesk_client_runtime::Api` for the API (its name, credentials and
     /// error envelope), defined in the crate's hand-written layer.

@@ -13,6 +13,7 @@ pub mod forward;
 pub mod generate;
 mod model;
 pub mod process;
+pub mod public_api;
 pub mod validate;
 
 use std::path::PathBuf;

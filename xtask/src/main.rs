@@ -14,6 +14,8 @@
 //! - `cargo xtask consumers` generates clients from those bundles with Redocly,
 //!   openapi-generator, openapi-python-client and openapi-typescript, and checks them.
 //! - `cargo xtask docs` renders an HTML reference per API into `target/docs/`.
+//! - `cargo xtask public-api [--check]` writes (or compares) the public API listing of every
+//!   published library crate (see [`xtask::public_api`]).
 //! - `cargo xtask bench [--quick] [--peer]` runs the benchmarks and prints each figure as a
 //!   ratio against a baseline measured in the same run: the bench tool is its own crate,
 //!   `xtask/bench` (see [`xtask::forward`]).
@@ -24,7 +26,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use xtask::forward::{self, Forwarded};
-use xtask::{bundle, consumers, docs, generate, validate};
+use xtask::{bundle, consumers, docs, generate, public_api, validate};
 
 /// Maintainer tasks for the LiveAgent and Contiple API clients.
 #[derive(Parser)]
@@ -60,6 +62,13 @@ enum Command {
     /// Run the benchmarks and print every figure as a ratio against a baseline of the same run
     /// (also written to `target/bench/summary.json`).
     Bench(Forwarded),
+    /// Write the public API listing of every published library crate
+    /// (`crates/<crate>/public-api.txt`), from rustdoc's JSON.
+    PublicApi {
+        /// Do not write anything: exit non-zero when a listing differs from the crate's API.
+        #[arg(long)]
+        check: bool,
+    },
     /// Record one exchange with the live API (credentials from the environment) as
     /// `tests/recordings/<api>/<operationId>/<case>.json`.
     Record(Forwarded),
@@ -75,6 +84,7 @@ fn main() -> ExitCode {
         Command::Bundle { check } => bundle::run(&root, check),
         Command::Consumers => consumers::run(&root),
         Command::Docs => docs::build(&root).map(|_| true),
+        Command::PublicApi { check } => public_api::run(&root, check),
         Command::Record(args) => return forward::record(&root, &args),
         Command::Bench(args) => return forward::bench(&root, &args),
     };

@@ -16,7 +16,8 @@ use std::time::Duration;
 use bench_support::Case;
 use bytes::Bytes;
 use criterion::Criterion;
-use liveagent::{ApiKey, Client, ClientBuilder, ClientInfo as _, ResultExt as _};
+use helpdesk_client_runtime::__private::ClientInfo as _;
+use liveagent::{ApiKey, Client, ClientBuilder, ResultExt as _};
 
 const TENANTS: usize = 10_000;
 

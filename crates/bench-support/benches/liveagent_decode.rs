@@ -9,7 +9,7 @@
 //!
 //! - `inspect_liveagent_1000/client`: `decode_bytes` as the client does it;
 //! - `.../client_error_string`: the same with a row whose subject is `"ERROR"`;
-//! - `.../strict`: the strict decoding alone (`helpdesk_client_runtime::decode::json`: a struct only from
+//! - `.../strict`: the strict decoding alone (`helpdesk_client_runtime::__private::decode::json`: a struct only from
 //!   an object), without reading the error marker or the response plumbing;
 //! - `.../bare`: `serde_json::from_slice` of the generated type alone.
 //!
@@ -86,7 +86,7 @@ fn decode(c: &mut Criterion) {
         .unwrap();
     let client_path = |body: &Bytes| {
         runtime
-            .block_on(helpdesk_client_runtime::exec::decode_bytes::<
+            .block_on(helpdesk_client_runtime::__private::exec::decode_bytes::<
                 LiveAgent,
                 ConversationListEnvelope,
                 ErrorEnvelope,
@@ -100,8 +100,10 @@ fn decode(c: &mut Criterion) {
     });
     group.bench_function("strict", |b| {
         b.iter(|| {
-            helpdesk_client_runtime::decode::json::<ConversationListEnvelope>(black_box(&body))
-                .unwrap()
+            helpdesk_client_runtime::__private::decode::json::<ConversationListEnvelope>(black_box(
+                &body,
+            ))
+            .unwrap()
         })
     });
     group.bench_function("bare", |b| {
@@ -136,7 +138,7 @@ fn interleaved() {
         .unwrap();
     let client_path = |body: &Bytes| {
         runtime
-            .block_on(helpdesk_client_runtime::exec::decode_bytes::<
+            .block_on(helpdesk_client_runtime::__private::exec::decode_bytes::<
                 LiveAgent,
                 ConversationListEnvelope,
                 ErrorEnvelope,
@@ -150,7 +152,8 @@ fn interleaved() {
             Case::new("client", || client_path(&body)),
             Case::new("client_error_string", || client_path(&with_error)),
             Case::new("strict", || {
-                helpdesk_client_runtime::decode::json::<ConversationListEnvelope>(&body).unwrap()
+                helpdesk_client_runtime::__private::decode::json::<ConversationListEnvelope>(&body)
+                    .unwrap()
             }),
             Case::new("bare", || {
                 serde_json::from_slice::<ConversationListEnvelope>(&body).unwrap()

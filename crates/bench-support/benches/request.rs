@@ -44,7 +44,7 @@ struct RawEnvelope {
 struct Setup {
     runtime: tokio::runtime::Runtime,
     /// The client's retry policy and body cap, without a limiter, for [`Setup::exec_hook_call`].
-    state: helpdesk_client_runtime::State<liveagent::ApiKey>,
+    state: helpdesk_client_runtime::__private::State<liveagent::ApiKey>,
     client: liveagent::Client,
     http: reqwest::Client,
     url: String,
@@ -73,9 +73,9 @@ impl Setup {
             .unwrap();
         Setup {
             runtime,
-            state: helpdesk_client_runtime::State::new(
+            state: helpdesk_client_runtime::__private::State::new(
                 liveagent::ApiKey::new(KEY),
-                helpdesk_client_runtime::Runtime::default(),
+                helpdesk_client_runtime::__private::Runtime::default(),
             ),
             client,
             http,
@@ -111,13 +111,10 @@ impl Setup {
             let info = progenitor_client::OperationInfo {
                 operation_id: "get_tag",
             };
-            let response = helpdesk_client_runtime::exec::execute::<liveagent::LiveAgent, _>(
-                http,
-                &self.state,
-                request,
-                &info,
-                false,
-            )
+            let response = helpdesk_client_runtime::__private::exec::execute::<
+                liveagent::LiveAgent,
+                _,
+            >(http, &self.state, request, &info, false)
             .await
             .unwrap();
             let body = response.bytes().await.unwrap();

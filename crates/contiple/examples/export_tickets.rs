@@ -10,17 +10,28 @@
 //! and prints one JSON object per ticket to stdout; progress and retries go to stderr. The
 //! client retries 503s, 429s with `Retry-After` and reset connections.
 
-use contiple::paginate::{report_every, write_json_lines};
 use contiple::Client;
+use futures::TryStreamExt as _;
 
-/// Writes every ticket of `usercode` to `out`, one JSON object per line; returns how many.
+/// Writes every ticket of `usercode` to `out`, one JSON object per line, with a
+/// progress line on stderr every 1,000 rows; returns how many.
 pub async fn export(
     client: &Client,
     usercode: &str,
-    out: impl std::io::Write,
+    mut out: impl std::io::Write,
 ) -> Result<usize, Box<dyn std::error::Error + Send + Sync>> {
-    let tickets = client.list_customer_tickets().usercode(usercode).stream();
-    write_json_lines(tickets, out, report_every(1000, "tickets")).await
+    let mut tickets = client.list_customer_tickets().usercode(usercode).stream();
+    let mut count = 0;
+    while let Some(ticket) = tickets.try_next().await? {
+        contiple::serde_json::to_writer(&mut out, &ticket)?;
+        out.write_all(b"\n")?;
+        count += 1;
+        if count % 1000 == 0 {
+            eprintln!("{count} tickets written");
+        }
+    }
+    out.flush()?;
+    Ok(count)
 }
 
 #[tokio::main]

@@ -4216,14 +4216,16 @@ unencoded; the token must be encoded with encodeURIComponent() when used as a UR
 pub struct Client {
     pub(crate) baseurl: String,
     pub(crate) client: reqwest::Client,
-    pub(crate) inner: ::helpdesk_client_runtime::State<::contiple::Credentials>,
+    pub(crate) inner: ::helpdesk_client_runtime::__private::State<
+        ::contiple::Credentials,
+    >,
 }
 impl Client {
     /// Low level, for [`ClientBuilder`](crate::ClientBuilder): use [`Client::new`] or `ClientBuilder`, which check the base URL and build the state (credentials, retries, rate limit).
     pub fn new_with_client(
         baseurl: &str,
         client: reqwest::Client,
-        inner: ::helpdesk_client_runtime::State<::contiple::Credentials>,
+        inner: ::helpdesk_client_runtime::__private::State<::contiple::Credentials>,
     ) -> Self {
         Self {
             baseurl: baseurl.to_string(),
@@ -4232,7 +4234,8 @@ impl Client {
         }
     }
 }
-impl ClientInfo<::helpdesk_client_runtime::State<::contiple::Credentials>> for Client {
+impl ClientInfo<::helpdesk_client_runtime::__private::State<::contiple::Credentials>>
+for Client {
     fn api_version() -> &'static str {
         "2.2.0"
     }
@@ -4242,7 +4245,9 @@ impl ClientInfo<::helpdesk_client_runtime::State<::contiple::Credentials>> for C
     fn client(&self) -> &reqwest::Client {
         &self.client
     }
-    fn inner(&self) -> &::helpdesk_client_runtime::State<::contiple::Credentials> {
+    fn inner(
+        &self,
+    ) -> &::helpdesk_client_runtime::__private::State<::contiple::Credentials> {
         &self.inner
     }
 }
@@ -4250,7 +4255,9 @@ const _: () = {
     #[allow(dead_code)]
     fn assert_client_hooks()
     where
-        Client: ClientHooks<::helpdesk_client_runtime::State<::contiple::Credentials>>,
+        Client: ClientHooks<
+            ::helpdesk_client_runtime::__private::State<::contiple::Credentials>,
+        >,
     {}
 };
 impl Client {
@@ -4966,7 +4973,7 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => {
-                    ::helpdesk_client_runtime::decode::success_response::<
+                    ::helpdesk_client_runtime::__private::decode::success_response::<
                         ::contiple::Contiple,
                         _,
                         _,
@@ -5057,7 +5064,7 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => {
-                    ::helpdesk_client_runtime::decode::success_response::<
+                    ::helpdesk_client_runtime::__private::decode::success_response::<
                         ::contiple::Contiple,
                         _,
                         _,
@@ -5148,7 +5155,7 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => {
-                    ::helpdesk_client_runtime::decode::success_response::<
+                    ::helpdesk_client_runtime::__private::decode::success_response::<
                         ::contiple::Contiple,
                         _,
                         _,
@@ -5338,7 +5345,7 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => {
-                    ::helpdesk_client_runtime::decode::success_response::<
+                    ::helpdesk_client_runtime::__private::decode::success_response::<
                         ::contiple::Contiple,
                         _,
                         _,
@@ -5444,7 +5451,7 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => {
-                    ::helpdesk_client_runtime::decode::success_response::<
+                    ::helpdesk_client_runtime::__private::decode::success_response::<
                         ::contiple::Contiple,
                         _,
                         _,
@@ -5630,7 +5637,7 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => {
-                    ::helpdesk_client_runtime::decode::success_response::<
+                    ::helpdesk_client_runtime::__private::decode::success_response::<
                         ::contiple::Contiple,
                         _,
                         _,
@@ -5794,7 +5801,7 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => {
-                    ::helpdesk_client_runtime::decode::success_response::<
+                    ::helpdesk_client_runtime::__private::decode::success_response::<
                         ::contiple::Contiple,
                         _,
                         _,
@@ -5900,7 +5907,7 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => {
-                    ::helpdesk_client_runtime::decode::success_response::<
+                    ::helpdesk_client_runtime::__private::decode::success_response::<
                         ::contiple::Contiple,
                         _,
                         _,
@@ -6114,7 +6121,7 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => {
-                    ::helpdesk_client_runtime::decode::success_response::<
+                    ::helpdesk_client_runtime::__private::decode::success_response::<
                         ::contiple::Contiple,
                         _,
                         _,
@@ -6220,7 +6227,7 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => {
-                    ::helpdesk_client_runtime::decode::success_response::<
+                    ::helpdesk_client_runtime::__private::decode::success_response::<
                         ::contiple::Contiple,
                         _,
                         _,
@@ -6362,7 +6369,7 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => {
-                    ::helpdesk_client_runtime::decode::success_response::<
+                    ::helpdesk_client_runtime::__private::decode::success_response::<
                         ::contiple::Contiple,
                         _,
                         _,
@@ -6470,7 +6477,7 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => {
-                    ::helpdesk_client_runtime::decode::success_response::<
+                    ::helpdesk_client_runtime::__private::decode::success_response::<
                         ::contiple::Contiple,
                         _,
                         _,
@@ -6687,7 +6694,7 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => {
-                    ::helpdesk_client_runtime::decode::success_response::<
+                    ::helpdesk_client_runtime::__private::decode::success_response::<
                         ::contiple::Contiple,
                         _,
                         _,
@@ -6812,7 +6819,7 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => {
-                    ::helpdesk_client_runtime::decode::success_response::<
+                    ::helpdesk_client_runtime::__private::decode::success_response::<
                         ::contiple::Contiple,
                         _,
                         _,
@@ -7072,7 +7079,7 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => {
-                    ::helpdesk_client_runtime::decode::success_response::<
+                    ::helpdesk_client_runtime::__private::decode::success_response::<
                         ::contiple::Contiple,
                         _,
                         _,
@@ -7208,7 +7215,7 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => {
-                    ::helpdesk_client_runtime::decode::success_response::<
+                    ::helpdesk_client_runtime::__private::decode::success_response::<
                         ::contiple::Contiple,
                         _,
                         _,
@@ -7294,7 +7301,7 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => {
-                    ::helpdesk_client_runtime::decode::success_response::<
+                    ::helpdesk_client_runtime::__private::decode::success_response::<
                         ::contiple::Contiple,
                         _,
                         _,
@@ -7415,7 +7422,7 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => {
-                    ::helpdesk_client_runtime::decode::success_response::<
+                    ::helpdesk_client_runtime::__private::decode::success_response::<
                         ::contiple::Contiple,
                         _,
                         _,
@@ -7504,7 +7511,7 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => {
-                    ::helpdesk_client_runtime::decode::success_response::<
+                    ::helpdesk_client_runtime::__private::decode::success_response::<
                         ::contiple::Contiple,
                         _,
                         _,
@@ -7605,7 +7612,7 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => {
-                    ::helpdesk_client_runtime::decode::success_response::<
+                    ::helpdesk_client_runtime::__private::decode::success_response::<
                         ::contiple::Contiple,
                         _,
                         _,
@@ -7695,7 +7702,7 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => {
-                    ::helpdesk_client_runtime::decode::success_response::<
+                    ::helpdesk_client_runtime::__private::decode::success_response::<
                         ::contiple::Contiple,
                         _,
                         _,
@@ -7767,7 +7774,7 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => {
-                    ::helpdesk_client_runtime::decode::success_response::<
+                    ::helpdesk_client_runtime::__private::decode::success_response::<
                         ::contiple::Contiple,
                         _,
                         _,
@@ -7875,7 +7882,7 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => {
-                    ::helpdesk_client_runtime::decode::success_response::<
+                    ::helpdesk_client_runtime::__private::decode::success_response::<
                         ::contiple::Contiple,
                         _,
                         _,
@@ -7987,7 +7994,7 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => {
-                    ::helpdesk_client_runtime::decode::success_response::<
+                    ::helpdesk_client_runtime::__private::decode::success_response::<
                         ::contiple::Contiple,
                         _,
                         _,
@@ -8097,7 +8104,7 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => {
-                    ::helpdesk_client_runtime::decode::success_response::<
+                    ::helpdesk_client_runtime::__private::decode::success_response::<
                         ::contiple::Contiple,
                         _,
                         _,
@@ -8222,7 +8229,7 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => {
-                    ::helpdesk_client_runtime::decode::success_response::<
+                    ::helpdesk_client_runtime::__private::decode::success_response::<
                         ::contiple::Contiple,
                         _,
                         _,
@@ -8311,7 +8318,7 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => {
-                    ::helpdesk_client_runtime::decode::success_response::<
+                    ::helpdesk_client_runtime::__private::decode::success_response::<
                         ::contiple::Contiple,
                         _,
                         _,
@@ -8400,7 +8407,7 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => {
-                    ::helpdesk_client_runtime::decode::success_response::<
+                    ::helpdesk_client_runtime::__private::decode::success_response::<
                         ::contiple::Contiple,
                         _,
                         _,
@@ -8489,7 +8496,7 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => {
-                    ::helpdesk_client_runtime::decode::success_response::<
+                    ::helpdesk_client_runtime::__private::decode::success_response::<
                         ::contiple::Contiple,
                         _,
                         _,
@@ -8522,7 +8529,7 @@ pub mod builder {
         /// The stream ends on an empty page, when the payload's `pages` says this was the last page, or when its `total` says every row has arrived; never on a page shorter than the page size alone, as servers may send fewer rows than asked for. Where nothing else ends it, a last full page costs one more request, answered with an empty page: an accepted cost of losing no row.
         pub fn stream(
             self,
-        ) -> ::helpdesk_client_runtime::paginate::BoxStream<
+        ) -> ::helpdesk_client_runtime::reexports::BoxStream<
             'a,
             ::std::result::Result<types::FaqArticle, ::contiple::Error>,
         > {
@@ -8530,7 +8537,7 @@ pub mod builder {
                 Ok(limit) => *limit,
                 Err(_) => None,
             };
-            let page_size = ::helpdesk_client_runtime::paginate::page_size(
+            let page_size = ::helpdesk_client_runtime::__private::paginate::page_size(
                 requested,
                 200u64,
                 Some(200u64),
@@ -8546,11 +8553,11 @@ pub mod builder {
         pub fn stream_with_page_size(
             self,
             page_size: u64,
-        ) -> ::helpdesk_client_runtime::paginate::BoxStream<
+        ) -> ::helpdesk_client_runtime::reexports::BoxStream<
             'a,
             ::std::result::Result<types::FaqArticle, ::contiple::Error>,
         > {
-            let page_size = ::helpdesk_client_runtime::paginate::page_size(
+            let page_size = ::helpdesk_client_runtime::__private::paginate::page_size(
                 Some(page_size),
                 200u64,
                 Some(200u64),
@@ -8560,17 +8567,17 @@ pub mod builder {
         /// The stream of `template`'s pages (its page size already set).
         fn stream_pages(
             template: Self,
-        ) -> ::helpdesk_client_runtime::paginate::BoxStream<
+        ) -> ::helpdesk_client_runtime::reexports::BoxStream<
             'a,
             ::std::result::Result<types::FaqArticle, ::contiple::Error>,
         > {
-            ::helpdesk_client_runtime::paginate::rows(
-                ::helpdesk_client_runtime::paginate::Style::Page,
+            ::helpdesk_client_runtime::__private::paginate::rows(
+                ::helpdesk_client_runtime::__private::paginate::Style::Page,
                 move |position| {
                     let request = match position {
-                        ::helpdesk_client_runtime::paginate::Position::Page(page) => {
-                            template.clone().page(page)
-                        }
+                        ::helpdesk_client_runtime::__private::paginate::Position::Page(
+                            page,
+                        ) => template.clone().page(page),
                         _ => template.clone(),
                     };
                     async move {
@@ -8578,14 +8585,14 @@ pub mod builder {
                                 request.send().await,
                             )
                             .await?;
-                        Ok(::helpdesk_client_runtime::paginate::Page {
-                            pages: ::helpdesk_client_runtime::paginate::AsCount::as_count(
+                        Ok(::helpdesk_client_runtime::__private::paginate::Page {
+                            pages: ::helpdesk_client_runtime::__private::paginate::AsCount::as_count(
                                 &payload.pages,
                             ),
-                            total: ::helpdesk_client_runtime::paginate::AsCount::as_count(
+                            total: ::helpdesk_client_runtime::__private::paginate::AsCount::as_count(
                                 &payload.total,
                             ),
-                            rows: ::helpdesk_client_runtime::paginate::IntoRows::into_rows(
+                            rows: ::helpdesk_client_runtime::__private::paginate::IntoRows::into_rows(
                                 payload.contents,
                             ),
                         })
@@ -8602,7 +8609,7 @@ pub mod builder {
         /// The stream ends on an empty page, when the payload's `pages` says this was the last page, or when its `total` says every row has arrived; never on a page shorter than the page size alone, as servers may send fewer rows than asked for. Where nothing else ends it, a last full page costs one more request, answered with an empty page: an accepted cost of losing no row.
         pub fn stream(
             self,
-        ) -> ::helpdesk_client_runtime::paginate::BoxStream<
+        ) -> ::helpdesk_client_runtime::reexports::BoxStream<
             'a,
             ::std::result::Result<types::NoticeSummary, ::contiple::Error>,
         > {
@@ -8610,7 +8617,7 @@ pub mod builder {
                 Ok(limit) => *limit,
                 Err(_) => None,
             };
-            let page_size = ::helpdesk_client_runtime::paginate::page_size(
+            let page_size = ::helpdesk_client_runtime::__private::paginate::page_size(
                 requested,
                 200u64,
                 Some(200u64),
@@ -8626,11 +8633,11 @@ pub mod builder {
         pub fn stream_with_page_size(
             self,
             page_size: u64,
-        ) -> ::helpdesk_client_runtime::paginate::BoxStream<
+        ) -> ::helpdesk_client_runtime::reexports::BoxStream<
             'a,
             ::std::result::Result<types::NoticeSummary, ::contiple::Error>,
         > {
-            let page_size = ::helpdesk_client_runtime::paginate::page_size(
+            let page_size = ::helpdesk_client_runtime::__private::paginate::page_size(
                 Some(page_size),
                 200u64,
                 Some(200u64),
@@ -8640,17 +8647,17 @@ pub mod builder {
         /// The stream of `template`'s pages (its page size already set).
         fn stream_pages(
             template: Self,
-        ) -> ::helpdesk_client_runtime::paginate::BoxStream<
+        ) -> ::helpdesk_client_runtime::reexports::BoxStream<
             'a,
             ::std::result::Result<types::NoticeSummary, ::contiple::Error>,
         > {
-            ::helpdesk_client_runtime::paginate::rows(
-                ::helpdesk_client_runtime::paginate::Style::Page,
+            ::helpdesk_client_runtime::__private::paginate::rows(
+                ::helpdesk_client_runtime::__private::paginate::Style::Page,
                 move |position| {
                     let request = match position {
-                        ::helpdesk_client_runtime::paginate::Position::Page(page) => {
-                            template.clone().page(page)
-                        }
+                        ::helpdesk_client_runtime::__private::paginate::Position::Page(
+                            page,
+                        ) => template.clone().page(page),
                         _ => template.clone(),
                     };
                     async move {
@@ -8658,14 +8665,14 @@ pub mod builder {
                                 request.send().await,
                             )
                             .await?;
-                        Ok(::helpdesk_client_runtime::paginate::Page {
-                            pages: ::helpdesk_client_runtime::paginate::AsCount::as_count(
+                        Ok(::helpdesk_client_runtime::__private::paginate::Page {
+                            pages: ::helpdesk_client_runtime::__private::paginate::AsCount::as_count(
                                 &payload.pages,
                             ),
-                            total: ::helpdesk_client_runtime::paginate::AsCount::as_count(
+                            total: ::helpdesk_client_runtime::__private::paginate::AsCount::as_count(
                                 &payload.total,
                             ),
-                            rows: ::helpdesk_client_runtime::paginate::IntoRows::into_rows(
+                            rows: ::helpdesk_client_runtime::__private::paginate::IntoRows::into_rows(
                                 payload.contents,
                             ),
                         })
@@ -8682,7 +8689,7 @@ pub mod builder {
         /// The stream ends on an empty page, when the payload's `pages` says this was the last page, or when its `total` says every row has arrived; never on a page shorter than the page size alone, as servers may send fewer rows than asked for. Where nothing else ends it, a last full page costs one more request, answered with an empty page: an accepted cost of losing no row.
         pub fn stream(
             self,
-        ) -> ::helpdesk_client_runtime::paginate::BoxStream<
+        ) -> ::helpdesk_client_runtime::reexports::BoxStream<
             'a,
             ::std::result::Result<types::CustomerTicketSummary, ::contiple::Error>,
         > {
@@ -8690,7 +8697,7 @@ pub mod builder {
                 Ok(limit) => *limit,
                 Err(_) => None,
             };
-            let page_size = ::helpdesk_client_runtime::paginate::page_size(
+            let page_size = ::helpdesk_client_runtime::__private::paginate::page_size(
                 requested,
                 200u64,
                 Some(200u64),
@@ -8706,11 +8713,11 @@ pub mod builder {
         pub fn stream_with_page_size(
             self,
             page_size: u64,
-        ) -> ::helpdesk_client_runtime::paginate::BoxStream<
+        ) -> ::helpdesk_client_runtime::reexports::BoxStream<
             'a,
             ::std::result::Result<types::CustomerTicketSummary, ::contiple::Error>,
         > {
-            let page_size = ::helpdesk_client_runtime::paginate::page_size(
+            let page_size = ::helpdesk_client_runtime::__private::paginate::page_size(
                 Some(page_size),
                 200u64,
                 Some(200u64),
@@ -8720,17 +8727,17 @@ pub mod builder {
         /// The stream of `template`'s pages (its page size already set).
         fn stream_pages(
             template: Self,
-        ) -> ::helpdesk_client_runtime::paginate::BoxStream<
+        ) -> ::helpdesk_client_runtime::reexports::BoxStream<
             'a,
             ::std::result::Result<types::CustomerTicketSummary, ::contiple::Error>,
         > {
-            ::helpdesk_client_runtime::paginate::rows(
-                ::helpdesk_client_runtime::paginate::Style::Page,
+            ::helpdesk_client_runtime::__private::paginate::rows(
+                ::helpdesk_client_runtime::__private::paginate::Style::Page,
                 move |position| {
                     let request = match position {
-                        ::helpdesk_client_runtime::paginate::Position::Page(page) => {
-                            template.clone().page(page)
-                        }
+                        ::helpdesk_client_runtime::__private::paginate::Position::Page(
+                            page,
+                        ) => template.clone().page(page),
                         _ => template.clone(),
                     };
                     async move {
@@ -8738,14 +8745,14 @@ pub mod builder {
                                 request.send().await,
                             )
                             .await?;
-                        Ok(::helpdesk_client_runtime::paginate::Page {
-                            pages: ::helpdesk_client_runtime::paginate::AsCount::as_count(
+                        Ok(::helpdesk_client_runtime::__private::paginate::Page {
+                            pages: ::helpdesk_client_runtime::__private::paginate::AsCount::as_count(
                                 &payload.pages,
                             ),
-                            total: ::helpdesk_client_runtime::paginate::AsCount::as_count(
+                            total: ::helpdesk_client_runtime::__private::paginate::AsCount::as_count(
                                 &payload.total,
                             ),
-                            rows: ::helpdesk_client_runtime::paginate::IntoRows::into_rows(
+                            rows: ::helpdesk_client_runtime::__private::paginate::IntoRows::into_rows(
                                 payload.contents,
                             ),
                         })
@@ -8762,7 +8769,7 @@ pub mod builder {
         /// The stream ends on an empty page; never on a page shorter than the page size alone, as servers may send fewer rows than asked for. Where nothing else ends it, a last full page costs one more request, answered with an empty page: an accepted cost of losing no row.
         pub fn stream(
             self,
-        ) -> ::helpdesk_client_runtime::paginate::BoxStream<
+        ) -> ::helpdesk_client_runtime::reexports::BoxStream<
             'a,
             ::std::result::Result<types::Agent, ::contiple::Error>,
         > {
@@ -8770,7 +8777,7 @@ pub mod builder {
                 Ok(limit) => *limit,
                 Err(_) => None,
             };
-            let page_size = ::helpdesk_client_runtime::paginate::page_size(
+            let page_size = ::helpdesk_client_runtime::__private::paginate::page_size(
                 requested,
                 10u64,
                 None,
@@ -8786,11 +8793,11 @@ pub mod builder {
         pub fn stream_with_page_size(
             self,
             page_size: u64,
-        ) -> ::helpdesk_client_runtime::paginate::BoxStream<
+        ) -> ::helpdesk_client_runtime::reexports::BoxStream<
             'a,
             ::std::result::Result<types::Agent, ::contiple::Error>,
         > {
-            let page_size = ::helpdesk_client_runtime::paginate::page_size(
+            let page_size = ::helpdesk_client_runtime::__private::paginate::page_size(
                 Some(page_size),
                 10u64,
                 None,
@@ -8800,17 +8807,17 @@ pub mod builder {
         /// The stream of `template`'s pages (its page size already set).
         fn stream_pages(
             template: Self,
-        ) -> ::helpdesk_client_runtime::paginate::BoxStream<
+        ) -> ::helpdesk_client_runtime::reexports::BoxStream<
             'a,
             ::std::result::Result<types::Agent, ::contiple::Error>,
         > {
-            ::helpdesk_client_runtime::paginate::rows(
-                ::helpdesk_client_runtime::paginate::Style::Page,
+            ::helpdesk_client_runtime::__private::paginate::rows(
+                ::helpdesk_client_runtime::__private::paginate::Style::Page,
                 move |position| {
                     let request = match position {
-                        ::helpdesk_client_runtime::paginate::Position::Page(page) => {
-                            template.clone().page(page)
-                        }
+                        ::helpdesk_client_runtime::__private::paginate::Position::Page(
+                            page,
+                        ) => template.clone().page(page),
                         _ => template.clone(),
                     };
                     async move {
@@ -8818,10 +8825,10 @@ pub mod builder {
                                 request.send().await,
                             )
                             .await?;
-                        Ok(::helpdesk_client_runtime::paginate::Page {
+                        Ok(::helpdesk_client_runtime::__private::paginate::Page {
                             pages: None,
                             total: None,
-                            rows: ::helpdesk_client_runtime::paginate::IntoRows::into_rows(
+                            rows: ::helpdesk_client_runtime::__private::paginate::IntoRows::into_rows(
                                 payload.contents,
                             ),
                         })

@@ -1,12 +1,12 @@
 //! Error detection: what is Contiple's own in the client's `exec` hook (the shared runtime's
-//! [`helpdesk_client_runtime::exec::execute`], hooked up by its `api_glue!`, which the generated client
+//! [`helpdesk_client_runtime::__private::exec::execute`], hooked up by its `api_glue!`, which the generated client
 //! invokes).
 //!
-//! [`Contiple`] tells it the API's name, its credentials and how an error envelope looks:
+//! `Contiple` tells it the API's name, its credentials and how an error envelope looks:
 //! `"header": {"isSuccessful": false}`, which Contiple may send with HTTP 200. Signing, the
 //! `pre` hook's part, is in [`crate::signing`].
 
-use helpdesk_client_runtime::{Api, ErrorEnvelope, MarkerValue};
+use helpdesk_client_runtime::__private::{Api, ErrorEnvelope, MarkerValue};
 
 use crate::{types, Credentials};
 
@@ -39,7 +39,7 @@ impl Api for Contiple {
         let text = |name: &str| {
             header
                 .get(name)
-                .and_then(helpdesk_client_runtime::loose_text)
+                .and_then(helpdesk_client_runtime::__private::loose_text)
         };
         Some(types::ResponseHeader {
             result_code: text("resultCode")

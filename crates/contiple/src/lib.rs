@@ -34,7 +34,7 @@
 //! Depending on this crate is enough: [`prelude`] brings [`Client`] and the traits calls are
 //! completed with ([`ResultExt`], [`DownloadExt`]); [`ClientBuilder`] sets timeouts, the user
 //! agent, retries ([`RetryPolicy`]) and the rate limit ([`RateLimit`]); paginated operations
-//! have `.stream()` ([`BoxStream`] of rows) and [`paginate`] writes them out; [`Error`] is the
+//! have `.stream()` ([`BoxStream`] of rows); [`Error`] is the
 //! one error of every call (its [`ErrorKind`], [`RawResponse`]). `send()` itself returns
 //! progenitor's error ([`SendError`]), which `.payload()` and `?` turn into [`Error`].
 //!
@@ -64,7 +64,7 @@
 //! - [`Credentials`] and [`signing`]: every `openapi/v1` call is signed in the client's hook
 //!   (`Authorization`, `X-TC-Timestamp`), exactly as the server checks it; the security key
 //!   never shows in `Debug`, errors or logs; the clock is injectable;
-//! - [`Contiple`]: how an error envelope looks (`"isSuccessful": false`, also with HTTP 200);
+//! - how an error envelope looks (`"isSuccessful": false`, also with HTTP 200);
 //! - [`Client::upload_ticket_attachment`]: the multipart upload, signed with the file's MD5;
 //! - [`EpochMillis`]: Contiple's epoch-millisecond times, convertible to `chrono`;
 //! - [`member`]: the member authentication token, the help-center member URL and the
@@ -80,8 +80,7 @@
 //! re-inquire, export) are in the crate's `examples/` directory.
 //!
 //! Features: TLS is `rustls` (default; rustls with the `ring` crypto provider, which the
-//! client's builder installs as the process default when none is, see
-//! [`install_crypto_provider`]), `rustls-aws-lc` (rustls with aws-lc-rs, reqwest's own default;
+//! client's builder installs as the process default when none is), `rustls-aws-lc` (rustls with aws-lc-rs, reqwest's own default;
 //! building `aws-lc-sys` needs cmake and a C compiler) or `native-tls`.
 
 #![warn(missing_docs)]
@@ -130,6 +129,7 @@ mod generated;
 
 pub use generated::{builder, types, Client};
 pub use helpdesk_client_runtime::reexports::*;
+#[doc(hidden)]
 pub use hooks::Contiple;
 pub use signing::Credentials;
 pub use timestamp::EpochMillis;

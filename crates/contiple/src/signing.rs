@@ -200,7 +200,7 @@ impl Credentials {
 /// The generated `pre` hook signs every operation whose spec names the `ocSignature` scheme,
 /// after progenitor has added all its headers and the body, so nothing it adds can break the
 /// signature.
-impl helpdesk_client_runtime::Credentials for Credentials {
+impl helpdesk_client_runtime::__private::Credentials for Credentials {
     fn authenticate(&self, request: &mut reqwest::Request) {
         self.sign_request(request);
     }
@@ -210,7 +210,9 @@ impl helpdesk_client_runtime::Credentials for Credentials {
         format!(
             "contiple:{}:{}",
             self.service_id,
-            helpdesk_client_runtime::secret_fingerprint(self.security_key.expose_secret())
+            helpdesk_client_runtime::__private::secret_fingerprint(
+                self.security_key.expose_secret()
+            )
         )
     }
 

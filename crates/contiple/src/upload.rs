@@ -85,7 +85,7 @@ impl Client {
         let info = OperationInfo {
             operation_id: "upload_ticket_attachment",
         };
-        let response = helpdesk_client_runtime::exec::execute::<Contiple, _>(
+        let response = helpdesk_client_runtime::__private::exec::execute::<Contiple, _>(
             self.client(),
             self.inner(),
             request,
@@ -93,8 +93,10 @@ impl Client {
             false,
         )
         .await;
-        helpdesk_client_runtime::decode_response::<Contiple, _, types::ErrorEnvelope>(response)
-            .await
+        helpdesk_client_runtime::__private::decode_response::<Contiple, _, types::ErrorEnvelope>(
+            response,
+        )
+        .await
     }
 }
 

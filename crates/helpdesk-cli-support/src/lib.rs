@@ -78,7 +78,7 @@ impl std::error::Error for Failure {}
 /// Prints `error: <message>` on one line of stderr and returns the code. The client's errors
 /// come redacted with its secrets; `apikey=` values are masked here too.
 pub fn fail(exit: Exit, message: &str) -> ExitCode {
-    let message = helpdesk_client_runtime::redact::mask_query_keys(message);
+    let message = helpdesk_client_runtime::__private::mask_query_keys(message);
     let one_line: Vec<&str> = message
         .lines()
         .map(str::trim)
@@ -189,10 +189,10 @@ pub fn base_url(matches: &clap::ArgMatches, env: &str) -> Result<String, Usage> 
     if !(url.starts_with("http://") || url.starts_with("https://")) {
         return Err(Usage(format!(
             "base URL `{}` has no scheme: it must start with http:// or https:// ({env} or --base-url)",
-            helpdesk_client_runtime::redact::mask_query_keys(&url)
+            helpdesk_client_runtime::__private::mask_query_keys(&url)
         )));
     }
-    helpdesk_client_runtime::check_base_url::<()>(&url).map_err(|err| {
+    helpdesk_client_runtime::__private::check_base_url::<()>(&url).map_err(|err| {
         let message = match err {
             helpdesk_client_runtime::Error::InvalidRequest(message) => message,
             _ => "invalid".to_owned(),
@@ -204,7 +204,7 @@ pub fn base_url(matches: &clap::ArgMatches, env: &str) -> Result<String, Usage> 
 
 /// The client settings the common arguments choose: timeout and retries. The rate limit
 /// stays the vendor's.
-pub fn configure<C: helpdesk_client_runtime::ApiClient>(
+pub fn configure<C: helpdesk_client_runtime::__private::ApiClient>(
     builder: helpdesk_client_runtime::ClientBuilder<C>,
     matches: &clap::ArgMatches,
 ) -> helpdesk_client_runtime::ClientBuilder<C> {
@@ -361,7 +361,7 @@ where
 {
     let err = match err.downcast::<progenitor_client::Error<G>>() {
         Ok(generated) => {
-            let typed = helpdesk_client_runtime::Error::<G::Error>::from_generated(generated).await;
+            let typed = helpdesk_client_runtime::Error::<G::Error>::from_generated(generated);
             return fail(exit_of(&typed), &typed.to_string());
         }
         Err(err) => err,

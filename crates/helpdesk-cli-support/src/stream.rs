@@ -13,7 +13,8 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use futures::TryStreamExt;
-use helpdesk_client_runtime::paginate::{counting_pages, BoxStream};
+use helpdesk_client_runtime::__private::paginate::counting_pages;
+use helpdesk_client_runtime::reexports::BoxStream;
 use helpdesk_client_runtime::ApiError;
 use serde::Serialize;
 

@@ -43,7 +43,7 @@ pub trait Api: Send + Sync + 'static {
 
     /// The payload read leniently from an error body whose fields have odd types (a code
     /// sent as `""`, a message as a number), so that it still surfaces as an API error;
-    /// `None` when the body is not the API's error envelope at all. [`crate::loose_text`]
+    /// `None` when the body is not the API's error envelope at all. `__private::loose_text`
     /// reads a scalar as text.
     fn loose_error(body: &serde_json::Value) -> Option<Self::ErrorPayload>;
 }
@@ -114,6 +114,7 @@ impl ErrorEnvelope {
 ///     raw_body_operations: [],
 /// }
 /// ```
+#[doc(hidden)]
 #[macro_export]
 macro_rules! api_glue {
     (
@@ -146,37 +147,38 @@ macro_rules! api_glue {
         )*
 
         impl $crate::ErrorBody for $error_body {
-            type Error = <$api as $crate::Api>::ErrorPayload;
+            type Error = <$api as $crate::__private::Api>::ErrorPayload;
 
             fn into_error(self) -> Self::Error {
                 self.$error_field
             }
         }
 
-        impl $crate::ApiError for <$api as $crate::Api>::ErrorPayload {
-            const API: &'static str = <$api as $crate::Api>::NAME;
+        impl $crate::ApiError for <$api as $crate::__private::Api>::ErrorPayload {
+            const API: &'static str = <$api as $crate::__private::Api>::NAME;
             const CODE_FIELD: &'static str =
-                <$api as $crate::Api>::ERROR_ENVELOPE.code_field;
+                <$api as $crate::__private::Api>::ERROR_ENVELOPE.code_field;
 
             fn code(&self) -> ::std::option::Option<::std::string::String> {
-                <$api as $crate::Api>::error_code(self)
+                <$api as $crate::__private::Api>::error_code(self)
             }
 
             fn message(&self) -> ::std::option::Option<::std::string::String> {
-                <$api as $crate::Api>::error_message(self)
+                <$api as $crate::__private::Api>::error_message(self)
             }
 
             fn from_loose_json(
                 body: &$crate::__private::serde_json::Value,
             ) -> ::std::option::Option<Self> {
-                <$api as $crate::Api>::loose_error(body)
+                <$api as $crate::__private::Api>::loose_error(body)
             }
         }
 
         /// Authenticates the operations the spec secures; sends and inspects every request
         /// with the shared runtime.
+        #[doc(hidden)]
         impl ::progenitor_client::ClientHooks<
-            $crate::State<<$api as $crate::Api>::Credentials>
+            $crate::__private::State<<$api as $crate::__private::Api>::Credentials>
         > for $client {
             async fn pre<E>(
                 &self,
@@ -188,7 +190,7 @@ macro_rules! api_glue {
                 const SECURED_OPERATIONS: &[&str] = &[$($secured),*];
                 if SECURED_OPERATIONS.contains(&info.operation_id) {
                     let state = ::progenitor_client::ClientInfo::inner(self);
-                    $crate::Credentials::authenticate(state.credentials(), request);
+                    $crate::__private::Credentials::authenticate(state.credentials(), request);
                 }
                 Ok(())
             }
@@ -202,7 +204,7 @@ macro_rules! api_glue {
                 /// a file, not JSON: their 2xx responses are passed on unbuffered.
                 const RAW_BODY_OPERATIONS: &[&str] = &[$($raw_body),*];
                 let raw_body = RAW_BODY_OPERATIONS.contains(&info.operation_id);
-                $crate::exec::execute::<$api, _>(
+                $crate::__private::exec::execute::<$api, _>(
                     ::progenitor_client::ClientInfo::client(self),
                     ::progenitor_client::ClientInfo::inner(self),
                     request,
@@ -229,7 +231,8 @@ macro_rules! api_glue {
             }
         }
 
-        impl $crate::ApiClient for $client {
+        #[doc(hidden)]
+        impl $crate::__private::ApiClient for $client {
             type Api = $api;
             type ErrorBody = $error_body;
 
@@ -247,9 +250,9 @@ macro_rules! api_glue {
             fn from_parts(
                 base_url: &str,
                 http: ::reqwest::Client,
-                state: $crate::State<<$api as $crate::Api>::Credentials>,
+                state: $crate::__private::State<<$api as $crate::__private::Api>::Credentials>,
             ) -> Self {
-                let base_url = $crate::Credentials::base_url(state.credentials(), base_url);
+                let base_url = $crate::__private::Credentials::base_url(state.credentials(), base_url);
                 $client::new_with_client(&base_url, http, state)
             }
         }
@@ -323,6 +326,7 @@ pub(crate) mod testing {
 
     /// An error body without a payload.
     #[derive(serde::Deserialize, serde::Serialize)]
+    #[allow(dead_code)] // named as a type only
     pub(crate) struct NoErrorBody {}
 
     impl crate::ErrorBody for NoErrorBody {

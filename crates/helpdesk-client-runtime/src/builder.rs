@@ -33,7 +33,7 @@ pub trait ApiClient: Sized {
     const PAYLOAD_MEMBER: &'static str;
 
     /// The client for the API at `base_url` (already checked, without a trailing `/`; see
-    /// [`crate::Credentials::base_url`]).
+    /// `Credentials::base_url`).
     fn from_parts(base_url: &str, http: reqwest::Client, state: State<CredentialsOf<Self>>)
         -> Self;
 }
@@ -95,7 +95,8 @@ impl<C: ApiClient> ClientBuilder<C> {
     }
 
     /// How failed requests are retried (default [`RetryPolicy::default`]: 4 attempts within
-    /// 60 s for GET, PUT and DELETE on 429, 502, 503, 504, connection failures and timeouts;
+    /// 60 s, for the methods [`RetryPolicy::allows`], on 429, 502, 503, 504, connection failures
+    /// and timeouts;
     /// [`RetryPolicy::none`] turns retries off).
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.retry = policy;

@@ -30,7 +30,10 @@ pub trait Credentials: fmt::Debug + Clone + Send + Sync + 'static {
     fn rate_limit_key(&self) -> String;
 }
 
-/// A stable hash of a secret, for [`Credentials::rate_limit_key`].
+/// A hash of a secret, for [`Credentials::rate_limit_key`]: equal for equal secrets within
+/// one process (the standard library's `DefaultHasher` with its fixed keys). Not stable across
+/// Rust versions or platforms, so it is never stored or sent anywhere: it only keys the
+/// process's own map of shared limiters.
 pub fn secret_fingerprint(secret: &str) -> String {
     use std::hash::{Hash, Hasher};
     let mut hasher = std::collections::hash_map::DefaultHasher::new();

@@ -23,7 +23,7 @@ use progenitor_client::ResponseValue;
 use serde::de::{DeserializeOwned, Error as _};
 
 use crate::api::Api;
-use crate::exec::tunnel::{secrets_of, BodyProblem, ProblemKind};
+use crate::exec::handover::{secrets_of, BodyProblem, ProblemKind};
 use crate::exec::{self, Marker};
 use crate::strict_json::Strict;
 
@@ -115,16 +115,8 @@ where
             |err| err.to_string(),
         ))
     });
-    Err(progenitor_client::Error::ResponseBodyError(
-        BodyProblem {
-            status,
-            headers,
-            body,
-            kind,
-            secrets,
-        }
-        .into_read_error()
-        .await,
+    Err(progenitor_client::Error::UnexpectedResponse(
+        BodyProblem::new(status, headers, body, kind, secrets).into_response(parts.version),
     ))
 }
 

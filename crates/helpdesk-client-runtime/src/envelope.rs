@@ -49,7 +49,7 @@ where
     async fn into_value(self) -> Result<T, Error<G::Error>> {
         match self {
             Ok(value) => Ok(value.into_inner()),
-            Err(err) => Err(Error::from_generated(err).await),
+            Err(err) => Err(Error::from_generated(err)),
         }
     }
 }
@@ -81,7 +81,7 @@ impl<G: ErrorBody> DownloadExt<G::Error>
     async fn download(self) -> Result<Download, Error<G::Error>> {
         let value = match self {
             Ok(value) => value,
-            Err(err) => return Err(Error::from_generated(err).await),
+            Err(err) => return Err(Error::from_generated(err)),
         };
         let header = |name: http::header::HeaderName| {
             value
@@ -98,7 +98,7 @@ impl<G: ErrorBody> DownloadExt<G::Error>
             .into_inner()
             .try_collect()
             .await
-            .map_err(|err| match crate::exec::tunnel::BodyProblem::find(&err) {
+            .map_err(|err| match crate::exec::handover::BodyProblem::find(&err) {
                 Some(problem) => Error::from_problem::<G>(problem.clone()),
                 None => Error::from_transport(err),
             })?;

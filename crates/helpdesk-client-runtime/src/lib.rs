@@ -1,51 +1,45 @@
 //! The shared runtime of the generated API clients (`liveagent`, `contiple`).
 //!
-//! Each API crate is generated from its spec by `cargo xtask generate` and keeps only what is
-//! its own: its credentials and how they authenticate a request ([`Credentials`]), the API as
-//! the runtime needs to know it: its name and error envelope ([`Api`]), and its wire formats.
-//! Everything else lives here once, and so does the glue between the two ([`api_glue!`],
-//! which every generated client invokes):
+//! A user of an API crate meets this crate's types through that crate's root (`liveagent::Error`,
+//! `liveagent::RetryPolicy`, …) and needs no dependency on it. What it offers there:
 //!
-//! - [`ClientBuilder`] / [`ApiClient`]: base URL check, timeouts, user agent, no redirect
-//!   following, no `Referer`;
-//! - [`Credentials`]: what the generated hooks ask of an API's credentials;
-//! - [`exec`]: the exec hook ([`exec::execute`]): transport, inspection of every body in one
-//!   pass, and the tunnelling of rejected responses through the generated code;
-//! - [`Error`], generic over the API's error payload ([`ApiError`], [`ErrorBody`]), with the
-//!   response ([`RawResponse`]: HTTP status, headers and raw body, bounded to
-//!   [`MAX_ERROR_BODY`]), its variant ([`Error::kind`]), what a caller acts on
-//!   ([`Error::is_retryable`], [`Error::api_code`], [`Error::location`]), and a `From` impl
-//!   for the generated methods' error so that `?` works on `send().await`;
-//! - [`decode`]: success bodies decoded strictly (an array is not an object) with the JSON
-//!   path of what failed;
-//! - [`Envelope`], [`ResultExt::payload`], [`DownloadExt::download`];
-//! - [`redact`]: each client's secrets ([`redact::Secrets`]) masked in every spelling in
-//!   everything its errors and log lines show, when the error is built (no process-wide
-//!   registry);
-//! - [`retry`], [`limit`], [`paginate`]: retries with backoff and `Retry-After`, a shared
-//!   client-side rate limiter, pagination streams; responses over a size cap
-//!   ([`ClientBuilder::max_body_bytes`]) fail with [`Error::BodyTooLarge`]; one tracing span
-//!   per request (`api_request`: api, operation, method, path, status, attempt, latency);
-//! - wire formats both APIs use: [`CommaList`], [`JsonEncoded`], [`Base64Data`];
-//! - [`OptionalValue`]: what the generated body builders' optional-field setters accept;
+//! - [`ClientBuilder`]: base URL check, timeouts, user agent, retries ([`RetryPolicy`]), the
+//!   client-side rate limit ([`RateLimit`]), the body cap; no redirect following, no `Referer`;
+//! - [`Error`], generic over the API's error payload, with the response ([`RawResponse`]: HTTP
+//!   status, headers and raw body, bounded to [`MAX_ERROR_BODY`]), its variant
+//!   ([`Error::kind`], [`ErrorKind`]), what a caller acts on ([`Error::is_retryable`],
+//!   [`Error::api_code`], [`Error::location`]), and a `From` impl for the generated methods'
+//!   error so that `?` works on `send().await`;
+//! - [`ResultExt::payload`] (a response's envelope unwrapped), [`DownloadExt::download`] (a file
+//!   operation's bytes, [`Download`]);
 //! - [`RawRequest`]: `client.raw(method, path)`, the escape hatch to endpoints a spec does not
 //!   document, through the same path as the generated operations;
-//! - [`reexports`]: what every API crate re-exports at its root, so that a user needs no other
-//!   dependency for anything the crate's public signatures take or return.
+//! - wire formats both APIs use: [`CommaList`], [`JsonEncoded`], [`Base64Data`], and
+//!   [`OptionalValue`], what the generated body builders' optional-field setters accept;
+//! - [`reexports`]: the list every API crate re-exports at its root.
+//!
+//! Everything else is the machinery between the generated code and the network, documented in
+//! the repository's `ARCHITECTURE.md`: the exec hook (transport, retries, limiter, body cap,
+//! inspection of every body in one pass), strict decoding, redaction of each client's secrets,
+//! pagination streams. What generated code and the API crates' hand-written layers name of it
+//! is in `__private`, hidden from the docs and **not covered by semver**: it changes with the
+//! generator, in lockstep with the API crates of the same version. Test hooks are behind the
+//! `test-support` feature, for this workspace's tests.
 //!
 //! # Defaults
 //!
-//! Timeouts: 10 s to connect, 30 s per attempt. Retries: 4 attempts within 60 s, GET, PUT
-//! and DELETE only, on 429, 502, 503, 504, connection failures and timeouts, exponential
-//! backoff from 250 ms to 30 s with jitter, `Retry-After` honoured. Rate limit: the vendor's
-//! published one (LiveAgent 180 requests per minute per API key; Contiple none). Body cap:
-//! 64 MiB; errors keep at most 64 KiB of a body.
+//! Timeouts: 10 s to connect, 30 s per attempt. Retries: 4 attempts within 60 s, for the
+//! idempotent methods [`RetryPolicy::allows`] lists (POST and PATCH only when opted in), on 429,
+//! 502, 503, 504, connection failures and timeouts, exponential backoff from 250 ms to 30 s with
+//! jitter, `Retry-After` honoured. Rate limit: the vendor's published one (LiveAgent 180
+//! requests per minute per API key; Contiple none). Body cap: 64 MiB; errors keep at most 64 KiB
+//! of a body.
 //!
 //! # Why these crates
 //!
-//! - No backoff or rate-limiter crate: the backoff ([`retry`]) and the GCRA limiter
-//!   ([`limit`]) are a few dozen lines each here, where `backon` and `governor` cost a user's
-//!   clean build fourteen packages (Cargo.toml says why each dependency stays).
+//! - No backoff or rate-limiter crate: the backoff and the GCRA limiter are a few dozen lines
+//!   each here, where `backon` and `governor` cost a user's clean build fourteen packages
+//!   (Cargo.toml says why each dependency stays).
 //! - `serde_path_to_error` to name the JSON path of a decode failure; `tracing` for spans and
 //!   events (bridge `log` with `tracing-log` to see reqwest's own logs in the same place);
 //!   `httpdate` for `Retry-After` dates.
@@ -57,40 +51,75 @@ mod base64_data;
 mod builder;
 mod comma_list;
 mod credentials;
-pub mod decode;
+mod decode;
 mod envelope;
 mod error;
-pub mod exec;
-mod generated_error;
+mod exec;
 mod json_text;
-pub mod limit;
+mod limit;
 mod optional_value;
-pub mod paginate;
+mod paginate;
 mod raw;
-pub mod redact;
+mod redact;
 pub mod reexports;
-pub mod retry;
+mod retry;
 mod state;
 mod strict_json;
 #[cfg(any(test, feature = "test-support"))]
 pub mod wire_checks;
 
-pub use api::{Api, ErrorEnvelope, MarkerValue};
 pub use base64_data::Base64Data;
-pub use builder::{check_base_url, install_crypto_provider, ApiClient, ClientBuilder};
+pub use builder::ClientBuilder;
 pub use comma_list::CommaList;
-pub use credentials::{secret_fingerprint, Credentials};
-pub use envelope::{decode_response, Download, DownloadExt, Envelope, ResultExt};
-pub use error::{loose_text, ApiError, Error, ErrorBody, ErrorKind, RawResponse, MAX_ERROR_BODY};
+pub use envelope::{Download, DownloadExt, Envelope, ResultExt};
+pub use error::{ApiError, Error, ErrorBody, ErrorKind, RawResponse, MAX_ERROR_BODY};
 pub use json_text::JsonEncoded;
-pub use limit::{Limiter, RateLimit};
-pub use optional_value::{Given, MaybeGiven, OptionalValue};
+pub use limit::RateLimit;
+pub use optional_value::OptionalValue;
 pub use raw::RawRequest;
 pub use retry::RetryPolicy;
-pub use state::{Runtime, State, DEFAULT_MAX_BODY_BYTES};
 
-/// What [`api_glue!`] expands to needs; not part of the API.
+// The machinery, by its short names inside the crate.
+pub(crate) use api::Api;
+pub(crate) use credentials::Credentials;
+pub(crate) use envelope::decode_response;
+pub(crate) use state::State;
+
+/// What generated code, the API crates' hand-written layers, their command lines and this
+/// workspace's tests and benches name of the runtime's machinery. **Not part of the API**: not
+/// covered by semver, it changes with the generator (the API crates of one version use the
+/// runtime of the same version). See `ARCHITECTURE.md` for how the pieces fit.
 #[doc(hidden)]
 pub mod __private {
+    pub use progenitor_client::ClientInfo;
     pub use serde_json;
+
+    pub use crate::api::{Api, ErrorEnvelope, MarkerValue};
+    pub use crate::builder::{check_base_url, install_crypto_provider, ApiClient};
+    pub use crate::credentials::{secret_fingerprint, Credentials};
+    pub use crate::envelope::decode_response;
+    pub use crate::error::loose_text;
+    pub use crate::limit::Limiter;
+    pub use crate::optional_value::{Given, MaybeGiven};
+    pub use crate::redact::{mask_query_keys, Secrets};
+    pub use crate::state::{Runtime, State, DEFAULT_MAX_BODY_BYTES};
+
+    /// Success bodies decoded strictly, for the generated code.
+    pub mod decode {
+        pub use crate::decode::{json, success_response};
+    }
+
+    /// The exec hook, for the generated glue and hand-written operations.
+    pub mod exec {
+        #[cfg(any(test, feature = "test-support"))]
+        pub use crate::exec::decode_bytes;
+        pub use crate::exec::execute;
+    }
+
+    /// Pagination streams, for the generated `stream()` methods and the command lines.
+    pub mod paginate {
+        pub use crate::paginate::{
+            counting_pages, page_size, rows, AsCount, AsCursor, IntoRows, Page, Position, Style,
+        };
+    }
 }

@@ -155,6 +155,7 @@ impl Limiter {
     }
 
     /// How many shared limiters ([`Limiter::shared`]) live clients hold in this process.
+    #[cfg(any(test, feature = "test-support"))]
     pub fn shared_count() -> usize {
         let shared = shared_map().lock().unwrap_or_else(|e| e.into_inner());
         shared

@@ -230,39 +230,6 @@ where
     .boxed()
 }
 
-/// A `progress` for [`write_json_lines`] that prints `<count> <what> written` to stderr every
-/// `every` rows.
-pub fn report_every(every: usize, what: &'static str) -> impl FnMut(usize) {
-    move |count| {
-        if count % every.max(1) == 0 {
-            eprintln!("{count} {what} written");
-        }
-    }
-}
-
-/// Writes every row of `rows` to `out` as one JSON object per line (JSON lines), calling
-/// `progress` with the count after each row; returns how many rows were written. Stops at the
-/// first error: the stream's (an [`Error`]) or writing's.
-pub async fn write_json_lines<T, E>(
-    mut rows: BoxStream<'_, Result<T, Error<E>>>,
-    mut out: impl std::io::Write,
-    mut progress: impl FnMut(usize),
-) -> Result<usize, Box<dyn std::error::Error + Send + Sync>>
-where
-    T: serde::Serialize,
-    E: crate::ApiError,
-{
-    let mut count = 0;
-    while let Some(row) = rows.try_next().await? {
-        serde_json::to_writer(&mut out, &row)?;
-        out.write_all(b"\n")?;
-        count += 1;
-        progress(count);
-    }
-    out.flush()?;
-    Ok(count)
-}
-
 #[cfg(test)]
 mod tests {
     use std::sync::{Arc, Mutex};

@@ -39,6 +39,7 @@ where
 {
     /// A request with `method` to `path`, relative to `client`'s base URL (a leading `/` is
     /// ignored); [`crate::api_glue!`]'s `raw` method calls this.
+    #[doc(hidden)]
     pub fn new(client: &'c C, method: reqwest::Method, path: &str) -> Self {
         let url = format!(
             "{}/{}",

@@ -24,7 +24,12 @@
 
 use std::borrow::Cow;
 use std::fmt;
-use std::sync::{Arc, Weak};
+
+use bytes::Bytes;
+use http::HeaderMap;
+use std::sync::Arc;
+#[cfg(any(test, feature = "test-support"))]
+use std::sync::Weak;
 
 use zeroize::Zeroizing;
 
@@ -92,6 +97,7 @@ impl Secrets {
 
     /// Watches this set of secrets: [`DropWatch::is_dropped`] turns true once every client
     /// (and every clone) holding it is gone, and with it the only copy the runtime kept.
+    #[cfg(any(test, feature = "test-support"))]
     pub fn watch(&self) -> DropWatch {
         DropWatch {
             weak: self.inner.as_ref().map(Arc::downgrade),
@@ -131,12 +137,14 @@ impl Secrets {
     }
 }
 
-/// Tells whether a [`Secrets`] is gone: see [`Secrets::watch`].
+/// Tells whether a [`Secrets`] is gone: see [`Secrets::watch`] (feature `test-support`).
+#[cfg(any(test, feature = "test-support"))]
 #[derive(Clone, Debug)]
 pub struct DropWatch {
     weak: Option<Weak<SecretList>>,
 }
 
+#[cfg(any(test, feature = "test-support"))]
 impl DropWatch {
     /// Whether every holder of the watched secrets has dropped them (always true for
     /// [`Secrets::none`]).
@@ -407,6 +415,62 @@ impl AlnumOrHash for u8 {
     fn is_ascii_alphanumeric_or_hash(&self) -> bool {
         self.is_ascii_alphanumeric() || *self == b'#'
     }
+}
+
+// What an error keeps of a response, masked: used where errors are built (`crate::error`).
+
+/// The first [`crate::MAX_ERROR_BODY`] bytes of a body, redacted first.
+pub(crate) fn redacted_bounded(secrets: &Secrets, body: &Bytes) -> Bytes {
+    let redacted = redacted(secrets, body);
+    if redacted.len() > crate::MAX_ERROR_BODY {
+        redacted.slice(..crate::MAX_ERROR_BODY)
+    } else {
+        redacted
+    }
+}
+
+/// A body with the secrets masked (the same bytes when none occurs).
+pub(crate) fn redacted(secrets: &Secrets, body: &Bytes) -> Bytes {
+    match secrets.redact_bytes(body) {
+        std::borrow::Cow::Borrowed(_) => body.clone(),
+        std::borrow::Cow::Owned(masked) => Bytes::from(masked),
+    }
+}
+
+/// Headers with the secrets masked in their values (and a header whose name holds one
+/// renamed `x-redacted`).
+pub(crate) fn redacted_headers(secrets: &Secrets, headers: HeaderMap) -> HeaderMap {
+    let needs = headers.iter().any(|(name, value)| {
+        matches!(
+            secrets.redact_bytes(name.as_str().as_bytes()),
+            std::borrow::Cow::Owned(_)
+        ) || matches!(
+            secrets.redact_bytes(value.as_bytes()),
+            std::borrow::Cow::Owned(_)
+        )
+    });
+    if !needs {
+        return headers;
+    }
+    let mut out = HeaderMap::with_capacity(headers.len());
+    let mut name = None;
+    for (key, value) in headers {
+        // `into_iter` names a header once, before all its values.
+        if let Some(key) = key {
+            name = Some(match secrets.redact_bytes(key.as_str().as_bytes()) {
+                std::borrow::Cow::Borrowed(_) => key,
+                std::borrow::Cow::Owned(_) => http::HeaderName::from_static("x-redacted"),
+            });
+        }
+        let Some(name) = name.clone() else { continue };
+        let value = match secrets.redact_bytes(value.as_bytes()) {
+            std::borrow::Cow::Borrowed(_) => value,
+            std::borrow::Cow::Owned(masked) => http::HeaderValue::from_bytes(&masked)
+                .unwrap_or_else(|_| http::HeaderValue::from_static(crate::redact::MASK)),
+        };
+        out.append(name, value);
+    }
+    out
 }
 
 #[cfg(test)]

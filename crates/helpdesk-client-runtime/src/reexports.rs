@@ -1,20 +1,18 @@
 //! What every API crate re-exports at its root (`pub use helpdesk_client_runtime::reexports::*;`):
-//! everything its public signatures take or return that is not its own, so that depending on
-//! one API crate is enough. The list is written once, here.
+//! what a user of that crate names that is not the crate's own, so that depending on one API
+//! crate is enough. The list is written once, here.
 //!
 //! - configuring a client: [`RetryPolicy`], [`RateLimit`];
-//! - completing calls: [`ResultExt`], [`DownloadExt`], [`Download`], [`Envelope`], and
-//!   [`SendError`], what a generated `send()` fails with before it becomes the crate's
-//!   `Error` (`?` and `.payload()` convert it);
-//! - errors: [`ErrorKind`], [`RawResponse`], [`ApiError`], [`MAX_ERROR_BODY`],
+//! - completing calls: [`ResultExt`] (`.payload()`), [`DownloadExt`] (`.download()`) and its
+//!   [`Download`]; [`ResponseValue`], what a generated `send()` returns on success (status,
+//!   headers and the decoded body: `.into_inner()`), [`SendError`], what it fails with before
+//!   `?` or `.payload()` turn it into the crate's `Error`, and [`ByteStream`], the body of a
+//!   file operation's `send()`;
+//! - errors: [`ErrorKind`], [`RawResponse`], and the types their accessors return:
 //!   [`StatusCode`], [`HeaderMap`], [`Bytes`];
-//! - streams and exports: [`BoxStream`] and [`paginate`] (`report_every`, `write_json_lines`);
-//! - the escape hatch: [`RawRequest`], [`Method`];
-//! - wire formats and setter arguments: [`CommaList`], [`JsonEncoded`], [`Base64Data`],
-//!   [`OptionalValue`], [`Given`], [`MaybeGiven`];
-//! - what progenitor's generated code names: [`ResponseValue`], [`ByteStream`], [`ClientInfo`],
-//!   and the client's hook state [`State`] (with its [`Runtime`], [`Limiter`], [`Secrets`]);
-//! - [`install_crypto_provider`].
+//! - streams: [`BoxStream`], what every `stream()` returns;
+//! - the escape hatch: [`RawRequest`] (`client.raw(…)`), [`Method`];
+//! - wire formats the setters take: [`CommaList`], [`JsonEncoded`], [`Base64Data`].
 //!
 //! Each API crate also re-exports the `reqwest` crate (for `ClientBuilder::reqwest_builder` and
 //! `reqwest_client`) and the `serde_json` crate (raw requests return `serde_json::Value`) with
@@ -23,14 +21,10 @@
 
 pub use bytes::Bytes;
 pub use futures::stream::BoxStream;
-pub use progenitor_client::{ByteStream, ClientInfo, Error as SendError, ResponseValue};
+pub use progenitor_client::{ByteStream, Error as SendError, ResponseValue};
 pub use reqwest::{header::HeaderMap, Method, StatusCode};
 
-pub use crate::limit::Limiter;
-pub use crate::paginate;
-pub use crate::redact::Secrets;
 pub use crate::{
-    install_crypto_provider, ApiError, Base64Data, CommaList, Download, DownloadExt, Envelope,
-    ErrorKind, Given, JsonEncoded, MaybeGiven, OptionalValue, RateLimit, RawRequest, RawResponse,
-    ResultExt, RetryPolicy, Runtime, State, MAX_ERROR_BODY,
+    Base64Data, CommaList, Download, DownloadExt, ErrorKind, JsonEncoded, RateLimit, RawRequest,
+    RawResponse, ResultExt, RetryPolicy,
 };

@@ -55,7 +55,9 @@ impl RetryPolicy {
         }
     }
 
-    /// Whether requests with this method may be retried.
+    /// Whether requests with this method may be retried: GET, HEAD, PUT, DELETE and OPTIONS
+    /// (idempotent: the one list of retried methods), and POST and PATCH too with
+    /// [`RetryPolicy::retry_non_idempotent`].
     pub fn allows(&self, method: &reqwest::Method) -> bool {
         self.retry_non_idempotent
             || matches!(
@@ -154,15 +156,37 @@ pub fn is_retryable_status(status: StatusCode) -> bool {
     matches!(status.as_u16(), 429 | 502 | 503 | 504)
 }
 
-/// Whether a transport error is worth another attempt, and why.
+/// Whether a transport error is worth another attempt, and why: the one classifier of
+/// transport errors, used by the retry loop, by [`crate::Error::is_retryable`] and to tell
+/// [`crate::Error::Timeout`] from [`crate::Error::Transport`].
 pub fn transport_reason(err: &reqwest::Error) -> Option<RetryReason> {
-    if err.is_timeout() {
+    if is_timeout(err) {
         Some(RetryReason::Timeout)
     } else if err.is_connect() || err.is_request() || err.is_body() {
         Some(RetryReason::Connection)
     } else {
         None
     }
+}
+
+/// Whether a transport error is a timeout: reqwest's own timeouts (`is_timeout`, which finds
+/// its and hyper's timeout errors in the chain), or an I/O error of kind `TimedOut` anywhere in
+/// the chain (a socket timeout a connector reports as such).
+fn is_timeout(err: &reqwest::Error) -> bool {
+    if err.is_timeout() {
+        return true;
+    }
+    let mut source = std::error::Error::source(err);
+    while let Some(current) = source {
+        if current
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::TimedOut)
+        {
+            return true;
+        }
+        source = current.source();
+    }
+    false
 }
 
 /// A `Retry-After` value: delay-seconds or an HTTP date (RFC 9110 §10.2.3).

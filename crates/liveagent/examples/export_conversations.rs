@@ -11,16 +11,27 @@
 //! to stderr. 503s, 429s with `Retry-After` and reset connections are retried by the client,
 //! so a flaky server loses or duplicates no row.
 
-use liveagent::paginate::{report_every, write_json_lines};
+use futures::TryStreamExt as _;
 use liveagent::{ApiKey, Client};
 
-/// Writes every conversation to `out`, one JSON object per line; returns how many.
+/// Writes every conversation to `out`, one JSON object per line, with a
+/// progress line on stderr every 1,000 rows; returns how many.
 pub async fn export(
     client: &Client,
-    out: impl std::io::Write,
+    mut out: impl std::io::Write,
 ) -> Result<usize, Box<dyn std::error::Error + Send + Sync>> {
-    let conversations = client.list_conversations().stream();
-    write_json_lines(conversations, out, report_every(1000, "conversations")).await
+    let mut conversations = client.list_conversations().stream();
+    let mut count = 0;
+    while let Some(conversation) = conversations.try_next().await? {
+        liveagent::serde_json::to_writer(&mut out, &conversation)?;
+        out.write_all(b"\n")?;
+        count += 1;
+        if count % 1000 == 0 {
+            eprintln!("{count} conversations written");
+        }
+    }
+    out.flush()?;
+    Ok(count)
 }
 
 #[tokio::main]

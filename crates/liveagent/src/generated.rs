@@ -5765,14 +5765,14 @@ Version: 2.1.0*/
 pub struct Client {
     pub(crate) baseurl: String,
     pub(crate) client: reqwest::Client,
-    pub(crate) inner: ::helpdesk_client_runtime::State<::liveagent::ApiKey>,
+    pub(crate) inner: ::helpdesk_client_runtime::__private::State<::liveagent::ApiKey>,
 }
 impl Client {
     /// Low level, for [`ClientBuilder`](crate::ClientBuilder): use [`Client::new`] or `ClientBuilder`, which check the base URL and build the state (credentials, retries, rate limit).
     pub fn new_with_client(
         baseurl: &str,
         client: reqwest::Client,
-        inner: ::helpdesk_client_runtime::State<::liveagent::ApiKey>,
+        inner: ::helpdesk_client_runtime::__private::State<::liveagent::ApiKey>,
     ) -> Self {
         Self {
             baseurl: baseurl.to_string(),
@@ -5781,7 +5781,8 @@ impl Client {
         }
     }
 }
-impl ClientInfo<::helpdesk_client_runtime::State<::liveagent::ApiKey>> for Client {
+impl ClientInfo<::helpdesk_client_runtime::__private::State<::liveagent::ApiKey>>
+for Client {
     fn api_version() -> &'static str {
         "2.1.0"
     }
@@ -5791,7 +5792,9 @@ impl ClientInfo<::helpdesk_client_runtime::State<::liveagent::ApiKey>> for Clien
     fn client(&self) -> &reqwest::Client {
         &self.client
     }
-    fn inner(&self) -> &::helpdesk_client_runtime::State<::liveagent::ApiKey> {
+    fn inner(
+        &self,
+    ) -> &::helpdesk_client_runtime::__private::State<::liveagent::ApiKey> {
         &self.inner
     }
 }
@@ -5799,7 +5802,9 @@ const _: () = {
     #[allow(dead_code)]
     fn assert_client_hooks()
     where
-        Client: ClientHooks<::helpdesk_client_runtime::State<::liveagent::ApiKey>>,
+        Client: ClientHooks<
+            ::helpdesk_client_runtime::__private::State<::liveagent::ApiKey>,
+        >,
     {}
 };
 impl Client {
@@ -6698,7 +6703,7 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => {
-                    ::helpdesk_client_runtime::decode::success_response::<
+                    ::helpdesk_client_runtime::__private::decode::success_response::<
                         ::liveagent::LiveAgent,
                         _,
                         _,
@@ -6770,7 +6775,7 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => {
-                    ::helpdesk_client_runtime::decode::success_response::<
+                    ::helpdesk_client_runtime::__private::decode::success_response::<
                         ::liveagent::LiveAgent,
                         _,
                         _,
@@ -6842,7 +6847,7 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => {
-                    ::helpdesk_client_runtime::decode::success_response::<
+                    ::helpdesk_client_runtime::__private::decode::success_response::<
                         ::liveagent::LiveAgent,
                         _,
                         _,
@@ -6930,7 +6935,7 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => {
-                    ::helpdesk_client_runtime::decode::success_response::<
+                    ::helpdesk_client_runtime::__private::decode::success_response::<
                         ::liveagent::LiveAgent,
                         _,
                         _,
@@ -7022,7 +7027,7 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => {
-                    ::helpdesk_client_runtime::decode::success_response::<
+                    ::helpdesk_client_runtime::__private::decode::success_response::<
                         ::liveagent::LiveAgent,
                         _,
                         _,
@@ -7148,7 +7153,7 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => {
-                    ::helpdesk_client_runtime::decode::success_response::<
+                    ::helpdesk_client_runtime::__private::decode::success_response::<
                         ::liveagent::LiveAgent,
                         _,
                         _,
@@ -7436,7 +7441,7 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => {
-                    ::helpdesk_client_runtime::decode::success_response::<
+                    ::helpdesk_client_runtime::__private::decode::success_response::<
                         ::liveagent::LiveAgent,
                         _,
                         _,
@@ -7562,7 +7567,7 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => {
-                    ::helpdesk_client_runtime::decode::success_response::<
+                    ::helpdesk_client_runtime::__private::decode::success_response::<
                         ::liveagent::LiveAgent,
                         _,
                         _,
@@ -7690,7 +7695,7 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => {
-                    ::helpdesk_client_runtime::decode::success_response::<
+                    ::helpdesk_client_runtime::__private::decode::success_response::<
                         ::liveagent::LiveAgent,
                         _,
                         _,
@@ -7818,7 +7823,7 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => {
-                    ::helpdesk_client_runtime::decode::success_response::<
+                    ::helpdesk_client_runtime::__private::decode::success_response::<
                         ::liveagent::LiveAgent,
                         _,
                         _,
@@ -7910,7 +7915,7 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => {
-                    ::helpdesk_client_runtime::decode::success_response::<
+                    ::helpdesk_client_runtime::__private::decode::success_response::<
                         ::liveagent::LiveAgent,
                         _,
                         _,
@@ -8036,7 +8041,7 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => {
-                    ::helpdesk_client_runtime::decode::success_response::<
+                    ::helpdesk_client_runtime::__private::decode::success_response::<
                         ::liveagent::LiveAgent,
                         _,
                         _,
@@ -8164,7 +8169,7 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => {
-                    ::helpdesk_client_runtime::decode::success_response::<
+                    ::helpdesk_client_runtime::__private::decode::success_response::<
                         ::liveagent::LiveAgent,
                         _,
                         _,
@@ -8292,7 +8297,7 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => {
-                    ::helpdesk_client_runtime::decode::success_response::<
+                    ::helpdesk_client_runtime::__private::decode::success_response::<
                         ::liveagent::LiveAgent,
                         _,
                         _,
@@ -8421,7 +8426,7 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => {
-                    ::helpdesk_client_runtime::decode::success_response::<
+                    ::helpdesk_client_runtime::__private::decode::success_response::<
                         ::liveagent::LiveAgent,
                         _,
                         _,
@@ -8515,7 +8520,7 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => {
-                    ::helpdesk_client_runtime::decode::success_response::<
+                    ::helpdesk_client_runtime::__private::decode::success_response::<
                         ::liveagent::LiveAgent,
                         _,
                         _,
@@ -8607,7 +8612,7 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => {
-                    ::helpdesk_client_runtime::decode::success_response::<
+                    ::helpdesk_client_runtime::__private::decode::success_response::<
                         ::liveagent::LiveAgent,
                         _,
                         _,
@@ -8734,7 +8739,7 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => {
-                    ::helpdesk_client_runtime::decode::success_response::<
+                    ::helpdesk_client_runtime::__private::decode::success_response::<
                         ::liveagent::LiveAgent,
                         _,
                         _,
@@ -8826,7 +8831,7 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => {
-                    ::helpdesk_client_runtime::decode::success_response::<
+                    ::helpdesk_client_runtime::__private::decode::success_response::<
                         ::liveagent::LiveAgent,
                         _,
                         _,
@@ -8898,7 +8903,7 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => {
-                    ::helpdesk_client_runtime::decode::success_response::<
+                    ::helpdesk_client_runtime::__private::decode::success_response::<
                         ::liveagent::LiveAgent,
                         _,
                         _,
@@ -9007,7 +9012,7 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => {
-                    ::helpdesk_client_runtime::decode::success_response::<
+                    ::helpdesk_client_runtime::__private::decode::success_response::<
                         ::liveagent::LiveAgent,
                         _,
                         _,
@@ -9095,7 +9100,7 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => {
-                    ::helpdesk_client_runtime::decode::success_response::<
+                    ::helpdesk_client_runtime::__private::decode::success_response::<
                         ::liveagent::LiveAgent,
                         _,
                         _,
@@ -9198,7 +9203,7 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => {
-                    ::helpdesk_client_runtime::decode::success_response::<
+                    ::helpdesk_client_runtime::__private::decode::success_response::<
                         ::liveagent::LiveAgent,
                         _,
                         _,
@@ -9376,7 +9381,7 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => {
-                    ::helpdesk_client_runtime::decode::success_response::<
+                    ::helpdesk_client_runtime::__private::decode::success_response::<
                         ::liveagent::LiveAgent,
                         _,
                         _,
@@ -9486,7 +9491,7 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => {
-                    ::helpdesk_client_runtime::decode::success_response::<
+                    ::helpdesk_client_runtime::__private::decode::success_response::<
                         ::liveagent::LiveAgent,
                         _,
                         _,
@@ -9578,7 +9583,7 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => {
-                    ::helpdesk_client_runtime::decode::success_response::<
+                    ::helpdesk_client_runtime::__private::decode::success_response::<
                         ::liveagent::LiveAgent,
                         _,
                         _,
@@ -9781,7 +9786,7 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => {
-                    ::helpdesk_client_runtime::decode::success_response::<
+                    ::helpdesk_client_runtime::__private::decode::success_response::<
                         ::liveagent::LiveAgent,
                         _,
                         _,
@@ -9883,7 +9888,7 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => {
-                    ::helpdesk_client_runtime::decode::success_response::<
+                    ::helpdesk_client_runtime::__private::decode::success_response::<
                         ::liveagent::LiveAgent,
                         _,
                         _,
@@ -10026,7 +10031,7 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => {
-                    ::helpdesk_client_runtime::decode::success_response::<
+                    ::helpdesk_client_runtime::__private::decode::success_response::<
                         ::liveagent::LiveAgent,
                         _,
                         _,
@@ -10098,7 +10103,7 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => {
-                    ::helpdesk_client_runtime::decode::success_response::<
+                    ::helpdesk_client_runtime::__private::decode::success_response::<
                         ::liveagent::LiveAgent,
                         _,
                         _,
@@ -10249,7 +10254,7 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => {
-                    ::helpdesk_client_runtime::decode::success_response::<
+                    ::helpdesk_client_runtime::__private::decode::success_response::<
                         ::liveagent::LiveAgent,
                         _,
                         _,
@@ -10400,7 +10405,7 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => {
-                    ::helpdesk_client_runtime::decode::success_response::<
+                    ::helpdesk_client_runtime::__private::decode::success_response::<
                         ::liveagent::LiveAgent,
                         _,
                         _,
@@ -10551,7 +10556,7 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => {
-                    ::helpdesk_client_runtime::decode::success_response::<
+                    ::helpdesk_client_runtime::__private::decode::success_response::<
                         ::liveagent::LiveAgent,
                         _,
                         _,
@@ -10727,7 +10732,7 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => {
-                    ::helpdesk_client_runtime::decode::success_response::<
+                    ::helpdesk_client_runtime::__private::decode::success_response::<
                         ::liveagent::LiveAgent,
                         _,
                         _,
@@ -10878,7 +10883,7 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => {
-                    ::helpdesk_client_runtime::decode::success_response::<
+                    ::helpdesk_client_runtime::__private::decode::success_response::<
                         ::liveagent::LiveAgent,
                         _,
                         _,
@@ -11076,7 +11081,7 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => {
-                    ::helpdesk_client_runtime::decode::success_response::<
+                    ::helpdesk_client_runtime::__private::decode::success_response::<
                         ::liveagent::LiveAgent,
                         _,
                         _,
@@ -11256,7 +11261,7 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => {
-                    ::helpdesk_client_runtime::decode::success_response::<
+                    ::helpdesk_client_runtime::__private::decode::success_response::<
                         ::liveagent::LiveAgent,
                         _,
                         _,
@@ -11472,7 +11477,7 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => {
-                    ::helpdesk_client_runtime::decode::success_response::<
+                    ::helpdesk_client_runtime::__private::decode::success_response::<
                         ::liveagent::LiveAgent,
                         _,
                         _,
@@ -11704,7 +11709,7 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => {
-                    ::helpdesk_client_runtime::decode::success_response::<
+                    ::helpdesk_client_runtime::__private::decode::success_response::<
                         ::liveagent::LiveAgent,
                         _,
                         _,
@@ -11776,7 +11781,7 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => {
-                    ::helpdesk_client_runtime::decode::success_response::<
+                    ::helpdesk_client_runtime::__private::decode::success_response::<
                         ::liveagent::LiveAgent,
                         _,
                         _,
@@ -11867,7 +11872,7 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => {
-                    ::helpdesk_client_runtime::decode::success_response::<
+                    ::helpdesk_client_runtime::__private::decode::success_response::<
                         ::liveagent::LiveAgent,
                         _,
                         _,
@@ -11988,7 +11993,7 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => {
-                    ::helpdesk_client_runtime::decode::success_response::<
+                    ::helpdesk_client_runtime::__private::decode::success_response::<
                         ::liveagent::LiveAgent,
                         _,
                         _,
@@ -12079,7 +12084,7 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => {
-                    ::helpdesk_client_runtime::decode::success_response::<
+                    ::helpdesk_client_runtime::__private::decode::success_response::<
                         ::liveagent::LiveAgent,
                         _,
                         _,
@@ -12148,7 +12153,7 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => {
-                    ::helpdesk_client_runtime::decode::success_response::<
+                    ::helpdesk_client_runtime::__private::decode::success_response::<
                         ::liveagent::LiveAgent,
                         _,
                         _,
@@ -12252,7 +12257,7 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => {
-                    ::helpdesk_client_runtime::decode::success_response::<
+                    ::helpdesk_client_runtime::__private::decode::success_response::<
                         ::liveagent::LiveAgent,
                         _,
                         _,
@@ -12285,7 +12290,7 @@ pub mod builder {
         /// The stream ends on an empty page, or when the last row has no `cursor` or repeats the one just passed; never on a page shorter than the page size alone, as servers may send fewer rows than asked for. Where nothing else ends it, a last full page costs one more request, answered with an empty page: an accepted cost of losing no row.
         pub fn stream(
             self,
-        ) -> ::helpdesk_client_runtime::paginate::BoxStream<
+        ) -> ::helpdesk_client_runtime::reexports::BoxStream<
             'a,
             ::std::result::Result<types::ConversationSummary, ::liveagent::Error>,
         > {
@@ -12293,7 +12298,7 @@ pub mod builder {
                 Ok(limit) => *limit,
                 Err(_) => None,
             };
-            let page_size = ::helpdesk_client_runtime::paginate::page_size(
+            let page_size = ::helpdesk_client_runtime::__private::paginate::page_size(
                 requested,
                 1000u64,
                 Some(1000u64),
@@ -12305,11 +12310,11 @@ pub mod builder {
         pub fn stream_with_page_size(
             self,
             page_size: u64,
-        ) -> ::helpdesk_client_runtime::paginate::BoxStream<
+        ) -> ::helpdesk_client_runtime::reexports::BoxStream<
             'a,
             ::std::result::Result<types::ConversationSummary, ::liveagent::Error>,
         > {
-            let page_size = ::helpdesk_client_runtime::paginate::page_size(
+            let page_size = ::helpdesk_client_runtime::__private::paginate::page_size(
                 Some(page_size),
                 1000u64,
                 Some(1000u64),
@@ -12319,19 +12324,21 @@ pub mod builder {
         /// The stream of `template`'s pages (its page size already set).
         fn stream_pages(
             template: Self,
-        ) -> ::helpdesk_client_runtime::paginate::BoxStream<
+        ) -> ::helpdesk_client_runtime::reexports::BoxStream<
             'a,
             ::std::result::Result<types::ConversationSummary, ::liveagent::Error>,
         > {
-            ::helpdesk_client_runtime::paginate::rows(
-                ::helpdesk_client_runtime::paginate::Style::Cursor(|
+            ::helpdesk_client_runtime::__private::paginate::rows(
+                ::helpdesk_client_runtime::__private::paginate::Style::Cursor(|
                     row: &types::ConversationSummary|
-                ::helpdesk_client_runtime::paginate::AsCursor::as_cursor(&row.cursor)),
+                ::helpdesk_client_runtime::__private::paginate::AsCursor::as_cursor(
+                    &row.cursor,
+                )),
                 move |position| {
                     let request = match position {
-                        ::helpdesk_client_runtime::paginate::Position::Cursor(cursor) => {
-                            template.clone().cursor(cursor)
-                        }
+                        ::helpdesk_client_runtime::__private::paginate::Position::Cursor(
+                            cursor,
+                        ) => template.clone().cursor(cursor),
                         _ => template.clone(),
                     };
                     async move {
@@ -12339,10 +12346,10 @@ pub mod builder {
                                 request.send().await,
                             )
                             .await?;
-                        Ok(::helpdesk_client_runtime::paginate::Page {
+                        Ok(::helpdesk_client_runtime::__private::paginate::Page {
                             pages: None,
                             total: None,
-                            rows: ::helpdesk_client_runtime::paginate::IntoRows::into_rows(
+                            rows: ::helpdesk_client_runtime::__private::paginate::IntoRows::into_rows(
                                 payload.conversations,
                             ),
                         })
@@ -12359,7 +12366,7 @@ pub mod builder {
         /// The stream ends on an empty page; never on a page shorter than the page size alone, as servers may send fewer rows than asked for. Where nothing else ends it, a last full page costs one more request, answered with an empty page: an accepted cost of losing no row.
         pub fn stream(
             self,
-        ) -> ::helpdesk_client_runtime::paginate::BoxStream<
+        ) -> ::helpdesk_client_runtime::reexports::BoxStream<
             'a,
             ::std::result::Result<types::KnowledgebaseArticle, ::liveagent::Error>,
         > {
@@ -12367,7 +12374,7 @@ pub mod builder {
                 Ok(limit) => *limit,
                 Err(_) => None,
             };
-            let page_size = ::helpdesk_client_runtime::paginate::page_size(
+            let page_size = ::helpdesk_client_runtime::__private::paginate::page_size(
                 requested,
                 500u64,
                 Some(500u64),
@@ -12379,11 +12386,11 @@ pub mod builder {
         pub fn stream_with_page_size(
             self,
             page_size: u64,
-        ) -> ::helpdesk_client_runtime::paginate::BoxStream<
+        ) -> ::helpdesk_client_runtime::reexports::BoxStream<
             'a,
             ::std::result::Result<types::KnowledgebaseArticle, ::liveagent::Error>,
         > {
-            let page_size = ::helpdesk_client_runtime::paginate::page_size(
+            let page_size = ::helpdesk_client_runtime::__private::paginate::page_size(
                 Some(page_size),
                 500u64,
                 Some(500u64),
@@ -12393,17 +12400,17 @@ pub mod builder {
         /// The stream of `template`'s pages (its page size already set).
         fn stream_pages(
             template: Self,
-        ) -> ::helpdesk_client_runtime::paginate::BoxStream<
+        ) -> ::helpdesk_client_runtime::reexports::BoxStream<
             'a,
             ::std::result::Result<types::KnowledgebaseArticle, ::liveagent::Error>,
         > {
-            ::helpdesk_client_runtime::paginate::rows(
-                ::helpdesk_client_runtime::paginate::Style::Offset,
+            ::helpdesk_client_runtime::__private::paginate::rows(
+                ::helpdesk_client_runtime::__private::paginate::Style::Offset,
                 move |position| {
                     let request = match position {
-                        ::helpdesk_client_runtime::paginate::Position::Offset(offset) => {
-                            template.clone().offset(offset)
-                        }
+                        ::helpdesk_client_runtime::__private::paginate::Position::Offset(
+                            offset,
+                        ) => template.clone().offset(offset),
                         _ => template.clone(),
                     };
                     async move {
@@ -12411,10 +12418,10 @@ pub mod builder {
                                 request.send().await,
                             )
                             .await?;
-                        Ok(::helpdesk_client_runtime::paginate::Page {
+                        Ok(::helpdesk_client_runtime::__private::paginate::Page {
                             pages: None,
                             total: None,
-                            rows: ::helpdesk_client_runtime::paginate::IntoRows::into_rows(
+                            rows: ::helpdesk_client_runtime::__private::paginate::IntoRows::into_rows(
                                 payload.articles,
                             ),
                         })
@@ -12431,7 +12438,7 @@ pub mod builder {
         /// The stream ends on an empty page; never on a page shorter than the page size alone, as servers may send fewer rows than asked for. Where nothing else ends it, a last full page costs one more request, answered with an empty page: an accepted cost of losing no row.
         pub fn stream(
             self,
-        ) -> ::helpdesk_client_runtime::paginate::BoxStream<
+        ) -> ::helpdesk_client_runtime::reexports::BoxStream<
             'a,
             ::std::result::Result<types::KnowledgebaseEntry, ::liveagent::Error>,
         > {
@@ -12439,7 +12446,7 @@ pub mod builder {
                 Ok(limit) => *limit,
                 Err(_) => None,
             };
-            let page_size = ::helpdesk_client_runtime::paginate::page_size(
+            let page_size = ::helpdesk_client_runtime::__private::paginate::page_size(
                 requested,
                 500u64,
                 Some(500u64),
@@ -12451,11 +12458,11 @@ pub mod builder {
         pub fn stream_with_page_size(
             self,
             page_size: u64,
-        ) -> ::helpdesk_client_runtime::paginate::BoxStream<
+        ) -> ::helpdesk_client_runtime::reexports::BoxStream<
             'a,
             ::std::result::Result<types::KnowledgebaseEntry, ::liveagent::Error>,
         > {
-            let page_size = ::helpdesk_client_runtime::paginate::page_size(
+            let page_size = ::helpdesk_client_runtime::__private::paginate::page_size(
                 Some(page_size),
                 500u64,
                 Some(500u64),
@@ -12465,17 +12472,17 @@ pub mod builder {
         /// The stream of `template`'s pages (its page size already set).
         fn stream_pages(
             template: Self,
-        ) -> ::helpdesk_client_runtime::paginate::BoxStream<
+        ) -> ::helpdesk_client_runtime::reexports::BoxStream<
             'a,
             ::std::result::Result<types::KnowledgebaseEntry, ::liveagent::Error>,
         > {
-            ::helpdesk_client_runtime::paginate::rows(
-                ::helpdesk_client_runtime::paginate::Style::Offset,
+            ::helpdesk_client_runtime::__private::paginate::rows(
+                ::helpdesk_client_runtime::__private::paginate::Style::Offset,
                 move |position| {
                     let request = match position {
-                        ::helpdesk_client_runtime::paginate::Position::Offset(offset) => {
-                            template.clone().offset(offset)
-                        }
+                        ::helpdesk_client_runtime::__private::paginate::Position::Offset(
+                            offset,
+                        ) => template.clone().offset(offset),
                         _ => template.clone(),
                     };
                     async move {
@@ -12483,10 +12490,10 @@ pub mod builder {
                                 request.send().await,
                             )
                             .await?;
-                        Ok(::helpdesk_client_runtime::paginate::Page {
+                        Ok(::helpdesk_client_runtime::__private::paginate::Page {
                             pages: None,
                             total: None,
-                            rows: ::helpdesk_client_runtime::paginate::IntoRows::into_rows(
+                            rows: ::helpdesk_client_runtime::__private::paginate::IntoRows::into_rows(
                                 payload.entries,
                             ),
                         })
@@ -12503,7 +12510,7 @@ pub mod builder {
         /// The stream ends on an empty page; never on a page shorter than the page size alone, as servers may send fewer rows than asked for. Where nothing else ends it, a last full page costs one more request, answered with an empty page: an accepted cost of losing no row.
         pub fn stream(
             self,
-        ) -> ::helpdesk_client_runtime::paginate::BoxStream<
+        ) -> ::helpdesk_client_runtime::reexports::BoxStream<
             'a,
             ::std::result::Result<types::Knowledgebase, ::liveagent::Error>,
         > {
@@ -12511,7 +12518,7 @@ pub mod builder {
                 Ok(limit) => *limit,
                 Err(_) => None,
             };
-            let page_size = ::helpdesk_client_runtime::paginate::page_size(
+            let page_size = ::helpdesk_client_runtime::__private::paginate::page_size(
                 requested,
                 500u64,
                 Some(500u64),
@@ -12523,11 +12530,11 @@ pub mod builder {
         pub fn stream_with_page_size(
             self,
             page_size: u64,
-        ) -> ::helpdesk_client_runtime::paginate::BoxStream<
+        ) -> ::helpdesk_client_runtime::reexports::BoxStream<
             'a,
             ::std::result::Result<types::Knowledgebase, ::liveagent::Error>,
         > {
-            let page_size = ::helpdesk_client_runtime::paginate::page_size(
+            let page_size = ::helpdesk_client_runtime::__private::paginate::page_size(
                 Some(page_size),
                 500u64,
                 Some(500u64),
@@ -12537,17 +12544,17 @@ pub mod builder {
         /// The stream of `template`'s pages (its page size already set).
         fn stream_pages(
             template: Self,
-        ) -> ::helpdesk_client_runtime::paginate::BoxStream<
+        ) -> ::helpdesk_client_runtime::reexports::BoxStream<
             'a,
             ::std::result::Result<types::Knowledgebase, ::liveagent::Error>,
         > {
-            ::helpdesk_client_runtime::paginate::rows(
-                ::helpdesk_client_runtime::paginate::Style::Offset,
+            ::helpdesk_client_runtime::__private::paginate::rows(
+                ::helpdesk_client_runtime::__private::paginate::Style::Offset,
                 move |position| {
                     let request = match position {
-                        ::helpdesk_client_runtime::paginate::Position::Offset(offset) => {
-                            template.clone().offset(offset)
-                        }
+                        ::helpdesk_client_runtime::__private::paginate::Position::Offset(
+                            offset,
+                        ) => template.clone().offset(offset),
                         _ => template.clone(),
                     };
                     async move {
@@ -12555,10 +12562,10 @@ pub mod builder {
                                 request.send().await,
                             )
                             .await?;
-                        Ok(::helpdesk_client_runtime::paginate::Page {
+                        Ok(::helpdesk_client_runtime::__private::paginate::Page {
                             pages: None,
                             total: None,
-                            rows: ::helpdesk_client_runtime::paginate::IntoRows::into_rows(
+                            rows: ::helpdesk_client_runtime::__private::paginate::IntoRows::into_rows(
                                 payload.knowledgebases,
                             ),
                         })
@@ -12575,7 +12582,7 @@ pub mod builder {
         /// The stream ends on an empty page; never on a page shorter than the page size alone, as servers may send fewer rows than asked for. Where nothing else ends it, a last full page costs one more request, answered with an empty page: an accepted cost of losing no row.
         pub fn stream(
             self,
-        ) -> ::helpdesk_client_runtime::paginate::BoxStream<
+        ) -> ::helpdesk_client_runtime::reexports::BoxStream<
             'a,
             ::std::result::Result<types::AgentReportRow, ::liveagent::Error>,
         > {
@@ -12583,7 +12590,7 @@ pub mod builder {
                 Ok(limit) => *limit,
                 Err(_) => None,
             };
-            let page_size = ::helpdesk_client_runtime::paginate::page_size(
+            let page_size = ::helpdesk_client_runtime::__private::paginate::page_size(
                 requested,
                 1000u64,
                 Some(1000u64),
@@ -12599,11 +12606,11 @@ pub mod builder {
         pub fn stream_with_page_size(
             self,
             page_size: u64,
-        ) -> ::helpdesk_client_runtime::paginate::BoxStream<
+        ) -> ::helpdesk_client_runtime::reexports::BoxStream<
             'a,
             ::std::result::Result<types::AgentReportRow, ::liveagent::Error>,
         > {
-            let page_size = ::helpdesk_client_runtime::paginate::page_size(
+            let page_size = ::helpdesk_client_runtime::__private::paginate::page_size(
                 Some(page_size),
                 1000u64,
                 Some(1000u64),
@@ -12613,17 +12620,17 @@ pub mod builder {
         /// The stream of `template`'s pages (its page size already set).
         fn stream_pages(
             template: Self,
-        ) -> ::helpdesk_client_runtime::paginate::BoxStream<
+        ) -> ::helpdesk_client_runtime::reexports::BoxStream<
             'a,
             ::std::result::Result<types::AgentReportRow, ::liveagent::Error>,
         > {
-            ::helpdesk_client_runtime::paginate::rows(
-                ::helpdesk_client_runtime::paginate::Style::Offset,
+            ::helpdesk_client_runtime::__private::paginate::rows(
+                ::helpdesk_client_runtime::__private::paginate::Style::Offset,
                 move |position| {
                     let request = match position {
-                        ::helpdesk_client_runtime::paginate::Position::Offset(offset) => {
-                            template.clone().limitfrom(offset)
-                        }
+                        ::helpdesk_client_runtime::__private::paginate::Position::Offset(
+                            offset,
+                        ) => template.clone().limitfrom(offset),
                         _ => template.clone(),
                     };
                     async move {
@@ -12631,10 +12638,10 @@ pub mod builder {
                                 request.send().await,
                             )
                             .await?;
-                        Ok(::helpdesk_client_runtime::paginate::Page {
+                        Ok(::helpdesk_client_runtime::__private::paginate::Page {
                             pages: None,
                             total: None,
-                            rows: ::helpdesk_client_runtime::paginate::IntoRows::into_rows(
+                            rows: ::helpdesk_client_runtime::__private::paginate::IntoRows::into_rows(
                                 payload.agents,
                             ),
                         })
@@ -12651,7 +12658,7 @@ pub mod builder {
         /// The stream ends on an empty page; never on a page shorter than the page size alone, as servers may send fewer rows than asked for. Where nothing else ends it, a last full page costs one more request, answered with an empty page: an accepted cost of losing no row.
         pub fn stream(
             self,
-        ) -> ::helpdesk_client_runtime::paginate::BoxStream<
+        ) -> ::helpdesk_client_runtime::reexports::BoxStream<
             'a,
             ::std::result::Result<types::ChannelReportRow, ::liveagent::Error>,
         > {
@@ -12659,7 +12666,7 @@ pub mod builder {
                 Ok(limit) => *limit,
                 Err(_) => None,
             };
-            let page_size = ::helpdesk_client_runtime::paginate::page_size(
+            let page_size = ::helpdesk_client_runtime::__private::paginate::page_size(
                 requested,
                 1000u64,
                 Some(1000u64),
@@ -12675,11 +12682,11 @@ pub mod builder {
         pub fn stream_with_page_size(
             self,
             page_size: u64,
-        ) -> ::helpdesk_client_runtime::paginate::BoxStream<
+        ) -> ::helpdesk_client_runtime::reexports::BoxStream<
             'a,
             ::std::result::Result<types::ChannelReportRow, ::liveagent::Error>,
         > {
-            let page_size = ::helpdesk_client_runtime::paginate::page_size(
+            let page_size = ::helpdesk_client_runtime::__private::paginate::page_size(
                 Some(page_size),
                 1000u64,
                 Some(1000u64),
@@ -12689,17 +12696,17 @@ pub mod builder {
         /// The stream of `template`'s pages (its page size already set).
         fn stream_pages(
             template: Self,
-        ) -> ::helpdesk_client_runtime::paginate::BoxStream<
+        ) -> ::helpdesk_client_runtime::reexports::BoxStream<
             'a,
             ::std::result::Result<types::ChannelReportRow, ::liveagent::Error>,
         > {
-            ::helpdesk_client_runtime::paginate::rows(
-                ::helpdesk_client_runtime::paginate::Style::Offset,
+            ::helpdesk_client_runtime::__private::paginate::rows(
+                ::helpdesk_client_runtime::__private::paginate::Style::Offset,
                 move |position| {
                     let request = match position {
-                        ::helpdesk_client_runtime::paginate::Position::Offset(offset) => {
-                            template.clone().limitfrom(offset)
-                        }
+                        ::helpdesk_client_runtime::__private::paginate::Position::Offset(
+                            offset,
+                        ) => template.clone().limitfrom(offset),
                         _ => template.clone(),
                     };
                     async move {
@@ -12707,10 +12714,10 @@ pub mod builder {
                                 request.send().await,
                             )
                             .await?;
-                        Ok(::helpdesk_client_runtime::paginate::Page {
+                        Ok(::helpdesk_client_runtime::__private::paginate::Page {
                             pages: None,
                             total: None,
-                            rows: ::helpdesk_client_runtime::paginate::IntoRows::into_rows(
+                            rows: ::helpdesk_client_runtime::__private::paginate::IntoRows::into_rows(
                                 payload.channels,
                             ),
                         })
@@ -12727,7 +12734,7 @@ pub mod builder {
         /// The stream ends on an empty page; never on a page shorter than the page size alone, as servers may send fewer rows than asked for. Where nothing else ends it, a last full page costs one more request, answered with an empty page: an accepted cost of losing no row.
         pub fn stream(
             self,
-        ) -> ::helpdesk_client_runtime::paginate::BoxStream<
+        ) -> ::helpdesk_client_runtime::reexports::BoxStream<
             'a,
             ::std::result::Result<types::DepartmentReportRow, ::liveagent::Error>,
         > {
@@ -12735,7 +12742,7 @@ pub mod builder {
                 Ok(limit) => *limit,
                 Err(_) => None,
             };
-            let page_size = ::helpdesk_client_runtime::paginate::page_size(
+            let page_size = ::helpdesk_client_runtime::__private::paginate::page_size(
                 requested,
                 1000u64,
                 Some(1000u64),
@@ -12751,11 +12758,11 @@ pub mod builder {
         pub fn stream_with_page_size(
             self,
             page_size: u64,
-        ) -> ::helpdesk_client_runtime::paginate::BoxStream<
+        ) -> ::helpdesk_client_runtime::reexports::BoxStream<
             'a,
             ::std::result::Result<types::DepartmentReportRow, ::liveagent::Error>,
         > {
-            let page_size = ::helpdesk_client_runtime::paginate::page_size(
+            let page_size = ::helpdesk_client_runtime::__private::paginate::page_size(
                 Some(page_size),
                 1000u64,
                 Some(1000u64),
@@ -12765,17 +12772,17 @@ pub mod builder {
         /// The stream of `template`'s pages (its page size already set).
         fn stream_pages(
             template: Self,
-        ) -> ::helpdesk_client_runtime::paginate::BoxStream<
+        ) -> ::helpdesk_client_runtime::reexports::BoxStream<
             'a,
             ::std::result::Result<types::DepartmentReportRow, ::liveagent::Error>,
         > {
-            ::helpdesk_client_runtime::paginate::rows(
-                ::helpdesk_client_runtime::paginate::Style::Offset,
+            ::helpdesk_client_runtime::__private::paginate::rows(
+                ::helpdesk_client_runtime::__private::paginate::Style::Offset,
                 move |position| {
                     let request = match position {
-                        ::helpdesk_client_runtime::paginate::Position::Offset(offset) => {
-                            template.clone().limitfrom(offset)
-                        }
+                        ::helpdesk_client_runtime::__private::paginate::Position::Offset(
+                            offset,
+                        ) => template.clone().limitfrom(offset),
                         _ => template.clone(),
                     };
                     async move {
@@ -12783,10 +12790,10 @@ pub mod builder {
                                 request.send().await,
                             )
                             .await?;
-                        Ok(::helpdesk_client_runtime::paginate::Page {
+                        Ok(::helpdesk_client_runtime::__private::paginate::Page {
                             pages: None,
                             total: None,
-                            rows: ::helpdesk_client_runtime::paginate::IntoRows::into_rows(
+                            rows: ::helpdesk_client_runtime::__private::paginate::IntoRows::into_rows(
                                 payload.departments,
                             ),
                         })
@@ -12803,7 +12810,7 @@ pub mod builder {
         /// The stream ends on an empty page; never on a page shorter than the page size alone, as servers may send fewer rows than asked for. Where nothing else ends it, a last full page costs one more request, answered with an empty page: an accepted cost of losing no row.
         pub fn stream(
             self,
-        ) -> ::helpdesk_client_runtime::paginate::BoxStream<
+        ) -> ::helpdesk_client_runtime::reexports::BoxStream<
             'a,
             ::std::result::Result<types::PerformanceReportRow, ::liveagent::Error>,
         > {
@@ -12811,7 +12818,7 @@ pub mod builder {
                 Ok(limit) => *limit,
                 Err(_) => None,
             };
-            let page_size = ::helpdesk_client_runtime::paginate::page_size(
+            let page_size = ::helpdesk_client_runtime::__private::paginate::page_size(
                 requested,
                 1000u64,
                 Some(1000u64),
@@ -12827,11 +12834,11 @@ pub mod builder {
         pub fn stream_with_page_size(
             self,
             page_size: u64,
-        ) -> ::helpdesk_client_runtime::paginate::BoxStream<
+        ) -> ::helpdesk_client_runtime::reexports::BoxStream<
             'a,
             ::std::result::Result<types::PerformanceReportRow, ::liveagent::Error>,
         > {
-            let page_size = ::helpdesk_client_runtime::paginate::page_size(
+            let page_size = ::helpdesk_client_runtime::__private::paginate::page_size(
                 Some(page_size),
                 1000u64,
                 Some(1000u64),
@@ -12841,17 +12848,17 @@ pub mod builder {
         /// The stream of `template`'s pages (its page size already set).
         fn stream_pages(
             template: Self,
-        ) -> ::helpdesk_client_runtime::paginate::BoxStream<
+        ) -> ::helpdesk_client_runtime::reexports::BoxStream<
             'a,
             ::std::result::Result<types::PerformanceReportRow, ::liveagent::Error>,
         > {
-            ::helpdesk_client_runtime::paginate::rows(
-                ::helpdesk_client_runtime::paginate::Style::Offset,
+            ::helpdesk_client_runtime::__private::paginate::rows(
+                ::helpdesk_client_runtime::__private::paginate::Style::Offset,
                 move |position| {
                     let request = match position {
-                        ::helpdesk_client_runtime::paginate::Position::Offset(offset) => {
-                            template.clone().limitfrom(offset)
-                        }
+                        ::helpdesk_client_runtime::__private::paginate::Position::Offset(
+                            offset,
+                        ) => template.clone().limitfrom(offset),
                         _ => template.clone(),
                     };
                     async move {
@@ -12859,10 +12866,10 @@ pub mod builder {
                                 request.send().await,
                             )
                             .await?;
-                        Ok(::helpdesk_client_runtime::paginate::Page {
+                        Ok(::helpdesk_client_runtime::__private::paginate::Page {
                             pages: None,
                             total: None,
-                            rows: ::helpdesk_client_runtime::paginate::IntoRows::into_rows(
+                            rows: ::helpdesk_client_runtime::__private::paginate::IntoRows::into_rows(
                                 payload.performance,
                             ),
                         })
@@ -12879,7 +12886,7 @@ pub mod builder {
         /// The stream ends on an empty page; never on a page shorter than the page size alone, as servers may send fewer rows than asked for. Where nothing else ends it, a last full page costs one more request, answered with an empty page: an accepted cost of losing no row.
         pub fn stream(
             self,
-        ) -> ::helpdesk_client_runtime::paginate::BoxStream<
+        ) -> ::helpdesk_client_runtime::reexports::BoxStream<
             'a,
             ::std::result::Result<types::TagReportRow, ::liveagent::Error>,
         > {
@@ -12887,7 +12894,7 @@ pub mod builder {
                 Ok(limit) => *limit,
                 Err(_) => None,
             };
-            let page_size = ::helpdesk_client_runtime::paginate::page_size(
+            let page_size = ::helpdesk_client_runtime::__private::paginate::page_size(
                 requested,
                 1000u64,
                 Some(1000u64),
@@ -12903,11 +12910,11 @@ pub mod builder {
         pub fn stream_with_page_size(
             self,
             page_size: u64,
-        ) -> ::helpdesk_client_runtime::paginate::BoxStream<
+        ) -> ::helpdesk_client_runtime::reexports::BoxStream<
             'a,
             ::std::result::Result<types::TagReportRow, ::liveagent::Error>,
         > {
-            let page_size = ::helpdesk_client_runtime::paginate::page_size(
+            let page_size = ::helpdesk_client_runtime::__private::paginate::page_size(
                 Some(page_size),
                 1000u64,
                 Some(1000u64),
@@ -12917,17 +12924,17 @@ pub mod builder {
         /// The stream of `template`'s pages (its page size already set).
         fn stream_pages(
             template: Self,
-        ) -> ::helpdesk_client_runtime::paginate::BoxStream<
+        ) -> ::helpdesk_client_runtime::reexports::BoxStream<
             'a,
             ::std::result::Result<types::TagReportRow, ::liveagent::Error>,
         > {
-            ::helpdesk_client_runtime::paginate::rows(
-                ::helpdesk_client_runtime::paginate::Style::Offset,
+            ::helpdesk_client_runtime::__private::paginate::rows(
+                ::helpdesk_client_runtime::__private::paginate::Style::Offset,
                 move |position| {
                     let request = match position {
-                        ::helpdesk_client_runtime::paginate::Position::Offset(offset) => {
-                            template.clone().limitfrom(offset)
-                        }
+                        ::helpdesk_client_runtime::__private::paginate::Position::Offset(
+                            offset,
+                        ) => template.clone().limitfrom(offset),
                         _ => template.clone(),
                     };
                     async move {
@@ -12935,10 +12942,10 @@ pub mod builder {
                                 request.send().await,
                             )
                             .await?;
-                        Ok(::helpdesk_client_runtime::paginate::Page {
+                        Ok(::helpdesk_client_runtime::__private::paginate::Page {
                             pages: None,
                             total: None,
-                            rows: ::helpdesk_client_runtime::paginate::IntoRows::into_rows(
+                            rows: ::helpdesk_client_runtime::__private::paginate::IntoRows::into_rows(
                                 payload.tags,
                             ),
                         })
@@ -12955,7 +12962,7 @@ pub mod builder {
         /// The stream ends on an empty page; never on a page shorter than the page size alone, as servers may send fewer rows than asked for. Where nothing else ends it, a last full page costs one more request, answered with an empty page: an accepted cost of losing no row.
         pub fn stream(
             self,
-        ) -> ::helpdesk_client_runtime::paginate::BoxStream<
+        ) -> ::helpdesk_client_runtime::reexports::BoxStream<
             'a,
             ::std::result::Result<types::AgentAvailability, ::liveagent::Error>,
         > {
@@ -12963,7 +12970,7 @@ pub mod builder {
                 Ok(limit) => *limit,
                 Err(_) => None,
             };
-            let page_size = ::helpdesk_client_runtime::paginate::page_size(
+            let page_size = ::helpdesk_client_runtime::__private::paginate::page_size(
                 requested,
                 1000u64,
                 Some(1000u64),
@@ -12979,11 +12986,11 @@ pub mod builder {
         pub fn stream_with_page_size(
             self,
             page_size: u64,
-        ) -> ::helpdesk_client_runtime::paginate::BoxStream<
+        ) -> ::helpdesk_client_runtime::reexports::BoxStream<
             'a,
             ::std::result::Result<types::AgentAvailability, ::liveagent::Error>,
         > {
-            let page_size = ::helpdesk_client_runtime::paginate::page_size(
+            let page_size = ::helpdesk_client_runtime::__private::paginate::page_size(
                 Some(page_size),
                 1000u64,
                 Some(1000u64),
@@ -12993,17 +13000,17 @@ pub mod builder {
         /// The stream of `template`'s pages (its page size already set).
         fn stream_pages(
             template: Self,
-        ) -> ::helpdesk_client_runtime::paginate::BoxStream<
+        ) -> ::helpdesk_client_runtime::reexports::BoxStream<
             'a,
             ::std::result::Result<types::AgentAvailability, ::liveagent::Error>,
         > {
-            ::helpdesk_client_runtime::paginate::rows(
-                ::helpdesk_client_runtime::paginate::Style::Offset,
+            ::helpdesk_client_runtime::__private::paginate::rows(
+                ::helpdesk_client_runtime::__private::paginate::Style::Offset,
                 move |position| {
                     let request = match position {
-                        ::helpdesk_client_runtime::paginate::Position::Offset(offset) => {
-                            template.clone().limitfrom(offset)
-                        }
+                        ::helpdesk_client_runtime::__private::paginate::Position::Offset(
+                            offset,
+                        ) => template.clone().limitfrom(offset),
                         _ => template.clone(),
                     };
                     async move {
@@ -13011,10 +13018,10 @@ pub mod builder {
                                 request.send().await,
                             )
                             .await?;
-                        Ok(::helpdesk_client_runtime::paginate::Page {
+                        Ok(::helpdesk_client_runtime::__private::paginate::Page {
                             pages: None,
                             total: None,
-                            rows: ::helpdesk_client_runtime::paginate::IntoRows::into_rows(
+                            rows: ::helpdesk_client_runtime::__private::paginate::IntoRows::into_rows(
                                 payload.agentsavailability,
                             ),
                         })
@@ -13031,7 +13038,7 @@ pub mod builder {
         /// The stream ends on an empty page; never on a page shorter than the page size alone, as servers may send fewer rows than asked for. Where nothing else ends it, a last full page costs one more request, answered with an empty page: an accepted cost of losing no row.
         pub fn stream(
             self,
-        ) -> ::helpdesk_client_runtime::paginate::BoxStream<
+        ) -> ::helpdesk_client_runtime::reexports::BoxStream<
             'a,
             ::std::result::Result<types::TicketsLoad, ::liveagent::Error>,
         > {
@@ -13039,7 +13046,7 @@ pub mod builder {
                 Ok(limit) => *limit,
                 Err(_) => None,
             };
-            let page_size = ::helpdesk_client_runtime::paginate::page_size(
+            let page_size = ::helpdesk_client_runtime::__private::paginate::page_size(
                 requested,
                 1000u64,
                 Some(1000u64),
@@ -13055,11 +13062,11 @@ pub mod builder {
         pub fn stream_with_page_size(
             self,
             page_size: u64,
-        ) -> ::helpdesk_client_runtime::paginate::BoxStream<
+        ) -> ::helpdesk_client_runtime::reexports::BoxStream<
             'a,
             ::std::result::Result<types::TicketsLoad, ::liveagent::Error>,
         > {
-            let page_size = ::helpdesk_client_runtime::paginate::page_size(
+            let page_size = ::helpdesk_client_runtime::__private::paginate::page_size(
                 Some(page_size),
                 1000u64,
                 Some(1000u64),
@@ -13069,17 +13076,17 @@ pub mod builder {
         /// The stream of `template`'s pages (its page size already set).
         fn stream_pages(
             template: Self,
-        ) -> ::helpdesk_client_runtime::paginate::BoxStream<
+        ) -> ::helpdesk_client_runtime::reexports::BoxStream<
             'a,
             ::std::result::Result<types::TicketsLoad, ::liveagent::Error>,
         > {
-            ::helpdesk_client_runtime::paginate::rows(
-                ::helpdesk_client_runtime::paginate::Style::Offset,
+            ::helpdesk_client_runtime::__private::paginate::rows(
+                ::helpdesk_client_runtime::__private::paginate::Style::Offset,
                 move |position| {
                     let request = match position {
-                        ::helpdesk_client_runtime::paginate::Position::Offset(offset) => {
-                            template.clone().limitfrom(offset)
-                        }
+                        ::helpdesk_client_runtime::__private::paginate::Position::Offset(
+                            offset,
+                        ) => template.clone().limitfrom(offset),
                         _ => template.clone(),
                     };
                     async move {
@@ -13087,10 +13094,10 @@ pub mod builder {
                                 request.send().await,
                             )
                             .await?;
-                        Ok(::helpdesk_client_runtime::paginate::Page {
+                        Ok(::helpdesk_client_runtime::__private::paginate::Page {
                             pages: None,
                             total: None,
-                            rows: ::helpdesk_client_runtime::paginate::IntoRows::into_rows(
+                            rows: ::helpdesk_client_runtime::__private::paginate::IntoRows::into_rows(
                                 payload.loads,
                             ),
                         })
@@ -13107,7 +13114,7 @@ pub mod builder {
         /// The stream ends on an empty page; never on a page shorter than the page size alone, as servers may send fewer rows than asked for. Where nothing else ends it, a last full page costs one more request, answered with an empty page: an accepted cost of losing no row.
         pub fn stream(
             self,
-        ) -> ::helpdesk_client_runtime::paginate::BoxStream<
+        ) -> ::helpdesk_client_runtime::reexports::BoxStream<
             'a,
             ::std::result::Result<types::SlaCompliance, ::liveagent::Error>,
         > {
@@ -13115,7 +13122,7 @@ pub mod builder {
                 Ok(limit) => *limit,
                 Err(_) => None,
             };
-            let page_size = ::helpdesk_client_runtime::paginate::page_size(
+            let page_size = ::helpdesk_client_runtime::__private::paginate::page_size(
                 requested,
                 1000u64,
                 Some(1000u64),
@@ -13131,11 +13138,11 @@ pub mod builder {
         pub fn stream_with_page_size(
             self,
             page_size: u64,
-        ) -> ::helpdesk_client_runtime::paginate::BoxStream<
+        ) -> ::helpdesk_client_runtime::reexports::BoxStream<
             'a,
             ::std::result::Result<types::SlaCompliance, ::liveagent::Error>,
         > {
-            let page_size = ::helpdesk_client_runtime::paginate::page_size(
+            let page_size = ::helpdesk_client_runtime::__private::paginate::page_size(
                 Some(page_size),
                 1000u64,
                 Some(1000u64),
@@ -13145,17 +13152,17 @@ pub mod builder {
         /// The stream of `template`'s pages (its page size already set).
         fn stream_pages(
             template: Self,
-        ) -> ::helpdesk_client_runtime::paginate::BoxStream<
+        ) -> ::helpdesk_client_runtime::reexports::BoxStream<
             'a,
             ::std::result::Result<types::SlaCompliance, ::liveagent::Error>,
         > {
-            ::helpdesk_client_runtime::paginate::rows(
-                ::helpdesk_client_runtime::paginate::Style::Offset,
+            ::helpdesk_client_runtime::__private::paginate::rows(
+                ::helpdesk_client_runtime::__private::paginate::Style::Offset,
                 move |position| {
                     let request = match position {
-                        ::helpdesk_client_runtime::paginate::Position::Offset(offset) => {
-                            template.clone().limitfrom(offset)
-                        }
+                        ::helpdesk_client_runtime::__private::paginate::Position::Offset(
+                            offset,
+                        ) => template.clone().limitfrom(offset),
                         _ => template.clone(),
                     };
                     async move {
@@ -13163,10 +13170,10 @@ pub mod builder {
                                 request.send().await,
                             )
                             .await?;
-                        Ok(::helpdesk_client_runtime::paginate::Page {
+                        Ok(::helpdesk_client_runtime::__private::paginate::Page {
                             pages: None,
                             total: None,
-                            rows: ::helpdesk_client_runtime::paginate::IntoRows::into_rows(
+                            rows: ::helpdesk_client_runtime::__private::paginate::IntoRows::into_rows(
                                 payload.slacompliances,
                             ),
                         })
@@ -13183,7 +13190,7 @@ pub mod builder {
         /// The stream ends on an empty page; never on a page shorter than the page size alone, as servers may send fewer rows than asked for. Where nothing else ends it, a last full page costs one more request, answered with an empty page: an accepted cost of losing no row.
         pub fn stream(
             self,
-        ) -> ::helpdesk_client_runtime::paginate::BoxStream<
+        ) -> ::helpdesk_client_runtime::reexports::BoxStream<
             'a,
             ::std::result::Result<types::SlaLog, ::liveagent::Error>,
         > {
@@ -13191,7 +13198,7 @@ pub mod builder {
                 Ok(limit) => *limit,
                 Err(_) => None,
             };
-            let page_size = ::helpdesk_client_runtime::paginate::page_size(
+            let page_size = ::helpdesk_client_runtime::__private::paginate::page_size(
                 requested,
                 1000u64,
                 Some(1000u64),
@@ -13207,11 +13214,11 @@ pub mod builder {
         pub fn stream_with_page_size(
             self,
             page_size: u64,
-        ) -> ::helpdesk_client_runtime::paginate::BoxStream<
+        ) -> ::helpdesk_client_runtime::reexports::BoxStream<
             'a,
             ::std::result::Result<types::SlaLog, ::liveagent::Error>,
         > {
-            let page_size = ::helpdesk_client_runtime::paginate::page_size(
+            let page_size = ::helpdesk_client_runtime::__private::paginate::page_size(
                 Some(page_size),
                 1000u64,
                 Some(1000u64),
@@ -13221,17 +13228,17 @@ pub mod builder {
         /// The stream of `template`'s pages (its page size already set).
         fn stream_pages(
             template: Self,
-        ) -> ::helpdesk_client_runtime::paginate::BoxStream<
+        ) -> ::helpdesk_client_runtime::reexports::BoxStream<
             'a,
             ::std::result::Result<types::SlaLog, ::liveagent::Error>,
         > {
-            ::helpdesk_client_runtime::paginate::rows(
-                ::helpdesk_client_runtime::paginate::Style::Offset,
+            ::helpdesk_client_runtime::__private::paginate::rows(
+                ::helpdesk_client_runtime::__private::paginate::Style::Offset,
                 move |position| {
                     let request = match position {
-                        ::helpdesk_client_runtime::paginate::Position::Offset(offset) => {
-                            template.clone().limitfrom(offset)
-                        }
+                        ::helpdesk_client_runtime::__private::paginate::Position::Offset(
+                            offset,
+                        ) => template.clone().limitfrom(offset),
                         _ => template.clone(),
                     };
                     async move {
@@ -13239,10 +13246,10 @@ pub mod builder {
                                 request.send().await,
                             )
                             .await?;
-                        Ok(::helpdesk_client_runtime::paginate::Page {
+                        Ok(::helpdesk_client_runtime::__private::paginate::Page {
                             pages: None,
                             total: None,
-                            rows: ::helpdesk_client_runtime::paginate::IntoRows::into_rows(
+                            rows: ::helpdesk_client_runtime::__private::paginate::IntoRows::into_rows(
                                 payload.slalogs,
                             ),
                         })

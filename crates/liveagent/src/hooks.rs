@@ -2,12 +2,12 @@
 //! by the shared runtime's `api_glue!`, which the generated client invokes).
 //!
 //! The generated [`crate::Client`] carries an [`ApiKey`] as its hook state; its `pre` hook
-//! calls [`helpdesk_client_runtime::Credentials::authenticate`], which adds the `apikey` query
+//! calls [`helpdesk_client_runtime::__private::Credentials::authenticate`], which adds the `apikey` query
 //! parameter, how LiveAgent v1 authenticates. Its `exec` hook is the shared runtime's;
-//! [`LiveAgent`] tells it the API's name and how an error envelope looks: `{"response":
+//! `LiveAgent` tells it the API's name and how an error envelope looks: `{"response":
 //! {"status": "ERROR", ...}}`, which LiveAgent may send with a success status.
 
-use helpdesk_client_runtime::{Api, ErrorEnvelope, MarkerValue};
+use helpdesk_client_runtime::__private::{Api, ErrorEnvelope, MarkerValue};
 use secrecy::{ExposeSecret as _, SecretString};
 
 use crate::types;
@@ -77,7 +77,7 @@ impl Api for LiveAgent {
         let text = |name: &str| {
             response
                 .get(name)
-                .and_then(helpdesk_client_runtime::loose_text)
+                .and_then(helpdesk_client_runtime::__private::loose_text)
         };
         if text("status").as_deref() != Some("ERROR") {
             return None;
@@ -91,7 +91,7 @@ impl Api for LiveAgent {
     }
 }
 
-impl helpdesk_client_runtime::Credentials for ApiKey {
+impl helpdesk_client_runtime::__private::Credentials for ApiKey {
     /// LiveAgent v1 authenticates with the `apikey` query parameter.
     fn authenticate(&self, request: &mut reqwest::Request) {
         request
@@ -109,7 +109,7 @@ impl helpdesk_client_runtime::Credentials for ApiKey {
     fn rate_limit_key(&self) -> String {
         format!(
             "liveagent:{}",
-            helpdesk_client_runtime::secret_fingerprint(self.expose())
+            helpdesk_client_runtime::__private::secret_fingerprint(self.expose())
         )
     }
 }

@@ -31,7 +31,7 @@
 //! Depending on this crate is enough: [`prelude`] brings [`Client`] and the traits calls are
 //! completed with ([`ResultExt`], [`DownloadExt`]); [`ClientBuilder`] sets timeouts, the user
 //! agent, retries ([`RetryPolicy`]) and the rate limit ([`RateLimit`]); paginated operations
-//! have `.stream()` ([`BoxStream`] of rows) and [`paginate`] writes them out; [`Error`] is the
+//! have `.stream()` ([`BoxStream`] of rows); [`Error`] is the
 //! one error of every call (its [`ErrorKind`], [`RawResponse`]). `send()` itself returns
 //! progenitor's error ([`SendError`]), which `.payload()` and `?` turn into [`Error`].
 //!
@@ -89,7 +89,8 @@
 //!
 //! - [`ApiKey`]: every request carries the `apikey` query parameter, added by the client's
 //!   hooks, and the key never shows in `Debug`, errors or logs;
-//! - [`LiveAgent`]: how an error envelope looks, for the shared runtime's response inspection;
+//! - how an error envelope looks (`"status": "ERROR"`, also with HTTP 200), for the shared
+//!   runtime's response inspection;
 //! - the wire formats of LiveAgent's JSON: [`LaInt`], [`LaDateTime`], [`OpDateTime`].
 //!
 //! The rest comes from the shared `helpdesk-client-runtime` crate and is re-exported here:
@@ -101,8 +102,7 @@
 //! in the crate's `examples/` directory.
 //!
 //! Features: TLS is `rustls` (default; rustls with the `ring` crypto provider, which the
-//! client's builder installs as the process default when none is, see
-//! [`install_crypto_provider`]), `rustls-aws-lc` (rustls with aws-lc-rs, reqwest's own default;
+//! client's builder installs as the process default when none is), `rustls-aws-lc` (rustls with aws-lc-rs, reqwest's own default;
 //! building `aws-lc-sys` needs cmake and a C compiler) or `native-tls`.
 //!
 //! # Filters
@@ -169,7 +169,9 @@ mod generated;
 pub use formats::{LaDateTime, LaInt, OpDateTime};
 pub use generated::{builder, types, Client};
 pub use helpdesk_client_runtime::reexports::*;
-pub use hooks::{ApiKey, LiveAgent};
+pub use hooks::ApiKey;
+#[doc(hidden)]
+pub use hooks::LiveAgent;
 
 // The `reqwest` and `serde_json` crates themselves, as links (see the runtime's `reexports`).
 #[doc(no_inline)]

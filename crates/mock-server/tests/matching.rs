@@ -18,7 +18,7 @@ impl Fixture {
         let server = ReplayServer::start(Options::new(api))
             .await
             .expect("the replay server starts");
-        contiple::install_crypto_provider();
+        helpdesk_client_runtime::__private::install_crypto_provider();
         Self {
             server,
             http: reqwest::Client::new(),

@@ -54,7 +54,7 @@ fn parse_api(name: &str) -> Result<&'static Api, String> {
 }
 
 fn fail(code: u8, message: &str) -> ExitCode {
-    let message = helpdesk_client_runtime::redact::mask_query_keys(message);
+    let message = helpdesk_client_runtime::__private::mask_query_keys(message);
     let line: Vec<&str> = message.lines().map(str::trim).collect();
     eprintln!("error: {}", line.join(" "));
     ExitCode::from(code)

@@ -517,7 +517,7 @@ pub async fn decode(
         match operation {
             "addAgent" => {
                 crate::outcome(
-                    ::helpdesk_client_runtime::exec::decode_bytes::<
+                    ::helpdesk_client_runtime::__private::exec::decode_bytes::<
                         ::contiple::Contiple,
                         contiple::types::AgentEnvelope,
                         contiple::types::ErrorEnvelope,
@@ -527,7 +527,7 @@ pub async fn decode(
             }
             "addHelpCenterData" => {
                 crate::outcome(
-                    ::helpdesk_client_runtime::exec::decode_bytes::<
+                    ::helpdesk_client_runtime::__private::exec::decode_bytes::<
                         ::contiple::Contiple,
                         contiple::types::HelpCenterAdditionEnvelope,
                         contiple::types::ErrorEnvelope,
@@ -537,7 +537,7 @@ pub async fn decode(
             }
             "createRepresentativeEmail" => {
                 crate::outcome(
-                    ::helpdesk_client_runtime::exec::decode_bytes::<
+                    ::helpdesk_client_runtime::__private::exec::decode_bytes::<
                         ::contiple::Contiple,
                         contiple::types::EmailSettingsEnvelope,
                         contiple::types::ErrorEnvelope,
@@ -547,7 +547,7 @@ pub async fn decode(
             }
             "createTicket" => {
                 crate::outcome(
-                    ::helpdesk_client_runtime::exec::decode_bytes::<
+                    ::helpdesk_client_runtime::__private::exec::decode_bytes::<
                         ::contiple::Contiple,
                         contiple::types::CreatedTicketEnvelope,
                         contiple::types::ErrorEnvelope,
@@ -557,7 +557,7 @@ pub async fn decode(
             }
             "deleteAgent" => {
                 crate::outcome(
-                    ::helpdesk_client_runtime::exec::decode_bytes::<
+                    ::helpdesk_client_runtime::__private::exec::decode_bytes::<
                         ::contiple::Contiple,
                         contiple::types::AgentDeleteEnvelope,
                         contiple::types::ErrorEnvelope,
@@ -567,7 +567,7 @@ pub async fn decode(
             }
             "deleteExternalAccount" => {
                 crate::outcome(
-                    ::helpdesk_client_runtime::exec::decode_bytes::<
+                    ::helpdesk_client_runtime::__private::exec::decode_bytes::<
                         ::contiple::Contiple,
                         contiple::types::ExternalAccountSuccessEnvelope,
                         contiple::types::ErrorEnvelope,
@@ -577,7 +577,7 @@ pub async fn decode(
             }
             "disableExternalAccount" => {
                 crate::outcome(
-                    ::helpdesk_client_runtime::exec::decode_bytes::<
+                    ::helpdesk_client_runtime::__private::exec::decode_bytes::<
                         ::contiple::Contiple,
                         contiple::types::ExternalAccountEnvelope,
                         contiple::types::ErrorEnvelope,
@@ -587,7 +587,7 @@ pub async fn decode(
             }
             "enableExternalAccount" => {
                 crate::outcome(
-                    ::helpdesk_client_runtime::exec::decode_bytes::<
+                    ::helpdesk_client_runtime::__private::exec::decode_bytes::<
                         ::contiple::Contiple,
                         contiple::types::ExternalAccountEnvelope,
                         contiple::types::ErrorEnvelope,
@@ -597,7 +597,7 @@ pub async fn decode(
             }
             "getAgent" => {
                 crate::outcome(
-                    ::helpdesk_client_runtime::exec::decode_bytes::<
+                    ::helpdesk_client_runtime::__private::exec::decode_bytes::<
                         ::contiple::Contiple,
                         contiple::types::AgentEnvelope,
                         contiple::types::ErrorEnvelope,
@@ -607,7 +607,7 @@ pub async fn decode(
             }
             "getCustomerTicket" => {
                 crate::outcome(
-                    ::helpdesk_client_runtime::exec::decode_bytes::<
+                    ::helpdesk_client_runtime::__private::exec::decode_bytes::<
                         ::contiple::Contiple,
                         contiple::types::CustomerTicketDetailEnvelope,
                         contiple::types::ErrorEnvelope,
@@ -617,7 +617,7 @@ pub async fn decode(
             }
             "getEmailSettings" => {
                 crate::outcome(
-                    ::helpdesk_client_runtime::exec::decode_bytes::<
+                    ::helpdesk_client_runtime::__private::exec::decode_bytes::<
                         ::contiple::Contiple,
                         contiple::types::EmailSettingsEnvelope,
                         contiple::types::ErrorEnvelope,
@@ -627,7 +627,7 @@ pub async fn decode(
             }
             "getFaq" => {
                 crate::outcome(
-                    ::helpdesk_client_runtime::exec::decode_bytes::<
+                    ::helpdesk_client_runtime::__private::exec::decode_bytes::<
                         ::contiple::Contiple,
                         contiple::types::FaqDetailEnvelope,
                         contiple::types::ErrorEnvelope,
@@ -637,7 +637,7 @@ pub async fn decode(
             }
             "getNotice" => {
                 crate::outcome(
-                    ::helpdesk_client_runtime::exec::decode_bytes::<
+                    ::helpdesk_client_runtime::__private::exec::decode_bytes::<
                         ::contiple::Contiple,
                         contiple::types::NoticeDetailEnvelope,
                         contiple::types::ErrorEnvelope,
@@ -647,7 +647,7 @@ pub async fn decode(
             }
             "getService" => {
                 crate::outcome(
-                    ::helpdesk_client_runtime::exec::decode_bytes::<
+                    ::helpdesk_client_runtime::__private::exec::decode_bytes::<
                         ::contiple::Contiple,
                         contiple::types::ServiceDetailEnvelope,
                         contiple::types::ErrorEnvelope,
@@ -657,7 +657,7 @@ pub async fn decode(
             }
             "listAgents" => {
                 crate::outcome(
-                    ::helpdesk_client_runtime::exec::decode_bytes::<
+                    ::helpdesk_client_runtime::__private::exec::decode_bytes::<
                         ::contiple::Contiple,
                         contiple::types::AgentListEnvelope,
                         contiple::types::ErrorEnvelope,
@@ -667,7 +667,7 @@ pub async fn decode(
             }
             "listCustomerTickets" => {
                 crate::outcome(
-                    ::helpdesk_client_runtime::exec::decode_bytes::<
+                    ::helpdesk_client_runtime::__private::exec::decode_bytes::<
                         ::contiple::Contiple,
                         contiple::types::CustomerTicketListEnvelope,
                         contiple::types::ErrorEnvelope,
@@ -677,7 +677,7 @@ pub async fn decode(
             }
             "listFaqCategories" => {
                 crate::outcome(
-                    ::helpdesk_client_runtime::exec::decode_bytes::<
+                    ::helpdesk_client_runtime::__private::exec::decode_bytes::<
                         ::contiple::Contiple,
                         contiple::types::FaqCategoryListEnvelope,
                         contiple::types::ErrorEnvelope,
@@ -687,7 +687,7 @@ pub async fn decode(
             }
             "listFaqs" => {
                 crate::outcome(
-                    ::helpdesk_client_runtime::exec::decode_bytes::<
+                    ::helpdesk_client_runtime::__private::exec::decode_bytes::<
                         ::contiple::Contiple,
                         contiple::types::FaqListEnvelope,
                         contiple::types::ErrorEnvelope,
@@ -697,7 +697,7 @@ pub async fn decode(
             }
             "listNoticeCategories" => {
                 crate::outcome(
-                    ::helpdesk_client_runtime::exec::decode_bytes::<
+                    ::helpdesk_client_runtime::__private::exec::decode_bytes::<
                         ::contiple::Contiple,
                         contiple::types::NoticeCategoryListEnvelope,
                         contiple::types::ErrorEnvelope,
@@ -707,7 +707,7 @@ pub async fn decode(
             }
             "listNoticeTags" => {
                 crate::outcome(
-                    ::helpdesk_client_runtime::exec::decode_bytes::<
+                    ::helpdesk_client_runtime::__private::exec::decode_bytes::<
                         ::contiple::Contiple,
                         contiple::types::NoticeTagListEnvelope,
                         contiple::types::ErrorEnvelope,
@@ -717,7 +717,7 @@ pub async fn decode(
             }
             "listNotices" => {
                 crate::outcome(
-                    ::helpdesk_client_runtime::exec::decode_bytes::<
+                    ::helpdesk_client_runtime::__private::exec::decode_bytes::<
                         ::contiple::Contiple,
                         contiple::types::NoticeListEnvelope,
                         contiple::types::ErrorEnvelope,
@@ -727,7 +727,7 @@ pub async fn decode(
             }
             "listTicketCategories" => {
                 crate::outcome(
-                    ::helpdesk_client_runtime::exec::decode_bytes::<
+                    ::helpdesk_client_runtime::__private::exec::decode_bytes::<
                         ::contiple::Contiple,
                         contiple::types::TicketCategoryListEnvelope,
                         contiple::types::ErrorEnvelope,
@@ -737,7 +737,7 @@ pub async fn decode(
             }
             "listTicketUserFields" => {
                 crate::outcome(
-                    ::helpdesk_client_runtime::exec::decode_bytes::<
+                    ::helpdesk_client_runtime::__private::exec::decode_bytes::<
                         ::contiple::Contiple,
                         contiple::types::TicketUserFieldListEnvelope,
                         contiple::types::ErrorEnvelope,
@@ -747,7 +747,7 @@ pub async fn decode(
             }
             "registerExternalAccount" => {
                 crate::outcome(
-                    ::helpdesk_client_runtime::exec::decode_bytes::<
+                    ::helpdesk_client_runtime::__private::exec::decode_bytes::<
                         ::contiple::Contiple,
                         contiple::types::ExternalAccountEnvelope,
                         contiple::types::ErrorEnvelope,
@@ -757,7 +757,7 @@ pub async fn decode(
             }
             "reinquireTicket" => {
                 crate::outcome(
-                    ::helpdesk_client_runtime::exec::decode_bytes::<
+                    ::helpdesk_client_runtime::__private::exec::decode_bytes::<
                         ::contiple::Contiple,
                         contiple::types::CustomerTicketCommentEnvelope,
                         contiple::types::ErrorEnvelope,
@@ -767,7 +767,7 @@ pub async fn decode(
             }
             "saveEmailSettings" => {
                 crate::outcome(
-                    ::helpdesk_client_runtime::exec::decode_bytes::<
+                    ::helpdesk_client_runtime::__private::exec::decode_bytes::<
                         ::contiple::Contiple,
                         contiple::types::EmailSettingsSaveEnvelope,
                         contiple::types::ErrorEnvelope,
@@ -777,7 +777,7 @@ pub async fn decode(
             }
             "updateAgentAuthority" => {
                 crate::outcome(
-                    ::helpdesk_client_runtime::exec::decode_bytes::<
+                    ::helpdesk_client_runtime::__private::exec::decode_bytes::<
                         ::contiple::Contiple,
                         contiple::types::AgentEnvelope,
                         contiple::types::ErrorEnvelope,
@@ -787,7 +787,7 @@ pub async fn decode(
             }
             "updateExternalAccount" => {
                 crate::outcome(
-                    ::helpdesk_client_runtime::exec::decode_bytes::<
+                    ::helpdesk_client_runtime::__private::exec::decode_bytes::<
                         ::contiple::Contiple,
                         contiple::types::ExternalAccountEnvelope,
                         contiple::types::ErrorEnvelope,
@@ -797,7 +797,7 @@ pub async fn decode(
             }
             "uploadTicketAttachment" => {
                 crate::outcome(
-                    ::helpdesk_client_runtime::exec::decode_bytes::<
+                    ::helpdesk_client_runtime::__private::exec::decode_bytes::<
                         ::contiple::Contiple,
                         contiple::types::UploadedTicketAttachmentEnvelope,
                         contiple::types::ErrorEnvelope,
@@ -807,7 +807,7 @@ pub async fn decode(
             }
             "verifyExternalAccount" => {
                 crate::outcome(
-                    ::helpdesk_client_runtime::exec::decode_bytes::<
+                    ::helpdesk_client_runtime::__private::exec::decode_bytes::<
                         ::contiple::Contiple,
                         contiple::types::ExternalAccountSuccessEnvelope,
                         contiple::types::ErrorEnvelope,

@@ -943,7 +943,7 @@ pub async fn decode(
         match operation {
             "addConversationTag" => {
                 crate::outcome(
-                    ::helpdesk_client_runtime::exec::decode_bytes::<
+                    ::helpdesk_client_runtime::__private::exec::decode_bytes::<
                         ::liveagent::LiveAgent,
                         liveagent::types::OkStatusEnvelope,
                         liveagent::types::ErrorEnvelope,
@@ -953,7 +953,7 @@ pub async fn decode(
             }
             "createConversationMessage" => {
                 crate::outcome(
-                    ::helpdesk_client_runtime::exec::decode_bytes::<
+                    ::helpdesk_client_runtime::__private::exec::decode_bytes::<
                         ::liveagent::LiveAgent,
                         liveagent::types::OkStatusEnvelope,
                         liveagent::types::ErrorEnvelope,
@@ -963,7 +963,7 @@ pub async fn decode(
             }
             "createCustomersGroup" => {
                 crate::outcome(
-                    ::helpdesk_client_runtime::exec::decode_bytes::<
+                    ::helpdesk_client_runtime::__private::exec::decode_bytes::<
                         ::liveagent::LiveAgent,
                         liveagent::types::CustomersGroupCreatedEnvelope,
                         liveagent::types::ErrorEnvelope,
@@ -973,7 +973,7 @@ pub async fn decode(
             }
             "createKnowledgebaseCategory" => {
                 crate::outcome(
-                    ::helpdesk_client_runtime::exec::decode_bytes::<
+                    ::helpdesk_client_runtime::__private::exec::decode_bytes::<
                         ::liveagent::LiveAgent,
                         liveagent::types::KnowledgebaseCategoryEnvelope,
                         liveagent::types::ErrorEnvelope,
@@ -983,7 +983,7 @@ pub async fn decode(
             }
             "createTag" => {
                 crate::outcome(
-                    ::helpdesk_client_runtime::exec::decode_bytes::<
+                    ::helpdesk_client_runtime::__private::exec::decode_bytes::<
                         ::liveagent::LiveAgent,
                         liveagent::types::TagCreatedEnvelope,
                         liveagent::types::ErrorEnvelope,
@@ -993,7 +993,7 @@ pub async fn decode(
             }
             "deleteConversation" => {
                 crate::outcome(
-                    ::helpdesk_client_runtime::exec::decode_bytes::<
+                    ::helpdesk_client_runtime::__private::exec::decode_bytes::<
                         ::liveagent::LiveAgent,
                         liveagent::types::OkStatusEnvelope,
                         liveagent::types::ErrorEnvelope,
@@ -1003,7 +1003,7 @@ pub async fn decode(
             }
             "deleteConversationTag" => {
                 crate::outcome(
-                    ::helpdesk_client_runtime::exec::decode_bytes::<
+                    ::helpdesk_client_runtime::__private::exec::decode_bytes::<
                         ::liveagent::LiveAgent,
                         liveagent::types::OkStatusEnvelope,
                         liveagent::types::ErrorEnvelope,
@@ -1013,7 +1013,7 @@ pub async fn decode(
             }
             "deleteCustomerFields" => {
                 crate::outcome(
-                    ::helpdesk_client_runtime::exec::decode_bytes::<
+                    ::helpdesk_client_runtime::__private::exec::decode_bytes::<
                         ::liveagent::LiveAgent,
                         liveagent::types::OkStatusEnvelope,
                         liveagent::types::ErrorEnvelope,
@@ -1023,7 +1023,7 @@ pub async fn decode(
             }
             "deleteCustomersGroup" => {
                 crate::outcome(
-                    ::helpdesk_client_runtime::exec::decode_bytes::<
+                    ::helpdesk_client_runtime::__private::exec::decode_bytes::<
                         ::liveagent::LiveAgent,
                         liveagent::types::OkStatusEnvelope,
                         liveagent::types::ErrorEnvelope,
@@ -1033,7 +1033,7 @@ pub async fn decode(
             }
             "deleteKnowledgebaseEntry" => {
                 crate::outcome(
-                    ::helpdesk_client_runtime::exec::decode_bytes::<
+                    ::helpdesk_client_runtime::__private::exec::decode_bytes::<
                         ::liveagent::LiveAgent,
                         liveagent::types::OkStatusEnvelope,
                         liveagent::types::ErrorEnvelope,
@@ -1043,7 +1043,7 @@ pub async fn decode(
             }
             "deleteTag" => {
                 crate::outcome(
-                    ::helpdesk_client_runtime::exec::decode_bytes::<
+                    ::helpdesk_client_runtime::__private::exec::decode_bytes::<
                         ::liveagent::LiveAgent,
                         liveagent::types::OkStatusEnvelope,
                         liveagent::types::ErrorEnvelope,
@@ -1053,7 +1053,7 @@ pub async fn decode(
             }
             "getAgent" => {
                 crate::outcome(
-                    ::helpdesk_client_runtime::exec::decode_bytes::<
+                    ::helpdesk_client_runtime::__private::exec::decode_bytes::<
                         ::liveagent::LiveAgent,
                         liveagent::types::AgentEnvelope,
                         liveagent::types::ErrorEnvelope,
@@ -1063,7 +1063,7 @@ pub async fn decode(
             }
             "getAgentsReport" => {
                 crate::outcome(
-                    ::helpdesk_client_runtime::exec::decode_bytes::<
+                    ::helpdesk_client_runtime::__private::exec::decode_bytes::<
                         ::liveagent::LiveAgent,
                         liveagent::types::AgentsReportEnvelope,
                         liveagent::types::ErrorEnvelope,
@@ -1073,7 +1073,7 @@ pub async fn decode(
             }
             "getApplicationStatus" => {
                 crate::outcome(
-                    ::helpdesk_client_runtime::exec::decode_bytes::<
+                    ::helpdesk_client_runtime::__private::exec::decode_bytes::<
                         ::liveagent::LiveAgent,
                         liveagent::types::ApplicationStatusEnvelope,
                         liveagent::types::ErrorEnvelope,
@@ -1083,7 +1083,7 @@ pub async fn decode(
             }
             "getChannelsReport" => {
                 crate::outcome(
-                    ::helpdesk_client_runtime::exec::decode_bytes::<
+                    ::helpdesk_client_runtime::__private::exec::decode_bytes::<
                         ::liveagent::LiveAgent,
                         liveagent::types::ChannelsReportEnvelope,
                         liveagent::types::ErrorEnvelope,
@@ -1093,7 +1093,7 @@ pub async fn decode(
             }
             "getCompany" => {
                 crate::outcome(
-                    ::helpdesk_client_runtime::exec::decode_bytes::<
+                    ::helpdesk_client_runtime::__private::exec::decode_bytes::<
                         ::liveagent::LiveAgent,
                         liveagent::types::CompanyEnvelope,
                         liveagent::types::ErrorEnvelope,
@@ -1103,7 +1103,7 @@ pub async fn decode(
             }
             "getConversation" => {
                 crate::outcome(
-                    ::helpdesk_client_runtime::exec::decode_bytes::<
+                    ::helpdesk_client_runtime::__private::exec::decode_bytes::<
                         ::liveagent::LiveAgent,
                         liveagent::types::ConversationEnvelope,
                         liveagent::types::ErrorEnvelope,
@@ -1113,7 +1113,7 @@ pub async fn decode(
             }
             "getCustomersGroup" => {
                 crate::outcome(
-                    ::helpdesk_client_runtime::exec::decode_bytes::<
+                    ::helpdesk_client_runtime::__private::exec::decode_bytes::<
                         ::liveagent::LiveAgent,
                         liveagent::types::CustomersGroupEnvelope,
                         liveagent::types::ErrorEnvelope,
@@ -1123,7 +1123,7 @@ pub async fn decode(
             }
             "getDepartmentsReport" => {
                 crate::outcome(
-                    ::helpdesk_client_runtime::exec::decode_bytes::<
+                    ::helpdesk_client_runtime::__private::exec::decode_bytes::<
                         ::liveagent::LiveAgent,
                         liveagent::types::DepartmentsReportEnvelope,
                         liveagent::types::ErrorEnvelope,
@@ -1133,7 +1133,7 @@ pub async fn decode(
             }
             "getFile" => {
                 crate::outcome(
-                    ::helpdesk_client_runtime::exec::decode_bytes::<
+                    ::helpdesk_client_runtime::__private::exec::decode_bytes::<
                         ::liveagent::LiveAgent,
                         liveagent::types::FileEnvelope,
                         liveagent::types::ErrorEnvelope,
@@ -1143,7 +1143,7 @@ pub async fn decode(
             }
             "getPerformanceReport" => {
                 crate::outcome(
-                    ::helpdesk_client_runtime::exec::decode_bytes::<
+                    ::helpdesk_client_runtime::__private::exec::decode_bytes::<
                         ::liveagent::LiveAgent,
                         liveagent::types::PerformanceReportEnvelope,
                         liveagent::types::ErrorEnvelope,
@@ -1153,7 +1153,7 @@ pub async fn decode(
             }
             "getTag" => {
                 crate::outcome(
-                    ::helpdesk_client_runtime::exec::decode_bytes::<
+                    ::helpdesk_client_runtime::__private::exec::decode_bytes::<
                         ::liveagent::LiveAgent,
                         liveagent::types::TagDetailsEnvelope,
                         liveagent::types::ErrorEnvelope,
@@ -1163,7 +1163,7 @@ pub async fn decode(
             }
             "getTagsReport" => {
                 crate::outcome(
-                    ::helpdesk_client_runtime::exec::decode_bytes::<
+                    ::helpdesk_client_runtime::__private::exec::decode_bytes::<
                         ::liveagent::LiveAgent,
                         liveagent::types::TagsReportEnvelope,
                         liveagent::types::ErrorEnvelope,
@@ -1173,7 +1173,7 @@ pub async fn decode(
             }
             "getTicketsAgentsAvailabilityReport" => {
                 crate::outcome(
-                    ::helpdesk_client_runtime::exec::decode_bytes::<
+                    ::helpdesk_client_runtime::__private::exec::decode_bytes::<
                         ::liveagent::LiveAgent,
                         liveagent::types::TicketsAgentsAvailabilityReportEnvelope,
                         liveagent::types::ErrorEnvelope,
@@ -1183,7 +1183,7 @@ pub async fn decode(
             }
             "getTicketsLoadReport" => {
                 crate::outcome(
-                    ::helpdesk_client_runtime::exec::decode_bytes::<
+                    ::helpdesk_client_runtime::__private::exec::decode_bytes::<
                         ::liveagent::LiveAgent,
                         liveagent::types::TicketsLoadReportEnvelope,
                         liveagent::types::ErrorEnvelope,
@@ -1193,7 +1193,7 @@ pub async fn decode(
             }
             "getTicketsSlaComplianceReport" => {
                 crate::outcome(
-                    ::helpdesk_client_runtime::exec::decode_bytes::<
+                    ::helpdesk_client_runtime::__private::exec::decode_bytes::<
                         ::liveagent::LiveAgent,
                         liveagent::types::TicketsSlaComplianceReportEnvelope,
                         liveagent::types::ErrorEnvelope,
@@ -1203,7 +1203,7 @@ pub async fn decode(
             }
             "getTicketsSlaLogReport" => {
                 crate::outcome(
-                    ::helpdesk_client_runtime::exec::decode_bytes::<
+                    ::helpdesk_client_runtime::__private::exec::decode_bytes::<
                         ::liveagent::LiveAgent,
                         liveagent::types::TicketsSlaLogReportEnvelope,
                         liveagent::types::ErrorEnvelope,
@@ -1213,7 +1213,7 @@ pub async fn decode(
             }
             "listAgentsOnlineStatus" => {
                 crate::outcome(
-                    ::helpdesk_client_runtime::exec::decode_bytes::<
+                    ::helpdesk_client_runtime::__private::exec::decode_bytes::<
                         ::liveagent::LiveAgent,
                         liveagent::types::AgentsOnlineStatusEnvelope,
                         liveagent::types::ErrorEnvelope,
@@ -1223,7 +1223,7 @@ pub async fn decode(
             }
             "listCompanies" => {
                 crate::outcome(
-                    ::helpdesk_client_runtime::exec::decode_bytes::<
+                    ::helpdesk_client_runtime::__private::exec::decode_bytes::<
                         ::liveagent::LiveAgent,
                         liveagent::types::CompanyListEnvelope,
                         liveagent::types::ErrorEnvelope,
@@ -1233,7 +1233,7 @@ pub async fn decode(
             }
             "listConversationMessages" => {
                 crate::outcome(
-                    ::helpdesk_client_runtime::exec::decode_bytes::<
+                    ::helpdesk_client_runtime::__private::exec::decode_bytes::<
                         ::liveagent::LiveAgent,
                         liveagent::types::MessageGroupListEnvelope,
                         liveagent::types::ErrorEnvelope,
@@ -1243,7 +1243,7 @@ pub async fn decode(
             }
             "listConversationTags" => {
                 crate::outcome(
-                    ::helpdesk_client_runtime::exec::decode_bytes::<
+                    ::helpdesk_client_runtime::__private::exec::decode_bytes::<
                         ::liveagent::LiveAgent,
                         liveagent::types::ConversationTagListEnvelope,
                         liveagent::types::ErrorEnvelope,
@@ -1253,7 +1253,7 @@ pub async fn decode(
             }
             "listConversations" => {
                 crate::outcome(
-                    ::helpdesk_client_runtime::exec::decode_bytes::<
+                    ::helpdesk_client_runtime::__private::exec::decode_bytes::<
                         ::liveagent::LiveAgent,
                         liveagent::types::ConversationListEnvelope,
                         liveagent::types::ErrorEnvelope,
@@ -1263,7 +1263,7 @@ pub async fn decode(
             }
             "listCustomerGroups" => {
                 crate::outcome(
-                    ::helpdesk_client_runtime::exec::decode_bytes::<
+                    ::helpdesk_client_runtime::__private::exec::decode_bytes::<
                         ::liveagent::LiveAgent,
                         liveagent::types::CustomerGroupListEnvelope,
                         liveagent::types::ErrorEnvelope,
@@ -1273,7 +1273,7 @@ pub async fn decode(
             }
             "listCustomersGroups" => {
                 crate::outcome(
-                    ::helpdesk_client_runtime::exec::decode_bytes::<
+                    ::helpdesk_client_runtime::__private::exec::decode_bytes::<
                         ::liveagent::LiveAgent,
                         liveagent::types::CustomersGroupListEnvelope,
                         liveagent::types::ErrorEnvelope,
@@ -1283,7 +1283,7 @@ pub async fn decode(
             }
             "listKnowledgebaseArticles" => {
                 crate::outcome(
-                    ::helpdesk_client_runtime::exec::decode_bytes::<
+                    ::helpdesk_client_runtime::__private::exec::decode_bytes::<
                         ::liveagent::LiveAgent,
                         liveagent::types::KnowledgebaseArticleListEnvelope,
                         liveagent::types::ErrorEnvelope,
@@ -1293,7 +1293,7 @@ pub async fn decode(
             }
             "listKnowledgebaseEntries" => {
                 crate::outcome(
-                    ::helpdesk_client_runtime::exec::decode_bytes::<
+                    ::helpdesk_client_runtime::__private::exec::decode_bytes::<
                         ::liveagent::LiveAgent,
                         liveagent::types::KnowledgebaseEntryListEnvelope,
                         liveagent::types::ErrorEnvelope,
@@ -1303,7 +1303,7 @@ pub async fn decode(
             }
             "listKnowledgebases" => {
                 crate::outcome(
-                    ::helpdesk_client_runtime::exec::decode_bytes::<
+                    ::helpdesk_client_runtime::__private::exec::decode_bytes::<
                         ::liveagent::LiveAgent,
                         liveagent::types::KnowledgebaseListEnvelope,
                         liveagent::types::ErrorEnvelope,
@@ -1313,7 +1313,7 @@ pub async fn decode(
             }
             "listSuggestionCategories" => {
                 crate::outcome(
-                    ::helpdesk_client_runtime::exec::decode_bytes::<
+                    ::helpdesk_client_runtime::__private::exec::decode_bytes::<
                         ::liveagent::LiveAgent,
                         liveagent::types::SuggestionCategoryListEnvelope,
                         liveagent::types::ErrorEnvelope,
@@ -1323,7 +1323,7 @@ pub async fn decode(
             }
             "listTags" => {
                 crate::outcome(
-                    ::helpdesk_client_runtime::exec::decode_bytes::<
+                    ::helpdesk_client_runtime::__private::exec::decode_bytes::<
                         ::liveagent::LiveAgent,
                         liveagent::types::TagListEnvelope,
                         liveagent::types::ErrorEnvelope,
@@ -1333,7 +1333,7 @@ pub async fn decode(
             }
             "searchKnowledgebase" => {
                 crate::outcome(
-                    ::helpdesk_client_runtime::exec::decode_bytes::<
+                    ::helpdesk_client_runtime::__private::exec::decode_bytes::<
                         ::liveagent::LiveAgent,
                         liveagent::types::KnowledgebaseSearchResultEnvelope,
                         liveagent::types::ErrorEnvelope,
@@ -1343,7 +1343,7 @@ pub async fn decode(
             }
             "setCustomerFields" => {
                 crate::outcome(
-                    ::helpdesk_client_runtime::exec::decode_bytes::<
+                    ::helpdesk_client_runtime::__private::exec::decode_bytes::<
                         ::liveagent::LiveAgent,
                         liveagent::types::OkStatusEnvelope,
                         liveagent::types::ErrorEnvelope,
@@ -1353,7 +1353,7 @@ pub async fn decode(
             }
             "updateConversationStatus" => {
                 crate::outcome(
-                    ::helpdesk_client_runtime::exec::decode_bytes::<
+                    ::helpdesk_client_runtime::__private::exec::decode_bytes::<
                         ::liveagent::LiveAgent,
                         liveagent::types::OkStatusEnvelope,
                         liveagent::types::ErrorEnvelope,
@@ -1363,7 +1363,7 @@ pub async fn decode(
             }
             "updateCustomersGroup" => {
                 crate::outcome(
-                    ::helpdesk_client_runtime::exec::decode_bytes::<
+                    ::helpdesk_client_runtime::__private::exec::decode_bytes::<
                         ::liveagent::LiveAgent,
                         liveagent::types::OkStatusEnvelope,
                         liveagent::types::ErrorEnvelope,
@@ -1373,7 +1373,7 @@ pub async fn decode(
             }
             "updateTag" => {
                 crate::outcome(
-                    ::helpdesk_client_runtime::exec::decode_bytes::<
+                    ::helpdesk_client_runtime::__private::exec::decode_bytes::<
                         ::liveagent::LiveAgent,
                         liveagent::types::OkStatusEnvelope,
                         liveagent::types::ErrorEnvelope,
@@ -1383,7 +1383,7 @@ pub async fn decode(
             }
             "uploadFile" => {
                 crate::outcome(
-                    ::helpdesk_client_runtime::exec::decode_bytes::<
+                    ::helpdesk_client_runtime::__private::exec::decode_bytes::<
                         ::liveagent::LiveAgent,
                         liveagent::types::FileEnvelope,
                         liveagent::types::ErrorEnvelope,

@@ -1,6 +1,6 @@
 //! Garbage in, typed errors out: at least 10,000 mutated or made-up bodies per API of the
 //! registry (all synthetic) go through the decoding of every JSON response type, exactly as
-//! the clients decode (`helpdesk_client_runtime::exec::decode_bytes`, the generated
+//! the clients decode (`helpdesk_client_runtime::__private::exec::decode_bytes`, the generated
 //! `dispatch::<api>::decode`).
 //! Nothing may panic; each body gives a value or a typed error that carries the raw body.
 //!

@@ -172,7 +172,7 @@ pub fn render(spec: &Spec) -> anyhow::Result<Rendered> {
     let api_settings = spec.api.settings;
     let openapi = progenitor_input(spec)?;
     let inner_type: proc_macro2::TokenStream = format!(
-        "::helpdesk_client_runtime::State<{}>",
+        "::helpdesk_client_runtime::__private::State<{}>",
         api_settings.inner_type
     )
     .parse()

@@ -129,7 +129,7 @@ pub fn render(spec: &Spec, file: &syn::File) -> anyhow::Result<String> {
         let success = format_ident!("{}", success);
         decode_arms.push(quote! {
             #id => crate::outcome(
-                ::helpdesk_client_runtime::exec::decode_bytes::<#protocol, #krate::types::#success, #krate::types::#error_body>(status, body).await,
+                ::helpdesk_client_runtime::__private::exec::decode_bytes::<#protocol, #krate::types::#success, #krate::types::#error_body>(status, body).await,
             ),
         });
     }

@@ -69,7 +69,7 @@ fn stream_impl(op: &Operation, paging: &Pagination, error: &TokenStream) -> Toke
     let items_ident = format_ident!("{}", setter_name(&paging.items));
     let limit_setter = format_ident!("{}", setter_name(limit));
     let limit_field = &limit_setter;
-    let paginate = quote! { ::helpdesk_client_runtime::paginate };
+    let paginate = quote! { ::helpdesk_client_runtime::__private::paginate };
 
     // A payload member holding a figure (`pages`, `total`), as a count.
     let count_member = |member: &Option<String>| {
@@ -148,7 +148,7 @@ fn stream_impl(op: &Operation, paging: &Pagination, error: &TokenStream) -> Toke
     quote! {
         impl<'a> #builder<'a> {
             #(#[doc = #doc_stream])*
-            pub fn stream(self) -> #paginate::BoxStream<'a, #row> {
+            pub fn stream(self) -> ::helpdesk_client_runtime::reexports::BoxStream<'a, #row> {
                 let requested = match &self.#limit_field {
                     Ok(limit) => *limit,
                     Err(_) => None,
@@ -164,13 +164,13 @@ fn stream_impl(op: &Operation, paging: &Pagination, error: &TokenStream) -> Toke
             }
 
             #[doc = #doc_sized]
-            pub fn stream_with_page_size(self, page_size: u64) -> #paginate::BoxStream<'a, #row> {
+            pub fn stream_with_page_size(self, page_size: u64) -> ::helpdesk_client_runtime::reexports::BoxStream<'a, #row> {
                 let page_size = #paginate::page_size(Some(page_size), #default_size, #maximum_tokens);
                 Self::stream_pages(self.#limit_setter(page_size))
             }
 
             /// The stream of `template`'s pages (its page size already set).
-            fn stream_pages(template: Self) -> #paginate::BoxStream<'a, #row> {
+            fn stream_pages(template: Self) -> ::helpdesk_client_runtime::reexports::BoxStream<'a, #row> {
                 #paginate::rows(#style_tokens, move |position| {
                     let request = match position {
                         #position_arm

@@ -1,5 +1,5 @@
 //! Post-processing of progenitor's output: every operation's 200 body is decoded by
-//! `helpdesk_client_runtime::decode::success_response::<Protocol, _, _>` instead of progenitor's
+//! `helpdesk_client_runtime::__private::decode::success_response::<Protocol, _, _>` instead of progenitor's
 //! `ResponseValue::from_response`; that also reads the API's error marker while decoding, so a
 //! success body is read once.
 //!
@@ -26,7 +26,7 @@ pub fn route_success_bodies(file: &mut syn::File, protocol: &str) -> anyhow::Res
 
 /// Replaces the decoding expression of `200u16 => …` arms.
 struct SuccessArms {
-    /// The API's `helpdesk_client_runtime::exec::Protocol`: its error marker is read while decoding.
+    /// The API's `helpdesk_client_runtime::__private::exec::Protocol`: its error marker is read while decoding.
     protocol: syn::Type,
     rewritten: usize,
 }
@@ -44,7 +44,7 @@ impl VisitMut for SuccessArms {
         if is_200 && decodes_json {
             let protocol = &self.protocol;
             *arm.body = syn::parse_quote! {
-                ::helpdesk_client_runtime::decode::success_response::<#protocol, _, _>(response).await
+                ::helpdesk_client_runtime::__private::decode::success_response::<#protocol, _, _>(response).await
             };
             self.rewritten += 1;
         }

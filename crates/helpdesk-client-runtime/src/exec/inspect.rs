@@ -13,7 +13,7 @@ use http::HeaderMap;
 use reqwest::StatusCode;
 use serde::de::{Deserialize, IgnoredAny};
 
-use super::tunnel::{rebuild, BodyProblem, ProblemKind};
+use super::handover::{rebuild, BodyProblem, ProblemKind};
 use crate::api::Api;
 use crate::redact::Secrets;
 use crate::strict_json::Strict;
@@ -64,8 +64,8 @@ pub(crate) enum Inspect {
     Always,
 }
 
-/// The response the generated code decodes: the buffered body, or a body whose reading fails
-/// with the [`BodyProblem`] that [`inspect`] found. A 200 body is passed on as it is: the
+/// The response the generated code decodes: the buffered body, or the rejected response that
+/// carries the [`BodyProblem`] [`inspect`] found. A 200 body is passed on as it is: the
 /// generated code decodes it with [`crate::decode::success_response`], which inspects it
 /// while decoding.
 pub(crate) fn inspected<A: Api>(
@@ -82,15 +82,22 @@ pub(crate) fn inspected<A: Api>(
         inspect::<A>(status, &body)
     };
     match problem {
-        None => rebuild(status, version, headers, reqwest::Body::from(body), secrets),
-        Some(kind) => BodyProblem {
-            status,
-            headers,
-            body,
-            kind,
-            secrets: secrets.clone(),
+        None => {
+            // An undocumented status keeps its body where `crate::Error` reads it without
+            // another read (the generated code decodes a 200 itself).
+            let buffered = (status != StatusCode::OK).then(|| body.clone());
+            rebuild(
+                status,
+                version,
+                headers,
+                reqwest::Body::from(body),
+                buffered,
+                secrets,
+            )
         }
-        .into_response(version),
+        Some(kind) => {
+            BodyProblem::new(status, headers, body, kind, secrets.clone()).into_response(version)
+        }
     }
 }
 

@@ -5,7 +5,7 @@
 //! it, except the success body of a file operation (`raw_body`), which is passed on as a
 //! stream capped at the body limit; one whose `Content-Type` is JSON is read first and
 //! checked for the API's error envelope, which becomes [`crate::Error::Api`]. Every response
-//! handed on carries the client's secrets (see [`super::tunnel`]).
+//! handed on carries the client's secrets (see [`super::handover`]).
 
 use bytes::Bytes;
 use http::HeaderMap;
@@ -13,8 +13,8 @@ use progenitor_client::OperationInfo;
 use reqwest::StatusCode;
 use tracing::Instrument;
 
+use super::handover::{rebuild, status_sent, BodyProblem, ProblemKind};
 use super::inspect::{inspected, Inspect};
-use super::tunnel::{rebuild, BodyProblem, ProblemKind};
 use crate::api::Api;
 use crate::redact::Secrets;
 use crate::retry::{self, Attempt, RetryReason};
@@ -74,7 +74,7 @@ pub async fn execute<A: Api, C>(
             u64::try_from(started.elapsed().as_millis()).unwrap_or(u64::MAX),
         );
         if let Ok(response) = &result {
-            span.record("status", response.status().as_u16());
+            span.record("status", status_sent(response).as_u16());
         }
         result
     }
@@ -110,13 +110,13 @@ async fn one_attempt<A: Api>(
         tracing::debug!(status = status.as_u16(), "{} response (streamed)", A::CRATE);
         let declared = http_body::Body::size_hint(&body).exact();
         if declared.is_some_and(|length| length > cap as u64) {
-            let problem = BodyProblem {
+            let problem = BodyProblem::new(
                 status,
                 headers,
-                body: Bytes::new(),
-                kind: ProblemKind::TooLarge(cap),
-                secrets: secrets.clone(),
-            };
+                Bytes::new(),
+                ProblemKind::TooLarge(cap),
+                secrets.clone(),
+            );
             return Attempt::Done(Ok(problem.into_response(version)));
         }
         let capped = capped_stream(body, cap, status, headers.clone(), secrets.clone());
@@ -125,6 +125,7 @@ async fn one_attempt<A: Api>(
             version,
             headers,
             reqwest::Body::wrap_stream(capped),
+            None,
             secrets,
         )));
     }
@@ -132,13 +133,13 @@ async fn one_attempt<A: Api>(
         Ok(body) => body,
         Err(BodyRead::Transport(err)) => return transport_failure(err),
         Err(BodyRead::TooLarge(prefix)) => {
-            let problem = BodyProblem {
+            let problem = BodyProblem::new(
                 status,
                 headers,
-                body: prefix,
-                kind: ProblemKind::TooLarge(cap),
-                secrets: secrets.clone(),
-            };
+                prefix,
+                ProblemKind::TooLarge(cap),
+                secrets.clone(),
+            );
             return Attempt::Done(Ok(problem.into_response(version)));
         }
     };
@@ -202,13 +203,13 @@ fn capped_stream(
                 };
                 let seen = seen.saturating_add(chunk.len());
                 if seen > cap {
-                    let problem = BodyProblem {
+                    let problem = BodyProblem::new(
                         status,
                         headers,
-                        body: Bytes::new(),
-                        kind: ProblemKind::TooLarge(cap),
+                        Bytes::new(),
+                        ProblemKind::TooLarge(cap),
                         secrets,
-                    };
+                    );
                     return Some((Err(Box::new(problem) as _), None));
                 }
                 return Some((Ok(chunk), Some((body, seen, headers, secrets))));

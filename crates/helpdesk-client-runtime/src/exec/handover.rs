@@ -1,11 +1,23 @@
-//! Error tunnelling: how a rejected response crosses progenitor's generated code.
+//! Handing a response across progenitor's generated code, and finding out afterwards what the
+//! exec hook saw.
 //!
-//! The generated `send()` methods know only progenitor's error type. A response the exec hook
-//! (or the 200 decoder) rejects is handed on as a response whose body read fails with a
-//! [`BodyProblem`]: the status, headers and raw body, why it was rejected, and the secrets of
-//! the client that made the request. progenitor wraps that read failure in its
-//! `ResponseBodyError`, and [`crate::Error`] finds the problem again ([`BodyProblem::find`])
-//! and turns it into a typed, redacted error.
+//! progenitor 0.15's exec hook returns a `reqwest::Response`, and the generated `send()` picks
+//! its arm by status: `200` decodes the success type, `4XX`/`5XX` the error type, anything else
+//! is `UnexpectedResponse(response)`, handed back untouched. So:
+//!
+//! - a response the exec hook (or the 200 decoder) rejects (not JSON, the API's error
+//!   envelope, too large, not of the documented shape) is handed on with the status
+//!   [`REJECTED`] (999, which no spec documents: every operation documents `200`, `4XX` and
+//!   `5XX`), an empty body, and the [`BodyProblem`] (the real status, headers, raw body, why,
+//!   and the secrets of the client that made the request) in its extensions: the generated
+//!   code returns it as `UnexpectedResponse`, and [`crate::Error`] reads the problem back
+//!   synchronously ([`BodyProblem::of`]);
+//! - every response handed on carries the client's secrets, and a buffered one its body
+//!   ([`Buffered`]), in its extensions: an undocumented status (`204`, a redirect) becomes
+//!   [`crate::Error::UnexpectedStatus`] with its body without another read.
+//!
+//! Only a streamed body (a file download) can fail while it is read, once the generated code
+//! has handed it on: its cap travels as the stream's error ([`BodyProblem::find`]).
 
 use std::fmt;
 
@@ -67,7 +79,30 @@ impl fmt::Debug for BodyProblem {
 impl std::error::Error for BodyProblem {}
 
 impl BodyProblem {
-    /// The problem inside a body read error, if the exec hook put one there.
+    /// A problem: the response's status, headers and (raw, unredacted) body, why it was
+    /// rejected, and the secrets of the client that made the request.
+    pub(crate) fn new(
+        status: StatusCode,
+        headers: HeaderMap,
+        body: Bytes,
+        kind: ProblemKind,
+        secrets: Secrets,
+    ) -> Self {
+        Self {
+            status,
+            headers,
+            body,
+            kind,
+            secrets,
+        }
+    }
+
+    /// The problem a rejected response carries ([`BodyProblem::into_response`]).
+    pub(crate) fn of(response: &reqwest::Response) -> Option<&BodyProblem> {
+        response.extensions().get::<BodyProblem>()
+    }
+
+    /// The problem inside a streamed body's read error: a download's body cap.
     pub(crate) fn find(err: &reqwest::Error) -> Option<&BodyProblem> {
         let mut source: Option<&(dyn std::error::Error + 'static)> = Some(err);
         while let Some(current) = source {
@@ -79,32 +114,43 @@ impl BodyProblem {
         None
     }
 
-    /// A response with this problem's status and headers whose body read fails with the
-    /// problem, for the generated code to hand back.
+    /// The rejected response for the generated code to hand back: status [`REJECTED`], no
+    /// body, this problem in its extensions.
     pub(crate) fn into_response(self, version: http::Version) -> reqwest::Response {
-        let (status, headers, secrets) = (self.status, self.headers.clone(), self.secrets.clone());
-        let body =
-            reqwest::Body::wrap_stream(futures::stream::once(async move { Err::<Bytes, _>(self) }));
-        rebuild(status, version, headers, body, &secrets)
-    }
-
-    /// The body read error that carries this problem, for a rejected 200 body that the
-    /// generated code is already decoding (see [`crate::decode::success_response`]).
-    pub(crate) async fn into_read_error(self) -> reqwest::Error {
-        match self.into_response(http::Version::HTTP_11).bytes().await {
-            Err(err) => err,
-            Ok(_) => unreachable!("a problem body fails on its first read"),
-        }
+        let secrets = self.secrets.clone();
+        let mut response = rebuild(
+            REJECTED,
+            version,
+            HeaderMap::new(),
+            reqwest::Body::from(Bytes::new()),
+            None,
+            &secrets,
+        );
+        response.extensions_mut().insert(self);
+        response
     }
 }
 
+/// The status of a rejected response: one no spec documents, so the generated code hands the
+/// response back as `UnexpectedResponse` without reading it.
+pub(crate) const REJECTED: StatusCode = match StatusCode::from_u16(999) {
+    Ok(status) => status,
+    Err(_) => panic!("999 is a valid status code"),
+};
+
+/// The body of a response the exec hook buffered, in its extensions.
+#[derive(Clone, Debug)]
+pub(crate) struct Buffered(pub(crate) Bytes);
+
 /// A response for the generated code. Its URL is a fixed placeholder, never the request's
-/// (which may hold a key), parsed once; it carries the client's secrets in its extensions.
+/// (which may hold a key), parsed once; it carries the client's secrets, and its body when
+/// `buffered`, in its extensions.
 pub(crate) fn rebuild(
     status: StatusCode,
     version: http::Version,
     headers: HeaderMap,
     body: reqwest::Body,
+    buffered: Option<Bytes>,
     secrets: &Secrets,
 ) -> reqwest::Response {
     static NO_URL: std::sync::LazyLock<reqwest::Url> = std::sync::LazyLock::new(|| {
@@ -120,6 +166,9 @@ pub(crate) fn rebuild(
     if !secrets.is_empty() {
         rebuilt.extensions_mut().insert(secrets.clone());
     }
+    if let Some(bytes) = buffered {
+        rebuilt.extensions_mut().insert(Buffered(bytes));
+    }
     reqwest::Response::from(rebuilt)
 }
 
@@ -131,4 +180,9 @@ pub(crate) fn secrets_of(response: &reqwest::Response) -> Secrets {
         .get::<Secrets>()
         .cloned()
         .unwrap_or_default()
+}
+
+/// The status the server sent: a rejected response's own, else the response's.
+pub(crate) fn status_sent(response: &reqwest::Response) -> StatusCode {
+    BodyProblem::of(response).map_or(response.status(), |problem| problem.status)
 }

@@ -2,6 +2,11 @@
 //! that had a response share one [`RawResponse`] (HTTP status, headers, raw body, bounded);
 //! [`ErrorKind`] names the variant.
 //!
+//! This module holds the types and what a caller reads of them; building an error is split by
+//! where it comes from: `convert` (progenitor's error and the responses the exec hook
+//! rejected) and `transport` (a failed send or body read). The redaction they apply is
+//! [`crate::redact`]'s.
+//!
 //! Secrets stay out: transport errors are kept without their URL, and everything an error
 //! keeps of a response (headers, body, the API's message, decode messages) is redacted when
 //! the error is built, with the secrets of the client that made the request (see
@@ -16,8 +21,12 @@ use http::HeaderMap;
 use reqwest::StatusCode;
 use serde::de::DeserializeOwned;
 
-use crate::exec::tunnel::{secrets_of, BodyProblem, ProblemKind};
-use crate::redact::{mask_query_keys, Secrets};
+use crate::redact::{redacted_bounded, redacted_headers, Secrets};
+
+mod convert;
+mod transport;
+
+pub(crate) use transport::error_chain;
 
 /// An API's error payload: what its error envelope carries (LiveAgent's
 /// `{"status": "ERROR", "statuscode", "errormessage"}`, Contiple's `header`), as [`Error`]
@@ -65,60 +74,6 @@ pub trait ErrorBody: DeserializeOwned + serde::Serialize + Send {
 
 /// At most this many bytes of a response body are kept in an error.
 pub const MAX_ERROR_BODY: usize = 64 * 1024;
-
-/// The first [`MAX_ERROR_BODY`] bytes of a body, redacted first.
-fn redacted_bounded(secrets: &Secrets, body: &Bytes) -> Bytes {
-    let redacted = redacted(secrets, body);
-    if redacted.len() > MAX_ERROR_BODY {
-        redacted.slice(..MAX_ERROR_BODY)
-    } else {
-        redacted
-    }
-}
-
-/// A body with the secrets masked (the same bytes when none occurs).
-fn redacted(secrets: &Secrets, body: &Bytes) -> Bytes {
-    match secrets.redact_bytes(body) {
-        std::borrow::Cow::Borrowed(_) => body.clone(),
-        std::borrow::Cow::Owned(masked) => Bytes::from(masked),
-    }
-}
-
-/// Headers with the secrets masked in their values (and a header whose name holds one
-/// renamed `x-redacted`).
-fn redacted_headers(secrets: &Secrets, headers: HeaderMap) -> HeaderMap {
-    let needs = headers.iter().any(|(name, value)| {
-        matches!(
-            secrets.redact_bytes(name.as_str().as_bytes()),
-            std::borrow::Cow::Owned(_)
-        ) || matches!(
-            secrets.redact_bytes(value.as_bytes()),
-            std::borrow::Cow::Owned(_)
-        )
-    });
-    if !needs {
-        return headers;
-    }
-    let mut out = HeaderMap::with_capacity(headers.len());
-    let mut name = None;
-    for (key, value) in headers {
-        // `into_iter` names a header once, before all its values.
-        if let Some(key) = key {
-            name = Some(match secrets.redact_bytes(key.as_str().as_bytes()) {
-                std::borrow::Cow::Borrowed(_) => key,
-                std::borrow::Cow::Owned(_) => http::HeaderName::from_static("x-redacted"),
-            });
-        }
-        let Some(name) = name.clone() else { continue };
-        let value = match secrets.redact_bytes(value.as_bytes()) {
-            std::borrow::Cow::Borrowed(_) => value,
-            std::borrow::Cow::Owned(masked) => http::HeaderValue::from_bytes(&masked)
-                .unwrap_or_else(|_| http::HeaderValue::from_static(crate::redact::MASK)),
-        };
-        out.append(name, value);
-    }
-    out
-}
 
 /// What an error keeps of the response it was built from, the client's secrets masked in
 /// all of it when the error was built.
@@ -311,13 +266,15 @@ impl<E> Error<E> {
 
     /// Whether the same request may succeed if sent again later: a timeout, a failure to
     /// connect or transfer, or one of the statuses the client's own retries take
-    /// ([`crate::retry::is_retryable_status`]: 429, 502, 503, 504), whatever the body says (a
+    /// (429, 502, 503, 504), whatever the body says (a
     /// 503 arrives as [`Error::Api`], [`Error::Decode`] or [`Error::NotJson`] depending on who
     /// answered). Whether a retry is safe (the method is idempotent) is the caller's call.
     pub fn is_retryable(&self) -> bool {
         match self {
             Self::Timeout { .. } => true,
-            Self::Transport { source, .. } => !source.as_ref().is_some_and(|s| s.is_builder()),
+            Self::Transport { source, .. } => source
+                .as_ref()
+                .is_some_and(|source| crate::retry::transport_reason(source).is_some()),
             Self::InvalidRequest(_) => false,
             _ => self.status().is_some_and(crate::retry::is_retryable_status),
         }
@@ -333,170 +290,6 @@ impl<E> Error<E> {
         self.headers()?
             .get(http::header::LOCATION)
             .and_then(|value| value.to_str().ok())
-    }
-
-    /// A transport-level error, kept without the URL (which may hold a key).
-    pub fn from_transport(err: reqwest::Error) -> Self {
-        let err = err.without_url();
-        if is_timeout(&err) {
-            Self::Timeout {
-                message: timeout_phase(&err).to_owned(),
-                source: Some(err),
-            }
-        } else {
-            let message = mask_query_keys(&error_chain(&err)).into_owned();
-            Self::Transport {
-                message,
-                source: Some(err),
-            }
-        }
-    }
-
-    /// A success body that did not decode into the operation's type, met outside the
-    /// client's exec hook (which would have said which client made it: see
-    /// [`crate::decode::success_response`]). The generated code decodes the success type only
-    /// for the one documented success status of every operation, 200, so that is the status.
-    fn undecodable_success(body: Bytes, message: String) -> Self {
-        let secrets = Secrets::none();
-        Self::Decode {
-            response: RawResponse::redacted(&secrets, StatusCode::OK, HeaderMap::new(), &body),
-            message: secrets.redact_string(&message),
-        }
-    }
-
-    /// Turns a generated method's error into an [`Error`], reading the body of an undocumented
-    /// response.
-    pub async fn from_generated<G>(err: progenitor_client::Error<G>) -> Self
-    where
-        G: ErrorBody<Error = E>,
-        E: ApiError,
-    {
-        match err {
-            progenitor_client::Error::InvalidRequest(message)
-            | progenitor_client::Error::Custom(message) => {
-                Self::InvalidRequest(mask_query_keys(&message).into_owned())
-            }
-            progenitor_client::Error::CommunicationError(err)
-            | progenitor_client::Error::InvalidUpgrade(err) => Self::from_transport(err),
-            progenitor_client::Error::ResponseBodyError(err) => match BodyProblem::find(&err) {
-                Some(problem) => Self::from_problem::<G>(problem.clone()),
-                None => Self::from_transport(err),
-            },
-            progenitor_client::Error::ErrorResponse(value) => {
-                // The exec hook hands every error status to us as a `BodyProblem`, so this arm
-                // only runs if it was bypassed; re-encode the decoded envelope as the body.
-                let status = value.status();
-                let headers = value.headers().clone();
-                let body = Bytes::from(serde_json::to_vec(&value.into_inner()).unwrap_or_default());
-                Self::from_problem::<G>(BodyProblem {
-                    status,
-                    headers,
-                    body,
-                    kind: ProblemKind::ErrorEnvelope,
-                    secrets: Secrets::none(),
-                })
-            }
-            progenitor_client::Error::InvalidResponsePayload(body, err) => {
-                Self::undecodable_success(body, err.to_string())
-            }
-            progenitor_client::Error::UnexpectedResponse(response) => {
-                let status = response.status();
-                let headers = response.headers().clone();
-                let secrets = secrets_of(&response);
-                match response.bytes().await {
-                    Ok(body) => Self::UnexpectedStatus {
-                        response: RawResponse::redacted(&secrets, status, headers, &body),
-                    },
-                    // The exec hook rejected the body (not JSON, or an error envelope).
-                    Err(err) => match BodyProblem::find(&err) {
-                        Some(problem)
-                            if matches!(
-                                problem.kind,
-                                ProblemKind::ErrorEnvelope | ProblemKind::TooLarge(_)
-                            ) =>
-                        {
-                            Self::from_problem::<G>(problem.clone())
-                        }
-                        Some(problem) => Self::UnexpectedStatus {
-                            response: RawResponse::redacted(
-                                &problem.secrets,
-                                status,
-                                headers,
-                                &problem.body,
-                            ),
-                        },
-                        None => Self::from_transport(err),
-                    },
-                }
-            }
-        }
-    }
-
-    /// The typed error for a body the exec hook (or the 200 decoder) rejected: everything
-    /// kept of the response is redacted here, with the secrets of the client that made the
-    /// request, before the body is cut to [`MAX_ERROR_BODY`] bytes; the API's error payload is
-    /// decoded from the redacted body, so its message is redacted too.
-    pub(crate) fn from_problem<G>(problem: BodyProblem) -> Self
-    where
-        G: ErrorBody<Error = E>,
-        E: ApiError,
-    {
-        let BodyProblem {
-            status,
-            headers,
-            body,
-            kind,
-            secrets,
-        } = problem;
-        let message = |text: &str| secrets.redact_string(text);
-        let headers = redacted_headers(&secrets, headers);
-        // `body`: already masked and cut.
-        let response = |body: Bytes| {
-            Box::new(RawResponse {
-                status,
-                headers,
-                body,
-            })
-        };
-        match kind {
-            ProblemKind::NotJson(text) => Self::NotJson {
-                message: message(&text),
-                response: response(redacted_bounded(&secrets, &body)),
-            },
-            ProblemKind::Decode(text) => Self::Decode {
-                message: message(&text),
-                response: response(redacted_bounded(&secrets, &body)),
-            },
-            ProblemKind::TooLarge(limit) => Self::BodyTooLarge {
-                limit,
-                response: response(redacted_bounded(&secrets, &body)),
-            },
-            ProblemKind::ErrorEnvelope => {
-                // Masked whole first, so that the payload's message is masked too.
-                let body = redacted(&secrets, &body);
-                let mut deserializer = serde_json::Deserializer::from_slice(&body);
-                let error = match serde_path_to_error::deserialize::<_, G>(&mut deserializer) {
-                    Ok(envelope) => Ok(envelope.into_error()),
-                    Err(err) => serde_json::from_slice(&body)
-                        .ok()
-                        .and_then(|value| E::from_loose_json(&value))
-                        .ok_or_else(|| {
-                            format!("error envelope at `{}`: {}", err.path(), err.inner())
-                        }),
-                };
-                let response = response(redacted_bounded(&Secrets::none(), &body));
-                match error {
-                    Ok(error) => Self::Api {
-                        response,
-                        error: Box::new(error),
-                    },
-                    Err(text) => Self::Decode {
-                        message: message(&text),
-                        response,
-                    },
-                }
-            }
-        }
     }
 }
 
@@ -612,44 +405,6 @@ impl<E: fmt::Debug> fmt::Debug for Error<E> {
     }
 }
 
-/// What was under way when a request timed out, in words (reqwest says "error decoding
-/// response body" when the body stalls).
-fn timeout_phase(err: &reqwest::Error) -> &'static str {
-    if err.is_connect() {
-        "no connection within the connect timeout"
-    } else if err.is_body() || err.is_decode() {
-        "the response body did not arrive within the timeout (the server may have processed \
-         the request)"
-    } else {
-        "no response within the timeout (the server may have processed the request)"
-    }
-}
-
-fn is_timeout(err: &reqwest::Error) -> bool {
-    if err.is_timeout() {
-        return true;
-    }
-    let mut source = std::error::Error::source(err);
-    while let Some(current) = source {
-        if current.to_string().contains("timed out") {
-            return true;
-        }
-        source = current.source();
-    }
-    false
-}
-
-pub(crate) fn error_chain(err: &dyn std::error::Error) -> String {
-    let mut text = err.to_string();
-    let mut source = err.source();
-    while let Some(current) = source {
-        text.push_str(": ");
-        text.push_str(&current.to_string());
-        source = current.source();
-    }
-    text
-}
-
 #[cfg(test)]
 mod tests {
     use bytes::Bytes;
@@ -657,7 +412,7 @@ mod tests {
     use reqwest::StatusCode;
 
     use super::{ApiError, Error, ErrorBody, ErrorKind};
-    use crate::exec::tunnel::{BodyProblem, ProblemKind};
+    use crate::exec::handover::{BodyProblem, ProblemKind};
     use crate::redact::Secrets;
 
     #[derive(Debug)]
@@ -695,13 +450,13 @@ mod tests {
     fn from_problem(kind: ProblemKind, body: &str) -> Error<Payload> {
         let mut headers = HeaderMap::new();
         headers.insert("x-echo", "key-0123456789abcdef".parse().unwrap());
-        let problem = BodyProblem {
-            status: StatusCode::BAD_GATEWAY,
+        let problem = BodyProblem::new(
+            StatusCode::BAD_GATEWAY,
             headers,
-            body: Bytes::copy_from_slice(body.as_bytes()),
+            Bytes::copy_from_slice(body.as_bytes()),
             kind,
-            secrets: Secrets::new(["key-0123456789abcdef"]),
-        };
+            Secrets::new(["key-0123456789abcdef"]),
+        );
         Error::from_problem::<Envelope>(problem)
     }
 
