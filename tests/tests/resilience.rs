@@ -7,10 +7,14 @@
 
 use std::time::{Duration, Instant};
 
+use std::sync::atomic::Ordering;
+
+use api_tests::faulty::{serve_faulty, Reply, Seen};
+use api_tests::loopback;
 use bench_support::{CountingAllocator, PeakScope};
 use helpdesk_client_runtime::{RateLimit, RetryPolicy};
 use liveagent::{ApiKey, ClientBuilder, ResultExt};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::io::AsyncWriteExt;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 /// Counts live heap bytes and their peak, to show a capped body is not read into memory.
@@ -137,43 +141,17 @@ async fn retry_after_is_waited_for() {
     assert!(elapsed < Duration::from_secs(3), "{elapsed:?}");
 }
 
-/// A server whose first connection is reset (RST) before it answers; later connections get
-/// `TAGS`.
-async fn resetting_server() -> (String, tokio::task::JoinHandle<usize>) {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let address = listener.local_addr().unwrap();
-    let task = tokio::spawn(async move {
-        let mut connections = 0;
-        loop {
-            let Ok(Ok((mut socket, _))) =
-                tokio::time::timeout(Duration::from_secs(2), listener.accept()).await
-            else {
-                return connections;
-            };
-            connections += 1;
-            let mut buffer = vec![0u8; 8192];
-            let _ = socket.read(&mut buffer).await;
-            if connections == 1 {
-                // A zero linger does not block: closing sends RST at once.
-                #[allow(deprecated)]
-                socket.set_linger(Some(Duration::ZERO)).unwrap();
-                drop(socket);
-                continue;
-            }
-            let response = format!(
-                "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{TAGS}",
-                TAGS.len()
-            );
-            socket.write_all(response.as_bytes()).await.unwrap();
-            let _ = socket.shutdown().await;
-        }
-    });
-    (format!("http://{address}"), task)
-}
-
 #[tokio::test]
 async fn a_reset_connection_is_retried() {
-    let (base_url, server) = resetting_server().await;
+    // The first connection is reset (RST) before it answers; later ones get `TAGS`.
+    let (base_url, requests) = serve_faulty(|seen: &Seen| {
+        if seen.number == 0 {
+            Reply::Reset
+        } else {
+            Reply::json(200, TAGS.to_owned())
+        }
+    })
+    .await;
     let tags = client(&base_url, fast_retries())
         .list_tags()
         .send()
@@ -182,7 +160,11 @@ async fn a_reset_connection_is_retried() {
         .await
         .unwrap();
     assert_eq!(tags.tags.len(), 1);
-    assert_eq!(server.await.unwrap(), 2);
+    assert_eq!(
+        requests.load(Ordering::SeqCst),
+        2,
+        "the reset one and its retry"
+    );
 }
 
 #[tokio::test]
@@ -234,22 +216,20 @@ async fn a_server_that_never_answers_times_out_within_the_limit() {
     );
 }
 
-/// Serves one response of `total` bytes of JSON-ish text, with or without a length.
+/// Serves one response of `total` bytes of JSON-ish text, with or without a length, written
+/// as it goes (the server shares the process whose heap the test measures).
 async fn large_body_server(total: usize, with_length: bool) -> String {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let address = listener.local_addr().unwrap();
-    tokio::spawn(async move {
-        let Ok((mut socket, _)) = listener.accept().await else {
+    loopback::serve(move |mut connection| async move {
+        if connection.read_request().await.is_none() {
             return;
-        };
-        let mut buffer = vec![0u8; 8192];
-        let _ = socket.read(&mut buffer).await;
+        }
         let head = if with_length {
             format!("HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {total}\r\n\r\n")
         } else {
             "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\nconnection: close\r\n\r\n"
                 .to_owned()
         };
+        let socket = connection.socket();
         if socket.write_all(head.as_bytes()).await.is_err() {
             return;
         }
@@ -261,8 +241,8 @@ async fn large_body_server(total: usize, with_length: bool) -> String {
             }
             sent += chunk.len();
         }
-    });
-    format!("http://{address}")
+    })
+    .await
 }
 
 #[tokio::test]
