@@ -1,7 +1,7 @@
 //! The workspace's tests of the generated clients, and what they share: the generated
 //! dispatchers that build each API's replay client and call every operation of the clients
 //! with a recording's parameters, the replay of a recording (`replay`), the synthetic servers
-//! (`capped`, `faulty`, and `loopback` under the hand-made ones) and the command-line harness
+//! (`capped` and `json_server`, `faulty`, and `loopback` under the hand-made ones) and the command-line harness
 //! (`cli`).
 //!
 //! The recordings themselves (`tests/recordings/<api>/<operationId>/<case>.json`, format in
@@ -21,6 +21,7 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 pub mod capped;
 pub mod cli;
 pub mod faulty;
+pub mod json_server;
 pub mod loopback;
 pub mod record;
 pub mod replay;

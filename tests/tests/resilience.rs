@@ -47,25 +47,43 @@ async fn requests(server: &MockServer) -> usize {
     server.received_requests().await.unwrap().len()
 }
 
-#[tokio::test]
-async fn a_503_twice_then_success_is_one_result_after_three_requests() {
+/// A server that answers the first `times` requests with `first`, and every later one with
+/// `TAGS`.
+async fn failing_first(first: ResponseTemplate, times: u64) -> MockServer {
     let server = MockServer::start().await;
     Mock::given(wiremock::matchers::any())
-        .respond_with(ResponseTemplate::new(503).set_body_raw("<html>busy</html>", "text/html"))
-        .up_to_n_times(2)
+        .respond_with(first)
+        .up_to_n_times(times)
         .mount(&server)
         .await;
     Mock::given(wiremock::matchers::any())
         .respond_with(json(200, TAGS))
         .mount(&server)
         .await;
-    let tags = client(&server.uri(), fast_retries())
+    server
+}
+
+/// `listTags` at `base_url` through a client with `retry`.
+async fn list_tags(
+    base_url: &str,
+    retry: RetryPolicy,
+) -> Result<liveagent::types::TagList, liveagent::Error> {
+    client(base_url, retry)
         .list_tags()
         .send()
         .await
         .payload()
         .await
-        .unwrap();
+}
+
+#[tokio::test]
+async fn a_503_twice_then_success_is_one_result_after_three_requests() {
+    let server = failing_first(
+        ResponseTemplate::new(503).set_body_raw("<html>busy</html>", "text/html"),
+        2,
+    )
+    .await;
+    let tags = list_tags(&server.uri(), fast_retries()).await.unwrap();
     assert_eq!(tags.tags.len(), 1);
     assert_eq!(requests(&server).await, 3);
 }
@@ -77,13 +95,7 @@ async fn the_last_failure_is_returned_when_attempts_run_out() {
         r#"{"response":{"status":"ERROR","statuscode":503,"errormessage":"Service Unavailable"}}"#,
     ))
     .await;
-    let err = client(&server.uri(), fast_retries())
-        .list_tags()
-        .send()
-        .await
-        .payload()
-        .await
-        .unwrap_err();
+    let err = list_tags(&server.uri(), fast_retries()).await.unwrap_err();
     assert!(matches!(err, liveagent::Error::Api { .. }), "{err:?}");
     assert_eq!(err.status().map(|s| s.as_u16()), Some(503));
     assert_eq!(requests(&server).await, 4);
@@ -118,24 +130,13 @@ async fn a_post_that_gets_503_is_not_retried_unless_opted_in() {
 
 #[tokio::test]
 async fn retry_after_is_waited_for() {
-    let server = MockServer::start().await;
-    Mock::given(wiremock::matchers::any())
-        .respond_with(ResponseTemplate::new(429).insert_header("retry-after", "1"))
-        .up_to_n_times(1)
-        .mount(&server)
-        .await;
-    Mock::given(wiremock::matchers::any())
-        .respond_with(json(200, TAGS))
-        .mount(&server)
-        .await;
+    let server = failing_first(
+        ResponseTemplate::new(429).insert_header("retry-after", "1"),
+        1,
+    )
+    .await;
     let started = Instant::now();
-    client(&server.uri(), fast_retries())
-        .list_tags()
-        .send()
-        .await
-        .payload()
-        .await
-        .unwrap();
+    list_tags(&server.uri(), fast_retries()).await.unwrap();
     let elapsed = started.elapsed();
     assert!(elapsed >= Duration::from_secs(1), "{elapsed:?}");
     assert!(elapsed < Duration::from_secs(3), "{elapsed:?}");
@@ -152,13 +153,7 @@ async fn a_reset_connection_is_retried() {
         }
     })
     .await;
-    let tags = client(&base_url, fast_retries())
-        .list_tags()
-        .send()
-        .await
-        .payload()
-        .await
-        .unwrap();
+    let tags = list_tags(&base_url, fast_retries()).await.unwrap();
     assert_eq!(tags.tags.len(), 1);
     assert_eq!(
         requests.load(Ordering::SeqCst),
