@@ -49,65 +49,63 @@ pub async fn liveagent_conversations(rows: usize) -> JsonServer {
     .await
 }
 
-/// How a LiveAgent list pages by position: the parameters of the first row and of the page
-/// size, and the size when none is asked for.
-struct OffsetParams {
+/// A LiveAgent list paged by position: the parameters of the first row and of the page size,
+/// the size when none is asked for, and the `response` envelope's member holding the rows.
+struct OffsetList {
     from: &'static str,
     size: &'static str,
     default_size: usize,
+    member: &'static str,
 }
 
-/// A LiveAgent list paged by position (`params`) holding `rows` rows made by `row`, in the
-/// `response` envelope's `member`.
-async fn liveagent_offset_paged(
-    rows: usize,
-    params: OffsetParams,
-    member: &'static str,
-    row: fn(usize) -> Value,
-) -> JsonServer {
-    serve_json(move |request| {
-        let page: Vec<Value> = page_range(
-            number(request, params.from, 0),
-            number(request, params.size, params.default_size),
-            rows,
-        )
-        .map(row)
-        .collect();
-        json!({"response": {member: page}})
-    })
-    .await
+impl OffsetList {
+    /// The list holding `rows` rows made by `row`.
+    async fn serve(self, rows: usize, row: fn(usize) -> Value) -> JsonServer {
+        serve_json(move |request| {
+            let page: Vec<Value> = page_range(
+                number(request, self.from, 0),
+                number(request, self.size, self.default_size),
+                rows,
+            )
+            .map(row)
+            .collect();
+            json!({"response": {self.member: page}})
+        })
+        .await
+    }
 }
+
+/// `GET /knowledgebases`: `offset`, and `limit` (10 by default).
+const KNOWLEDGEBASES: OffsetList = OffsetList {
+    from: "offset",
+    size: "limit",
+    default_size: 10,
+    member: "knowledgebases",
+};
+
+/// The agents report: `limitfrom`, and `limitcount` (100 by default).
+const AGENTS_REPORT: OffsetList = OffsetList {
+    from: "limitfrom",
+    size: "limitcount",
+    default_size: 100,
+    member: "agents",
+};
 
 /// LiveAgent's `GET /knowledgebases` (`limit`/`offset`) holding knowledgebases `kb0`, `kb1`, …
 pub async fn liveagent_knowledgebases(rows: usize) -> JsonServer {
-    let params = OffsetParams {
-        from: "offset",
-        size: "limit",
-        default_size: 10,
-    };
-    liveagent_offset_paged(
-        rows,
-        params,
-        "knowledgebases",
-        |i| json!({"kb_id": format!("kb{i}"), "name": format!("Knowledgebase {i}")}),
-    )
-    .await
+    KNOWLEDGEBASES
+        .serve(
+            rows,
+            |i| json!({"kb_id": format!("kb{i}"), "name": format!("Knowledgebase {i}")}),
+        )
+        .await
 }
 
 /// LiveAgent's agents report (`limitcount`/`limitfrom`) holding agents `a0`, `a1`, …
 pub async fn liveagent_agents_report(rows: usize) -> JsonServer {
-    let params = OffsetParams {
-        from: "limitfrom",
-        size: "limitcount",
-        default_size: 100,
-    };
-    liveagent_offset_paged(
-        rows,
-        params,
-        "agents",
-        |i| json!({"contactid": format!("a{i}")}),
-    )
-    .await
+    AGENTS_REPORT
+        .serve(rows, |i| json!({"contactid": format!("a{i}")}))
+        .await
 }
 
 /// The envelope of one Contiple page (`page`/`pageSize`) of `rows` rows made by `row`, with
