@@ -7,42 +7,16 @@
 //! the way its API documents otherwise: LiveAgent's `cursor` (the rows after the given row's
 //! cursor), `limit`/`offset` and `limitcount`/`limitfrom`; Contiple's 1-based `page` with
 //! `pages` and `total` computed from the size it actually serves, or no figures at all
-//! (`listAgents`, whose docs show only `contents`).
-
-use std::sync::{Arc, Mutex};
+//! (`listAgents`, whose docs show only `contents`). Each is a [`JsonServer`], which keeps the
+//! query of every request.
 
 use serde_json::{json, Value};
-use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
+use wiremock::Request;
+
+use crate::json_server::{query, serve_json, JsonServer};
 
 /// The most rows any page of these servers holds.
 pub const CAP: usize = 3;
-
-/// A running capped server and the query of every request it got, in order.
-pub struct Capped {
-    server: MockServer,
-    queries: Arc<Mutex<Vec<String>>>,
-}
-
-impl Capped {
-    /// The base URL to give a client or a command line.
-    pub fn uri(&self) -> String {
-        self.server.uri()
-    }
-
-    /// The query string of every request so far, in order.
-    pub fn queries(&self) -> Vec<String> {
-        self.queries.lock().expect("not poisoned").clone()
-    }
-}
-
-/// A query parameter of `request`, decoded.
-fn query(request: &Request, name: &str) -> Option<String> {
-    request
-        .url
-        .query_pairs()
-        .find(|(n, _)| n == name)
-        .map(|(_, v)| v.into_owned())
-}
 
 /// A query parameter as a number (absent or malformed: `default`).
 fn number(request: &Request, name: &str, default: usize) -> usize {
@@ -57,38 +31,10 @@ fn page_range(start: usize, asked: usize, rows: usize) -> std::ops::Range<usize>
     start..rows.min(start + asked.min(CAP))
 }
 
-struct Respondent<F> {
-    body: F,
-    queries: Arc<Mutex<Vec<String>>>,
-}
-
-impl<F: Fn(&Request) -> Value + Send + Sync> Respond for Respondent<F> {
-    fn respond(&self, request: &Request) -> ResponseTemplate {
-        self.queries
-            .lock()
-            .expect("not poisoned")
-            .push(request.url.query().unwrap_or_default().to_owned());
-        ResponseTemplate::new(200).set_body_json((self.body)(request))
-    }
-}
-
-async fn serve(body: impl Fn(&Request) -> Value + Send + Sync + 'static) -> Capped {
-    let server = MockServer::start().await;
-    let queries = Arc::new(Mutex::new(Vec::new()));
-    Mock::given(wiremock::matchers::any())
-        .respond_with(Respondent {
-            body,
-            queries: queries.clone(),
-        })
-        .mount(&server)
-        .await;
-    Capped { server, queries }
-}
-
 /// LiveAgent's `GET /conversations` (cursor style) holding conversations `c0`, `c1`, … with
 /// cursors `k0`, `k1`, …
-pub async fn liveagent_conversations(rows: usize) -> Capped {
-    serve(move |request| {
+pub async fn liveagent_conversations(rows: usize) -> JsonServer {
+    serve_json(move |request| {
         let start = query(request, "cursor").map_or(0, |cursor| {
             cursor
                 .trim_start_matches('k')
@@ -103,34 +49,63 @@ pub async fn liveagent_conversations(rows: usize) -> Capped {
     .await
 }
 
+/// A LiveAgent list paged by position: the parameters of the first row and of the page size,
+/// the size when none is asked for, and the `response` envelope's member holding the rows.
+struct OffsetList {
+    from: &'static str,
+    size: &'static str,
+    default_size: usize,
+    member: &'static str,
+}
+
+impl OffsetList {
+    /// The list holding `rows` rows made by `row`.
+    async fn serve(self, rows: usize, row: fn(usize) -> Value) -> JsonServer {
+        serve_json(move |request| {
+            let page: Vec<Value> = page_range(
+                number(request, self.from, 0),
+                number(request, self.size, self.default_size),
+                rows,
+            )
+            .map(row)
+            .collect();
+            json!({"response": {self.member: page}})
+        })
+        .await
+    }
+}
+
+/// `GET /knowledgebases`: `offset`, and `limit` (10 by default).
+const KNOWLEDGEBASES: OffsetList = OffsetList {
+    from: "offset",
+    size: "limit",
+    default_size: 10,
+    member: "knowledgebases",
+};
+
+/// The agents report: `limitfrom`, and `limitcount` (100 by default).
+const AGENTS_REPORT: OffsetList = OffsetList {
+    from: "limitfrom",
+    size: "limitcount",
+    default_size: 100,
+    member: "agents",
+};
+
 /// LiveAgent's `GET /knowledgebases` (`limit`/`offset`) holding knowledgebases `kb0`, `kb1`, …
-pub async fn liveagent_knowledgebases(rows: usize) -> Capped {
-    serve(move |request| {
-        let page: Vec<Value> = page_range(
-            number(request, "offset", 0),
-            number(request, "limit", 10),
+pub async fn liveagent_knowledgebases(rows: usize) -> JsonServer {
+    KNOWLEDGEBASES
+        .serve(
             rows,
+            |i| json!({"kb_id": format!("kb{i}"), "name": format!("Knowledgebase {i}")}),
         )
-        .map(|i| json!({"kb_id": format!("kb{i}"), "name": format!("Knowledgebase {i}")}))
-        .collect();
-        json!({"response": {"knowledgebases": page}})
-    })
-    .await
+        .await
 }
 
 /// LiveAgent's agents report (`limitcount`/`limitfrom`) holding agents `a0`, `a1`, …
-pub async fn liveagent_agents_report(rows: usize) -> Capped {
-    serve(move |request| {
-        let page: Vec<Value> = page_range(
-            number(request, "limitfrom", 0),
-            number(request, "limitcount", 100),
-            rows,
-        )
-        .map(|i| json!({"contactid": format!("a{i}")}))
-        .collect();
-        json!({"response": {"agents": page}})
-    })
-    .await
+pub async fn liveagent_agents_report(rows: usize) -> JsonServer {
+    AGENTS_REPORT
+        .serve(rows, |i| json!({"contactid": format!("a{i}")}))
+        .await
 }
 
 /// The envelope of one Contiple page (`page`/`pageSize`) of `rows` rows made by `row`, with
@@ -156,8 +131,8 @@ fn contiple_page(request: &Request, rows: usize, figures: bool, row: fn(usize) -
 }
 
 /// Contiple's `listCustomerTickets` holding tickets `T0`, `T1`, …, with `pages` and `total`.
-pub async fn contiple_tickets(rows: usize) -> Capped {
-    serve(move |request| {
+pub async fn contiple_tickets(rows: usize) -> JsonServer {
+    serve_json(move |request| {
         contiple_page(
             request,
             rows,
@@ -170,8 +145,8 @@ pub async fn contiple_tickets(rows: usize) -> Capped {
 
 /// Contiple's `listAgents` holding agents `u0`, `u1`, …, with no paging figures (as its docs
 /// show).
-pub async fn contiple_agents(rows: usize) -> Capped {
-    serve(move |request| {
+pub async fn contiple_agents(rows: usize) -> JsonServer {
+    serve_json(move |request| {
         contiple_page(request, rows, false, |i| {
             json!({"userId": i, "usercode": format!("u{i}"), "uuid": format!("uuid-{i}"), "username": format!("User {i}"), "role": "ROLE_FRONT_AGENT"})
         })

@@ -1,7 +1,8 @@
 //! The workspace's tests of the generated clients, and what they share: the generated
 //! dispatchers that build each API's replay client and call every operation of the clients
 //! with a recording's parameters, the replay of a recording (`replay`), the synthetic servers
-//! (`capped`, `faulty`) and the command-line helpers (`cli`).
+//! (`capped` and `json_server`, `faulty`, and `loopback` under the hand-made ones) and the command-line harness
+//! (`cli`).
 //!
 //! The recordings themselves (`tests/recordings/<api>/<operationId>/<case>.json`, format in
 //! `tests/recordings/README.md`) are read by the `recording` crate, re-exported here; the
@@ -20,6 +21,8 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 pub mod capped;
 pub mod cli;
 pub mod faulty;
+pub mod json_server;
+pub mod loopback;
 pub mod record;
 pub mod replay;
 

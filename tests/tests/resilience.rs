@@ -7,10 +7,14 @@
 
 use std::time::{Duration, Instant};
 
+use std::sync::atomic::Ordering;
+
+use api_tests::faulty::{serve_faulty, Reply, Seen};
+use api_tests::loopback;
 use bench_support::{CountingAllocator, PeakScope};
 use helpdesk_client_runtime::{RateLimit, RetryPolicy};
 use liveagent::{ApiKey, ClientBuilder, ResultExt};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::io::AsyncWriteExt;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 /// Counts live heap bytes and their peak, to show a capped body is not read into memory.
@@ -43,25 +47,43 @@ async fn requests(server: &MockServer) -> usize {
     server.received_requests().await.unwrap().len()
 }
 
-#[tokio::test]
-async fn a_503_twice_then_success_is_one_result_after_three_requests() {
+/// A server that answers the first `times` requests with `first`, and every later one with
+/// `TAGS`.
+async fn failing_first(first: ResponseTemplate, times: u64) -> MockServer {
     let server = MockServer::start().await;
     Mock::given(wiremock::matchers::any())
-        .respond_with(ResponseTemplate::new(503).set_body_raw("<html>busy</html>", "text/html"))
-        .up_to_n_times(2)
+        .respond_with(first)
+        .up_to_n_times(times)
         .mount(&server)
         .await;
     Mock::given(wiremock::matchers::any())
         .respond_with(json(200, TAGS))
         .mount(&server)
         .await;
-    let tags = client(&server.uri(), fast_retries())
+    server
+}
+
+/// `listTags` at `base_url` through a client with `retry`.
+async fn list_tags(
+    base_url: &str,
+    retry: RetryPolicy,
+) -> Result<liveagent::types::TagList, liveagent::Error> {
+    client(base_url, retry)
         .list_tags()
         .send()
         .await
         .payload()
         .await
-        .unwrap();
+}
+
+#[tokio::test]
+async fn a_503_twice_then_success_is_one_result_after_three_requests() {
+    let server = failing_first(
+        ResponseTemplate::new(503).set_body_raw("<html>busy</html>", "text/html"),
+        2,
+    )
+    .await;
+    let tags = list_tags(&server.uri(), fast_retries()).await.unwrap();
     assert_eq!(tags.tags.len(), 1);
     assert_eq!(requests(&server).await, 3);
 }
@@ -73,13 +95,7 @@ async fn the_last_failure_is_returned_when_attempts_run_out() {
         r#"{"response":{"status":"ERROR","statuscode":503,"errormessage":"Service Unavailable"}}"#,
     ))
     .await;
-    let err = client(&server.uri(), fast_retries())
-        .list_tags()
-        .send()
-        .await
-        .payload()
-        .await
-        .unwrap_err();
+    let err = list_tags(&server.uri(), fast_retries()).await.unwrap_err();
     assert!(matches!(err, liveagent::Error::Api { .. }), "{err:?}");
     assert_eq!(err.status().map(|s| s.as_u16()), Some(503));
     assert_eq!(requests(&server).await, 4);
@@ -114,75 +130,36 @@ async fn a_post_that_gets_503_is_not_retried_unless_opted_in() {
 
 #[tokio::test]
 async fn retry_after_is_waited_for() {
-    let server = MockServer::start().await;
-    Mock::given(wiremock::matchers::any())
-        .respond_with(ResponseTemplate::new(429).insert_header("retry-after", "1"))
-        .up_to_n_times(1)
-        .mount(&server)
-        .await;
-    Mock::given(wiremock::matchers::any())
-        .respond_with(json(200, TAGS))
-        .mount(&server)
-        .await;
+    let server = failing_first(
+        ResponseTemplate::new(429).insert_header("retry-after", "1"),
+        1,
+    )
+    .await;
     let started = Instant::now();
-    client(&server.uri(), fast_retries())
-        .list_tags()
-        .send()
-        .await
-        .payload()
-        .await
-        .unwrap();
+    list_tags(&server.uri(), fast_retries()).await.unwrap();
     let elapsed = started.elapsed();
     assert!(elapsed >= Duration::from_secs(1), "{elapsed:?}");
     assert!(elapsed < Duration::from_secs(3), "{elapsed:?}");
 }
 
-/// A server whose first connection is reset (RST) before it answers; later connections get
-/// `TAGS`.
-async fn resetting_server() -> (String, tokio::task::JoinHandle<usize>) {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let address = listener.local_addr().unwrap();
-    let task = tokio::spawn(async move {
-        let mut connections = 0;
-        loop {
-            let Ok(Ok((mut socket, _))) =
-                tokio::time::timeout(Duration::from_secs(2), listener.accept()).await
-            else {
-                return connections;
-            };
-            connections += 1;
-            let mut buffer = vec![0u8; 8192];
-            let _ = socket.read(&mut buffer).await;
-            if connections == 1 {
-                // A zero linger does not block: closing sends RST at once.
-                #[allow(deprecated)]
-                socket.set_linger(Some(Duration::ZERO)).unwrap();
-                drop(socket);
-                continue;
-            }
-            let response = format!(
-                "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{TAGS}",
-                TAGS.len()
-            );
-            socket.write_all(response.as_bytes()).await.unwrap();
-            let _ = socket.shutdown().await;
-        }
-    });
-    (format!("http://{address}"), task)
-}
-
 #[tokio::test]
 async fn a_reset_connection_is_retried() {
-    let (base_url, server) = resetting_server().await;
-    let tags = client(&base_url, fast_retries())
-        .list_tags()
-        .send()
-        .await
-        .payload()
-        .await
-        .unwrap();
+    // The first connection is reset (RST) before it answers; later ones get `TAGS`.
+    let (base_url, requests) = serve_faulty(|seen: &Seen| {
+        if seen.number == 0 {
+            Reply::Reset
+        } else {
+            Reply::json(200, TAGS.to_owned())
+        }
+    })
+    .await;
+    let tags = list_tags(&base_url, fast_retries()).await.unwrap();
     assert_eq!(tags.tags.len(), 1);
-    assert_eq!(server.await.unwrap(), 2);
+    assert_eq!(
+        requests.load(Ordering::SeqCst),
+        2,
+        "the reset one and its retry"
+    );
 }
 
 #[tokio::test]
@@ -234,22 +211,20 @@ async fn a_server_that_never_answers_times_out_within_the_limit() {
     );
 }
 
-/// Serves one response of `total` bytes of JSON-ish text, with or without a length.
+/// Serves one response of `total` bytes of JSON-ish text, with or without a length, written
+/// as it goes (the server shares the process whose heap the test measures).
 async fn large_body_server(total: usize, with_length: bool) -> String {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let address = listener.local_addr().unwrap();
-    tokio::spawn(async move {
-        let Ok((mut socket, _)) = listener.accept().await else {
+    loopback::serve(move |mut connection| async move {
+        if connection.read_request().await.is_none() {
             return;
-        };
-        let mut buffer = vec![0u8; 8192];
-        let _ = socket.read(&mut buffer).await;
+        }
         let head = if with_length {
             format!("HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {total}\r\n\r\n")
         } else {
             "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\nconnection: close\r\n\r\n"
                 .to_owned()
         };
+        let socket = connection.socket();
         if socket.write_all(head.as_bytes()).await.is_err() {
             return;
         }
@@ -261,8 +236,8 @@ async fn large_body_server(total: usize, with_length: bool) -> String {
             }
             sent += chunk.len();
         }
-    });
-    format!("http://{address}")
+    })
+    .await
 }
 
 #[tokio::test]

@@ -5,16 +5,17 @@
 //!     cargo run -p liveagent --example post_reply -- <conversation id> <agent email or id> "Thanks, fixed."
 //! ```
 
-use liveagent::types::MessageKind;
-use liveagent::{ApiKey, Client};
+use liveagent::types::{MessageKind, OkStatus};
+use liveagent::{ApiKey, Client, ResultExt};
 
-/// Posts `text` as the reply of `agent` (an email or user id) in the conversation.
+/// Posts `text` as the reply of `agent` (an email or user id) in the conversation; returns
+/// LiveAgent's status of the call.
 pub async fn post_reply(
     client: &Client,
     conversation_id: &str,
     agent: &str,
     text: &str,
-) -> Result<(), liveagent::Error> {
+) -> Result<OkStatus, liveagent::Error> {
     client
         .create_conversation_message()
         .conversationid(conversation_id)
@@ -24,8 +25,9 @@ pub async fn post_reply(
                 .type_(MessageKind::Message)
         })
         .send()
-        .await?;
-    Ok(())
+        .await
+        .payload()
+        .await
 }
 
 #[tokio::main]
@@ -39,7 +41,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     );
     let api_key = ApiKey::new(std::env::var("LIVEAGENT_API_KEY")?);
     let client = Client::new(&std::env::var("LIVEAGENT_BASE_URL")?, api_key)?;
-    post_reply(&client, &conversation_id, &agent, &text).await?;
-    println!("posted");
+    let status = post_reply(&client, &conversation_id, &agent, &text).await?;
+    println!("posted: {}", status.status);
     Ok(())
 }

@@ -3,11 +3,11 @@
 //! redirects that say where they point, timeouts that say they timed out.
 //! Responses are synthetic (named so in each test) unless loaded from a recording.
 
-use std::io::{Read, Write};
 use std::time::Duration;
 
 use helpdesk_client_runtime::{ErrorKind, RetryPolicy};
 use liveagent::{ApiKey, Client};
+use tokio::io::AsyncWriteExt;
 
 const API_KEY: &str = "test-api-key-not-a-secret";
 
@@ -193,27 +193,22 @@ async fn redirect_errors_say_where_they_point() {
 
 /// Serves one HTTP response whose body stops after a few bytes and never ends; returns the
 /// base URL. Synthetic: a server that stalls in the middle of the body.
-fn stalling_server() -> String {
-    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
-    let address = listener.local_addr().expect("address");
-    std::thread::spawn(move || {
-        let Ok((mut stream, _)) = listener.accept() else {
+async fn stalling_server() -> String {
+    api_tests::loopback::serve(|mut connection| async move {
+        if connection.read_request().await.is_none() {
             return;
-        };
-        let mut request = [0u8; 4096];
-        let _ = stream.read(&mut request);
-        let _ = stream.write_all(
+        }
+        let _ = connection.socket().write_all(
             b"HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 100\r\n\r\n{\"response\":",
-        );
-        let _ = stream.flush();
-        std::thread::sleep(Duration::from_secs(5));
-    });
-    format!("http://{address}")
+        ).await;
+        tokio::time::sleep(Duration::from_secs(5)).await;
+    })
+    .await
 }
 
 #[tokio::test]
 async fn a_body_that_stalls_reads_as_a_timeout() {
-    let client = liveagent::ClientBuilder::new(stalling_server(), ApiKey::new(API_KEY))
+    let client = liveagent::ClientBuilder::new(stalling_server().await, ApiKey::new(API_KEY))
         .retry(RetryPolicy::none())
         .timeout(Duration::from_millis(300))
         .build()

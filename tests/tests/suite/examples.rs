@@ -141,7 +141,7 @@ async fn liveagent_list_open_conversations() {
 
 #[tokio::test]
 async fn liveagent_post_reply() {
-    run_liveagent(
+    let status = run_liveagent(
         "createConversationMessage",
         "example_post_reply",
         async |client| {
@@ -155,6 +155,9 @@ async fn liveagent_post_reply() {
         },
     )
     .await;
+    // The documented answer of `createConversationMessage`.
+    assert_eq!(status.status, "OK");
+    assert_eq!(status.statuscode.map(i64::from), Some(0));
 }
 
 #[tokio::test]

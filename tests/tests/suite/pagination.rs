@@ -5,57 +5,11 @@
 //! `api_tests::capped` (synthetic too) also cap every page below the size asked for: a short
 //! page must end no stream.
 
-use std::sync::{Arc, Mutex};
-
 use api_tests::capped::{self, ids, CAP};
+use api_tests::json_server::{query, serve_json};
 use futures::{StreamExt, TryStreamExt};
 use helpdesk_client_runtime::RetryPolicy;
 use serde_json::{json, Value};
-use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
-
-fn query(request: &Request, name: &str) -> Option<String> {
-    request
-        .url
-        .query_pairs()
-        .find(|(n, _)| n == name)
-        .map(|(_, v)| v.into_owned())
-}
-
-/// Serves `pages(request)` and records every request's query.
-struct Paged<F> {
-    pages: F,
-    seen: Arc<Mutex<Vec<String>>>,
-}
-
-impl<F: Fn(&Request) -> Value + Send + Sync> Respond for Paged<F> {
-    fn respond(&self, request: &Request) -> ResponseTemplate {
-        self.seen
-            .lock()
-            .unwrap()
-            .push(request.url.query().unwrap_or_default().to_owned());
-        ResponseTemplate::new(200).set_body_json((self.pages)(request))
-    }
-}
-
-async fn serve<F>(pages: F) -> (MockServer, Arc<Mutex<Vec<String>>>)
-where
-    F: Fn(&Request) -> Value + Send + Sync + 'static,
-{
-    let server = MockServer::start().await;
-    let seen = Arc::new(Mutex::new(Vec::new()));
-    Mock::given(wiremock::matchers::any())
-        .respond_with(Paged {
-            pages,
-            seen: seen.clone(),
-        })
-        .mount(&server)
-        .await;
-    (server, seen)
-}
-
-fn liveagent(server: &MockServer) -> liveagent::Client {
-    liveagent_at(&server.uri())
-}
 
 fn liveagent_at(uri: &str) -> liveagent::Client {
     liveagent::ClientBuilder::new(uri, liveagent::ApiKey::new("pagination-test-key"))
@@ -67,7 +21,7 @@ fn liveagent_at(uri: &str) -> liveagent::Client {
 #[tokio::test]
 async fn liveagent_cursor_pages_yield_5000_rows_in_order_once() {
     const ROWS: usize = 5_000;
-    let (server, seen) = serve(|request| {
+    let server = serve_json(|request| {
         let limit: usize = query(request, "limit").unwrap().parse().unwrap();
         let start = match query(request, "cursor") {
             Some(cursor) => cursor.trim_start_matches('k').parse::<usize>().unwrap() + 1,
@@ -79,7 +33,7 @@ async fn liveagent_cursor_pages_yield_5000_rows_in_order_once() {
         json!({"response": {"conversations": rows}})
     })
     .await;
-    let client = liveagent(&server);
+    let client = liveagent_at(&server.uri());
     let rows: Vec<_> = client
         .list_conversations()
         .status("N,C")
@@ -90,7 +44,7 @@ async fn liveagent_cursor_pages_yield_5000_rows_in_order_once() {
     let ids: Vec<String> = rows.iter().map(|r| r.conversationid.clone()).collect();
     let expected: Vec<String> = (0..ROWS).map(|i| format!("c{i}")).collect();
     assert_eq!(ids, expected);
-    let seen = seen.lock().unwrap().clone();
+    let seen = server.queries();
     // Five full pages of 1,000, then an empty one.
     assert_eq!(seen.len(), 6, "{seen:?}");
     assert!(seen[0].contains("limit=1000") && !seen[0].contains("cursor="));
@@ -101,7 +55,7 @@ async fn liveagent_cursor_pages_yield_5000_rows_in_order_once() {
 #[tokio::test]
 async fn liveagent_report_pages_by_limitfrom() {
     const ROWS: usize = 2_345;
-    let (server, seen) = serve(|request| {
+    let server = serve_json(|request| {
         let count: usize = query(request, "limitcount").unwrap().parse().unwrap();
         let from: usize = query(request, "limitfrom").map_or(0, |f| f.parse().unwrap());
         let rows: Vec<Value> = (from..ROWS.min(from + count))
@@ -110,7 +64,7 @@ async fn liveagent_report_pages_by_limitfrom() {
         json!({"response": {"agents": rows}})
     })
     .await;
-    let rows: Vec<_> = liveagent(&server)
+    let rows: Vec<_> = liveagent_at(&server.uri())
         .get_agents_report()
         .date_from("2024-01-01 00:00:00")
         .date_to("2024-02-01 00:00:00")
@@ -121,13 +75,13 @@ async fn liveagent_report_pages_by_limitfrom() {
     assert_eq!(rows.len(), ROWS);
     assert_eq!(rows[2344].contactid.as_deref(), Some("a2344"));
     // Four full pages, a short one, then the empty page that ends the stream.
-    assert_eq!(seen.lock().unwrap().len(), 6);
+    assert_eq!(server.queries().len(), 6);
 }
 
 #[tokio::test]
 async fn contiple_pages_stop_at_the_reported_page_count() {
     const ROWS: usize = 450;
-    let (server, seen) = serve(|request| {
+    let server = serve_json(|request| {
         let size: usize = query(request, "pageSize").unwrap().parse().unwrap();
         let page: usize = query(request, "page").map_or(1, |p| p.parse().unwrap());
         let start = (page - 1) * size;
@@ -151,7 +105,7 @@ async fn contiple_pages_stop_at_the_reported_page_count() {
         .unwrap();
     assert_eq!(rows.len(), ROWS);
     assert_eq!(Some(rows[449].ticket_id.as_str()), Some("T449"));
-    let seen = seen.lock().unwrap().clone();
+    let seen = server.queries();
     assert_eq!(seen.len(), 3, "{seen:?}");
     assert!(seen[2].contains("page=3") && seen[2].contains("pageSize=200"));
 }
@@ -159,7 +113,7 @@ async fn contiple_pages_stop_at_the_reported_page_count() {
 #[tokio::test]
 async fn an_error_is_yielded_once_and_ends_the_stream() {
     // Synthetic: the second page fails with the docs' error envelope.
-    let (server, _) = serve(|request| match query(request, "offset") {
+    let server = serve_json(|request| match query(request, "offset") {
         None => json!({"response": {"knowledgebases": (0..500).map(|i| json!({"kb_id": i.to_string()})).collect::<Vec<_>>()}}),
         Some(_) => json!({"response": {"status": "ERROR", "statuscode": 500, "errormessage": "Example error message"}}),
     })
@@ -353,7 +307,7 @@ async fn the_callers_limit_is_the_page_size_up_to_the_documented_maximum() {
 async fn hostile_page_counts_neither_panic_nor_lose_rows() {
     // Synthetic: `pages` and `total` as large as the generated `i64` holds: only the empty
     // page ends the stream.
-    let (server, seen) = serve(|request| {
+    let server = serve_json(|request| {
         let page: usize = query(request, "page").map_or(1, |p| p.parse().unwrap());
         let start = (page - 1) * CAP;
         let rows: Vec<Value> = (start..ROWS.min(start + CAP))
@@ -374,11 +328,11 @@ async fn hostile_page_counts_neither_panic_nor_lose_rows() {
         .unwrap();
     let got: Vec<String> = rows.into_iter().map(|r| r.ticket_id).collect();
     assert_eq!(got, ids("T", ROWS));
-    assert_eq!(seen.lock().unwrap().len(), UNTIL_EMPTY);
+    assert_eq!(server.queries().len(), UNTIL_EMPTY);
 
     // Synthetic: `pages: 18446744073709551615` does not fit the documented integer: a typed
     // error, yielded once.
-    let (server, _) = serve(|_| {
+    let server = serve_json(|_| {
         json!({
             "header": {"resultCode": 200, "resultMessage": "", "isSuccessful": true},
             "result": {"contents": [{"ticketId": "T0"}], "total": -1, "pages": u64::MAX}

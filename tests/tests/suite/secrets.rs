@@ -476,30 +476,21 @@ async fn downloads_obey_the_body_cap() {
     assert_eq!(download.bytes.len(), file.len());
 }
 
-/// A server that answers any request with `body`, chunked (no `Content-Length`).
+/// A server that answers any request with `body`, chunked (no `Content-Length`), then closes
+/// the connection.
 async fn chunked_server(status: &'static str, content_type: &'static str, body: Vec<u8>) -> String {
-    use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let address = listener.local_addr().unwrap();
-    tokio::spawn(async move {
-        while let Ok((mut socket, _)) = listener.accept().await {
-            let body = body.clone();
-            tokio::spawn(async move {
-                let mut request = [0u8; 4096];
-                let _ = socket.read(&mut request).await;
-                let mut out = format!(
-                    "HTTP/1.1 {status}\r\ncontent-type: {content_type}\r\ntransfer-encoding: chunked\r\n\r\n"
-                )
-                .into_bytes();
-                for chunk in body.chunks(64 * 1024) {
-                    out.extend_from_slice(format!("{:x}\r\n", chunk.len()).as_bytes());
-                    out.extend_from_slice(chunk);
-                    out.extend_from_slice(b"\r\n");
-                }
-                out.extend_from_slice(b"0\r\n\r\n");
-                let _ = socket.write_all(&out).await;
-            });
-        }
-    });
-    format!("http://{address}")
+    let mut response = format!(
+        "HTTP/1.1 {status}\r\ncontent-type: {content_type}\r\ntransfer-encoding: chunked\r\n\r\n"
+    )
+    .into_bytes();
+    for chunk in body.chunks(64 * 1024) {
+        response.extend_from_slice(format!("{:x}\r\n", chunk.len()).as_bytes());
+        response.extend_from_slice(chunk);
+        response.extend_from_slice(b"\r\n");
+    }
+    response.extend_from_slice(b"0\r\n\r\n");
+    let (base_url, _) =
+        api_tests::faulty::serve_faulty(move |_| api_tests::faulty::Reply::Raw(response.clone()))
+            .await;
+    base_url
 }
