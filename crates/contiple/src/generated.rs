@@ -402,7 +402,7 @@ in Online Contact, the variable name and field code should be identical for adeq
         pub result_msg: ::std::option::Option<::std::string::String>,
     }
     ///Served by the client company. `resultData` of `CustomerDataResponse`, a map whose variables the client company chooses, e.g. `custId` and `custName`.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
     pub struct CustomerDataResultData {
         ///Customer ID.
@@ -417,6 +417,8 @@ in Online Contact, the variable name and field code should be identical for adeq
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub cust_name: ::std::option::Option<::std::string::String>,
+        #[serde(flatten)]
+        pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     ///An attachment of a ticket inquiry or of a ticket processing (answer / re-inquiry) entry.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -1076,7 +1078,7 @@ Logged-out body: `{"login": "false", "usercode": null}`.*/
         ///Login status. Logged-in: "true", Logged-out: "false" (as strings).
         pub login: ::contiple::types::MemberLoginFlag,
         ///User ID (Unique), Varchar(50). Required if login status is true.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
         pub usercode: ::std::option::Option<::std::string::String>,
     }
     /**Served by the client company: its own server implements this API, which is not an operation of this API. Member
@@ -1105,14 +1107,13 @@ unencoded; the token must be encoded with encodeURIComponent() when used as a UR
 `getSHA256Token("hangame", "testusercode", "testUsername", "test@email.com", "123456789", null, 1660095873001L,
 "7cf2828608274a49a3f06152b2188927")` outputs `Ah9M58CQ9RFTShjFuqziQr+0MjmJxN6+bzWxMD71moo=`, i.e. the HMAC of
 `hangame&testusercode&testUsername&test@email.com&123456789&1660095873001`.*/
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
+    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[cfg_attr(feature = "json-schema", derive(schemars::JsonSchema))]
     pub struct MemberTokenVerification {
         ///Login status ("true" when logged in, "false" when logged out, as strings in the examples).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub login: ::std::option::Option<::contiple::types::MemberLoginFlag>,
+        pub login: ::contiple::types::MemberLoginFlag,
         ///User ID of the logged-in user; `null` when logged out.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
         pub usercode: ::std::option::Option<::std::string::String>,
     }
     ///One attachment of a notice.
