@@ -14,6 +14,7 @@ mod examples;
 mod export;
 mod garbage;
 mod hostile_headers;
+mod inbound;
 mod liveagent_client;
 mod liveagent_types;
 mod pagination;
