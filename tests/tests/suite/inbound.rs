@@ -505,7 +505,7 @@ async fn server_side_remote_login_passes_the_independent_check() {
         .mount(&server)
         .await;
     let client = contiple::ClientBuilder::new(
-        &server.uri(),
+        server.uri(),
         contiple::Credentials::new(SERVICE, "org-id", "security-key"),
     )
     .retry(contiple::RetryPolicy::none())

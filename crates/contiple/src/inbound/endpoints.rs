@@ -242,15 +242,13 @@ impl<D: Directory> Endpoints<D> {
             Endpoint::LoginStatus if method == Method::OPTIONS => {
                 self.config().origins.preflight(&request.headers)
             }
-            _ if !(method == Method::GET || method == Method::HEAD)
-                && !(endpoint == Endpoint::CustomerData && method == Method::POST) =>
-            {
+            _ if method != Method::GET && method != Method::HEAD => {
                 let mut response =
                     text_response(StatusCode::METHOD_NOT_ALLOWED, "method not allowed");
-                let allow = match endpoint {
-                    Endpoint::LoginStatus => "GET, HEAD, OPTIONS",
-                    Endpoint::CustomerData => "GET, HEAD, POST",
-                    _ => "GET, HEAD",
+                let allow = if endpoint == Endpoint::LoginStatus {
+                    "GET, HEAD, OPTIONS"
+                } else {
+                    "GET, HEAD"
                 };
                 response
                     .headers_mut()
