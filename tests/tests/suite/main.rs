@@ -15,6 +15,7 @@ mod export;
 mod garbage;
 mod hostile_headers;
 mod inbound;
+mod inbound_readme;
 mod liveagent_client;
 mod liveagent_types;
 mod pagination;
