@@ -504,6 +504,30 @@ schema: {$ref: "#/components/schemas/TagsEnvelope"} | examples: {} | GET /tags.r
     }
 
     #[test]
+    fn webhooks_and_help_center_paths_follow_the_rules_of_paths() {
+        let hook = "x-webhooks:\n  status:\n    get:\n      operationId: status\n      \
+                    description: As the docs say.\n      responses: {\"200\": {description: Ok.}}\n";
+        let elsewhere = "x-help-center-paths:\n  /remote.json:\n    post:\n      \
+                         description: Logs in.\n      responses: {\"200\": {description: Ok.}}\n";
+        let found = problems(&format!("{VALID}{hook}{elsewhere}"));
+        let expect = [
+            "x-webhooks.status.get: a description holds a note on the vendor's docs",
+            "x-help-center-paths./remote.json: needs its own `servers`",
+            "x-help-center-paths./remote.json.post: has no `operationId`",
+        ];
+        for expected in expect {
+            assert!(
+                found.iter().any(|p| p.starts_with(expected)),
+                "`{expected}` among {found:#?}"
+            );
+        }
+        assert_eq!(found.len(), expect.len(), "{found:#?}");
+        let clean = "x-webhooks:\n  status:\n    get:\n      operationId: status\n      \
+                     description: The login status.\n      responses: {\"200\": {description: Ok.}}\n";
+        assert_eq!(problems(&format!("{VALID}{clean}")), Vec::<String>::new());
+    }
+
+    #[test]
     fn generic_rules_are_left_to_redocly_and_example_data_is_data() {
         // A summary, tags, descriptions and examples are Redocly's to require (`cargo xtask
         // lint`); the `x-any` key inside the example is data, not an extension.
