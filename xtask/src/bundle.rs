@@ -32,6 +32,9 @@
 //! 7. **JSON text states its content.** A `json-text` string whose `x-item` names a
 //!    component also gets `contentMediaType: application/json` and `contentSchema: {$ref}`.
 //! 8. Schema `example` becomes `examples: [example]` (3.1 deprecates the former).
+//! 9. **The other direction.** `x-webhooks` (the endpoints the client company serves to the
+//!    API) becomes OpenAPI 3.1 `webhooks`, and the path items of `x-help-center-paths` (on the
+//!    help-center origin, each with its own `servers`) join `paths`.
 //!
 //! The output is deterministic: the source's key order, two-space indented JSON.
 //!
@@ -218,6 +221,7 @@ pub fn portable(source: &Value) -> anyhow::Result<Value> {
     );
     let mut doc = source.clone();
     set(&mut doc, "openapi", Value::from(BUNDLE_OPENAPI));
+    other_direction(&mut doc)?;
 
     let schemas = source["components"]["schemas"]
         .as_mapping()
@@ -261,6 +265,31 @@ pub fn portable(source: &Value) -> anyhow::Result<Value> {
         );
     }
     Ok(doc)
+}
+
+/// Rule 9: `x-webhooks` → `webhooks`; `x-help-center-paths` → `paths`.
+fn other_direction(doc: &mut Value) -> anyhow::Result<()> {
+    let Some(map) = doc.as_mapping_mut() else {
+        return Ok(());
+    };
+    if let Some(webhooks) = map.remove("x-webhooks") {
+        map.insert(Value::from("webhooks"), webhooks);
+    }
+    if let Some(Value::Mapping(extra)) = map.remove("x-help-center-paths") {
+        let paths = map
+            .entry(Value::from("paths"))
+            .or_insert_with(|| Value::Mapping(Mapping::new()));
+        let paths = paths.as_mapping_mut().context("`paths` is not a map")?;
+        for (path, item) in extra {
+            ensure!(
+                !paths.contains_key(&path),
+                "x-help-center-paths: {} is also in `paths`",
+                path.as_str().unwrap_or_default()
+            );
+            paths.insert(path, item);
+        }
+    }
+    Ok(())
 }
 
 /// A schema that is one scalar type (a string, number or boolean, with or without `enum`).

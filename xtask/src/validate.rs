@@ -21,6 +21,11 @@
 //! 8. Descriptions, summaries and `x-enum-descriptions` speak to users: notes on how the
 //!    vendor's docs were read ([`DOCS_NOTE_PHRASES`]) go to `x-docs-notes`, a string beside
 //!    the `description` or `summary` it annotates (kept in the bundles, not in generated code).
+//! 9. `x-webhooks` (the endpoints the client company serves, which the bundle moves into
+//!    OpenAPI 3.1 `webhooks`) and `x-help-center-paths` (paths on the help-center origin
+//!    itself, outside the API's `/{serviceId}` server URL, which the bundle adds to `paths`)
+//!    are maps of path items whose operations have an `operationId`, checked by the same rules
+//!    as `paths`; every `x-help-center-paths` item has its own `servers`.
 //!
 //! Generic lint is Redocly's, run on the same YAML sources by `cargo xtask lint` with the
 //! rules of `redocly.yaml`: operationId present and unique, one tag, summaries, descriptions,
@@ -45,6 +50,8 @@ pub const KNOWN_EXTENSIONS: &[&str] = &[
     "x-docs-role",
     "x-docs-notes",
     "x-client-company-schemas",
+    "x-webhooks",
+    "x-help-center-paths",
 ];
 
 /// Telltales of a note on the vendor's docs (lowercase, `|`-separated): it goes to `x-docs-notes`.
@@ -53,6 +60,13 @@ pub const DOCS_NOTE_PHRASES: &str = "the docs|docs'|(docs:|docs quirk|verbatim|(
 
 /// The top-level extension listing schemas that a client company's own server serves.
 const SCHEMA_ROOTS: &str = "x-client-company-schemas";
+
+/// The top-level extension of the endpoints a client company serves (the bundle's `webhooks`).
+pub const WEBHOOKS: &str = "x-webhooks";
+
+/// The top-level extension of paths on the help-center origin, each with its own `servers`
+/// (added to the bundle's `paths`).
+pub const HELP_CENTER_PATHS: &str = "x-help-center-paths";
 
 /// Keys whose values are maps from names (not keywords) to objects.
 const NAME_MAPS: &[&str] = &[
@@ -131,6 +145,32 @@ pub fn check(spec: &Spec) -> Vec<Problem> {
             Some(_) => continue,
         };
         push(format!("{SCHEMA_ROOTS}[{index}]"), message.to_owned());
+    }
+    for root in [WEBHOOKS, HELP_CENTER_PATHS] {
+        let value = &spec.raw[root];
+        let Some(items) = value.as_object() else {
+            if !value.is_null() {
+                push(root.to_owned(), "must be a map of path items".to_owned());
+            }
+            continue;
+        };
+        walk(value, &mut vec![root.to_owned()], true, &mut push);
+        for (name, item) in items {
+            let loc = format!("{root}.{name}");
+            if root == HELP_CENTER_PATHS && !item["servers"].is_array() {
+                push(
+                    loc.clone(),
+                    "needs its own `servers`: it is not under the API's server URL".to_owned(),
+                );
+            }
+            for method in HTTP_METHODS {
+                if let Some(op) = item.get(*method) {
+                    if !op["operationId"].is_string() {
+                        push(format!("{loc}.{method}"), "has no `operationId`".to_owned());
+                    }
+                }
+            }
+        }
     }
     problems
 }
@@ -461,6 +501,30 @@ schema: {$ref: "#/components/schemas/TagsEnvelope"} | examples: {} | GET /tags.r
                 "{case}: expected `{location}: …{message}…` among {found:#?}"
             );
         }
+    }
+
+    #[test]
+    fn webhooks_and_help_center_paths_follow_the_rules_of_paths() {
+        let hook = "x-webhooks:\n  status:\n    get:\n      operationId: status\n      \
+                    description: As the docs say.\n      responses: {\"200\": {description: Ok.}}\n";
+        let elsewhere = "x-help-center-paths:\n  /remote.json:\n    post:\n      \
+                         description: Logs in.\n      responses: {\"200\": {description: Ok.}}\n";
+        let found = problems(&format!("{VALID}{hook}{elsewhere}"));
+        let expect = [
+            "x-webhooks.status.get: a description holds a note on the vendor's docs",
+            "x-help-center-paths./remote.json: needs its own `servers`",
+            "x-help-center-paths./remote.json.post: has no `operationId`",
+        ];
+        for expected in expect {
+            assert!(
+                found.iter().any(|p| p.starts_with(expected)),
+                "`{expected}` among {found:#?}"
+            );
+        }
+        assert_eq!(found.len(), expect.len(), "{found:#?}");
+        let clean = "x-webhooks:\n  status:\n    get:\n      operationId: status\n      \
+                     description: The login status.\n      responses: {\"200\": {description: Ok.}}\n";
+        assert_eq!(problems(&format!("{VALID}{clean}")), Vec::<String>::new());
     }
 
     #[test]

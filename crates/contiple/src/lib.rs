@@ -118,6 +118,7 @@ mod constructor {
 }
 
 mod hooks;
+pub mod inbound;
 pub mod member;
 pub mod signing;
 mod timestamp;

@@ -122,7 +122,7 @@ impl MemberTokenVerification {
     /// What the token-verification URL answers for a logged-in member.
     pub fn logged_in(usercode: impl Into<String>) -> Self {
         Self {
-            login: Some(MemberLoginFlag::True),
+            login: MemberLoginFlag::True,
             usercode: Some(usercode.into()),
         }
     }
@@ -130,7 +130,7 @@ impl MemberTokenVerification {
     /// What it answers when the token does not verify.
     pub fn logged_out() -> Self {
         Self {
-            login: Some(MemberLoginFlag::False),
+            login: MemberLoginFlag::False,
             usercode: None,
         }
     }

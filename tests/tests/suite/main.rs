@@ -14,6 +14,8 @@ mod examples;
 mod export;
 mod garbage;
 mod hostile_headers;
+mod inbound;
+mod inbound_readme;
 mod liveagent_client;
 mod liveagent_types;
 mod pagination;

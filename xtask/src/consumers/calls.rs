@@ -91,6 +91,11 @@ fn typed(spec: &Value, schema: &Value, raw: &str) -> Value {
 pub fn calls(spec: &Value, recordings: &Path) -> anyhow::Result<Vec<Call>> {
     let mut out = Vec::new();
     for (template, item) in spec["paths"].as_object().into_iter().flatten() {
+        // A path item with its own `servers` (Contiple's remote login, on the help-center
+        // origin) is not under the API's base URL that mock-server replays: no recording.
+        if item.get("servers").is_some() {
+            continue;
+        }
         for (method, op) in item.as_object().into_iter().flatten() {
             let Some(id) = op["operationId"].as_str() else {
                 continue;
