@@ -34,6 +34,7 @@ pub use recording::{
 
 /// The README's and the crates' READMEs' Rust snippets, compiled as doctests.
 #[doc = include_str!("../../README.md")]
+#[doc = include_str!("../../docs/guide.md")]
 #[doc = include_str!("../../crates/liveagent/README.md")]
 #[doc = include_str!("../../crates/contiple/README.md")]
 mod readme_snippets {}

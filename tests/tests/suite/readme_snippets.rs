@@ -1,5 +1,5 @@
 //! The READMEs' Rust snippets are the examples' code. Every ```` ```rust ```` block of the
-//! workspace README and the crates' READMEs follows an `<!-- example: <path> -->` line, and its
+//! workspace README, the guide (`docs/guide.md`) and the crates' READMEs follows an `<!-- example: <path> -->` line, and its
 //! lines (those not hidden with `# `) appear verbatim and contiguously in that file: an example
 //! under `crates/*/examples/`, or a user crate's source under `tests/` (`client.raw`'s snippet
 //! is `tests/user-liveagent`'s); every example under `crates/*/examples/` is shown in the
@@ -10,6 +10,7 @@ use std::path::{Path, PathBuf};
 
 const READMES: &[&str] = &[
     "README.md",
+    "docs/guide.md",
     "crates/liveagent/README.md",
     "crates/contiple/README.md",
 ];
@@ -68,8 +69,10 @@ fn every_snippet_is_an_examples_code() {
 
 #[test]
 fn the_readme_shows_every_example() {
-    let shown: Vec<String> = snippets("README.md")
+    // The README's quickstarts and the guide's long examples, together.
+    let shown: Vec<String> = ["README.md", "docs/guide.md"]
         .into_iter()
+        .flat_map(snippets)
         .filter_map(|(example, _)| example)
         .collect();
     for krate in ["liveagent", "contiple"] {
@@ -77,7 +80,10 @@ fn the_readme_shows_every_example() {
         for entry in std::fs::read_dir(&dir).expect("examples directory") {
             let name = entry.expect("entry").file_name();
             let path = format!("crates/{krate}/examples/{}", name.to_string_lossy());
-            assert!(shown.contains(&path), "README.md does not show {path}");
+            assert!(
+                shown.contains(&path),
+                "neither README.md nor docs/guide.md shows {path}"
+            );
         }
     }
 }
