@@ -353,5 +353,7 @@ fn a_body_flag_overrides_that_field_of_the_json_body_file() {
 
 #[test]
 fn dash_h_fits_on_a_screen() {
-    cli::assert_short_help(BIN, 50, "add-agent", "Add agent");
+    // 32 operations, `upload-ticket-attachment`, `auth`, `completion` and `help`, 10 options,
+    // 7 lines of usage and headings: 53 lines, a 55-line screen.
+    cli::assert_short_help(BIN, 53, "add-agent", "Add agent");
 }
