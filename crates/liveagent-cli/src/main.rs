@@ -49,7 +49,7 @@ const API: ApiSettings = ApiSettings {
 fn command() -> clap::Command {
     let mut root = clap::Command::new("liveagent")
         .version(env!("CARGO_PKG_VERSION"))
-        .about("The LiveAgent v1 REST API: one subcommand per operation; the payload as JSON on stdout")
+        .about("The LiveAgent v1 REST API: one subcommand per operation; the payload on stdout as JSON (or --format yaml, table, csv)")
         // `-h` fits on a screen: one line per operation (width 0, no wrapping: clap never
         // moves the help text under long names), and the exit codes only in `--help`.
         .term_width(0)

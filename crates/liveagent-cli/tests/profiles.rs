@@ -137,6 +137,9 @@ fn last_key(rt: &tokio::runtime::Runtime, server: &wiremock::MockServer) -> Stri
         .expect("an apikey")
 }
 
+/// A precedence case: its name, the environment, the arguments and the key that must be sent.
+type Case<'a> = (&'a str, Vec<(&'a str, &'a str)>, Vec<&'a str>, &'a str);
+
 #[test]
 fn flags_beat_the_environment_which_beats_the_profile_which_beats_the_default() {
     let rt = runtime();
@@ -156,7 +159,7 @@ fn flags_beat_the_environment_which_beats_the_profile_which_beats_the_default() 
     let with = |extra: &[&'static str]| -> Vec<&str> { get.iter().chain(extra).copied().collect() };
     let env_key = [("LIVEAGENT_API_KEY", KEY_ENV)];
     let env_profile = [("LIVEAGENT_PROFILE", "b")];
-    let cases: Vec<(&str, Vec<(&str, &str)>, Vec<&str>, &str)> = vec![
+    let cases: Vec<Case> = vec![
         (
             "flag over environment and profile",
             vec![env_key[0], env_profile[0]],

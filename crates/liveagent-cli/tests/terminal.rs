@@ -1,7 +1,7 @@
 //! The command line in a terminal and a shell: in an 80-column tmux pane (Debian's `tmux`), a
 //! table fits the pane and `--all`'s progress bar leaves exactly its summary line; bash loads
 //! the completion script (`source <(liveagent completion bash)`), and the zsh, fish,
-//! PowerShell and Elvish scripts are generated.
+//! PowerShell and Elvish scripts are generated; the hidden `man-page` prints the man page.
 
 use std::path::Path;
 use std::process::Command;
@@ -199,4 +199,21 @@ fn bash_loads_the_completion_script_and_the_other_shells_get_theirs() {
         .output()
         .unwrap();
     assert_eq!(output.status.code(), Some(2));
+}
+
+#[test]
+fn the_man_page_is_roff_listing_every_operation_and_auth() {
+    let output = Command::new(BIN).arg("man-page").output().unwrap();
+    assert!(output.status.success(), "{output:?}");
+    let page = String::from_utf8_lossy(&output.stdout);
+    assert!(page.starts_with(".ie"), "roff: {page}");
+    assert!(page.contains(".TH liveagent 1"), "{page}");
+    for name in ["list\\-conversations", "auth", "completion"] {
+        assert!(page.contains(name), "{name}: {page}");
+    }
+    let help = Command::new(BIN).arg("-h").output().unwrap();
+    assert!(
+        !String::from_utf8_lossy(&help.stdout).contains("man-page"),
+        "hidden"
+    );
 }
