@@ -1,7 +1,7 @@
 //! What the `liveagent` and `contiple` command lines share around their generated commands:
 //! the global arguments and credentials ([`credential_arg`], [`common_args`]), each operation's
 //! short and long help ([`operation_command`]), output ([`Output`], in the formats of
-//! [`format`], filtered by [`jq`]), `--all` ([`all_pages`], in [`stream`]), downloads
+//! [`format`](mod@format), filtered by [`jq`]), `--all` ([`all_pages`], in [`stream`]), downloads
 //! ([`download`]), one-line usage errors ([`parse`]) and the exit code of every error kind
 //! ([`Exit`], [`report`]); the profiles ([`profiles`], [`settings`], [`auth`]), shell
 //! completions ([`completion`]) and the man page ([`man_page`]).
@@ -266,7 +266,7 @@ impl Output {
 
     /// Prints one response: its payload, or with `--envelope` the whole body, in the
     /// rendering's format (pretty JSON by default). A `--jq` error ends the program with
-    /// [`Exit::Usage`], a write error as [`print_line`] does.
+    /// [`Exit::Usage`], a write error as stdout's other writes do ([`exit_on_output_error`]).
     pub fn item<T: Serialize + ?Sized>(&self, body: &T) {
         let value = serde_json::to_value(body).expect("generated types serialise");
         let value = match value {
