@@ -1,5 +1,5 @@
 //! The library of `cargo xtask` (the CLI is `main.rs`): generation, validation, bundles,
-//! consumers, docs and recording, and what the bench tool `xtask/bench` (package `xtask-bench`)
+//! consumers, docs, man pages and recording, and what the bench tool `xtask/bench` (package `xtask-bench`)
 //! reuses of them: [`apis`], [`bundle`], [`consumers`], [`process`].
 
 pub mod apis;
@@ -11,6 +11,7 @@ mod examples;
 mod files;
 pub mod forward;
 pub mod generate;
+pub mod man;
 mod model;
 pub mod process;
 pub mod public_api;

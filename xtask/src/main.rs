@@ -16,6 +16,8 @@
 //! - `cargo xtask docs` renders an HTML reference per API into `target/docs/`.
 //! - `cargo xtask public-api [--check]` writes (or compares) the public API listing of every
 //!   published library crate (see [`xtask::public_api`]).
+//! - `cargo xtask man` writes the command lines' man pages, `target/man/<program>.1` (see
+//!   [`xtask::man`]).
 //! - `cargo xtask bench [--quick] [--peer]` runs the benchmarks and prints each figure as a
 //!   ratio against a baseline measured in the same run: the bench tool is its own crate,
 //!   `xtask/bench` (see [`xtask::forward`]).
@@ -26,7 +28,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use xtask::forward::{self, Forwarded};
-use xtask::{bundle, consumers, docs, generate, public_api, validate};
+use xtask::{bundle, consumers, docs, generate, man, public_api, validate};
 
 /// Maintainer tasks for the LiveAgent and Contiple API clients.
 #[derive(Parser)]
@@ -59,6 +61,8 @@ enum Command {
     Consumers,
     /// Render the HTML API reference of every bundle into `target/docs/`.
     Docs,
+    /// Write the command lines' man pages, `target/man/<program>.1` (clap_mangen).
+    Man,
     /// Run the benchmarks and print every figure as a ratio against a baseline of the same run
     /// (also written to `target/bench/summary.json`).
     Bench(Forwarded),
@@ -85,6 +89,7 @@ fn main() -> ExitCode {
         Command::Consumers => consumers::run(&root),
         Command::Docs => docs::build(&root).map(|_| true),
         Command::PublicApi { check } => public_api::run(&root, check),
+        Command::Man => man::run(&root).map(|_| true),
         Command::Record(args) => return forward::record(&root, &args),
         Command::Bench(args) => return forward::bench(&root, &args),
     };

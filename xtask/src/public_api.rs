@@ -54,7 +54,10 @@ fn rustdoc_json(root: &Path, package: &str) -> anyhow::Result<Value> {
         .current_dir(root)
         .args(["rustdoc", "--quiet", "--lib", "-p", package])
         .env("RUSTC_BOOTSTRAP", "1")
-        .env("RUSTDOCFLAGS", "-Z unstable-options --output-format json --cap-lints allow");
+        .env(
+            "RUSTDOCFLAGS",
+            "-Z unstable-options --output-format json --cap-lints allow",
+        );
     process::run(&mut command)?;
     let path: PathBuf = std::env::var_os("CARGO_TARGET_DIR")
         .map_or_else(|| root.join("target"), PathBuf::from)
@@ -108,7 +111,11 @@ struct Walker<'a> {
 
 impl Walker<'_> {
     fn module(&mut self, module: &Value, path: &str) {
-        for id in module["inner"]["module"]["items"].as_array().into_iter().flatten() {
+        for id in module["inner"]["module"]["items"]
+            .as_array()
+            .into_iter()
+            .flatten()
+        {
             if let Some(child) = item(self.index, id) {
                 self.item(child, path, None);
             }
@@ -180,7 +187,8 @@ impl Walker<'_> {
                 }
             }
             "function" => {
-                self.lines.insert(format!("pub fn {path}{}", function_sig(body)));
+                self.lines
+                    .insert(format!("pub fn {path}{}", function_sig(body)));
             }
             "type_alias" => {
                 self.lines.insert(format!(
@@ -314,11 +322,15 @@ impl Walker<'_> {
 /// A function's signature, `<generics>(inputs) -> output [async]`.
 fn function_sig(function: &Value) -> String {
     let header = &function["header"];
-    let prefix = [("is_const", "const "), ("is_async", "async "), ("is_unsafe", "unsafe ")]
-        .iter()
-        .filter(|(key, _)| header[*key] == true)
-        .map(|(_, word)| *word)
-        .collect::<String>();
+    let prefix = [
+        ("is_const", "const "),
+        ("is_async", "async "),
+        ("is_unsafe", "unsafe "),
+    ]
+    .iter()
+    .filter(|(key, _)| header[*key] == true)
+    .map(|(_, word)| *word)
+    .collect::<String>();
     let sig = &function["sig"];
     let inputs: Vec<String> = sig["inputs"]
         .as_array()
@@ -367,7 +379,11 @@ fn generics(generics: &Value) -> String {
         .flatten()
         .filter_map(|predicate| {
             let bound = predicate.get("bound_predicate")?;
-            Some(format!("{}{}", ty(&bound["type"]), bounds(&bound["bounds"])))
+            Some(format!(
+                "{}{}",
+                ty(&bound["type"]),
+                bounds(&bound["bounds"])
+            ))
         })
         .collect();
     let mut out = String::new();
@@ -471,7 +487,11 @@ fn ty(t: &Value) -> String {
             let lifetime = body["lifetime"]
                 .as_str()
                 .map_or(String::new(), |l| format!("{l} "));
-            let mutable = if body["is_mutable"] == true { "mut " } else { "" };
+            let mutable = if body["is_mutable"] == true {
+                "mut "
+            } else {
+                ""
+            };
             format!("&{lifetime}{mutable}{}", ty(&body["type"]))
         }
         "tuple" => {
@@ -504,7 +524,11 @@ fn ty(t: &Value) -> String {
         ),
         "raw_pointer" => format!(
             "*{} {}",
-            if body["is_mutable"] == true { "mut" } else { "const" },
+            if body["is_mutable"] == true {
+                "mut"
+            } else {
+                "const"
+            },
             ty(&body["type"])
         ),
         "function_pointer" => "fn(…)".to_owned(),

@@ -147,7 +147,7 @@ impl<T: CliConfig> Cli<T> {
                     .long("all")
                     .action(::clap::ArgAction::SetTrue)
                     .help(
-                        "Stream every page: one JSON line per row (a progress bar on stderr when it is a terminal); the page-size parameter, if given, sets the page size (up to the documented maximum); only an empty page or the API's own figures end the stream",
+                        "Stream every page, row by row: one JSON line per row, or a row of --format (a table buffers every row until the last page); a progress bar on stderr when it is a terminal; the page-size parameter, if given, sets the page size (up to the documented maximum); only an empty page or the API's own figures end the stream",
                     ),
             )
     }
@@ -277,7 +277,7 @@ impl<T: CliConfig> Cli<T> {
                     .long("all")
                     .action(::clap::ArgAction::SetTrue)
                     .help(
-                        "Stream every page: one JSON line per row (a progress bar on stderr when it is a terminal); the page-size parameter, if given, sets the page size (up to the documented maximum); only an empty page or the API's own figures end the stream",
+                        "Stream every page, row by row: one JSON line per row, or a row of --format (a table buffers every row until the last page); a progress bar on stderr when it is a terminal; the page-size parameter, if given, sets the page size (up to the documented maximum); only an empty page or the API's own figures end the stream",
                     ),
             )
     }
@@ -576,7 +576,7 @@ impl<T: CliConfig> Cli<T> {
                     .long("all")
                     .action(::clap::ArgAction::SetTrue)
                     .help(
-                        "Stream every page: one JSON line per row (a progress bar on stderr when it is a terminal); the page-size parameter, if given, sets the page size (up to the documented maximum); only an empty page or the API's own figures end the stream",
+                        "Stream every page, row by row: one JSON line per row, or a row of --format (a table buffers every row until the last page); a progress bar on stderr when it is a terminal; the page-size parameter, if given, sets the page size (up to the documented maximum); only an empty page or the API's own figures end the stream",
                     ),
             )
     }
@@ -736,7 +736,7 @@ impl<T: CliConfig> Cli<T> {
                     .long("all")
                     .action(::clap::ArgAction::SetTrue)
                     .help(
-                        "Stream every page: one JSON line per row (a progress bar on stderr when it is a terminal); the page-size parameter, if given, sets the page size (up to the documented maximum); only an empty page or the API's own figures end the stream",
+                        "Stream every page, row by row: one JSON line per row, or a row of --format (a table buffers every row until the last page); a progress bar on stderr when it is a terminal; the page-size parameter, if given, sets the page size (up to the documented maximum); only an empty page or the API's own figures end the stream",
                     ),
             )
     }
@@ -1336,7 +1336,7 @@ impl<T: CliConfig> Cli<T> {
                 Some(page_size) => request.stream_with_page_size(page_size),
                 None => request.stream(),
             };
-            return ::helpdesk_cli_support::all_pages(rows).await;
+            return ::helpdesk_cli_support::all_pages(self.config.output(), rows).await;
         }
         let result = request.send().await;
         match result {
@@ -1447,7 +1447,7 @@ impl<T: CliConfig> Cli<T> {
                 Some(page_size) => request.stream_with_page_size(page_size),
                 None => request.stream(),
             };
-            return ::helpdesk_cli_support::all_pages(rows).await;
+            return ::helpdesk_cli_support::all_pages(self.config.output(), rows).await;
         }
         let result = request.send().await;
         match result {
@@ -1685,7 +1685,7 @@ impl<T: CliConfig> Cli<T> {
                 Some(page_size) => request.stream_with_page_size(page_size),
                 None => request.stream(),
             };
-            return ::helpdesk_cli_support::all_pages(rows).await;
+            return ::helpdesk_cli_support::all_pages(self.config.output(), rows).await;
         }
         let result = request.send().await;
         match result {
@@ -1813,7 +1813,7 @@ impl<T: CliConfig> Cli<T> {
                 Some(page_size) => request.stream_with_page_size(page_size),
                 None => request.stream(),
             };
-            return ::helpdesk_cli_support::all_pages(rows).await;
+            return ::helpdesk_cli_support::all_pages(self.config.output(), rows).await;
         }
         let result = request.send().await;
         match result {
@@ -2479,6 +2479,8 @@ pub trait CliConfig {
     ) -> anyhow::Result<()> {
         Ok(())
     }
+    /// The output `--all` writes its rows to.
+    fn output(&self) -> &::helpdesk_cli_support::Output;
 }
 #[derive(Copy, Clone, Debug)]
 pub enum CliCommand {
@@ -2589,9 +2591,21 @@ pub const DOWNLOADS: &[&str] = &[
     "get_notice_attachment",
     "get_ticket_attachment",
 ];
-/// JSON on stdout: the payload, or the whole body with `--envelope`; errors are
-/// reported by the caller of `Cli::execute`.
+/// The payload member holding the rows of each paginated operation (as in
+/// `CliCommand::operation_id`).
+pub const ROWS_MEMBER: &[(&str, &str)] = &[
+    ("list_agents", "contents"),
+    ("list_customer_tickets", "contents"),
+    ("list_faqs", "contents"),
+    ("list_notices", "contents"),
+];
+/// The payload on stdout (or the whole body with `--envelope`), in the `--format`,
+/// `--fields` and `--jq` the output was made with; errors are reported by the caller
+/// of `Cli::execute`.
 impl CliConfig for ::helpdesk_cli_support::Output {
+    fn output(&self) -> &::helpdesk_cli_support::Output {
+        self
+    }
     fn success_item<T>(&self, value: &ResponseValue<T>)
     where
         T: schemars::JsonSchema + serde::Serialize + std::fmt::Debug,

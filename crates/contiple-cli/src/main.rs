@@ -4,17 +4,23 @@
 //! The subcommands, their arguments and help text are generated from the spec by progenitor's
 //! CLI generator (`generated.rs`, written by `cargo xtask generate`), except
 //! `upload-ticket-attachment`: progenitor 0.15 cannot generate multipart bodies, so the client
-//! writes that operation by hand and so does this file ([`upload_command`]). Credentials come
-//! from `CONTIPLE_BASE_URL`, `CONTIPLE_SERVICE_ID`, `CONTIPLE_ORGANIZATION_ID`,
-//! `CONTIPLE_SECURITY_KEY` or the matching flags; every `openapi/v1` call is signed by the
-//! client. Output, `--all`, downloads and exit codes are `helpdesk_cli_support`'s.
+//! writes that operation by hand and so does this file ([`upload_command`]). Settings come from
+//! the flags (`--base-url`, `--service-id`, `--organization-id`, `--security-key`), else
+//! `CONTIPLE_BASE_URL`, `CONTIPLE_SERVICE_ID`, `CONTIPLE_ORGANIZATION_ID`,
+//! `CONTIPLE_SECURITY_KEY`, else the profile of `--profile` or `CONTIPLE_PROFILE`, else the
+//! default profile; every `openapi/v1` call is signed by the client. Profiles (`auth`),
+//! completions, output formats, `--all`, downloads and exit codes are
+//! `helpdesk_cli_support`'s.
 
 use std::process::ExitCode;
 
 use contiple::{ClientBuilder, Credentials};
 use generated::{Cli, CliCommand};
-use helpdesk_cli_support::{fail, Exit, Output};
+use helpdesk_cli_support::auth::Values;
+use helpdesk_cli_support::settings::{ApiSettings, Setting};
+use helpdesk_cli_support::{auth, completion, fail, format, man_page, settings, Exit, Output};
 
+mod default_fields;
 #[rustfmt::skip]
 #[allow(clippy::all, clippy::pedantic, missing_docs, unused_imports, unused_mut, unused_variables, dead_code)]
 mod generated;
@@ -23,6 +29,38 @@ const BASE_URL_ENV: &str = "CONTIPLE_BASE_URL";
 const SERVICE_ID_ENV: &str = "CONTIPLE_SERVICE_ID";
 const ORGANIZATION_ID_ENV: &str = "CONTIPLE_ORGANIZATION_ID";
 const SECURITY_KEY_ENV: &str = "CONTIPLE_SECURITY_KEY";
+
+/// The settings of a call, where profiles keep them, and the variable selecting a profile.
+const API: ApiSettings = ApiSettings {
+    program: "contiple",
+    profile_env: "CONTIPLE_PROFILE",
+    settings: &[
+        Setting {
+            flag: "base-url",
+            env: BASE_URL_ENV,
+            what: "base URL",
+            secret: false,
+        },
+        Setting {
+            flag: "service-id",
+            env: SERVICE_ID_ENV,
+            what: "service id",
+            secret: false,
+        },
+        Setting {
+            flag: "organization-id",
+            env: ORGANIZATION_ID_ENV,
+            what: "organization id",
+            secret: false,
+        },
+        Setting {
+            flag: "security-key",
+            env: SECURITY_KEY_ENV,
+            what: "security key",
+            secret: true,
+        },
+    ],
+};
 
 /// The hand-written operation's subcommand.
 const UPLOAD: &str = "upload-ticket-attachment";
@@ -50,6 +88,7 @@ fn upload_command() -> clap::Command {
                 .value_name("NAME")
                 .help("The file name sent [default: the file's own name]"),
         )
+        .args(format::output_args(None))
 }
 
 /// The whole command line: the credentials, the common arguments, and one subcommand per
@@ -57,7 +96,7 @@ fn upload_command() -> clap::Command {
 fn command() -> clap::Command {
     let mut root = clap::Command::new("contiple")
         .version(env!("CARGO_PKG_VERSION"))
-        .about("The Contiple (NHN Cloud Online Contact) Open API: one subcommand per operation; the payload as JSON on stdout")
+        .about("The Contiple (NHN Cloud Online Contact) Open API: one subcommand per operation; the payload on stdout as JSON (or --format yaml, table, csv)")
         // `-h` fits on a screen: one line per operation (width 0, no wrapping: clap never
         // moves the help text under long names), and the exit codes only in `--help`.
         .term_width(0)
@@ -83,13 +122,22 @@ fn command() -> clap::Command {
             SECURITY_KEY_ENV,
             "The service's security key (prefer the environment variable: flags show in the process list)",
         ))
+        .arg(settings::profile_arg(API.profile_env))
         .args(helpdesk_cli_support::common_args())
+        .subcommand(auth::command(&API))
+        .subcommand(completion::command(API.program))
+        .subcommand(man_page::command())
         .subcommand(upload_command());
     for operation in CliCommand::iter() {
-        root = root.subcommand(helpdesk_cli_support::operation_command(
+        let name = helpdesk_cli_support::kebab(operation.operation_id());
+        let mut sub = helpdesk_cli_support::operation_command(
             Cli::<Output>::get_command(operation),
-            helpdesk_cli_support::kebab(operation.operation_id()),
-        ));
+            name.clone(),
+        );
+        if !generated::DOWNLOADS.contains(&operation.operation_id()) {
+            sub = sub.args(format::output_args(default_fields::of(&name)));
+        }
+        root = root.subcommand(sub);
     }
     root
 }
@@ -103,11 +151,34 @@ async fn main() -> ExitCode {
     let Some((name, sub)) = matches.subcommand() else {
         return fail(Exit::Usage, "no operation given (see `contiple --help`)");
     };
-    let client = match client(sub) {
+    match name {
+        "auth" => return auth::run(&API, sub, &|values| check(values, sub)).await,
+        "completion" => return completion::run(command(), sub),
+        man_page::SUBCOMMAND => return man_page::run(command()),
+        _ => {}
+    }
+    let rows_member = generated::ROWS_MEMBER
+        .iter()
+        .find(|(id, _)| helpdesk_cli_support::kebab(id) == name)
+        .map(|(_, member)| *member);
+    let rendering =
+        match format::Rendering::from_matches(sub, default_fields::of(name), rows_member) {
+            Ok(rendering) => rendering,
+            Err(usage) => return fail(Exit::Usage, &usage.0),
+        };
+    let client = match settings::resolve(&API, sub).and_then(|resolved| {
+        let values = API
+            .settings
+            .iter()
+            .map(|setting| Ok((setting.flag, resolved.require(&API, setting)?)))
+            .collect::<Result<Values, helpdesk_cli_support::Usage>>()?;
+        client(&values, sub)
+    }) {
         Ok(client) => client,
         Err(usage) => return fail(Exit::Usage, &usage.0),
     };
-    let output = Output::new(sub.get_flag("envelope"), generated::ENVELOPE_FIELD);
+    let output =
+        Output::new(sub.get_flag("envelope"), generated::ENVELOPE_FIELD).with_rendering(rendering);
     if name == UPLOAD {
         return upload(&client, sub, &output).await;
     }
@@ -158,25 +229,45 @@ async fn upload(
     }
 }
 
-/// The client, from the flags and the environment; nothing is sent if one is missing.
-fn client(matches: &clap::ArgMatches) -> Result<contiple::Client, helpdesk_cli_support::Usage> {
-    let base_url = helpdesk_cli_support::base_url(matches, BASE_URL_ENV)?;
-    let service =
-        helpdesk_cli_support::required(matches, "service-id", SERVICE_ID_ENV, "service id")?;
-    let organization = helpdesk_cli_support::required(
-        matches,
-        "organization-id",
-        ORGANIZATION_ID_ENV,
-        "organization id",
+/// The client of a call's settings; `matches` gives the timeout and retries.
+fn client(
+    values: &Values,
+    matches: &clap::ArgMatches,
+) -> Result<contiple::Client, helpdesk_cli_support::Usage> {
+    let base_url = helpdesk_cli_support::check_base_url(
+        &values["base-url"],
+        &format!("{BASE_URL_ENV}, --base-url or the profile"),
     )?;
-    let key =
-        helpdesk_cli_support::required(matches, "security-key", SECURITY_KEY_ENV, "security key")?;
-    let credentials = Credentials::new(service, organization, key);
+    let credentials = Credentials::new(
+        values["service-id"].clone(),
+        values["organization-id"].clone(),
+        values["security-key"].clone(),
+    );
     let builder =
         helpdesk_cli_support::configure(ClientBuilder::new(base_url, credentials), matches);
     builder
         .build()
         .map_err(|err| helpdesk_cli_support::Usage(err.to_string()))
+}
+
+/// `auth status`'s check of a profile: `get-service`, the cheapest signed call.
+fn check(
+    values: Values,
+    matches: &clap::ArgMatches,
+) -> futures::future::BoxFuture<'static, Result<(), (Exit, String)>> {
+    let client = client(&values, matches);
+    Box::pin(async move {
+        let client = client.map_err(|usage| (Exit::Usage, usage.0))?;
+        match client.get_service().send().await {
+            Ok(_) => Ok(()),
+            Err(err) => Err(
+                helpdesk_cli_support::describe::<contiple::types::ErrorEnvelope>(
+                    anyhow::Error::new(err),
+                )
+                .await,
+            ),
+        }
+    })
 }
 
 #[cfg(test)]

@@ -1,16 +1,27 @@
 //! What the `liveagent` and `contiple` command lines share around their generated commands:
 //! the global arguments and credentials ([`credential_arg`], [`common_args`]), each operation's
-//! short and long help ([`operation_command`]), JSON output ([`Output`]), `--all`
-//! ([`all_pages`], in [`stream`]), downloads ([`download`]), one-line usage errors ([`parse`])
-//! and the exit code of every error kind ([`Exit`], [`report`]).
+//! short and long help ([`operation_command`]), output ([`Output`], in the formats of
+//! [`format`](mod@format), filtered by [`jq`]), `--all` ([`all_pages`], in [`stream`]), downloads
+//! ([`download`]), one-line usage errors ([`parse`]) and the exit code of every error kind
+//! ([`Exit`], [`report`]); the profiles ([`profiles`], [`settings`], [`auth`]), shell
+//! completions ([`completion`]) and the man page ([`man_page`]).
 //!
-//! Credentials come from the environment or flags and are never printed: `--help` names the
-//! variables, not their values; errors go through the runtime's redaction, which masks every
-//! key a client was built with.
+//! Credentials come from flags, the environment or a profile and are never printed: `--help`
+//! names the variables, not their values; `auth status` masks them; errors go through the
+//! runtime's redaction, which masks every key a client was built with.
 
 #![warn(missing_docs)]
 
+pub mod auth;
+pub mod completion;
+pub mod fields;
+pub mod format;
+pub mod jq;
+pub mod man_page;
+pub mod profiles;
+pub mod settings;
 pub mod stream;
+mod table;
 
 use std::fmt;
 use std::io::Write;
@@ -185,10 +196,16 @@ pub fn required(
 /// The base URL (`--base-url`, else `env`), checked: `http(s)://host[:port][/path]`.
 pub fn base_url(matches: &clap::ArgMatches, env: &str) -> Result<String, Usage> {
     let url = required(matches, "base-url", env, "base URL")?;
+    check_base_url(&url, &format!("{env} or --base-url"))
+}
+
+/// A base URL checked: `http(s)://host[:port][/path]`; `origin` (where it came from) ends
+/// the error message.
+pub fn check_base_url(url: &str, origin: &str) -> Result<String, Usage> {
     let url = url.trim().to_owned();
     if !(url.starts_with("http://") || url.starts_with("https://")) {
         return Err(Usage(format!(
-            "base URL `{}` has no scheme: it must start with http:// or https:// ({env} or --base-url)",
+            "base URL `{}` has no scheme: it must start with http:// or https:// ({origin})",
             helpdesk_client_runtime::__private::mask_query_keys(&url)
         )));
     }
@@ -197,7 +214,7 @@ pub fn base_url(matches: &clap::ArgMatches, env: &str) -> Result<String, Usage> 
             helpdesk_client_runtime::Error::InvalidRequest(message) => message,
             _ => "invalid".to_owned(),
         };
-        Usage(format!("{message} ({env} or --base-url)"))
+        Usage(format!("{message} ({origin})"))
     })?;
     Ok(url)
 }
@@ -218,19 +235,38 @@ pub fn configure<C: helpdesk_client_runtime::__private::ApiClient>(
     builder
 }
 
-/// JSON output on stdout.
+/// Output on stdout: JSON, or the format, columns and jq program of [`format::Rendering`].
 pub struct Output {
     envelope: bool,
     field: &'static str,
+    rendering: format::Rendering,
 }
 
 impl Output {
-    /// Prints the payload (the envelope's `field`), or the whole body when `envelope`.
+    /// Prints the payload (the envelope's `field`), or the whole body when `envelope`, as
+    /// pretty JSON.
     pub fn new(envelope: bool, field: &'static str) -> Self {
-        Self { envelope, field }
+        Self {
+            envelope,
+            field,
+            rendering: format::Rendering::default(),
+        }
     }
 
-    /// Prints one response: its payload, or with `--envelope` the whole body, pretty JSON.
+    /// Prints in the format, columns and jq program of `rendering`.
+    pub fn with_rendering(mut self, rendering: format::Rendering) -> Self {
+        self.rendering = rendering;
+        self
+    }
+
+    /// The format, columns and jq program.
+    pub fn rendering(&self) -> &format::Rendering {
+        &self.rendering
+    }
+
+    /// Prints one response: its payload, or with `--envelope` the whole body, in the
+    /// rendering's format (pretty JSON by default). A `--jq` error ends the program with
+    /// [`Exit::Usage`], a write error as stdout's other writes do ([`exit_on_output_error`]).
     pub fn item<T: Serialize + ?Sized>(&self, body: &T) {
         let value = serde_json::to_value(body).expect("generated types serialise");
         let value = match value {
@@ -241,8 +277,11 @@ impl Output {
             }
             other => other,
         };
-        let text = serde_json::to_string_pretty(&value).expect("JSON values serialise");
-        print_line(&text);
+        let mut stdout = std::io::stdout().lock();
+        if let Err(err) = self.rendering.print_payload(value, &mut stdout) {
+            drop(stdout);
+            exit_on_output_error(&err);
+        }
     }
 
     /// Prints one row as a JSON line.
@@ -250,6 +289,27 @@ impl Output {
         let text = serde_json::to_string(row).expect("generated types serialise");
         print_line(&text);
     }
+}
+
+/// Ends the program after an output error: quietly for a closed pipe (`| head`), with
+/// [`Exit::Usage`] for a `--jq` error, else with [`Exit::Failure`].
+pub fn exit_on_output_error(err: &anyhow::Error) -> ! {
+    if let Some(usage) = err.downcast_ref::<Usage>() {
+        let _ = fail(Exit::Usage, &usage.0);
+        std::process::exit(Exit::Usage as i32);
+    }
+    let broken_pipe = err
+        .chain()
+        .filter_map(|cause| cause.downcast_ref::<std::io::Error>())
+        .any(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+        || err
+            .downcast_ref::<csv::Error>()
+            .is_some_and(|e| matches!(e.kind(), csv::ErrorKind::Io(io) if io.kind() == std::io::ErrorKind::BrokenPipe));
+    if broken_pipe {
+        std::process::exit(0);
+    }
+    eprintln!("error: writing stdout: {err}");
+    std::process::exit(Exit::Failure as i32);
 }
 
 /// Writes a line to stdout; a closed pipe (`| head`) ends the program quietly, another write
@@ -359,27 +419,37 @@ pub async fn report<G>(err: anyhow::Error) -> ExitCode
 where
     G: ErrorBody + fmt::Debug + Send + Sync + 'static,
 {
+    let (exit, message) = describe::<G>(err).await;
+    fail(exit, &message)
+}
+
+/// The exit code and message of an error of a command (`G`: the API's error body type), as
+/// [`report`] prints it.
+pub async fn describe<G>(err: anyhow::Error) -> (Exit, String)
+where
+    G: ErrorBody + fmt::Debug + Send + Sync + 'static,
+{
     let err = match err.downcast::<progenitor_client::Error<G>>() {
         Ok(generated) => {
             let typed = helpdesk_client_runtime::Error::<G::Error>::from_generated(generated);
-            return fail(exit_of(&typed), &typed.to_string());
+            return (exit_of(&typed), typed.to_string());
         }
         Err(err) => err,
     };
     if let Some(typed) = err.downcast_ref::<helpdesk_client_runtime::Error<G::Error>>() {
-        return fail(exit_of(typed), &typed.to_string());
+        return (exit_of(typed), typed.to_string());
     }
     if let Some(typed) = err.downcast_ref::<helpdesk_client_runtime::Error<Never>>() {
-        return fail(exit_of(typed), &typed.to_string());
+        return (exit_of(typed), typed.to_string());
     }
     if let Some(usage) = err.downcast_ref::<Usage>() {
-        return fail(Exit::Usage, &usage.0);
+        return (Exit::Usage, usage.0.clone());
     }
     if let Some(failure) = err.downcast_ref::<Failure>() {
-        return fail(Exit::Failure, &failure.0);
+        return (Exit::Failure, failure.0.clone());
     }
     // The generated commands' own errors: an unreadable or malformed `--json-body`.
-    fail(Exit::Usage, &format!("{err:#}"))
+    (Exit::Usage, format!("{err:#}"))
 }
 
 /// The subcommand name of an operation id (`get_tag` → `get-tag`).

@@ -1,4 +1,4 @@
-//! `--all`: every row of every page as JSON lines on stdout, with a progress bar on stderr
+//! `--all`: every row of every page on stdout (JSON lines, or the rows of `--format`), with a progress bar on stderr
 //! when stderr is a terminal ("1,234 rows, 13 pages, 120 rows/s, 00:00:04"), which leaves one
 //! summary line when it clears ("1,234 rows in 13 pages, 4.2 s").
 //!
@@ -85,9 +85,11 @@ fn progress_bar() -> indicatif::ProgressBar {
     bar
 }
 
-/// `--all`: every row of every page (the builder's generated `stream()`), one JSON line each,
-/// with a progress bar on stderr when stderr is a terminal, which leaves the summary line.
+/// `--all`: every row of every page (the builder's generated `stream()`) through `output`'s
+/// `--jq` and format, each row written as it arrives (a table: at the end), with a progress
+/// bar on stderr when stderr is a terminal, which leaves the summary line.
 pub async fn all_pages<T, E>(
+    output: &Output,
     rows: BoxStream<'_, Result<T, helpdesk_client_runtime::Error<E>>>,
 ) -> anyhow::Result<()>
 where
@@ -100,23 +102,63 @@ where
     } else {
         indicatif::ProgressBar::hidden()
     };
-    let output = Output::new(false, "");
-    let (tally, result) = write_rows(rows, &progress, |row| output.row(row)).await;
+    let mut stdout = std::io::stdout().lock();
+    let mut writer = output.rendering().row_writer(&mut stdout);
+    let (tally, result) = try_write_rows(rows, &progress, |row| {
+        let value = serde_json::to_value(row).expect("generated types serialise");
+        writer.write_filtered(value)
+    })
+    .await;
     progress.finish_and_clear();
     if terminal {
         eprintln!("{tally}");
     }
-    result
+    match result {
+        Ok(()) => {}
+        Err(Stopped(err, true)) => {
+            drop(writer);
+            drop(stdout);
+            crate::exit_on_output_error(&err);
+        }
+        Err(Stopped(err, false)) => return Err(err),
+    }
+    if let Err(err) = writer.finish() {
+        drop(stdout);
+        crate::exit_on_output_error(&err);
+    }
+    Ok(())
 }
 
 /// Consumes `rows`, handing each to `write` (the progress bar suspended) and counting it on
 /// `progress` (its message: the pages so far); returns the tally and the stream's error, if
 /// any.
 pub async fn write_rows<T, E>(
-    mut rows: BoxStream<'_, Result<T, helpdesk_client_runtime::Error<E>>>,
+    rows: BoxStream<'_, Result<T, helpdesk_client_runtime::Error<E>>>,
     progress: &indicatif::ProgressBar,
     mut write: impl FnMut(&T),
 ) -> (Tally, anyhow::Result<()>)
+where
+    E: ApiError,
+{
+    let (tally, result) = try_write_rows(rows, progress, |row| {
+        write(row);
+        Ok(())
+    })
+    .await;
+    (tally, result.map_err(|err| err.0))
+}
+
+/// Why [`try_write_rows`] stopped: the stream's error, or `write`'s (`by_writer`).
+#[derive(Debug)]
+pub struct Stopped(pub anyhow::Error, pub bool);
+
+/// [`write_rows`] with a fallible `write`: its first error stops the stream (no further page
+/// is fetched).
+pub async fn try_write_rows<T, E>(
+    mut rows: BoxStream<'_, Result<T, helpdesk_client_runtime::Error<E>>>,
+    progress: &indicatif::ProgressBar,
+    mut write: impl FnMut(&T) -> anyhow::Result<()>,
+) -> (Tally, Result<(), Stopped>)
 where
     E: ApiError,
 {
@@ -127,14 +169,16 @@ where
         loop {
             match rows.try_next().await {
                 Ok(Some(row)) => {
-                    progress.suspend(|| write(&row));
+                    if let Err(err) = progress.suspend(|| write(&row)) {
+                        break Err(Stopped(err, true));
+                    }
                     progress.inc(1);
                     written += 1;
                     let pages = pages.load(Ordering::Relaxed);
                     progress.set_message(format!(", {}", count(pages, "page", "pages")));
                 }
                 Ok(None) => break Ok(()),
-                Err(err) => break Err(anyhow::Error::new(err)),
+                Err(err) => break Err(Stopped(anyhow::Error::new(err), false)),
             }
         }
     })

@@ -267,7 +267,7 @@ impl<T: CliConfig> Cli<T> {
                     .long("all")
                     .action(::clap::ArgAction::SetTrue)
                     .help(
-                        "Stream every page: one JSON line per row (a progress bar on stderr when it is a terminal); the page-size parameter, if given, sets the page size (up to the documented maximum); only an empty page or the API's own figures end the stream",
+                        "Stream every page, row by row: one JSON line per row, or a row of --format (a table buffers every row until the last page); a progress bar on stderr when it is a terminal; the page-size parameter, if given, sets the page size (up to the documented maximum); only an empty page or the API's own figures end the stream",
                     ),
             )
     }
@@ -784,7 +784,7 @@ impl<T: CliConfig> Cli<T> {
                     .long("all")
                     .action(::clap::ArgAction::SetTrue)
                     .help(
-                        "Stream every page: one JSON line per row (a progress bar on stderr when it is a terminal); the page-size parameter, if given, sets the page size (up to the documented maximum); only an empty page or the API's own figures end the stream",
+                        "Stream every page, row by row: one JSON line per row, or a row of --format (a table buffers every row until the last page); a progress bar on stderr when it is a terminal; the page-size parameter, if given, sets the page size (up to the documented maximum); only an empty page or the API's own figures end the stream",
                     ),
             )
     }
@@ -953,7 +953,7 @@ impl<T: CliConfig> Cli<T> {
                     .long("all")
                     .action(::clap::ArgAction::SetTrue)
                     .help(
-                        "Stream every page: one JSON line per row (a progress bar on stderr when it is a terminal); the page-size parameter, if given, sets the page size (up to the documented maximum); only an empty page or the API's own figures end the stream",
+                        "Stream every page, row by row: one JSON line per row, or a row of --format (a table buffers every row until the last page); a progress bar on stderr when it is a terminal; the page-size parameter, if given, sets the page size (up to the documented maximum); only an empty page or the API's own figures end the stream",
                     ),
             )
     }
@@ -981,7 +981,7 @@ impl<T: CliConfig> Cli<T> {
                     .long("all")
                     .action(::clap::ArgAction::SetTrue)
                     .help(
-                        "Stream every page: one JSON line per row (a progress bar on stderr when it is a terminal); the page-size parameter, if given, sets the page size (up to the documented maximum); only an empty page or the API's own figures end the stream",
+                        "Stream every page, row by row: one JSON line per row, or a row of --format (a table buffers every row until the last page); a progress bar on stderr when it is a terminal; the page-size parameter, if given, sets the page size (up to the documented maximum); only an empty page or the API's own figures end the stream",
                     ),
             )
     }
@@ -1077,7 +1077,7 @@ impl<T: CliConfig> Cli<T> {
                     .long("all")
                     .action(::clap::ArgAction::SetTrue)
                     .help(
-                        "Stream every page: one JSON line per row (a progress bar on stderr when it is a terminal); the page-size parameter, if given, sets the page size (up to the documented maximum); only an empty page or the API's own figures end the stream",
+                        "Stream every page, row by row: one JSON line per row, or a row of --format (a table buffers every row until the last page); a progress bar on stderr when it is a terminal; the page-size parameter, if given, sets the page size (up to the documented maximum); only an empty page or the API's own figures end the stream",
                     ),
             )
     }
@@ -1134,7 +1134,7 @@ impl<T: CliConfig> Cli<T> {
                     .long("all")
                     .action(::clap::ArgAction::SetTrue)
                     .help(
-                        "Stream every page: one JSON line per row (a progress bar on stderr when it is a terminal); the page-size parameter, if given, sets the page size (up to the documented maximum); only an empty page or the API's own figures end the stream",
+                        "Stream every page, row by row: one JSON line per row, or a row of --format (a table buffers every row until the last page); a progress bar on stderr when it is a terminal; the page-size parameter, if given, sets the page size (up to the documented maximum); only an empty page or the API's own figures end the stream",
                     ),
             )
     }
@@ -1191,7 +1191,7 @@ impl<T: CliConfig> Cli<T> {
                     .long("all")
                     .action(::clap::ArgAction::SetTrue)
                     .help(
-                        "Stream every page: one JSON line per row (a progress bar on stderr when it is a terminal); the page-size parameter, if given, sets the page size (up to the documented maximum); only an empty page or the API's own figures end the stream",
+                        "Stream every page, row by row: one JSON line per row, or a row of --format (a table buffers every row until the last page); a progress bar on stderr when it is a terminal; the page-size parameter, if given, sets the page size (up to the documented maximum); only an empty page or the API's own figures end the stream",
                     ),
             )
     }
@@ -1259,7 +1259,7 @@ impl<T: CliConfig> Cli<T> {
                     .long("all")
                     .action(::clap::ArgAction::SetTrue)
                     .help(
-                        "Stream every page: one JSON line per row (a progress bar on stderr when it is a terminal); the page-size parameter, if given, sets the page size (up to the documented maximum); only an empty page or the API's own figures end the stream",
+                        "Stream every page, row by row: one JSON line per row, or a row of --format (a table buffers every row until the last page); a progress bar on stderr when it is a terminal; the page-size parameter, if given, sets the page size (up to the documented maximum); only an empty page or the API's own figures end the stream",
                     ),
             )
     }
@@ -1316,7 +1316,7 @@ impl<T: CliConfig> Cli<T> {
                     .long("all")
                     .action(::clap::ArgAction::SetTrue)
                     .help(
-                        "Stream every page: one JSON line per row (a progress bar on stderr when it is a terminal); the page-size parameter, if given, sets the page size (up to the documented maximum); only an empty page or the API's own figures end the stream",
+                        "Stream every page, row by row: one JSON line per row, or a row of --format (a table buffers every row until the last page); a progress bar on stderr when it is a terminal; the page-size parameter, if given, sets the page size (up to the documented maximum); only an empty page or the API's own figures end the stream",
                     ),
             )
     }
@@ -1387,7 +1387,7 @@ impl<T: CliConfig> Cli<T> {
                     .long("all")
                     .action(::clap::ArgAction::SetTrue)
                     .help(
-                        "Stream every page: one JSON line per row (a progress bar on stderr when it is a terminal); the page-size parameter, if given, sets the page size (up to the documented maximum); only an empty page or the API's own figures end the stream",
+                        "Stream every page, row by row: one JSON line per row, or a row of --format (a table buffers every row until the last page); a progress bar on stderr when it is a terminal; the page-size parameter, if given, sets the page size (up to the documented maximum); only an empty page or the API's own figures end the stream",
                     ),
             )
     }
@@ -1447,7 +1447,7 @@ impl<T: CliConfig> Cli<T> {
                     .long("all")
                     .action(::clap::ArgAction::SetTrue)
                     .help(
-                        "Stream every page: one JSON line per row (a progress bar on stderr when it is a terminal); the page-size parameter, if given, sets the page size (up to the documented maximum); only an empty page or the API's own figures end the stream",
+                        "Stream every page, row by row: one JSON line per row, or a row of --format (a table buffers every row until the last page); a progress bar on stderr when it is a terminal; the page-size parameter, if given, sets the page size (up to the documented maximum); only an empty page or the API's own figures end the stream",
                     ),
             )
     }
@@ -1523,7 +1523,7 @@ impl<T: CliConfig> Cli<T> {
                     .long("all")
                     .action(::clap::ArgAction::SetTrue)
                     .help(
-                        "Stream every page: one JSON line per row (a progress bar on stderr when it is a terminal); the page-size parameter, if given, sets the page size (up to the documented maximum); only an empty page or the API's own figures end the stream",
+                        "Stream every page, row by row: one JSON line per row, or a row of --format (a table buffers every row until the last page); a progress bar on stderr when it is a terminal; the page-size parameter, if given, sets the page size (up to the documented maximum); only an empty page or the API's own figures end the stream",
                     ),
             )
     }
@@ -1608,7 +1608,7 @@ impl<T: CliConfig> Cli<T> {
                     .long("all")
                     .action(::clap::ArgAction::SetTrue)
                     .help(
-                        "Stream every page: one JSON line per row (a progress bar on stderr when it is a terminal); the page-size parameter, if given, sets the page size (up to the documented maximum); only an empty page or the API's own figures end the stream",
+                        "Stream every page, row by row: one JSON line per row, or a row of --format (a table buffers every row until the last page); a progress bar on stderr when it is a terminal; the page-size parameter, if given, sets the page size (up to the documented maximum); only an empty page or the API's own figures end the stream",
                     ),
             )
     }
@@ -2019,7 +2019,7 @@ impl<T: CliConfig> Cli<T> {
                 Some(page_size) => request.stream_with_page_size(page_size),
                 None => request.stream(),
             };
-            return ::helpdesk_cli_support::all_pages(rows).await;
+            return ::helpdesk_cli_support::all_pages(self.config.output(), rows).await;
         }
         let result = request.send().await;
         match result {
@@ -2563,7 +2563,7 @@ impl<T: CliConfig> Cli<T> {
                 Some(page_size) => request.stream_with_page_size(page_size),
                 None => request.stream(),
             };
-            return ::helpdesk_cli_support::all_pages(rows).await;
+            return ::helpdesk_cli_support::all_pages(self.config.output(), rows).await;
         }
         let result = request.send().await;
         match result {
@@ -2690,7 +2690,7 @@ impl<T: CliConfig> Cli<T> {
                 Some(page_size) => request.stream_with_page_size(page_size),
                 None => request.stream(),
             };
-            return ::helpdesk_cli_support::all_pages(rows).await;
+            return ::helpdesk_cli_support::all_pages(self.config.output(), rows).await;
         }
         let result = request.send().await;
         match result {
@@ -2721,7 +2721,7 @@ impl<T: CliConfig> Cli<T> {
                 Some(page_size) => request.stream_with_page_size(page_size),
                 None => request.stream(),
             };
-            return ::helpdesk_cli_support::all_pages(rows).await;
+            return ::helpdesk_cli_support::all_pages(self.config.output(), rows).await;
         }
         let result = request.send().await;
         match result {
@@ -2811,7 +2811,7 @@ impl<T: CliConfig> Cli<T> {
                 Some(page_size) => request.stream_with_page_size(page_size),
                 None => request.stream(),
             };
-            return ::helpdesk_cli_support::all_pages(rows).await;
+            return ::helpdesk_cli_support::all_pages(self.config.output(), rows).await;
         }
         let result = request.send().await;
         match result {
@@ -2853,7 +2853,7 @@ impl<T: CliConfig> Cli<T> {
                 Some(page_size) => request.stream_with_page_size(page_size),
                 None => request.stream(),
             };
-            return ::helpdesk_cli_support::all_pages(rows).await;
+            return ::helpdesk_cli_support::all_pages(self.config.output(), rows).await;
         }
         let result = request.send().await;
         match result {
@@ -2895,7 +2895,7 @@ impl<T: CliConfig> Cli<T> {
                 Some(page_size) => request.stream_with_page_size(page_size),
                 None => request.stream(),
             };
-            return ::helpdesk_cli_support::all_pages(rows).await;
+            return ::helpdesk_cli_support::all_pages(self.config.output(), rows).await;
         }
         let result = request.send().await;
         match result {
@@ -2942,7 +2942,7 @@ impl<T: CliConfig> Cli<T> {
                 Some(page_size) => request.stream_with_page_size(page_size),
                 None => request.stream(),
             };
-            return ::helpdesk_cli_support::all_pages(rows).await;
+            return ::helpdesk_cli_support::all_pages(self.config.output(), rows).await;
         }
         let result = request.send().await;
         match result {
@@ -2984,7 +2984,7 @@ impl<T: CliConfig> Cli<T> {
                 Some(page_size) => request.stream_with_page_size(page_size),
                 None => request.stream(),
             };
-            return ::helpdesk_cli_support::all_pages(rows).await;
+            return ::helpdesk_cli_support::all_pages(self.config.output(), rows).await;
         }
         let result = request.send().await;
         match result {
@@ -3033,7 +3033,7 @@ impl<T: CliConfig> Cli<T> {
                 Some(page_size) => request.stream_with_page_size(page_size),
                 None => request.stream(),
             };
-            return ::helpdesk_cli_support::all_pages(rows).await;
+            return ::helpdesk_cli_support::all_pages(self.config.output(), rows).await;
         }
         let result = request.send().await;
         match result {
@@ -3076,7 +3076,7 @@ impl<T: CliConfig> Cli<T> {
                 Some(page_size) => request.stream_with_page_size(page_size),
                 None => request.stream(),
             };
-            return ::helpdesk_cli_support::all_pages(rows).await;
+            return ::helpdesk_cli_support::all_pages(self.config.output(), rows).await;
         }
         let result = request.send().await;
         match result {
@@ -3125,7 +3125,7 @@ impl<T: CliConfig> Cli<T> {
                 Some(page_size) => request.stream_with_page_size(page_size),
                 None => request.stream(),
             };
-            return ::helpdesk_cli_support::all_pages(rows).await;
+            return ::helpdesk_cli_support::all_pages(self.config.output(), rows).await;
         }
         let result = request.send().await;
         match result {
@@ -3179,7 +3179,7 @@ impl<T: CliConfig> Cli<T> {
                 Some(page_size) => request.stream_with_page_size(page_size),
                 None => request.stream(),
             };
-            return ::helpdesk_cli_support::all_pages(rows).await;
+            return ::helpdesk_cli_support::all_pages(self.config.output(), rows).await;
         }
         let result = request.send().await;
         match result {
@@ -3678,6 +3678,8 @@ pub trait CliConfig {
     ) -> anyhow::Result<()> {
         Ok(())
     }
+    /// The output `--all` writes its rows to.
+    fn output(&self) -> &::helpdesk_cli_support::Output;
 }
 #[derive(Copy, Clone, Debug)]
 pub enum CliCommand {
@@ -3831,9 +3833,30 @@ pub const PAGINATED: &[&str] = &[
 ];
 /// Operations (as in `CliCommand::operation_id`) that download a file (`--output`).
 pub const DOWNLOADS: &[&str] = &[];
-/// JSON on stdout: the payload, or the whole body with `--envelope`; errors are
-/// reported by the caller of `Cli::execute`.
+/// The payload member holding the rows of each paginated operation (as in
+/// `CliCommand::operation_id`).
+pub const ROWS_MEMBER: &[(&str, &str)] = &[
+    ("get_agents_report", "agents"),
+    ("get_channels_report", "channels"),
+    ("get_departments_report", "departments"),
+    ("get_performance_report", "performance"),
+    ("get_tags_report", "tags"),
+    ("get_tickets_agents_availability_report", "agentsavailability"),
+    ("get_tickets_load_report", "loads"),
+    ("get_tickets_sla_compliance_report", "slacompliances"),
+    ("get_tickets_sla_log_report", "slalogs"),
+    ("list_conversations", "conversations"),
+    ("list_knowledgebase_articles", "articles"),
+    ("list_knowledgebase_entries", "entries"),
+    ("list_knowledgebases", "knowledgebases"),
+];
+/// The payload on stdout (or the whole body with `--envelope`), in the `--format`,
+/// `--fields` and `--jq` the output was made with; errors are reported by the caller
+/// of `Cli::execute`.
 impl CliConfig for ::helpdesk_cli_support::Output {
+    fn output(&self) -> &::helpdesk_cli_support::Output {
+        self
+    }
     fn success_item<T>(&self, value: &ResponseValue<T>)
     where
         T: schemars::JsonSchema + serde::Serialize + std::fmt::Debug,

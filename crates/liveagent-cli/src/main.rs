@@ -3,15 +3,20 @@
 //!
 //! The subcommands, their arguments and help text are generated from the spec by progenitor's
 //! CLI generator (`generated.rs`, written by `cargo xtask generate`); this file adds the
-//! credentials (`LIVEAGENT_BASE_URL`, `LIVEAGENT_API_KEY` or `--base-url`, `--api-key`) and
-//! hands output, `--all`, downloads and exit codes to `helpdesk_cli_support`.
+//! settings (`--base-url`, `--api-key`, else `LIVEAGENT_BASE_URL`, `LIVEAGENT_API_KEY`, else
+//! the profile of `--profile` or `LIVEAGENT_PROFILE`, else the default profile), `auth`,
+//! `completion` and the output arguments, and hands profiles, output, `--all`, downloads and
+//! exit codes to `helpdesk_cli_support`.
 
 use std::process::ExitCode;
 
 use generated::{Cli, CliCommand};
-use helpdesk_cli_support::{fail, Exit, Output};
+use helpdesk_cli_support::auth::Values;
+use helpdesk_cli_support::settings::{ApiSettings, Setting};
+use helpdesk_cli_support::{auth, completion, fail, format, man_page, settings, Exit, Output};
 use liveagent::{ApiKey, ClientBuilder};
 
+mod default_fields;
 #[rustfmt::skip]
 #[allow(clippy::all, clippy::pedantic, missing_docs, unused_imports, unused_mut, unused_variables, dead_code)]
 mod generated;
@@ -19,12 +24,32 @@ mod generated;
 const BASE_URL_ENV: &str = "LIVEAGENT_BASE_URL";
 const API_KEY_ENV: &str = "LIVEAGENT_API_KEY";
 
+/// The settings of a call, where profiles keep them, and the variable selecting a profile.
+const API: ApiSettings = ApiSettings {
+    program: "liveagent",
+    profile_env: "LIVEAGENT_PROFILE",
+    settings: &[
+        Setting {
+            flag: "base-url",
+            env: BASE_URL_ENV,
+            what: "base URL",
+            secret: false,
+        },
+        Setting {
+            flag: "api-key",
+            env: API_KEY_ENV,
+            what: "API key",
+            secret: true,
+        },
+    ],
+};
+
 /// The whole command line: the credentials, the common arguments, and one subcommand per
 /// operation.
 fn command() -> clap::Command {
     let mut root = clap::Command::new("liveagent")
         .version(env!("CARGO_PKG_VERSION"))
-        .about("The LiveAgent v1 REST API: one subcommand per operation; the payload as JSON on stdout")
+        .about("The LiveAgent v1 REST API: one subcommand per operation; the payload on stdout as JSON (or --format yaml, table, csv)")
         // `-h` fits on a screen: one line per operation (width 0, no wrapping: clap never
         // moves the help text under long names), and the exit codes only in `--help`.
         .term_width(0)
@@ -44,12 +69,21 @@ fn command() -> clap::Command {
             API_KEY_ENV,
             "The API key (prefer the environment variable: flags show in the process list)",
         ))
-        .args(helpdesk_cli_support::common_args());
+        .arg(settings::profile_arg(API.profile_env))
+        .args(helpdesk_cli_support::common_args())
+        .subcommand(auth::command(&API))
+        .subcommand(completion::command(API.program))
+        .subcommand(man_page::command());
     for operation in CliCommand::iter() {
-        root = root.subcommand(helpdesk_cli_support::operation_command(
+        let name = helpdesk_cli_support::kebab(operation.operation_id());
+        let mut sub = helpdesk_cli_support::operation_command(
             Cli::<Output>::get_command(operation),
-            helpdesk_cli_support::kebab(operation.operation_id()),
-        ));
+            name.clone(),
+        );
+        if !generated::DOWNLOADS.contains(&operation.operation_id()) {
+            sub = sub.args(format::output_args(default_fields::of(&name)));
+        }
+        root = root.subcommand(sub);
     }
     root
 }
@@ -63,34 +97,81 @@ async fn main() -> ExitCode {
     let Some((name, sub)) = matches.subcommand() else {
         return fail(Exit::Usage, "no operation given (see `liveagent --help`)");
     };
+    match name {
+        "auth" => return auth::run(&API, sub, &|values| check(values, sub)).await,
+        "completion" => return completion::run(command(), sub),
+        man_page::SUBCOMMAND => return man_page::run(command()),
+        _ => {}
+    }
     let Some(operation) =
         CliCommand::iter().find(|op| helpdesk_cli_support::kebab(op.operation_id()) == name)
     else {
         return fail(Exit::Usage, &format!("unknown operation `{name}`"));
     };
-    let client = match client(sub) {
+    let rows_member = generated::ROWS_MEMBER
+        .iter()
+        .find(|(id, _)| *id == operation.operation_id())
+        .map(|(_, member)| *member);
+    let rendering =
+        match format::Rendering::from_matches(sub, default_fields::of(name), rows_member) {
+            Ok(rendering) => rendering,
+            Err(usage) => return fail(Exit::Usage, &usage.0),
+        };
+    let client = match settings::resolve(&API, sub).and_then(|resolved| {
+        let values = API
+            .settings
+            .iter()
+            .map(|setting| Ok((setting.flag, resolved.require(&API, setting)?)))
+            .collect::<Result<Values, helpdesk_cli_support::Usage>>()?;
+        client(&values, sub)
+    }) {
         Ok(client) => client,
         Err(usage) => return fail(Exit::Usage, &usage.0),
     };
-    let cli = Cli::new(
-        client,
-        Output::new(sub.get_flag("envelope"), generated::ENVELOPE_FIELD),
-    );
+    let output =
+        Output::new(sub.get_flag("envelope"), generated::ENVELOPE_FIELD).with_rendering(rendering);
+    let cli = Cli::new(client, output);
     match cli.execute(operation, sub).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(err) => helpdesk_cli_support::report::<liveagent::types::ErrorEnvelope>(err).await,
     }
 }
 
-/// The client, from the flags and the environment; nothing is sent if one is missing.
-fn client(matches: &clap::ArgMatches) -> Result<liveagent::Client, helpdesk_cli_support::Usage> {
-    let base_url = helpdesk_cli_support::base_url(matches, BASE_URL_ENV)?;
-    let key = helpdesk_cli_support::required(matches, "api-key", API_KEY_ENV, "API key")?;
+/// The client of a call's settings; `matches` gives the timeout and retries.
+fn client(
+    values: &Values,
+    matches: &clap::ArgMatches,
+) -> Result<liveagent::Client, helpdesk_cli_support::Usage> {
+    let base_url = helpdesk_cli_support::check_base_url(
+        &values["base-url"],
+        &format!("{BASE_URL_ENV}, --base-url or the profile"),
+    )?;
+    let key = values["api-key"].clone();
     let builder =
         helpdesk_cli_support::configure(ClientBuilder::new(base_url, ApiKey::new(key)), matches);
     builder
         .build()
         .map_err(|err| helpdesk_cli_support::Usage(err.to_string()))
+}
+
+/// `auth status`'s check of a profile: `get-application-status`, the cheapest call.
+fn check(
+    values: Values,
+    matches: &clap::ArgMatches,
+) -> futures::future::BoxFuture<'static, Result<(), (Exit, String)>> {
+    let client = client(&values, matches);
+    Box::pin(async move {
+        let client = client.map_err(|usage| (Exit::Usage, usage.0))?;
+        match client.get_application_status().send().await {
+            Ok(_) => Ok(()),
+            Err(err) => Err(
+                helpdesk_cli_support::describe::<liveagent::types::ErrorEnvelope>(
+                    anyhow::Error::new(err),
+                )
+                .await,
+            ),
+        }
+    })
 }
 
 #[cfg(test)]

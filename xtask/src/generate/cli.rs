@@ -6,16 +6,19 @@
 //! - the client crate's items are imported by name; progenitor's `Error` and `ResponseValue`
 //!   come from `progenitor_client` (the API crates name their own `Error` type);
 //! - operations whose spec declares `x-pagination` get `--all`, which streams every page
-//!   through the builder's generated `stream()` (`helpdesk_cli_support::all_pages`), with the
-//!   operation's page-size argument, if given, as the page size (clamped to the documented
-//!   maximum);
+//!   through the builder's generated `stream()` (`helpdesk_cli_support::all_pages`, in the
+//!   format of the config's `Output`, which the generated `CliConfig` trait gains a method
+//!   for), with the operation's page-size argument, if given, as the page size (clamped to
+//!   the documented maximum); `ROWS_MEMBER` names the payload member holding their rows (for
+//!   `--format table` and `csv` without `--all`);
 //! - operations whose success body is a file, for which progenitor emits `todo!()`, get
 //!   `--output` and write the file (`helpdesk_cli_support::download`);
 //! - the placeholder `--json-body-template` flag (help text "XXX", no effect) is dropped;
 //! - `--json-body` sets the whole body before the flags set its fields (progenitor sets it
 //!   after them, dropping them), so a flag given beside the file overrides that field, as
 //!   its help says;
-//! - `helpdesk_cli_support::Output` implements the generated `CliConfig`: JSON on stdout.
+//! - `helpdesk_cli_support::Output` implements the generated `CliConfig`: the payload on
+//!   stdout in the `--format` asked for.
 //!
 //! Operations the API's settings name as hand-written (Contiple's multipart upload) are not
 //! in progenitor's input; the CLI crate writes their subcommand by hand.
@@ -86,6 +89,7 @@ fn add_arg(function: &mut syn::ImplItemFn, arg: &syn::Expr) -> anyhow::Result<()
 pub fn render(spec: &Spec, rendered: &Rendered) -> anyhow::Result<String> {
     let api = &spec.api;
     let mut paginated = BTreeMap::new();
+    let mut rows_members = BTreeMap::new();
     let mut downloads = BTreeSet::new();
     for op in spec
         .operations
@@ -97,6 +101,7 @@ pub fn render(spec: &Spec, rendered: &Rendered) -> anyhow::Result<String> {
                 op.snake_id.clone(),
                 setter_name(&paging.limit).to_kebab_case(),
             );
+            rows_members.insert(op.snake_id.clone(), paging.items.clone());
         }
         if op.raw_body {
             downloads.insert(op.snake_id.clone());
@@ -129,7 +134,7 @@ pub fn render(spec: &Spec, rendered: &Rendered) -> anyhow::Result<String> {
         ::clap::Arg::new("all")
             .long("all")
             .action(::clap::ArgAction::SetTrue)
-            .help("Stream every page: one JSON line per row (a progress bar on stderr when it is a terminal); the page-size parameter, if given, sets the page size (up to the documented maximum); only an empty page or the API's own figures end the stream")
+            .help("Stream every page, row by row: one JSON line per row, or a row of --format (a table buffers every row until the last page); a progress bar on stderr when it is a terminal; the page-size parameter, if given, sets the page size (up to the documented maximum); only an empty page or the API's own figures end the stream")
     };
     let output_arg: syn::Expr = syn::parse_quote! {
         ::clap::Arg::new("output")
@@ -147,7 +152,7 @@ pub fn render(spec: &Spec, rendered: &Rendered) -> anyhow::Result<String> {
                     Some(page_size) => request.stream_with_page_size(page_size),
                     None => request.stream(),
                 };
-                return ::helpdesk_cli_support::all_pages(rows).await;
+                return ::helpdesk_cli_support::all_pages(self.config.output(), rows).await;
             }
         }
     };
@@ -155,8 +160,18 @@ pub fn render(spec: &Spec, rendered: &Rendered) -> anyhow::Result<String> {
         syn::parse_quote! { ::helpdesk_cli_support::download(matches, r).await };
 
     let (mut all_branches, mut download_branches, mut json_body_templates) = (0, 0, 0);
-    let mut json_bodies_first = 0;
+    let (mut json_bodies_first, mut config_traits) = (0, 0);
     for item in &mut file.items {
+        if let syn::Item::Trait(config) = item {
+            if config.ident == "CliConfig" {
+                config.items.push(syn::parse_quote! {
+                    /// The output `--all` writes its rows to.
+                    fn output(&self) -> &::helpdesk_cli_support::Output;
+                });
+                config_traits += 1;
+            }
+            continue;
+        }
         let syn::Item::Impl(block) = item else {
             continue;
         };
@@ -222,10 +237,12 @@ pub fn render(spec: &Spec, rendered: &Rendered) -> anyhow::Result<String> {
     expect_changes("CLI --json-body first", json_bodies_first, bodies)?;
     expect_changes("CLI --all", all_branches, paginated.len())?;
     expect_changes("CLI download", download_branches, downloads.len())?;
+    expect_changes("CLI CliConfig::output", config_traits, 1)?;
 
     let envelope_field = api.settings.envelope_field;
     let paginated = paginated.keys();
     let downloads = downloads.iter();
+    let (row_operations, row_members) = (rows_members.keys(), rows_members.values());
     let bounds = quote! { T: schemars::JsonSchema + serde::Serialize + std::fmt::Debug };
     let extra: syn::File = syn::parse_quote! {
         /// The member of the success envelope holding the payload (what is printed unless
@@ -238,9 +255,18 @@ pub fn render(spec: &Spec, rendered: &Rendered) -> anyhow::Result<String> {
         /// Operations (as in `CliCommand::operation_id`) that download a file (`--output`).
         pub const DOWNLOADS: &[&str] = &[#(#downloads),*];
 
-        /// JSON on stdout: the payload, or the whole body with `--envelope`; errors are
-        /// reported by the caller of `Cli::execute`.
+        /// The payload member holding the rows of each paginated operation (as in
+        /// `CliCommand::operation_id`).
+        pub const ROWS_MEMBER: &[(&str, &str)] = &[#((#row_operations, #row_members)),*];
+
+        /// The payload on stdout (or the whole body with `--envelope`), in the `--format`,
+        /// `--fields` and `--jq` the output was made with; errors are reported by the caller
+        /// of `Cli::execute`.
         impl CliConfig for ::helpdesk_cli_support::Output {
+            fn output(&self) -> &::helpdesk_cli_support::Output {
+                self
+            }
+
             fn success_item<T>(&self, value: &ResponseValue<T>)
             where
                 #bounds,

@@ -167,9 +167,12 @@ impl Client {
             false,
         )
         .await;
-        let envelope: RemoteLoginEnvelope =
-            helpdesk_client_runtime::__private::decode_response::<Contiple, _, types::ErrorEnvelope>(response)
-                .await?;
+        let envelope: RemoteLoginEnvelope = helpdesk_client_runtime::__private::decode_response::<
+            Contiple,
+            _,
+            types::ErrorEnvelope,
+        >(response)
+        .await?;
         envelope
             .result
             .and_then(|result| result.content)
