@@ -176,12 +176,12 @@ pub fn sent_mismatches(api: &Api, rec: &Recording, sent: &[SentRequest]) -> Vec<
 /// Runs `test` once per recording of each of `apis` as its own test (libtest-mimic), named
 /// `<api>::<recording>`, with the usual test-binary command line (filters, `--list`, ...).
 pub fn trials(
-    apis: &[&'static Api],
+    apis: impl IntoIterator<Item = &'static Api>,
     test: fn(&'static Api, &Recording) -> Result<(), String>,
 ) -> ! {
     let args = libtest_mimic::Arguments::from_args();
     let mut trials = Vec::new();
-    for &api in apis {
+    for api in apis {
         let recordings = crate::load_all(api.name).expect("recordings load");
         trials.extend(recordings.into_iter().map(|rec| {
             libtest_mimic::Trial::test(format!("{}::{}", api.name, rec.name()), move || {

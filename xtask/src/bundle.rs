@@ -35,6 +35,9 @@
 //! 9. **The other direction.** `x-webhooks` (the endpoints the client company serves to the
 //!    API) becomes OpenAPI 3.1 `webhooks`, and the path items of `x-help-center-paths` (on the
 //!    help-center origin, each with its own `servers`) join `paths`.
+//! 10. **The SDK's own facts are left out.** The top-level `x-sdk` (this workspace's crate
+//!     name, envelope members and error envelope, `crate::apis::SdkFacts`) says nothing a
+//!     consumer of the bundle needs.
 //!
 //! The output is deterministic: the source's key order, two-space indented JSON.
 //!
@@ -221,6 +224,9 @@ pub fn portable(source: &Value) -> anyhow::Result<Value> {
     );
     let mut doc = source.clone();
     set(&mut doc, "openapi", Value::from(BUNDLE_OPENAPI));
+    if let Some(map) = doc.as_mapping_mut() {
+        map.shift_remove(crate::apis::SDK_EXTENSION);
+    }
     other_direction(&mut doc)?;
 
     let schemas = source["components"]["schemas"]

@@ -246,7 +246,7 @@ pub fn run(root: &Path) -> anyhow::Result<bool> {
         outcomes.push(typescript(root, &tools, &stem, &bundle_path, &out)?);
         let generated = runtime::Generated {
             stem: &stem,
-            api: api.settings.name,
+            api: api.name(),
             bundle: &bundle_path,
             out: &out,
         };

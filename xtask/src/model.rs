@@ -16,7 +16,7 @@ use anyhow::{anyhow, Context as _};
 use heck::ToSnakeCase;
 use serde_json::Value;
 
-use crate::apis::{Api, STANDARD_FORMATS, TEXT_PARSABLE_FORMATS};
+use crate::apis::{Api, MarkerValue, SDK_EXTENSION, STANDARD_FORMATS, TEXT_PARSABLE_FORMATS};
 
 /// One problem found in a spec, printed as `<spec file>: <location>: <message>`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -251,16 +251,48 @@ impl Spec {
                 self.read_envelope(&loc, &name, &schema, flag);
             }
         }
-        let (body, _, payload) = self.api.settings.error_envelope;
-        for name in [body, payload] {
-            if self.schema(name).is_null() {
+        self.read_error_envelope();
+    }
+
+    /// The error envelope of `x-sdk`: its component, whose payload member references the
+    /// payload's component, which has the marker, code and message members; the marker's type
+    /// is that of the value meaning an error.
+    fn read_error_envelope(&mut self) {
+        let facts = self.api.sdk.error_envelope.clone();
+        let loc = format!("{SDK_EXTENSION}.error-envelope");
+        let envelope = self.schema(&facts.component);
+        if envelope.is_null() {
+            let message = format!("the component {} is missing", facts.component);
+            return self.problem(loc, message);
+        }
+        let Some(payload) = ref_name(&envelope["properties"][&facts.payload_member]) else {
+            let message = format!(
+                "{}.{} must reference the payload's component",
+                facts.component, facts.payload_member
+            );
+            return self.problem(loc, message);
+        };
+        let payload = payload.to_owned();
+        let members = self.schema(&payload)["properties"].clone();
+        for member in [&facts.marker, &facts.code, &facts.message] {
+            if members[member].is_null() {
                 self.problem(
-                    "components.schemas",
-                    format!(
-                        "the error envelope's component {name} is missing (see xtask/src/apis.rs)"
-                    ),
+                    &loc,
+                    format!("the payload {payload} has no `{member}` member"),
                 );
             }
+        }
+        let marker_type = match facts.error_when {
+            MarkerValue::Bool(_) => "boolean",
+            MarkerValue::Str(_) => "string",
+        };
+        let marker = &members[&facts.marker];
+        if !marker.is_null() && marker["type"] != marker_type {
+            let message = format!(
+                "{payload}.{} must have `type: {marker_type}`, the type of `error-when`",
+                facts.marker
+            );
+            self.problem(loc, message);
         }
     }
 
@@ -369,7 +401,7 @@ impl Spec {
             (Some(format), Some((_, rust))) => {
                 let item = match item {
                     Some("string") => "::std::string::String".to_owned(),
-                    Some(item) => format!("::{}::types::{item}", self.api.settings.name),
+                    Some(item) => format!("::{}::types::{item}", self.api.name()),
                     None => String::new(),
                 };
                 self.formats.push(FormatComponent {
@@ -401,7 +433,8 @@ impl Spec {
         if flag != &Value::Bool(true) {
             return self.problem(loc, "`x-envelope` must be `true`");
         }
-        let field = self.api.settings.envelope_field;
+        let field = self.api.sdk.payload_member.clone();
+        let field = field.as_str();
         let member = &schema["properties"][field];
         let always_null = member["nullable"] == true && member.get("type").is_none();
         let required = schema["required"]
@@ -559,7 +592,7 @@ impl Spec {
             .success
             .as_deref()
             .ok_or("the 200 response must reference an envelope component")?;
-        let field_name = self.api.settings.envelope_field;
+        let field_name = self.api.sdk.payload_member.as_str();
         let payload = ref_name(&self.schema(envelope)["properties"][field_name])
             .ok_or_else(|| format!("{envelope}.{field_name} must reference a component"))?;
         let items = field("items")?;

@@ -5,7 +5,8 @@
 //! shared with generation: enum components (`type: string`, `x-enum-varnames` and
 //! `x-enum-descriptions`), custom formats and `x-item`, `x-envelope` payloads, `x-pagination`
 //! (its parameters, rows and figures exist), inline path items, the hand-written operations
-//! and the error envelope of the API's settings. This module adds the rest:
+//! and the error envelope of `x-sdk` (its component, payload, marker, code and message exist).
+//! This module adds the rest:
 //!
 //! 1. `openapi` is a 3.0.x version (progenitor rejects 3.1; the bundles are 3.1).
 //! 2. Enums live in `components.schemas` only (generation gives them an `Unknown` variant).
@@ -52,6 +53,7 @@ pub const KNOWN_EXTENSIONS: &[&str] = &[
     "x-client-company-schemas",
     "x-webhooks",
     "x-help-center-paths",
+    crate::apis::SDK_EXTENSION,
 ];
 
 /// Telltales of a note on the vendor's docs (lowercase, `|`-separated): it goes to `x-docs-notes`.
@@ -350,12 +352,16 @@ fn is_json(media_type: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::apis::{Api, APIS};
+    use crate::apis::Api;
 
     /// A small spec that follows every rule, with each of our extensions.
     const VALID: &str = r##"
 openapi: 3.0.3
 info: {title: Test, version: "1", description: A test API., x-docs-notes: The docs' example, verbatim.}
+x-sdk:
+  crate: liveagent
+  payload-member: response
+  error-envelope: {component: ErrorEnvelope, payload-member: response, marker: status, error-when: ERROR, code: code, message: message}
 paths:
   /tags:
     get:
@@ -418,6 +424,8 @@ components:
       type: object
       description: An error.
       properties:
+        status: {type: string, description: "`ERROR`."}
+        code: {type: integer, description: The error's code.}
         message: {type: string, description: What went wrong.}
 "##;
 
@@ -461,10 +469,13 @@ status: {description: Whether it is in use., allOf: [{$ref: "#/components/schema
 "404": | default: {description: Anything.}\n        "404": | GET /tags | has a `default` response next to other responses
 "404": | "500": {description: Broken.}\n        "404": | GET /tags | all 4xx/5xx responses must have the same body schema (the generator panics otherwise); found 404: `#/components/schemas/ErrorEnvelope`, 500: no body
 schema: {$ref: "#/components/schemas/TagsEnvelope"} | examples: {} | GET /tags.responses.200.content.application/json | JSON content has no `schema`
+marker: status | marker: state | x-sdk.error-envelope | the payload Error has no `state` member
+error-when: ERROR | error-when: false | x-sdk.error-envelope | Error.status must have `type: boolean`
+component: ErrorEnvelope | component: Failure | x-sdk.error-envelope | the component Failure is missing
 "##;
 
     fn check_text(yaml: &str) -> anyhow::Result<Vec<Problem>> {
-        Ok(check(&Spec::parse(Api::in_memory(&APIS[0]), yaml)?))
+        Ok(check(&Spec::parse(Api::in_memory(yaml)?, yaml)?))
     }
 
     fn problems(yaml: &str) -> Vec<String> {

@@ -8903,3 +8903,12 @@ pub mod prelude {
         "get_ticket_attachment",
     ],
 }
+
+/// How the runtime tells an error envelope from a success (the spec's `x-sdk.error-envelope`):
+/// the `Api::ERROR_ENVELOPE` of the crate's `impl Api`.
+pub(crate) const ERROR_ENVELOPE: ::helpdesk_client_runtime::__private::ErrorEnvelope =
+    ::helpdesk_client_runtime::__private::ErrorEnvelope {
+        marker: &["header", "isSuccessful"],
+        error_when: ::helpdesk_client_runtime::__private::MarkerValue::Bool(false),
+        code_field: "resultCode",
+    };

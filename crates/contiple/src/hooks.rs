@@ -6,7 +6,7 @@
 //! `"header": {"isSuccessful": false}`, which Contiple may send with HTTP 200. Signing, the
 //! `pre` hook's part, is in [`crate::signing`].
 
-use helpdesk_client_runtime::__private::{Api, ErrorEnvelope, MarkerValue};
+use helpdesk_client_runtime::__private::{Api, ErrorEnvelope};
 
 use crate::{types, Credentials};
 
@@ -19,11 +19,8 @@ impl Api for Contiple {
     const CRATE: &'static str = env!("CARGO_PKG_NAME");
     type Credentials = Credentials;
     type ErrorPayload = types::ResponseHeader;
-    const ERROR_ENVELOPE: ErrorEnvelope = ErrorEnvelope {
-        marker: &["header", "isSuccessful"],
-        error_when: MarkerValue::Bool(false),
-        code_field: "resultCode",
-    };
+    /// Generated from the spec's `x-sdk.error-envelope`.
+    const ERROR_ENVELOPE: ErrorEnvelope = crate::generated::ERROR_ENVELOPE;
 
     fn error_code(error: &types::ResponseHeader) -> Option<String> {
         Some(error.result_code.to_string())

@@ -13353,3 +13353,12 @@ pub mod prelude {
     ],
     raw_body_operations: [],
 }
+
+/// How the runtime tells an error envelope from a success (the spec's `x-sdk.error-envelope`):
+/// the `Api::ERROR_ENVELOPE` of the crate's `impl Api`.
+pub(crate) const ERROR_ENVELOPE: ::helpdesk_client_runtime::__private::ErrorEnvelope =
+    ::helpdesk_client_runtime::__private::ErrorEnvelope {
+        marker: &["response", "status"],
+        error_when: ::helpdesk_client_runtime::__private::MarkerValue::Str("ERROR"),
+        code_field: "statuscode",
+    };

@@ -7,7 +7,7 @@
 //! `LiveAgent` tells it the API's name and how an error envelope looks: `{"response":
 //! {"status": "ERROR", ...}}`, which LiveAgent may send with a success status.
 
-use helpdesk_client_runtime::__private::{Api, ErrorEnvelope, MarkerValue};
+use helpdesk_client_runtime::__private::{Api, ErrorEnvelope};
 use secrecy::{ExposeSecret as _, SecretString};
 
 use crate::types;
@@ -57,11 +57,8 @@ impl Api for LiveAgent {
     const CRATE: &'static str = env!("CARGO_PKG_NAME");
     type Credentials = ApiKey;
     type ErrorPayload = types::Error;
-    const ERROR_ENVELOPE: ErrorEnvelope = ErrorEnvelope {
-        marker: &["response", "status"],
-        error_when: MarkerValue::Str("ERROR"),
-        code_field: "statuscode",
-    };
+    /// Generated from the spec's `x-sdk.error-envelope`.
+    const ERROR_ENVELOPE: ErrorEnvelope = crate::generated::ERROR_ENVELOPE;
 
     fn error_code(error: &types::Error) -> Option<String> {
         error.statuscode.as_ref().map(ToString::to_string)

@@ -53,7 +53,7 @@ pub const RECORDING_HEADER: &str = "x-mock-recording";
 fn error(api: &Api, status: u16, code: u16, message: &str) -> ResponseTemplate {
     ResponseTemplate::new(status)
         .insert_header("content-type", "application/json")
-        .set_body_bytes(serde_json::to_vec(&(api.error_body)(code, message)).unwrap_or_default())
+        .set_body_bytes(serde_json::to_vec(&api.error_body(code, message)).unwrap_or_default())
 }
 
 /// What a server replays.

@@ -35,17 +35,23 @@ impl SpecIndex {
 
     /// The spec of an API, loaded once per process.
     pub fn of(api: &Api) -> anyhow::Result<&'static Self> {
+        Self::loaded(api.spec_file)
+    }
+
+    /// The spec of a file under `spec/`, loaded once per process (also for the registry of
+    /// APIs, which reads every spec).
+    pub(crate) fn loaded(file: &str) -> anyhow::Result<&'static Self> {
         static LOADED: OnceLock<Mutex<BTreeMap<&'static str, &'static SpecIndex>>> =
             OnceLock::new();
         let mut loaded = LOADED
             .get_or_init(Default::default)
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner());
-        if let Some(spec) = loaded.get(api.spec_file) {
+        if let Some(spec) = loaded.get(file) {
             return Ok(spec);
         }
-        let spec: &'static Self = Box::leak(Box::new(Self::load(api.spec_file)?));
-        loaded.insert(api.spec_file, spec);
+        let spec: &'static Self = Box::leak(Box::new(Self::load(file)?));
+        loaded.insert(String::leak(file.to_owned()), spec);
         Ok(spec)
     }
 

@@ -107,7 +107,7 @@ pub fn render(spec: &Spec, rendered: &Rendered) -> anyhow::Result<String> {
             downloads.insert(op.snake_id.clone());
         }
     }
-    let name = api.settings.name;
+    let name = api.name();
     let krate = format_ident!("{}", name);
 
     let mut generator = Generator::new(&rendered.settings);
@@ -239,7 +239,7 @@ pub fn render(spec: &Spec, rendered: &Rendered) -> anyhow::Result<String> {
     expect_changes("CLI download", download_branches, downloads.len())?;
     expect_changes("CLI CliConfig::output", config_traits, 1)?;
 
-    let envelope_field = api.settings.envelope_field;
+    let envelope_field = api.sdk.payload_member.as_str();
     let paginated = paginated.keys();
     let downloads = downloads.iter();
     let (row_operations, row_members) = (rows_members.keys(), rows_members.values());

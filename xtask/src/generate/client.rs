@@ -19,6 +19,7 @@ use progenitor::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TagSt
 use syn::visit_mut::VisitMut;
 
 use super::ast::{self, expect_changes};
+use crate::apis::MarkerValue;
 use crate::model::Spec;
 
 /// One API's generated client.
@@ -170,10 +171,11 @@ fn operation_lists(spec: &Spec, file: &mut syn::File) -> anyhow::Result<[Vec<Str
 /// Generates one API's `generated.rs`.
 pub fn render(spec: &Spec) -> anyhow::Result<Rendered> {
     let api_settings = spec.api.settings;
+    let name = spec.api.name();
     let openapi = progenitor_input(spec)?;
     let inner_type: proc_macro2::TokenStream = format!(
         "::helpdesk_client_runtime::__private::State<{}>",
-        api_settings.inner_type
+        api_settings.credentials_type
     )
     .parse()
     .map_err(|e| anyhow::anyhow!("inner type: {e}"))?;
@@ -186,10 +188,9 @@ pub fn render(spec: &Spec) -> anyhow::Result<Rendered> {
         .with_derive("PartialEq")
         .with_derive("schemars::JsonSchema");
     for open_enum in &spec.enums {
-        let name = &open_enum.name;
         settings.with_replacement(
-            name,
-            format!("::{}::types::{name}", api_settings.name),
+            &open_enum.name,
+            format!("::{name}::types::{}", open_enum.name),
             [TypeImpl::Display, TypeImpl::FromStr].into_iter(),
         );
     }
@@ -221,7 +222,7 @@ pub fn render(spec: &Spec) -> anyhow::Result<Rendered> {
         .iter()
         .filter(|op| op.hand_written.is_none() && !op.raw_body)
         .count();
-    let routed = super::strict_decoding::route_success_bodies(&mut file, api_settings.protocol)?;
+    let routed = super::strict_decoding::route_success_bodies(&mut file, api_settings.api_type)?;
     expect_changes("strict-decoding", routed, json_operations)?;
     // Inside progenitor's `builder` module: `stream()` reads the builder's private fields.
     let streams = super::pagination::streams(spec)?;
@@ -257,10 +258,11 @@ pub fn render(spec: &Spec) -> anyhow::Result<Rendered> {
 /// The per-API glue: one invocation of the runtime's `api_glue!` with this API's facts (its
 /// `Api` type, the envelopes, the error body, the secured and raw-body operations), as text
 /// with one fact per line (prettyplease would run a macro's input together). The macro writes
-/// the `Envelope`, `ErrorBody`, `ClientHooks` and `ApiClient` impls and the two lists.
+/// the `Envelope`, `ErrorBody`, `ClientHooks` and `ApiClient` impls and the two lists. Then
+/// [`error_envelope_const`].
 fn glue(spec: &Spec, secured_ops: &[String], raw_ops: &[String]) -> anyhow::Result<String> {
-    let settings = spec.api.settings;
-    let (error_body, error_field, _) = settings.error_envelope;
+    let sdk = &spec.api.sdk;
+    let error = &sdk.error_envelope;
     let list = |items: Vec<String>| {
         items
             .iter()
@@ -280,7 +282,7 @@ fn glue(spec: &Spec, secured_ops: &[String], raw_ops: &[String]) -> anyhow::Resu
         .filter(|envelope| envelope.payload.is_none())
         .map(|envelope| format!("types::{}", envelope.name));
     let quoted = |ids: &[String]| ids.iter().map(|id| format!("{id:?}")).collect();
-    let rate_limit = settings
+    let rate_limit = sdk
         .rate_limit_per_minute
         .map_or_else(|| "None".to_owned(), |requests| format!("Some({requests})"));
     let glue = format!(
@@ -294,13 +296,41 @@ fn glue(spec: &Spec, secured_ops: &[String], raw_ops: &[String]) -> anyhow::Resu
          secured_operations: [{secured}],\n    \
          raw_body_operations: [{raw_body}],\n\
          }}\n",
-        api_type = settings.protocol,
-        field = settings.envelope_field,
+        api_type = spec.api.settings.api_type,
+        error_body = error.component,
+        error_field = error.payload_member,
+        field = sdk.payload_member,
         envelopes = list(with_payload.collect()),
         always_null = list(always_null.collect()),
         secured = list(quoted(secured_ops)),
         raw_body = list(quoted(raw_ops)),
     );
     syn::parse_str::<syn::ItemMacro>(&glue).context("the api_glue! invocation")?;
-    Ok(glue)
+    Ok(glue + &error_envelope_const(spec)?)
+}
+
+/// `ERROR_ENVELOPE`, how the runtime tells the API's error envelope from a success, from the
+/// spec's `x-sdk.error-envelope`: the crate's `impl Api` takes its `ERROR_ENVELOPE` from here.
+fn error_envelope_const(spec: &Spec) -> anyhow::Result<String> {
+    let error = &spec.api.sdk.error_envelope;
+    let error_when = match &error.error_when {
+        MarkerValue::Bool(value) => format!("Bool({value})"),
+        MarkerValue::Str(value) => format!("Str({value:?})"),
+    };
+    let text = format!(
+        "\n/// How the runtime tells an error envelope from a success (the spec's \
+         `x-sdk.error-envelope`):\n\
+         /// the `Api::ERROR_ENVELOPE` of the crate's `impl Api`.\n\
+         pub(crate) const ERROR_ENVELOPE: ::helpdesk_client_runtime::__private::ErrorEnvelope =\n    \
+         ::helpdesk_client_runtime::__private::ErrorEnvelope {{\n        \
+         marker: &[{payload:?}, {marker:?}],\n        \
+         error_when: ::helpdesk_client_runtime::__private::MarkerValue::{error_when},\n        \
+         code_field: {code:?},\n    \
+         }};\n",
+        payload = error.payload_member,
+        marker = error.marker,
+        code = error.code,
+    );
+    syn::parse_str::<syn::ItemConst>(&text).context("the ERROR_ENVELOPE constant")?;
+    Ok(text)
 }

@@ -98,7 +98,7 @@ fn client_adds_segment(spec: &Spec) -> bool {
 /// Generates one API's httpmock module.
 pub fn render(spec: &Spec, rendered: &Rendered) -> anyhow::Result<String> {
     let api = &spec.api;
-    let name = api.settings.name;
+    let name = api.name();
     let mut generator = Generator::new(&rendered.settings);
     let tokens = generator
         .httpmock(&rendered.openapi, name)

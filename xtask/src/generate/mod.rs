@@ -40,7 +40,7 @@ pub fn run(root: &Path, check: bool) -> anyhow::Result<bool> {
     let mut files: Vec<(PathBuf, String, String)> = Vec::new();
     let mut dispatched = Vec::new();
     for api in apis::discover(root)? {
-        dispatched.push(api.settings);
+        dispatched.push(api.name().to_owned());
         let spec = Spec::load(api)?;
         let name = spec.api.spec_relative();
         anyhow::ensure!(
@@ -53,7 +53,7 @@ pub fn run(root: &Path, check: bool) -> anyhow::Result<bool> {
                 .join("\n")
         );
         let client = client::render(&spec).with_context(|| format!("generating from {name}"))?;
-        let outputs = &spec.api.settings.outputs;
+        let outputs = &spec.api.outputs;
         let mut contents = vec![client.text.clone(), dispatch::render(&spec, &client.file)?];
         if outputs.cli.is_some() {
             contents.push(cli::render(&spec, &client)?);

@@ -34,7 +34,7 @@ use crate::model::{Operation, PageStyle, Pagination, Spec};
 /// The stream methods of every paginated operation of a spec.
 pub fn streams(spec: &Spec) -> anyhow::Result<Vec<syn::Item>> {
     // The crate's own alias of the runtime's error (`::liveagent::Error`).
-    let error: TokenStream = format!("::{}::Error", spec.api.settings.name)
+    let error: TokenStream = format!("::{}::Error", spec.api.name())
         .parse()
         .map_err(|e| anyhow::anyhow!("{e}"))?;
     let mut paginated: Vec<(&Operation, &Pagination)> = spec

@@ -13,9 +13,9 @@ use quote::ToTokens;
 use syn::visit_mut::VisitMut;
 
 /// Rewrites the success arms in `file`'s `builder` module; returns how many were rewritten.
-pub fn route_success_bodies(file: &mut syn::File, protocol: &str) -> anyhow::Result<usize> {
+pub fn route_success_bodies(file: &mut syn::File, api_type: &str) -> anyhow::Result<usize> {
     let mut rewrite = SuccessArms {
-        protocol: syn::parse_str(protocol)?,
+        api_type: syn::parse_str(api_type)?,
         rewritten: 0,
     };
     for item in super::ast::module(&mut file.items, "builder")? {
@@ -26,8 +26,9 @@ pub fn route_success_bodies(file: &mut syn::File, protocol: &str) -> anyhow::Res
 
 /// Replaces the decoding expression of `200u16 => …` arms.
 struct SuccessArms {
-    /// The API's `helpdesk_client_runtime::__private::exec::Protocol`: its error marker is read while decoding.
-    protocol: syn::Type,
+    /// The API's `helpdesk_client_runtime::__private::Api` impl type: its error marker is read
+    /// while decoding.
+    api_type: syn::Type,
     rewritten: usize,
 }
 
@@ -42,9 +43,9 @@ impl VisitMut for SuccessArms {
         let decodes_json = body.trim_start_matches('{').trim_end_matches('}').trim()
             == "ResponseValue :: from_response (response) . await";
         if is_200 && decodes_json {
-            let protocol = &self.protocol;
+            let api_type = &self.api_type;
             *arm.body = syn::parse_quote! {
-                ::helpdesk_client_runtime::__private::decode::success_response::<#protocol, _, _>(response).await
+                ::helpdesk_client_runtime::__private::decode::success_response::<#api_type, _, _>(response).await
             };
             self.rewritten += 1;
         }
