@@ -49,18 +49,23 @@ pub fn run(root: &Path, check: bool) -> anyhow::Result<bool> {
 
 /// Runs rustdoc with JSON output on `package`'s library; returns the parsed document.
 fn rustdoc_json(root: &Path, package: &str) -> anyhow::Result<Value> {
+    // A target directory of its own: `RUSTC_BOOTSTRAP` is part of what cargo fingerprints, so
+    // in the workspace's target directory this run would make every later build start over.
+    let target: PathBuf = std::env::var_os("CARGO_TARGET_DIR")
+        .map_or_else(|| root.join("target"), PathBuf::from)
+        .join("public-api");
     let mut command = process::cargo();
     command
         .current_dir(root)
         .args(["rustdoc", "--quiet", "--lib", "-p", package])
+        .env("CARGO_TARGET_DIR", &target)
         .env("RUSTC_BOOTSTRAP", "1")
         .env(
             "RUSTDOCFLAGS",
             "-Z unstable-options --output-format json --cap-lints allow",
         );
     process::run(&mut command)?;
-    let path: PathBuf = std::env::var_os("CARGO_TARGET_DIR")
-        .map_or_else(|| root.join("target"), PathBuf::from)
+    let path = target
         .join("doc")
         .join(format!("{}.json", package.replace('-', "_")));
     let text = std::fs::read_to_string(&path)
