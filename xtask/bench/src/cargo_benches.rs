@@ -172,8 +172,8 @@ pub fn run(root: &Path, quick: bool) -> anyhow::Result<Vec<Row>> {
         mib("stream_peak_bytes")?,
         mib("one_page_peak_bytes")?,
         "MiB",
-        Comparison::Below,
-        2.0,
+        Comparison::AtMost,
+        1.1,
     ));
     Ok(rows)
 }
