@@ -597,3 +597,19 @@ fn a_key_containing_another_is_masked_whole() {
         format!("a {MASK} b {MASK} c")
     );
 }
+
+/// What an error keeps of a body: redacted first, then cut to
+/// [`crate::MAX_ERROR_BODY`], so that a key across the cut leaves no prefix behind.
+#[test]
+fn a_kept_body_is_redacted_then_cut() {
+    use super::super::redacted_bounded;
+    let secrets = Secrets::new([KEYS[0]]);
+    let max = crate::MAX_ERROR_BODY;
+    let body = [&"x".repeat(max - 5), KEYS[0], " and more"].concat();
+    let kept = redacted_bounded(&secrets, &bytes::Bytes::from(body));
+    assert_eq!(kept.len(), max);
+    assert_eq!(&kept[max - 5..], &MASK.as_bytes()[..5]);
+    // A body within the bound is kept whole.
+    let short = bytes::Bytes::from(format!("short {}", KEYS[0]));
+    assert_eq!(redacted_bounded(&secrets, &short), format!("short {MASK}"));
+}
