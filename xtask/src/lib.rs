@@ -1,5 +1,5 @@
 //! The library of `cargo xtask` (the CLI is `main.rs`): generation, validation, bundles,
-//! consumers, docs, man pages and recording, and what the bench tool `xtask/bench` (package `xtask-bench`)
+//! consumers, docs, man pages, mutation testing and recording, and what the bench tool `xtask/bench` (package `xtask-bench`)
 //! reuses of them: [`apis`], [`bundle`], [`consumers`], [`process`].
 
 pub mod apis;
@@ -13,6 +13,7 @@ pub mod forward;
 pub mod generate;
 pub mod man;
 mod model;
+pub mod mutants;
 pub mod process;
 pub mod public_api;
 pub mod validate;

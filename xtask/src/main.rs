@@ -21,6 +21,10 @@
 //! - `cargo xtask bench [--quick] [--peer]` runs the benchmarks and prints each figure as a
 //!   ratio against a baseline measured in the same run: the bench tool is its own crate,
 //!   `xtask/bench` (see [`xtask::forward`]).
+//! - `cargo xtask mutants [--in-diff] [--jobs N] [--file PART]` runs cargo-mutants (pinned,
+//!   installed when missing) over the runtime's security and paging code and Contiple's
+//!   signing, and fails on a survivor not accepted in `xtask/mutants-accepted.txt` (see
+//!   [`xtask::mutants`]).
 //! - `cargo xtask record <api> <operationId> [--param NAME=VALUE …]` records an exchange with
 //!   the live API (see [`xtask::forward`]).
 
@@ -28,7 +32,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 use xtask::forward::{self, Forwarded};
-use xtask::{bundle, consumers, docs, generate, man, public_api, validate};
+use xtask::{bundle, consumers, docs, generate, man, mutants, public_api, validate};
 
 /// Maintainer tasks for the LiveAgent and Contiple API clients.
 #[derive(Parser)]
@@ -73,6 +77,24 @@ enum Command {
         #[arg(long)]
         check: bool,
     },
+    /// Mutation testing (cargo-mutants, pinned) of the runtime's redaction, retries, paging,
+    /// rate limit and strict decoding and of Contiple's signing; fails on a survivor not
+    /// listed in `xtask/mutants-accepted.txt`. A full run writes `docs/mutants.md`.
+    Mutants {
+        /// Mutate only the lines changed since the merge base with `origin/main` (else
+        /// `HEAD~1`); nothing to do, and nothing installed, when no mutated file changed.
+        #[arg(long)]
+        in_diff: bool,
+        /// The base of `--in-diff` instead (a git revision).
+        #[arg(long, requires = "in_diff")]
+        base: Option<String>,
+        /// Only the mutated files whose path contains this (repeatable).
+        #[arg(long = "file")]
+        only: Vec<String>,
+        /// Parallel cargo-mutants jobs (each builds in its own copy of the tree).
+        #[arg(long, default_value_t = 1)]
+        jobs: u32,
+    },
     /// Record one exchange with the live API (credentials from the environment) as
     /// `tests/recordings/<api>/<operationId>/<case>.json`.
     Record(Forwarded),
@@ -90,6 +112,20 @@ fn main() -> ExitCode {
         Command::Docs => docs::build(&root).map(|_| true),
         Command::PublicApi { check } => public_api::run(&root, check),
         Command::Man => man::run(&root).map(|_| true),
+        Command::Mutants {
+            in_diff,
+            base,
+            only,
+            jobs,
+        } => mutants::run(
+            &root,
+            &mutants::Options {
+                in_diff,
+                base,
+                only,
+                jobs,
+            },
+        ),
         Command::Record(args) => return forward::record(&root, &args),
         Command::Bench(args) => return forward::bench(&root, &args),
     };

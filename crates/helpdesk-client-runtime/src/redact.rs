@@ -56,6 +56,9 @@ pub struct Secrets {
 }
 
 /// The secrets as characters, longest first (so a secret containing another is masked whole).
+/// Each is a [`Zeroizing`] vector: dropping the list (or a duplicate [`Secrets::new`] leaves
+/// out) clears every copy before its memory is freed. The tests check it with an allocator
+/// that looks at each block as it is freed.
 struct SecretList {
     secrets: Vec<Zeroizing<Vec<char>>>,
 }
@@ -155,13 +158,6 @@ impl DropWatch {
     }
 }
 
-impl Drop for SecretList {
-    fn drop(&mut self) {
-        // `Zeroizing` clears each secret; the vector itself holds no secret bytes.
-        self.secrets.clear();
-    }
-}
-
 /// Masks the value after every `apikey=` (LiveAgent's query parameter), in any text, without
 /// knowing the key: for texts that belong to no client (a URL a tool prints).
 pub fn mask_query_keys(text: &str) -> Cow<'_, str> {
@@ -208,10 +204,7 @@ fn mask_secret(text: &[u8], secret: &[char]) -> Option<Vec<u8>> {
     let mut copied = 0; // text[..copied] is in `out` (or unchanged)
     let mut i = 0;
     while i < text.len() {
-        let b = text[i];
-        let may_start =
-            b == first_byte || b == b'%' || b == b'\\' || b == b'&' || (b == b'+' && first == ' ');
-        if may_start {
+        if may_start(text[i], first_byte, first) {
             if let Some(end) = match_at(text, i, secret) {
                 let out = out.get_or_insert_with(|| Vec::with_capacity(text.len()));
                 out.extend_from_slice(&text[copied..i]);
@@ -228,14 +221,24 @@ fn mask_secret(text: &[u8], secret: &[char]) -> Option<Vec<u8>> {
     Some(out)
 }
 
+/// Whether a spelling of a secret whose first character is `first` (whose UTF-8 starts with
+/// `first_byte`) may start at a byte `b`: the first byte itself, or the start of an escape. A
+/// filter only: [`match_at`] decides.
+fn may_start(b: u8, first_byte: u8, first: char) -> bool {
+    b == first_byte || b == b'%' || b == b'\\' || b == b'&' || (b == b'+' && first == ' ')
+}
+
 /// Where a spelling of `secret` starting at `text[start]` ends: the whole secret, or a prefix
 /// of at least [`MIN_PREFIX_LEN`] characters that runs into the end of the text.
 fn match_at(text: &[u8], start: usize, secret: &[char]) -> Option<usize> {
     let mut at = start;
     for (matched, &c) in secret.iter().enumerate() {
         match unit(text, at, c) {
-            Unit::Match(len) => at += len,
-            Unit::Incomplete if matched >= MIN_PREFIX_LEN => return Some(text.len()),
+            // A prefix cut inside the spelling of its next character: masked to the end.
+            Unit::Incomplete | Unit::Ambiguous(_) if matched >= MIN_PREFIX_LEN => {
+                return Some(text.len())
+            }
+            Unit::Match(len) | Unit::Ambiguous(len) => at += len,
             Unit::Incomplete | Unit::NoMatch => return None,
         }
     }
@@ -250,6 +253,9 @@ enum Unit {
     NoMatch,
     /// The text ends before it could tell (it ends with a prefix of a spelling).
     Incomplete,
+    /// Either: yes, verbatim, in this many bytes, or the text ends inside a longer spelling
+    /// that starts with the same bytes (`\` of `\u005C`, `%` of `%25`, `&` of `&amp;`).
+    Ambiguous(usize),
 }
 
 fn unit(text: &[u8], at: usize, c: char) -> Unit {
@@ -269,8 +275,10 @@ fn unit(text: &[u8], at: usize, c: char) -> Unit {
     // An HTML character reference.
     if rest[0] == b'&' {
         match html_reference(rest) {
-            Escape::Char(decoded, len) if decoded == c => return Unit::Match(len),
-            Escape::Incomplete => incomplete = true,
+            Escape::Char(decoded, len) | Escape::Digits(decoded, len) if decoded == c => {
+                return Unit::Match(len)
+            }
+            Escape::Incomplete | Escape::Digits(..) => incomplete = true,
             _ => {}
         }
     }
@@ -278,11 +286,6 @@ fn unit(text: &[u8], at: usize, c: char) -> Unit {
         return Unit::Match(1);
     }
     // The UTF-8 bytes, each verbatim or percent-encoded.
-    let no_match = if incomplete {
-        Unit::Incomplete
-    } else {
-        Unit::NoMatch
-    };
     let mut utf8 = [0u8; 4];
     let mut len = 0;
     for &byte in c.encode_utf8(&mut utf8).as_bytes() {
@@ -296,17 +299,31 @@ fn unit(text: &[u8], at: usize, c: char) -> Unit {
                     len += 3;
                     continue;
                 }
-                // `%` or `%X` at the very end: the start of an encoded byte, perhaps.
-                None if rest[1..].iter().all(u8::is_ascii_hexdigit) => return Unit::Incomplete,
+                // `%` or `%X` at the very end: the start of an encoded byte, perhaps (or, when
+                // the byte is `%`, that byte verbatim: both readings stand).
+                None if rest[1..].iter().all(u8::is_ascii_hexdigit) => {
+                    if byte != b'%' {
+                        return Unit::Incomplete;
+                    }
+                    incomplete = true;
+                }
                 _ => {}
             }
         }
         if first != byte {
-            return no_match;
+            return if incomplete {
+                Unit::Incomplete
+            } else {
+                Unit::NoMatch
+            };
         }
         len += 1;
     }
-    Unit::Match(len)
+    if incomplete {
+        Unit::Ambiguous(len)
+    } else {
+        Unit::Match(len)
+    }
 }
 
 fn hex_pair(high: u8, low: u8) -> Option<u8> {
@@ -315,6 +332,7 @@ fn hex_pair(high: u8, low: u8) -> Option<u8> {
 }
 
 /// An escape sequence decoded.
+#[cfg_attr(test, derive(Debug, PartialEq))]
 enum Escape {
     /// The character, and the sequence's length in bytes.
     Char(char, usize),
@@ -322,6 +340,9 @@ enum Escape {
     Invalid,
     /// The text ends inside what may be an escape.
     Incomplete,
+    /// The text ends in the digits of a numeric HTML reference without `;`: this character
+    /// (in this many bytes), or another one if more digits follow.
+    Digits(char, usize),
 }
 
 /// A JSON string escape at the start of `text` (which starts with `\`).
@@ -375,45 +396,65 @@ fn json_escape(text: &[u8]) -> Escape {
     char::from_u32(high).map_or(Escape::Invalid, |c| Escape::Char(c, 6))
 }
 
-/// An HTML character reference at the start of `text` (which starts with `&`).
+/// An HTML character reference at the start of `text` (which starts with `&`): a named one
+/// (`&amp;`), or a numeric one ([`numeric_reference`]).
 fn html_reference(text: &[u8]) -> Escape {
-    const LONGEST: usize = 12; // `&#x0010FFFF;`
-    let window = &text[..text.len().min(LONGEST)];
+    if text.get(1) == Some(&b'#') {
+        return numeric_reference(text);
+    }
+    let window = &text[..text.len().min(HTML_LONGEST)];
     let Some(end) = window.iter().position(|&b| b == b';') else {
-        return if text.len() < LONGEST && window[1..].iter().all(u8::is_ascii_alphanumeric_or_hash)
-        {
+        return if text.len() < HTML_LONGEST && window[1..].iter().all(u8::is_ascii_alphanumeric) {
             Escape::Incomplete
         } else {
             Escape::Invalid
         };
     };
-    let name = &window[1..end];
-    let decoded = match name {
-        b"amp" => Some('&'),
-        b"lt" => Some('<'),
-        b"gt" => Some('>'),
-        b"quot" => Some('"'),
-        b"apos" => Some('\''),
-        [b'#', b'x' | b'X', hex @ ..] => std::str::from_utf8(hex)
-            .ok()
-            .and_then(|hex| u32::from_str_radix(hex, 16).ok())
-            .and_then(char::from_u32),
-        [b'#', decimal @ ..] => std::str::from_utf8(decimal)
-            .ok()
-            .and_then(|decimal| decimal.parse::<u32>().ok())
-            .and_then(char::from_u32),
-        _ => None,
+    let decoded = match &window[1..end] {
+        b"amp" => '&',
+        b"lt" => '<',
+        b"gt" => '>',
+        b"quot" => '"',
+        b"apos" => '\'',
+        _ => return Escape::Invalid,
     };
-    decoded.map_or(Escape::Invalid, |c| Escape::Char(c, end + 1))
+    Escape::Char(decoded, end + 1)
 }
 
-trait AlnumOrHash {
-    fn is_ascii_alphanumeric_or_hash(&self) -> bool;
-}
+/// The longest HTML reference decoded, in bytes: `&#x0010FFFF;`, `&#001114111;`.
+const HTML_LONGEST: usize = 12;
 
-impl AlnumOrHash for u8 {
-    fn is_ascii_alphanumeric_or_hash(&self) -> bool {
-        self.is_ascii_alphanumeric() || *self == b'#'
+/// A numeric HTML reference at the start of `text` (which starts with `&#`): decimal
+/// (`&#47;`) or hexadecimal (`&#x2F;`, `&#X2f;`), with or without the final `;` (HTML reads
+/// the digits up to the first byte that is not one, as a browser shows `&#47x` as `/x`), at
+/// most [`HTML_LONGEST`] bytes in all.
+fn numeric_reference(text: &[u8]) -> Escape {
+    let (start, radix) = match text.get(2) {
+        Some(b'x' | b'X') => (3, 16),
+        Some(_) => (2, 10),
+        None => return Escape::Incomplete,
+    };
+    let max_digits = HTML_LONGEST - 1 - start;
+    let digits = text[start..]
+        .iter()
+        .take(max_digits + 1)
+        .take_while(|&&b| char::from(b).is_digit(radix))
+        .count();
+    if digits > max_digits {
+        return Escape::Invalid;
+    }
+    let end = start + digits;
+    let decoded = std::str::from_utf8(&text[start..end])
+        .ok()
+        .and_then(|digits| u32::from_str_radix(digits, radix).ok())
+        .and_then(char::from_u32);
+    match (text.get(end), decoded) {
+        // No digit yet, or a number that more digits may still make a character (`&#xD800`
+        // is a surrogate, `&#xD8000` a character).
+        (None, None) if digits < max_digits => Escape::Incomplete,
+        (None, Some(c)) => Escape::Digits(c, end),
+        (Some(&after), Some(c)) => Escape::Char(c, end + usize::from(after == b';')),
+        _ => Escape::Invalid,
     }
 }
 
@@ -476,6 +517,9 @@ pub(crate) fn redacted_headers(secrets: &Secrets, headers: HeaderMap) -> HeaderM
 #[cfg(test)]
 mod tests {
     use super::{mask_query_keys, Secrets, MASK};
+
+    mod spellings;
+    mod zeroize;
 
     const KEY: &str = "k3y/with+reserved?chars=1&x";
 
