@@ -226,6 +226,13 @@ pub fn run(root: &Path) -> anyhow::Result<bool> {
         let snake = stem.replace('-', "_");
         outcomes.push(lint(root, &tools.node_bin, &stem, bundle_path.as_os_str())?);
         let crate_name = format!("{stem}-client");
+        // openapi-generator 7.26's OpenAPI 3.1 support is beta: from a bundle's `webhooks` (the
+        // endpoints a service serves, Contiple's inbound side) its Python generator writes a
+        // parameter without a type (`tel_no: ,`, a syntax error in the whole package). Its
+        // clients call the API, so they are generated from the bundle without `webhooks`, as
+        // spec/README.md tells other teams to do; the webhooks' types come from
+        // openapi-typescript below, and Redocly lints the whole bundle.
+        let generator_input = without_webhooks(&bundle_path, &out.join(format!("{stem}.json")))?;
         for (language, properties) in [
             ("rust", format!("packageName={crate_name}")),
             ("python", format!("packageName={snake}_client")),
@@ -235,7 +242,7 @@ pub fn run(root: &Path) -> anyhow::Result<bool> {
             outcomes.push(generator(
                 &tools,
                 &stem,
-                &bundle_path,
+                &generator_input,
                 language,
                 &out,
                 &properties,
@@ -347,6 +354,24 @@ fn lint(
     };
     let counts = (count("errors"), count("warnings"));
     Ok(Outcome::new(stem, "redocly lint (recommended)", started, counts).note(note))
+}
+
+/// A copy of `bundle` without its `webhooks` at `copy` (the bundle itself when it has none).
+fn without_webhooks(bundle: &Path, copy: &Path) -> anyhow::Result<PathBuf> {
+    let text =
+        std::fs::read_to_string(bundle).with_context(|| format!("reading {}", bundle.display()))?;
+    let mut document: serde_json::Value = serde_json::from_str(&text)?;
+    let Some(map) = document.as_object_mut() else {
+        return Ok(bundle.to_path_buf());
+    };
+    if map.remove("webhooks").is_none() {
+        return Ok(bundle.to_path_buf());
+    }
+    if let Some(parent) = copy.parent() {
+        std::fs::create_dir_all(parent)?;
+    }
+    std::fs::write(copy, serde_json::to_string_pretty(&document)?)?;
+    Ok(copy.to_path_buf())
 }
 
 /// Runs `openapi-generator-cli generate -g <language>` on a bundle into `out`, keeping its
