@@ -128,6 +128,9 @@ const APIS: [Api; 2] = [
 /// The base URL in a consumer's `main.rs`, and the one line a user changes.
 const URLS: [&str; 2] = ["https://example.com/api", "https://example.org/api"];
 
+/// Which samples of a [`Side`] a row reads.
+type Samples = fn(&Side) -> &Vec<f64>;
+
 /// One consumer: ours or the peer, of one API.
 struct Side {
     /// `ours-<api>` or `peer-<api>`: the consumer crate's directory and package suffix.
@@ -228,64 +231,72 @@ pub fn run(root: &Path, quick: bool) -> anyhow::Result<Vec<Row>> {
         }
         let [ours, peer] = &sides;
         let name = api.name;
-        rows.extend([
-            Row::new(
+        // (measure, our samples, the peer's samples, unit, target): every row is "at most".
+        let table: [(String, Samples, Samples, &str, f64); 7] = [
+            (
                 format!("build: clean debug, {name} vs openapi-generator rust (defaults)"),
-                median(&ours.clean),
-                median(&peer.clean),
+                |s| &s.clean,
+                |s| &s.clean,
                 "s",
-                Comparison::AtMost,
                 1.0,
             ),
-            Row::new(
+            (
                 format!("build: clean debug, {name} vs the peer, CPU seconds (defaults)"),
-                median(&ours.clean_cpu),
-                median(&peer.clean_cpu),
+                |s| &s.clean_cpu,
+                |s| &s.clean_cpu,
                 "s",
-                Comparison::AtMost,
                 1.0,
             ),
-            Row::new(
+            (
                 format!("build: clean debug, {name}, both on rustls"),
-                median(&ours.clean),
-                median(&peer.clean_rustls),
+                |s| &s.clean,
+                |s| &s.clean_rustls,
                 "s",
-                Comparison::AtMost,
                 0.8,
             ),
-            Row::new(
+            (
                 format!("build: {name} client crate alone (touch, debug)"),
-                median(&ours.touch),
-                median(&peer.touch),
+                |s| &s.touch,
+                |s| &s.touch,
                 "s",
-                Comparison::AtMost,
                 0.7,
             ),
-            Row::new(
+            (
                 format!("build: {name} client crate alone, CPU seconds"),
-                median(&ours.touch_cpu),
-                median(&peer.touch_cpu),
+                |s| &s.touch_cpu,
+                |s| &s.touch_cpu,
                 "s",
-                Comparison::AtMost,
                 0.7,
             ),
-            Row::new(
+            (
                 format!("build: {name} user's incremental rebuild (one line of main.rs)"),
-                median(&ours.incremental),
-                median(&peer.incremental),
+                |s| &s.incremental,
+                |s| &s.incremental,
                 "s",
-                Comparison::AtMost,
                 1.05,
             ),
-            Row::new(
+            (
                 format!("build: {name} rustc peak memory compiling the client crate"),
-                median(&ours.peak_mib),
-                median(&peer.peak_mib),
+                |s| &s.peak_mib,
+                |s| &s.peak_mib,
                 "MiB",
-                Comparison::AtMost,
                 1.0,
             ),
-        ]);
+        ];
+        rows.extend(
+            table
+                .into_iter()
+                .map(|(measure, ours_of, peer_of, unit, target)| {
+                    Row::new(
+                        measure,
+                        median(ours_of(ours)),
+                        median(peer_of(peer)),
+                        unit,
+                        Comparison::AtMost,
+                        target,
+                    )
+                }),
+        );
     }
     Ok(rows)
 }
@@ -333,12 +344,8 @@ fn measure(dir: &Path, side: &mut Side) -> anyhow::Result<()> {
     let log = side.target.join("rustc-peak.log");
     let _ = std::fs::remove_file(&log);
     renew_mtime(&side.client_lib)?;
-    let mut command = cargo(dir);
+    let mut command = build_command(dir, side, &[], false);
     command
-        .args(["build", "--frozen", "-p"])
-        .arg(format!("consumer-{}", side.consumer))
-        .env("CARGO_TARGET_DIR", &side.target)
-        .env("CARGO_INCREMENTAL", "0")
         .env("RUSTC_WRAPPER", dir.join("rustc-peak.py"))
         .env("RUSTC_PEAK_LOG", &log);
     process::run(&mut command)?;
@@ -494,6 +501,17 @@ fn build(
     features: &[&str],
     incremental: bool,
 ) -> anyhow::Result<(f64, f64)> {
+    let mut command = build_command(dir, side, features, incremental);
+    let cpu_before = children_cpu_seconds();
+    let started = Instant::now();
+    process::run(&mut command)?;
+    let wall = started.elapsed().as_secs_f64();
+    Ok((wall, children_cpu_seconds() - cpu_before))
+}
+
+/// The `cargo build` of one side's consumer with `features` (cargo arguments), in its own
+/// target directory, incrementally or not.
+fn build_command(dir: &Path, side: &Side, features: &[&str], incremental: bool) -> Command {
     let mut command = cargo(dir);
     command
         .args(["build", "--frozen", "-p"])
@@ -501,11 +519,7 @@ fn build(
         .args(features)
         .env("CARGO_TARGET_DIR", &side.target)
         .env("CARGO_INCREMENTAL", if incremental { "1" } else { "0" });
-    let cpu_before = children_cpu_seconds();
-    let started = Instant::now();
-    process::run(&mut command)?;
-    let wall = started.elapsed().as_secs_f64();
-    Ok((wall, children_cpu_seconds() - cpu_before))
+    command
 }
 
 /// User + system CPU seconds of this process's waited-for children and their descendants.
