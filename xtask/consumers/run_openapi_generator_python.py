@@ -13,26 +13,18 @@ import importlib
 import inspect
 import json
 import pkgutil
-import re
 import sys
-import traceback
 import typing
 
 sys.path.insert(0, sys.argv[1])
 sys.path.insert(0, __file__.rsplit("/", 1)[0] + "/helpers")
 from contiple_signing import Signer  # noqa: E402
+from run_calls import key, report_each, snake  # noqa: E402
 
 name = sys.argv[2]
 package = importlib.import_module(name)
 calls = json.load(open(sys.argv[3], encoding="utf-8"))
 
-
-def snake(text: str) -> str:
-    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", text).lower()
-
-
-def key(text: str) -> str:
-    return re.sub(r"[^a-z0-9]", "", text.lower())
 
 
 def api_client():
@@ -110,15 +102,7 @@ def call_one(client, call):
 
 def main():
     client = api_client()
-    for call in calls["calls"]:
-        try:
-            ok, detail = call_one(client, call)
-        except Exception as err:  # noqa: BLE001 - every failure is reported, not raised
-            ok, detail = False, f"{type(err).__name__}: {err}"
-            if "-v" in sys.argv:
-                traceback.print_exc()
-        print(json.dumps({"operation": call["operation"], "ok": ok, "detail": str(detail)[:400]}),
-              flush=True)
+    report_each(calls, lambda call: call_one(client, call))
 
 
 main()

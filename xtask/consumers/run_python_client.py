@@ -13,27 +13,19 @@ import importlib
 import io
 import json
 import pkgutil
-import re
 import sys
-import traceback
 import typing
 
 sys.path.insert(0, sys.argv[1])
 sys.path.insert(0, __file__.rsplit("/", 1)[0] + "/helpers")
 from contiple_signing import Signer  # noqa: E402
+from run_calls import key, report_each, snake  # noqa: E402
 
 package = importlib.import_module(sys.argv[2])
 calls = json.load(open(sys.argv[3], encoding="utf-8"))
 client_module = importlib.import_module(f"{sys.argv[2]}.client")
 types_module = importlib.import_module(f"{sys.argv[2]}.types")
 
-
-def snake(name: str) -> str:
-    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", "_", name).lower()
-
-
-def key(name: str) -> str:
-    return re.sub(r"[^a-z0-9]", "", name.lower())
 
 
 def find_module(operation: str):
@@ -106,15 +98,7 @@ def call_one(http, call):
 
 def main():
     http = client()
-    for call in calls["calls"]:
-        try:
-            ok, detail = call_one(http, call)
-        except Exception as err:  # noqa: BLE001 - every failure is reported, not raised
-            ok, detail = False, f"{type(err).__name__}: {err}"
-            if "-v" in sys.argv:
-                traceback.print_exc()
-        print(json.dumps({"operation": call["operation"], "ok": ok, "detail": str(detail)[:400]}),
-              flush=True)
+    report_each(calls, lambda call: call_one(http, call))
 
 
 main()
