@@ -3,9 +3,8 @@
 //! `auth login --with-token` (service id, organization id, security key) used by a call, the
 //! credentials file 0600 and the key never printed.
 
-use std::io::Write;
 use std::os::unix::fs::PermissionsExt;
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Output};
 
 use api_tests::capped::{self, ids};
 
@@ -21,23 +20,13 @@ fn runtime() -> tokio::runtime::Runtime {
 
 /// Runs the binary with `env` only (and `stdin` on its stdin).
 fn run(env: &[(&str, &str)], args: &[&str], stdin: &str) -> Output {
-    let mut child = Command::new(BIN)
+    let mut command = Command::new(BIN);
+    command
         .args(args)
         .arg("--no-retries")
         .env_clear()
-        .envs(env.iter().copied())
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the binary runs");
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(stdin.as_bytes())
-        .unwrap();
-    child.wait_with_output().unwrap()
+        .envs(env.iter().copied());
+    api_tests::cli::output_with_stdin(command, stdin)
 }
 
 #[test]

@@ -4,10 +4,9 @@
 //! (the key a wiremock server receives says which won), `auth status` masks every key and
 //! names the source that won, and `auth logout` removes a profile.
 
-use std::io::Write;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Output};
 
 use mock_server::{Options, ReplayServer};
 
@@ -27,23 +26,13 @@ fn runtime() -> tokio::runtime::Runtime {
 
 /// Runs the binary with only `HOME` (and `env`) in the environment, `stdin` on its stdin.
 fn run(home: &Path, env: &[(&str, &str)], args: &[&str], stdin: &str) -> Output {
-    let mut child = Command::new(BIN)
+    let mut command = Command::new(BIN);
+    command
         .args(args)
         .env_clear()
         .env("HOME", home)
-        .envs(env.iter().copied())
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("the binary runs");
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(stdin.as_bytes())
-        .unwrap();
-    child.wait_with_output().unwrap()
+        .envs(env.iter().copied());
+    api_tests::cli::output_with_stdin(command, stdin)
 }
 
 fn text(output: &Output) -> String {
