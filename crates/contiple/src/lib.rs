@@ -147,7 +147,7 @@ pub mod prelude {
 
 /// A failed Contiple call: the shared runtime's error with Contiple's error payload (the
 /// envelope's `header`: `resultCode`, `resultMessage`, `isSuccessful`).
-pub type Error = helpdesk_client_runtime::Error<types::ResponseHeader>;
+pub type Error = helpdesk_client_runtime::Error<Contiple>;
 
 /// Builds a [`Client`]: timeouts, user agent, retries, rate limit, or a
 /// `reqwest::ClientBuilder` of your own.
@@ -163,4 +163,4 @@ pub type Error = helpdesk_client_runtime::Error<types::ResponseHeader>;
 ///     .build()?;
 /// # Ok::<(), contiple::Error>(())
 /// ```
-pub type ClientBuilder = helpdesk_client_runtime::ClientBuilder<Client>;
+pub type ClientBuilder = helpdesk_client_runtime::ClientBuilder<Contiple>;

@@ -184,7 +184,7 @@ pub mod prelude {
 
 /// A failed LiveAgent call: the shared runtime's error with LiveAgent's error payload
 /// (`statuscode`, `errormessage`, `debugmessage`).
-pub type Error = helpdesk_client_runtime::Error<types::Error>;
+pub type Error = helpdesk_client_runtime::Error<LiveAgent>;
 
 /// Builds a [`Client`]: timeouts, user agent, retries, rate limit, or a `reqwest::ClientBuilder`
 /// of your own.
@@ -200,7 +200,7 @@ pub type Error = helpdesk_client_runtime::Error<types::Error>;
 ///     .build()?;
 /// # Ok::<(), liveagent::Error>(())
 /// ```
-pub type ClientBuilder = helpdesk_client_runtime::ClientBuilder<Client>;
+pub type ClientBuilder = helpdesk_client_runtime::ClientBuilder<LiveAgent>;
 
 #[cfg(test)]
 mod tests {
