@@ -124,7 +124,8 @@ impl ErrorEnvelope {
 /// - progenitor's `ClientHooks` for the client: its `pre` hook authenticates the secured
 ///   operations ([`crate::Credentials::authenticate`]), its `exec` hook is
 ///   [`crate::exec::execute`];
-/// - the client's `raw(method, path)` method ([`crate::RawRequest`]).
+/// - the client's `raw(method, path)` method ([`crate::RawRequest`]) and its per-call views
+///   (`with_timeout`, `with_retry`, `with_max_body_bytes`: [`view`]).
 ///
 /// `secured_operations` and `raw_body_operations` are operation ids as in
 /// `OperationInfo::operation_id`: those whose spec names a security scheme, and those whose
@@ -240,8 +241,46 @@ macro_rules! api_glue {
             ) -> $crate::RawRequest<'_, $api> {
                 $crate::RawRequest::new(self, method, path)
             }
+
+            /// A view of this client whose calls time out after `timeout` (each attempt,
+            /// connect to last byte, a stream's every page and a download's whole body)
+            /// instead of the builder's `timeout`. A view is cheap (no new connection pool):
+            /// it shares this client's connections, rate limiter and secrets, and this client
+            /// is unchanged. Example: [the crate's documentation](crate#settings-per-call).
+            pub fn with_timeout(&self, timeout: ::std::time::Duration) -> Self {
+                $crate::__private::view::<$api>(self, |runtime| runtime.timeout = Some(timeout))
+            }
+
+            /// A view of this client that retries as `policy` says (e.g.
+            /// `RetryPolicy { retry_non_idempotent: true, ..Default::default() }` for one POST
+            /// that is safe to send twice); shares everything else, as
+            /// [`with_timeout`](Self::with_timeout) says.
+            pub fn with_retry(&self, policy: $crate::RetryPolicy) -> Self {
+                $crate::__private::view::<$api>(self, |runtime| runtime.retry = policy)
+            }
+
+            /// A view of this client that reads response bodies (a download's file included)
+            /// up to `limit` bytes, failing larger ones with `Error::BodyTooLarge`; shares
+            /// everything else, as [`with_timeout`](Self::with_timeout) says.
+            pub fn with_max_body_bytes(&self, limit: usize) -> Self {
+                $crate::__private::view::<$api>(self, |runtime| runtime.max_body_bytes = limit)
+            }
         }
     };
+}
+
+/// A per-call view of `client` (what `with_timeout`, `with_retry` and `with_max_body_bytes`
+/// return): the same base URL, HTTP client (connection pool), credentials, secrets and rate
+/// limiter, with the runtime settings `change` makes.
+pub fn view<A: Api>(
+    client: &A::Client,
+    change: impl FnOnce(&mut crate::state::Runtime),
+) -> A::Client {
+    A::client(
+        client.baseurl(),
+        client.client().clone(),
+        client.inner().with_runtime(change),
+    )
 }
 
 /// An API for the runtime's own tests: LiveAgent's error envelope, no authentication.

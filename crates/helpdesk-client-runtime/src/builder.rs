@@ -16,6 +16,11 @@ use crate::Error;
 /// Redirects are never followed (a followed 302 would turn a POST into a body-less GET and
 /// send credentials to another host) and no `Referer` is sent, also when the caller brings
 /// its own `reqwest::ClientBuilder`.
+///
+/// Its timeout, retries and body cap are the client's; for one call, a stream or a download,
+/// the client's `with_timeout`, `with_retry` and `with_max_body_bytes` return a cheap view
+/// with one of them changed (the same connection pool, rate limiter and secrets; the API
+/// crates' docs, "Settings per call").
 pub struct ClientBuilder<A: Api> {
     base_url: String,
     credentials: A::Credentials,
@@ -159,6 +164,7 @@ impl<A: Api> ClientBuilder<A> {
             retry: self.retry,
             limiter,
             max_body_bytes: self.max_body_bytes,
+            timeout: None,
         };
         let base_url = crate::Credentials::base_url(&self.credentials, &self.base_url);
         Ok(A::client(

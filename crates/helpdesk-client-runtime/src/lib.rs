@@ -93,7 +93,7 @@ pub mod __private {
     pub use progenitor_client::ClientInfo;
     pub use serde_json;
 
-    pub use crate::api::{Api, ErrorEnvelope, MarkerValue, SpecFacts};
+    pub use crate::api::{view, Api, ErrorEnvelope, MarkerValue, SpecFacts};
     pub use crate::builder::{check_base_url, install_crypto_provider};
     pub use crate::credentials::{secret_fingerprint, Credentials};
     pub use crate::envelope::decode_response;

@@ -52,6 +52,11 @@ pub async fn execute<A: Api>(
         // A streamed body (a multipart upload) cannot be sent twice.
         let retryable = runtime.retry.allows(request.method())
             && request.body().is_none_or(|body| body.as_bytes().is_some());
+        let mut request = request;
+        if let Some(timeout) = runtime.timeout {
+            // A per-call view's timeout, for every attempt (copies keep it).
+            *request.timeout_mut() = Some(timeout);
+        }
         let mut original = Some(request);
         let result = retry::run(&runtime.retry, retryable, A::SPEC.crate_name, |attempt| {
             // Each attempt sends a copy while the request may be retried; the last one (or
