@@ -62,8 +62,32 @@ fn size_hints_pass_through() {
     assert_eq!(text, Hint(None));
 }
 
+/// Synthetic: a compact (not human-readable) deserializer of one `u8`, as a binary format
+/// would be.
+struct Compact;
+
+impl<'de> Deserializer<'de> for Compact {
+    type Error = serde::de::value::Error;
+
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
+        visitor.visit_u8(1)
+    }
+
+    fn is_human_readable(&self) -> bool {
+        false
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf
+        option unit unit_struct newtype_struct seq tuple tuple_struct map struct enum
+        identifier ignored_any
+    }
+}
+
 #[test]
 fn the_human_readable_flag_passes_through() {
+    assert!(!Strict::new(Compact).is_human_readable());
+    assert_eq!(u8::deserialize(Strict::new(Compact)), Ok(1));
     // A human-readable deserializer reads an address as text; a compact one as four numbers.
     let address: Ipv4Addr = crate::decode::json(br#""192.0.2.1""#).unwrap();
     assert_eq!(address, Ipv4Addr::new(192, 0, 2, 1));
