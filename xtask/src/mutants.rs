@@ -189,6 +189,14 @@ pub fn run(root: &Path, options: &Options) -> anyhow::Result<bool> {
     }
     for (index, (packages, args, files)) in groups.iter().enumerate() {
         let output = out.join(format!("run-{index}"));
+        // A run that finds nothing to mutate writes no outcomes: those of an earlier run must
+        // not be read as this one's.
+        match std::fs::remove_dir_all(&output) {
+            Err(err) if err.kind() != std::io::ErrorKind::NotFound => {
+                return Err(err).with_context(|| format!("removing {}", output.display()))
+            }
+            _ => {}
+        }
         let mut command = Command::new(&tool);
         command
             .current_dir(root)
@@ -256,10 +264,13 @@ pub fn run(root: &Path, options: &Options) -> anyhow::Result<bool> {
 fn run_note(elapsed: std::time::Duration, jobs: u32) -> String {
     let cpus = std::thread::available_parallelism().map_or(1, usize::from);
     format!(
-        "Run {}: {} minutes, `--jobs {jobs}`, {cpus} CPUs.",
+        "Run {}: {}, `--jobs {jobs}`, {cpus} CPUs.",
         chrono::DateTime::<chrono::Utc>::from(std::time::SystemTime::now())
             .format("%Y-%m-%d %H:%M UTC"),
-        elapsed.as_secs().div_ceil(60)
+        match elapsed.as_secs().div_ceil(60) {
+            1 => "1 minute".to_owned(),
+            minutes => format!("{minutes} minutes"),
+        }
     )
 }
 
