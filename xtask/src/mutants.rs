@@ -127,6 +127,7 @@ impl Tally {
 /// Runs the mutation tests; `Ok(false)` when a survivor is not accepted or a file is over the
 /// bar.
 pub fn run(root: &Path, options: &Options) -> anyhow::Result<bool> {
+    let started = std::time::Instant::now();
     let mut targets: Vec<&Target> = TARGETS
         .iter()
         .filter(|t| {
@@ -188,6 +189,14 @@ pub fn run(root: &Path, options: &Options) -> anyhow::Result<bool> {
     }
     for (index, (packages, args, files)) in groups.iter().enumerate() {
         let output = out.join(format!("run-{index}"));
+        // A run that finds nothing to mutate writes no outcomes: those of an earlier run must
+        // not be read as this one's.
+        match std::fs::remove_dir_all(&output) {
+            Err(err) if err.kind() != std::io::ErrorKind::NotFound => {
+                return Err(err).with_context(|| format!("removing {}", output.display()))
+            }
+            _ => {}
+        }
         let mut command = Command::new(&tool);
         command
             .current_dir(root)
@@ -234,18 +243,35 @@ pub fn run(root: &Path, options: &Options) -> anyhow::Result<bool> {
 
     let (table, ok) = report(&targets, &tallies, &accepted, !options.in_diff);
     print!("{table}");
+    let run = run_note(started.elapsed(), options.jobs);
+    println!("{run}");
     let full = !options.in_diff && options.only.is_empty();
     if full {
         let dated = format!(
             "# Mutation testing: the latest full run\n\n\
              `cargo xtask mutants` (cargo-mutants {VERSION}) writes this file after a full run; \
              CONTRIBUTING.md (\"Mutation testing\") says when to run it. The accepted survivors \
-             and their reasons are in [`{ACCEPTED}`](../{ACCEPTED}).\n\n{table}"
+             and their reasons are in [`{ACCEPTED}`](../{ACCEPTED}).\n\n{run}\n\n{table}"
         );
         std::fs::write(root.join(TABLE), dated)?;
         println!("wrote {TABLE}");
     }
     Ok(ok)
+}
+
+/// When the run ended, how long it took, and on what ("Run 2026-12-08 04:10 UTC: 24 minutes,
+/// `--jobs 1`, 2 CPUs."): a run's time depends mostly on the CPUs it had.
+fn run_note(elapsed: std::time::Duration, jobs: u32) -> String {
+    let cpus = std::thread::available_parallelism().map_or(1, usize::from);
+    format!(
+        "Run {}: {}, `--jobs {jobs}`, {cpus} CPUs.",
+        chrono::DateTime::<chrono::Utc>::from(std::time::SystemTime::now())
+            .format("%Y-%m-%d %H:%M UTC"),
+        match elapsed.as_secs().div_ceil(60) {
+            1 => "1 minute".to_owned(),
+            minutes => format!("{minutes} minutes"),
+        }
+    )
 }
 
 /// The base of `--in-diff` and how to name it: the merge base of `HEAD` with `origin/main`

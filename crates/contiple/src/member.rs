@@ -158,6 +158,8 @@ impl MemberLoginStatus {
 mod tests {
     use super::{HelpCenterPage, Member};
 
+    mod links;
+
     fn docs_sample() -> Member {
         Member {
             service_id: "hangame".to_owned(),

@@ -243,6 +243,8 @@ impl fmt::Debug for Credentials {
 mod tests {
     use super::{signature, signing_message, upload_signing_message};
 
+    mod credentials;
+
     #[test]
     fn messages_follow_the_server_side_rules() {
         // The overview's GET example: values sorted by name, joined with `&`.

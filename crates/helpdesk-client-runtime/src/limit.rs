@@ -185,6 +185,9 @@ mod tests {
 
     use super::{Limiter, RateLimit};
 
+    mod gcra;
+    mod shared_map;
+
     #[tokio::test]
     async fn a_shared_limiter_is_shared_by_key_and_goes_with_its_last_client() {
         let limit = RateLimit::per_minute(60);

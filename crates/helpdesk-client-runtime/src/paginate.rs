@@ -240,6 +240,8 @@ mod tests {
     use super::{page_size, rows, AsCount, Page, Position, Style};
     use crate::Error;
 
+    mod conversions;
+
     /// What a synthetic server reports besides the rows.
     #[derive(Clone, Copy)]
     enum Figures {

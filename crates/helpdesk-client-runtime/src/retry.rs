@@ -281,6 +281,8 @@ mod tests {
 
     use super::{parse_retry_after, run, Attempt, RetryPolicy, RetryReason};
 
+    mod classify;
+
     fn unavailable(retry_after: Option<Duration>) -> Attempt<u16> {
         Attempt::Retry {
             last: 503,

@@ -489,3 +489,6 @@ impl<'de, A: VariantAccess<'de>> VariantAccess<'de> for StrictVariant<A> {
             .struct_variant(fields, StrictVisitor::for_struct(visitor, Off))
     }
 }
+
+#[cfg(test)]
+mod tests;
