@@ -97,7 +97,7 @@ fn the_total_ends_a_stream_once_that_many_rows_arrived() {
 #[tokio::test]
 async fn counting_pages_counts_every_page_fetched_the_last_empty_one_included() {
     let stream = || {
-        rows::<u64, (), _, _>(Style::Offset, |position| async move {
+        rows::<u64, crate::api::testing::Status, _, _>(Style::Offset, |position| async move {
             let start = match position {
                 Position::Offset(offset) => offset,
                 _ => 0,
