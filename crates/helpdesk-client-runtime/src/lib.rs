@@ -59,8 +59,12 @@ mod json_text;
 mod limit;
 mod optional_value;
 mod paginate;
+#[cfg(feature = "redis")]
+mod quota;
 mod raw;
 mod redact;
+#[cfg(all(feature = "redis", any(test, feature = "test-support")))]
+mod redis_server;
 pub mod reexports;
 mod retry;
 mod state;
@@ -75,7 +79,11 @@ pub use envelope::{Download, DownloadExt, Envelope, ResultExt};
 pub use error::{ApiError, Error, ErrorBody, ErrorKind, RawResponse, MAX_ERROR_BODY};
 pub use json_text::JsonEncoded;
 pub use limit::RateLimit;
+#[cfg(feature = "redis")]
+pub use limit::SharedRateLimit;
 pub use optional_value::OptionalValue;
+#[cfg(feature = "redis")]
+pub use quota::{key_fingerprint, RedisQuota};
 pub use raw::RawRequest;
 pub use retry::RetryPolicy;
 
@@ -99,9 +107,11 @@ pub mod __private {
     pub use crate::credentials::{secret_fingerprint, Credentials};
     pub use crate::envelope::decode_response;
     pub use crate::error::loose_text;
-    pub use crate::limit::Limiter;
+    pub use crate::limit::{Limiter, QuotaUnavailable};
     pub use crate::optional_value::{Given, MaybeGiven};
     pub use crate::redact::{mask_query_keys, Secrets};
+    #[cfg(all(feature = "redis", any(test, feature = "test-support")))]
+    pub use crate::redis_server::RedisServer;
     pub use crate::state::{Runtime, State, DEFAULT_MAX_BODY_BYTES};
 
     /// Success bodies decoded strictly, for the generated code.

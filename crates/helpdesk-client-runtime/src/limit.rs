@@ -37,20 +37,50 @@ impl RateLimit {
         }
     }
 
-    /// The GCRA parameters: the emission interval (the steady rate) and the burst.
-    fn gcra(&self) -> Gcra {
+    /// This limit kept in Redis, shared by every process and client with the same API key and
+    /// the same Redis (feature `redis`); give it to the client builder's `shared_rate_limit`.
+    #[cfg(feature = "redis")]
+    pub fn shared(self, quota: crate::RedisQuota) -> SharedRateLimit {
+        SharedRateLimit { limit: self, quota }
+    }
+
+    /// The GCRA parameters: the emission interval (the steady rate) and the tolerance (the
+    /// burst beyond the first request, in intervals). The burst is N/6, at least 1.
+    pub(crate) fn gcra_parameters(&self) -> (Duration, Duration) {
         let requests = self.requests.max(1);
         let burst = (requests / 6).max(1);
         let steady = (requests - burst).max(1);
         let interval = (self.per / steady).max(Duration::from_nanos(1));
+        (interval, interval.saturating_mul(burst - 1))
+    }
+
+    /// The in-process GCRA of this limit.
+    fn gcra(&self) -> Gcra {
+        let (interval, tolerance) = self.gcra_parameters();
         Gcra {
             origin: tokio::time::Instant::now(),
             interval,
-            // The burst beyond the first request.
-            tolerance: interval.saturating_mul(burst - 1),
+            tolerance,
             next_arrival: Mutex::new(Duration::ZERO),
         }
     }
+}
+
+/// A [`RateLimit`] kept in Redis ([`RateLimit::shared`], feature `redis`): for the client
+/// builder's `shared_rate_limit`.
+#[cfg(feature = "redis")]
+#[derive(Clone, Debug)]
+pub struct SharedRateLimit {
+    pub(crate) limit: RateLimit,
+    pub(crate) quota: crate::RedisQuota,
+}
+
+/// Why a limiter whose shared quota fails closed did not admit a request (Redis unreachable,
+/// slow or nonsensical): the call fails with [`crate::Error::Timeout`] and this message.
+#[derive(Clone, Debug)]
+pub struct QuotaUnavailable {
+    /// What happened, without a secret.
+    pub message: String,
 }
 
 /// GCRA: a request may go at `now` unless `now` is earlier than the theoretical arrival time
@@ -89,6 +119,9 @@ pub struct Limiter {
     /// For a shared limiter: what keeps its entry in the shared map alive (held, never read).
     #[allow(dead_code)]
     owner: Option<Arc<Limiter>>,
+    /// The budget in Redis, if the limit is shared beyond the process (feature `redis`).
+    #[cfg(feature = "redis")]
+    store: Option<crate::quota::SharedBudget>,
 }
 
 /// The shared limiters, held weakly.
@@ -123,6 +156,8 @@ impl Limiter {
             gcra: Arc::new(limit.gcra()),
             limit,
             owner: None,
+            #[cfg(feature = "redis")]
+            store: None,
         }
     }
 
@@ -151,7 +186,19 @@ impl Limiter {
             gcra: limiter.gcra.clone(),
             limit: limiter.limit,
             owner: Some(limiter),
+            #[cfg(feature = "redis")]
+            store: None,
         }
+    }
+
+    /// This limiter with its budget kept in Redis under `prefix` (`<namespace>:{<fingerprint>}`):
+    /// Redis admits each request, and this limiter's own budget takes over while Redis fails
+    /// (unless the quota fails closed).
+    #[cfg(feature = "redis")]
+    pub fn with_quota(mut self, quota: crate::RedisQuota, secrets: &[&str]) -> Self {
+        let prefix = quota.prefix_for(secrets);
+        self.store = Some(crate::quota::SharedBudget::new(quota, prefix, self.limit));
+        self
     }
 
     /// How many shared limiters ([`Limiter::shared`]) live clients hold in this process.
@@ -170,11 +217,38 @@ impl Limiter {
         self.limit
     }
 
-    /// Waits until a request may be sent.
-    pub async fn acquire(&self) {
+    /// Waits until a request may be sent: until the shared quota in Redis admits it, if the
+    /// limit is shared (feature `redis`), else (or while Redis fails) until this process's own
+    /// budget does. Fails only when a shared quota fails closed and Redis failed.
+    pub async fn acquire(&self) -> Result<(), QuotaUnavailable> {
+        #[cfg(feature = "redis")]
+        if let Some(store) = &self.store {
+            loop {
+                match store.take().await {
+                    Ok(None) => return Ok(()),
+                    Ok(Some(wait)) => tokio::time::sleep(wait.max(Duration::from_millis(1))).await,
+                    Err(unavailable) if store.fails_closed() => return Err(unavailable),
+                    // The in-process budget below.
+                    Err(_) => break,
+                }
+            }
+        }
         while let Err(wait) = self.gcra.check() {
             tokio::time::sleep(wait.max(Duration::from_millis(1))).await;
         }
+        Ok(())
+    }
+
+    /// After a 429 with `Retry-After`: with a shared quota, every sharer of the key waits
+    /// `delay` (at most a minute) before its next request; without one, nothing (the retry
+    /// loop waits for this call).
+    pub async fn pause(&self, delay: Duration) {
+        #[cfg(feature = "redis")]
+        if let Some(store) = &self.store {
+            store.pause(delay).await;
+        }
+        #[cfg(not(feature = "redis"))]
+        let _ = delay;
     }
 }
 
@@ -215,7 +289,7 @@ mod tests {
                 tokio::spawn(async move {
                     // 400 calls in all, spread over 32 tasks.
                     for _ in 0..(400 / 32 + usize::from(task < 400 % 32)) {
-                        limiter.acquire().await;
+                        limiter.acquire().await.unwrap();
                         times.lock().unwrap().push(start.elapsed());
                     }
                 })

@@ -99,7 +99,9 @@ impl<E> Error<E> {
         if documented
             || matches!(
                 problem.kind,
-                ProblemKind::ErrorEnvelope | ProblemKind::TooLarge(_)
+                ProblemKind::ErrorEnvelope
+                    | ProblemKind::TooLarge(_)
+                    | ProblemKind::QuotaUnavailable(_)
             )
         {
             return Self::from_problem::<G>(problem);
@@ -152,6 +154,11 @@ impl<E> Error<E> {
             ProblemKind::TooLarge(limit) => Self::BodyTooLarge {
                 limit,
                 response: response(redacted_bounded(&secrets, &body)),
+            },
+            // No request was sent (the shared quota failed closed): no response to keep.
+            ProblemKind::QuotaUnavailable(text) => Self::Timeout {
+                message: message(&text),
+                source: None,
             },
             ProblemKind::ErrorEnvelope => {
                 // Masked whole first, so that the payload's message is masked too.
