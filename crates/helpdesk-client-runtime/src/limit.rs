@@ -224,10 +224,16 @@ impl Limiter {
         #[cfg(feature = "redis")]
         if let Some(store) = &self.store {
             loop {
+                let asked = tokio::time::Instant::now();
                 match store.take().await {
                     Ok(None) => return Ok(()),
                     Ok(Some(wait)) => tokio::time::sleep(wait.max(Duration::from_millis(1))).await,
-                    Err(unavailable) if store.fails_closed() => return Err(unavailable),
+                    Err(unavailable) if store.fails_closed() => {
+                        // Wait, then fail: never sooner than the timeout after asking, so that
+                        // a caller retrying at once does not spin while Redis is down.
+                        tokio::time::sleep_until(asked + store.timeout()).await;
+                        return Err(unavailable);
+                    }
                     // The in-process budget below.
                     Err(_) => break,
                 }

@@ -6,8 +6,8 @@
 //!   the script, never a caller's. The script is sent once and then called by its SHA-1
 //!   (`EVALSHA`; the `redis` crate's `Script` loads it again when a server answers `NOSCRIPT`).
 //! - **Keys**: `<namespace>:{<fingerprint>}:tat` (the theoretical arrival time, µs) and
-//!   `<namespace>:{<fingerprint>}:pause` (until when a 429 pauses every sharer, µs), both with
-//!   an expiry. The fingerprint is [`key_fingerprint`]: SHA-256, never the key itself. The
+//!   `<namespace>:{<fingerprint>}:pause` (until when a 429 pauses every sharer, µs), each
+//!   expiring a minute after it stops mattering (an idle key's budget leaves no state behind). The fingerprint is [`key_fingerprint`]: SHA-256, never the key itself. The
 //!   braces are a Redis Cluster hash tag: both keys live in one slot.
 //! - **Faults**: every call to Redis is bounded by [`RedisQuota::timeout`] (250 ms by default).
 //!   When Redis fails (unreachable, slow, an answer that is not a sane wait), the limiter
@@ -58,7 +58,7 @@ local paused_until = tonumber(redis.call('GET', KEYS[2])) or 0
 if pause > 0 then
   local untl = now + pause
   if untl > paused_until then
-    redis.call('SET', KEYS[2], string.format('%.0f', untl), 'PX', math.ceil(pause / 1000) + 1000)
+    redis.call('SET', KEYS[2], string.format('%.0f', untl), 'PX', math.ceil(pause / 1000) + 60000)
   end
   return 0
 end
@@ -76,7 +76,7 @@ if now < earliest then
   return earliest - now
 end
 local next_tat = tat + interval
-redis.call('SET', KEYS[1], string.format('%.0f', next_tat), 'PX', math.ceil((next_tat - now) / 1000) + 1000)
+redis.call('SET', KEYS[1], string.format('%.0f', next_tat), 'PX', math.ceil((next_tat - now) / 1000) + 60000)
 return 0
 ",
     )
@@ -320,6 +320,11 @@ impl SharedBudget {
         self.quota.fail_closed
     }
 
+    /// The bound on each call to Redis.
+    pub(crate) fn timeout(&self) -> Duration {
+        self.quota.timeout
+    }
+
     /// Takes a slot (`Ok(None)`), says how long to wait for one (`Ok(Some(wait))`), or fails
     /// (Redis unavailable, slow or nonsensical; at once during the quiet time after a failure).
     pub(crate) async fn take(&self) -> Result<Option<Duration>, QuotaUnavailable> {
@@ -507,7 +512,12 @@ mod with_redis {
         let started = tokio::time::Instant::now();
         let err = closed.acquire().await.unwrap_err();
         assert!(err.message.contains("fails closed"), "{}", err.message);
-        assert!(started.elapsed() < Duration::from_millis(500));
+        // It waits the timeout (250 ms), no more.
+        let waited = started.elapsed();
+        assert!(
+            waited >= Duration::from_millis(240) && waited < Duration::from_millis(600),
+            "{waited:?}"
+        );
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

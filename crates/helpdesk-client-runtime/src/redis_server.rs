@@ -102,7 +102,56 @@ impl RedisServer {
         }
     }
 
-    /// A blocking connection, for a test's own commands (`SCAN`, `DUMP`, `DEBUG SLEEP`).
+    /// Every key and its serialized value (`SCAN`, then `DUMP` of each).
+    pub fn keyspace(&self) -> std::collections::BTreeMap<Vec<u8>, Vec<u8>> {
+        let mut connection = self.connection();
+        let keys: Vec<Vec<u8>> = redis::cmd("SCAN")
+            .cursor_arg(0)
+            .arg("COUNT")
+            .arg(1000)
+            .clone()
+            .iter::<Vec<u8>>(&mut connection)
+            .expect("SCAN")
+            .collect::<Result<_, _>>()
+            .expect("SCAN");
+        let mut connection = self.connection();
+        keys.into_iter()
+            .map(|key| {
+                let value: Vec<u8> = redis::cmd("DUMP")
+                    .arg(&key)
+                    .query(&mut connection)
+                    .expect("DUMP");
+                (key, value)
+            })
+            .collect()
+    }
+
+    /// Whether a key matches `pattern` (`KEYS`); false when the server does not answer.
+    pub fn has_key_matching(&self, pattern: &str) -> bool {
+        let Ok(client) = redis::Client::open(self.url()) else {
+            return false;
+        };
+        client
+            .get_connection_with_timeout(Duration::from_millis(100))
+            .and_then(|mut connection| {
+                redis::cmd("KEYS")
+                    .arg(pattern)
+                    .query::<Vec<Vec<u8>>>(&mut connection)
+            })
+            .is_ok_and(|keys| !keys.is_empty())
+    }
+
+    /// Stalls the server for whole seconds (`DEBUG SLEEP`, from a connection of its own);
+    /// blocks until it answers again.
+    pub fn stall(&self, seconds: u32) {
+        let mut connection = self.connection();
+        let _: redis::RedisResult<()> = redis::cmd("DEBUG")
+            .arg("SLEEP")
+            .arg(seconds)
+            .query(&mut connection);
+    }
+
+    /// A blocking connection, for a test's own commands.
     pub fn connection(&self) -> redis::Connection {
         redis::Client::open(self.url())
             .expect("a valid URL")
