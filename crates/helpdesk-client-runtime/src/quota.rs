@@ -563,3 +563,98 @@ mod with_redis {
         );
     }
 }
+
+/// The `tracing` events of the fallback: one when Redis fails, one when it is back.
+#[cfg(test)]
+mod events {
+    use std::sync::{Arc, Mutex};
+    use std::time::Duration;
+
+    use super::RedisQuota;
+    use crate::limit::{Limiter, RateLimit};
+    use crate::redis_server::RedisServer;
+
+    /// Records each event's level and message.
+    #[derive(Clone, Default)]
+    struct Recorder(Arc<Mutex<Vec<(tracing::Level, String)>>>);
+
+    struct Message<'a>(&'a mut String);
+
+    impl tracing::field::Visit for Message<'_> {
+        fn record_debug(&mut self, field: &tracing::field::Field, value: &dyn std::fmt::Debug) {
+            if field.name() == "message" {
+                *self.0 = format!("{value:?}");
+            }
+        }
+    }
+
+    impl tracing::Subscriber for Recorder {
+        fn enabled(&self, _: &tracing::Metadata<'_>) -> bool {
+            true
+        }
+        fn new_span(&self, _: &tracing::span::Attributes<'_>) -> tracing::span::Id {
+            tracing::span::Id::from_u64(1)
+        }
+        fn record(&self, _: &tracing::span::Id, _: &tracing::span::Record<'_>) {}
+        fn record_follows_from(&self, _: &tracing::span::Id, _: &tracing::span::Id) {}
+        fn event(&self, event: &tracing::Event<'_>) {
+            let mut message = String::new();
+            event.record(&mut Message(&mut message));
+            if message.contains("shared rate limit") {
+                let level = *event.metadata().level();
+                self.0.lock().unwrap().push((level, message));
+            }
+        }
+        fn enter(&self, _: &tracing::span::Id) {}
+        fn exit(&self, _: &tracing::span::Id) {}
+    }
+
+    #[tokio::test]
+    async fn one_event_per_change_not_per_call() {
+        let recorder = Recorder::default();
+        let _guard = tracing::subscriber::set_default(recorder.clone());
+        let mut server = RedisServer::start();
+        let limit = RateLimit {
+            requests: 1000,
+            per: Duration::from_secs(1),
+        };
+        let limiter = Limiter::new(limit).with_quota(
+            RedisQuota::new(&server.url())
+                .unwrap()
+                .timeout(Duration::from_millis(100)),
+            &["k"],
+        );
+        limiter.acquire().await.unwrap();
+        server.kill();
+        // Down for longer than the quiet time: failures, fallbacks, one more probe.
+        for _ in 0..30 {
+            limiter.acquire().await.unwrap();
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        server.restart();
+        // Back within a few seconds (the next try after the quiet time, and the connection
+        // manager's reconnection).
+        let back = tokio::time::Instant::now();
+        while recorder.0.lock().unwrap().len() < 2 {
+            assert!(
+                back.elapsed() < Duration::from_secs(5),
+                "sharing did not resume"
+            );
+            limiter.acquire().await.unwrap();
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        for _ in 0..30 {
+            limiter.acquire().await.unwrap();
+        }
+        let events = recorder.0.lock().unwrap().clone();
+        let levels: Vec<_> = events.iter().map(|(level, _)| *level).collect();
+        assert_eq!(
+            levels,
+            [tracing::Level::WARN, tracing::Level::INFO],
+            "{events:?}"
+        );
+        assert!(events[0]
+            .1
+            .contains("falling back to the in-process limiter"));
+    }
+}
