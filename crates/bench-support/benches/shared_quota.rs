@@ -62,7 +62,7 @@ fn main() {
     runtime.block_on(limiter.acquire()).unwrap();
 
     let rounds = if bench_support::quick() { 300 } else { 5_000 };
-    let figures = bench_support::interleaved(
+    bench_support::interleaved(
         "request_shared_quota",
         rounds,
         &mut [
@@ -73,5 +73,4 @@ fn main() {
             }),
         ],
     );
-    eprintln!("{figures}");
 }

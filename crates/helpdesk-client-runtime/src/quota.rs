@@ -161,7 +161,7 @@ impl RedisQuota {
         })
     }
 
-    /// The prefix of the Redis keys (default [`DEFAULT_NAMESPACE`]): clients share a budget
+    /// The prefix of the Redis keys (default `helpdesk-client:quota`): clients share a budget
     /// only within one namespace.
     pub fn namespace(mut self, namespace: impl Into<String>) -> Self {
         self.namespace = namespace.into();
