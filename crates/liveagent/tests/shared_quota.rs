@@ -403,7 +403,7 @@ fn redis_killed_restarted_or_slow_never_stops_or_hangs_a_call() {
             let resumed = resumed.lock().unwrap().expect("sharing resumed");
             let failed: Vec<_> = results.iter().filter_map(|r| r.0).collect();
             println!(
-                "{mode}: Redis killed for 2 s: {} calls, {} failed (all Timeout), sharing \
+                "{mode}: Redis killed for 2 s: {} calls, {} failed (Timeout), sharing \
                  resumed {resumed:?} after the restart",
                 results.len(),
                 failed.len()
