@@ -115,11 +115,9 @@ pub use envelope::{Download, DownloadExt, Envelope, ResultExt};
 pub use error::{ApiError, Error, ErrorBody, ErrorKind, RawResponse, MAX_ERROR_BODY};
 pub use json_text::JsonEncoded;
 pub use limit::RateLimit;
-#[cfg(feature = "redis")]
-pub use limit::SharedRateLimit;
 pub use optional_value::OptionalValue;
 #[cfg(feature = "redis")]
-pub use quota::{key_fingerprint, RedisQuota};
+pub use quota::{key_fingerprint, RedisQuota, SharedRateLimit};
 pub use raw::RawRequest;
 pub use retry::RetryPolicy;
 

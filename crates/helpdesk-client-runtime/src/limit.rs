@@ -37,13 +37,6 @@ impl RateLimit {
         }
     }
 
-    /// This limit kept in Redis, shared by every process and client with the same API key and
-    /// the same Redis (feature `redis`); give it to the client builder's `shared_rate_limit`.
-    #[cfg(feature = "redis")]
-    pub fn shared(self, quota: crate::RedisQuota) -> SharedRateLimit {
-        SharedRateLimit { limit: self, quota }
-    }
-
     /// The GCRA parameters: the emission interval (the steady rate) and the tolerance (the
     /// burst beyond the first request, in intervals). The burst is N/6, at least 1.
     pub(crate) fn gcra_parameters(&self) -> (Duration, Duration) {
@@ -64,15 +57,6 @@ impl RateLimit {
             next_arrival: Mutex::new(Duration::ZERO),
         }
     }
-}
-
-/// A [`RateLimit`] kept in Redis ([`RateLimit::shared`], feature `redis`): for the client
-/// builder's `shared_rate_limit`.
-#[cfg(feature = "redis")]
-#[derive(Clone, Debug)]
-pub struct SharedRateLimit {
-    pub(crate) limit: RateLimit,
-    pub(crate) quota: crate::RedisQuota,
 }
 
 /// Why a limiter whose shared quota fails closed did not admit a request (Redis unreachable,
@@ -119,9 +103,10 @@ pub struct Limiter {
     /// For a shared limiter: what keeps its entry in the shared map alive (held, never read).
     #[allow(dead_code)]
     owner: Option<Arc<Limiter>>,
-    /// The budget in Redis, if the limit is shared beyond the process (feature `redis`).
+    /// The budget in Redis, if the limit is shared beyond the process (feature `redis`; set
+    /// by `Limiter::with_quota` in `quota.rs`, where the Redis side of the limiter lives).
     #[cfg(feature = "redis")]
-    store: Option<crate::quota::SharedBudget>,
+    pub(crate) store: Option<crate::quota::SharedBudget>,
 }
 
 /// The shared limiters, held weakly.
@@ -191,16 +176,6 @@ impl Limiter {
         }
     }
 
-    /// This limiter with its budget kept in Redis under `prefix` (`<namespace>:{<fingerprint>}`):
-    /// Redis admits each request, and this limiter's own budget takes over while Redis fails
-    /// (unless the quota fails closed).
-    #[cfg(feature = "redis")]
-    pub fn with_quota(mut self, quota: crate::RedisQuota, secrets: &[&str]) -> Self {
-        let prefix = quota.prefix_for(secrets);
-        self.store = Some(crate::quota::SharedBudget::new(quota, prefix, self.limit));
-        self
-    }
-
     /// How many shared limiters ([`Limiter::shared`]) live clients hold in this process.
     #[cfg(any(test, feature = "test-support"))]
     pub fn shared_count() -> usize {
@@ -223,38 +198,15 @@ impl Limiter {
     pub async fn acquire(&self) -> Result<(), QuotaUnavailable> {
         #[cfg(feature = "redis")]
         if let Some(store) = &self.store {
-            loop {
-                let asked = tokio::time::Instant::now();
-                match store.take().await {
-                    Ok(None) => return Ok(()),
-                    Ok(Some(wait)) => tokio::time::sleep(wait.max(Duration::from_millis(1))).await,
-                    Err(unavailable) if store.fails_closed() => {
-                        // Wait, then fail: never sooner than the timeout after asking, so that
-                        // a caller retrying at once does not spin while Redis is down.
-                        tokio::time::sleep_until(asked + store.timeout()).await;
-                        return Err(unavailable);
-                    }
-                    // The in-process budget below.
-                    Err(_) => break,
-                }
+            // `None`: Redis failed, the in-process budget below admits.
+            if let Some(admitted) = store.acquire().await {
+                return admitted;
             }
         }
         while let Err(wait) = self.gcra.check() {
             tokio::time::sleep(wait.max(Duration::from_millis(1))).await;
         }
         Ok(())
-    }
-
-    /// After a 429 with `Retry-After`: with a shared quota, every sharer of the key waits
-    /// `delay` (at most a minute) before its next request; without one, nothing (the retry
-    /// loop waits for this call).
-    pub async fn pause(&self, delay: Duration) {
-        #[cfg(feature = "redis")]
-        if let Some(store) = &self.store {
-            store.pause(delay).await;
-        }
-        #[cfg(not(feature = "redis"))]
-        let _ = delay;
     }
 }
 

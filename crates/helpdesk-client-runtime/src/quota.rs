@@ -25,7 +25,7 @@ use std::time::Duration;
 
 use redis::aio::{ConnectionManager, ConnectionManagerConfig};
 
-use crate::limit::{QuotaUnavailable, RateLimit};
+use crate::limit::{Limiter, QuotaUnavailable, RateLimit};
 
 /// The default namespace of the Redis keys.
 pub const DEFAULT_NAMESPACE: &str = "helpdesk-client:quota";
@@ -81,6 +81,43 @@ return 0
 ",
     )
 });
+
+impl RateLimit {
+    /// This limit kept in Redis, shared by every process and client with the same API key and
+    /// the same Redis (feature `redis`); give it to the client builder's `shared_rate_limit`.
+    pub fn shared(self, quota: RedisQuota) -> SharedRateLimit {
+        SharedRateLimit { limit: self, quota }
+    }
+}
+
+/// A [`RateLimit`] kept in Redis ([`RateLimit::shared`], feature `redis`): for the client
+/// builder's `shared_rate_limit`.
+#[derive(Clone, Debug)]
+pub struct SharedRateLimit {
+    pub(crate) limit: RateLimit,
+    pub(crate) quota: RedisQuota,
+}
+
+/// The Redis side of the limiter.
+impl Limiter {
+    /// This limiter with its budget kept in Redis under `<namespace>:{<fingerprint of
+    /// secrets>}`: Redis admits each request, and this limiter's own budget takes over while
+    /// Redis fails (unless the quota fails closed).
+    pub fn with_quota(mut self, quota: RedisQuota, secrets: &[&str]) -> Self {
+        let prefix = quota.prefix_for(secrets);
+        self.store = Some(SharedBudget::new(quota, prefix, self.limit()));
+        self
+    }
+
+    /// After a 429 with `Retry-After`: with a shared quota, every sharer of the key waits
+    /// `delay` (at most [`MAX_PAUSE`]) before its next request; without one, nothing (the
+    /// retry loop waits for this call).
+    pub async fn pause(&self, delay: Duration) {
+        if let Some(store) = &self.store {
+            store.pause(delay).await;
+        }
+    }
+}
 
 /// A Redis that holds rate-limit budgets for every process that uses it
 /// ([`RateLimit::shared`]); cheap to clone (clones share the connection).
@@ -315,19 +352,28 @@ impl SharedBudget {
         }
     }
 
-    /// Whether a failure fails the call (else the in-process limiter takes over).
-    pub(crate) fn fails_closed(&self) -> bool {
-        self.quota.fail_closed
-    }
-
-    /// The bound on each call to Redis.
-    pub(crate) fn timeout(&self) -> Duration {
-        self.quota.timeout
+    /// Waits until Redis admits a request (`Some(Ok(()))`); when Redis fails, `None` (the
+    /// in-process budget admits instead) or, failing closed, `Some(Err(…))` after waiting the
+    /// rest of the timeout (never sooner: a caller retrying at once does not spin while Redis
+    /// is down).
+    pub(crate) async fn acquire(&self) -> Option<Result<(), QuotaUnavailable>> {
+        loop {
+            let asked = tokio::time::Instant::now();
+            match self.take().await {
+                Ok(None) => return Some(Ok(())),
+                Ok(Some(wait)) => tokio::time::sleep(wait.max(Duration::from_millis(1))).await,
+                Err(unavailable) if self.quota.fail_closed => {
+                    tokio::time::sleep_until(asked + self.quota.timeout).await;
+                    return Some(Err(unavailable));
+                }
+                Err(_) => return None,
+            }
+        }
     }
 
     /// Takes a slot (`Ok(None)`), says how long to wait for one (`Ok(Some(wait))`), or fails
     /// (Redis unavailable, slow or nonsensical; at once during the quiet time after a failure).
-    pub(crate) async fn take(&self) -> Result<Option<Duration>, QuotaUnavailable> {
+    async fn take(&self) -> Result<Option<Duration>, QuotaUnavailable> {
         if self.quota.quiet() {
             return Err(self.quota.unavailable("it failed within the last second"));
         }

@@ -165,6 +165,7 @@ async fn one_attempt<A: Api>(
         .and_then(|v| retry::parse_retry_after(v, std::time::SystemTime::now()));
     // A 429's wait applies to every process sharing the key's quota (capped there at a minute,
     // and here at the retry budget); the retry loop below waits the server's delay too.
+    #[cfg(feature = "redis")]
     if status == StatusCode::TOO_MANY_REQUESTS {
         if let (Some(limiter), Some(delay)) = (&runtime.limiter, retry_after) {
             limiter.pause(delay.min(runtime.retry.max_elapsed)).await;
