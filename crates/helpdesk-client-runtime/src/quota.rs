@@ -444,10 +444,11 @@ mod tests {
 
     #[test]
     fn the_fingerprint_is_stable() {
-        // Fixed here so that a change (which would split every deployment's quota) fails.
+        // Fixed here (Python's `hashlib.sha256(b"helpdesk-client-runtime/quota/v1\0" + key)`)
+        // so that a change, which would split every deployment's quota, fails.
         assert_eq!(
             key_fingerprint(&["0123456789abcdef0123456789abcdef"]),
-            key_fingerprint(&["0123456789abcdef0123456789abcdef"])
+            "9cadc537dad4a4b92b4f708650836fc2824de2f7dffec433753b25bce9d51198"
         );
         assert_ne!(key_fingerprint(&["a"]), key_fingerprint(&["b"]));
         assert_ne!(key_fingerprint(&["ab"]), key_fingerprint(&["a", "b"]));
@@ -564,6 +565,59 @@ mod with_redis {
             waited >= Duration::from_millis(240) && waited < Duration::from_millis(600),
             "{waited:?}"
         );
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_server_that_answers_garbage_counts_as_down() {
+        // Not Redis: whatever it is sent, an HTTP page back.
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("redis://{}/", listener.local_addr().unwrap());
+        tokio::spawn(async move {
+            while let Ok((mut socket, _)) = listener.accept().await {
+                tokio::spawn(async move {
+                    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+                    let mut buffer = [0; 1024];
+                    while socket.read(&mut buffer).await.is_ok_and(|n| n > 0) {
+                        let _ = socket.write_all(b"HTTP/1.1 200 OK\r\n\r\n<html>").await;
+                    }
+                });
+            }
+        });
+        let limiter = Limiter::new(limit()).with_quota(RedisQuota::new(&url).unwrap(), &["k"]);
+        let started = tokio::time::Instant::now();
+        for _ in 0..5 {
+            limiter.acquire().await.unwrap();
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(1),
+            "{:?}",
+            started.elapsed()
+        );
+        let closed =
+            Limiter::new(limit()).with_quota(RedisQuota::new(&url).unwrap().fail_closed(), &["k"]);
+        assert!(closed.acquire().await.is_err());
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_garbled_budget_heals() {
+        let server = RedisServer::start();
+        let quota = RedisQuota::new(&server.url()).unwrap();
+        let prefix = quota.prefix_for(&["garbled"]);
+        let mut connection = server.connection();
+        for key in ["tat", "pause"] {
+            let _: () = redis::cmd("SET")
+                .arg(format!("{prefix}:{key}"))
+                .arg("not a number")
+                .query(&mut connection)
+                .unwrap();
+        }
+        let limiter = Limiter::new(limit()).with_quota(quota.fail_closed(), &["garbled"]);
+        limiter.acquire().await.unwrap();
+        let tat: String = redis::cmd("GET")
+            .arg(format!("{prefix}:tat"))
+            .query(&mut connection)
+            .unwrap();
+        assert!(tat.parse::<u64>().is_ok(), "{tat}");
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
