@@ -194,7 +194,7 @@ where
 pub fn outcome<T, E>(result: Result<T, helpdesk_client_runtime::Error<E>>) -> Value
 where
     T: Serialize,
-    E: helpdesk_client_runtime::ApiError,
+    E: helpdesk_client_runtime::__private::Api,
 {
     match result {
         Ok(value) => {
@@ -209,7 +209,7 @@ pub fn download_outcome<E>(
     result: Result<helpdesk_client_runtime::Download, helpdesk_client_runtime::Error<E>>,
 ) -> Value
 where
-    E: helpdesk_client_runtime::ApiError,
+    E: helpdesk_client_runtime::__private::Api,
 {
     match result {
         Ok(download) => json!({ "ok": {
@@ -221,7 +221,7 @@ where
     }
 }
 
-fn error_outcome<E: helpdesk_client_runtime::ApiError>(
+fn error_outcome<E: helpdesk_client_runtime::__private::Api>(
     err: &helpdesk_client_runtime::Error<E>,
 ) -> Value {
     json!({ "error": {

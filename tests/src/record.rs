@@ -107,7 +107,7 @@ fn checked_base_url(name: &str) -> anyhow::Result<String> {
             "{name} `{url}` has no scheme: it must start with http:// or https://"
         )));
     }
-    helpdesk_client_runtime::__private::check_base_url::<()>(&url)
+    helpdesk_client_runtime::__private::check_base_url(&url)
         .map_err(|_| usage(format!("{name} is not a plain http(s) URL")))?;
     Ok(url)
 }

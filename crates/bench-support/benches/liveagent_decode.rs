@@ -23,7 +23,7 @@ use std::hint::black_box;
 use bench_support::Case;
 use bytes::Bytes;
 use criterion::Criterion;
-use liveagent::types::{ConversationListEnvelope, ErrorEnvelope};
+use liveagent::types::ConversationListEnvelope;
 use liveagent::LiveAgent;
 use serde::Deserialize;
 
@@ -89,7 +89,6 @@ fn decode(c: &mut Criterion) {
             .block_on(helpdesk_client_runtime::__private::exec::decode_bytes::<
                 LiveAgent,
                 ConversationListEnvelope,
-                ErrorEnvelope,
             >(reqwest::StatusCode::OK, body.clone()))
             .unwrap()
     };
@@ -141,7 +140,6 @@ fn interleaved() {
             .block_on(helpdesk_client_runtime::__private::exec::decode_bytes::<
                 LiveAgent,
                 ConversationListEnvelope,
-                ErrorEnvelope,
             >(reqwest::StatusCode::OK, body.clone()))
             .unwrap()
     };

@@ -111,12 +111,16 @@ impl Setup {
             let info = progenitor_client::OperationInfo {
                 operation_id: "get_tag",
             };
-            let response = helpdesk_client_runtime::__private::exec::execute::<
-                liveagent::LiveAgent,
-                _,
-            >(http, &self.state, request, &info, false)
-            .await
-            .unwrap();
+            let response =
+                helpdesk_client_runtime::__private::exec::execute::<liveagent::LiveAgent>(
+                    http,
+                    &self.state,
+                    request,
+                    &info,
+                    false,
+                )
+                .await
+                .unwrap();
             let body = response.bytes().await.unwrap();
             serde_json::from_slice::<RawEnvelope>(&body)
                 .unwrap()

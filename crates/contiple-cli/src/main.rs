@@ -190,7 +190,7 @@ async fn main() -> ExitCode {
     let cli = Cli::new(client, output);
     match cli.execute(operation, sub).await {
         Ok(()) => ExitCode::SUCCESS,
-        Err(err) => helpdesk_cli_support::report::<contiple::types::ErrorEnvelope>(err).await,
+        Err(err) => helpdesk_cli_support::report::<contiple::Contiple>(err).await,
     }
 }
 
@@ -260,12 +260,10 @@ fn check(
         let client = client.map_err(|usage| (Exit::Usage, usage.0))?;
         match client.get_service().send().await {
             Ok(_) => Ok(()),
-            Err(err) => Err(
-                helpdesk_cli_support::describe::<contiple::types::ErrorEnvelope>(
-                    anyhow::Error::new(err),
-                )
-                .await,
-            ),
+            Err(err) => Err(helpdesk_cli_support::describe::<contiple::Contiple>(
+                anyhow::Error::new(err),
+            )
+            .await),
         }
     })
 }

@@ -7,16 +7,9 @@ use std::os::unix::fs::PermissionsExt;
 use std::process::{Command, Output};
 
 use api_tests::capped::{self, ids};
+use api_tests::cli::runtime;
 
 const BIN: &str = env!("CARGO_BIN_EXE_contiple");
-
-fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(1)
-        .enable_all()
-        .build()
-        .unwrap()
-}
 
 /// Runs the binary with `env` only (and `stdin` on its stdin).
 fn run(env: &[(&str, &str)], args: &[&str], stdin: &str) -> Output {

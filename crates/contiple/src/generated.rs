@@ -8846,7 +8846,6 @@ pub mod prelude {
 ::helpdesk_client_runtime::api_glue! {
     api: ::contiple::Contiple,
     client: Client,
-    rate_limit_per_minute: None,
     error_body: types::ErrorEnvelope { header },
     envelopes: result {
         types::AgentEnvelope => types::AgentResult,
@@ -8904,11 +8903,16 @@ pub mod prelude {
     ],
 }
 
-/// How the runtime tells an error envelope from a success (the spec's `x-sdk.error-envelope`):
-/// the `Api::ERROR_ENVELOPE` of the crate's `impl Api`.
-pub(crate) const ERROR_ENVELOPE: ::helpdesk_client_runtime::__private::ErrorEnvelope =
-    ::helpdesk_client_runtime::__private::ErrorEnvelope {
-        marker: &["header", "isSuccessful"],
-        error_when: ::helpdesk_client_runtime::__private::MarkerValue::Bool(false),
-        code_field: "resultCode",
+/// What the runtime uses of the spec's `x-sdk`: the `Api::SPEC` of the crate's `impl Api`.
+pub(crate) const SPEC: ::helpdesk_client_runtime::__private::SpecFacts =
+    ::helpdesk_client_runtime::__private::SpecFacts {
+        crate_name: env!("CARGO_PKG_NAME"),
+        user_agent: concat!(env!("CARGO_PKG_NAME"), "-rs/", env!("CARGO_PKG_VERSION")),
+        rate_limit: None,
+        payload_member: "result",
+        error_envelope: ::helpdesk_client_runtime::__private::ErrorEnvelope {
+            marker: &["header", "isSuccessful"],
+            error_when: ::helpdesk_client_runtime::__private::MarkerValue::Bool(false),
+            code_field: "resultCode",
+        },
     };

@@ -6,7 +6,7 @@
 //! `"header": {"isSuccessful": false}`, which Contiple may send with HTTP 200. Signing, the
 //! `pre` hook's part, is in [`crate::signing`].
 
-use helpdesk_client_runtime::__private::{Api, ErrorEnvelope};
+use helpdesk_client_runtime::__private::{Api, SpecFacts, State};
 
 use crate::{types, Credentials};
 
@@ -16,11 +16,16 @@ pub struct Contiple;
 
 impl Api for Contiple {
     const NAME: &'static str = "Contiple";
-    const CRATE: &'static str = env!("CARGO_PKG_NAME");
+    /// Generated from the spec's `x-sdk`.
+    const SPEC: SpecFacts = crate::generated::SPEC;
     type Credentials = Credentials;
+    type Client = crate::Client;
+    type ErrorBody = types::ErrorEnvelope;
     type ErrorPayload = types::ResponseHeader;
-    /// Generated from the spec's `x-sdk.error-envelope`.
-    const ERROR_ENVELOPE: ErrorEnvelope = crate::generated::ERROR_ENVELOPE;
+
+    fn client(base_url: &str, http: reqwest::Client, state: State<Credentials>) -> crate::Client {
+        crate::Client::new_with_client(base_url, http, state)
+    }
 
     fn error_code(error: &types::ResponseHeader) -> Option<String> {
         Some(error.result_code.to_string())

@@ -38,6 +38,30 @@
 //! one error of every call (its [`ErrorKind`], [`RawResponse`]). `send()` itself returns
 //! progenitor's error ([`SendError`]), which `.payload()` and `?` turn into [`Error`].
 //!
+//! # Settings per call
+//!
+//! The builder's timeout, retries and body cap are the client's. `with_timeout`,
+//! `with_retry` and `with_max_body_bytes` return a view of the client with one of them changed
+//! for the calls made through it: a view is cheap (no new connection pool) and shares the
+//! client's connections, rate limiter and keys; the client itself is unchanged. Every
+//! operation, `.stream()`, `.download()` and `raw` works through a view.
+//!
+//! ```no_run
+//! use std::time::Duration;
+//!
+//! use contiple::prelude::*;
+//!
+//! # async fn run() -> Result<(), contiple::Error> {
+//! let client = Client::new("https://nhn-cs.oc.nhncloud.com", "APISimple", "org-id", "security-key")?;
+//! // A large attachment: two minutes and 256 MiB for this call only.
+//! let view = client
+//!     .with_timeout(Duration::from_secs(120))
+//!     .with_max_body_bytes(256 * 1024 * 1024);
+//! # let _ = view;
+//! # Ok(())
+//! # }
+//! ```
+//!
 //! # Endpoints the spec does not have
 //!
 //! [`Client::raw`] sends a request to any path under the base URL and service id, signed and
@@ -147,7 +171,7 @@ pub mod prelude {
 
 /// A failed Contiple call: the shared runtime's error with Contiple's error payload (the
 /// envelope's `header`: `resultCode`, `resultMessage`, `isSuccessful`).
-pub type Error = helpdesk_client_runtime::Error<types::ResponseHeader>;
+pub type Error = helpdesk_client_runtime::Error<Contiple>;
 
 /// Builds a [`Client`]: timeouts, user agent, retries, rate limit, or a
 /// `reqwest::ClientBuilder` of your own.
@@ -163,4 +187,4 @@ pub type Error = helpdesk_client_runtime::Error<types::ResponseHeader>;
 ///     .build()?;
 /// # Ok::<(), contiple::Error>(())
 /// ```
-pub type ClientBuilder = helpdesk_client_runtime::ClientBuilder<Client>;
+pub type ClientBuilder = helpdesk_client_runtime::ClientBuilder<Contiple>;

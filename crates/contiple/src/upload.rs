@@ -85,7 +85,7 @@ impl Client {
         let info = OperationInfo {
             operation_id: "upload_ticket_attachment",
         };
-        let response = helpdesk_client_runtime::__private::exec::execute::<Contiple, _>(
+        let response = helpdesk_client_runtime::__private::exec::execute::<Contiple>(
             self.client(),
             self.inner(),
             request,
@@ -93,10 +93,7 @@ impl Client {
             false,
         )
         .await;
-        helpdesk_client_runtime::__private::decode_response::<Contiple, _, types::ErrorEnvelope>(
-            response,
-        )
-        .await
+        helpdesk_client_runtime::__private::decode_response::<Contiple, _>(response).await
     }
 }
 

@@ -83,6 +83,14 @@ impl JqProgram {
         let modules = loader
             .load(&arena, File { code, path: () })
             .map_err(|errors| {
+                // What the lexer or the parser expected at `part` of the program.
+                let expected = |expect: &str, part: &str| {
+                    format!(
+                        "{}: expected {expect}, {}",
+                        position(code, load::span(code, part).start),
+                        found(part)
+                    )
+                };
                 let mut messages = Vec::new();
                 for (_, error) in errors {
                     match error {
@@ -94,26 +102,16 @@ impl JqProgram {
                                 )
                             }));
                         }
-                        load::Error::Lex(items) => {
-                            messages.extend(items.into_iter().map(|(expect, part)| {
-                                format!(
-                                    "{}: expected {}, {}",
-                                    position(code, load::span(code, part).start),
-                                    expect.as_str(),
-                                    found(part)
-                                )
-                            }));
-                        }
-                        load::Error::Parse(items) => {
-                            messages.extend(items.into_iter().map(|(expect, part)| {
-                                format!(
-                                    "{}: expected {}, {}",
-                                    position(code, load::span(code, part).start),
-                                    expect.as_str(),
-                                    found(part)
-                                )
-                            }));
-                        }
+                        load::Error::Lex(items) => messages.extend(
+                            items
+                                .into_iter()
+                                .map(|(expect, part)| expected(expect.as_str(), part)),
+                        ),
+                        load::Error::Parse(items) => messages.extend(
+                            items
+                                .into_iter()
+                                .map(|(expect, part)| expected(expect.as_str(), part)),
+                        ),
                     }
                 }
                 Usage(format!("--jq: {}", messages.join("; ")))

@@ -29,7 +29,8 @@ use std::process::ExitCode;
 use std::time::Duration;
 
 use futures::TryStreamExt;
-use helpdesk_client_runtime::{ApiError, ErrorBody, RetryPolicy};
+use helpdesk_client_runtime::__private::Api;
+use helpdesk_client_runtime::RetryPolicy;
 use serde::Serialize;
 
 pub use stream::all_pages;
@@ -209,22 +210,17 @@ pub fn check_base_url(url: &str, origin: &str) -> Result<String, Usage> {
             helpdesk_client_runtime::__private::mask_query_keys(&url)
         )));
     }
-    helpdesk_client_runtime::__private::check_base_url::<()>(&url).map_err(|err| {
-        let message = match err {
-            helpdesk_client_runtime::Error::InvalidRequest(message) => message,
-            _ => "invalid".to_owned(),
-        };
-        Usage(format!("{message} ({origin})"))
-    })?;
+    helpdesk_client_runtime::__private::check_base_url(&url)
+        .map_err(|message| Usage(format!("{message} ({origin})")))?;
     Ok(url)
 }
 
 /// The client settings the common arguments choose: timeout and retries. The rate limit
 /// stays the vendor's.
-pub fn configure<C: helpdesk_client_runtime::__private::ApiClient>(
-    builder: helpdesk_client_runtime::ClientBuilder<C>,
+pub fn configure<A: Api>(
+    builder: helpdesk_client_runtime::ClientBuilder<A>,
     matches: &clap::ArgMatches,
-) -> helpdesk_client_runtime::ClientBuilder<C> {
+) -> helpdesk_client_runtime::ClientBuilder<A> {
     let mut builder = builder.user_agent(concat!("sdk-cli/", env!("CARGO_PKG_VERSION")));
     if let Some(seconds) = matches.get_one::<u64>("timeout") {
         builder = builder.timeout(Duration::from_secs(*seconds));
@@ -361,9 +357,9 @@ pub async fn download(
     };
     let mut stream = response.into_inner().into_inner();
     let mut written = 0usize;
-    while let Some(chunk) = stream.try_next().await.map_err(|err| {
-        anyhow::Error::new(helpdesk_client_runtime::Error::<Never>::from_transport(err))
-    })? {
+    // A failed read is the transport's error (or the body cap's), which `describe` turns into
+    // the client's typed error.
+    while let Some(chunk) = stream.try_next().await? {
         written += chunk.len();
         sink.write_all(&chunk)
             .map_err(|err| Failure(format!("writing {}: {err}", path.display())))?;
@@ -376,29 +372,8 @@ pub async fn download(
     Ok(())
 }
 
-/// The error payload of an error that never has one (a transport failure while downloading).
-#[derive(Debug)]
-pub struct Never;
-
-impl ApiError for Never {
-    const API: &'static str = "API";
-    const CODE_FIELD: &'static str = "code";
-
-    fn code(&self) -> Option<String> {
-        None
-    }
-
-    fn message(&self) -> Option<String> {
-        None
-    }
-
-    fn from_loose_json(_body: &serde_json::Value) -> Option<Self> {
-        None
-    }
-}
-
 /// The exit code of a client error's kind.
-pub fn exit_of<E>(err: &helpdesk_client_runtime::Error<E>) -> Exit {
+pub fn exit_of<A: Api>(err: &helpdesk_client_runtime::Error<A>) -> Exit {
     match err {
         helpdesk_client_runtime::Error::Api { .. } => Exit::Api,
         helpdesk_client_runtime::Error::Decode { .. }
@@ -412,34 +387,38 @@ pub fn exit_of<E>(err: &helpdesk_client_runtime::Error<E>) -> Exit {
     }
 }
 
-/// Prints an error of a command (`G`: the API's error body type) on stderr, one line, secrets
-/// masked, and returns its exit code: the generated command's error is turned into the
-/// client's typed error first.
-pub async fn report<G>(err: anyhow::Error) -> ExitCode
+/// Prints an error of a command of API `A` on stderr, one line, secrets masked, and returns
+/// its exit code: the generated command's error is turned into the client's typed error
+/// first.
+pub async fn report<A: Api>(err: anyhow::Error) -> ExitCode
 where
-    G: ErrorBody + fmt::Debug + Send + Sync + 'static,
+    A::ErrorBody: fmt::Debug + Sync,
 {
-    let (exit, message) = describe::<G>(err).await;
+    let (exit, message) = describe::<A>(err).await;
     fail(exit, &message)
 }
 
-/// The exit code and message of an error of a command (`G`: the API's error body type), as
-/// [`report`] prints it.
-pub async fn describe<G>(err: anyhow::Error) -> (Exit, String)
+/// The exit code and message of an error of a command of API `A`, as [`report`] prints it.
+pub async fn describe<A: Api>(err: anyhow::Error) -> (Exit, String)
 where
-    G: ErrorBody + fmt::Debug + Send + Sync + 'static,
+    A::ErrorBody: fmt::Debug + Sync,
 {
-    let err = match err.downcast::<progenitor_client::Error<G>>() {
+    let err = match err.downcast::<progenitor_client::Error<A::ErrorBody>>() {
         Ok(generated) => {
-            let typed = helpdesk_client_runtime::Error::<G::Error>::from_generated(generated);
+            let typed = helpdesk_client_runtime::Error::<A>::from_generated(generated);
             return (exit_of(&typed), typed.to_string());
         }
         Err(err) => err,
     };
-    if let Some(typed) = err.downcast_ref::<helpdesk_client_runtime::Error<G::Error>>() {
-        return (exit_of(typed), typed.to_string());
-    }
-    if let Some(typed) = err.downcast_ref::<helpdesk_client_runtime::Error<Never>>() {
+    // A download's body stream failed ([`download`]).
+    let err = match err.downcast::<reqwest::Error>() {
+        Ok(stream) => {
+            let typed = helpdesk_client_runtime::Error::<A>::from_body_stream(stream);
+            return (exit_of(&typed), typed.to_string());
+        }
+        Err(err) => err,
+    };
+    if let Some(typed) = err.downcast_ref::<helpdesk_client_runtime::Error<A>>() {
         return (exit_of(typed), typed.to_string());
     }
     if let Some(usage) = err.downcast_ref::<Usage>() {

@@ -14,8 +14,8 @@ use std::time::{Duration, Instant};
 
 use futures::TryStreamExt;
 use helpdesk_client_runtime::__private::paginate::counting_pages;
+use helpdesk_client_runtime::__private::Api;
 use helpdesk_client_runtime::reexports::BoxStream;
-use helpdesk_client_runtime::ApiError;
 use serde::Serialize;
 
 use crate::Output;
@@ -88,13 +88,13 @@ fn progress_bar() -> indicatif::ProgressBar {
 /// `--all`: every row of every page (the builder's generated `stream()`) through `output`'s
 /// `--jq` and format, each row written as it arrives (a table: at the end), with a progress
 /// bar on stderr when stderr is a terminal, which leaves the summary line.
-pub async fn all_pages<T, E>(
+pub async fn all_pages<T, A>(
     output: &Output,
-    rows: BoxStream<'_, Result<T, helpdesk_client_runtime::Error<E>>>,
+    rows: BoxStream<'_, Result<T, helpdesk_client_runtime::Error<A>>>,
 ) -> anyhow::Result<()>
 where
     T: Serialize,
-    E: ApiError,
+    A: Api,
 {
     let terminal = std::io::stderr().is_terminal();
     let progress = if terminal {
@@ -132,13 +132,13 @@ where
 /// Consumes `rows`, handing each to `write` (the progress bar suspended) and counting it on
 /// `progress` (its message: the pages so far); returns the tally and the stream's error, if
 /// any.
-pub async fn write_rows<T, E>(
-    rows: BoxStream<'_, Result<T, helpdesk_client_runtime::Error<E>>>,
+pub async fn write_rows<T, A>(
+    rows: BoxStream<'_, Result<T, helpdesk_client_runtime::Error<A>>>,
     progress: &indicatif::ProgressBar,
     mut write: impl FnMut(&T),
 ) -> (Tally, anyhow::Result<()>)
 where
-    E: ApiError,
+    A: Api,
 {
     let (tally, result) = try_write_rows(rows, progress, |row| {
         write(row);
@@ -154,13 +154,13 @@ pub struct Stopped(pub anyhow::Error, pub bool);
 
 /// [`write_rows`] with a fallible `write`: its first error stops the stream (no further page
 /// is fetched).
-pub async fn try_write_rows<T, E>(
-    mut rows: BoxStream<'_, Result<T, helpdesk_client_runtime::Error<E>>>,
+pub async fn try_write_rows<T, A>(
+    mut rows: BoxStream<'_, Result<T, helpdesk_client_runtime::Error<A>>>,
     progress: &indicatif::ProgressBar,
     mut write: impl FnMut(&T) -> anyhow::Result<()>,
 ) -> (Tally, Result<(), Stopped>)
 where
-    E: ApiError,
+    A: Api,
 {
     let pages = Arc::new(AtomicU64::new(0));
     let started = Instant::now();

@@ -1,39 +1,57 @@
 //! [`Api`]: everything the shared runtime needs to know about one API, in one impl per API
-//! crate; and [`api_glue!`](crate::api_glue): the glue between an API's generated client and
-//! the runtime, written once here and invoked by each generated client.
+//! crate; and [`api_glue!`](crate::api_glue): what the generated client adds to it, written
+//! once here and invoked at the end of each generated client.
 //!
-//! An API crate implements two traits by hand: [`crate::Credentials`] on its credentials (how
-//! a request is authenticated) and [`Api`] on a marker type (its name, its credentials type,
-//! its error envelope). `cargo xtask generate` then ends the generated client with one
-//! `api_glue!` invocation, which writes from the spec's facts (the envelope components, the
-//! error body, the secured and file operations) the impls that connect the two: the client's
-//! hooks (progenitor's `ClientHooks`), [`crate::ApiClient`], [`crate::Envelope`] for every
-//! envelope, and [`crate::ErrorBody`] and [`crate::ApiError`] for the error envelope and its
-//! payload.
+//! The glue is three traits: [`Api`] on a marker type (`liveagent::LiveAgent`), written by
+//! hand with the facts `cargo xtask generate` derives from the spec ([`SpecFacts`]);
+//! [`crate::Credentials`] on its credentials type (how a request is authenticated); and
+//! [`crate::Envelope`] on every envelope component, written by `api_glue!`, which also writes
+//! the client's hooks (progenitor's `ClientHooks`) and its `raw` method. Everything generic in
+//! the runtime ([`crate::Error`], [`crate::ClientBuilder`], [`crate::RawRequest`], the exec
+//! hook) takes the API's marker type as its parameter.
 
 use std::fmt;
 
+use progenitor_client::ClientInfo;
+use serde::de::DeserializeOwned;
+
 use crate::exec::Marker;
+use crate::{Envelope, RateLimit, State};
 
 /// One API, as the shared runtime needs to know it: implemented once by each API crate on a
 /// marker type (`liveagent::LiveAgent`, `contiple::Contiple`).
-pub trait Api: Send + Sync + 'static {
+pub trait Api: Sized + Send + Sync + 'static {
     /// The API's name in messages (`LiveAgent`, `Contiple`).
     const NAME: &'static str;
 
-    /// The API crate's name, in logs and the default `User-Agent` (`liveagent`, `contiple`): its impl
-    /// says `env!("CARGO_PKG_NAME")`.
-    const CRATE: &'static str;
+    /// What the spec says that the runtime uses (generated into the crate's `generated.rs`
+    /// from the spec's `x-sdk`).
+    const SPEC: SpecFacts;
 
     /// The credentials the client authenticates requests with (the generated client's hook
     /// state).
     type Credentials: crate::Credentials;
 
+    /// The generated client.
+    type Client: ClientInfo<State<Self::Credentials>> + Send + Sync;
+
+    /// The generated type of the API's error body: the envelope around
+    /// [`Api::ErrorPayload`], which [`Envelope::into_payload`] unwraps.
+    type ErrorBody: Envelope<Api = Self, Payload = Self::ErrorPayload>
+        + DeserializeOwned
+        + serde::Serialize
+        + Send;
+
     /// What the API's error envelope carries (the generated type of its payload).
     type ErrorPayload: fmt::Debug + Send + Sync + 'static;
 
-    /// How an error envelope is told from a success, and what its code is called.
-    const ERROR_ENVELOPE: ErrorEnvelope;
+    /// The generated client for the API at `base_url` (checked, without a trailing `/`, and
+    /// as [`crate::Credentials::base_url`] chose it), sending with `http`.
+    fn client(
+        base_url: &str,
+        http: reqwest::Client,
+        state: State<Self::Credentials>,
+    ) -> Self::Client;
 
     /// The API's own error code in a payload, if it has one.
     fn error_code(error: &Self::ErrorPayload) -> Option<String>;
@@ -46,6 +64,22 @@ pub trait Api: Send + Sync + 'static {
     /// `None` when the body is not the API's error envelope at all. `__private::loose_text`
     /// reads a scalar as text.
     fn loose_error(body: &serde_json::Value) -> Option<Self::ErrorPayload>;
+}
+
+/// What an API's spec says that the runtime uses, from its `x-sdk` member: `cargo xtask
+/// generate` writes it as the crate's `generated::SPEC`, which the crate's [`Api::SPEC`] is.
+#[derive(Clone, Copy, Debug)]
+pub struct SpecFacts {
+    /// The API crate's name, in logs (`liveagent`).
+    pub crate_name: &'static str,
+    /// The `User-Agent` header sent unless the caller sets another (`<crate>-rs/<version>`).
+    pub user_agent: &'static str,
+    /// The vendor's published rate limit, applied unless the caller sets another (or none).
+    pub rate_limit: Option<RateLimit>,
+    /// The member of the API's success envelope that holds the payload (`response`).
+    pub payload_member: &'static str,
+    /// How the API's error envelope is told from a success.
+    pub error_envelope: ErrorEnvelope,
 }
 
 /// How an API's error envelope is told from a success body: the member that says so and the
@@ -85,16 +119,13 @@ impl ErrorEnvelope {
 /// generate` invokes it at the end of every generated client, in the module that defines
 /// `Client` (which must have `progenitor_client` and `reqwest` as dependencies):
 ///
+/// - [`crate::Envelope`] for every envelope component (`null_envelopes`: those whose payload
+///   is always `null`) and for the error body (`error_body`, unwrapped to its `{ member }`);
 /// - progenitor's `ClientHooks` for the client: its `pre` hook authenticates the secured
 ///   operations ([`crate::Credentials::authenticate`]), its `exec` hook is
 ///   [`crate::exec::execute`];
-/// - [`crate::ApiClient`], for [`crate::ClientBuilder`] and [`crate::RawRequest`]: the default
-///   `User-Agent` (`<crate>-rs/<version>`) and rate limit, the base URL the credentials choose,
-///   the error body and the envelope's payload member;
-/// - the client's `raw(method, path)` method ([`crate::RawRequest`]);
-/// - [`crate::Envelope`] for every envelope component (`null_envelopes`: those whose payload
-///   is always `null`), [`crate::ErrorBody`] for the error envelope and [`crate::ApiError`] for
-///   its payload, from the API's [`Api`] impl.
+/// - the client's `raw(method, path)` method ([`crate::RawRequest`]) and its per-call views
+///   (`with_timeout`, `with_retry`, `with_max_body_bytes`: [`view`]).
 ///
 /// `secured_operations` and `raw_body_operations` are operation ids as in
 /// `OperationInfo::operation_id`: those whose spec names a security scheme, and those whose
@@ -104,7 +135,6 @@ impl ErrorEnvelope {
 /// ::helpdesk_client_runtime::api_glue! {
 ///     api: crate::LiveAgent,
 ///     client: Client,
-///     rate_limit_per_minute: Some(180),
 ///     error_body: types::ErrorEnvelope { response },
 ///     envelopes: response {
 ///         types::TagDetailsEnvelope => types::TagDetails,
@@ -120,7 +150,6 @@ macro_rules! api_glue {
     (
         api: $api:ty,
         client: $client:ident,
-        rate_limit_per_minute: $rate_limit:expr,
         error_body: $error_body:ty { $error_field:ident },
         envelopes: $field:ident { $($envelope:ty => $payload:ty),* $(,)? },
         null_envelopes: [$($null_envelope:ty),* $(,)?],
@@ -129,6 +158,7 @@ macro_rules! api_glue {
     ) => {
         $(
             impl $crate::Envelope for $envelope {
+                type Api = $api;
                 type Payload = $payload;
 
                 fn into_payload(self) -> Self::Payload {
@@ -140,37 +170,19 @@ macro_rules! api_glue {
         $(
             /// The envelope's payload is always `null`: there is nothing to unwrap.
             impl $crate::Envelope for $null_envelope {
+                type Api = $api;
                 type Payload = ();
 
                 fn into_payload(self) {}
             }
         )*
 
-        impl $crate::ErrorBody for $error_body {
-            type Error = <$api as $crate::__private::Api>::ErrorPayload;
+        impl $crate::Envelope for $error_body {
+            type Api = $api;
+            type Payload = <$api as $crate::__private::Api>::ErrorPayload;
 
-            fn into_error(self) -> Self::Error {
+            fn into_payload(self) -> Self::Payload {
                 self.$error_field
-            }
-        }
-
-        impl $crate::ApiError for <$api as $crate::__private::Api>::ErrorPayload {
-            const API: &'static str = <$api as $crate::__private::Api>::NAME;
-            const CODE_FIELD: &'static str =
-                <$api as $crate::__private::Api>::ERROR_ENVELOPE.code_field;
-
-            fn code(&self) -> ::std::option::Option<::std::string::String> {
-                <$api as $crate::__private::Api>::error_code(self)
-            }
-
-            fn message(&self) -> ::std::option::Option<::std::string::String> {
-                <$api as $crate::__private::Api>::error_message(self)
-            }
-
-            fn from_loose_json(
-                body: &$crate::__private::serde_json::Value,
-            ) -> ::std::option::Option<Self> {
-                <$api as $crate::__private::Api>::loose_error(body)
             }
         }
 
@@ -204,7 +216,7 @@ macro_rules! api_glue {
                 /// a file, not JSON: their 2xx responses are passed on unbuffered.
                 const RAW_BODY_OPERATIONS: &[&str] = &[$($raw_body),*];
                 let raw_body = RAW_BODY_OPERATIONS.contains(&info.operation_id);
-                $crate::__private::exec::execute::<$api, _>(
+                $crate::__private::exec::execute::<$api>(
                     ::progenitor_client::ClientInfo::client(self),
                     ::progenitor_client::ClientInfo::inner(self),
                     request,
@@ -226,43 +238,58 @@ macro_rules! api_glue {
                 &self,
                 method: $crate::reexports::Method,
                 path: &str,
-            ) -> $crate::RawRequest<'_, Self> {
+            ) -> $crate::RawRequest<'_, $api> {
                 $crate::RawRequest::new(self, method, path)
             }
-        }
 
-        #[doc(hidden)]
-        impl $crate::__private::ApiClient for $client {
-            type Api = $api;
-            type ErrorBody = $error_body;
+            /// A view of this client whose calls time out after `timeout` (each attempt,
+            /// connect to last byte, a stream's every page and a download's whole body)
+            /// instead of the builder's `timeout`. A view is cheap (no new connection pool):
+            /// it shares this client's connections, rate limiter and secrets, and this client
+            /// is unchanged. Example: [the crate's documentation](crate#settings-per-call).
+            pub fn with_timeout(&self, timeout: ::std::time::Duration) -> Self {
+                $crate::__private::view::<$api>(self, |runtime| runtime.timeout = Some(timeout))
+            }
 
-            const PAYLOAD_MEMBER: &'static str = stringify!($field);
+            /// A view of this client that retries as `policy` says (e.g.
+            /// `RetryPolicy { retry_non_idempotent: true, ..Default::default() }` for one POST
+            /// that is safe to send twice); shares everything else, as
+            /// [`with_timeout`](Self::with_timeout) says.
+            pub fn with_retry(&self, policy: $crate::RetryPolicy) -> Self {
+                $crate::__private::view::<$api>(self, |runtime| runtime.retry = policy)
+            }
 
-            const USER_AGENT: &'static str =
-                concat!(env!("CARGO_PKG_NAME"), "-rs/", env!("CARGO_PKG_VERSION"));
-
-            const RATE_LIMIT: ::std::option::Option<$crate::RateLimit> =
-                match $rate_limit {
-                    Some(requests) => Some($crate::RateLimit::per_minute(requests)),
-                    None => None,
-                };
-
-            fn from_parts(
-                base_url: &str,
-                http: ::reqwest::Client,
-                state: $crate::__private::State<<$api as $crate::__private::Api>::Credentials>,
-            ) -> Self {
-                let base_url = $crate::__private::Credentials::base_url(state.credentials(), base_url);
-                $client::new_with_client(&base_url, http, state)
+            /// A view of this client that reads response bodies (a download's file included)
+            /// up to `limit` bytes, failing larger ones with `Error::BodyTooLarge`; shares
+            /// everything else, as [`with_timeout`](Self::with_timeout) says.
+            pub fn with_max_body_bytes(&self, limit: usize) -> Self {
+                $crate::__private::view::<$api>(self, |runtime| runtime.max_body_bytes = limit)
             }
         }
     };
 }
 
+/// A per-call view of `client` (what `with_timeout`, `with_retry` and `with_max_body_bytes`
+/// return): the same base URL, HTTP client (connection pool), credentials, secrets and rate
+/// limiter, with the runtime settings `change` makes.
+pub fn view<A: Api>(
+    client: &A::Client,
+    change: impl FnOnce(&mut crate::state::Runtime),
+) -> A::Client {
+    A::client(
+        client.baseurl(),
+        client.client().clone(),
+        client.inner().with_runtime(change),
+    )
+}
+
 /// An API for the runtime's own tests: LiveAgent's error envelope, no authentication.
 #[cfg(test)]
 pub(crate) mod testing {
-    use super::{Api, ErrorEnvelope, MarkerValue};
+    use progenitor_client::ClientInfo;
+
+    use super::{Api, ErrorEnvelope, MarkerValue, SpecFacts};
+    use crate::State;
 
     /// Credentials that add nothing.
     #[derive(Clone, Debug)]
@@ -285,14 +312,29 @@ pub(crate) mod testing {
 
     impl Api for Status {
         const NAME: &'static str = "Test";
-        const CRATE: &'static str = "test";
-        type Credentials = NoAuth;
-        type ErrorPayload = ();
-        const ERROR_ENVELOPE: ErrorEnvelope = ErrorEnvelope {
-            marker: &["response", "status"],
-            error_when: MarkerValue::Str("ERROR"),
-            code_field: "statuscode",
+        const SPEC: SpecFacts = SpecFacts {
+            crate_name: "test",
+            user_agent: "test",
+            rate_limit: None,
+            payload_member: "response",
+            error_envelope: ErrorEnvelope {
+                marker: &["response", "status"],
+                error_when: MarkerValue::Str("ERROR"),
+                code_field: "statuscode",
+            },
         };
+        type Credentials = NoAuth;
+        type Client = TestClient;
+        type ErrorBody = NoErrorBody;
+        type ErrorPayload = ();
+
+        fn client(base_url: &str, http: reqwest::Client, state: State<NoAuth>) -> TestClient {
+            TestClient {
+                base_url: base_url.to_owned(),
+                http,
+                state,
+            }
+        }
 
         fn error_code(_: &()) -> Option<String> {
             None
@@ -307,31 +349,39 @@ pub(crate) mod testing {
         }
     }
 
-    impl crate::ApiError for () {
-        const API: &'static str = "Test";
-        const CODE_FIELD: &'static str = "statuscode";
+    /// What a generated client holds.
+    pub(crate) struct TestClient {
+        pub(crate) base_url: String,
+        http: reqwest::Client,
+        state: State<NoAuth>,
+    }
 
-        fn code(&self) -> Option<String> {
-            None
+    impl ClientInfo<State<NoAuth>> for TestClient {
+        fn api_version() -> &'static str {
+            "test"
         }
 
-        fn message(&self) -> Option<String> {
-            None
+        fn baseurl(&self) -> &str {
+            &self.base_url
         }
 
-        fn from_loose_json(_: &serde_json::Value) -> Option<()> {
-            None
+        fn client(&self) -> &reqwest::Client {
+            &self.http
+        }
+
+        fn inner(&self) -> &State<NoAuth> {
+            &self.state
         }
     }
 
     /// An error body without a payload.
     #[derive(serde::Deserialize, serde::Serialize)]
-    #[allow(dead_code)] // named as a type only
     pub(crate) struct NoErrorBody {}
 
-    impl crate::ErrorBody for NoErrorBody {
-        type Error = ();
+    impl crate::Envelope for NoErrorBody {
+        type Api = Status;
+        type Payload = ();
 
-        fn into_error(self) {}
+        fn into_payload(self) {}
     }
 }

@@ -1,51 +1,29 @@
 //! Constructing a client: [`ClientBuilder`] checks the base URL and builds the HTTP client
 //! with a timeout, a user agent, no redirect following and no `Referer`, for any API crate's
-//! generated client ([`ApiClient`]).
+//! generated client ([`Api::client`]).
 
 use std::fmt;
 use std::time::Duration;
 
 use crate::api::Api;
-use crate::error::ErrorBody;
 use crate::limit::{Limiter, RateLimit};
 use crate::retry::RetryPolicy;
 use crate::state::{Runtime, State, DEFAULT_MAX_BODY_BYTES};
 use crate::Error;
 
-/// The credentials type of client `C`'s API.
-pub(crate) type CredentialsOf<C> = <<C as ApiClient>::Api as Api>::Credentials;
-
-/// What [`ClientBuilder`] needs of a generated `Client`: written by [`crate::api_glue!`].
-pub trait ApiClient: Sized {
-    /// The API the client calls.
-    type Api: Api;
-
-    /// The `User-Agent` header sent unless the caller sets another (`<crate>-rs/<version>`).
-    const USER_AGENT: &'static str;
-
-    /// The vendor's published rate limit, applied unless the caller sets another (or none).
-    const RATE_LIMIT: Option<RateLimit>;
-
-    /// The generated type of the API's error body, which [`crate::RawRequest`] decodes with.
-    type ErrorBody: ErrorBody<Error = <Self::Api as Api>::ErrorPayload>;
-
-    /// The member of the API's success envelope that holds the payload (`response`).
-    const PAYLOAD_MEMBER: &'static str;
-
-    /// The client for the API at `base_url` (already checked, without a trailing `/`; see
-    /// `Credentials::base_url`).
-    fn from_parts(base_url: &str, http: reqwest::Client, state: State<CredentialsOf<Self>>)
-        -> Self;
-}
-
-/// Builds a client of type `C` (each API crate names it `ClientBuilder`).
+/// Builds a client of API `A` (each API crate names it `ClientBuilder`).
 ///
 /// Redirects are never followed (a followed 302 would turn a POST into a body-less GET and
 /// send credentials to another host) and no `Referer` is sent, also when the caller brings
 /// its own `reqwest::ClientBuilder`.
-pub struct ClientBuilder<C: ApiClient> {
+///
+/// Its timeout, retries and body cap are the client's; for one call, a stream or a download,
+/// the client's `with_timeout`, `with_retry` and `with_max_body_bytes` return a cheap view
+/// with one of them changed (the same connection pool, rate limiter and secrets; the API
+/// crates' docs, "Settings per call").
+pub struct ClientBuilder<A: Api> {
     base_url: String,
-    credentials: CredentialsOf<C>,
+    credentials: A::Credentials,
     timeout: Duration,
     connect_timeout: Duration,
     user_agent: String,
@@ -59,7 +37,7 @@ pub struct ClientBuilder<C: ApiClient> {
     max_body_bytes: usize,
 }
 
-impl<C: ApiClient> fmt::Debug for ClientBuilder<C> {
+impl<A: Api> fmt::Debug for ClientBuilder<A> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ClientBuilder")
             .field("base_url", &self.base_url)
@@ -75,24 +53,24 @@ impl<C: ApiClient> fmt::Debug for ClientBuilder<C> {
     }
 }
 
-impl<C: ApiClient> ClientBuilder<C> {
+impl<A: Api> ClientBuilder<A> {
     /// The default timeout of each attempt, connect to last byte: 30 s.
     pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
     /// The default connect timeout: 10 s.
     pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 
     /// Starts a builder for the API at `base_url`; a trailing `/` is ignored.
-    pub fn new(base_url: impl Into<String>, credentials: impl Into<CredentialsOf<C>>) -> Self {
+    pub fn new(base_url: impl Into<String>, credentials: impl Into<A::Credentials>) -> Self {
         Self {
             base_url: base_url.into().trim_end_matches('/').to_owned(),
             credentials: credentials.into(),
             timeout: Self::DEFAULT_TIMEOUT,
             connect_timeout: Self::DEFAULT_CONNECT_TIMEOUT,
-            user_agent: C::USER_AGENT.to_owned(),
+            user_agent: A::SPEC.user_agent.to_owned(),
             http: None,
             shared_http: None,
             retry: RetryPolicy::default(),
-            rate_limit: C::RATE_LIMIT,
+            rate_limit: A::SPEC.rate_limit,
             #[cfg(feature = "redis")]
             quota: None,
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
@@ -190,8 +168,8 @@ impl<C: ApiClient> ClientBuilder<C> {
 
     /// Checks the base URL and builds the client. Redirects come back as
     /// [`Error::UnexpectedStatus`] with their `Location` header.
-    pub fn build(self) -> Result<C, Error<<C::Api as Api>::ErrorPayload>> {
-        check_base_url(&self.base_url)?;
+    pub fn build(self) -> Result<A::Client, Error<A>> {
+        check_base_url(&self.base_url).map_err(Error::InvalidRequest)?;
         install_crypto_provider();
         let http = match self.shared_http {
             Some(http) => http,
@@ -224,9 +202,11 @@ impl<C: ApiClient> ClientBuilder<C> {
             retry: self.retry,
             limiter,
             max_body_bytes: self.max_body_bytes,
+            timeout: None,
         };
-        Ok(C::from_parts(
-            &self.base_url,
+        let base_url = crate::Credentials::base_url(&self.credentials, &self.base_url);
+        Ok(A::client(
+            &base_url,
             http,
             State::new(self.credentials, runtime),
         ))
@@ -248,9 +228,9 @@ pub fn install_crypto_provider() {
 }
 
 /// The generated client appends `/path` to the base URL as text, so it must be a plain
-/// `http(s)://host[:port][/path]`.
-pub fn check_base_url<E>(base_url: &str) -> Result<(), Error<E>> {
-    let invalid = |why: &str| Error::InvalidRequest(format!("base URL: {why}"));
+/// `http(s)://host[:port][/path]`; the error says why not (`base URL: …`), without the URL.
+pub fn check_base_url(base_url: &str) -> Result<(), String> {
+    let invalid = |why: &str| format!("base URL: {why}");
     let url = reqwest::Url::parse(base_url).map_err(|err| invalid(&err.to_string()))?;
     if !matches!(url.scheme(), "http" | "https") {
         return Err(invalid("the scheme must be http or https"));
@@ -275,30 +255,19 @@ mod tests {
         feature = "native-tls"
     ))]
     fn an_https_client_builds_with_the_tls_feature() {
-        use crate::api::testing::{NoAuth, NoErrorBody, Status};
-        struct Client;
-        impl super::ApiClient for Client {
-            type Api = Status;
-            type ErrorBody = NoErrorBody;
-            const PAYLOAD_MEMBER: &'static str = "response";
-            const USER_AGENT: &'static str = "test";
-            const RATE_LIMIT: Option<crate::RateLimit> = None;
-            fn from_parts(base_url: &str, _: reqwest::Client, _: crate::State<NoAuth>) -> Self {
-                assert_eq!(base_url, "https://example.ladesk.com/api");
-                Client
-            }
-        }
-        super::ClientBuilder::<Client>::new("https://example.ladesk.com/api/", NoAuth)
+        use crate::api::testing::{NoAuth, Status};
+        let client = super::ClientBuilder::<Status>::new("https://example.ladesk.com/api/", NoAuth)
             .build()
             .expect("an HTTPS client builds");
+        assert_eq!(client.base_url, "https://example.ladesk.com/api");
         #[cfg(all(feature = "rustls-ring", not(feature = "rustls-aws-lc")))]
         assert!(rustls::crypto::CryptoProvider::get_default().is_some());
     }
 
     #[test]
     fn base_urls_are_checked() {
-        assert!(check_base_url::<()>("https://example.ladesk.com/api").is_ok());
-        assert!(check_base_url::<()>("http://127.0.0.1:8080").is_ok());
+        assert!(check_base_url("https://example.ladesk.com/api").is_ok());
+        assert!(check_base_url("http://127.0.0.1:8080").is_ok());
         for bad in [
             "example.ladesk.com/api",
             "ftp://example.com/api",
@@ -306,7 +275,7 @@ mod tests {
             "https://example.com/api#x",
             "https://user:pass@example.com/api",
         ] {
-            let err = format!("{:?}", check_base_url::<()>(bad).unwrap_err());
+            let err = format!("{:?}", check_base_url(bad).unwrap_err());
             assert!(!err.contains("pass@") && !err.contains("apikey=x"), "{err}");
         }
     }

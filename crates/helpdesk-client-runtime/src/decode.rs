@@ -95,7 +95,7 @@ where
         .await
         .map_err(progenitor_client::Error::ResponseBodyError)?
         .to_bytes();
-    let envelope = A::ERROR_ENVELOPE;
+    let envelope = A::SPEC.error_envelope;
     let failure = match json_with_marker::<T>(&body, envelope.marker) {
         Ok((inner, marker))
             if !marker

@@ -5,7 +5,7 @@
 //!
 //! - [`ClientBuilder`]: base URL check, timeouts, user agent, retries ([`RetryPolicy`]), the
 //!   client-side rate limit ([`RateLimit`]), the body cap; no redirect following, no `Referer`;
-//! - [`Error`], generic over the API's error payload, with the response ([`RawResponse`]: HTTP
+//! - [`Error`], generic over the API, with the response ([`RawResponse`]: HTTP
 //!   status, headers and raw body, bounded to [`MAX_ERROR_BODY`]), its variant
 //!   ([`Error::kind`], [`ErrorKind`]), what a caller acts on ([`Error::is_retryable`],
 //!   [`Error::api_code`], [`Error::location`]), and a `From` impl for the generated methods'
@@ -112,7 +112,7 @@ pub use base64_data::Base64Data;
 pub use builder::ClientBuilder;
 pub use comma_list::CommaList;
 pub use envelope::{Download, DownloadExt, Envelope, ResultExt};
-pub use error::{ApiError, Error, ErrorBody, ErrorKind, RawResponse, MAX_ERROR_BODY};
+pub use error::{Error, ErrorKind, RawResponse, MAX_ERROR_BODY};
 pub use json_text::JsonEncoded;
 pub use limit::RateLimit;
 pub use optional_value::OptionalValue;
@@ -122,7 +122,6 @@ pub use raw::RawRequest;
 pub use retry::RetryPolicy;
 
 // The machinery, by its short names inside the crate.
-pub(crate) use api::Api;
 pub(crate) use credentials::Credentials;
 pub(crate) use envelope::decode_response;
 pub(crate) use state::State;
@@ -136,8 +135,8 @@ pub mod __private {
     pub use progenitor_client::ClientInfo;
     pub use serde_json;
 
-    pub use crate::api::{Api, ErrorEnvelope, MarkerValue};
-    pub use crate::builder::{check_base_url, install_crypto_provider, ApiClient};
+    pub use crate::api::{view, Api, ErrorEnvelope, MarkerValue, SpecFacts};
+    pub use crate::builder::{check_base_url, install_crypto_provider};
     pub use crate::credentials::{secret_fingerprint, Credentials};
     pub use crate::envelope::decode_response;
     pub use crate::error::loose_text;

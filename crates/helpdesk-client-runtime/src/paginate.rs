@@ -37,6 +37,7 @@ use std::sync::Arc;
 pub use futures::stream::BoxStream;
 use futures::stream::{StreamExt, TryStreamExt};
 
+use crate::api::Api;
 use crate::Error;
 
 /// How an operation pages.
@@ -202,12 +203,12 @@ pub async fn counting_pages<F: Future>(pages: Arc<AtomicU64>, work: F) -> F::Out
 
 /// The rows of every page: `fetch` requests the page at a [`Position`] (the page size is the
 /// caller's to set on the request; see [`page_size`]). Ends as the module docs say.
-pub fn rows<'a, T, E, F, Fut>(style: Style<T>, fetch: F) -> BoxStream<'a, Result<T, Error<E>>>
+pub fn rows<'a, T, A, F, Fut>(style: Style<T>, fetch: F) -> BoxStream<'a, Result<T, Error<A>>>
 where
     T: Send + 'a,
-    E: Send + 'a,
+    A: Api,
     F: FnMut(Position) -> Fut + Send + 'a,
-    Fut: Future<Output = Result<Page<T>, Error<E>>> + Send + 'a,
+    Fut: Future<Output = Result<Page<T>, Error<A>>> + Send + 'a,
 {
     let state = State {
         fetch,
@@ -216,7 +217,7 @@ where
     };
     futures::stream::try_unfold(state, move |mut state| async move {
         let Some(position) = state.next.take() else {
-            return Ok::<_, Error<E>>(None);
+            return Ok::<_, Error<A>>(None);
         };
         let page = (state.fetch)(position.clone()).await?;
         let _ = PAGES.try_with(|pages| pages.fetch_add(1, Ordering::Relaxed));
@@ -263,7 +264,7 @@ mod tests {
     ) -> (Vec<u64>, Vec<Position>) {
         let requests = Arc::new(Mutex::new(Vec::new()));
         let seen = requests.clone();
-        let stream = rows::<u64, (), _, _>(style, move |position| {
+        let stream = rows::<u64, crate::api::testing::Status, _, _>(style, move |position| {
             seen.lock().unwrap().push(position.clone());
             async move {
                 let start = match position {
@@ -408,16 +409,17 @@ mod tests {
 
     #[tokio::test]
     async fn an_error_is_yielded_once_and_ends_the_stream() {
-        let stream = rows::<u64, (), _, _>(Style::Offset, |position| async move {
-            match position {
-                Position::First => Ok(Page {
-                    rows: vec![1, 2],
-                    pages: None,
-                    total: None,
-                }),
-                _ => Err(Error::InvalidRequest("page 2 failed".to_owned())),
-            }
-        });
+        let stream =
+            rows::<u64, crate::api::testing::Status, _, _>(Style::Offset, |position| async move {
+                match position {
+                    Position::First => Ok(Page {
+                        rows: vec![1, 2],
+                        pages: None,
+                        total: None,
+                    }),
+                    _ => Err(Error::InvalidRequest("page 2 failed".to_owned())),
+                }
+            });
         let items: Vec<_> = stream.collect().await;
         assert_eq!(items.len(), 3);
         assert!(items[2].is_err());

@@ -8,12 +8,8 @@ use progenitor_client::{ClientInfo, OperationInfo};
 use serde::Serialize;
 
 use crate::api::Api;
-use crate::builder::{ApiClient, CredentialsOf};
 use crate::error::error_chain;
-use crate::{Error, State};
-
-/// The error type of client `C`'s calls (each API crate names it `Error`).
-type ErrorOf<C> = Error<<<C as ApiClient>::Api as Api>::ErrorPayload>;
+use crate::Error;
 
 /// A request to an endpoint the spec does not document, made with `client.raw(method, path)`;
 /// `path` is relative to the client's base URL (`"departments"`, `"tags/sh3j"`).
@@ -28,19 +24,16 @@ type ErrorOf<C> = Error<<<C as ApiClient>::Api as Api>::ErrorPayload>;
 /// A 200 response is the success (its body must be a JSON object); any other success status
 /// is [`Error::UnexpectedStatus`], as for a generated operation.
 #[must_use = "a request does nothing until it is sent"]
-pub struct RawRequest<'c, C> {
-    client: &'c C,
+pub struct RawRequest<'c, A: Api> {
+    client: &'c A::Client,
     request: reqwest::RequestBuilder,
 }
 
-impl<'c, C> RawRequest<'c, C>
-where
-    C: ApiClient + ClientInfo<State<CredentialsOf<C>>>,
-{
+impl<'c, A: Api> RawRequest<'c, A> {
     /// A request with `method` to `path`, relative to `client`'s base URL (a leading `/` is
     /// ignored); [`crate::api_glue!`]'s `raw` method calls this.
     #[doc(hidden)]
-    pub fn new(client: &'c C, method: reqwest::Method, path: &str) -> Self {
+    pub fn new(client: &'c A::Client, method: reqwest::Method, path: &str) -> Self {
         let url = format!(
             "{}/{}",
             client.baseurl().trim_end_matches('/'),
@@ -75,7 +68,7 @@ where
 
     /// Sends the request; the payload of the API's success envelope (`null` when the
     /// envelope has none), or an [`Error`] (see [`RawRequest`]).
-    pub async fn send(self) -> Result<serde_json::Value, ErrorOf<C>> {
+    pub async fn send(self) -> Result<serde_json::Value, Error<A>> {
         let state = self.client.inner();
         let mut request = self.request.build().map_err(|err| {
             let message = error_chain(&err.without_url());
@@ -86,12 +79,11 @@ where
             operation_id: "raw",
         };
         let response =
-            crate::exec::execute::<C::Api, _>(self.client.client(), state, request, &info, false)
-                .await;
+            crate::exec::execute::<A>(self.client.client(), state, request, &info, false).await;
         let mut envelope: serde_json::Map<String, serde_json::Value> =
-            crate::decode_response::<C::Api, _, C::ErrorBody>(response).await?;
+            crate::decode_response::<A, _>(response).await?;
         Ok(envelope
-            .remove(C::PAYLOAD_MEMBER)
+            .remove(A::SPEC.payload_member)
             .unwrap_or(serde_json::Value::Null))
     }
 }

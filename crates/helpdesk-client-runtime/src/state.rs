@@ -4,6 +4,7 @@
 
 use std::fmt;
 use std::sync::Arc;
+use std::time::Duration;
 
 use crate::limit::Limiter;
 use crate::redact::Secrets;
@@ -21,6 +22,9 @@ pub struct Runtime {
     pub limiter: Option<Limiter>,
     /// Responses with larger bodies fail with [`crate::Error::BodyTooLarge`].
     pub max_body_bytes: usize,
+    /// The timeout of each attempt, connect to last byte, when a per-call view set one; `None`:
+    /// the HTTP client's own (the builder's `timeout`).
+    pub timeout: Option<Duration>,
 }
 
 impl Default for Runtime {
@@ -29,6 +33,7 @@ impl Default for Runtime {
             retry: RetryPolicy::default(),
             limiter: None,
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
+            timeout: None,
         }
     }
 }
@@ -69,6 +74,20 @@ impl<C> State<C> {
     /// The runtime settings.
     pub fn runtime(&self) -> &Runtime {
         &self.runtime
+    }
+}
+
+impl<C: Clone> State<C> {
+    /// The state of a per-call view: the same credentials, secrets and rate limiter (a clone
+    /// of a [`Limiter`] shares its budget), with the runtime settings `change` makes.
+    pub fn with_runtime(&self, change: impl FnOnce(&mut Runtime)) -> Self {
+        let mut runtime = Runtime::clone(&self.runtime);
+        change(&mut runtime);
+        Self {
+            credentials: self.credentials.clone(),
+            runtime: Arc::new(runtime),
+            secrets: self.secrets.clone(),
+        }
     }
 }
 

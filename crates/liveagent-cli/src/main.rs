@@ -133,7 +133,7 @@ async fn main() -> ExitCode {
     let cli = Cli::new(client, output);
     match cli.execute(operation, sub).await {
         Ok(()) => ExitCode::SUCCESS,
-        Err(err) => helpdesk_cli_support::report::<liveagent::types::ErrorEnvelope>(err).await,
+        Err(err) => helpdesk_cli_support::report::<liveagent::LiveAgent>(err).await,
     }
 }
 
@@ -164,12 +164,10 @@ fn check(
         let client = client.map_err(|usage| (Exit::Usage, usage.0))?;
         match client.get_application_status().send().await {
             Ok(_) => Ok(()),
-            Err(err) => Err(
-                helpdesk_cli_support::describe::<liveagent::types::ErrorEnvelope>(
-                    anyhow::Error::new(err),
-                )
-                .await,
-            ),
+            Err(err) => Err(helpdesk_cli_support::describe::<liveagent::LiveAgent>(
+                anyhow::Error::new(err),
+            )
+            .await),
         }
     })
 }

@@ -8,19 +8,12 @@
 use std::io::Write;
 use std::process::{Command, Output, Stdio};
 
+use api_tests::cli::runtime;
 use mock_server::{Options, ReplayServer};
 use serde_json::Value;
 
 const BIN: &str = env!("CARGO_BIN_EXE_liveagent");
 const KEY: &str = "cli-test-api-key-not-a-secret";
-
-fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(1)
-        .enable_all()
-        .build()
-        .unwrap()
-}
 
 /// The arguments that send the request of the recording `case` of `listConversations` (the
 /// replay server answers it with that recording's payload).

@@ -8,6 +8,7 @@ use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
+use api_tests::cli::runtime;
 use mock_server::{Options, ReplayServer};
 
 const BIN: &str = env!("CARGO_BIN_EXE_liveagent");
@@ -15,14 +16,6 @@ const KEY_A: &str = "profile-a-key-not-a-secret-0001";
 const KEY_B: &str = "profile-b-key-not-a-secret-0002";
 const KEY_ENV: &str = "environment-key-not-a-secret-03";
 const KEY_FLAG: &str = "flag-key-not-a-secret-00000004";
-
-fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(1)
-        .enable_all()
-        .build()
-        .unwrap()
-}
 
 /// Runs the binary with only `HOME` (and `env`) in the environment, `stdin` on its stdin.
 fn run(home: &Path, env: &[(&str, &str)], args: &[&str], stdin: &str) -> Output {

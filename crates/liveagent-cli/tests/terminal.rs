@@ -8,17 +8,10 @@ use std::process::Command;
 use std::time::{Duration, Instant};
 
 use api_tests::capped;
+use api_tests::cli::runtime;
 
 const BIN: &str = env!("CARGO_BIN_EXE_liveagent");
 const KEY: &str = "cli-test-api-key-not-a-secret";
-
-fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(1)
-        .enable_all()
-        .build()
-        .unwrap()
-}
 
 /// A tmux server of its own (socket in a temporary directory), killed when dropped.
 struct Tmux {

@@ -13266,7 +13266,6 @@ pub mod prelude {
 ::helpdesk_client_runtime::api_glue! {
     api: ::liveagent::LiveAgent,
     client: Client,
-    rate_limit_per_minute: Some(180),
     error_body: types::ErrorEnvelope { response },
     envelopes: response {
         types::AgentEnvelope => types::Agent,
@@ -13354,11 +13353,16 @@ pub mod prelude {
     raw_body_operations: [],
 }
 
-/// How the runtime tells an error envelope from a success (the spec's `x-sdk.error-envelope`):
-/// the `Api::ERROR_ENVELOPE` of the crate's `impl Api`.
-pub(crate) const ERROR_ENVELOPE: ::helpdesk_client_runtime::__private::ErrorEnvelope =
-    ::helpdesk_client_runtime::__private::ErrorEnvelope {
-        marker: &["response", "status"],
-        error_when: ::helpdesk_client_runtime::__private::MarkerValue::Str("ERROR"),
-        code_field: "statuscode",
+/// What the runtime uses of the spec's `x-sdk`: the `Api::SPEC` of the crate's `impl Api`.
+pub(crate) const SPEC: ::helpdesk_client_runtime::__private::SpecFacts =
+    ::helpdesk_client_runtime::__private::SpecFacts {
+        crate_name: env!("CARGO_PKG_NAME"),
+        user_agent: concat!(env!("CARGO_PKG_NAME"), "-rs/", env!("CARGO_PKG_VERSION")),
+        rate_limit: Some(::helpdesk_client_runtime::RateLimit::per_minute(180)),
+        payload_member: "response",
+        error_envelope: ::helpdesk_client_runtime::__private::ErrorEnvelope {
+            marker: &["response", "status"],
+            error_when: ::helpdesk_client_runtime::__private::MarkerValue::Str("ERROR"),
+            code_field: "statuscode",
+        },
     };

@@ -7,7 +7,7 @@
 //! `LiveAgent` tells it the API's name and how an error envelope looks: `{"response":
 //! {"status": "ERROR", ...}}`, which LiveAgent may send with a success status.
 
-use helpdesk_client_runtime::__private::{Api, ErrorEnvelope};
+use helpdesk_client_runtime::__private::{Api, SpecFacts, State};
 use secrecy::{ExposeSecret as _, SecretString};
 
 use crate::types;
@@ -54,11 +54,16 @@ pub struct LiveAgent;
 
 impl Api for LiveAgent {
     const NAME: &'static str = "LiveAgent";
-    const CRATE: &'static str = env!("CARGO_PKG_NAME");
+    /// Generated from the spec's `x-sdk`.
+    const SPEC: SpecFacts = crate::generated::SPEC;
     type Credentials = ApiKey;
+    type Client = crate::Client;
+    type ErrorBody = types::ErrorEnvelope;
     type ErrorPayload = types::Error;
-    /// Generated from the spec's `x-sdk.error-envelope`.
-    const ERROR_ENVELOPE: ErrorEnvelope = crate::generated::ERROR_ENVELOPE;
+
+    fn client(base_url: &str, http: reqwest::Client, state: State<ApiKey>) -> crate::Client {
+        crate::Client::new_with_client(base_url, http, state)
+    }
 
     fn error_code(error: &types::Error) -> Option<String> {
         error.statuscode.as_ref().map(ToString::to_string)

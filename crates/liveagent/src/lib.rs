@@ -35,6 +35,35 @@
 //! one error of every call (its [`ErrorKind`], [`RawResponse`]). `send()` itself returns
 //! progenitor's error ([`SendError`]), which `.payload()` and `?` turn into [`Error`].
 //!
+//! # Settings per call
+//!
+//! The builder's timeout, retries and body cap are the client's. `with_timeout`,
+//! `with_retry` and `with_max_body_bytes` return a view of the client with one of them changed
+//! for the calls made through it: a view is cheap (no new connection pool) and shares the
+//! client's connections, rate limiter and key; the client itself is unchanged. Every
+//! operation, `.stream()`, `.download()` and `raw` works through a view.
+//!
+//! ```no_run
+//! use std::time::Duration;
+//!
+//! use futures::TryStreamExt as _;
+//! use liveagent::{ApiKey, Client, RetryPolicy};
+//!
+//! # async fn run() -> Result<(), liveagent::Error> {
+//! let client = Client::new("https://example.ladesk.com/api", ApiKey::new("your-api-key"))?;
+//! // A long export: five minutes for each page, for this stream only.
+//! let export = client.with_timeout(Duration::from_secs(300));
+//! let mut conversations = export.list_conversations().stream();
+//! while let Some(conversation) = conversations.try_next().await? {
+//!     println!("{}", conversation.conversationid);
+//! }
+//! // One POST that is safe to send twice, retried like a GET.
+//! let retried = client.with_retry(RetryPolicy { retry_non_idempotent: true, ..RetryPolicy::default() });
+//! # let _ = retried;
+//! # Ok(())
+//! # }
+//! ```
+//!
 //! # Endpoints the spec does not have
 //!
 //! [`Client::raw`] sends a request to any path under the base URL, with the same API key,
@@ -184,7 +213,7 @@ pub mod prelude {
 
 /// A failed LiveAgent call: the shared runtime's error with LiveAgent's error payload
 /// (`statuscode`, `errormessage`, `debugmessage`).
-pub type Error = helpdesk_client_runtime::Error<types::Error>;
+pub type Error = helpdesk_client_runtime::Error<LiveAgent>;
 
 /// Builds a [`Client`]: timeouts, user agent, retries, rate limit, or a `reqwest::ClientBuilder`
 /// of your own.
@@ -200,7 +229,7 @@ pub type Error = helpdesk_client_runtime::Error<types::Error>;
 ///     .build()?;
 /// # Ok::<(), liveagent::Error>(())
 /// ```
-pub type ClientBuilder = helpdesk_client_runtime::ClientBuilder<Client>;
+pub type ClientBuilder = helpdesk_client_runtime::ClientBuilder<LiveAgent>;
 
 #[cfg(test)]
 mod tests {

@@ -18,7 +18,7 @@ use recording::Api;
 #[command(name = "mock-server", version)]
 struct Args {
     /// The API to replay: a name of the registry (`recording::APIS`), e.g. liveagent.
-    #[arg(long, value_parser = parse_api)]
+    #[arg(long, value_parser = recording::parse_api)]
     api: &'static Api,
     /// The port on 127.0.0.1 (0: any free port, printed).
     #[arg(long, default_value_t = 0)]
@@ -30,14 +30,6 @@ struct Args {
     /// Another recordings directory (`<dir>/<operationId>/<case>.json`).
     #[arg(long, value_name = "DIR")]
     recordings: Option<std::path::PathBuf>,
-}
-
-/// An API of the registry, by name.
-fn parse_api(name: &str) -> Result<&'static Api, String> {
-    recording::api(name).ok_or_else(|| {
-        let names: Vec<&str> = recording::APIS.iter().map(|api| api.name).collect();
-        format!("not an API: expected one of {}", names.join(", "))
-    })
 }
 
 #[tokio::main]

@@ -195,6 +195,15 @@ pub fn api(name: &str) -> Option<&'static Api> {
     registry().iter().copied().find(|api| api.name == name)
 }
 
+/// An API of the registry by name, as a command line's value parser: the error lists the
+/// names.
+pub fn parse_api(name: &str) -> Result<&'static Api, String> {
+    api(name).ok_or_else(|| {
+        let names: Vec<&str> = APIS.iter().map(|api| api.name).collect();
+        format!("not an API: expected one of {}", names.join(", "))
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use serde_json::json;

@@ -9,7 +9,7 @@ mod format;
 mod received;
 mod spec;
 
-pub use apis::{api, Api, ErrorEnvelope, NamedApi, Registry, APIS, CONTIPLE, LIVEAGENT};
+pub use apis::{api, parse_api, Api, ErrorEnvelope, NamedApi, Registry, APIS, CONTIPLE, LIVEAGENT};
 pub use format::{
     contiple_credentials, load, load_all, load_as, load_case, load_case_from, load_credentials,
     load_dir, load_from, recordings_dir, recordings_root, ContipleCredentials, Exchange,

@@ -21,7 +21,7 @@ use recording::Api;
 #[command(name = "mock-record", version)]
 struct Args {
     /// The API: a name of the registry (`recording::APIS`), e.g. liveagent.
-    #[arg(value_parser = parse_api)]
+    #[arg(value_parser = recording::parse_api)]
     api: &'static Api,
     /// The operation (the spec's operationId, e.g. getTag).
     operation: String,
@@ -43,14 +43,6 @@ struct Args {
     /// The recordings root holding <api>/ [default: tests/recordings].
     #[arg(long, value_name = "DIR")]
     recordings: Option<std::path::PathBuf>,
-}
-
-/// An API of the registry, by name.
-fn parse_api(name: &str) -> Result<&'static Api, String> {
-    recording::api(name).ok_or_else(|| {
-        let names: Vec<&str> = recording::APIS.iter().map(|api| api.name).collect();
-        format!("not an API: expected one of {}", names.join(", "))
-    })
 }
 
 fn fail(code: u8, message: &str) -> ExitCode {

@@ -6,9 +6,7 @@ use helpdesk_client_runtime::{DownloadExt, ResultExt};
 use contiple::types;
 /// The replay tests' client builder at `base_url`: the recordings' test credentials,
 /// no retries and no rate limit (a recording is its exchanges).
-pub fn test_client(
-    base_url: &str,
-) -> ::helpdesk_client_runtime::ClientBuilder<contiple::Client> {
+pub fn test_client(base_url: &str) -> contiple::ClientBuilder {
     ::helpdesk_client_runtime::ClientBuilder::new(
             base_url,
             crate::ClientCredentials::client_credentials(&crate::contiple_credentials()),
@@ -520,7 +518,6 @@ pub async fn decode(
                     ::helpdesk_client_runtime::__private::exec::decode_bytes::<
                         ::contiple::Contiple,
                         contiple::types::AgentEnvelope,
-                        contiple::types::ErrorEnvelope,
                     >(status, body)
                         .await,
                 )
@@ -530,7 +527,6 @@ pub async fn decode(
                     ::helpdesk_client_runtime::__private::exec::decode_bytes::<
                         ::contiple::Contiple,
                         contiple::types::HelpCenterAdditionEnvelope,
-                        contiple::types::ErrorEnvelope,
                     >(status, body)
                         .await,
                 )
@@ -540,7 +536,6 @@ pub async fn decode(
                     ::helpdesk_client_runtime::__private::exec::decode_bytes::<
                         ::contiple::Contiple,
                         contiple::types::EmailSettingsEnvelope,
-                        contiple::types::ErrorEnvelope,
                     >(status, body)
                         .await,
                 )
@@ -550,7 +545,6 @@ pub async fn decode(
                     ::helpdesk_client_runtime::__private::exec::decode_bytes::<
                         ::contiple::Contiple,
                         contiple::types::CreatedTicketEnvelope,
-                        contiple::types::ErrorEnvelope,
                     >(status, body)
                         .await,
                 )
@@ -560,7 +554,6 @@ pub async fn decode(
                     ::helpdesk_client_runtime::__private::exec::decode_bytes::<
                         ::contiple::Contiple,
                         contiple::types::AgentDeleteEnvelope,
-                        contiple::types::ErrorEnvelope,
                     >(status, body)
                         .await,
                 )
@@ -570,7 +563,6 @@ pub async fn decode(
                     ::helpdesk_client_runtime::__private::exec::decode_bytes::<
                         ::contiple::Contiple,
                         contiple::types::ExternalAccountSuccessEnvelope,
-                        contiple::types::ErrorEnvelope,
                     >(status, body)
                         .await,
                 )
@@ -580,7 +572,6 @@ pub async fn decode(
                     ::helpdesk_client_runtime::__private::exec::decode_bytes::<
                         ::contiple::Contiple,
                         contiple::types::ExternalAccountEnvelope,
-                        contiple::types::ErrorEnvelope,
                     >(status, body)
                         .await,
                 )
@@ -590,7 +581,6 @@ pub async fn decode(
                     ::helpdesk_client_runtime::__private::exec::decode_bytes::<
                         ::contiple::Contiple,
                         contiple::types::ExternalAccountEnvelope,
-                        contiple::types::ErrorEnvelope,
                     >(status, body)
                         .await,
                 )
@@ -600,7 +590,6 @@ pub async fn decode(
                     ::helpdesk_client_runtime::__private::exec::decode_bytes::<
                         ::contiple::Contiple,
                         contiple::types::AgentEnvelope,
-                        contiple::types::ErrorEnvelope,
                     >(status, body)
                         .await,
                 )
@@ -610,7 +599,6 @@ pub async fn decode(
                     ::helpdesk_client_runtime::__private::exec::decode_bytes::<
                         ::contiple::Contiple,
                         contiple::types::CustomerTicketDetailEnvelope,
-                        contiple::types::ErrorEnvelope,
                     >(status, body)
                         .await,
                 )
@@ -620,7 +608,6 @@ pub async fn decode(
                     ::helpdesk_client_runtime::__private::exec::decode_bytes::<
                         ::contiple::Contiple,
                         contiple::types::EmailSettingsEnvelope,
-                        contiple::types::ErrorEnvelope,
                     >(status, body)
                         .await,
                 )
@@ -630,7 +617,6 @@ pub async fn decode(
                     ::helpdesk_client_runtime::__private::exec::decode_bytes::<
                         ::contiple::Contiple,
                         contiple::types::FaqDetailEnvelope,
-                        contiple::types::ErrorEnvelope,
                     >(status, body)
                         .await,
                 )
@@ -640,7 +626,6 @@ pub async fn decode(
                     ::helpdesk_client_runtime::__private::exec::decode_bytes::<
                         ::contiple::Contiple,
                         contiple::types::NoticeDetailEnvelope,
-                        contiple::types::ErrorEnvelope,
                     >(status, body)
                         .await,
                 )
@@ -650,7 +635,6 @@ pub async fn decode(
                     ::helpdesk_client_runtime::__private::exec::decode_bytes::<
                         ::contiple::Contiple,
                         contiple::types::ServiceDetailEnvelope,
-                        contiple::types::ErrorEnvelope,
                     >(status, body)
                         .await,
                 )
@@ -660,7 +644,6 @@ pub async fn decode(
                     ::helpdesk_client_runtime::__private::exec::decode_bytes::<
                         ::contiple::Contiple,
                         contiple::types::AgentListEnvelope,
-                        contiple::types::ErrorEnvelope,
                     >(status, body)
                         .await,
                 )
@@ -670,7 +653,6 @@ pub async fn decode(
                     ::helpdesk_client_runtime::__private::exec::decode_bytes::<
                         ::contiple::Contiple,
                         contiple::types::CustomerTicketListEnvelope,
-                        contiple::types::ErrorEnvelope,
                     >(status, body)
                         .await,
                 )
@@ -680,7 +662,6 @@ pub async fn decode(
                     ::helpdesk_client_runtime::__private::exec::decode_bytes::<
                         ::contiple::Contiple,
                         contiple::types::FaqCategoryListEnvelope,
-                        contiple::types::ErrorEnvelope,
                     >(status, body)
                         .await,
                 )
@@ -690,7 +671,6 @@ pub async fn decode(
                     ::helpdesk_client_runtime::__private::exec::decode_bytes::<
                         ::contiple::Contiple,
                         contiple::types::FaqListEnvelope,
-                        contiple::types::ErrorEnvelope,
                     >(status, body)
                         .await,
                 )
@@ -700,7 +680,6 @@ pub async fn decode(
                     ::helpdesk_client_runtime::__private::exec::decode_bytes::<
                         ::contiple::Contiple,
                         contiple::types::NoticeCategoryListEnvelope,
-                        contiple::types::ErrorEnvelope,
                     >(status, body)
                         .await,
                 )
@@ -710,7 +689,6 @@ pub async fn decode(
                     ::helpdesk_client_runtime::__private::exec::decode_bytes::<
                         ::contiple::Contiple,
                         contiple::types::NoticeTagListEnvelope,
-                        contiple::types::ErrorEnvelope,
                     >(status, body)
                         .await,
                 )
@@ -720,7 +698,6 @@ pub async fn decode(
                     ::helpdesk_client_runtime::__private::exec::decode_bytes::<
                         ::contiple::Contiple,
                         contiple::types::NoticeListEnvelope,
-                        contiple::types::ErrorEnvelope,
                     >(status, body)
                         .await,
                 )
@@ -730,7 +707,6 @@ pub async fn decode(
                     ::helpdesk_client_runtime::__private::exec::decode_bytes::<
                         ::contiple::Contiple,
                         contiple::types::TicketCategoryListEnvelope,
-                        contiple::types::ErrorEnvelope,
                     >(status, body)
                         .await,
                 )
@@ -740,7 +716,6 @@ pub async fn decode(
                     ::helpdesk_client_runtime::__private::exec::decode_bytes::<
                         ::contiple::Contiple,
                         contiple::types::TicketUserFieldListEnvelope,
-                        contiple::types::ErrorEnvelope,
                     >(status, body)
                         .await,
                 )
@@ -750,7 +725,6 @@ pub async fn decode(
                     ::helpdesk_client_runtime::__private::exec::decode_bytes::<
                         ::contiple::Contiple,
                         contiple::types::ExternalAccountEnvelope,
-                        contiple::types::ErrorEnvelope,
                     >(status, body)
                         .await,
                 )
@@ -760,7 +734,6 @@ pub async fn decode(
                     ::helpdesk_client_runtime::__private::exec::decode_bytes::<
                         ::contiple::Contiple,
                         contiple::types::CustomerTicketCommentEnvelope,
-                        contiple::types::ErrorEnvelope,
                     >(status, body)
                         .await,
                 )
@@ -770,7 +743,6 @@ pub async fn decode(
                     ::helpdesk_client_runtime::__private::exec::decode_bytes::<
                         ::contiple::Contiple,
                         contiple::types::EmailSettingsSaveEnvelope,
-                        contiple::types::ErrorEnvelope,
                     >(status, body)
                         .await,
                 )
@@ -780,7 +752,6 @@ pub async fn decode(
                     ::helpdesk_client_runtime::__private::exec::decode_bytes::<
                         ::contiple::Contiple,
                         contiple::types::AgentEnvelope,
-                        contiple::types::ErrorEnvelope,
                     >(status, body)
                         .await,
                 )
@@ -790,7 +761,6 @@ pub async fn decode(
                     ::helpdesk_client_runtime::__private::exec::decode_bytes::<
                         ::contiple::Contiple,
                         contiple::types::ExternalAccountEnvelope,
-                        contiple::types::ErrorEnvelope,
                     >(status, body)
                         .await,
                 )
@@ -800,7 +770,6 @@ pub async fn decode(
                     ::helpdesk_client_runtime::__private::exec::decode_bytes::<
                         ::contiple::Contiple,
                         contiple::types::UploadedTicketAttachmentEnvelope,
-                        contiple::types::ErrorEnvelope,
                     >(status, body)
                         .await,
                 )
@@ -810,7 +779,6 @@ pub async fn decode(
                     ::helpdesk_client_runtime::__private::exec::decode_bytes::<
                         ::contiple::Contiple,
                         contiple::types::ExternalAccountSuccessEnvelope,
-                        contiple::types::ErrorEnvelope,
                     >(status, body)
                         .await,
                 )

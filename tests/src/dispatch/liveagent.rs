@@ -6,9 +6,7 @@ use helpdesk_client_runtime::{DownloadExt, ResultExt};
 use liveagent::types;
 /// The replay tests' client builder at `base_url`: the recordings' test credentials,
 /// no retries and no rate limit (a recording is its exchanges).
-pub fn test_client(
-    base_url: &str,
-) -> ::helpdesk_client_runtime::ClientBuilder<liveagent::Client> {
+pub fn test_client(base_url: &str) -> liveagent::ClientBuilder {
     ::helpdesk_client_runtime::ClientBuilder::new(
             base_url,
             ::liveagent::ApiKey::new(crate::replay::TEST_API_KEY),
@@ -946,7 +944,6 @@ pub async fn decode(
                     ::helpdesk_client_runtime::__private::exec::decode_bytes::<
                         ::liveagent::LiveAgent,
                         liveagent::types::OkStatusEnvelope,
-                        liveagent::types::ErrorEnvelope,
                     >(status, body)
                         .await,
                 )
@@ -956,7 +953,6 @@ pub async fn decode(
                     ::helpdesk_client_runtime::__private::exec::decode_bytes::<
                         ::liveagent::LiveAgent,
                         liveagent::types::OkStatusEnvelope,
-                        liveagent::types::ErrorEnvelope,
                     >(status, body)
                         .await,
                 )
@@ -966,7 +962,6 @@ pub async fn decode(
                     ::helpdesk_client_runtime::__private::exec::decode_bytes::<
                         ::liveagent::LiveAgent,
                         liveagent::types::CustomersGroupCreatedEnvelope,
-                        liveagent::types::ErrorEnvelope,
                     >(status, body)
                         .await,
                 )
@@ -976,7 +971,6 @@ pub async fn decode(
                     ::helpdesk_client_runtime::__private::exec::decode_bytes::<
                         ::liveagent::LiveAgent,
                         liveagent::types::KnowledgebaseCategoryEnvelope,
-                        liveagent::types::ErrorEnvelope,
                     >(status, body)
                         .await,
                 )
@@ -986,7 +980,6 @@ pub async fn decode(
                     ::helpdesk_client_runtime::__private::exec::decode_bytes::<
                         ::liveagent::LiveAgent,
                         liveagent::types::TagCreatedEnvelope,
-                        liveagent::types::ErrorEnvelope,
                     >(status, body)
                         .await,
                 )
@@ -996,7 +989,6 @@ pub async fn decode(
                     ::helpdesk_client_runtime::__private::exec::decode_bytes::<
                         ::liveagent::LiveAgent,
                         liveagent::types::OkStatusEnvelope,
-                        liveagent::types::ErrorEnvelope,
                     >(status, body)
                         .await,
                 )
@@ -1006,7 +998,6 @@ pub async fn decode(
                     ::helpdesk_client_runtime::__private::exec::decode_bytes::<
                         ::liveagent::LiveAgent,
                         liveagent::types::OkStatusEnvelope,
-                        liveagent::types::ErrorEnvelope,
                     >(status, body)
                         .await,
                 )
@@ -1016,7 +1007,6 @@ pub async fn decode(
                     ::helpdesk_client_runtime::__private::exec::decode_bytes::<
                         ::liveagent::LiveAgent,
                         liveagent::types::OkStatusEnvelope,
-                        liveagent::types::ErrorEnvelope,
                     >(status, body)
                         .await,
                 )
@@ -1026,7 +1016,6 @@ pub async fn decode(
                     ::helpdesk_client_runtime::__private::exec::decode_bytes::<
                         ::liveagent::LiveAgent,
                         liveagent::types::OkStatusEnvelope,
-                        liveagent::types::ErrorEnvelope,
                     >(status, body)
                         .await,
                 )
@@ -1036,7 +1025,6 @@ pub async fn decode(
                     ::helpdesk_client_runtime::__private::exec::decode_bytes::<
                         ::liveagent::LiveAgent,
                         liveagent::types::OkStatusEnvelope,
-                        liveagent::types::ErrorEnvelope,
                     >(status, body)
                         .await,
                 )
@@ -1046,7 +1034,6 @@ pub async fn decode(
                     ::helpdesk_client_runtime::__private::exec::decode_bytes::<
                         ::liveagent::LiveAgent,
                         liveagent::types::OkStatusEnvelope,
-                        liveagent::types::ErrorEnvelope,
                     >(status, body)
                         .await,
                 )
@@ -1056,7 +1043,6 @@ pub async fn decode(
                     ::helpdesk_client_runtime::__private::exec::decode_bytes::<
                         ::liveagent::LiveAgent,
                         liveagent::types::AgentEnvelope,
-                        liveagent::types::ErrorEnvelope,
                     >(status, body)
                         .await,
                 )
@@ -1066,7 +1052,6 @@ pub async fn decode(
                     ::helpdesk_client_runtime::__private::exec::decode_bytes::<
                         ::liveagent::LiveAgent,
                         liveagent::types::AgentsReportEnvelope,
-                        liveagent::types::ErrorEnvelope,
                     >(status, body)
                         .await,
                 )
@@ -1076,7 +1061,6 @@ pub async fn decode(
                     ::helpdesk_client_runtime::__private::exec::decode_bytes::<
                         ::liveagent::LiveAgent,
                         liveagent::types::ApplicationStatusEnvelope,
-                        liveagent::types::ErrorEnvelope,
                     >(status, body)
                         .await,
                 )
@@ -1086,7 +1070,6 @@ pub async fn decode(
                     ::helpdesk_client_runtime::__private::exec::decode_bytes::<
                         ::liveagent::LiveAgent,
                         liveagent::types::ChannelsReportEnvelope,
-                        liveagent::types::ErrorEnvelope,
                     >(status, body)
                         .await,
                 )
@@ -1096,7 +1079,6 @@ pub async fn decode(
                     ::helpdesk_client_runtime::__private::exec::decode_bytes::<
                         ::liveagent::LiveAgent,
                         liveagent::types::CompanyEnvelope,
-                        liveagent::types::ErrorEnvelope,
                     >(status, body)
                         .await,
                 )
@@ -1106,7 +1088,6 @@ pub async fn decode(
                     ::helpdesk_client_runtime::__private::exec::decode_bytes::<
                         ::liveagent::LiveAgent,
                         liveagent::types::ConversationEnvelope,
-                        liveagent::types::ErrorEnvelope,
                     >(status, body)
                         .await,
                 )
@@ -1116,7 +1097,6 @@ pub async fn decode(
                     ::helpdesk_client_runtime::__private::exec::decode_bytes::<
                         ::liveagent::LiveAgent,
                         liveagent::types::CustomersGroupEnvelope,
-                        liveagent::types::ErrorEnvelope,
                     >(status, body)
                         .await,
                 )
@@ -1126,7 +1106,6 @@ pub async fn decode(
                     ::helpdesk_client_runtime::__private::exec::decode_bytes::<
                         ::liveagent::LiveAgent,
                         liveagent::types::DepartmentsReportEnvelope,
-                        liveagent::types::ErrorEnvelope,
                     >(status, body)
                         .await,
                 )
@@ -1136,7 +1115,6 @@ pub async fn decode(
                     ::helpdesk_client_runtime::__private::exec::decode_bytes::<
                         ::liveagent::LiveAgent,
                         liveagent::types::FileEnvelope,
-                        liveagent::types::ErrorEnvelope,
                     >(status, body)
                         .await,
                 )
@@ -1146,7 +1124,6 @@ pub async fn decode(
                     ::helpdesk_client_runtime::__private::exec::decode_bytes::<
                         ::liveagent::LiveAgent,
                         liveagent::types::PerformanceReportEnvelope,
-                        liveagent::types::ErrorEnvelope,
                     >(status, body)
                         .await,
                 )
@@ -1156,7 +1133,6 @@ pub async fn decode(
                     ::helpdesk_client_runtime::__private::exec::decode_bytes::<
                         ::liveagent::LiveAgent,
                         liveagent::types::TagDetailsEnvelope,
-                        liveagent::types::ErrorEnvelope,
                     >(status, body)
                         .await,
                 )
@@ -1166,7 +1142,6 @@ pub async fn decode(
                     ::helpdesk_client_runtime::__private::exec::decode_bytes::<
                         ::liveagent::LiveAgent,
                         liveagent::types::TagsReportEnvelope,
-                        liveagent::types::ErrorEnvelope,
                     >(status, body)
                         .await,
                 )
@@ -1176,7 +1151,6 @@ pub async fn decode(
                     ::helpdesk_client_runtime::__private::exec::decode_bytes::<
                         ::liveagent::LiveAgent,
                         liveagent::types::TicketsAgentsAvailabilityReportEnvelope,
-                        liveagent::types::ErrorEnvelope,
                     >(status, body)
                         .await,
                 )
@@ -1186,7 +1160,6 @@ pub async fn decode(
                     ::helpdesk_client_runtime::__private::exec::decode_bytes::<
                         ::liveagent::LiveAgent,
                         liveagent::types::TicketsLoadReportEnvelope,
-                        liveagent::types::ErrorEnvelope,
                     >(status, body)
                         .await,
                 )
@@ -1196,7 +1169,6 @@ pub async fn decode(
                     ::helpdesk_client_runtime::__private::exec::decode_bytes::<
                         ::liveagent::LiveAgent,
                         liveagent::types::TicketsSlaComplianceReportEnvelope,
-                        liveagent::types::ErrorEnvelope,
                     >(status, body)
                         .await,
                 )
@@ -1206,7 +1178,6 @@ pub async fn decode(
                     ::helpdesk_client_runtime::__private::exec::decode_bytes::<
                         ::liveagent::LiveAgent,
                         liveagent::types::TicketsSlaLogReportEnvelope,
-                        liveagent::types::ErrorEnvelope,
                     >(status, body)
                         .await,
                 )
@@ -1216,7 +1187,6 @@ pub async fn decode(
                     ::helpdesk_client_runtime::__private::exec::decode_bytes::<
                         ::liveagent::LiveAgent,
                         liveagent::types::AgentsOnlineStatusEnvelope,
-                        liveagent::types::ErrorEnvelope,
                     >(status, body)
                         .await,
                 )
@@ -1226,7 +1196,6 @@ pub async fn decode(
                     ::helpdesk_client_runtime::__private::exec::decode_bytes::<
                         ::liveagent::LiveAgent,
                         liveagent::types::CompanyListEnvelope,
-                        liveagent::types::ErrorEnvelope,
                     >(status, body)
                         .await,
                 )
@@ -1236,7 +1205,6 @@ pub async fn decode(
                     ::helpdesk_client_runtime::__private::exec::decode_bytes::<
                         ::liveagent::LiveAgent,
                         liveagent::types::MessageGroupListEnvelope,
-                        liveagent::types::ErrorEnvelope,
                     >(status, body)
                         .await,
                 )
@@ -1246,7 +1214,6 @@ pub async fn decode(
                     ::helpdesk_client_runtime::__private::exec::decode_bytes::<
                         ::liveagent::LiveAgent,
                         liveagent::types::ConversationTagListEnvelope,
-                        liveagent::types::ErrorEnvelope,
                     >(status, body)
                         .await,
                 )
@@ -1256,7 +1223,6 @@ pub async fn decode(
                     ::helpdesk_client_runtime::__private::exec::decode_bytes::<
                         ::liveagent::LiveAgent,
                         liveagent::types::ConversationListEnvelope,
-                        liveagent::types::ErrorEnvelope,
                     >(status, body)
                         .await,
                 )
@@ -1266,7 +1232,6 @@ pub async fn decode(
                     ::helpdesk_client_runtime::__private::exec::decode_bytes::<
                         ::liveagent::LiveAgent,
                         liveagent::types::CustomerGroupListEnvelope,
-                        liveagent::types::ErrorEnvelope,
                     >(status, body)
                         .await,
                 )
@@ -1276,7 +1241,6 @@ pub async fn decode(
                     ::helpdesk_client_runtime::__private::exec::decode_bytes::<
                         ::liveagent::LiveAgent,
                         liveagent::types::CustomersGroupListEnvelope,
-                        liveagent::types::ErrorEnvelope,
                     >(status, body)
                         .await,
                 )
@@ -1286,7 +1250,6 @@ pub async fn decode(
                     ::helpdesk_client_runtime::__private::exec::decode_bytes::<
                         ::liveagent::LiveAgent,
                         liveagent::types::KnowledgebaseArticleListEnvelope,
-                        liveagent::types::ErrorEnvelope,
                     >(status, body)
                         .await,
                 )
@@ -1296,7 +1259,6 @@ pub async fn decode(
                     ::helpdesk_client_runtime::__private::exec::decode_bytes::<
                         ::liveagent::LiveAgent,
                         liveagent::types::KnowledgebaseEntryListEnvelope,
-                        liveagent::types::ErrorEnvelope,
                     >(status, body)
                         .await,
                 )
@@ -1306,7 +1268,6 @@ pub async fn decode(
                     ::helpdesk_client_runtime::__private::exec::decode_bytes::<
                         ::liveagent::LiveAgent,
                         liveagent::types::KnowledgebaseListEnvelope,
-                        liveagent::types::ErrorEnvelope,
                     >(status, body)
                         .await,
                 )
@@ -1316,7 +1277,6 @@ pub async fn decode(
                     ::helpdesk_client_runtime::__private::exec::decode_bytes::<
                         ::liveagent::LiveAgent,
                         liveagent::types::SuggestionCategoryListEnvelope,
-                        liveagent::types::ErrorEnvelope,
                     >(status, body)
                         .await,
                 )
@@ -1326,7 +1286,6 @@ pub async fn decode(
                     ::helpdesk_client_runtime::__private::exec::decode_bytes::<
                         ::liveagent::LiveAgent,
                         liveagent::types::TagListEnvelope,
-                        liveagent::types::ErrorEnvelope,
                     >(status, body)
                         .await,
                 )
@@ -1336,7 +1295,6 @@ pub async fn decode(
                     ::helpdesk_client_runtime::__private::exec::decode_bytes::<
                         ::liveagent::LiveAgent,
                         liveagent::types::KnowledgebaseSearchResultEnvelope,
-                        liveagent::types::ErrorEnvelope,
                     >(status, body)
                         .await,
                 )
@@ -1346,7 +1304,6 @@ pub async fn decode(
                     ::helpdesk_client_runtime::__private::exec::decode_bytes::<
                         ::liveagent::LiveAgent,
                         liveagent::types::OkStatusEnvelope,
-                        liveagent::types::ErrorEnvelope,
                     >(status, body)
                         .await,
                 )
@@ -1356,7 +1313,6 @@ pub async fn decode(
                     ::helpdesk_client_runtime::__private::exec::decode_bytes::<
                         ::liveagent::LiveAgent,
                         liveagent::types::OkStatusEnvelope,
-                        liveagent::types::ErrorEnvelope,
                     >(status, body)
                         .await,
                 )
@@ -1366,7 +1322,6 @@ pub async fn decode(
                     ::helpdesk_client_runtime::__private::exec::decode_bytes::<
                         ::liveagent::LiveAgent,
                         liveagent::types::OkStatusEnvelope,
-                        liveagent::types::ErrorEnvelope,
                     >(status, body)
                         .await,
                 )
@@ -1376,7 +1331,6 @@ pub async fn decode(
                     ::helpdesk_client_runtime::__private::exec::decode_bytes::<
                         ::liveagent::LiveAgent,
                         liveagent::types::OkStatusEnvelope,
-                        liveagent::types::ErrorEnvelope,
                     >(status, body)
                         .await,
                 )
@@ -1386,7 +1340,6 @@ pub async fn decode(
                     ::helpdesk_client_runtime::__private::exec::decode_bytes::<
                         ::liveagent::LiveAgent,
                         liveagent::types::FileEnvelope,
-                        liveagent::types::ErrorEnvelope,
                     >(status, body)
                         .await,
                 )

@@ -837,7 +837,7 @@ fn a_huge_retry_after_after_a_second() {
 }
 
 /// A call that must fail: its error's status, `Display` and `Debug`.
-fn failure<E: helpdesk_client_runtime::ApiError>(
+fn failure<E: helpdesk_client_runtime::__private::Api>(
     result: Result<(), helpdesk_client_runtime::Error<E>>,
 ) -> (Option<u16>, String, String) {
     let err = result.expect_err("a 503 is an error");

@@ -19,6 +19,7 @@ mod inbound_readme;
 mod liveagent_client;
 mod liveagent_types;
 mod pagination;
+mod per_call;
 mod readme_snippets;
 mod record;
 mod recordings;

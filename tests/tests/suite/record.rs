@@ -7,18 +7,11 @@
 use std::path::Path;
 use std::process::{Command, Output};
 
+use api_tests::cli::runtime;
 use api_tests::{Api, Recording, CONTIPLE, LIVEAGENT};
 use mock_server::{Options, ReplayServer};
 
 const BIN: &str = env!("CARGO_BIN_EXE_mock-record");
-
-fn runtime() -> tokio::runtime::Runtime {
-    tokio::runtime::Builder::new_multi_thread()
-        .worker_threads(1)
-        .enable_all()
-        .build()
-        .unwrap()
-}
 
 fn record(env: &[(&str, &str)], args: &[&str], recordings: &Path) -> Output {
     Command::new(BIN)

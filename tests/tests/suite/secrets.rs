@@ -77,7 +77,7 @@ fn leaked(key: &str, text: &str) -> Option<String> {
 }
 
 /// Everything an error exposes, as text.
-fn exposed<E: helpdesk_client_runtime::ApiError>(
+fn exposed<E: helpdesk_client_runtime::__private::Api>(
     err: &helpdesk_client_runtime::Error<E>,
 ) -> String {
     let mut text = format!("{err} | {err:?}");

@@ -8,9 +8,9 @@
 //! decoded strictly (see [`super::strict_decoding`]), the body builders' setters take plain
 //! values (see [`super::setters`]), paginated operations get streams (see
 //! [`super::pagination`]), and the per-API glue is appended: one invocation of the runtime's
-//! `api_glue!` (the `Envelope` and `ErrorBody` impls, the `ClientHooks` and `ApiClient` impls)
-//! with the lists of secured and raw-body operations, taken from the `OperationInfo` literals
-//! progenitor generated.
+//! `api_glue!` (the `Envelope` impls, the `ClientHooks` impl, `raw`) with the lists of secured
+//! and raw-body operations, taken from the `OperationInfo` literals progenitor generated, and
+//! the `SPEC` constant the crate's `impl Api` takes (the spec's `x-sdk`).
 
 use std::collections::BTreeSet;
 
@@ -258,8 +258,8 @@ pub fn render(spec: &Spec) -> anyhow::Result<Rendered> {
 /// The per-API glue: one invocation of the runtime's `api_glue!` with this API's facts (its
 /// `Api` type, the envelopes, the error body, the secured and raw-body operations), as text
 /// with one fact per line (prettyplease would run a macro's input together). The macro writes
-/// the `Envelope`, `ErrorBody`, `ClientHooks` and `ApiClient` impls and the two lists. Then
-/// [`error_envelope_const`].
+/// the `Envelope` impls, the `ClientHooks` impl with the two lists, and `raw`. Then
+/// [`spec_const`].
 fn glue(spec: &Spec, secured_ops: &[String], raw_ops: &[String]) -> anyhow::Result<String> {
     let sdk = &spec.api.sdk;
     let error = &sdk.error_envelope;
@@ -282,14 +282,10 @@ fn glue(spec: &Spec, secured_ops: &[String], raw_ops: &[String]) -> anyhow::Resu
         .filter(|envelope| envelope.payload.is_none())
         .map(|envelope| format!("types::{}", envelope.name));
     let quoted = |ids: &[String]| ids.iter().map(|id| format!("{id:?}")).collect();
-    let rate_limit = sdk
-        .rate_limit_per_minute
-        .map_or_else(|| "None".to_owned(), |requests| format!("Some({requests})"));
     let glue = format!(
         "::helpdesk_client_runtime::api_glue! {{\n    \
          api: {api_type},\n    \
          client: Client,\n    \
-         rate_limit_per_minute: {rate_limit},\n    \
          error_body: types::{error_body} {{ {error_field} }},\n    \
          envelopes: {field} {{{envelopes}}},\n    \
          null_envelopes: [{always_null}],\n    \
@@ -306,31 +302,42 @@ fn glue(spec: &Spec, secured_ops: &[String], raw_ops: &[String]) -> anyhow::Resu
         raw_body = list(quoted(raw_ops)),
     );
     syn::parse_str::<syn::ItemMacro>(&glue).context("the api_glue! invocation")?;
-    Ok(glue + &error_envelope_const(spec)?)
+    Ok(glue + &spec_const(spec)?)
 }
 
-/// `ERROR_ENVELOPE`, how the runtime tells the API's error envelope from a success, from the
-/// spec's `x-sdk.error-envelope`: the crate's `impl Api` takes its `ERROR_ENVELOPE` from here.
-fn error_envelope_const(spec: &Spec) -> anyhow::Result<String> {
-    let error = &spec.api.sdk.error_envelope;
+/// `SPEC`, what the runtime uses of the spec's `x-sdk` (the rate limit, the payload member, how
+/// it tells the API's error envelope from a success), with the crate's name and `User-Agent`:
+/// the crate's `impl Api` takes its `SPEC` from here.
+fn spec_const(spec: &Spec) -> anyhow::Result<String> {
+    let sdk = &spec.api.sdk;
+    let error = &sdk.error_envelope;
     let error_when = match &error.error_when {
         MarkerValue::Bool(value) => format!("Bool({value})"),
         MarkerValue::Str(value) => format!("Str({value:?})"),
     };
+    let rate_limit = sdk.rate_limit_per_minute.map_or_else(
+        || "None".to_owned(),
+        |requests| format!("Some(::helpdesk_client_runtime::RateLimit::per_minute({requests}))"),
+    );
     let text = format!(
-        "\n/// How the runtime tells an error envelope from a success (the spec's \
-         `x-sdk.error-envelope`):\n\
-         /// the `Api::ERROR_ENVELOPE` of the crate's `impl Api`.\n\
-         pub(crate) const ERROR_ENVELOPE: ::helpdesk_client_runtime::__private::ErrorEnvelope =\n    \
-         ::helpdesk_client_runtime::__private::ErrorEnvelope {{\n        \
-         marker: &[{payload:?}, {marker:?}],\n        \
-         error_when: ::helpdesk_client_runtime::__private::MarkerValue::{error_when},\n        \
-         code_field: {code:?},\n    \
+        "\n/// What the runtime uses of the spec's `x-sdk`: the `Api::SPEC` of the crate's `impl Api`.\n\
+         pub(crate) const SPEC: ::helpdesk_client_runtime::__private::SpecFacts =\n    \
+         ::helpdesk_client_runtime::__private::SpecFacts {{\n        \
+         crate_name: env!(\"CARGO_PKG_NAME\"),\n        \
+         user_agent: concat!(env!(\"CARGO_PKG_NAME\"), \"-rs/\", env!(\"CARGO_PKG_VERSION\")),\n        \
+         rate_limit: {rate_limit},\n        \
+         payload_member: {member:?},\n        \
+         error_envelope: ::helpdesk_client_runtime::__private::ErrorEnvelope {{\n            \
+         marker: &[{payload:?}, {marker:?}],\n            \
+         error_when: ::helpdesk_client_runtime::__private::MarkerValue::{error_when},\n            \
+         code_field: {code:?},\n        \
+         }},\n    \
          }};\n",
+        member = sdk.payload_member,
         payload = error.payload_member,
         marker = error.marker,
         code = error.code,
     );
-    syn::parse_str::<syn::ItemConst>(&text).context("the ERROR_ENVELOPE constant")?;
+    syn::parse_str::<syn::ItemConst>(&text).context("the SPEC constant")?;
     Ok(text)
 }

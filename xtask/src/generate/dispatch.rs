@@ -120,7 +120,6 @@ pub fn render(spec: &Spec, file: &syn::File) -> anyhow::Result<String> {
 
     // Every operation's success type, for `decode`.
     let api_type: syn::Type = syn::parse_str(api.settings.api_type).context("the Api type")?;
-    let error_body = format_ident!("{}", api.sdk.error_envelope.component);
     let mut decode_arms = Vec::new();
     for op in &spec.operations {
         let (id, Some(success)) = (&op.id, &op.success) else {
@@ -129,7 +128,7 @@ pub fn render(spec: &Spec, file: &syn::File) -> anyhow::Result<String> {
         let success = format_ident!("{}", success);
         decode_arms.push(quote! {
             #id => crate::outcome(
-                ::helpdesk_client_runtime::__private::exec::decode_bytes::<#api_type, #krate::types::#success, #krate::types::#error_body>(status, body).await,
+                ::helpdesk_client_runtime::__private::exec::decode_bytes::<#api_type, #krate::types::#success>(status, body).await,
             ),
         });
     }
@@ -147,7 +146,7 @@ pub fn render(spec: &Spec, file: &syn::File) -> anyhow::Result<String> {
 
         /// The replay tests' client builder at `base_url`: the recordings' test credentials,
         /// no retries and no rate limit (a recording is its exchanges).
-        pub fn test_client(base_url: &str) -> ::helpdesk_client_runtime::ClientBuilder<#krate::Client> {
+        pub fn test_client(base_url: &str) -> #krate::ClientBuilder {
             ::helpdesk_client_runtime::ClientBuilder::new(base_url, #credentials)
                 .retry(::helpdesk_client_runtime::RetryPolicy::none())
                 .rate_limit(None)

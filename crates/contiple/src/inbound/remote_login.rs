@@ -15,7 +15,7 @@ use serde::Deserialize;
 
 use crate::hooks::Contiple;
 use crate::member::Member;
-use crate::{types, Client, Error};
+use crate::{Client, Error};
 
 /// The path of the browser's remote login, on the help-center origin.
 pub const FORM_PATH: &str = "/v2/enduser/remote.json";
@@ -159,7 +159,7 @@ impl Client {
         let info = OperationInfo {
             operation_id: "remote_login",
         };
-        let response = helpdesk_client_runtime::__private::exec::execute::<Contiple, _>(
+        let response = helpdesk_client_runtime::__private::exec::execute::<Contiple>(
             self.client(),
             self.inner(),
             request,
@@ -167,12 +167,8 @@ impl Client {
             false,
         )
         .await;
-        let envelope: RemoteLoginEnvelope = helpdesk_client_runtime::__private::decode_response::<
-            Contiple,
-            _,
-            types::ErrorEnvelope,
-        >(response)
-        .await?;
+        let envelope: RemoteLoginEnvelope =
+            helpdesk_client_runtime::__private::decode_response::<Contiple, _>(response).await?;
         envelope
             .result
             .and_then(|result| result.content)

@@ -8,11 +8,13 @@ use bytes::Bytes;
 use http::HeaderMap;
 use reqwest::StatusCode;
 
-use super::{ApiError, Error, ErrorBody, RawResponse};
+use super::{Error, RawResponse};
+use crate::api::Api;
 use crate::exec::handover::{secrets_of, BodyProblem, Buffered, ProblemKind};
 use crate::redact::{mask_query_keys, redacted, redacted_bounded, redacted_headers, Secrets};
+use crate::Envelope;
 
-impl<E> Error<E> {
+impl<A: Api> Error<A> {
     /// A success body that did not decode into the operation's type, met outside the
     /// client's exec hook (which would have said which client made it: see
     /// [`crate::decode::success_response`]). The generated code decodes the success type only
@@ -29,11 +31,7 @@ impl<E> Error<E> {
     /// of a response travels in its extensions (see `crate::exec::handover`), so nothing is
     /// read again. For `?`, `.payload()` and the command lines; not covered by semver.
     #[doc(hidden)]
-    pub fn from_generated<G>(err: progenitor_client::Error<G>) -> Self
-    where
-        G: ErrorBody<Error = E>,
-        E: ApiError,
-    {
+    pub fn from_generated(err: progenitor_client::Error<A::ErrorBody>) -> Self {
         match err {
             progenitor_client::Error::InvalidRequest(message)
             | progenitor_client::Error::Custom(message) => {
@@ -48,7 +46,7 @@ impl<E> Error<E> {
                 let status = value.status();
                 let headers = value.headers().clone();
                 let body = Bytes::from(serde_json::to_vec(&value.into_inner()).unwrap_or_default());
-                Self::from_problem::<G>(BodyProblem::new(
+                Self::from_problem(BodyProblem::new(
                     status,
                     headers,
                     body,
@@ -61,7 +59,7 @@ impl<E> Error<E> {
             }
             progenitor_client::Error::UnexpectedResponse(response) => {
                 match BodyProblem::of(&response) {
-                    Some(problem) => Self::from_rejected::<G>(problem.clone()),
+                    Some(problem) => Self::from_rejected(problem.clone()),
                     None => {
                         // An undocumented status the exec hook passed on: its body, if it was
                         // buffered (a download's stream is left unread).
@@ -88,11 +86,7 @@ impl<E> Error<E> {
     /// under its real status: every operation documents `200`, `4XX` and `5XX`, so a rejected
     /// body with one of those is [`Self::from_problem`]'s, and one with any other status is
     /// an undocumented status, unless it is the API's error envelope or too large.
-    fn from_rejected<G>(problem: BodyProblem) -> Self
-    where
-        G: ErrorBody<Error = E>,
-        E: ApiError,
-    {
+    fn from_rejected(problem: BodyProblem) -> Self {
         let documented = problem.status == StatusCode::OK
             || problem.status.is_client_error()
             || problem.status.is_server_error();
@@ -104,7 +98,7 @@ impl<E> Error<E> {
                     | ProblemKind::QuotaUnavailable(_)
             )
         {
-            return Self::from_problem::<G>(problem);
+            return Self::from_problem(problem);
         }
         Self::UnexpectedStatus {
             response: RawResponse::redacted(
@@ -120,11 +114,7 @@ impl<E> Error<E> {
     /// kept of the response is redacted here, with the secrets of the client that made the
     /// request, before the body is cut to [`MAX_ERROR_BODY`] bytes; the API's error payload is
     /// decoded from the redacted body, so its message is redacted too.
-    pub(crate) fn from_problem<G>(problem: BodyProblem) -> Self
-    where
-        G: ErrorBody<Error = E>,
-        E: ApiError,
-    {
+    pub(crate) fn from_problem(problem: BodyProblem) -> Self {
         let BodyProblem {
             status,
             headers,
@@ -164,15 +154,16 @@ impl<E> Error<E> {
                 // Masked whole first, so that the payload's message is masked too.
                 let body = redacted(&secrets, &body);
                 let mut deserializer = serde_json::Deserializer::from_slice(&body);
-                let error = match serde_path_to_error::deserialize::<_, G>(&mut deserializer) {
-                    Ok(envelope) => Ok(envelope.into_error()),
-                    Err(err) => serde_json::from_slice(&body)
-                        .ok()
-                        .and_then(|value| E::from_loose_json(&value))
-                        .ok_or_else(|| {
-                            format!("error envelope at `{}`: {}", err.path(), err.inner())
-                        }),
-                };
+                let error =
+                    match serde_path_to_error::deserialize::<_, A::ErrorBody>(&mut deserializer) {
+                        Ok(envelope) => Ok(envelope.into_payload()),
+                        Err(err) => serde_json::from_slice(&body)
+                            .ok()
+                            .and_then(|value| A::loose_error(&value))
+                            .ok_or_else(|| {
+                                format!("error envelope at `{}`: {}", err.path(), err.inner())
+                            }),
+                    };
                 let response = response(redacted_bounded(&Secrets::none(), &body));
                 match error {
                     Ok(error) => Self::Api {
@@ -192,8 +183,8 @@ impl<E> Error<E> {
 /// `?` on a generated call: `client.get_tag().tagid("x").send().await?` works in a function
 /// returning the crate's `Error`, and gives the same typed error as
 /// [`crate::ResultExt::payload`].
-impl<G: ErrorBody> From<progenitor_client::Error<G>> for Error<G::Error> {
-    fn from(err: progenitor_client::Error<G>) -> Self {
+impl<A: Api> From<progenitor_client::Error<A::ErrorBody>> for Error<A> {
+    fn from(err: progenitor_client::Error<A::ErrorBody>) -> Self {
         Error::from_generated(err)
     }
 }

@@ -19,8 +19,8 @@ use std::fmt;
 use bytes::Bytes;
 use http::HeaderMap;
 use reqwest::StatusCode;
-use serde::de::DeserializeOwned;
 
+use crate::api::Api;
 use crate::redact::{redacted_bounded, redacted_headers, Secrets};
 
 mod convert;
@@ -28,31 +28,8 @@ mod transport;
 
 pub(crate) use transport::error_chain;
 
-/// An API's error payload: what its error envelope carries (LiveAgent's
-/// `{"status": "ERROR", "statuscode", "errormessage"}`, Contiple's `header`), as [`Error`]
-/// shows it. Implemented by [`crate::api_glue!`] from the API's [`crate::Api`] impl.
-pub trait ApiError: fmt::Debug + Send + Sync + 'static {
-    /// The API's name, for messages (`LiveAgent`, `Contiple`).
-    const API: &'static str;
-    /// The name of the payload's code field, for messages (`statuscode`, `resultCode`).
-    const CODE_FIELD: &'static str;
-
-    /// The API's own error code, if the payload has one.
-    fn code(&self) -> Option<String>;
-
-    /// The API's own error message, if the payload has one.
-    fn message(&self) -> Option<String>;
-
-    /// The payload read leniently from an error body whose fields have odd types (a code
-    /// sent as `""`, a message as a number), so that it still surfaces as an API error;
-    /// `None` when the body is not the API's error envelope at all.
-    fn from_loose_json(body: &serde_json::Value) -> Option<Self>
-    where
-        Self: Sized;
-}
-
 /// A JSON scalar as text: strings as they are, numbers and booleans printed; `None` for
-/// `null`, objects and arrays. For [`crate::Api::loose_error`].
+/// `null`, objects and arrays. For [`crate::api::Api::loose_error`].
 pub fn loose_text(value: &serde_json::Value) -> Option<String> {
     match value {
         serde_json::Value::String(text) => Some(text.clone()),
@@ -60,16 +37,6 @@ pub fn loose_text(value: &serde_json::Value) -> Option<String> {
         serde_json::Value::Bool(flag) => Some(flag.to_string()),
         _ => None,
     }
-}
-
-/// The generated type of an API's error body: the envelope around its [`ApiError`] payload.
-/// Implemented by [`crate::api_glue!`] for the component the API's settings name.
-pub trait ErrorBody: DeserializeOwned + serde::Serialize + Send {
-    /// The payload inside the envelope.
-    type Error: ApiError;
-
-    /// Unwraps the envelope.
-    fn into_error(self) -> Self::Error;
 }
 
 /// At most this many bytes of a response body are kept in an error.
@@ -115,20 +82,20 @@ impl fmt::Debug for RawResponse {
     }
 }
 
-/// A failed call. `E` is the API's error payload ([`ApiError`]).
+/// A failed call to API `A` (each API crate names it `Error`).
 ///
 /// The variants that had a response share its [`RawResponse`]; [`Error::kind`] names the
 /// variant, and [`Error::status`], [`Error::headers`] and [`Error::body`] read the response
 /// whatever the variant.
 #[non_exhaustive]
-pub enum Error<E> {
+pub enum Error<A: Api> {
     /// The API answered with its error envelope, with an error status or (as both APIs may do)
     /// with a success status.
     Api {
         /// The response.
         response: Box<RawResponse>,
         /// The envelope's payload.
-        error: Box<E>,
+        error: Box<A::ErrorPayload>,
     },
     /// The body is JSON but not of the documented shape (a wrong type, a missing envelope).
     Decode {
@@ -213,7 +180,7 @@ impl ErrorKind {
     }
 }
 
-impl<E> Error<E> {
+impl<A: Api> Error<A> {
     /// Which variant this is.
     pub fn kind(&self) -> ErrorKind {
         match self {
@@ -257,7 +224,7 @@ impl<E> Error<E> {
     }
 
     /// The API's error payload, for [`Error::Api`].
-    pub fn api_error(&self) -> Option<&E> {
+    pub fn api_error(&self) -> Option<&A::ErrorPayload> {
         match self {
             Self::Api { error, .. } => Some(error),
             _ => None,
@@ -293,33 +260,33 @@ impl<E> Error<E> {
     }
 }
 
-impl<E: ApiError> Error<E> {
+impl<A: Api> Error<A> {
     /// The API's own error code ([`Error::Api`]): LiveAgent's `statuscode`, Contiple's
     /// `resultCode`.
     pub fn api_code(&self) -> Option<String> {
-        self.api_error().and_then(ApiError::code)
+        self.api_error().and_then(A::error_code)
     }
 
     /// The API's own error message ([`Error::Api`]): LiveAgent's `errormessage`, Contiple's
     /// `resultMessage`. As the server sent it, with the client's secrets masked.
     pub fn api_message(&self) -> Option<String> {
-        self.api_error().and_then(ApiError::message)
+        self.api_error().and_then(A::error_message)
     }
 }
 
-impl<E: ApiError> fmt::Display for Error<E> {
+impl<A: Api> fmt::Display for Error<A> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let api = E::API;
+        let api = A::NAME;
         let status = self.status().unwrap_or_default();
         let body_bytes = self.body().map_or(0, Bytes::len);
         match self {
             Self::Api { error, .. } => {
                 write!(f, "{api} API error (HTTP {status}")?;
-                if let Some(code) = error.code() {
-                    write!(f, ", {} {}", E::CODE_FIELD, code)?;
+                if let Some(code) = A::error_code(error) {
+                    write!(f, ", {} {}", A::SPEC.error_envelope.code_field, code)?;
                 }
                 write!(f, ")")?;
-                if let Some(message) = error.message() {
+                if let Some(message) = A::error_message(error) {
                     write!(f, ": {}", message)?;
                 }
                 Ok(())
@@ -365,7 +332,7 @@ impl<E: ApiError> fmt::Display for Error<E> {
     }
 }
 
-impl<E: ApiError> std::error::Error for Error<E> {
+impl<A: Api> std::error::Error for Error<A> {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             Self::Timeout {
@@ -381,7 +348,7 @@ impl<E: ApiError> std::error::Error for Error<E> {
 
 /// The variant's name and fields, the response's flattened (`status`, `headers`, then the
 /// variant's own, then `body`); never a transport error's source, which `Display` describes.
-impl<E: fmt::Debug> fmt::Debug for Error<E> {
+impl<A: Api> fmt::Debug for Error<A> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut out = f.debug_struct(self.kind().name());
         if let Some(response) = self.response() {
@@ -411,43 +378,13 @@ mod tests {
     use http::HeaderMap;
     use reqwest::StatusCode;
 
-    use super::{ApiError, Error, ErrorBody, ErrorKind};
+    use super::{Error, ErrorKind};
+    use crate::api::testing::Status;
     use crate::exec::handover::{BodyProblem, ProblemKind};
     use crate::redact::Secrets;
 
-    #[derive(Debug)]
-    struct Payload;
-
-    impl ApiError for Payload {
-        const API: &'static str = "Test";
-        const CODE_FIELD: &'static str = "code";
-
-        fn code(&self) -> Option<String> {
-            None
-        }
-
-        fn message(&self) -> Option<String> {
-            None
-        }
-
-        fn from_loose_json(_: &serde_json::Value) -> Option<Self> {
-            None
-        }
-    }
-
-    #[derive(serde::Deserialize, serde::Serialize)]
-    struct Envelope {}
-
-    impl ErrorBody for Envelope {
-        type Error = Payload;
-
-        fn into_error(self) -> Payload {
-            Payload
-        }
-    }
-
     /// An error built from a rejected body, as the exec hook hands it on.
-    fn from_problem(kind: ProblemKind, body: &str) -> Error<Payload> {
+    fn from_problem(kind: ProblemKind, body: &str) -> Error<Status> {
         let mut headers = HeaderMap::new();
         headers.insert("x-echo", "key-0123456789abcdef".parse().unwrap());
         let problem = BodyProblem::new(
@@ -457,7 +394,7 @@ mod tests {
             kind,
             Secrets::new(["key-0123456789abcdef"]),
         );
-        Error::from_problem::<Envelope>(problem)
+        Error::from_problem(problem)
     }
 
     #[test]
@@ -485,7 +422,7 @@ mod tests {
             );
             assert!(!debug.contains("0123456789abcdef"), "{debug}");
         }
-        let err = Error::<Payload>::InvalidRequest("base URL".to_owned());
+        let err = Error::<Status>::InvalidRequest("base URL".to_owned());
         assert_eq!(err.kind(), ErrorKind::InvalidRequest);
         assert!(err.response().is_none() && err.status().is_none());
         assert_eq!(

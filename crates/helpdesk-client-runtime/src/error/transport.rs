@@ -3,10 +3,12 @@
 //! URL (which may hold a key).
 
 use super::Error;
+use crate::api::Api;
+use crate::exec::handover::BodyProblem;
 use crate::redact::mask_query_keys;
 use crate::retry::{transport_reason, RetryReason};
 
-impl<E> Error<E> {
+impl<A: Api> Error<A> {
     /// A transport-level error, kept without the URL (which may hold a key). For the command
     /// lines; not covered by semver.
     #[doc(hidden)]
@@ -23,6 +25,17 @@ impl<E> Error<E> {
                 message,
                 source: Some(err),
             }
+        }
+    }
+
+    /// An error met reading a file operation's body stream: the exec hook's cap on the body
+    /// (a [`BodyProblem`] inside the error) or a transport failure. For
+    /// [`crate::DownloadExt`] and the command lines; not covered by semver.
+    #[doc(hidden)]
+    pub fn from_body_stream(err: reqwest::Error) -> Self {
+        match BodyProblem::find(&err) {
+            Some(problem) => Self::from_problem(problem.clone()),
+            None => Self::from_transport(err),
         }
     }
 }

@@ -43,7 +43,7 @@ pub(crate) fn inspect<A: Api>(status: StatusCode, body: &[u8]) -> Option<Problem
     if status.is_success() && body.is_empty() {
         return None;
     }
-    let envelope = A::ERROR_ENVELOPE;
+    let envelope = A::SPEC.error_envelope;
     let marker = match probe(body, envelope.marker) {
         Ok(marker) => marker,
         Err(err) => return Some(ProblemKind::NotJson(err.to_string())),

@@ -12,14 +12,10 @@ use crate::redact::Secrets;
 /// Decodes a buffered response body of API `A` as an operation whose success type is `T`
 /// would, without a network: the same inspection and the same typed errors. For tests and
 /// tools (e.g. feeding recorded or fuzzed bodies through every response type).
-pub async fn decode_bytes<A, T, G>(
-    status: StatusCode,
-    body: Bytes,
-) -> Result<T, crate::Error<G::Error>>
+pub async fn decode_bytes<A, T>(status: StatusCode, body: Bytes) -> Result<T, crate::Error<A>>
 where
     A: Api,
     T: serde::de::DeserializeOwned + Send,
-    G: crate::ErrorBody,
 {
     let response = inspected::<A>(
         status,
@@ -29,5 +25,5 @@ where
         &Secrets::none(),
         Inspect::UnlessOk,
     );
-    crate::decode_response::<A, T, G>(Ok(response)).await
+    crate::decode_response::<A, T>(Ok(response)).await
 }

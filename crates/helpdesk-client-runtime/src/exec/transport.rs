@@ -28,9 +28,9 @@ use crate::state::{Runtime, State};
 /// `raw_body` marks operations whose success body is a file (not JSON): their 2xx responses
 /// are passed on as a stream capped at the body limit (a JSON one is checked for the API's
 /// error envelope first). Transport errors are returned without their URL.
-pub async fn execute<A: Api, C>(
+pub async fn execute<A: Api>(
     http: &reqwest::Client,
-    state: &State<C>,
+    state: &State<A::Credentials>,
     request: reqwest::Request,
     info: &OperationInfo,
     raw_body: bool,
@@ -39,7 +39,7 @@ pub async fn execute<A: Api, C>(
     let secrets = state.secrets();
     let span = tracing::info_span!(
         "api_request",
-        api = A::CRATE,
+        api = A::SPEC.crate_name,
         operation = info.operation_id,
         method = %request.method(),
         path = %secrets.redact(request.url().path()),
@@ -52,8 +52,13 @@ pub async fn execute<A: Api, C>(
         // A streamed body (a multipart upload) cannot be sent twice.
         let retryable = runtime.retry.allows(request.method())
             && request.body().is_none_or(|body| body.as_bytes().is_some());
+        let mut request = request;
+        if let Some(timeout) = runtime.timeout {
+            // A per-call view's timeout, for every attempt (copies keep it).
+            *request.timeout_mut() = Some(timeout);
+        }
         let mut original = Some(request);
-        let result = retry::run(&runtime.retry, retryable, A::CRATE, |attempt| {
+        let result = retry::run(&runtime.retry, retryable, A::SPEC.crate_name, |attempt| {
             // Each attempt sends a copy while the request may be retried; the last one (or
             // the only one) sends the original.
             let copy = retryable
@@ -105,7 +110,11 @@ async fn one_attempt<A: Api>(
             return Attempt::Done(Ok(problem.into_response(http::Version::HTTP_11)));
         }
     }
-    tracing::debug!(operation = info.operation_id, "{} request", A::CRATE);
+    tracing::debug!(
+        operation = info.operation_id,
+        "{} request",
+        A::SPEC.crate_name
+    );
     let response = match http.execute(request).await {
         Ok(response) => response,
         Err(err) => return transport_failure(err),
@@ -117,7 +126,11 @@ async fn one_attempt<A: Api>(
     let headers = parts.headers;
     let cap = runtime.max_body_bytes;
     if raw_body && status.is_success() && !is_json(&headers) {
-        tracing::debug!(status = status.as_u16(), "{} response (streamed)", A::CRATE);
+        tracing::debug!(
+            status = status.as_u16(),
+            "{} response (streamed)",
+            A::SPEC.crate_name
+        );
         let declared = http_body::Body::size_hint(&body).exact();
         if declared.is_some_and(|length| length > cap as u64) {
             let problem = BodyProblem::new(
@@ -157,7 +170,7 @@ async fn one_attempt<A: Api>(
         status = status.as_u16(),
         bytes = body.len(),
         "{} response",
-        A::CRATE
+        A::SPEC.crate_name
     );
     let retry_after = headers
         .get(http::header::RETRY_AFTER)
