@@ -7,8 +7,12 @@
 //!   (`EVALSHA`; the `redis` crate's `Script` loads it again when a server answers `NOSCRIPT`).
 //! - **Keys**: `<namespace>:{<fingerprint>}:tat` (the theoretical arrival time, µs) and
 //!   `<namespace>:{<fingerprint>}:pause` (until when a 429 pauses every sharer, µs), each
-//!   expiring a minute after it stops mattering (an idle key's budget leaves no state behind). The fingerprint is [`key_fingerprint`]: SHA-256, never the key itself. The
+//!   expiring a minute after it stops mattering (an idle key's budget leaves no state
+//!   behind). The fingerprint is [`key_fingerprint`]: SHA-256, never the key itself. The
 //!   braces are a Redis Cluster hash tag: both keys live in one slot.
+//! - **Where**: the Redis side of [`Limiter`] is here (`with_quota`, `pause`, and
+//!   [`SharedBudget::acquire`], which `Limiter::acquire` asks first), so that `limit.rs` holds
+//!   no feature-gated logic.
 //! - **Faults**: every call to Redis is bounded by [`RedisQuota::timeout`] (250 ms by default).
 //!   When Redis fails (unreachable, slow, an answer that is not a sane wait), the limiter
 //!   falls back to its in-process budget, or with [`RedisQuota::fail_closed`] the call fails
