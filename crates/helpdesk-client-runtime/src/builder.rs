@@ -31,6 +31,9 @@ pub struct ClientBuilder<A: Api> {
     shared_http: Option<reqwest::Client>,
     retry: RetryPolicy,
     rate_limit: Option<RateLimit>,
+    /// Where the rate limit is shared beyond the process (feature `redis`).
+    #[cfg(feature = "redis")]
+    quota: Option<crate::RedisQuota>,
     max_body_bytes: usize,
 }
 
@@ -68,6 +71,8 @@ impl<A: Api> ClientBuilder<A> {
             shared_http: None,
             retry: RetryPolicy::default(),
             rate_limit: A::SPEC.rate_limit,
+            #[cfg(feature = "redis")]
+            quota: None,
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
         }
     }
@@ -86,6 +91,31 @@ impl<A: Api> ClientBuilder<A> {
     /// (LiveAgent: 180 requests per minute per API key; Contiple: none).
     pub fn rate_limit(mut self, limit: Option<RateLimit>) -> Self {
         self.rate_limit = limit;
+        #[cfg(feature = "redis")]
+        {
+            self.quota = None;
+        }
+        self
+    }
+
+    /// The client-side rate limit, kept in Redis (feature `redis`): shared by every process and
+    /// client with the same credentials and the same Redis, with this process's own limiter
+    /// as the fallback while Redis fails (see [`crate::RedisQuota`]). Replaces
+    /// [`ClientBuilder::rate_limit`]'s setting, and `rate_limit` replaces this one.
+    ///
+    /// ```no_run
+    /// # fn main() -> std::io::Result<()> {
+    /// use helpdesk_client_runtime::{RateLimit, RedisQuota};
+    /// let limit = RateLimit::per_minute(180).shared(RedisQuota::new("redis://127.0.0.1/")?);
+    /// // liveagent::ClientBuilder::new(url, key).shared_rate_limit(limit).build()?
+    /// # let _ = limit;
+    /// # Ok(())
+    /// # }
+    /// ```
+    #[cfg(feature = "redis")]
+    pub fn shared_rate_limit(mut self, limit: crate::SharedRateLimit) -> Self {
+        self.rate_limit = Some(limit.limit);
+        self.quota = Some(limit.quota);
         self
     }
 
@@ -155,10 +185,18 @@ impl<A: Api> ClientBuilder<A> {
                 .map_err(Error::from_transport)?,
         };
         let limiter = self.rate_limit.map(|limit| {
-            Limiter::shared(
+            let limiter = Limiter::shared(
                 &crate::Credentials::rate_limit_key(&self.credentials),
                 limit,
-            )
+            );
+            #[cfg(feature = "redis")]
+            let limiter = match self.quota {
+                Some(quota) => {
+                    limiter.with_quota(quota, &crate::Credentials::secrets(&self.credentials))
+                }
+                None => limiter,
+            };
+            limiter
         });
         let runtime = Runtime {
             retry: self.retry,

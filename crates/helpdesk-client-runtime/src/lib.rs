@@ -16,7 +16,9 @@
 //!   document, through the same path as the generated operations;
 //! - wire formats both APIs use: [`CommaList`], [`JsonEncoded`], [`Base64Data`], and
 //!   [`OptionalValue`], what the generated body builders' optional-field setters accept;
-//! - [`reexports`]: the list every API crate re-exports at its root.
+//! - [`reexports`]: the list every API crate re-exports at its root;
+//! - with the `redis` feature: `RedisQuota` and `RateLimit::shared`, a rate limit every process
+//!   with the same key shares through Redis ([below](#one-quota-for-every-process-feature-redis)).
 //!
 //! Everything else is the machinery between the generated code and the network, documented in
 //! the repository's `ARCHITECTURE.md`: the exec hook (transport, retries, limiter, body cap,
@@ -35,6 +37,37 @@
 //! requests per minute per API key; Contiple none). Body cap: 64 MiB; errors keep at most 64 KiB
 //! of a body.
 //!
+//! # One quota for every process (feature `redis`)
+//!
+//! The limiter keeps a key to its quota inside one process. With the `redis` feature (off by
+//! default; `liveagent` and `contiple` forward it), `RateLimit::shared(RedisQuota)` keeps it in
+//! Redis, and every process and client with the same key and the same Redis (and namespace)
+//! draws from one budget:
+//!
+//! ```ignore
+//! let quota = RedisQuota::new("redis://127.0.0.1:6379/")?   // std::io::Error on a bad URL
+//!     .namespace("my-service")                             // default "helpdesk-client:quota"
+//!     .timeout(Duration::from_millis(250));                // each Redis call (the default)
+//! let client = liveagent::ClientBuilder::new(base_url, key)
+//!     .shared_rate_limit(RateLimit::per_minute(180).shared(quota))
+//!     .build()?;
+//! ```
+//!
+//! - The algorithm is the in-process limiter's GCRA, in one Lua script Redis runs atomically,
+//!   sent once and called by its SHA-1 (`EVALSHA`, reloaded on `NOSCRIPT`), on Redis's clock
+//!   (`TIME`): one round trip per request.
+//! - Redis never sees the key: its keys are `<namespace>:{<fingerprint>}:tat` and `…:pause`,
+//!   the fingerprint being `key_fingerprint` (hex SHA-256 of a fixed prefix and the key, the
+//!   same on every platform and release).
+//! - When Redis is unreachable, slower than the timeout or answers nonsense, calls go on under
+//!   the in-process limiter, or with `RedisQuota::fail_closed` wait the timeout and fail with
+//!   [`Error::Timeout`] (without a source; no request is sent). Redis is asked again a second
+//!   later, and sharing resumes when it answers; each switch is one `tracing` event.
+//! - A 429 with `Retry-After` stores a pause for the key (at most 60 s, at most the retry
+//!   policy's `max_elapsed`): every sharer waits it out before its next request.
+//! - Only LiveAgent publishes a quota (180 a minute per key); Contiple has none, so a Contiple
+//!   client shares only a limit set with `shared_rate_limit`.
+//!
 //! # Why these crates
 //!
 //! - No backoff or rate-limiter crate: the backoff and the GCRA limiter are a few dozen lines
@@ -43,6 +76,9 @@
 //! - `serde_path_to_error` to name the JSON path of a decode failure; `tracing` for spans and
 //!   events (bridge `log` with `tracing-log` to see reqwest's own logs in the same place);
 //!   `httpdate` for `Retry-After` dates.
+//! - With the `redis` feature only: `redis` (the well-kept client, with its tokio connection
+//!   manager, which reconnects by itself, and `Script`, which calls a script by its hash), and
+//!   `sha2` for the key's fingerprint (the version Contiple's signing already uses).
 
 #![warn(missing_docs)]
 
@@ -59,8 +95,12 @@ mod json_text;
 mod limit;
 mod optional_value;
 mod paginate;
+#[cfg(feature = "redis")]
+mod quota;
 mod raw;
 mod redact;
+#[cfg(all(feature = "redis", any(test, feature = "test-support")))]
+mod redis_server;
 pub mod reexports;
 mod retry;
 mod state;
@@ -76,6 +116,8 @@ pub use error::{Error, ErrorKind, RawResponse, MAX_ERROR_BODY};
 pub use json_text::JsonEncoded;
 pub use limit::RateLimit;
 pub use optional_value::OptionalValue;
+#[cfg(feature = "redis")]
+pub use quota::{key_fingerprint, RedisQuota, SharedRateLimit};
 pub use raw::RawRequest;
 pub use retry::RetryPolicy;
 
@@ -98,9 +140,11 @@ pub mod __private {
     pub use crate::credentials::{secret_fingerprint, Credentials};
     pub use crate::envelope::decode_response;
     pub use crate::error::loose_text;
-    pub use crate::limit::Limiter;
+    pub use crate::limit::{Limiter, QuotaUnavailable};
     pub use crate::optional_value::{Given, MaybeGiven};
     pub use crate::redact::{mask_query_keys, Secrets};
+    #[cfg(all(feature = "redis", any(test, feature = "test-support")))]
+    pub use crate::redis_server::RedisServer;
     pub use crate::state::{Runtime, State, DEFAULT_MAX_BODY_BYTES};
 
     /// Success bodies decoded strictly, for the generated code.

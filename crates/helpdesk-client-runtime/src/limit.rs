@@ -37,20 +37,34 @@ impl RateLimit {
         }
     }
 
-    /// The GCRA parameters: the emission interval (the steady rate) and the burst.
-    fn gcra(&self) -> Gcra {
+    /// The GCRA parameters: the emission interval (the steady rate) and the tolerance (the
+    /// burst beyond the first request, in intervals). The burst is N/6, at least 1.
+    pub(crate) fn gcra_parameters(&self) -> (Duration, Duration) {
         let requests = self.requests.max(1);
         let burst = (requests / 6).max(1);
         let steady = (requests - burst).max(1);
         let interval = (self.per / steady).max(Duration::from_nanos(1));
+        (interval, interval.saturating_mul(burst - 1))
+    }
+
+    /// The in-process GCRA of this limit.
+    fn gcra(&self) -> Gcra {
+        let (interval, tolerance) = self.gcra_parameters();
         Gcra {
             origin: tokio::time::Instant::now(),
             interval,
-            // The burst beyond the first request.
-            tolerance: interval.saturating_mul(burst - 1),
+            tolerance,
             next_arrival: Mutex::new(Duration::ZERO),
         }
     }
+}
+
+/// Why a limiter whose shared quota fails closed did not admit a request (Redis unreachable,
+/// slow or nonsensical): the call fails with [`crate::Error::Timeout`] and this message.
+#[derive(Clone, Debug)]
+pub struct QuotaUnavailable {
+    /// What happened, without a secret.
+    pub message: String,
 }
 
 /// GCRA: a request may go at `now` unless `now` is earlier than the theoretical arrival time
@@ -89,6 +103,10 @@ pub struct Limiter {
     /// For a shared limiter: what keeps its entry in the shared map alive (held, never read).
     #[allow(dead_code)]
     owner: Option<Arc<Limiter>>,
+    /// The budget in Redis, if the limit is shared beyond the process (feature `redis`; set
+    /// by `Limiter::with_quota` in `quota.rs`, where the Redis side of the limiter lives).
+    #[cfg(feature = "redis")]
+    pub(crate) store: Option<crate::quota::SharedBudget>,
 }
 
 /// The shared limiters, held weakly.
@@ -123,6 +141,8 @@ impl Limiter {
             gcra: Arc::new(limit.gcra()),
             limit,
             owner: None,
+            #[cfg(feature = "redis")]
+            store: None,
         }
     }
 
@@ -151,6 +171,8 @@ impl Limiter {
             gcra: limiter.gcra.clone(),
             limit: limiter.limit,
             owner: Some(limiter),
+            #[cfg(feature = "redis")]
+            store: None,
         }
     }
 
@@ -170,11 +192,21 @@ impl Limiter {
         self.limit
     }
 
-    /// Waits until a request may be sent.
-    pub async fn acquire(&self) {
+    /// Waits until a request may be sent: until the shared quota in Redis admits it, if the
+    /// limit is shared (feature `redis`), else (or while Redis fails) until this process's own
+    /// budget does. Fails only when a shared quota fails closed and Redis failed.
+    pub async fn acquire(&self) -> Result<(), QuotaUnavailable> {
+        #[cfg(feature = "redis")]
+        if let Some(store) = &self.store {
+            // `None`: Redis failed, the in-process budget below admits.
+            if let Some(admitted) = store.acquire().await {
+                return admitted;
+            }
+        }
         while let Err(wait) = self.gcra.check() {
             tokio::time::sleep(wait.max(Duration::from_millis(1))).await;
         }
+        Ok(())
     }
 }
 
@@ -218,7 +250,7 @@ mod tests {
                 tokio::spawn(async move {
                     // 400 calls in all, spread over 32 tasks.
                     for _ in 0..(400 / 32 + usize::from(task < 400 % 32)) {
-                        limiter.acquire().await;
+                        limiter.acquire().await.unwrap();
                         times.lock().unwrap().push(start.elapsed());
                     }
                 })

@@ -2,7 +2,8 @@
 //! what a user of that crate names that is not the crate's own, so that depending on one API
 //! crate is enough. The list is written once, here.
 //!
-//! - configuring a client: [`RetryPolicy`], [`RateLimit`];
+//! - configuring a client: [`RetryPolicy`], [`RateLimit`]; with the `redis` feature,
+//!   `RedisQuota` and `SharedRateLimit` (a rate limit shared through Redis);
 //! - completing calls: [`ResultExt`] (`.payload()`), [`DownloadExt`] (`.download()`) and its
 //!   [`Download`]; [`ResponseValue`], what a generated `send()` returns on success (status,
 //!   headers and the decoded body: `.into_inner()`), [`SendError`], what it fails with before
@@ -28,3 +29,5 @@ pub use crate::{
     Base64Data, CommaList, Download, DownloadExt, ErrorKind, JsonEncoded, RateLimit, RawRequest,
     RawResponse, ResultExt, RetryPolicy,
 };
+#[cfg(feature = "redis")]
+pub use crate::{RedisQuota, SharedRateLimit};

@@ -24,6 +24,7 @@ const ALL: &[&str] = &[
     "paginate_memory",
     "error_render",
     "contiple_decode",
+    "shared_quota",
 ];
 
 /// The smoke run of `--quick`.
@@ -46,6 +47,10 @@ pub fn run(root: &Path, quick: bool) -> anyhow::Result<Vec<Row>> {
         .args(["bench", "--package", PACKAGE]);
     for bench in benches {
         command.args(["--bench", bench]);
+    }
+    if !quick {
+        // `shared_quota` (the rate limit kept in Redis) needs the feature and a redis-server.
+        command.args(["--features", "redis"]);
     }
     command.arg("--");
     if quick {
@@ -140,6 +145,31 @@ pub fn run(root: &Path, quick: bool) -> anyhow::Result<Vec<Row>> {
         "µs",
         Comparison::AtMost,
         1.10,
+    ));
+
+    // The shared quota: what Redis adds per request, and that against one Redis round trip.
+    let quota = results.raw("request_shared_quota.json")?;
+    let median = |case: &str| -> anyhow::Result<f64> {
+        quota[case]["p50"]
+            .as_f64()
+            .with_context(|| format!("request_shared_quota.json has no median of {case}"))
+    };
+    // On loopback a getTag costs about one Redis round trip itself, so about 2x.
+    rows.push(Row::new(
+        "per request, loopback getTag: rate limit in Redis / in-process limiter, median",
+        median("redis_quota")?,
+        median("in_process")?,
+        "µs",
+        Comparison::AtMost,
+        2.5,
+    ));
+    rows.push(Row::new(
+        "per request, loopback getTag: µs the Redis quota adds / one Redis round trip (EVALSHA)",
+        median("redis_quota")? - median("in_process")?,
+        median("redis_round_trip")?,
+        "µs",
+        Comparison::AtMost,
+        1.2,
     ));
 
     rows.push(results.ratio(

@@ -93,7 +93,9 @@ impl<A: Api> Error<A> {
         if documented
             || matches!(
                 problem.kind,
-                ProblemKind::ErrorEnvelope | ProblemKind::TooLarge(_)
+                ProblemKind::ErrorEnvelope
+                    | ProblemKind::TooLarge(_)
+                    | ProblemKind::QuotaUnavailable(_)
             )
         {
             return Self::from_problem(problem);
@@ -142,6 +144,11 @@ impl<A: Api> Error<A> {
             ProblemKind::TooLarge(limit) => Self::BodyTooLarge {
                 limit,
                 response: response(redacted_bounded(&secrets, &body)),
+            },
+            // No request was sent (the shared quota failed closed): no response to keep.
+            ProblemKind::QuotaUnavailable(text) => Self::Timeout {
+                message: message(&text),
+                source: None,
             },
             ProblemKind::ErrorEnvelope => {
                 // Masked whole first, so that the payload's message is masked too.

@@ -40,6 +40,9 @@ pub(crate) enum ProblemKind {
     Decode(String),
     /// The body is larger than the client's cap (the cap in bytes).
     TooLarge(usize),
+    /// No request was sent: the shared quota fails closed and its Redis failed (why).
+    /// Becomes [`crate::Error::Timeout`] without a source.
+    QuotaUnavailable(String),
 }
 
 /// A response body the exec hook rejected, with what the caller needs to see. Its `Debug`
@@ -62,6 +65,7 @@ impl fmt::Display for BodyProblem {
             ProblemKind::ErrorEnvelope => "an error envelope",
             ProblemKind::Decode(_) => "not of the documented shape",
             ProblemKind::TooLarge(_) => "larger than the body limit",
+            ProblemKind::QuotaUnavailable(_) => "not there: the shared rate limit failed closed",
         };
         write!(f, "HTTP {}: the body is {kind}", self.status)
     }

@@ -98,7 +98,17 @@ async fn one_attempt<A: Api>(
     raw_body: bool,
 ) -> Attempt<reqwest::Result<reqwest::Response>> {
     if let Some(limiter) = &runtime.limiter {
-        limiter.acquire().await;
+        if let Err(unavailable) = limiter.acquire().await {
+            // A shared quota that fails closed: the typed error, no request sent.
+            let problem = BodyProblem::new(
+                crate::exec::handover::REJECTED,
+                HeaderMap::new(),
+                Bytes::new(),
+                ProblemKind::QuotaUnavailable(unavailable.message),
+                secrets.clone(),
+            );
+            return Attempt::Done(Ok(problem.into_response(http::Version::HTTP_11)));
+        }
     }
     tracing::debug!(
         operation = info.operation_id,
@@ -166,6 +176,14 @@ async fn one_attempt<A: Api>(
         .get(http::header::RETRY_AFTER)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| retry::parse_retry_after(v, std::time::SystemTime::now()));
+    // A 429's wait applies to every process sharing the key's quota (capped there at a minute,
+    // and here at the retry budget); the retry loop below waits the server's delay too.
+    #[cfg(feature = "redis")]
+    if status == StatusCode::TOO_MANY_REQUESTS {
+        if let (Some(limiter), Some(delay)) = (&runtime.limiter, retry_after) {
+            limiter.pause(delay.min(runtime.retry.max_elapsed)).await;
+        }
+    }
     // A file operation's JSON success body is checked for the error envelope like a 200.
     let inspect_as = if raw_body && status.is_success() {
         Inspect::Always
