@@ -316,6 +316,88 @@ fn a_429_pauses_every_process() {
     }
 }
 
+/// A 429 asking for 30 s pauses the other sharers only for what is left of the caller's retry
+/// budget: a server's delay never holds every process longer than the call that got it could
+/// wait. The throttled client's budget is 1.5 s; its first attempt gets a 503 and waits 700 ms,
+/// its second the 429, so about 0.8 s are left and the other client sends about 1.5 s after
+/// the start (with the whole budget as the cap it would be 2.2 s). Synthetic: the 503, the 429
+/// and the `{"status": "OK"}` answers.
+#[test]
+fn a_429_pause_is_capped_at_what_is_left_of_the_callers_retry_budget() {
+    let _serial = serial();
+    let redis = RedisServer::start();
+    let runtime = tokio::runtime::Runtime::new().unwrap();
+    runtime.block_on(async {
+        let server = MockServer::start().await;
+        Mock::given(wiremock::matchers::path("/throttled"))
+            .respond_with(ResponseTemplate::new(503))
+            .up_to_n_times(1)
+            .with_priority(1)
+            .mount(&server)
+            .await;
+        Mock::given(wiremock::matchers::path("/throttled"))
+            .respond_with(
+                ResponseTemplate::new(429)
+                    .insert_header("Retry-After", "30")
+                    .set_body_json(serde_json::json!({"response": {
+                        "status": "ERROR", "statuscode": 429, "errormessage": "Too many requests"
+                    }})),
+            )
+            .with_priority(2)
+            .mount(&server)
+            .await;
+        Mock::given(wiremock::matchers::any())
+            .respond_with(
+                ResponseTemplate::new(200)
+                    .set_body_json(serde_json::json!({"response": {"status": "OK"}})),
+            )
+            .with_priority(3)
+            .mount(&server)
+            .await;
+        let limit = RateLimit::per_minute(6000).shared(RedisQuota::new(&redis.url()).unwrap());
+        let client = |retry| {
+            ClientBuilder::new(server.uri(), ApiKey::new(KEY))
+                .retry(retry)
+                .shared_rate_limit(limit.clone())
+                .build()
+                .unwrap()
+        };
+        let throttled = client(liveagent::RetryPolicy {
+            max_elapsed: Duration::from_millis(1500),
+            min_delay: Duration::from_millis(700),
+            max_delay: Duration::from_millis(700),
+            ..liveagent::RetryPolicy::default()
+        });
+        let other = client(liveagent::RetryPolicy::none());
+        let started = std::time::Instant::now();
+        let err = throttled
+            .raw(Method::GET, "/throttled")
+            .send()
+            .await
+            .unwrap_err();
+        assert_eq!(err.status().map(|s| s.as_u16()), Some(429), "{err:?}");
+        let throttled_at = started.elapsed();
+        other
+            .raw(Method::GET, "/other")
+            .send()
+            .await
+            .expect("the other client sends after the capped pause");
+        let sent_at = started.elapsed();
+        println!(
+            "429 with Retry-After: 30 at {throttled_at:?} into a 1.5 s retry budget: the other \
+             client sent at {sent_at:?}"
+        );
+        assert!(
+            throttled_at >= Duration::from_millis(650),
+            "{throttled_at:?}"
+        );
+        assert!(
+            sent_at >= Duration::from_millis(1200) && sent_at < Duration::from_millis(2000),
+            "{sent_at:?}"
+        );
+    });
+}
+
 /// One client with 32 tasks against a Redis that `fault` disturbs; returns each call's result
 /// kind (`None`: success) and latency.
 async fn calls_under(

@@ -7,6 +7,8 @@
 //! checked for the API's error envelope, which becomes [`crate::Error::Api`]. Every response
 //! handed on carries the client's secrets (see [`super::handover`]).
 
+use std::time::Duration;
+
 use bytes::Bytes;
 use http::HeaderMap;
 use progenitor_client::OperationInfo;
@@ -70,7 +72,8 @@ pub async fn execute<A: Api>(
                 .or_else(|| original.take())
                 .expect("a request that is not copied is sent once");
             tracing::Span::current().record("attempt", attempt);
-            one_attempt::<A>(http, runtime, secrets, request, info, raw_body)
+            let budget_left = runtime.retry.max_elapsed.saturating_sub(started.elapsed());
+            one_attempt::<A>(http, runtime, secrets, request, info, raw_body, budget_left)
         })
         .await;
         let span = tracing::Span::current();
@@ -88,7 +91,8 @@ pub async fn execute<A: Api>(
 }
 
 /// Sends one attempt: waits for the rate limiter, sends, reads the body up to the cap and
-/// inspects it.
+/// inspects it. `budget_left`: what is left of the call's retry budget, the longest pause a 429
+/// may put on every sharer of a shared quota.
 async fn one_attempt<A: Api>(
     http: &reqwest::Client,
     runtime: &Runtime,
@@ -96,6 +100,7 @@ async fn one_attempt<A: Api>(
     request: reqwest::Request,
     info: &OperationInfo,
     raw_body: bool,
+    #[cfg_attr(not(feature = "redis"), allow(unused_variables))] budget_left: Duration,
 ) -> Attempt<reqwest::Result<reqwest::Response>> {
     if let Some(limiter) = &runtime.limiter {
         if let Err(unavailable) = limiter.acquire().await {
@@ -177,11 +182,12 @@ async fn one_attempt<A: Api>(
         .and_then(|v| v.to_str().ok())
         .and_then(|v| retry::parse_retry_after(v, std::time::SystemTime::now()));
     // A 429's wait applies to every process sharing the key's quota (capped there at a minute,
-    // and here at the retry budget); the retry loop below waits the server's delay too.
+    // and here at what is left of this call's retry budget); the retry loop below waits the
+    // server's delay too.
     #[cfg(feature = "redis")]
     if status == StatusCode::TOO_MANY_REQUESTS {
         if let (Some(limiter), Some(delay)) = (&runtime.limiter, retry_after) {
-            limiter.pause(delay.min(runtime.retry.max_elapsed)).await;
+            limiter.pause(delay.min(budget_left)).await;
         }
     }
     // A file operation's JSON success body is checked for the error envelope like a 200.
