@@ -93,6 +93,19 @@ impl Gcra {
         *next_arrival = (*next_arrival).max(now).saturating_add(self.interval);
         Ok(())
     }
+
+    /// No request before `delay` from now (a server's `Retry-After`): the next arrival moves
+    /// to then plus the tolerance, so the burst is spent and requests resume one at a time.
+    /// Never brings the next arrival earlier.
+    fn pause(&self, delay: Duration) {
+        let resume = self
+            .origin
+            .elapsed()
+            .saturating_add(delay)
+            .saturating_add(self.tolerance);
+        let mut next_arrival = self.next_arrival.lock().unwrap_or_else(|e| e.into_inner());
+        *next_arrival = (*next_arrival).max(resume);
+    }
 }
 
 /// A rate limiter; cheap to clone (clones share the budget).
@@ -190,6 +203,17 @@ impl Limiter {
     /// The limit.
     pub fn limit(&self) -> RateLimit {
         self.limit
+    }
+
+    /// After a 429 with `Retry-After`: every client sharing this limiter waits `delay` before
+    /// its next request, in this process and, with a shared quota (feature `redis`), in every
+    /// process sharing the key (at most `quota::MAX_PAUSE` there).
+    pub async fn pause(&self, delay: Duration) {
+        self.gcra.pause(delay);
+        #[cfg(feature = "redis")]
+        if let Some(store) = &self.store {
+            store.pause(delay).await;
+        }
     }
 
     /// Waits until a request may be sent: until the shared quota in Redis admits it, if the

@@ -10,9 +10,9 @@
 //!   expiring a minute after it stops mattering (an idle key's budget leaves no state
 //!   behind). The fingerprint is [`key_fingerprint`]: SHA-256, never the key itself. The
 //!   braces are a Redis Cluster hash tag: both keys live in one slot.
-//! - **Where**: the Redis side of [`Limiter`] is here (`with_quota`, `pause`, and
-//!   [`SharedBudget::acquire`], which `Limiter::acquire` asks first), so that `limit.rs` holds
-//!   no feature-gated logic.
+//! - **Where**: the Redis side of [`Limiter`] is here (`with_quota`, `SharedBudget::pause` and
+//!   [`SharedBudget::acquire`], which `Limiter::pause` and `Limiter::acquire` call), so that
+//!   `limit.rs` holds only those two feature-gated calls.
 //! - **Faults**: every call to Redis is bounded by [`RedisQuota::timeout`] (250 ms by default).
 //!   When Redis fails (unreachable, slow, an answer that is not a sane wait), the limiter
 //!   falls back to its in-process budget, or with [`RedisQuota::fail_closed`] the call fails
@@ -111,15 +111,6 @@ impl Limiter {
         let prefix = quota.prefix_for(secrets);
         self.store = Some(SharedBudget::new(quota, prefix, self.limit()));
         self
-    }
-
-    /// After a 429 with `Retry-After`: with a shared quota, every sharer of the key waits
-    /// `delay` (at most [`MAX_PAUSE`]) before its next request; without one, nothing (the
-    /// retry loop waits for this call).
-    pub async fn pause(&self, delay: Duration) {
-        if let Some(store) = &self.store {
-            store.pause(delay).await;
-        }
     }
 }
 

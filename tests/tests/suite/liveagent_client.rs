@@ -262,3 +262,69 @@ async fn payload_unwraps_the_envelope() {
     assert_eq!(tag.is_archived, None);
     mock.assert_async().await;
 }
+
+/// A 429 with `Retry-After: 1` to one client makes every client of the process with the same
+/// key wait a second before its next request: they share the key's rate limiter, which the 429
+/// pauses (with the `redis` feature's shared quota, every process does). Synthetic: the 429.
+#[tokio::test]
+async fn a_429_pauses_every_client_of_the_key_in_the_process() {
+    use std::time::{Duration, Instant};
+    use wiremock::{matchers::path, Mock, MockServer, ResponseTemplate};
+
+    let server = MockServer::start().await;
+    Mock::given(path("/api/tags/sh3j"))
+        .respond_with(
+            ResponseTemplate::new(429)
+                .insert_header("Retry-After", "1")
+                .set_body_raw(
+                    r#"{"response":{"status":"ERROR","statuscode":429,"errormessage":"Too many requests"}}"#,
+                    "application/json",
+                ),
+        )
+        .up_to_n_times(1)
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    Mock::given(path("/api/tags/sh3j"))
+        .respond_with(ResponseTemplate::new(200).set_body_raw(
+            r#"{"response":{"id":"sh3j","name":"VIP","is_archived":null,"color":"FFFFFF","bg_color":"0000FF"}}"#,
+            "application/json",
+        ))
+        .mount(&server)
+        .await;
+    // Two clients with one key and the default (shared) rate limit; neither retries.
+    let client = || {
+        liveagent::ClientBuilder::new(
+            format!("{}/api", server.uri()),
+            ApiKey::new("pause-key-not-a-secret"),
+        )
+        .retry(liveagent::RetryPolicy::none())
+        .build()
+        .unwrap()
+    };
+    let (throttled, other) = (client(), client());
+    let started = Instant::now();
+    let err = throttled
+        .get_tag()
+        .tagid("sh3j")
+        .send()
+        .await
+        .payload()
+        .await
+        .unwrap_err();
+    assert_eq!(err.api_code().as_deref(), Some("429"), "{err:?}");
+    let tag = other
+        .get_tag()
+        .tagid("sh3j")
+        .send()
+        .await
+        .payload()
+        .await
+        .unwrap();
+    assert_eq!(tag.id, "sh3j");
+    let waited = started.elapsed();
+    assert!(
+        waited >= Duration::from_millis(950) && waited < Duration::from_secs(3),
+        "{waited:?}"
+    );
+}

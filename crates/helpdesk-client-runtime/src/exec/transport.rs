@@ -100,7 +100,7 @@ async fn one_attempt<A: Api>(
     request: reqwest::Request,
     info: &OperationInfo,
     raw_body: bool,
-    #[cfg_attr(not(feature = "redis"), allow(unused_variables))] budget_left: Duration,
+    budget_left: Duration,
 ) -> Attempt<reqwest::Result<reqwest::Response>> {
     if let Some(limiter) = &runtime.limiter {
         if let Err(unavailable) = limiter.acquire().await {
@@ -181,10 +181,9 @@ async fn one_attempt<A: Api>(
         .get(http::header::RETRY_AFTER)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| retry::parse_retry_after(v, std::time::SystemTime::now()));
-    // A 429's wait applies to every process sharing the key's quota (capped there at a minute,
-    // and here at what is left of this call's retry budget); the retry loop below waits the
-    // server's delay too.
-    #[cfg(feature = "redis")]
+    // A 429's wait applies to every client sharing the key's limiter, and with a shared quota
+    // to every process (capped there at a minute, and here at what is left of this call's
+    // retry budget); the retry loop below waits the server's delay too.
     if status == StatusCode::TOO_MANY_REQUESTS {
         if let (Some(limiter), Some(delay)) = (&runtime.limiter, retry_after) {
             limiter.pause(delay.min(budget_left)).await;

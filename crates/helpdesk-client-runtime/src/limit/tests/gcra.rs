@@ -1,7 +1,8 @@
 //! The GCRA arithmetic: the emission interval and burst tolerance each limit gives (the burst
 //! is a sixth of the limit, the steady rate spreads the rest over the window), and when a
 //! request may go, on tokio's paused clock: exactly at the theoretical arrival time less the
-//! tolerance, not a nanosecond earlier, with the wait left until then.
+//! tolerance, not a nanosecond earlier, with the wait left until then; and a 429's pause, which
+//! holds every client of the limiter until it ends.
 
 use std::time::Duration;
 
@@ -69,6 +70,40 @@ async fn a_request_goes_at_the_arrival_time_less_the_tolerance() {
     tokio::time::advance(ms(6_000)).await;
     assert_eq!(gcra.check(), Ok(()));
     assert_eq!(gcra.check(), Err(ms(6_000)));
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_pause_holds_every_request_until_it_ends_and_never_shortens_a_wait() {
+    let ms = Duration::from_millis;
+    // 12 a minute: a burst of 2, then one every 6 s.
+    let gcra = RateLimit::per_minute(12).gcra();
+    gcra.pause(ms(2_000));
+    assert_eq!(gcra.check(), Err(ms(2_000)));
+    tokio::time::advance(ms(1_999)).await;
+    assert_eq!(gcra.check(), Err(ms(1)));
+    tokio::time::advance(ms(1)).await;
+    assert_eq!(gcra.check(), Ok(()), "exactly when the pause ends");
+    // The burst is spent: the next one a steady interval later.
+    assert_eq!(gcra.check(), Err(ms(6_000)));
+    // A shorter pause does not bring that earlier; a longer one moves it.
+    gcra.pause(ms(1_000));
+    assert_eq!(gcra.check(), Err(ms(6_000)));
+    gcra.pause(ms(9_000));
+    assert_eq!(gcra.check(), Err(ms(9_000)));
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_limiters_pause_holds_every_client_that_shares_it() {
+    let limiter = Limiter::new(RateLimit::per_minute(60));
+    let other_client = limiter.clone();
+    limiter.pause(Duration::from_secs(2)).await;
+    let started = tokio::time::Instant::now();
+    other_client.acquire().await.unwrap();
+    let waited = started.elapsed();
+    assert!(
+        waited >= Duration::from_secs(2) && waited < Duration::from_millis(2_100),
+        "{waited:?}"
+    );
 }
 
 #[test]
