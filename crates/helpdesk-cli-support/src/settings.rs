@@ -134,6 +134,15 @@ impl Resolved {
             ))),
         }
     }
+
+    /// The value of every setting of `api`, by flag; the first one missing is a [`Usage`]
+    /// error ([`Resolved::require`]).
+    pub fn require_all(&self, api: &ApiSettings) -> Result<crate::auth::Values, Usage> {
+        api.settings
+            .iter()
+            .map(|setting| Ok((setting.flag, self.require(api, setting)?)))
+            .collect()
+    }
 }
 
 /// A non-empty value of the environment variable `env`.

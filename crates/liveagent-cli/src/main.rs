@@ -117,14 +117,10 @@ async fn main() -> ExitCode {
             Ok(rendering) => rendering,
             Err(usage) => return fail(Exit::Usage, &usage.0),
         };
-    let client = match settings::resolve(&API, sub).and_then(|resolved| {
-        let values = API
-            .settings
-            .iter()
-            .map(|setting| Ok((setting.flag, resolved.require(&API, setting)?)))
-            .collect::<Result<Values, helpdesk_cli_support::Usage>>()?;
-        client(&values, sub)
-    }) {
+    let client = match settings::resolve(&API, sub)
+        .and_then(|resolved| resolved.require_all(&API))
+        .and_then(|values| client(&values, sub))
+    {
         Ok(client) => client,
         Err(usage) => return fail(Exit::Usage, &usage.0),
     };
