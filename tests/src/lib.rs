@@ -46,6 +46,18 @@ pub mod dispatch;
 
 pub use dispatch::decode;
 
+/// An operation's documented 200 response body (the spec's example) of the registry's API
+/// `api`, as `T`: the client's type, or `serde_json::Value` for a mock server to answer with.
+pub fn documented<T: serde::de::DeserializeOwned>(api: &str, operation: &str) -> T {
+    let api = recording::api(api).expect("an API of the registry");
+    let spec = SpecIndex::of(api).expect("spec loads");
+    let body = spec
+        .documented_response(operation)
+        .and_then(|response| response.body)
+        .expect("the spec documents the response");
+    serde_json::from_value(body).expect("the example fits the type")
+}
+
 /// Starts a mock server that answers any request with `template`.
 pub async fn serve_any(template: ResponseTemplate) -> MockServer {
     let server = MockServer::start().await;

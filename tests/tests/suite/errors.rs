@@ -11,17 +11,6 @@ use tokio::io::AsyncWriteExt;
 
 const API_KEY: &str = "test-api-key-not-a-secret";
 
-/// An operation's documented 200 response (the spec's example), as the client's type.
-fn documented<T: serde::de::DeserializeOwned>(api: &str, operation: &str) -> T {
-    let api = api_tests::api(api).expect("an API of the registry");
-    let spec = api_tests::SpecIndex::of(api).expect("spec loads");
-    let body = spec
-        .documented_response(operation)
-        .and_then(|response| response.body)
-        .expect("the spec documents the response");
-    serde_json::from_value(body).expect("the example fits the type")
-}
-
 /// Fetches a tag with plain `?` on `send().await`, as a user's function would.
 async fn tag_name(client: &Client, tagid: &str) -> Result<Option<String>, liveagent::Error> {
     let tag = client.get_tag().tagid(tagid).send().await?;
@@ -50,7 +39,7 @@ async fn question_mark_works_on_send() {
     let server = httpmock::MockServer::start_async().await;
     let found = server.get_tag(|when, then| {
         when.tagid("sh3j");
-        then.ok(&documented("liveagent", "getTag"));
+        then.ok(&api_tests::documented("liveagent", "getTag"));
     });
     let client = Client::new(&server.base_url(), ApiKey::new(API_KEY)).expect("client builds");
     assert_eq!(
@@ -109,7 +98,7 @@ async fn contiple_question_mark_works_on_send() {
     let server = httpmock::MockServer::start_async().await;
     let found = server.get_agent(|when, then| {
         when.id(1);
-        then.ok(&documented("contiple", "getAgent"));
+        then.ok(&api_tests::documented("contiple", "getAgent"));
     });
     let client = contiple::Client::new(&server.base_url(), "APISimple", "org", "security-key")
         .expect("client builds");

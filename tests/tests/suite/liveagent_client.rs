@@ -237,13 +237,7 @@ async fn timeouts_are_typed() {
 #[tokio::test]
 async fn payload_unwraps_the_envelope() {
     // The documented getTag response (the spec's example), from a typed mock.
-    let example = api_tests::SpecIndex::of(&api_tests::LIVEAGENT)
-        .expect("spec loads")
-        .documented_response("getTag")
-        .and_then(|response| response.body)
-        .expect("the spec documents the response");
-    let envelope: types::TagDetailsEnvelope =
-        serde_json::from_value(example).expect("the example fits the type");
+    let envelope: types::TagDetailsEnvelope = api_tests::documented("liveagent", "getTag");
     let server = httpmock::MockServer::start_async().await;
     let mock = server.get_tag(|when, then| {
         when.tagid("sh3j");
@@ -265,7 +259,8 @@ async fn payload_unwraps_the_envelope() {
 
 /// A 429 with `Retry-After: 1` to one client makes every client of the process with the same
 /// key wait a second before its next request: they share the key's rate limiter, which the 429
-/// pauses (with the `redis` feature's shared quota, every process does). Synthetic: the 429.
+/// pauses (with the `redis` feature's shared quota, every process does). Synthetic: the 429;
+/// the tag is the spec's example.
 #[tokio::test]
 async fn a_429_pauses_every_client_of_the_key_in_the_process() {
     use std::time::{Duration, Instant};
@@ -286,10 +281,12 @@ async fn a_429_pauses_every_client_of_the_key_in_the_process() {
         .mount(&server)
         .await;
     Mock::given(path("/api/tags/sh3j"))
-        .respond_with(ResponseTemplate::new(200).set_body_raw(
-            r#"{"response":{"id":"sh3j","name":"VIP","is_archived":null,"color":"FFFFFF","bg_color":"0000FF"}}"#,
-            "application/json",
-        ))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(api_tests::documented::<serde_json::Value>(
+                "liveagent",
+                "getTag",
+            )),
+        )
         .mount(&server)
         .await;
     // Two clients with one key and the default (shared) rate limit; neither retries.

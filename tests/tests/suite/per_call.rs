@@ -2,8 +2,8 @@
 //! client whose settings apply to the calls made through it, and to nothing else. Each test
 //! calls through a view and through the original client against the same server and checks
 //! that only the view's call obeys the changed setting: an operation, a stream and a download.
-//! Every response here is synthetic (a tag as in the crate's docs, a 503, a delayed answer,
-//! a file of zeros).
+//! The tag is the spec's documented `getTag` example; every other response is synthetic (a
+//! 503, a delayed answer, a file of zeros).
 
 use std::time::{Duration, Instant};
 
@@ -13,10 +13,19 @@ use liveagent::{ApiKey, ErrorKind, ResultExt as _, RetryPolicy};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-const TAG: &str = r#"{"response":{"id":"sh3j","name":"VIP","is_archived":null,"color":"FFFFFF","bg_color":"0000FF"}}"#;
-
+/// The spec's documented `getTag` response.
 fn tag() -> ResponseTemplate {
-    ResponseTemplate::new(200).set_body_raw(TAG, "application/json")
+    ResponseTemplate::new(200).set_body_json(api_tests::documented::<serde_json::Value>(
+        "liveagent",
+        "getTag",
+    ))
+}
+
+/// `client.get_tag().tagid("sh3j")`, sent and unwrapped.
+async fn get_tag(
+    client: &liveagent::Client,
+) -> Result<liveagent::types::TagDetails, liveagent::Error> {
+    client.get_tag().tagid("sh3j").send().await.payload().await
 }
 
 /// A LiveAgent client at `server` with a 10 s timeout, no retries and no rate limit.
@@ -51,13 +60,7 @@ async fn a_views_timeout_applies_to_its_call_and_not_to_the_clients_next_call() 
     let client = liveagent(&server);
 
     let started = Instant::now();
-    let err = client
-        .with_timeout(Duration::from_millis(150))
-        .get_tag()
-        .tagid("sh3j")
-        .send()
-        .await
-        .payload()
+    let err = get_tag(&client.with_timeout(Duration::from_millis(150)))
         .await
         .unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Timeout, "{err:?}");
@@ -68,14 +71,7 @@ async fn a_views_timeout_applies_to_its_call_and_not_to_the_clients_next_call() 
     );
 
     // The original client keeps its 10 s: the same slow answer arrives.
-    let tag = client
-        .get_tag()
-        .tagid("sh3j")
-        .send()
-        .await
-        .payload()
-        .await
-        .expect("the original client waits");
+    let tag = get_tag(&client).await.expect("the original client waits");
     assert_eq!(tag.name.as_deref(), Some("VIP"));
 }
 
@@ -96,24 +92,11 @@ async fn retries_enabled_on_a_view_retry_a_503_get_and_the_original_does_not() {
         .await;
     let client = liveagent(&server);
 
-    let err = client
-        .get_tag()
-        .tagid("sh3j")
-        .send()
-        .await
-        .payload()
-        .await
-        .unwrap_err();
+    let err = get_tag(&client).await.unwrap_err();
     assert_eq!(err.status().map(|s| s.as_u16()), Some(503), "{err:?}");
     assert_eq!(server.received_requests().await.unwrap().len(), 1);
 
-    let tag = client
-        .with_retry(quick_retries())
-        .get_tag()
-        .tagid("sh3j")
-        .send()
-        .await
-        .payload()
+    let tag = get_tag(&client.with_retry(quick_retries()))
         .await
         .expect("the view retries the 503");
     assert_eq!(tag.id, "sh3j");
@@ -121,14 +104,7 @@ async fn retries_enabled_on_a_view_retry_a_503_get_and_the_original_does_not() {
 
     // The original is unchanged: its next call is not retried either (the 503s are spent, so
     // it succeeds at once, with one request).
-    client
-        .get_tag()
-        .tagid("sh3j")
-        .send()
-        .await
-        .payload()
-        .await
-        .unwrap();
+    get_tag(&client).await.unwrap();
     assert_eq!(server.received_requests().await.unwrap().len(), 4);
 }
 
@@ -212,13 +188,7 @@ async fn a_view_shares_the_clients_rate_limiter() {
     .rate_limit(Some(liveagent::RateLimit::per_minute(1)))
     .build()
     .unwrap();
-    client
-        .with_timeout(Duration::from_secs(5))
-        .get_tag()
-        .tagid("sh3j")
-        .send()
-        .await
-        .payload()
+    get_tag(&client.with_timeout(Duration::from_secs(5)))
         .await
         .unwrap();
     let waited = tokio::time::timeout(
