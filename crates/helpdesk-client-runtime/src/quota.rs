@@ -459,7 +459,7 @@ mod with_redis {
     use std::time::Duration;
 
     use super::RedisQuota;
-    use crate::limit::{Limiter, RateLimit};
+    use crate::limit::{Limiter, QuotaUnavailable, RateLimit};
     use crate::redis_server::RedisServer;
 
     fn limit() -> RateLimit {
@@ -529,16 +529,11 @@ mod with_redis {
         eprintln!("1 s of 30/s: shared {count}, apart {apart}");
     }
 
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn without_redis_the_fallback_admits_and_fail_closed_fails_fast() {
-        // A port where nothing listens.
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
-        let url = format!("redis://127.0.0.1:{port}/");
-        let limiter = Limiter::new(limit()).with_quota(RedisQuota::new(&url).unwrap(), &["k"]);
+    /// Checks that a quota at `url`, where no working Redis answers, admits five requests at
+    /// once through the in-process fallback, and that one failing closed refuses one; returns
+    /// the refusal and how long it took.
+    async fn redis_down_at(url: &str) -> (QuotaUnavailable, Duration) {
+        let limiter = Limiter::new(limit()).with_quota(RedisQuota::new(url).unwrap(), &["k"]);
         let started = tokio::time::Instant::now();
         for _ in 0..5 {
             limiter.acquire().await.unwrap();
@@ -548,14 +543,25 @@ mod with_redis {
             "{:?}",
             started.elapsed()
         );
-
         let closed =
-            Limiter::new(limit()).with_quota(RedisQuota::new(&url).unwrap().fail_closed(), &["k"]);
+            Limiter::new(limit()).with_quota(RedisQuota::new(url).unwrap().fail_closed(), &["k"]);
         let started = tokio::time::Instant::now();
         let err = closed.acquire().await.unwrap_err();
+        (err, started.elapsed())
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn without_redis_the_fallback_admits_and_fail_closed_fails_fast() {
+        // A port where nothing listens.
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let url = format!("redis://127.0.0.1:{port}/");
+        let (err, waited) = redis_down_at(&url).await;
         assert!(err.message.contains("fails closed"), "{}", err.message);
         // It waits the timeout (250 ms), no more.
-        let waited = started.elapsed();
         assert!(
             waited >= Duration::from_millis(240) && waited < Duration::from_millis(600),
             "{waited:?}"
@@ -578,19 +584,7 @@ mod with_redis {
                 });
             }
         });
-        let limiter = Limiter::new(limit()).with_quota(RedisQuota::new(&url).unwrap(), &["k"]);
-        let started = tokio::time::Instant::now();
-        for _ in 0..5 {
-            limiter.acquire().await.unwrap();
-        }
-        assert!(
-            started.elapsed() < Duration::from_secs(1),
-            "{:?}",
-            started.elapsed()
-        );
-        let closed =
-            Limiter::new(limit()).with_quota(RedisQuota::new(&url).unwrap().fail_closed(), &["k"]);
-        assert!(closed.acquire().await.is_err());
+        redis_down_at(&url).await;
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
