@@ -33,7 +33,7 @@ use crate::state::{Runtime, State};
 pub async fn execute<A: Api>(
     http: &reqwest::Client,
     state: &State<A::Credentials>,
-    request: reqwest::Request,
+    mut request: reqwest::Request,
     info: &OperationInfo,
     raw_body: bool,
 ) -> reqwest::Result<reqwest::Response> {
@@ -54,7 +54,6 @@ pub async fn execute<A: Api>(
         // A streamed body (a multipart upload) cannot be sent twice.
         let retryable = runtime.retry.allows(request.method())
             && request.body().is_none_or(|body| body.as_bytes().is_some());
-        let mut request = request;
         if let Some(timeout) = runtime.timeout {
             // A per-call view's timeout, for every attempt (copies keep it).
             *request.timeout_mut() = Some(timeout);
